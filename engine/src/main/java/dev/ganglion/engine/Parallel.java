@@ -1,0 +1,149 @@
+package dev.ganglion.engine;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * The engine's one shared thread pool. Size: system property {@code ganglion.threads}, else the
+ * number of available processors; {@link #setThreads} changes it at run time.
+ *
+ * <p>Work below a caller-given grain runs on the calling thread, so small ops never pay for a
+ * hand-off; above it the range is split into about four tasks per worker, and the calling thread
+ * works on them too.
+ */
+public final class Parallel {
+    /** Name of the system property that sets the thread count. */
+    public static final String PROPERTY = "ganglion.threads";
+
+    /** Receives a half-open range {@code [from, to)} of work items. */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int from, int to);
+    }
+
+    private static volatile ForkJoinPool pool;
+    private static volatile int threads = initialThreads();
+
+    private Parallel() {}
+
+    private static int initialThreads() {
+        String s = System.getProperty(PROPERTY);
+        if (s == null || s.isBlank()) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + PROPERTY + "=" + s + ": expected a positive integer");
+        }
+    }
+
+    /** The number of threads parallel work may use (the caller included). */
+    public static int threads() {
+        return threads;
+    }
+
+    /** Sets the number of threads for subsequent work. */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("threads must be ≥ 1, got " + n);
+        }
+        if (n != threads) {
+            ForkJoinPool old = pool;
+            pool = null;
+            threads = n;
+            if (old != null) {
+                old.shutdown();
+            }
+        }
+    }
+
+    private static ForkJoinPool pool() {
+        ForkJoinPool p = pool;
+        if (p == null) {
+            synchronized (Parallel.class) {
+                p = pool;
+                if (p == null) {
+                    p = new ForkJoinPool(threads, ganglionThreadFactory(), null, false);
+                    pool = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    private static ForkJoinPool.ForkJoinWorkerThreadFactory ganglionThreadFactory() {
+        return p -> {
+            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName("ganglion-" + t.getPoolIndex());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)}: inline when {@code n ≤ grain} or one thread is
+     * configured, else split into chunks of at least {@code grain} items across the pool.
+     */
+    public static void forRange(int n, int grain, RangeBody body) {
+        int t = threads;
+        if (n <= 0) {
+            return;
+        }
+        if (t == 1 || n <= grain) {
+            body.run(0, n);
+            return;
+        }
+        int chunks = Math.min(t * 4, Math.max(1, n / Math.max(grain, 1)));
+        if (chunks <= 1) {
+            body.run(0, n);
+            return;
+        }
+        int per = (n + chunks - 1) / chunks;
+        Task task = new Task(body, 0, n, per);
+        ForkJoinPool p = pool();
+        if (ForkJoinTask.getPool() == p) {
+            task.invoke();
+        } else {
+            p.invoke(task);
+        }
+    }
+
+    /**
+     * Runs {@code body} once for each of {@code tasks} work items in parallel, regardless of size;
+     * for callers that already cut work into thread-sized pieces (a GEMM's panels).
+     */
+    public static void forEachTask(int tasks, RangeBody body) {
+        forRange(tasks, 1, body);
+    }
+
+    private static final class Task extends RecursiveAction {
+        private final RangeBody body;
+        private final int from;
+        private final int to;
+        private final int per;
+
+        Task(RangeBody body, int from, int to, int per) {
+            this.body = body;
+            this.from = from;
+            this.to = to;
+            this.per = per;
+        }
+
+        @Override
+        protected void compute() {
+            if (to - from <= per) {
+                body.run(from, to);
+                return;
+            }
+            int chunks = (to - from + per - 1) / per;
+            int mid = from + (chunks / 2) * per;
+            invokeAll(new Task(body, from, mid, per), new Task(body, mid, to, per));
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.ganglion.engine;
+
+import java.util.Arrays;
+
+/**
+ * Immutable list of dimension sizes. Rank 0 is a scalar with one element.
+ *
+ * <p>Axis arguments everywhere in the engine may be negative and count from the end, as in
+ * NumPy: axis {@code -1} is the last one. {@link #axis(int, String)} is the one place that rule lives.
+ */
+public final class Shape {
+    private static final Shape SCALAR = new Shape(new int[0]);
+
+    private final int[] dims;
+    private final int size;
+
+    private Shape(int[] dims) {
+        this.dims = dims;
+        long n = 1;
+        for (int d : dims) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(dims));
+            }
+            n *= d;
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(
+                        "shape " + Arrays.toString(dims) + " has more than 2^31 elements");
+            }
+        }
+        this.size = (int) n;
+    }
+
+    /** The shape with the given dimension sizes (copied). */
+    public static Shape of(int... dims) {
+        return dims.length == 0 ? SCALAR : new Shape(dims.clone());
+    }
+
+    /** The rank-0 shape. */
+    public static Shape scalar() {
+        return SCALAR;
+    }
+
+    /** Number of dimensions. */
+    public int rank() {
+        return dims.length;
+    }
+
+    /** Size of axis {@code i}; negative {@code i} counts from the end. */
+    public int dim(int i) {
+        return dims[axis(i, "dim")];
+    }
+
+    /** A copy of the dimension sizes. */
+    public int[] dims() {
+        return dims.clone();
+    }
+
+    /** Number of elements, the product of the dimensions (1 for a scalar). */
+    public int size() {
+        return size;
+    }
+
+    /** Row-major (C order) strides in elements. */
+    public int[] contiguousStrides() {
+        int[] s = new int[dims.length];
+        int acc = 1;
+        for (int i = dims.length - 1; i >= 0; i--) {
+            s[i] = acc;
+            acc *= Math.max(dims[i], 1);
+        }
+        return s;
+    }
+
+    /**
+     * Normalises an axis index against this rank, accepting {@code -rank ≤ axis < rank}.
+     *
+     * @param op the name of the op asking, for the error message
+     */
+    public int axis(int axis, String op) {
+        int r = dims.length;
+        if (axis < -r || axis >= r) {
+            throw new IllegalArgumentException(
+                    op + ": axis " + axis + " is out of range for shape " + this + " (rank " + r + ")");
+        }
+        return axis < 0 ? axis + r : axis;
+    }
+
+    /** This shape with axis {@code axis} replaced by {@code size}. */
+    public Shape with(int axis, int size) {
+        int[] d = dims.clone();
+        d[axis(axis, "with")] = size;
+        return new Shape(d);
+    }
+
+    /**
+     * NumPy broadcasting: shapes are aligned at the trailing axis; sizes must match or be 1.
+     *
+     * @throws IllegalArgumentException naming {@code op} and both shapes when they do not broadcast
+     */
+    public static Shape broadcast(Shape a, Shape b, String op) {
+        if (a.equals(b)) {
+            return a;
+        }
+        int r = Math.max(a.rank(), b.rank());
+        int[] out = new int[r];
+        for (int i = 0; i < r; i++) {
+            int da = i < r - a.rank() ? 1 : a.dims[i - (r - a.rank())];
+            int db = i < r - b.rank() ? 1 : b.dims[i - (r - b.rank())];
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException(
+                        op + ": shapes " + a + " and " + b + " do not broadcast (axis " + i + ": " + da + " vs " + db + ")");
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return new Shape(out);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Shape s && Arrays.equals(dims, s.dims);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(dims);
+    }
+
+    @Override
+    public String toString() {
+        return Arrays.toString(dims);
+    }
+}

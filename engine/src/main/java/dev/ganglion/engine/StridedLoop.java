@@ -1,0 +1,50 @@
+package dev.ganglion.engine;
+
+/**
+ * Visits the elements of a strided view in row-major order: the one odometer loop that every
+ * non-contiguous read or write in the engine goes through.
+ */
+public final class StridedLoop {
+    private StridedLoop() {}
+
+    /** Receives the row-major index {@code i} and the storage position {@code pos} of each element. */
+    @FunctionalInterface
+    public interface ElementVisitor {
+        void visit(int i, int pos);
+    }
+
+    /** Calls {@code v} for every element of {@code t} in row-major order. */
+    public static void forEach(Tensor t, ElementVisitor v) {
+        int n = t.size();
+        if (n == 0) {
+            return;
+        }
+        int r = t.rank();
+        int base = t.offset();
+        if (t.isContiguous()) {
+            for (int i = 0; i < n; i++) {
+                v.visit(i, base + i);
+            }
+            return;
+        }
+        int[] dims = t.shape().dims();
+        int[] st = t.strides();
+        int[] idx = new int[r];
+        int inner = dims[r - 1];
+        int innerStride = st[r - 1];
+        int pos = base;
+        for (int i = 0; i < n; i += inner) {
+            for (int j = 0; j < inner; j++) {
+                v.visit(i + j, pos + j * innerStride);
+            }
+            for (int a = r - 2; a >= 0; a--) {
+                if (++idx[a] < dims[a]) {
+                    pos += st[a];
+                    break;
+                }
+                pos -= st[a] * (dims[a] - 1);
+                idx[a] = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,539 @@
+package dev.ganglion.engine;
+
+import java.util.Arrays;
+
+/**
+ * An n-dimensional array of float32 or float64 values: a {@link Shape}, a dtype, and a strided
+ * view (strides, offset) onto a flat storage array shared with its views.
+ *
+ * <p>View ops ({@link #reshape}, {@link #permute}, {@link #slice}, {@link #expand}, …) share storage
+ * and copy nothing; compute ops (in {@code dev.ganglion.engine.ops}) read any view and always return a
+ * new contiguous tensor. Writes go through the few explicitly mutating methods ({@code copyFrom},
+ * {@code fill}, {@code setFloat}, {@link #markWritten()}), each of which bumps the storage's version.
+ */
+public final class Tensor {
+    private final Storage storage;
+    private final Shape shape;
+    private final int[] strides;
+    private final int offset;
+
+    private Tensor(Storage storage, Shape shape, int[] strides, int offset) {
+        this.storage = storage;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+    }
+
+    // ---------------------------------------------------------------- construction
+
+    /** A contiguous tensor over {@code data} (not copied: the tensor owns it from now on). */
+    public static Tensor wrap(float[] data, Shape shape) {
+        checkLength("wrap", data.length, shape);
+        return new Tensor(new Storage(data), shape, shape.contiguousStrides(), 0);
+    }
+
+    /** A contiguous float64 tensor over {@code data} (not copied). */
+    public static Tensor wrap(double[] data, Shape shape) {
+        checkLength("wrap", data.length, shape);
+        return new Tensor(new Storage(data), shape, shape.contiguousStrides(), 0);
+    }
+
+    /** A float32 tensor with a copy of {@code data}, of shape {@code dims}. */
+    public static Tensor of(float[] data, int... dims) {
+        return wrap(data.clone(), Shape.of(dims));
+    }
+
+    /** A float64 tensor with a copy of {@code data}, of shape {@code dims}. */
+    public static Tensor of(double[] data, int... dims) {
+        return wrap(data.clone(), Shape.of(dims));
+    }
+
+    /** A rank-0 float32 tensor. */
+    public static Tensor scalar(float value) {
+        return wrap(new float[] {value}, Shape.scalar());
+    }
+
+    /** A rank-0 tensor of the given dtype. */
+    public static Tensor scalar(double value, DType dtype) {
+        return full(Shape.scalar(), value, dtype);
+    }
+
+    /** Zeros of the given shape and dtype. */
+    public static Tensor zeros(Shape shape, DType dtype) {
+        return dtype == DType.F32 ? wrap(new float[shape.size()], shape) : wrap(new double[shape.size()], shape);
+    }
+
+    /** Float32 zeros. */
+    public static Tensor zeros(int... dims) {
+        return zeros(Shape.of(dims), DType.F32);
+    }
+
+    /** Float32 ones. */
+    public static Tensor ones(int... dims) {
+        return full(Shape.of(dims), 1, DType.F32);
+    }
+
+    /** A tensor filled with {@code value}. */
+    public static Tensor full(Shape shape, double value, DType dtype) {
+        Tensor t = zeros(shape, dtype);
+        if (value != 0) {
+            t.fill(value);
+        }
+        return t;
+    }
+
+    /** {@code [0, 1, …, n−1]} as float32. */
+    public static Tensor arange(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = i;
+        }
+        return wrap(v, Shape.of(n));
+    }
+
+    /** A new uninitialised-equivalent (zero) contiguous tensor of this dtype and the given shape. */
+    public Tensor newZeros(Shape shape) {
+        return zeros(shape, dtype());
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public DType dtype() {
+        return storage.dtype();
+    }
+
+    public int rank() {
+        return shape.rank();
+    }
+
+    /** Size of axis {@code i} (negative counts from the end). */
+    public int dim(int i) {
+        return shape.dim(i);
+    }
+
+    /** Number of elements. */
+    public int size() {
+        return shape.size();
+    }
+
+    /** Strides in elements (a copy). */
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    /** Stride of axis {@code i}. */
+    public int stride(int i) {
+        return strides[shape.axis(i, "stride")];
+    }
+
+    /** Offset of element 0 in the storage array. */
+    public int offset() {
+        return offset;
+    }
+
+    /** True when the elements lie in row-major order without gaps from {@link #offset()}. */
+    public boolean isContiguous() {
+        int expected = 1;
+        for (int i = shape.rank() - 1; i >= 0; i--) {
+            int d = shape.dim(i);
+            if (d != 1 && strides[i] != expected) {
+                return false;
+            }
+            expected *= d;
+        }
+        return true;
+    }
+
+    /** The storage's write version: increases on every in-place write to this tensor or a view of it. */
+    public int version() {
+        return storage.version();
+    }
+
+    /** True when both tensors view the same storage. */
+    public boolean sharesStorage(Tensor other) {
+        return storage == other.storage;
+    }
+
+    // ---------------------------------------------------------------- raw access for kernels
+
+    /**
+     * The backing float32 array. Elements are at {@code offset() + Σ index[i]·stride(i)}; for a
+     * contiguous tensor, at {@code offset() … offset()+size()−1}. Writers must call {@link #markWritten()}.
+     */
+    public float[] floatArray() {
+        if (storage.f == null) {
+            throw new IllegalStateException("tensor is " + dtype() + ", not F32");
+        }
+        return storage.f;
+    }
+
+    /** The backing float64 array; see {@link #floatArray()}. */
+    public double[] doubleArray() {
+        if (storage.d == null) {
+            throw new IllegalStateException("tensor is " + dtype() + ", not F64");
+        }
+        return storage.d;
+    }
+
+    /** Records an in-place write through the raw array (bumps the version). */
+    public Tensor markWritten() {
+        storage.bump();
+        return this;
+    }
+
+    /** This tensor if contiguous, else a contiguous copy. */
+    public Tensor contiguous() {
+        return isContiguous() ? this : copy();
+    }
+
+    /** A contiguous copy with its own storage. */
+    public Tensor copy() {
+        Tensor out = zeros(shape, dtype());
+        out.copyFrom(this);
+        return out;
+    }
+
+    /** Values in row-major order as a new float array (converting from F64 if needed). */
+    public float[] toFloatArray() {
+        float[] out = new float[size()];
+        StridedLoop.forEach(this, (i, src) -> out[i] = (float) readAt(src));
+        return out;
+    }
+
+    /** Values in row-major order as a new double array. */
+    public double[] toDoubleArray() {
+        double[] out = new double[size()];
+        StridedLoop.forEach(this, (i, src) -> out[i] = readAt(src));
+        return out;
+    }
+
+    /** This tensor converted to {@code dtype} (this tensor itself when it already has that dtype). */
+    public Tensor to(DType dtype) {
+        if (dtype == dtype()) {
+            return this;
+        }
+        return dtype == DType.F32 ? wrap(toFloatArray(), shape) : wrap(toDoubleArray(), shape);
+    }
+
+    // ---------------------------------------------------------------- element access
+
+    /** The element at {@code index} (one index per axis) as a double. */
+    public double get(int... index) {
+        return readAt(position("get", index));
+    }
+
+    /** The only element of a one-element tensor. */
+    public double item() {
+        if (size() != 1) {
+            throw new IllegalStateException("item: tensor of shape " + shape + " has " + size() + " elements, not 1");
+        }
+        return readAt(offset);
+    }
+
+    /** Writes one element. */
+    public Tensor set(double value, int... index) {
+        writeAt(position("set", index), value);
+        storage.bump();
+        return this;
+    }
+
+    /** Sets every element to {@code value}. */
+    public Tensor fill(double value) {
+        if (isContiguous()) {
+            if (storage.f != null) {
+                Arrays.fill(storage.f, offset, offset + size(), (float) value);
+            } else {
+                Arrays.fill(storage.d, offset, offset + size(), value);
+            }
+        } else {
+            StridedLoop.forEach(this, (i, dst) -> writeAt(dst, value));
+        }
+        storage.bump();
+        return this;
+    }
+
+    /** Copies {@code src} (same shape, any dtype, any strides) into this tensor. */
+    public Tensor copyFrom(Tensor src) {
+        if (!src.shape.equals(shape)) {
+            throw new IllegalArgumentException("copyFrom: shape " + src.shape + " into " + shape);
+        }
+        if (src.isContiguous() && isContiguous() && src.dtype() == dtype()) {
+            if (storage.f != null) {
+                System.arraycopy(src.storage.f, src.offset, storage.f, offset, size());
+            } else {
+                System.arraycopy(src.storage.d, src.offset, storage.d, offset, size());
+            }
+        } else {
+            double[] values = src.toDoubleArray();
+            StridedLoop.forEach(this, (i, dst) -> writeAt(dst, values[i]));
+        }
+        storage.bump();
+        return this;
+    }
+
+    double readAt(int pos) {
+        return storage.f != null ? storage.f[pos] : storage.d[pos];
+    }
+
+    void writeAt(int pos, double v) {
+        if (storage.f != null) {
+            storage.f[pos] = (float) v;
+        } else {
+            storage.d[pos] = v;
+        }
+    }
+
+    private int position(String op, int[] index) {
+        if (index.length != rank()) {
+            throw new IllegalArgumentException(op + ": " + index.length + " indices for shape " + shape);
+        }
+        int p = offset;
+        for (int i = 0; i < index.length; i++) {
+            int d = shape.dim(i);
+            int ix = index[i] < 0 ? index[i] + d : index[i];
+            if (ix < 0 || ix >= d) {
+                throw new IndexOutOfBoundsException(
+                        op + ": index " + Arrays.toString(index) + " out of bounds for shape " + shape);
+            }
+            p += ix * strides[i];
+        }
+        return p;
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** The same elements with a new shape; one dimension may be −1. Copies only when not contiguous. */
+    public Tensor reshape(int... dims) {
+        Shape target = Shape.of(inferDims("reshape", dims));
+        if (target.size() != size()) {
+            throw new IllegalArgumentException(
+                    "reshape: cannot view shape " + shape + " (" + size() + " elements) as " + target);
+        }
+        Tensor base = contiguous();
+        return new Tensor(base.storage, target, target.contiguousStrides(), base.offset);
+    }
+
+    /** Reorders the axes: axis {@code i} of the result is axis {@code order[i]} of this tensor. */
+    public Tensor permute(int... order) {
+        if (order.length != rank()) {
+            throw new IllegalArgumentException("permute: order " + Arrays.toString(order) + " for shape " + shape);
+        }
+        int[] dims = new int[rank()];
+        int[] st = new int[rank()];
+        boolean[] seen = new boolean[rank()];
+        for (int i = 0; i < order.length; i++) {
+            int a = shape.axis(order[i], "permute");
+            if (seen[a]) {
+                throw new IllegalArgumentException("permute: axis repeated in " + Arrays.toString(order));
+            }
+            seen[a] = true;
+            dims[i] = shape.dim(a);
+            st[i] = strides[a];
+        }
+        return new Tensor(storage, Shape.of(dims), st, offset);
+    }
+
+    /** Swaps two axes. */
+    public Tensor transpose(int a, int b) {
+        int[] order = new int[rank()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        a = shape.axis(a, "transpose");
+        b = shape.axis(b, "transpose");
+        order[a] = b;
+        order[b] = a;
+        return permute(order);
+    }
+
+    /** The matrix transpose of the last two axes. */
+    public Tensor mT() {
+        if (rank() < 2) {
+            throw new IllegalArgumentException("mT: needs rank ≥ 2, got shape " + shape);
+        }
+        return transpose(-2, -1);
+    }
+
+    /** Elements {@code start, start+step, …} below {@code end} along {@code axis} (a view). */
+    public Tensor slice(int axis, int start, int end, int step) {
+        int a = shape.axis(axis, "slice");
+        int d = shape.dim(a);
+        if (step <= 0) {
+            throw new IllegalArgumentException("slice: step must be positive, got " + step);
+        }
+        int s = start < 0 ? start + d : start;
+        int e = end < 0 ? end + d : Math.min(end, d);
+        if (s < 0 || s > d || e < s) {
+            throw new IllegalArgumentException(
+                    "slice: range [" + start + ", " + end + ") is out of bounds for axis " + axis + " of shape " + shape);
+        }
+        int n = (e - s + step - 1) / step;
+        int[] st = strides.clone();
+        st[a] = strides[a] * step;
+        return new Tensor(storage, shape.with(a, n), st, offset + s * strides[a]);
+    }
+
+    /** {@code slice(axis, start, end, 1)}. */
+    public Tensor slice(int axis, int start, int end) {
+        return slice(axis, start, end, 1);
+    }
+
+    /** Index {@code i} along {@code axis}, dropping that axis (a view). */
+    public Tensor select(int axis, int i) {
+        int a = shape.axis(axis, "select");
+        int d = shape.dim(a);
+        int ix = i < 0 ? i + d : i;
+        if (ix < 0 || ix >= d) {
+            throw new IndexOutOfBoundsException("select: index " + i + " out of bounds for axis " + axis + " of shape " + shape);
+        }
+        return dropAxis(a, offset + ix * strides[a]);
+    }
+
+    /**
+     * Broadcasts to {@code dims} without copying (stride 0 on expanded axes); new leading axes may
+     * be added, and −1 keeps a size.
+     */
+    public Tensor expand(int... dims) {
+        int r = dims.length;
+        if (r < rank()) {
+            throw new IllegalArgumentException("expand: shape " + shape + " to fewer axes " + Arrays.toString(dims));
+        }
+        int[] out = new int[r];
+        int[] st = new int[r];
+        for (int i = 0; i < r; i++) {
+            int src = i - (r - rank());
+            int have = src >= 0 ? shape.dim(src) : 1;
+            int want = dims[i] == -1 ? have : dims[i];
+            if (src >= 0 && have == want) {
+                st[i] = strides[src];
+            } else if (have == 1) {
+                st[i] = 0;
+            } else {
+                throw new IllegalArgumentException(
+                        "expand: shape " + shape + " cannot expand to " + Arrays.toString(dims));
+            }
+            out[i] = want;
+        }
+        return new Tensor(storage, Shape.of(out), st, offset);
+    }
+
+    /** {@link #expand(int...)} to {@code target}. */
+    public Tensor expand(Shape target) {
+        return expand(target.dims());
+    }
+
+    /** Inserts a size-1 axis at {@code axis} (which may equal the rank). */
+    public Tensor unsqueeze(int axis) {
+        int r = rank() + 1;
+        int a = axis < 0 ? axis + r : axis;
+        if (a < 0 || a >= r) {
+            throw new IllegalArgumentException("unsqueeze: axis " + axis + " for shape " + shape);
+        }
+        int[] dims = new int[r];
+        int[] st = new int[r];
+        for (int i = 0, j = 0; i < r; i++) {
+            if (i == a) {
+                dims[i] = 1;
+                st[i] = j < rank() ? strides[j] * shape.dim(j) : 1;
+            } else {
+                dims[i] = shape.dim(j);
+                st[i] = strides[j++];
+            }
+        }
+        return new Tensor(storage, Shape.of(dims), st, offset);
+    }
+
+    /** Removes axis {@code axis}, which must have size 1. */
+    public Tensor squeeze(int axis) {
+        int a = shape.axis(axis, "squeeze");
+        if (shape.dim(a) != 1) {
+            throw new IllegalArgumentException("squeeze: axis " + axis + " of shape " + shape + " is not 1");
+        }
+        return dropAxis(a, offset);
+    }
+
+    private Tensor dropAxis(int a, int newOffset) {
+        int[] dims = new int[rank() - 1];
+        int[] st = new int[rank() - 1];
+        for (int i = 0, j = 0; i < rank(); i++) {
+            if (i != a) {
+                dims[j] = shape.dim(i);
+                st[j++] = strides[i];
+            }
+        }
+        return new Tensor(storage, Shape.of(dims), st, newOffset);
+    }
+
+    private int[] inferDims(String op, int[] dims) {
+        int[] out = dims.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == -1) {
+                if (infer >= 0) {
+                    throw new IllegalArgumentException(op + ": more than one −1 in " + Arrays.toString(dims));
+                }
+                infer = i;
+            } else if (out[i] < 0) {
+                throw new IllegalArgumentException(op + ": negative size in " + Arrays.toString(dims));
+            } else {
+                known *= out[i];
+            }
+        }
+        if (infer >= 0) {
+            if (known == 0 || size() % known != 0) {
+                throw new IllegalArgumentException(
+                        op + ": cannot view shape " + shape + " (" + size() + " elements) as " + Arrays.toString(dims));
+            }
+            out[infer] = (int) (size() / known);
+        }
+        return out;
+    }
+
+    /** A strided view on the same storage; for kernels that build their own views. */
+    public Tensor view(Shape shape, int[] strides, int offset) {
+        if (strides.length != shape.rank()) {
+            throw new IllegalArgumentException("view: " + strides.length + " strides for shape " + shape);
+        }
+        long lo = offset;
+        long hi = offset;
+        for (int i = 0; i < strides.length; i++) {
+            long span = (long) (shape.dim(i) - 1) * strides[i];
+            if (shape.dim(i) == 0) {
+                return new Tensor(storage, shape, strides.clone(), 0);
+            }
+            if (span < 0) {
+                lo += span;
+            } else {
+                hi += span;
+            }
+        }
+        if (lo < 0 || hi >= storage.length()) {
+            throw new IllegalArgumentException("view: shape " + shape + " with strides " + Arrays.toString(strides)
+                    + " at offset " + offset + " reaches outside storage of " + storage.length());
+        }
+        return new Tensor(storage, shape, strides.clone(), offset);
+    }
+
+    private static void checkLength(String op, int length, Shape shape) {
+        if (length != shape.size()) {
+            throw new IllegalArgumentException(
+                    op + ": " + length + " values for shape " + shape + " (" + shape.size() + " elements)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        int n = Math.min(size(), 8);
+        double[] v = toDoubleArray();
+        StringBuilder sb = new StringBuilder("Tensor(").append(dtype()).append(shape).append(", [");
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : ", ").append((float) v[i]);
+        }
+        return sb.append(size() > n ? ", …])" : "])").toString();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.ganglion.engine.kernel;
+
+/**
+ * General matrix product on row-major float32 arrays, BLAS style:
+ * {@code C = α·op(A)·op(B) + β·C}, with {@code op(X) = X} or {@code Xᵀ}.
+ *
+ * <p>{@code op(A)} is m×k, {@code op(B)} is k×n, C is m×n. Element (i, j) of a row-major matrix X
+ * stored from {@code xOff} with leading dimension {@code ldx} is {@code x[xOff + i·ldx + j]}. When
+ * {@code β = 0}, C is not read (NaNs in C do not propagate). C must not alias A or B.
+ * Implementations may use the shared {@link dev.ganglion.engine.Parallel} pool.
+ */
+public interface GemmKernel {
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float alpha, float[] a, int aOff, int lda,
+              float[] b, int bOff, int ldb,
+              float beta, float[] c, int cOff, int ldc);
+}

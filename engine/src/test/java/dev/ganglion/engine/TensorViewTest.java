@@ -1,0 +1,71 @@
+package dev.ganglion.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TensorViewTest {
+    private static Tensor iota(int... dims) {
+        Shape s = Shape.of(dims);
+        float[] v = new float[s.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i;
+        }
+        return Tensor.wrap(v, s);
+    }
+
+    @Test
+    void permuteAndTransposeReorderWithoutCopy() {
+        Tensor t = iota(2, 3, 4);
+        Tensor p = t.permute(2, 0, 1);
+        assertThat(p.shape()).isEqualTo(Shape.of(4, 2, 3));
+        assertThat(p.sharesStorage(t)).isTrue();
+        assertThat(p.get(3, 1, 2)).isEqualTo(t.get(1, 2, 3));
+        assertThat(t.mT().get(1, 3, 2)).isEqualTo(t.get(1, 2, 3));
+        assertThat(p.isContiguous()).isFalse();
+        assertThat(p.contiguous().toFloatArray()[1]).isEqualTo(4f);
+    }
+
+    @Test
+    void sliceSelectExpandSqueeze() {
+        Tensor t = iota(4, 5);
+        Tensor s = t.slice(1, 1, 5, 2);
+        assertThat(s.shape()).isEqualTo(Shape.of(4, 2));
+        assertThat(s.toFloatArray()).containsExactly(1, 3, 6, 8, 11, 13, 16, 18);
+        assertThat(t.select(0, -1).toFloatArray()).containsExactly(15, 16, 17, 18, 19);
+        Tensor row = iota(3).unsqueeze(0);
+        assertThat(row.shape()).isEqualTo(Shape.of(1, 3));
+        Tensor e = row.expand(2, 2, 3);
+        assertThat(e.toFloatArray()).containsExactly(0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2);
+        assertThat(row.squeeze(0).shape()).isEqualTo(Shape.of(3));
+    }
+
+    @Test
+    void reshapeInfersAndCopiesOnlyWhenNeeded() {
+        Tensor t = iota(2, 6);
+        assertThat(t.reshape(3, -1).shape()).isEqualTo(Shape.of(3, 4));
+        assertThat(t.reshape(3, -1).sharesStorage(t)).isTrue();
+        Tensor tt = t.mT().reshape(-1);
+        assertThat(tt.toFloatArray()).startsWith(0, 6, 1, 7);
+        assertThatThrownBy(() -> t.reshape(5, -1)).hasMessageContaining("reshape").hasMessageContaining("[2, 6]");
+    }
+
+    @Test
+    void writesBumpVersionAndBroadcastErrorsNameShapes() {
+        Tensor t = iota(3);
+        int v = t.version();
+        t.set(7, 1);
+        assertThat(t.version()).isGreaterThan(v);
+        assertThatThrownBy(() -> Shape.broadcast(Shape.of(2, 3), Shape.of(4), "add"))
+                .hasMessageContaining("add").hasMessageContaining("[2, 3]").hasMessageContaining("[4]");
+        assertThat(Shape.broadcast(Shape.of(2, 1, 3), Shape.of(4, 1), "mul")).isEqualTo(Shape.of(2, 4, 3));
+    }
+
+    @Test
+    void f64ConversionRoundTrips() {
+        Tensor t = iota(2, 2).to(DType.F64);
+        assertThat(t.dtype()).isEqualTo(DType.F64);
+        assertThat(t.to(DType.F32).toFloatArray()).containsExactly(0, 1, 2, 3);
+    }
+}
