@@ -1,0 +1,40 @@
+package dev.ganglion.engine.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+
+/** Test helpers shared across modules (published in the engine's test-jar). */
+public final class Fixtures {
+    /** Sizes that catch tail, blocking and unrolling bugs: below, at and around vector widths and tiles. */
+    public static final int[] AWKWARD = {1, 2, 3, 7, 8, 13, 15, 16, 17, 31, 33, 63, 64, 65, 100, 127, 129, 207};
+
+    private Fixtures() {}
+
+    /** Uniform values in [−1, 1) from a fixed seed. */
+    public static float[] randomFloats(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    /**
+     * Asserts {@code |actual − expected| ≤ atol + rtol·|expected|} elementwise, reporting the first
+     * offending index.
+     */
+    public static void assertClose(float[] actual, float[] expected, double rtol, double atol) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i];
+            double a = actual[i];
+            boolean ok = (Double.isNaN(e) && Double.isNaN(a)) || e == a || Math.abs(a - e) <= atol + rtol * Math.abs(e);
+            if (!ok) {
+                throw new AssertionError("element " + i + ": expected " + e + " but got " + a
+                        + " (|diff| " + Math.abs(a - e) + ", rtol " + rtol + ", atol " + atol + ")");
+            }
+        }
+    }
+}
