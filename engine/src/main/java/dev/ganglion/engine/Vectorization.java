@@ -81,10 +81,17 @@ public final class Vectorization {
         if (!ENABLED) {
             return scalar.get();
         }
+        Class<?> k;
         try {
-            Object k = Class.forName(simdClass).getDeclaredConstructor().newInstance();
-            return type.cast(k);
-        } catch (ClassNotFoundException | NoSuchMethodException | InstantiationException
+            k = Class.forName(simdClass);
+        } catch (ClassNotFoundException e) {
+            // NOTE: a family without a SIMD twin (yet) runs its reference; say so once, not silently.
+            LOG.log(System.Logger.Level.WARNING, "Ganglion: no SIMD kernel " + simdClass + ", using the scalar one");
+            return scalar.get();
+        }
+        try {
+            return type.cast(k.getDeclaredConstructor().newInstance());
+        } catch (NoSuchMethodException | InstantiationException
                 | IllegalAccessException | InvocationTargetException | LinkageError e) {
             throw new IllegalStateException("cannot load SIMD kernel " + simdClass + ": " + e, e);
         }

@@ -1,5 +1,7 @@
 package dev.ganglion.engine.kernel;
 
+import dev.ganglion.engine.Vectorization;
+
 /**
  * General matrix product on row-major float32 arrays, BLAS style:
  * {@code C = α·op(A)·op(B) + β·C}, with {@code op(X) = X} or {@code Xᵀ}.
@@ -14,4 +16,17 @@ public interface GemmKernel {
               float alpha, float[] a, int aOff, int lda,
               float[] b, int bOff, int ldb,
               float beta, float[] c, int cOff, int ldc);
+
+    /** The implementation picked at start-up (SIMD when enabled, else {@link ScalarGemm}). */
+    static GemmKernel active() {
+        return Active.GEMM;
+    }
+}
+
+/** Lazy holder so that merely naming the interface loads no kernel. */
+final class Active {
+    static final GemmKernel GEMM =
+            Vectorization.load(GemmKernel.class, "dev.ganglion.engine.simd.SimdGemm", ScalarGemm::new);
+
+    private Active() {}
 }
