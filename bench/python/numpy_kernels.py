@@ -1,0 +1,92 @@
+"""NumPy formulations of the ganglion bench kernels, for reference.py (see its header); used when
+torch is not installed. Sparse kernels also use scipy.sparse when it is importable.
+
+variants(kernel, shape, pass_, pattern) returns {name: zero-argument callable}.
+"""
+import numpy as np
+
+RNG = np.random.default_rng(0)
+
+ELEMENTWISE = {
+    "add": lambda x, y, out: np.add(x, y, out=out),
+    "mul": lambda x, y, out: np.multiply(x, y, out=out),
+    "relu": lambda x, y, out: np.maximum(x, 0.0, out=out),
+    "exp": lambda x, y, out: np.exp(x, out=out),
+    "tanh": lambda x, y, out: np.tanh(x, out=out),
+    "sigmoid": lambda x, y, out: np.divide(1.0, 1.0 + np.exp(-x), out=out),
+}
+
+
+def rand(*shape):
+    return (RNG.random(shape, dtype=np.float32) * 2 - 1).astype(np.float32)
+
+
+def softmax(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def variants(kernel, s, pass_, pattern):
+    if kernel == "gemm":
+        m, n, k = s["m"], s["n"], s["k"]
+        a = rand(k, m).T if s.get("trans_a") else rand(m, k)
+        b = rand(n, k).T if s.get("trans_b") else rand(k, n)
+        out = np.empty((m, n), dtype=np.float32)
+        return {"matmul": lambda: np.matmul(a, b, out=out)}
+    if kernel == "blockdiag":
+        return blockdiag(s, pass_)
+    if kernel in ("bsr", "csr"):
+        return sparse(kernel, s, pattern)
+    if kernel == "elementwise":
+        op = ELEMENTWISE[s["op"]]
+        x, y = rand(s["rows"], s["cols"]), rand(s["rows"], s["cols"])
+        out = np.empty_like(x)
+        return {s["op"]: lambda: op(x, y, out)}
+    if kernel == "softmax":
+        x = rand(s["rows"], s["cols"])
+        return {"softmax": lambda: softmax(x)}
+    raise ValueError("unknown kernel " + kernel)
+
+
+def blockdiag(s, pass_):
+    """Y = X·BD(W)ᵀ with [batch × dim] input and output, as in torch_kernels."""
+    n, d, nb = s["batch"], s["dim"], s["blocks"]
+    if d % nb:
+        raise ValueError("dim must be a multiple of blocks")
+    b = d // nb
+    x, g, w = rand(n, d), rand(n, d), rand(nb, b, b)
+    bd = np.zeros((d, d), dtype=np.float32)
+    for i in range(nb):
+        bd[i * b:(i + 1) * b, i * b:(i + 1) * b] = w[i]
+    xb, gb = x.reshape(n, nb, b), g.reshape(n, nb, b)
+    xt, gt = xb.transpose(1, 0, 2), gb.transpose(1, 0, 2)
+    if pass_ == "forward":
+        return {"dense": lambda: x @ bd.T,
+                "matmul": lambda: np.matmul(xt, w.transpose(0, 2, 1)).transpose(1, 0, 2).reshape(n, d),
+                "einsum": lambda: np.einsum("nkb,kcb->nkc", xb, w, optimize=True).reshape(n, d)}
+    if pass_ == "input-grad":
+        return {"dense": lambda: g @ bd,
+                "matmul": lambda: np.matmul(gt, w).transpose(1, 0, 2).reshape(n, d),
+                "einsum": lambda: np.einsum("nkc,kcb->nkb", gb, w, optimize=True).reshape(n, d)}
+    return {"dense": lambda: g.T @ x,
+            "matmul": lambda: np.matmul(gt.transpose(0, 2, 1), xt),
+            "einsum": lambda: np.einsum("nkc,nkb->kcb", gb, xb, optimize=True)}
+
+
+def sparse(kernel, s, pattern):
+    """Y = X·Wᵀ: dense always; scipy.sparse W·Xᵀ (= Yᵀ) when scipy is there."""
+    br, bc, blk, chosen = pattern(np.random.default_rng(0), s)
+    mask = np.zeros(br * bc, dtype=np.float32)
+    mask[chosen] = 1
+    w = rand(s["rows"], s["cols"]) * np.kron(mask.reshape(br, bc), np.ones((blk, blk), dtype=np.float32))
+    x = rand(s["batch"], s["cols"])
+    xt = np.ascontiguousarray(x.T)
+    out = np.empty((s["batch"], s["rows"]), dtype=np.float32)
+    v = {"dense": lambda: np.matmul(x, w.T, out=out)}
+    try:
+        import scipy.sparse as sp
+    except ImportError:
+        return v
+    ws = sp.bsr_matrix(w, blocksize=(blk, blk)) if kernel == "bsr" else sp.csr_matrix(w)
+    v["scipy-" + kernel] = lambda: ws @ xt
+    return v

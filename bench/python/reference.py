@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Reference timings for `ganglion bench --compare`: the same kernels in PyTorch (else NumPy).
+
+Usage (normally run by `./ganglion bench KERNEL --compare`, which passes these arguments):
+
+    python3 bench/python/reference.py KERNEL --shape JSON [--pass PASS] [--threads N]
+                                      [--repeat R] [--warmup-ms MS] [--lib auto|torch|numpy]
+
+KERNEL and the keys of --shape (a JSON object) are those of `ganglion bench`:
+    gemm         {"m":512,"n":512,"k":512,"trans_a":false,"trans_b":false}   C = op(A)·op(B)
+    blockdiag    {"batch":256,"dim":1024,"blocks":16}   Y = X·BD(W)ᵀ; --pass forward|input-grad|weight-grad
+    bsr, csr     {"batch":64,"rows":1024,"cols":1024,"block":16,"density":0.1}   Y = X·Wᵀ, W sparse
+    elementwise  {"op":"add","rows":1024,"cols":1024}
+    softmax      {"rows":1024,"cols":1024}   softmax over the last axis
+
+Prints one JSON line per measurement with the fields of shared/specs/cli.md and "impl" set to
+"torch" or "numpy". Where several formulations exist (block-diagonal: dense matmul with the
+block-diagonal matrix, batched matmul, einsum; sparse: CSR/BSR/COO sparse matmul or dense), each is
+timed, the fastest is reported with "variant" naming it, and "variants" lists all median times.
+Useful flops are counted exactly as ganglion counts them (only the blocks / nonzeros), so GFLOP/s
+compare directly. Methodology as in ganglion: warm-up until two windows of samples agree within 2 %
+(time-boxed by --warmup-ms), then the median of --repeat samples of about 5 ms each.
+Exit status: 0 on success, 2 on bad arguments, 3 when neither torch nor numpy can be imported.
+"""
+import argparse
+import json
+import math
+import sys
+import time
+import warnings
+
+TARGET_SAMPLE_NS = 5_000_000
+WINDOW = 5
+SETTLED = 0.02
+SOFTMAX_FLOPS_PER_ELEMENT = 5  # max, subtract, exp, sum, scale: ganglion's convention
+
+
+def median(xs):
+    s = sorted(xs)
+    h = len(s) // 2
+    return s[h] if len(s) % 2 else (s[h - 1] + s[h]) / 2
+
+
+def sample_ns(fn, inner):
+    t0 = time.perf_counter_ns()
+    for _ in range(inner):
+        fn()
+    return (time.perf_counter_ns() - t0) / inner
+
+
+def inner_for(per_call_ns):
+    return int(max(1, min(1 << 20, math.ceil(TARGET_SAMPLE_NS / max(per_call_ns, 1.0)))))
+
+
+def median_ms(fn, repeat, warmup_ms):
+    """Median milliseconds per call after a settled, time-boxed warm-up (as ganglion's Timing)."""
+    start = time.perf_counter_ns()
+    fn()
+    inner = inner_for(time.perf_counter_ns() - start)
+    box = warmup_ms * 1_000_000
+    deadline, earliest = start + box, start + box // 4
+    previous = float("nan")
+    while time.perf_counter_ns() < deadline:
+        window = []
+        while len(window) < WINDOW and time.perf_counter_ns() < deadline:
+            window.append(sample_ns(fn, inner))
+        med = median(window)
+        inner = inner_for(med)
+        if abs(med - previous) <= previous * SETTLED and time.perf_counter_ns() >= earliest:
+            break
+        previous = med
+    return median([sample_ns(fn, inner) for _ in range(repeat)]) / 1e6
+
+
+def sparse_pattern(rng, shape):
+    """Block pattern of W: exactly round(density·blocks) nonzero blocks (ganglion's count), at random."""
+    rows, cols, block, density = shape["rows"], shape["cols"], shape.get("block", 1), shape["density"]
+    if rows % block or cols % block:
+        raise ValueError("rows and cols must be multiples of block")
+    br, bc = rows // block, cols // block
+    count = int(round(density * br * bc))
+    chosen = rng.choice(br * bc, size=count, replace=False)
+    return br, bc, block, sorted(int(c) for c in chosen)
+
+
+def flops(kernel, shape):
+    if kernel == "gemm":
+        return 2.0 * shape["m"] * shape["n"] * shape["k"]
+    if kernel == "blockdiag":
+        return 2.0 * shape["batch"] * shape["dim"] * (shape["dim"] // shape["blocks"])
+    if kernel in ("bsr", "csr"):
+        br, bc = shape["rows"] // shape.get("block", 1), shape["cols"] // shape.get("block", 1)
+        nnz = int(round(shape["density"] * br * bc)) * shape.get("block", 1) ** 2
+        return 2.0 * shape["batch"] * nnz
+    if kernel == "elementwise":
+        return 1.0 * shape["rows"] * shape["cols"]
+    if kernel == "softmax":
+        return float(SOFTMAX_FLOPS_PER_ELEMENT * shape["rows"] * shape["cols"])
+    raise ValueError("unknown kernel " + kernel)
+
+
+def variants_for(lib, kernel, shape, pass_):
+    """{variant name: zero-argument callable} for the kernel, built with torch or numpy."""
+    if lib == "torch":
+        import torch_kernels as k
+    else:
+        import numpy_kernels as k
+    return k.variants(kernel, shape, pass_, sparse_pattern)
+
+
+def pick_lib(requested):
+    order = ["torch", "numpy"] if requested == "auto" else [requested]
+    for lib in order:
+        try:
+            __import__(lib)
+            return lib
+        except ImportError:
+            continue
+    print("reference.py: cannot import " + " or ".join(order), file=sys.stderr)
+    sys.exit(3)
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="Reference timings for ganglion bench --compare.")
+    ap.add_argument("kernel", choices=["gemm", "blockdiag", "bsr", "csr", "elementwise", "softmax"])
+    ap.add_argument("--shape", required=True, help="JSON object of the kernel's sizes")
+    ap.add_argument("--pass", dest="pass_", default="forward",
+                    choices=["forward", "input-grad", "weight-grad"])
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--warmup-ms", type=int, default=2000)
+    ap.add_argument("--lib", default="auto", choices=["auto", "torch", "numpy"])
+    a = ap.parse_args(argv)
+    shape = json.loads(a.shape)
+    lib = pick_lib(a.lib)
+    if lib == "torch":
+        import torch
+        torch.set_num_threads(a.threads)
+    warnings.simplefilter("ignore")  # torch 1.13 warns that sparse CSR is beta, on every call
+    try:
+        candidates = variants_for(lib, a.kernel, shape, a.pass_)
+    except (KeyError, ValueError) as e:
+        print("reference.py: bad --shape for %s: %s" % (a.kernel, e), file=sys.stderr)
+        sys.exit(2)
+    times = {}
+    for name, fn in candidates.items():
+        try:
+            times[name] = median_ms(fn, a.repeat, a.warmup_ms)
+        except (RuntimeError, NotImplementedError, TypeError, ValueError) as e:
+            times[name] = None  # this library build does not support that formulation
+            print("reference.py: %s %s: %s" % (lib, name, str(e).splitlines()[0]), file=sys.stderr)
+    ok = {n: t for n, t in times.items() if t is not None}
+    if not ok:
+        print("reference.py: no %s formulation of %s ran" % (lib, a.kernel), file=sys.stderr)
+        sys.exit(1)
+    best = min(ok, key=ok.get)
+    ms = ok[best]
+    line = {"kernel": a.kernel, "shape": shape, "pass": a.pass_, "device": "cpu",
+            "threads": a.threads, "impl": lib, "median_ms": ms,
+            "gflops": flops(a.kernel, shape) / (ms * 1e6), "peak_gflops": None}
+    if len(candidates) > 1:
+        line["variant"] = best
+        line["variants"] = times
+    print(json.dumps(line))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,24 @@
+package dev.ganglion.bench;
+
+import java.util.Map;
+
+/**
+ * One prepared benchmark: inputs allocated and filled, {@link #run} performs exactly one call of
+ * the kernel on them. Useful work per call: {@link #flops} (NaN when not counted).
+ */
+public interface BenchCase {
+    /** Kernel name as on the command line, e.g. "gemm". */
+    String kernel();
+
+    /** "forward", "input-grad" or "weight-grad". */
+    String pass();
+
+    /** The size parameters, in display order; also what the Python reference receives. */
+    Map<String, Object> shape();
+
+    /** Useful floating-point operations per call (multiply and add count as two), or NaN. */
+    double flops();
+
+    /** One call of the kernel. */
+    void run();
+}

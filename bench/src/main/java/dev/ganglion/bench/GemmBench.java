@@ -1,0 +1,72 @@
+package dev.ganglion.bench;
+
+import dev.ganglion.engine.kernel.GemmKernel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code C[m×n] = op(A)·op(B)} through {@link GemmKernel#active()}; useful flops {@code 2·m·n·k}.
+ * With {@code transA} A is stored k×m, with {@code transB} B is stored n×k (row-major, packed).
+ */
+public final class GemmBench implements BenchCase {
+    private final int m;
+    private final int n;
+    private final int k;
+    private final boolean transA;
+    private final boolean transB;
+    private final float[] a;
+    private final float[] b;
+    private final float[] c;
+    private final GemmKernel kernel = GemmKernel.active();
+
+    public GemmBench(int m, int n, int k, boolean transA, boolean transB) {
+        Inputs.requirePositive("gemm", "--m", m);
+        Inputs.requirePositive("gemm", "--n", n);
+        Inputs.requirePositive("gemm", "--k", k);
+        this.m = m;
+        this.n = n;
+        this.k = k;
+        this.transA = transA;
+        this.transB = transB;
+        this.a = Inputs.randomFloats(Inputs.checkedProduct("gemm", m, k), 1);
+        this.b = Inputs.randomFloats(Inputs.checkedProduct("gemm", k, n), 2);
+        this.c = new float[Inputs.checkedProduct("gemm", m, n)];
+    }
+
+    @Override
+    public String kernel() {
+        return "gemm";
+    }
+
+    @Override
+    public String pass() {
+        return "forward";
+    }
+
+    @Override
+    public Map<String, Object> shape() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("m", m);
+        s.put("n", n);
+        s.put("k", k);
+        if (transA) {
+            s.put("trans_a", true);
+        }
+        if (transB) {
+            s.put("trans_b", true);
+        }
+        return s;
+    }
+
+    @Override
+    public double flops() {
+        return 2.0 * m * n * k;
+    }
+
+    @Override
+    public void run() {
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        kernel.gemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.ganglion.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class TimingTest {
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertThat(Timing.median(new double[] {5, 1, 3})).isEqualTo(3);
+        assertThat(Timing.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
+    }
+
+    @Test
+    void timesEveryRepeatAndReportsPerCallMillis() {
+        AtomicInteger calls = new AtomicInteger();
+        double ms = Timing.medianMillis(() -> {
+            calls.incrementAndGet();
+            long end = System.nanoTime() + 200_000;   // 0.2 ms of work per call
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+        }, new Timing.Settings(3, 0));
+        // One call to calibrate, then 3 samples of several calls each (a sample targets 5 ms)...
+        assertThat(calls.get()).isGreaterThan(1 + 3);
+        // ...and the result is per call, not per sample.
+        assertThat(ms).isGreaterThanOrEqualTo(0.2).isLessThan(4.5);
+    }
+
+    @Test
+    void settingsAreChecked() {
+        assertThatThrownBy(() -> new Timing.Settings(0, 10)).hasMessageContaining("--repeat");
+        assertThatThrownBy(() -> new Timing.Settings(1, -1)).hasMessageContaining("--warmup-ms");
+    }
+}

@@ -1,0 +1,155 @@
+package dev.ganglion.cli;
+
+import dev.ganglion.bench.BenchCase;
+import dev.ganglion.bench.Measurement;
+import dev.ganglion.bench.PeakGflops;
+import dev.ganglion.bench.QuickBench;
+import dev.ganglion.bench.Timing;
+import dev.ganglion.engine.Parallel;
+import dev.ganglion.engine.backend.DeviceInfoProvider;
+import dev.ganglion.engine.backend.DeviceInfoProvider.DeviceInfo;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ganglion bench KERNEL}: times one kernel after warm-up (median of repeats) and reports
+ * useful GFLOP/s against the FMA peak measured here; {@code --compare} adds PyTorch/NumPy timings
+ * of the same shapes. {@code --json}: one line per measurement (shared/specs/cli.md).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Times one kernel after warm-up (median of repeats) and reports throughput.",
+                "KERNEL: " + BenchCases.KERNEL_LIST})
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "KERNEL", description = "Kernel to time.")
+    String kernel;
+
+    @Option(names = "--m", paramLabel = "M", description = "gemm: rows of C (default 512).")
+    Integer m;
+    @Option(names = "--n", paramLabel = "N", description = "gemm: columns of C (default 512).")
+    Integer n;
+    @Option(names = "--k", paramLabel = "K", description = "gemm: inner dimension (default 512).")
+    Integer k;
+    @Option(names = "--trans-a", description = "gemm: A is stored transposed (k×m).")
+    boolean transA;
+    @Option(names = "--trans-b", description = "gemm: B is stored transposed (n×k).")
+    boolean transB;
+
+    @Option(names = "--batch", paramLabel = "B", description = "blockdiag, bsr, csr: rows of X (default 256 / 64).")
+    Integer batch;
+    @Option(names = "--dim", paramLabel = "D", description = "blockdiag: features in and out (default 1024).")
+    Integer dim;
+    @Option(names = "--blocks", paramLabel = "NB", description = "blockdiag: diagonal blocks of dim/NB (default 16).")
+    Integer blocks;
+    @Option(names = "--pass", paramLabel = "PASS",
+            description = "blockdiag: forward, input-grad, weight-grad or all (default forward).")
+    String pass;
+
+    @Option(names = "--rows", paramLabel = "R", description = "bsr, csr: rows of W; elementwise, softmax: rows (default 1024).")
+    Integer rows;
+    @Option(names = "--cols", paramLabel = "C", description = "bsr, csr: columns of W; elementwise, softmax: columns (default 1024).")
+    Integer cols;
+    @Option(names = "--block", paramLabel = "BS", description = "bsr, csr: block size of the sparsity pattern (default 16 / 1).")
+    Integer block;
+    @Option(names = "--density", paramLabel = "F", description = "bsr, csr: fraction of non-zero blocks (default 0.1).")
+    Double density;
+    @Option(names = "--op", paramLabel = "OP", description = "elementwise: the operation (default add).")
+    String op;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: ganglion.threads or all cores).")
+    Integer threads;
+    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu", description = "cpu or cuda (default cpu).")
+    String device;
+    @Option(names = "--repeat", paramLabel = "R", defaultValue = "10", description = "Timed samples after warm-up (default 10).")
+    int repeat;
+    @Option(names = "--warmup-ms", paramLabel = "MS", defaultValue = "2000",
+            description = "Warm-up time box in ms; warm-up stops earlier once timings settle (default 2000).")
+    long warmupMs;
+    @Option(names = "--json", description = "One JSON line per measurement.")
+    boolean json;
+    @Option(names = "--compare", description = "Also time the same shapes with PyTorch (or NumPy) and print the ratio.")
+    boolean compare;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchCases.checkKernel(spec.commandLine(), kernel);
+        rejectForeignOptions();
+        checkDevice();
+        int t = threads == null ? Parallel.threads() : threads;
+        if (t < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be ≥ 1, got " + t);
+        }
+        Parallel.setThreads(t);
+        Timing.Settings settings = new Timing.Settings(repeat, warmupMs);
+        List<BenchCase> cases = BenchCases.create(kernel, this);
+        Double peak = PeakGflops.measure(t);
+        PrintWriter out = spec.commandLine().getOut();
+        List<Measurement> all = new ArrayList<>();
+        for (BenchCase c : cases) {
+            Measurement g = QuickBench.time(c, t, settings).withPeak(peak);
+            emit(out, all, g);
+            if (compare) {
+                Comparison.reference(c, g, t, settings, spec.commandLine().getErr()).forEach(r -> emit(out, all, r));
+            }
+        }
+        if (!json) {
+            Report.print(out, kernel, t, peak, all);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void emit(PrintWriter out, List<Measurement> all, Measurement m) {
+        all.add(m);
+        if (json) {
+            out.println(m.toJson());
+            out.flush();
+        }
+    }
+
+    /** Options of another kernel are mistakes (a typo'd kernel or flag), not silently ignored. */
+    private void rejectForeignOptions() {
+        Set<String> allowed = BenchCases.optionsOf(kernel);
+        Set<String> foreign = new TreeSet<>();
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = o.longestName();
+            if (BenchCases.KERNEL_OPTIONS.contains(name) && !allowed.contains(name)) {
+                foreign.add(name);
+            }
+        }
+        if (!foreign.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), String.join(", ", foreign)
+                    + (foreign.size() == 1 ? " does" : " do") + " not apply to " + kernel
+                    + " (it takes " + String.join(" ", new TreeSet<>(allowed)) + ")");
+        }
+    }
+
+    private void checkDevice() {
+        switch (device) {
+            case "cpu" -> { }
+            case "cuda" -> {
+                DeviceInfo d = DeviceInfoProvider.probe("cuda");
+                if (!d.available()) {
+                    throw new IllegalStateException("--device cuda: CUDA not available: " + d.reason());
+                }
+                throw new IllegalStateException("--device cuda: " + d.name()
+                        + " is available, but ganglion bench has no CUDA kernels wired yet");
+            }
+            default -> throw new ParameterException(spec.commandLine(),
+                    "--device must be cpu or cuda, got '" + device + "'");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.ganglion.cli;
+
+import dev.ganglion.bench.BenchCase;
+import dev.ganglion.bench.Measurement;
+import dev.ganglion.bench.PythonReference;
+import dev.ganglion.bench.Timing;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code --compare}: the same case timed by bench/python/reference.py with PyTorch (else NumPy);
+ * each reference line gets this machine's peak and {@code ganglion_speedup} = reference ms / ganglion ms.
+ */
+final class Comparison {
+    private static Optional<PythonReference.Interpreter> python;
+    private static boolean noticeShown;
+
+    private Comparison() {}
+
+    static List<Measurement> reference(BenchCase c, Measurement ganglion, int threads,
+                                       Timing.Settings s, PrintWriter err) throws IOException {
+        if (python == null) {
+            python = PythonReference.find();
+        }
+        if (python.isEmpty()) {
+            if (!noticeShown) {
+                err.println("ganglion bench: --compare: no python3 with torch or numpy found "
+                        + "(set GANGLION_PYTHON); no reference timings");
+                err.flush();
+                noticeShown = true;
+            }
+            return List.of();
+        }
+        Path script = PythonReference.script();
+        try {
+            return PythonReference.run(python.get(), script, c, threads, s).stream()
+                    .map(r -> r.withPeak(ganglion.peakGflops())
+                            .with("ganglion_speedup", r.medianMs() / ganglion.medianMs()))
+                    .toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("--compare interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.ganglion.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code ganglion} command (shared/specs/cli.md): {@code info}, {@code bench}. Run through the
+ * {@code ./ganglion} launcher, which also handles {@code ganglion jmh}.
+ *
+ * <p>Exit status: 0 success, 2 bad usage (unknown command, kernel or flag, bad value), 1 any
+ * other failure. Errors are one line on stderr; {@code --verbose} adds the stack trace.
+ */
+@Command(name = "ganglion", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        subcommands = {InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        description = "Ganglion: pure-Java tensors, autodiff and sparse kernels for brain-inspired networks.",
+        footer = {"", "Also: ./ganglion jmh [JMH arguments] runs the JMH benchmarks of bench/."})
+public final class Main implements Runnable {
+    /** Exit status for bad usage. */
+    public static final int USAGE = 2;
+    /** Exit status for failures at run time. */
+    public static final int FAILURE = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces on errors.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line in-process, writing to {@code out} and {@code err}; the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        cl.setParameterExceptionHandler((ex, a) -> usageError(ex, verbose));
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> failure(ex, c, verbose));
+        int rc = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        return rc;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: info or bench (see ganglion --help)");
+    }
+
+    private static int usageError(ParameterException ex, boolean verbose) {
+        PrintWriter err = ex.getCommandLine().getErr();
+        err.println(usageMessage(ex));
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return USAGE;
+    }
+
+    private static String usageMessage(ParameterException ex) {
+        CommandLine c = ex.getCommandLine();
+        if (c.getCommandName().equals("ganglion")) {
+            if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                    && !u.getUnmatched().getFirst().startsWith("-")) {
+                return "ganglion: unknown command '" + u.getUnmatched().getFirst()
+                        + "'; commands: info, bench, jmh (see ganglion --help)";
+            }
+            return "ganglion: " + ex.getMessage();
+        }
+        String name = c.getCommandName();
+        return "ganglion " + name + ": " + ex.getMessage() + " (see ganglion " + name + " --help)";
+    }
+
+    private static int failure(Exception ex, CommandLine c, boolean verbose) {
+        PrintWriter err = c.getErr();
+        String prefix = c.getCommandName().equals("ganglion") ? "ganglion: " : "ganglion " + c.getCommandName() + ": ";
+        boolean usage = ex instanceof IllegalArgumentException;
+        String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+        err.println(prefix + (usage ? "" : "error: ") + msg);
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return usage ? USAGE : FAILURE;
+    }
+
+    /** Version for {@code --version}: the jar's implementation version when packaged. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"ganglion " + (v == null ? "(development build)" : v),
+                    "JDK " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.ganglion.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ganglion.bench.Json;
+import dev.ganglion.bench.Measurement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** End to end through {@link Main#run}, on tiny shapes with a short warm-up. */
+class BenchCommandTest {
+    static final String[] FAST = {"--repeat", "2", "--warmup-ms", "20"};
+
+    static String[] args(String... a) {
+        String[] r = new String[a.length + FAST.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(FAST, 0, r, a.length, FAST.length);
+        return r;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void gemmJsonLineHasTheCliSpecFields() {
+        CliRun r = CliRun.of(args("bench", "gemm", "--m", "8", "--n", "5", "--k", "3", "--threads", "1", "--json"));
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.outLines()).hasSize(1);
+        Map<String, Object> line = (Map<String, Object>) Json.parse(r.outLines().getFirst());
+        assertThat(line).containsKeys("kernel", "shape", "pass", "device", "threads", "impl",
+                "median_ms", "gflops", "peak_gflops");
+        assertThat(line).containsEntry("kernel", "gemm").containsEntry("pass", "forward")
+                .containsEntry("device", "cpu").containsEntry("threads", 1L).containsEntry("impl", "ganglion");
+        assertThat((Map<String, Object>) line.get("shape")).containsExactlyEntriesOf(Map.of("m", 8L, "n", 5L, "k", 3L));
+        Measurement m = Measurement.fromJson(r.outLines().getFirst());
+        assertThat(m.medianMs()).isPositive();
+        assertThat(m.gflops()).isPositive();
+        // gflops is the useful work 2·m·n·k over the median time (to the 4 printed digits).
+        assertThat(m.gflops()).isCloseTo(2.0 * 8 * 5 * 3 / (m.medianMs() * 1e6), org.assertj.core.data.Percentage.withPercentage(0.2));
+    }
+
+    @Test
+    void transposeFlagsAppearInTheShape() {
+        CliRun r = CliRun.of(args("bench", "gemm", "--m", "4", "--n", "4", "--k", "4", "--trans-a", "--trans-b", "--json"));
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(Measurement.fromJson(r.outLines().getFirst()).shape())
+                .containsEntry("trans_a", true).containsEntry("trans_b", true);
+    }
+
+    @Test
+    void humanTableHasTheColumns() {
+        CliRun r = CliRun.of(args("bench", "gemm", "--m", "4", "--n", "4", "--k", "4"));
+        assertThat(r.status()).as(r.err()).isZero();
+        List<String> lines = r.outLines();
+        assertThat(lines.get(1)).contains("impl", "shape", "median ms", "GFLOP/s", "% of peak");
+        assertThat(lines.get(2)).startsWith("ganglion").contains("m=4 n=4 k=4");
+    }
+
+    @Test
+    void unknownKernelIsOneLineAndUsageStatus() {
+        CliRun r = CliRun.of("bench", "gemmm");
+        assertThat(r.status()).isEqualTo(Main.USAGE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines().toList()).containsExactly(
+                "ganglion bench: unknown kernel 'gemmm'; expected one of: gemm, blockdiag, bsr, csr, elementwise,"
+                        + " softmax (see ganglion bench --help)");
+    }
+
+    @Test
+    void optionsOfAnotherKernelAreRejected() {
+        CliRun r = CliRun.of("bench", "gemm", "--density", "0.5", "--dim", "4");
+        assertThat(r.status()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).startsWith("ganglion bench: --density, --dim do not apply to gemm");
+    }
+
+    @Test
+    void badValuesAreUsageErrorsWithoutStackTraces() {
+        for (String[] a : List.of(new String[] {"bench", "gemm", "--m", "x"},
+                new String[] {"bench", "gemm", "--m", "0"},
+                new String[] {"bench", "gemm", "--threads", "0"},
+                new String[] {"bench", "gemm", "--repeat", "0"},
+                new String[] {"bench", "gemm", "--device", "tpu"},
+                new String[] {"bench"},
+                new String[] {"bench", "step-mlp"},
+                new String[] {"frobnicate"},
+                new String[] {})) {
+            CliRun r = CliRun.of(a);
+            assertThat(r.status()).as(String.join(" ", a)).isEqualTo(Main.USAGE);
+            assertThat(r.errLines()).as(String.join(" ", a)).hasSize(1);
+            assertThat(r.err()).as(String.join(" ", a)).doesNotContain("Exception", "\tat ");
+        }
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        CliRun r = CliRun.of("bench", "gemm", "--m", "0", "--verbose");
+        assertThat(r.status()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).contains("gemm: --m must be ≥ 1, got 0", "IllegalArgumentException", "\tat ");
+    }
+
+    @Test
+    void cudaWithoutABackendIsAFailureNamingTheReason() {
+        CliRun r = CliRun.of("bench", "gemm", "--device", "cuda");
+        assertThat(r.status()).isNotZero();
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.errLines().getFirst()).startsWith("ganglion bench: error: --device cuda:");
+    }
+}

@@ -1,0 +1,33 @@
+package dev.ganglion.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ganglion.bench.Measurement;
+import dev.ganglion.bench.PythonReference;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code --compare} against the local PyTorch or NumPy; skipped where neither is installed. */
+class CompareTest {
+    @Test
+    void referenceLineFollowsWithTheSameShapeAndARatio() {
+        var python = PythonReference.find();
+        assumeTrue(python.isPresent(), "no python3 with torch or numpy");
+        CliRun r = CliRun.of("bench", "gemm", "--m", "16", "--n", "8", "--k", "4", "--threads", "1",
+                "--repeat", "2", "--warmup-ms", "20", "--json", "--compare");
+        assertThat(r.status()).as(r.err()).isZero();
+        List<Measurement> ms = r.outLines().stream().map(Measurement::fromJson).toList();
+        assertThat(ms).hasSize(2);
+        Measurement ours = ms.get(0);
+        Measurement ref = ms.get(1);
+        assertThat(ours.impl()).isEqualTo("ganglion");
+        assertThat(ref.impl()).isEqualTo(python.get().library());
+        assertThat(ref.shape()).isEqualTo(ours.shape());
+        assertThat(ref.threads()).isEqualTo(1);
+        assertThat(ref.gflops()).isPositive();
+        double speedup = ((Number) ref.extra().get("ganglion_speedup")).doubleValue();
+        assertThat(speedup).isCloseTo(ref.medianMs() / ours.medianMs(),
+                org.assertj.core.data.Percentage.withPercentage(1));
+    }
+}
