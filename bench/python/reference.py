@@ -29,6 +29,8 @@ import sys
 import time
 import warnings
 
+sys.dont_write_bytecode = True  # keep the repository free of __pycache__
+
 TARGET_SAMPLE_NS = 5_000_000
 WINDOW = 5
 SETTLED = 0.02
