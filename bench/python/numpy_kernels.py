@@ -36,7 +36,7 @@ def variants(kernel, s, pass_, pattern):
     if kernel == "blockdiag":
         return blockdiag(s, pass_)
     if kernel in ("bsr", "csr"):
-        return sparse(kernel, s, pattern)
+        return sparse(kernel, s, pass_, pattern)
     if kernel == "elementwise":
         op = ELEMENTWISE[s["op"]]
         x, y = rand(s["rows"], s["cols"]), rand(s["rows"], s["cols"])
@@ -73,20 +73,34 @@ def blockdiag(s, pass_):
             "einsum": lambda: np.einsum("nkc,nkb->kcb", gb, xb, optimize=True)}
 
 
-def sparse(kernel, s, pattern):
-    """Y = X·Wᵀ: dense always; scipy.sparse W·Xᵀ (= Yᵀ) when scipy is there."""
+def sparse(kernel, s, pass_, pattern):
+    """Y = X·Wᵀ, W [rows × cols] sparse: dense formulations always, scipy.sparse ones when scipy
+    is there (on transposed dense operands made outside the timing, results left transposed)."""
     br, bc, blk, chosen = pattern(np.random.default_rng(0), s)
     mask = np.zeros(br * bc, dtype=np.float32)
     mask[chosen] = 1
-    w = rand(s["rows"], s["cols"]) * np.kron(mask.reshape(br, bc), np.ones((blk, blk), dtype=np.float32))
-    x = rand(s["batch"], s["cols"])
-    xt = np.ascontiguousarray(x.T)
-    out = np.empty((s["batch"], s["rows"]), dtype=np.float32)
-    v = {"dense": lambda: np.matmul(x, w.T, out=out)}
+    mask = np.kron(mask.reshape(br, bc), np.ones((blk, blk), dtype=np.float32))
+    w = rand(s["rows"], s["cols"]) * mask
+    x, g = rand(s["batch"], s["cols"]), rand(s["batch"], s["rows"])
+    xt, gt = np.ascontiguousarray(x.T), np.ascontiguousarray(g.T)
+    if pass_ == "weight-grad":
+        rows_idx, cols_idx = np.divmod(np.asarray(chosen, dtype=np.int64), bc)
+        gb, xb = g.reshape(s["batch"], br, blk), x.reshape(s["batch"], bc, blk)
+        out = np.empty((s["rows"], s["cols"]), dtype=np.float32)
+        return {"dense": lambda: np.multiply(np.matmul(gt, x, out=out), mask, out=out),
+                "gather": lambda: np.einsum("nzc,nzb->zcb", gb[:, rows_idx], xb[:, cols_idx], optimize=True)}
+    if pass_ == "forward":
+        out = np.empty((s["batch"], s["rows"]), dtype=np.float32)
+        v = {"dense": lambda: np.matmul(x, w.T, out=out)}
+        mat, rhs = w, xt
+    else:
+        out = np.empty((s["batch"], s["cols"]), dtype=np.float32)
+        v = {"dense": lambda: np.matmul(g, w, out=out)}
+        mat, rhs = np.ascontiguousarray(w.T), gt
     try:
         import scipy.sparse as sp
     except ImportError:
         return v
-    ws = sp.bsr_matrix(w, blocksize=(blk, blk)) if kernel == "bsr" else sp.csr_matrix(w)
-    v["scipy-" + kernel] = lambda: ws @ xt
+    ws = sp.bsr_matrix(mat, blocksize=(blk, blk)) if kernel == "bsr" else sp.csr_matrix(mat)
+    v["scipy-" + kernel] = lambda: ws @ rhs
     return v

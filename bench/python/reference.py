@@ -6,10 +6,11 @@ Usage (normally run by `./ganglion bench KERNEL --compare`, which passes these a
     python3 bench/python/reference.py KERNEL --shape JSON [--pass PASS] [--threads N]
                                       [--repeat R] [--warmup-ms MS] [--lib auto|torch|numpy]
 
-KERNEL and the keys of --shape (a JSON object) are those of `ganglion bench`:
+KERNEL and the keys of --shape (a JSON object) are those of `ganglion bench`. blockdiag, bsr and csr
+also take --pass input-grad (dX = dY·W) and weight-grad (dW = dYᵀ·X, only at W's blocks/non-zeros):
     gemm         {"m":512,"n":512,"k":512,"trans_a":false,"trans_b":false}   C = op(A)·op(B)
-    blockdiag    {"batch":256,"dim":1024,"blocks":16}   Y = X·BD(W)ᵀ; --pass forward|input-grad|weight-grad
-    bsr, csr     {"batch":64,"rows":1024,"cols":1024,"block":16,"density":0.1}   Y = X·Wᵀ, W sparse
+    blockdiag    {"batch":256,"dim":1024,"blocks":16}   Y = X·BD(W)ᵀ
+    bsr, csr     {"batch":64,"rows":1024,"cols":1024,"block":16,"density":0.1}   Y = X·Wᵀ, W [rows×cols] sparse
     elementwise  {"op":"add","rows":1024,"cols":1024}
     softmax      {"rows":1024,"cols":1024}   softmax over the last axis
 
@@ -134,6 +135,8 @@ def main(argv):
     ap.add_argument("--lib", default="auto", choices=["auto", "torch", "numpy"])
     a = ap.parse_args(argv)
     shape = json.loads(a.shape)
+    if a.pass_ != "forward" and a.kernel not in ("blockdiag", "bsr", "csr"):
+        ap.error("--pass %s: %s has only the forward pass" % (a.pass_, a.kernel))
     lib = pick_lib(a.lib)
     if lib == "torch":
         import torch

@@ -26,7 +26,7 @@ def variants(kernel, s, pass_, pattern):
     if kernel == "blockdiag":
         return blockdiag(s, pass_)
     if kernel in ("bsr", "csr"):
-        return sparse(kernel, s, pattern)
+        return sparse(kernel, s, pass_, pattern)
     if kernel == "elementwise":
         op = ELEMENTWISE[s["op"]]
         x, y, out = rand(s["rows"], s["cols"]), rand(s["rows"], s["cols"]), torch.empty(s["rows"], s["cols"])
@@ -69,23 +69,41 @@ def blockdiag(s, pass_):
             "einsum": lambda: torch.einsum("nkc,nkb->kcb", gb, xb)}
 
 
-def sparse(kernel, s, pattern):
-    """Y = X·Wᵀ. Sparse variants compute W·Xᵀ (= Yᵀ) from a contiguous Xᵀ made outside the timing."""
+def sparse(kernel, s, pass_, pattern):
+    """Y = X·Wᵀ with W [rows × cols] sparse. Sparse formulations work on transposed dense operands
+    (Xᵀ, dYᵀ made contiguous outside the timing, results left transposed): favourable to torch."""
     br, bc, blk, chosen = pattern(np.random.default_rng(0), s)
-    mask = np.zeros(br * bc, dtype=np.float32)
-    mask[chosen] = 1
-    mask = np.kron(mask.reshape(br, bc), np.ones((blk, blk), dtype=np.float32))
-    w = rand(s["rows"], s["cols"]) * torch.from_numpy(mask)
-    x = rand(s["batch"], s["cols"])
-    xt = x.T.contiguous()
-    out = torch.empty(s["batch"], s["rows"])
-    v = {"dense": lambda: torch.mm(x, w.T, out=out)}
+    mask_np = np.zeros(br * bc, dtype=np.float32)
+    mask_np[chosen] = 1
+    mask = torch.from_numpy(np.kron(mask_np.reshape(br, bc), np.ones((blk, blk), dtype=np.float32)))
+    w = rand(s["rows"], s["cols"]) * mask
+    x, g = rand(s["batch"], s["cols"]), rand(s["batch"], s["rows"])   # g: dY
+    xt, gt = x.T.contiguous(), g.T.contiguous()
+    if pass_ == "forward":
+        out = torch.empty(s["batch"], s["rows"])
+        return {"dense": lambda: torch.mm(x, w.T, out=out), **formats(kernel, w, blk, xt)}
+    if pass_ == "input-grad":                  # dX = dY·W, i.e. dXᵀ = Wᵀ·dYᵀ
+        out = torch.empty(s["batch"], s["cols"])
+        return {"dense": lambda: torch.mm(g, w, out=out), **formats(kernel, w.T.contiguous(), blk, gt)}
+    # weight-grad: dW = (dYᵀ·X) ⊙ pattern(W), only at the stored entries
+    out = torch.empty(s["rows"], s["cols"])
+    idx = torch.tensor(chosen, dtype=torch.long)
+    rows_idx, cols_idx = idx // bc, idx % bc
+    gb, xb = g.view(s["batch"], br, blk), x.view(s["batch"], bc, blk)
     wc = w.to_sparse_csr()
-    v["csr"] = lambda: wc @ xt
+    return {"dense": lambda: torch.mm(gt, x, out=out).mul_(mask),
+            "sampled": lambda: torch.sparse.sampled_addmm(wc, gt, x, beta=0.0),
+            "gather": lambda: torch.einsum("nzc,nzb->zcb", gb[:, rows_idx], xb[:, cols_idx])}
+
+
+def formats(kernel, w, blk, rhs):
+    """{name: W_sparse @ rhs} for the sparse layouts torch has for this kernel."""
+    wc = w.to_sparse_csr()
+    v = {"csr": lambda: wc @ rhs}
     if kernel == "bsr":
         wb = w.to_sparse_bsr((blk, blk))
-        v["bsr"] = lambda: wb @ xt
+        v["bsr"] = lambda: wb @ rhs
     else:
         wcoo = w.to_sparse()
-        v["coo"] = lambda: torch.sparse.mm(wcoo, xt)
+        v["coo"] = lambda: torch.sparse.mm(wcoo, rhs)
     return v
