@@ -18,6 +18,9 @@ import java.security.SecureRandom;
  * partial file: write a temporary file in the target's directory, fsync it, rename it over the
  * target with {@code ATOMIC_MOVE}, fsync the directory. On any failure the temporary file is
  * deleted and an existing target is left untouched.
+ *
+ * <p>Note: a target that is a symbolic link is replaced by a regular file (the link's destination
+ * is not written), as with any rename-based replacement.
  */
 public final class AtomicFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
