@@ -9,12 +9,26 @@ RNG = np.random.default_rng(0)
 
 ELEMENTWISE = {
     "add": lambda x, y, out: np.add(x, y, out=out),
+    "sub": lambda x, y, out: np.subtract(x, y, out=out),
     "mul": lambda x, y, out: np.multiply(x, y, out=out),
-    "relu": lambda x, y, out: np.maximum(x, 0.0, out=out),
+    "div": lambda x, y, out: np.divide(x, y, out=out),
+    "maximum": lambda x, y, out: np.maximum(x, y, out=out),
+    "minimum": lambda x, y, out: np.minimum(x, y, out=out),
+    "neg": lambda x, y, out: np.negative(x, out=out),
     "exp": lambda x, y, out: np.exp(x, out=out),
+    "log": lambda x, y, out: np.log(x, out=out),
+    "sqrt": lambda x, y, out: np.sqrt(x, out=out),
     "tanh": lambda x, y, out: np.tanh(x, out=out),
     "sigmoid": lambda x, y, out: np.divide(1.0, 1.0 + np.exp(-x), out=out),
+    "relu": lambda x, y, out: np.maximum(x, 0.0, out=out),
+    "silu": lambda x, y, out: np.divide(x, 1.0 + np.exp(-x), out=out),
+    "sin": lambda x, y, out: np.sin(x, out=out),
+    "cos": lambda x, y, out: np.cos(x, out=out),
+    "abs": lambda x, y, out: np.abs(x, out=out),
+    "square": lambda x, y, out: np.square(x, out=out),
+    "reciprocal": lambda x, y, out: np.reciprocal(x, out=out),
 }
+POSITIVE = ("div", "log", "sqrt", "reciprocal")   # inputs in [0.5, 1.5), as in torch_kernels
 
 
 def rand(*shape):
@@ -40,6 +54,8 @@ def variants(kernel, s, pass_, pattern):
     if kernel == "elementwise":
         op = ELEMENTWISE[s["op"]]
         x, y = rand(s["rows"], s["cols"]), rand(s["rows"], s["cols"])
+        if s["op"] in POSITIVE:
+            x, y = x * 0.5 + 1, y * 0.5 + 1
         out = np.empty_like(x)
         return {s["op"]: lambda: op(x, y, out)}
     if kernel == "softmax":

@@ -75,15 +75,21 @@ def median_ms(fn, repeat, warmup_ms):
     return median([sample_ns(fn, inner) for _ in range(repeat)]) / 1e6
 
 
+def per_row(density, n):
+    """round(density·n) with Java's Math.round (half up), as ganglion's Bsr/Csr.random count."""
+    return int(math.floor(density * n + 0.5))
+
+
 def sparse_pattern(rng, shape):
-    """Block pattern of W: exactly round(density·blocks) nonzero blocks (ganglion's count), at random."""
+    """Block pattern of W: per_row(density, cols/block) blocks in every block-row, columns uniform
+    without replacement (ganglion's Bsr.random / Csr.random rule), as sorted flat block indices."""
     rows, cols, block, density = shape["rows"], shape["cols"], shape.get("block", 1), shape["density"]
     if rows % block or cols % block:
         raise ValueError("rows and cols must be multiples of block")
     br, bc = rows // block, cols // block
-    count = int(round(density * br * bc))
-    chosen = rng.choice(br * bc, size=count, replace=False)
-    return br, bc, block, sorted(int(c) for c in chosen)
+    k = per_row(density, bc)
+    chosen = [r * bc + int(c) for r in range(br) for c in sorted(rng.choice(bc, size=k, replace=False))]
+    return br, bc, block, chosen
 
 
 def flops(kernel, shape):
@@ -92,8 +98,9 @@ def flops(kernel, shape):
     if kernel == "blockdiag":
         return 2.0 * shape["batch"] * shape["dim"] * (shape["dim"] // shape["blocks"])
     if kernel in ("bsr", "csr"):
-        br, bc = shape["rows"] // shape.get("block", 1), shape["cols"] // shape.get("block", 1)
-        nnz = int(round(shape["density"] * br * bc)) * shape.get("block", 1) ** 2
+        block = shape.get("block", 1)
+        br, bc = shape["rows"] // block, shape["cols"] // block
+        nnz = br * per_row(shape["density"], bc) * block * block
         return 2.0 * shape["batch"] * nnz
     if kernel == "elementwise":
         return 1.0 * shape["rows"] * shape["cols"]

@@ -6,14 +6,28 @@ allocated once, outside the timed calls, and outputs are preallocated where torc
 import numpy as np
 import torch
 
-ELEMENTWISE = {
+ELEMENTWISE = {   # binary ops read x and y, unary ones x; all write `out` where torch allows it
     "add": lambda x, y, out: torch.add(x, y, out=out),
+    "sub": lambda x, y, out: torch.sub(x, y, out=out),
     "mul": lambda x, y, out: torch.mul(x, y, out=out),
-    "relu": lambda x, y, out: torch.clamp_min(x, 0.0, out=out),
+    "div": lambda x, y, out: torch.div(x, y, out=out),
+    "maximum": lambda x, y, out: torch.maximum(x, y, out=out),
+    "minimum": lambda x, y, out: torch.minimum(x, y, out=out),
+    "neg": lambda x, y, out: torch.neg(x, out=out),
     "exp": lambda x, y, out: torch.exp(x, out=out),
+    "log": lambda x, y, out: torch.log(x, out=out),
+    "sqrt": lambda x, y, out: torch.sqrt(x, out=out),
     "tanh": lambda x, y, out: torch.tanh(x, out=out),
     "sigmoid": lambda x, y, out: torch.sigmoid(x, out=out),
+    "relu": lambda x, y, out: torch.clamp_min(x, 0.0, out=out),
+    "silu": lambda x, y, out: torch.nn.functional.silu(x),
+    "sin": lambda x, y, out: torch.sin(x, out=out),
+    "cos": lambda x, y, out: torch.cos(x, out=out),
+    "abs": lambda x, y, out: torch.abs(x, out=out),
+    "square": lambda x, y, out: torch.square(x, out=out),
+    "reciprocal": lambda x, y, out: torch.reciprocal(x, out=out),
 }
+POSITIVE = ("div", "log", "sqrt", "reciprocal")   # inputs in [0.5, 1.5): no NaN or infinity paths
 
 
 def rand(*shape):
@@ -30,6 +44,8 @@ def variants(kernel, s, pass_, pattern):
     if kernel == "elementwise":
         op = ELEMENTWISE[s["op"]]
         x, y, out = rand(s["rows"], s["cols"]), rand(s["rows"], s["cols"]), torch.empty(s["rows"], s["cols"])
+        if s["op"] in POSITIVE:
+            x, y = x * 0.5 + 1, y * 0.5 + 1
         return {s["op"]: lambda: op(x, y, out)}
     if kernel == "softmax":
         x = rand(s["rows"], s["cols"])
