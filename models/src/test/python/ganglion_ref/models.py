@@ -14,7 +14,7 @@ from .g2gnet import G2GNet, Mlp
 from .sublstm import SubLstmNet
 
 __all__ = ["SubLstmNet", "ElmNeuron", "G2GNet", "Mlp", "CircuitNet", "build", "trainable",
-           "checkpoint_tensors", "save_checkpoint", "load_checkpoint", "metadata"]
+           "active_parameters", "checkpoint_tensors", "save_checkpoint", "load_checkpoint", "metadata"]
 
 
 def build(model, overrides=None, **kwargs):
@@ -29,6 +29,16 @@ def build(model, overrides=None, **kwargs):
 def trainable(module):
     """``{name: parameter}`` of the parameters that receive updates (``requires_grad``)."""
     return {n: p for n, p in module.named_parameters() if p.requires_grad}
+
+
+def active_parameters(module):
+    """Trainable values that take part in the model: a G2GNet weight counts only where its mask is 1."""
+    total = 0
+    for name, p in trainable(module).items():
+        mask_name = name[:-len("weight")] + "mask" if name.endswith(".weight") else None
+        buffers = dict(module.named_buffers())
+        total += int(buffers[mask_name].sum()) if mask_name in buffers else p.numel()
+    return total
 
 
 def metadata(module):
