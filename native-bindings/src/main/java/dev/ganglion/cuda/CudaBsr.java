@@ -63,9 +63,9 @@ public final class CudaBsr {
                 new PathTuner.Candidate<>("batched-gemm",
                         out -> DeviceKernels.batched(device, w.plan("weight-grad", batch), dy, x, beta, out)),
                 new PathTuner.Candidate<>("cusparse-sddmm", out -> DeviceKernels.sddmm(device,
-                        SparseLayout.weightGrad(batch, p.rows(), p.cols(), true), dy, x, beta, sp -> bsr(sp, w, out))),
+                        SparseLayout.weightGrad(batch, p.rows(), p.cols(), true), dy, x, beta, out, sp -> bsr(sp, w, out))),
                 new PathTuner.Candidate<>("cusparse-sddmm-col", out -> DeviceKernels.sddmm(device,
-                        SparseLayout.weightGrad(batch, p.rows(), p.cols(), false), dy, x, beta, sp -> bsr(sp, w, out))));
+                        SparseLayout.weightGrad(batch, p.rows(), p.cols(), false), dy, x, beta, out, sp -> bsr(sp, w, out))));
         device.tuner().run(WEIGHT_GRAD, key(p, batch) + (accumulate ? "+" : ""), candidates, dw,
                 DeviceKernels.tuningTarget(device, dw));
     }

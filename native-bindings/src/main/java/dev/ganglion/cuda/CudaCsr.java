@@ -58,9 +58,9 @@ public final class CudaCsr {
         float beta = accumulate ? 1f : 0f;
         List<PathTuner.Candidate<DeviceBuffer>> candidates = List.of(
                 new PathTuner.Candidate<>("cusparse-sddmm", out -> DeviceKernels.sddmm(device,
-                        SparseLayout.weightGrad(batch, p.rows(), p.cols(), true), dy, x, beta, sp -> csr(sp, w, out))),
+                        SparseLayout.weightGrad(batch, p.rows(), p.cols(), true), dy, x, beta, out, sp -> csr(sp, w, out))),
                 new PathTuner.Candidate<>("cusparse-sddmm-col", out -> DeviceKernels.sddmm(device,
-                        SparseLayout.weightGrad(batch, p.rows(), p.cols(), false), dy, x, beta, sp -> csr(sp, w, out))));
+                        SparseLayout.weightGrad(batch, p.rows(), p.cols(), false), dy, x, beta, out, sp -> csr(sp, w, out))));
         device.tuner().run(WEIGHT_GRAD, CudaBsr.key(p, batch) + (accumulate ? "+" : ""), candidates, dw,
                 DeviceKernels.tuningTarget(device, dw));
     }

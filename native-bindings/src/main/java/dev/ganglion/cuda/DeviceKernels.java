@@ -67,9 +67,16 @@ final class DeviceKernels {
         return at;
     }
 
-    /** SpMM {@code C = op(A)·op(B) + β·C} with a sparse descriptor made (and destroyed) around the call. */
+    /**
+     * SpMM {@code C = op(A)·op(B) + β·C} with a sparse descriptor made (and destroyed) around the call.
+     * // NOTE: with β = 0, C is zeroed first: cuBLAS promises not to read C then, cuSPARSE does not,
+     * and a reused block may hold NaNs (0·NaN = NaN).
+     */
     static void spmm(CudaDevice d, Function<CuSparse, MemorySegment> sparseA, SparseLayout.Spmm layout,
                      DeviceBuffer b, float beta, DeviceBuffer c, int algorithm) {
+        if (beta == 0f) {
+            d.zero(c);
+        }
         CuSparse sp = d.sparse();
         MemorySegment handle = d.sparseHandle();
         MemorySegment a = sparseA.apply(sp);
@@ -85,9 +92,15 @@ final class DeviceKernels {
         }
     }
 
-    /** SDDMM {@code C = (op(A)·op(B)) ∘ spy(C) + β·C}, C the sparse descriptor made around the call. */
+    /**
+     * SDDMM {@code C = (op(A)·op(B)) ∘ spy(C) + β·C}: {@code sparseC} describes the pattern over
+     * {@code cValues} (zeroed first when β = 0, as in {@link #spmm}).
+     */
     static void sddmm(CudaDevice d, SparseLayout.Sddmm layout, DeviceBuffer a, DeviceBuffer b, float beta,
-                      Function<CuSparse, MemorySegment> sparseC) {
+                      DeviceBuffer cValues, Function<CuSparse, MemorySegment> sparseC) {
+        if (beta == 0f) {
+            d.zero(cValues);
+        }
         CuSparse sp = d.sparse();
         MemorySegment handle = d.sparseHandle();
         MemorySegment c = sparseC.apply(sp);
