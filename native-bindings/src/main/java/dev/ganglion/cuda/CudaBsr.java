@@ -1,6 +1,7 @@
 package dev.ganglion.cuda;
 
 import dev.ganglion.engine.Shape;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
@@ -71,7 +72,7 @@ public final class CudaBsr {
     }
 
     /** W's BSR descriptor with its values (or a gradient buffer of the same pattern); blocks are row-major. */
-    private static java.lang.foreign.MemorySegment bsr(CuSparse sp, DeviceSparse w, DeviceBuffer values) {
+    private static MemorySegment bsr(CuSparse sp, DeviceSparse w, DeviceBuffer values) {
         SparsePattern p = w.pattern();
         return sp.createBsr(p.blockRows(), p.blockCols(), p.blocks(), p.rowBlock(), p.colBlock(),
                 w.rowOffsets().address(), w.colIndices().address(), values.address(), CuSparse.ORDER_ROW);
