@@ -65,6 +65,7 @@ public interface DeviceInfoProvider {
             // NOTE: a broken provider must not take `ganglion info` down; it becomes the reason.
             return DeviceInfo.unavailable(backend, "device provider failed: " + e);
         }
-        return DeviceInfo.unavailable(backend, "native-bindings not on the classpath");
+        return DeviceInfo.unavailable(backend,
+                "native-bindings not on the classpath (no DeviceInfoProvider for " + backend + ")");
     }
 }
