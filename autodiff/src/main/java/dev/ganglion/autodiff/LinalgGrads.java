@@ -62,7 +62,7 @@ final class LinalgGrads {
         n.saved(1); // version check of the values the forward used
         SparseMatrix w = (SparseMatrix) n.aux;
         Tensor gx = n.wants(0) ? SparseOps.linearInputGrad(g, w) : null;
-        Tensor gv = n.wants(1) ? SparseOps.linearWeightGrad(g, x, w) : null;
+        Tensor gv = n.wants(1) ? SparseOps.linearWeightGrad(g, x, w).reshape(n.inputs[1].shape().dims()) : null;
         return new Tensor[] {gx, gv};
     }
 }

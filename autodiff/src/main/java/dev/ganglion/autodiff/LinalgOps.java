@@ -51,13 +51,13 @@ public final class LinalgOps {
      */
     public static Var sparseLinear(Var x, SparseMatrix pattern, Var values) {
         require("sparseLinear", x, values);
-        SparseMatrix w = pattern.withValues(values.value());
+        SparseMatrix w = pattern.withValues(values.value().contiguous()); // the kernels need contiguous values
         Tensor y = SparseOps.linear(x.value(), w);
         Op op = switch (w) {
             case BlockDiagonal b -> Op.BLOCK_DIAGONAL;
             case Bsr b -> Op.BSR;
             case Csr c -> Op.CSR;
         };
-        return Graph.record(op, y, Graph.in(x, values), save(x.value(), w.values()), null, 0, w);
+        return Graph.record(op, y, Graph.in(x, values), save(x.value(), values.value()), null, 0, w);
     }
 }

@@ -100,8 +100,8 @@ final class ShapeEntries {
                 "indexSelect"));
         e.add(new ErrorCase(Op.GATHER, "index length vs shape", () -> IndexOps.gather(x, 1, new int[] {0}, Shape.of(2, 2)),
                 "gather"));
-        e.add(new ErrorCase(Op.SCATTER_ADD, "source shape", () -> IndexOps.scatterAdd(x, 1, new int[] {0, 0}, Shape.of(2, 1), y),
-                "scatterAdd"));
+        e.add(new ErrorCase(Op.SCATTER_ADD, "index out of range",
+                () -> IndexOps.scatterAdd(x, 1, new int[] {0, 3}, Shape.of(2, 1), y), "scatterAdd"));
         return e;
     }
 
