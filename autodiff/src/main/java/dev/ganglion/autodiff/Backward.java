@@ -6,6 +6,7 @@ import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.engine.ops.Reductions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -147,7 +148,7 @@ final class Backward {
             Var v = n.inputs[i];
             if (v != null && grads[i] != null && v.requiresGrad() && (targets == null || isTarget(v)
                     || (v.node != null && v.node.needed))) {
-                deliver(v, sumTo(grads[i], v.shape(), n.op));
+                deliver(v, sumTo(grads[i], v.shape(), n));
             }
         }
         if (!retain) {
@@ -186,14 +187,14 @@ final class Backward {
      * Sums a gradient of a broadcast result back to the shape of the input it belongs to: over the
      * leading axes the input lacks and over the axes where the input has size 1.
      */
-    static Tensor sumTo(Tensor g, Shape target, Op op) {
+    static Tensor sumTo(Tensor g, Shape target, Node n) {
         Shape s = g.shape();
         if (s.equals(target)) {
             return g;
         }
         int lead = s.rank() - target.rank();
         if (lead < 0) {
-            throw ruleBug(op, s, target);
+            throw ruleBug(n, s, target);
         }
         int[] axes = new int[s.rank()];
         int count = 0;
@@ -202,17 +203,18 @@ final class Backward {
                 axes[count++] = a;
             } else if (target.dim(a - lead) != s.dim(a)) {
                 if (target.dim(a - lead) != 1) {
-                    throw ruleBug(op, s, target);
+                    throw ruleBug(n, s, target);
                 }
                 axes[count++] = a;
             }
         }
-        Tensor summed = count == 0 ? g : Reductions.sum(g, true, java.util.Arrays.copyOf(axes, count));
+        Tensor summed = count == 0 ? g : Reductions.sum(g, true, Arrays.copyOf(axes, count));
         return summed.reshape(target.dims());
     }
 
-    private static IllegalStateException ruleBug(Op op, Shape grad, Shape input) {
-        return new IllegalStateException("autodiff: the " + op + " rule produced a gradient of shape " + grad
+    private static IllegalStateException ruleBug(Node n, Shape grad, Shape input) {
+        String rule = n.aux instanceof CustomContext c ? "custom function " + c.name() + "'s backward" : n.op + " rule";
+        return new IllegalStateException("autodiff: the " + rule + " produced a gradient of shape " + grad
                 + " that does not broadcast to its input's shape " + input);
     }
 }

@@ -19,9 +19,11 @@ import dev.ganglion.engine.Tensor;
  *
  * <p>Contract: {@code forward} must not write its inputs; tensors it needs in backward go through
  * {@link CustomContext#save} (their storage versions are checked before backward runs).
- * {@code backward} returns one gradient per input, each of the input's shape or of a shape that
+ * {@code backward} receives output gradients that may be any view (strided, broadcast) and must not
+ * write them; it returns one gradient per input, each of the input's shape or of a shape that
  * broadcasts to it (the walk sums it back), or null for "no gradient". One instance may be applied
- * any number of times: per-call state belongs in the context, not in fields.
+ * any number of times: per-call state belongs in the context, not in fields. A two-output fused
+ * recurrent cell written this way is in the tests ({@code FusedCellExampleTest}).
  */
 public interface CustomFunction {
     /** A name for error messages and graph printing. */
