@@ -3,6 +3,8 @@ package dev.ganglion.autodiff;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BinaryOp;
+import dev.ganglion.engine.ops.Elementwise;
 
 /**
  * A tensor tracked by reverse-mode autodiff: a {@link Tensor} value plus, for results of
@@ -135,13 +137,15 @@ public final class Var {
         this.grad = grad;
     }
 
-    /** {@code grad += g}, allocating a contiguous buffer of the value's dtype on first use. */
+    /** {@code grad += g} in place, allocating a contiguous buffer of the value's dtype on first use. */
     void accumulate(Tensor g) {
+        Tensor converted = g.to(dtype());
         if (grad == null) {
-            Tensor converted = g.to(dtype());
             grad = converted == g ? g.copy() : converted; // never adopt a tensor a rule may share
+        } else if (grad.isContiguous()) {
+            Elementwise.applyInto(BinaryOp.ADD, grad, converted, grad);
         } else {
-            Accumulate.into(grad, g);
+            grad = Elementwise.add(grad, converted); // a strided buffer from setGrad: replace it
         }
     }
 
