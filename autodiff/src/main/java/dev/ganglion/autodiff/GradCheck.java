@@ -75,6 +75,7 @@ public final class GradCheck {
     }
 
     /** Runs the check at {@code inputs} (converted to float64 copies). */
+    @SuppressWarnings("try") // the scope variable is unused by design
     public Report check(Tensor... inputs) {
         Var[] vars = new Var[inputs.length];
         for (int i = 0; i < inputs.length; i++) {

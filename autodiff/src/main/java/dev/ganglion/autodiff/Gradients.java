@@ -37,6 +37,11 @@ import dev.ganglion.engine.Tensor;
 final class Gradients {
     private Gradients() {}
 
+    /**
+     * {@code ∂L/∂inputs} of node {@code n} from {@code gs[k] = ∂L/∂output_k} ({@code gs[0]} for the
+     * single-output ops; multi-output ops get nulls for outputs that received no gradient).
+     */
+    // NOTE: the one long method of the module, on purpose: a table with one line per op.
     static Tensor[] backward(Node n, Tensor[] gs) {
         Tensor g = gs[0];
         return switch (n.op) {
@@ -45,8 +50,8 @@ final class Gradients {
             case EXP -> one(mul(g, n.saved(0)));                                          // y
             case LOG -> one(div(g, n.saved(0)));                                          // 1/x
             case SQRT -> one(div(g, scale(n.saved(0), 2)));                               // 1/(2y)
-            case TANH -> one(mul(g, addScalar(neg(square(n.saved(0))), 1)));              // 1 − y²
-            case SIGMOID -> one(mul(g, mul(n.saved(0), addScalar(neg(n.saved(0)), 1))));  // y(1 − y)
+            case TANH -> one(sub(g, mul(mul(g, n.saved(0)), n.saved(0))));                 // g(1 − y²)
+            case SIGMOID -> one(mul(g, sub(n.saved(0), square(n.saved(0)))));             // g·y(1 − y)
             case RELU -> one(mul(g, gt(n.saved(0), zero(g))));                            // NOTE: 0 at x = 0
             case SILU -> one(mul(g, siluSlope(n.saved(0))));                              // σ(1 + x(1 − σ))
             case SIN -> one(mul(g, cos(n.saved(0))));

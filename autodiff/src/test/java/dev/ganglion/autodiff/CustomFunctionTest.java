@@ -91,6 +91,7 @@ class CustomFunctionTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope variable is unused by design
     void untrackedApplicationsRecordNothing() {
         Var y = SOFTPLUS.apply(Var.constant(Tensor.ones(2)));
         assertThat(y.requiresGrad()).isFalse();

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class NoGradTest {
     @Test
+    @SuppressWarnings("try") // the scope variable is unused by design
     void nothingIsRecordedInsideAndRecordingResumesAfter() {
         Var x = Var.parameter(Tensor.ones(3));
         try (var g = NoGrad.enter()) {
@@ -22,6 +23,7 @@ class NoGradTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope variable is unused by design
     void scopesNestAndClosingTwiceIsHarmless() {
         NoGrad outer = NoGrad.enter();
         try (var inner = NoGrad.enter()) {
@@ -34,6 +36,7 @@ class NoGradTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope variable is unused by design
     void scopesArePerThread() throws Exception {
         AtomicBoolean otherThreadRecords = new AtomicBoolean();
         try (var g = NoGrad.enter()) {
