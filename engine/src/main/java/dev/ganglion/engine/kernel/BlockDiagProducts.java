@@ -95,7 +95,7 @@ public final class BlockDiagProducts {
         if (rows == 0) {
             return;
         }
-        int wanted = (2 * Parallel.threads() + blocks - 1) / blocks;
+        int wanted = (Parallel.threads() + blocks - 1) / blocks;
         int panels = Math.max(1, Math.min(wanted, rows / MIN_PANEL_ROWS));
         int per = (rows + panels - 1) / panels;
         int tasks = blocks * panels;
