@@ -45,7 +45,8 @@ public final class Autodiff {
     /**
      * {@code ∂⟨seed, output⟩/∂inputs[k]} for each k (leaves or intermediate results), without touching
      * any {@code grad}; only the part of the graph between the output and the inputs is walked.
-     * Inputs the output does not depend on get zeros.
+     * Inputs the output does not depend on get zeros. Each result is a new contiguous tensor of its
+     * input's shape and dtype.
      */
     public static Tensor[] grad(Var output, Tensor seed, boolean retainGraph, Var... inputs) {
         for (int i = 0; i < inputs.length; i++) {

@@ -49,9 +49,9 @@ final class Backward {
             walk.run(output, seed);
         }
         for (int k = 0; k < targets.length; k++) {
-            if (walk.results[k] == null) {
-                walk.results[k] = targets[k].value().newZeros(targets[k].shape());
-            }
+            Tensor r = walk.results[k];
+            // a rule may hand the same tensor (or the seed, or a broadcast view) to several inputs: copy
+            walk.results[k] = r == null ? targets[k].value().newZeros(targets[k].shape()) : r.to(targets[k].dtype()).copy();
         }
         return walk.results;
     }

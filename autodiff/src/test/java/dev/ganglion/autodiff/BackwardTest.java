@@ -149,4 +149,20 @@ class BackwardTest {
         parts[0].scale(2).sum().add(parts[1].square().sum()).backward();
         assertThat(x.grad().toDoubleArray()).containsExactly(2, 4, 6, 8);
     }
+
+    @Test
+    void kinksAndTiesFollowTheNotes() {
+        Var x = param(0, 0.5, 0.5);
+        Tensor[] g = Autodiff.grad(ReductionOps.max(x, 0, false), x);
+        assertThat(g[0].toDoubleArray()).containsExactly(0, 0.5, 0.5); // ties share the gradient
+        g = Autodiff.grad(PointwiseOps.relu(x).add(PointwiseOps.abs(x)).sum(), x);
+        assertThat(g[0].get(0)).isZero(); // relu'(0) = abs'(0) = 0
+        g = Autodiff.grad(PointwiseOps.clamp(x, 0, 0.5).sum(), x);
+        assertThat(g[0].toDoubleArray()).containsExactly(1, 1, 1); // bounds pass the gradient
+        Var a = param(2, 1);
+        Var b = param(2, 3);
+        g = Autodiff.grad(PointwiseOps.maximum(a, b).sum(), a, b);
+        assertThat(g[0].toDoubleArray()).containsExactly(0.5, 0);
+        assertThat(g[1].toDoubleArray()).containsExactly(0.5, 1);
+    }
 }
