@@ -1,0 +1,112 @@
+package dev.ganglion.engine.kernel;
+
+import dev.ganglion.engine.Parallel;
+
+/**
+ * The three products of a linear layer with a block-diagonal weight on row-major float32 arrays:
+ * {@code W = diag(W₀ … W_{G−1})}, each {@code W_g} of {@code ob×ib} stored row-major at
+ * {@code wOff + g·ob·ib}; {@code X[batch × G·ib]}, {@code Y[batch × G·ob]}.
+ * <ul>
+ *   <li>forward {@code Y[:, g] = X[:, g]·W_gᵀ},</li>
+ *   <li>input gradient {@code dX[:, g] = dY[:, g]·W_g},</li>
+ *   <li>weight gradient {@code dW_g = dY[:, g]ᵀ·X[:, g]} (only the blocks: never a dense out×in matrix).</li>
+ * </ul>
+ * Every block is one call of the {@link GemmKernel} with offsets and leading dimensions (no copies),
+ * so the products run at the GEMM's rate and time falls linearly with the number of blocks. Blocks
+ * are spread over the shared {@link Parallel} pool; the GEMM splits a large block further itself.
+ */
+public final class BlockDiagProducts {
+    /** Flops per parallel task, so small products stay on the calling thread. */
+    private static final long GRAIN_FLOPS = 1L << 18;
+
+    private final GemmKernel gemm;
+
+    public BlockDiagProducts(GemmKernel gemm) {
+        this.gemm = gemm;
+    }
+
+    /** Products on {@link GemmKernel#active()}. */
+    public static BlockDiagProducts active() {
+        return Holder.ACTIVE;
+    }
+
+    /** {@code Y = X·Wᵀ} per block ({@code +=} when {@code accumulate}). Y must not alias X or W. */
+    public void forward(int blocks, int ob, int ib, float[] w, int wOff, int batch, float[] x, int xOff,
+                        float[] y, int yOff, boolean accumulate) {
+        check("blockdiag forward", blocks, ob, ib, w, wOff);
+        SparseChecks.matrix("blockdiag forward", "x", x, xOff, batch, blocks * ib);
+        SparseChecks.matrix("blockdiag forward", "y", y, yOff, batch, blocks * ob);
+        int in = blocks * ib;
+        int out = blocks * ob;
+        float beta = accumulate ? 1f : 0f;
+        overBlocks(blocks, 2L * batch * ob * ib, g ->
+                gemm.gemm(false, true, batch, ob, ib, 1f,
+                        x, xOff + g * ib, in,
+                        w, wOff + g * ob * ib, ib,
+                        beta, y, yOff + g * ob, out));
+    }
+
+    /** {@code dX = dY·W} per block ({@code +=} when {@code accumulate}). dX must not alias dY or W. */
+    public void inputGrad(int blocks, int ob, int ib, float[] w, int wOff, int batch, float[] dy, int dyOff,
+                          float[] dx, int dxOff, boolean accumulate) {
+        check("blockdiag input-grad", blocks, ob, ib, w, wOff);
+        SparseChecks.matrix("blockdiag input-grad", "dy", dy, dyOff, batch, blocks * ob);
+        SparseChecks.matrix("blockdiag input-grad", "dx", dx, dxOff, batch, blocks * ib);
+        int in = blocks * ib;
+        int out = blocks * ob;
+        float beta = accumulate ? 1f : 0f;
+        overBlocks(blocks, 2L * batch * ob * ib, g ->
+                gemm.gemm(false, false, batch, ib, ob, 1f,
+                        dy, dyOff + g * ob, out,
+                        w, wOff + g * ob * ib, ib,
+                        beta, dx, dxOff + g * ib, in));
+    }
+
+    /** {@code dW_g = dY[:, g]ᵀ·X[:, g]} into the block values ({@code +=} when {@code accumulate}). */
+    public void weightGrad(int blocks, int ob, int ib, int batch, float[] dy, int dyOff, float[] x, int xOff,
+                           float[] dw, int dwOff, boolean accumulate) {
+        check("blockdiag weight-grad", blocks, ob, ib, dw, dwOff);
+        SparseChecks.matrix("blockdiag weight-grad", "dy", dy, dyOff, batch, blocks * ob);
+        SparseChecks.matrix("blockdiag weight-grad", "x", x, xOff, batch, blocks * ib);
+        int in = blocks * ib;
+        int out = blocks * ob;
+        float beta = accumulate ? 1f : 0f;
+        overBlocks(blocks, 2L * batch * ob * ib, g ->
+                gemm.gemm(true, false, ob, ib, batch, 1f,
+                        dy, dyOff + g * ob, out,
+                        x, xOff + g * ib, in,
+                        beta, dw, dwOff + g * ob * ib, ib));
+    }
+
+    @FunctionalInterface
+    private interface BlockBody {
+        void run(int block);
+    }
+
+    /**
+     * Runs {@code body} for every block, the blocks spread over the pool.
+     * NOTE: no row panels: splitting a block's rows would make each GEMM call pack the block's
+     * other operand again; a block big enough to need more than one thread is big enough for the
+     * GEMM to split it across the pool itself, and small blocks are many.
+     */
+    private static void overBlocks(int blocks, long flopsPerBlock, BlockBody body) {
+        int grain = (int) Math.max(1, Math.min(blocks, GRAIN_FLOPS / Math.max(1, flopsPerBlock)));
+        Parallel.forRange(blocks, grain, (from, to) -> {
+            for (int g = from; g < to; g++) {
+                body.run(g);
+            }
+        });
+    }
+
+    private static void check(String op, int blocks, int ob, int ib, float[] w, int wOff) {
+        if (blocks < 1 || ob < 0 || ib < 0) {
+            throw new IllegalArgumentException(op + ": " + blocks + " blocks of " + ob + "×" + ib
+                    + ": need at least one block and non-negative block sizes");
+        }
+        SparseChecks.values(op, w, wOff, (long) blocks * ob * ib);
+    }
+
+    private static final class Holder {
+        static final BlockDiagProducts ACTIVE = new BlockDiagProducts(GemmKernel.active());
+    }
+}

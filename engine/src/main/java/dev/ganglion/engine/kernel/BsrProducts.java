@@ -1,0 +1,98 @@
+package dev.ganglion.engine.kernel;
+
+import dev.ganglion.engine.Parallel;
+
+/**
+ * The three products of a linear layer with a block-sparse-row weight {@code W[rows × cols]} of
+ * {@code r×c} blocks (block structure in a {@link SparseIndex} over {@code rows/r × cols/c} blocks,
+ * block values row-major in entry order) on row-major float32 arrays:
+ * {@code Y = X·Wᵀ}, {@code dX = dY·W}, {@code dW = (dYᵀ·X) ⊙ pattern(W)} (block SDDMM).
+ *
+ * <p>Each call packs its dense operands into {@link SparsePanel panels}, runs a {@link BsrKernel}
+ * over block-row (or, for the input gradient, block-column) ranges on the shared {@link Parallel}
+ * pool, and unpacks; no two tasks write the same output.
+ */
+public final class BsrProducts {
+    /** Multiply-adds per parallel task, so small products stay on the calling thread. */
+    private static final long GRAIN_FMAS = 1 << 16;
+
+    private final BsrKernel kernel;
+
+    public BsrProducts(BsrKernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** Products on the kernel picked at start-up. */
+    public static BsrProducts active() {
+        return Holder.ACTIVE;
+    }
+
+    /** {@code Y[batch × rows] = X[batch × cols]·Wᵀ} ({@code +=} when {@code accumulate}). Y must not alias X. */
+    public void forward(SparseIndex w, int r, int c, float[] v, int vOff, int batch, float[] x, int xOff,
+                        float[] y, int yOff, boolean accumulate) {
+        String op = "bsr forward";
+        SparseChecks.blockShape(op, r, c);
+        SparseChecks.values(op, v, vOff, (long) w.entries() * r * c);
+        SparseChecks.matrix(op, "x", x, xOff, batch, w.minors * c);
+        SparseChecks.matrix(op, "y", y, yOff, batch, w.majors * r);
+        int ld = SparsePanel.width(batch);
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            float[] xp = scratch.first(SparsePanel.size(w.minors * c, batch));
+            float[] yp = scratch.second(SparsePanel.size(w.majors * r, batch));
+            SparsePanel.pack(x, xOff, batch, w.minors * c, xp, ld);
+            Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) ->
+                    kernel.spmm(from, to, w.ptr, w.idx, null, r, c, c, 1, v, vOff, xp, yp, ld));
+            SparsePanel.unpack(yp, ld, batch, w.majors * r, y, yOff, accumulate);
+        }
+    }
+
+    /** {@code dX[batch × cols] = dY[batch × rows]·W} ({@code +=} when {@code accumulate}). */
+    public void inputGrad(SparseIndex w, int r, int c, float[] v, int vOff, int batch, float[] dy, int dyOff,
+                          float[] dx, int dxOff, boolean accumulate) {
+        String op = "bsr input-grad";
+        SparseChecks.blockShape(op, r, c);
+        SparseChecks.values(op, v, vOff, (long) w.entries() * r * c);
+        SparseChecks.matrix(op, "dy", dy, dyOff, batch, w.majors * r);
+        SparseChecks.matrix(op, "dx", dx, dxOff, batch, w.minors * c);
+        int ld = SparsePanel.width(batch);
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            float[] dyp = scratch.first(SparsePanel.size(w.majors * r, batch));
+            float[] dxp = scratch.second(SparsePanel.size(w.minors * c, batch));
+            SparsePanel.pack(dy, dyOff, batch, w.majors * r, dyp, ld);
+            Parallel.forRange(w.minors, grain(w, w.minors, r * c, ld), (from, to) ->
+                    kernel.spmm(from, to, w.tPtr, w.tIdx, w.tPerm, c, r, 1, c, v, vOff, dyp, dxp, ld));
+            SparsePanel.unpack(dxp, ld, batch, w.minors * c, dx, dxOff, accumulate);
+        }
+    }
+
+    /**
+     * {@code dv[dvOff + p·r·c + i·c + j] = Σ_b dY[b, row(p)·r+i]·X[b, col(p)·c+j]} for every stored
+     * block p: the weight gradient sampled at the block pattern ({@code +=} when {@code accumulate}).
+     */
+    public void weightGrad(SparseIndex w, int r, int c, int batch, float[] dy, int dyOff, float[] x, int xOff,
+                           float[] dv, int dvOff, boolean accumulate) {
+        String op = "bsr weight-grad";
+        SparseChecks.blockShape(op, r, c);
+        SparseChecks.matrix(op, "dy", dy, dyOff, batch, w.majors * r);
+        SparseChecks.matrix(op, "x", x, xOff, batch, w.minors * c);
+        SparseChecks.values(op, dv, dvOff, (long) w.entries() * r * c);
+        int ld = SparsePanel.width(batch);
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            float[] dyp = scratch.first(SparsePanel.size(w.majors * r, batch));
+            float[] xp = scratch.second(SparsePanel.size(w.minors * c, batch));
+            SparsePanel.pack(dy, dyOff, batch, w.majors * r, dyp, ld);
+            SparsePanel.pack(x, xOff, batch, w.minors * c, xp, ld);
+            Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) ->
+                    kernel.sddmm(from, to, w.ptr, w.idx, r, c, dyp, xp, ld, dv, dvOff, accumulate));
+        }
+    }
+
+    private static int grain(SparseIndex w, int lines, int blockSize, int ld) {
+        long perLine = ((long) w.entries() / Math.max(1, lines) + 1) * blockSize * ld;
+        return (int) Math.max(1, GRAIN_FMAS / perLine);
+    }
+
+    private static final class Holder {
+        static final BsrProducts ACTIVE = new BsrProducts(BsrKernel.active());
+    }
+}

@@ -1,0 +1,91 @@
+package dev.ganglion.engine.kernel;
+
+import dev.ganglion.engine.Parallel;
+
+/**
+ * The three products of a linear layer with a CSR weight {@code W[rows × cols]} (values {@code v}
+ * in the entry order of a {@link SparseIndex}) on row-major float32 arrays:
+ * {@code Y = X·Wᵀ}, {@code dX = dY·W}, and {@code dW = (dYᵀ·X) ⊙ pattern(W)} (SDDMM).
+ *
+ * <p>Each call packs its dense operands into {@link SparsePanel panels}, runs a {@link CsrKernel}
+ * over row ranges on the shared {@link Parallel} pool, and unpacks. The input gradient runs over
+ * the index's column-major twin, so no two tasks write the same output row.
+ */
+public final class CsrProducts {
+    /** Multiply-adds per parallel task, so small products stay on the calling thread. */
+    private static final long GRAIN_FMAS = 1 << 16;
+
+    private final CsrKernel kernel;
+
+    public CsrProducts(CsrKernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** Products on the kernel picked at start-up. */
+    public static CsrProducts active() {
+        return Holder.ACTIVE;
+    }
+
+    /** {@code Y[batch × rows] = X[batch × cols]·Wᵀ} ({@code +=} when {@code accumulate}). Y must not alias X. */
+    public void forward(SparseIndex w, float[] v, int vOff, int batch, float[] x, int xOff,
+                        float[] y, int yOff, boolean accumulate) {
+        SparseChecks.values("csr forward", v, vOff, w.entries());
+        SparseChecks.matrix("csr forward", "x", x, xOff, batch, w.minors);
+        SparseChecks.matrix("csr forward", "y", y, yOff, batch, w.majors);
+        int ld = SparsePanel.width(batch);
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            float[] xp = scratch.first(SparsePanel.size(w.minors, batch));
+            float[] yp = scratch.second(SparsePanel.size(w.majors, batch));
+            SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
+            Parallel.forRange(w.majors, grain(w, ld), (from, to) ->
+                    kernel.spmm(from, to, w.ptr, w.idx, null, v, vOff, xp, yp, ld));
+            SparsePanel.unpack(yp, ld, batch, w.majors, y, yOff, accumulate);
+        }
+    }
+
+    /** {@code dX[batch × cols] = dY[batch × rows]·W} ({@code +=} when {@code accumulate}). */
+    public void inputGrad(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff,
+                          float[] dx, int dxOff, boolean accumulate) {
+        SparseChecks.values("csr input-grad", v, vOff, w.entries());
+        SparseChecks.matrix("csr input-grad", "dy", dy, dyOff, batch, w.majors);
+        SparseChecks.matrix("csr input-grad", "dx", dx, dxOff, batch, w.minors);
+        int ld = SparsePanel.width(batch);
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            float[] dyp = scratch.first(SparsePanel.size(w.majors, batch));
+            float[] dxp = scratch.second(SparsePanel.size(w.minors, batch));
+            SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
+            Parallel.forRange(w.minors, grain(w, ld), (from, to) ->
+                    kernel.spmm(from, to, w.tPtr, w.tIdx, w.tPerm, v, vOff, dyp, dxp, ld));
+            SparsePanel.unpack(dxp, ld, batch, w.minors, dx, dxOff, accumulate);
+        }
+    }
+
+    /**
+     * {@code dv[dvOff + p] = Σ_b dY[b, row(p)]·X[b, col(p)]} for every stored entry p: the weight
+     * gradient sampled at the pattern, in value order ({@code +=} when {@code accumulate}).
+     */
+    public void weightGrad(SparseIndex w, int batch, float[] dy, int dyOff, float[] x, int xOff,
+                           float[] dv, int dvOff, boolean accumulate) {
+        SparseChecks.matrix("csr weight-grad", "dy", dy, dyOff, batch, w.majors);
+        SparseChecks.matrix("csr weight-grad", "x", x, xOff, batch, w.minors);
+        SparseChecks.values("csr weight-grad", dv, dvOff, w.entries());
+        int ld = SparsePanel.width(batch);
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            float[] dyp = scratch.first(SparsePanel.size(w.majors, batch));
+            float[] xp = scratch.second(SparsePanel.size(w.minors, batch));
+            SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
+            SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
+            Parallel.forRange(w.majors, grain(w, ld), (from, to) ->
+                    kernel.sddmm(from, to, w.ptr, w.idx, dyp, xp, ld, dv, dvOff, accumulate));
+        }
+    }
+
+    private static int grain(SparseIndex w, int ld) {
+        long perRow = ((long) w.entries() / Math.max(1, w.majors) + 1) * ld;
+        return (int) Math.max(1, GRAIN_FMAS / perRow);
+    }
+
+    private static final class Holder {
+        static final CsrProducts ACTIVE = new CsrProducts(CsrKernel.active());
+    }
+}

@@ -1,0 +1,131 @@
+package dev.ganglion.engine.sparse;
+
+import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.SparseIndex;
+
+/**
+ * A compressed-sparse-row weight {@code W[rows × cols]} in any pattern: row i stores columns
+ * {@code colIdx[rowPtr[i] … rowPtr[i+1]−1]} (sorted, unique) with {@code W[i, colIdx[p]] = values[p]}.
+ *
+ * <p>Values: a contiguous tensor of shape {@code [nnz]}, shared and updatable in place; the structure
+ * (a validated {@link SparseIndex}, with its column-major twin for {@code dX = dY·W}) is immutable.
+ */
+public final class Csr implements SparseMatrix {
+    private final SparseIndex index;
+    private final Tensor values;
+
+    private Csr(SparseIndex index, Tensor values) {
+        this.index = index;
+        this.values = values;
+    }
+
+    /**
+     * Validates and builds: {@code rowPtr} of length {@code rows+1} from 0 to {@code colIdx.length},
+     * non-decreasing; {@code colIdx} in {@code [0, cols)}, sorted and unique per row (both copied);
+     * {@code values} of {@code nnz} elements, contiguous (viewed as {@code [nnz]}, not copied).
+     */
+    public static Csr of(int rows, int cols, int[] rowPtr, int[] colIdx, Tensor values) {
+        SparseIndex index = SparseIndex.of("Csr", rows, cols, rowPtr, colIdx);
+        return new Csr(index, SparseDense.values("Csr", values, Shape.of(index.entries())));
+    }
+
+    /** The pattern of {@code mask [rows, cols]} (nonzero = stored), with zero values of {@code dtype}. */
+    public static Csr fromMask(Tensor mask, DType dtype) {
+        Shape s = SparseDense.rank2("Csr.fromMask", "mask", mask);
+        return fromMaskArray(SparseMasks.of(mask), s.dim(0), s.dim(1), dtype);
+    }
+
+    /** The nonzero entries of a dense {@code [rows, cols]} matrix, values copied. */
+    public static Csr fromDense(Tensor dense) {
+        return fromDense(dense, dense);
+    }
+
+    /**
+     * The entries named by {@code mask} (same shape, nonzero = stored), values copied from
+     * {@code dense}; a masked-in zero is stored as an explicit zero (it still gets a gradient).
+     */
+    public static Csr fromDense(Tensor dense, Tensor mask) {
+        Shape s = SparseDense.rank2("Csr.fromDense", "dense", dense);
+        if (!mask.shape().equals(s)) {
+            throw new IllegalArgumentException("Csr.fromDense: mask shape " + mask.shape()
+                    + " differs from dense shape " + s);
+        }
+        Csr pattern = fromMaskArray(SparseMasks.of(mask), s.dim(0), s.dim(1), dense.dtype());
+        return pattern.withValues(SparseDense.gather(dense, null, pattern.values.shape(), pattern));
+    }
+
+    /**
+     * A seeded random pattern with {@code round(density·cols)} entries in every row (columns uniform
+     * without replacement) and float32 values uniform in {@code [−1, 1)}.
+     */
+    public static Csr random(int rows, int cols, double density, long seed) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("Csr.random: negative shape [" + rows + ", " + cols + "]");
+        }
+        Csr pattern = fromMaskArray(SparseMasks.random("Csr.random", rows, cols, density, seed), rows, cols, DType.F32);
+        return pattern.withValues(SparseMasks.uniform(pattern.values.shape(), seed ^ 0x5DEECE66DL));
+    }
+
+    private static Csr fromMaskArray(boolean[][] m, int rows, int cols, DType dtype) {
+        int[][] pc = SparseMasks.compress(m, cols);
+        SparseIndex index = SparseIndex.of("Csr", rows, cols, pc[0], pc[1]);
+        return new Csr(index, Tensor.zeros(Shape.of(index.entries()), dtype));
+    }
+
+    /** The validated index, for the array-level kernels. */
+    public SparseIndex index() {
+        return index;
+    }
+
+    /** A copy of the row pointers. */
+    public int[] rowPtr() {
+        return index.ptr();
+    }
+
+    /** A copy of the column indices. */
+    public int[] colIdx() {
+        return index.idx();
+    }
+
+    @Override
+    public int rows() {
+        return index.majors();
+    }
+
+    @Override
+    public int cols() {
+        return index.minors();
+    }
+
+    @Override
+    public int nnz() {
+        return index.entries();
+    }
+
+    /** Values of shape {@code [nnz]}. */
+    @Override
+    public Tensor values() {
+        return values;
+    }
+
+    @Override
+    public Csr withValues(Tensor newValues) {
+        return new Csr(index, SparseDense.values("Csr.withValues", newValues, values.shape()));
+    }
+
+    @Override
+    public void forEachEntry(EntryVisitor visitor) {
+        for (int i = 0; i < index.majors(); i++) {
+            for (int p = index.rowStart(i); p < index.rowStart(i + 1); p++) {
+                visitor.accept(i, index.column(p), p);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Csr[" + rows() + "×" + cols() + ", " + nnz() + " entries, " + dtype() + "]";
+    }
+}

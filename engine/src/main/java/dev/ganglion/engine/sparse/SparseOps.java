@@ -1,0 +1,176 @@
+package dev.ganglion.engine.sparse;
+
+import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BlockDiagProducts;
+import dev.ganglion.engine.kernel.BsrProducts;
+import dev.ganglion.engine.kernel.CsrProducts;
+
+/**
+ * Products of dense batches with a {@link SparseMatrix} weight {@code W[out × in]} (PyTorch Linear
+ * layout): the forward product and both backward products of {@code Y = X·Wᵀ}.
+ *
+ * <p>{@code X} has shape {@code [..., in]} (all leading axes are batch), {@code Y} and {@code dY}
+ * {@code [..., out]}. Inputs may be any view; outputs are contiguous. Float32 runs the SIMD (or
+ * scalar) kernels of each format; float64 runs a simple entry-by-entry path for gradient checks.
+ * X, dY and W must share a dtype. The {@code …Into} variants write (or with {@code accumulate} add)
+ * into a given contiguous tensor, which must not share storage with an input.
+ */
+public final class SparseOps {
+    private SparseOps() {}
+
+    /** {@code Y = X·Wᵀ}: {@code [..., in] → [..., out]}. */
+    public static Tensor linear(Tensor x, SparseMatrix w) {
+        Tensor y = Tensor.zeros(outShape("SparseOps.linear", "x", x, w.cols(), w.rows(), w), w.dtype());
+        linearInto(x, w, y, false);
+        return y;
+    }
+
+    /** {@code dX = dY·W}: {@code [..., out] → [..., in]}. */
+    public static Tensor linearInputGrad(Tensor dy, SparseMatrix w) {
+        Tensor dx = Tensor.zeros(outShape("SparseOps.linearInputGrad", "dy", dy, w.rows(), w.cols(), w), w.dtype());
+        linearInputGradInto(dy, w, dx, false);
+        return dx;
+    }
+
+    /**
+     * {@code dW = (dYᵀ·X) ⊙ pattern(W)}, sampled only at the stored entries: a tensor shaped like
+     * {@code w.values()} (never a dense out×in matrix). Wrap it with {@code w.withValues(dW)} for a matrix.
+     */
+    public static Tensor linearWeightGrad(Tensor dy, Tensor x, SparseMatrix w) {
+        Tensor dw = Tensor.zeros(w.values().shape(), w.dtype());
+        linearWeightGradInto(dy, x, w, dw, false);
+        return dw;
+    }
+
+    /** {@code Y = X·Wᵀ}, or {@code Y += X·Wᵀ} when {@code accumulate}. */
+    public static void linearInto(Tensor x, SparseMatrix w, Tensor y, boolean accumulate) {
+        String op = "SparseOps.linear";
+        Shape ys = outShape(op, "x", x, w.cols(), w.rows(), w);
+        checkOutput(op, "y", y, ys, w, x);
+        int batch = batchOf(x);
+        Tensor xc = x.contiguous();
+        if (w.dtype() == DType.F64) {
+            SparseF64.linear(w, w.values().doubleArray(), w.values().offset(), batch,
+                    xc.doubleArray(), xc.offset(), y.doubleArray(), y.offset(), accumulate);
+        } else {
+            float[] v = w.values().floatArray();
+            int vo = w.values().offset();
+            float[] xa = xc.floatArray();
+            float[] ya = y.floatArray();
+            switch (w) {
+                case BlockDiagonal d -> BlockDiagProducts.active().forward(d.blocks(), d.blockRows(), d.blockCols(),
+                        v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
+                case Bsr b -> BsrProducts.active().forward(b.index(), b.blockRows(), b.blockCols(),
+                        v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
+                case Csr c -> CsrProducts.active().forward(c.index(), v, vo, batch, xa, xc.offset(),
+                        ya, y.offset(), accumulate);
+            }
+        }
+        y.markWritten();
+    }
+
+    /** {@code dX = dY·W}, or {@code dX += dY·W} when {@code accumulate}. */
+    public static void linearInputGradInto(Tensor dy, SparseMatrix w, Tensor dx, boolean accumulate) {
+        String op = "SparseOps.linearInputGrad";
+        Shape xs = outShape(op, "dy", dy, w.rows(), w.cols(), w);
+        checkOutput(op, "dx", dx, xs, w, dy);
+        int batch = batchOf(dy);
+        Tensor g = dy.contiguous();
+        if (w.dtype() == DType.F64) {
+            SparseF64.inputGrad(w, w.values().doubleArray(), w.values().offset(), batch,
+                    g.doubleArray(), g.offset(), dx.doubleArray(), dx.offset(), accumulate);
+        } else {
+            float[] v = w.values().floatArray();
+            int vo = w.values().offset();
+            float[] ga = g.floatArray();
+            float[] xa = dx.floatArray();
+            switch (w) {
+                case BlockDiagonal d -> BlockDiagProducts.active().inputGrad(d.blocks(), d.blockRows(), d.blockCols(),
+                        v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
+                case Bsr b -> BsrProducts.active().inputGrad(b.index(), b.blockRows(), b.blockCols(),
+                        v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
+                case Csr c -> CsrProducts.active().inputGrad(c.index(), v, vo, batch, ga, g.offset(),
+                        xa, dx.offset(), accumulate);
+            }
+        }
+        dx.markWritten();
+    }
+
+    /** {@code dW = (dYᵀ·X) ⊙ pattern(W)} into {@code dw} (shaped like {@code w.values()}), {@code +=} when {@code accumulate}. */
+    public static void linearWeightGradInto(Tensor dy, Tensor x, SparseMatrix w, Tensor dw, boolean accumulate) {
+        String op = "SparseOps.linearWeightGrad";
+        Shape ys = outShape(op, "x", x, w.cols(), w.rows(), w);
+        if (!dy.shape().equals(ys)) {
+            throw new IllegalArgumentException(op + ": dy has shape " + dy.shape() + ", expected " + ys
+                    + " for x of shape " + x.shape() + " and " + w);
+        }
+        checkDtype(op, "dy", dy, w);
+        checkOutput(op, "dw", dw, w.values().shape(), w, dy);
+        if (dw.sharesStorage(x) || dw.sharesStorage(w.values())) {
+            throw new IllegalArgumentException(op + ": dw must not share storage with x or the weight values");
+        }
+        int batch = batchOf(x);
+        Tensor g = dy.contiguous();
+        Tensor xc = x.contiguous();
+        if (w.dtype() == DType.F64) {
+            SparseF64.weightGrad(w, batch, g.doubleArray(), g.offset(), xc.doubleArray(), xc.offset(),
+                    dw.doubleArray(), dw.offset(), accumulate);
+        } else {
+            weightGradF32(w, batch, g, xc, dw, accumulate);
+        }
+        dw.markWritten();
+    }
+
+    private static void weightGradF32(SparseMatrix w, int batch, Tensor g, Tensor xc, Tensor dw, boolean accumulate) {
+        float[] ga = g.floatArray();
+        float[] xa = xc.floatArray();
+        float[] da = dw.floatArray();
+        switch (w) {
+            case BlockDiagonal d -> BlockDiagProducts.active().weightGrad(d.blocks(), d.blockRows(), d.blockCols(),
+                    batch, ga, g.offset(), xa, xc.offset(), da, dw.offset(), accumulate);
+            case Bsr b -> BsrProducts.active().weightGrad(b.index(), b.blockRows(), b.blockCols(),
+                    batch, ga, g.offset(), xa, xc.offset(), da, dw.offset(), accumulate);
+            case Csr c -> CsrProducts.active().weightGrad(c.index(), batch, ga, g.offset(), xa, xc.offset(),
+                    da, dw.offset(), accumulate);
+        }
+    }
+
+    /** Shape of the product's output: {@code in}'s shape with its last axis {@code from} replaced by {@code to}. */
+    private static Shape outShape(String op, String name, Tensor in, int from, int to, SparseMatrix w) {
+        if (in.rank() < 1 || in.dim(in.rank() - 1) != from) {
+            throw new IllegalArgumentException(op + ": " + name + " of shape " + in.shape()
+                    + " does not match " + w + " (last axis must be " + from + ")");
+        }
+        checkDtype(op, name, in, w);
+        return in.shape().with(in.rank() - 1, to);
+    }
+
+    private static void checkDtype(String op, String name, Tensor t, SparseMatrix w) {
+        if (t.dtype() != w.dtype()) {
+            throw new IllegalArgumentException(op + ": " + name + " is " + t.dtype() + " of shape " + t.shape()
+                    + " but the weight is " + w);
+        }
+    }
+
+    private static void checkOutput(String op, String name, Tensor out, Shape expected, SparseMatrix w, Tensor in) {
+        if (!out.shape().equals(expected) || out.dtype() != w.dtype() || !out.isContiguous()) {
+            throw new IllegalArgumentException(op + ": " + name + " must be a contiguous " + w.dtype() + " tensor of shape "
+                    + expected + ", got " + out.dtype() + " " + out.shape() + (out.isContiguous() ? "" : " (not contiguous)"));
+        }
+        if (out.sharesStorage(in) || out.sharesStorage(w.values())) {
+            throw new IllegalArgumentException(op + ": " + name + " of shape " + out.shape()
+                    + " must not share storage with its inputs");
+        }
+    }
+
+    /** Product of all axes but the last (so a zero-width feature axis still has a batch). */
+    private static int batchOf(Tensor t) {
+        int batch = 1;
+        for (int i = 0; i < t.rank() - 1; i++) {
+            batch = Math.multiplyExact(batch, t.dim(i));
+        }
+        return batch;
+    }
+}

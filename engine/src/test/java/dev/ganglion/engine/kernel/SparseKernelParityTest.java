@@ -1,0 +1,201 @@
+package dev.ganglion.engine.kernel;
+
+import static dev.ganglion.engine.testing.Fixtures.assertClose;
+import static dev.ganglion.engine.testing.Fixtures.randomFloats;
+
+import dev.ganglion.engine.simd.SimdBsr;
+import dev.ganglion.engine.simd.SimdCsr;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIMD vs scalar BSR and CSR kernels at awkward sizes: panel widths around the vector and tile
+ * widths, block sizes 1–16 (square and not), empty rows, zero entries, value offsets, accumulate.
+ */
+@Tag("parity")
+class SparseKernelParityTest {
+    private static final int[] PANEL_WIDTHS = {16, 32, 48, 64, 80, 144, 208};
+    private static final int[] BLOCKS = {1, 2, 3, 4, 8, 16};
+    private static final double RTOL = 1e-5;
+    private static final double ATOL = 1e-5;
+
+    /** Random index with every 4th row empty, density p; p = 0 gives no entries at all. */
+    static SparseIndex index(int majors, int minors, double p, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] ptr = new int[majors + 1];
+        int[] idx = new int[majors * minors];
+        int n = 0;
+        for (int q = 0; q < majors; q++) {
+            for (int j = 0; j < minors; j++) {
+                if (q % 4 != 1 && r.nextDouble() < p) {
+                    idx[n++] = j;
+                }
+            }
+            ptr[q + 1] = n;
+        }
+        return SparseIndex.of("test", majors, minors, ptr, Arrays.copyOf(idx, n));
+    }
+
+    @Test
+    void csrSpmmBothDirections() {
+        CsrKernel simd = new SimdCsr();
+        CsrKernel scalar = new ScalarCsr();
+        for (int ld : PANEL_WIDTHS) {
+            for (double p : new double[] {0, 0.1, 0.6, 1}) {
+                SparseIndex w = index(13, 17, p, ld);
+                float[] v = randomFloats(w.entries() + 3, 1);
+                for (boolean transposed : new boolean[] {false, true}) {
+                    int out = transposed ? w.minors : w.majors;
+                    int in = transposed ? w.majors : w.minors;
+                    float[] s = randomFloats(in * ld, 2);
+                    float[] a = nans(out * ld);
+                    float[] b = nans(out * ld);
+                    int[] ptr = transposed ? w.tPtr : w.ptr;
+                    int[] idx = transposed ? w.tIdx : w.idx;
+                    int[] perm = transposed ? w.tPerm : null;
+                    simd.spmm(0, out, ptr, idx, perm, v, 3, s, a, ld);
+                    scalar.spmm(0, out, ptr, idx, perm, v, 3, s, b, ld);
+                    assertClose(a, b, RTOL, ATOL);
+                }
+            }
+        }
+    }
+
+    @Test
+    void csrSddmm() {
+        CsrKernel simd = new SimdCsr();
+        CsrKernel scalar = new ScalarCsr();
+        for (int ld : PANEL_WIDTHS) {
+            for (double p : new double[] {0, 0.15, 0.7, 1}) {
+                SparseIndex w = index(9, 23, p, ld + 1);
+                float[] a = randomFloats(w.majors * ld, 3);
+                float[] s = randomFloats(w.minors * ld, 4);
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] x = randomFloats(w.entries() + 5, 5);
+                    float[] y = x.clone();
+                    simd.sddmm(0, w.majors, w.ptr, w.idx, a, s, ld, x, 5, acc);
+                    scalar.sddmm(0, w.majors, w.ptr, w.idx, a, s, ld, y, 5, acc);
+                    assertClose(x, y, RTOL, ATOL);
+                }
+            }
+        }
+    }
+
+    @Test
+    void bsrSpmmBothDirections() {
+        BsrKernel simd = new SimdBsr();
+        BsrKernel scalar = new ScalarBsr();
+        for (int r : BLOCKS) {
+            for (int c : BLOCKS) {
+                int ld = PANEL_WIDTHS[(r + c) % PANEL_WIDTHS.length];
+                SparseIndex w = index(5, 4, 0.5, r * 31 + c);
+                float[] v = randomFloats(w.entries() * r * c + 2, r + c);
+                // forward reads block rows; input-grad reads blocks transposed over the column-major index
+                check(simd, scalar, w.majors, w.ptr, w.idx, null, r, c, c, 1, v, w.minors * c, ld);
+                check(simd, scalar, w.minors, w.tPtr, w.tIdx, w.tPerm, c, r, 1, c, v, w.majors * r, ld);
+            }
+        }
+    }
+
+    private static void check(BsrKernel simd, BsrKernel scalar, int lines, int[] ptr, int[] idx, int[] perm,
+                              int outDim, int inDim, int os, int is, float[] v, int inRows, int ld) {
+        float[] s = randomFloats(inRows * ld, 9);
+        float[] a = nans(lines * outDim * ld);
+        float[] b = nans(lines * outDim * ld);
+        simd.spmm(0, lines, ptr, idx, perm, outDim, inDim, os, is, v, 2, s, a, ld);
+        scalar.spmm(0, lines, ptr, idx, perm, outDim, inDim, os, is, v, 2, s, b, ld);
+        assertClose(a, b, RTOL, ATOL);
+    }
+
+    @Test
+    void bsrSddmm() {
+        BsrKernel simd = new SimdBsr();
+        BsrKernel scalar = new ScalarBsr();
+        for (int r : BLOCKS) {
+            for (int c : BLOCKS) {
+                int ld = PANEL_WIDTHS[(r * c) % PANEL_WIDTHS.length];
+                SparseIndex w = index(4, 5, 0.5, r * 7 + c);
+                float[] a = randomFloats(w.majors * r * ld, 1);
+                float[] s = randomFloats(w.minors * c * ld, 2);
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] x = randomFloats(w.entries() * r * c + 1, 3);
+                    float[] y = x.clone();
+                    simd.sddmm(0, w.majors, w.ptr, w.idx, r, c, a, s, ld, x, 1, acc);
+                    scalar.sddmm(0, w.majors, w.ptr, w.idx, r, c, a, s, ld, y, 1, acc);
+                    assertClose(x, y, RTOL, ATOL);
+                }
+            }
+        }
+    }
+
+    @Test
+    void fullProductsAtAwkwardBatches() {
+        CsrProducts csrSimd = new CsrProducts(new SimdCsr());
+        CsrProducts csrScalar = new CsrProducts(new ScalarCsr());
+        BsrProducts bsrSimd = new BsrProducts(new SimdBsr());
+        BsrProducts bsrScalar = new BsrProducts(new ScalarBsr());
+        for (int batch : new int[] {1, 2, 3, 7, 13, 17, 33, 65, 129}) {
+            SparseIndex w = index(11, 7, 0.4, batch);
+            products(batch, w, 1, 1, csrSimd::forward, csrScalar::forward, csrSimd::inputGrad, csrScalar::inputGrad);
+            weightGrads(batch, w, 1, 1, csrSimd::weightGrad, csrScalar::weightGrad);
+            int r = BLOCKS[batch % BLOCKS.length];
+            int c = BLOCKS[(batch + 2) % BLOCKS.length];
+            products(batch, w, r, c,
+                    (i, v, vo, n, x, xo, y, yo, acc) -> bsrSimd.forward(i, r, c, v, vo, n, x, xo, y, yo, acc),
+                    (i, v, vo, n, x, xo, y, yo, acc) -> bsrScalar.forward(i, r, c, v, vo, n, x, xo, y, yo, acc),
+                    (i, v, vo, n, x, xo, y, yo, acc) -> bsrSimd.inputGrad(i, r, c, v, vo, n, x, xo, y, yo, acc),
+                    (i, v, vo, n, x, xo, y, yo, acc) -> bsrScalar.inputGrad(i, r, c, v, vo, n, x, xo, y, yo, acc));
+            weightGrads(batch, w, r, c,
+                    (i, n, dy, dyo, x, xo, dv, dvo, acc) -> bsrSimd.weightGrad(i, r, c, n, dy, dyo, x, xo, dv, dvo, acc),
+                    (i, n, dy, dyo, x, xo, dv, dvo, acc) -> bsrScalar.weightGrad(i, r, c, n, dy, dyo, x, xo, dv, dvo, acc));
+        }
+    }
+
+    interface Product {
+        void run(SparseIndex w, float[] v, int vOff, int batch, float[] in, int inOff, float[] out, int outOff, boolean acc);
+    }
+
+    interface WeightGrad {
+        void run(SparseIndex w, int batch, float[] dy, int dyOff, float[] x, int xOff, float[] dv, int dvOff, boolean acc);
+    }
+
+    private static void products(int batch, SparseIndex w, int r, int c, Product fs, Product fr, Product gs, Product gr) {
+        int rows = w.majors * r;
+        int cols = w.minors * c;
+        float[] v = randomFloats(w.entries() * r * c + 1, batch);
+        float[] x = randomFloats(batch * cols + 2, batch + 1);
+        float[] dy = randomFloats(batch * rows + 2, batch + 2);
+        for (boolean acc : new boolean[] {false, true}) {
+            float[] y1 = randomFloats(batch * rows + 1, 8);
+            float[] y2 = y1.clone();
+            fs.run(w, v, 1, batch, x, 2, y1, 1, acc);
+            fr.run(w, v, 1, batch, x, 2, y2, 1, acc);
+            assertClose(y1, y2, RTOL, ATOL);
+            float[] dx1 = randomFloats(batch * cols + 3, 9);
+            float[] dx2 = dx1.clone();
+            gs.run(w, v, 1, batch, dy, 2, dx1, 3, acc);
+            gr.run(w, v, 1, batch, dy, 2, dx2, 3, acc);
+            assertClose(dx1, dx2, RTOL, ATOL);
+        }
+    }
+
+    private static void weightGrads(int batch, SparseIndex w, int r, int c, WeightGrad s, WeightGrad ref) {
+        float[] x = randomFloats(batch * w.minors * c, batch + 1);
+        float[] dy = randomFloats(batch * w.majors * r, batch + 2);
+        for (boolean acc : new boolean[] {false, true}) {
+            float[] d1 = randomFloats(w.entries() * r * c + 4, 7);
+            float[] d2 = d1.clone();
+            s.run(w, batch, dy, 0, x, 0, d1, 4, acc);
+            ref.run(w, batch, dy, 0, x, 0, d2, 4, acc);
+            assertClose(d1, d2, RTOL, ATOL);
+        }
+    }
+
+    private static float[] nans(int n) {
+        float[] a = new float[n];
+        Arrays.fill(a, Float.NaN);
+        return a;
+    }
+}

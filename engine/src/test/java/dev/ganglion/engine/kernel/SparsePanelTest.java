@@ -1,0 +1,41 @@
+package dev.ganglion.engine.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ganglion.engine.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+class SparsePanelTest {
+    @Test
+    void packAndUnpackAreTransposesAtAwkwardAndParallelSizes() {
+        int[][] shapes = {{1, 1}, {3, 5}, {17, 33}, {129, 7}, {300, 517}, {1000, 70}, {64, 1025}};
+        for (int[] s : shapes) {
+            int batch = s[0];
+            int features = s[1];
+            float[] x = Fixtures.randomFloats(batch * features + 3, batch);
+            int ld = SparsePanel.width(batch);
+            assertThat(ld % SparsePanel.ALIGN).isZero();
+            assertThat(ld).isBetween(batch, batch + 15);
+            float[] p = new float[SparsePanel.size(features, batch) + 5];
+            java.util.Arrays.fill(p, Float.NaN); // a reused buffer: pack must zero the padding itself
+            SparsePanel.pack(x, 3, batch, features, p, ld);
+            for (int f = 0; f < features; f++) {
+                for (int b = 0; b < ld; b++) {
+                    float expected = b < batch ? x[3 + b * features + f] : 0f;
+                    if (p[f * ld + b] != expected) {
+                        throw new AssertionError("pack " + batch + "×" + features + " at f=" + f + ", b=" + b);
+                    }
+                }
+            }
+            float[] y = new float[batch * features + 2];
+            SparsePanel.unpack(p, ld, batch, features, y, 2, false);
+            for (int i = 0; i < batch * features; i++) {
+                assertThat(y[2 + i]).isEqualTo(x[3 + i]);
+            }
+            SparsePanel.unpack(p, ld, batch, features, y, 2, true);
+            for (int i = 0; i < batch * features; i++) {
+                assertThat(y[2 + i]).isEqualTo(2 * x[3 + i]);
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.ganglion.engine.sparse;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BlockDiagProducts;
+import dev.ganglion.engine.kernel.BsrProducts;
+import dev.ganglion.engine.kernel.CsrProducts;
+import org.junit.jupiter.api.Test;
+
+/** One test per error family: bad structure, bad shapes, bad dtypes, aliasing; always an IllegalArgumentException naming the op. */
+class SparseErrorTest {
+    private static final Tensor V3 = Tensor.zeros(3);
+
+    @Test
+    void badRowPointers() {
+        assertThatThrownBy(() -> Csr.of(2, 3, new int[] {0, 3}, new int[] {0, 1, 2}, V3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Csr").hasMessageContaining("rowPtr has length 2");
+        assertThatThrownBy(() -> Csr.of(2, 3, new int[] {1, 2, 3}, new int[] {0, 1, 2}, V3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must start at 0");
+        assertThatThrownBy(() -> Csr.of(2, 3, new int[] {0, 2, 2}, new int[] {0, 1, 2}, V3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("end at colIdx.length = 3");
+        assertThatThrownBy(() -> Csr.of(3, 3, new int[] {0, 2, 1, 3}, new int[] {0, 1, 2}, V3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decreases at row 1");
+        assertThatThrownBy(() -> Bsr.of(4, 4, 2, 2, new int[] {0, 1}, new int[] {0}, Tensor.zeros(4)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Bsr").hasMessageContaining("rowPtr");
+    }
+
+    @Test
+    void unsortedDuplicateAndOutOfRangeColumns() {
+        assertThatThrownBy(() -> Csr.of(1, 3, new int[] {0, 3}, new int[] {0, 2, 1}, V3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sorted and unique");
+        assertThatThrownBy(() -> Csr.of(1, 3, new int[] {0, 3}, new int[] {0, 1, 1}, V3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sorted and unique");
+        assertThatThrownBy(() -> Csr.of(1, 3, new int[] {0, 3}, new int[] {0, 1, 3}, V3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range [0, 3)");
+        assertThatThrownBy(() -> Csr.of(1, 3, new int[] {0, 3}, new int[] {-1, 0, 1}, V3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> Bsr.of(4, 4, 2, 2, new int[] {0, 1, 2}, new int[] {0, 2}, Tensor.zeros(8)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range [0, 2)");
+    }
+
+    @Test
+    void blocksMustDivideTheShape() {
+        assertThatThrownBy(() -> BlockDiagonal.zeros(3, 6, 8, DType.F32))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 blocks do not divide shape [6, 8]");
+        assertThatThrownBy(() -> BlockDiagonal.zeros(0, 6, 6, DType.F32))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blocks must be ≥ 1");
+        assertThatThrownBy(() -> Bsr.of(6, 8, 4, 4, new int[] {0}, new int[0], Tensor.zeros(0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4×4 do not divide shape [6, 8]");
+        assertThatThrownBy(() -> Bsr.random(8, 8, 0, 2, 0.5, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive");
+        assertThatThrownBy(() -> Csr.random(4, 4, 1.5, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("density");
+    }
+
+    @Test
+    void badValues() {
+        assertThatThrownBy(() -> Csr.of(1, 3, new int[] {0, 2}, new int[] {0, 1}, V3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has 3 elements, the pattern needs 2");
+        assertThatThrownBy(() -> BlockDiagonal.of(2, 4, 4, Tensor.zeros(4, 4).slice(1, 0, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contiguous");
+        assertThatThrownBy(() -> Csr.random(3, 3, 0.5, 1).withValues(Tensor.zeros(7)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Csr.withValues");
+    }
+
+    @Test
+    void shapeMismatchInProducts() {
+        Csr w = Csr.random(4, 6, 0.5, 1);
+        assertThatThrownBy(() -> SparseOps.linear(Tensor.zeros(3, 5), w))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SparseOps.linear").hasMessageContaining("[3, 5]").hasMessageContaining("4×6");
+        assertThatThrownBy(() -> SparseOps.linearInputGrad(Tensor.zeros(3, 6), w))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SparseOps.linearInputGrad");
+        assertThatThrownBy(() -> SparseOps.linearWeightGrad(Tensor.zeros(2, 4), Tensor.zeros(3, 6), w))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SparseOps.linearWeightGrad").hasMessageContaining("dy has shape [2, 4]");
+        assertThatThrownBy(() -> SparseOps.linear(Tensor.scalar(1f), w))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SparseOps.linear");
+        BlockDiagonal bd = BlockDiagonal.zeros(2, 4, 6, DType.F32);
+        assertThatThrownBy(() -> SparseOps.linearInto(Tensor.zeros(3, 6), bd, Tensor.zeros(3, 5), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("y must be a contiguous F32 tensor of shape [3, 4]");
+        assertThatThrownBy(() -> SparseOps.linearWeightGradInto(Tensor.zeros(3, 4), Tensor.zeros(3, 6), bd, Tensor.zeros(12), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dw must be a contiguous F32 tensor of shape [2, 2, 3]");
+    }
+
+    @Test
+    void dtypeMismatchAndAliasing() {
+        Bsr w = Bsr.random(4, 4, 2, 2, 0.5, 1);
+        assertThatThrownBy(() -> SparseOps.linear(Tensor.zeros(2, 4).to(DType.F64), w))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is F64");
+        Tensor x = Tensor.zeros(2, 4);
+        assertThatThrownBy(() -> SparseOps.linearInto(x, w, x, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not share storage");
+        assertThatThrownBy(() -> SparseOps.linearWeightGradInto(x, x, w, w.values(), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not share storage");
+    }
+
+    @Test
+    void arrayLevelProductsCheckLengths() {
+        Csr w = Csr.random(4, 6, 0.5, 1);
+        float[] v = w.values().floatArray();
+        assertThatThrownBy(() -> CsrProducts.active().forward(w.index(), v, 0, 3, new float[17], 0, new float[12], 0, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("csr forward: x of shape [3, 6]").hasMessageContaining("length 17");
+        assertThatThrownBy(() -> CsrProducts.active().weightGrad(w.index(), 3, new float[12], 0, new float[18], 0, new float[1], 0, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("csr weight-grad");
+        Bsr b = Bsr.random(4, 4, 2, 2, 0.5, 1);
+        assertThatThrownBy(() -> BsrProducts.active().inputGrad(b.index(), 2, 2, new float[1], 0, 1, new float[4], 0, new float[4], 0, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bsr input-grad");
+        assertThatThrownBy(() -> BsrProducts.active().forward(b.index(), 0, 2, b.values().floatArray(), 0, 1, new float[4], 0, new float[4], 0, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("block shape 0×2");
+        assertThatThrownBy(() -> BlockDiagProducts.active().forward(2, 2, 2, new float[8], 0, 2, new float[8], 0, new float[7], 0, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blockdiag forward: y of shape [2, 4]");
+    }
+}

@@ -1,0 +1,133 @@
+package dev.ganglion.engine.sparse;
+
+import static dev.ganglion.engine.sparse.SparseTesting.assertNear;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every format's forward product and both backward products against the dense computation in
+ * float64 (to dense → multiply → compare; the SDDMM against the dense gradient masked by the pattern).
+ */
+class SparseProductsTest {
+
+    static Stream<Arguments> cases() {
+        List<Arguments> c = new ArrayList<>();
+        int[][] bd = {{1, 1, 1, 1}, {3, 2, 3, 5}, {7, 4, 8, 8}, {13, 3, 5, 2}, {33, 16, 4, 4}, {17, 1, 13, 7}, {129, 4, 16, 16}};
+        for (int[] s : bd) {
+            BlockDiagonal w = SparseTesting.randomValues(BlockDiagonal.zeros(s[1], s[1] * s[2], s[1] * s[3], DType.F32), s[0]);
+            c.add(Arguments.of(w.toString(), w, s[0]));
+        }
+        int[][] bsr = {{5, 7, 6, 1, 1}, {3, 3, 5, 2, 2}, {17, 4, 3, 3, 3}, {16, 3, 5, 4, 4}, {33, 2, 3, 8, 8},
+                {7, 2, 2, 16, 16}, {13, 5, 2, 3, 8}, {9, 3, 6, 4, 1}, {31, 6, 2, 1, 16}, {20, 6, 4, 5, 3}};
+        for (int[] s : bsr) {
+            Tensor blockMask = SparseTesting.mask(s[1], s[2], 0.45, s[0]);
+            Bsr w = SparseTesting.randomValues(Bsr.fromBlockMask(blockMask, s[3], s[4], DType.F32), s[0] + 1);
+            c.add(Arguments.of(w.toString(), w, s[0]));
+        }
+        int[][] csr = {{1, 1, 1}, {7, 13, 17}, {16, 33, 31}, {65, 64, 100}, {3, 207, 15}, {129, 20, 65}};
+        for (int[] s : csr) {
+            for (double p : new double[] {0.05, 0.3, 1.0}) {
+                Csr w = SparseTesting.randomValues(Csr.fromMask(SparseTesting.mask(s[1], s[2], p, s[0]), DType.F32), s[0]);
+                c.add(Arguments.of(w + " p=" + p, w, s[0]));
+            }
+        }
+        c.add(Arguments.of("csr zero nnz", Csr.fromMask(Tensor.zeros(6, 9), DType.F32), 5));
+        c.add(Arguments.of("bsr zero nnz", Bsr.fromBlockMask(Tensor.zeros(2, 3), 4, 2, DType.F32), 5));
+        return c.stream();
+    }
+
+    @ParameterizedTest(name = "{0}, batch {2}")
+    @MethodSource("cases")
+    void productsMatchDenseFloat64(String name, SparseMatrix w, int batch) {
+        int in = w.cols();
+        int out = w.rows();
+        double[] wd = w.toDense().toDoubleArray();
+        Tensor x = SparseTesting.random(batch * 31L + 7, batch, in);
+        Tensor dy = SparseTesting.random(batch * 37L + 5, batch, out);
+        double[] xd = x.toDoubleArray();
+        double[] dyd = dy.toDoubleArray();
+
+        assertNear(name + " forward", SparseOps.linear(x, w).toDoubleArray(),
+                SparseTesting.linear(xd, wd, batch, in, out), in);
+        assertNear(name + " input-grad", SparseOps.linearInputGrad(dy, w).toDoubleArray(),
+                SparseTesting.inputGrad(dyd, wd, batch, in, out), out);
+        Tensor dw = SparseOps.linearWeightGrad(dy, x, w);
+        assertThat(dw.shape()).isEqualTo(w.values().shape());
+        assertNear(name + " weight-grad", dw.toDoubleArray(),
+                SparseTesting.sampled(SparseTesting.denseWeightGrad(dyd, xd, batch, in, out), w), batch);
+    }
+
+    @ParameterizedTest(name = "{0}, batch {2}")
+    @MethodSource("cases")
+    void accumulateAddsToTheOutput(String name, SparseMatrix w, int batch) {
+        Tensor x = SparseTesting.random(11, batch, w.cols());
+        Tensor dy = SparseTesting.random(12, batch, w.rows());
+        Tensor y = SparseTesting.random(13, batch, w.rows());
+        Tensor dx = SparseTesting.random(14, batch, w.cols());
+        Tensor dw = SparseTesting.random(15, w.values().shape().dims());
+        double[] y0 = y.toDoubleArray();
+        double[] dx0 = dx.toDoubleArray();
+        double[] dw0 = dw.toDoubleArray();
+        SparseOps.linearInto(x, w, y, true);
+        SparseOps.linearInputGradInto(dy, w, dx, true);
+        SparseOps.linearWeightGradInto(dy, x, w, dw, true);
+        assertNear(name + " forward +=", y.toDoubleArray(), plus(y0, SparseOps.linear(x, w)), w.cols());
+        assertNear(name + " input-grad +=", dx.toDoubleArray(), plus(dx0, SparseOps.linearInputGrad(dy, w)), w.rows());
+        assertNear(name + " weight-grad +=", dw.toDoubleArray(), plus(dw0, SparseOps.linearWeightGrad(dy, x, w)), batch);
+    }
+
+    @ParameterizedTest(name = "{0}, batch {2}")
+    @MethodSource("cases")
+    void float64PathMatchesDenseTightly(String name, SparseMatrix w32, int batch) {
+        SparseMatrix w = w32.withValues(w32.values().to(DType.F64));
+        int in = w.cols();
+        int out = w.rows();
+        Tensor x = SparseTesting.random(21, batch, in).to(DType.F64);
+        Tensor dy = SparseTesting.random(22, batch, out).to(DType.F64);
+        double[] wd = w.toDense().toDoubleArray();
+        double[] xd = x.toDoubleArray();
+        double[] dyd = dy.toDoubleArray();
+        assertThat(SparseOps.linear(x, w).dtype()).isEqualTo(DType.F64);
+        assertClose64(SparseOps.linear(x, w).toDoubleArray(), SparseTesting.linear(xd, wd, batch, in, out));
+        assertClose64(SparseOps.linearInputGrad(dy, w).toDoubleArray(), SparseTesting.inputGrad(dyd, wd, batch, in, out));
+        assertClose64(SparseOps.linearWeightGrad(dy, x, w).toDoubleArray(),
+                SparseTesting.sampled(SparseTesting.denseWeightGrad(dyd, xd, batch, in, out), w));
+    }
+
+    @ParameterizedTest(name = "{0}, batch {2}")
+    @MethodSource("cases")
+    void leadingAxesAreBatchAndViewsAreRead(String name, SparseMatrix w, int batch) {
+        Tensor x = SparseTesting.random(31, 2, batch, w.cols());
+        Tensor flat = x.reshape(2 * batch, w.cols());
+        Tensor y = SparseOps.linear(x, w);
+        assertThat(y.shape().dims()).containsExactly(2, batch, w.rows());
+        assertThat(y.toFloatArray()).containsExactly(SparseOps.linear(flat, w).toFloatArray());
+        // A transposed view of a [in, batch] tensor reads like a copy.
+        Tensor xt = SparseTesting.random(32, w.cols(), batch).mT();
+        assertThat(SparseOps.linear(xt, w).toFloatArray()).containsExactly(SparseOps.linear(xt.copy(), w).toFloatArray());
+    }
+
+    private static double[] plus(double[] a, Tensor b) {
+        double[] bd = b.toDoubleArray();
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] + bd[i];
+        }
+        return out;
+    }
+
+    private static void assertClose64(double[] actual, double[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).as("element %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-12 * (1 + Math.abs(expected[i]))));
+        }
+    }
+}
