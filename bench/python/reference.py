@@ -19,8 +19,9 @@ Prints one JSON line per measurement with the fields of shared/specs/cli.md and 
 block-diagonal matrix, batched matmul, einsum; sparse: CSR/BSR/COO sparse matmul or dense), each is
 timed, the fastest is reported with "variant" naming it, and "variants" lists all median times.
 Useful flops are counted exactly as ganglion counts them (only the blocks / nonzeros), so GFLOP/s
-compare directly. Methodology as in ganglion: warm-up until two windows of samples agree within 2 %
-(time-boxed by --warmup-ms), then the median of --repeat samples of about 5 ms each.
+compare directly. Methodology as in ganglion: warm-up of at least 10 calls, until two windows of
+samples agree within 2 % (time-boxed by --warmup-ms), then the median of --repeat samples of about
+5 ms each.
 Exit status: 0 on success, 2 on bad arguments, 3 when neither torch nor numpy can be imported.
 """
 import argparse
@@ -35,6 +36,7 @@ sys.dont_write_bytecode = True  # keep the repository free of __pycache__
 TARGET_SAMPLE_NS = 5_000_000
 WINDOW = 5
 SETTLED = 0.02
+MIN_CALLS = 10
 SOFTMAX_FLOPS_PER_ELEMENT = 5  # max, subtract, exp, sum, scale: ganglion's convention
 
 
@@ -62,14 +64,15 @@ def median_ms(fn, repeat, warmup_ms):
     inner = inner_for(time.perf_counter_ns() - start)
     box = warmup_ms * 1_000_000
     deadline, earliest = start + box, start + box // 4
-    previous = float("nan")
-    while time.perf_counter_ns() < deadline:
+    previous, calls = float("nan"), 1
+    while calls < MIN_CALLS or time.perf_counter_ns() < deadline:
         window = []
-        while len(window) < WINDOW and time.perf_counter_ns() < deadline:
+        while len(window) < WINDOW and (not window or calls < MIN_CALLS or time.perf_counter_ns() < deadline):
             window.append(sample_ns(fn, inner))
+            calls += inner
         med = median(window)
         inner = inner_for(med)
-        if abs(med - previous) <= previous * SETTLED and time.perf_counter_ns() >= earliest:
+        if abs(med - previous) <= previous * SETTLED and calls >= MIN_CALLS and time.perf_counter_ns() >= earliest:
             break
         previous = med
     return median([sample_ns(fn, inner) for _ in range(repeat)]) / 1e6

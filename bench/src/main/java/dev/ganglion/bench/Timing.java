@@ -1,5 +1,7 @@
 package dev.ganglion.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /**
@@ -10,19 +12,23 @@ import java.util.Arrays;
  * that a sample lasts about {@value #TARGET_SAMPLE_MS} ms: a single call of a microsecond kernel is
  * below the timer's resolution and noise, a single call of a large GEMM is plenty. Warm-up is
  * settled when two consecutive windows of {@value #WINDOW} samples have medians within
- * {@value #SETTLED_PERCENT} % of each other, after at least a quarter of the box (tiered
- * compilation can look stable at C1 for a while before C2 takes over).
+ * {@value #SETTLED_PERCENT} % of each other and the JIT compiled nothing during the last window,
+ * after at least {@value #MIN_CALLS} calls and a quarter of the box. Both conditions matter: Vector
+ * API code runs hundreds of times slower interpreted, and steady timings alone also describe a
+ * kernel still waiting for C2. When the box runs out first, the result says so.
  */
 public final class Timing {
     static final int TARGET_SAMPLE_MS = 5;
     static final int WINDOW = 5;
     static final int SETTLED_PERCENT = 2;
+    static final int MIN_CALLS = 10;
     private static final long TARGET_SAMPLE_NANOS = TARGET_SAMPLE_MS * 1_000_000L;
     private static final int MAX_INNER = 1 << 20;
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
     /**
      * @param repeat       timed samples after warm-up, ≥ 1
-     * @param warmupMillis the warm-up time box, ≥ 0 (0: one call only)
+     * @param warmupMillis the warm-up time box, ≥ 0 (0: only the minimum of {@value #MIN_CALLS} calls)
      */
     public record Settings(int repeat, long warmupMillis) {
         public Settings {
@@ -35,43 +41,60 @@ public final class Timing {
         }
     }
 
+    /**
+     * @param medianMillis median milliseconds per call after warm-up
+     * @param settled      whether warm-up settled before its time box ran out
+     * @param warmupMillis how long warm-up took
+     */
+    public record Result(double medianMillis, boolean settled, double warmupMillis) {}
+
     private Timing() {}
 
     /** Median milliseconds per call of {@code op} after warm-up. */
-    public static double medianMillis(Runnable op, Settings s) {
+    public static Result measure(Runnable op, Settings s) {
         long start = System.nanoTime();
         op.run();
-        int inner = innerFor(System.nanoTime() - start);
-        inner = warmUp(op, inner, start, s.warmupMillis() * 1_000_000L);
+        Warm w = warmUp(op, innerFor(System.nanoTime() - start), start, s.warmupMillis() * 1_000_000L);
+        double warmupMs = (System.nanoTime() - start) / 1e6;
         double[] perCall = new double[s.repeat()];
         for (int r = 0; r < perCall.length; r++) {
-            perCall[r] = sampleNanos(op, inner);
+            perCall[r] = sampleNanos(op, w.inner);
         }
-        return median(perCall) / 1e6;
+        return new Result(median(perCall) / 1e6, w.settled, warmupMs);
     }
 
+    private record Warm(int inner, boolean settled) {}
+
     /** Runs windows of samples until settled or out of time; returns the calibrated inner count. */
-    private static int warmUp(Runnable op, int inner, long start, long boxNanos) {
+    private static Warm warmUp(Runnable op, int inner, long start, long boxNanos) {
         long deadline = start + boxNanos;
         long earliestSettle = start + boxNanos / 4;
+        long calls = 1;
         double previous = Double.NaN;
         double[] window = new double[WINDOW];
-        while (System.nanoTime() < deadline) {
+        while (calls < MIN_CALLS || System.nanoTime() < deadline) {
+            long compiledBefore = compileMillis();
             int n = 0;
-            while (n < WINDOW && System.nanoTime() < deadline) {
+            while (n < WINDOW && (n == 0 || calls < MIN_CALLS || System.nanoTime() < deadline)) {
                 window[n++] = sampleNanos(op, inner);
+                calls += inner;
             }
             double med = median(Arrays.copyOf(window, n));
             inner = innerFor(med);
-            boolean close = Math.abs(med - previous) <= previous * SETTLED_PERCENT / 100.0;
-            if (close && System.nanoTime() >= earliestSettle) {
-                break;
+            boolean steady = Math.abs(med - previous) <= previous * SETTLED_PERCENT / 100.0;
+            if (steady && compileMillis() == compiledBefore && calls >= MIN_CALLS
+                    && System.nanoTime() >= earliestSettle) {
+                return new Warm(inner, true);
             }
             previous = med;
         }
-        return inner;
+        return new Warm(inner, false);
     }
 
+    /** Total JIT compilation time so far (ms), or 0 where the JVM does not report it. */
+    private static long compileMillis() {
+        return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : 0;
+    }
     /** Nanoseconds per call over {@code inner} back-to-back calls. */
     private static double sampleNanos(Runnable op, int inner) {
         long t0 = System.nanoTime();

@@ -16,15 +16,17 @@ class TimingTest {
     @Test
     void timesEveryRepeatAndReportsPerCallMillis() {
         AtomicInteger calls = new AtomicInteger();
-        double ms = Timing.medianMillis(() -> {
+        Timing.Result result = Timing.measure(() -> {
             calls.incrementAndGet();
             long end = System.nanoTime() + 200_000;   // 0.2 ms of work per call
             while (System.nanoTime() < end) {
                 Thread.onSpinWait();
             }
         }, new Timing.Settings(3, 0));
-        // One call to calibrate, then 3 samples of several calls each (a sample targets 5 ms)...
-        assertThat(calls.get()).isGreaterThan(1 + 3);
+        double ms = result.medianMillis();
+        // The minimum warm-up, then 3 samples of several calls each (a sample targets 5 ms)...
+        assertThat(calls.get()).isGreaterThan(Timing.MIN_CALLS + 3);
+        assertThat(result.settled()).isFalse();   // a zero box cannot settle: two windows are needed
         // ...and the result is per call, not per sample.
         assertThat(ms).isGreaterThanOrEqualTo(0.2).isLessThan(4.5);
     }

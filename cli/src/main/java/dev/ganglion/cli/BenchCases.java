@@ -1,7 +1,10 @@
 package dev.ganglion.cli;
 
 import dev.ganglion.bench.BenchCase;
+import dev.ganglion.bench.ElementwiseBench;
 import dev.ganglion.bench.GemmBench;
+import dev.ganglion.bench.SoftmaxBench;
+import dev.ganglion.bench.SparseLinearBench;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +16,7 @@ final class BenchCases {
     static final List<String> KERNELS = List.of("gemm", "blockdiag", "bsr", "csr", "elementwise", "softmax");
     static final String KERNEL_LIST = "gemm, blockdiag, bsr, csr, elementwise, softmax";
 
-    private static final Set<String> SPARSE = Set.of("--batch", "--rows", "--cols", "--block", "--density");
+    private static final Set<String> SPARSE = Set.of("--batch", "--rows", "--cols", "--block", "--density", "--pass");
     private static final Map<String, Set<String>> OPTIONS = Map.of(
             "gemm", Set.of("--m", "--n", "--k", "--trans-a", "--trans-b"),
             "blockdiag", Set.of("--batch", "--dim", "--blocks", "--pass"),
@@ -46,9 +49,30 @@ final class BenchCases {
     static List<BenchCase> create(String kernel, BenchCommand o) {
         return switch (kernel) {
             case "gemm" -> List.of(new GemmBench(or(o.m, 512), or(o.n, 512), or(o.k, 512), o.transA, o.transB));
-            default -> throw new IllegalStateException(kernel + ": not in this build yet (its engine kernels "
-                    + "have not landed on main)");
+            case "blockdiag" -> passes(kernel, o.pass).stream().<BenchCase>map(p ->
+                    SparseLinearBench.blockDiag(or(o.batch, 256), or(o.dim, 1024), or(o.blocks, 16), p)).toList();
+            case "bsr", "csr" -> passes(kernel, o.pass).stream().<BenchCase>map(p -> SparseLinearBench.sparse(kernel,
+                    or(o.batch, 64), or(o.rows, 1024), or(o.cols, 1024), or(o.block, kernel.equals("bsr") ? 16 : 1),
+                    o.density == null ? 0.1 : o.density, p)).toList();
+            case "elementwise" -> List.of(new ElementwiseBench(o.op == null ? "add" : o.op, or(o.rows, 1024), or(o.cols, 1024)));
+            case "softmax" -> List.of(new SoftmaxBench(or(o.rows, 1024), or(o.cols, 1024)));
+            default -> throw new IllegalArgumentException("unknown kernel '" + kernel + "'");
         };
+    }
+
+    /** {@code --pass}: one pass, or all three in order; forward by default. */
+    static List<String> passes(String kernel, String pass) {
+        if (pass == null) {
+            return List.of("forward");
+        }
+        if (pass.equals("all")) {
+            return SparseLinearBench.PASSES;
+        }
+        if (!SparseLinearBench.PASSES.contains(pass)) {
+            throw new IllegalArgumentException(kernel + ": --pass must be forward, input-grad, weight-grad or all, got '"
+                    + pass + "'");
+        }
+        return List.of(pass);
     }
 
     static int or(Integer v, int dflt) {

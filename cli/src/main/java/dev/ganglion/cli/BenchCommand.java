@@ -55,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--blocks", paramLabel = "NB", description = "blockdiag: diagonal blocks of dim/NB (default 16).")
     Integer blocks;
     @Option(names = "--pass", paramLabel = "PASS",
-            description = "blockdiag: forward, input-grad, weight-grad or all (default forward).")
+            description = "blockdiag, bsr, csr: forward, input-grad, weight-grad or all (default forward).")
     String pass;
 
     @Option(names = "--rows", paramLabel = "R", description = "bsr, csr: rows of W; elementwise, softmax: rows (default 1024).")
@@ -66,7 +66,8 @@ final class BenchCommand implements Callable<Integer> {
     Integer block;
     @Option(names = "--density", paramLabel = "F", description = "bsr, csr: fraction of non-zero blocks (default 0.1).")
     Double density;
-    @Option(names = "--op", paramLabel = "OP", description = "elementwise: the operation (default add).")
+    @Option(names = "--op", paramLabel = "OP", description = "elementwise: add, sub, mul, div, maximum, minimum, neg, "
+            + "exp, log, sqrt, tanh, sigmoid, relu, silu, sin, cos, abs, square or reciprocal (default add).")
     String op;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads (default: ganglion.threads or all cores).")
@@ -95,11 +96,18 @@ final class BenchCommand implements Callable<Integer> {
         Parallel.setThreads(t);
         Timing.Settings settings = new Timing.Settings(repeat, warmupMs);
         List<BenchCase> cases = BenchCases.create(kernel, this);
-        Double peak = PeakGflops.measure(t);
+        Double peak = device.equals("cpu") ? PeakGflops.measure(t) : null;
         PrintWriter out = spec.commandLine().getOut();
         List<Measurement> all = new ArrayList<>();
         for (BenchCase c : cases) {
             Measurement g = QuickBench.time(c, t, settings).withPeak(peak);
+            if (Boolean.FALSE.equals(g.extra().get("settled"))) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("ganglion bench: note: " + kernel + " " + g.pass() + " had not settled after "
+                        + warmupMs + " ms of warm-up (JIT still compiling or timings drifting); "
+                        + "a larger --warmup-ms gives a steadier figure");
+                err.flush();
+            }
             emit(out, all, g);
             if (compare) {
                 Comparison.reference(c, g, t, settings, spec.commandLine().getErr()).forEach(r -> emit(out, all, r));

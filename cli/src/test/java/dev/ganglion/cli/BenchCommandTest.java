@@ -30,7 +30,9 @@ class BenchCommandTest {
                 "median_ms", "gflops", "peak_gflops");
         assertThat(line).containsEntry("kernel", "gemm").containsEntry("pass", "forward")
                 .containsEntry("device", "cpu").containsEntry("threads", 1L).containsEntry("impl", "ganglion");
-        assertThat((Map<String, Object>) line.get("shape")).containsExactlyEntriesOf(Map.of("m", 8L, "n", 5L, "k", 3L));
+        assertThat((Map<String, Object>) line.get("shape")).containsExactly(
+                org.assertj.core.api.Assertions.entry("m", 8L), org.assertj.core.api.Assertions.entry("n", 5L),
+                org.assertj.core.api.Assertions.entry("k", 3L));
         Measurement m = Measurement.fromJson(r.outLines().getFirst());
         assertThat(m.medianMs()).isPositive();
         assertThat(m.gflops()).isPositive();
@@ -53,6 +55,55 @@ class BenchCommandTest {
         List<String> lines = r.outLines();
         assertThat(lines.get(1)).contains("impl", "shape", "median ms", "GFLOP/s", "% of peak");
         assertThat(lines.get(2)).startsWith("ganglion").contains("m=4 n=4 k=4");
+    }
+
+    @Test
+    void everyKernelPrintsParseableLinesWithItsShape() {
+        record Case(List<String> args, int lines, Map<String, Object> shape) {}
+        List<Case> cases = List.of(
+                new Case(List.of("blockdiag", "--batch", "3", "--dim", "8", "--blocks", "2", "--pass", "all"), 3,
+                        Map.of("batch", 3L, "dim", 8L, "blocks", 2L)),
+                new Case(List.of("bsr", "--batch", "2", "--rows", "8", "--cols", "8", "--block", "4", "--density", "0.5"), 1,
+                        Map.of("batch", 2L, "rows", 8L, "cols", 8L, "block", 4L, "density", 0.5)),
+                new Case(List.of("csr", "--batch", "2", "--rows", "6", "--cols", "20", "--pass", "input-grad"), 1,
+                        Map.of("batch", 2L, "rows", 6L, "cols", 20L, "block", 1L, "density", 0.1)),
+                new Case(List.of("elementwise", "--op", "tanh", "--rows", "2", "--cols", "3"), 1,
+                        Map.of("op", "tanh", "rows", 2L, "cols", 3L)),
+                new Case(List.of("softmax", "--rows", "2", "--cols", "3"), 1, Map.of("rows", 2L, "cols", 3L)));
+        for (Case c : cases) {
+            List<String> a = new java.util.ArrayList<>(List.of("bench"));
+            a.addAll(c.args());
+            a.add("--json");
+            CliRun r = CliRun.of(args(a.toArray(String[]::new)));
+            assertThat(r.status()).as(c.args() + ": " + r.err()).isZero();
+            assertThat(r.outLines()).as(c.args().toString()).hasSize(c.lines());
+            List<Measurement> ms = r.outLines().stream().map(Measurement::fromJson).toList();
+            assertThat(ms).allSatisfy(m -> {
+                assertThat(m.kernel()).isEqualTo(c.args().getFirst());
+                assertThat(m.shape()).isEqualTo(c.shape());
+                assertThat(m.gflops()).isPositive();
+                assertThat(m.peakGflops()).isPositive();
+            });
+            if (c.lines() == 3) {
+                assertThat(ms).extracting(Measurement::pass).containsExactly("forward", "input-grad", "weight-grad");
+            }
+        }
+    }
+
+    @Test
+    void kernelValueErrorsAreUsageErrors() {
+        for (String[] a : List.of(new String[] {"bench", "blockdiag", "--dim", "10", "--blocks", "4"},
+                new String[] {"bench", "blockdiag", "--pass", "backward"},
+                new String[] {"bench", "bsr", "--rows", "10", "--block", "4"},
+                new String[] {"bench", "csr", "--density", "1.5"},
+                new String[] {"bench", "csr", "--cols", "4", "--density", "0.1"},
+                new String[] {"bench", "elementwise", "--op", "frob"},
+                new String[] {"bench", "softmax", "--op", "exp"})) {
+            CliRun r = CliRun.of(a);
+            assertThat(r.status()).as(String.join(" ", a)).isEqualTo(Main.USAGE);
+            assertThat(r.errLines()).as(String.join(" ", a)).hasSize(1);
+            assertThat(r.err()).as(String.join(" ", a)).doesNotContain("\tat ");
+        }
     }
 
     @Test

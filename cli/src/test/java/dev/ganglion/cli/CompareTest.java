@@ -30,4 +30,21 @@ class CompareTest {
         assertThat(speedup).isCloseTo(ref.medianMs() / ours.medianMs(),
                 org.assertj.core.data.Percentage.withPercentage(1));
     }
+
+    @Test
+    void blockDiagonalReferenceNamesItsFastestFormulation() {
+        var python = PythonReference.find();
+        assumeTrue(python.isPresent(), "no python3 with torch or numpy");
+        CliRun r = CliRun.of("bench", "blockdiag", "--batch", "4", "--dim", "16", "--blocks", "4",
+                "--pass", "weight-grad", "--threads", "1", "--repeat", "2", "--warmup-ms", "20", "--json", "--compare");
+        assertThat(r.status()).as(r.err()).isZero();
+        List<Measurement> ms = r.outLines().stream().map(Measurement::fromJson).toList();
+        assertThat(ms).hasSize(2);
+        Measurement ref = ms.get(1);
+        assertThat(ref.pass()).isEqualTo("weight-grad");
+        assertThat(ref.extra()).containsKeys("variant", "variants", "ganglion_speedup");
+        // Same useful work on both sides: gflops·ms is the flop count.
+        assertThat(ref.gflops() * ref.medianMs()).isCloseTo(ms.get(0).gflops() * ms.get(0).medianMs(),
+                org.assertj.core.data.Percentage.withPercentage(1));
+    }
 }
