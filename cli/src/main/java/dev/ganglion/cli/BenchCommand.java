@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
     Integer cols;
     @Option(names = "--block", paramLabel = "BS", description = "bsr, csr: block size of the sparsity pattern (default 16 / 1).")
     Integer block;
-    @Option(names = "--density", paramLabel = "F", description = "bsr, csr: fraction of non-zero blocks (default 0.1).")
+    @Option(names = "--density", paramLabel = "F", description = "bsr, csr: fraction of non-zero blocks in each block-row (default 0.1).")
     Double density;
     @Option(names = "--op", paramLabel = "OP", description = "elementwise: add, sub, mul, div, maximum, minimum, neg, "
             + "exp, log, sqrt, tanh, sigmoid, relu, silu, sin, cos, abs, square or reciprocal (default add).")
