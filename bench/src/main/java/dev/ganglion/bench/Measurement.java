@@ -98,7 +98,7 @@ public record Measurement(String kernel, Map<String, Object> shape, String pass,
     }
 
     /** Four significant digits: timings are not more precise than that. */
-    static double round(double x) {
+    public static double round(double x) {
         if (!Double.isFinite(x) || x == 0) {
             return x;
         }

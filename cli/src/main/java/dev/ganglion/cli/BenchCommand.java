@@ -96,18 +96,12 @@ final class BenchCommand implements Callable<Integer> {
         Parallel.setThreads(t);
         Timing.Settings settings = new Timing.Settings(repeat, warmupMs);
         List<BenchCase> cases = BenchCases.create(kernel, this);
-        Double peak = device.equals("cpu") ? PeakGflops.measure(t) : null;
+        Double peak = PeakGflops.measure(t);   // only the CPU gets here (checkDevice)
         PrintWriter out = spec.commandLine().getOut();
         List<Measurement> all = new ArrayList<>();
         for (BenchCase c : cases) {
             Measurement g = QuickBench.time(c, t, settings).withPeak(peak);
-            if (Boolean.FALSE.equals(g.extra().get("settled"))) {
-                PrintWriter err = spec.commandLine().getErr();
-                err.println("ganglion bench: note: " + kernel + " " + g.pass() + " had not settled after "
-                        + warmupMs + " ms of warm-up (JIT still compiling or timings drifting); "
-                        + "a larger --warmup-ms gives a steadier figure");
-                err.flush();
-            }
+            noteIfUnsettled(g);
             emit(out, all, g);
             if (compare) {
                 Comparison.reference(c, g, t, settings, spec.commandLine().getErr()).forEach(r -> emit(out, all, r));
@@ -118,6 +112,16 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private void noteIfUnsettled(Measurement g) {
+        if (Boolean.FALSE.equals(g.extra().get("settled"))) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("ganglion bench: note: " + kernel + " " + g.pass() + " had not settled after "
+                    + warmupMs + " ms of warm-up (JIT still compiling or timings drifting); "
+                    + "a larger --warmup-ms gives a steadier figure");
+            err.flush();
+        }
     }
 
     private void emit(PrintWriter out, List<Measurement> all, Measurement m) {

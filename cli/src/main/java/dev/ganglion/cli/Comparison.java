@@ -38,7 +38,7 @@ final class Comparison {
         try {
             return PythonReference.run(python.get(), script, c, threads, s).stream()
                     .map(r -> r.withPeak(ganglion.peakGflops())
-                            .with("ganglion_speedup", Math.round(1000 * r.medianMs() / ganglion.medianMs()) / 1000.0))
+                            .with("ganglion_speedup", Measurement.round(r.medianMs() / ganglion.medianMs())))
                     .toList();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
