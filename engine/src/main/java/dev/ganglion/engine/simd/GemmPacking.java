@@ -28,7 +28,8 @@ final class GemmPacking {
      * {@code dst}: element (i0 + q·MR + r, p0 + p) goes to {@code dst[q·MR·kc + p·MR + r]}. Folding α
      * in here costs one multiply per packed value instead of one per output per k slice.
      */
-    static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
+    static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
+                      int i0, int mc, int p0, int kc, float[] dst) {
         for (int q = 0; q * MR < mc; q++) {
             int rows = Math.min(MR, mc - q * MR);
             int d = q * MR * kc;

@@ -39,17 +39,26 @@ final class GemmTranspose {
     static void block16(float[] src, int s, int lds, float[] dst, int d, int dstStride) {
         // NOTE: written out in full: sixteen live vectors must stay in registers, and any helper
         // taking them would box them (see GemmMicroKernel).
-        FloatVector v0 = FloatVector.fromArray(F32, src, s), v1 = FloatVector.fromArray(F32, src, s + 1 * lds);
-        FloatVector v2 = FloatVector.fromArray(F32, src, s + 2 * lds), v3 = FloatVector.fromArray(F32, src, s + 3 * lds);
-        FloatVector v4 = FloatVector.fromArray(F32, src, s + 4 * lds), v5 = FloatVector.fromArray(F32, src, s + 5 * lds);
-        FloatVector v6 = FloatVector.fromArray(F32, src, s + 6 * lds), v7 = FloatVector.fromArray(F32, src, s + 7 * lds);
-        FloatVector v8 = FloatVector.fromArray(F32, src, s + 8 * lds), v9 = FloatVector.fromArray(F32, src, s + 9 * lds);
-        FloatVector v10 = FloatVector.fromArray(F32, src, s + 10 * lds), v11 = FloatVector.fromArray(F32, src, s + 11 * lds);
-        FloatVector v12 = FloatVector.fromArray(F32, src, s + 12 * lds), v13 = FloatVector.fromArray(F32, src, s + 13 * lds);
-        FloatVector v14 = FloatVector.fromArray(F32, src, s + 14 * lds), v15 = FloatVector.fromArray(F32, src, s + 15 * lds);
+        FloatVector v0 = FloatVector.fromArray(F32, src, s);
+        FloatVector v1 = FloatVector.fromArray(F32, src, s + 1 * lds);
+        FloatVector v2 = FloatVector.fromArray(F32, src, s + 2 * lds);
+        FloatVector v3 = FloatVector.fromArray(F32, src, s + 3 * lds);
+        FloatVector v4 = FloatVector.fromArray(F32, src, s + 4 * lds);
+        FloatVector v5 = FloatVector.fromArray(F32, src, s + 5 * lds);
+        FloatVector v6 = FloatVector.fromArray(F32, src, s + 6 * lds);
+        FloatVector v7 = FloatVector.fromArray(F32, src, s + 7 * lds);
+        FloatVector v8 = FloatVector.fromArray(F32, src, s + 8 * lds);
+        FloatVector v9 = FloatVector.fromArray(F32, src, s + 9 * lds);
+        FloatVector v10 = FloatVector.fromArray(F32, src, s + 10 * lds);
+        FloatVector v11 = FloatVector.fromArray(F32, src, s + 11 * lds);
+        FloatVector v12 = FloatVector.fromArray(F32, src, s + 12 * lds);
+        FloatVector v13 = FloatVector.fromArray(F32, src, s + 13 * lds);
+        FloatVector v14 = FloatVector.fromArray(F32, src, s + 14 * lds);
+        FloatVector v15 = FloatVector.fromArray(F32, src, s + 15 * lds);
         FloatVector t;
         // stage h = 8
-        FloatVector lo0 = FloatVector.fromArray(F32, LOW[0], 0), hi0 = FloatVector.fromArray(F32, HIGH[0], 0);
+        FloatVector lo0 = FloatVector.fromArray(F32, LOW[0], 0);
+        FloatVector hi0 = FloatVector.fromArray(F32, HIGH[0], 0);
         t = lo0.selectFrom(v0, v8); v8 = hi0.selectFrom(v0, v8); v0 = t;
         t = lo0.selectFrom(v1, v9); v9 = hi0.selectFrom(v1, v9); v1 = t;
         t = lo0.selectFrom(v2, v10); v10 = hi0.selectFrom(v2, v10); v2 = t;
@@ -59,7 +68,8 @@ final class GemmTranspose {
         t = lo0.selectFrom(v6, v14); v14 = hi0.selectFrom(v6, v14); v6 = t;
         t = lo0.selectFrom(v7, v15); v15 = hi0.selectFrom(v7, v15); v7 = t;
         // stage h = 4
-        FloatVector lo1 = FloatVector.fromArray(F32, LOW[1], 0), hi1 = FloatVector.fromArray(F32, HIGH[1], 0);
+        FloatVector lo1 = FloatVector.fromArray(F32, LOW[1], 0);
+        FloatVector hi1 = FloatVector.fromArray(F32, HIGH[1], 0);
         t = lo1.selectFrom(v0, v4); v4 = hi1.selectFrom(v0, v4); v0 = t;
         t = lo1.selectFrom(v1, v5); v5 = hi1.selectFrom(v1, v5); v1 = t;
         t = lo1.selectFrom(v2, v6); v6 = hi1.selectFrom(v2, v6); v2 = t;
@@ -69,7 +79,8 @@ final class GemmTranspose {
         t = lo1.selectFrom(v10, v14); v14 = hi1.selectFrom(v10, v14); v10 = t;
         t = lo1.selectFrom(v11, v15); v15 = hi1.selectFrom(v11, v15); v11 = t;
         // stage h = 2
-        FloatVector lo2 = FloatVector.fromArray(F32, LOW[2], 0), hi2 = FloatVector.fromArray(F32, HIGH[2], 0);
+        FloatVector lo2 = FloatVector.fromArray(F32, LOW[2], 0);
+        FloatVector hi2 = FloatVector.fromArray(F32, HIGH[2], 0);
         t = lo2.selectFrom(v0, v2); v2 = hi2.selectFrom(v0, v2); v0 = t;
         t = lo2.selectFrom(v1, v3); v3 = hi2.selectFrom(v1, v3); v1 = t;
         t = lo2.selectFrom(v4, v6); v6 = hi2.selectFrom(v4, v6); v4 = t;
@@ -79,7 +90,8 @@ final class GemmTranspose {
         t = lo2.selectFrom(v12, v14); v14 = hi2.selectFrom(v12, v14); v12 = t;
         t = lo2.selectFrom(v13, v15); v15 = hi2.selectFrom(v13, v15); v13 = t;
         // stage h = 1
-        FloatVector lo3 = FloatVector.fromArray(F32, LOW[3], 0), hi3 = FloatVector.fromArray(F32, HIGH[3], 0);
+        FloatVector lo3 = FloatVector.fromArray(F32, LOW[3], 0);
+        FloatVector hi3 = FloatVector.fromArray(F32, HIGH[3], 0);
         t = lo3.selectFrom(v0, v1); v1 = hi3.selectFrom(v0, v1); v0 = t;
         t = lo3.selectFrom(v2, v3); v3 = hi3.selectFrom(v2, v3); v2 = t;
         t = lo3.selectFrom(v4, v5); v5 = hi3.selectFrom(v4, v5); v4 = t;
