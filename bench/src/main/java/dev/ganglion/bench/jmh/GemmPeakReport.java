@@ -10,7 +10,7 @@ import java.util.Arrays;
  * {@code GemmKernel.active()} on the issue's shapes, as a percentage of that peak.
  *
  * <p>Each shape is warmed up for {@code -Dwarmup=} seconds (default 1), then timed for
- * {@code -Dseconds=} seconds (default 3) in windows of at least 20 ms; the best window counts, since
+ * {@code -Dseconds=} seconds (default 3) in windows of at least 5 ms; the best window counts, since
  * on a shared machine disturbances only slow a window down. The peak is measured right before each
  * thread count's shapes, under the same conditions.
  *
@@ -74,7 +74,7 @@ public final class GemmPeakReport {
             do {
                 call.run();
                 calls++;
-            } while (System.nanoTime() - t0 < 20_000_000L);
+            } while (System.nanoTime() - t0 < 5_000_000L);
             best = Math.max(best, 2.0 * m * n * k * calls / (System.nanoTime() - t0));
         }
         return best;

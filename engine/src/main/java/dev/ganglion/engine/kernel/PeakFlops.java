@@ -10,15 +10,19 @@ import java.util.concurrent.CyclicBarrier;
  * selects (SIMD when enabled, else scalar {@code Math.fma}). GEMM speeds are reported against it.
  *
  * <p>Method: the calling thread first runs the loop for at least {@value #WARMUP_MS} ms (and
- * {@value #WARMUP_CALLS} calls) so that the JIT compiles it, and calibrates a round count; then {@value #TRIALS} timed trials, each started and ended on a barrier
- * shared by all threads, run a fixed number of rounds calibrated to ~{@value #TRIAL_MS} ms. The best
+ * {@value #WARMUP_CALLS} calls) so that the JIT compiles it, then times it until its rate stops
+ * rising (at most {@value #MAX_WARMUP_MS} ms in all) to calibrate a round count; then
+ * {@value #TRIALS} timed trials, each started and ended on a barrier shared by all threads, run
+ * that fixed number of rounds (~{@value #TRIAL_MS} ms). The best
  * trial counts (disturbances only ever slow a trial down). Plain platform threads are used, one
- * per requested thread, so the count is exact whatever the shared pool is doing. Total: ~0.5 s.
+ * per requested thread, so the count is exact whatever the shared pool is doing. Total: ~0.6 s on an
+ * idle machine.
  */
 public final class PeakFlops {
     private static final long WARMUP_MS = 150;
-    private static final long TRIAL_MS = 60;
-    private static final int TRIALS = 5;
+    private static final long TRIAL_MS = 40;
+    private static final int TRIALS = 8;
+    private static final long MAX_WARMUP_MS = 2000;
     private static final int WARMUP_CALLS = 2000;
 
     private PeakFlops() {}
@@ -32,7 +36,7 @@ public final class PeakFlops {
     /** What is measured: the loop's description (e.g. vector width and number of FMA chains). */
     public static String method() {
         return Kernel.LOOP.describe() + "; best of " + TRIALS + " barrier-synchronised trials of ~"
-                + TRIAL_MS + " ms after " + WARMUP_MS + " ms warm-up";
+                + TRIAL_MS + " ms after a warm-up of ≥ " + WARMUP_MS + " ms";
     }
 
     /**
@@ -51,7 +55,8 @@ public final class PeakFlops {
         Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             int seed = t;
-            workers[t] = Thread.ofPlatform().daemon().name("ganglion-peak-" + t).start(() -> trial.work(loop, rounds, seed));
+            workers[t] = Thread.ofPlatform().daemon().name("ganglion-peak-" + t)
+                    .start(() -> trial.work(loop, rounds, seed));
         }
         for (Thread w : workers) {
             try {
@@ -73,24 +78,29 @@ public final class PeakFlops {
         // Many short calls, so that the JIT compiles run() itself and not only an on-stack
         // replacement of its loop: the fresh worker threads enter run() from the top.
         long start = System.nanoTime();
+        long limit = start + MAX_WARMUP_MS * 1_000_000L;
         for (int calls = 0; calls < WARMUP_CALLS || System.nanoTime() - start < WARMUP_MS * 1_000_000L; calls++) {
             Sink.value += loop.run(256, 1f);
-            if (System.nanoTime() - start > 10 * WARMUP_MS * 1_000_000L) {
+            if (System.nanoTime() > limit) {
                 break;
             }
         }
+        // Then time runs of ≥ 5 ms until the rate stops rising: the compiled loop is in use.
         long rounds = 1 << 12;
-        long nanos;
-        while (true) {
+        double best = 0;
+        for (int stale = 0; stale < 3 && System.nanoTime() < limit; ) {
             long t0 = System.nanoTime();
             Sink.value += loop.run(rounds, 1f);
-            nanos = Math.max(1, System.nanoTime() - t0);
-            if (nanos >= 5_000_000L) {
-                break;
+            long nanos = System.nanoTime() - t0;
+            if (nanos < 5_000_000L) {
+                rounds *= 2;
+                continue;
             }
-            rounds *= 2;
+            double rate = (double) rounds / nanos;
+            stale = rate > best * 1.03 ? 0 : stale + 1;
+            best = Math.max(best, rate);
         }
-        return Math.max(1, rounds * TRIAL_MS * 1_000_000L / nanos);
+        return Math.max(1, (long) (best * TRIAL_MS * 1_000_000L));
     }
 
     /** Keeps loop results alive so the JIT cannot remove the loop. */
