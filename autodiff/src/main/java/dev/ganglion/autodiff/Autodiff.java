@@ -1,0 +1,72 @@
+package dev.ganglion.autodiff;
+
+import dev.ganglion.engine.Tensor;
+import java.util.Objects;
+
+/**
+ * Entry points of reverse-mode differentiation: {@code ∂output/∂x} for the leaves or for chosen
+ * variables of a recorded graph.
+ *
+ * <p>Both walks visit each node once in reverse topological order, run its rule from the one
+ * gradient table ({@link Op}), sum gradients of broadcast inputs back to the input's shape, and
+ * (unless {@code retainGraph}) release each node's saved tensors and inputs as soon as its rule has
+ * run. A tensor saved for backward and written in place since is reported with an
+ * {@link IllegalStateException} naming the op.
+ */
+public final class Autodiff {
+    private Autodiff() {}
+
+    /**
+     * Accumulates {@code ∂⟨seed, output⟩/∂leaf} into {@link Var#grad()} of every leaf behind
+     * {@code output} that requires grad.
+     *
+     * @param seed the gradient of some scalar w.r.t. {@code output}, of the output's shape
+     * @param retainGraph keep saved tensors so that the graph can be walked again
+     * @throws IllegalArgumentException when the output does not require grad or the seed's shape differs
+     * @throws IllegalStateException when a saved tensor was modified in place, or the graph was spent
+     */
+    public static void backward(Var output, Tensor seed, boolean retainGraph) {
+        Backward.intoLeaves(output, checkSeed("backward", output, seed), retainGraph);
+    }
+
+    /**
+     * {@code ∂output/∂inputs[k]} for a one-element output, without touching any {@code grad}.
+     * Inputs the output does not depend on get zeros. Spends the graph.
+     */
+    public static Tensor[] grad(Var output, Var... inputs) {
+        Objects.requireNonNull(output, "grad: output is null");
+        if (output.size() != 1) {
+            throw new IllegalArgumentException("grad: output of shape " + output.shape()
+                    + " is not a single element; pass a seed with grad(output, seed, retainGraph, inputs)");
+        }
+        return grad(output, Tensor.full(output.shape(), 1, output.dtype()), false, inputs);
+    }
+
+    /**
+     * {@code ∂⟨seed, output⟩/∂inputs[k]} for each k (leaves or intermediate results), without touching
+     * any {@code grad}; only the part of the graph between the output and the inputs is walked.
+     * Inputs the output does not depend on get zeros. Each result is a new contiguous tensor of its
+     * input's shape and dtype.
+     */
+    public static Tensor[] grad(Var output, Tensor seed, boolean retainGraph, Var... inputs) {
+        for (int i = 0; i < inputs.length; i++) {
+            Objects.requireNonNull(inputs[i], "grad: input " + i + " is null");
+        }
+        return Backward.gradients(output, checkSeed("grad", output, seed), retainGraph, inputs.clone());
+    }
+
+    /** True unless a {@link NoGrad} scope is open on this thread. */
+    public static boolean isGradEnabled() {
+        return NoGrad.isGradEnabled();
+    }
+
+    private static Tensor checkSeed(String op, Var output, Tensor seed) {
+        Objects.requireNonNull(output, op + ": output is null");
+        Objects.requireNonNull(seed, op + ": seed is null");
+        if (!seed.shape().equals(output.shape())) {
+            throw new IllegalArgumentException(op + ": seed of shape " + seed.shape()
+                    + " for an output of shape " + output.shape());
+        }
+        return seed.to(output.dtype());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.ganglion.autodiff;
+
+import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What one application of a {@link CustomFunction} keeps between its forward and its backward:
+ * saved tensors (version-checked like every built-in op's) and one free-form state object.
+ * Released with the rest of the node once backward has run.
+ */
+public final class CustomContext {
+    private final CustomFunction function;
+    private final boolean[] needsGrad;
+    private List<Tensor> toSave = new ArrayList<>();
+    private Object state;
+    private Node node;
+    private Shape[] outShapes;
+    private DType[] outTypes;
+
+    private CustomContext(CustomFunction function, boolean[] needsGrad) {
+        this.function = function;
+        this.needsGrad = needsGrad;
+    }
+
+    /** During forward: keeps tensors for backward (their current storage versions are recorded). */
+    public void save(Tensor... tensors) {
+        if (toSave == null) {
+            throw new IllegalStateException(function.name() + ": save() is only allowed during forward");
+        }
+        toSave.addAll(Arrays.asList(tensors));
+    }
+
+    /**
+     * During backward: saved tensor {@code i}.
+     *
+     * @throws IllegalStateException when it was written in place after the forward saved it
+     */
+    public Tensor saved(int i) {
+        if (node == null) {
+            throw new IllegalStateException(function.name() + ": saved() is only available during backward");
+        }
+        if (i < 0 || i >= node.savedCount()) {
+            throw new IllegalArgumentException(function.name() + ": saved(" + i + ") but " + node.savedCount()
+                    + " tensors were saved");
+        }
+        return node.saved(i);
+    }
+
+    /** Keeps any non-tensor value for backward (shapes, flags, index arrays). */
+    public void setState(Object state) {
+        this.state = state;
+    }
+
+    /** The value given to {@link #setState}, or null. */
+    public Object state() {
+        return state;
+    }
+
+    /** Whether input {@code i} requires grad (backward may return null for the others). */
+    public boolean needsInputGrad(int i) {
+        return needsGrad[i];
+    }
+
+    /** Runs the forward on the input values and records one node (when grad mode and inputs call for it). */
+    static Var[] apply(CustomFunction f, Var... inputs) {
+        Graph.require(f.name(), inputs);
+        boolean[] needs = new boolean[inputs.length];
+        Tensor[] values = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            needs[i] = inputs[i].requiresGrad() && NoGrad.isGradEnabled();
+            values[i] = inputs[i].value();
+        }
+        CustomContext ctx = new CustomContext(f, needs);
+        Tensor[] outs = f.forward(ctx, values);
+        if (outs == null || outs.length == 0 || Arrays.asList(outs).contains(null)) {
+            throw new IllegalStateException(f.name() + ": forward must return at least one tensor and no nulls");
+        }
+        Tensor[] saved = ctx.toSave.toArray(Tensor[]::new);
+        ctx.toSave = null;
+        ctx.outShapes = new Shape[outs.length];
+        ctx.outTypes = new DType[outs.length];
+        for (int i = 0; i < outs.length; i++) {
+            ctx.outShapes[i] = outs[i].shape();
+            ctx.outTypes[i] = outs[i].dtype();
+        }
+        Var[] result = Graph.recordAll(Op.CUSTOM, outs, inputs, saved, null, ctx);
+        ctx.node = result[0].node;
+        return result;
+    }
+
+    /** The {@link Op#CUSTOM} rule: zeros for outputs without a gradient, then the user's backward. */
+    static Tensor[] backward(Node n, Tensor[] gradOutputs) {
+        CustomContext ctx = (CustomContext) n.aux;
+        Tensor[] g = new Tensor[gradOutputs.length];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = gradOutputs[i] != null ? gradOutputs[i] : Tensor.zeros(ctx.outShapes[i], ctx.outTypes[i]);
+        }
+        Tensor[] grads = ctx.function.backward(ctx, g);
+        if (grads == null || grads.length != n.inputs.length) {
+            throw new IllegalStateException(ctx.function.name() + ": backward returned "
+                    + (grads == null ? "null" : grads.length + " gradients") + " for " + n.inputs.length + " inputs");
+        }
+        return grads;
+    }
+
+    /** The function's name, for errors raised by the walk. */
+    String name() {
+        return function.name();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.ganglion.autodiff;
+
+import dev.ganglion.engine.Tensor;
+
+/**
+ * A differentiable op defined outside the built-in vocabulary: forward and backward written
+ * together on plain {@link Tensor}s. This is how fused ops are added without touching the
+ * gradient table (e.g. a whole recurrent cell step whose backward reuses the gate activations its
+ * forward computed): the table's {@link Op#CUSTOM} rule calls {@link #backward}.
+ *
+ * <pre>{@code
+ * // y = x³, written as one op
+ * CustomFunction cube = CustomFunction.of("cube",
+ *         (ctx, in) -> { ctx.save(in[0]); return Elementwise.pow(in[0], 3); },
+ *         (ctx, g) -> new Tensor[] {Elementwise.mul(g, Elementwise.scale(Elementwise.square(ctx.saved(0)), 3))});
+ * Var y = cube.apply(x);
+ * GradCheck.check(v -> cube.apply(v[0]), x.value()).assertPassed();
+ * }</pre>
+ *
+ * <p>Contract: {@code forward} must not write its inputs; tensors it needs in backward go through
+ * {@link CustomContext#save} (their storage versions are checked before backward runs).
+ * {@code backward} receives output gradients that may be any view (strided, broadcast) and must not
+ * write them; it returns one gradient per input, each of the input's shape or of a shape that
+ * broadcasts to it (the walk sums it back), or null for "no gradient". One instance may be applied
+ * any number of times: per-call state belongs in the context, not in fields. A two-output fused
+ * recurrent cell written this way is in the tests ({@code FusedCellExampleTest}).
+ */
+public interface CustomFunction {
+    /** A name for error messages and graph printing. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
+    /**
+     * Computes the outputs from the input values (grad mode plays no role here).
+     *
+     * @param ctx where to save tensors and state for backward
+     */
+    Tensor[] forward(CustomContext ctx, Tensor... inputs);
+
+    /**
+     * Gradients w.r.t. each input, given the gradient of each output (zeros for outputs that
+     * received none).
+     */
+    Tensor[] backward(CustomContext ctx, Tensor... gradOutputs);
+
+    /** Applies a single-output function and records it. */
+    default Var apply(Var... inputs) {
+        Var[] out = applyAll(inputs);
+        if (out.length != 1) {
+            throw new IllegalStateException(name() + ": apply() for a function with " + out.length
+                    + " outputs; use applyAll()");
+        }
+        return out[0];
+    }
+
+    /** Applies the function and records one node with one output {@link Var} per forward output. */
+    default Var[] applyAll(Var... inputs) {
+        return CustomContext.apply(this, inputs);
+    }
+
+    /** Forward of a single-output custom function. */
+    @FunctionalInterface
+    interface Forward {
+        Tensor apply(CustomContext ctx, Tensor[] inputs);
+    }
+
+    /** Backward of a single-output custom function: input gradients from the output gradient. */
+    @FunctionalInterface
+    interface Backward {
+        Tensor[] apply(CustomContext ctx, Tensor gradOutput);
+    }
+
+    /** A single-output custom function from two lambdas. */
+    static CustomFunction of(String name, Forward forward, Backward backward) {
+        return new CustomFunction() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Tensor[] forward(CustomContext ctx, Tensor... inputs) {
+                return new Tensor[] {forward.apply(ctx, inputs)};
+            }
+
+            @Override
+            public Tensor[] backward(CustomContext ctx, Tensor... gradOutputs) {
+                return backward.apply(ctx, gradOutputs[0]);
+            }
+        };
+    }
+}

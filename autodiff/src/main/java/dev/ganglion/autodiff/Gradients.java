@@ -1,0 +1,157 @@
+package dev.ganglion.autodiff;
+
+import static dev.ganglion.engine.ops.Elementwise.add;
+import static dev.ganglion.engine.ops.Elementwise.addScalar;
+import static dev.ganglion.engine.ops.Elementwise.cos;
+import static dev.ganglion.engine.ops.Elementwise.div;
+import static dev.ganglion.engine.ops.Elementwise.eq;
+import static dev.ganglion.engine.ops.Elementwise.exp;
+import static dev.ganglion.engine.ops.Elementwise.ge;
+import static dev.ganglion.engine.ops.Elementwise.gt;
+import static dev.ganglion.engine.ops.Elementwise.le;
+import static dev.ganglion.engine.ops.Elementwise.log;
+import static dev.ganglion.engine.ops.Elementwise.lt;
+import static dev.ganglion.engine.ops.Elementwise.mul;
+import static dev.ganglion.engine.ops.Elementwise.neg;
+import static dev.ganglion.engine.ops.Elementwise.pow;
+import static dev.ganglion.engine.ops.Elementwise.scale;
+import static dev.ganglion.engine.ops.Elementwise.sigmoid;
+import static dev.ganglion.engine.ops.Elementwise.sin;
+import static dev.ganglion.engine.ops.Elementwise.square;
+import static dev.ganglion.engine.ops.Elementwise.sub;
+import static dev.ganglion.engine.ops.Elementwise.where;
+import static dev.ganglion.engine.ops.Reductions.sum;
+
+import dev.ganglion.engine.Tensor;
+
+/**
+ * The gradient table: the backward rule of every {@link Op}, in one exhaustive {@code switch}
+ * (no {@code default}, so an op without a rule does not compile).
+ *
+ * <p>A rule maps the gradient {@code g = ∂L/∂y} of the node's output(s) to {@code ∂L/∂input} for each
+ * input, in the notation of the forward (saved tensors are read with {@code n.saved(i)} in the order
+ * the op family saved them). A rule may return a gradient of the broadcast shape of the op: the
+ * backward walk sums it back to the input's shape ({@link Backward#sumTo}), so no rule does that
+ * itself. A null entry means "no gradient" (e.g. an integer index input).
+ */
+final class Gradients {
+    private Gradients() {}
+
+    /**
+     * {@code ∂L/∂inputs} of node {@code n} from {@code gs[k] = ∂L/∂output_k} ({@code gs[0]} for the
+     * single-output ops; multi-output ops get nulls for outputs that received no gradient).
+     */
+    // NOTE: the one long method of the module, on purpose: a table with one line per op.
+    static Tensor[] backward(Node n, Tensor[] gs) {
+        Tensor g = gs[0];
+        return switch (n.op) {
+            // ---- unary: dx = g·f'(x), with y = f(x) where that is cheaper
+            case NEG -> one(neg(g));
+            case EXP -> one(mul(g, n.saved(0)));                                          // y
+            case LOG -> one(div(g, n.saved(0)));                                          // 1/x
+            case SQRT -> one(div(g, scale(n.saved(0), 2)));                               // 1/(2y)
+            case TANH -> one(sub(g, mul(mul(g, n.saved(0)), n.saved(0))));                 // g(1 − y²)
+            case SIGMOID -> one(mul(g, sub(n.saved(0), square(n.saved(0)))));             // g·y(1 − y)
+            case RELU -> one(mul(g, gt(n.saved(0), zero(g))));                            // NOTE: 0 at x = 0
+            case SILU -> one(mul(g, siluSlope(n.saved(0))));                              // σ(1 + x(1 − σ))
+            case SIN -> one(mul(g, cos(n.saved(0))));
+            case COS -> one(neg(mul(g, sin(n.saved(0)))));
+            case ABS -> one(mul(g, sub(gt(n.saved(0), zero(g)), lt(n.saved(0), zero(g))))); // NOTE: 0 at x = 0
+            case SQUARE -> one(mul(g, scale(n.saved(0), 2)));
+            case RECIPROCAL -> one(neg(mul(g, square(n.saved(0)))));                      // −y²
+            case CLAMP -> one(mul(g, inside(n.saved(0), (double[]) n.aux)));              // NOTE: bounds pass
+            case POW_SCALAR -> one(n.real == 0 ? scale(g, 0) : mul(g, scale(pow(n.saved(0), n.real - 1), n.real)));
+            case SCALE -> one(scale(g, n.real));
+            case ADD_SCALAR -> one(g);
+
+            // ---- binary, in the broadcast shape (the walk sums back)
+            case ADD -> two(g, g);
+            case SUB -> two(g, neg(g));
+            case MUL -> two(mul(g, n.saved(1)), mul(g, n.saved(0)));
+            case DIV -> divide(g, n.saved(0), n.saved(1));
+            case MAXIMUM -> split(g, add(gt(n.saved(0), n.saved(1)), scale(eq(n.saved(0), n.saved(1)), 0.5)));
+            case MINIMUM -> split(g, add(lt(n.saved(0), n.saved(1)), scale(eq(n.saved(0), n.saved(1)), 0.5)));
+            case POW -> power(g, n.saved(0), n.saved(1), n.saved(2));
+            case WHERE -> two(where(n.saved(0), g, zero(g)), where(n.saved(0), zero(g), g));
+
+            // ---- reductions: spread g back over the reduced axes
+            case SUM -> one(ShapeGrads.unreduce(n, g));
+            case MEAN -> one(scale(ShapeGrads.unreduce(n, g), 1.0 / ShapeGrads.reducedCount(n)));
+            case MAX, MIN -> one(ShapeGrads.extremum(n, g));                               // NOTE: ties share
+            case LOGSUMEXP -> one(mul(ShapeGrads.keep(n, g), exp(sub(n.saved(0), ShapeGrads.keep(n, n.saved(1))))));
+            case SOFTMAX -> one(mul(n.saved(0), sub(g, sum(mul(g, n.saved(0)), true, n.ints[0]))));
+            case LOG_SOFTMAX -> one(sub(g, mul(exp(n.saved(0)), sum(g, true, n.ints[0]))));
+
+            // ---- views: the inverse view, or g written into zeros
+            case RESHAPE -> one(g.reshape(n.inputs[0].shape().dims()));
+            case PERMUTE -> one(g.permute(ShapeGrads.inverse(n.ints)));
+            case TRANSPOSE -> one(g.transpose(n.ints[0], n.ints[1]));
+            case SLICE -> one(ShapeGrads.unslice(n, g));
+            case SELECT -> one(ShapeGrads.unselect(n, g));
+            case EXPAND -> one(g);                                                        // summed by the walk
+            case UNSQUEEZE -> one(g.squeeze(n.ints[0]));
+            case SQUEEZE -> one(g.unsqueeze(n.ints[0]));
+
+            // ---- joining and indexing
+            case CONCAT -> IndexGrads.concat(n, g);
+            case SPLIT -> one(IndexGrads.split(n, gs));
+            case INDEX_SELECT -> one(IndexGrads.indexSelect(n, g));
+            case GATHER -> one(IndexGrads.gather(n, g));
+            case SCATTER_ADD -> two(g, IndexGrads.scatterAddSource(n, g));
+
+            // ---- dense and sparse products
+            case MATMUL -> LinalgGrads.matmul(n, g);
+            case LINEAR -> LinalgGrads.linear(n, g);
+            case BLOCK_DIAGONAL, BSR, CSR -> LinalgGrads.sparse(n, g);
+
+            // ---- fused and user-defined
+            case CROSS_ENTROPY -> one(CrossEntropy.backward(n, g));
+            case CUSTOM -> CustomContext.backward(n, gs);
+        };
+    }
+
+    private static Tensor[] one(Tensor g) {
+        return new Tensor[] {g};
+    }
+
+    private static Tensor[] two(Tensor ga, Tensor gb) {
+        return new Tensor[] {ga, gb};
+    }
+
+    /** A zero of g's dtype, broadcasting against anything. */
+    static Tensor zero(Tensor like) {
+        return Tensor.scalar(0, like.dtype());
+    }
+
+    /** {@code d silu/dx = σ(x)·(1 + x·(1 − σ(x)))}. */
+    private static Tensor siluSlope(Tensor x) {
+        Tensor s = sigmoid(x);
+        return mul(s, addScalar(mul(x, addScalar(neg(s), 1)), 1));
+    }
+
+    /** 1 where {@code lo ≤ x ≤ hi}, else 0. */
+    private static Tensor inside(Tensor x, double[] bounds) {
+        Tensor lo = Tensor.scalar(bounds[0], x.dtype());
+        Tensor hi = Tensor.scalar(bounds[1], x.dtype());
+        return mul(ge(x, lo), le(x, hi));
+    }
+
+    /** {@code y = a/b}: {@code da = g/b}, {@code db = −g·a/b² = −da·y}. */
+    private static Tensor[] divide(Tensor g, Tensor b, Tensor y) {
+        Tensor ga = div(g, b);
+        return two(ga, neg(mul(ga, y)));
+    }
+
+    /** Splits g between two inputs with weight {@code wa} for the first and {@code 1 − wa} for the second. */
+    private static Tensor[] split(Tensor g, Tensor wa) {
+        Tensor ga = mul(g, wa);
+        return two(ga, sub(g, ga));
+    }
+
+    /** {@code y = aᵇ}: {@code da = g·b·a^(b−1)}, {@code db = g·y·ln a} (0 where a = 0, as PyTorch). */
+    private static Tensor[] power(Tensor g, Tensor a, Tensor b, Tensor y) {
+        Tensor ga = mul(g, mul(b, pow(a, addScalar(b, -1))));
+        Tensor gb = mul(g, where(eq(a, zero(a)), zero(a), mul(y, log(a))));
+        return two(ga, gb);
+    }
+}

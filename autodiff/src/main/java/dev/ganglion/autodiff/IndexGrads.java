@@ -1,0 +1,78 @@
+package dev.ganglion.autodiff;
+
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.ops.Indexing;
+import java.util.Arrays;
+
+/** The joining and indexing rules of {@link Gradients}. */
+final class IndexGrads {
+    private IndexGrads() {}
+
+    /** CONCAT ({@code ints = [axis]}): each part's gradient is its slice of g (a view). */
+    static Tensor[] concat(Node n, Tensor g) {
+        int axis = n.ints[0];
+        Tensor[] grads = new Tensor[n.inputs.length];
+        int at = 0;
+        for (int i = 0; i < grads.length; i++) {
+            int len = n.inputs[i].dim(axis);
+            grads[i] = g.slice(axis, at, at + len);
+            at += len;
+        }
+        return grads;
+    }
+
+    /** SPLIT ({@code ints = [axis, size…]}): the pieces' gradients joined, zeros for pieces without one. */
+    static Tensor split(Node n, Tensor[] gs) {
+        int axis = n.ints[0];
+        Shape in = n.inputs[0].shape();
+        Tensor[] parts = new Tensor[gs.length];
+        for (int i = 0; i < gs.length; i++) {
+            parts[i] = gs[i] != null ? gs[i] : Tensor.zeros(in.with(axis, n.ints[i + 1]), n.inputs[0].dtype());
+        }
+        return Indexing.concat(axis, parts);
+    }
+
+    /**
+     * INDEX_SELECT ({@code ints = [axis]}, {@code aux = index}): a scatter-add of g into zeros, with the
+     * index spelled out for every element of g.
+     */
+    static Tensor indexSelect(Node n, Tensor g) {
+        int axis = n.ints[0];
+        int[] index = (int[]) n.aux;
+        Shape gs = g.shape();
+        int outer = 1;
+        int inner = 1;
+        for (int i = 0; i < gs.rank(); i++) {
+            if (i < axis) {
+                outer *= gs.dim(i);
+            } else if (i > axis) {
+                inner *= gs.dim(i);
+            }
+        }
+        int[] full = new int[gs.size()];
+        for (int o = 0, p = 0; o < outer; o++) {
+            for (int k : index) {
+                Arrays.fill(full, p, p + inner, k);
+                p += inner;
+            }
+        }
+        Tensor zeros = g.newZeros(n.inputs[0].shape());
+        return Indexing.scatterAdd(zeros, axis, full, gs, g);
+    }
+
+    /** GATHER ({@code ints = [axis, indexShape…]}, {@code aux = index}): g scatter-added into zeros. */
+    static Tensor gather(Node n, Tensor g) {
+        Tensor zeros = g.newZeros(n.inputs[0].shape());
+        return Indexing.scatterAdd(zeros, n.ints[0], (int[]) n.aux, indexShape(n), g);
+    }
+
+    /** SCATTER_ADD: the source's gradient gathers g at the scattered positions. */
+    static Tensor scatterAddSource(Node n, Tensor g) {
+        return Indexing.gather(g, n.ints[0], (int[]) n.aux, indexShape(n));
+    }
+
+    private static Shape indexShape(Node n) {
+        return Shape.of(Arrays.copyOfRange(n.ints, 1, n.ints.length));
+    }
+}

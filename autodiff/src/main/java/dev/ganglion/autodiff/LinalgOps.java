@@ -1,0 +1,64 @@
+package dev.ganglion.autodiff;
+
+import static dev.ganglion.autodiff.Graph.record;
+import static dev.ganglion.autodiff.Graph.require;
+import static dev.ganglion.autodiff.Graph.save;
+
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.ops.Linalg;
+import dev.ganglion.engine.sparse.BlockDiagonal;
+import dev.ganglion.engine.sparse.Bsr;
+import dev.ganglion.engine.sparse.Csr;
+import dev.ganglion.engine.sparse.SparseMatrix;
+import dev.ganglion.engine.sparse.SparseOps;
+
+/**
+ * Differentiable products: dense ones computed by the engine's {@code Linalg} (the GEMM kernels),
+ * sparse ones by the engine's {@code SparseOps} (block-diagonal, BSR and CSR kernels).
+ */
+public final class LinalgOps {
+    private LinalgOps() {}
+
+    /**
+     * {@code C = A·B} over the last two axes, batch axes broadcast (NumPy {@code matmul} rules, a
+     * 1-D operand is a vector). {@code dA = dC·Bᵀ}, {@code dB = Aᵀ·dC}, summed over broadcast batches.
+     */
+    public static Var matmul(Var a, Var b) {
+        Tensor c = Linalg.matmul(a.value(), b.value());
+        return record(Op.MATMUL, c, require("matmul", a, b), save(a.value(), b.value()));
+    }
+
+    /**
+     * {@code y = x·Wᵀ + b} with {@code x [..., in]}, {@code W [out, in]} (PyTorch layout) and an
+     * optional bias {@code b [out]} (null for none). {@code dx = dy·W}, {@code dW = Σ dyᵀ·x} over the
+     * leading axes, {@code db = Σ dy}.
+     */
+    public static Var linear(Var x, Var w, Var bias) {
+        Tensor y = Linalg.linear(x.value(), w.value(), bias == null ? null : bias.value());
+        Var[] inputs = bias == null ? require("linear", x, w) : require("linear", x, w, bias);
+        return record(Op.LINEAR, y, inputs, save(x.value(), w.value()));
+    }
+
+    /**
+     * {@code y = x·Wᵀ} with a sparse {@code W [out, in]}: the stored pattern of {@code pattern} over the
+     * values {@code values} (shaped like {@code pattern.values()}: {@code [G, ob, ib]} block-diagonal,
+     * {@code [nnzb, r, c]} BSR, {@code [nnz]} CSR; usually a {@link Var#parameter} leaf).
+     * {@code dx = dy·W}; {@code dvalues = (dyᵀ·x) ⊙ pattern(W)}, computed only at the stored entries
+     * (an SDDMM; never a dense {@code out×in} matrix). The op recorded is {@link Op#BLOCK_DIAGONAL},
+     * {@link Op#BSR} or {@link Op#CSR} by the pattern's format; add a bias with {@link PointwiseOps#add}.
+     *
+     * @throws IllegalArgumentException when the values' shape or dtype does not fit, or x's last axis is not {@code in}
+     */
+    public static Var sparseLinear(Var x, SparseMatrix pattern, Var values) {
+        require("sparseLinear", x, values);
+        SparseMatrix w = pattern.withValues(values.value().contiguous()); // the kernels need contiguous values
+        Tensor y = LinalgGrads.emptyBatch(x.value(), w)
+                ? Tensor.zeros(x.shape().with(-1, w.rows()), w.dtype()) : SparseOps.linear(x.value(), w);
+        Op op = switch (w) {
+            case BlockDiagonal b -> Op.BLOCK_DIAGONAL;
+            case Bsr b -> Op.BSR;
+            case Csr c -> Op.CSR;
+        };
+        return Graph.record(op, y, Graph.in(x, values), save(x.value(), values.value()), null, 0, w);
+    }
+}

@@ -1,0 +1,188 @@
+package dev.ganglion.autodiff;
+
+import static dev.ganglion.autodiff.Graph.NOTHING;
+import static dev.ganglion.autodiff.Graph.in;
+import static dev.ganglion.autodiff.Graph.record;
+import static dev.ganglion.autodiff.Graph.require;
+import static dev.ganglion.autodiff.Graph.save;
+
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.ops.Elementwise;
+
+/**
+ * Differentiable elementwise ops on {@link Var}s: {@code y_i = f(x_i)} and broadcasting
+ * {@code y = f(a, b)} (NumPy rules; gradients are summed back to each input's shape by the
+ * backward walk). Values are computed by the engine's {@code Elementwise}; comparisons return
+ * constants (0/1) and record nothing.
+ */
+public final class PointwiseOps {
+    private PointwiseOps() {}
+
+    // ---------------------------------------------------------------- unary
+
+    /** {@code y = −x}. */
+    public static Var neg(Var x) {
+        return record(Op.NEG, Elementwise.neg(x.value()), in(x), NOTHING);
+    }
+
+    /** {@code y = eˣ}. */
+    public static Var exp(Var x) {
+        Tensor y = Elementwise.exp(x.value());
+        return record(Op.EXP, y, in(x), save(y));
+    }
+
+    /** {@code y = ln x}. */
+    public static Var log(Var x) {
+        return record(Op.LOG, Elementwise.log(x.value()), in(x), save(x.value()));
+    }
+
+    /** {@code y = √x}. */
+    public static Var sqrt(Var x) {
+        Tensor y = Elementwise.sqrt(x.value());
+        return record(Op.SQRT, y, in(x), save(y));
+    }
+
+    /** {@code y = tanh x}. */
+    public static Var tanh(Var x) {
+        Tensor y = Elementwise.tanh(x.value());
+        return record(Op.TANH, y, in(x), save(y));
+    }
+
+    /** {@code y = σ(x) = 1/(1+e⁻ˣ)}. */
+    public static Var sigmoid(Var x) {
+        Tensor y = Elementwise.sigmoid(x.value());
+        return record(Op.SIGMOID, y, in(x), save(y));
+    }
+
+    /** {@code y = max(x, 0)}; the gradient at 0 is 0. */
+    public static Var relu(Var x) {
+        Tensor y = Elementwise.relu(x.value());
+        return record(Op.RELU, y, in(x), save(y));
+    }
+
+    /** {@code y = x·σ(x)}. */
+    public static Var silu(Var x) {
+        return record(Op.SILU, Elementwise.silu(x.value()), in(x), save(x.value()));
+    }
+
+    /** {@code y = sin x}. */
+    public static Var sin(Var x) {
+        return record(Op.SIN, Elementwise.sin(x.value()), in(x), save(x.value()));
+    }
+
+    /** {@code y = cos x}. */
+    public static Var cos(Var x) {
+        return record(Op.COS, Elementwise.cos(x.value()), in(x), save(x.value()));
+    }
+
+    /** {@code y = |x|}; the gradient at 0 is 0. */
+    public static Var abs(Var x) {
+        return record(Op.ABS, Elementwise.abs(x.value()), in(x), save(x.value()));
+    }
+
+    /** {@code y = x²}. */
+    public static Var square(Var x) {
+        return record(Op.SQUARE, Elementwise.square(x.value()), in(x), save(x.value()));
+    }
+
+    /** {@code y = 1/x}. */
+    public static Var reciprocal(Var x) {
+        Tensor y = Elementwise.reciprocal(x.value());
+        return record(Op.RECIPROCAL, y, in(x), save(y));
+    }
+
+    /** {@code y = min(max(x, lo), hi)}; the gradient passes where {@code lo ≤ x ≤ hi} (bounds included). */
+    public static Var clamp(Var x, double lo, double hi) {
+        Tensor y = Elementwise.clamp(x.value(), lo, hi);
+        return record(Op.CLAMP, y, in(x), save(x.value()), null, 0, new double[] {lo, hi});
+    }
+
+    /** {@code y = xᵖ} for a constant exponent. */
+    public static Var pow(Var x, double p) {
+        return record(Op.POW_SCALAR, Elementwise.pow(x.value(), p), in(x), save(x.value()), null, p, null);
+    }
+
+    /** {@code y = s·x}. */
+    public static Var scale(Var x, double s) {
+        return record(Op.SCALE, Elementwise.scale(x.value(), s), in(x), NOTHING, null, s, null);
+    }
+
+    /** {@code y = x + s}. */
+    public static Var addScalar(Var x, double s) {
+        return record(Op.ADD_SCALAR, Elementwise.addScalar(x.value(), s), in(x), NOTHING);
+    }
+
+    // ---------------------------------------------------------------- binary, broadcasting
+
+    /** {@code y = a + b}. */
+    public static Var add(Var a, Var b) {
+        return record(Op.ADD, Elementwise.add(a.value(), b.value()), require("add", a, b), NOTHING);
+    }
+
+    /** {@code y = a − b}. */
+    public static Var sub(Var a, Var b) {
+        return record(Op.SUB, Elementwise.sub(a.value(), b.value()), require("sub", a, b), NOTHING);
+    }
+
+    /** {@code y = a ⊙ b}. */
+    public static Var mul(Var a, Var b) {
+        return record(Op.MUL, Elementwise.mul(a.value(), b.value()), require("mul", a, b), save(a.value(), b.value()));
+    }
+
+    /** {@code y = a / b}. */
+    public static Var div(Var a, Var b) {
+        Tensor y = Elementwise.div(a.value(), b.value());
+        return record(Op.DIV, y, require("div", a, b), save(b.value(), y));
+    }
+
+    /** {@code y = max(a, b)}; at ties each side gets half the gradient. */
+    public static Var maximum(Var a, Var b) {
+        return record(Op.MAXIMUM, Elementwise.maximum(a.value(), b.value()), require("maximum", a, b),
+                save(a.value(), b.value()));
+    }
+
+    /** {@code y = min(a, b)}; at ties each side gets half the gradient. */
+    public static Var minimum(Var a, Var b) {
+        return record(Op.MINIMUM, Elementwise.minimum(a.value(), b.value()), require("minimum", a, b),
+                save(a.value(), b.value()));
+    }
+
+    /** {@code y = aᵇ}; {@code ∂y/∂b = y·ln a} (taken as 0 where a = 0). */
+    public static Var pow(Var a, Var b) {
+        Tensor y = Elementwise.pow(a.value(), b.value());
+        return record(Op.POW, y, require("pow", a, b), save(a.value(), b.value(), y));
+    }
+
+    /** {@code y = cond ≠ 0 ? a : b}, broadcasting all three; the condition is a constant. */
+    public static Var where(Tensor cond, Var a, Var b) {
+        Tensor y = Elementwise.where(cond, a.value(), b.value());
+        return record(Op.WHERE, y, require("where", a, b), save(cond));
+    }
+
+    // ---------------------------------------------------------------- comparisons (constants)
+
+    /** {@code a > b} as 0/1; records nothing. */
+    public static Var gt(Var a, Var b) {
+        return Var.constant(Elementwise.gt(a.value(), b.value()));
+    }
+
+    /** {@code a ≥ b} as 0/1; records nothing. */
+    public static Var ge(Var a, Var b) {
+        return Var.constant(Elementwise.ge(a.value(), b.value()));
+    }
+
+    /** {@code a < b} as 0/1; records nothing. */
+    public static Var lt(Var a, Var b) {
+        return Var.constant(Elementwise.lt(a.value(), b.value()));
+    }
+
+    /** {@code a ≤ b} as 0/1; records nothing. */
+    public static Var le(Var a, Var b) {
+        return Var.constant(Elementwise.le(a.value(), b.value()));
+    }
+
+    /** {@code a = b} as 0/1; records nothing. */
+    public static Var eq(Var a, Var b) {
+        return Var.constant(Elementwise.eq(a.value(), b.value()));
+    }
+}

@@ -1,0 +1,277 @@
+package dev.ganglion.autodiff;
+
+import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BinaryOp;
+import dev.ganglion.engine.ops.Elementwise;
+
+/**
+ * A tensor tracked by reverse-mode autodiff: a {@link Tensor} value plus, for results of
+ * differentiable ops, the {@link Op} that produced it (define-by-run: the graph is recorded as ops
+ * execute).
+ *
+ * <p>Leaves are created by {@link #parameter} (requires grad: {@link #backward()} accumulates
+ * {@code ∂out/∂leaf} into {@link #grad()}) or {@link #constant} (records nothing). A result requires
+ * grad when grad mode is on ({@link NoGrad}) and one of its inputs requires grad.
+ *
+ * <p>Memory: a result holds its producing node, which holds its inputs and the tensors saved for
+ * backward. {@link #backward()} releases each node's saved tensors and inputs right after its rule
+ * has run, so activations are freed during the walk and the graph is spent afterwards (use
+ * {@link Autodiff#backward(Var, Tensor, boolean)} with {@code retainGraph} to walk it twice).
+ * Dropping every reference to a result without calling backward frees its graph as well.
+ *
+ * <p>Not thread-safe: one graph is built and walked by one thread at a time.
+ */
+public final class Var {
+    private final Tensor value;
+    final Node node;
+    /** Which output of {@link #node} this is. */
+    final int index;
+    private boolean requiresGrad;
+    private Tensor grad;
+
+    Var(Tensor value, Node node, int index, boolean requiresGrad) {
+        this.value = value;
+        this.node = node;
+        this.index = index;
+        this.requiresGrad = requiresGrad;
+    }
+
+    /** A leaf that requires grad: a trainable parameter or an input to differentiate against. */
+    public static Var parameter(Tensor value) {
+        return new Var(value, null, 0, true);
+    }
+
+    /** A leaf that records nothing: data, targets, masks. */
+    public static Var constant(Tensor value) {
+        return new Var(value, null, 0, false);
+    }
+
+    /** A leaf with the given grad requirement. */
+    public static Var of(Tensor value, boolean requiresGrad) {
+        return new Var(value, null, 0, requiresGrad);
+    }
+
+    // ---------------------------------------------------------------- value and metadata
+
+    /** The value (shared, not copied; writing it in place invalidates a pending backward that saved it). */
+    public Tensor value() {
+        return value;
+    }
+
+    public Shape shape() {
+        return value.shape();
+    }
+
+    public DType dtype() {
+        return value.dtype();
+    }
+
+    public int rank() {
+        return value.rank();
+    }
+
+    /** Size of axis {@code i} (negative counts from the end). */
+    public int dim(int i) {
+        return value.dim(i);
+    }
+
+    public int size() {
+        return value.size();
+    }
+
+    /** The only element of a one-element value. */
+    public double item() {
+        return value.item();
+    }
+
+    /** True for variables created by a factory, false for results of recorded ops. */
+    public boolean isLeaf() {
+        return node == null;
+    }
+
+    /** The op that produced this variable, or null for a leaf or an untracked result. */
+    public Op op() {
+        return node == null ? null : node.op;
+    }
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /**
+     * Freezes or unfreezes a leaf (a frozen parameter records nothing and receives no gradient).
+     *
+     * @throws IllegalStateException on a non-leaf, whose requirement follows from its inputs
+     */
+    public Var setRequiresGrad(boolean requiresGrad) {
+        if (node != null) {
+            throw new IllegalStateException("setRequiresGrad: only leaves can change it; this is the result of " + node.op);
+        }
+        this.requiresGrad = requiresGrad;
+        return this;
+    }
+
+    // ---------------------------------------------------------------- gradients
+
+    /** The gradient accumulated by backward passes (same shape and dtype as the value), or null. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Forgets the accumulated gradient ({@link #grad()} becomes null; the next backward allocates). */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /**
+     * Replaces the accumulated gradient (e.g. after clipping); null clears it.
+     *
+     * @throws IllegalArgumentException when the shape differs from the value's
+     */
+    public void setGrad(Tensor grad) {
+        if (grad != null && !grad.shape().equals(shape())) {
+            throw new IllegalArgumentException("setGrad: gradient of shape " + grad.shape() + " for a value of shape " + shape());
+        }
+        this.grad = grad;
+    }
+
+    /** {@code grad += g} in place, allocating a contiguous buffer of the value's dtype on first use. */
+    void accumulate(Tensor g) {
+        Tensor converted = g.to(dtype());
+        if (grad == null) {
+            grad = converted == g ? g.copy() : converted; // never adopt a tensor a rule may share
+        } else if (grad.isContiguous()) {
+            Elementwise.applyInto(BinaryOp.ADD, grad, converted, grad);
+        } else {
+            grad = Elementwise.add(grad, converted); // a strided buffer from setGrad: replace it
+        }
+    }
+
+    /** {@code out.backward(ones)} for a one-element output: accumulates d out / d leaf into every leaf's grad. */
+    public void backward() {
+        if (size() != 1) {
+            throw new IllegalArgumentException("backward: output of shape " + shape()
+                    + " is not a single element; pass the seed gradient with backward(seed)");
+        }
+        backward(Tensor.full(shape(), 1, dtype()));
+    }
+
+    /** Accumulates {@code seed · ∂out/∂leaf} into every leaf that requires grad; spends the graph. */
+    public void backward(Tensor seed) {
+        Autodiff.backward(this, seed, false);
+    }
+
+    /** A constant sharing this value: gradients stop here. */
+    public Var detach() {
+        return new Var(value, null, 0, false);
+    }
+
+    // ---------------------------------------------------------------- fluent forms of common ops
+
+    public Var add(Var other) {
+        return PointwiseOps.add(this, other);
+    }
+
+    public Var sub(Var other) {
+        return PointwiseOps.sub(this, other);
+    }
+
+    public Var mul(Var other) {
+        return PointwiseOps.mul(this, other);
+    }
+
+    public Var div(Var other) {
+        return PointwiseOps.div(this, other);
+    }
+
+    public Var scale(double s) {
+        return PointwiseOps.scale(this, s);
+    }
+
+    public Var addScalar(double s) {
+        return PointwiseOps.addScalar(this, s);
+    }
+
+    public Var neg() {
+        return PointwiseOps.neg(this);
+    }
+
+    public Var exp() {
+        return PointwiseOps.exp(this);
+    }
+
+    public Var log() {
+        return PointwiseOps.log(this);
+    }
+
+    public Var tanh() {
+        return PointwiseOps.tanh(this);
+    }
+
+    public Var sigmoid() {
+        return PointwiseOps.sigmoid(this);
+    }
+
+    public Var relu() {
+        return PointwiseOps.relu(this);
+    }
+
+    public Var square() {
+        return PointwiseOps.square(this);
+    }
+
+    public Var pow(double p) {
+        return PointwiseOps.pow(this, p);
+    }
+
+    public Var matmul(Var other) {
+        return LinalgOps.matmul(this, other);
+    }
+
+    public Var sum() {
+        return ReductionOps.sum(this);
+    }
+
+    public Var sum(boolean keepDims, int... axes) {
+        return ReductionOps.sum(this, keepDims, axes);
+    }
+
+    public Var mean() {
+        return ReductionOps.mean(this);
+    }
+
+    public Var reshape(int... dims) {
+        return ViewOps.reshape(this, dims);
+    }
+
+    public Var transpose(int a, int b) {
+        return ViewOps.transpose(this, a, b);
+    }
+
+    public Var permute(int... order) {
+        return ViewOps.permute(this, order);
+    }
+
+    public Var unsqueeze(int axis) {
+        return ViewOps.unsqueeze(this, axis);
+    }
+
+    public Var squeeze(int axis) {
+        return ViewOps.squeeze(this, axis);
+    }
+
+    public Var slice(int axis, int start, int end) {
+        return ViewOps.slice(this, axis, start, end, 1);
+    }
+
+    public Var select(int axis, int i) {
+        return ViewOps.select(this, axis, i);
+    }
+
+    @Override
+    public String toString() {
+        return "Var(" + value + (node != null ? ", " + node.op : requiresGrad ? ", leaf" : "") + ")";
+    }
+}

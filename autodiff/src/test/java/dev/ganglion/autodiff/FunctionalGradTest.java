@@ -1,0 +1,76 @@
+package dev.ganglion.autodiff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.ganglion.engine.Tensor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class FunctionalGradTest {
+    @Test
+    void returnsGradientsWithoutTouchingGrad() {
+        Var x = Var.parameter(Tensor.of(new double[] {1, 2}, 2));
+        Var w = Var.parameter(Tensor.of(new double[] {3, 4}, 2));
+        Tensor[] g = Autodiff.grad(x.mul(w).sum(), x, w);
+        assertThat(g[0].toDoubleArray()).containsExactly(3, 4);
+        assertThat(g[1].toDoubleArray()).containsExactly(1, 2);
+        assertThat(x.grad()).isNull();
+        assertThat(w.grad()).isNull();
+    }
+
+    @Test
+    void intermediateResultsCanBeDifferentiatedAgainst() {
+        Var x = Var.parameter(Tensor.of(new double[] {0.5}, 1));
+        Var h = x.exp();
+        Var y = h.square().add(h).sum(); // dy/dh = 2h + 1
+        Tensor[] g = Autodiff.grad(y, h, x);
+        double e = Math.exp(0.5);
+        assertThat(g[0].get(0)).isCloseTo(2 * e + 1, within(1e-12));
+        assertThat(g[1].get(0)).isCloseTo((2 * e + 1) * e, within(1e-12));
+    }
+
+    @Test
+    void onlyThePartOfTheGraphBehindTheInputsIsWalked() {
+        AtomicInteger calls = new AtomicInteger();
+        CustomFunction counted = CustomFunction.of("counted", (ctx, in) -> in[0].copy(), (ctx, g) -> {
+            calls.incrementAndGet();
+            return new Tensor[] {g};
+        });
+        Var x = Var.parameter(Tensor.ones(2));
+        Var h = counted.apply(x);
+        Var y = h.mul(h).sum();
+        Tensor[] g = Autodiff.grad(y, h);
+        assertThat(g[0].toFloatArray()).containsExactly(2, 2);
+        assertThat(calls).hasValue(0);
+    }
+
+    @Test
+    void inputsTheOutputDoesNotDependOnGetZeros() {
+        Var x = Var.parameter(Tensor.ones(2));
+        Var unrelated = Var.parameter(Tensor.ones(3));
+        Tensor[] g = Autodiff.grad(x.sum(), unrelated, x);
+        assertThat(g[0].toFloatArray()).containsExactly(0, 0, 0);
+        assertThat(g[1].toFloatArray()).containsExactly(1, 1);
+        Tensor[] none = Autodiff.grad(Var.constant(Tensor.scalar(2f)), unrelated);
+        assertThat(none[0].toFloatArray()).containsExactly(0, 0, 0);
+    }
+
+    @Test
+    void theOutputItselfAndLeafOutputsAreAllowed() {
+        Var x = Var.parameter(Tensor.ones(1));
+        assertThat(Autodiff.grad(x, x)[0].toFloatArray()).containsExactly(1);
+        Var y = x.exp();
+        assertThat(Autodiff.grad(y, y)[0].toFloatArray()).containsExactly(1);
+    }
+
+    @Test
+    void nonScalarOutputsNeedASeed() {
+        Var x = Var.parameter(Tensor.ones(2));
+        assertThatThrownBy(() -> Autodiff.grad(x.exp(), x)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("seed");
+        Tensor[] g = Autodiff.grad(x.scale(3), Tensor.of(new float[] {1, 2}, 2), false, x);
+        assertThat(g[0].toFloatArray()).containsExactly(3, 6);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.ganglion.engine.kernel;
+
+/**
+ * The elementwise binary ops, {@code y = f(a, b)}. The {@link #apply} method, in double, is the
+ * definition every kernel (float scalar, SIMD, float64) is tested against.
+ *
+ * <p>Comparisons give 1 where the relation holds and 0 elsewhere; every comparison with NaN is
+ * false (0), including {@code eq(NaN, NaN)}.
+ */
+public enum BinaryOp {
+    /** {@code y = a + b}. */
+    ADD,
+    /** {@code y = a − b}. */
+    SUB,
+    /** {@code y = a·b}. */
+    MUL,
+    /** {@code y = a / b} (IEEE: ±∞ or NaN on division by zero). */
+    DIV,
+    /**
+     * {@code y = max(a, b)}.
+     * NOTE: NaN in either input gives NaN (PyTorch's rule, {@link Math#max} semantics), and
+     * max(−0, +0) = +0. On ties (a = b) autodiff splits the gradient equally between a and b.
+     */
+    MAXIMUM,
+    /** {@code y = min(a, b)}; NaN and ties as for {@link #MAXIMUM}. */
+    MINIMUM,
+    /** {@code y = aᵇ} ({@link Math#pow} semantics). */
+    POW,
+    /** {@code y = [a > b]}. */
+    GT,
+    /** {@code y = [a ≥ b]}. */
+    GE,
+    /** {@code y = [a < b]}. */
+    LT,
+    /** {@code y = [a ≤ b]}. */
+    LE,
+    /** {@code y = [a = b]}. */
+    EQ;
+
+    /** The reference value {@code f(a, b)} in double precision. */
+    public double apply(double a, double b) {
+        return switch (this) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case MAXIMUM -> Math.max(a, b);
+            case MINIMUM -> Math.min(a, b);
+            case POW -> Math.pow(a, b);
+            case GT -> a > b ? 1 : 0;
+            case GE -> a >= b ? 1 : 0;
+            case LT -> a < b ? 1 : 0;
+            case LE -> a <= b ? 1 : 0;
+            case EQ -> a == b ? 1 : 0;
+        };
+    }
+
+    /** True for the comparisons, whose results are 0/1 and have no gradient. */
+    public boolean isComparison() {
+        return switch (this) {
+            case GT, GE, LT, LE, EQ -> true;
+            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, POW -> false;
+        };
+    }
+
+    /** The lower-case name used in error messages. */
+    public String opName() {
+        return name().toLowerCase();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.ganglion.engine.kernel;
+
+/**
+ * Reference {@link UnaryKernel}: each element through {@link UnaryOp#apply} in double, rounded once
+ * to float, so its results are the correctly rounded values up to the accuracy of {@link Math}.
+ * The static double overload is the float64 path of the engine.
+ */
+public final class ScalarUnary implements UnaryKernel {
+    @Override
+    public void apply(UnaryOp op, double p, double q, float[] x, int xOff, int xStride, float[] y, int yOff, int n) {
+        // The parameters are rounded to float first, as PyTorch does for a Python scalar against a
+        // float32 tensor; then scale and addScalar are exactly the float multiply and add.
+        double fp = (float) p;
+        double fq = (float) q;
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = (float) op.apply(x[xOff + i * xStride], fp, fq);
+        }
+    }
+
+    /** {@code y[yOff+i] = op(x[xOff+i·xStride]; p, q)} in float64. */
+    public static void apply(UnaryOp op, double p, double q, double[] x, int xOff, int xStride,
+                             double[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = op.apply(x[xOff + i * xStride], p, q);
+        }
+    }
+}

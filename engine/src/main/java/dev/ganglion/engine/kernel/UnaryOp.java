@@ -1,0 +1,97 @@
+package dev.ganglion.engine.kernel;
+
+/**
+ * The elementwise unary ops, {@code y = f(x; p, q)}. The {@link #apply} method, in double, is the
+ * definition every kernel (float scalar, SIMD, float64) is tested against.
+ *
+ * <p>Four ops take scalar parameters: {@link #CLAMP} ({@code p = lo, q = hi}), {@link #POW}
+ * ({@code p} = exponent), {@link #SCALE} ({@code p} = factor), {@link #ADD_SCALAR} ({@code p} =
+ * addend); the others ignore {@code p} and {@code q}. NaN inputs propagate for every op.
+ */
+public enum UnaryOp {
+    /** {@code y = −x}. */
+    NEG,
+    /** {@code y = eˣ}. */
+    EXP,
+    /** {@code y = ln x} (−∞ at 0, NaN below). */
+    LOG,
+    /** {@code y = √x} (NaN below 0). */
+    SQRT,
+    /** {@code y = tanh x}. */
+    TANH,
+    /**
+     * {@code y = σ(x) = 1 / (1 + e⁻ˣ)}.
+     * NOTE: computed from {@code e^−|x|} so that it never overflows: σ(±∞) = 1 or 0, never NaN.
+     */
+    SIGMOID,
+    /**
+     * {@code y = max(x, 0)}.
+     * NOTE: relu(−0) = +0 and relu(NaN) = NaN; autodiff uses relu'(0) = 0.
+     */
+    RELU,
+    /**
+     * {@code y = x·σ(x)} (SiLU, swish).
+     * NOTE: silu(−∞) = −∞·0 = NaN, as in PyTorch; finite inputs never give NaN.
+     */
+    SILU,
+    /** {@code y = sin x}. */
+    SIN,
+    /** {@code y = cos x}. */
+    COS,
+    /** {@code y = |x|}. */
+    ABS,
+    /** {@code y = x²}. */
+    SQUARE,
+    /** {@code y = 1/x}. */
+    RECIPROCAL,
+    /**
+     * {@code y = min(max(x, lo), hi)} with {@code p = lo, q = hi}.
+     * NOTE: when lo > hi every element becomes hi (PyTorch's rule).
+     */
+    CLAMP,
+    /** {@code y = xᵖ} ({@link Math#pow} semantics: NaN for negative x and non-integer p). */
+    POW,
+    /** {@code y = p·x}. */
+    SCALE,
+    /** {@code y = x + p}. */
+    ADD_SCALAR;
+
+    /** The reference value {@code f(x; p, q)} in double precision. */
+    public double apply(double x, double p, double q) {
+        return switch (this) {
+            case NEG -> -x;
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case SQRT -> Math.sqrt(x);
+            case TANH -> Math.tanh(x);
+            case SIGMOID -> sigmoid(x);
+            case RELU -> Math.max(x, 0.0);
+            case SILU -> x * sigmoid(x);
+            case SIN -> Math.sin(x);
+            case COS -> Math.cos(x);
+            case ABS -> Math.abs(x);
+            case SQUARE -> x * x;
+            case RECIPROCAL -> 1.0 / x;
+            case CLAMP -> Math.min(Math.max(x, p), q);
+            case POW -> Math.pow(x, p);
+            case SCALE -> p * x;
+            case ADD_SCALAR -> x + p;
+        };
+    }
+
+    /** {@code apply(x, 0, 0)}, for the ops without parameters. */
+    public double apply(double x) {
+        return apply(x, 0, 0);
+    }
+
+    /** The lower-case name used in error messages ({@code "addScalar"}, {@code "exp"}, …). */
+    public String opName() {
+        return this == ADD_SCALAR ? "addScalar" : name().toLowerCase();
+    }
+
+    /** Stable logistic function: only ever exponentiates a non-positive number. */
+    static double sigmoid(double x) {
+        double e = Math.exp(-Math.abs(x));
+        return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    }
+}

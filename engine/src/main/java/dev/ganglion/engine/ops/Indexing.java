@@ -1,0 +1,229 @@
+package dev.ganglion.engine.ops;
+
+import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import java.util.Arrays;
+
+/**
+ * Shape ops that move elements: concatenation, splitting, selection by index, gather/scatter and
+ * one-hot encoding. Inputs may be any view. Every result is a new contiguous tensor except
+ * {@link #split}, which returns views. Bad indices throw {@link IllegalArgumentException} naming the
+ * op, the index, its position and the shape.
+ */
+public final class Indexing {
+    private Indexing() {}
+
+    /** Joins tensors along {@code axis}; all must share dtype, rank and every other dimension. */
+    public static Tensor concat(int axis, Tensor... ts) {
+        if (ts.length == 0) {
+            throw new IllegalArgumentException("concat: no tensors");
+        }
+        Tensor first = ts[0];
+        int a = first.shape().axis(axis, "concat");
+        int total = 0;
+        for (Tensor t : ts) {
+            Checks.sameDType("concat", first, t);
+            if (t.rank() != first.rank() || !t.shape().with(a, 0).equals(first.shape().with(a, 0))) {
+                throw new IllegalArgumentException("concat: shape " + t.shape() + " does not match "
+                        + first.shape() + " outside axis " + a);
+            }
+            total += t.dim(a);
+        }
+        Tensor out = Tensor.zeros(first.shape().with(a, total), first.dtype());
+        int at = 0;
+        for (Tensor t : ts) {
+            Runs.copy(t, out.slice(a, at, at + t.dim(a)));
+            at += t.dim(a);
+        }
+        return out;
+    }
+
+    /**
+     * Cuts {@code x} along {@code axis} into pieces of the given sizes, which must add up to the axis
+     * size. Returns VIEWS sharing x's storage (no copy); a write to x shows through them.
+     */
+    public static Tensor[] split(Tensor x, int axis, int... sizes) {
+        int a = x.shape().axis(axis, "split");
+        long total = 0;
+        for (int s : sizes) {
+            if (s < 0) {
+                throw new IllegalArgumentException("split: negative size in " + Arrays.toString(sizes));
+            }
+            total += s;
+        }
+        if (total != x.dim(a)) {
+            throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " add up to " + total
+                    + ", not to " + x.dim(a) + " (axis " + a + " of shape " + x.shape() + ")");
+        }
+        Tensor[] parts = new Tensor[sizes.length];
+        for (int i = 0, at = 0; i < sizes.length; at += sizes[i++]) {
+            parts[i] = x.slice(a, at, at + sizes[i]);
+        }
+        return parts;
+    }
+
+    /** {@code y = x} with axis {@code axis} re-indexed: {@code y[…, i, …] = x[…, indices[i], …]}. */
+    public static Tensor indexSelect(Tensor x, int axis, int[] indices) {
+        int a = x.shape().axis(axis, "indexSelect");
+        for (int i = 0; i < indices.length; i++) {
+            Checks.index("indexSelect", indices[i], i, a, x.shape());
+        }
+        Tensor xc = Runs.contiguous(x);
+        int d = x.dim(a);
+        int inner = product(x.shape(), a + 1, x.rank());
+        int outer = product(x.shape(), 0, a);
+        int n = indices.length;
+        Tensor out = Tensor.zeros(x.shape().with(a, n), x.dtype());
+        Object src = x.dtype() == DType.F32 ? xc.floatArray() : xc.doubleArray();
+        Object dst = x.dtype() == DType.F32 ? out.floatArray() : out.doubleArray();
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(src, xc.offset() + (o * d + indices[i]) * inner, dst, (o * n + i) * inner, inner);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code torch.gather}: {@code y[p] = x[p with axis a replaced by index[p]]} for every position p
+     * of {@code indexShape}, which must have x's rank and be no larger than x outside axis a.
+     * {@code index} holds the indices in row-major order.
+     */
+    public static Tensor gather(Tensor x, int axis, int[] index, Shape indexShape) {
+        int a = x.shape().axis(axis, "gather");
+        checkIndexShape("gather", x.shape(), a, index, indexShape, false);
+        int[] from = positions("gather", x, a, index, indexShape);
+        Tensor out = Tensor.zeros(indexShape, x.dtype());
+        if (x.dtype() == DType.F32) {
+            float[] s = x.floatArray();
+            float[] d = out.floatArray();
+            for (int i = 0; i < from.length; i++) {
+                d[i] = s[from[i]];
+            }
+        } else {
+            double[] s = x.doubleArray();
+            double[] d = out.doubleArray();
+            for (int i = 0; i < from.length; i++) {
+                d[i] = s[from[i]];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code torch.scatter_add} into a copy of {@code target}: {@code y[p with axis a replaced by
+     * index[p]] += src[p]} for every position p of {@code indexShape} (no larger than src, and no
+     * larger than target outside axis a). Duplicate indices accumulate, in row-major order of p.
+     */
+    public static Tensor scatterAdd(Tensor target, int axis, int[] index, Shape indexShape, Tensor src) {
+        return scatterAddInto(target.copy(), axis, index, indexShape, src);
+    }
+
+    /** {@link #scatterAdd} in place: adds into {@code target} (any view) and returns it. */
+    public static Tensor scatterAddInto(Tensor target, int axis, int[] index, Shape indexShape, Tensor src) {
+        int a = target.shape().axis(axis, "scatterAdd");
+        Checks.sameDType("scatterAdd", target, src);
+        checkIndexShape("scatterAdd", target.shape(), a, index, indexShape, false);
+        checkIndexShape("scatterAdd", src.shape(), a, index, indexShape, true);
+        int[] to = positions("scatterAdd", target, a, index, indexShape);
+        int[] from = positions("scatterAdd", src, -1, null, indexShape);
+        if (target.dtype() == DType.F32) {
+            float[] t = target.floatArray();
+            float[] s = src.floatArray();
+            for (int i = 0; i < to.length; i++) {
+                t[to[i]] += s[from[i]];
+            }
+        } else {
+            double[] t = target.doubleArray();
+            double[] s = src.doubleArray();
+            for (int i = 0; i < to.length; i++) {
+                t[to[i]] += s[from[i]];
+            }
+        }
+        return target.markWritten();
+    }
+
+    /** Float32 one-hot rows: {@code y[i, labels[i]] = 1}, shape {@code [labels.length, classes]}. */
+    public static Tensor oneHot(int[] labels, int classes) {
+        return oneHot(labels, classes, DType.F32);
+    }
+
+    /** {@link #oneHot(int[], int)} in the given dtype. */
+    public static Tensor oneHot(int[] labels, int classes, DType dtype) {
+        if (classes < 0) {
+            throw new IllegalArgumentException("oneHot: negative number of classes " + classes);
+        }
+        Shape shape = Shape.of(labels.length, classes);
+        Tensor out = Tensor.zeros(shape, dtype);
+        for (int i = 0; i < labels.length; i++) {
+            Checks.index("oneHot", labels[i], i, 1, shape);
+            if (dtype == DType.F32) {
+                out.floatArray()[i * classes + labels[i]] = 1f;
+            } else {
+                out.doubleArray()[i * classes + labels[i]] = 1.0;
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static int product(Shape s, int from, int to) {
+        int p = 1;
+        for (int i = from; i < to; i++) {
+            p *= s.dim(i);
+        }
+        return p;
+    }
+
+    /**
+     * Checks {@code indexShape} against {@code shape}: same rank, {@code index.length} elements, and
+     * no larger on every axis ({@code all}) or every axis but {@code axis}.
+     */
+    private static void checkIndexShape(String op, Shape shape, int axis, int[] index, Shape indexShape, boolean all) {
+        if (index.length != indexShape.size()) {
+            throw new IllegalArgumentException(op + ": " + index.length + " indices for index shape " + indexShape);
+        }
+        boolean ok = indexShape.rank() == shape.rank();
+        for (int d = 0; ok && d < shape.rank(); d++) {
+            ok = indexShape.dim(d) <= shape.dim(d) || (d == axis && !all);
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(op + ": index shape " + indexShape + " does not fit shape " + shape
+                    + (all ? "" : " outside axis " + axis) + " (ranks must match, sizes must not exceed)");
+        }
+    }
+
+    /**
+     * Storage position in {@code t} of every position p of {@code indexShape} (row-major), with the
+     * coordinate on {@code axis} replaced by {@code index[p]} when {@code index} is not null.
+     */
+    private static int[] positions(String op, Tensor t, int axis, int[] index, Shape indexShape) {
+        int n = indexShape.size();
+        int r = indexShape.rank();
+        int[] dims = indexShape.dims();
+        int[] st = t.strides();
+        int[] pos = new int[n];
+        int[] idx = new int[r];
+        int base = t.offset(); // position of idx, counting the axis coordinate as 0 when indexed
+        for (int i = 0; i < n; i++) {
+            if (index != null) {
+                Checks.index(op, index[i], i, axis, t.shape());
+                pos[i] = base + index[i] * st[axis];
+            } else {
+                pos[i] = base;
+            }
+            for (int a = r - 1; a >= 0; a--) {
+                int step = a == axis && index != null ? 0 : st[a];
+                if (++idx[a] < dims[a]) {
+                    base += step;
+                    break;
+                }
+                base -= step * (dims[a] - 1);
+                idx[a] = 0;
+            }
+        }
+        return pos;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.ganglion.engine.simd;
+
+import dev.ganglion.engine.kernel.BinaryKernel;
+import dev.ganglion.engine.kernel.BinaryOp;
+import dev.ganglion.engine.kernel.ScalarBinary;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD twin of {@link ScalarBinary} for the three stride patterns broadcasting produces:
+ * vector–vector (both strides 1), vector–scalar and scalar–vector (one stride 0, the bias-add case:
+ * the scalar is broadcast into a register once per run). One loop per op and pattern, since C2 only
+ * intrinsifies constant operators. Other strides and the tail run through the scalar reference.
+ */
+public final class SimdBinary implements BinaryKernel {
+    private static final VectorSpecies<Float> S = Simd.F32;
+    private static final int L = S.length();
+    private static final ScalarBinary SCALAR = new ScalarBinary();
+
+    @Override
+    public void apply(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
+                      float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        // bound > 0 guards the broadcast reads too: with n = 0 there may be no element to read.
+        if (bound > 0 && aStride == 1 && bStride == 1) {
+            vectorVector(op, a, aOff, b, bOff, y, yOff, bound);
+        } else if (bound > 0 && aStride == 1 && bStride == 0) {
+            vectorScalar(op, a, aOff, b[bOff], y, yOff, bound);
+        } else if (bound > 0 && aStride == 0 && bStride == 1) {
+            scalarVector(op, a[aOff], b, bOff, y, yOff, bound);
+        } else {
+            bound = 0;
+        }
+        SCALAR.apply(op, a, aOff + bound * aStride, aStride, b, bOff + bound * bStride, bStride,
+                y, yOff + bound, n - bound);
+    }
+
+    private static void vectorVector(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] y, int yo, int bound) {
+        switch (op) {
+            case ADD -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).add(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).sub(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).mul(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).div(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case MAXIMUM -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).max(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case MINIMUM -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).min(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case POW -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).pow(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case GT, GE, LT, LE, EQ -> SimdCompare.vectorVector(op, a, ao, b, bo, y, yo, bound);
+        }
+    }
+
+    private static void vectorScalar(BinaryOp op, float[] a, int ao, float s, float[] y, int yo, int bound) {
+        FloatVector w = FloatVector.broadcast(S, s);
+        switch (op) {
+            case ADD -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).add(w).intoArray(y, yo + i);
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).sub(w).intoArray(y, yo + i);
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).mul(w).intoArray(y, yo + i);
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).div(w).intoArray(y, yo + i);
+                }
+            }
+            case MAXIMUM -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).max(w).intoArray(y, yo + i);
+                }
+            }
+            case MINIMUM -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).min(w).intoArray(y, yo + i);
+                }
+            }
+            case POW -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).pow(w).intoArray(y, yo + i);
+                }
+            }
+            case GT, GE, LT, LE, EQ -> SimdCompare.vectorScalar(op, a, ao, s, y, yo, bound);
+        }
+    }
+
+    private static void scalarVector(BinaryOp op, float s, float[] b, int bo, float[] y, int yo, int bound) {
+        FloatVector w = FloatVector.broadcast(S, s);
+        switch (op) {
+            case ADD -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.add(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.sub(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.mul(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.div(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case MAXIMUM -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.max(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case MINIMUM -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.min(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case POW -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.pow(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case GT, GE, LT, LE, EQ -> SimdCompare.scalarVector(op, s, b, bo, y, yo, bound);
+        }
+    }
+
+    @Override
+    public void where(float[] c, int cOff, int cStride, float[] a, int aOff, int aStride,
+                      float[] b, int bOff, int bStride, float[] y, int yOff, int n) {
+        int bound = 0;
+        if (n >= L && cStride == 1 && (aStride == 1 || aStride == 0) && (bStride == 1 || bStride == 0)) {
+            bound = S.loopBound(n);
+            whereVector(c, cOff, a, aOff, aStride, b, bOff, bStride, y, yOff, bound);
+        }
+        SCALAR.where(c, cOff + bound * cStride, cStride, a, aOff + bound * aStride, aStride,
+                b, bOff + bound * bStride, bStride, y, yOff + bound, n - bound);
+    }
+
+    // A stride-0 operand is a broadcast register; the branch on the (loop-invariant) strides is
+    // hoisted out of the loop by C2's loop unswitching, leaving straight-line bodies.
+    private static void whereVector(float[] c, int co, float[] a, int ao, int as, float[] b, int bo, int bs,
+                                    float[] y, int yo, int bound) {
+        FloatVector wa = FloatVector.broadcast(S, a[ao]);
+        FloatVector wb = FloatVector.broadcast(S, b[bo]);
+        for (int i = 0; i < bound; i += L) {
+            VectorMask<Float> pickA = v(c, co + i).compare(VectorOperators.NE, 0f);
+            FloatVector va = as == 1 ? v(a, ao + i) : wa;
+            FloatVector vb = bs == 1 ? v(b, bo + i) : wb;
+            vb.blend(va, pickA).intoArray(y, yo + i);
+        }
+    }
+
+    private static FloatVector v(float[] x, int i) {
+        return FloatVector.fromArray(S, x, i);
+    }
+}

@@ -1,0 +1,168 @@
+package dev.ganglion.engine.ops;
+
+import static dev.ganglion.engine.ops.Ref.assertValues;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Concat, split, indexSelect, gather, scatterAdd and oneHot against index-by-index references. */
+class IndexingTest {
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void concatAlongEachAxisThenSplitBack(DType dtype) {
+        Tensor a = Ref.random(dtype, 1, 2, 3, 4);
+        for (int axis = 0; axis < 3; axis++) {
+            int[] dims = {2, 3, 4};
+            dims[axis] = 5;
+            Tensor other = Ref.random(dtype, 3 + axis, dims.clone());
+            Tensor transposedOther = other.mT().copy().mT();       // same values, non-contiguous
+            Tensor c = Indexing.concat(axis - 3, a, transposedOther);
+            Shape out = a.shape().with(axis, a.dim(axis) + 5);
+            double[] want = new double[out.size()];
+            int[][] idx = Ref.indices(out);
+            for (int i = 0; i < idx.length; i++) {
+                int[] p = idx[i].clone();
+                if (p[axis] < a.dim(axis)) {
+                    want[i] = a.get(p);
+                } else {
+                    p[axis] -= a.dim(axis);
+                    want[i] = other.get(p);
+                }
+            }
+            assertValues(c, out, dtype, want, 0, 0);
+            Tensor[] parts = Indexing.split(c, axis, a.dim(axis), 5);
+            assertThat(parts[0].toDoubleArray()).containsExactly(a.toDoubleArray());
+            assertThat(parts[1].toDoubleArray()).containsExactly(other.toDoubleArray());
+            assertThat(parts[1].sharesStorage(c)).isTrue();
+        }
+    }
+
+    @Test
+    void indexSelectPicksSlicesWithRepeats() {
+        Tensor x = Ref.random(DType.F32, 5, 4, 6, 3);
+        int[] picks = {5, 0, 5, 2};
+        for (int axis = 0; axis < 3; axis++) {
+            Tensor src = axis == 1 ? x : x.transpose(1, axis);     // axis of size 6, contiguous or not
+            Tensor y = Indexing.indexSelect(src, axis, picks);
+            Shape s = src.shape().with(axis, picks.length);
+            double[] want = new double[s.size()];
+            int[][] idx = Ref.indices(s);
+            for (int i = 0; i < idx.length; i++) {
+                int[] p = idx[i].clone();
+                p[axis] = picks[p[axis]];
+                want[i] = src.get(p);
+            }
+            assertValues(y, s, DType.F32, want, 0, 0);
+        }
+        Tensor rows = Indexing.indexSelect(x.to(DType.F64), 1, new int[] {3});
+        assertThat(rows.shape()).isEqualTo(Shape.of(4, 1, 3));
+        assertThat(rows.get(2, 0, 1)).isEqualTo(x.get(2, 3, 1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void gatherFollowsTorchSemantics(DType dtype) {
+        Tensor x = Ref.random(dtype, 7, 3, 5);
+        // axis 1: y[i][j] = x[i][index[i][j]], index smaller than x on axis 0 too
+        int[] index = {4, 0, 0, 2, 1, 3, 3, 3};
+        Shape is = Shape.of(2, 4);
+        Tensor y = Indexing.gather(x.mT().copy().mT(), 1, index, is);
+        double[] want = new double[8];
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 4; j++) {
+                want[i * 4 + j] = x.get(i, index[i * 4 + j]);
+            }
+        }
+        assertValues(y, is, dtype, want, 0, 0);
+        // axis 0 may index beyond nothing, and the index may be longer than x along the axis
+        int[] index0 = {2, 0, 1, 1, 1, 0, 0, 2};
+        Tensor y0 = Indexing.gather(x, 0, index0, Shape.of(4, 2));
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 2; j++) {
+                assertThat(y0.get(i, j)).isEqualTo(x.get(index0[i * 2 + j], j));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void scatterAddAccumulatesDuplicatesAndIsGathersAdjoint(DType dtype) {
+        Tensor target = Ref.random(dtype, 8, 3, 5);
+        Tensor src = Ref.random(dtype, 9, 2, 6);
+        int[] index = {1, 1, 4, 0, 1, 4, 2, 2};
+        Shape is = Shape.of(2, 4);
+        Tensor y = Indexing.scatterAdd(target, 1, index, is, src);
+        double[] want = target.toDoubleArray();
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 4; j++) {
+                want[i * 5 + index[i * 4 + j]] += src.get(i, j);
+            }
+        }
+        assertValues(y, target.shape(), dtype, want, 1e-6, 1e-6);
+        assertThat(y.sharesStorage(target)).isFalse();
+
+        // in place through a transposed view: writes land at the view's positions
+        Tensor base = Tensor.zeros(Shape.of(5, 3), dtype);
+        int v0 = base.version();
+        Tensor view = base.mT();
+        Tensor r = Indexing.scatterAddInto(view, 1, index, is, src);
+        assertThat(r).isSameAs(view);
+        assertThat(base.version()).isGreaterThan(v0);
+        assertValues(view.copy(), Shape.of(3, 5), dtype, add(want, target.toDoubleArray(), -1), 1e-6, 1e-6);
+    }
+
+    private static double[] add(double[] a, double[] b, double s) {
+        double[] c = a.clone();
+        for (int i = 0; i < c.length; i++) {
+            c[i] += s * b[i];
+        }
+        return c;
+    }
+
+    @Test
+    void oneHotRows() {
+        Tensor y = Indexing.oneHot(new int[] {2, 0, 2}, 3);
+        assertThat(y.shape()).isEqualTo(Shape.of(3, 3));
+        assertThat(y.toFloatArray()).containsExactly(0, 0, 1, 1, 0, 0, 0, 0, 1);
+        assertThat(Indexing.oneHot(new int[] {1}, 2, DType.F64).toDoubleArray()).containsExactly(0, 1);
+        assertThat(Indexing.oneHot(new int[0], 4).shape()).isEqualTo(Shape.of(0, 4));
+    }
+
+    @Test
+    void errorsNameOpIndexAndShape() {
+        Tensor x = Tensor.zeros(3, 5);
+        assertThatThrownBy(() -> Indexing.concat(0, x, Tensor.zeros(3, 4)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concat").hasMessageContaining("[3, 4]");
+        assertThatThrownBy(() -> Indexing.concat(0, x, Tensor.zeros(Shape.of(3, 5), DType.F64)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concat: dtype mismatch");
+        assertThatThrownBy(() -> Indexing.concat(2, x))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concat: axis 2");
+        assertThatThrownBy(() -> Indexing.concat(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concat");
+        assertThatThrownBy(() -> Indexing.split(x, 1, 2, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("split").hasMessageContaining("[3, 5]");
+        assertThatThrownBy(() -> Indexing.indexSelect(x, 1, new int[] {0, 5}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("indexSelect: index 5 (at position 1)").hasMessageContaining("[3, 5]");
+        assertThatThrownBy(() -> Indexing.indexSelect(x, 0, new int[] {-1}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("index -1");
+        assertThatThrownBy(() -> Indexing.gather(x, 1, new int[] {0, 7}, Shape.of(1, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gather: index 7").hasMessageContaining("[3, 5]");
+        assertThatThrownBy(() -> Indexing.gather(x, 1, new int[] {0, 1}, Shape.of(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gather: index shape [2]");
+        assertThatThrownBy(() -> Indexing.gather(x, 1, new int[] {0, 1, 2}, Shape.of(1, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gather: 3 indices");
+        assertThatThrownBy(() -> Indexing.scatterAdd(x, 0, new int[] {3}, Shape.of(1, 1), Tensor.zeros(1, 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scatterAdd: index 3");
+        assertThatThrownBy(() -> Indexing.scatterAdd(x, 0, new int[] {0, 0}, Shape.of(1, 2), Tensor.zeros(1, 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scatterAdd: index shape [1, 2]");
+        assertThatThrownBy(() -> Indexing.oneHot(new int[] {0, 3}, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("oneHot: index 3 (at position 1)");
+    }
+}

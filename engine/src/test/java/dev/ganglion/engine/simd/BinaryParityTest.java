@@ -1,0 +1,105 @@
+package dev.ganglion.engine.simd;
+
+import static dev.ganglion.engine.testing.Fixtures.AWKWARD;
+import static dev.ganglion.engine.testing.Fixtures.assertClose;
+import static dev.ganglion.engine.testing.Fixtures.randomFloats;
+
+import dev.ganglion.engine.kernel.BinaryOp;
+import dev.ganglion.engine.kernel.ScalarBinary;
+import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** SIMD vs scalar binary kernels for every stride pattern broadcasting produces, at awkward sizes. */
+@Tag("parity")
+class BinaryParityTest {
+    private static final int[][] STRIDES = {{1, 1}, {1, 0}, {0, 1}, {2, 1}, {1, 3}, {0, 0}};
+
+    private final SimdBinary simd = new SimdBinary();
+    private final ScalarBinary scalar = new ScalarBinary();
+
+    /** Inputs with ties, signed zeros and NaNs sprinkled in, so comparisons and max/min see them. */
+    static float[] inputs(int n, long seed, boolean positive) {
+        float[] x = randomFloats(n, seed);
+        for (int i = 0; i < n; i++) {
+            x[i] = positive ? Math.abs(x[i]) * 4 + 0.01f : Math.round(x[i] * 8) / 4f;
+        }
+        if (!positive && n > 5) {
+            x[n / 3] = Float.NaN;
+            x[n / 5] = -0f;
+        }
+        return x;
+    }
+
+    @ParameterizedTest
+    @EnumSource(BinaryOp.class)
+    void matchesScalarForEveryStridePattern(BinaryOp op) {
+        boolean positive = op == BinaryOp.POW;
+        double rtol = op == BinaryOp.POW ? 4e-6 : 0;
+        for (int[] st : STRIDES) {
+            for (int n : AWKWARD) {
+                int off = 2;
+                float[] a = inputs(off + n * 3 + 1, n, positive);
+                float[] b = inputs(off + n * 3 + 1, n + 99, positive);
+                float[] want = new float[n + off];
+                float[] got = new float[n + off];
+                scalar.apply(op, a, off, st[0], b, off + 1, st[1], want, off, n);
+                simd.apply(op, a, off, st[0], b, off + 1, st[1], got, off, n);
+                assertClose(got, want, rtol, 0);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = BinaryOp.class, names = {"ADD", "MAXIMUM", "MUL"})
+    void accumulatesInPlace(BinaryOp op) {
+        for (int n : AWKWARD) {
+            float[] acc = inputs(n, 5, false);
+            float[] row = inputs(n, 6, false);
+            float[] want = new float[n];
+            scalar.apply(op, acc, 0, 1, row, 0, 1, want, 0, n);
+            simd.apply(op, acc, 0, 1, row, 0, 1, acc, 0, n);
+            assertClose(acc, want, 0, 0);
+        }
+    }
+
+    @Test
+    void whereMatchesForEveryStridePattern() {
+        int[][] patterns = {{1, 1, 1}, {1, 0, 1}, {1, 1, 0}, {1, 0, 0}, {0, 1, 1}, {2, 1, 1}};
+        for (int[] st : patterns) {
+            for (int n : AWKWARD) {
+                float[] c = inputs(n * 2 + 1, n, false);
+                for (int i = 0; i < c.length; i += 3) {
+                    c[i] = 0f;
+                }
+                float[] a = randomFloats(n * 2 + 1, 7);
+                float[] b = randomFloats(n * 2 + 1, 8);
+                float[] want = new float[n];
+                float[] got = new float[n];
+                scalar.where(c, 0, st[0], a, 1, st[1], b, 0, st[2], want, 0, n);
+                simd.where(c, 0, st[0], a, 1, st[1], b, 0, st[2], got, 0, n);
+                assertClose(got, want, 0, 0);
+            }
+        }
+    }
+
+    @Test
+    void nanConditionPicksFirstOperand() {
+        int n = 37;
+        float[] c = new float[n];
+        Arrays.fill(c, Float.NaN);
+        c[3] = 0f;
+        c[30] = -0f;
+        float[] a = new float[n];
+        Arrays.fill(a, 1f);
+        float[] b = new float[n];
+        float[] got = new float[n];
+        simd.where(c, 0, 1, a, 0, 1, b, 0, 1, got, 0, n);
+        float[] want = a.clone();
+        want[3] = 0f;
+        want[30] = 0f;
+        assertClose(got, want, 0, 0);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.ganglion.engine.testing;
+
+import dev.ganglion.engine.kernel.UnaryOp;
+
+/**
+ * Per-op sample metadata for tests (in the engine test-jar, for autodiff's checks too): inputs
+ * spread over each unary op's interesting domain, its parameter sets, and the float32 tolerance
+ * against the double reference {@link UnaryOp#apply}.
+ */
+public final class OpSamples {
+    private OpSamples() {}
+
+    /** {@code n} inputs for {@code op} (positive where the op needs it; wide where it saturates), one of them 0. */
+    public static float[] unaryInputs(UnaryOp op, int n, long seed) {
+        float[] x = Fixtures.randomFloats(n, seed);
+        for (int i = 0; i < n; i++) {
+            x[i] = switch (op) {
+                case LOG, SQRT, POW -> Math.abs(x[i]) * 50 + 1e-3f;
+                case EXP -> x[i] * 80;
+                case SIGMOID, SILU, TANH -> x[i] * 120;
+                case SIN, COS -> x[i] * 10;
+                case RECIPROCAL -> x[i] + (x[i] >= 0 ? 0.01f : -0.01f);
+                default -> x[i] * 10;
+            };
+        }
+        if (n > 4 && op != UnaryOp.RECIPROCAL && op != UnaryOp.LOG && op != UnaryOp.POW) {
+            x[n / 2] = 0f; // relu'(0) territory, sign of zero, clamp boundaries
+        }
+        return x;
+    }
+
+    /** Parameter sets {@code {p, q}} worth testing for {@code op} ({@code {0, 0}} for ops without). */
+    public static double[][] unaryParams(UnaryOp op) {
+        return switch (op) {
+            case CLAMP -> new double[][] {{-0.5, 0.75}, {2, -2}};
+            case POW -> new double[][] {{2, 0}, {0.5, 0}, {-1.5, 0}, {3, 0}, {0.1, 0}};
+            case SCALE -> new double[][] {{0.1, 0}, {-3, 0}};
+            case ADD_SCALAR -> new double[][] {{0.1, 0}, {-7.25, 0}};
+            default -> new double[][] {{0, 0}};
+        };
+    }
+
+    /** Relative tolerance of float32 results: 0 for single IEEE operations, a few ulp for transcendentals. */
+    public static double unaryRtol(UnaryOp op) {
+        return switch (op) {
+            case EXP, LOG, TANH, SIGMOID, SILU, SIN, COS, POW -> 4e-6;
+            default -> 0;
+        };
+    }
+}
