@@ -134,7 +134,10 @@ public final class BlockDiagonal implements SparseMatrix {
         }
     }
 
-    /** The same matrix as a {@link Bsr} of {@code ob×ib} blocks on the diagonal, sharing the values. */
+    /**
+     * The same matrix as a {@link Bsr} of {@code ob×ib} blocks on the diagonal, sharing the values
+     * (blocks must be non-empty: BSR blocks have positive sizes).
+     */
     public Bsr toBsr() {
         int[] rowPtr = new int[blocks + 1];
         int[] colIdx = new int[blocks];
