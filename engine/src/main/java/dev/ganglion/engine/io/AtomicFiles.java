@@ -1,0 +1,94 @@
+package dev.ganglion.engine.io;
+
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+
+/**
+ * Writes files so that readers see either the old content or the complete new content, never a
+ * partial file: write a temporary file in the target's directory, fsync it, rename it over the
+ * target with {@code ATOMIC_MOVE}, fsync the directory. On any failure the temporary file is
+ * deleted and an existing target is left untouched.
+ *
+ * <p>Note: a target that is a symbolic link is replaced by a regular file (the link's destination
+ * is not written), as with any rename-based replacement.
+ */
+public final class AtomicFiles {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private AtomicFiles() {}
+
+    /**
+     * Runs {@code body} on a buffered stream into a temporary file, then atomically replaces
+     * {@code target} with it. The body need not close the stream (closing it is harmless).
+     *
+     * @throws IOException from the body, the file system, or when the directory cannot rename
+     *     atomically ({@link java.nio.file.AtomicMoveNotSupportedException})
+     */
+    public static void write(Path target, IoConsumer<? super OutputStream> body) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        // NOTE: not Files.createTempFile: that makes the file 0600, and the rename would carry those
+        // permissions to the target; CREATE_NEW gives the usual umask-derived ones.
+        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            try (ch) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                body.accept(new UnclosableStream(out));
+                out.flush();
+                ch.force(true);
+            }
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (Throwable t) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException cleanup) {
+                t.addSuppressed(cleanup);
+            }
+            throw t;
+        }
+        syncDirectory(dir);
+    }
+
+    /** {@link #write} of {@code text} as UTF-8. */
+    public static void writeString(Path target, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        write(target, out -> out.write(bytes));
+    }
+
+    /** The stream handed to a body: closing it only flushes; the channel stays open for the fsync. */
+    private static final class UnclosableStream extends FilterOutputStream {
+        UnclosableStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+
+    /** Makes the rename durable; directories cannot be opened for sync on every platform. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // NOTE: best effort only; the rename itself is already atomic and visible.
+        }
+    }
+}

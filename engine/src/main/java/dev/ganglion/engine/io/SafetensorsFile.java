@@ -1,0 +1,191 @@
+package dev.ganglion.engine.io;
+
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * An open, validated safetensors file; tensors are read on demand by positional reads, so opening
+ * costs the header only. {@link AutoCloseable}: close it (try-with-resources) to release the file.
+ *
+ * <p>Accessors map dtypes to Java types: {@code F32 → F32 Tensor}, {@code F64 → F64 Tensor},
+ * {@code I32 / I64 / U8 → int[]} ({@code I64} range-checked), {@code U8 → byte[]}. Asking for an
+ * entry through the wrong accessor, or for an entry of a dtype this package does not read
+ * ({@code BF16}, {@code F16}, …), is an {@link IllegalArgumentException} naming tensor and dtype;
+ * the other entries stay readable. Reads are thread-safe (positional, no shared buffer).
+ */
+public final class SafetensorsFile implements AutoCloseable {
+    /** Bytes moved per read: a multiple of 8, so no element straddles two chunks. */
+    private static final int CHUNK = 1 << 20;
+
+    private final FileChannel channel;
+    private final SafetensorsHeader header;
+
+    SafetensorsFile(FileChannel channel, SafetensorsHeader header) {
+        this.channel = channel;
+        this.header = header;
+    }
+
+    /** The file this was opened from. */
+    public Path path() {
+        return header.file;
+    }
+
+    /** Tensor names in the order of the JSON header (for files we write: the data order). */
+    public Set<String> names() {
+        return header.entries.keySet();
+    }
+
+    /** True when the file holds a tensor called {@code name}. */
+    public boolean contains(String name) {
+        return header.entries.containsKey(name);
+    }
+
+    /** The {@code __metadata__} string map (empty when absent), in file order. */
+    public Map<String, String> metadata() {
+        return header.metadata;
+    }
+
+    /** The dtype of {@code name} as written in the file ({@code "F32"}, {@code "BF16"}, …). */
+    public String dtype(String name) {
+        return entry(name).dtype();
+    }
+
+    /**
+     * The shape of {@code name}.
+     *
+     * @throws IllegalArgumentException when a dimension or the element count exceeds what {@link Shape} holds
+     */
+    public Shape shape(String name) {
+        SafetensorsHeader.Entry e = entry(name);
+        long[] dims = e.dims();
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] > Integer.MAX_VALUE) {
+                throw tooLarge(e);
+            }
+            out[i] = (int) dims[i];
+        }
+        try {
+            return Shape.of(out);
+        } catch (IllegalArgumentException ex) {
+            throw tooLarge(e);
+        }
+    }
+
+    /** An {@code F32} entry as a new F32 tensor, an {@code F64} entry as a new F64 tensor. */
+    public Tensor tensor(String name) throws IOException {
+        SafetensorsHeader.Entry e = entry(name);
+        SafetensorsDType dt = supported(e);
+        Shape shape = shape(name);
+        if (dt == SafetensorsDType.F32) {
+            float[] out = new float[shape.size()];
+            read(e, (buf, at) -> buf.asFloatBuffer().get(out, (int) (at / 4), buf.remaining() / 4));
+            return Tensor.wrap(out, shape);
+        }
+        if (dt == SafetensorsDType.F64) {
+            double[] out = new double[shape.size()];
+            read(e, (buf, at) -> buf.asDoubleBuffer().get(out, (int) (at / 8), buf.remaining() / 8));
+            return Tensor.wrap(out, shape);
+        }
+        throw new IllegalArgumentException(header.file + ": tensor '" + name + "' has integer dtype " + e.dtype()
+                + "; read it with ints(name)" + (dt == SafetensorsDType.U8 ? " or bytes(name)" : ""));
+    }
+
+    /** An {@code I32}, {@code I64} (each value must fit an int) or {@code U8} (0–255) entry, row-major. */
+    public int[] ints(String name) throws IOException {
+        SafetensorsHeader.Entry e = entry(name);
+        SafetensorsDType dt = supported(e);
+        int[] out = new int[shape(name).size()];
+        switch (dt) {
+            case I32 -> read(e, (buf, at) -> buf.asIntBuffer().get(out, (int) (at / 4), buf.remaining() / 4));
+            case U8 -> read(e, (buf, at) -> {
+                for (int i = (int) at; buf.hasRemaining(); i++) {
+                    out[i] = buf.get() & 0xFF;
+                }
+            });
+            case I64 -> read(e, (buf, at) -> {
+                for (int i = (int) (at / 8); buf.hasRemaining(); i++) {
+                    long v = buf.getLong();
+                    if (v != (int) v) {
+                        throw new IllegalArgumentException(header.file + ": tensor '" + name + "' (I64) element "
+                                + i + " = " + v + " does not fit in an int");
+                    }
+                    out[i] = (int) v;
+                }
+            });
+            default -> throw new IllegalArgumentException(header.file + ": tensor '" + name + "' has dtype "
+                    + e.dtype() + "; ints(name) reads I32, I64 and U8, use tensor(name)");
+        }
+        return out;
+    }
+
+    /** A {@code U8} entry's raw bytes, row-major. */
+    public byte[] bytes(String name) throws IOException {
+        SafetensorsHeader.Entry e = entry(name);
+        if (supported(e) != SafetensorsDType.U8) {
+            throw new IllegalArgumentException(header.file + ": tensor '" + name + "' has dtype " + e.dtype()
+                    + "; bytes(name) reads U8 only");
+        }
+        byte[] out = new byte[shape(name).size()];
+        read(e, (buf, at) -> buf.get(out, (int) at, buf.remaining()));
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** Receives successive little-endian chunks of an entry; {@code at} is the chunk's byte offset in it. */
+    @FunctionalInterface
+    private interface ChunkSink {
+        void accept(ByteBuffer chunk, long at);
+    }
+
+    private void read(SafetensorsHeader.Entry e, ChunkSink sink) throws IOException {
+        long length = e.byteLength();
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(length, CHUNK)).order(ByteOrder.LITTLE_ENDIAN);
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(length - done, CHUNK);
+            buf.clear().limit(n);
+            ChannelReads.readFully(channel, buf, header.bufferStart + e.begin() + done, header.file);
+            sink.accept(buf.flip(), done);
+            done += n;
+        }
+    }
+
+    private SafetensorsHeader.Entry entry(String name) {
+        SafetensorsHeader.Entry e = header.entries.get(name);
+        if (e == null) {
+            String some = header.entries.keySet().stream().limit(10).collect(Collectors.joining(", "));
+            throw new IllegalArgumentException(header.file + ": no tensor '" + name + "' (the file has "
+                    + header.entries.size() + ": " + some + (header.entries.size() > 10 ? ", …)" : ")"));
+        }
+        return e;
+    }
+
+    private SafetensorsDType supported(SafetensorsHeader.Entry e) {
+        SafetensorsDType dt = SafetensorsDType.byName(e.dtype());
+        if (dt == null || !dt.supported) {
+            throw new IllegalArgumentException(header.file + ": unsupported dtype " + e.dtype() + " for tensor '"
+                    + e.name() + "' (supported: " + SafetensorsDType.SUPPORTED + ")");
+        }
+        return dt;
+    }
+
+    private IllegalArgumentException tooLarge(SafetensorsHeader.Entry e) {
+        return new IllegalArgumentException(header.file + ": tensor '" + e.name() + "' of shape "
+                + Arrays.toString(e.dims()) + " exceeds the engine's limit of 2^31 elements per tensor");
+    }
+}

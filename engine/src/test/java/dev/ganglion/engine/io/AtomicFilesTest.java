@@ -1,0 +1,80 @@
+package dev.ganglion.engine.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganglion.engine.Tensor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+    @TempDir
+    Path dir;
+
+    private long filesIn(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void writesAndReplacesAndLeavesNoTemporaryFile() throws IOException {
+        Path target = dir.resolve("metrics.csv");
+        AtomicFiles.writeString(target, "a,b\n");
+        assertThat(Files.readString(target)).isEqualTo("a,b\n");
+        AtomicFiles.write(target, out -> {
+            out.write("x".getBytes(StandardCharsets.UTF_8));
+            out.close(); // harmless
+        });
+        assertThat(Files.readString(target)).isEqualTo("x");
+        assertThat(filesIn(dir)).isEqualTo(1);
+    }
+
+    @Test
+    void failingBodyLeavesNoTargetAndNoTemporaryFile() throws IOException {
+        Path target = dir.resolve("new.bin");
+        assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
+            out.write(new byte[100_000]);
+            throw new IOException("disk on fire");
+        })).isInstanceOf(IOException.class).hasMessage("disk on fire");
+        assertThat(filesIn(dir)).isZero();
+
+        assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
+            throw new IllegalStateException("bug");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(filesIn(dir)).isZero();
+    }
+
+    @Test
+    void existingTargetIsReplacedOnlyOnSuccess() throws IOException {
+        Path target = dir.resolve("ckpt.safetensors");
+        new SafetensorsWriter().put("w", Tensor.of(new float[] {1, 2}, 2)).write(target);
+        byte[] before = Files.readAllBytes(target);
+        assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
+            out.write("partial".getBytes(StandardCharsets.UTF_8));
+            throw new IOException("interrupted");
+        })).hasMessage("interrupted");
+        assertThat(Files.readAllBytes(target)).isEqualTo(before);
+        assertThat(filesIn(dir)).isEqualTo(1);
+    }
+
+    @Test
+    void failingSafetensorsWriteKeepsTheOldCheckpoint() throws IOException {
+        Path target = dir.resolve("ckpt.safetensors");
+        new SafetensorsWriter().put("w", Tensor.of(new float[] {1, 2}, 2)).write(target);
+        byte[] before = Files.readAllBytes(target);
+        // an unwritable destination: a directory in the way of the rename
+        Path blocked = dir.resolve("sub");
+        Files.createDirectories(blocked.resolve("inner"));
+        assertThatThrownBy(() -> new SafetensorsWriter().put("w", Tensor.zeros(3)).write(blocked))
+                .isInstanceOf(IOException.class);
+        assertThat(Files.isDirectory(blocked.resolve("inner"))).isTrue();
+        assertThat(Files.readAllBytes(target)).isEqualTo(before);
+        assertThat(filesIn(dir)).isEqualTo(2);
+    }
+}
