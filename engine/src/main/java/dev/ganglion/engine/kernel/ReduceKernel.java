@@ -10,7 +10,8 @@ package dev.ganglion.engine.kernel;
  *   <li>{@code max = maxᵢ xᵢ}, {@code min = minᵢ xᵢ}: n ≥ 1; NaN anywhere gives NaN.
  *   <li>{@code logSumExp = m + ln Σᵢ e^(xᵢ−m)} with {@code m = max}, so no term overflows; ±∞ when
  *       m is ±∞, −∞ for an empty row.
- *   <li>{@code softmax: yᵢ = e^(xᵢ−m) / Σⱼ e^(xⱼ−m)}; {@code logSoftmax: yᵢ = xᵢ − m − ln Σⱼ e^(xⱼ−m)}.
+ *   <li>{@code softmax: yᵢ = e^(xᵢ−m) / Σⱼ e^(xⱼ−m)};
+ *       {@code logSoftmax: yᵢ = xᵢ − m − ln Σⱼ e^(xⱼ−m)}.
  *       NOTE: stable for any finite logits (±1000 included); a +∞ logit, or a row of only −∞,
  *       gives NaN, as in PyTorch. {@code y} may alias {@code x} at the same offset.
  * </ul>

@@ -121,13 +121,15 @@ public final class Elementwise {
      */
     public static Tensor apply(UnaryOp op, Tensor x, double p, double q) {
         Tensor out = Tensor.zeros(x.shape(), x.dtype());
-        Tensor[] operands = {out, x};
         if (x.dtype() == DType.F32) {
+            Tensor xu = Runs.unitInner(x);
+            Tensor[] operands = {out, xu};
             UnaryKernel k = UnaryKernel.active();
-            float[] xs = x.floatArray();
+            float[] xs = xu.floatArray();
             float[] ys = out.floatArray();
             Runs.forEach(x.shape(), operands, (off, st, n) -> k.apply(op, p, q, xs, off[1], st[1], ys, off[0], n));
         } else {
+            Tensor[] operands = {out, x};
             double[] xs = x.doubleArray();
             double[] ys = out.doubleArray();
             Runs.forEach(x.shape(), operands,
@@ -158,7 +160,10 @@ public final class Elementwise {
         return apply(BinaryOp.DIV, a, b);
     }
 
-    /** {@code y = max(a, b)}, broadcasting. NOTE: NaN propagates; ties split the gradient (see {@link BinaryOp#MAXIMUM}). */
+    /**
+     * {@code y = max(a, b)}, broadcasting.
+     * NOTE: NaN propagates; ties split the gradient (see {@link BinaryOp#MAXIMUM}).
+     */
     public static Tensor maximum(Tensor a, Tensor b) {
         return apply(BinaryOp.MAXIMUM, a, b);
     }
@@ -218,16 +223,21 @@ public final class Elementwise {
         // NOTE: Tensor.isContiguous() is false for some empty shapes ([2, 0]); nothing is written then.
         if (!out.shape().equals(shape) || !(out.isContiguous() || out.size() == 0)) {
             throw new IllegalArgumentException(name + ": output of shape " + out.shape()
-                    + (out.isContiguous() ? "" : " (not contiguous)") + " for inputs " + a.shape() + " and " + b.shape());
+                    + (out.isContiguous() ? "" : " (not contiguous)")
+                    + " for inputs " + a.shape() + " and " + b.shape());
         }
-        Tensor[] operands = {out, a.expand(shape), b.expand(shape)};
         if (a.dtype() == DType.F32) {
+            Tensor au = Runs.unitInner(a);
+            Tensor bu = Runs.unitInner(b);
+            Tensor[] operands = {out, au.expand(shape), bu.expand(shape)};
             BinaryKernel k = BinaryKernel.active();
-            float[] as = a.floatArray();
-            float[] bs = b.floatArray();
+            float[] as = au.floatArray();
+            float[] bs = bu.floatArray();
             float[] ys = out.floatArray();
-            Runs.forEach(shape, operands, (off, st, n) -> k.apply(op, as, off[1], st[1], bs, off[2], st[2], ys, off[0], n));
+            Runs.forEach(shape, operands,
+                    (off, st, n) -> k.apply(op, as, off[1], st[1], bs, off[2], st[2], ys, off[0], n));
         } else {
+            Tensor[] operands = {out, a.expand(shape), b.expand(shape)};
             double[] as = a.doubleArray();
             double[] bs = b.doubleArray();
             double[] ys = out.doubleArray();

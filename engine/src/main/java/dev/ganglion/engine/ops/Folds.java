@@ -116,7 +116,11 @@ final class Folds {
                 Parallel.forRange(outer, Math.max(1, Runs.GRAIN / Math.max(r, 1)), (a, b) -> {
                     for (int o = a; o < b; o++) {
                         int p = off + o * r;
-                        dst[o] = fold == Fold.SUM ? k.sum(src, p, r) : fold == Fold.MAX ? k.max(src, p, r) : k.min(src, p, r);
+                        dst[o] = switch (fold) {
+                            case SUM -> k.sum(src, p, r);
+                            case MAX -> k.max(src, p, r);
+                            case MIN -> k.min(src, p, r);
+                        };
                     }
                 });
             }
@@ -209,20 +213,30 @@ final class Folds {
         for (int o = 0; o < outer; o++) {
             if (inner == 1) {
                 int p = off + o * r;
-                dst[o] = fold == Fold.SUM ? ScalarReduce.sum(src, p, r)
-                        : fold == Fold.MAX ? ScalarReduce.max(src, p, r) : ScalarReduce.min(src, p, r);
+                dst[o] = switch (fold) {
+                    case SUM -> ScalarReduce.sum(src, p, r);
+                    case MAX -> ScalarReduce.max(src, p, r);
+                    case MIN -> ScalarReduce.min(src, p, r);
+                };
                 continue;
             }
             for (int j = 0; j < inner && r > 0; j++) {
                 int p = off + o * r * inner + j;
                 double acc = src[p];
                 for (int i = 1; i < r; i++) {
-                    double v = src[p + i * inner];
-                    acc = fold == Fold.SUM ? acc + v : fold == Fold.MAX ? Math.max(acc, v) : Math.min(acc, v);
+                    acc = step(fold, acc, src[p + i * inner]);
                 }
                 dst[o * inner + j] = acc;
             }
         }
         return dst;
+    }
+
+    private static double step(Fold fold, double acc, double v) {
+        return switch (fold) {
+            case SUM -> acc + v;
+            case MAX -> Math.max(acc, v);
+            case MIN -> Math.min(acc, v);
+        };
     }
 }

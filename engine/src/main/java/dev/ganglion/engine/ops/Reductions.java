@@ -99,7 +99,10 @@ public final class Reductions {
         return out;
     }
 
-    /** {@code yᵢ = e^(xᵢ−m) / Σⱼ e^(xⱼ−m)} along {@code axis}. NOTE: a +∞ logit or an all-−∞ row gives NaN. */
+    /**
+     * {@code yᵢ = e^(xᵢ−m) / Σⱼ e^(xⱼ−m)} along {@code axis}.
+     * NOTE: a +∞ logit or an all-−∞ row gives NaN (as in PyTorch).
+     */
     public static Tensor softmax(Tensor x, int axis) {
         return normalise(x, x.shape().axis(axis, "softmax"), false);
     }

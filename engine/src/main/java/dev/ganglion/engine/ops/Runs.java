@@ -83,6 +83,18 @@ final class Runs {
         return out;
     }
 
+    /**
+     * {@code t} itself when its last axis has stride 0 or 1 (or size ≤ 1), else a contiguous copy:
+     * the SIMD kernels only vectorise unit and broadcast strides, and one strided copy costs less
+     * than running a transposed operand through the scalar path.
+     */
+    static Tensor unitInner(Tensor t) {
+        if (t.rank() == 0 || t.dim(-1) <= 1 || t.stride(-1) == 0 || t.stride(-1) == 1) {
+            return t;
+        }
+        return contiguous(t);
+    }
+
     /** The merged iteration space: outer axes (odometer) and one inner run per row. */
     private static final class Layout {
         final int[] dims;      // outer axes only

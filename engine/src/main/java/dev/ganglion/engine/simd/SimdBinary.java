@@ -23,13 +23,12 @@ public final class SimdBinary implements BinaryKernel {
     public void apply(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
                       float[] y, int yOff, int n) {
         int bound = S.loopBound(n);
-        if (bound == 0) {
-            // fewer elements than lanes: nothing to vectorise (and nothing to broadcast from)
-        } else if (aStride == 1 && bStride == 1) {
+        // bound > 0 guards the broadcast reads too: with n = 0 there may be no element to read.
+        if (bound > 0 && aStride == 1 && bStride == 1) {
             vectorVector(op, a, aOff, b, bOff, y, yOff, bound);
-        } else if (aStride == 1 && bStride == 0) {
+        } else if (bound > 0 && aStride == 1 && bStride == 0) {
             vectorScalar(op, a, aOff, b[bOff], y, yOff, bound);
-        } else if (aStride == 0 && bStride == 1) {
+        } else if (bound > 0 && aStride == 0 && bStride == 1) {
             scalarVector(op, a[aOff], b, bOff, y, yOff, bound);
         } else {
             bound = 0;
@@ -40,54 +39,126 @@ public final class SimdBinary implements BinaryKernel {
 
     private static void vectorVector(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] y, int yo, int bound) {
         switch (op) {
-            case ADD -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).add(v(b, bo + i)).intoArray(y, yo + i); } }
-            case SUB -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).sub(v(b, bo + i)).intoArray(y, yo + i); } }
-            case MUL -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).mul(v(b, bo + i)).intoArray(y, yo + i); } }
-            case DIV -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).div(v(b, bo + i)).intoArray(y, yo + i); } }
-            case MAXIMUM -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).max(v(b, bo + i)).intoArray(y, yo + i); } }
-            case MINIMUM -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).min(v(b, bo + i)).intoArray(y, yo + i); } }
-            case POW -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).pow(v(b, bo + i)).intoArray(y, yo + i); } }
-            case GT -> { for (int i = 0; i < bound; i += L) { bit(v(a, ao + i).compare(VectorOperators.GT, v(b, bo + i))).intoArray(y, yo + i); } }
-            case GE -> { for (int i = 0; i < bound; i += L) { bit(v(a, ao + i).compare(VectorOperators.GE, v(b, bo + i))).intoArray(y, yo + i); } }
-            case LT -> { for (int i = 0; i < bound; i += L) { bit(v(a, ao + i).compare(VectorOperators.LT, v(b, bo + i))).intoArray(y, yo + i); } }
-            case LE -> { for (int i = 0; i < bound; i += L) { bit(v(a, ao + i).compare(VectorOperators.LE, v(b, bo + i))).intoArray(y, yo + i); } }
-            case EQ -> { for (int i = 0; i < bound; i += L) { bit(v(a, ao + i).compare(VectorOperators.EQ, v(b, bo + i))).intoArray(y, yo + i); } }
+            case ADD -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).add(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).sub(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).mul(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).div(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case MAXIMUM -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).max(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case MINIMUM -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).min(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case POW -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).pow(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case GT, GE, LT, LE, EQ -> SimdCompare.vectorVector(op, a, ao, b, bo, y, yo, bound);
         }
     }
 
     private static void vectorScalar(BinaryOp op, float[] a, int ao, float s, float[] y, int yo, int bound) {
         FloatVector w = FloatVector.broadcast(S, s);
         switch (op) {
-            case ADD -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).add(w).intoArray(y, yo + i); } }
-            case SUB -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).sub(w).intoArray(y, yo + i); } }
-            case MUL -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).mul(w).intoArray(y, yo + i); } }
-            case DIV -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).div(w).intoArray(y, yo + i); } }
-            case MAXIMUM -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).max(w).intoArray(y, yo + i); } }
-            case MINIMUM -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).min(w).intoArray(y, yo + i); } }
-            case POW -> { for (int i = 0; i < bound; i += L) { v(a, ao + i).pow(w).intoArray(y, yo + i); } }
-            case GT -> { for (int i = 0; i < bound; i += L) { bit(v(a, ao + i).compare(VectorOperators.GT, w)).intoArray(y, yo + i); } }
-            case GE -> { for (int i = 0; i < bound; i += L) { bit(v(a, ao + i).compare(VectorOperators.GE, w)).intoArray(y, yo + i); } }
-            case LT -> { for (int i = 0; i < bound; i += L) { bit(v(a, ao + i).compare(VectorOperators.LT, w)).intoArray(y, yo + i); } }
-            case LE -> { for (int i = 0; i < bound; i += L) { bit(v(a, ao + i).compare(VectorOperators.LE, w)).intoArray(y, yo + i); } }
-            case EQ -> { for (int i = 0; i < bound; i += L) { bit(v(a, ao + i).compare(VectorOperators.EQ, w)).intoArray(y, yo + i); } }
+            case ADD -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).add(w).intoArray(y, yo + i);
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).sub(w).intoArray(y, yo + i);
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).mul(w).intoArray(y, yo + i);
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).div(w).intoArray(y, yo + i);
+                }
+            }
+            case MAXIMUM -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).max(w).intoArray(y, yo + i);
+                }
+            }
+            case MINIMUM -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).min(w).intoArray(y, yo + i);
+                }
+            }
+            case POW -> {
+                for (int i = 0; i < bound; i += L) {
+                    v(a, ao + i).pow(w).intoArray(y, yo + i);
+                }
+            }
+            case GT, GE, LT, LE, EQ -> SimdCompare.vectorScalar(op, a, ao, s, y, yo, bound);
         }
     }
 
     private static void scalarVector(BinaryOp op, float s, float[] b, int bo, float[] y, int yo, int bound) {
         FloatVector w = FloatVector.broadcast(S, s);
         switch (op) {
-            case ADD -> { for (int i = 0; i < bound; i += L) { w.add(v(b, bo + i)).intoArray(y, yo + i); } }
-            case SUB -> { for (int i = 0; i < bound; i += L) { w.sub(v(b, bo + i)).intoArray(y, yo + i); } }
-            case MUL -> { for (int i = 0; i < bound; i += L) { w.mul(v(b, bo + i)).intoArray(y, yo + i); } }
-            case DIV -> { for (int i = 0; i < bound; i += L) { w.div(v(b, bo + i)).intoArray(y, yo + i); } }
-            case MAXIMUM -> { for (int i = 0; i < bound; i += L) { w.max(v(b, bo + i)).intoArray(y, yo + i); } }
-            case MINIMUM -> { for (int i = 0; i < bound; i += L) { w.min(v(b, bo + i)).intoArray(y, yo + i); } }
-            case POW -> { for (int i = 0; i < bound; i += L) { w.pow(v(b, bo + i)).intoArray(y, yo + i); } }
-            case GT -> { for (int i = 0; i < bound; i += L) { bit(w.compare(VectorOperators.GT, v(b, bo + i))).intoArray(y, yo + i); } }
-            case GE -> { for (int i = 0; i < bound; i += L) { bit(w.compare(VectorOperators.GE, v(b, bo + i))).intoArray(y, yo + i); } }
-            case LT -> { for (int i = 0; i < bound; i += L) { bit(w.compare(VectorOperators.LT, v(b, bo + i))).intoArray(y, yo + i); } }
-            case LE -> { for (int i = 0; i < bound; i += L) { bit(w.compare(VectorOperators.LE, v(b, bo + i))).intoArray(y, yo + i); } }
-            case EQ -> { for (int i = 0; i < bound; i += L) { bit(w.compare(VectorOperators.EQ, v(b, bo + i))).intoArray(y, yo + i); } }
+            case ADD -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.add(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.sub(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.mul(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.div(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case MAXIMUM -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.max(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case MINIMUM -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.min(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case POW -> {
+                for (int i = 0; i < bound; i += L) {
+                    w.pow(v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
+            case GT, GE, LT, LE, EQ -> SimdCompare.scalarVector(op, s, b, bo, y, yo, bound);
         }
     }
 
@@ -119,10 +190,5 @@ public final class SimdBinary implements BinaryKernel {
 
     private static FloatVector v(float[] x, int i) {
         return FloatVector.fromArray(S, x, i);
-    }
-
-    /** 1 where the mask is set, 0 elsewhere. */
-    private static FloatVector bit(VectorMask<Float> m) {
-        return FloatVector.zero(S).blend(1f, m);
     }
 }
