@@ -1,0 +1,43 @@
+package dev.ganglion.engine.simd;
+
+import static dev.ganglion.engine.simd.GemmMicroKernel.MR;
+import static dev.ganglion.engine.simd.GemmMicroKernel.NR;
+
+/**
+ * Per-thread scratch of {@link SimdGemm}: the packed A block, the packed B panel, one register
+ * tile for edge tiles and a vector buffer for the matrix–vector path. Buffers grow on demand and are
+ * then reused, so a steady stream of GEMMs of similar sizes allocates nothing.
+ */
+final class GemmWorkspace {
+    private static final ThreadLocal<GemmWorkspace> LOCAL = ThreadLocal.withInitial(GemmWorkspace::new);
+
+    /** Packed A block: at most {@code MC×KC} floats. */
+    final float[] packA = new float[SimdGemm.MC * SimdGemm.KC];
+    /** One {@code MR×NR} tile, for tiles cut by the matrix edge. */
+    final float[] tile = new float[MR * NR];
+    private float[] packB = new float[0];
+    private float[] vector = new float[0];
+
+    private GemmWorkspace() {}
+
+    /** The calling thread's workspace. */
+    static GemmWorkspace local() {
+        return LOCAL.get();
+    }
+
+    /** The packed B buffer, at least {@code size} floats. */
+    float[] packB(int size) {
+        if (packB.length < size) {
+            packB = new float[size];
+        }
+        return packB;
+    }
+
+    /** A vector buffer of at least {@code size} floats (contents unspecified). */
+    float[] vector(int size) {
+        if (vector.length < size) {
+            vector = new float[size];
+        }
+        return vector;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.ganglion.engine.simd;
+
+import static dev.ganglion.engine.simd.GemmMicroKernel.MR;
+import static dev.ganglion.engine.simd.GemmMicroKernel.NR;
+
+import dev.ganglion.engine.Parallel;
+import dev.ganglion.engine.kernel.GemmKernel;
+
+/**
+ * SIMD {@link GemmKernel}: {@code C = α·op(A)·op(B) + β·C}, blocked like a BLAS (GotoBLAS/BLIS loop
+ * order). For each {@code NC}-column panel and {@code KC}-deep slice of k, op(B) is packed once into
+ * k-major micro-panels; for each {@code MC}-row block op(A) is packed likewise; then the
+ * {@link GemmMicroKernel} sweeps MR×NR register tiles over the two packed buffers.
+ *
+ * <p>Block sizes (Zen 5: 48 KiB L1d, 1 MiB L2 per core): a B micro-panel ({@code KC×NR} = 32 KiB at
+ * 512 bits) stays in L1 while it meets all {@code MC/MR} A micro-panels; the A block
+ * ({@code MC×KC} = 144 KiB) stays in L2; the B panel ({@code KC×NC}) streams from L3.
+ *
+ * <p>Threads: above {@link #PARALLEL_MIN_WORK} multiply–adds the larger of m and n is cut into one
+ * tile-aligned part per thread of the shared {@link Parallel} pool; each part runs the whole
+ * blocked loop with its own per-thread buffers ({@link GemmWorkspace}), so workers never wait on
+ * each other. m = 1 or n = 1 goes to {@link SimdGemv}, which does not pack.
+ */
+public final class SimdGemm implements GemmKernel {
+    /** Depth of a packed slice of k. */
+    static final int KC = Integer.getInteger("tune.kc", 256);
+    /** Rows of a packed A block (a multiple of MR). */
+    static final int MC = Integer.getInteger("tune.mc", 24) * MR;
+    /** Columns of a packed B panel (a multiple of NR at every width). */
+    static final int NC = Integer.getInteger("tune.nc", 2048);
+    /** Multiply–adds below which a product stays on the calling thread (~30 µs of work). */
+    static final long PARALLEL_MIN_WORK = 1L << 22;
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float alpha, float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("gemm: negative size m=" + m + ", n=" + n + ", k=" + k);
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+        } else if (m == 1) {
+            // One row of C: x = row 0 of op(A), matrix = op(B).
+            int incx = transA ? lda : 1;
+            if (transB) {
+                SimdGemv.dotRows(n, k, alpha, b, bOff, ldb, a, aOff, incx, beta, c, cOff, 1);
+            } else {
+                SimdGemv.axpyColumns(n, k, alpha, b, bOff, ldb, a, aOff, incx, beta, c, cOff, 1);
+            }
+        } else if (n == 1) {
+            // One column of C: x = column 0 of op(B), matrix = op(A).
+            int incx = transB ? 1 : ldb;
+            if (transA) {
+                SimdGemv.axpyColumns(m, k, alpha, a, aOff, lda, b, bOff, incx, beta, c, cOff, ldc);
+            } else {
+                SimdGemv.dotRows(m, k, alpha, a, aOff, lda, b, bOff, incx, beta, c, cOff, ldc);
+            }
+        } else {
+            Call call = new Call(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            call.run(m, n);
+        }
+    }
+
+    /** {@code C = β·C} (k = 0: the product is empty); C is not read when β = 0. */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+            }
+        }
+    }
+
+    /** The arguments of one product, shared by the parts that run it. */
+    private record Call(boolean transA, boolean transB, int k, float alpha,
+                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float beta, float[] c, int cOff, int ldc) {
+
+        /** Splits the m×n output over the pool (tile-aligned, larger dimension) or runs it inline. */
+        void run(int m, int n) {
+            int threads = Parallel.threads();
+            if (threads == 1 || (long) m * n * k < PARALLEL_MIN_WORK) {
+                block(0, m, 0, n);
+                return;
+            }
+            boolean splitN = n >= m;
+            int unit = splitN ? NR : MR;
+            int tiles = ((splitN ? n : m) + unit - 1) / unit;
+            int parts = Math.min(threads, tiles);
+            Parallel.forEachTask(parts, (from, to) -> {
+                for (int part = from; part < to; part++) {
+                    int lo = (int) ((long) tiles * part / parts) * unit;
+                    int hi = (int) Math.min(splitN ? n : m, (long) tiles * (part + 1) / parts * unit);
+                    if (splitN) {
+                        block(0, m, lo, hi);
+                    } else {
+                        block(lo, hi, 0, n);
+                    }
+                }
+            });
+        }
+
+        /** The blocked loop over output rows {@code [ms, me)} and columns {@code [ns, ne)}. */
+        void block(int ms, int me, int ns, int ne) {
+            GemmWorkspace ws = GemmWorkspace.local();
+            for (int jc = ns; jc < ne; jc += NC) {
+                int nc = Math.min(NC, ne - jc);
+                float[] pb = ws.packB(roundUp(nc, NR) * Math.min(KC, k));
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                    // C holds the partial sum after the first slice of k: later slices add to it.
+                    float betaSlice = pc == 0 ? beta : 1f;
+                    for (int ic = ms; ic < me; ic += MC) {
+                        int mc = Math.min(MC, me - ic);
+                        GemmPacking.packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, ws.packA);
+                        sweep(mc, nc, kc, pb, ws, cOff + ic * ldc + jc, betaSlice);
+                    }
+                }
+            }
+        }
+
+        /**
+         * All register tiles of one packed A block × one packed B panel. The B micro-panel is the
+         * outer loop so it stays in L1 while every A micro-panel passes it.
+         */
+        private void sweep(int mc, int nc, int kc, float[] pb, GemmWorkspace ws, int co, float betaSlice) {
+            float[] pa = ws.packA;
+            for (int jr = 0; jr < nc; jr += NR) {
+                int cols = Math.min(NR, nc - jr);
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int rows = Math.min(MR, mc - ir);
+                    int ct = co + ir * ldc + jr;
+                    if (rows == MR && cols == NR) {
+                        GemmMicroKernel.tile(kc, pa, ir * kc, pb, jr * kc, c, ct, ldc, betaSlice);
+                    } else {
+                        GemmMicroKernel.edge(kc, pa, ir * kc, pb, jr * kc, ws.tile, rows, cols, c, ct, ldc, betaSlice);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.ganglion.engine.simd;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganglion.engine.Parallel;
+import dev.ganglion.engine.kernel.GemmKernel;
+import dev.ganglion.engine.kernel.ScalarGemm;
+import dev.ganglion.engine.testing.Fixtures;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** {@link SimdGemm} against {@link ScalarGemm} at awkward sizes, every transpose, strided layouts. */
+@Tag("parity")
+class SimdGemmParityTest {
+    private static final int[] SIZES = {1, 7, 13, 17, 33, 65, 100, 129, 207};
+    private static final float SENTINEL = 12345f;
+
+    private final GemmKernel simd = new SimdGemm();
+    private final GemmKernel scalar = new ScalarGemm();
+    private final int threadsBefore = Parallel.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(threadsBefore);
+    }
+
+    /** One product: layout padding {@code pad} on every leading dimension and offset. */
+    private record Case(boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, int pad) {
+        void check(GemmKernel simd, GemmKernel scalar, long seed) {
+            int rowsA = ta ? k : m, colsA = ta ? m : k;
+            int rowsB = tb ? n : k, colsB = tb ? k : n;
+            int lda = colsA + pad, ldb = colsB + pad, ldc = n + pad;
+            int aOff = pad, bOff = 2 * pad, cOff = 3 * pad;
+            float[] a = Fixtures.randomFloats(aOff + rowsA * lda, seed);
+            float[] b = Fixtures.randomFloats(bOff + rowsB * ldb, seed + 1);
+            float[] c0 = Fixtures.randomFloats(cOff + m * ldc + pad, seed + 2);
+            markPadding(c0, cOff, m, n, ldc);
+            if (beta == 0f) {
+                // β = 0 must not read C: NaN there must not reach the result.
+                fillWindow(c0, cOff, m, n, ldc, Float.NaN);
+            }
+            float[] expected = c0.clone();
+            float[] actual = c0.clone();
+            scalar.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, expected, cOff, ldc);
+            simd.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, actual, cOff, ldc);
+            try {
+                Fixtures.assertClose(actual, expected, 1e-5 * Math.sqrt(k + 1), 1e-5 * Math.sqrt(k + 1));
+            } catch (AssertionError e) {
+                throw new AssertionError(this + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Marks every element outside the m×n window: a write there shows up as a mismatch. */
+    private static void markPadding(float[] c, int cOff, int m, int n, int ldc) {
+        Arrays.fill(c, 0, cOff, SENTINEL);
+        for (int i = 0; i < m; i++) {
+            Arrays.fill(c, cOff + i * ldc + n, Math.min(c.length, cOff + (i + 1) * ldc), SENTINEL);
+        }
+        Arrays.fill(c, cOff + m * ldc, c.length, SENTINEL);
+    }
+
+    private static void fillWindow(float[] c, int cOff, int m, int n, int ldc, float v) {
+        for (int i = 0; i < m; i++) {
+            Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, v);
+        }
+    }
+
+    @Test
+    void sampledAwkwardSizesAllTransposes() {
+        SplittableRandom r = new SplittableRandom(7);
+        for (int t = 0; t < 160; t++) {
+            int m = SIZES[r.nextInt(SIZES.length)];
+            int n = SIZES[r.nextInt(SIZES.length)];
+            int k = SIZES[r.nextInt(SIZES.length)];
+            new Case(t % 2 == 1, (t / 2) % 2 == 1, m, n, k, 1f, 0f, 0).check(simd, scalar, t);
+        }
+    }
+
+    @Test
+    void smallSizesExhaustively() {
+        int[] small = {0, 1, 2, 5, 6, 7};
+        int seed = 0;
+        for (int m : small) {
+            for (int n : small) {
+                for (int k : small) {
+                    for (int tr = 0; tr < 4; tr++) {
+                        new Case(tr % 2 == 1, tr / 2 == 1, m, n, k, 1.5f, 0.5f, 1).check(simd, scalar, seed++);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void alphaBetaAndStridedLayouts() {
+        float[][] alphaBeta = {{1f, 0f}, {-0.5f, 0f}, {2f, 1f}, {0.75f, -1.25f}, {0f, 0.5f}};
+        int seed = 100;
+        for (float[] ab : alphaBeta) {
+            for (int tr = 0; tr < 4; tr++) {
+                new Case(tr % 2 == 1, tr / 2 == 1, 65, 33, 17, ab[0], ab[1], 5).check(simd, scalar, seed++);
+                new Case(tr % 2 == 1, tr / 2 == 1, 13, 100, 300, ab[0], ab[1], 3).check(simd, scalar, seed++);
+            }
+        }
+    }
+
+    @Test
+    void vectorShapesMEqualsOneOrNEqualsOne() {
+        int seed = 200;
+        for (int tr = 0; tr < 4; tr++) {
+            for (int len : new int[] {1, 7, 33, 129, 600}) {
+                for (int k : new int[] {1, 17, 513}) {
+                    new Case(tr % 2 == 1, tr / 2 == 1, 1, len, k, 1.5f, 0f, 2).check(simd, scalar, seed++);
+                    new Case(tr % 2 == 1, tr / 2 == 1, len, 1, k, 1f, 0.5f, 2).check(simd, scalar, seed++);
+                }
+            }
+        }
+    }
+
+    @Test
+    void largerThanOneBlockSingleAndMultiThreaded() {
+        for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setThreads(threads);
+            int seed = 300 + 10 * threads;
+            for (int tr = 0; tr < 4; tr++) {
+                boolean ta = tr % 2 == 1, tb = tr / 2 == 1;
+                new Case(ta, tb, 300, 257, 129, 1f, 0f, 0).check(simd, scalar, seed++);
+                new Case(ta, tb, 157, 70, 600, 0.5f, 2f, 4).check(simd, scalar, seed++);
+                new Case(ta, tb, 700, 7, 1000, 1f, 0f, 1).check(simd, scalar, seed++);
+                new Case(ta, tb, 2, 2100, 1000, 1f, 1f, 0).check(simd, scalar, seed++);
+                new Case(ta, tb, 700, 1, 513, 1f, 0f, 3).check(simd, scalar, seed++);
+            }
+        }
+    }
+
+    @Test
+    void negativeSizesAreRejected() {
+        float[] x = new float[4];
+        assertThatThrownBy(() -> simd.gemm(false, false, -1, 1, 1, 1f, x, 0, 1, x, 0, 1, 0f, x, 0, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gemm: negative size m=-1");
+    }
+}
