@@ -36,12 +36,14 @@ public final class BsrProducts {
         SparseChecks.matrix(op, "x", x, xOff, batch, w.minors * c);
         SparseChecks.matrix(op, "y", y, yOff, batch, w.majors * r);
         int ld = SparsePanel.width(batch);
-        float[] xp = SparsePanel.allocate(w.minors * c, batch);
-        float[] yp = SparsePanel.allocate(w.majors * r, batch);
-        SparsePanel.pack(x, xOff, batch, w.minors * c, xp, ld);
-        Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) ->
-                kernel.spmm(from, to, w.ptr, w.idx, null, r, c, c, 1, v, vOff, xp, yp, ld));
-        SparsePanel.unpack(yp, ld, batch, w.majors * r, y, yOff, accumulate);
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            float[] xp = scratch.first(SparsePanel.size(w.minors * c, batch));
+            float[] yp = scratch.second(SparsePanel.size(w.majors * r, batch));
+            SparsePanel.pack(x, xOff, batch, w.minors * c, xp, ld);
+            Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) ->
+                    kernel.spmm(from, to, w.ptr, w.idx, null, r, c, c, 1, v, vOff, xp, yp, ld));
+            SparsePanel.unpack(yp, ld, batch, w.majors * r, y, yOff, accumulate);
+        }
     }
 
     /** {@code dX[batch × cols] = dY[batch × rows]·W} ({@code +=} when {@code accumulate}). */
@@ -53,12 +55,14 @@ public final class BsrProducts {
         SparseChecks.matrix(op, "dy", dy, dyOff, batch, w.majors * r);
         SparseChecks.matrix(op, "dx", dx, dxOff, batch, w.minors * c);
         int ld = SparsePanel.width(batch);
-        float[] dyp = SparsePanel.allocate(w.majors * r, batch);
-        float[] dxp = SparsePanel.allocate(w.minors * c, batch);
-        SparsePanel.pack(dy, dyOff, batch, w.majors * r, dyp, ld);
-        Parallel.forRange(w.minors, grain(w, w.minors, r * c, ld), (from, to) ->
-                kernel.spmm(from, to, w.tPtr, w.tIdx, w.tPerm, c, r, 1, c, v, vOff, dyp, dxp, ld));
-        SparsePanel.unpack(dxp, ld, batch, w.minors * c, dx, dxOff, accumulate);
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            float[] dyp = scratch.first(SparsePanel.size(w.majors * r, batch));
+            float[] dxp = scratch.second(SparsePanel.size(w.minors * c, batch));
+            SparsePanel.pack(dy, dyOff, batch, w.majors * r, dyp, ld);
+            Parallel.forRange(w.minors, grain(w, w.minors, r * c, ld), (from, to) ->
+                    kernel.spmm(from, to, w.tPtr, w.tIdx, w.tPerm, c, r, 1, c, v, vOff, dyp, dxp, ld));
+            SparsePanel.unpack(dxp, ld, batch, w.minors * c, dx, dxOff, accumulate);
+        }
     }
 
     /**
@@ -73,12 +77,14 @@ public final class BsrProducts {
         SparseChecks.matrix(op, "x", x, xOff, batch, w.minors * c);
         SparseChecks.values(op, dv, dvOff, (long) w.entries() * r * c);
         int ld = SparsePanel.width(batch);
-        float[] dyp = SparsePanel.allocate(w.majors * r, batch);
-        float[] xp = SparsePanel.allocate(w.minors * c, batch);
-        SparsePanel.pack(dy, dyOff, batch, w.majors * r, dyp, ld);
-        SparsePanel.pack(x, xOff, batch, w.minors * c, xp, ld);
-        Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) ->
-                kernel.sddmm(from, to, w.ptr, w.idx, r, c, dyp, xp, ld, dv, dvOff, accumulate));
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            float[] dyp = scratch.first(SparsePanel.size(w.majors * r, batch));
+            float[] xp = scratch.second(SparsePanel.size(w.minors * c, batch));
+            SparsePanel.pack(dy, dyOff, batch, w.majors * r, dyp, ld);
+            SparsePanel.pack(x, xOff, batch, w.minors * c, xp, ld);
+            Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) ->
+                    kernel.sddmm(from, to, w.ptr, w.idx, r, c, dyp, xp, ld, dv, dvOff, accumulate));
+        }
     }
 
     private static int grain(SparseIndex w, int lines, int blockSize, int ld) {

@@ -33,12 +33,14 @@ public final class CsrProducts {
         SparseChecks.matrix("csr forward", "x", x, xOff, batch, w.minors);
         SparseChecks.matrix("csr forward", "y", y, yOff, batch, w.majors);
         int ld = SparsePanel.width(batch);
-        float[] xp = SparsePanel.allocate(w.minors, batch);
-        float[] yp = SparsePanel.allocate(w.majors, batch);
-        SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
-        Parallel.forRange(w.majors, grain(w, ld), (from, to) ->
-                kernel.spmm(from, to, w.ptr, w.idx, null, v, vOff, xp, yp, ld));
-        SparsePanel.unpack(yp, ld, batch, w.majors, y, yOff, accumulate);
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            float[] xp = scratch.first(SparsePanel.size(w.minors, batch));
+            float[] yp = scratch.second(SparsePanel.size(w.majors, batch));
+            SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
+            Parallel.forRange(w.majors, grain(w, ld), (from, to) ->
+                    kernel.spmm(from, to, w.ptr, w.idx, null, v, vOff, xp, yp, ld));
+            SparsePanel.unpack(yp, ld, batch, w.majors, y, yOff, accumulate);
+        }
     }
 
     /** {@code dX[batch × cols] = dY[batch × rows]·W} ({@code +=} when {@code accumulate}). */
@@ -48,12 +50,14 @@ public final class CsrProducts {
         SparseChecks.matrix("csr input-grad", "dy", dy, dyOff, batch, w.majors);
         SparseChecks.matrix("csr input-grad", "dx", dx, dxOff, batch, w.minors);
         int ld = SparsePanel.width(batch);
-        float[] dyp = SparsePanel.allocate(w.majors, batch);
-        float[] dxp = SparsePanel.allocate(w.minors, batch);
-        SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
-        Parallel.forRange(w.minors, grain(w, ld), (from, to) ->
-                kernel.spmm(from, to, w.tPtr, w.tIdx, w.tPerm, v, vOff, dyp, dxp, ld));
-        SparsePanel.unpack(dxp, ld, batch, w.minors, dx, dxOff, accumulate);
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            float[] dyp = scratch.first(SparsePanel.size(w.majors, batch));
+            float[] dxp = scratch.second(SparsePanel.size(w.minors, batch));
+            SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
+            Parallel.forRange(w.minors, grain(w, ld), (from, to) ->
+                    kernel.spmm(from, to, w.tPtr, w.tIdx, w.tPerm, v, vOff, dyp, dxp, ld));
+            SparsePanel.unpack(dxp, ld, batch, w.minors, dx, dxOff, accumulate);
+        }
     }
 
     /**
@@ -66,12 +70,14 @@ public final class CsrProducts {
         SparseChecks.matrix("csr weight-grad", "x", x, xOff, batch, w.minors);
         SparseChecks.values("csr weight-grad", dv, dvOff, w.entries());
         int ld = SparsePanel.width(batch);
-        float[] dyp = SparsePanel.allocate(w.majors, batch);
-        float[] xp = SparsePanel.allocate(w.minors, batch);
-        SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
-        SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
-        Parallel.forRange(w.majors, grain(w, ld), (from, to) ->
-                kernel.sddmm(from, to, w.ptr, w.idx, dyp, xp, ld, dv, dvOff, accumulate));
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            float[] dyp = scratch.first(SparsePanel.size(w.majors, batch));
+            float[] xp = scratch.second(SparsePanel.size(w.minors, batch));
+            SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
+            SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
+            Parallel.forRange(w.majors, grain(w, ld), (from, to) ->
+                    kernel.sddmm(from, to, w.ptr, w.idx, dyp, xp, ld, dv, dvOff, accumulate));
+        }
     }
 
     private static int grain(SparseIndex w, int ld) {

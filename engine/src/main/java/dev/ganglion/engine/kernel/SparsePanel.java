@@ -31,15 +31,25 @@ public final class SparsePanel {
 
     /** A new zeroed panel for {@code features} rows over {@code batch}. */
     public static float[] allocate(int features, int batch) {
-        return new float[Math.multiplyExact(features, width(batch))];
+        return new float[size(features, batch)];
+    }
+
+    /** Floats in a panel of {@code features} rows over {@code batch}. */
+    public static int size(int features, int batch) {
+        return Math.multiplyExact(features, width(batch));
     }
 
     /**
-     * {@code P[f·ld + b] = X[xOff + b·features + f]} for {@code b < batch}; the padding columns of
-     * {@code P} are left as they are (zero in a fresh panel).
+     * {@code P[f·ld + b] = X[xOff + b·features + f]} for {@code b < batch}, and 0 in the padding
+     * columns {@code batch ≤ b < ld} (the SDDMM sums over them).
      */
     public static void pack(float[] x, int xOff, int batch, int features, float[] p, int ld) {
         transpose(x, xOff, features, batch, features, p, 0, ld, false);
+        if (batch < ld) {
+            for (int f = 0; f < features; f++) {
+                java.util.Arrays.fill(p, f * ld + batch, f * ld + ld, 0f);
+            }
+        }
     }
 
     /**

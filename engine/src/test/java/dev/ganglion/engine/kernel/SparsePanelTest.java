@@ -16,7 +16,8 @@ class SparsePanelTest {
             int ld = SparsePanel.width(batch);
             assertThat(ld % SparsePanel.ALIGN).isZero();
             assertThat(ld).isBetween(batch, batch + 15);
-            float[] p = SparsePanel.allocate(features, batch);
+            float[] p = new float[SparsePanel.size(features, batch) + 5];
+            java.util.Arrays.fill(p, Float.NaN); // a reused buffer: pack must zero the padding itself
             SparsePanel.pack(x, 3, batch, features, p, ld);
             for (int f = 0; f < features; f++) {
                 for (int b = 0; b < ld; b++) {
