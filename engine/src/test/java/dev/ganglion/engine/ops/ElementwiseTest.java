@@ -9,6 +9,7 @@ import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.kernel.UnaryOp;
+import dev.ganglion.engine.testing.Fixtures;
 import dev.ganglion.engine.testing.OpSamples;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Elementwise ops against the float64 definitions in {@link UnaryOp} and {@link BinaryOp}. */
 class ElementwiseTest {
-    /** Shapes with awkward sizes; the last is above the parallel grain (split into chunks with a tail). */
-    private static final List<int[]> SHAPES = List.of(new int[] {}, new int[] {1}, new int[] {17},
-            new int[] {3, 13}, new int[] {2, 7, 33}, new int[] {100_003});
+    /** Awkward 1-D sizes, a scalar, matrices, and one above the parallel grain (chunks with a tail). */
+    private static final List<int[]> SHAPES = shapes();
+
+    private static List<int[]> shapes() {
+        List<int[]> s = new java.util.ArrayList<>();
+        for (int n : Fixtures.AWKWARD) {
+            s.add(new int[] {n});
+        }
+        s.addAll(List.of(new int[] {}, new int[] {3, 13}, new int[] {2, 7, 33}, new int[] {100_003}));
+        return s;
+    }
 
     @ParameterizedTest
     @EnumSource(UnaryOp.class)
