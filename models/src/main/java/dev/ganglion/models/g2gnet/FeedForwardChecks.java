@@ -17,9 +17,4 @@ final class FeedForwardChecks {
                     + activation + "'");
         }
     }
-
-    /** A double as JSON the way Python prints a float ({@code 1.0}, {@code 0.15}). */
-    static String real(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? (long) v + ".0" : Double.toString(v);
-    }
 }

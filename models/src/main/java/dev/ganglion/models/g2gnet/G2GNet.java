@@ -8,7 +8,11 @@ import dev.ganglion.autodiff.nn.Sequential;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.autodiff.nn.Module;
+import dev.ganglion.models.ModelConfig;
+import dev.ganglion.models.NeuralModel;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,16 +21,18 @@ import java.util.Map;
  * {@code y = h_L·W_headᵀ + b_head}, each {@code S_l} a {@link G2GSparseLayer} on the block-diagonal and
  * CSR kernels.
  *
- * <p>Init (fresh model): per layer, in order, one seeded {@link Rng} draws (random grouping: the input
+ * <p>Init (fresh model): per layer, in order, a generator seeded with the config's {@code seed} draws (random grouping: the input
  * then the output permutation), then {@code r ~ U[0,1)} per entry row-major, {@code M = r < p_intra}
- * inside groups and {@code r < p′} outside; {@code W ~ U(±1/√n_in)} (all entries drawn, masked), each
+ * inside groups and {@code r < p′} outside; then from the caller's generator {@code W ~ U(±1/√n_in)} (all entries drawn, masked), each
  * row's live weights scaled by {@code √(n_in / fan_in(row))} (empty rows stay 0), {@code b ~ U(±1/√mean
- * fan_in)}; the head takes PyTorch's default Linear init from the same generator.
+ * fan_in)}; the head takes PyTorch's default Linear init from that generator.
  * NOTE: Java draws differ from the PyTorch reference's; checkpoints carry the masks and permutations.
  *
  * <p>Names: {@code layers.{l}.weight/mask/bias/in_perm/out_perm}, {@code head.weight/bias}.
  */
-public final class G2GNet extends Layer {
+public final class G2GNet extends Layer implements NeuralModel {
+    /** Registry name and {@code ganglion.model}. */
+    public static final String NAME = "g2gnet";
     private final G2GNetConfig config;
     private final Sequential layers;
     private final Activation act;
@@ -44,17 +50,17 @@ public final class G2GNet extends Layer {
         this.lastOutputs = new Tensor[sparse.size()];
     }
 
-    /** A freshly initialised network (see the class note for the draws). */
-    public static G2GNet create(G2GNetConfig cfg) {
-        Rng rng = new Rng(cfg.seed());
+    /** A freshly initialised network: structure from the config's seed, values from {@code rng}. */
+    public static G2GNet create(G2GNetConfig cfg, Rng rng) {
+        Rng structure = new Rng(cfg.seed());
         List<G2GSparseLayer> sparse = new ArrayList<>();
         for (int l = 0; l < cfg.numLayers(); l++) {
             int nIn = width(cfg, l);
             int nOut = cfg.hiddenSize();
             Groupings.Kind kind = Groupings.ofLayer(cfg.grouping(), l);
-            int[] gIn = Groupings.groups(kind, nIn, cfg.groups(), rng);
-            int[] gOut = Groupings.groups(kind, nOut, cfg.groups(), rng);
-            boolean[] mask = drawMask(gOut, gIn, cfg.pIntra(), cfg.pInter(), rng);
+            int[] gIn = Groupings.groups(kind, nIn, cfg.groups(), structure);
+            int[] gOut = Groupings.groups(kind, nOut, cfg.groups(), structure);
+            boolean[] mask = drawMask(gOut, gIn, cfg.pIntra(), cfg.pInter(), structure);
             Tensor w = rng.uniform(Shape.of(nOut, nIn), -1 / Math.sqrt(nIn), 1 / Math.sqrt(nIn));
             double meanFan = scaleRows(w, mask, nIn);
             double bound = 1 / Math.sqrt(Math.max(meanFan, 1e-12));
@@ -100,8 +106,6 @@ public final class G2GNet extends Layer {
             int[] gIn = Groupings.groups(kind, nIn, cfg.groups(), rng);
             int[] gOut = Groupings.groups(kind, nOut, cfg.groups(), rng);
             drawMask(gOut, gIn, cfg.pIntra(), cfg.pInter(), rng);
-            rng.uniform(Shape.of(nOut, nIn), -1, 1);
-            rng.uniform(Shape.of(nOut), -1, 1);
             out.add(new int[][] {Groupings.permutation(gIn), Groupings.permutation(gOut)});
         }
         return out;
@@ -161,8 +165,24 @@ public final class G2GNet extends Layer {
         return head.forward(h);
     }
 
-    public G2GNetConfig config() {
+    /** The typed config. */
+    public G2GNetConfig typedConfig() {
         return config;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config.toModelConfig();
+    }
+
+    @Override
+    public Module module() {
+        return this;
     }
 
     /** Sparse layer {@code l}. */
@@ -193,8 +213,22 @@ public final class G2GNet extends Layer {
         return lastOutputs[l];
     }
 
-    /** Live weights plus biases and head (what a training log calls "parameters"). */
-    public long activeParameters() {
-        return parameterCount();
+    /**
+     * The network structured by a checkpoint's integer tensors ({@code layers.{l}.mask}, optional
+     * permutations) with zero float values, for a loader that fills them afterwards; a fresh model
+     * when there are no masks.
+     */
+    static G2GNet structured(G2GNetConfig cfg, Map<String, Tensor> integerState, Rng rng) {
+        if (!integerState.containsKey("layers.0.mask") && cfg.numLayers() > 0) {
+            return create(cfg, rng);
+        }
+        Map<String, Tensor> state = new LinkedHashMap<>(integerState);
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            state.putIfAbsent("layers." + l + ".weight", Tensor.zeros(Shape.of(cfg.hiddenSize(), width(cfg, l)), dev.ganglion.engine.DType.F32));
+            state.putIfAbsent("layers." + l + ".bias", Tensor.zeros(Shape.of(cfg.hiddenSize()), dev.ganglion.engine.DType.F32));
+        }
+        state.putIfAbsent("head.weight", Tensor.zeros(Shape.of(cfg.outputSize(), width(cfg, cfg.numLayers())), dev.ganglion.engine.DType.F32));
+        state.putIfAbsent("head.bias", Tensor.zeros(Shape.of(cfg.outputSize()), dev.ganglion.engine.DType.F32));
+        return fromState(cfg, state);
     }
 }

@@ -1,6 +1,10 @@
 package dev.ganglion.models.g2gnet;
 
-import java.util.Locale;
+import dev.ganglion.models.ConfigSchema;
+import dev.ganglion.models.ConfigSchema.Type;
+import dev.ganglion.models.ModelConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,11 +43,33 @@ public record G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int out
         return new G2GNetConfig(inputSize, 1024, 3, outputSize, 8, 1.0, 0.15, "index", "relu", 0);
     }
 
-    /** The {@code ganglion.config} JSON, compact, in models.md order. */
-    public String toJson() {
-        return String.format(Locale.ROOT, "{\"input_size\":%d,\"hidden_size\":%d,\"num_layers\":%d,\"output_size\":%d,"
-                + "\"groups\":%d,\"p_intra\":%s,\"p_inter\":%s,\"grouping\":\"%s\",\"activation\":\"%s\",\"seed\":%d}",
-                inputSize, hiddenSize, numLayers, outputSize, groups, FeedForwardChecks.real(pIntra),
-                FeedForwardChecks.real(pInter), grouping, activation, seed);
+    /** The schema of {@code g2gnet} (models.md order and defaults). */
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder("g2gnet")
+            .required("input_size", Type.INT).optional("hidden_size", Type.INT, 1024).optional("num_layers", Type.INT, 3)
+            .required("output_size", Type.INT).optional("groups", Type.INT, 8).optional("p_intra", Type.FLOAT, 1.0)
+            .optional("p_inter", Type.FLOAT, 0.15).choice("grouping", "index", "index", "interleaved", "random", "mixer")
+            .choice("activation", "relu", "relu", "tanh", "silu").optional("seed", Type.INT, 0).build();
+
+    /** The typed view of a {@code g2gnet} config (checked). */
+    public static G2GNetConfig of(ModelConfig c) {
+        return new G2GNetConfig(c.getInt("input_size"), c.getInt("hidden_size"), c.getInt("num_layers"),
+                c.getInt("output_size"), c.getInt("groups"), c.getDouble("p_intra"), c.getDouble("p_inter"),
+                c.getString("grouping"), c.getString("activation"), c.getLong("seed"));
+    }
+
+    /** The generic config ({@code ganglion.config}). */
+    public ModelConfig toModelConfig() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("input_size", inputSize);
+        m.put("hidden_size", hiddenSize);
+        m.put("num_layers", numLayers);
+        m.put("output_size", outputSize);
+        m.put("groups", groups);
+        m.put("p_intra", pIntra);
+        m.put("p_inter", pInter);
+        m.put("grouping", grouping);
+        m.put("activation", activation);
+        m.put("seed", seed);
+        return ModelConfig.of(SCHEMA, m);
     }
 }

@@ -7,6 +7,9 @@ import dev.ganglion.autodiff.nn.Linear;
 import dev.ganglion.autodiff.nn.Sequential;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.autodiff.nn.Module;
+import dev.ganglion.models.ModelConfig;
+import dev.ganglion.models.NeuralModel;
 import java.util.Map;
 
 /**
@@ -14,7 +17,9 @@ import java.util.Map;
  * the widths of the matching {@link G2GNet}. PyTorch default Linear init from a caller-given seed
  * (the config has none). Names: {@code layers.{l}.weight/bias}, {@code head.weight/bias}.
  */
-public final class Mlp extends Layer {
+public final class Mlp extends Layer implements NeuralModel {
+    /** Registry name and {@code ganglion.model}. */
+    public static final String NAME = "mlp";
     private final MlpConfig config;
     private final Sequential layers;
     private final Activation act;
@@ -27,9 +32,8 @@ public final class Mlp extends Layer {
         this.act = Activation.of(config.activation());
     }
 
-    /** A freshly initialised network, layers then head drawn from {@code new Rng(seed)}. */
-    public static Mlp create(MlpConfig cfg, long seed) {
-        Rng rng = new Rng(seed);
+    /** A freshly initialised network, layers then head drawn from {@code rng}. */
+    public static Mlp create(MlpConfig cfg, Rng rng) {
         Sequential layers = new Sequential();
         for (int l = 0; l < cfg.numLayers(); l++) {
             layers.add(new Linear(width(cfg, l), cfg.hiddenSize(), rng));
@@ -67,7 +71,23 @@ public final class Mlp extends Layer {
         return head.forward(h);
     }
 
-    public MlpConfig config() {
+    /** The typed config. */
+    public MlpConfig typedConfig() {
         return config;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config.toModelConfig();
+    }
+
+    @Override
+    public Module module() {
+        return this;
     }
 }
