@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.models.ModelConfig;
 import dev.ganglion.models.testing.GoldenCase;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,12 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The PyTorch golden files of g2gnet and mlp: forward, input gradient and every parameter gradient. */
 class G2GNetGoldenTest {
     static G2GNetConfig config(GoldenCase g) {
-        Map<String, String> c = g.config();
-        return new G2GNetConfig(Integer.parseInt(c.get("input_size")), Integer.parseInt(c.get("hidden_size")),
-                Integer.parseInt(c.get("num_layers")), Integer.parseInt(c.get("output_size")),
-                Integer.parseInt(c.get("groups")), Double.parseDouble(c.get("p_intra")),
-                Double.parseDouble(c.get("p_inter")), c.get("grouping"), c.get("activation"),
-                Long.parseLong(c.get("seed")));
+        return G2GNetConfig.of(ModelConfig.parse(G2GNetConfig.SCHEMA, g.metadata("ganglion.config")));
     }
 
     @ParameterizedTest
@@ -51,9 +47,7 @@ class G2GNetGoldenTest {
     @ValueSource(strings = {"mlp"})
     void mlpMatchesTheReference(String name) {
         GoldenCase g = GoldenCase.load(name);
-        Map<String, String> c = g.config();
-        MlpConfig cfg = new MlpConfig(Integer.parseInt(c.get("input_size")), Integer.parseInt(c.get("hidden_size")),
-                Integer.parseInt(c.get("num_layers")), Integer.parseInt(c.get("output_size")), c.get("activation"));
+        MlpConfig cfg = MlpConfig.of(ModelConfig.parse(MlpConfig.SCHEMA, g.metadata("ganglion.config")));
         Mlp net = Mlp.fromState(cfg, g.tensors());
         Var x = Var.parameter(g.tensor("x").copy());
         Var y = net.forward(x);

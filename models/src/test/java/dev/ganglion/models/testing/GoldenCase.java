@@ -11,8 +11,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A golden file of {@code models/src/test/python} (see its README): the model state, {@code x},
@@ -21,7 +19,6 @@ import java.util.regex.Pattern;
 public final class GoldenCase {
     /** The README's bound on {@code max|a − b| / max|b|} per tensor. */
     public static final double TOLERANCE = 1e-4;
-    private static final Pattern FIELD = Pattern.compile("\"([a-z_]+)\":(\"[^\"]*\"|[^,}]+)");
     private final String name;
     private final Map<String, Tensor> tensors = new LinkedHashMap<>();
     private final Map<String, String> metadata;
@@ -68,20 +65,14 @@ public final class GoldenCase {
         return t;
     }
 
+    /** A metadata entry. */
+    public String metadata(String key) {
+        return metadata.get(key);
+    }
+
     /** {@code ganglion.model}. */
     public String model() {
         return metadata.get("ganglion.model");
-    }
-
-    /** The flat {@code ganglion.config} object as raw JSON values by field (strings unquoted). */
-    public Map<String, String> config() {
-        Map<String, String> out = new LinkedHashMap<>();
-        Matcher m = FIELD.matcher(metadata.get("ganglion.config"));
-        while (m.find()) {
-            String v = m.group(2);
-            out.put(m.group(1), v.startsWith("\"") ? v.substring(1, v.length() - 1) : v);
-        }
-        return out;
     }
 
     /** The names NAME of every {@code grad.NAME} other than {@code grad.x}. */
@@ -104,6 +95,7 @@ public final class GoldenCase {
             scale = Math.max(scale, Math.abs(e[i]));
         }
         double rel = scale == 0 ? diff : diff / scale;
+        System.out.printf("golden %s %s rel %.2e%n", name, expectedName, rel);
         assertThat(rel).as(name + ": relative error of " + expectedName).isLessThan(TOLERANCE);
         return rel;
     }
