@@ -34,12 +34,46 @@ final class Runs {
         if (shape.size() == 0) {
             return;
         }
+        if (allContiguous(operands)) {
+            flat(shape.size(), operands, body);
+            return;
+        }
         Layout lay = Layout.of(shape, operands);
         int inner = lay.inner;
         int perRow = (inner + CHUNK - 1) / CHUNK;
         int items = lay.rows * perRow;
         int grain = Math.max(1, GRAIN / Math.min(inner, CHUNK));
         Parallel.forRange(items, grain, (from, to) -> lay.walk(from, to, perRow, body));
+    }
+
+    private static boolean allContiguous(Tensor[] operands) {
+        for (Tensor t : operands) {
+            if (!t.isContiguous()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The common case without a layout: one run of {@code n} unit-stride elements, cut into chunks. */
+    private static void flat(int n, Tensor[] operands, Body body) {
+        int k = operands.length;
+        int[] base = new int[k];
+        int[] unit = new int[k];
+        for (int j = 0; j < k; j++) {
+            base[j] = operands[j].offset();
+            unit[j] = 1;
+        }
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        Parallel.forRange(chunks, Math.max(1, GRAIN / CHUNK), (from, to) -> {
+            int[] off = new int[k];
+            for (int c = from; c < to; c++) {
+                for (int j = 0; j < k; j++) {
+                    off[j] = base[j] + c * CHUNK;
+                }
+                body.run(off, unit, Math.min(CHUNK, n - c * CHUNK));
+            }
+        });
     }
 
     /** Copies {@code src} into {@code dst} (same shape and dtype, any strides; dst need not be contiguous). */

@@ -9,6 +9,7 @@ import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.kernel.UnaryOp;
+import dev.ganglion.engine.testing.Fixtures;
 import dev.ganglion.engine.testing.OpSamples;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Elementwise ops against the float64 definitions in {@link UnaryOp} and {@link BinaryOp}. */
 class ElementwiseTest {
-    /** Shapes with awkward sizes; the last is above the parallel grain (split into chunks with a tail). */
-    private static final List<int[]> SHAPES = List.of(new int[] {}, new int[] {1}, new int[] {17},
-            new int[] {3, 13}, new int[] {2, 7, 33}, new int[] {100_003});
+    /** Awkward 1-D sizes, a scalar, matrices, and one above the parallel grain (chunks with a tail). */
+    private static final List<int[]> SHAPES = shapes();
+
+    private static List<int[]> shapes() {
+        List<int[]> s = new java.util.ArrayList<>();
+        for (int n : Fixtures.AWKWARD) {
+            s.add(new int[] {n});
+        }
+        s.addAll(List.of(new int[] {}, new int[] {3, 13}, new int[] {2, 7, 33}, new int[] {100_003}));
+        return s;
+    }
 
     @ParameterizedTest
     @EnumSource(UnaryOp.class)
@@ -172,6 +181,21 @@ class ElementwiseTest {
             want[i] = (float) Math.exp(rs[i]);
         }
         assertValues(Elementwise.exp(sliced), sliced.shape(), DType.F32, want, 4e-6, 0);
+    }
+
+    @Test
+    void longRowsAreCutIntoChunksAcrossRows() {
+        // rows longer than one parallel chunk, several rows: work items start mid-row
+        Tensor m = Ref.random(DType.F32, 12, 3, 40_001);
+        for (Tensor other : new Tensor[] {Ref.random(DType.F32, 13, 40_001), Ref.random(DType.F32, 14, 3, 1)}) {
+            double[] ra = m.toDoubleArray();
+            double[] rb = Ref.broadcast(other, m.shape());
+            double[] want = new double[ra.length];
+            for (int i = 0; i < want.length; i++) {
+                want[i] = (float) (ra[i] - rb[i]);
+            }
+            assertValues(Elementwise.sub(m, other), m.shape(), DType.F32, want, 0, 0);
+        }
     }
 
     @Test
