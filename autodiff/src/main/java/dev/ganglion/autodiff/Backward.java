@@ -110,15 +110,16 @@ final class Backward {
 
     private boolean leadsToTarget(Node n) {
         for (Var v : n.inputs) {
-            if (v != null && (isTarget(v) || (v.node != null && v.node.needed))) {
+            if (v != null && wanted(v)) {
                 return true;
             }
         }
         return false;
     }
 
-    private boolean isTarget(Var v) {
-        return targetIndex(v) >= 0;
+    /** Whether a gradient reaching {@code v} is of use: always for backward, else on the way to a target. */
+    private boolean wanted(Var v) {
+        return targets == null || targetIndex(v) >= 0 || (v.node != null && v.node.needed);
     }
 
     private int targetIndex(Var v) {
@@ -146,8 +147,7 @@ final class Backward {
         Tensor[] grads = Gradients.backward(n, pending);
         for (int i = 0; i < n.inputs.length; i++) {
             Var v = n.inputs[i];
-            if (v != null && grads[i] != null && v.requiresGrad() && (targets == null || isTarget(v)
-                    || (v.node != null && v.node.needed))) {
+            if (v != null && grads[i] != null && v.requiresGrad() && wanted(v)) {
                 deliver(v, sumTo(grads[i], v.shape(), n));
             }
         }

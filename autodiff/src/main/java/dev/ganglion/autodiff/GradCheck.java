@@ -19,8 +19,10 @@ import java.util.SplittableRandom;
  * }</pre>
  *
  * <p>Inputs are copied to float64 (the originals are never written), so every op in the function
- * must support float64; constants the function needs are captured by the lambda. The cost is one
- * backward and two forwards per input element: keep inputs small.
+ * must support float64; constants the function needs are captured by the lambda and must be
+ * float64 too (the engine never mixes dtypes). The cost is one backward and two forwards per input
+ * element: keep inputs small. Inputs near a kink (relu at 0, ties of max) make the central
+ * difference meaningless there: keep them at least a few ε away.
  */
 public final class GradCheck {
     /** A function of variables to check; called once with tracking and 2·n times under {@link NoGrad}. */

@@ -12,15 +12,12 @@ import dev.ganglion.engine.Parallel;
  *   <li>weight gradient {@code dW_g = dY[:, g]ᵀ·X[:, g]} (only the blocks: never a dense out×in matrix).</li>
  * </ul>
  * Every block is one call of the {@link GemmKernel} with offsets and leading dimensions (no copies),
- * so the products run at the GEMM's rate and time falls linearly with the number of blocks. Work is
- * cut into blocks × row panels and spread over the shared {@link Parallel} pool.
+ * so the products run at the GEMM's rate and time falls linearly with the number of blocks. Blocks
+ * are spread over the shared {@link Parallel} pool; the GEMM splits a large block further itself.
  */
 public final class BlockDiagProducts {
     /** Flops per parallel task, so small products stay on the calling thread. */
     private static final long GRAIN_FLOPS = 1L << 18;
-
-    /** Smallest row panel: smaller GEMM calls would spend more on packing than they save in balance. */
-    private static final int MIN_PANEL_ROWS = 32;
 
     private final GemmKernel gemm;
 
@@ -42,11 +39,11 @@ public final class BlockDiagProducts {
         int in = blocks * ib;
         int out = blocks * ob;
         float beta = accumulate ? 1f : 0f;
-        overBlocksAndPanels(blocks, batch, (long) ob * ib, (g, m0, m1) ->
-                gemm.gemm(false, true, m1 - m0, ob, ib, 1f,
-                        x, xOff + m0 * in + g * ib, in,
+        overBlocks(blocks, 2L * batch * ob * ib, g ->
+                gemm.gemm(false, true, batch, ob, ib, 1f,
+                        x, xOff + g * ib, in,
                         w, wOff + g * ob * ib, ib,
-                        beta, y, yOff + m0 * out + g * ob, out));
+                        beta, y, yOff + g * ob, out));
     }
 
     /** {@code dX = dY·W} per block ({@code +=} when {@code accumulate}). dX must not alias dY or W. */
@@ -58,11 +55,11 @@ public final class BlockDiagProducts {
         int in = blocks * ib;
         int out = blocks * ob;
         float beta = accumulate ? 1f : 0f;
-        overBlocksAndPanels(blocks, batch, (long) ob * ib, (g, m0, m1) ->
-                gemm.gemm(false, false, m1 - m0, ib, ob, 1f,
-                        dy, dyOff + m0 * out + g * ob, out,
+        overBlocks(blocks, 2L * batch * ob * ib, g ->
+                gemm.gemm(false, false, batch, ib, ob, 1f,
+                        dy, dyOff + g * ob, out,
                         w, wOff + g * ob * ib, ib,
-                        beta, dx, dxOff + m0 * in + g * ib, in));
+                        beta, dx, dxOff + g * ib, in));
     }
 
     /** {@code dW_g = dY[:, g]ᵀ·X[:, g]} into the block values ({@code +=} when {@code accumulate}). */
@@ -74,41 +71,29 @@ public final class BlockDiagProducts {
         int in = blocks * ib;
         int out = blocks * ob;
         float beta = accumulate ? 1f : 0f;
-        // Row panels over the block's output rows here: each task owns rows of dW_g, sums over the whole batch.
-        overBlocksAndPanels(blocks, ob, (long) batch * ib, (g, m0, m1) ->
-                gemm.gemm(true, false, m1 - m0, ib, batch, 1f,
-                        dy, dyOff + g * ob + m0, out,
+        overBlocks(blocks, 2L * batch * ob * ib, g ->
+                gemm.gemm(true, false, ob, ib, batch, 1f,
+                        dy, dyOff + g * ob, out,
                         x, xOff + g * ib, in,
-                        beta, dw, dwOff + g * ob * ib + m0 * ib, ib));
+                        beta, dw, dwOff + g * ob * ib, ib));
     }
 
     @FunctionalInterface
-    private interface PanelBody {
-        void run(int block, int rowFrom, int rowTo);
+    private interface BlockBody {
+        void run(int block);
     }
 
     /**
-     * Runs {@code body} over blocks × row panels of {@code rows} rows; panels only when there are too
-     * few blocks to keep every thread busy with a few tasks each.
+     * Runs {@code body} for every block, the blocks spread over the pool.
+     * NOTE: no row panels: splitting a block's rows would make each GEMM call pack the block's
+     * other operand again; a block big enough to need more than one thread is big enough for the
+     * GEMM to split it across the pool itself, and small blocks are many.
      */
-    private static void overBlocksAndPanels(int blocks, int rows, long fmasPerRow, PanelBody body) {
-        if (rows == 0) {
-            return;
-        }
-        int wanted = (Parallel.threads() + blocks - 1) / blocks;
-        int panels = Math.max(1, Math.min(wanted, rows / MIN_PANEL_ROWS));
-        int per = (rows + panels - 1) / panels;
-        int tasks = blocks * panels;
-        long flopsPerTask = 2 * fmasPerRow * per;
-        int grain = (int) Math.max(1, Math.min(tasks, GRAIN_FLOPS / Math.max(1, flopsPerTask)));
-        Parallel.forRange(tasks, grain, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int g = t / panels;
-                int m0 = (t % panels) * per;
-                int m1 = Math.min(rows, m0 + per);
-                if (m0 < m1) {
-                    body.run(g, m0, m1);
-                }
+    private static void overBlocks(int blocks, long flopsPerBlock, BlockBody body) {
+        int grain = (int) Math.max(1, Math.min(blocks, GRAIN_FLOPS / Math.max(1, flopsPerBlock)));
+        Parallel.forRange(blocks, grain, (from, to) -> {
+            for (int g = from; g < to; g++) {
+                body.run(g);
             }
         });
     }
