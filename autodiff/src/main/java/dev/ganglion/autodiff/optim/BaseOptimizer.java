@@ -110,11 +110,17 @@ abstract class BaseOptimizer implements Optimizer {
                     state[i][b] = Tensor.zeros(p.shape(), DType.F32);
                 }
             }
+            Tensor value = p.value();
+            // NOTE: the loops need every array from offset 0 (see Slot); other layouts go through copies
+            Tensor w = value.offset() == 0 ? value : value.copy();
             Slot s = slots[i];
-            s.bind(p.value(), g.dtype() == DType.F32 && g.isContiguous() ? g : g.to(DType.F32).contiguous(), state[i]);
+            s.bind(w, g.dtype() == DType.F32 && g.isContiguous() && g.offset() == 0 ? g : g.to(DType.F32).copy(), state[i]);
             prepare(s, ++steps[i]);
             Parallel.forRange(s.n, GRAIN, s);
-            p.value().markWritten();
+            if (w != value) {
+                value.copyFrom(w);
+            }
+            value.markWritten();
             for (Tensor t : state[i]) {
                 t.markWritten();
             }
