@@ -134,6 +134,10 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         int hiddenW = config.getInt("mlp_hidden");
         int layers = config.getInt("mlp_layers");
         checkSizes(config, hiddenW, layers);
+        if (routeOrNull == null && dSyn != dIn) {
+            throw new IllegalArgumentException("elm: num_branches·synapses_per_branch = " + dSyn + " ≠ input_size "
+                    + dIn + " needs a synapse.route");
+        }
         this.route = routeOrNull == null ? null : checkRoute(routeOrNull);
         this.synapse = registerModule("synapse", new Synapse(dSyn, routeOrNull == null ? null : routeOrNull.copy()));
         this.memory = registerModule("memory", new Memory(tauLogitInit(dm, tauMin, tauMax), config.getBoolean("learn_tau")));

@@ -42,33 +42,21 @@ public final class SubLstm extends Module implements RecurrentModel {
     private final int inputSize;
     private final int hidden;
     private final int layers;
-    private final Rnn rnn;
     private final Linear head;
     private final SubLstmLayerFunction cell;
 
     /** The recurrent parameters, registered under the PyTorch {@code nn.LSTM} names. */
     private static final class Rnn extends Module {
-        final Var[] wih;
-        final Var[] whh;
-        final Var[] bih;
-        final Var[] bhh;
-        final Var[] phi;
-
         Rnn(Variant v, int in, int hid, int layers, Rng rng) {
-            wih = new Var[layers];
-            whh = new Var[layers];
-            bih = new Var[layers];
-            bhh = new Var[layers];
-            phi = new Var[layers];
             double bound = 1 / Math.sqrt(hid);
             int rows = v.gates() * hid;
             for (int l = 0; l < layers; l++) {
-                wih[l] = registerParameter("weight_ih_l" + l, Init.uniform(rng, bound, rows, l == 0 ? in : hid));
-                whh[l] = registerParameter("weight_hh_l" + l, Init.uniform(rng, bound, rows, hid));
-                bih[l] = registerParameter("bias_ih_l" + l, Init.uniform(rng, bound, rows));
-                bhh[l] = registerParameter("bias_hh_l" + l, Init.uniform(rng, bound, rows));
+                registerParameter("weight_ih_l" + l, Init.uniform(rng, bound, rows, l == 0 ? in : hid));
+                registerParameter("weight_hh_l" + l, Init.uniform(rng, bound, rows, hid));
+                registerParameter("bias_ih_l" + l, Init.uniform(rng, bound, rows));
+                registerParameter("bias_hh_l" + l, Init.uniform(rng, bound, rows));
                 if (v.fixedForget()) {
-                    phi[l] = registerParameter("forget_logit_l" + l, rng.uniform(Shape.of(hid), 1, 3));
+                    registerParameter("forget_logit_l" + l, rng.uniform(Shape.of(hid), 1, 3));
                 }
             }
         }
@@ -92,7 +80,7 @@ public final class SubLstm extends Module implements RecurrentModel {
             throw new IllegalArgumentException(variant.configName() + ": input_size, hidden_size, num_layers and "
                     + "output_size must be ≥ 1, got " + config.toJson());
         }
-        this.rnn = registerModule("rnn", new Rnn(variant, inputSize, hidden, layers, rng));
+        registerModule("rnn", new Rnn(variant, inputSize, hidden, layers, rng));
         this.head = registerModule("head", new Linear(hidden, out, rng));
         this.cell = new SubLstmLayerFunction(variant);
     }
