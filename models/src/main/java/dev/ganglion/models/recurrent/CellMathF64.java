@@ -5,7 +5,7 @@ package dev.ganglion.models.recurrent;
  * {@code G·H}); the GEMMs are done by the caller. Forward: {@code gates ← act(pre + gx + b_hh)}
  * (in place over {@code pre}), then {@code c'}, {@code h'}; backward: {@code ∂pre}, {@code ∂c} from
  * {@code ∂h'}, {@code ∂c'} and the saved gates. Arithmetic is in double, stored as double.
- * Generated twin of {@link CellMathF32} (same code on double arrays; used by float64 runs and GradCheck).
+ * Scalar float64 reference of {@link CellMathF32} (used by float64 runs and GradCheck).
  */
 final class CellMathF64 {
     private CellMathF64() {}

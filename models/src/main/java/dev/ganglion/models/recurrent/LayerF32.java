@@ -17,7 +17,7 @@ final class LayerF32 {
      * (activated), {@code c} and {@code h} {@code [T, B, H]}.
      */
     static void forward(Variant v, int steps, int rows, int hid, float[] gx, float[] bias, float[] h0, float[] c0,
-                        float[] whh, double[] f, float[] gates, float[] c, float[] h) {
+                        float[] whh, float[] f, float[] gates, float[] c, float[] h) {
         int w = v.gates() * hid;
         int sb = rows * hid;
         for (int t = 0; t < steps; t++) {
@@ -35,12 +35,13 @@ final class LayerF32 {
      * of {@code b_hh}), {@code dh0}, {@code dc0 [B, H]}, {@code dWhh [G·H, H]}; adds to {@code dPhi}.
      */
     static void backward(Variant v, int steps, int rows, int hid, float[] gates, float[] c, float[] h, float[] h0,
-                         float[] c0, float[] whh, double[] f, float[] dhAll, float[] dcLast,
+                         float[] c0, float[] whh, float[] f, float[] dhAll, float[] dcLast,
                          float[] dPre, float[] dh0, float[] dc0, float[] dWhh, double[] dPhi) {
         int w = v.gates() * hid;
         int sb = rows * hid;
         float[] dh = new float[sb];
         float[] dhRec = new float[sb];
+        float[] scratch = new float[sb]; // σ(c) or tanh(c) of one step, by the unary kernel
         System.arraycopy(dcLast, 0, dc0, 0, sb); // dc0 carries ∂c_t backwards through the loop
         for (int t = steps - 1; t >= 0; t--) {
             for (int i = 0; i < sb; i++) {
@@ -48,7 +49,7 @@ final class LayerF32 {
             }
             float[] cp = t == 0 ? c0 : c;
             int cpOff = t == 0 ? 0 : (t - 1) * sb;
-            CellMathF32.backward(v, rows, hid, gates, t * rows * w, cp, cpOff, c, t * sb, dh, dc0, f, dPhi, dPre, t * rows * w);
+            CellMathF32.backward(v, rows, hid, gates, t * rows * w, cp, cpOff, c, t * sb, dh, dc0, f, dPhi, dPre, t * rows * w, scratch);
             GemmKernel.active().gemm(false, false, rows, hid, w, 1f, dPre, t * rows * w, w, whh, 0, hid, 0f, dhRec, 0, hid);
         }
         System.arraycopy(dhRec, 0, dh0, 0, sb);

@@ -40,7 +40,7 @@ final class LayerF64 {
         int sb = rows * hid;
         double[] dh = new double[sb];
         double[] dhRec = new double[sb];
-        System.arraycopy(dcLast, 0, dc0, 0, sb); // dc0 carries ∂c_t backwards through the loop
+               System.arraycopy(dcLast, 0, dc0, 0, sb); // dc0 carries ∂c_t backwards through the loop
         for (int t = steps - 1; t >= 0; t--) {
             for (int i = 0; i < sb; i++) {
                 dh[i] = (double) (dhAll[t * sb + i] + dhRec[i]);

@@ -59,7 +59,7 @@ public final class SubLstmLayerFunction implements CustomFunction {
         Tensor h = Tensor.zeros(Shape.of(steps, rows, hid), dt);
         if (dt == DType.F32) {
             LayerF32.forward(variant, steps, rows, hid, gx.floatArray(), bhh.floatArray(), h0.floatArray(),
-                    c0.floatArray(), whh.floatArray(), f, gates.floatArray(), c.floatArray(), h.floatArray());
+                    c0.floatArray(), whh.floatArray(), toFloats(f), gates.floatArray(), c.floatArray(), h.floatArray());
         } else {
             LayerF64.forward(variant, steps, rows, hid, gx.doubleArray(), bhh.doubleArray(), h0.doubleArray(),
                     c0.doubleArray(), whh.doubleArray(), f, gates.doubleArray(), c.doubleArray(), h.doubleArray());
@@ -93,7 +93,7 @@ public final class SubLstmLayerFunction implements CustomFunction {
         Tensor dcLast = flat(g[1]);
         if (dt == DType.F32) {
             LayerF32.backward(variant, s.steps(), s.rows(), s.hid(), gates.floatArray(), c.floatArray(), h.floatArray(),
-                    h0.floatArray(), c0.floatArray(), whh.floatArray(), s.f(), dhAll.floatArray(), dcLast.floatArray(),
+                    h0.floatArray(), c0.floatArray(), whh.floatArray(), toFloats(s.f()), dhAll.floatArray(), dcLast.floatArray(),
                     dPre.floatArray(), dh0.floatArray(), dc0.floatArray(), dWhh.floatArray(), dPhi);
         } else {
             LayerF64.backward(variant, s.steps(), s.rows(), s.hid(), gates.doubleArray(), c.doubleArray(), h.doubleArray(),
@@ -139,6 +139,17 @@ public final class SubLstmLayerFunction implements CustomFunction {
     /** A contiguous tensor whose storage starts at element 0 (copied when it does not). */
     static Tensor flat(Tensor t) {
         return t.isContiguous() && t.offset() == 0 ? t : t.copy();
+    }
+
+    private static float[] toFloats(double[] v) {
+        if (v == null) {
+            return null;
+        }
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) v[i];
+        }
+        return out;
     }
 
     private static double[] sigmoid(Tensor phi) {
