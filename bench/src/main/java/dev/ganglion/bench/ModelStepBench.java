@@ -137,7 +137,7 @@ public final class ModelStepBench {
         if (rec) {
             shape.put("seq_len", opt.seqLen());
         }
-        opt.sets().forEach(shape::put);
+        opt.sets().keySet().forEach(k -> shape.put(k, model.config().values().get(k))); // typed, as the torch side
         double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
         Map<String, Object> out = new LinkedHashMap<>();
