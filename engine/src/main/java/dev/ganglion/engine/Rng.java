@@ -126,14 +126,14 @@ public final class Rng {
             float[] v = new float[n];
             for (int i = 0; i < n; i++) {
                 float x = (float) (lo + (hi - lo) * nextDouble());
-                v[i] = x >= hi && lo < hi ? Math.nextDown(x) : x;
+                v[i] = x >= hi && lo < hi ? StrictMath.nextDown(x) : x;
             }
             return Tensor.wrap(v, shape);
         }
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             double x = lo + (hi - lo) * nextDouble();
-            v[i] = x >= hi && lo < hi ? Math.nextDown(hi) : x;
+            v[i] = x >= hi && lo < hi ? StrictMath.nextDown(hi) : x;
         }
         return Tensor.wrap(v, shape);
     }

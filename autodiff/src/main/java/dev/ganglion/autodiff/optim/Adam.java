@@ -58,8 +58,6 @@ public class Adam extends BaseOptimizer {
         float[] g = s.g;
         float[] m = s.buf[0];
         float[] v = s.buf[1];
-        int po = s.po;
-        int go = s.go;
         float b1 = s.c0;
         float c1 = s.c1;
         float b2 = s.c2;
@@ -70,8 +68,8 @@ public class Adam extends BaseOptimizer {
         float wd = s.c6;
         boolean coupled = !decoupled && weightDecay != 0;
         for (int i = from; i < to; i++) {
-            float pi = decoupled ? p[po + i] * wd : p[po + i];
-            float gi = coupled ? Math.fma(pi, wd, g[go + i]) : g[go + i];
+            float pi = decoupled ? p[i] * wd : p[i];
+            float gi = coupled ? Math.fma(pi, wd, g[i]) : g[i];
             // the operation order of PyTorch's kernels: add with alpha is a fused multiply-add,
             // addcmul is (value·t1)·t2, addcdiv is (value·t1)/t2
             float mi = Math.fma(gi, c1, m[i] * b1);
@@ -79,7 +77,7 @@ public class Adam extends BaseOptimizer {
             m[i] = mi;
             v[i] = vi;
             float denom = (float) Math.sqrt(vi) / bc2 + e;
-            p[po + i] = pi + stepSize * mi / denom;
+            p[i] = pi + stepSize * mi / denom;
         }
     }
 }

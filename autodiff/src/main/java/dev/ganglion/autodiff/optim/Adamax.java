@@ -47,8 +47,6 @@ public final class Adamax extends BaseOptimizer {
         float[] g = s.g;
         float[] m = s.buf[0];
         float[] u = s.buf[1];
-        int po = s.po;
-        int go = s.go;
         float b1 = s.c0;
         float c1 = s.c1;
         float b2 = s.c2;
@@ -57,14 +55,14 @@ public final class Adamax extends BaseOptimizer {
         float e = (float) eps;
         boolean decay = weightDecay != 0;
         for (int i = from; i < to; i++) {
-            float pi = p[po + i];
-            float gi = decay ? Math.fma(pi, wd, g[go + i]) : g[go + i];
+            float pi = p[i];
+            float gi = decay ? Math.fma(pi, wd, g[i]) : g[i];
             float mi = Math.fma(gi, c1, m[i] * b1);
             // NOTE: a NaN on either side propagates, as torch.amax does
             float ui = Math.max(u[i] * b2, Math.abs(gi) + e);
             m[i] = mi;
             u[i] = ui;
-            p[po + i] = pi + clr * mi / ui;
+            p[i] = pi + clr * mi / ui;
         }
     }
 }

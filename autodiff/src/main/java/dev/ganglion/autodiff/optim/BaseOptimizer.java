@@ -110,11 +110,17 @@ abstract class BaseOptimizer implements Optimizer {
                     state[i][b] = Tensor.zeros(p.shape(), DType.F32);
                 }
             }
+            Tensor value = p.value();
+            // NOTE: the loops need every array from offset 0 (see Slot); other layouts go through copies
+            Tensor w = value.offset() == 0 ? value : value.copy();
             Slot s = slots[i];
-            s.bind(p.value(), g.dtype() == DType.F32 && g.isContiguous() ? g : g.to(DType.F32).contiguous(), state[i]);
+            s.bind(w, g.dtype() == DType.F32 && g.isContiguous() && g.offset() == 0 ? g : g.to(DType.F32).copy(), state[i]);
             prepare(s, ++steps[i]);
             Parallel.forRange(s.n, GRAIN, s);
-            p.value().markWritten();
+            if (w != value) {
+                value.copyFrom(w);
+            }
+            value.markWritten();
             for (Tensor t : state[i]) {
                 t.markWritten();
             }
@@ -123,8 +129,18 @@ abstract class BaseOptimizer implements Optimizer {
 
     @Override
     public final void zeroGrad() {
-        for (Var p : params) {
-            p.zeroGrad();
+        zeroGrad(true);
+    }
+
+    @Override
+    public final void zeroGrad(boolean setToNone) {
+        for (int i = 0; i < params.size(); i++) {
+            Var p = params.get(i);
+            if (setToNone) {
+                p.zeroGrad();
+            } else if (p.grad() != null) {
+                p.grad().fill(0);
+            }
         }
     }
 
@@ -159,7 +175,7 @@ abstract class BaseOptimizer implements Optimizer {
         for (int i = 0; i < params.size(); i++) {
             Map<String, Tensor> m = s.buffers().get(i);
             steps[i] = st[i];
-            state[i] = m.isEmpty() ? null : new Tensor[bufferNames.length];
+            state[i] = steps[i] == 0 ? null : new Tensor[bufferNames.length];
             for (int b = 0; state[i] != null && b < bufferNames.length; b++) {
                 state[i][b] = m.get(bufferNames[b]).to(DType.F32).copy();
             }
@@ -168,16 +184,10 @@ abstract class BaseOptimizer implements Optimizer {
 
     private void checkBuffers(int i, Map<String, Tensor> m, long step) {
         Shape shape = params.get(i).shape();
-        if (step < 0 || m.isEmpty() != (step == 0)) {
-            throw new IllegalArgumentException(kind + ": parameter " + i + " has step count " + step + " but "
-                    + (m.isEmpty() ? "no" : m.size()) + " state buffers");
-        }
-        if (m.isEmpty()) {
-            return;
-        }
-        if (!m.keySet().equals(java.util.Set.of(bufferNames))) {
-            throw new IllegalArgumentException(kind + ": parameter " + i + " has state buffers " + m.keySet()
-                    + "; expected " + List.of(bufferNames));
+        java.util.Set<String> expected = step == 0 ? java.util.Set.of() : java.util.Set.of(bufferNames);
+        if (step < 0 || !m.keySet().equals(expected)) {
+            throw new IllegalArgumentException(kind + ": parameter " + i + " has step count " + step + " and state buffers "
+                    + m.keySet() + "; expected " + (step < 0 ? "a count ≥ 0" : expected.isEmpty() ? "none" : List.of(bufferNames)));
         }
         m.forEach((name, t) -> {
             if (!t.shape().equals(shape)) {

@@ -67,8 +67,8 @@ public final class GradClip {
     public static double totalNorm(List<Var> params, double normType) {
         boolean inf = normType == Double.POSITIVE_INFINITY;
         double acc = 0;
-        for (Var p : params) {
-            Tensor g = p.grad();
+        for (int k = 0; k < params.size(); k++) { // indexed: no iterator in a step that must not allocate
+            Tensor g = params.get(k).grad();
             if (g == null) {
                 continue;
             }
@@ -102,7 +102,8 @@ public final class GradClip {
     }
 
     private static void scaleAll(List<Var> params, float coef) {
-        for (Var p : params) {
+        for (int k = 0; k < params.size(); k++) {
+            Var p = params.get(k);
             Tensor g = p.grad();
             if (g == null) {
                 continue;

@@ -61,8 +61,6 @@ public final class RmsProp extends BaseOptimizer {
         float[] sq = s.buf[0];
         float[] mom = momentum > 0 ? s.buf[1] : null;
         float[] ga = centered ? s.buf[s.buf.length - 1] : null;
-        int po = s.po;
-        int go = s.go;
         float a = s.c0;
         float c = s.c1;
         float wd = s.c2;
@@ -71,8 +69,8 @@ public final class RmsProp extends BaseOptimizer {
         float e = (float) eps;
         boolean decay = weightDecay != 0;
         for (int i = from; i < to; i++) {
-            float pi = p[po + i];
-            float gi = decay ? Math.fma(pi, wd, g[go + i]) : g[go + i];
+            float pi = p[i];
+            float gi = decay ? Math.fma(pi, wd, g[i]) : g[i];
             float si = sq[i] * a + c * gi * gi;
             sq[i] = si;
             float d;
@@ -86,9 +84,9 @@ public final class RmsProp extends BaseOptimizer {
             if (mom != null) {
                 float bi = mom[i] * mu + 1f * gi / d;
                 mom[i] = bi;
-                p[po + i] = Math.fma(bi, negLr, pi);
+                p[i] = Math.fma(bi, negLr, pi);
             } else {
-                p[po + i] = pi + negLr * gi / d;
+                p[i] = pi + negLr * gi / d;
             }
         }
     }

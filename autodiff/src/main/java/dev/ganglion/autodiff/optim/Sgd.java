@@ -54,8 +54,6 @@ public final class Sgd extends BaseOptimizer {
     void update(Slot s, int from, int to) {
         float[] p = s.p;
         float[] g = s.g;
-        int po = s.po;
-        int go = s.go;
         float wd = s.c0;
         float mu = s.c1;
         float keep = s.c2;
@@ -63,19 +61,19 @@ public final class Sgd extends BaseOptimizer {
         boolean decay = weightDecay != 0;
         if (momentum == 0) {
             for (int i = from; i < to; i++) {
-                float d = decay ? Math.fma(p[po + i], wd, g[go + i]) : g[go + i];
-                p[po + i] = Math.fma(d, negLr, p[po + i]);
+                float d = decay ? Math.fma(p[i], wd, g[i]) : g[i];
+                p[i] = Math.fma(d, negLr, p[i]);
             }
             return;
         }
         float[] b = s.buf[0];
         boolean first = s.first;
         for (int i = from; i < to; i++) {
-            float d = decay ? Math.fma(p[po + i], wd, g[go + i]) : g[go + i];
+            float d = decay ? Math.fma(p[i], wd, g[i]) : g[i];
             float m = first ? d : Math.fma(d, keep, b[i] * mu);
             b[i] = m;
             d = nesterov ? Math.fma(m, mu, d) : m;
-            p[po + i] = Math.fma(d, negLr, p[po + i]);
+            p[i] = Math.fma(d, negLr, p[i]);
         }
     }
 }

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * along one axis (softmax, log-softmax). Inputs may be any view; results are new contiguous tensors
  * of the input dtype. Axes may be negative (counted from the end).
  *
- * <p>Accuracy: float32 sums are pairwise (row kernel) or blocked (across rows), see {@link Folds};
+ * <p>Accuracy: float32 sums are pairwise, along a row (row kernel) or across rows, see {@link Folds};
  * log-sum-exp, softmax and log-softmax subtract the row maximum first, so logits of any finite size
  * (±1000 included) neither overflow nor underflow to NaN, and add their exponentials pairwise.
  * float64 runs the scalar reference path.

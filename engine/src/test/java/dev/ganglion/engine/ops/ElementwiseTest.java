@@ -184,6 +184,21 @@ class ElementwiseTest {
     }
 
     @Test
+    void longRowsAreCutIntoChunksAcrossRows() {
+        // rows longer than one parallel chunk, several rows: work items start mid-row
+        Tensor m = Ref.random(DType.F32, 12, 3, 40_001);
+        for (Tensor other : new Tensor[] {Ref.random(DType.F32, 13, 40_001), Ref.random(DType.F32, 14, 3, 1)}) {
+            double[] ra = m.toDoubleArray();
+            double[] rb = Ref.broadcast(other, m.shape());
+            double[] want = new double[ra.length];
+            for (int i = 0; i < want.length; i++) {
+                want[i] = (float) (ra[i] - rb[i]);
+            }
+            assertValues(Elementwise.sub(m, other), m.shape(), DType.F32, want, 0, 0);
+        }
+    }
+
+    @Test
     void whereBroadcastsAllThree() {
         Tensor cond = Tensor.of(new float[] {1, 0, Float.NaN, 0, -2}, 5, 1);
         Tensor a = Ref.random(DType.F32, 5, 7);
