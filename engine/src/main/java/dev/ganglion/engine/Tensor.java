@@ -137,6 +137,9 @@ public final class Tensor {
 
     /** True when the elements lie in row-major order without gaps from {@link #offset()}. */
     public boolean isContiguous() {
+        if (shape.size() == 0) {
+            return true;
+        }
         int expected = 1;
         for (int i = shape.rank() - 1; i >= 0; i--) {
             int d = shape.dim(i);

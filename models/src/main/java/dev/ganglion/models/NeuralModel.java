@@ -23,6 +23,14 @@ public interface NeuralModel {
     /** The forward pass on a batch. */
     Var forward(Var x);
 
+    /**
+     * The parameters an optimizer should update: every parameter that requires a gradient (an ELM's
+     * {@code memory.tau_logit} is stored but frozen when {@code learn_tau} is false).
+     */
+    default java.util.List<Var> trainableParameters() {
+        return module().parameters().stream().filter(Var::requiresGrad).toList();
+    }
+
     /** True for models that read sequences {@code [B, T, d_in]}. */
     default boolean recurrent() {
         return false;

@@ -3,7 +3,6 @@ package dev.ganglion.autodiff.nn;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.io.IntType;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -265,11 +264,6 @@ public abstract class Module {
 
     /** Restores {@link #ownExtraState()} from the given entries (local names, checked to be known). */
     protected void loadOwnExtraState(Map<String, String> entries) {}
-
-    /** Local parameter names of this module only (no submodules), in order. */
-    final List<String> ownParameterNames() {
-        return new ArrayList<>(parameters.keySet());
-    }
 
     @Override
     public String toString() {

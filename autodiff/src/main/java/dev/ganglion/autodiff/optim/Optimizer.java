@@ -27,6 +27,12 @@ public interface Optimizer {
     /** Drops every parameter's gradient ({@code grad = null}, PyTorch's {@code set_to_none}). */
     void zeroGrad();
 
+    /**
+     * {@code setToNone}: as {@link #zeroGrad()}; otherwise fills existing gradients with zeros, so
+     * the next backward accumulates into them in place instead of allocating new ones.
+     */
+    void zeroGrad(boolean setToNone);
+
     /** The learning rate of the next step. */
     double lr();
 

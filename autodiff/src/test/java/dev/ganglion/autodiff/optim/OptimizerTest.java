@@ -94,6 +94,22 @@ class OptimizerTest {
     }
 
     @Test
+    void zeroGradCanKeepTheBuffersForInPlaceAccumulation() {
+        Var w = Var.parameter(Tensor.of(new float[] {1, 2}, 2));
+        Sgd sgd = new Sgd(List.of(w), 0.1);
+        w.square().sum().backward();
+        Tensor g = w.grad();
+        sgd.zeroGrad(false);
+        assertThat(w.grad()).isSameAs(g);
+        assertThat(g.toFloatArray()).containsExactly(0, 0);
+        w.scale(3).sum().backward();
+        assertThat(w.grad()).isSameAs(g);
+        assertThat(g.toFloatArray()).containsExactly(3, 3);
+        sgd.zeroGrad(true);
+        assertThat(w.grad()).isNull();
+    }
+
+    @Test
     void resetAndRemapState() {
         List<Var> ps = params(3, 5);
         Adam adam = new Adam(ps, 0.1);
