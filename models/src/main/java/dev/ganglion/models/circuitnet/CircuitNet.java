@@ -2,7 +2,6 @@ package dev.ganglion.models.circuitnet;
 
 import dev.ganglion.autodiff.IndexOps;
 import dev.ganglion.autodiff.LinalgOps;
-import dev.ganglion.autodiff.ReductionOps;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.nn.Layer;
 import dev.ganglion.autodiff.nn.Linear;
@@ -23,8 +22,9 @@ import java.util.Map;
  * {@code X^{t−1}}), {@code y = concat_c X[:, c, out-ports]·W_headᵀ + b_head}.
  *
  * <p>Execution: Lin and the product's {@code X·P_cᵀ} run on the block-diagonal kernel (C blocks of
- * N×N over {@code X [B, C·N]}), Inter on the BSR kernel ({@link CircuitEdges}); attention is per sample
- * and CMU ({@code softmax_j((q_i x_i)(k_j x_j)/√N)} times {@code v_j x_j}).
+ * N×N over {@code X [B, C·N]}), Inter on the BSR kernel ({@link CircuitEdges}); attention per sample
+ * and CMU ({@code softmax_j((q_i x_i)(k_j x_j)/√N)} times {@code v_j x_j}) is one fused op
+ * ({@link CircuitAttention}: the scores are rank one, no {@code N×N} tensor is kept).
  *
  * <p>Choices: in-ports are neurons 0…p−1, out-ports N−p…N−1; Drive = U persists every iteration;
  * the terms of the first iteration (X⁰ = 0) are all 0 and are skipped. Init: {@code W_c ~ U(±1/√N)},
@@ -166,11 +166,8 @@ public final class CircuitNet extends Layer implements NeuralModel {
 
     /** {@code Att_i = Σ_j softmax_j((q_i x_i)(k_j x_j)/√N)·(v_j x_j)} per sample and CMU. */
     private Var attention(Var x, CircuitParams w) {
-        Var qx = x.mul(w.query());
-        Var kx = x.mul(w.key());
-        Var vx = x.mul(w.value());
-        Var scores = qx.unsqueeze(3).mul(kx.unsqueeze(2)).scale(1 / Math.sqrt(config.neurons()));
-        return ReductionOps.softmax(scores, 3).matmul(vx.unsqueeze(3)).squeeze(3);
+        Var a = x.mul(w.query()).scale(1 / Math.sqrt(config.neurons()));
+        return CircuitAttention.apply(a, x.mul(w.key()), x.mul(w.value()));
     }
 
     private Var activate(Var v) {
