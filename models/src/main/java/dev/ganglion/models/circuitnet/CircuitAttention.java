@@ -7,7 +7,7 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
-import dev.ganglion.engine.ops.Reductions;
+import dev.ganglion.engine.ops.Elementwise;
 
 /**
  * CircuitNet's neuron-wise attention as one fused op over rows r (sample × CMU):
@@ -17,7 +17,7 @@ import dev.ganglion.engine.ops.Reductions;
  * <p>Why fused: the scores are rank one per row ({@code s_ij = a_i·b_j}), so one node with a
  * closed-form backward replaces the plain graph's broadcast product, scale, softmax and batched
  * matrix-vector nodes and their intermediate {@code [B, C, N, N]} gradients. The probabilities
- * {@code p [rows, N, N]} come from the engine's softmax (SIMD exponentials) and are kept for
+ * {@code p [rows, N, N]} take their exponentials from the engine's SIMD kernel and are kept for
  * backward, which needs no exponential: {@code du_j = Σ_i p_ij g_i}, {@code ds_ij = p_ij·g_i·(u_j − o_i)},
  * {@code da_i = Σ_j ds_ij b_j}, {@code db_j = Σ_i ds_ij a_i}. Arithmetic in double, results in the
  * inputs' dtype.
@@ -47,34 +47,72 @@ final class CircuitAttention implements CustomFunction {
         double[] a = in[0].contiguous().toDoubleArray();
         double[] b = in[1].contiguous().toDoubleArray();
         double[] u = in[2].contiguous().toDoubleArray();
-        Tensor p = Reductions.softmax(scores(a, b, rows, n, in[0].dtype()), 2); // the engine's SIMD exponentials
-        double[] pv = p.toDoubleArray();
+        double[] p = probabilities(a, b, rows, n, in[0].dtype());
         double[] o = new double[a.length];
         Parallel.forRange(rows, GRAIN, (from, to) -> {
             for (int r = from; r < to; r++) {
                 for (int i = 0; i < n; i++) {
-                    o[r * n + i] = dot(pv, (r * n + i) * n, u, r * n, n);
+                    o[r * n + i] = dot(p, (r * n + i) * n, u, r * n, n);
                 }
             }
         });
-        ctx.save(in[1], in[2]);
-        ctx.setState(new Object[] {in[0], p});
+        ctx.save(in[0], in[1], in[2]);
+        ctx.setState(p);
         return new Tensor[] {Tensor.wrap(o, shape).to(in[0].dtype())};
     }
 
-    /** {@code s_ij = a_i·b_j} per row, {@code [rows, N, N]}. */
-    private static Tensor scores(double[] a, double[] b, int rows, int n, DType dtype) {
-        double[] s = new double[rows * n * n];
+    /**
+     * {@code p_ij = softmax_j(a_i·b_j)} per row, {@code [rows·N·N]}: shifted scores written in the
+     * inputs' dtype, exponentials by the engine's SIMD kernel, normalisation here.
+     * NOTE: the row maximum of a rank-one score is {@code a_i·max b} or {@code a_i·min b} by the sign of a_i.
+     */
+    private static double[] probabilities(double[] a, double[] b, int rows, int n, DType dtype) {
+        int size = rows * n * n;
+        float[] sf = dtype == DType.F32 ? new float[size] : null;
+        double[] sd = sf == null ? new double[size] : null;
         for (int r = 0; r < rows; r++) {
+            double hi = Double.NEGATIVE_INFINITY;
+            double lo = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                hi = Math.max(hi, b[r * n + j]);
+                lo = Math.min(lo, b[r * n + j]);
+            }
             for (int i = 0; i < n; i++) {
                 double ai = a[r * n + i];
+                double max = ai >= 0 ? ai * hi : ai * lo;
                 int off = (r * n + i) * n;
                 for (int j = 0; j < n; j++) {
-                    s[off + j] = ai * b[r * n + j];
+                    double v = ai * b[r * n + j] - max;
+                    if (sf != null) {
+                        sf[off + j] = (float) v;
+                    } else {
+                        sd[off + j] = v;
+                    }
                 }
             }
         }
-        return Tensor.wrap(s, Shape.of(rows, n, n)).to(dtype);
+        Tensor e = Elementwise.exp(sf != null ? Tensor.wrap(sf, Shape.of(size)) : Tensor.wrap(sd, Shape.of(size)));
+        double[] p = new double[size];
+        if (sf != null) {
+            float[] ef = e.floatArray();
+            int eo = e.offset();
+            for (int k = 0; k < size; k++) {
+                p[k] = ef[eo + k];
+            }
+        } else {
+            System.arraycopy(e.doubleArray(), e.offset(), p, 0, size);
+        }
+        for (int k = 0; k < size; k += n) {
+            double z = 0;
+            for (int j = 0; j < n; j++) {
+                z += p[k + j];
+            }
+            double inv = 1 / z;
+            for (int j = 0; j < n; j++) {
+                p[k + j] *= inv;
+            }
+        }
+        return p;
     }
 
     private static double dot(double[] p, int po, double[] u, int uo, int n) {
@@ -87,14 +125,13 @@ final class CircuitAttention implements CustomFunction {
 
     @Override
     public Tensor[] backward(CustomContext ctx, Tensor... grads) {
-        Object[] state = (Object[]) ctx.state();
-        Tensor ta = (Tensor) state[0];
+        Tensor ta = ctx.saved(0);
         Shape shape = ta.shape();
         int n = shape.dim(shape.rank() - 1);
         double[] a = ta.contiguous().toDoubleArray();
-        double[] b = ctx.saved(0).contiguous().toDoubleArray();
-        double[] u = ctx.saved(1).contiguous().toDoubleArray();
-        double[] p = ((Tensor) state[1]).toDoubleArray();
+        double[] b = ctx.saved(1).contiguous().toDoubleArray();
+        double[] u = ctx.saved(2).contiguous().toDoubleArray();
+        double[] p = (double[]) ctx.state();
         double[] g = grads[0].contiguous().toDoubleArray();
         double[] da = new double[a.length];
         double[] db = new double[a.length];
