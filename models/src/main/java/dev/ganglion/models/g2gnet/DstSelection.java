@@ -103,12 +103,24 @@ public final class DstSelection {
         return out;
     }
 
-    /** {@code |W|} per entry of a dense row-major weight (the magnitude score). */
-    public static float[] magnitudes(Tensor dense) {
-        float[] a = dense.to(DType.F32).contiguous().toFloatArray();
-        for (int i = 0; i < a.length; i++) {
-            a[i] = Math.abs(a[i]);
+    /**
+     * The {@code n} live entries of smallest {@code |value|} (magnitude pruning), from the live values
+     * and their entries ({@code row·n_in + col}), ascending; no dense matrix.
+     */
+    public static int[] smallestMagnitudes(float[] values, int[] entries, int n) {
+        if (n > values.length) {
+            throw new IllegalArgumentException("DstSelection: " + n + " entries asked among " + values.length);
         }
-        return a;
+        long[] keys = new long[values.length];
+        for (int p = 0; p < values.length; p++) {
+            keys[p] = ((long) sortable(Math.abs(values[p])) << 32) | entries[p];
+        }
+        Arrays.sort(keys);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (int) keys[i];
+        }
+        Arrays.sort(out);
+        return out;
     }
 }

@@ -18,7 +18,9 @@ import java.util.Locale;
  * Regrown weights start at 0 and their optimizer state is reset ({@link Optimizer#remapState}: kept
  * connections keep their state, new ones get zeros). Choices: regrowth draws from the connections
  * dead before this update (a just-pruned connection is not regrown at once), and n is capped by the
- * number of dead connections. Hebbian scores need {@link G2GNet#recordActivations} (switched on here).
+ * number of dead connections. Memory: the Hebbian score is the one dense {@code n_out×n_in} float
+ * matrix per layer (made and dropped layer by layer); magnitudes and rewiring work on the live
+ * values; the masks are {@code n_out·n_in} booleans. Hebbian scores need {@link G2GNet#recordActivations} (switched on here).
  */
 public final class DynamicSparsity {
     /** How connections are pruned. */
@@ -93,7 +95,8 @@ public final class DynamicSparsity {
         int n = Math.min((int) Math.floor(settings.zeta() * nnz), mask.length - nnz);
         float[] scores = needsScores() ? scores(l) : null; // the one dense n_out×n_in matrix
         int[] pruned = switch (settings.prune()) {
-            case MAGNITUDE -> DstSelection.extremes(DstSelection.magnitudes(layer.denseWeight()), mask, true, n, false);
+            case MAGNITUDE -> DstSelection.smallestMagnitudes(layer.weight().value().contiguous().toFloatArray(),
+                    layer.liveEntries(), n);
             case RANDOM -> DstSelection.random(mask, true, n, rng);
             case HEBBIAN -> DstSelection.extremes(scores, mask, true, n, false);
         };

@@ -162,6 +162,11 @@ public final class G2GSparseLayer extends Layer {
         return weight.grad() == null ? null : layout.dense(weight.grad());
     }
 
+    /** The original entry {@code row·n_in + col} of each position of {@link #weight()}. */
+    public int[] liveEntries() {
+        return layout.entries();
+    }
+
     /** Parameter position of each original entry {@code row·n_in + col}, −1 where not live. */
     public int[] positions() {
         return layout.positions();
@@ -184,13 +189,11 @@ public final class G2GSparseLayer extends Layer {
             throw new IllegalArgumentException(this + ": a mask with " + next.nnz + " live connections for a layer of "
                     + layout.nnz + "; the count is fixed");
         }
-        int[] oldAt = layout.positions();
+        int[] from = layout.sourcesOf(next);
         float[] old = weight.value().contiguous().toFloatArray();
         float[] v = weight.value().floatArray();
         int off = weight.value().offset();
-        int[] from = new int[next.nnz];
         for (int p = 0; p < next.nnz; p++) {
-            from[p] = oldAt[next.rowOf[p] * layout.in + next.colOf[p]];
             v[off + p] = from[p] < 0 ? 0f : old[from[p]];
         }
         weight.value().markWritten();

@@ -156,6 +156,37 @@ final class SparseLayout {
         return v;
     }
 
+    /** Original entry {@code row·in + col} of each parameter position. */
+    int[] entries() {
+        int[] e = new int[nnz];
+        for (int p = 0; p < nnz; p++) {
+            e[p] = rowOf[p] * in + colOf[p];
+        }
+        return e;
+    }
+
+    /**
+     * For each entry of {@code next}'s parameter order, the position of the same entry here, or −1
+     * (a sorted-key search: no {@code [out, in]} index array).
+     */
+    int[] sourcesOf(SparseLayout next) {
+        long[] keys = new long[nnz];
+        for (int p = 0; p < nnz; p++) {
+            keys[p] = ((long) (rowOf[p] * in + colOf[p]) << 32) | p; // entry, then position
+        }
+        java.util.Arrays.sort(keys);
+        long[] sortedEntries = new long[nnz];
+        for (int k = 0; k < nnz; k++) {
+            sortedEntries[k] = keys[k] >>> 32;
+        }
+        int[] from = new int[next.nnz];
+        for (int p = 0; p < next.nnz; p++) {
+            int at = java.util.Arrays.binarySearch(sortedEntries, (long) next.rowOf[p] * in + next.colOf[p]);
+            from[p] = at >= 0 ? (int) keys[at] : -1;
+        }
+        return from;
+    }
+
     /** Parameter position of original entry {@code (row, col)} per entry, −1 where not live. */
     int[] positions() {
         int[] at = new int[out * in];
