@@ -71,14 +71,21 @@ final class SparseLayout {
         this.nnz = count;
         this.rowOf = new int[nnz];
         this.colOf = new int[nnz];
+        this.diagSource = new int[blocks == 0 ? 0 : (out / blocks) * in];
+        this.diagLive = placeBlocks();
+        this.holes = diagLive < diagSource.length;
+        this.diag = blocks == 0 ? null : BlockDiagonal.zeros(blocks, out, in, DType.F32);
+        this.off = placeOffBlock();
+    }
+
+    /**
+     * Pass 1: the block entries in block order (row-major over permuted rows, block columns only),
+     * filling {@link #diagSource} (holes point at {@code nnz}, the appended 0); returns the live count.
+     */
+    private int placeBlocks() {
         int ob = blocks == 0 ? 0 : out / blocks;
         int ib = blocks == 0 ? 0 : in / blocks;
-        this.diagSource = new int[blocks * ob * ib];
-        int[] rowPtr = new int[out + 1];
-        int[] offCols = new int[nnz];
         int d = 0;
-        int holeCount = 0;
-        // pass 1: block entries (block order = row-major over permuted rows, block columns only)
         for (int k = 0; k < blocks * ob; k++) {
             int g = k / ob;
             for (int m = g * ib; m < (g + 1) * ib; m++) {
@@ -87,30 +94,30 @@ final class SparseLayout {
                     record(d, k, m);
                     diagSource[pos] = d++;
                 } else {
-                    diagSource[pos] = -1;
-                    holeCount++;
+                    diagSource[pos] = nnz;
                 }
             }
         }
-        this.diagLive = d;
-        this.holes = holeCount > 0;
-        for (int i = 0; i < diagSource.length; i++) {
-            diagSource[i] = diagSource[i] < 0 ? nnz : diagSource[i];
-        }
-        // pass 2: off-block entries, CSR order
+        return d;
+    }
+
+    /** Pass 2: the off-block live entries in CSR order after the block ones; null when there are none. */
+    private Csr placeOffBlock() {
+        int ob = blocks == 0 ? 0 : out / blocks;
+        int ib = blocks == 0 ? 0 : in / blocks;
+        int[] rowPtr = new int[out + 1];
+        int[] offCols = new int[nnz - diagLive];
         int o = 0;
         for (int k = 0; k < out; k++) {
             for (int m = 0; m < in; m++) {
                 if (!inBlock(k, m, ob, ib) && live(k, m)) {
-                    record(d + o, k, m);
+                    record(diagLive + o, k, m);
                     offCols[o++] = m;
                 }
             }
             rowPtr[k + 1] = o;
         }
-        this.diag = blocks == 0 ? null : BlockDiagonal.zeros(blocks, out, in, DType.F32);
-        this.off = o == 0 ? null : Csr.of(out, in, rowPtr, java.util.Arrays.copyOf(offCols, o),
-                Tensor.zeros(Shape.of(o), DType.F32));
+        return o == 0 ? null : Csr.of(out, in, rowPtr, offCols, Tensor.zeros(Shape.of(o), DType.F32));
     }
 
     private boolean inBlock(int k, int m, int ob, int ib) {
