@@ -239,7 +239,7 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         Var[] k = memoryGains(memory.tauLogit);
         Linear first = mlp.get(0);
         Var proj = LinalgOps.linear(branchSums(s), ViewOps.slice(first.weight(), 1, 0, branches, 1), first.bias());
-        Var m = memoryStep(namedParameters()::get, proj, state.get(1), k[0], k[1]);
+        Var m = memoryStep(mlpTail(namedParameters()::get), proj, state.get(1), k[0], k[1]);
         return new SequenceResult(readout.forward(m), new RecurrentState(List.of(s, m)));
     }
 
@@ -260,8 +260,9 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         Var[] k = memoryGains(p.apply("memory.tau_logit"));
         Var m = state.get(1);
         Var[] ms = new Var[steps];
+        Var[] tail = mlpTail(p);
         for (int t = 0; t < steps; t++) {
-            m = memoryStep(p, ViewOps.squeeze(projT[t], 1), m, k[0], k[1]);
+            m = memoryStep(tail, ViewOps.squeeze(projT[t], 1), m, k[0], k[1]);
             ms[t] = ViewOps.unsqueeze(m, 1);
         }
         Var y = LinalgOps.linear(IndexOps.concat(1, ms), p.apply("readout.weight"), p.apply("readout.bias"));
@@ -276,13 +277,26 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         return new Var[] {kappa, kappa.neg().addScalar(1).scale(lambda)};
     }
 
-    /** One memory update from the branch part of {@code mlp.0} ({@code proj [B, d_mlp]}, bias included). */
-    private Var memoryStep(java.util.function.Function<String, Var> p, Var proj, Var m, Var kappa, Var gain) {
-        Var decayed = m.mul(kappa);
-        Var w0m = ViewOps.slice(p.apply("mlp.0.weight"), 1, branches, branches + dm, 1);
-        Var h = proj.add(LinalgOps.linear(decayed, w0m, null));
+    /**
+     * The memory columns of {@code mlp.0} and the weights and biases of {@code mlp.1 … mlp.ℓ}, looked up
+     * once per run: a slice taken per step would cost a full-size gradient buffer per step.
+     */
+    private Var[] mlpTail(java.util.function.Function<String, Var> p) {
+        Var[] out = new Var[2 * mlp.size() - 1];
+        out[0] = ViewOps.slice(p.apply("mlp.0.weight"), 1, branches, branches + dm, 1);
         for (int k = 1; k < mlp.size(); k++) {
-            h = LinalgOps.linear(activation(h), p.apply("mlp." + k + ".weight"), p.apply("mlp." + k + ".bias"));
+            out[2 * k - 1] = p.apply("mlp." + k + ".weight");
+            out[2 * k] = p.apply("mlp." + k + ".bias");
+        }
+        return out;
+    }
+
+    /** One memory update from the branch part of {@code mlp.0} ({@code proj [B, d_mlp]}, bias included). */
+    private Var memoryStep(Var[] tail, Var proj, Var m, Var kappa, Var gain) {
+        Var decayed = m.mul(kappa);
+        Var h = proj.add(LinalgOps.linear(decayed, tail[0], null));
+        for (int k = 1; k < mlp.size(); k++) {
+            h = LinalgOps.linear(activation(h), tail[2 * k - 1], tail[2 * k]);
         }
         Var delta = PointwiseOps.tanh(h.scale(2.0 / 3.0)).scale(1.7159);
         return decayed.add(delta.mul(gain));
