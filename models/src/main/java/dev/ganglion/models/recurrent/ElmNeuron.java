@@ -95,9 +95,13 @@ public final class ElmNeuron extends Module implements RecurrentModel {
 
     /** {@code mlp.0 … mlp.ℓ}. */
     private static final class Mlp extends Module {
-        Mlp(List<Linear> layers) {
-            for (int k = 0; k < layers.size(); k++) {
-                registerModule(Integer.toString(k), layers.get(k));
+        /** {@code in → hidden} ({@code layers} times, hidden → hidden after the first), then {@code → out}. */
+        Mlp(List<Linear> into, int in, int hidden, int layers, int out, Rng rng) {
+            int width = in;
+            for (int k = 0; k <= layers; k++) {
+                int next = k == layers ? out : hidden;
+                into.add(registerModule(Integer.toString(k), new Linear(width, next, rng)));
+                width = next;
             }
         }
     }
@@ -133,21 +137,11 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         this.tauMax = config.getDouble("tau_max");
         int hiddenW = config.getInt("mlp_hidden");
         int layers = config.getInt("mlp_layers");
-        checkSizes(config, hiddenW, layers);
-        if (routeOrNull == null && dSyn != dIn) {
-            throw new IllegalArgumentException("elm: num_branches·synapses_per_branch = " + dSyn + " ≠ input_size "
-                    + dIn + " needs a synapse.route");
-        }
+        checkSizes(config, hiddenW, layers, routeOrNull != null);
         this.route = routeOrNull == null ? null : checkRoute(routeOrNull);
         this.synapse = registerModule("synapse", new Synapse(dSyn, routeOrNull == null ? null : routeOrNull.copy()));
         this.memory = registerModule("memory", new Memory(tauLogitInit(dm, tauMin, tauMax), config.getBoolean("learn_tau")));
-        int width = branches + dm;
-        for (int k = 0; k <= layers; k++) {
-            int out = k == layers ? dm : hiddenW;
-            mlp.add(new Linear(width, out, rng));
-            width = out;
-        }
-        registerModule("mlp", new Mlp(mlp));
+        registerModule("mlp", new Mlp(mlp, branches + dm, hiddenW, layers, dm, rng));
         this.readout = registerModule("readout", new Linear(dm, config.getInt("output_size"), rng));
         this.traces = new LeakyScanFunction(Math.exp(-dt / config.getDouble("tau_syn")));
     }
@@ -161,7 +155,11 @@ public final class ElmNeuron extends Module implements RecurrentModel {
                 .withDefault("num_branches", config.getLong("input_size"));
     }
 
-    private void checkSizes(ModelConfig c, int hiddenW, int layers) {
+    private void checkSizes(ModelConfig c, int hiddenW, int layers, boolean routed) {
+        if (!routed && dSyn != dIn) {
+            throw new IllegalArgumentException("elm: num_branches·synapses_per_branch = " + dSyn + " ≠ input_size "
+                    + dIn + " needs a synapse.route");
+        }
         if (dIn < 1 || dm < 1 || branches < 1 || perBranch < 1 || hiddenW < 1 || layers < 0
                 || c.getInt("output_size") < 1) {
             throw new IllegalArgumentException("elm: sizes must be ≥ 1 (mlp_layers ≥ 0), got " + c.toJson());
