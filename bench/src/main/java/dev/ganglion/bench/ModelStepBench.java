@@ -43,7 +43,10 @@ public final class ModelStepBench {
         System.out.println(ConfigJson.write(run(parse(args))));
     }
 
-    /** Parses {@code MODEL [--batch 64] [--seq-len 28] [--threads 1] [--repeat 20] [--warmup 3] [--optimizer adam|sgd] [--lr 1e-3] [--seed 0] [--set k=v]…}. */
+    /**
+     * Parses {@code MODEL [--batch 64] [--seq-len 28] [--threads 1] [--repeat 20] [--warmup 3]
+     * [--optimizer adam|sgd] [--lr 1e-3] [--seed 0] [--set k=v]…}.
+     */
     public static Options parse(String[] args) {
         if (args.length == 0) {
             throw new IllegalArgumentException("step bench: usage MODEL [--batch N] [--seq-len T] [--threads N] "

@@ -33,7 +33,8 @@ public final class ModelCheckpoint {
     public static void save(Path path, NeuralModel model, Map<String, String> extraMetadata) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>(extraMetadata);
         if (meta.containsKey(MODEL_KEY) || meta.containsKey(CONFIG_KEY)) {
-            throw new IllegalArgumentException("ModelCheckpoint.save: extra metadata may not set " + MODEL_KEY + " or " + CONFIG_KEY);
+            throw new IllegalArgumentException("ModelCheckpoint.save: extra metadata may not set " + MODEL_KEY
+                    + " or " + CONFIG_KEY);
         }
         meta.put(MODEL_KEY, model.name());
         meta.put(CONFIG_KEY, model.config().toJson());

@@ -185,7 +185,10 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         return out;
     }
 
-    /** {@code θ_k = logit((τ₀_k − τ_min)/(τ_max − τ_min))}, τ₀ log-spaced (base 10) in float64, cast to float32. */
+    /**
+     * {@code θ_k = logit((τ₀_k − τ_min)/(τ_max − τ_min))}, τ₀ log-spaced (base 10) in float64, cast to
+     * float32.
+     */
     static Tensor tauLogitInit(int dm, double tauMin, double tauMax) {
         double lo = Math.log10(tauMin + 1e-6);
         double hi = Math.log10(tauMax - 1e-6);
