@@ -70,6 +70,9 @@ public final class ModelStepBench {
                 o.put(args[i], args[i + 1]);
             }
         }
+        if (!List.of("adam", "sgd").contains(o.get("--optimizer"))) {
+            throw new IllegalArgumentException("step bench: --optimizer must be adam or sgd, got '" + o.get("--optimizer") + "'");
+        }
         return new Options(args[0], Integer.parseInt(o.get("--batch")), Integer.parseInt(o.get("--seq-len")),
                 Integer.parseInt(o.get("--threads")), Integer.parseInt(o.get("--repeat")),
                 Integer.parseInt(o.get("--warmup")), o.get("--optimizer"), Double.parseDouble(o.get("--lr")),
