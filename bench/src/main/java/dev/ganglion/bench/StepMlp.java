@@ -31,6 +31,7 @@ public final class StepMlp {
     private final Var x;
     private final int[] targets;
     private double lastLoss = Double.NaN;
+    private boolean keepGradients = true;
 
     /**
      * @param widths {@code d_in, H, …, H, C}: {@code widths.length − 2} hidden layers and the head
@@ -65,10 +66,20 @@ public final class StepMlp {
         return new StepMlp(batch, new int[] {784, 1024, 1024, 10}, "adam", 1e-3, "relu", 0);
     }
 
+    /**
+     * Whether {@link #run()} zeroes the gradient buffers in place (the default: the backward then
+     * accumulates into them, allocating about 7 MB less per step at the standard shape) or drops
+     * them as PyTorch's {@code zero_grad(set_to_none=True)} does. Returns this.
+     */
+    public StepMlp keepGradientBuffers(boolean keep) {
+        this.keepGradients = keep;
+        return this;
+    }
+
     /** One training step: forward, loss, zero grad, backward, update. */
     public void run() {
         Var loss = Losses.crossEntropyWithLogits(net.forward(x), targets);
-        optimizer.zeroGrad();
+        optimizer.zeroGrad(!keepGradients);
         loss.backward();
         optimizer.step();
         lastLoss = loss.item();

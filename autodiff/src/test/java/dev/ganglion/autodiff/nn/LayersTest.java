@@ -151,6 +151,16 @@ class LayersTest {
     }
 
     @Test
+    void moduleListNamesByPosition() {
+        Rng rng = new Rng(3);
+        ModuleList<Linear> cells = new ModuleList<Linear>().add(new Linear(2, 3, rng)).add(new Linear(3, 3, false, rng));
+        assertThat(cells.namedParameters().keySet()).containsExactly("0.weight", "0.bias", "1.weight");
+        assertThat(cells.get(1).bias()).isNull();
+        assertThat(cells).hasSize(2);
+        assertThatThrownBy(() -> cells.get(2)).hasMessageContaining("module 2 of 2");
+    }
+
+    @Test
     void sequentialChainsAndNamesByPosition() {
         Rng rng = new Rng(3);
         Sequential s = new Sequential(new Linear(3, 4, rng), Activation.tanh()).add(new Linear(4, 2, rng));

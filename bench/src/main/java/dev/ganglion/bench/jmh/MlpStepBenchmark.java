@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One training step of an MLP 784-1024-1024-10 (batch 128, Adam): forward, cross-entropy, backward,
  * update ({@link StepMlp}). Run with {@code -prof gc} for the bytes allocated per step
- * ({@code gc.alloc.rate.norm}): activations and gradients of a step are new tensors; the optimizer
- * update itself allocates nothing.
+ * ({@code gc.alloc.rate.norm}): activations and the gradients the backward rules produce are new
+ * tensors; the optimizer update itself allocates nothing.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,6 +33,9 @@ public class MlpStepBenchmark {
     /** Thread count; 0 keeps the engine default. */
     @Param({"1", "2"})
     public int threads;
+    /** Zero the gradient buffers in place (true) or drop them each step (false, PyTorch's set_to_none). */
+    @Param("true")
+    public boolean keepGradients;
 
     private StepMlp step;
 
@@ -41,7 +44,7 @@ public class MlpStepBenchmark {
         if (threads > 0) {
             Parallel.setThreads(threads);
         }
-        step = StepMlp.standard(batch);
+        step = StepMlp.standard(batch).keepGradientBuffers(keepGradients);
     }
 
     @Benchmark
