@@ -43,7 +43,10 @@ public final class ModelStepBench {
         System.out.println(ConfigJson.write(run(parse(args))));
     }
 
-    /** Parses {@code MODEL [--batch 64] [--seq-len 28] [--threads 1] [--repeat 20] [--warmup 3] [--optimizer adam|sgd] [--lr 1e-3] [--seed 0] [--set k=v]…}. */
+    /**
+     * Parses {@code MODEL [--batch 64] [--seq-len 28] [--threads 1] [--repeat 20] [--warmup 3]
+     * [--optimizer adam|sgd] [--lr 1e-3] [--seed 0] [--set k=v]…}.
+     */
     public static Options parse(String[] args) {
         if (args.length == 0) {
             throw new IllegalArgumentException("step bench: usage MODEL [--batch N] [--seq-len T] [--threads N] "
@@ -66,6 +69,9 @@ public final class ModelStepBench {
             } else {
                 o.put(args[i], args[i + 1]);
             }
+        }
+        if (!List.of("adam", "sgd").contains(o.get("--optimizer"))) {
+            throw new IllegalArgumentException("step bench: --optimizer must be adam or sgd, got '" + o.get("--optimizer") + "'");
         }
         return new Options(args[0], Integer.parseInt(o.get("--batch")), Integer.parseInt(o.get("--seq-len")),
                 Integer.parseInt(o.get("--threads")), Integer.parseInt(o.get("--repeat")),

@@ -335,7 +335,8 @@ public final class ConfigJson {
             case Float f -> sb.append(pythonRepr(f.doubleValue()));
             case Long l -> sb.append(l);
             case Integer i -> sb.append(i);
-            default -> throw new IllegalArgumentException("ConfigJson.write: cannot write a " + v.getClass().getSimpleName());
+            default -> throw new IllegalArgumentException("ConfigJson.write: cannot write a "
+                    + v.getClass().getSimpleName());
         }
     }
 

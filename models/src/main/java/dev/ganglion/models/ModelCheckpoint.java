@@ -33,7 +33,8 @@ public final class ModelCheckpoint {
     public static void save(Path path, NeuralModel model, Map<String, String> extraMetadata) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>(extraMetadata);
         if (meta.containsKey(MODEL_KEY) || meta.containsKey(CONFIG_KEY)) {
-            throw new IllegalArgumentException("ModelCheckpoint.save: extra metadata may not set " + MODEL_KEY + " or " + CONFIG_KEY);
+            throw new IllegalArgumentException("ModelCheckpoint.save: extra metadata may not set " + MODEL_KEY
+                    + " or " + CONFIG_KEY);
         }
         meta.put(MODEL_KEY, model.name());
         meta.put(CONFIG_KEY, model.config().toJson());
@@ -47,13 +48,13 @@ public final class ModelCheckpoint {
 
     /**
      * Reads the model named in {@code path}'s metadata, builds it from the config there (and the
-     * file's integer tensors) and loads every state entry strictly.
+     * file's integer tensors) and loads its state: every state entry must be present with its shape;
+     * other entries are ignored, so a golden file (with {@code x}, {@code y}, {@code grad.*}) or a
+     * training checkpoint (with {@code optim.*}) loads too.
      *
      * @throws IllegalArgumentException naming the file when metadata is missing or the state does not fit
      */
     public static NeuralModel load(Path path, ModelRegistry registry) throws IOException {
-        Map<String, Tensor> ints = new LinkedHashMap<>();
-        ModelConfig config;
         try (SafetensorsFile f = SafetensorsReader.open(path)) {
             Map<String, String> meta = f.metadata();
             String name = meta.get(MODEL_KEY);
@@ -63,20 +64,31 @@ public final class ModelCheckpoint {
                         + (name == null ? MODEL_KEY : CONFIG_KEY) + "; not a model checkpoint");
             }
             try {
-                config = ModelConfig.parse(registry.factory(name).schema(), json);
+                ModelConfig config = ModelConfig.parse(registry.factory(name).schema(), json);
+                Map<String, Tensor> ints = new LinkedHashMap<>();
+                for (String n : f.names()) {
+                    if (!isFloat(f, n)) {
+                        ints.put(n, intTensor(f, n));
+                    }
+                }
+                NeuralModel model = registry.create(config, ints, new Rng(0));
+                Map<String, Tensor> state = new LinkedHashMap<>();
+                for (String n : model.module().stateDict().keySet()) {
+                    if (f.contains(n)) {
+                        state.put(n, isFloat(f, n) ? f.tensor(n) : ints.get(n));
+                    }
+                }
+                model.module().loadStateDict(state, true); // a missing entry or a shape mismatch is an error
+                return model;
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("ModelCheckpoint.load(" + path + "): " + e.getMessage(), e);
             }
-            for (String n : f.names()) {
-                String dt = f.dtype(n);
-                if (!dt.equals("F32") && !dt.equals("F64")) {
-                    ints.put(n, intTensor(f, n));
-                }
-            }
         }
-        NeuralModel model = registry.create(config, ints, new Rng(0));
-        Checkpoint.load(path, model.module(), null);
-        return model;
+    }
+
+    private static boolean isFloat(SafetensorsFile f, String name) {
+        String dt = f.dtype(name);
+        return dt.equals("F32") || dt.equals("F64");
     }
 
     private static Tensor intTensor(SafetensorsFile f, String name) throws IOException {

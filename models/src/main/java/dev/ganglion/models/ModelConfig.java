@@ -45,7 +45,8 @@ public final class ModelConfig {
             out.put(f.name(), v);
         }
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException(schema.model() + " config: required key(s) missing: " + String.join(", ", missing));
+            throw new IllegalArgumentException(schema.model() + " config: required key(s) missing: "
+                    + String.join(", ", missing));
         }
         return new ModelConfig(schema, out);
     }
@@ -123,7 +124,8 @@ public final class ModelConfig {
         }
         Object v = values.get(name);
         if (v == null) {
-            throw new IllegalArgumentException(model() + " config: key '" + name + "' is unset (a derived field not yet resolved)");
+            throw new IllegalArgumentException(model() + " config: key '" + name
+                    + "' is unset (a derived field not yet resolved)");
         }
         return v;
     }
@@ -153,7 +155,8 @@ public final class ModelConfig {
         try {
             parsed = ConfigJson.parse(text.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(model() + " config: key '" + name + "': cannot read '" + text + "' as " + f.type(), e);
+            throw new IllegalArgumentException(model() + " config: key '" + name + "': cannot read '" + text
+                    + "' as " + f.type(), e);
         }
         return with(name, parsed);
     }
@@ -195,7 +198,8 @@ public final class ModelConfig {
                     throw new IllegalArgumentException(where + " must be a string, got " + describe(v));
                 }
                 if (!f.choices().isEmpty() && !f.choices().contains(s)) {
-                    throw new IllegalArgumentException(where + " = '" + s + "' is not one of " + String.join(", ", f.choices()));
+                    throw new IllegalArgumentException(where + " = '" + s + "' is not one of "
+                            + String.join(", ", f.choices()));
                 }
                 return s;
             }

@@ -53,7 +53,8 @@ public final class ModelRegistry {
     public ModelFactory factory(String name) {
         ModelFactory f = factories.get(name);
         if (f == null) {
-            throw new IllegalArgumentException("unknown model '" + name + "'; known models: " + String.join(", ", factories.keySet()));
+            throw new IllegalArgumentException("unknown model '" + name + "'; known models: "
+                    + String.join(", ", factories.keySet()));
         }
         return f;
     }

@@ -3,7 +3,6 @@ package dev.ganglion.models;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganglion.autodiff.Var;
-import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.io.SafetensorsFile;
 import dev.ganglion.engine.io.SafetensorsReader;
@@ -11,14 +10,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs one golden file of {@code src/test/resources/golden}: builds the model named in its metadata
- * (config from {@code ganglion.config}, integer buffers from the file), loads every state entry by
- * name, runs forward on {@code x}, backward with seed {@code grad_output}, and returns the relative
+ * Runs one golden file of {@code src/test/resources/golden}: loads it as a model checkpoint
+ * ({@link ModelCheckpoint#load(Path)}: model and config from the metadata, every state entry by
+ * name), runs forward on {@code x}, backward with seed {@code grad_output}, and returns the relative
  * error {@code max|a − b| / max|b|} of {@code y}, {@code grad.x} and every {@code grad.NAME}.
  */
 public final class Golden {
@@ -36,28 +34,8 @@ public final class Golden {
     /** Relative errors by tensor name ({@code y}, {@code grad.x}, {@code grad.NAME}). */
     public static Map<String, Double> run(String name) {
         try (SafetensorsFile f = SafetensorsReader.open(path(name))) {
-            Map<String, String> meta = f.metadata();
-            ModelRegistry registry = ModelRegistry.standard();
-            ModelConfig config = ModelConfig.parse(registry.factory(meta.get("ganglion.model")).schema(),
-                    meta.get("ganglion.config"));
-            Map<String, Tensor> ints = new LinkedHashMap<>();
-            for (String n : f.names()) {
-                if (f.dtype(n).startsWith("I") || f.dtype(n).equals("U8")) {
-                    int[] v = f.ints(n);
-                    float[] fv = new float[v.length];
-                    for (int i = 0; i < v.length; i++) {
-                        fv[i] = v[i];
-                    }
-                    ints.put(n, Tensor.wrap(fv, f.shape(n)));
-                }
-            }
-            NeuralModel model = registry.create(config, ints, new Rng(0));
-            assertThat(model.config().toJson()).as("config round trip").isEqualTo(meta.get("ganglion.config"));
-            Map<String, Tensor> state = new LinkedHashMap<>();
-            for (String n : model.module().stateDict().keySet()) {
-                state.put(n, ints.containsKey(n) ? ints.get(n) : f.tensor(n));
-            }
-            model.module().loadStateDict(state, true);
+            NeuralModel model = ModelCheckpoint.load(path(name)); // a golden file is also a checkpoint
+            assertThat(model.config().toJson()).as("config round trip").isEqualTo(f.metadata().get("ganglion.config"));
             Var x = Var.parameter(f.tensor("x"));
             Var y = model.forward(x);
             y.backward(f.tensor("grad_output"));

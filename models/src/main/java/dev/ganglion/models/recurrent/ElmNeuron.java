@@ -95,9 +95,13 @@ public final class ElmNeuron extends Module implements RecurrentModel {
 
     /** {@code mlp.0 … mlp.ℓ}. */
     private static final class Mlp extends Module {
-        Mlp(List<Linear> layers) {
-            for (int k = 0; k < layers.size(); k++) {
-                registerModule(Integer.toString(k), layers.get(k));
+        /** {@code in → hidden} ({@code layers} times, hidden → hidden after the first), then {@code → out}. */
+        Mlp(List<Linear> into, int in, int hidden, int layers, int out, Rng rng) {
+            int width = in;
+            for (int k = 0; k <= layers; k++) {
+                int next = k == layers ? out : hidden;
+                into.add(registerModule(Integer.toString(k), new Linear(width, next, rng)));
+                width = next;
             }
         }
     }
@@ -133,21 +137,11 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         this.tauMax = config.getDouble("tau_max");
         int hiddenW = config.getInt("mlp_hidden");
         int layers = config.getInt("mlp_layers");
-        checkSizes(config, hiddenW, layers);
-        if (routeOrNull == null && dSyn != dIn) {
-            throw new IllegalArgumentException("elm: num_branches·synapses_per_branch = " + dSyn + " ≠ input_size "
-                    + dIn + " needs a synapse.route");
-        }
+        checkSizes(config, hiddenW, layers, routeOrNull != null);
         this.route = routeOrNull == null ? null : checkRoute(routeOrNull);
         this.synapse = registerModule("synapse", new Synapse(dSyn, routeOrNull == null ? null : routeOrNull.copy()));
         this.memory = registerModule("memory", new Memory(tauLogitInit(dm, tauMin, tauMax), config.getBoolean("learn_tau")));
-        int width = branches + dm;
-        for (int k = 0; k <= layers; k++) {
-            int out = k == layers ? dm : hiddenW;
-            mlp.add(new Linear(width, out, rng));
-            width = out;
-        }
-        registerModule("mlp", new Mlp(mlp));
+        registerModule("mlp", new Mlp(mlp, branches + dm, hiddenW, layers, dm, rng));
         this.readout = registerModule("readout", new Linear(dm, config.getInt("output_size"), rng));
         this.traces = new LeakyScanFunction(Math.exp(-dt / config.getDouble("tau_syn")));
     }
@@ -161,7 +155,11 @@ public final class ElmNeuron extends Module implements RecurrentModel {
                 .withDefault("num_branches", config.getLong("input_size"));
     }
 
-    private void checkSizes(ModelConfig c, int hiddenW, int layers) {
+    private void checkSizes(ModelConfig c, int hiddenW, int layers, boolean routed) {
+        if (!routed && dSyn != dIn) {
+            throw new IllegalArgumentException("elm: num_branches·synapses_per_branch = " + dSyn + " ≠ input_size "
+                    + dIn + " needs a synapse.route");
+        }
         if (dIn < 1 || dm < 1 || branches < 1 || perBranch < 1 || hiddenW < 1 || layers < 0
                 || c.getInt("output_size") < 1) {
             throw new IllegalArgumentException("elm: sizes must be ≥ 1 (mlp_layers ≥ 0), got " + c.toJson());
@@ -187,7 +185,10 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         return out;
     }
 
-    /** {@code θ_k = logit((τ₀_k − τ_min)/(τ_max − τ_min))}, τ₀ log-spaced (base 10) in float64, cast to float32. */
+    /**
+     * {@code θ_k = logit((τ₀_k − τ_min)/(τ_max − τ_min))}, τ₀ log-spaced (base 10) in float64, cast to
+     * float32.
+     */
     static Tensor tauLogitInit(int dm, double tauMin, double tauMax) {
         double lo = Math.log10(tauMin + 1e-6);
         double hi = Math.log10(tauMax - 1e-6);
@@ -239,7 +240,7 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         Var[] k = memoryGains(memory.tauLogit);
         Linear first = mlp.get(0);
         Var proj = LinalgOps.linear(branchSums(s), ViewOps.slice(first.weight(), 1, 0, branches, 1), first.bias());
-        Var m = memoryStep(namedParameters()::get, proj, state.get(1), k[0], k[1]);
+        Var m = memoryStep(mlpTail(namedParameters()::get), proj, state.get(1), k[0], k[1]);
         return new SequenceResult(readout.forward(m), new RecurrentState(List.of(s, m)));
     }
 
@@ -260,8 +261,9 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         Var[] k = memoryGains(p.apply("memory.tau_logit"));
         Var m = state.get(1);
         Var[] ms = new Var[steps];
+        Var[] tail = mlpTail(p);
         for (int t = 0; t < steps; t++) {
-            m = memoryStep(p, ViewOps.squeeze(projT[t], 1), m, k[0], k[1]);
+            m = memoryStep(tail, ViewOps.squeeze(projT[t], 1), m, k[0], k[1]);
             ms[t] = ViewOps.unsqueeze(m, 1);
         }
         Var y = LinalgOps.linear(IndexOps.concat(1, ms), p.apply("readout.weight"), p.apply("readout.bias"));
@@ -276,13 +278,26 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         return new Var[] {kappa, kappa.neg().addScalar(1).scale(lambda)};
     }
 
-    /** One memory update from the branch part of {@code mlp.0} ({@code proj [B, d_mlp]}, bias included). */
-    private Var memoryStep(java.util.function.Function<String, Var> p, Var proj, Var m, Var kappa, Var gain) {
-        Var decayed = m.mul(kappa);
-        Var w0m = ViewOps.slice(p.apply("mlp.0.weight"), 1, branches, branches + dm, 1);
-        Var h = proj.add(LinalgOps.linear(decayed, w0m, null));
+    /**
+     * The memory columns of {@code mlp.0} and the weights and biases of {@code mlp.1 … mlp.ℓ}, looked up
+     * once per run: a slice taken per step would cost a full-size gradient buffer per step.
+     */
+    private Var[] mlpTail(java.util.function.Function<String, Var> p) {
+        Var[] out = new Var[2 * mlp.size() - 1];
+        out[0] = ViewOps.slice(p.apply("mlp.0.weight"), 1, branches, branches + dm, 1);
         for (int k = 1; k < mlp.size(); k++) {
-            h = LinalgOps.linear(activation(h), p.apply("mlp." + k + ".weight"), p.apply("mlp." + k + ".bias"));
+            out[2 * k - 1] = p.apply("mlp." + k + ".weight");
+            out[2 * k] = p.apply("mlp." + k + ".bias");
+        }
+        return out;
+    }
+
+    /** One memory update from the branch part of {@code mlp.0} ({@code proj [B, d_mlp]}, bias included). */
+    private Var memoryStep(Var[] tail, Var proj, Var m, Var kappa, Var gain) {
+        Var decayed = m.mul(kappa);
+        Var h = proj.add(LinalgOps.linear(decayed, tail[0], null));
+        for (int k = 1; k < mlp.size(); k++) {
+            h = LinalgOps.linear(activation(h), tail[2 * k - 1], tail[2 * k]);
         }
         Var delta = PointwiseOps.tanh(h.scale(2.0 / 3.0)).scale(1.7159);
         return decayed.add(delta.mul(gain));

@@ -7,7 +7,8 @@ import dev.ganglion.engine.kernel.GemmKernel;
  * contiguous): per step one GEMM {@code h_{t−1} W_hhᵀ} and the fused pointwise cell
  * ({@link CellMathF32}); backward walks the steps in reverse with one GEMM per step for
  * {@code ∂h_{t−1} = ∂pre_t W_hh} and computes {@code ∂W_hh = Σ_t ∂pre_tᵀ h_{t−1}} as two large GEMMs
- * at the end (one for the initial state, one for the rest). The {@link LayerF64} twin is the same code on double arrays.
+ * at the end (one for the initial state, one for the rest). {@link LayerF64} is the same code line by
+ * line on double arrays.
  */
 final class LayerF32 {
     private LayerF32() {}
@@ -24,8 +25,9 @@ final class LayerF32 {
             float[] hp = t == 0 ? h0 : h;
             int hpOff = t == 0 ? 0 : (t - 1) * sb;
             float[] cp = t == 0 ? c0 : c;
-            GemmKernel.active().gemm(false, true, rows, w, hid, 1f, hp, hpOff, hid, whh, 0, hid, 0f, gates, t * rows * w, w);
-            CellMathF32.forward(v, rows, hid, gx, t * rows * w, bias, gates, t * rows * w, cp, hpOff, f, c, t * sb, h, t * sb);
+            int g = t * rows * w;
+            GemmKernel.active().gemm(false, true, rows, w, hid, 1f, hp, hpOff, hid, whh, 0, hid, 0f, gates, g, w);
+            CellMathF32.forward(v, rows, hid, gx, g, bias, gates, g, cp, hpOff, f, c, t * sb, h, t * sb);
         }
     }
 
@@ -49,14 +51,16 @@ final class LayerF32 {
             }
             float[] cp = t == 0 ? c0 : c;
             int cpOff = t == 0 ? 0 : (t - 1) * sb;
-            CellMathF32.backward(v, rows, hid, gates, t * rows * w, cp, cpOff, c, t * sb, dh, dc0, f, dPhi, dPre, t * rows * w, scratch);
+            int g = t * rows * w;
+            CellMathF32.backward(v, rows, hid, gates, g, cp, cpOff, c, t * sb, dh, dc0, f, dPhi, dPre, g, scratch);
             GemmKernel.active().gemm(false, false, rows, hid, w, 1f, dPre, t * rows * w, w, whh, 0, hid, 0f, dhRec, 0, hid);
         }
         System.arraycopy(dhRec, 0, dh0, 0, sb);
         // NOTE: ∂W_hh = Σ_t ∂pre_tᵀ h_{t−1}; h_{t−1} is h0 for t = 0 and h[t−1] after, so two products.
         GemmKernel.active().gemm(true, false, w, hid, rows, 1f, dPre, 0, w, h0, 0, hid, 0f, dWhh, 0, hid);
         if (steps > 1) {
-            GemmKernel.active().gemm(true, false, w, hid, (steps - 1) * rows, 1f, dPre, rows * w, w, h, 0, hid, 1f, dWhh, 0, hid);
+            GemmKernel.active().gemm(true, false, w, hid, (steps - 1) * rows, 1f, dPre, rows * w, w, h, 0, hid, 1f,
+                    dWhh, 0, hid);
         }
     }
 }

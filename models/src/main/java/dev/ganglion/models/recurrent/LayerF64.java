@@ -6,7 +6,8 @@ package dev.ganglion.models.recurrent;
  * contiguous): per step one GEMM {@code h_{t−1} W_hhᵀ} and the fused pointwise cell
  * ({@link CellMathF64}); backward walks the steps in reverse with one GEMM per step for
  * {@code ∂h_{t−1} = ∂pre_t W_hh} and computes {@code ∂W_hh = Σ_t ∂pre_tᵀ h_{t−1}} as two large GEMMs
- * at the end (one for the initial state, one for the rest). Generated twin of {@link LayerF32} on double arrays (GradCheck, float64 runs).
+ * at the end (one for the initial state, one for the rest). Float64 twin of {@link LayerF32}, the
+ * same code line by line on double arrays (GradCheck, float64 runs).
  */
 final class LayerF64 {
     private LayerF64() {}
@@ -23,8 +24,9 @@ final class LayerF64 {
             double[] hp = t == 0 ? h0 : h;
             int hpOff = t == 0 ? 0 : (t - 1) * sb;
             double[] cp = t == 0 ? c0 : c;
-            DoubleGemm.gemm(false, true, rows, w, hid, 1.0, hp, hpOff, hid, whh, 0, hid, 0.0, gates, t * rows * w, w);
-            CellMathF64.forward(v, rows, hid, gx, t * rows * w, bias, gates, t * rows * w, cp, hpOff, f, c, t * sb, h, t * sb);
+            int g = t * rows * w;
+            DoubleGemm.gemm(false, true, rows, w, hid, 1.0, hp, hpOff, hid, whh, 0, hid, 0.0, gates, g, w);
+            CellMathF64.forward(v, rows, hid, gx, g, bias, gates, g, cp, hpOff, f, c, t * sb, h, t * sb);
         }
     }
 
@@ -47,7 +49,8 @@ final class LayerF64 {
             }
             double[] cp = t == 0 ? c0 : c;
             int cpOff = t == 0 ? 0 : (t - 1) * sb;
-            CellMathF64.backward(v, rows, hid, gates, t * rows * w, cp, cpOff, c, t * sb, dh, dc0, f, dPhi, dPre, t * rows * w);
+            int g = t * rows * w;
+            CellMathF64.backward(v, rows, hid, gates, g, cp, cpOff, c, t * sb, dh, dc0, f, dPhi, dPre, g);
             DoubleGemm.gemm(false, false, rows, hid, w, 1.0, dPre, t * rows * w, w, whh, 0, hid, 0.0, dhRec, 0, hid);
         }
         System.arraycopy(dhRec, 0, dh0, 0, sb);

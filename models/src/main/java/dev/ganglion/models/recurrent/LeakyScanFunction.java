@@ -67,34 +67,41 @@ public final class LeakyScanFunction implements CustomFunction {
     /** The forward scan, or with {@code reverse} the backward one (from the last step, no s_0 term). */
     private Tensor scan(Tensor u, Tensor s0, boolean reverse) {
         Shape sh = u.shape();
-        int batch = sh.dim(0);
-        int steps = sh.dim(1);
-        int d = sh.dim(2);
         Tensor out = Tensor.zeros(sh, u.dtype());
+        if (u.dtype() == DType.F32) {
+            scanF32(u.floatArray(), s0.floatArray(), out.floatArray(), sh.dim(0), sh.dim(1), sh.dim(2), reverse);
+        } else {
+            scanF64(u.doubleArray(), s0.doubleArray(), out.doubleArray(), sh.dim(0), sh.dim(1), sh.dim(2), reverse);
+        }
+        return out.markWritten();
+    }
+
+    // NOTE: the first step of each sequence reads s0, the others the previous output row; two plain
+    // loops (no per-element branch) so the JIT vectorises them.
+    private void scanF32(float[] u, float[] s0, float[] o, int batch, int steps, int d, boolean reverse) {
+        float k = (float) kappa;
         for (int b = 0; b < batch; b++) {
             for (int i = 0; i < steps; i++) {
-                int t = reverse ? steps - 1 - i : i;
-                int at = (b * steps + t) * d;
-                int prev = reverse ? at + d : at - d;
-                boolean first = i == 0;
-                if (u.dtype() == DType.F32) {
-                    float[] uv = u.floatArray();
-                    float[] o = out.floatArray();
-                    float[] s = s0.floatArray();
-                    float k = (float) kappa;
-                    for (int j = 0; j < d; j++) {
-                        o[at + j] = k * (first ? s[b * d + j] : o[prev + j]) + uv[at + j];
-                    }
-                } else {
-                    double[] uv = u.doubleArray();
-                    double[] o = out.doubleArray();
-                    double[] s = s0.doubleArray();
-                    for (int j = 0; j < d; j++) {
-                        o[at + j] = kappa * (first ? s[b * d + j] : o[prev + j]) + uv[at + j];
-                    }
+                int at = (b * steps + (reverse ? steps - 1 - i : i)) * d;
+                float[] prev = i == 0 ? s0 : o;
+                int p = i == 0 ? b * d : (reverse ? at + d : at - d);
+                for (int j = 0; j < d; j++) {
+                    o[at + j] = k * prev[p + j] + u[at + j];
                 }
             }
         }
-        return out.markWritten();
+    }
+
+    private void scanF64(double[] u, double[] s0, double[] o, int batch, int steps, int d, boolean reverse) {
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < steps; i++) {
+                int at = (b * steps + (reverse ? steps - 1 - i : i)) * d;
+                double[] prev = i == 0 ? s0 : o;
+                int p = i == 0 ? b * d : (reverse ? at + d : at - d);
+                for (int j = 0; j < d; j++) {
+                    o[at + j] = kappa * prev[p + j] + u[at + j];
+                }
+            }
+        }
     }
 }

@@ -93,7 +93,8 @@ public final class SubLstmLayerFunction implements CustomFunction {
         Tensor dcLast = flat(g[1]);
         if (dt == DType.F32) {
             LayerF32.backward(variant, s.steps(), s.rows(), s.hid(), gates.floatArray(), c.floatArray(), h.floatArray(),
-                    h0.floatArray(), c0.floatArray(), whh.floatArray(), toFloats(s.f()), dhAll.floatArray(), dcLast.floatArray(),
+                    h0.floatArray(), c0.floatArray(), whh.floatArray(), toFloats(s.f()), dhAll.floatArray(),
+                    dcLast.floatArray(),
                     dPre.floatArray(), dh0.floatArray(), dc0.floatArray(), dWhh.floatArray(), dPhi);
         } else {
             LayerF64.backward(variant, s.steps(), s.rows(), s.hid(), gates.doubleArray(), c.doubleArray(), h.doubleArray(),

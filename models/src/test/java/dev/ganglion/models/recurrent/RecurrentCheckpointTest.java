@@ -114,6 +114,20 @@ class RecurrentCheckpointTest {
     }
 
     @Test
+    void loadNeedsEveryStateEntryWithItsShape() throws Exception {
+        Path p = dir.resolve("partial.safetensors");
+        new dev.ganglion.engine.io.SafetensorsWriter().put("head.weight", Tensor.zeros(2, 4))
+                .metadata("ganglion.model", "lstm")
+                .metadata("ganglion.config", "{\"input_size\":3,\"hidden_size\":4,\"output_size\":2}").write(p);
+        assertThatThrownBy(() -> ModelCheckpoint.load(p)).hasMessageContaining("partial.safetensors")
+                .hasMessageContaining("rnn.weight_ih_l0");
+        new dev.ganglion.engine.io.SafetensorsWriter().put("head.weight", Tensor.zeros(2, 4))
+                .metadata("ganglion.model", "lstm")
+                .metadata("ganglion.config", "{\"input_size\":3,\"hidden_sise\":4,\"output_size\":2}").write(p);
+        assertThatThrownBy(() -> ModelCheckpoint.load(p)).hasMessageContaining("unknown key 'hidden_sise'");
+    }
+
+    @Test
     void loadRejectsAFileWithoutModelMetadata() throws Exception {
         Path p = dir.resolve("plain.safetensors");
         new dev.ganglion.engine.io.SafetensorsWriter().put("w", Tensor.zeros(2)).write(p);
