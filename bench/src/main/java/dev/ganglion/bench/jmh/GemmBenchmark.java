@@ -26,12 +26,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * prints both side by side).
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp … org.openjdk.jmh.Main GemmBenchmark
- * -p impl=simd -p threads=1,2}.
+ * -p impl=simd -p shape=1024x1024x1024 -p threads=1,2}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class GemmBenchmark {
@@ -39,8 +39,8 @@ public class GemmBenchmark {
     @Param({"simd", "scalar"})
     public String impl;
 
-    /** {@code m,n,k}: the square case and the shapes the models use. */
-    @Param({"1024,1024,1024", "128,256,256", "128,512,512", "128,1024,1024"})
+    /** {@code m×n×k} written {@code MxNxK} (JMH splits values on commas): the square case and model shapes. */
+    @Param({"1024x1024x1024", "128x256x256", "128x512x512", "128x1024x1024"})
     public String shape;
 
     /** {@code NN}: C = A·B; {@code NT}: C = A·Bᵀ (what {@code Linalg.linear} runs). */
@@ -69,7 +69,7 @@ public class GemmBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        String[] dims = shape.split(",");
+        String[] dims = shape.split("x");
         m = Integer.parseInt(dims[0].trim());
         n = Integer.parseInt(dims[1].trim());
         k = Integer.parseInt(dims[2].trim());

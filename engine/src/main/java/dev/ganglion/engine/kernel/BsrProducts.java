@@ -88,7 +88,8 @@ public final class BsrProducts {
     }
 
     private static int grain(SparseIndex w, int lines, int blockSize, int ld) {
-        long perLine = ((long) w.entries() / Math.max(1, lines) + 1) * blockSize * ld;
+        // NOTE: ld = 0 for an empty batch; the max keeps the division defined.
+        long perLine = Math.max(1, ((long) w.entries() / Math.max(1, lines) + 1) * blockSize * ld);
         return (int) Math.max(1, GRAIN_FMAS / perLine);
     }
 

@@ -81,7 +81,8 @@ public final class CsrProducts {
     }
 
     private static int grain(SparseIndex w, int ld) {
-        long perRow = ((long) w.entries() / Math.max(1, w.majors) + 1) * ld;
+        // NOTE: ld = 0 for an empty batch; the max keeps the division defined.
+        long perRow = Math.max(1, ((long) w.entries() / Math.max(1, w.majors) + 1) * ld);
         return (int) Math.max(1, GRAIN_FMAS / perRow);
     }
 

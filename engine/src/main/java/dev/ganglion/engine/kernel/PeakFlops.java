@@ -10,8 +10,9 @@ import java.util.concurrent.CyclicBarrier;
  * selects (SIMD when enabled, else scalar {@code Math.fma}). GEMM speeds are reported against it.
  *
  * <p>Method: the calling thread first runs the loop for at least {@value #WARMUP_MS} ms (and
- * {@value #WARMUP_CALLS} calls) so that the JIT compiles it, and calibrates a round count; then {@value #TRIALS} timed trials, each started and ended on a barrier
- * shared by all threads, run a fixed number of rounds calibrated to ~{@value #TRIAL_MS} ms. The best
+ * {@value #WARMUP_CALLS} calls) so that the JIT compiles it, and calibrates a round count; then
+ * {@value #TRIALS} timed trials, each started and ended on a barrier shared by all threads, run
+ * that fixed number of rounds (~{@value #TRIAL_MS} ms). The best
  * trial counts (disturbances only ever slow a trial down). Plain platform threads are used, one
  * per requested thread, so the count is exact whatever the shared pool is doing. Total: ~0.5 s.
  */
@@ -51,7 +52,8 @@ public final class PeakFlops {
         Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             int seed = t;
-            workers[t] = Thread.ofPlatform().daemon().name("ganglion-peak-" + t).start(() -> trial.work(loop, rounds, seed));
+            workers[t] = Thread.ofPlatform().daemon().name("ganglion-peak-" + t)
+                    .start(() -> trial.work(loop, rounds, seed));
         }
         for (Thread w : workers) {
             try {

@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorMask;
  */
 final class GemmPacking {
     /** Rows of B copied together when packing a row-major B (see {@link #packBRows}). */
-    static final int STRIP = Integer.getInteger("tune.strip", 8);
+    static final int STRIP = 8;
 
     private GemmPacking() {}
 
@@ -28,7 +28,8 @@ final class GemmPacking {
      * {@code dst}: element (i0 + q·MR + r, p0 + p) goes to {@code dst[q·MR·kc + p·MR + r]}. Folding α
      * in here costs one multiply per packed value instead of one per output per k slice.
      */
-    static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
+    static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
+                      int i0, int mc, int p0, int kc, float[] dst) {
         for (int q = 0; q * MR < mc; q++) {
             int rows = Math.min(MR, mc - q * MR);
             int d = q * MR * kc;
@@ -130,19 +131,22 @@ final class GemmPacking {
     }
 
     /**
-     * {@code op(B) = Bᵀ}: column j of op(B) is row j of the source, contiguous along k. Reads each
-     * source row with unit stride and scatters it into the panel at stride NR; the panel is L1-sized,
-     * so the scattered stores stay in cache.
+     * {@code op(B) = Bᵀ}: column j of op(B) is row j of the source, contiguous along k. Full panels at
+     * 512 bits go through in-register 16×16 transposes ({@link GemmTranspose}); the rest reads each
+     * source row with unit stride and scatters it into the L1-resident panel at stride NR.
      */
     private static void packBColumns(float[] b, int s, int ldb, int kc, int cols, float[] dst, int d) {
-        for (int j = 0; j < cols; j++, s += ldb) {
-            for (int p = 0, t = d + j; p < kc; p++, t += NR) {
-                dst[t] = b[s + p];
+        int p0 = 0;
+        if (GemmTranspose.AVAILABLE && cols == NR) {
+            for (; p0 + LANES <= kc; p0 += LANES) {
+                GemmTranspose.block16(b, s + p0, ldb, dst, d + p0 * NR, NR);
+                GemmTranspose.block16(b, s + LANES * ldb + p0, ldb, dst, d + p0 * NR + LANES, NR);
             }
         }
-        for (int j = cols; j < NR; j++) {
-            for (int p = 0, t = d + j; p < kc; p++, t += NR) {
-                dst[t] = 0f;
+        for (int j = 0; j < NR; j++) {
+            int src = s + j * ldb;
+            for (int p = p0, t = d + p0 * NR + j; p < kc; p++, t += NR) {
+                dst[t] = j < cols ? b[src + p] : 0f;
             }
         }
     }

@@ -45,7 +45,7 @@ final class SimdGemv {
         });
     }
 
-    /** {@code Σ_p u[uo+p]·v[vo+p]}: two vector accumulators per step hide half the FMA latency; memory-bound anyway. */
+    /** {@code Σ_p u[uo+p]·v[vo+p]}: two vector accumulators; the loop is memory-bound anyway. */
     private static float dot(int k, float[] u, int uo, float[] v, int vo) {
         FloatVector s0 = FloatVector.zero(F32);
         FloatVector s1 = FloatVector.zero(F32);

@@ -60,7 +60,7 @@ final class SparseDense {
             throw new IllegalArgumentException(op + ": values of shape " + values.shape() + " has " + values.size()
                     + " elements, the pattern needs " + shape.size() + " (shape " + shape + ")");
         }
-        if (!values.isContiguous()) {
+        if (!values.isContiguous() && values.size() != 0) {
             throw new IllegalArgumentException(op + ": values of shape " + values.shape()
                     + " must be contiguous (optimizers update them in place)");
         }

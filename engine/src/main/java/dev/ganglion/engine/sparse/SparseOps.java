@@ -155,9 +155,11 @@ public final class SparseOps {
     }
 
     private static void checkOutput(String op, String name, Tensor out, Shape expected, SparseMatrix w, Tensor in) {
-        if (!out.shape().equals(expected) || out.dtype() != w.dtype() || !out.isContiguous()) {
+        // NOTE: an empty tensor counts as contiguous whatever its strides say (nothing is written).
+        boolean contiguous = out.isContiguous() || out.size() == 0;
+        if (!out.shape().equals(expected) || out.dtype() != w.dtype() || !contiguous) {
             throw new IllegalArgumentException(op + ": " + name + " must be a contiguous " + w.dtype() + " tensor of shape "
-                    + expected + ", got " + out.dtype() + " " + out.shape() + (out.isContiguous() ? "" : " (not contiguous)"));
+                    + expected + ", got " + out.dtype() + " " + out.shape() + (contiguous ? "" : " (not contiguous)"));
         }
         if (out.sharesStorage(in) || out.sharesStorage(w.values())) {
             throw new IllegalArgumentException(op + ": " + name + " of shape " + out.shape()

@@ -115,6 +115,40 @@ class SparseProductsTest {
         assertThat(SparseOps.linear(xt, w).toFloatArray()).containsExactly(SparseOps.linear(xt.copy(), w).toFloatArray());
     }
 
+    @org.junit.jupiter.api.Test
+    void emptyBatchesAndEmptyDimensions() {
+        SparseMatrix[] ws = {Csr.random(5, 7, 0.3, 1), Bsr.random(4, 6, 2, 3, 0.5, 2),
+                SparseTesting.randomValues(BlockDiagonal.zeros(2, 4, 6, DType.F32), 3),
+                Csr.fromMask(Tensor.zeros(4, 0), DType.F32), Csr.fromMask(Tensor.zeros(0, 5), DType.F32),
+                Bsr.fromBlockMask(Tensor.zeros(0, 3), 2, 2, DType.F32), BlockDiagonal.zeros(2, 0, 4, DType.F32)};
+        for (SparseMatrix w : ws) {
+            for (int[] lead : new int[][] {{0}, {2, 0}, {3}}) {
+                int[] xs = java.util.Arrays.copyOf(lead, lead.length + 1);
+                int[] ys = xs.clone();
+                xs[lead.length] = w.cols();
+                ys[lead.length] = w.rows();
+                Tensor x = Tensor.ones(xs);
+                Tensor dy = Tensor.ones(ys);
+                int batch = x.size() / Math.max(1, w.cols());
+                assertThat(SparseOps.linear(x, w).shape().dims()).as("%s", w).containsExactly(ys);
+                assertThat(SparseOps.linearInputGrad(dy, w).shape().dims()).containsExactly(xs);
+                Tensor dw = SparseOps.linearWeightGrad(dy, x, w);
+                double[] expected = SparseTesting.sampled(SparseTesting.denseWeightGrad(dy.toDoubleArray(),
+                        x.toDoubleArray(), lead.length == 1 ? lead[0] : lead[0] * lead[1], w.cols(), w.rows()), w);
+                assertNear(w + " weight-grad", dw.toDoubleArray(), expected, 3);
+                Tensor acc = Tensor.ones(w.values().shape().dims());
+                SparseOps.linearWeightGradInto(dy, x, w, acc, true);
+                assertNear(w + " weight-grad +=", acc.toDoubleArray(), plus(ones(w.nnz()), dw), 3);
+            }
+        }
+    }
+
+    private static double[] ones(int n) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, 1);
+        return a;
+    }
+
     private static double[] plus(double[] a, Tensor b) {
         double[] bd = b.toDoubleArray();
         double[] out = new double[a.length];

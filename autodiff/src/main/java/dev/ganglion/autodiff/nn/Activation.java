@@ -1,0 +1,77 @@
+package dev.ganglion.autodiff.nn;
+
+import dev.ganglion.autodiff.Var;
+import java.util.Locale;
+
+/** An elementwise activation as a layer: {@code y = f(x)}. No parameters. */
+public final class Activation extends Layer {
+    /** The functions available. */
+    public enum Kind {
+        /** {@code max(x, 0)}; NOTE: gradient 0 at x = 0. */
+        RELU,
+        /** {@code tanh x}. */
+        TANH,
+        /** {@code 1/(1 + e⁻ˣ)}. */
+        SIGMOID,
+        /** {@code x·σ(x)}. */
+        SILU,
+        /** {@code x}. */
+        IDENTITY
+    }
+
+    private final Kind kind;
+
+    public Activation(Kind kind) {
+        this.kind = java.util.Objects.requireNonNull(kind, "Activation: kind is null");
+    }
+
+    public static Activation relu() {
+        return new Activation(Kind.RELU);
+    }
+
+    public static Activation tanh() {
+        return new Activation(Kind.TANH);
+    }
+
+    public static Activation sigmoid() {
+        return new Activation(Kind.SIGMOID);
+    }
+
+    public static Activation silu() {
+        return new Activation(Kind.SILU);
+    }
+
+    /**
+     * By config name: {@code relu}, {@code tanh}, {@code sigmoid}, {@code silu}, {@code identity}.
+     *
+     * @throws IllegalArgumentException for any other name, listing the known ones
+     */
+    public static Activation of(String name) {
+        for (Kind k : Kind.values()) {
+            if (k.name().toLowerCase(Locale.ROOT).equals(name)) {
+                return new Activation(k);
+            }
+        }
+        throw new IllegalArgumentException("Activation: unknown '" + name + "'; expected relu, tanh, sigmoid, silu or identity");
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    @Override
+    public Var forward(Var x) {
+        return switch (kind) {
+            case RELU -> x.relu();
+            case TANH -> x.tanh();
+            case SIGMOID -> x.sigmoid();
+            case SILU -> dev.ganglion.autodiff.PointwiseOps.silu(x);
+            case IDENTITY -> x;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return kind.name().charAt(0) + kind.name().substring(1).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,25 @@
+/**
+ * Network building blocks on autodiff {@link dev.ganglion.autodiff.Var}s: the
+ * {@link dev.ganglion.autodiff.nn.Module} tree (hierarchical parameter names such as
+ * {@code layers.0.weight}, buffers, train/eval mode, state dicts with strict loading), layers and
+ * losses.
+ *
+ * <h2>Layers</h2>
+ * Dense: {@link dev.ganglion.autodiff.nn.Linear} ({@code y = x·Wᵀ + b}, PyTorch's default init),
+ * {@link dev.ganglion.autodiff.nn.Embedding}, {@link dev.ganglion.autodiff.nn.Dropout} (seeded,
+ * inverted), {@link dev.ganglion.autodiff.nn.Activation}, {@link dev.ganglion.autodiff.nn.Sequential}.
+ * Sparse, each run on the engine's sparse kernels through autodiff (the weight gradient only at
+ * stored entries, never a masked dense product):
+ * {@link dev.ganglion.autodiff.nn.BlockDiagonalLinear},
+ * {@link dev.ganglion.autodiff.nn.BlockSparseLinear} (BSR) and
+ * {@link dev.ganglion.autodiff.nn.MaskedLinear} (CSR, {@code y = x·(W ⊙ M)ᵀ + b}).
+ *
+ * <h2>Losses</h2>
+ * {@link dev.ganglion.autodiff.nn.Losses}: mean squared error, softmax cross-entropy (the fused op
+ * of autodiff) and stable binary cross-entropy of logits, each with a
+ * {@link dev.ganglion.autodiff.nn.Reduction}.
+ *
+ * <p>Randomness always comes from a caller-given {@link dev.ganglion.engine.Rng}, so two models built
+ * with the same seed are identical.
+ */
+package dev.ganglion.autodiff.nn;

@@ -1,0 +1,83 @@
+package dev.ganglion.autodiff.optim;
+
+import dev.ganglion.autodiff.Var;
+import java.util.List;
+
+/**
+ * Adam, PyTorch's {@code torch.optim.Adam} (L2 weight decay coupled into the gradient):
+ * {@code g = g + λ·p}, {@code m = β₁·m + (1 − β₁)·g}, {@code v = β₂·v + (1 − β₂)·g²},
+ * {@code p = p − (lr/(1 − β₁ᵗ))·m / (√v/√(1 − β₂ᵗ) + ε)} (ε outside the square root, after the
+ * bias correction). State: {@code exp_avg}, {@code exp_avg_sq}.
+ */
+public class Adam extends BaseOptimizer {
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    /** AdamW: {@code p = p·(1 − lr·λ)} before the update instead of {@code g + λ·p}. */
+    private final boolean decoupled;
+
+    /** β = (0.9, 0.999), ε = 1e-8, no weight decay. */
+    public Adam(List<Var> params, double lr) {
+        this(params, lr, 0.9, 0.999, 1e-8, 0);
+    }
+
+    public Adam(List<Var> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
+        this("adam", params, lr, beta1, beta2, eps, weightDecay, false);
+    }
+
+    Adam(String kind, List<Var> params, double lr, double beta1, double beta2, double eps, double weightDecay,
+         boolean decoupled) {
+        super(kind, params, lr, "exp_avg", "exp_avg_sq");
+        checkBeta(kind, "beta1", beta1);
+        checkBeta(kind, "beta2", beta2);
+        checkNonNegative(kind, "eps", eps);
+        checkNonNegative(kind, "weight decay", weightDecay);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.decoupled = decoupled;
+    }
+
+    /** Constants c0 … c5 = β₁, 1 − β₁, β₂, 1 − β₂, −lr/(1 − β₁ᵗ), √(1 − β₂ᵗ); c6 the decay factor. */
+    @Override
+    void prepare(Slot s, long step) {
+        s.c0 = (float) beta1;
+        s.c1 = (float) (1 - beta1);
+        s.c2 = (float) beta2;
+        s.c3 = (float) (1 - beta2);
+        s.c4 = (float) -(lr() / (1 - Math.pow(beta1, step)));
+        s.c5 = (float) Math.sqrt(1 - Math.pow(beta2, step));
+        s.c6 = decoupled ? (float) (1 - lr() * weightDecay) : (float) weightDecay;
+    }
+
+    @Override
+    void update(Slot s, int from, int to) {
+        float[] p = s.p;
+        float[] g = s.g;
+        float[] m = s.buf[0];
+        float[] v = s.buf[1];
+        float b1 = s.c0;
+        float c1 = s.c1;
+        float b2 = s.c2;
+        float c2 = s.c3;
+        float stepSize = s.c4;
+        float bc2 = s.c5;
+        float e = (float) eps;
+        float wd = s.c6;
+        boolean coupled = !decoupled && weightDecay != 0;
+        for (int i = from; i < to; i++) {
+            float pi = decoupled ? p[i] * wd : p[i];
+            float gi = coupled ? Math.fma(pi, wd, g[i]) : g[i];
+            // the operation order of PyTorch's kernels: add with alpha is a fused multiply-add,
+            // addcmul is (value·t1)·t2, addcdiv is (value·t1)/t2
+            float mi = Math.fma(gi, c1, m[i] * b1);
+            float vi = v[i] * b2 + c2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            float denom = (float) Math.sqrt(vi) / bc2 + e;
+            p[i] = pi + stepSize * mi / denom;
+        }
+    }
+}

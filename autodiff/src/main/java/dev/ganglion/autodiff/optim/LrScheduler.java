@@ -1,0 +1,107 @@
+package dev.ganglion.autodiff.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Drives an optimizer's learning rate by an {@link LrSchedule}: {@code lr = schedule(base, t)} where
+ * {@code t} counts calls of {@link #afterStep()} (interval {@link Interval#STEP}) or of
+ * {@link #afterEpoch()} (interval {@link Interval#EPOCH}); a training loop calls both and the
+ * scheduler advances on its own interval. The base rate is the optimizer's at construction.
+ *
+ * <p>State for resume: {@code count} and {@code base_lr} ({@link #stateDict()}, strings that
+ * round-trip exactly).
+ */
+public final class LrScheduler {
+    /** What one scheduler step is. */
+    public enum Interval {
+        STEP, EPOCH
+    }
+
+    private final Optimizer optimizer;
+    private final LrSchedule schedule;
+    private final Interval interval;
+    private double base;
+    private long count;
+
+    /** Starts at {@code t = 0}: sets the optimizer's rate to {@code schedule(base, 0)}. */
+    public LrScheduler(Optimizer optimizer, LrSchedule schedule, Interval interval) {
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.interval = interval;
+        this.base = optimizer.lr();
+        apply();
+    }
+
+    /** Call after each optimizer step: advances when the interval is {@link Interval#STEP}. */
+    public void afterStep() {
+        if (interval == Interval.STEP) {
+            advance();
+        }
+    }
+
+    /** Call after each epoch: advances when the interval is {@link Interval#EPOCH}. */
+    public void afterEpoch() {
+        if (interval == Interval.EPOCH) {
+            advance();
+        }
+    }
+
+    /** {@code t = t + 1} and the optimizer gets {@code schedule(base, t)}. */
+    public void advance() {
+        count++;
+        apply();
+    }
+
+    private void apply() {
+        optimizer.setLr(schedule.lr(base, count));
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public double baseLr() {
+        return base;
+    }
+
+    public Interval interval() {
+        return interval;
+    }
+
+    /** {@code {"count": t, "base_lr": base, "interval": STEP|EPOCH}}. */
+    public Map<String, String> stateDict() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("count", Long.toString(count));
+        m.put("base_lr", Double.toString(base));
+        m.put("interval", interval.name());
+        return m;
+    }
+
+    /**
+     * Restores {@link #stateDict()} and sets the optimizer's rate accordingly.
+     *
+     * @throws IllegalArgumentException on missing or malformed entries, or a different interval
+     */
+    public void loadStateDict(Map<String, String> state) {
+        String c = state.get("count");
+        String b = state.get("base_lr");
+        String i = state.get("interval");
+        if (c == null || b == null || (i != null && !i.equals(interval.name()))) {
+            throw new IllegalArgumentException("LrScheduler: state " + state + " lacks count/base_lr or has another interval than "
+                    + interval);
+        }
+        try {
+            long nc = Long.parseLong(c);
+            double nb = Double.parseDouble(b);
+            if (nc < 0 || !(nb >= 0)) {
+                throw new NumberFormatException();
+            }
+            count = nc;
+            base = nb;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("LrScheduler: malformed state " + state);
+        }
+        apply();
+    }
+}

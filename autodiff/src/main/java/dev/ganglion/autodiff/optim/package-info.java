@@ -1,0 +1,22 @@
+/**
+ * Optimizers with PyTorch's exact update rules ({@link dev.ganglion.autodiff.optim.Sgd},
+ * {@link dev.ganglion.autodiff.optim.Adam}, {@link dev.ganglion.autodiff.optim.AdamW},
+ * {@link dev.ganglion.autodiff.optim.Adamax}, {@link dev.ganglion.autodiff.optim.RmsProp}) behind
+ * {@link dev.ganglion.autodiff.optim.Optimizer}, gradient clipping
+ * ({@link dev.ganglion.autodiff.optim.GradClip}) and learning-rate schedules
+ * ({@link dev.ganglion.autodiff.optim.LrSchedule}, driven per step or per epoch by an
+ * {@link dev.ganglion.autodiff.optim.LrScheduler}).
+ *
+ * <h2>Parity</h2>
+ * Each update is one fused pass per parameter in float32 that performs PyTorch's operations in
+ * PyTorch's order (its {@code add} with {@code alpha} is a fused multiply-add, {@code addcmul} is
+ * {@code (v·a)·b}, {@code addcdiv} is {@code (v·a)/b}; Python scalars rounded to float once), so
+ * trajectories match {@code torch.optim} 1.13 to float32 rounding and mostly bit for bit
+ * ({@code OptimizerParityTest}, reference from {@code src/test/python/optim_reference.py}).
+ *
+ * <h2>Speed</h2>
+ * Steps update parameters and state in place (bumping storage versions), allocate nothing once
+ * state exists, and are written so that C2 vectorizes them; large parameters are split over the
+ * engine's pool.
+ */
+package dev.ganglion.autodiff.optim;

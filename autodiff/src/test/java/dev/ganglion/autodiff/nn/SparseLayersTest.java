@@ -1,0 +1,136 @@
+package dev.ganglion.autodiff.nn;
+
+import static dev.ganglion.autodiff.nn.LayersTest.affine;
+import static dev.ganglion.autodiff.nn.LayersTest.assertClose;
+import static dev.ganglion.autodiff.nn.LayersTest.randn;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganglion.autodiff.Op;
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.Rng;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.sparse.BlockDiagonal;
+import dev.ganglion.engine.sparse.Bsr;
+import dev.ganglion.engine.sparse.SparseMatrix;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sparse layers against dense references: {@code y = x·Wᵀ + b}, {@code dx = dy·W} and
+ * {@code dW = (dyᵀ·x) ⊙ pattern}; and that each records its sparse op (never a dense product).
+ */
+class SparseLayersTest {
+    /** Runs {@code Σ y ⊙ dy} through the layer and compares everything with the dense form of {@code w}. */
+    static void checkAgainstDense(Layer layer, SparseMatrix w, Var weight, Var bias, int batch) {
+        Tensor dense = w.toDense();
+        Tensor x = randn(11, batch, w.cols());
+        Tensor dy = randn(12, batch, w.rows());
+        Var xv = Var.parameter(x);
+        Var y = layer.forward(xv);
+        assertClose(y.value(), affine(x, dense, bias == null ? null : bias.value()), 1e-5);
+        y.backward(dy);
+        assertClose(xv.grad(), affine(dy, dense.mT(), null), 1e-5);
+        Tensor gDense = w.withValues(weight.grad()).toDense();
+        double[] full = affine(dy.mT().contiguous(), x.mT().contiguous(), null); // dyᵀ·x
+        Tensor mask = w.patternMask();
+        for (int i = 0; i < full.length; i++) {
+            full[i] *= mask.get(i / w.cols(), i % w.cols());
+        }
+        assertClose(gDense, full, 1e-5);
+        if (bias != null) {
+            assertClose(bias.grad(), affine(Tensor.ones(1, batch), dy.mT(), null), 1e-5);
+        }
+    }
+
+    @Test
+    void blockDiagonalLinear() {
+        BlockDiagonalLinear l = new BlockDiagonalLinear(12, 8, 4, true, new Rng(1));
+        assertThat(l.weight().shape()).isEqualTo(Shape.of(4, 2, 3));
+        assertThat(l.namedParameters().keySet()).containsExactly("weight", "bias");
+        checkAgainstDense(l, l.matrix(), l.weight(), l.bias(), 5);
+        BlockDiagonalLinear noBias = new BlockDiagonalLinear(BlockDiagonal.fromDense(randn(3, 6, 9), 3), null);
+        assertThat(noBias.forward(Var.parameter(randn(4, 2, 9))).op()).isEqualTo(Op.BLOCK_DIAGONAL);
+        checkAgainstDense(noBias, noBias.matrix(), noBias.weight(), null, 3);
+        assertThatThrownBy(() -> new BlockDiagonalLinear(10, 8, 4, true, new Rng(1))).hasMessageContaining("do not divide");
+        assertThatThrownBy(() -> l.forward(Var.constant(Tensor.zeros(2, 8)))).hasMessageContaining("expected [..., 12]");
+    }
+
+    @Test
+    void blockSparseLinear() {
+        Bsr pattern = Bsr.random(16, 12, 4, 3, 0.5, 7);
+        BlockSparseLinear l = new BlockSparseLinear(pattern, true, new Rng(2));
+        assertThat(l.weight().shape()).isEqualTo(pattern.values().shape());
+        checkAgainstDense(l, l.matrix(), l.weight(), l.bias(), 6);
+        BlockSparseLinear given = new BlockSparseLinear(pattern, null);
+        assertThat(given.weight().value().toFloatArray()).containsExactly(pattern.values().toFloatArray());
+        assertThat(given.weight().value().sharesStorage(pattern.values())).isFalse();
+        assertThat(given.forward(Var.parameter(randn(1, 2, 12))).op()).isEqualTo(Op.BSR);
+        assertThatThrownBy(() -> new BlockSparseLinear(pattern, Tensor.zeros(3))).hasMessageContaining("expected [16]");
+    }
+
+    static Tensor mask(long seed, int rows, int cols, double p) {
+        return new Rng(seed).bernoulli(Shape.of(rows, cols), p);
+    }
+
+    @Test
+    void maskedLinearComputesExactlyTheMaskedProductAndIgnoresStaleValues() {
+        Tensor w = randn(4, 7, 9); // nonzero everywhere: holes hold stale values that must not count
+        Tensor m = mask(5, 7, 9, 0.4);
+        Tensor b = randn(6, 7);
+        MaskedLinear l = MaskedLinear.fromDense(w, m, b);
+        Tensor masked = dev.ganglion.engine.ops.Elementwise.mul(w, m);
+        assertClose(l.denseWeight(), masked.toDoubleArray(), 0);
+        assertThat(l.nnz()).isEqualTo((int) dev.ganglion.engine.ops.Reductions.sum(m).item());
+        checkAgainstDense(l, l.matrix(), l.weight(), l.bias(), 4);
+        assertThat(l.denseGrad().toFloatArray()).containsExactly(l.matrix().withValues(l.weight().grad()).toDense().toFloatArray());
+        MaskedLinear noBias = MaskedLinear.fromDense(w, m, null);
+        assertThat(noBias.forward(Var.parameter(randn(1, 2, 9))).op()).isEqualTo(Op.CSR);
+    }
+
+    @Test
+    void maskedLinearStateIsTheInterchangeForm() {
+        MaskedLinear l = MaskedLinear.create(mask(1, 6, 5, 0.5), true, new Rng(3));
+        Map<String, Tensor> s = l.stateDict();
+        assertThat(s.keySet()).containsExactly("weight", "mask", "bias");
+        assertThat(s.get("weight").shape()).isEqualTo(Shape.of(6, 5));
+        assertThat(l.stateIntTypes()).containsKey("mask");
+        assertThat(l.namedParameters().get("weight").shape()).isEqualTo(Shape.of(l.nnz()));
+
+        // a state with the same count of live connections, moved, and stale values at the holes
+        Tensor m2 = mask(1, 6, 5, 0.5).permute(1, 0).contiguous().reshape(6, 5);
+        int live2 = (int) dev.ganglion.engine.ops.Reductions.sum(m2).item();
+        assertThat(live2).isEqualTo(l.nnz());
+        Tensor w2 = randn(8, 6, 5);
+        MaskedLinear target = MaskedLinear.create(mask(1, 6, 5, 0.5), true, new Rng(4));
+        target.loadStateDict(Map.of("weight", w2, "mask", m2, "bias", s.get("bias")), true);
+        assertThat(target.mask().toFloatArray()).containsExactly(m2.toFloatArray());
+        assertClose(target.denseWeight(), dev.ganglion.engine.ops.Elementwise.mul(w2, m2).toDoubleArray(), 0);
+    }
+
+    @Test
+    void maskedLinearRejectsADifferentConnectionCount() {
+        MaskedLinear l = MaskedLinear.create(mask(1, 6, 5, 0.5), false, new Rng(3));
+        Tensor full = Tensor.ones(6, 5);
+        assertThatThrownBy(() -> l.loadStateDict(Map.of("weight", full, "mask", full), true))
+                .hasMessageContaining("MaskedLinear: mask has 30 live connections, the layer " + l.nnz());
+        assertThatThrownBy(() -> l.setMask(full)).hasMessageContaining("the count is fixed");
+        assertThatThrownBy(() -> l.setMask(Tensor.ones(5, 6))).hasMessageContaining("expected [6, 5]");
+    }
+
+    @Test
+    void setMaskKeepsSurvivorsZeroesNewcomersAndReportsSources() {
+        Tensor m = Tensor.of(new float[] {1, 1, 0, 0, 1, 0}, 2, 3);
+        Tensor w = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        MaskedLinear l = MaskedLinear.fromDense(w, m, null);
+        assertThat(l.weight().value().toFloatArray()).containsExactly(1, 2, 5);
+        int version = l.weight().value().version();
+        // prune (0,0), grow (1,2)
+        int[] from = l.setMask(Tensor.of(new float[] {0, 1, 0, 0, 1, 1}, 2, 3));
+        assertThat(from).containsExactly(1, 2, -1);
+        assertThat(l.weight().value().toFloatArray()).containsExactly(2, 5, 0);
+        assertThat(l.weight().value().version()).isGreaterThan(version);
+        assertThat(l.denseWeight().toFloatArray()).containsExactly(0, 2, 0, 0, 5, 0);
+    }
+}

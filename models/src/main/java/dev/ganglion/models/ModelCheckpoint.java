@@ -1,0 +1,90 @@
+package dev.ganglion.models;
+
+import dev.ganglion.autodiff.checkpoint.Checkpoint;
+import dev.ganglion.engine.Rng;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.io.SafetensorsFile;
+import dev.ganglion.engine.io.SafetensorsReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Self-describing model checkpoints: a safetensors file with the model's state under its
+ * {@code models.md} names (float parameters as stored, integer buffers such as {@code synapse.route}
+ * as I32/U8) and {@code __metadata__} {@value #MODEL_KEY} (the registry name) and {@value #CONFIG_KEY}
+ * (the resolved config as compact JSON). {@link #load(Path)} rebuilds the model from the file alone.
+ */
+public final class ModelCheckpoint {
+    /** Metadata key of the model name. */
+    public static final String MODEL_KEY = "ganglion.model";
+    /** Metadata key of the config JSON. */
+    public static final String CONFIG_KEY = "ganglion.config";
+
+    private ModelCheckpoint() {}
+
+    /** Writes {@code model}'s state and metadata to {@code path} (atomically). */
+    public static void save(Path path, NeuralModel model) throws IOException {
+        save(path, model, Map.of());
+    }
+
+    /** {@link #save(Path, NeuralModel)} with extra metadata entries (not {@code ganglion.model/config}). */
+    public static void save(Path path, NeuralModel model, Map<String, String> extraMetadata) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>(extraMetadata);
+        if (meta.containsKey(MODEL_KEY) || meta.containsKey(CONFIG_KEY)) {
+            throw new IllegalArgumentException("ModelCheckpoint.save: extra metadata may not set " + MODEL_KEY + " or " + CONFIG_KEY);
+        }
+        meta.put(MODEL_KEY, model.name());
+        meta.put(CONFIG_KEY, model.config().toJson());
+        Checkpoint.save(path, model.module(), meta, null);
+    }
+
+    /** {@link #load(Path, ModelRegistry)} with the {@link ModelRegistry#standard() standard} registry. */
+    public static NeuralModel load(Path path) throws IOException {
+        return load(path, ModelRegistry.standard());
+    }
+
+    /**
+     * Reads the model named in {@code path}'s metadata, builds it from the config there (and the
+     * file's integer tensors) and loads every state entry strictly.
+     *
+     * @throws IllegalArgumentException naming the file when metadata is missing or the state does not fit
+     */
+    public static NeuralModel load(Path path, ModelRegistry registry) throws IOException {
+        Map<String, Tensor> ints = new LinkedHashMap<>();
+        ModelConfig config;
+        try (SafetensorsFile f = SafetensorsReader.open(path)) {
+            Map<String, String> meta = f.metadata();
+            String name = meta.get(MODEL_KEY);
+            String json = meta.get(CONFIG_KEY);
+            if (name == null || json == null) {
+                throw new IllegalArgumentException("ModelCheckpoint.load(" + path + "): metadata lacks "
+                        + (name == null ? MODEL_KEY : CONFIG_KEY) + "; not a model checkpoint");
+            }
+            try {
+                config = ModelConfig.parse(registry.factory(name).schema(), json);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ModelCheckpoint.load(" + path + "): " + e.getMessage(), e);
+            }
+            for (String n : f.names()) {
+                String dt = f.dtype(n);
+                if (!dt.equals("F32") && !dt.equals("F64")) {
+                    ints.put(n, intTensor(f, n));
+                }
+            }
+        }
+        NeuralModel model = registry.create(config, ints, new Rng(0));
+        Checkpoint.load(path, model.module(), null);
+        return model;
+    }
+
+    private static Tensor intTensor(SafetensorsFile f, String name) throws IOException {
+        int[] v = f.ints(name);
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return Tensor.wrap(out, f.shape(name));
+    }
+}

@@ -1,0 +1,43 @@
+package dev.ganglion.models;
+
+import dev.ganglion.engine.Rng;
+import dev.ganglion.engine.Tensor;
+import java.util.Map;
+
+/**
+ * Builds one kind of model: its config schema, and a fresh model from a config.
+ *
+ * <p>{@code integerState} holds the integer tensors of a checkpoint being loaded (routes, masks,
+ * permutations, edges; as float tensors of their values) for models whose structure depends on them
+ * (an ELM with {@code synapse.route}); it is empty for a fresh model. Float parameters are loaded
+ * afterwards by {@link ModelCheckpoint}, so the factory need not read them.
+ */
+public interface ModelFactory {
+    /** The config fields of this model. */
+    ConfigSchema schema();
+
+    /** A model with the init of {@code models.md}, drawn from {@code rng}. */
+    NeuralModel create(ModelConfig config, Map<String, Tensor> integerState, Rng rng);
+
+    /** A factory from a schema and a build function. */
+    static ModelFactory of(ConfigSchema schema, Builder builder) {
+        return new ModelFactory() {
+            @Override
+            public ConfigSchema schema() {
+                return schema;
+            }
+
+            @Override
+            public NeuralModel create(ModelConfig config, Map<String, Tensor> integerState, Rng rng) {
+                return builder.build(config, integerState, rng);
+            }
+        };
+    }
+
+    /** The build function of {@link #of}. */
+    @FunctionalInterface
+    interface Builder {
+        /** Builds the model. */
+        NeuralModel build(ModelConfig config, Map<String, Tensor> integerState, Rng rng);
+    }
+}

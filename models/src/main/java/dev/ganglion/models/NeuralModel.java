@@ -1,0 +1,43 @@
+package dev.ganglion.models;
+
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.autodiff.nn.Module;
+
+/**
+ * A built model: its registry name, its resolved config, the {@link Module} holding its parameters
+ * under the checkpoint names of {@code models.md}, and its forward pass.
+ *
+ * <p>Recurrent models map {@code x [B, T, d_in] → y [B, T, d_out]} (the readout at every step);
+ * feed-forward models {@code x [B, d_in] → y [B, d_out]}.
+ */
+public interface NeuralModel {
+    /** The registry name, also {@code ganglion.model} in checkpoints ({@code sublstm}, {@code elm}, …). */
+    String name();
+
+    /** The resolved config (derived fields set), also {@code ganglion.config} in checkpoints. */
+    ModelConfig config();
+
+    /** The module tree: parameters, buffers, state dict. */
+    Module module();
+
+    /** The forward pass on a batch. */
+    Var forward(Var x);
+
+    /**
+     * The parameters an optimizer should update: every parameter that requires a gradient (an ELM's
+     * {@code memory.tau_logit} is stored but frozen when {@code learn_tau} is false).
+     */
+    default java.util.List<Var> trainableParameters() {
+        return module().parameters().stream().filter(Var::requiresGrad).toList();
+    }
+
+    /** True for models that read sequences {@code [B, T, d_in]}. */
+    default boolean recurrent() {
+        return false;
+    }
+
+    /** The built-in task used when none is named: {@code adding} for recurrent models, else {@code function}. */
+    default String defaultTask() {
+        return recurrent() ? "adding" : "function";
+    }
+}

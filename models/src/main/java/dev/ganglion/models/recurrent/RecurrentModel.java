@@ -1,0 +1,40 @@
+package dev.ganglion.models.recurrent;
+
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.DType;
+import dev.ganglion.models.NeuralModel;
+
+/**
+ * A recurrent {@link NeuralModel}: {@code x [B, T, d_in] → y [B, T, d_out]} from a zero state, plus
+ * the two ways of running it piecewise:
+ * <ul>
+ *   <li>{@link #forward(Var, RecurrentState)}: a chunk from a given state, returning the final state
+ *       detached (truncated BPTT: gradients flow within the chunk only);</li>
+ *   <li>{@link #step(Var, RecurrentState)}: one step {@code x_t [B, d_in] → y_t [B, d_out]} for online
+ *       use, returning the next state still attached to the graph (detach it to truncate).</li>
+ * </ul>
+ */
+public interface RecurrentModel extends NeuralModel {
+    /** The zero state for a batch of {@code batch} sequences. */
+    RecurrentState initialState(int batch, DType dtype);
+
+    /** A chunk {@code x [B, T, d_in]} from {@code state}: {@code y [B, T, d_out]} and the final state, detached. */
+    SequenceResult forward(Var x, RecurrentState state);
+
+    /** One step {@code x [B, d_in]} from {@code state}: {@code y [B, d_out]} and the next state (attached). */
+    SequenceResult step(Var x, RecurrentState state);
+
+    /** The full sequence from the zero state: {@code y [B, T, d_out]}. */
+    @Override
+    default Var forward(Var x) {
+        if (x.rank() != 3) {
+            throw new IllegalArgumentException(name() + ".forward: expected x [B, T, d_in], got shape " + x.shape());
+        }
+        return forward(x, initialState(x.dim(0), x.dtype())).output();
+    }
+
+    @Override
+    default boolean recurrent() {
+        return true;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.ganglion.models.recurrent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.autodiff.checkpoint.Checkpoint;
+import dev.ganglion.engine.Rng;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.io.SafetensorsFile;
+import dev.ganglion.engine.io.SafetensorsReader;
+import dev.ganglion.models.ModelCheckpoint;
+import dev.ganglion.models.ModelConfig;
+import dev.ganglion.models.ModelRegistry;
+import dev.ganglion.models.NeuralModel;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Save → load from the file alone → same outputs; metadata; integer route; config and input errors. */
+class RecurrentCheckpointTest {
+    private final ModelRegistry reg = ModelRegistry.standard();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void fixSubLstmRoundTrip() throws Exception {
+        NeuralModel m = reg.create(reg.config("fix-sublstm", Map.of("input_size", 3, "hidden_size", 4,
+                "num_layers", 2, "output_size", 2)), 3);
+        NeuralModel back = roundTrip(m, 3);
+        assertThat(back).isInstanceOf(SubLstm.class);
+        assertThat(back.module().stateDict().keySet()).containsExactly("rnn.weight_ih_l0", "rnn.weight_hh_l0",
+                "rnn.bias_ih_l0", "rnn.bias_hh_l0", "rnn.forget_logit_l0", "rnn.weight_ih_l1", "rnn.weight_hh_l1",
+                "rnn.bias_ih_l1", "rnn.bias_hh_l1", "rnn.forget_logit_l1", "head.weight", "head.bias");
+        Map<String, String> meta = Checkpoint.metadata(dir.resolve("m.safetensors"));
+        assertThat(meta).containsEntry("ganglion.model", "fix-sublstm")
+                .containsEntry("ganglion.config", "{\"input_size\":3,\"hidden_size\":4,\"num_layers\":2,"
+                        + "\"variant\":\"fix-sublstm\",\"output_size\":2}");
+    }
+
+    @Test
+    void routedElmRoundTripKeepsRouteAsI32AndFrozenTau() throws Exception {
+        ModelConfig c = reg.config("elm", Map.of("input_size", 4, "output_size", 3, "num_memory", 5,
+                "num_branches", 3, "synapses_per_branch", 2));
+        ElmNeuron elm = new ElmNeuron(c, Tensor.of(new float[] {2, 0, -1, 3, 3, 1}, 6), new Rng(4));
+        elm.namedParameters().get("synapse.weight_raw").value().copyFrom(new Rng(9).uniform(Shape.of(6), -0.5, 1));
+        NeuralModel back = roundTrip(elm, 4);
+        try (SafetensorsFile f = SafetensorsReader.open(dir.resolve("m.safetensors"))) {
+            assertThat(f.dtype("synapse.route")).isEqualTo("I32");
+            assertThat(f.ints("synapse.route")).containsExactly(2, 0, -1, 3, 3, 1);
+            assertThat(f.contains("memory.tau_logit")).isTrue();
+            assertThat(f.metadata().get("ganglion.config")).isEqualTo("{\"input_size\":4,\"output_size\":3,"
+                    + "\"num_memory\":5,\"mlp_hidden\":10,\"mlp_layers\":1,\"mlp_activation\":\"relu\",\"lambda\":5.0,"
+                    + "\"tau_syn\":5.0,\"tau_min\":1.0,\"tau_max\":1000.0,\"learn_tau\":false,\"dt\":1.0,"
+                    + "\"num_branches\":3,\"synapses_per_branch\":2}");
+        }
+        assertThat(((ElmNeuron) back).route()).containsExactly(2, 0, -1, 3, 3, 1);
+        assertThat(back.module().namedParameters().get("memory.tau_logit").requiresGrad()).isFalse();
+    }
+
+    private NeuralModel roundTrip(NeuralModel m, int dIn) throws Exception {
+        Path p = dir.resolve("m.safetensors");
+        ModelCheckpoint.save(p, m);
+        NeuralModel back = ModelCheckpoint.load(p);
+        assertThat(back.name()).isEqualTo(m.name());
+        assertThat(back.config()).isEqualTo(m.config());
+        Tensor x = new Rng(1).uniform(Shape.of(2, 5, dIn), -1, 1);
+        assertThat(back.forward(Var.constant(x)).value().contiguous().toFloatArray())
+                .containsExactly(m.forward(Var.constant(x)).value().contiguous().toFloatArray());
+        return back;
+    }
+
+    @Test
+    void configErrorsNameTheProblem() {
+        assertThatThrownBy(() -> reg.config("sublstm", Map.of("input_size", 3, "hidden", 4, "output_size", 2)))
+                .hasMessageContaining("unknown key 'hidden'")
+                .hasMessageContaining("valid keys: input_size, hidden_size, num_layers, variant, output_size");
+        assertThatThrownBy(() -> reg.create(reg.config("sublstm", Map.of("input_size", 3, "hidden_size", 4,
+                "output_size", 2, "variant", "lstm")), 0)).hasMessageContaining("variant 'lstm' contradicts");
+        assertThatThrownBy(() -> reg.create(reg.config("lstm", Map.of("input_size", 3, "hidden_size", 0,
+                "output_size", 2)), 0)).hasMessageContaining("must be ≥ 1");
+        assertThatThrownBy(() -> reg.config("gru", Map.of())).hasMessageContaining("unknown model 'gru'; known models: lstm, sublstm, fix-sublstm, elm");
+        ModelConfig elm = reg.config("elm", Map.of("input_size", 4, "output_size", 2, "num_branches", 3));
+        assertThatThrownBy(() -> reg.create(elm, 0)).hasMessageContaining("num_branches·synapses_per_branch = 3 ≠ input_size 4");
+        assertThatThrownBy(() -> new ElmNeuron(elm, Tensor.of(new float[] {0, 4, 1}, 3), new Rng(0)))
+                .hasMessageContaining("synapse.route must be integers [3] in [−1, 4)");
+        assertThatThrownBy(() -> new ElmNeuron(elm, Tensor.of(new float[] {0, 1}, 2), new Rng(0)))
+                .hasMessageContaining("synapse.route must be integers [3]");
+        assertThatThrownBy(() -> reg.config("elm", Map.of("input_size", 4, "output_size", 2, "mlp_activation", "gelu")))
+                .hasMessageContaining("'mlp_activation' = 'gelu' is not one of relu, silu");
+    }
+
+    @Test
+    void inputAndStateErrorsNameTheShapes() {
+        SubLstm net = (SubLstm) reg.create(reg.config("sublstm", Map.of("input_size", 3, "hidden_size", 4,
+                "output_size", 2)), 0);
+        assertThatThrownBy(() -> net.forward(Var.constant(Tensor.zeros(2, 5, 4))))
+                .hasMessageContaining("sublstm: expected x [B, T, 3], got shape [2, 5, 4]");
+        assertThatThrownBy(() -> net.step(Var.constant(Tensor.zeros(2, 3)), net.initialState(3, dev.ganglion.engine.DType.F32)))
+                .hasMessageContaining("state tensors must be [2, 4]");
+        ElmNeuron elm = (ElmNeuron) reg.create(reg.config("elm", Map.of("input_size", 4, "output_size", 2,
+                "num_memory", 3)), 0);
+        assertThatThrownBy(() -> elm.forward(Var.constant(Tensor.zeros(2, 4))))
+                .hasMessageContaining("expected x [B, T, d_in], got shape [2, 4]");
+        assertThatThrownBy(() -> elm.step(Var.constant(Tensor.zeros(2, 4)), elm.initialState(1, dev.ganglion.engine.DType.F32)))
+                .hasMessageContaining("elm: state must be");
+        assertThatThrownBy(() -> new SubLstmLayerFunction(Variant.LSTM).applyAll(Var.constant(Tensor.zeros(2, 3, 8)),
+                Var.constant(Tensor.zeros(3, 3)), Var.constant(Tensor.zeros(3, 3)), Var.constant(Tensor.zeros(8, 3)),
+                Var.constant(Tensor.zeros(8))))
+                .hasMessageContaining("SubLstmLayer(lstm): expected gx [T≥1, B, 4·H]");
+    }
+
+    @Test
+    void loadRejectsAFileWithoutModelMetadata() throws Exception {
+        Path p = dir.resolve("plain.safetensors");
+        new dev.ganglion.engine.io.SafetensorsWriter().put("w", Tensor.zeros(2)).write(p);
+        assertThatThrownBy(() -> ModelCheckpoint.load(p)).hasMessageContaining("metadata lacks ganglion.model");
+    }
+}
