@@ -22,6 +22,8 @@ public final class ModelRegistry {
         ModelRegistry r = new ModelRegistry();
         // NOTE: one line per model family; each family registers its names in models.md order.
         dev.ganglion.models.recurrent.RecurrentModels.registerAll(r);
+        dev.ganglion.models.g2gnet.G2GNetModels.register(r);
+        dev.ganglion.models.circuitnet.CircuitNetModels.register(r);
         return r;
     }
 

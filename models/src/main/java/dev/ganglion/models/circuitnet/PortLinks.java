@@ -1,0 +1,103 @@
+package dev.ganglion.models.circuitnet;
+
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.autodiff.nn.Module;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.io.IntType;
+import dev.ganglion.engine.sparse.Bsr;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CircuitNet's links from output ports to input ports: {@code weight [E, p, p]} ({@code M_e}) and the
+ * buffer {@code edges [E, 2]} (I32 rows (source, target)), run on the BSR kernel.
+ * NOTE: edges are kept sorted by (target, source); a state with another order is sorted on load
+ * (each weight moving with its edge), so a saved state is always in that order.
+ */
+final class PortLinks extends Module {
+    private final int units;
+    private final int ports;
+    private int[][] edges;
+    private Bsr pattern;
+    private final Var weight;
+
+    PortLinks(int[][] edges, Tensor weight, int units, int ports) {
+        this.units = units;
+        this.ports = ports;
+        Integer[] order = CircuitEdges.order(edges, units);
+        this.edges = sorted(edges, order);
+        this.pattern = CircuitEdges.pattern(this.edges, units, ports);
+        this.weight = registerParameter("weight", permuted(weight, order));
+    }
+
+    private static int[][] sorted(int[][] edges, Integer[] order) {
+        int[][] out = new int[edges.length][];
+        for (int e = 0; e < edges.length; e++) {
+            out[e] = edges[order[e]].clone();
+        }
+        return out;
+    }
+
+    private Tensor permuted(Tensor w, Integer[] order) {
+        if (!w.shape().equals(Shape.of(order.length, ports, ports))) {
+            throw new IllegalArgumentException("circuitnet: ports.weight of shape " + w.shape() + "; expected ["
+                    + order.length + ", " + ports + ", " + ports + "]");
+        }
+        float[] src = w.to(dev.ganglion.engine.DType.F32).contiguous().toFloatArray();
+        float[] dst = new float[src.length];
+        int b = ports * ports;
+        for (int e = 0; e < order.length; e++) {
+            System.arraycopy(src, order[e] * b, dst, e * b, b);
+        }
+        return Tensor.wrap(dst, w.shape());
+    }
+
+    Var weight() {
+        return weight;
+    }
+
+    Bsr pattern() {
+        return pattern;
+    }
+
+    int[][] edges() {
+        return edges.clone();
+    }
+
+    @Override
+    protected Map<String, Tensor> ownState() {
+        Map<String, Tensor> s = new LinkedHashMap<>();
+        s.put("weight", weight.value());
+        s.put("edges", CircuitEdges.tensor(edges));
+        return s;
+    }
+
+    @Override
+    protected Map<String, IntType> ownIntTypes() {
+        return Map.of("edges", IntType.I32);
+    }
+
+    @Override
+    protected void checkOwnState(Map<String, Tensor> entries, List<String> errors) {
+        Tensor e = entries.get("edges");
+        if (e != null) {
+            try {
+                CircuitEdges.order(CircuitEdges.rows(e), units);
+            } catch (IllegalArgumentException ex) {
+                errors.add(ex.getMessage());
+            }
+        }
+    }
+
+    @Override
+    protected void loadOwnState(Map<String, Tensor> entries) {
+        int[][] given = entries.containsKey("edges") ? CircuitEdges.rows(entries.get("edges")) : edges;
+        Tensor w = entries.containsKey("weight") ? entries.get("weight") : weight.value();
+        Integer[] order = CircuitEdges.order(given, units);
+        edges = sorted(given, order);
+        pattern = CircuitEdges.pattern(edges, units, ports);
+        weight.value().copyFrom(permuted(w, order));
+    }
+}

@@ -1,0 +1,124 @@
+package dev.ganglion.models.g2gnet;
+
+import dev.ganglion.autodiff.optim.Optimizer;
+import dev.ganglion.engine.Rng;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Dynamic sparse training of a {@link G2GNet} (models.md §3): every {@code updateInterval} optimizer
+ * steps, in each sparse layer, prune {@code n = ⌊ζ·nnz⌋} live connections and regrow n dead ones, so
+ * nnz stays constant.
+ * <ul>
+ * <li>prune: {@code magnitude} (smallest |W|), {@code random}, or {@code hebbian} (lowest C);</li>
+ * <li>regrow: {@code hebbian} (highest {@code C = rownorm(Post)·rownorm(Pre)ᵀ}) or {@code random}, Pre and
+ * Post the layer's input and post-activation output over the last recorded batch.</li>
+ * </ul>
+ * Regrown weights start at 0 and their optimizer state is reset ({@link Optimizer#remapState}: kept
+ * connections keep their state, new ones get zeros). Choices: regrowth draws from the connections
+ * dead before this update (a just-pruned connection is not regrown at once), and n is capped by the
+ * number of dead connections. Hebbian scores need {@link G2GNet#recordActivations} (switched on here).
+ */
+public final class DynamicSparsity {
+    /** How connections are pruned. */
+    public enum Prune { MAGNITUDE, RANDOM, HEBBIAN }
+
+    /** How connections are regrown. */
+    public enum Regrow { HEBBIAN, RANDOM }
+
+    /**
+     * Settings (models.md defaults: interval 1000, ζ = 0.1, magnitude, hebbian).
+     *
+     * @param seed the generator of random pruning and regrowth
+     */
+    public record Settings(int updateInterval, double zeta, Prune prune, Regrow regrow, long seed) {
+        public Settings {
+            if (updateInterval < 1 || !(zeta >= 0 && zeta <= 1)) {
+                throw new IllegalArgumentException("DynamicSparsity: need update_interval ≥ 1 and ζ in [0, 1], got "
+                        + updateInterval + ", " + zeta);
+            }
+        }
+
+        /** The defaults. */
+        public static Settings defaults() {
+            return new Settings(1000, 0.1, Prune.MAGNITUDE, Regrow.HEBBIAN, 0);
+        }
+    }
+
+    /** What one update did to layer {@code layer}. */
+    public record LayerStats(int layer, int pruned, int regrown, int nnz, double sparsity) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "layer %d: pruned %d, regrown %d, nnz %d, sparsity %.4f", layer, pruned,
+                    regrown, nnz, sparsity);
+        }
+    }
+
+    private final G2GNet net;
+    private final Optimizer optimizer;
+    private final Settings settings;
+    private final Rng rng;
+    private long steps;
+
+    /** Rewires {@code net}'s layers, whose weights {@code optimizer} updates. */
+    public DynamicSparsity(G2GNet net, Optimizer optimizer, Settings settings) {
+        this.net = net;
+        this.optimizer = optimizer;
+        this.settings = settings;
+        this.rng = new Rng(settings.seed());
+        if (settings.prune() == Prune.HEBBIAN || settings.regrow() == Regrow.HEBBIAN) {
+            net.recordActivations(true);
+        }
+    }
+
+    /** Call after every optimizer step: runs an update every {@code updateInterval} calls; its stats, else empty. */
+    public List<LayerStats> afterStep() {
+        return ++steps % settings.updateInterval() == 0 ? update() : List.of();
+    }
+
+    /** Rewires every layer now. */
+    public List<LayerStats> update() {
+        List<LayerStats> out = new ArrayList<>();
+        for (int l = 0; l < net.numLayers(); l++) {
+            out.add(update(l));
+        }
+        return out;
+    }
+
+    private LayerStats update(int l) {
+        G2GSparseLayer layer = net.layer(l);
+        boolean[] mask = layer.maskArray();
+        int nnz = layer.nnz();
+        int n = Math.min((int) Math.floor(settings.zeta() * nnz), mask.length - nnz);
+        float[] scores = needsScores() ? scores(l) : null; // the one dense n_out×n_in matrix
+        int[] pruned = switch (settings.prune()) {
+            case MAGNITUDE -> DstSelection.extremes(DstSelection.magnitudes(layer.denseWeight()), mask, true, n, false);
+            case RANDOM -> DstSelection.random(mask, true, n, rng);
+            case HEBBIAN -> DstSelection.extremes(scores, mask, true, n, false);
+        };
+        int[] regrown = settings.regrow() == Regrow.HEBBIAN
+                ? DstSelection.extremes(scores, mask, false, n, true) : DstSelection.random(mask, false, n, rng);
+        boolean[] next = mask.clone();
+        for (int e : pruned) {
+            next[e] = false;
+        }
+        for (int e : regrown) {
+            next[e] = true;
+        }
+        optimizer.remapState(layer.weight(), layer.rewire(next));
+        return new LayerStats(l, pruned.length, regrown.length, layer.nnz(), 1 - (double) layer.nnz() / mask.length);
+    }
+
+    private boolean needsScores() {
+        return settings.prune() == Prune.HEBBIAN || settings.regrow() == Regrow.HEBBIAN;
+    }
+
+    private float[] scores(int l) {
+        if (net.lastInput(l) == null) {
+            throw new IllegalStateException("DynamicSparsity: Hebbian scores need a recorded forward pass of layer " + l
+                    + " (run a training step first)");
+        }
+        return DstSelection.hebbianScores(net.lastInput(l), net.lastOutput(l));
+    }
+}

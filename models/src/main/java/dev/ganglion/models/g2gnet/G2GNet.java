@@ -1,0 +1,234 @@
+package dev.ganglion.models.g2gnet;
+
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.autodiff.nn.Activation;
+import dev.ganglion.autodiff.nn.Layer;
+import dev.ganglion.autodiff.nn.Linear;
+import dev.ganglion.autodiff.nn.Sequential;
+import dev.ganglion.engine.Rng;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.autodiff.nn.Module;
+import dev.ganglion.models.ModelConfig;
+import dev.ganglion.models.NeuralModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * G2GNet (Konstantaropoulos et al. 2025), models.md §3: {@code h₀ = x}, {@code h_{l+1} = act(S_l(h_l))},
+ * {@code y = h_L·W_headᵀ + b_head}, each {@code S_l} a {@link G2GSparseLayer} on the block-diagonal and
+ * CSR kernels.
+ *
+ * <p>Init (fresh model): per layer, in order, a generator seeded with the config's {@code seed} draws (random grouping: the input
+ * then the output permutation), then {@code r ~ U[0,1)} per entry row-major, {@code M = r < p_intra}
+ * inside groups and {@code r < p′} outside; then from the caller's generator {@code W ~ U(±1/√n_in)} (all entries drawn, masked), each
+ * row's live weights scaled by {@code √(n_in / fan_in(row))} (empty rows stay 0), {@code b ~ U(±1/√mean
+ * fan_in)}; the head takes PyTorch's default Linear init from that generator.
+ * NOTE: Java draws differ from the PyTorch reference's; checkpoints carry the masks and permutations.
+ *
+ * <p>Names: {@code layers.{l}.weight/mask/bias/in_perm/out_perm}, {@code head.weight/bias}.
+ */
+public final class G2GNet extends Layer implements NeuralModel {
+    /** Registry name and {@code ganglion.model}. */
+    public static final String NAME = "g2gnet";
+    private final G2GNetConfig config;
+    private final Sequential layers;
+    private final Activation act;
+    private final Linear head;
+    private boolean recording;
+    private final Tensor[] lastInputs;
+    private final Tensor[] lastOutputs;
+
+    private G2GNet(G2GNetConfig config, List<G2GSparseLayer> sparse, Linear head) {
+        this.config = config;
+        this.layers = registerModule("layers", new Sequential(sparse.toArray(new Layer[0])));
+        this.head = registerModule("head", head);
+        this.act = Activation.of(config.activation());
+        this.lastInputs = new Tensor[sparse.size()];
+        this.lastOutputs = new Tensor[sparse.size()];
+    }
+
+    /** A freshly initialised network: structure from the config's seed, values from {@code rng}. */
+    public static G2GNet create(G2GNetConfig cfg, Rng rng) {
+        Rng structure = new Rng(cfg.seed());
+        List<G2GSparseLayer> sparse = new ArrayList<>();
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            int nIn = width(cfg, l);
+            int nOut = cfg.hiddenSize();
+            Groupings.Kind kind = Groupings.ofLayer(cfg.grouping(), l);
+            int[] gIn = Groupings.groups(kind, nIn, cfg.groups(), structure);
+            int[] gOut = Groupings.groups(kind, nOut, cfg.groups(), structure);
+            boolean[] mask = drawMask(gOut, gIn, cfg.pIntra(), cfg.pInter(), structure);
+            Tensor w = rng.uniform(Shape.of(nOut, nIn), -1 / Math.sqrt(nIn), 1 / Math.sqrt(nIn));
+            double meanFan = scaleRows(w, mask, nIn);
+            double bound = 1 / Math.sqrt(Math.max(meanFan, 1e-12));
+            Tensor b = rng.uniform(Shape.of(nOut), -bound, bound);
+            sparse.add(G2GSparseLayer.fromDense(w, G2GSparseLayer.maskTensor(mask, nOut, nIn), b,
+                    Groupings.permutation(gIn), Groupings.permutation(gOut), cfg.groups()));
+        }
+        return new G2GNet(cfg, sparse, new Linear(width(cfg, cfg.numLayers()), cfg.outputSize(), rng));
+    }
+
+    /**
+     * The network of a checkpoint state (interchange names, masks as 0/1 tensors): any masks; the
+     * permutations from {@code layers.{l}.in_perm/out_perm} when present, else from the config (a
+     * {@code random} grouping is then redrawn from the seed as {@link #create} draws it).
+     *
+     * @throws IllegalArgumentException naming the first missing or misshapen entry
+     */
+    public static G2GNet fromState(G2GNetConfig cfg, Map<String, Tensor> state) {
+        List<int[][]> drawn = drawnPermutations(cfg);
+        List<G2GSparseLayer> sparse = new ArrayList<>();
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            String p = "layers." + l + ".";
+            Tensor w = StateEntries.require(state, p + "weight", cfg.hiddenSize(), width(cfg, l));
+            Tensor m = StateEntries.require(state, p + "mask", cfg.hiddenSize(), width(cfg, l));
+            Tensor b = StateEntries.require(state, p + "bias", cfg.hiddenSize());
+            int[] inPerm = state.containsKey(p + "in_perm") ? G2GSparseLayer.toInts(state.get(p + "in_perm")) : drawn.get(l)[0];
+            int[] outPerm = state.containsKey(p + "out_perm") ? G2GSparseLayer.toInts(state.get(p + "out_perm")) : drawn.get(l)[1];
+            sparse.add(G2GSparseLayer.fromDense(w, m, b, inPerm, outPerm, cfg.groups()));
+        }
+        Tensor hw = StateEntries.require(state, "head.weight", cfg.outputSize(), width(cfg, cfg.numLayers()));
+        Tensor hb = StateEntries.require(state, "head.bias", cfg.outputSize());
+        return new G2GNet(cfg, sparse, new Linear(hw, hb));
+    }
+
+    /** Replays {@link #create}'s draws to recover each layer's {@code (in_perm, out_perm)}. */
+    private static List<int[][]> drawnPermutations(G2GNetConfig cfg) {
+        Rng rng = new Rng(cfg.seed());
+        List<int[][]> out = new ArrayList<>();
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            int nIn = width(cfg, l);
+            int nOut = cfg.hiddenSize();
+            Groupings.Kind kind = Groupings.ofLayer(cfg.grouping(), l);
+            int[] gIn = Groupings.groups(kind, nIn, cfg.groups(), rng);
+            int[] gOut = Groupings.groups(kind, nOut, cfg.groups(), rng);
+            drawMask(gOut, gIn, cfg.pIntra(), cfg.pInter(), rng);
+            out.add(new int[][] {Groupings.permutation(gIn), Groupings.permutation(gOut)});
+        }
+        return out;
+    }
+
+    static int width(G2GNetConfig cfg, int l) {
+        return l == 0 ? cfg.inputSize() : cfg.hiddenSize();
+    }
+
+    /** {@code M_ij = r_ij < p_intra} where {@code g_out(i) = g_in(j)}, else {@code r_ij < p′}. */
+    static boolean[] drawMask(int[] gOut, int[] gIn, double pIntra, double pInter, Rng rng) {
+        boolean[] m = new boolean[gOut.length * gIn.length];
+        for (int i = 0; i < gOut.length; i++) {
+            for (int j = 0; j < gIn.length; j++) {
+                double r = rng.nextDouble();
+                m[i * gIn.length + j] = r < (gOut[i] == gIn[j] ? pIntra : pInter);
+            }
+        }
+        return m;
+    }
+
+    /** Zeroes {@code w} off the mask, scales each row by √(n_in/fan_in); returns the mean fan-in. */
+    static double scaleRows(Tensor w, boolean[] mask, int nIn) {
+        float[] a = w.floatArray();
+        long total = 0;
+        int rows = mask.length / Math.max(nIn, 1);
+        for (int i = 0; i < rows; i++) {
+            int fan = 0;
+            for (int j = 0; j < nIn; j++) {
+                fan += mask[i * nIn + j] ? 1 : 0;
+            }
+            total += fan;
+            float s = fan == 0 ? 0f : (float) Math.sqrt((double) nIn / fan);
+            for (int j = 0; j < nIn; j++) {
+                a[i * nIn + j] = mask[i * nIn + j] ? a[i * nIn + j] * s : 0f;
+            }
+        }
+        w.markWritten();
+        return rows == 0 ? 0 : (double) total / rows;
+    }
+
+    /** {@code x [B, d_in] → y [B, C]}. */
+    @Override
+    public Var forward(Var x) {
+        if (x.rank() != 2 || x.dim(1) != config.inputSize()) {
+            throw new IllegalArgumentException("g2gnet: expected x [B, " + config.inputSize() + "], got " + x.shape());
+        }
+        Var h = x;
+        for (int l = 0; l < layers.size(); l++) {
+            Tensor pre = h.value();
+            h = act.forward(layer(l).forward(h));
+            if (recording) {
+                lastInputs[l] = pre;
+                lastOutputs[l] = h.value();
+            }
+        }
+        return head.forward(h);
+    }
+
+    /** The typed config. */
+    public G2GNetConfig typedConfig() {
+        return config;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config.toModelConfig();
+    }
+
+    @Override
+    public Module module() {
+        return this;
+    }
+
+    /** Sparse layer {@code l}. */
+    public G2GSparseLayer layer(int l) {
+        return (G2GSparseLayer) layers.get(l);
+    }
+
+    public int numLayers() {
+        return layers.size();
+    }
+
+    public Linear head() {
+        return head;
+    }
+
+    /** Keeps (when on) each layer's last input and post-activation output, for Hebbian rewiring. */
+    public void recordActivations(boolean on) {
+        recording = on;
+    }
+
+    /** Layer {@code l}'s input of the last recorded forward ({@code [S, n_in]}), or null. */
+    public Tensor lastInput(int l) {
+        return lastInputs[l];
+    }
+
+    /** Layer {@code l}'s post-activation output of the last recorded forward ({@code [S, n_out]}), or null. */
+    public Tensor lastOutput(int l) {
+        return lastOutputs[l];
+    }
+
+    /**
+     * The network structured by a checkpoint's integer tensors ({@code layers.{l}.mask}, optional
+     * permutations) with zero float values, for a loader that fills them afterwards; a fresh model
+     * when there are no masks.
+     */
+    static G2GNet structured(G2GNetConfig cfg, Map<String, Tensor> integerState, Rng rng) {
+        if (!integerState.containsKey("layers.0.mask") && cfg.numLayers() > 0) {
+            return create(cfg, rng);
+        }
+        Map<String, Tensor> state = new LinkedHashMap<>(integerState);
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            state.putIfAbsent("layers." + l + ".weight", Tensor.zeros(Shape.of(cfg.hiddenSize(), width(cfg, l)), dev.ganglion.engine.DType.F32));
+            state.putIfAbsent("layers." + l + ".bias", Tensor.zeros(Shape.of(cfg.hiddenSize()), dev.ganglion.engine.DType.F32));
+        }
+        state.putIfAbsent("head.weight", Tensor.zeros(Shape.of(cfg.outputSize(), width(cfg, cfg.numLayers())), dev.ganglion.engine.DType.F32));
+        state.putIfAbsent("head.bias", Tensor.zeros(Shape.of(cfg.outputSize()), dev.ganglion.engine.DType.F32));
+        return fromState(cfg, state);
+    }
+}

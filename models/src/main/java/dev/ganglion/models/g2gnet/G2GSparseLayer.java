@@ -1,0 +1,277 @@
+package dev.ganglion.models.g2gnet;
+
+import dev.ganglion.autodiff.IndexOps;
+import dev.ganglion.autodiff.LinalgOps;
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.autodiff.nn.Layer;
+import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.io.IntType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * G2GNet's sparse layer {@code S(n_in → n_out)}: {@code y = x·(W ⊙ M)ᵀ + b}, computed as
+ * {@code y[outPerm] = x[inPerm]·(D + O)ᵀ}, D the diagonal blocks on the block-diagonal kernel and O
+ * the other live connections on the CSR kernel ({@link SparseLayout}); never a masked dense product.
+ *
+ * <p>Parameters: {@code weight} (the live values {@code [nnz]} in the layout's order) and
+ * {@code bias [n_out]}. The {@link #stateDict() state} is the interchange form of models.md:
+ * {@code weight} dense {@code [n_out, n_in]} (0 off the mask), {@code mask} (U8), {@code bias},
+ * {@code in_perm} and {@code out_perm} (I32, always stored). The mask is authoritative on load.
+ */
+public final class G2GSparseLayer extends Layer {
+    private final int groups;
+    private SparseLayout layout;
+    private final Var weight;
+    private final Var bias;
+
+    private G2GSparseLayer(SparseLayout layout, float[] values, Tensor bias, int groups) {
+        this.groups = groups;
+        this.layout = layout;
+        this.weight = registerParameter("weight", Tensor.wrap(values, Shape.of(values.length)));
+        if (bias.rank() != 1 || bias.dim(0) != layout.out) {
+            throw new IllegalArgumentException("G2GSparseLayer: bias of shape " + bias.shape() + "; expected ["
+                    + layout.out + "]");
+        }
+        this.bias = registerParameter("bias", bias.to(DType.F32).copy());
+    }
+
+    /**
+     * The layer computing {@code x·(weight ⊙ mask)ᵀ + bias} for any mask: {@code weight} and
+     * {@code mask} {@code [n_out, n_in]} (mask nonzero = live), {@code bias [n_out]}, the grouping
+     * permutations (gather convention) and the group count G that sets the diagonal blocks.
+     */
+    public static G2GSparseLayer fromDense(Tensor weight, Tensor mask, Tensor bias, int[] inPerm, int[] outPerm,
+            int groups) {
+        if (weight.rank() != 2 || !weight.shape().equals(mask.shape())) {
+            throw new IllegalArgumentException("G2GSparseLayer: weight " + weight.shape() + " and mask "
+                    + mask.shape() + "; expected both [n_out, n_in]");
+        }
+        SparseLayout layout = new SparseLayout(toBooleans(mask), weight.dim(0), weight.dim(1), groups,
+                inPerm, outPerm);
+        return new G2GSparseLayer(layout, layout.values(weight), bias, groups);
+    }
+
+    static boolean[] toBooleans(Tensor mask) {
+        double[] m = mask.contiguous().toDoubleArray();
+        boolean[] b = new boolean[m.length];
+        for (int i = 0; i < m.length; i++) {
+            b[i] = m[i] != 0;
+        }
+        return b;
+    }
+
+    /**
+     * {@code x·(W ⊙ M)ᵀ + b} for values {@code [nnz]} laid out by {@code layout} (any dtype the
+     * kernels take: the functional form, used by gradient checks in float64).
+     */
+    static Var apply(SparseLayout layout, Var x, Var values, Var bias) {
+        int last = x.rank() - 1;
+        Var xp = layout.identityIn ? x : IndexOps.indexSelect(x, last, layout.inPerm);
+        Var y = null;
+        if (layout.diag != null) {
+            Var d = layout.holes
+                    ? IndexOps.indexSelect(IndexOps.concat(0, values, Var.constant(Tensor.zeros(Shape.of(1), values.dtype()))),
+                            0, layout.diagSource)
+                    : values.slice(0, 0, layout.diagLive);
+            y = LinalgOps.sparseLinear(xp, layout.diag, d);
+        }
+        if (layout.off != null) {
+            Var o = LinalgOps.sparseLinear(xp, layout.off, values.slice(0, layout.diagLive, layout.nnz));
+            y = y == null ? o : y.add(o);
+        }
+        if (y == null) { // nothing live: the product is 0
+            y = Var.constant(Tensor.zeros(x.shape().with(-1, layout.out), values.dtype()));
+        }
+        Var yo = layout.identityOut ? y : IndexOps.indexSelect(y, last, layout.outInverse);
+        return yo.add(bias);
+    }
+
+    @Override
+    public Var forward(Var x) {
+        if (x.rank() < 1 || x.dim(x.rank() - 1) != layout.in) {
+            throw new IllegalArgumentException(this + ": input of shape " + x.shape() + "; expected [..., "
+                    + layout.in + "]");
+        }
+        return apply(layout, x, weight, bias);
+    }
+
+    /** The live values {@code [nnz]}. */
+    public Var weight() {
+        return weight;
+    }
+
+    /** {@code [n_out]}. */
+    public Var bias() {
+        return bias;
+    }
+
+    public int inFeatures() {
+        return layout.in;
+    }
+
+    public int outFeatures() {
+        return layout.out;
+    }
+
+    /** Group count G (the diagonal blocks). */
+    public int groups() {
+        return groups;
+    }
+
+    /** Live connections. */
+    public int nnz() {
+        return layout.nnz;
+    }
+
+    /** Live connections run on the block-diagonal kernel; the rest ({@code nnz − this}) run as CSR. */
+    public int blockDiagonalNnz() {
+        return layout.diagLive;
+    }
+
+    /** True when some diagonal-block entry is masked off (a hole). */
+    public boolean hasHoles() {
+        return layout.holes;
+    }
+
+    /** The mask, row-major {@code [n_out, n_in]} (a copy). */
+    public boolean[] maskArray() {
+        return layout.mask();
+    }
+
+    /** {@code in_perm} (a copy). */
+    public int[] inPerm() {
+        return layout.inPerm.clone();
+    }
+
+    /** {@code out_perm} (a copy). */
+    public int[] outPerm() {
+        return layout.outPerm.clone();
+    }
+
+    /** {@code W ⊙ M} as a new dense {@code [n_out, n_in]} tensor. */
+    public Tensor denseWeight() {
+        return layout.dense(weight.value());
+    }
+
+    /** The weight gradient as dense {@code [n_out, n_in]} (0 off the mask), or null before backward. */
+    public Tensor denseGrad() {
+        return weight.grad() == null ? null : layout.dense(weight.grad());
+    }
+
+    /** Parameter position of each original entry {@code row·n_in + col}, −1 where not live. */
+    public int[] positions() {
+        return layout.positions();
+    }
+
+    SparseLayout layout() {
+        return layout;
+    }
+
+    /**
+     * Rewires to {@code newMask} (row-major {@code [n_out, n_in]}, same live count): kept connections
+     * keep their values, new ones start at 0. Returns for each new parameter position the old one it
+     * came from, or −1 for a new connection ({@code Optimizer.remapState(weight(), from)}).
+     *
+     * @throws IllegalArgumentException when the size or the live count differs
+     */
+    public int[] rewire(boolean[] newMask) {
+        SparseLayout next = new SparseLayout(newMask, layout.out, layout.in, groups, layout.inPerm, layout.outPerm);
+        if (next.nnz != layout.nnz) {
+            throw new IllegalArgumentException(this + ": a mask with " + next.nnz + " live connections for a layer of "
+                    + layout.nnz + "; the count is fixed");
+        }
+        int[] oldAt = layout.positions();
+        float[] old = weight.value().contiguous().toFloatArray();
+        float[] v = weight.value().floatArray();
+        int off = weight.value().offset();
+        int[] from = new int[next.nnz];
+        for (int p = 0; p < next.nnz; p++) {
+            from[p] = oldAt[next.rowOf[p] * layout.in + next.colOf[p]];
+            v[off + p] = from[p] < 0 ? 0f : old[from[p]];
+        }
+        weight.value().markWritten();
+        layout = next;
+        return from;
+    }
+
+    // ---------------------------------------------------------------- interchange state
+
+    @Override
+    protected Map<String, Tensor> ownState() {
+        Map<String, Tensor> s = new LinkedHashMap<>();
+        s.put("weight", denseWeight());
+        s.put("bias", bias.value());
+        s.put("mask", maskTensor(layout.mask(), layout.out, layout.in));
+        s.put("in_perm", ints(layout.inPerm));
+        s.put("out_perm", ints(layout.outPerm));
+        return s;
+    }
+
+    static Tensor maskTensor(boolean[] m, int rows, int cols) {
+        float[] f = new float[m.length];
+        for (int i = 0; i < m.length; i++) {
+            f[i] = m[i] ? 1f : 0f;
+        }
+        return Tensor.wrap(f, Shape.of(rows, cols));
+    }
+
+    static Tensor ints(int[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = a[i];
+        }
+        return Tensor.wrap(f, Shape.of(a.length));
+    }
+
+    static int[] toInts(Tensor t) {
+        double[] d = t.contiguous().toDoubleArray();
+        int[] a = new int[d.length];
+        for (int i = 0; i < d.length; i++) {
+            a[i] = (int) d[i];
+        }
+        return a;
+    }
+
+    @Override
+    protected Map<String, IntType> ownIntTypes() {
+        return Map.of("mask", IntType.U8, "in_perm", IntType.I32, "out_perm", IntType.I32);
+    }
+
+    @Override
+    protected void checkOwnState(Map<String, Tensor> entries, List<String> errors) {
+        Tensor m = entries.get("mask");
+        if (m != null) {
+            int live = 0;
+            for (boolean b : toBooleans(m)) {
+                live += b ? 1 : 0;
+            }
+            if (live != layout.nnz) {
+                errors.add("mask has " + live + " live connections, the layer " + layout.nnz
+                        + " (build the model from the state instead)");
+            }
+        }
+    }
+
+    @Override
+    protected void loadOwnState(Map<String, Tensor> entries) {
+        Tensor dense = entries.containsKey("weight") ? entries.get("weight") : denseWeight();
+        boolean[] mask = entries.containsKey("mask") ? toBooleans(entries.get("mask")) : layout.mask();
+        int[] inPerm = entries.containsKey("in_perm") ? toInts(entries.get("in_perm")) : layout.inPerm;
+        int[] outPerm = entries.containsKey("out_perm") ? toInts(entries.get("out_perm")) : layout.outPerm;
+        layout = new SparseLayout(mask, layout.out, layout.in, groups, inPerm, outPerm);
+        weight.value().copyFrom(Tensor.wrap(layout.values(dense), Shape.of(layout.nnz)));
+        if (entries.containsKey("bias")) {
+            bias.value().copyFrom(entries.get("bias"));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "G2GSparseLayer(" + layout.in + " → " + layout.out + ", G " + groups + ", " + layout.nnz + " live, "
+                + layout.diagLive + " block-diagonal)";
+    }
+}

@@ -1,0 +1,168 @@
+package dev.ganglion.models.g2gnet;
+
+import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.sparse.BlockDiagonal;
+import dev.ganglion.engine.sparse.Csr;
+
+/**
+ * The execution form of one G2GNet connection mask {@code M [out, in]}: in permuted coordinates
+ * ({@code W' = W[outPerm][:, inPerm]}) the live entries inside the G diagonal blocks of
+ * {@code (out/G)×(in/G)} run on the block-diagonal kernel, every other live entry on the CSR kernel.
+ *
+ * <p>Parameter layout ({@code [nnz]} values): first the live block entries in block order
+ * {@code (g, row, col)}, then the off-block entries in CSR (row-major, permuted) order.
+ * NOTE: holes — masked-off entries inside a block (after pruning or in a loaded mask) — have no
+ * parameter: the block values are gathered from the parameter with a 0 at each hole, so the
+ * product is exactly {@code x·(W ⊙ M)ᵀ} and no gradient reaches a masked weight. When G does not
+ * divide both widths the blocks are not uniform and every live entry runs on the CSR kernel.
+ *
+ * <p>Immutable; dynamic sparse training builds a new layout per rewiring.
+ */
+final class SparseLayout {
+    final int in;
+    final int out;
+    /** Number of diagonal blocks on the block-diagonal kernel; 0 when everything runs as CSR. */
+    final int blocks;
+    final int[] inPerm;
+    final int[] outPerm;
+    final int[] outInverse;
+    final boolean identityIn;
+    final boolean identityOut;
+    /** The mask in original coordinates, row-major {@code [out, in]}. */
+    private final boolean[] mask;
+    /** Live entries inside the blocks (the first {@code diagLive} parameter entries). */
+    final int diagLive;
+    final int nnz;
+    /** For each block entry, its parameter position, or {@code nnz} at a hole (the appended 0). */
+    final int[] diagSource;
+    final boolean holes;
+    final BlockDiagonal diag;
+    /** Off-block entries in permuted coordinates, or null when there are none. */
+    final Csr off;
+    /** Original (row, col) of each parameter entry. */
+    final int[] rowOf;
+    final int[] colOf;
+
+    SparseLayout(boolean[] mask, int out, int in, int groups, int[] inPerm, int[] outPerm) {
+        if (mask.length != out * in) {
+            throw new IllegalArgumentException("g2gnet layer: mask of " + mask.length + " entries; expected ["
+                    + out + ", " + in + "]");
+        }
+        if (inPerm.length != in || outPerm.length != out) {
+            throw new IllegalArgumentException("g2gnet layer: in_perm of " + inPerm.length + " and out_perm of "
+                    + outPerm.length + " entries for a layer " + in + " → " + out);
+        }
+        this.in = in;
+        this.out = out;
+        this.mask = mask.clone();
+        this.inPerm = inPerm.clone();
+        this.outPerm = outPerm.clone();
+        Groupings.inverse(inPerm, "in_perm");
+        this.outInverse = Groupings.inverse(outPerm, "out_perm");
+        this.identityIn = Groupings.isIdentity(inPerm);
+        this.identityOut = Groupings.isIdentity(outPerm);
+        this.blocks = groups >= 1 && in % groups == 0 && out % groups == 0 && in > 0 && out > 0 ? groups : 0;
+        int count = 0;
+        for (boolean m : mask) {
+            count += m ? 1 : 0;
+        }
+        this.nnz = count;
+        this.rowOf = new int[nnz];
+        this.colOf = new int[nnz];
+        int ob = blocks == 0 ? 0 : out / blocks;
+        int ib = blocks == 0 ? 0 : in / blocks;
+        this.diagSource = new int[blocks * ob * ib];
+        int[] rowPtr = new int[out + 1];
+        int[] offCols = new int[nnz];
+        int d = 0;
+        int holeCount = 0;
+        // pass 1: block entries (block order = row-major over permuted rows, block columns only)
+        for (int k = 0; k < blocks * ob; k++) {
+            int g = k / ob;
+            for (int m = g * ib; m < (g + 1) * ib; m++) {
+                int pos = (g * ob + k % ob) * ib + (m - g * ib);
+                if (live(k, m)) {
+                    record(d, k, m);
+                    diagSource[pos] = d++;
+                } else {
+                    diagSource[pos] = -1;
+                    holeCount++;
+                }
+            }
+        }
+        this.diagLive = d;
+        this.holes = holeCount > 0;
+        for (int i = 0; i < diagSource.length; i++) {
+            diagSource[i] = diagSource[i] < 0 ? nnz : diagSource[i];
+        }
+        // pass 2: off-block entries, CSR order
+        int o = 0;
+        for (int k = 0; k < out; k++) {
+            for (int m = 0; m < in; m++) {
+                if (!inBlock(k, m, ob, ib) && live(k, m)) {
+                    record(d + o, k, m);
+                    offCols[o++] = m;
+                }
+            }
+            rowPtr[k + 1] = o;
+        }
+        this.diag = blocks == 0 ? null : BlockDiagonal.zeros(blocks, out, in, DType.F32);
+        this.off = o == 0 ? null : Csr.of(out, in, rowPtr, java.util.Arrays.copyOf(offCols, o),
+                Tensor.zeros(Shape.of(o), DType.F32));
+    }
+
+    private boolean inBlock(int k, int m, int ob, int ib) {
+        return blocks > 0 && k / ob == m / ib;
+    }
+
+    private boolean live(int k, int m) {
+        return mask[outPerm[k] * in + inPerm[m]];
+    }
+
+    private void record(int p, int k, int m) {
+        rowOf[p] = outPerm[k];
+        colOf[p] = inPerm[m];
+    }
+
+    /** Entries on the CSR kernel. */
+    int offLive() {
+        return nnz - diagLive;
+    }
+
+    /** A copy of the mask, row-major {@code [out, in]} in original coordinates. */
+    boolean[] mask() {
+        return mask.clone();
+    }
+
+    /** {@code W ⊙ M} as a dense {@code [out, in]} float32 tensor from parameter values {@code [nnz]}. */
+    Tensor dense(Tensor values) {
+        float[] v = values.contiguous().toFloatArray();
+        float[] w = new float[out * in];
+        for (int p = 0; p < nnz; p++) {
+            w[rowOf[p] * in + colOf[p]] = v[p];
+        }
+        return Tensor.wrap(w, Shape.of(out, in));
+    }
+
+    /** The parameter values {@code [nnz]} read from a dense {@code [out, in]} weight (entries off the mask ignored). */
+    float[] values(Tensor dense) {
+        float[] w = dense.to(DType.F32).contiguous().toFloatArray();
+        float[] v = new float[nnz];
+        for (int p = 0; p < nnz; p++) {
+            v[p] = w[rowOf[p] * in + colOf[p]];
+        }
+        return v;
+    }
+
+    /** Parameter position of original entry {@code (row, col)} per entry, −1 where not live. */
+    int[] positions() {
+        int[] at = new int[out * in];
+        java.util.Arrays.fill(at, -1);
+        for (int p = 0; p < nnz; p++) {
+            at[rowOf[p] * in + colOf[p]] = p;
+        }
+        return at;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.ganglion.models.circuitnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganglion.autodiff.GradCheck;
+import dev.ganglion.autodiff.GraphProbe;
+import dev.ganglion.autodiff.Op;
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.Rng;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.models.ModelCheckpoint;
+import dev.ganglion.models.NeuralModel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CircuitNetTest {
+    static CircuitNetConfig config(String act, int k, boolean product, boolean attention) {
+        return new CircuitNetConfig(3, 2, 4, 5, 2, k, 2, act, 1, true, product, attention, true);
+    }
+
+    /** A net whose CMU biases are random (b_c = 0 at init would hide Inter at K = 3). */
+    static CircuitNet net(CircuitNetConfig cfg) {
+        CircuitNet net = CircuitNet.create(cfg, new Rng(6));
+        net.namedParameters().get("cmu.bias").value().copyFrom(new Rng(7).uniform(Shape.of(4, 5), -0.5, 0.5));
+        return net;
+    }
+
+    @Test
+    void gradCheckInFloat64() {
+        for (CircuitNetConfig cfg : List.of(config("clipsin", 3, true, true), config("tanh", 3, false, true),
+                config("tanh", 2, true, false))) {
+            CircuitNet net = net(cfg);
+            CircuitParams template = net.params();
+            Var[] present = template.present();
+            Tensor[] inputs = new Tensor[present.length + 1];
+            inputs[0] = new Rng(8).uniform(Shape.of(2, 3), -1, 1);
+            for (int i = 0; i < present.length; i++) {
+                inputs[i + 1] = present[i].value();
+            }
+            GradCheck.check(v -> net.forward(v[0], template.with(Arrays.copyOfRange(v, 1, v.length))), inputs)
+                    .assertPassed();
+        }
+    }
+
+    @Test
+    void runsCmusOnTheBlockDiagonalKernelAndLinksOnBsr() {
+        CircuitNet net = net(config("clipsin", 3, true, true));
+        List<GraphProbe.Recorded> ops = GraphProbe.ops(net.forward(Var.parameter(new Rng(1).uniform(Shape.of(2, 3), -1, 1))));
+        // iterations 2 and 3 (the first reads X⁰ = 0): Lin and Prod on block-diagonal, Inter on BSR
+        assertThat(ops).filteredOn(r -> r.op() == Op.BLOCK_DIAGONAL).hasSize(4);
+        assertThat(ops).filteredOn(r -> r.op() == Op.BSR).hasSize(2);
+        // dense products: encoder and head only; MATMUL only for attention's per-sample [N, N]·[N, 1]
+        assertThat(ops).filteredOn(r -> r.op() == Op.LINEAR).hasSize(2);
+        assertThat(ops).filteredOn(r -> r.op() == Op.MATMUL)
+                .allSatisfy(r -> assertThat(r.inputShapes().get(0)).isEqualTo(Shape.of(2, 4, 5, 5)));
+    }
+
+    @Test
+    void portLinksReachTheOutputOnlyFromThreeIterations() {
+        for (int k : new int[] {2, 3}) {
+            CircuitNet net = net(config("tanh", k, true, true));
+            net.forward(Var.constant(new Rng(1).uniform(Shape.of(2, 3), -1, 1))).sum().backward();
+            float[] g = net.namedParameters().get("ports.weight").grad().toFloatArray();
+            double norm = 0;
+            for (float v : g) {
+                norm += Math.abs(v);
+            }
+            assertThat(norm > 0).as("K = " + k).isEqualTo(k == 3);
+        }
+    }
+
+    @Test
+    void edgesHaveTheInDegreeNoSelfLinksAndTargetOrder() {
+        CircuitNetConfig cfg = new CircuitNetConfig(3, 2, 16, 8, 2, 2, 3, "clipsin", 4, true, true, true, true);
+        int[][] edges = CircuitNet.create(cfg, new Rng(1)).edges();
+        assertThat(edges).hasNumberOfRows(48);
+        Set<String> seen = new HashSet<>();
+        for (int e = 0; e < edges.length; e++) {
+            assertThat(edges[e][1]).isEqualTo(e / 3);
+            assertThat(edges[e][0]).isNotEqualTo(edges[e][1]);
+            assertThat(seen.add(Arrays.toString(edges[e]))).isTrue();
+            if (e % 3 > 0) {
+                assertThat(edges[e][0]).isGreaterThan(edges[e - 1][0]);
+            }
+        }
+    }
+
+    @Test
+    void checkpointRoundTripAndAblatedNames(@TempDir Path dir) throws Exception {
+        CircuitNet net = net(config("clipsin", 3, true, true));
+        Path file = dir.resolve("c.safetensors");
+        ModelCheckpoint.save(file, net);
+        NeuralModel loaded = ModelCheckpoint.load(file);
+        Map<String, Tensor> a = net.stateDict();
+        Map<String, Tensor> b = loaded.module().stateDict();
+        assertThat(b.keySet()).containsExactlyElementsOf(a.keySet());
+        a.forEach((k, t) -> assertThat(b.get(k).toFloatArray()).as(k).containsExactly(t.toFloatArray()));
+        Tensor x = new Rng(2).uniform(Shape.of(2, 3), -1, 1);
+        assertThat(loaded.forward(Var.constant(x)).value().toFloatArray())
+                .containsExactly(net.forward(Var.constant(x)).value().toFloatArray());
+        CircuitNet ablated = CircuitNet.create(new CircuitNetConfig(3, 2, 4, 5, 2, 2, 2, "tanh", 0, true, false, false,
+                false), new Rng(1));
+        assertThat(ablated.stateDict().keySet()).containsExactly("encoder.weight", "encoder.bias", "cmu.linear", "cmu.bias",
+                "head.weight", "head.bias");
+    }
+
+    @Test
+    void unsortedEdgesAreSortedWithTheirWeights() {
+        CircuitNet net = net(config("tanh", 3, true, true));
+        Map<String, Tensor> s = new java.util.LinkedHashMap<>(net.stateDict());
+        int[][] edges = net.edges();
+        int e = edges.length;
+        float[] w = s.get("ports.weight").toFloatArray();
+        float[] edgesRev = new float[2 * e];
+        float[] wRev = new float[w.length];
+        for (int i = 0; i < e; i++) {
+            edgesRev[2 * i] = edges[e - 1 - i][0];
+            edgesRev[2 * i + 1] = edges[e - 1 - i][1];
+            System.arraycopy(w, (e - 1 - i) * 4, wRev, i * 4, 4);
+        }
+        s.put("ports.edges", Tensor.wrap(edgesRev, Shape.of(e, 2)));
+        s.put("ports.weight", Tensor.wrap(wRev, Shape.of(e, 2, 2)));
+        CircuitNet loaded = CircuitNet.fromState(net.typedConfig(), s);
+        Tensor x = new Rng(2).uniform(Shape.of(2, 3), -1, 1);
+        assertThat(loaded.forward(Var.constant(x)).value().toFloatArray())
+                .containsExactly(net.forward(Var.constant(x)).value().toFloatArray());
+    }
+
+    @Test
+    void clipsinIsContinuousWithTheSpecBranches() {
+        Tensor x = Tensor.wrap(new float[] {-5, -3, -1, 0, 2, 3, 4}, Shape.of(7));
+        float[] y = ClipSin.apply(Var.constant(x)).value().toFloatArray();
+        double a = ClipSin.A;
+        double[] expected = {-a - 0.02, -a, a * Math.sin(-Math.PI / 6), 0, a * Math.sin(Math.PI / 3), a, a + 0.01};
+        for (int i = 0; i < 7; i++) {
+            assertThat((double) y[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
+
+    @Test
+    void errorsNameTheProblem() {
+        assertThatThrownBy(() -> new CircuitNetConfig(3, 2, 4, 5, 6, 2, 2, "tanh", 0, true, true, true, true))
+                .hasMessageContaining("ports 6 must lie in [1, neurons = 5]");
+        assertThatThrownBy(() -> new CircuitNetConfig(3, 2, 4, 5, 2, 2, 4, "tanh", 0, true, true, true, true))
+                .hasMessageContaining("in_degree 4 exceeds units − 1 = 3");
+        assertThatThrownBy(() -> new CircuitNetConfig(3, 2, 4, 5, 2, 2, 2, "relu", 0, true, true, true, true))
+                .hasMessageContaining("'activation' must be clipsin or tanh");
+        CircuitNet net = net(config("tanh", 2, true, true));
+        assertThatThrownBy(() -> net.forward(Var.constant(Tensor.zeros(2, 4)))).hasMessageContaining("expected x [B, 3]");
+        Map<String, Tensor> s = new java.util.LinkedHashMap<>(net.stateDict());
+        s.put("ports.edges", Tensor.wrap(new float[] {0, 9, 1, 0, 2, 0, 3, 1, 0, 1, 2, 2, 0, 3, 1, 3}, Shape.of(8, 2)));
+        assertThatThrownBy(() -> CircuitNet.fromState(net.typedConfig(), s)).hasMessageContaining("outside [0, 4)");
+    }
+}

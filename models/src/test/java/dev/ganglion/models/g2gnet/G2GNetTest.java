@@ -1,0 +1,149 @@
+package dev.ganglion.models.g2gnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganglion.autodiff.GraphProbe;
+import dev.ganglion.autodiff.Op;
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.Rng;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.models.ModelCheckpoint;
+import dev.ganglion.models.ModelRegistry;
+import dev.ganglion.models.NeuralModel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class G2GNetTest {
+    static G2GNetConfig config(String grouping, int hidden) {
+        return new G2GNetConfig(24, hidden, 3, 5, 8, 1.0, 0.15, grouping, "relu", 7);
+    }
+
+    @Test
+    void freshLayersHaveTheSpecDensityAndInit() {
+        G2GNet net = G2GNet.create(config("index", 256), new Rng(1));
+        G2GSparseLayer hidden = net.layer(1);
+        double sparsity = 1 - hidden.nnz() / (256.0 * 256);
+        assertThat(sparsity).isCloseTo(1 - (1 / 8.0 + 7 / 8.0 * 0.15), org.assertj.core.data.Offset.offset(0.01));
+        assertThat(hidden.hasHoles()).isFalse();
+        assertThat(hidden.blockDiagonalNnz()).isEqualTo(8 * 32 * 32);
+        // each row: |w| ≤ 1/√n_in · √(n_in / fan_in) = 1/√fan_in, zero off the mask
+        float[] w = hidden.denseWeight().toFloatArray();
+        boolean[] m = hidden.maskArray();
+        for (int i = 0; i < 256; i++) {
+            int fan = 0;
+            for (int j = 0; j < 256; j++) {
+                fan += m[i * 256 + j] ? 1 : 0;
+            }
+            for (int j = 0; j < 256; j++) {
+                assertThat(Math.abs(w[i * 256 + j])).isLessThanOrEqualTo((float) (1 / Math.sqrt(fan)) + 1e-7f);
+            }
+        }
+    }
+
+    @Test
+    void mixerAndRandomGroupingsBecomeDiagonalBlocksByPermutation() {
+        G2GNet mixer = G2GNet.create(config("mixer", 64), new Rng(1));
+        assertThat(Groupings.isIdentity(mixer.layer(0).outPerm())).isTrue();
+        assertThat(Groupings.isIdentity(mixer.layer(1).outPerm())).isFalse(); // interleaved
+        G2GNet random = G2GNet.create(config("random", 64), new Rng(1));
+        for (G2GNet net : List.of(mixer, random)) {
+            for (int l = 0; l < 3; l++) {
+                G2GSparseLayer layer = net.layer(l);
+                assertThat(layer.blockDiagonalNnz()).isEqualTo(layer.outFeatures() * layer.inFeatures() / 8);
+            }
+        }
+    }
+
+    @Test
+    void forwardRunsOnSparseKernelsOnlyTheHeadIsDense() {
+        G2GNet net = G2GNet.create(config("mixer", 64), new Rng(1));
+        Var y = net.forward(Var.parameter(new Rng(2).uniform(Shape.of(4, 24), -1, 1)));
+        List<GraphProbe.Recorded> ops = GraphProbe.ops(y);
+        assertThat(ops).filteredOn(r -> r.op() == Op.BLOCK_DIAGONAL).hasSize(3);
+        assertThat(ops).filteredOn(r -> r.op() == Op.CSR).hasSize(3);
+        assertThat(ops).extracting(GraphProbe.Recorded::op).doesNotContain(Op.MATMUL);
+        assertThat(ops).filteredOn(r -> r.op() == Op.LINEAR).singleElement()
+                .satisfies(r -> assertThat(r.inputShapes().get(1)).isEqualTo(Shape.of(5, 64)));
+    }
+
+    @Test
+    void checkpointRoundTripIsExactForAnyMask(@TempDir Path dir) throws Exception {
+        G2GNet net = G2GNet.create(config("random", 32), new Rng(3));
+        // prune some block entries and add off-block ones: holes and a changed pattern
+        boolean[] m = net.layer(1).maskArray();
+        for (int e = 0; e < m.length; e += 7) {
+            m[e] = !m[e];
+        }
+        G2GNet pruned = G2GNet.fromState(net.typedConfig(), withMask(net, 1, m));
+        assertThat(pruned.layer(1).hasHoles()).isTrue();
+        Path file = dir.resolve("g2g.safetensors");
+        ModelCheckpoint.save(file, pruned);
+        NeuralModel loaded = ModelCheckpoint.load(file);
+        assertThat(loaded).isInstanceOf(G2GNet.class);
+        assertThat(loaded.config()).isEqualTo(pruned.config());
+        Map<String, Tensor> a = pruned.stateDict();
+        Map<String, Tensor> b = loaded.module().stateDict();
+        assertThat(b.keySet()).isEqualTo(a.keySet());
+        a.forEach((k, t) -> assertThat(b.get(k).toFloatArray()).as(k).containsExactly(t.toFloatArray()));
+        Tensor x = new Rng(5).uniform(Shape.of(3, 24), -1, 1);
+        assertThat(loaded.forward(Var.constant(x)).value().toFloatArray())
+                .containsExactly(pruned.forward(Var.constant(x)).value().toFloatArray());
+    }
+
+    static Map<String, Tensor> withMask(G2GNet net, int layer, boolean[] mask) {
+        Map<String, Tensor> s = new java.util.LinkedHashMap<>();
+        net.stateDict().forEach((k, t) -> s.put(k, t.copy()));
+        G2GSparseLayer l = net.layer(layer);
+        s.put("layers." + layer + ".mask", G2GSparseLayer.maskTensor(mask, l.outFeatures(), l.inFeatures()));
+        s.put("layers." + layer + ".weight", new Rng(8).uniform(Shape.of(l.outFeatures(), l.inFeatures()), -1, 1));
+        return s;
+    }
+
+    @Test
+    void permutationsComeFromTheConfigWhenNotStored() {
+        G2GNet net = G2GNet.create(config("random", 32), new Rng(3));
+        Map<String, Tensor> s = new java.util.LinkedHashMap<>(net.stateDict());
+        s.keySet().removeIf(k -> k.endsWith("_perm"));
+        G2GNet loaded = G2GNet.fromState(net.typedConfig(), s);
+        for (int l = 0; l < 3; l++) {
+            assertThat(loaded.layer(l).inPerm()).containsExactly(net.layer(l).inPerm());
+            assertThat(loaded.layer(l).outPerm()).containsExactly(net.layer(l).outPerm());
+        }
+    }
+
+    @Test
+    void registryBuildsBothModelsAndMlpRoundTrips(@TempDir Path dir) throws Exception {
+        ModelRegistry r = ModelRegistry.standard();
+        assertThat(r.names()).contains("g2gnet", "mlp", "circuitnet");
+        NeuralModel g = r.create(r.config("g2gnet", Map.of("input_size", 6, "output_size", 2, "hidden_size", 16)), 1);
+        assertThat(g.config().toJson()).isEqualTo("{\"input_size\":6,\"hidden_size\":16,\"num_layers\":3,\"output_size\":2,"
+                + "\"groups\":8,\"p_intra\":1.0,\"p_inter\":0.15,\"grouping\":\"index\",\"activation\":\"relu\",\"seed\":0}");
+        NeuralModel mlp = r.create(r.config("mlp", Map.of("input_size", 6, "output_size", 2, "hidden_size", 16)), 1);
+        assertThat(mlp.module().stateDict().keySet()).containsExactly("layers.0.weight", "layers.0.bias",
+                "layers.1.weight", "layers.1.bias", "layers.2.weight", "layers.2.bias", "head.weight", "head.bias");
+        Path file = dir.resolve("mlp.safetensors");
+        ModelCheckpoint.save(file, mlp);
+        Tensor x = new Rng(5).uniform(Shape.of(3, 6), -1, 1);
+        assertThat(ModelCheckpoint.load(file).forward(Var.constant(x)).value().toFloatArray())
+                .containsExactly(mlp.forward(Var.constant(x)).value().toFloatArray());
+    }
+
+    @Test
+    void configAndInputErrors() {
+        assertThatThrownBy(() -> new G2GNetConfig(4, 8, 2, 2, 0, 1, 0.1, "index", "relu", 0))
+                .hasMessageContaining("'groups' must be ≥ 1");
+        assertThatThrownBy(() -> new G2GNetConfig(4, 8, 2, 2, 2, 1, 1.5, "index", "relu", 0))
+                .hasMessageContaining("must lie in [0, 1]");
+        assertThatThrownBy(() -> new G2GNetConfig(4, 8, 2, 2, 2, 1, 0.1, "spiral", "relu", 0))
+                .hasMessageContaining("'grouping' must be one of");
+        assertThatThrownBy(() -> new MlpConfig(4, 8, 2, 2, "clipsin")).hasMessageContaining("'activation' must be");
+        G2GNet net = G2GNet.create(config("index", 16), new Rng(1));
+        assertThatThrownBy(() -> net.forward(Var.constant(Tensor.zeros(3, 5)))).hasMessageContaining("expected x [B, 24]");
+        assertThatThrownBy(() -> G2GNet.fromState(net.typedConfig(), Map.of())).hasMessageContaining("missing 'layers.0.weight'");
+    }
+}

@@ -1,0 +1,154 @@
+package dev.ganglion.models.g2gnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganglion.autodiff.GradCheck;
+import dev.ganglion.autodiff.GraphProbe;
+import dev.ganglion.autodiff.Op;
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Rng;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class G2GSparseLayerTest {
+    /** A layer in → out with an interleaved grouping, G groups, p′ 0.3 and ~30 % holes in the blocks. */
+    static G2GSparseLayer layer(int in, int out, int groups, long seed) {
+        Rng rng = new Rng(seed);
+        int[] gIn = Groupings.groups(Groupings.Kind.INTERLEAVED, in, groups, rng);
+        int[] gOut = Groupings.groups(Groupings.Kind.INTERLEAVED, out, groups, rng);
+        boolean[] mask = G2GNet.drawMask(gOut, gIn, 0.7, 0.3, rng);
+        Tensor w = rng.uniform(Shape.of(out, in), -1, 1); // stale values off the mask: must be ignored
+        return G2GSparseLayer.fromDense(w, G2GSparseLayer.maskTensor(mask, out, in), rng.uniform(Shape.of(out), -1, 1),
+                Groupings.permutation(gIn), Groupings.permutation(gOut), groups);
+    }
+
+    /** {@code x·(W ⊙ M)ᵀ + b} in double, the dense reference. */
+    static double[] reference(G2GSparseLayer layer, Tensor x) {
+        double[] w = layer.denseWeight().toDoubleArray();
+        boolean[] m = layer.maskArray();
+        double[] b = layer.bias().value().toDoubleArray();
+        double[] xa = x.toDoubleArray();
+        int in = layer.inFeatures();
+        int out = layer.outFeatures();
+        int rows = x.dim(0);
+        double[] y = new double[rows * out];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < out; i++) {
+                double s = b[i];
+                for (int j = 0; j < in; j++) {
+                    s += m[i * in + j] ? w[i * in + j] * xa[r * in + j] : 0;
+                }
+                y[r * out + i] = s;
+            }
+        }
+        return y;
+    }
+
+    @Test
+    void computesTheMaskedProductWithHolesAndPermutations() {
+        for (int[] size : new int[][] {{12, 16, 4}, {10, 7, 3}}) { // the second: G ∤ n, all on CSR
+            G2GSparseLayer layer = layer(size[0], size[1], size[2], 5);
+            Tensor x = new Rng(9).uniform(Shape.of(3, size[0]), -1, 1);
+            double[] y = layer.forward(Var.constant(x)).value().toDoubleArray();
+            double[] ref = reference(layer, x);
+            for (int i = 0; i < y.length; i++) {
+                assertThat(y[i]).isCloseTo(ref[i], org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
+        G2GSparseLayer blocked = layer(12, 16, 4, 5);
+        assertThat(blocked.hasHoles()).isTrue();
+        assertThat(blocked.blockDiagonalNnz()).isPositive().isLessThan(blocked.nnz());
+        assertThat(layer(10, 7, 3, 5).blockDiagonalNnz()).isZero();
+    }
+
+    @Test
+    void weightGradientIsZeroOffTheMaskAndMatchesTheDenseReference() {
+        G2GSparseLayer layer = layer(12, 16, 4, 6);
+        Tensor x = new Rng(3).uniform(Shape.of(5, 12), -1, 1);
+        Tensor seed = new Rng(4).uniform(Shape.of(5, 16), -1, 1);
+        layer.forward(Var.constant(x)).backward(seed);
+        double[] g = layer.denseGrad().toDoubleArray();
+        boolean[] m = layer.maskArray();
+        double[] xa = x.toDoubleArray();
+        double[] s = seed.toDoubleArray();
+        for (int i = 0; i < 16; i++) {
+            for (int j = 0; j < 12; j++) {
+                double ref = 0;
+                for (int r = 0; r < 5; r++) {
+                    ref += s[r * 16 + i] * xa[r * 12 + j];
+                }
+                assertThat(g[i * 12 + j]).isCloseTo(m[i * 12 + j] ? ref : 0, org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void gradCheckInFloat64() {
+        for (int[] size : new int[][] {{8, 12, 4}, {5, 7, 3}}) {
+            G2GSparseLayer layer = layer(size[0], size[1], size[2], 11);
+            SparseLayout layout = layer.layout();
+            Tensor x = new Rng(2).uniform(Shape.of(3, size[0]), -1, 1);
+            GradCheck.Report r = GradCheck.check(v -> G2GSparseLayer.apply(layout, v[0], v[1], v[2]),
+                    x, layer.weight().value(), layer.bias().value());
+            r.assertPassed();
+        }
+    }
+
+    @Test
+    void runsOnTheBlockDiagonalAndCsrKernelsWithoutADenseProduct() {
+        G2GSparseLayer layer = layer(16, 16, 4, 2);
+        List<GraphProbe.Recorded> ops = GraphProbe.ops(layer.forward(Var.parameter(Tensor.ones(2, 16))));
+        assertThat(ops).extracting(GraphProbe.Recorded::op).contains(Op.BLOCK_DIAGONAL, Op.CSR)
+                .doesNotContain(Op.MATMUL, Op.LINEAR);
+    }
+
+    @Test
+    void rewireKeepsValuesAndReportsSources() {
+        G2GSparseLayer layer = layer(8, 8, 2, 1);
+        boolean[] m = layer.maskArray();
+        float[] before = layer.denseWeight().toFloatArray();
+        int on = -1;
+        int off = -1;
+        for (int e = 0; e < m.length && (on < 0 || off < 0); e++) {
+            on = on < 0 && m[e] ? e : on;
+            off = off < 0 && !m[e] ? e : off;
+        }
+        m[on] = false;
+        m[off] = true;
+        int[] from = layer.rewire(m);
+        float[] after = layer.denseWeight().toFloatArray();
+        assertThat(after[on]).isZero();
+        assertThat(after[off]).isZero();
+        assertThat(from[layer.positions()[off]]).isEqualTo(-1);
+        for (int e = 0; e < m.length; e++) {
+            if (m[e] && e != off) {
+                assertThat(after[e]).isEqualTo(before[e]);
+            }
+        }
+        boolean[] tooMany = layer.maskArray();
+        tooMany[on] = true;
+        assertThatThrownBy(() -> layer.rewire(tooMany)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("count is fixed");
+    }
+
+    @Test
+    void errorsNameTheProblem() {
+        Tensor w = Tensor.zeros(Shape.of(4, 6), DType.F32);
+        Tensor b = Tensor.zeros(Shape.of(4), DType.F32);
+        int[] id6 = {0, 1, 2, 3, 4, 5};
+        int[] id4 = {0, 1, 2, 3};
+        assertThatThrownBy(() -> G2GSparseLayer.fromDense(w, Tensor.zeros(Shape.of(4, 5), DType.F32), b, id6, id4, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weight [4, 6] and mask [4, 5]");
+        assertThatThrownBy(() -> G2GSparseLayer.fromDense(w, w, b, new int[] {0, 0, 1, 2, 3, 4}, id4, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("in_perm is not a permutation");
+        assertThatThrownBy(() -> G2GSparseLayer.fromDense(w, w, Tensor.zeros(Shape.of(3), DType.F32), id6, id4, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bias of shape [3]");
+        G2GSparseLayer ok = G2GSparseLayer.fromDense(w, w, b, id6, id4, 2);
+        assertThatThrownBy(() -> ok.forward(Var.constant(Tensor.zeros(Shape.of(2, 5), DType.F32))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected [..., 6]");
+    }
+}
