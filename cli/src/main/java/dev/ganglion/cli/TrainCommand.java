@@ -2,6 +2,7 @@ package dev.ganglion.cli;
 
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.models.training.EpochResult;
+import dev.ganglion.models.training.IdxDownload;
 import dev.ganglion.models.training.TaskData;
 import dev.ganglion.models.training.TrainRun;
 import dev.ganglion.models.training.Trainer;
@@ -39,6 +40,10 @@ final class TrainCommand implements Callable<Integer> {
     String task;
     @Option(names = "--data", paramLabel = "PATH", description = "IDX folder or file (IDX tasks); split 80/20 with the seed.")
     Path data;
+    @Option(names = "--download", paramLabel = "NAME",
+            description = "Fetch mnist or fashion-mnist into the cache ($GANGLION_CACHE or ~/.cache/ganglion), "
+                    + "verify checksums, and train on its training files (as --data).")
+    String download;
     @Option(names = "--seq-len", paramLabel = "T", description = "Sequence length of adding / recall.")
     Integer seqLen;
     @Option(names = "--train-size", paramLabel = "N", description = "Training samples (built-in tasks; IDX: default 80 % of the set).")
@@ -83,6 +88,12 @@ final class TrainCommand implements Callable<Integer> {
         checkFlags();
         if (threads != null) {
             Parallel.setThreads(threads);
+        }
+        if (download != null) {
+            if (data != null) {
+                throw new ParameterException(spec.commandLine(), "give --data or --download, not both");
+            }
+            data = IdxDownload.named(download).fetch(IdxDownload.defaultCache()).resolve("train-images-idx3-ubyte.gz");
         }
         TrainRun run = configure();
         Trainer trainer;

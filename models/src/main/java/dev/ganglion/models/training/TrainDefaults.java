@@ -30,17 +30,17 @@ public record TrainDefaults(String task, int seqLen, int trainSize, int testSize
         return switch (model) {
             case "lstm", "sublstm", "fix-sublstm" -> {
                 cfg.put("hidden_size", 32);
-                yield new TrainDefaults("adding", 20, 4000, 1000, 8, 32, 1e-2, cfg);
+                yield new TrainDefaults("adding", 20, 4000, 1000, 20, 32, 1e-2, cfg);
             }
             case "elm" -> {
                 cfg.put("num_memory", 32);
-                yield new TrainDefaults("adding", 20, 4000, 1000, 8, 32, 1e-2, cfg);
+                yield new TrainDefaults("adding", 20, 4000, 1000, 15, 32, 1e-2, cfg);
             }
             case "circuitnet" -> {
                 cfg.put("units", 8);
                 cfg.put("neurons", 16);
                 cfg.put("ports", 4);
-                yield new TrainDefaults("function", 0, 4000, 1000, 10, 32, 3e-3, cfg);
+                yield new TrainDefaults("function", 0, 4000, 1000, 25, 32, 3e-3, cfg);
             }
             default -> {
                 cfg.put("hidden_size", 256);
