@@ -14,14 +14,15 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code ganglion} command (shared/specs/cli.md): {@code info}, {@code bench}. Run through the
+ * The {@code ganglion} command (shared/specs/cli.md): {@code info}, {@code bench}, {@code train}, {@code eval}. Run through the
  * {@code ./ganglion} launcher, which also handles {@code ganglion jmh}.
  *
  * <p>Exit status: 0 success, 2 bad usage (unknown command, kernel or flag, bad value), 1 any
  * other failure. Errors are one line on stderr; {@code --verbose} adds the stack trace.
  */
 @Command(name = "ganglion", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, BenchCommand.class, TrainCommand.class, EvalCommand.class,
+                CommandLine.HelpCommand.class},
         description = "Ganglion: pure-Java tensors, autodiff and sparse kernels for brain-inspired networks.",
         footer = {"", "Also: ./ganglion jmh [JMH arguments] runs the JMH benchmarks of bench/."})
 public final class Main implements Runnable {
@@ -56,7 +57,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: info or bench (see ganglion --help)");
+        throw new ParameterException(spec.commandLine(), "missing command: info, bench, train or eval (see ganglion --help)");
     }
 
     private static int usageError(ParameterException ex, boolean verbose) {
@@ -75,7 +76,7 @@ public final class Main implements Runnable {
             if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
                     && !u.getUnmatched().getFirst().startsWith("-")) {
                 return "ganglion: unknown command '" + u.getUnmatched().getFirst()
-                        + "'; commands: info, bench, jmh (see ganglion --help)";
+                        + "'; commands: info, bench, train, eval, jmh (see ganglion --help)";
             }
             return "ganglion: " + ex.getMessage();
         }

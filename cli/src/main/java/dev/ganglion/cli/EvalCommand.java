@@ -1,0 +1,104 @@
+package dev.ganglion.cli;
+
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.io.SafetensorsFile;
+import dev.ganglion.engine.io.SafetensorsReader;
+import dev.ganglion.engine.io.SafetensorsWriter;
+import dev.ganglion.models.ModelCheckpoint;
+import dev.ganglion.models.NeuralModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ganglion eval}: runs a self-describing checkpoint on {@code x} from a safetensors file and
+ * writes {@code y}; with {@code --grad} also {@code grad.x} and {@code grad.NAME} for every trainable
+ * parameter, the gradients of {@code sum(y ⊙ grad_output)} ({@code grad_output} from the input file,
+ * ones when absent). Values are float32.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs a checkpoint on x from a safetensors file; writes y (and gradients with --grad).")
+final class EvalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Model checkpoint (safetensors).")
+    Path checkpoint;
+    @Option(names = "--input", required = true, paramLabel = "IN", description = "Safetensors file with x (and grad_output).")
+    Path input;
+    @Option(names = "--output", paramLabel = "OUT", description = "Output safetensors (default: IN with .out.safetensors).")
+    Path output;
+    @Option(names = "--grad", description = "Also write grad.x and grad.NAME for every trainable parameter.")
+    boolean grad;
+    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu", description = "cpu (cuda: not yet).")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        if (device.equals("cuda")) {
+            throw new UnsupportedOperationException("--device cuda: eval runs on the CPU in this version");
+        } else if (!device.equals("cpu")) {
+            throw new ParameterException(spec.commandLine(), "--device must be cpu or cuda, got '" + device + "'");
+        }
+        for (Path p : new Path[] {checkpoint, input}) {
+            if (!Files.isRegularFile(p)) {
+                throw new IOException("no such file: " + p);
+            }
+        }
+        NeuralModel model = ModelCheckpoint.load(checkpoint);
+        Tensor x;
+        Tensor gradOutput = null;
+        try (SafetensorsFile f = SafetensorsReader.open(input)) {
+            if (!f.contains("x")) {
+                throw new IllegalArgumentException(input + " has no tensor 'x' (it holds " + f.names() + ")");
+            }
+            x = f.tensor("x");
+            if (grad && f.contains("grad_output")) {
+                gradOutput = f.tensor("grad_output");
+            }
+        }
+        Path out = output != null ? output : Path.of(input.toString().replaceFirst("(\\.safetensors)?$", ".out.safetensors"));
+        SafetensorsWriter w = run(model, x, gradOutput);
+        w.write(out);
+        PrintWriter pw = spec.commandLine().getOut();
+        pw.println("wrote " + out + " (y" + (grad ? ", grad.x and " + model.trainableParameters().size() + " parameter gradients" : "") + ")");
+        pw.flush();
+        return 0;
+    }
+
+    private SafetensorsWriter run(NeuralModel model, Tensor x, Tensor gradOutput) {
+        Var xv = grad ? Var.parameter(x) : Var.constant(x);
+        Var y = model.forward(xv);
+        SafetensorsWriter w = new SafetensorsWriter().put("y", y.value().to(DType.F32));
+        if (!grad) {
+            return w;
+        }
+        if (gradOutput != null && !gradOutput.shape().equals(y.shape())) {
+            throw new IllegalArgumentException("grad_output " + gradOutput.shape() + " does not match y " + y.shape());
+        }
+        Tensor seed = gradOutput != null ? gradOutput.to(y.dtype()) : Tensor.ones(y.shape().dims()).to(y.dtype());
+        y.backward(seed);
+        w.put("grad.x", gradOf(xv));
+        for (Map.Entry<String, Var> e : model.module().namedParameters().entrySet()) {
+            if (e.getValue().requiresGrad()) {
+                w.put("grad." + e.getKey(), gradOf(e.getValue()));
+            }
+        }
+        return w;
+    }
+
+    private static Tensor gradOf(Var v) {
+        Tensor g = v.grad();
+        return g == null ? Tensor.zeros(v.shape().dims()) : g.to(DType.F32).contiguous();
+    }
+}

@@ -1,0 +1,169 @@
+package dev.ganglion.cli;
+
+import dev.ganglion.engine.Parallel;
+import dev.ganglion.models.training.EpochResult;
+import dev.ganglion.models.training.IdxDownload;
+import dev.ganglion.models.training.TaskData;
+import dev.ganglion.models.training.TrainRun;
+import dev.ganglion.models.training.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ganglion train MODEL}: trains a model on a built-in task or IDX data with the library's
+ * {@link Trainer} (shared/specs/cli.md). Progress bar on a terminal, one line per epoch otherwise;
+ * {@code --json} prints one JSON object per epoch: {@code epoch, loss, metric, metric_name,
+ * test_loss, seconds, samples_per_s, lr}.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a model on a built-in task or IDX data.",
+                "MODEL: lstm, sublstm, fix-sublstm, elm, mlp, g2gnet, circuitnet"})
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model to train.")
+    String model;
+    @Option(names = "--task", paramLabel = "TASK", description = "function, adding, recall, mnist-rows, mnist-pixels or idx (default per model).")
+    String task;
+    @Option(names = "--data", paramLabel = "PATH", description = "IDX folder or file (IDX tasks); split 80/20 with the seed.")
+    Path data;
+    @Option(names = "--download", paramLabel = "NAME",
+            description = "Fetch mnist or fashion-mnist into the cache ($GANGLION_CACHE or ~/.cache/ganglion), "
+                    + "verify checksums, and train on its training files (as --data).")
+    String download;
+    @Option(names = "--seq-len", paramLabel = "T", description = "Sequence length of adding / recall.")
+    Integer seqLen;
+    @Option(names = "--train-size", paramLabel = "N", description = "Training samples (built-in tasks; IDX: default 80 % of the set).")
+    Integer trainSize;
+    @Option(names = "--test-size", paramLabel = "N", description = "Test samples.")
+    Integer testSize;
+    @Option(names = "--epochs", paramLabel = "E", description = "Epochs (with --resume: the new total).")
+    Integer epochs;
+    @Option(names = "--batch", paramLabel = "B", description = "Batch size.")
+    Integer batch;
+    @Option(names = "--lr", paramLabel = "LR", description = "Learning rate.")
+    Double lr;
+    @Option(names = "--optimizer", paramLabel = "OPT", description = "sgd, adam, adamw, adamax or rmsprop (default adam).")
+    String optimizer;
+    @Option(names = "--weight-decay", paramLabel = "W", description = "Weight decay (default 0).")
+    Double weightDecay;
+    @Option(names = "--clip", paramLabel = "C", description = "Max global gradient norm (default 0: off).")
+    Double clip;
+    @Option(names = "--schedule", paramLabel = "S", description = "constant or cosine (default constant).")
+    String schedule;
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Model config field (repeatable).")
+    Map<String, String> sets = new java.util.LinkedHashMap<>();
+    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: ganglion.threads or all cores).")
+    Integer threads;
+    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu", description = "cpu (cuda: not for training yet).")
+    String device;
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of init, data and shuffling (default 0).")
+    Long seed;
+    @Option(names = "--save", paramLabel = "CKPT", description = "Checkpoint (safetensors) written atomically after every epoch.")
+    Path save;
+    @Option(names = "--resume", paramLabel = "CKPT", description = "Continue a run from its checkpoint (exactly).")
+    Path resume;
+    @Option(names = "--log", paramLabel = "FILE", description = "Append one JSON line per epoch to FILE.")
+    Path log;
+    @Option(names = "--plot", paramLabel = "FILE", description = "Learning curves as .svg or .png.")
+    Path plot;
+    @Option(names = "--json", description = "One JSON line per epoch on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        checkFlags();
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        if (download != null) {
+            if (data != null) {
+                throw new ParameterException(spec.commandLine(), "give --data or --download, not both");
+            }
+            data = IdxDownload.named(download).fetch(IdxDownload.defaultCache()).resolve("train-images-idx3-ubyte.gz");
+        }
+        TrainRun run = configure();
+        Trainer trainer;
+        try {
+            trainer = run.prepare();
+        } catch (NoSuchFileException e) {
+            throw new java.io.IOException("no such file: " + e.getFile(), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        TaskData td = run.taskData();
+        if (!json) {
+            out.println(header(run, trainer, td));
+        }
+        List<EpochResult> results = new ArrayList<>();
+        TrainProgress progress = new TrainProgress(out, json, System.console() != null && !json, log, resume != null);
+        trainer.listener(progress);
+        try {
+            results.addAll(trainer.fit());
+        } finally {
+            progress.close();
+        }
+        if (plot != null && !results.isEmpty()) {
+            CurvePlot.write(plot, run.model + " on " + td.name(), results);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void checkFlags() {
+        if (!device.equals("cpu")) {
+            if (device.equals("cuda")) {
+                throw new UnsupportedOperationException("--device cuda: training runs on the CPU in this version");
+            }
+            throw new ParameterException(spec.commandLine(), "--device must be cpu or cuda, got '" + device + "'");
+        }
+        if (threads != null && threads < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be ≥ 1, got " + threads);
+        }
+        if (plot != null && !(plot.toString().endsWith(".svg") || plot.toString().endsWith(".png"))) {
+            throw new ParameterException(spec.commandLine(), "--plot must name a .svg or .png file, got '" + plot + "'");
+        }
+    }
+
+    private TrainRun configure() {
+        TrainRun r = new TrainRun(model);
+        r.task = task;
+        r.data = data;
+        r.seqLen = seqLen;
+        r.trainSize = trainSize;
+        r.testSize = testSize;
+        r.sets.putAll(sets);
+        r.seed = seed;
+        r.epochs = epochs;
+        r.batch = batch;
+        r.lr = lr;
+        r.optimizer = optimizer;
+        r.weightDecay = weightDecay;
+        r.clip = clip;
+        r.schedule = schedule;
+        r.save = save;
+        r.resume = resume;
+        return r;
+    }
+
+    private static String header(TrainRun r, Trainer t, TaskData td) {
+        long params = t.optimizer().parameters().stream().mapToLong(v -> v.size()).sum();
+        String seq = r.seqLen != null && r.seqLen > 0 ? " (T=" + r.seqLen + ")" : "";
+        String from = r.resume == null ? "" : ", resumed after epoch " + t.epochsDone();
+        return String.format(Locale.ROOT, "training %s on %s%s: %d train / %d test, %,d parameters, %s lr %s, batch %d, %d epochs, %d threads%s",
+                r.model, td.name(), seq, td.train().size(), td.test().size(), params, r.optimizer, r.lr, r.batch, r.epochs,
+                Parallel.threads(), from);
+    }
+}

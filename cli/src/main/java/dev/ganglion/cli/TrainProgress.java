@@ -1,0 +1,108 @@
+package dev.ganglion.cli;
+
+import dev.ganglion.models.training.EpochResult;
+import dev.ganglion.models.training.TrainListener;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+/**
+ * {@code ganglion train}'s output: a progress bar (loss, samples/s, ETA) redrawn on a terminal, one
+ * line per epoch, or one JSON line per epoch ({@code --json}); {@code --log} gets the JSON lines too
+ * (appended when resuming, else the file is started anew).
+ */
+final class TrainProgress implements TrainListener, AutoCloseable {
+    private static final int BAR = 24;
+    private final PrintWriter out;
+    private final boolean json;
+    private final boolean terminal;
+    private final BufferedWriter log;
+    private int epochs;
+    private int startEpoch;
+    private long started;
+    private long lastDraw;
+
+    TrainProgress(PrintWriter out, boolean json, boolean terminal, Path logPath, boolean append) throws IOException {
+        this.out = out;
+        this.json = json;
+        this.terminal = terminal;
+        this.log = logPath == null ? null : Files.newBufferedWriter(logPath, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    @Override
+    public void onStart(int startEpoch, int epochs, int stepsPerEpoch, int trainSamples) {
+        this.startEpoch = startEpoch;
+        this.epochs = epochs;
+        this.started = System.nanoTime();
+    }
+
+    @Override
+    public void onStep(int epoch, int step, int steps, double meanLoss, double samplesPerSecond) {
+        long now = System.nanoTime();
+        if (!terminal || (now - lastDraw < 100_000_000L && step < steps)) {
+            return;
+        }
+        lastDraw = now;
+        double done = (epoch - 1 - startEpoch) + (double) step / steps;
+        double elapsed = (now - started) / 1e9;
+        double eta = done <= 0 ? 0 : elapsed * (epochs - startEpoch - done) / done;
+        int fill = (int) Math.round(BAR * (double) step / steps);
+        out.print(String.format(Locale.ROOT, "\repoch %d/%d [%s%s] loss %.5f  %.0f samples/s  ETA %s ", epoch, epochs,
+                "#".repeat(fill), ".".repeat(BAR - fill), meanLoss, samplesPerSecond, duration(eta)));
+        out.flush();
+    }
+
+    @Override
+    public void onEpoch(EpochResult r) {
+        String line = json(r);
+        if (log != null) {
+            try {
+                log.write(line);
+                log.newLine();
+                log.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (terminal) {
+            out.print("\r" + " ".repeat(BAR + 60) + "\r");
+        }
+        out.println(json ? line : text(r));
+        out.flush();
+    }
+
+    static String text(EpochResult r) {
+        return String.format(Locale.ROOT, "epoch %3d  loss %.5f  %s %.5f  test loss %.5f  %.2f s  %.0f samples/s",
+                r.epoch(), r.loss(), r.metricName(), r.metric(), r.testLoss(), r.seconds(), r.samplesPerSecond());
+    }
+
+    static String json(EpochResult r) {
+        return String.format(Locale.ROOT, "{\"epoch\":%d,\"loss\":%s,\"metric\":%s,\"metric_name\":\"%s\",\"test_loss\":%s,"
+                + "\"seconds\":%.4f,\"samples_per_s\":%.1f,\"lr\":%s}", r.epoch(), num(r.loss()), num(r.metric()),
+                r.metricName(), num(r.testLoss()), r.seconds(), r.samplesPerSecond(), num(r.lr()));
+    }
+
+    /** JSON has no NaN: non-finite numbers are written as null. */
+    private static String num(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "null";
+    }
+
+    private static String duration(double s) {
+        long t = Math.round(s);
+        return t >= 60 ? (t / 60) + "m" + String.format(Locale.ROOT, "%02d", t % 60) + "s" : t + "s";
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (log != null) {
+            log.close();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.ganglion.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.io.SafetensorsFile;
+import dev.ganglion.engine.io.SafetensorsReader;
+import dev.ganglion.engine.io.SafetensorsWriter;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ganglion train} and {@code eval} run in-process as a user would: exit codes, output, files. */
+class TrainCommandTest {
+    private static final String[] TINY = {"--train-size", "128", "--test-size", "32", "--batch", "32", "--lr", "0.01",
+            "--set", "hidden_size=8", "--set", "num_layers=1", "--threads", "1"};
+
+    private static CliRun train(String model, String... more) {
+        List<String> a = new ArrayList<>(List.of("train", model));
+        a.addAll(List.of(TINY));
+        a.addAll(List.of(more));
+        return CliRun.of(a.toArray(String[]::new));
+    }
+
+    private static double loss(String jsonLine) {
+        String s = jsonLine.substring(jsonLine.indexOf("\"loss\":") + 7);
+        return Double.parseDouble(s.substring(0, s.indexOf(',')));
+    }
+
+    @Test
+    void trainsSavesLogsAndPlots(@TempDir Path dir) throws IOException {
+        Path ckpt = dir.resolve("mlp.safetensors");
+        CliRun r = train("mlp", "--epochs", "2", "--save", ckpt.toString(), "--log", dir.resolve("m.jsonl").toString(),
+                "--plot", dir.resolve("curve.svg").toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.outLines().getFirst()).startsWith("training mlp on function: 128 train / 32 test");
+        assertThat(r.outLines().stream().filter(l -> l.startsWith("epoch")).toList()).hasSize(2)
+                .allMatch(l -> l.matches("epoch +\\d+  loss \\d\\.\\d{5}  rrse \\d\\.\\d{5}  test loss .* samples/s"));
+        List<String> log = Files.readAllLines(dir.resolve("m.jsonl"));
+        assertThat(log).hasSize(2);
+        for (String f : List.of("epoch", "loss", "metric", "metric_name", "test_loss", "seconds", "samples_per_s", "lr")) {
+            assertThat(log.getFirst()).contains("\"" + f + "\":");
+        }
+        String svg = Files.readString(dir.resolve("curve.svg"));
+        assertThat(svg).startsWith("<svg").contains("<polyline").contains("test rrse").endsWith("</svg>\n");
+        assertThat(SafetensorsReader.open(ckpt).metadata()).containsEntry("ganglion.model", "mlp").containsKey("ganglion.train.epoch");
+    }
+
+    @Test
+    void writesAPngPlotAndJsonLines(@TempDir Path dir) throws IOException {
+        CliRun r = train("sublstm", "--task", "adding", "--seq-len", "4", "--epochs", "2", "--json",
+                "--plot", dir.resolve("c.png").toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.outLines()).hasSize(2).allMatch(l -> l.startsWith("{\"epoch\":") && l.contains("\"metric_name\":\"mse\""));
+        BufferedImage img = ImageIO.read(dir.resolve("c.png").toFile());
+        assertThat(img.getWidth()).isEqualTo(900);
+    }
+
+    @Test
+    void aResumedRunPrintsTheSameLosses(@TempDir Path dir) {
+        CliRun whole = train("mlp", "--epochs", "3", "--json");
+        Path ckpt = dir.resolve("r.safetensors");
+        assertThat(train("mlp", "--epochs", "2", "--json", "--save", ckpt.toString()).status()).isZero();
+        CliRun rest = CliRun.of("train", "mlp", "--resume", ckpt.toString(), "--epochs", "3", "--json", "--threads", "1");
+        assertThat(rest.status()).as(rest.err()).isZero();
+        assertThat(rest.outLines()).hasSize(1);
+        assertThat(rest.outLines().getFirst()).startsWith("{\"epoch\":3,");
+        assertThat(loss(rest.outLines().getFirst())).isEqualTo(loss(whole.outLines().get(2)));
+    }
+
+    @Test
+    void evalWritesOutputsAndGradientsOfEveryTrainableParameter(@TempDir Path dir) throws IOException {
+        Path ckpt = dir.resolve("s.safetensors");
+        assertThat(train("sublstm", "--task", "adding", "--seq-len", "4", "--epochs", "1", "--save", ckpt.toString()).status()).isZero();
+        Path in = dir.resolve("in.safetensors");
+        new SafetensorsWriter().put("x", Tensor.ones(3, 5, 2)).put("grad_output", Tensor.full(Shape.of(3, 5, 1), 2, dev.ganglion.engine.DType.F32)).write(in);
+        Path out = dir.resolve("out.safetensors");
+        CliRun r = CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", in.toString(), "--output", out.toString(), "--grad");
+        assertThat(r.status()).as(r.err()).isZero();
+        try (SafetensorsFile f = SafetensorsReader.open(out)) {
+            assertThat(f.names()).containsExactlyInAnyOrder("y", "grad.x", "grad.rnn.weight_ih_l0", "grad.rnn.weight_hh_l0",
+                    "grad.rnn.bias_ih_l0", "grad.rnn.bias_hh_l0", "grad.head.weight", "grad.head.bias");
+            assertThat(f.shape("y")).isEqualTo(Shape.of(3, 5, 1));
+            assertThat(f.shape("grad.x")).isEqualTo(Shape.of(3, 5, 2));
+            assertThat(f.shape("grad.rnn.weight_hh_l0")).isEqualTo(Shape.of(32, 8));
+            assertThat(f.dtype("grad.head.bias")).isEqualTo("F32");
+            // d sum(y ⊙ 2) / d head.bias = 2 · (B·T) = 30
+            assertThat(f.tensor("grad.head.bias").toFloatArray()[0]).isEqualTo(30f);
+        }
+        CliRun plain = CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", in.toString(), "--output", out.toString());
+        assertThat(plain.status()).isZero();
+        try (SafetensorsFile f = SafetensorsReader.open(out)) {
+            assertThat(f.names()).containsExactly("y");
+        }
+    }
+
+    @Test
+    void badInputIsOneLineAndANonZeroExit(@TempDir Path dir) throws IOException {
+        Path garbage = dir.resolve("garbage.safetensors");
+        Files.writeString(garbage, "not a safetensors file at all");
+        Path noX = dir.resolve("nox.safetensors");
+        new SafetensorsWriter().put("z", Tensor.ones(1, 8)).write(noX);
+        Path ckpt = dir.resolve("ok.safetensors");
+        assertThat(train("mlp", "--epochs", "1", "--save", ckpt.toString()).status()).isZero();
+        expectError(CliRun.of("train", "perceptron"), 2, "unknown model 'perceptron'");
+        expectError(train("mlp", "--task", "xor"), 2, "unknown task 'xor'");
+        expectError(train("mlp", "--set", "hidden_sise=3"), 2, "hidden_sise");
+        expectError(train("mlp", "--set", "hidden_size"), 2, "hidden_size");
+        expectError(train("mlp", "--epochs", "many"), 2, "--epochs");
+        expectError(train("mlp", "--frobnicate"), 2, "--frobnicate");
+        expectError(train("mlp", "--optimizer", "lion"), 2, "unknown optimizer 'lion'");
+        expectError(train("mlp", "--plot", "c.gif"), 2, "--plot");
+        expectError(train("mlp", "--task", "idx", "--data", dir.resolve("none").toString()), 1, "no such file");
+        expectError(train("mlp", "--resume", garbage.toString()), 1, "garbage.safetensors");
+        expectError(CliRun.of("train", "mlp", "--train-size", "64", "--set", "hidden_size=8", "--optimizer", "sgd", "--lr", "1e12"),
+                1, "training diverged");
+        expectError(CliRun.of("eval", "--checkpoint", ckpt.toString()), 2, "--input");
+        expectError(CliRun.of("eval", "--checkpoint", garbage.toString(), "--input", noX.toString()), 1, "garbage.safetensors");
+        expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", dir.resolve("missing").toString()), 1, "no such file");
+        expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", noX.toString()), 2, "has no tensor 'x'");
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s.filter(p -> p.getFileName().toString().startsWith(".")).toList()).isEmpty();
+        }
+    }
+
+    private static void expectError(CliRun r, int status, String fragment) {
+        assertThat(r.status()).as(r.out() + r.err()).isEqualTo(status);
+        assertThat(r.errLines()).as(r.err()).hasSize(1);
+        assertThat(r.errLines().getFirst()).contains(fragment);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.ganglion.models.training;
+
+/**
+ * Receives a {@link Trainer}'s progress. Every method has an empty default; a progress bar overrides
+ * {@link #onStep}, a logger {@link #onEpoch}.
+ */
+public interface TrainListener {
+    /** Before the first step; {@code startEpoch} is 0, or the epochs already done when resumed. */
+    default void onStart(int startEpoch, int epochs, int stepsPerEpoch, int trainSamples) {}
+
+    /**
+     * After each optimizer step.
+     *
+     * @param epoch 1-based epoch
+     * @param step 1-based step within the epoch
+     * @param meanLoss mean loss of the epoch so far
+     * @param samplesPerSecond throughput of the epoch so far
+     */
+    default void onStep(int epoch, int step, int stepsPerEpoch, double meanLoss, double samplesPerSecond) {}
+
+    /** After each epoch's evaluation (and checkpoint, when one is written). */
+    default void onEpoch(EpochResult result) {}
+}

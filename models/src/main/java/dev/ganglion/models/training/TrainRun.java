@@ -1,0 +1,164 @@
+package dev.ganglion.models.training;
+
+import dev.ganglion.autodiff.checkpoint.Checkpoint;
+import dev.ganglion.models.ModelCheckpoint;
+import dev.ganglion.models.ModelConfig;
+import dev.ganglion.models.ModelRegistry;
+import dev.ganglion.models.NeuralModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A training run described by names, as {@code ganglion train} takes it: every setting is optional
+ * (null) and resolves, in order, from the caller, from a {@code resume} checkpoint's recorded run,
+ * then from {@link TrainDefaults}. {@link #prepare()} loads the task, builds the model
+ * ({@code input_size}/{@code output_size} from the task) and returns a {@link Trainer}, resumed when
+ * asked. The run's settings are written into every checkpoint ({@code ganglion.run.*}), so a resumed
+ * run needs no flags repeated.
+ */
+public final class TrainRun {
+    private static final String RUN = "ganglion.run.";
+
+    /** Model name (required). */
+    public String model;
+    /** Task name, data path, sizes. */
+    public String task;
+    public Path data;
+    public Integer seqLen;
+    public Integer trainSize;
+    public Integer testSize;
+    /** Config fields as text ({@code --set key=value}). */
+    public final Map<String, String> sets = new LinkedHashMap<>();
+    /** Seeds the model init, the data and the shuffling. */
+    public Long seed;
+    public Integer epochs;
+    public Integer batch;
+    public Double lr;
+    public String optimizer;
+    public Double weightDecay;
+    public Double clip;
+    public String schedule;
+    /** Checkpoint written after every epoch, and checkpoint to resume from. */
+    public Path save;
+    public Path resume;
+
+    private final ModelRegistry registry;
+    private TaskData taskData;
+
+    /** A run over the {@link ModelRegistry#standard() standard} models. */
+    public TrainRun(String model) {
+        this(model, ModelRegistry.standard());
+    }
+
+    /** A run over the models of {@code registry}. */
+    public TrainRun(String model, ModelRegistry registry) {
+        this.model = model;
+        this.registry = registry;
+    }
+
+    /** The task data of the last {@link #prepare()}. */
+    public TaskData taskData() {
+        return taskData;
+    }
+
+    /** Resolves every setting, loads the data, builds (or restores) the model and returns the trainer. */
+    public Trainer prepare() throws IOException {
+        Map<String, String> rec = resume == null ? Map.of() : Checkpoint.metadata(resume);
+        if (resume != null && rec.get(ModelCheckpoint.MODEL_KEY) != null && !rec.get(ModelCheckpoint.MODEL_KEY).equals(model)) {
+            throw new IllegalArgumentException(resume + " holds a '" + rec.get(ModelCheckpoint.MODEL_KEY) + "' model, not '" + model + "'");
+        }
+        registry.factory(model);
+        TrainDefaults d = TrainDefaults.of(model);
+        boolean recurrent = TrainDefaults.recurrent(model);
+        data = data != null ? data : (rec.containsKey(RUN + "data") ? Path.of(rec.get(RUN + "data")) : null);
+        task = pick(task, rec, "task", TaskSpec.defaultTask(recurrent, data != null, d.task()));
+        boolean builtIn = !new TaskSpec(task, 0, 0, 0, 0, null, recurrent).idx();
+        seed = Long.parseLong(pick(seed, rec, "seed", "0"));
+        seqLen = Integer.parseInt(pick(seqLen, rec, "seq_len", task.equals(d.task()) ? Integer.toString(d.seqLen()) : "0"));
+        trainSize = Integer.parseInt(pick(trainSize, rec, "train_size", builtIn ? Integer.toString(d.trainSize()) : "0"));
+        testSize = Integer.parseInt(pick(testSize, rec, "test_size", builtIn ? Integer.toString(d.testSize()) : "0"));
+        taskData = Tasks.load(new TaskSpec(task, seed, trainSize, testSize, seqLen, data, recurrent));
+        TrainOptions options = options(rec, d);
+        NeuralModel net = resume != null ? restoredModel(resume) : newModel(d);
+        Trainer trainer = new Trainer(net, taskData, options);
+        if (resume != null) {
+            trainer.resume(resume);
+        }
+        trainer.metadata().putAll(runMetadata(options));
+        return trainer;
+    }
+
+    private TrainOptions options(Map<String, String> rec, TrainDefaults d) {
+        epochs = Integer.parseInt(pick(epochs, rec, "epochs", Integer.toString(d.epochs())));
+        batch = Integer.parseInt(pick(batch, rec, "batch", Integer.toString(d.batch())));
+        lr = Double.parseDouble(pick(lr, rec, "lr", Double.toString(d.lr())));
+        optimizer = pick(optimizer, rec, "optimizer", "adam");
+        weightDecay = Double.parseDouble(pick(weightDecay, rec, "weight_decay", "0"));
+        clip = Double.parseDouble(pick(clip, rec, "clip", "0"));
+        schedule = pick(schedule, rec, "schedule", "constant");
+        return new TrainOptions(epochs, batch, lr, optimizer, weightDecay, clip, schedule, seed + 1, save);
+    }
+
+    /** NOTE: --epochs given with --resume is the new total; the recorded one is only a default. */
+    private static String pick(Object given, Map<String, String> rec, String key, String fallback) {
+        if (given != null) {
+            return given.toString();
+        }
+        return rec.getOrDefault(RUN + key, fallback);
+    }
+
+    private NeuralModel newModel(TrainDefaults d) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        var schema = registry.factory(model).schema();
+        d.config().forEach((k, v) -> {
+            if (schema.fields().stream().anyMatch(f -> f.name().equals(k))) {
+                fields.put(k, v);
+            }
+        });
+        fields.put("input_size", taskData.inputSize());
+        fields.put("output_size", taskData.outputSize());
+        ModelConfig config = ModelConfig.of(schema, fields);
+        for (Map.Entry<String, String> e : sets.entrySet()) {
+            if ((e.getKey().equals("input_size") || e.getKey().equals("output_size"))
+                    && !e.getValue().trim().equals(config.values().get(e.getKey()).toString())) {
+                throw new IllegalArgumentException(model + " config: " + e.getKey() + " is fixed by the task " + task
+                        + " (" + config.values().get(e.getKey()) + ")");
+            }
+            config = config.withText(e.getKey(), e.getValue());
+        }
+        return registry.create(config, seed);
+    }
+
+    private NeuralModel restoredModel(Path path) throws IOException {
+        if (!sets.isEmpty()) {
+            throw new IllegalArgumentException("--set cannot change the model of a resumed run (" + path + " fixes its config)");
+        }
+        NeuralModel net = ModelCheckpoint.load(path, registry);
+        if (net.config().getInt("input_size") != taskData.inputSize() || net.config().getInt("output_size") != taskData.outputSize()) {
+            throw new IllegalArgumentException(path + ": the model's input/output sizes do not fit task " + task);
+        }
+        return net;
+    }
+
+    private Map<String, String> runMetadata(TrainOptions o) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(RUN + "task", task);
+        if (data != null) {
+            m.put(RUN + "data", data.toAbsolutePath().toString());
+        }
+        m.put(RUN + "seed", seed.toString());
+        m.put(RUN + "seq_len", seqLen.toString());
+        m.put(RUN + "train_size", trainSize.toString());
+        m.put(RUN + "test_size", testSize.toString());
+        m.put(RUN + "epochs", Integer.toString(o.epochs()));
+        m.put(RUN + "batch", Integer.toString(o.batch()));
+        m.put(RUN + "lr", Double.toString(o.lr()));
+        m.put(RUN + "optimizer", o.optimizer());
+        m.put(RUN + "weight_decay", Double.toString(o.weightDecay()));
+        m.put(RUN + "clip", Double.toString(o.clip()));
+        m.put(RUN + "schedule", o.schedule());
+        return m;
+    }
+}

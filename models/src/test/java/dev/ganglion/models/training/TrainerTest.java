@@ -1,0 +1,129 @@
+package dev.ganglion.models.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.models.ModelCheckpoint;
+import dev.ganglion.models.NeuralModel;
+import dev.ganglion.models.ModelRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    private static TrainRun tinyMlp(int epochs) {
+        TrainRun r = new TrainRun("mlp");
+        r.trainSize = 256;
+        r.testSize = 64;
+        r.epochs = epochs;
+        r.batch = 32;
+        r.lr = 1e-2;
+        r.seed = 4L;
+        r.sets.put("hidden_size", "16");
+        r.sets.put("num_layers", "1");
+        return r;
+    }
+
+    @Test
+    void anMlpLearnsTheFunctionTask() throws IOException {
+        List<EpochResult> rs = tinyMlp(6).prepare().fit();
+        assertThat(rs).hasSize(6);
+        assertThat(rs.getLast().loss()).isLessThan(rs.getFirst().loss() * 0.7);
+        assertThat(rs.getLast().metric()).isLessThan(rs.getFirst().metric());
+        assertThat(rs.getLast().metricName()).isEqualTo("rrse");
+    }
+
+    @Test
+    void aResumedRunPrintsExactlyTheLossesOfAnUninterruptedOne(@TempDir Path dir) throws IOException {
+        List<EpochResult> whole = tinyMlp(3).prepare().fit();
+        TrainRun first = tinyMlp(2);
+        first.save = dir.resolve("run.safetensors");
+        first.prepare().fit();
+        TrainRun second = new TrainRun("mlp");
+        second.resume = first.save;
+        second.epochs = 3;
+        Trainer resumed = second.prepare();
+        assertThat(resumed.epochsDone()).isEqualTo(2);
+        List<EpochResult> rest = resumed.fit();
+        assertThat(rest).hasSize(1);
+        assertThat(rest.getFirst().epoch()).isEqualTo(3);
+        assertThat(rest.getFirst().loss()).isEqualTo(whole.get(2).loss());
+        assertThat(rest.getFirst().metric()).isEqualTo(whole.get(2).metric());
+        // the recorded run supplied every setting: the task, sizes, optimizer and lr were not repeated
+        assertThat(second.trainSize).isEqualTo(256);
+        assertThat(second.lr).isEqualTo(1e-2);
+    }
+
+    @Test
+    void aCheckpointIsAModelCheckpointToo(@TempDir Path dir) throws IOException {
+        TrainRun r = tinyMlp(1);
+        r.save = dir.resolve("m.safetensors");
+        Trainer t = r.prepare();
+        t.fit();
+        NeuralModel loaded = ModelCheckpoint.load(r.save);
+        assertThat(loaded.name()).isEqualTo("mlp");
+        double[] a = t.evaluate(r.taskData().test());
+        Var y = Trainer.lastStep(loaded.forward(Var.constant(r.taskData().test().x())));
+        assertThat(Metric.RRSE.compute(y.value(), r.taskData().test())).isEqualTo(a[1]);
+        assertThat(Files.list(dir).toList()).hasSize(1); // written atomically: no temporary left over
+    }
+
+    @Test
+    void aRecurrentModelTrainsOnRecallAndReportsAccuracy() throws IOException {
+        TrainRun r = new TrainRun("sublstm");
+        r.task = "recall";
+        r.seqLen = 4;
+        r.trainSize = 64;
+        r.testSize = 32;
+        r.epochs = 2;
+        r.sets.put("hidden_size", "8");
+        List<int[]> steps = new ArrayList<>();
+        Trainer t = r.prepare().listener(new TrainListener() {
+            @Override
+            public void onStep(int epoch, int step, int stepsPerEpoch, double meanLoss, double samplesPerSecond) {
+                steps.add(new int[] {epoch, step, stepsPerEpoch});
+            }
+        });
+        List<EpochResult> rs = t.fit();
+        assertThat(rs.getLast().metricName()).isEqualTo("accuracy");
+        assertThat(rs.getLast().metric()).isBetween(0.0, 1.0);
+        assertThat(steps).hasSize(4);
+        assertThat(steps.getLast()).containsExactly(2, 2, 2);
+    }
+
+    @Test
+    void aDivergingRunStopsNamingEpochAndStep() {
+        TrainRun r = tinyMlp(3);
+        r.optimizer = "sgd";
+        r.lr = 1e12;
+        assertThatThrownBy(() -> r.prepare().fit()).isInstanceOf(TrainingDivergedException.class)
+                .hasMessageMatching("training diverged: (loss|gradient norm) is (NaN|Infinity) at epoch 1, step \\d+ .*");
+    }
+
+    @Test
+    void badSettingsAreClearErrors(@TempDir Path dir) throws IOException {
+        TrainRun unknown = new TrainRun("perceptron");
+        assertThatThrownBy(unknown::prepare).hasMessageContaining("unknown model 'perceptron'");
+        TrainRun key = tinyMlp(1);
+        key.sets.put("hidden_sise", "3");
+        assertThatThrownBy(key::prepare).hasMessageContaining("hidden_sise");
+        TrainRun fixed = tinyMlp(1);
+        fixed.sets.put("input_size", "3");
+        assertThatThrownBy(fixed::prepare).hasMessageContaining("input_size is fixed by the task");
+        TrainRun opt = tinyMlp(1);
+        opt.optimizer = "lion";
+        assertThatThrownBy(opt::prepare).hasMessageContaining("unknown optimizer 'lion'");
+        Path plain = dir.resolve("plain.safetensors");
+        ModelCheckpoint.save(plain, ModelRegistry.standard().create(
+                ModelRegistry.standard().config("mlp", Map.of("input_size", 8, "output_size", 1, "hidden_size", 4)), 1));
+        TrainRun notTraining = new TrainRun("mlp");
+        notTraining.resume = plain;
+        assertThatThrownBy(notTraining::prepare).hasMessageContaining("not a training checkpoint");
+    }
+}
