@@ -8,6 +8,7 @@
 #     lib/test/       test jars and junit-platform-console-standalone, for bin/gpu-tests
 #     bin/ganglion    the command-line tool (ganglion info, ganglion bench ... --device cuda)
 #     bin/gpu-tests   the native-bindings tests (GPU parity, error paths, soak; discovery)
+#     bench/python/   the PyTorch/NumPy reference scripts of `ganglion bench --compare`
 #   dist/ganglion-<version>-linux-x64.tar.gz
 #
 # Usage: scripts/make-bundle.sh            (needs a JDK 25+ and Maven here; network only if the
@@ -101,7 +102,7 @@ if unzip -l "$OUT/lib/ganglion-cli-$VERSION.jar" 2>/dev/null | grep -q 'dev/gang
 # Ganglion command line: ganglion info | ganglion bench KERNEL [--device cuda] ... (see README).
 # CUDA libraries are found as documented under "Running on a GPU machine" (GANGLION_CUDA_PATH, ...).
 HERE="\$(cd "\$(dirname "\$(readlink -f "\${BASH_SOURCE[0]}")")/.." && pwd)"
-exec "\$HERE/runtime/bin/java" $JVM_FLAGS \${GANGLION_JAVA_OPTS:-} -cp "\$HERE/lib/*" dev.ganglion.cli.Main "\$@"
+exec "\$HERE/runtime/bin/java" $JVM_FLAGS -Dganglion.home="\$HERE" \${GANGLION_JAVA_OPTS:-} -cp "\$HERE/lib/*" dev.ganglion.cli.Main "\$@"
 EOF
 else
   log "WARNING: the cli module has no dev.ganglion.cli.Main yet: bin/ganglion not written"
@@ -119,6 +120,9 @@ exec "\$HERE/runtime/bin/java" $JVM_FLAGS \${GANGLION_JAVA_OPTS:-} \\
   --select-package dev.ganglion.cuda --details=tree --disable-banner "\$@"
 EOF
 chmod +x "$OUT"/bin/*
+# --compare finds bench/python/reference.py under ganglion.home (the bundle's root).
+mkdir -p "$OUT/bench/python"
+cp "$ROOT"/bench/python/*.py "$OUT/bench/python/"
 rm -rf "$WORK"
 
 # 4. The archive.

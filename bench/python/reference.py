@@ -5,6 +5,7 @@ Usage (normally run by `./ganglion bench KERNEL --compare`, which passes these a
 
     python3 bench/python/reference.py KERNEL --shape JSON [--pass PASS] [--threads N]
                                       [--repeat R] [--warmup-ms MS] [--lib auto|torch|numpy]
+                                      [--device cpu|cuda]
 
 KERNEL and the keys of --shape (a JSON object) are those of `ganglion bench`. blockdiag, bsr and csr
 also take --pass input-grad (dX = dY·W) and weight-grad (dW = dYᵀ·X, only at W's blocks/non-zeros):
@@ -22,6 +23,9 @@ Useful flops are counted exactly as ganglion counts them (only the blocks / nonz
 compare directly. Methodology as in ganglion: warm-up of at least 10 calls, until two windows of
 samples agree within 2 % (time-boxed by --warmup-ms), then the median of --repeat samples of about
 5 ms each.
+With --device cuda (torch only) every operand lives on the GPU and each sample is bracketed by
+torch.cuda.synchronize(), so a sample is the device time of its calls queued back to back (what
+ganglion's CUDA events measure), not the host's launch time; "threads" is then the host's setting.
 Exit status: 0 on success, 2 on bad arguments, 3 when neither torch nor numpy can be imported.
 """
 import argparse
@@ -46,10 +50,19 @@ def median(xs):
     return s[h] if len(s) % 2 else (s[h - 1] + s[h]) / 2
 
 
+def no_sync():
+    pass
+
+
+SYNC = no_sync  # torch.cuda.synchronize with --device cuda: a sample ends when the device is done
+
+
 def sample_ns(fn, inner):
+    SYNC()
     t0 = time.perf_counter_ns()
     for _ in range(inner):
         fn()
+    SYNC()
     return (time.perf_counter_ns() - t0) / inner
 
 
@@ -112,10 +125,11 @@ def flops(kernel, shape):
     raise ValueError("unknown kernel " + kernel)
 
 
-def variants_for(lib, kernel, shape, pass_):
+def variants_for(lib, kernel, shape, pass_, device="cpu"):
     """{variant name: zero-argument callable} for the kernel, built with torch or numpy."""
     if lib == "torch":
         import torch_kernels as k
+        k.DEVICE = device
     else:
         import numpy_kernels as k
     return k.variants(kernel, shape, pass_, sparse_pattern)
@@ -143,17 +157,26 @@ def main(argv):
     ap.add_argument("--repeat", type=int, default=10)
     ap.add_argument("--warmup-ms", type=int, default=2000)
     ap.add_argument("--lib", default="auto", choices=["auto", "torch", "numpy"])
+    ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     a = ap.parse_args(argv)
     shape = json.loads(a.shape)
     if a.pass_ != "forward" and a.kernel not in ("blockdiag", "bsr", "csr"):
         ap.error("--pass %s: %s has only the forward pass" % (a.pass_, a.kernel))
-    lib = pick_lib(a.lib)
+    lib = pick_lib("torch" if a.device == "cuda" and a.lib == "auto" else a.lib)
+    if a.device == "cuda" and lib != "torch":
+        ap.error("--device cuda needs torch (numpy runs on the CPU only)")
     if lib == "torch":
         import torch
         torch.set_num_threads(a.threads)
+        if a.device == "cuda":
+            if not torch.cuda.is_available():
+                print("reference.py: --device cuda: torch %s sees no CUDA device" % torch.__version__, file=sys.stderr)
+                sys.exit(1)
+            global SYNC
+            SYNC = torch.cuda.synchronize
     warnings.simplefilter("ignore")  # torch 1.13 warns that sparse CSR is beta, on every call
     try:
-        candidates = variants_for(lib, a.kernel, shape, a.pass_)
+        candidates = variants_for(lib, a.kernel, shape, a.pass_, a.device)
     except (KeyError, ValueError) as e:
         print("reference.py: bad --shape for %s: %s" % (a.kernel, e), file=sys.stderr)
         sys.exit(2)
@@ -170,7 +193,7 @@ def main(argv):
         sys.exit(1)
     best = min(ok, key=ok.get)
     ms = ok[best]
-    line = {"kernel": a.kernel, "shape": shape, "pass": a.pass_, "device": "cpu",
+    line = {"kernel": a.kernel, "shape": shape, "pass": a.pass_, "device": a.device,
             "threads": a.threads, "impl": lib, "median_ms": ms,
             "gflops": flops(a.kernel, shape) / (ms * 1e6), "peak_gflops": None}
     if len(candidates) > 1:

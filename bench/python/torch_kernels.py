@@ -2,6 +2,7 @@
 
 variants(kernel, shape, pass_, pattern) returns {name: zero-argument callable}; inputs are
 allocated once, outside the timed calls, and outputs are preallocated where torch allows `out=`.
+DEVICE ("cpu" or "cuda", set by reference.py before variants()) is where every operand lives.
 """
 import numpy as np
 import torch
@@ -28,10 +29,15 @@ ELEMENTWISE = {   # binary ops read x and y, unary ones x; all write `out` where
     "reciprocal": lambda x, y, out: torch.reciprocal(x, out=out),
 }
 POSITIVE = ("div", "log", "sqrt", "reciprocal")   # inputs in [0.5, 1.5): no NaN or infinity paths
+DEVICE = "cpu"
 
 
 def rand(*shape):
-    return torch.rand(*shape) * 2 - 1
+    return torch.rand(*shape, device=DEVICE) * 2 - 1
+
+
+def empty(*shape):
+    return torch.empty(*shape, device=DEVICE)
 
 
 def variants(kernel, s, pass_, pattern):
@@ -43,7 +49,7 @@ def variants(kernel, s, pass_, pattern):
         return sparse(kernel, s, pass_, pattern)
     if kernel == "elementwise":
         op = ELEMENTWISE[s["op"]]
-        x, y, out = rand(s["rows"], s["cols"]), rand(s["rows"], s["cols"]), torch.empty(s["rows"], s["cols"])
+        x, y, out = rand(s["rows"], s["cols"]), rand(s["rows"], s["cols"]), empty(s["rows"], s["cols"])
         if s["op"] in POSITIVE:
             x, y = x * 0.5 + 1, y * 0.5 + 1
         return {s["op"]: lambda: op(x, y, out)}
@@ -57,7 +63,7 @@ def gemm(s):
     m, n, k = s["m"], s["n"], s["k"]
     a = rand(k, m).T if s.get("trans_a") else rand(m, k)   # op(A) as a transposed view
     b = rand(n, k).T if s.get("trans_b") else rand(k, n)
-    out = torch.empty(m, n)
+    out = empty(m, n)
     return {"mm": lambda: torch.mm(a, b, out=out)}
 
 
@@ -91,19 +97,19 @@ def sparse(kernel, s, pass_, pattern):
     br, bc, blk, chosen = pattern(np.random.default_rng(0), s)
     mask_np = np.zeros(br * bc, dtype=np.float32)
     mask_np[chosen] = 1
-    mask = torch.from_numpy(np.kron(mask_np.reshape(br, bc), np.ones((blk, blk), dtype=np.float32)))
+    mask = torch.from_numpy(np.kron(mask_np.reshape(br, bc), np.ones((blk, blk), dtype=np.float32))).to(DEVICE)
     w = rand(s["rows"], s["cols"]) * mask
     x, g = rand(s["batch"], s["cols"]), rand(s["batch"], s["rows"])   # g: dY
     xt, gt = x.T.contiguous(), g.T.contiguous()
     if pass_ == "forward":
-        out = torch.empty(s["batch"], s["rows"])
+        out = empty(s["batch"], s["rows"])
         return {"dense": lambda: torch.mm(x, w.T, out=out), **formats(kernel, w, blk, xt)}
     if pass_ == "input-grad":                  # dX = dY·W, i.e. dXᵀ = Wᵀ·dYᵀ
-        out = torch.empty(s["batch"], s["cols"])
+        out = empty(s["batch"], s["cols"])
         return {"dense": lambda: torch.mm(g, w, out=out), **formats(kernel, w.T.contiguous(), blk, gt)}
     # weight-grad: dW = (dYᵀ·X) ⊙ pattern(W), only at the stored entries
-    out = torch.empty(s["rows"], s["cols"])
-    idx = torch.tensor(chosen, dtype=torch.long)
+    out = empty(s["rows"], s["cols"])
+    idx = torch.tensor(chosen, dtype=torch.long, device=DEVICE)
     rows_idx, cols_idx = idx // bc, idx % bc
     gb, xb = g.view(s["batch"], br, blk), x.view(s["batch"], bc, blk)
     wc = w.to_sparse_csr()

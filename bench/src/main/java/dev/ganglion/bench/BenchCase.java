@@ -1,5 +1,7 @@
 package dev.ganglion.bench;
 
+import dev.ganglion.engine.backend.ComputeBackend;
+import dev.ganglion.engine.backend.PreparedOp;
 import java.util.Map;
 
 /**
@@ -21,4 +23,13 @@ public interface BenchCase {
 
     /** One call of the kernel. */
     void run();
+
+    /**
+     * The same product with the same operands prepared on {@code backend} (device-resident there),
+     * for {@link DeviceBench}; {@link IllegalArgumentException} for kernels without a backend path.
+     */
+    default PreparedOp prepare(ComputeBackend backend) {
+        throw new IllegalArgumentException(kernel() + " has no " + backend.name()
+                + " path; --device " + backend.name() + " runs " + DeviceBench.KERNELS);
+    }
 }

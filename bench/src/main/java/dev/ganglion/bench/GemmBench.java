@@ -1,5 +1,9 @@
 package dev.ganglion.bench;
 
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.backend.ComputeBackend;
+import dev.ganglion.engine.backend.PreparedOp;
 import dev.ganglion.engine.kernel.GemmKernel;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,5 +72,13 @@ public final class GemmBench implements BenchCase {
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
         kernel.gemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
+    }
+
+    /** The same {@code C = op(A)·op(B)} on {@code backend}, A and B as stored here. */
+    @Override
+    public PreparedOp prepare(ComputeBackend backend) {
+        Tensor ta = Tensor.wrap(a, transA ? Shape.of(k, m) : Shape.of(m, k));
+        Tensor tb = Tensor.wrap(b, transB ? Shape.of(n, k) : Shape.of(k, n));
+        return backend.prepareMatmul(ta, transA, tb, transB);
     }
 }

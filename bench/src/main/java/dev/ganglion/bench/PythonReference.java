@@ -84,13 +84,22 @@ public final class PythonReference {
                         + " (run through ./ganglion, or from the repository)"));
     }
 
-    /** Runs the reference for {@code c}; its lines, with the library as {@code impl}. */
+    /** Runs the reference for {@code c} on the CPU; its lines, with the library as {@code impl}. */
     public static List<Measurement> run(Interpreter py, Path script, BenchCase c, int threads,
                                         Timing.Settings s) throws IOException, InterruptedException {
+        return run(py, script, c, threads, s, "cpu");
+    }
+
+    /**
+     * Runs the reference for {@code c} on {@code device} ({@code "cpu"}, or {@code "cuda"}: torch on
+     * the GPU, timed with {@code torch.cuda.synchronize()} around each sample).
+     */
+    public static List<Measurement> run(Interpreter py, Path script, BenchCase c, int threads,
+                                        Timing.Settings s, String device) throws IOException, InterruptedException {
         List<String> cmd = List.of(py.command(), script.toString(), c.kernel(),
                 "--shape", Json.write(c.shape()), "--pass", c.pass(), "--threads", Integer.toString(threads),
                 "--repeat", Integer.toString(s.repeat()), "--warmup-ms", Long.toString(s.warmupMillis()),
-                "--lib", py.library());
+                "--lib", py.library(), "--device", device);
         Path errFile = Files.createTempFile("ganglion-reference", ".err");
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.toFile());

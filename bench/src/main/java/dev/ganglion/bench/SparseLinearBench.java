@@ -3,6 +3,8 @@ package dev.ganglion.bench;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.backend.ComputeBackend;
+import dev.ganglion.engine.backend.PreparedOp;
 import dev.ganglion.engine.sparse.BlockDiagonal;
 import dev.ganglion.engine.sparse.Bsr;
 import dev.ganglion.engine.sparse.Csr;
@@ -142,5 +144,15 @@ public final class SparseLinearBench implements BenchCase {
             case "input-grad" -> SparseOps.linearInputGradInto(dy, w, out, false);
             default -> SparseOps.linearWeightGradInto(dy, x, w, out, false);
         }
+    }
+
+    /** The same pass with the same W, X and dY on {@code backend}. */
+    @Override
+    public PreparedOp prepare(ComputeBackend backend) {
+        return switch (pass) {
+            case "forward" -> backend.prepareLinear(w, x);
+            case "input-grad" -> backend.prepareLinearInputGrad(w, dy);
+            default -> backend.prepareLinearWeightGrad(w, dy, x);
+        };
     }
 }

@@ -1,11 +1,14 @@
 package dev.ganglion.cli;
 
 import dev.ganglion.bench.BenchCase;
+import dev.ganglion.bench.DeviceBench;
 import dev.ganglion.bench.Measurement;
 import dev.ganglion.bench.PeakGflops;
 import dev.ganglion.bench.QuickBench;
 import dev.ganglion.bench.Timing;
 import dev.ganglion.engine.Parallel;
+import dev.ganglion.engine.backend.Backends;
+import dev.ganglion.engine.backend.ComputeBackend;
 import dev.ganglion.engine.backend.DeviceInfoProvider;
 import dev.ganglion.engine.backend.DeviceInfoProvider.DeviceInfo;
 import java.io.PrintWriter;
@@ -26,6 +29,9 @@ import picocli.CommandLine.Spec;
  * {@code ganglion bench KERNEL}: times one kernel after warm-up (median of repeats) and reports
  * useful GFLOP/s against the FMA peak measured here; {@code --compare} adds PyTorch/NumPy timings
  * of the same shapes. {@code --json}: one line per measurement (shared/specs/cli.md).
+ * {@code --device cuda} times gemm, blockdiag, bsr and csr on the CUDA backend with
+ * {@link DeviceBench} (device-resident operands, CUDA event timing, host cost per call apart);
+ * there {@code --compare} runs the PyTorch side on the GPU too.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Times one kernel after warm-up (median of repeats) and reports throughput.",
@@ -96,6 +102,9 @@ final class BenchCommand implements Callable<Integer> {
         Parallel.setThreads(t);
         Timing.Settings settings = new Timing.Settings(repeat, warmupMs);
         List<BenchCase> cases = BenchCases.create(kernel, this);
+        if (device.equals("cuda")) {
+            return onDevice(openCuda(), cases, t, settings);
+        }
         Double peak = PeakGflops.measure(t);   // only the CPU gets here (checkDevice)
         PrintWriter out = spec.commandLine().getOut();
         List<Measurement> all = new ArrayList<>();
@@ -109,6 +118,27 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (!json) {
             Report.print(out, kernel, t, peak, all);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The cuda path: each case on the device, then (with --compare) torch on the same GPU. */
+    private int onDevice(ComputeBackend cuda, List<BenchCase> cases, int t, Timing.Settings settings)
+            throws java.io.IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Measurement> all = new ArrayList<>();
+        for (BenchCase c : cases) {
+            Measurement g = DeviceBench.time(c, cuda, t, settings);
+            noteIfUnsettled(g);
+            emit(out, all, g);
+            if (compare) {
+                Comparison.reference(c, g, t, settings, "cuda", spec.commandLine().getErr())
+                        .forEach(r -> emit(out, all, r));
+            }
+        }
+        if (!json) {
+            Report.printDevice(out, kernel, DeviceInfoProvider.probe("cuda"), all);
         }
         out.flush();
         return 0;
@@ -153,15 +183,26 @@ final class BenchCommand implements Callable<Integer> {
         switch (device) {
             case "cpu" -> { }
             case "cuda" -> {
+                if (!DeviceBench.KERNELS.contains(kernel)) {
+                    throw new ParameterException(spec.commandLine(), "--device cuda: " + kernel
+                            + " has no CUDA path; --device cuda runs " + DeviceBench.KERNELS);
+                }
                 DeviceInfo d = DeviceInfoProvider.probe("cuda");
                 if (!d.available()) {
                     throw new IllegalStateException("--device cuda: CUDA not available: " + d.reason());
                 }
-                throw new IllegalStateException("--device cuda: " + d.name()
-                        + " is available, but ganglion bench has no CUDA kernels wired yet");
             }
             default -> throw new ParameterException(spec.commandLine(),
                     "--device must be cpu or cuda, got '" + device + "'");
+        }
+    }
+
+    /** The CUDA backend; a failure to open it is one line with the reason (exit 1). */
+    private static ComputeBackend openCuda() {
+        try {
+            return Backends.get("cuda");
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("--device cuda: " + e.getMessage(), e);
         }
     }
 }

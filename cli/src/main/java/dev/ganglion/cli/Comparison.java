@@ -22,6 +22,12 @@ final class Comparison {
 
     static List<Measurement> reference(BenchCase c, Measurement ganglion, int threads,
                                        Timing.Settings s, PrintWriter err) throws IOException {
+        return reference(c, ganglion, threads, s, "cpu", err);
+    }
+
+    /** As above on {@code device} ("cpu" or "cuda": torch on the GPU, synchronised around each sample). */
+    static List<Measurement> reference(BenchCase c, Measurement ganglion, int threads,
+                                       Timing.Settings s, String device, PrintWriter err) throws IOException {
         if (python == null) {
             python = PythonReference.find();
         }
@@ -36,7 +42,7 @@ final class Comparison {
         }
         Path script = PythonReference.script();
         try {
-            return PythonReference.run(python.get(), script, c, threads, s).stream()
+            return PythonReference.run(python.get(), script, c, threads, s, device).stream()
                     .map(r -> r.withPeak(ganglion.peakGflops())
                             .with("ganglion_speedup", Measurement.round(r.medianMs() / ganglion.medianMs())))
                     .toList();

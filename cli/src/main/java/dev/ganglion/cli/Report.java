@@ -2,6 +2,7 @@ package dev.ganglion.cli;
 
 import dev.ganglion.bench.Measurement;
 import dev.ganglion.engine.Vectorization;
+import dev.ganglion.engine.backend.DeviceInfoProvider;
 import dev.ganglion.engine.kernel.VectorInfo;
 import java.io.PrintWriter;
 import java.util.List;
@@ -32,6 +33,23 @@ final class Report {
                 cells = append(cells, r instanceof Number x ? fmt("%.2f×", x.doubleValue()) : "");
             }
             t.add(cells);
+        }
+        t.print(out);
+    }
+
+    /** The table of {@code --device cuda}: device time per call and the host's cost to queue one. */
+    static void printDevice(PrintWriter out, String kernel, DeviceInfoProvider.DeviceInfo d, List<Measurement> ms) {
+        out.printf(Locale.ROOT, "%s on %s (compute capability %s), CUDA runtime %s; device time per call%n",
+                kernel, d.name(), d.computeCapability(), d.runtimeVersion());
+        Table t = new Table("impl", "pass", "shape", ">median ms", ">GFLOP/s", ">host µs/call", ">ganglion speed-up");
+        for (Measurement m : ms) {
+            String impl = m.impl() + (m.extra().get("variant") instanceof String s ? " (" + s + ")" : "");
+            Object host = m.extra().get("host_us_per_call");
+            Object r = m.extra().get("ganglion_speedup");
+            t.add(impl, m.pass(), shape(m.shape()), fmt("%.4g", m.medianMs()),
+                    m.gflops() == null ? "-" : fmt("%.1f", m.gflops()),
+                    host instanceof Number h ? fmt("%.2f", h.doubleValue()) : "-",
+                    r instanceof Number x ? fmt("%.2f×", x.doubleValue()) : "");
         }
         t.print(out);
     }

@@ -1,0 +1,56 @@
+package dev.ganglion.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.ganglion.bench.Json;
+import dev.ganglion.cuda.CudaDeviceInfo;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --device cuda} and {@code info} against CUDA discovery: with native-bindings on the class
+ * path (as in the launcher), the reason given is discovery's own (no library / driver / device),
+ * never "not on the classpath". The GPU side of bench is checked by bin/gpu-tests and by hand.
+ */
+class CudaBenchCommandTest {
+    private static final CudaDeviceInfo CUDA = CudaDeviceInfo.system();
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void infoReportsDiscoverysReason() {
+        CliRun r = CliRun.of("info", "--json");
+        assertThat(r.status()).isZero();
+        Map<String, Object> cuda = (Map<String, Object>) ((Map<String, Object>) Json.parse(r.out())).get("cuda");
+        assertThat(cuda.get("available")).isEqualTo(CUDA.available());
+        if (!CUDA.available()) {
+            assertThat((String) cuda.get("reason")).isEqualTo(CUDA.reason()).doesNotContain("not on the classpath");
+        }
+    }
+
+    @Test
+    void everyDeviceKernelFailsWithTheOneLineReasonWhereCudaIsMissing() {
+        assumeFalse(CUDA.available(), "a CUDA device is usable here");
+        for (String kernel : new String[] {"gemm", "blockdiag", "bsr", "csr"}) {
+            for (boolean compare : new boolean[] {false, true}) {
+                CliRun r = compare
+                        ? CliRun.of("bench", kernel, "--device", "cuda", "--compare", "--json")
+                        : CliRun.of("bench", kernel, "--device", "cuda");
+                assertThat(r.status()).as(kernel).isEqualTo(Main.FAILURE);
+                assertThat(r.out()).isEmpty();
+                assertThat(r.errLines()).containsExactly(
+                        "ganglion bench: error: --device cuda: CUDA not available: " + CUDA.reason());
+            }
+        }
+    }
+
+    @Test
+    void kernelsWithoutACudaPathAreUsageErrors() {
+        for (String kernel : new String[] {"elementwise", "softmax"}) {
+            CliRun r = CliRun.of("bench", kernel, "--device", "cuda");
+            assertThat(r.status()).isEqualTo(Main.USAGE);
+            assertThat(r.errLines()).containsExactly("ganglion bench: --device cuda: " + kernel
+                    + " has no CUDA path; --device cuda runs gemm, blockdiag, bsr, csr (see ganglion bench --help)");
+        }
+    }
+}
