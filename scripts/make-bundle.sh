@@ -123,6 +123,10 @@ chmod +x "$OUT"/bin/*
 # --compare finds bench/python/reference.py under ganglion.home (the bundle's root).
 mkdir -p "$OUT/bench/python"
 cp "$ROOT"/bench/python/*.py "$OUT/bench/python/"
+# step-MODEL --compare: reference.py runs the PyTorch reference models' step_bench.py, at the same relative place.
+mkdir -p "$OUT/models/src/test/python/ganglion_ref"
+cp "$ROOT"/models/src/test/python/step_bench.py "$OUT/models/src/test/python/"
+cp "$ROOT"/models/src/test/python/ganglion_ref/*.py "$OUT/models/src/test/python/ganglion_ref/"
 rm -rf "$WORK"
 
 # 4. The archive.

@@ -14,6 +14,9 @@ also take --pass input-grad (dX = dY·W) and weight-grad (dW = dYᵀ·X, only at
     bsr, csr     {"batch":64,"rows":1024,"cols":1024,"block":16,"density":0.1}   Y = X·Wᵀ, W [rows×cols] sparse
     elementwise  {"op":"add","rows":1024,"cols":1024}
     softmax      {"rows":1024,"cols":1024}   softmax over the last axis
+    step-MODEL   {"batch":128,"seq_len":28,"optimizer":"adam", any config field...}   one training step
+                 (--pass all), timed by models/src/test/python/step_bench.py with the PyTorch
+                 reference models (torch only)
 
 Prints one JSON line per measurement with the fields of shared/specs/cli.md and "impl" set to
 "torch" or "numpy". Where several formulations exist (block-diagonal: dense matmul with the
@@ -31,6 +34,7 @@ Exit status: 0 on success, 2 on bad arguments, 3 when neither torch nor numpy ca
 import argparse
 import json
 import math
+import os
 import sys
 import time
 import warnings
@@ -147,7 +151,45 @@ def pick_lib(requested):
     sys.exit(3)
 
 
+def step_main(argv):
+    """step-MODEL: models/src/test/python/step_bench.py times the PyTorch reference model's step."""
+    ap = argparse.ArgumentParser(description="Reference timing of one training step (PyTorch).")
+    ap.add_argument("kernel")
+    ap.add_argument("--shape", required=True)
+    ap.add_argument("--pass", dest="pass_", default="all", choices=["all"])
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--warmup-ms", type=int, default=2000)
+    ap.add_argument("--lib", default="auto", choices=["auto", "torch", "numpy"])
+    ap.add_argument("--device", default="cpu", choices=["cpu"])
+    a = ap.parse_args(argv)
+    if pick_lib("torch" if a.lib == "auto" else a.lib) != "torch":
+        ap.error("%s needs torch (the reference models are PyTorch modules)" % a.kernel)
+    shape = json.loads(a.shape)
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(here, "..", "..", "models", "src", "test", "python"))
+    import step_bench
+    fields = dict(shape)
+    args = [a.kernel[len("step-"):], "--batch", str(fields.pop("batch")), "--threads", str(a.threads),
+            "--repeat", str(a.repeat), "--warmup", "5", "--optimizer", fields.pop("optimizer", "adam")]
+    if "seq_len" in fields:
+        args += ["--seq-len", str(fields.pop("seq_len"))]
+    for key, value in fields.items():
+        text = json.dumps(value) if isinstance(value, (list, dict, bool)) else str(value)
+        args += ["--set", "%s=%s" % (key, text)]
+    try:
+        line = step_bench.bench(step_bench.parse_args(args))
+    except (KeyError, ValueError) as e:
+        print("reference.py: %s: %s" % (a.kernel, e), file=sys.stderr)
+        sys.exit(2)
+    line["shape"] = shape  # the shape as ganglion sent it, so the two lines pair up
+    print(json.dumps(line))
+
+
 def main(argv):
+    if argv and argv[0].startswith("step-"):
+        step_main(argv)
+        return
     ap = argparse.ArgumentParser(description="Reference timings for ganglion bench --compare.")
     ap.add_argument("kernel", choices=["gemm", "blockdiag", "bsr", "csr", "elementwise", "softmax"])
     ap.add_argument("--shape", required=True, help="JSON object of the kernel's sizes")

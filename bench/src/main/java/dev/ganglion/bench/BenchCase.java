@@ -24,6 +24,11 @@ public interface BenchCase {
     /** One call of the kernel. */
     void run();
 
+    /** Extra fields for the measurement's JSON line (e.g. a model's parameter count); none by default. */
+    default Map<String, Object> details() {
+        return Map.of();
+    }
+
     /**
      * The same product with the same operands prepared on {@code backend} (device-resident there),
      * for {@link DeviceBench}; {@link IllegalArgumentException} for kernels without a backend path.

@@ -1,30 +1,17 @@
 package dev.ganglion.bench;
 
-import dev.ganglion.autodiff.Var;
-import dev.ganglion.autodiff.nn.Losses;
-import dev.ganglion.autodiff.optim.Adam;
-import dev.ganglion.autodiff.optim.Optimizer;
-import dev.ganglion.autodiff.optim.Sgd;
 import dev.ganglion.engine.Parallel;
-import dev.ganglion.engine.Rng;
-import dev.ganglion.engine.Shape;
-import dev.ganglion.engine.Tensor;
 import dev.ganglion.models.ConfigJson;
-import dev.ganglion.models.ModelConfig;
-import dev.ganglion.models.ModelRegistry;
-import dev.ganglion.models.NeuralModel;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ganglion bench step-MODEL}: times one training step (forward, cross-entropy on the last
- * step's output for recurrent models, backward, optimizer update) after warm-up; median of repeats.
- * The same step and sizes as {@code models/src/test/python/step_bench.py} (x ~ N(0, 1), random class
- * targets; recurrent {@code input_size} 28, {@code output_size} 10, lstm family {@code hidden_size}
- * 100; feed-forward {@code input_size} 784), so the two JSON lines compare directly.
+ * A {@link ModelStepCase} timed by step count, as {@code models/src/test/python/step_bench.py} times
+ * its PyTorch twin ({@code --warmup} steps, then the median of {@code --repeat}); prints one JSON line
+ * in the cli.md format. {@code ganglion bench step-MODEL} is the usual way in; this entry point runs
+ * without the CLI (e.g. under a profiler).
  *
  * <pre>{@code
  * java … dev.ganglion.bench.ModelStepBench sublstm --batch 128 --seq-len 28 --threads 1
@@ -70,106 +57,46 @@ public final class ModelStepBench {
                 o.put(args[i], args[i + 1]);
             }
         }
-        if (!List.of("adam", "sgd").contains(o.get("--optimizer"))) {
-            throw new IllegalArgumentException("step bench: --optimizer must be adam or sgd, got '" + o.get("--optimizer") + "'");
-        }
         return new Options(args[0], Integer.parseInt(o.get("--batch")), Integer.parseInt(o.get("--seq-len")),
                 Integer.parseInt(o.get("--threads")), Integer.parseInt(o.get("--repeat")),
                 Integer.parseInt(o.get("--warmup")), o.get("--optimizer"), Double.parseDouble(o.get("--lr")),
                 Long.parseLong(o.get("--seed")), sets);
     }
 
-    /** Builds the model, runs the steps and returns the cli.md JSON object (impl {@code ganglion}). */
+    /** Builds the step, runs it and returns the cli.md JSON object (impl {@code ganglion}). */
     public static Map<String, Object> run(Options opt) {
         Parallel.setThreads(opt.threads());
-        ModelRegistry reg = ModelRegistry.standard();
-        ModelConfig config = ModelConfig.of(reg.factory(opt.model()).schema(), defaults(opt.model(), reg));
-        for (Map.Entry<String, String> e : opt.sets().entrySet()) {
-            config = config.withText(e.getKey(), e.getValue());
-        }
-        Rng rng = new Rng(opt.seed());
-        NeuralModel model = reg.create(config, Map.of(), rng);
-        boolean rec = model.recurrent();
-        int dIn = model.config().getInt("input_size");
-        Tensor x = rec ? rng.normal(Shape.of(opt.batch(), opt.seqLen(), dIn), 0, 1)
-                : rng.normal(Shape.of(opt.batch(), dIn), 0, 1);
-        int[] targets = new int[opt.batch()];
-        for (int i = 0; i < targets.length; i++) {
-            targets[i] = rng.nextInt(model.config().getInt("output_size"));
-        }
-        List<Var> params = model.trainableParameters();
-        Optimizer optimizer = opt.optimizer().equals("sgd") ? new Sgd(params, opt.lr()) : new Adam(params, opt.lr());
-        Runnable step = () -> {
-            Var y = model.forward(Var.constant(x));
-            Var logits = rec ? y.select(1, y.dim(1) - 1) : y;
-            Var loss = Losses.crossEntropyWithLogits(logits, targets);
-            model.module().zeroGrad();
-            loss.backward();
-            optimizer.step();
-        };
-        double[] ms = time(step, opt.warmup(), opt.repeat());
-        return result(opt, model, ms, rec);
-    }
-
-    private static Map<String, Object> defaults(String model, ModelRegistry reg) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        boolean recurrent = List.of("lstm", "sublstm", "fix-sublstm", "elm").contains(model);
-        d.put("input_size", recurrent ? 28 : 784);
-        d.put("output_size", 10);
-        if (List.of("lstm", "sublstm", "fix-sublstm").contains(model)) {
-            d.put("hidden_size", 100);
-        }
-        reg.factory(model); // unknown model: the registry's error lists the known ones
-        return d;
-    }
-
-    private static double[] time(Runnable step, int warmup, int repeat) {
-        for (int i = 0; i < warmup; i++) {
+        ModelStepCase step = new ModelStepCase(opt.model(), opt.batch(), opt.seqLen(), opt.optimizer(), opt.lr(),
+                opt.seed(), opt.sets());
+        for (int i = 0; i < opt.warmup(); i++) {
             step.run();
         }
-        double[] ms = new double[repeat];
-        for (int i = 0; i < repeat; i++) {
+        double[] ms = new double[opt.repeat()];
+        for (int i = 0; i < ms.length; i++) {
             long t0 = System.nanoTime();
             step.run();
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         Arrays.sort(ms);
-        return ms;
-    }
-
-    private static Map<String, Object> result(Options opt, NeuralModel model, double[] sorted, boolean rec) {
-        Map<String, Object> shape = new LinkedHashMap<>();
-        shape.put("batch", opt.batch());
-        if (rec) {
-            shape.put("seq_len", opt.seqLen());
-        }
-        opt.sets().keySet().forEach(k -> shape.put(k, model.config().values().get(k))); // typed, as the torch side
-        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        double median = ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("kernel", "step-" + opt.model());
-        out.put("shape", shape);
-        out.put("pass", "all");
+        out.put("kernel", step.kernel());
+        out.put("shape", step.shape());
+        out.put("pass", step.pass());
         out.put("device", "cpu");
         out.put("threads", opt.threads());
         out.put("impl", "ganglion");
-        out.put("median_ms", Math.round(median * 1e4) / 1e4);
+        out.put("median_ms", Measurement.round(median));
         out.put("gflops", null);
         out.put("peak_gflops", null);
-        out.put("min_ms", Math.round(sorted[0] * 1e4) / 1e4);
+        out.put("min_ms", Measurement.round(ms[0]));
         out.put("repeat", opt.repeat());
-        out.put("optimizer", opt.optimizer());
-        long n = 0;
-        for (Var v : model.trainableParameters()) {
-            n += v.size();
-        }
-        out.put("parameters", n);
-        out.put("config", ConfigJson.parseObject(model.config().toJson()));
+        out.putAll(step.details());
         return out;
     }
 
-    /** The names this bench accepts as {@code step-MODEL} (the registry's). */
+    /** The names this bench accepts as {@code step-MODEL}: the registry's. */
     public static List<String> models() {
-        return new ArrayList<>(ModelRegistry.standard().names());
+        return List.copyOf(dev.ganglion.models.ModelRegistry.standard().names());
     }
 }

@@ -18,6 +18,7 @@ public final class QuickBench {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("warmup_ms", Math.rint(r.warmupMillis()));
         extra.put("settled", r.settled());
+        extra.putAll(c.details());
         return new Measurement(c.kernel(), c.shape(), c.pass(), "cpu", threads, "ganglion", r.medianMillis(),
                 Measurement.gflopsOf(c.flops(), r.medianMillis()), null, extra);
     }

@@ -3,6 +3,8 @@ package dev.ganglion.cli;
 import dev.ganglion.bench.BenchCase;
 import dev.ganglion.bench.ElementwiseBench;
 import dev.ganglion.bench.GemmBench;
+import dev.ganglion.bench.ModelStepBench;
+import dev.ganglion.bench.ModelStepCase;
 import dev.ganglion.bench.SoftmaxBench;
 import dev.ganglion.bench.SparseLinearBench;
 import java.util.List;
@@ -14,7 +16,9 @@ import picocli.CommandLine.ParameterException;
 /** The kernels of {@code ganglion bench}, the options each takes, and their prepared cases. */
 final class BenchCases {
     static final List<String> KERNELS = List.of("gemm", "blockdiag", "bsr", "csr", "elementwise", "softmax");
-    static final String KERNEL_LIST = "gemm, blockdiag, bsr, csr, elementwise, softmax";
+    /** For help texts (a constant); error messages add the model names from the registry. */
+    static final String KERNEL_LIST = "gemm, blockdiag, bsr, csr, elementwise, softmax, step-MODEL";
+    private static final Set<String> STEP = Set.of("--batch", "--seq-len", "--optimizer", "--lr", "--set");
 
     private static final Set<String> SPARSE = Set.of("--batch", "--rows", "--cols", "--block", "--density", "--pass");
     private static final Map<String, Set<String>> OPTIONS = Map.of(
@@ -27,26 +31,36 @@ final class BenchCases {
 
     /** Every kernel-specific option; the others (--threads, --json, ...) apply to all kernels. */
     static final Set<String> KERNEL_OPTIONS = Set.of("--m", "--n", "--k", "--trans-a", "--trans-b",
-            "--batch", "--dim", "--blocks", "--pass", "--rows", "--cols", "--block", "--density", "--op");
+            "--batch", "--dim", "--blocks", "--pass", "--rows", "--cols", "--block", "--density", "--op",
+            "--seq-len", "--optimizer", "--lr", "--set");
 
     private BenchCases() {}
 
     static Set<String> optionsOf(String kernel) {
-        return OPTIONS.get(kernel);
+        return isStep(kernel) ? STEP : OPTIONS.get(kernel);
+    }
+
+    static boolean isStep(String kernel) {
+        return kernel.startsWith("step-");
     }
 
     static void checkKernel(CommandLine cl, String kernel) {
-        if (kernel.startsWith("step-")) {
-            throw new ParameterException(cl, "'" + kernel + "': training-step benchmarks (step-MODEL) "
-                    + "are not available yet; kernels: " + KERNEL_LIST);
+        if (isStep(kernel) && !ModelStepBench.models().contains(kernel.substring("step-".length()))) {
+            throw new ParameterException(cl, "unknown model in '" + kernel + "'; expected step-MODEL with MODEL one of: "
+                    + String.join(", ", ModelStepBench.models()));
         }
-        if (!OPTIONS.containsKey(kernel)) {
-            throw new ParameterException(cl, "unknown kernel '" + kernel + "'; expected one of: " + KERNEL_LIST);
+        if (!isStep(kernel) && !OPTIONS.containsKey(kernel)) {
+            throw new ParameterException(cl, "unknown kernel '" + kernel + "'; expected one of: " + KERNEL_LIST
+                    + " (MODEL: " + String.join(", ", ModelStepBench.models()) + ")");
         }
     }
 
     /** The cases for {@code kernel} with the command's options (defaults where not given). */
     static List<BenchCase> create(String kernel, BenchCommand o) {
+        if (isStep(kernel)) {
+            return List.of(new ModelStepCase(kernel.substring("step-".length()), or(o.batch, 64), or(o.seqLen, 28),
+                    o.optimizer == null ? "adam" : o.optimizer, o.lr == null ? 1e-3 : o.lr, 0, o.sets));
+        }
         return switch (kernel) {
             case "gemm" -> List.of(new GemmBench(or(o.m, 512), or(o.n, 512), or(o.k, 512), o.transA, o.transB));
             case "blockdiag" -> passes(kernel, o.pass).stream().<BenchCase>map(p ->

@@ -54,7 +54,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--trans-b", description = "gemm: B is stored transposed (n×k).")
     boolean transB;
 
-    @Option(names = "--batch", paramLabel = "B", description = "blockdiag, bsr, csr: rows of X (default 256 / 64).")
+    @Option(names = "--batch", paramLabel = "B",
+            description = "blockdiag, bsr, csr: rows of X (default 256 / 64); step-MODEL: batch size (default 64).")
     Integer batch;
     @Option(names = "--dim", paramLabel = "D", description = "blockdiag: features in and out (default 1024).")
     Integer dim;
@@ -75,6 +76,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--op", paramLabel = "OP", description = "elementwise: add, sub, mul, div, maximum, minimum, neg, "
             + "exp, log, sqrt, tanh, sigmoid, relu, silu, sin, cos, abs, square or reciprocal (default add).")
     String op;
+
+    @Option(names = "--seq-len", paramLabel = "T", description = "step-MODEL, recurrent models: time steps (default 28).")
+    Integer seqLen;
+    @Option(names = "--optimizer", paramLabel = "OPT", description = "step-MODEL: adam or sgd (default adam).")
+    String optimizer;
+    @Option(names = "--lr", paramLabel = "LR", description = "step-MODEL: learning rate (default 1e-3).")
+    Double lr;
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "step-MODEL: model config field (repeatable).")
+    java.util.Map<String, String> sets = new java.util.LinkedHashMap<>();
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads (default: ganglion.threads or all cores).")
     Integer threads;
@@ -105,7 +115,8 @@ final class BenchCommand implements Callable<Integer> {
         if (device.equals("cuda")) {
             return onDevice(openCuda(), cases, t, settings);
         }
-        Double peak = PeakGflops.measure(t);   // only the CPU gets here (checkDevice)
+        // only the CPU gets here (checkDevice); a training step has no flop count to set against the peak
+        Double peak = BenchCases.isStep(kernel) ? null : PeakGflops.measure(t);
         PrintWriter out = spec.commandLine().getOut();
         List<Measurement> all = new ArrayList<>();
         for (BenchCase c : cases) {

@@ -113,7 +113,8 @@ class BenchCommandTest {
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines().toList()).containsExactly(
                 "ganglion bench: unknown kernel 'gemmm'; expected one of: gemm, blockdiag, bsr, csr, elementwise,"
-                        + " softmax (see ganglion bench --help)");
+                        + " softmax, step-MODEL (MODEL: lstm, sublstm, fix-sublstm, elm, g2gnet, mlp, circuitnet)"
+                        + " (see ganglion bench --help)");
     }
 
     @Test
@@ -131,7 +132,10 @@ class BenchCommandTest {
                 new String[] {"bench", "gemm", "--repeat", "0"},
                 new String[] {"bench", "gemm", "--device", "tpu"},
                 new String[] {"bench"},
-                new String[] {"bench", "step-mlp"},
+                new String[] {"bench", "step-nope"},
+                new String[] {"bench", "step-mlp", "--m", "3"},
+                new String[] {"bench", "step-mlp", "--optimizer", "lion"},
+                new String[] {"bench", "step-mlp", "--set", "hidden_sizee=3"},
                 new String[] {"frobnicate"},
                 new String[] {})) {
             CliRun r = CliRun.of(a);
@@ -154,5 +158,23 @@ class BenchCommandTest {
         assertThat(r.status()).isNotZero();
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.errLines().getFirst()).startsWith("ganglion bench: error: --device cuda:");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void stepBenchTimesOneTrainingStepOfAModel() {
+        CliRun r = CliRun.of(args("bench", "step-sublstm", "--batch", "3", "--seq-len", "5", "--set", "hidden_size=7",
+                "--threads", "1", "--json"));
+        assertThat(r.status()).as(r.err()).isZero();
+        Measurement m = Measurement.fromJson(r.outLines().getFirst());
+        assertThat(m.kernel()).isEqualTo("step-sublstm");
+        assertThat(m.pass()).isEqualTo("all");
+        assertThat(m.shape()).containsEntry("batch", 3L).containsEntry("seq_len", 5L)
+                .containsEntry("optimizer", "adam").containsEntry("hidden_size", 7L);
+        assertThat(m.medianMs()).isPositive();
+        assertThat(m.gflops()).isNull();
+        // subLSTM 28 → 7 (weight_ih, weight_hh, bias_ih, bias_hh) and the readout 7 → 10
+        assertThat(m.extra().get("parameters")).isEqualTo((long) (4 * 7 * (28 + 7) + 2 * 4 * 7 + 7 * 10 + 10));
+        assertThat((Map<String, Object>) m.extra().get("config")).containsEntry("variant", "sublstm");
     }
 }

@@ -47,4 +47,18 @@ class CompareTest {
         assertThat(ref.gflops() * ref.medianMs()).isCloseTo(ms.get(0).gflops() * ms.get(0).medianMs(),
                 org.assertj.core.data.Percentage.withPercentage(1));
     }
+
+    @Test
+    void stepReferenceRunsThePyTorchModelOnTheSameShape() {
+        var python = PythonReference.find();
+        assumeTrue(python.isPresent() && python.get().library().equals("torch"), "no python3 with torch");
+        CliRun r = CliRun.of("bench", "step-mlp", "--batch", "4", "--set", "hidden_size=16", "--set", "num_layers=1",
+                "--threads", "1", "--repeat", "2", "--warmup-ms", "20", "--json", "--compare");
+        assertThat(r.status()).as(r.err()).isZero();
+        List<Measurement> ms = r.outLines().stream().map(Measurement::fromJson).toList();
+        assertThat(ms).extracting(Measurement::impl).containsExactly("ganglion", "torch");
+        assertThat(ms.get(1).shape()).isEqualTo(ms.get(0).shape());
+        assertThat(ms.get(1).extra().get("parameters")).isEqualTo(ms.get(0).extra().get("parameters"));
+        assertThat(ms.get(1).extra()).containsKey("ganglion_speedup");
+    }
 }
