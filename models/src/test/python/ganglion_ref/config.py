@@ -26,7 +26,9 @@ FIELDS = {
             "synapses_per_branch": 1},
     "g2gnet": {"input_size": REQUIRED, "hidden_size": 1024, "num_layers": 3, "output_size": REQUIRED,
                "groups": 8, "p_intra": 1.0, "p_inter": 0.15, "grouping": "index", "activation": "relu",
-               "seed": 0},
+               "seed": 0,
+               # dynamic sparse training: read by Ganglion's training loop; the reference models ignore it
+               "dst": False, "update_interval": 1000, "zeta": 0.1, "prune": "magnitude", "regrow": "hebbian"},
     "mlp": {"input_size": REQUIRED, "hidden_size": 1024, "num_layers": 3, "output_size": REQUIRED,
             "activation": "relu"},
     "circuitnet": {"input_size": REQUIRED, "output_size": REQUIRED, "units": 16, "neurons": 32,

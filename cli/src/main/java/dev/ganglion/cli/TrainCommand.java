@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
     String download;
     @Option(names = "--seq-len", paramLabel = "T", description = "Sequence length of adding / recall.")
     Integer seqLen;
-    @Option(names = "--train-size", paramLabel = "N", description = "Training samples (built-in tasks; IDX: default 80 % of the set).")
+    @Option(names = "--train-size", paramLabel = "N", description = "Training samples (built-in tasks; IDX: default 80 %% of the set).")
     Integer trainSize;
     @Option(names = "--test-size", paramLabel = "N", description = "Test samples.")
     Integer testSize;

@@ -1,5 +1,6 @@
 package dev.ganglion.cli;
 
+import dev.ganglion.bench.Json;
 import dev.ganglion.models.training.EpochResult;
 import dev.ganglion.models.training.TrainListener;
 import java.io.BufferedWriter;
@@ -10,7 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * {@code ganglion train}'s output: a progress bar (loss, samples/s, ETA) redrawn on a terminal, one
@@ -59,9 +64,31 @@ final class TrainProgress implements TrainListener, AutoCloseable {
         out.flush();
     }
 
+    /**
+     * A rewiring (G2GNet DST): one line per update on the terminal or in the text output; in
+     * {@code --log}, a line {@code {"event":"rewire","at_epoch":E,"step":S,"layers":[…]}} (no
+     * {@code "epoch"} key, so readers of the epoch lines can skip it).
+     */
     @Override
-    public void onEpoch(EpochResult r) {
-        String line = json(r);
+    public void onHook(int epoch, long step, List<Map<String, Object>> records) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("event", "rewire");
+        line.put("at_epoch", epoch);
+        line.put("step", step);
+        line.put("layers", records);
+        writeLog(Json.write(line));
+        if (!json) {
+            if (terminal) {
+                out.print("\r" + " ".repeat(BAR + 60) + "\r");
+            }
+            out.println("  step " + step + " rewired: " + records.stream().map(r -> String.format(Locale.ROOT,
+                    "layer %s −%s +%s nnz %s (sparsity %.4f)", r.get("layer"), r.get("pruned"), r.get("regrown"),
+                    r.get("nnz"), ((Number) r.get("sparsity")).doubleValue())).collect(Collectors.joining("; ")));
+            out.flush();
+        }
+    }
+
+    private void writeLog(String line) {
         if (log != null) {
             try {
                 log.write(line);
@@ -71,6 +98,12 @@ final class TrainProgress implements TrainListener, AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    @Override
+    public void onEpoch(EpochResult r) {
+        String line = json(r);
+        writeLog(line);
         if (terminal) {
             out.print("\r" + " ".repeat(BAR + 60) + "\r");
         }

@@ -31,6 +31,14 @@ public interface NeuralModel {
         return module().parameters().stream().filter(Var::requiresGrad).toList();
     }
 
+    /**
+     * What the training loop runs after each update of {@code optimizer} (which updates {@link
+     * #trainableParameters()}); {@link StepHook#NONE} unless the model rewires itself.
+     */
+    default StepHook stepHook(dev.ganglion.autodiff.optim.Optimizer optimizer) {
+        return StepHook.NONE;
+    }
+
     /** True for models that read sequences {@code [B, T, d_in]}. */
     default boolean recurrent() {
         return false;

@@ -2,9 +2,12 @@ package dev.ganglion.models.g2gnet;
 
 import dev.ganglion.autodiff.optim.Optimizer;
 import dev.ganglion.engine.Rng;
+import dev.ganglion.models.StepHook;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Dynamic sparse training of a {@link G2GNet} (models.md §3): every {@code updateInterval} optimizer
@@ -22,7 +25,7 @@ import java.util.Locale;
  * matrix per layer (made and dropped layer by layer); magnitudes and rewiring work on the live
  * values; the masks are {@code n_out·n_in} booleans. Hebbian scores need {@link G2GNet#recordActivations} (switched on here).
  */
-public final class DynamicSparsity {
+public final class DynamicSparsity implements StepHook {
     /** How connections are pruned. */
     public enum Prune { MAGNITUDE, RANDOM, HEBBIAN }
 
@@ -50,6 +53,17 @@ public final class DynamicSparsity {
 
     /** What one update did to layer {@code layer}. */
     public record LayerStats(int layer, int pruned, int regrown, int nnz, double sparsity) {
+        /** The fields by name, for logs. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("layer", layer);
+            m.put("pruned", pruned);
+            m.put("regrown", regrown);
+            m.put("nnz", nnz);
+            m.put("sparsity", sparsity);
+            return m;
+        }
+
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "layer %d: pruned %d, regrown %d, nnz %d, sparsity %.4f", layer, pruned,
@@ -60,7 +74,7 @@ public final class DynamicSparsity {
     private final G2GNet net;
     private final Optimizer optimizer;
     private final Settings settings;
-    private final Rng rng;
+    private Rng rng;
     private long steps;
 
     /** Rewires {@code net}'s layers, whose weights {@code optimizer} updates. */
@@ -68,7 +82,7 @@ public final class DynamicSparsity {
         this.net = net;
         this.optimizer = optimizer;
         this.settings = settings;
-        this.rng = new Rng(settings.seed());
+        this.rng = rngOf(0);
         if (settings.prune() == Prune.HEBBIAN || settings.regrow() == Regrow.HEBBIAN) {
             net.recordActivations(true);
         }
@@ -77,6 +91,25 @@ public final class DynamicSparsity {
     /** Call after every optimizer step: runs an update every {@code updateInterval} calls; its stats, else empty. */
     public List<LayerStats> afterStep() {
         return ++steps % settings.updateInterval() == 0 ? update() : List.of();
+    }
+
+    /**
+     * The {@link StepHook} form, with the run's step count: an update at every multiple of {@code
+     * updateInterval}, drawing its random choices from a generator seeded by {@code (seed, step)}, so
+     * a resumed run rewires exactly as an uninterrupted one.
+     */
+    @Override
+    public List<Map<String, Object>> afterStep(long step) {
+        steps = step;
+        if (step % settings.updateInterval() != 0) {
+            return List.of();
+        }
+        rng = rngOf(step);
+        return update().stream().map(LayerStats::toMap).toList();
+    }
+
+    private Rng rngOf(long step) {
+        return new Rng(settings.seed() * 0x9E3779B97F4A7C15L + step);
     }
 
     /** Rewires every layer now. */

@@ -198,6 +198,12 @@ public final class G2GNet extends Layer implements NeuralModel {
         return head;
     }
 
+    /** Dynamic sparse training when the config asks for it ({@code dst = true}), else nothing. */
+    @Override
+    public dev.ganglion.models.StepHook stepHook(dev.ganglion.autodiff.optim.Optimizer optimizer) {
+        return config.dst() == null ? dev.ganglion.models.StepHook.NONE : new DynamicSparsity(this, optimizer, config.dst());
+    }
+
     /** Keeps (when on) each layer's last input and post-activation output, for Hebbian rewiring. */
     public void recordActivations(boolean on) {
         recording = on;

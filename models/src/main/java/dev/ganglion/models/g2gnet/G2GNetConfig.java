@@ -4,6 +4,7 @@ import dev.ganglion.models.ConfigSchema;
 import dev.ganglion.models.ConfigSchema.Type;
 import dev.ganglion.models.ModelConfig;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,9 +15,11 @@ import java.util.Set;
  *
  * @param grouping {@code index}, {@code interleaved}, {@code random} or {@code mixer}
  * @param activation {@code relu}, {@code tanh} or {@code silu}
+ * @param dst dynamic sparse training during {@code ganglion train} (config fields {@code dst},
+ *            {@code update_interval}, {@code zeta}, {@code prune}, {@code regrow}), or null for static sparsity
  */
 public record G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int outputSize, int groups, double pIntra,
-        double pInter, String grouping, String activation, long seed) {
+        double pInter, String grouping, String activation, long seed, DynamicSparsity.Settings dst) {
     static final Set<String> GROUPINGS = Set.of("index", "interleaved", "random", "mixer");
     static final Set<String> ACTIVATIONS = Set.of("relu", "tanh", "silu");
 
@@ -38,6 +41,12 @@ public record G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int out
         FeedForwardChecks.activation("g2gnet", activation);
     }
 
+    /** Static sparsity (no DST). */
+    public G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int outputSize, int groups, double pIntra,
+                        double pInter, String grouping, String activation, long seed) {
+        this(inputSize, hiddenSize, numLayers, outputSize, groups, pIntra, pInter, grouping, activation, seed, null);
+    }
+
     /** The defaults of models.md ({@code H = 1024}, 3 layers, G = 8, p_intra 1, p′ 0.15, index, relu, seed 0). */
     public static G2GNetConfig defaults(int inputSize, int outputSize) {
         return new G2GNetConfig(inputSize, 1024, 3, outputSize, 8, 1.0, 0.15, "index", "relu", 0);
@@ -48,13 +57,20 @@ public record G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int out
             .required("input_size", Type.INT).optional("hidden_size", Type.INT, 1024).optional("num_layers", Type.INT, 3)
             .required("output_size", Type.INT).optional("groups", Type.INT, 8).optional("p_intra", Type.FLOAT, 1.0)
             .optional("p_inter", Type.FLOAT, 0.15).choice("grouping", "index", "index", "interleaved", "random", "mixer")
-            .choice("activation", "relu", "relu", "tanh", "silu").optional("seed", Type.INT, 0).build();
+            .choice("activation", "relu", "relu", "tanh", "silu").optional("seed", Type.INT, 0)
+            .optional("dst", Type.BOOL, false).optional("update_interval", Type.INT, 1000).optional("zeta", Type.FLOAT, 0.1)
+            .choice("prune", "magnitude", "magnitude", "random", "hebbian").choice("regrow", "hebbian", "hebbian", "random")
+            .build();
 
     /** The typed view of a {@code g2gnet} config (checked). */
     public static G2GNetConfig of(ModelConfig c) {
         return new G2GNetConfig(c.getInt("input_size"), c.getInt("hidden_size"), c.getInt("num_layers"),
                 c.getInt("output_size"), c.getInt("groups"), c.getDouble("p_intra"), c.getDouble("p_inter"),
-                c.getString("grouping"), c.getString("activation"), c.getLong("seed"));
+                c.getString("grouping"), c.getString("activation"), c.getLong("seed"),
+                c.getBoolean("dst") ? new DynamicSparsity.Settings(c.getInt("update_interval"), c.getDouble("zeta"),
+                        DynamicSparsity.Prune.valueOf(c.getString("prune").toUpperCase(Locale.ROOT)),
+                        DynamicSparsity.Regrow.valueOf(c.getString("regrow").toUpperCase(Locale.ROOT)), c.getLong("seed"))
+                        : null);
     }
 
     /** The generic config ({@code ganglion.config}). */
@@ -70,6 +86,12 @@ public record G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int out
         m.put("grouping", grouping);
         m.put("activation", activation);
         m.put("seed", seed);
+        DynamicSparsity.Settings d = dst == null ? DynamicSparsity.Settings.defaults() : dst;
+        m.put("dst", dst != null);
+        m.put("update_interval", d.updateInterval());
+        m.put("zeta", d.zeta());
+        m.put("prune", d.prune().name().toLowerCase(Locale.ROOT));
+        m.put("regrow", d.regrow().name().toLowerCase(Locale.ROOT));
         return ModelConfig.of(SCHEMA, m);
     }
 }

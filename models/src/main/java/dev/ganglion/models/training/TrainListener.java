@@ -18,6 +18,14 @@ public interface TrainListener {
      */
     default void onStep(int epoch, int step, int stepsPerEpoch, double meanLoss, double samplesPerSecond) {}
 
+    /**
+     * After a step at which the model's {@link dev.ganglion.models.StepHook} did work (G2GNet's
+     * rewiring: one record per layer with {@code pruned}, {@code regrown}, {@code nnz}, {@code sparsity}).
+     *
+     * @param step the run's 1-based optimizer step
+     */
+    default void onHook(int epoch, long step, java.util.List<java.util.Map<String, Object>> records) {}
+
     /** After each epoch's evaluation (and checkpoint, when one is written). */
     default void onEpoch(EpochResult result) {}
 }

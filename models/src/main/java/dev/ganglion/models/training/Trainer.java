@@ -13,6 +13,7 @@ import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.models.ModelCheckpoint;
 import dev.ganglion.models.NeuralModel;
+import dev.ganglion.models.StepHook;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import java.util.Map;
 /**
  * The training loop: epochs of seeded-shuffled mini-batches, {@code loss = metric.loss(model(x), y)}
  * (recurrent outputs read at the last step), backward, optional global-norm clipping, an optimizer
- * step and a learning-rate schedule; the test split is evaluated after every epoch.
+ * step, a learning-rate schedule and the model's {@link StepHook} (G2GNet's dynamic sparse training);
+ * the test split is evaluated after every epoch.
  *
  * <p>Exact resume: a checkpoint ({@link #save}) holds the model, the optimizer's state, the
  * scheduler's count, the epochs done and the shuffling generator's position, so a run resumed with
@@ -44,6 +46,7 @@ public final class Trainer {
     private final List<Var> params;
     private final Optimizer optimizer;
     private final LrScheduler scheduler;
+    private final StepHook hook;
     private final Rng shuffle;
     private final int stepsPerEpoch;
     private final Map<String, String> metadata = new LinkedHashMap<>();
@@ -61,6 +64,7 @@ public final class Trainer {
         LrSchedule schedule = options.schedule().equals("cosine")
                 ? LrSchedule.cosine(Math.max(1L, (long) stepsPerEpoch * options.epochs()), 0) : LrSchedule.constant();
         this.scheduler = new LrScheduler(optimizer, schedule, LrScheduler.Interval.STEP);
+        this.hook = model.stepHook(optimizer);
         this.shuffle = new Rng(options.seed());
         if (data.train().size() == 0) {
             throw new IllegalArgumentException("training: the training split of " + data.name() + " is empty");
@@ -149,6 +153,11 @@ public final class Trainer {
         }
         optimizer.step();
         scheduler.afterStep();
+        long runStep = (long) (epoch - 1) * stepsPerEpoch + step;
+        List<Map<String, Object>> done = hook.afterStep(runStep);
+        if (!done.isEmpty()) {
+            listener.onHook(epoch, runStep, done);
+        }
         return value;
     }
 

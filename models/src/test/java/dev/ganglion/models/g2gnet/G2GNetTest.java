@@ -122,7 +122,8 @@ class G2GNetTest {
         assertThat(r.names()).contains("g2gnet", "mlp", "circuitnet");
         NeuralModel g = r.create(r.config("g2gnet", Map.of("input_size", 6, "output_size", 2, "hidden_size", 16)), 1);
         assertThat(g.config().toJson()).isEqualTo("{\"input_size\":6,\"hidden_size\":16,\"num_layers\":3,\"output_size\":2,"
-                + "\"groups\":8,\"p_intra\":1.0,\"p_inter\":0.15,\"grouping\":\"index\",\"activation\":\"relu\",\"seed\":0}");
+                + "\"groups\":8,\"p_intra\":1.0,\"p_inter\":0.15,\"grouping\":\"index\",\"activation\":\"relu\",\"seed\":0,"
+                + "\"dst\":false,\"update_interval\":1000,\"zeta\":0.1,\"prune\":\"magnitude\",\"regrow\":\"hebbian\"}");
         NeuralModel mlp = r.create(r.config("mlp", Map.of("input_size", 6, "output_size", 2, "hidden_size", 16)), 1);
         assertThat(mlp.module().stateDict().keySet()).containsExactly("layers.0.weight", "layers.0.bias",
                 "layers.1.weight", "layers.1.bias", "layers.2.weight", "layers.2.bias", "head.weight", "head.bias");

@@ -60,6 +60,46 @@ class TrainerTest {
         assertThat(second.lr).isEqualTo(1e-2);
     }
 
+    private static TrainRun tinyRewiringG2GNet(int epochs) {
+        TrainRun r = new TrainRun("g2gnet");
+        r.trainSize = 192;
+        r.testSize = 64;
+        r.epochs = epochs;
+        r.batch = 32;
+        r.lr = 1e-2;
+        r.seed = 5L;
+        r.sets.putAll(Map.of("hidden_size", "32", "num_layers", "2", "groups", "4", "dst", "true",
+                "update_interval", "4", "prune", "random", "regrow", "hebbian"));
+        return r;
+    }
+
+    @Test
+    void dynamicSparseTrainingRewiresEveryIntervalAndResumesExactly(@TempDir Path dir) throws IOException {
+        List<Long> rewiredAt = new ArrayList<>();
+        List<Integer> nnz = new ArrayList<>();
+        Trainer whole = tinyRewiringG2GNet(3).prepare().listener(new TrainListener() {
+            @Override
+            public void onHook(int epoch, long step, List<Map<String, Object>> records) {
+                rewiredAt.add(step);
+                assertThat(records).hasSize(2);
+                records.forEach(r -> assertThat((Integer) r.get("pruned")).isEqualTo(r.get("regrown")).isPositive());
+                nnz.add((Integer) records.getFirst().get("nnz"));
+            }
+        });
+        List<EpochResult> all = whole.fit();
+        assertThat(rewiredAt).containsExactly(4L, 8L, 12L, 16L);   // 6 steps per epoch, 18 steps
+        assertThat(nnz).containsOnly(nnz.getFirst());               // constant nnz
+        TrainRun first = tinyRewiringG2GNet(2);
+        first.save = dir.resolve("dst.safetensors");
+        first.prepare().fit();
+        TrainRun second = new TrainRun("g2gnet");
+        second.resume = first.save;
+        second.epochs = 3;
+        EpochResult last = second.prepare().fit().getFirst();
+        assertThat(last.loss()).isEqualTo(all.get(2).loss());
+        assertThat(last.metric()).isEqualTo(all.get(2).metric());
+    }
+
     @Test
     void aCheckpointIsAModelCheckpointToo(@TempDir Path dir) throws IOException {
         TrainRun r = tinyMlp(1);
