@@ -2,6 +2,9 @@ package dev.ganglion.models.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
 import dev.ganglion.models.ModelRegistry;
 import dev.ganglion.models.NeuralModel;
 import java.io.IOException;
@@ -29,7 +32,9 @@ class EmbeddingExampleTest {
             }
         });
         List<EpochResult> history = trainer.fit();
+        Tensor y = model.forward(Var.constant(data.test().x())).value();   // [B, T, 1]: the readout at every step
         // --- README: end
+        assertThat(y.shape()).isEqualTo(Shape.of(50, 10, 1));
         assertThat(history).hasSize(2);
         assertThat(dir.resolve("sublstm.safetensors")).exists();
     }

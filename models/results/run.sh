@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The training runs behind models/RESULTS.md. Usage, from the repository root:
+#   models/results/run.sh [g2gnet|circuitnet|rows|elm|all]   (default all)
+# Needs ../shared/data (MNIST test set, Fashion-MNIST subset) and, for the PyTorch columns,
+# /usr/bin/python3 with torch. Each run writes its per-epoch JSON lines to models/results/logs/;
+# an existing log is kept (delete it to run again). Learning curves: models/results/*.svg.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DATA=${GANGLION_DATA:-../shared/data}
+LOGS=models/results/logs
+REF=models/src/test/python/train_reference.py
+mkdir -p "$LOGS"
+MNIST=(--data "$DATA/mnist-t10k" --train-size 8000 --test-size 2000)
+FASHION=(--data "$DATA/fashion-mnist-subset" --train-size 3000 --test-size 615)
+
+run() { # NAME ganglion-train-args...
+  local name=$1; shift
+  [[ -s $LOGS/$name.jsonl ]] && return 0
+  echo "== $name: ./ganglion train $*"
+  ./ganglion train "$@" --log "$LOGS/$name.jsonl.tmp" > /dev/null && mv "$LOGS/$name.jsonl.tmp" "$LOGS/$name.jsonl"
+}
+torchrun() { # NAME train_reference-args...
+  local name=$1; shift
+  [[ -s $LOGS/$name.jsonl ]] && return 0
+  echo "== $name: $REF $*"
+  /usr/bin/python3 "$REF" "$@" --json > "$LOGS/$name.jsonl.tmp" 2> /dev/null && mv "$LOGS/$name.jsonl.tmp" "$LOGS/$name.jsonl"
+}
+curves() { /usr/bin/python3 models/results/curves.py "$@"; }
+
+g2gnet() { # dense MLP vs G2GNet index/mixer/random (~74 % sparse), static vs DST (Hebbian regrowth), 3 seeds
+  local common=(--task idx --epochs 10 --batch 128 --lr 1e-3 --threads 2 --set hidden_size=1024)
+  for ds in mnist fashion; do
+    local data=("${MNIST[@]}"); [[ $ds == fashion ]] && data=("${FASHION[@]}")
+    for seed in 0 1 2; do
+      run "$ds-mlp-s$seed" mlp "${common[@]}" "${data[@]}" --seed $seed
+      for g in index mixer random; do
+        run "$ds-g2g-$g-s$seed" g2gnet "${common[@]}" "${data[@]}" --seed $seed --set grouping=$g --set seed=$seed
+      done
+      run "$ds-g2g-index-dst-s$seed" g2gnet "${common[@]}" "${data[@]}" --seed $seed --set seed=$seed \
+        --set dst=true --set update_interval=100 --set prune=magnitude --set regrow=hebbian
+    done
+    local prefix=t10k; [[ $ds == fashion ]] && prefix=train
+    torchrun "$ds-g2g-index-torch-masked" g2gnet --task idx --data "${data[1]}" --prefix $prefix \
+      --train-size "${data[3]}" --test-size "${data[5]}" --epochs 3 --batch 128 --lr 1e-3 --threads 2
+    torchrun "$ds-mlp-torch" mlp --task idx --data "${data[1]}" --prefix $prefix \
+      --train-size "${data[3]}" --test-size "${data[5]}" --epochs 3 --batch 128 --lr 1e-3 --threads 2
+    curves "models/results/$ds-g2gnet.svg" --title "$ds: test accuracy, seed 0 (H=1024, 3 layers)" \
+      "mlp=$LOGS/$ds-mlp-s0.jsonl" "g2g index=$LOGS/$ds-g2g-index-s0.jsonl" "g2g mixer=$LOGS/$ds-g2g-mixer-s0.jsonl" \
+      "g2g random=$LOGS/$ds-g2g-random-s0.jsonl" "g2g index DST=$LOGS/$ds-g2g-index-dst-s0.jsonl"
+  done
+}
+
+circuitnet() { # CircuitNet (models.md defaults) vs an MLP of the same parameter count; ablations
+  local f=(--task function --epochs 30 --batch 64 --threads 2)
+  for seed in 0 1 2; do
+    run "fn-circuitnet-s$seed" circuitnet "${f[@]}" --lr 3e-3 --seed $seed --set seed=$seed \
+      --set units=16 --set neurons=32 --set ports=8
+    run "fn-mlp192-s$seed" mlp "${f[@]}" --lr 3e-3 --seed $seed --set hidden_size=192 --set num_layers=2
+    run "fn-circuitnet-lr1e-3-s$seed" circuitnet "${f[@]}" --lr 1e-3 --seed $seed --set seed=$seed \
+      --set units=16 --set neurons=32 --set ports=8
+  done
+  run "fn-circuitnet-tanh" circuitnet "${f[@]}" --lr 3e-3 --seed 0 --set units=16 --set neurons=32 --set ports=8 \
+    --set activation=tanh
+  for off in use_linear use_product use_attention use_inter; do
+    run "fn-circuitnet-no-$off" circuitnet "${f[@]}" --lr 3e-3 --seed 0 --set units=16 --set neurons=32 --set ports=8 \
+      --set $off=false
+  done
+  run "mnist-circuitnet-s0" circuitnet --task idx "${MNIST[@]}" --epochs 10 --batch 128 --lr 3e-3 --threads 2 \
+    --set units=16 --set neurons=32 --set ports=8
+  run "mnist-mlp148-s0" mlp --task idx "${MNIST[@]}" --epochs 10 --batch 128 --lr 1e-3 --threads 2 \
+    --set hidden_size=148 --set num_layers=2
+  curves models/results/function-circuitnet.svg --title "function: test RRSE, seed 0" \
+    "circuitnet=$LOGS/fn-circuitnet-s0.jsonl" "mlp 192×2=$LOGS/fn-mlp192-s0.jsonl" \
+    "no linear=$LOGS/fn-circuitnet-no-use_linear.jsonl" "no product=$LOGS/fn-circuitnet-no-use_product.jsonl" \
+    "no attention=$LOGS/fn-circuitnet-no-use_attention.jsonl" "no port links=$LOGS/fn-circuitnet-no-use_inter.jsonl"
+}
+
+rows() { # sequential MNIST by rows: LSTM, subLSTM, fix-subLSTM at H=100, Ganglion and PyTorch, 1 thread each
+  for m in lstm sublstm fix-sublstm; do
+    run "rows-$m" $m --task mnist-rows "${MNIST[@]}" --set hidden_size=100 --epochs 10 --batch 128 --lr 1e-2 --threads 1
+    torchrun "rows-$m-torch" $m --task mnist-rows --data "$DATA/mnist-t10k" --prefix t10k --train-size 8000 \
+      --test-size 2000 --set hidden_size=100 --epochs 10 --batch 128 --lr 1e-2 --threads 1
+  done
+  curves models/results/mnist-rows.svg --title "sequential MNIST by rows: test accuracy (H=100)" \
+    "lstm=$LOGS/rows-lstm.jsonl" "sublstm=$LOGS/rows-sublstm.jsonl" "fix-sublstm=$LOGS/rows-fix-sublstm.jsonl" \
+    "lstm torch=$LOGS/rows-lstm-torch.jsonl" "sublstm torch=$LOGS/rows-sublstm-torch.jsonl" \
+    "fix-sublstm torch=$LOGS/rows-fix-sublstm-torch.jsonl"
+}
+
+elm() { # ELM (d_m = 100) against an LSTM (H = 100) on delayed recall and adding
+  local c=(--batch 64 --lr 3e-3 --threads 2 --clip 1)
+  for t in 200 1000; do
+    local n=2000; [[ $t == 1000 ]] && n=1000
+    run "recall$t-elm" elm --task recall --seq-len $t --train-size $n --test-size 500 --epochs 10 "${c[@]}" \
+      --set num_memory=100
+    run "recall$t-lstm" lstm --task recall --seq-len $t --train-size $n --test-size 500 --epochs 10 "${c[@]}" \
+      --set hidden_size=100
+  done
+  run "adding200-elm" elm --task adding --seq-len 200 --train-size 2000 --test-size 500 --epochs 10 "${c[@]}" \
+    --set num_memory=100
+  run "adding200-lstm" lstm --task adding --seq-len 200 --train-size 2000 --test-size 500 --epochs 10 "${c[@]}" \
+    --set hidden_size=100
+  curves models/results/recall.svg --title "delayed recall: test accuracy" \
+    "elm T=200=$LOGS/recall200-elm.jsonl" "lstm T=200=$LOGS/recall200-lstm.jsonl" \
+    "elm T=1000=$LOGS/recall1000-elm.jsonl" "lstm T=1000=$LOGS/recall1000-lstm.jsonl"
+}
+
+what=${1:-all}
+case $what in
+  all) g2gnet; circuitnet; rows; elm ;;
+  g2gnet|circuitnet|rows|elm) $what ;;
+  *) echo "usage: $0 [g2gnet|circuitnet|rows|elm|all]" >&2; exit 2 ;;
+esac
