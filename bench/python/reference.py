@@ -40,6 +40,9 @@ import time
 import warnings
 
 sys.dont_write_bytecode = True  # keep the repository free of __pycache__
+# The PyTorch reference models and the allocator setting live with the model tests.
+MODELS_PYTHON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models", "src", "test", "python")
+sys.path.insert(0, MODELS_PYTHON)
 
 TARGET_SAMPLE_NS = 5_000_000
 WINDOW = 5
@@ -166,8 +169,6 @@ def step_main(argv):
     if pick_lib("torch" if a.lib == "auto" else a.lib) != "torch":
         ap.error("%s needs torch (the reference models are PyTorch modules)" % a.kernel)
     shape = json.loads(a.shape)
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path.insert(0, os.path.join(here, "..", "..", "models", "src", "test", "python"))
     import step_bench
     fields = dict(shape)
     args = [a.kernel[len("step-"):], "--batch", str(fields.pop("batch")), "--threads", str(a.threads),
@@ -186,7 +187,17 @@ def step_main(argv):
     print(json.dumps(line))
 
 
+def keep_freed_memory():
+    """Times PyTorch with the heap a training script has (see ganglion_ref/malloc.py), where available."""
+    try:
+        from ganglion_ref import malloc
+    except ImportError:
+        return False
+    return malloc.keep_freed_memory()
+
+
 def main(argv):
+    keep_freed_memory()
     if argv and argv[0].startswith("step-"):
         step_main(argv)
         return

@@ -25,7 +25,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ganglion_ref import config as configs, models  # noqa: E402
+from ganglion_ref import config as configs, malloc, models  # noqa: E402
 
 # sizes for the fields models.md leaves without a default (MNIST-like: rows of 28, or 784 pixels)
 BENCH_DEFAULTS = {
@@ -61,6 +61,7 @@ def torch_blas():
 
 
 def bench(args):
+    malloc.keep_freed_memory()  # as in a training script (see ganglion_ref/malloc.py)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     sets = configs.parse_sets(args.set)

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ganglion_ref import config as configs, data as datasets, models, tasks  # noqa: E402
+from ganglion_ref import config as configs, data as datasets, malloc, models, tasks  # noqa: E402
 
 # required config fields with no models.md default (input/output sizes come from the task)
 MODEL_DEFAULTS = {"lstm": {"hidden_size": 100}, "sublstm": {"hidden_size": 100},
@@ -86,6 +86,7 @@ def evaluate(net, ds, batch=1000):
 
 
 def train(args):
+    malloc.keep_freed_memory()  # the same allocator setting as step_bench.py (see ganglion_ref/malloc.py)
     torch.set_num_threads(args.threads)
     task = args.task or datasets.default_task(args.model, args.data)
     ds = datasets.load(task, args.model, args.seed, args.data, args.prefix, args.train_size,
