@@ -61,21 +61,8 @@ final class LinalgGrads {
         Tensor x = n.saved(0);
         n.saved(1); // version check of the values the forward used
         SparseMatrix w = (SparseMatrix) n.aux;
-        if (emptyBatch(x, w)) {
-            return new Tensor[] {x.newZeros(x.shape()), x.newZeros(n.inputs[1].shape())};
-        }
         Tensor gx = n.wants(0) ? SparseOps.linearInputGrad(g, w) : null;
         Tensor gv = n.wants(1) ? SparseOps.linearWeightGrad(g, x, w).reshape(n.inputs[1].shape().dims()) : null;
         return new Tensor[] {gx, gv};
-    }
-
-    /**
-     * A valid input without elements ({@code x [..., in]} with a 0 somewhere), whose product is zeros.
-     *
-     * <p>// NOTE: answered without the engine: its float32 BSR and CSR products divide by the panel
-     * width, which is 0 for an empty batch (ArithmeticException). Drop this once the engine handles it.
-     */
-    static boolean emptyBatch(Tensor x, SparseMatrix w) {
-        return x.size() == 0 && x.rank() >= 1 && x.dim(-1) == w.cols() && x.dtype() == w.dtype();
     }
 }

@@ -52,8 +52,7 @@ public final class LinalgOps {
     public static Var sparseLinear(Var x, SparseMatrix pattern, Var values) {
         require("sparseLinear", x, values);
         SparseMatrix w = pattern.withValues(values.value().contiguous()); // the kernels need contiguous values
-        Tensor y = LinalgGrads.emptyBatch(x.value(), w)
-                ? Tensor.zeros(x.shape().with(-1, w.rows()), w.dtype()) : SparseOps.linear(x.value(), w);
+        Tensor y = SparseOps.linear(x.value(), w);
         Op op = switch (w) {
             case BlockDiagonal b -> Op.BLOCK_DIAGONAL;
             case Bsr b -> Op.BSR;
