@@ -12,6 +12,7 @@ import dev.ganglion.models.ConfigJson;
 import dev.ganglion.models.ModelConfig;
 import dev.ganglion.models.ModelRegistry;
 import dev.ganglion.models.NeuralModel;
+import dev.ganglion.models.training.TrainDefaults;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,8 +78,7 @@ public final class ModelStepCase implements BenchCase {
 
     private static Map<String, Object> defaults(String model) {
         Map<String, Object> d = new LinkedHashMap<>();
-        boolean recurrent = List.of("lstm", "sublstm", "fix-sublstm", "elm").contains(model);
-        d.put("input_size", recurrent ? 28 : 784);
+        d.put("input_size", TrainDefaults.recurrent(model) ? 28 : 784);
         d.put("output_size", 10);
         if (List.of("lstm", "sublstm", "fix-sublstm").contains(model)) {
             d.put("hidden_size", 100);
