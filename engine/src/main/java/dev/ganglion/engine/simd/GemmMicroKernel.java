@@ -31,6 +31,17 @@ final class GemmMicroKernel {
      * C at {@code c[co + r·ldc + j]} (α is folded into the packed A). C is not read when β = 0.
      */
     static void tile(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc, float beta) {
+        tile(kc, pa, ao, 1, MR, pb, bo, c, co, ldc, beta);
+    }
+
+    /**
+     * As above with A read in place: element (r, p) of the A micro-panel at {@code pa[ao + r·rs + p·ks]}
+     * ({@code rs = 1, ks = MR} for a packed panel; {@code rs = lda, ks = 1} for row-major A,
+     * {@code rs = 1, ks = lda} for A stored transposed). (Reading B in place as well was measured
+     * slower: its rows, ldb apart, do not stream like a packed micro-panel.)
+     */
+    static void tile(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] c, int co, int ldc,
+                     float beta) {
         // NOTE: no helper method may take or return these vectors: a call that C2 does not inline
         // boxes them, and boxing a loop-carried accumulator puts an allocation in every k step.
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
@@ -55,26 +66,30 @@ final class GemmMicroKernel {
         }
         int a = ao;
         int b = bo;
-        for (int p = 0; p < kc; p++, a += MR, b += NR) {
+        int r2 = 2 * rs;
+        int r3 = 3 * rs;
+        int r4 = 4 * rs;
+        int r5 = 5 * rs;
+        for (int p = 0; p < kc; p++, a += ks, b += NR) {
             FloatVector b0 = FloatVector.fromArray(F32, pb, b);
             FloatVector b1 = FloatVector.fromArray(F32, pb, b + LANES);
             // One broadcast per row, consumed at once: keeps the live set at 15 registers.
             FloatVector x = FloatVector.broadcast(F32, pa[a]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F32, pa[a + 1]);
+            x = FloatVector.broadcast(F32, pa[a + rs]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F32, pa[a + 2]);
+            x = FloatVector.broadcast(F32, pa[a + r2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F32, pa[a + 3]);
+            x = FloatVector.broadcast(F32, pa[a + r3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(F32, pa[a + 4]);
+            x = FloatVector.broadcast(F32, pa[a + r4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(F32, pa[a + 5]);
+            x = FloatVector.broadcast(F32, pa[a + r5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
