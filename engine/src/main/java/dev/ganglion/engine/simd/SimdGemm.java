@@ -155,8 +155,8 @@ public final class SimdGemm implements GemmKernel {
             int full = nc / NR * NR;
             for (int jr = 0; jr < full; jr += NR) {
                 for (int ir = rs; ir < re; ir += MR) {
-                    GemmMicroKernel.tile(kc, a, aOff + ir * rowStride + pc * kStride, rowStride, kStride, pb, jr * kc,
-                            c, co + ir * ldc + jr, ldc, betaSlice);
+                    GemmMicroKernel.tileInPlace(kc, a, aOff + ir * rowStride + pc * kStride, rowStride, kStride, pb,
+                            jr * kc, c, co + ir * ldc + jr, ldc, betaSlice);
                 }
             }
             if (full < nc) { // the last columns: a cut tile from a packed A micro-panel, MR rows at a time
