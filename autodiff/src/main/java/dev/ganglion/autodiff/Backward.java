@@ -144,7 +144,10 @@ final class Backward {
             return; // no gradient reached this node, or nothing asked for lies behind it
         }
         n.checkSaved();
-        Tensor[] grads = Gradients.backward(n, pending);
+        // A linear layer's weight gradient goes straight into a kept .grad buffer: the largest
+        // temporary of a training step otherwise (functional grad(...) leaves .grad alone).
+        Tensor buffer = targets == null && n.op == Op.LINEAR ? LinalgGrads.weightGradBuffer(n) : null;
+        Tensor[] grads = Gradients.backward(n, pending, buffer);
         for (int i = 0; i < n.inputs.length; i++) {
             Var v = n.inputs[i];
             if (v != null && grads[i] != null && v.requiresGrad() && wanted(v)) {

@@ -40,9 +40,11 @@ final class Gradients {
     /**
      * {@code ∂L/∂inputs} of node {@code n} from {@code gs[k] = ∂L/∂output_k} ({@code gs[0]} for the
      * single-output ops; multi-output ops get nulls for outputs that received no gradient).
+     * {@code weightGradBuffer} (LINEAR only, else null) is the leaf weight's kept gradient buffer, into
+     * which the rule accumulates {@code dW} itself, returning null for it.
      */
     // NOTE: the one long method of the module, on purpose: a table with one line per op.
-    static Tensor[] backward(Node n, Tensor[] gs) {
+    static Tensor[] backward(Node n, Tensor[] gs, Tensor weightGradBuffer) {
         Tensor g = gs[0];
         return switch (n.op) {
             // ---- unary: dx = g·f'(x), with y = f(x) where that is cheaper
@@ -101,7 +103,7 @@ final class Gradients {
 
             // ---- dense and sparse products
             case MATMUL -> LinalgGrads.matmul(n, g);
-            case LINEAR -> LinalgGrads.linear(n, g);
+            case LINEAR -> LinalgGrads.linear(n, g, weightGradBuffer);
             case BLOCK_DIAGONAL, BSR, CSR -> LinalgGrads.sparse(n, g);
 
             // ---- fused and user-defined

@@ -37,20 +37,40 @@ final class LinalgGrads {
      * {@code y = x·Wᵀ + b}, saved {@code (x, W)}: {@code dx = dy·W}, {@code dW = dy₂ᵀ·x₂} with the leading
      * axes flattened into rows, {@code db = dy} (summed to {@code [out]} by the walk).
      */
-    static Tensor[] linear(Node n, Tensor g) {
+    static Tensor[] linear(Node n, Tensor g, Tensor weightGradBuffer) {
         Tensor w = n.saved(1);
         Tensor gx = n.wants(0) ? Linalg.matmul(g, w) : null;
-        Tensor gw = n.wants(1) ? weightGrad(g, n.saved(0), w.dim(0), w.dim(1)) : null;
+        Tensor gw = null;
+        if (n.wants(1)) {
+            int rows = 1;
+            for (int i = 0; i < g.rank() - 1; i++) {
+                rows *= g.dim(i); // explicit, as reshape(−1, …) cannot infer a size next to a 0
+            }
+            Tensor gT = g.reshape(rows, w.dim(0)).mT();
+            Tensor x = n.saved(0).reshape(rows, w.dim(1));
+            if (weightGradBuffer != null) {
+                Linalg.matmulAccumulate(gT, x, weightGradBuffer); // delivered: nothing to hand on
+            } else {
+                gw = Linalg.matmul(gT, x);
+            }
+        }
         return n.inputs.length == 3 ? new Tensor[] {gx, gw, g} : new Tensor[] {gx, gw};
     }
 
-    /** {@code dW = dy₂ᵀ·x₂}, the leading axes of {@code dy [..., out]} and {@code x [..., in]} flattened. */
-    private static Tensor weightGrad(Tensor g, Tensor x, int out, int in) {
-        int rows = 1;
-        for (int i = 0; i < g.rank() - 1; i++) {
-            rows *= g.dim(i); // explicit, as reshape(−1, …) cannot infer a size next to a 0
+    /**
+     * The leaf weight's gradient buffer, when a LINEAR node's {@code dW} may be accumulated straight
+     * into it ({@code dW = dy₂ᵀ·x₂} by a GEMM with β = 1) instead of into a fresh {@code [out, in]}
+     * tensor that is then added: a kept, contiguous buffer of the weight's shape and dtype (an
+     * optimizer's {@code zeroGrad(false)}), in a backward that fills {@code .grad}. Else null.
+     */
+    static Tensor weightGradBuffer(Node n) {
+        Var w = n.inputs[1];
+        if (w == null || w.node != null || !w.requiresGrad()) {
+            return null;
         }
-        return Linalg.matmul(g.reshape(rows, out).mT(), x.reshape(rows, in));
+        Tensor buffer = w.grad();
+        return buffer != null && buffer.isContiguous() && buffer.dtype() == w.dtype() && buffer.shape().equals(w.shape())
+                ? buffer : null;
     }
 
     /**

@@ -40,6 +40,31 @@ class BackwardTest {
     }
 
     @Test
+    void linearWeightGradientAccumulatesIntoAKeptBufferInPlace() {
+        dev.ganglion.engine.Rng rng = new dev.ganglion.engine.Rng(3);
+        Tensor xv = rng.normal(Shape.of(2, 3, 5), 0, 1);
+        Var w = Var.parameter(rng.normal(Shape.of(4, 5), 0, 1));
+        Var b = Var.parameter(rng.normal(Shape.of(4), 0, 1));
+        LinalgOps.linear(Var.constant(xv), w, b).square().sum().backward();
+        Tensor first = w.grad().copy();
+        Tensor buffer = w.grad();
+        LinalgOps.linear(Var.constant(xv), w, b).square().sum().backward();
+        assertThat(w.grad()).isSameAs(buffer); // accumulated in place, no new tensor
+        double[] once = first.toDoubleArray();
+        double[] twice = w.grad().toDoubleArray();
+        for (int i = 0; i < once.length; i++) {
+            assertThat(twice[i]).isCloseTo(2 * once[i], within(1e-4 * (1 + Math.abs(once[i]))));
+        }
+        // the functional form leaves .grad alone and still returns dW
+        Tensor[] g = Autodiff.grad(LinalgOps.linear(Var.constant(xv), w, b).square().sum(), w);
+        assertThat(w.grad().toDoubleArray()).containsExactly(twice);
+        assertThat(g[0].toDoubleArray()).hasSize(once.length);
+        for (int i = 0; i < once.length; i++) {
+            assertThat(g[0].toDoubleArray()[i]).isCloseTo(once[i], within(1e-4 * (1 + Math.abs(once[i]))));
+        }
+    }
+
+    @Test
     void leafGradientsAccumulateOverBackwardsUntilZeroed() {
         Var x = param(1, 2);
         x.square().sum().backward();
