@@ -16,6 +16,7 @@ final class GemmWorkspace {
     /** One {@code MR×NR} tile, for tiles cut by the matrix edge. */
     final float[] tile = new float[MR * NR];
     private float[] packB = new float[0];
+    private float[] copyA = new float[0];
     private float[] vector = new float[0];
 
     private GemmWorkspace() {}
@@ -26,6 +27,14 @@ final class GemmWorkspace {
     }
 
     /** The packed B buffer, at least {@code size} floats. */
+    /** A buffer of at least {@code size} floats for a re-strided copy of A (grown on demand). */
+    float[] copyA(int size) {
+        if (copyA.length < size) {
+            copyA = new float[size];
+        }
+        return copyA;
+    }
+
     float[] packB(int size) {
         if (packB.length < size) {
             packB = new float[size];

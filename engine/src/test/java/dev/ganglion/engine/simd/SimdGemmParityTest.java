@@ -96,6 +96,21 @@ class SimdGemmParityTest {
     }
 
     @Test
+    void narrowProductsReadATheirOwnWay() {
+        // n ≤ 4·NR with α = 1 reads op(A) in place; a transposed A with a long leading dimension
+        // (here ≥ 1,000 floats, as in a block-diagonal weight gradient) is first copied to a short
+        // stride. k = 300 spans two slices of k; m = 70 leaves a row remainder, n = 40 a column one.
+        int seed = 500;
+        for (int tr = 0; tr < 4; tr++) {
+            for (float beta : new float[] {0f, 1f, -0.5f}) {
+                new Case(tr % 2 == 1, tr / 2 == 1, 70, 40, 300, 1f, beta, 1000).check(simd, scalar, seed++);
+                new Case(tr % 2 == 1, tr / 2 == 1, 64, 64, 128, 1f, beta, 960).check(simd, scalar, seed++);
+                new Case(tr % 2 == 1, tr / 2 == 1, 6, 7, 5, 1f, beta, 300).check(simd, scalar, seed++);
+            }
+        }
+    }
+
+    @Test
     void alphaBetaAndStridedLayouts() {
         float[][] alphaBeta = {{1f, 0f}, {-0.5f, 0f}, {2f, 1f}, {0.75f, -1.25f}, {0f, 0.5f}};
         int seed = 100;
