@@ -41,6 +41,8 @@ public final class SimdGemm implements GemmKernel {
     static final int DIRECT_A_MAX_N = 4 * NR;
     /** Leading dimension from which a transposed A read in place is first copied to a short stride. */
     static final int RESTRIDE_MIN_LDA = 256;
+    /** Largest such copy, in floats (1 MiB): beyond it (a very tall narrow product) A is read as it is. */
+    static final int RESTRIDE_MAX_FLOATS = 1 << 18;
     /** Multiply–adds from which a product is split over the pool (~40 µs of work on one Zen 5 core). */
     static final long PARALLEL_MIN_WORK = 1L << 22;
 
@@ -157,7 +159,7 @@ public final class SimdGemm implements GemmKernel {
             int base = aOff + pc * (transA ? lda : 1); // element (r, p) at base + r·rowStride + p·kStride
             int rowStride = transA ? 1 : lda;
             int kStride = transA ? lda : 1;
-            if (transA && lda >= RESTRIDE_MIN_LDA) {
+            if (transA && lda >= RESTRIDE_MIN_LDA && (long) kc * (re - rs + LANES) <= RESTRIDE_MAX_FLOATS) {
                 // Each k step of a transposed A reads a new row of A, lda floats on: at 1,024 floats
                 // (4 KiB) they all fall in one L1 set. Copy the slice with a short stride first.
                 int width = re - rs;
