@@ -3,6 +3,9 @@ package dev.ganglion.engine;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The engine's one shared thread pool. Size: system property {@code ganglion.threads}, else the
@@ -105,12 +108,76 @@ public final class Parallel {
             return;
         }
         int per = (n + chunks - 1) / chunks;
-        Task task = new Task(body, 0, n, per);
         ForkJoinPool p = pool();
         if (ForkJoinTask.getPool() == p) {
-            task.invoke();
-        } else {
-            p.invoke(task);
+            new Task(body, 0, n, per).invoke(); // nested inside pool work: fork/join within the pool
+            return;
+        }
+        // The caller takes chunks too, from the same counter as the helpers: a helper still waking
+        // up (tens of µs for a parked pool thread) finds the work done instead of delaying it, which
+        // is what made sub-millisecond products no faster, or slower, on two threads.
+        Chunks work = new Chunks(body, n, per);
+        for (int i = 0; i < Math.min(t - 1, work.count - 1); i++) {
+            p.execute(work::drain);
+        }
+        work.drain();
+        work.await();
+    }
+
+    /** The chunks of one {@link #forRange} call, taken by the caller and the pool's helpers alike. */
+    private static final class Chunks {
+        private static final int SPINS = 1 << 12;
+        private final RangeBody body;
+        private final int n;
+        private final int per;
+        private final int count;
+        private final Thread caller = Thread.currentThread();
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger done = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Chunks(RangeBody body, int n, int per) {
+            this.body = body;
+            this.n = n;
+            this.per = per;
+            this.count = (n + per - 1) / per;
+        }
+
+        void drain() {
+            for (int c = next.getAndIncrement(); c < count; c = next.getAndIncrement()) {
+                try {
+                    if (failure.get() == null) {
+                        body.run(c * per, Math.min(n, (c + 1) * per));
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    if (done.incrementAndGet() == count) {
+                        LockSupport.unpark(caller);
+                    }
+                }
+            }
+        }
+
+        /** Waits for chunks still running on helpers; rethrows the first failure. */
+        void await() {
+            for (int i = 0; done.get() < count; i++) {
+                if (i < SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            Throwable e = failure.get();
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e instanceof Error r) {
+                throw r;
+            }
+            if (e != null) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -1,0 +1,81 @@
+package dev.ganglion.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The shared pool: every item exactly once, the caller working too, failures surfacing, nesting. */
+class ParallelTest {
+    private final int before = Parallel.threads();
+
+    @AfterEach
+    void restore() {
+        Parallel.setThreads(before);
+    }
+
+    @Test
+    void everyItemRunsExactlyOnceAtAnyThreadCountAndGrain() {
+        for (int threads : new int[] {1, 2, 3, 8}) {
+            Parallel.setThreads(threads);
+            for (int n : new int[] {0, 1, 7, 100, 1001}) {
+                for (int grain : new int[] {1, 3, 64, 5000}) {
+                    AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(n, 1));
+                    Parallel.forRange(n, grain, (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            hits.incrementAndGet(i);
+                        }
+                    });
+                    for (int i = 0; i < n; i++) {
+                        assertThat(hits.get(i)).as("threads %d n %d grain %d item %d", threads, n, grain, i).isEqualTo(1);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theCallingThreadTakesChunksToo() {
+        Parallel.setThreads(2);
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        for (int rep = 0; rep < 200 && !names.contains(Thread.currentThread().getName()); rep++) {
+            Parallel.forRange(64, 1, (from, to) -> names.add(Thread.currentThread().getName()));
+        }
+        assertThat(names).contains(Thread.currentThread().getName());
+    }
+
+    @Test
+    void aFailureInAnyChunkReachesTheCaller() {
+        Parallel.setThreads(3);
+        for (int bad : new int[] {0, 40, 99}) {
+            assertThatThrownBy(() -> Parallel.forRange(100, 1, (from, to) -> {
+                if (from <= bad && bad < to) {
+                    throw new IllegalStateException("chunk with item " + bad);
+                }
+            })).isInstanceOf(IllegalStateException.class).hasMessage("chunk with item " + bad);
+        }
+    }
+
+    @Test
+    void nestedRangesComplete() {
+        Parallel.setThreads(2);
+        AtomicIntegerArray hits = new AtomicIntegerArray(40 * 30);
+        Parallel.forRange(40, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int row = i;
+                Parallel.forRange(30, 1, (a, b) -> {
+                    for (int j = a; j < b; j++) {
+                        hits.incrementAndGet(row * 30 + j);
+                    }
+                });
+            }
+        });
+        for (int k = 0; k < hits.length(); k++) {
+            assertThat(hits.get(k)).isEqualTo(1);
+        }
+    }
+}
