@@ -116,11 +116,13 @@ public final class Parallel {
         // The caller takes chunks too, from the same counter as the helpers: a helper still waking
         // up (tens of µs for a parked pool thread) finds the work done instead of delaying it, which
         // is what made sub-millisecond products no faster, or slower, on two threads.
+        // With no more chunks than threads (a GEMM's one part per thread) each is meant for its own
+        // thread: the caller takes one and leaves the others to the helpers, however late they wake.
         Chunks work = new Chunks(body, n, per);
         for (int i = 0; i < Math.min(t - 1, work.count - 1); i++) {
-            p.execute(work::drain);
+            p.execute(() -> work.drain(Integer.MAX_VALUE));
         }
-        work.drain();
+        work.drain(work.count <= t ? 1 : Integer.MAX_VALUE);
         work.await();
     }
 
@@ -143,8 +145,13 @@ public final class Parallel {
             this.count = (n + per - 1) / per;
         }
 
-        void drain() {
-            for (int c = next.getAndIncrement(); c < count; c = next.getAndIncrement()) {
+        /** Runs up to {@code max} chunks not yet taken. */
+        void drain(int max) {
+            for (int taken = 0; taken < max; taken++) {
+                int c = next.getAndIncrement();
+                if (c >= count) {
+                    return;
+                }
                 try {
                     if (failure.get() == null) {
                         body.run(c * per, Math.min(n, (c + 1) * per));
