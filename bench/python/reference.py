@@ -154,17 +154,23 @@ def pick_lib(requested):
     sys.exit(3)
 
 
-def step_main(argv):
-    """step-MODEL: models/src/test/python/step_bench.py times the PyTorch reference model's step."""
-    ap = argparse.ArgumentParser(description="Reference timing of one training step (PyTorch).")
-    ap.add_argument("kernel")
-    ap.add_argument("--shape", required=True)
-    ap.add_argument("--pass", dest="pass_", default="all", choices=["all"])
+def parser(description, kernels, passes, devices):
+    """The arguments ganglion passes (PythonReference.java); the first of passes/devices is the default."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("kernel", choices=kernels)
+    ap.add_argument("--shape", required=True, help="JSON object of the kernel's sizes")
+    ap.add_argument("--pass", dest="pass_", default=passes[0], choices=passes)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=10)
     ap.add_argument("--warmup-ms", type=int, default=2000)
     ap.add_argument("--lib", default="auto", choices=["auto", "torch", "numpy"])
-    ap.add_argument("--device", default="cpu", choices=["cpu"])
+    ap.add_argument("--device", default=devices[0], choices=devices)
+    return ap
+
+
+def step_main(argv):
+    """step-MODEL: models/src/test/python/step_bench.py times the PyTorch reference model's step."""
+    ap = parser("Reference timing of one training step (PyTorch).", None, ["all"], ["cpu"])
     a = ap.parse_args(argv)
     if pick_lib("torch" if a.lib == "auto" else a.lib) != "torch":
         ap.error("%s needs torch (the reference models are PyTorch modules)" % a.kernel)
@@ -201,16 +207,9 @@ def main(argv):
     if argv and argv[0].startswith("step-"):
         step_main(argv)
         return
-    ap = argparse.ArgumentParser(description="Reference timings for ganglion bench --compare.")
-    ap.add_argument("kernel", choices=["gemm", "blockdiag", "bsr", "csr", "elementwise", "softmax"])
-    ap.add_argument("--shape", required=True, help="JSON object of the kernel's sizes")
-    ap.add_argument("--pass", dest="pass_", default="forward",
-                    choices=["forward", "input-grad", "weight-grad"])
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--repeat", type=int, default=10)
-    ap.add_argument("--warmup-ms", type=int, default=2000)
-    ap.add_argument("--lib", default="auto", choices=["auto", "torch", "numpy"])
-    ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    ap = parser("Reference timings for ganglion bench --compare.",
+                ["gemm", "blockdiag", "bsr", "csr", "elementwise", "softmax"],
+                ["forward", "input-grad", "weight-grad"], ["cpu", "cuda"])
     a = ap.parse_args(argv)
     shape = json.loads(a.shape)
     if a.pass_ != "forward" and a.kernel not in ("blockdiag", "bsr", "csr"):

@@ -12,8 +12,10 @@ public interface BenchCase {
     /** Kernel name as on the command line, e.g. "gemm". */
     String kernel();
 
-    /** "forward", "input-grad" or "weight-grad". */
-    String pass();
+    /** "forward" (the default), "input-grad", "weight-grad", or "all" for a whole training step. */
+    default String pass() {
+        return "forward";
+    }
 
     /** The size parameters, in display order; also what the Python reference receives. */
     Map<String, Object> shape();

@@ -69,11 +69,6 @@ public final class ElementwiseBench implements BenchCase {
     }
 
     @Override
-    public String pass() {
-        return "forward";
-    }
-
-    @Override
     public Map<String, Object> shape() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("op", op);

@@ -43,11 +43,6 @@ public final class GemmBench implements BenchCase {
     }
 
     @Override
-    public String pass() {
-        return "forward";
-    }
-
-    @Override
     public Map<String, Object> shape() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("m", m);

@@ -1,7 +1,6 @@
 package dev.ganglion.bench;
 
 import dev.ganglion.engine.Parallel;
-import dev.ganglion.models.ConfigJson;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +26,7 @@ public final class ModelStepBench {
 
     /** Command-line entry; prints one JSON line. */
     public static void main(String[] args) {
-        System.out.println(ConfigJson.write(run(parse(args))));
+        System.out.println(run(parse(args)).toJson());
     }
 
     /**
@@ -63,8 +62,8 @@ public final class ModelStepBench {
                 Long.parseLong(o.get("--seed")), sets);
     }
 
-    /** Builds the step, runs it and returns the cli.md JSON object (impl {@code ganglion}). */
-    public static Map<String, Object> run(Options opt) {
+    /** Builds the step, runs it and returns the measurement (impl {@code ganglion}, extras {@code min_ms}, {@code repeat}). */
+    public static Measurement run(Options opt) {
         Parallel.setThreads(opt.threads());
         ModelStepCase step = new ModelStepCase(opt.model(), opt.batch(), opt.seqLen(), opt.optimizer(), opt.lr(),
                 opt.seed(), opt.sets());
@@ -77,22 +76,12 @@ public final class ModelStepBench {
             step.run();
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        Arrays.sort(ms);
-        double median = ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("kernel", step.kernel());
-        out.put("shape", step.shape());
-        out.put("pass", step.pass());
-        out.put("device", "cpu");
-        out.put("threads", opt.threads());
-        out.put("impl", "ganglion");
-        out.put("median_ms", Measurement.round(median));
-        out.put("gflops", null);
-        out.put("peak_gflops", null);
-        out.put("min_ms", Measurement.round(ms[0]));
-        out.put("repeat", opt.repeat());
-        out.putAll(step.details());
-        return out;
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("min_ms", Measurement.round(Arrays.stream(ms).min().orElseThrow()));
+        extra.put("repeat", opt.repeat());
+        extra.putAll(step.details());
+        return new Measurement(step.kernel(), step.shape(), step.pass(), "cpu", opt.threads(), "ganglion",
+                Timing.median(ms), null, null, extra);
     }
 
     /** The names this bench accepts as {@code step-MODEL}: the registry's. */

@@ -32,11 +32,6 @@ public final class SoftmaxBench implements BenchCase {
     }
 
     @Override
-    public String pass() {
-        return "forward";
-    }
-
-    @Override
     public Map<String, Object> shape() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("rows", rows);

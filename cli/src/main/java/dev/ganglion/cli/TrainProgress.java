@@ -78,13 +78,18 @@ final class TrainProgress implements TrainListener, AutoCloseable {
         line.put("layers", records);
         writeLog(Json.write(line));
         if (!json) {
-            if (terminal) {
-                out.print("\r" + " ".repeat(BAR + 60) + "\r");
-            }
+            clearBar();
             out.println("  step " + step + " rewired: " + records.stream().map(r -> String.format(Locale.ROOT,
                     "layer %s −%s +%s nnz %s (sparsity %.4f)", r.get("layer"), r.get("pruned"), r.get("regrown"),
                     r.get("nnz"), ((Number) r.get("sparsity")).doubleValue())).collect(Collectors.joining("; ")));
             out.flush();
+        }
+    }
+
+    /** Erases the progress bar (on a terminal) before a line is printed. */
+    private void clearBar() {
+        if (terminal) {
+            out.print("\r" + " ".repeat(BAR + 60) + "\r");
         }
     }
 
@@ -104,9 +109,7 @@ final class TrainProgress implements TrainListener, AutoCloseable {
     public void onEpoch(EpochResult r) {
         String line = json(r);
         writeLog(line);
-        if (terminal) {
-            out.print("\r" + " ".repeat(BAR + 60) + "\r");
-        }
+        clearBar();
         out.println(json ? line : text(r));
         out.flush();
     }

@@ -2,7 +2,7 @@ package dev.ganglion.cuda;
 
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
-import dev.ganglion.engine.backend.PreparedOp;
+import dev.ganglion.engine.backend.BasicPreparedOp;
 import java.util.List;
 
 /**
@@ -10,53 +10,28 @@ import java.util.List;
  * (no copy, no synchronisation), {@link #result} waits and downloads the output. Owns its device
  * buffers and frees them on {@link #close}.
  */
-final class CudaPreparedOp implements PreparedOp {
+final class CudaPreparedOp extends BasicPreparedOp {
     private final CudaDevice device;
     private final List<AutoCloseable> owned;
     private final DeviceBuffer output;
     private final Shape hostShape;
-    private final double flops;
-    private final Runnable call;
-    private boolean ran;
-    private boolean closed;
 
     CudaPreparedOp(CudaDevice device, List<AutoCloseable> owned, DeviceBuffer output, Shape hostShape,
                    double flops, Runnable call) {
+        super(flops, call);
         this.device = device;
         this.owned = List.copyOf(owned);
         this.output = output;
         this.hostShape = hostShape;
-        this.flops = flops;
-        this.call = call;
     }
 
     @Override
-    public void run() {
-        open();
-        call.run();
-        ran = true;
-    }
-
-    @Override
-    public Tensor result() {
-        open();
-        if (!ran) {
-            throw new IllegalStateException("PreparedOp.result: run() has not been called");
-        }
+    protected Tensor fetch() {
         return Tensor.wrap(device.download(output), hostShape);
     }
 
     @Override
-    public double flops() {
-        return flops;
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    protected void release() {
         // Queued calls may still read the buffers: wait before they go back to the allocator.
         try {
             device.synchronize();
@@ -81,12 +56,6 @@ final class CudaPreparedOp implements PreparedOp {
         }
         if (failure != null && failure != primary) {
             throw failure;
-        }
-    }
-
-    private void open() {
-        if (closed) {
-            throw new IllegalStateException("PreparedOp used after close");
         }
     }
 }

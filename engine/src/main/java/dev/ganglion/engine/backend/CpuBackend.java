@@ -77,49 +77,22 @@ final class CpuBackend implements ComputeBackend {
     }
 
     /** A product writing {@code out} on each run; {@link #result} copies it. */
-    private static final class Op implements PreparedOp {
+    private static final class Op extends BasicPreparedOp {
         private final Tensor out;
-        private final double flops;
-        private final Runnable call;
-        private boolean ran;
-        private boolean closed;
 
         Op(Tensor out, double flops, Runnable call) {
+            super(flops, call);
             this.out = out;
-            this.flops = flops;
-            this.call = call;
         }
 
         @Override
-        public void run() {
-            open();
-            call.run();
-            ran = true;
-        }
-
-        @Override
-        public Tensor result() {
-            open();
-            if (!ran) {
-                throw new IllegalStateException("PreparedOp.result: run() has not been called");
-            }
+        protected Tensor fetch() {
             return out.copy();
         }
 
         @Override
-        public double flops() {
-            return flops;
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-
-        private void open() {
-            if (closed) {
-                throw new IllegalStateException("PreparedOp used after close");
-            }
+        protected void release() {
+            // nothing is held outside the heap
         }
     }
 }

@@ -26,7 +26,6 @@ final class GemmWorkspace {
         return LOCAL.get();
     }
 
-    /** The packed B buffer, at least {@code size} floats. */
     /** A buffer of at least {@code size} floats for a re-strided copy of A (grown on demand). */
     float[] copyA(int size) {
         if (copyA.length < size) {
@@ -35,6 +34,7 @@ final class GemmWorkspace {
         return copyA;
     }
 
+    /** The packed B buffer, at least {@code size} floats. */
     float[] packB(int size) {
         if (packB.length < size) {
             packB = new float[size];

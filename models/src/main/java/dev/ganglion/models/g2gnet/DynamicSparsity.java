@@ -74,7 +74,6 @@ public final class DynamicSparsity implements StepHook {
     private final G2GNet net;
     private final Optimizer optimizer;
     private final Settings settings;
-    private Rng rng;
     private long steps;
 
     /** Rewires {@code net}'s layers, whose weights {@code optimizer} updates. */
@@ -82,15 +81,14 @@ public final class DynamicSparsity implements StepHook {
         this.net = net;
         this.optimizer = optimizer;
         this.settings = settings;
-        this.rng = rngOf(0);
-        if (settings.prune() == Prune.HEBBIAN || settings.regrow() == Regrow.HEBBIAN) {
+        if (needsScores()) {
             net.recordActivations(true);
         }
     }
 
     /** Call after every optimizer step: runs an update every {@code updateInterval} calls; its stats, else empty. */
     public List<LayerStats> afterStep() {
-        return ++steps % settings.updateInterval() == 0 ? update() : List.of();
+        return statsAfter(++steps);
     }
 
     /**
@@ -101,27 +99,32 @@ public final class DynamicSparsity implements StepHook {
     @Override
     public List<Map<String, Object>> afterStep(long step) {
         steps = step;
-        if (step % settings.updateInterval() != 0) {
-            return List.of();
-        }
-        rng = rngOf(step);
-        return update().stream().map(LayerStats::toMap).toList();
+        return statsAfter(step).stream().map(LayerStats::toMap).toList();
     }
 
-    private Rng rngOf(long step) {
+    private List<LayerStats> statsAfter(long step) {
+        return step % settings.updateInterval() == 0 ? update(generatorAt(step)) : List.of();
+    }
+
+    /** The random choices of the update at {@code step}: a function of (seed, step) only. */
+    private Rng generatorAt(long step) {
         return new Rng(settings.seed() * 0x9E3779B97F4A7C15L + step);
     }
 
-    /** Rewires every layer now. */
+    /** Rewires every layer now, with the generator of the current step. */
     public List<LayerStats> update() {
+        return update(generatorAt(steps));
+    }
+
+    private List<LayerStats> update(Rng rng) {
         List<LayerStats> out = new ArrayList<>();
         for (int l = 0; l < net.numLayers(); l++) {
-            out.add(update(l));
+            out.add(update(l, rng));
         }
         return out;
     }
 
-    private LayerStats update(int l) {
+    private LayerStats update(int l, Rng rng) {
         G2GSparseLayer layer = net.layer(l);
         boolean[] mask = layer.maskArray();
         int nnz = layer.nnz();
