@@ -2,15 +2,18 @@ package dev.ganglion.models.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.io.SafetensorsFile;
 import dev.ganglion.engine.io.SafetensorsReader;
+import dev.ganglion.models.Golden;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A golden file of {@code models/src/test/python} (see its README): the model state, {@code x},
@@ -81,20 +84,24 @@ public final class GoldenCase {
                 .map(n -> n.substring(5)).toList();
     }
 
+    /**
+     * Runs {@code forward} on {@code x}, backward with seed {@code grad_output}, and checks {@code y}
+     * and {@code grad.x}; the parameter gradients are then in the model for the caller to check.
+     */
+    public void checkForwardAndInputGradient(UnaryOperator<Var> forward) {
+        Var x = Var.parameter(tensor("x").copy());
+        Var y = forward.apply(x);
+        y.backward(tensor("grad_output"));
+        assertClose("y", y.value());
+        assertClose("grad.x", x.grad());
+    }
+
     /** Asserts {@code max|actual − expected| / max|expected| < 1e-4} (absolute when expected is all 0); returns it. */
     public double assertClose(String expectedName, Tensor actual) {
         Tensor expected = tensor(expectedName);
         assertThat(actual).as(name + ": " + expectedName + " computed").isNotNull();
         assertThat(actual.shape()).as(name + ": shape of " + expectedName).isEqualTo(expected.shape());
-        double[] a = actual.contiguous().toDoubleArray();
-        double[] e = expected.contiguous().toDoubleArray();
-        double diff = 0;
-        double scale = 0;
-        for (int i = 0; i < e.length; i++) {
-            diff = Math.max(diff, Math.abs(a[i] - e[i]));
-            scale = Math.max(scale, Math.abs(e[i]));
-        }
-        double rel = scale == 0 ? diff : diff / scale;
+        double rel = Golden.relErr(actual, expected);
         System.out.printf("golden %s %s rel %.2e%n", name, expectedName, rel);
         assertThat(rel).as(name + ": relative error of " + expectedName).isLessThan(TOLERANCE);
         return rel;
