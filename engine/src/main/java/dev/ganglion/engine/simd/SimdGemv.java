@@ -2,7 +2,6 @@ package dev.ganglion.engine.simd;
 
 import dev.ganglion.engine.Parallel;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -54,7 +53,7 @@ final class SimdGemv {
             s0 = FloatVector.fromArray(F32, u, uo + p).fma(FloatVector.fromArray(F32, v, vo + p), s0);
             s1 = FloatVector.fromArray(F32, u, uo + p + LANES).fma(FloatVector.fromArray(F32, v, vo + p + LANES), s1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(s0.add(s1));
         for (; p < k; p++) {
             sum += u[uo + p] * v[vo + p];
         }

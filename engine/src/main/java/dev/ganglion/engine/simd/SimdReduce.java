@@ -36,7 +36,7 @@ public final class SimdReduce implements ReduceKernel {
         for (; i <= n - L; i += L) {
             a0 = a0.add(v(x, off + i));
         }
-        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float s = Simd.sum(a0.add(a1).add(a2.add(a3)));
         for (; i < n; i++) {
             s += x[off + i];
         }
@@ -153,7 +153,7 @@ public final class SimdReduce implements ReduceKernel {
             a0 = a0.add(v(x, xo + i).sub(m).lanewise(VectorOperators.EXP));
             a1 = a1.add(v(x, xo + i + L).sub(m).lanewise(VectorOperators.EXP));
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = Simd.sum(a0.add(a1));
         for (; i < n; i++) {
             s += (float) Math.exp(x[xo + i] - m);
         }

@@ -1,7 +1,6 @@
 package dev.ganglion.engine.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,7 +24,7 @@ final class SimdSparseDots {
         if (b < ld) {
             x = FloatVector.fromArray(S, a, a0 + b).fma(FloatVector.fromArray(S, s, s0 + b), x);
         }
-        return x.add(y).reduceLanes(VectorOperators.ADD);
+        return Simd.sum(x.add(y));
     }
 
     /**
@@ -113,7 +112,7 @@ final class SimdSparseDots {
     }
 
     private static void put(float[] out, int at, FloatVector c, boolean accumulate) {
-        float sum = c.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(c);
         out[at] = accumulate ? out[at] + sum : sum;
     }
 }
