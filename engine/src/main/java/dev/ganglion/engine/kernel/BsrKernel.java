@@ -1,9 +1,10 @@
 package dev.ganglion.engine.kernel;
 
 import dev.ganglion.engine.Vectorization;
+import java.lang.foreign.MemorySegment;
 
 /**
- * Inner loops of the BSR products on {@link SparsePanel panels} (feature-major, batch padded to
+ * Inner loops of the BSR products on {@link SparsePanel panels} (aligned native memory) (feature-major, batch padded to
  * {@code ld}, a multiple of {@link SparsePanel#ALIGN}); {@link BsrProducts} packs, parallelises and
  * unpacks around them. Block {@code k} of {@code r×c} values is stored row-major at
  * {@code vOff + k·r·c}.
@@ -21,13 +22,13 @@ public interface BsrKernel {
      * {@code k = perm == null ? p : perm[p]}. D must not alias S.
      */
     void spmm(int from, int to, int[] ptr, int[] idx, int[] perm, int outDim, int inDim,
-              int outStride, int inStride, float[] v, int vOff, float[] s, float[] d, int ld);
+              int outStride, int inStride, float[] v, int vOff, MemorySegment s, MemorySegment d, int ld);
 
     /**
      * Sampled block products: for block-rows q in {@code [from, to)}, entries p, {@code i < r},
      * {@code j < c}: {@code out[oOff + p·r·c + i·c + j] (+)= Σ_{b<ld} A[(q·r+i)·ld + b]·S[(idx[p]·c+j)·ld + b]}.
      */
-    void sddmm(int from, int to, int[] ptr, int[] idx, int r, int c, float[] a, float[] s, int ld,
+    void sddmm(int from, int to, int[] ptr, int[] idx, int r, int c, MemorySegment a, MemorySegment s, int ld,
                float[] out, int oOff, boolean accumulate);
 
     /** The implementation picked at start-up (SIMD when enabled, else {@link ScalarBsr}). */

@@ -1,6 +1,7 @@
 package dev.ganglion.engine.kernel;
 
 import dev.ganglion.engine.Parallel;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The three products of a linear layer with a block-sparse-row weight {@code W[rows × cols]} of
@@ -37,8 +38,8 @@ public final class BsrProducts {
         SparseChecks.matrix(op, "y", y, yOff, batch, w.majors * r);
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
-            float[] xp = scratch.first(SparsePanel.size(w.minors * c, batch));
-            float[] yp = scratch.second(SparsePanel.size(w.majors * r, batch));
+            MemorySegment xp = scratch.first(SparsePanel.size(w.minors * c, batch));
+            MemorySegment yp = scratch.second(SparsePanel.size(w.majors * r, batch));
             SparsePanel.pack(x, xOff, batch, w.minors * c, xp, ld);
             Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) ->
                     kernel.spmm(from, to, w.ptr, w.idx, null, r, c, c, 1, v, vOff, xp, yp, ld));
@@ -56,8 +57,8 @@ public final class BsrProducts {
         SparseChecks.matrix(op, "dx", dx, dxOff, batch, w.minors * c);
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
-            float[] dyp = scratch.first(SparsePanel.size(w.majors * r, batch));
-            float[] dxp = scratch.second(SparsePanel.size(w.minors * c, batch));
+            MemorySegment dyp = scratch.first(SparsePanel.size(w.majors * r, batch));
+            MemorySegment dxp = scratch.second(SparsePanel.size(w.minors * c, batch));
             SparsePanel.pack(dy, dyOff, batch, w.majors * r, dyp, ld);
             Parallel.forRange(w.minors, grain(w, w.minors, r * c, ld), (from, to) ->
                     kernel.spmm(from, to, w.tPtr, w.tIdx, w.tPerm, c, r, 1, c, v, vOff, dyp, dxp, ld));
@@ -78,8 +79,8 @@ public final class BsrProducts {
         SparseChecks.values(op, dv, dvOff, (long) w.entries() * r * c);
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
-            float[] dyp = scratch.first(SparsePanel.size(w.majors * r, batch));
-            float[] xp = scratch.second(SparsePanel.size(w.minors * c, batch));
+            MemorySegment dyp = scratch.first(SparsePanel.size(w.majors * r, batch));
+            MemorySegment xp = scratch.second(SparsePanel.size(w.minors * c, batch));
             SparsePanel.pack(dy, dyOff, batch, w.majors * r, dyp, ld);
             SparsePanel.pack(x, xOff, batch, w.minors * c, xp, ld);
             Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) ->

@@ -1,9 +1,10 @@
 package dev.ganglion.engine.kernel;
 
 import dev.ganglion.engine.Vectorization;
+import java.lang.foreign.MemorySegment;
 
 /**
- * Inner loops of the CSR products on {@link SparsePanel panels} (feature-major, batch padded to
+ * Inner loops of the CSR products on {@link SparsePanel panels} (aligned native memory) (feature-major, batch padded to
  * {@code ld}, a multiple of {@link SparsePanel#ALIGN}); {@link CsrProducts} packs, parallelises and
  * unpacks around them.
  *
@@ -16,13 +17,13 @@ public interface CsrKernel {
      * {@code b < ld} (rows with no entries become 0). D must not alias S.
      */
     void spmm(int from, int to, int[] ptr, int[] idx, int[] perm, float[] v, int vOff,
-              float[] s, float[] d, int ld);
+              MemorySegment s, MemorySegment d, int ld);
 
     /**
      * Sampled dense-dense product: {@code out[oOff + p] (+)= Σ_{b<ld} A[q·ld + b]·S[idx[p]·ld + b]}
      * for every entry p of rows q in {@code [from, to)}; {@code +=} when {@code accumulate}.
      */
-    void sddmm(int from, int to, int[] ptr, int[] idx, float[] a, float[] s, int ld,
+    void sddmm(int from, int to, int[] ptr, int[] idx, MemorySegment a, MemorySegment s, int ld,
                float[] out, int oOff, boolean accumulate);
 
     /** The implementation picked at start-up (SIMD when enabled, else {@link ScalarCsr}). */

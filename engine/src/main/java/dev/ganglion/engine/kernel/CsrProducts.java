@@ -1,6 +1,7 @@
 package dev.ganglion.engine.kernel;
 
 import dev.ganglion.engine.Parallel;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The three products of a linear layer with a CSR weight {@code W[rows × cols]} (values {@code v}
@@ -34,8 +35,8 @@ public final class CsrProducts {
         SparseChecks.matrix("csr forward", "y", y, yOff, batch, w.majors);
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
-            float[] xp = scratch.first(SparsePanel.size(w.minors, batch));
-            float[] yp = scratch.second(SparsePanel.size(w.majors, batch));
+            MemorySegment xp = scratch.first(SparsePanel.size(w.minors, batch));
+            MemorySegment yp = scratch.second(SparsePanel.size(w.majors, batch));
             SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
             Parallel.forRange(w.majors, grain(w, ld), (from, to) ->
                     kernel.spmm(from, to, w.ptr, w.idx, null, v, vOff, xp, yp, ld));
@@ -51,8 +52,8 @@ public final class CsrProducts {
         SparseChecks.matrix("csr input-grad", "dx", dx, dxOff, batch, w.minors);
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
-            float[] dyp = scratch.first(SparsePanel.size(w.majors, batch));
-            float[] dxp = scratch.second(SparsePanel.size(w.minors, batch));
+            MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
+            MemorySegment dxp = scratch.second(SparsePanel.size(w.minors, batch));
             SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
             Parallel.forRange(w.minors, grain(w, ld), (from, to) ->
                     kernel.spmm(from, to, w.tPtr, w.tIdx, w.tPerm, v, vOff, dyp, dxp, ld));
@@ -71,8 +72,8 @@ public final class CsrProducts {
         SparseChecks.values("csr weight-grad", dv, dvOff, w.entries());
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
-            float[] dyp = scratch.first(SparsePanel.size(w.majors, batch));
-            float[] xp = scratch.second(SparsePanel.size(w.minors, batch));
+            MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
+            MemorySegment xp = scratch.second(SparsePanel.size(w.minors, batch));
             SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
             SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
             Parallel.forRange(w.majors, grain(w, ld), (from, to) ->

@@ -1,5 +1,9 @@
 package dev.ganglion.engine.kernel;
 
+import static dev.ganglion.engine.kernel.SparsePanel.FLOAT;
+
+import java.lang.foreign.MemorySegment;
+
 /**
  * Reference {@link CsrKernel}: plain loops defining the semantics the SIMD twin is tested against.
  * Each output accumulates in float, in entry order (then batch order for the dot products).
@@ -7,30 +11,32 @@ package dev.ganglion.engine.kernel;
 public final class ScalarCsr implements CsrKernel {
     @Override
     public void spmm(int from, int to, int[] ptr, int[] idx, int[] perm, float[] v, int vOff,
-                     float[] s, float[] d, int ld) {
+                     MemorySegment s, MemorySegment d, int ld) {
         for (int q = from; q < to; q++) {
-            int dst = q * ld;
-            java.util.Arrays.fill(d, dst, dst + ld, 0f);
+            long dst = (long) q * ld;
+            for (int b = 0; b < ld; b++) {
+                d.setAtIndex(FLOAT, dst + b, 0f);
+            }
             for (int p = ptr[q]; p < ptr[q + 1]; p++) {
                 float w = v[vOff + (perm == null ? p : perm[p])];
-                int src = idx[p] * ld;
+                long src = (long) idx[p] * ld;
                 for (int b = 0; b < ld; b++) {
-                    d[dst + b] += w * s[src + b];
+                    d.setAtIndex(FLOAT, dst + b, d.getAtIndex(FLOAT, dst + b) + w * s.getAtIndex(FLOAT, src + b));
                 }
             }
         }
     }
 
     @Override
-    public void sddmm(int from, int to, int[] ptr, int[] idx, float[] a, float[] s, int ld,
+    public void sddmm(int from, int to, int[] ptr, int[] idx, MemorySegment a, MemorySegment s, int ld,
                       float[] out, int oOff, boolean accumulate) {
         for (int q = from; q < to; q++) {
-            int row = q * ld;
+            long row = (long) q * ld;
             for (int p = ptr[q]; p < ptr[q + 1]; p++) {
-                int src = idx[p] * ld;
+                long src = (long) idx[p] * ld;
                 float acc = 0f;
                 for (int b = 0; b < ld; b++) {
-                    acc += a[row + b] * s[src + b];
+                    acc += a.getAtIndex(FLOAT, row + b) * s.getAtIndex(FLOAT, src + b);
                 }
                 out[oOff + p] = accumulate ? out[oOff + p] + acc : acc;
             }

@@ -1,22 +1,24 @@
 package dev.ganglion.engine.kernel;
 
+import java.lang.foreign.MemorySegment;
+
 /**
- * Two reusable panel buffers per calling thread, so a product does not allocate (and zero) a
- * megabyte of panels per call. Use as try-with-resources around one product.
+ * Two reusable {@link SparsePanel panel} buffers per calling thread, so a product does not allocate
+ * (and zero) a megabyte of panels per call. Use as try-with-resources around one product.
  *
  * <p>NOTE: a thread can re-enter a product while its first one is still running (a ForkJoin worker
  * that steals another product while joining); the inner call then finds the buffers busy and gets
  * fresh ones, so no two live calls ever share a buffer. Buffers above {@link #MAX_CACHED} floats
- * are not kept, which bounds what an idle thread holds.
+ * are not kept, which bounds what an idle thread holds; dropped buffers are freed by the GC.
  */
 final class SparseScratch implements AutoCloseable {
     /** Largest buffer kept between calls: 4 Mi floats (16 MiB). */
-    static final int MAX_CACHED = 1 << 22;
+    static final long MAX_CACHED = 1 << 22;
 
     private static final ThreadLocal<SparseScratch> LOCAL = ThreadLocal.withInitial(SparseScratch::new);
 
-    private float[] first = new float[0];
-    private float[] second = new float[0];
+    private MemorySegment first = MemorySegment.NULL;
+    private MemorySegment second = MemorySegment.NULL;
     private boolean busy;
 
     private SparseScratch() {}
@@ -31,29 +33,34 @@ final class SparseScratch implements AutoCloseable {
         return s;
     }
 
-    /** A buffer of at least {@code n} floats; contents are arbitrary. */
-    float[] first(int n) {
-        if (first.length < n) {
-            first = new float[n];
+    /** A panel buffer of at least {@code n} floats; contents are arbitrary. */
+    MemorySegment first(long n) {
+        if (floats(first) < n) {
+            first = SparsePanel.allocateFloats(n);
         }
         return first;
     }
 
-    /** A second buffer, distinct from {@link #first}, of at least {@code n} floats. */
-    float[] second(int n) {
-        if (second.length < n) {
-            second = new float[n];
+    /** A second panel buffer, distinct from {@link #first}, of at least {@code n} floats. */
+    MemorySegment second(long n) {
+        if (floats(second) < n) {
+            second = SparsePanel.allocateFloats(n);
         }
         return second;
     }
 
+    /** Capacity of a buffer in floats. */
+    static long floats(MemorySegment m) {
+        return m.byteSize() / Float.BYTES;
+    }
+
     @Override
     public void close() {
-        if (first.length > MAX_CACHED) {
-            first = new float[0];
+        if (floats(first) > MAX_CACHED) {
+            first = MemorySegment.NULL;
         }
-        if (second.length > MAX_CACHED) {
-            second = new float[0];
+        if (floats(second) > MAX_CACHED) {
+            second = MemorySegment.NULL;
         }
         busy = false;
     }

@@ -1,6 +1,8 @@
 package dev.ganglion.engine.simd;
 
 import dev.ganglion.engine.kernel.BsrKernel;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,10 +14,20 @@ import jdk.incubator.vector.VectorSpecies;
 public final class SimdBsr implements BsrKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
     private static final int L = Simd.LANES;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    /** The vector at float index {@code at} of a panel. */
+    private static FloatVector load(MemorySegment panel, long at) {
+        return FloatVector.fromMemorySegment(S, panel, at * Float.BYTES, NATIVE);
+    }
+
+    private static void store(FloatVector c, MemorySegment panel, long at) {
+        c.intoMemorySegment(panel, at * Float.BYTES, NATIVE);
+    }
 
     @Override
     public void spmm(int from, int to, int[] ptr, int[] idx, int[] perm, int outDim, int inDim,
-                     int outStride, int inStride, float[] v, int vOff, float[] s, float[] d, int ld) {
+                     int outStride, int inStride, float[] v, int vOff, MemorySegment s, MemorySegment d, int ld) {
         for (int q = from; q < to; q++) {
             int o = 0;
             // 4 output rows × 4 batch vectors: 16 accumulators + 4 loads + 4 broadcasts fit the 32
@@ -42,7 +54,7 @@ public final class SimdBsr implements BsrKernel {
     }
 
     private static void tile4x4(int q, int o, int b, int[] ptr, int[] idx, int[] perm, int outDim, int inDim,
-                                int os, int is, float[] v, int vOff, float[] s, float[] d, int ld) {
+                                int os, int is, float[] v, int vOff, MemorySegment s, MemorySegment d, int ld) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -50,14 +62,14 @@ public final class SimdBsr implements BsrKernel {
         int bs = outDim * inDim;
         for (int p = ptr[q]; p < ptr[q + 1]; p++) {
             int base = vOff + (perm == null ? p : perm[p]) * bs + o * os;
-            int src = idx[p] * inDim * ld + b;
+            long src = (long) idx[p] * inDim * ld + b;
             for (int i = 0; i < inDim; i++) {
                 int wi = base + i * is;
-                int si = src + i * ld;
-                FloatVector x0 = FloatVector.fromArray(S, s, si);
-                FloatVector x1 = FloatVector.fromArray(S, s, si + L);
-                FloatVector x2 = FloatVector.fromArray(S, s, si + 2 * L);
-                FloatVector x3 = FloatVector.fromArray(S, s, si + 3 * L);
+                long si = src + (long) i * ld;
+                FloatVector x0 = load(s, si);
+                FloatVector x1 = load(s, si + L);
+                FloatVector x2 = load(s, si + 2 * L);
+                FloatVector x3 = load(s, si + 3 * L);
                 FloatVector w = FloatVector.broadcast(S, v[wi]);
                 c00 = x0.fma(w, c00);
                 c01 = x1.fma(w, c01);
@@ -80,113 +92,113 @@ public final class SimdBsr implements BsrKernel {
                 c33 = x3.fma(w, c33);
             }
         }
-        int dst = (q * outDim + o) * ld + b;
+        long dst = (long) (q * outDim + o) * ld + b;
         store4(d, dst, c00, c01, c02, c03);
         store4(d, dst + ld, c10, c11, c12, c13);
         store4(d, dst + 2 * ld, c20, c21, c22, c23);
         store4(d, dst + 3 * ld, c30, c31, c32, c33);
     }
 
-    private static void store4(float[] d, int at, FloatVector c0, FloatVector c1, FloatVector c2, FloatVector c3) {
-        c0.intoArray(d, at);
-        c1.intoArray(d, at + L);
-        c2.intoArray(d, at + 2 * L);
-        c3.intoArray(d, at + 3 * L);
+    private static void store4(MemorySegment d, long at, FloatVector c0, FloatVector c1, FloatVector c2, FloatVector c3) {
+        store(c0, d, at);
+        store(c1, d, at + L);
+        store(c2, d, at + 2 * L);
+        store(c3, d, at + 3 * L);
     }
 
     /** Batch tail of a 4-row tile: one vector, 4 chains. */
     private static void tile4x1(int q, int o, int b, int[] ptr, int[] idx, int[] perm, int outDim, int inDim,
-                                int os, int is, float[] v, int vOff, float[] s, float[] d, int ld) {
+                                int os, int is, float[] v, int vOff, MemorySegment s, MemorySegment d, int ld) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         int bs = outDim * inDim;
         for (int p = ptr[q]; p < ptr[q + 1]; p++) {
             int base = vOff + (perm == null ? p : perm[p]) * bs + o * os;
-            int src = idx[p] * inDim * ld + b;
+            long src = (long) idx[p] * inDim * ld + b;
             for (int i = 0; i < inDim; i++) {
                 int wi = base + i * is;
-                FloatVector x = FloatVector.fromArray(S, s, src + i * ld);
+                FloatVector x = load(s, src + i * ld);
                 c0 = x.fma(FloatVector.broadcast(S, v[wi]), c0);
                 c1 = x.fma(FloatVector.broadcast(S, v[wi + os]), c1);
                 c2 = x.fma(FloatVector.broadcast(S, v[wi + 2 * os]), c2);
                 c3 = x.fma(FloatVector.broadcast(S, v[wi + 3 * os]), c3);
             }
         }
-        int dst = (q * outDim + o) * ld + b;
-        c0.intoArray(d, dst);
-        c1.intoArray(d, dst + ld);
-        c2.intoArray(d, dst + 2 * ld);
-        c3.intoArray(d, dst + 3 * ld);
+        long dst = (long) (q * outDim + o) * ld + b;
+        store(c0, d, dst);
+        store(c1, d, dst + ld);
+        store(c2, d, dst + 2 * ld);
+        store(c3, d, dst + 3 * ld);
     }
 
     /** Row tail (fewer than 4 rows left in the block): one row × 4 batch vectors. */
     private static void tile1x4(int q, int o, int b, int[] ptr, int[] idx, int[] perm, int outDim, int inDim,
-                                int os, int is, float[] v, int vOff, float[] s, float[] d, int ld) {
+                                int os, int is, float[] v, int vOff, MemorySegment s, MemorySegment d, int ld) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         int bs = outDim * inDim;
         for (int p = ptr[q]; p < ptr[q + 1]; p++) {
             int base = vOff + (perm == null ? p : perm[p]) * bs + o * os;
-            int src = idx[p] * inDim * ld + b;
+            long src = (long) idx[p] * inDim * ld + b;
             for (int i = 0; i < inDim; i++) {
                 FloatVector w = FloatVector.broadcast(S, v[base + i * is]);
-                int si = src + i * ld;
-                c0 = FloatVector.fromArray(S, s, si).fma(w, c0);
-                c1 = FloatVector.fromArray(S, s, si + L).fma(w, c1);
-                c2 = FloatVector.fromArray(S, s, si + 2 * L).fma(w, c2);
-                c3 = FloatVector.fromArray(S, s, si + 3 * L).fma(w, c3);
+                long si = src + (long) i * ld;
+                c0 = load(s, si).fma(w, c0);
+                c1 = load(s, si + L).fma(w, c1);
+                c2 = load(s, si + 2 * L).fma(w, c2);
+                c3 = load(s, si + 3 * L).fma(w, c3);
             }
         }
-        store4(d, (q * outDim + o) * ld + b, c0, c1, c2, c3);
+        store4(d, (long) (q * outDim + o) * ld + b, c0, c1, c2, c3);
     }
 
     private static void tile1x1(int q, int o, int b, int[] ptr, int[] idx, int[] perm, int outDim, int inDim,
-                                int os, int is, float[] v, int vOff, float[] s, float[] d, int ld) {
+                                int os, int is, float[] v, int vOff, MemorySegment s, MemorySegment d, int ld) {
         FloatVector c = FloatVector.zero(S);
         int bs = outDim * inDim;
         for (int p = ptr[q]; p < ptr[q + 1]; p++) {
             int base = vOff + (perm == null ? p : perm[p]) * bs + o * os;
-            int src = idx[p] * inDim * ld + b;
+            long src = (long) idx[p] * inDim * ld + b;
             for (int i = 0; i < inDim; i++) {
-                c = FloatVector.fromArray(S, s, src + i * ld).fma(FloatVector.broadcast(S, v[base + i * is]), c);
+                c = load(s, src + i * ld).fma(FloatVector.broadcast(S, v[base + i * is]), c);
             }
         }
-        c.intoArray(d, (q * outDim + o) * ld + b);
+        store(c, d, (long) (q * outDim + o) * ld + b);
     }
 
     @Override
-    public void sddmm(int from, int to, int[] ptr, int[] idx, int r, int c, float[] a, float[] s, int ld,
+    public void sddmm(int from, int to, int[] ptr, int[] idx, int r, int c, MemorySegment a, MemorySegment s, int ld,
                       float[] out, int oOff, boolean accumulate) {
         for (int q = from; q < to; q++) {
             for (int p = ptr[q]; p < ptr[q + 1]; p++) {
-                block(q * r * ld, idx[p] * c * ld, r, c, a, s, ld, out, oOff + p * r * c, accumulate);
+                block((long) q * r * ld, (long) idx[p] * c * ld, r, c, a, s, ld, out, oOff + p * r * c, accumulate);
             }
         }
     }
 
     /** One r×c block of dot products, tiled 4×4 with 4×1, 1×4 and 1×1 edges. */
-    private static void block(int a0, int s0, int r, int c, float[] a, float[] s, int ld,
+    private static void block(long a0, long s0, int r, int c, MemorySegment a, MemorySegment s, int ld,
                               float[] out, int at, boolean accumulate) {
         int i = 0;
         for (; i + 4 <= r; i += 4) {
             int j = 0;
             for (; j + 4 <= c; j += 4) {
-                SimdSparseDots.dot4x4(a, a0 + i * ld, s, s0 + j * ld, ld, out, at + i * c + j, c, accumulate);
+                SimdSparseDots.dot4x4(a, a0 + (long) i * ld, s, s0 + (long) j * ld, ld, out, at + i * c + j, c, accumulate);
             }
             for (; j < c; j++) {
-                int ai = a0 + i * ld;
+                long ai = a0 + (long) i * ld;
                 // The dot product is symmetric: one S row against four A rows, outputs a column apart.
-                SimdSparseDots.dot1x4(s, s0 + j * ld, a, ai, ai + ld, ai + 2 * ld, ai + 3 * ld, ld,
+                SimdSparseDots.dot1x4(s, s0 + (long) j * ld, a, ai, ai + ld, ai + 2 * ld, ai + 3 * ld, ld,
                         out, at + i * c + j, c, accumulate);
             }
         }
         for (; i < r; i++) {
             int j = 0;
             for (; j + 4 <= c; j += 4) {
-                int sj = s0 + j * ld;
-                SimdSparseDots.dot1x4(a, a0 + i * ld, s, sj, sj + ld, sj + 2 * ld, sj + 3 * ld, ld,
+                long sj = s0 + (long) j * ld;
+                SimdSparseDots.dot1x4(a, a0 + (long) i * ld, s, sj, sj + ld, sj + 2 * ld, sj + 3 * ld, ld,
                         out, at + i * c + j, 1, accumulate);
             }
             for (; j < c; j++) {
-                float dot = SimdSparseDots.dot(a, a0 + i * ld, s, s0 + j * ld, ld);
+                float dot = SimdSparseDots.dot(a, a0 + (long) i * ld, s, s0 + (long) j * ld, ld);
                 int k = at + i * c + j;
                 out[k] = accumulate ? out[k] + dot : dot;
             }

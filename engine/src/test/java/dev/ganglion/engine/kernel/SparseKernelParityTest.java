@@ -5,6 +5,7 @@ import static dev.ganglion.engine.testing.Fixtures.randomFloats;
 
 import dev.ganglion.engine.simd.SimdBsr;
 import dev.ganglion.engine.simd.SimdCsr;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
@@ -49,15 +50,15 @@ class SparseKernelParityTest {
                 for (boolean transposed : new boolean[] {false, true}) {
                     int out = transposed ? w.minors : w.majors;
                     int in = transposed ? w.majors : w.minors;
-                    float[] s = randomFloats(in * ld, 2);
-                    float[] a = nans(out * ld);
-                    float[] b = nans(out * ld);
+                    MemorySegment s = panel(randomFloats(in * ld, 2));
+                    MemorySegment a = panel(nans(out * ld));
+                    MemorySegment b = panel(nans(out * ld));
                     int[] ptr = transposed ? w.tPtr : w.ptr;
                     int[] idx = transposed ? w.tIdx : w.idx;
                     int[] perm = transposed ? w.tPerm : null;
                     simd.spmm(0, out, ptr, idx, perm, v, 3, s, a, ld);
                     scalar.spmm(0, out, ptr, idx, perm, v, 3, s, b, ld);
-                    assertClose(a, b, RTOL, ATOL);
+                    assertClose(floats(a), floats(b), RTOL, ATOL);
                 }
             }
         }
@@ -70,8 +71,8 @@ class SparseKernelParityTest {
         for (int ld : PANEL_WIDTHS) {
             for (double p : new double[] {0, 0.15, 0.7, 1}) {
                 SparseIndex w = index(9, 23, p, ld + 1);
-                float[] a = randomFloats(w.majors * ld, 3);
-                float[] s = randomFloats(w.minors * ld, 4);
+                MemorySegment a = panel(randomFloats(w.majors * ld, 3));
+                MemorySegment s = panel(randomFloats(w.minors * ld, 4));
                 for (boolean acc : new boolean[] {false, true}) {
                     float[] x = randomFloats(w.entries() + 5, 5);
                     float[] y = x.clone();
@@ -101,12 +102,12 @@ class SparseKernelParityTest {
 
     private static void check(BsrKernel simd, BsrKernel scalar, int lines, int[] ptr, int[] idx, int[] perm,
                               int outDim, int inDim, int os, int is, float[] v, int inRows, int ld) {
-        float[] s = randomFloats(inRows * ld, 9);
-        float[] a = nans(lines * outDim * ld);
-        float[] b = nans(lines * outDim * ld);
+        MemorySegment s = panel(randomFloats(inRows * ld, 9));
+        MemorySegment a = panel(nans(lines * outDim * ld));
+        MemorySegment b = panel(nans(lines * outDim * ld));
         simd.spmm(0, lines, ptr, idx, perm, outDim, inDim, os, is, v, 2, s, a, ld);
         scalar.spmm(0, lines, ptr, idx, perm, outDim, inDim, os, is, v, 2, s, b, ld);
-        assertClose(a, b, RTOL, ATOL);
+        assertClose(floats(a), floats(b), RTOL, ATOL);
     }
 
     @Test
@@ -117,8 +118,8 @@ class SparseKernelParityTest {
             for (int c : BLOCKS) {
                 int ld = PANEL_WIDTHS[(r * c) % PANEL_WIDTHS.length];
                 SparseIndex w = index(4, 5, 0.5, r * 7 + c);
-                float[] a = randomFloats(w.majors * r * ld, 1);
-                float[] s = randomFloats(w.minors * c * ld, 2);
+                MemorySegment a = panel(randomFloats(w.majors * r * ld, 1));
+                MemorySegment s = panel(randomFloats(w.minors * c * ld, 2));
                 for (boolean acc : new boolean[] {false, true}) {
                     float[] x = randomFloats(w.entries() * r * c + 1, 3);
                     float[] y = x.clone();
@@ -191,6 +192,17 @@ class SparseKernelParityTest {
             ref.run(w, batch, dy, 0, x, 0, d2, 4, acc);
             assertClose(d1, d2, RTOL, ATOL);
         }
+    }
+
+    /** An aligned panel holding a copy of f (panels are native memory). */
+    private static MemorySegment panel(float[] f) {
+        MemorySegment m = SparsePanel.allocateFloats(f.length);
+        MemorySegment.copy(f, 0, m, SparsePanel.FLOAT, 0, f.length);
+        return m;
+    }
+
+    private static float[] floats(MemorySegment m) {
+        return m.toArray(SparsePanel.FLOAT);
     }
 
     private static float[] nans(int n) {

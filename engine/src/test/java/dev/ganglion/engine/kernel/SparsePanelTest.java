@@ -16,9 +16,13 @@ class SparsePanelTest {
             int ld = SparsePanel.width(batch);
             assertThat(ld % SparsePanel.ALIGN).isZero();
             assertThat(ld).isBetween(batch, batch + 15);
-            float[] p = new float[SparsePanel.size(features, batch) + 5];
-            java.util.Arrays.fill(p, Float.NaN); // a reused buffer: pack must zero the padding itself
-            SparsePanel.pack(x, 3, batch, features, p, ld);
+            java.lang.foreign.MemorySegment panel = SparsePanel.allocateFloats(SparsePanel.size(features, batch) + 5);
+            for (long i = 0; i < panel.byteSize() / Float.BYTES; i++) {
+                panel.setAtIndex(SparsePanel.FLOAT, i, Float.NaN); // a reused buffer: pack must zero the padding itself
+            }
+            assertThat(panel.address() % SparsePanel.ALIGN_BYTES).isZero();
+            SparsePanel.pack(x, 3, batch, features, panel, ld);
+            float[] p = panel.toArray(SparsePanel.FLOAT);
             for (int f = 0; f < features; f++) {
                 for (int b = 0; b < ld; b++) {
                     float expected = b < batch ? x[3 + b * features + f] : 0f;
@@ -28,11 +32,11 @@ class SparsePanelTest {
                 }
             }
             float[] y = new float[batch * features + 2];
-            SparsePanel.unpack(p, ld, batch, features, y, 2, false);
+            SparsePanel.unpack(panel, ld, batch, features, y, 2, false);
             for (int i = 0; i < batch * features; i++) {
                 assertThat(y[2 + i]).isEqualTo(x[3 + i]);
             }
-            SparsePanel.unpack(p, ld, batch, features, y, 2, true);
+            SparsePanel.unpack(panel, ld, batch, features, y, 2, true);
             for (int i = 0; i < batch * features; i++) {
                 assertThat(y[2 + i]).isEqualTo(2 * x[3 + i]);
             }

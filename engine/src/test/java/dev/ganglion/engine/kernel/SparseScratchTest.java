@@ -2,12 +2,13 @@ package dev.ganglion.engine.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
 class SparseScratchTest {
     @Test
     void nestedCallsNeverShareBuffersAndLargeOnesAreDropped() {
-        float[] outer;
+        MemorySegment outer;
         try (SparseScratch a = SparseScratch.acquire()) {
             outer = a.first(10);
             assertThat(a.second(10)).isNotSameAs(outer);
@@ -20,7 +21,8 @@ class SparseScratchTest {
             again.second(SparseScratch.MAX_CACHED + 1);
         }
         try (SparseScratch after = SparseScratch.acquire()) {
-            assertThat(after.second(1).length).isLessThan(SparseScratch.MAX_CACHED);
+            assertThat(SparseScratch.floats(after.second(1))).isLessThan(SparseScratch.MAX_CACHED);
+            assertThat(after.first(1).address() % SparsePanel.ALIGN_BYTES).isZero();
         }
     }
 }
