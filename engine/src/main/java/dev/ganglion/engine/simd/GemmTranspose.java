@@ -16,9 +16,14 @@ final class GemmTranspose {
     /** True when the active width has 16 float lanes, the only width this transpose is written for. */
     static final boolean AVAILABLE = Simd.LANES == 16;
     private static final VectorSpecies<Float> F32 = Simd.F32;
-    /** Per stage, lane indexes into (row i ‖ row i+h) for the new row i and the new row i+h. */
-    private static final float[][] LOW = new float[4][16];
-    private static final float[][] HIGH = new float[4][16];
+    /**
+     * Per stage, lane indexes into (row i ‖ row i+h) for the new row i and the new row i+h. Also the
+     * halves of a pairwise reduction step ({@link SimdSparseDots}): {@code LOW.selectFrom(a, b) +
+     * HIGH.selectFrom(a, b)} holds {@code a[j] + a[j+h]} in the lanes j without bit h and
+     * {@code b[j−h] + b[j]} in the others.
+     */
+    static final float[][] LOW = new float[4][16];
+    static final float[][] HIGH = new float[4][16];
 
     static {
         int stage = 0;

@@ -3,6 +3,7 @@ package dev.ganglion.engine.simd;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,8 +18,19 @@ final class SimdSparseDots {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /** Bytes of one vector. */
     private static final long V = (long) L * Float.BYTES;
+    /** At 16 lanes: lanes 4m … 4m+3, the m-th output row of a 4×4 tile. */
+    private static final VectorMask<Float>[] ROW_LANES = rowLanes();
 
     private SimdSparseDots() {}
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] rowLanes() {
+        VectorMask<Float>[] m = new VectorMask[4];
+        for (int r = 0; r < 4 && L == 16; r++) {
+            m[r] = VectorMask.fromLong(S, 0xFL << (4 * r));
+        }
+        return m;
+    }
 
     /** Panel row {@code [at, at + ld)} of m. */
     private static MemorySegment row(MemorySegment m, long at, int ld) {
@@ -80,10 +92,41 @@ final class SimdSparseDots {
             c2 = x.fma(load(r2, b), c2);
             c3 = x.fma(load(r3, b), c3);
         }
-        put(out, at, c0.add(e0), accumulate);
-        put(out, at + step, c1.add(e1), accumulate);
-        put(out, at + 2 * step, c2.add(e2), accumulate);
-        put(out, at + 3 * step, c3.add(e3), accumulate);
+        FloatVector d0 = c0.add(e0), d1 = c1.add(e1), d2 = c2.add(e2), d3 = c3.add(e3);
+        float x0, x1, x2, x3;
+        if (L == 16) {
+            // The four lane sums at once, in the same pairwise order as Simd.sum (so bit-identical):
+            // steps h = 8, 4 across the vectors, then h = 2, 1 within; entry k ends in lane 4k.
+            FloatVector lo = FloatVector.fromArray(S, GemmTranspose.LOW[0], 0);
+            FloatVector hi = FloatVector.fromArray(S, GemmTranspose.HIGH[0], 0);
+            FloatVector t0 = lo.selectFrom(d0, d2).add(hi.selectFrom(d0, d2));
+            FloatVector t1 = lo.selectFrom(d1, d3).add(hi.selectFrom(d1, d3));
+            lo = FloatVector.fromArray(S, GemmTranspose.LOW[1], 0);
+            hi = FloatVector.fromArray(S, GemmTranspose.HIGH[1], 0);
+            FloatVector u = lo.selectFrom(t0, t1).add(hi.selectFrom(t0, t1));
+            u = u.add(u.rearrange(Simd.SWAP_2));
+            u = u.add(u.rearrange(Simd.SWAP_1));
+            x0 = u.lane(0);
+            x1 = u.lane(4);
+            x2 = u.lane(8);
+            x3 = u.lane(12);
+        } else {
+            x0 = Simd.sum(d0);
+            x1 = Simd.sum(d1);
+            x2 = Simd.sum(d2);
+            x3 = Simd.sum(d3);
+        }
+        if (accumulate) {
+            out[at] += x0;
+            out[at + step] += x1;
+            out[at + 2 * step] += x2;
+            out[at + 3 * step] += x3;
+        } else {
+            out[at] = x0;
+            out[at + step] = x1;
+            out[at + 2 * step] = x2;
+            out[at + 3 * step] = x3;
+        }
     }
 
     /**
@@ -125,22 +168,51 @@ final class SimdSparseDots {
             c23 = x2.fma(y, c23);
             c33 = x3.fma(y, c33);
         }
-        putRow(out, at, c00, c01, c02, c03, accumulate);
-        putRow(out, at + rowStep, c10, c11, c12, c13, accumulate);
-        putRow(out, at + 2 * rowStep, c20, c21, c22, c23, accumulate);
-        putRow(out, at + 3 * rowStep, c30, c31, c32, c33, accumulate);
-    }
-
-    private static void putRow(float[] out, int at, FloatVector c0, FloatVector c1, FloatVector c2, FloatVector c3,
-                               boolean accumulate) {
-        put(out, at, c0, accumulate);
-        put(out, at + 1, c1, accumulate);
-        put(out, at + 2, c2, accumulate);
-        put(out, at + 3, c3, accumulate);
-    }
-
-    private static void put(float[] out, int at, FloatVector c, boolean accumulate) {
-        float sum = Simd.sum(c);
-        out[at] = accumulate ? out[at] + sum : sum;
+        if (L == 16) {
+            // All 16 lane sums in one vector (lane 4m + n holds (m, n)), in Simd.sum's pairwise
+            // order: 30 permutes and 15 adds instead of 64 and 64. NOTE: written out here, not in a
+            // helper taking the 16 vectors: C2 declined to inline such helpers ("callee is too
+            // large") and boxed every vector passed, making the BSR weight gradient 25× slower.
+            FloatVector lo = FloatVector.fromArray(S, GemmTranspose.LOW[0], 0);
+            FloatVector hi = FloatVector.fromArray(S, GemmTranspose.HIGH[0], 0);
+            FloatVector t0 = lo.selectFrom(c00, c20).add(hi.selectFrom(c00, c20));
+            FloatVector t1 = lo.selectFrom(c01, c21).add(hi.selectFrom(c01, c21));
+            FloatVector t2 = lo.selectFrom(c02, c22).add(hi.selectFrom(c02, c22));
+            FloatVector t3 = lo.selectFrom(c03, c23).add(hi.selectFrom(c03, c23));
+            FloatVector t4 = lo.selectFrom(c10, c30).add(hi.selectFrom(c10, c30));
+            FloatVector t5 = lo.selectFrom(c11, c31).add(hi.selectFrom(c11, c31));
+            FloatVector t6 = lo.selectFrom(c12, c32).add(hi.selectFrom(c12, c32));
+            FloatVector t7 = lo.selectFrom(c13, c33).add(hi.selectFrom(c13, c33));
+            lo = FloatVector.fromArray(S, GemmTranspose.LOW[1], 0);
+            hi = FloatVector.fromArray(S, GemmTranspose.HIGH[1], 0);
+            t0 = lo.selectFrom(t0, t4).add(hi.selectFrom(t0, t4));
+            t1 = lo.selectFrom(t1, t5).add(hi.selectFrom(t1, t5));
+            t2 = lo.selectFrom(t2, t6).add(hi.selectFrom(t2, t6));
+            t3 = lo.selectFrom(t3, t7).add(hi.selectFrom(t3, t7));
+            lo = FloatVector.fromArray(S, GemmTranspose.LOW[2], 0);
+            hi = FloatVector.fromArray(S, GemmTranspose.HIGH[2], 0);
+            t0 = lo.selectFrom(t0, t2).add(hi.selectFrom(t0, t2));
+            t1 = lo.selectFrom(t1, t3).add(hi.selectFrom(t1, t3));
+            lo = FloatVector.fromArray(S, GemmTranspose.LOW[3], 0);
+            hi = FloatVector.fromArray(S, GemmTranspose.HIGH[3], 0);
+            FloatVector r = lo.selectFrom(t0, t1).add(hi.selectFrom(t0, t1));
+            for (int m = 0; m < 4; m++) {
+                // lanes 4m … 4m+3 to out[at + m·rowStep …]: a masked access at base + lane
+                int base = at + m * rowStep - 4 * m;
+                VectorMask<Float> lanes = ROW_LANES[m];
+                FloatVector v = accumulate ? FloatVector.fromArray(S, out, base, lanes).add(r) : r;
+                v.intoArray(out, base, lanes);
+            }
+            return;
+        }
+        float[] sums = {
+            Simd.sum(c00), Simd.sum(c01), Simd.sum(c02), Simd.sum(c03),
+            Simd.sum(c10), Simd.sum(c11), Simd.sum(c12), Simd.sum(c13),
+            Simd.sum(c20), Simd.sum(c21), Simd.sum(c22), Simd.sum(c23),
+            Simd.sum(c30), Simd.sum(c31), Simd.sum(c32), Simd.sum(c33)};
+        for (int k = 0; k < 16; k++) {
+            int o = at + (k / 4) * rowStep + k % 4;
+            out[o] = accumulate ? out[o] + sums[k] : sums[k];
+        }
     }
 }
