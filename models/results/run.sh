@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The training runs behind models/RESULTS.md. Usage, from the repository root:
-#   models/results/run.sh [g2gnet|circuitnet|rows|elm|all]   (default all)
+#   models/results/run.sh [g2gnet|speed|circuitnet|rows|elm|all]   (default all)
 # Needs ../shared/data (MNIST test set, Fashion-MNIST subset) and, for the PyTorch columns,
 # /usr/bin/python3 with torch. Each run writes its per-epoch JSON lines to models/results/logs/;
 # an existing log is kept (delete it to run again). Learning curves: models/results/*.svg.
@@ -47,6 +47,22 @@ g2gnet() { # dense MLP vs G2GNet index/mixer/random (~74 % sparse), static vs DS
     curves "models/results/$ds-g2gnet.svg" --title "$ds: test accuracy, seed 0 (H=1024, 3 layers)" \
       "mlp=$LOGS/$ds-mlp-s0.jsonl" "g2g index=$LOGS/$ds-g2g-index-s0.jsonl" "g2g mixer=$LOGS/$ds-g2g-mixer-s0.jsonl" \
       "g2g random=$LOGS/$ds-g2g-random-s0.jsonl" "g2g index DST=$LOGS/$ds-g2g-index-dst-s0.jsonl"
+  done
+}
+
+speed() { # G2GNet vs dense MLP epoch time on MNIST (4 epochs, median of epochs 2-4), 1 and 2 threads; always re-run
+  local dir=$LOGS/speed
+  rm -rf "$dir"; mkdir -p "$dir"
+  for t in 1 2; do
+    for m in mlp g2gnet; do
+      ./ganglion train $m --task idx "${MNIST[@]}" --epochs 4 --batch 128 --lr 1e-3 --threads $t --seed 0 \
+        --set hidden_size=1024 --log "$dir/$m-t$t.jsonl" > /dev/null
+    done
+    /usr/bin/python3 - "$dir/mlp-t$t.jsonl" "$dir/g2gnet-t$t.jsonl" "$t" <<'PY'
+import json, statistics, sys
+med = [statistics.median(json.loads(l)["seconds"] for l in open(f).read().splitlines()[1:]) for f in sys.argv[1:3]]
+print(f"{sys.argv[3]} thread(s): mlp {med[0]:.3f} s/epoch, g2gnet {med[1]:.3f} s/epoch, g2gnet speed-up {med[0] / med[1]:.2f}x")
+PY
   done
 }
 
@@ -108,6 +124,6 @@ elm() { # ELM (d_m = 100) against an LSTM (H = 100) on delayed recall and adding
 what=${1:-all}
 case $what in
   all) g2gnet; circuitnet; rows; elm ;;
-  g2gnet|circuitnet|rows|elm) $what ;;
-  *) echo "usage: $0 [g2gnet|circuitnet|rows|elm|all]" >&2; exit 2 ;;
+  g2gnet|speed|circuitnet|rows|elm) $what ;;
+  *) echo "usage: $0 [g2gnet|speed|circuitnet|rows|elm|all]" >&2; exit 2 ;;
 esac
