@@ -2,8 +2,6 @@ package dev.ganglion.engine.simd;
 
 import dev.ganglion.engine.Vectorization;
 import jdk.incubator.vector.FloatVector;
-import java.util.ArrayList;
-import java.util.List;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -24,8 +22,9 @@ public final class Simd {
     /** Lanes of {@link #F32}. */
     public static final int LANES = F32.length();
 
-    /** The steps of {@link #sum}'s tree: step k swaps lane i with lane i XOR (LANES / 2^(k+1)). */
-    private static final List<VectorShuffle<Float>> SWAPS = swaps();
+    /** {@link #sum}'s steps: {@code SWAPw} swaps lane i with lane i XOR w (null where w ≥ LANES). */
+    private static final VectorShuffle<Float> SWAP32 = swap(32), SWAP16 = swap(16), SWAP8 = swap(8),
+            SWAP4 = swap(4), SWAP2 = swap(2), SWAP1 = swap(1);
 
     private Simd() {}
 
@@ -37,13 +36,11 @@ public final class Simd {
         return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
 
-    private static List<VectorShuffle<Float>> swaps() {
-        List<VectorShuffle<Float>> out = new ArrayList<>();
-        for (int w = LANES / 2; w >= 1; w /= 2) {
-            int half = w;
-            out.add(VectorShuffle.fromOp(F32, i -> i ^ half));
+    private static VectorShuffle<Float> swap(int w) {
+        if (LANES > 64) {
+            throw new IllegalStateException("Simd.sum handles up to 64 float lanes, not " + LANES);
         }
-        return List.copyOf(out);
+        return w < LANES ? VectorShuffle.fromOp(F32, i -> i ^ w) : null;
     }
 
     /**
@@ -52,11 +49,30 @@ public final class Simd {
      * reduceLanes(ADD)} leaves the order unspecified and the interpreter and C2 do differ, so with it
      * a result depended on whether a method had been JIT-compiled yet: two identical training runs
      * could print losses differing in the 8th digit.
+     *
+     * <p>Written out step by step (the conditions fold, LANES being a constant) rather than as a
+     * loop over a list of shuffles: compiled on its own, as C2 does when a large caller has used up
+     * its inlining budget, the loop boxed the vector at every step.
      */
     static float sum(FloatVector v) {
         FloatVector s = v;
-        for (VectorShuffle<Float> swap : SWAPS) {
-            s = s.add(s.rearrange(swap));
+        if (LANES > 32) {
+            s = s.add(s.rearrange(SWAP32));
+        }
+        if (LANES > 16) {
+            s = s.add(s.rearrange(SWAP16));
+        }
+        if (LANES > 8) {
+            s = s.add(s.rearrange(SWAP8));
+        }
+        if (LANES > 4) {
+            s = s.add(s.rearrange(SWAP4));
+        }
+        if (LANES > 2) {
+            s = s.add(s.rearrange(SWAP2));
+        }
+        if (LANES > 1) {
+            s = s.add(s.rearrange(SWAP1));
         }
         return s.lane(0);
     }
