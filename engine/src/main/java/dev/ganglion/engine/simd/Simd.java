@@ -37,7 +37,10 @@ public final class Simd {
     private static VectorSpecies<Float> species() {
         int bits = Vectorization.forcedBits();
         if (bits == 0) {
-            return FloatVector.SPECIES_PREFERRED;
+            // Capped at 512 bits (16 lanes): sum()'s steps and the 16-lane kernels stop there (SVE
+            // can be wider).
+            return FloatVector.SPECIES_PREFERRED.vectorBitSize() > 512 ? FloatVector.SPECIES_512
+                    : FloatVector.SPECIES_PREFERRED;
         }
         return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }

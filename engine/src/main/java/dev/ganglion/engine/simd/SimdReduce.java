@@ -7,11 +7,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD twin of {@link ScalarReduce}. Sums (plain and of exponentials) are pairwise: halve down to
- * leaves of at most {@value #LEAF} elements, which four vector accumulators sum in lanes (each
- * lane then adds only LEAF/(4·lanes) terms in order, and four accumulators hide the add latency);
- * so the float error grows with log n. Max/min use four accumulators too; their lane reduction
- * keeps NaN (Math.max semantics). Exponentials use the lanewise {@code EXP}.
+ * SIMD twin of {@link ScalarReduce}. Sums are pairwise: halve down to leaves of at most
+ * {@value #LEAF} elements, which four vector accumulators sum in lanes (each lane then adds only
+ * LEAF/(4·lanes) terms in order, and four accumulators hide the add latency); so the float error
+ * grows with log n. Max/min use four accumulators too; their lane reduction keeps NaN (Math.max
+ * semantics). Exponentials are {@link SimdExp#exp}'s (its scalar twin in the tails), the same bits
+ * whether this code is interpreted or compiled. The loops load with {@code FloatVector.fromArray}
+ * directly, not through a helper: see {@link SimdExp}'s note on callers (softmax, with the helper,
+ * boxed every vector of its scaling loop and ran 3× slower).
  */
 public final class SimdReduce implements ReduceKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
@@ -28,13 +31,13 @@ public final class SimdReduce implements ReduceKernel {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
-            a0 = a0.add(v(x, off + i));
-            a1 = a1.add(v(x, off + i + L));
-            a2 = a2.add(v(x, off + i + 2 * L));
-            a3 = a3.add(v(x, off + i + 3 * L));
+            a0 = a0.add(FloatVector.fromArray(S, x, off + i));
+            a1 = a1.add(FloatVector.fromArray(S, x, off + i + L));
+            a2 = a2.add(FloatVector.fromArray(S, x, off + i + 2 * L));
+            a3 = a3.add(FloatVector.fromArray(S, x, off + i + 3 * L));
         }
         for (; i <= n - L; i += L) {
-            a0 = a0.add(v(x, off + i));
+            a0 = a0.add(FloatVector.fromArray(S, x, off + i));
         }
         float s = Simd.sum(a0.add(a1).add(a2.add(a3)));
         for (; i < n; i++) {
@@ -48,12 +51,12 @@ public final class SimdReduce implements ReduceKernel {
         float m = x[off];
         int i = 0;
         if (n >= 4 * L) {
-            FloatVector a0 = v(x, off), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector a0 = FloatVector.fromArray(S, x, off), a1 = a0, a2 = a0, a3 = a0;
             for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
-                a0 = a0.max(v(x, off + i));
-                a1 = a1.max(v(x, off + i + L));
-                a2 = a2.max(v(x, off + i + 2 * L));
-                a3 = a3.max(v(x, off + i + 3 * L));
+                a0 = a0.max(FloatVector.fromArray(S, x, off + i));
+                a1 = a1.max(FloatVector.fromArray(S, x, off + i + L));
+                a2 = a2.max(FloatVector.fromArray(S, x, off + i + 2 * L));
+                a3 = a3.max(FloatVector.fromArray(S, x, off + i + 3 * L));
             }
             m = a0.max(a1).max(a2.max(a3)).reduceLanes(VectorOperators.MAX);
         }
@@ -68,12 +71,12 @@ public final class SimdReduce implements ReduceKernel {
         float m = x[off];
         int i = 0;
         if (n >= 4 * L) {
-            FloatVector a0 = v(x, off), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector a0 = FloatVector.fromArray(S, x, off), a1 = a0, a2 = a0, a3 = a0;
             for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
-                a0 = a0.min(v(x, off + i));
-                a1 = a1.min(v(x, off + i + L));
-                a2 = a2.min(v(x, off + i + 2 * L));
-                a3 = a3.min(v(x, off + i + 3 * L));
+                a0 = a0.min(FloatVector.fromArray(S, x, off + i));
+                a1 = a1.min(FloatVector.fromArray(S, x, off + i + L));
+                a2 = a2.min(FloatVector.fromArray(S, x, off + i + 2 * L));
+                a3 = a3.min(FloatVector.fromArray(S, x, off + i + 3 * L));
             }
             m = a0.min(a1).min(a2.min(a3)).reduceLanes(VectorOperators.MIN);
         }
@@ -98,13 +101,12 @@ public final class SimdReduce implements ReduceKernel {
             return;
         }
         float m = max(x, xOff, n);
-        // Exponentials first, then their (pairwise) sum from y while it is still in cache: faster
-        // than a fused loop, whose accumulators would be spilled around every EXP stub call.
+        // Exponentials first, then their (pairwise) sum from y while it is still in cache.
         expInto(x, xOff, y, yOff, n, m);
         float inv = 1f / sum(y, yOff, n);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            v(y, yOff + i).mul(inv).intoArray(y, yOff + i);
+            FloatVector.fromArray(S, y, yOff + i).mul(inv).intoArray(y, yOff + i);
         }
         for (; i < n; i++) {
             y[yOff + i] *= inv;
@@ -121,7 +123,7 @@ public final class SimdReduce implements ReduceKernel {
         int i = 0;
         // (x − m) − ln s rather than x − (m + ln s): x − m is exact near the maximum.
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            v(x, xOff + i).sub(m).sub(logS).intoArray(y, yOff + i);
+            FloatVector.fromArray(S, x, xOff + i).sub(m).sub(logS).intoArray(y, yOff + i);
         }
         for (; i < n; i++) {
             y[yOff + i] = (x[xOff + i] - m) - logS;
@@ -132,35 +134,58 @@ public final class SimdReduce implements ReduceKernel {
     private static void expInto(float[] x, int xo, float[] y, int yo, int n, float m) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            v(x, xo + i).sub(m).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
+            SimdExp.exp(FloatVector.fromArray(S, x, xo + i).sub(m)).intoArray(y, yo + i);
         }
         for (; i < n; i++) {
-            y[yo + i] = (float) Math.exp(x[xo + i] - m);
+            y[yo + i] = SimdExp.exp(x[xo + i] - m);
         }
     }
 
-    /** Pairwise {@code Σ e^(xᵢ−m)} without storing the terms. */
+    /**
+     * Pairwise {@code Σ e^(xᵢ−m)} without storing the terms: leaf sums of {@value #LEAF} terms left
+     * to right, each added to the pending sums of as many leaves (a binary counter), then the
+     * pending sums smallest first; the float error grows with log n as in {@link #sum}. A loop,
+     * not {@link #sum}'s recursion: C2 inlines a recursive method into itself once, and with the
+     * leaf and its exponentials in every copy it ran out of node budget and called {@link
+     * SimdExp#exp} out of line, boxing every vector (logSumExp 2.9× slower).
+     */
     private static float expSum(float[] x, int xo, int n, float m) {
-        if (n > LEAF) {
-            int h = n / 2;
-            return expSum(x, xo, h, m) + expSum(x, xo + h, n - h, m);
+        // One call site of the leaf (each inlined copy costs C2 node budget); the stack of
+        // pending sums only for more than one leaf.
+        float[] pending = n > LEAF ? new float[32] : null;
+        int depth = 0;
+        float s = 0;
+        for (int leaf = 0, i = 0; i < n; leaf++, i += LEAF) {
+            s = expSumLeaf(x, xo + i, Math.min(LEAF, n - i), m);
+            if (pending == null) {
+                break;
+            }
+            for (int c = leaf; (c & 1) == 1; c >>= 1) {
+                s = pending[--depth] + s;
+            }
+            pending[depth++] = s;
         }
-        FloatVector a0 = FloatVector.zero(S);
-        FloatVector a1 = a0;
-        int i = 0;
-        // Two accumulators suffice: EXP's latency, not the add's, bounds this loop.
-        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-            a0 = a0.add(v(x, xo + i).sub(m).lanewise(VectorOperators.EXP));
-            a1 = a1.add(v(x, xo + i + L).sub(m).lanewise(VectorOperators.EXP));
-        }
-        float s = Simd.sum(a0.add(a1));
-        for (; i < n; i++) {
-            s += (float) Math.exp(x[xo + i] - m);
+        if (pending != null) {
+            s = pending[--depth];
+            while (depth > 0) {
+                s = pending[--depth] + s;
+            }
         }
         return s;
     }
 
-    private static FloatVector v(float[] x, int i) {
-        return FloatVector.fromArray(S, x, i);
+    /** {@code Σ e^(xᵢ−m)} over at most {@value #LEAF} terms, in lanes. */
+    private static float expSumLeaf(float[] x, int xo, int n, float m) {
+        FloatVector a = FloatVector.zero(S);
+        int i = 0;
+        // One accumulator suffices: the exponential, not the add's latency, bounds this loop.
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            a = a.add(SimdExp.exp(FloatVector.fromArray(S, x, xo + i).sub(m)));
+        }
+        float s = Simd.sum(a);
+        for (; i < n; i++) {
+            s += SimdExp.exp(x[xo + i] - m);
+        }
+        return s;
     }
 }

@@ -10,9 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * SIMD twin of {@link ScalarUnary}. One loop per op, because C2 only intrinsifies a lanewise op
  * whose operator is a compile-time constant: a loop taking the op as an argument would fall back
- * to the per-lane Java implementation. Transcendentals use the Vector API's lanewise
- * {@code EXP/LOG/TANH/SIN/COS} (SVML-backed on x86, within a few ulp); sigmoid and SiLU are built
- * on {@code EXP}. Stride ≠ 1 and the tail (fewer than one vector) run through the scalar reference.
+ * to the per-lane Java implementation. {@code exp}, {@code tanh}, {@code sigmoid} and {@code silu}
+ * are {@link SimdExp}'s (IEEE arithmetic only, so the same bits interpreted or compiled), and their
+ * tails and strided calls go through its scalar twins, so an element's value does not depend on
+ * where it sits. {@code log/sin/cos} use the Vector API's lanewise {@code LOG/SIN/COS} (SVML-backed
+ * on x86, within a few ulp). Other ops run stride ≠ 1 and the tail (fewer than one vector) through
+ * the scalar reference.
  */
 public final class SimdUnary implements UnaryKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
@@ -22,7 +25,7 @@ public final class SimdUnary implements UnaryKernel {
     @Override
     public void apply(UnaryOp op, double p, double q, float[] x, int xOff, int xStride, float[] y, int yOff, int n) {
         if (xStride != 1) {
-            SCALAR.apply(op, p, q, x, xOff, xStride, y, yOff, n);
+            tail(op, p, q, x, xOff, xStride, y, yOff, n);
             return;
         }
         int bound = S.loopBound(n);
@@ -45,7 +48,25 @@ public final class SimdUnary implements UnaryKernel {
             case SCALE -> scale((float) p, x, xOff, y, yOff, bound);
             case ADD_SCALAR -> addScalar((float) p, x, xOff, y, yOff, bound);
         }
-        SCALAR.apply(op, p, q, x, xOff + bound, 1, y, yOff + bound, n - bound);
+        tail(op, p, q, x, xOff + bound, 1, y, yOff + bound, n - bound);
+    }
+
+    /** Elements outside the vector loop: {@link SimdExp}'s scalar twins or the scalar reference. */
+    private static void tail(UnaryOp op, double p, double q, float[] x, int xo, int xs, float[] y, int yo, int n) {
+        switch (op) {
+            case EXP, TANH, SIGMOID, SILU -> {
+                for (int i = 0; i < n; i++) {
+                    float v = x[xo + i * xs];
+                    y[yo + i] = switch (op) {
+                        case EXP -> SimdExp.exp(v);
+                        case TANH -> SimdExp.tanh(v);
+                        case SIGMOID -> SimdExp.sigmoid(v);
+                        default -> v * SimdExp.sigmoid(v);
+                    };
+                }
+            }
+            default -> SCALAR.apply(op, p, q, x, xo, xs, y, yo, n);
+        }
     }
 
     private static void neg(float[] x, int xo, float[] y, int yo, int bound) {
@@ -56,7 +77,7 @@ public final class SimdUnary implements UnaryKernel {
 
     private static void exp(float[] x, int xo, float[] y, int yo, int bound) {
         for (int i = 0; i < bound; i += L) {
-            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
+            SimdExp.exp(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
         }
     }
 
@@ -74,28 +95,21 @@ public final class SimdUnary implements UnaryKernel {
 
     private static void tanh(float[] x, int xo, float[] y, int yo, int bound) {
         for (int i = 0; i < bound; i += L) {
-            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
+            SimdExp.tanh(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
         }
     }
 
     private static void sigmoid(float[] x, int xo, float[] y, int yo, int bound) {
         for (int i = 0; i < bound; i += L) {
-            sigmoid(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+            SimdExp.sigmoid(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
         }
     }
 
     private static void silu(float[] x, int xo, float[] y, int yo, int bound) {
         for (int i = 0; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            v.mul(sigmoid(v)).intoArray(y, yo + i);
+            v.mul(SimdExp.sigmoid(v)).intoArray(y, yo + i);
         }
-    }
-
-    /** σ(v) from {@code e = e^−|v|} only: {@code 1/(1+e)} for v ≥ 0, {@code e/(1+e)} below, never overflowing. */
-    static FloatVector sigmoid(FloatVector v) {
-        FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
-        FloatVector r = FloatVector.broadcast(S, 1f).div(e.add(1f));
-        return r.mul(e).blend(r, v.compare(VectorOperators.GE, 0f));
     }
 
     private static void relu(float[] x, int xo, float[] y, int yo, int bound) {

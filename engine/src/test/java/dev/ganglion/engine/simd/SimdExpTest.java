@@ -1,0 +1,261 @@
+package dev.ganglion.engine.simd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ganglion.engine.kernel.ScalarReduce;
+import dev.ganglion.engine.kernel.ScalarUnary;
+import dev.ganglion.engine.kernel.UnaryOp;
+import dev.ganglion.engine.testing.Fixtures;
+import java.util.Arrays;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.UnaryOperator;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link SimdExp}: the vector functions equal their scalar twins bit for bit (the twins use only
+ * exactly specified float operations, {@link Math#fma} included, so the vector results cannot depend
+ * on whether the code runs interpreted or compiled); accuracy against {@link Math} in double over a
+ * sweep of every 997th float; IEEE special values; and the kernels at awkward lengths.
+ */
+@Tag("parity")
+class SimdExpTest {
+    /** Every 997th float bit pattern, both signs: NaNs, infinities, subnormals and all included. */
+    private static final int SWEEP_STEP = 997;
+    /** Lengths around the vector widths and the tail handling, plus a long odd one. */
+    private static final int[] LENGTHS = {0, 1, 15, 16, 17, 31, 33, 1003};
+
+    @Test
+    void vectorEqualsScalarTwinBitForBit() {
+        checkTwin(SimdExp::exp, SimdExp::exp);
+        checkTwin(SimdExp::sigmoid, SimdExp::sigmoid);
+        checkTwin(SimdExp::tanh, SimdExp::tanh);
+    }
+
+    @Test
+    void expIsWithinOneUlpOfMathExpOverTheSweep() {
+        assertThat(maxUlpOverSweep(SimdExp::exp, Math::exp)).isLessThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void expUnderflowsGraduallyThroughTheWholeSubnormalRange() {
+        // Every float x with e^x subnormal or rounding to the smallest subnormal: −103.98 … −87.33.
+        for (int b = Float.floatToRawIntBits(-87.3f); b <= Float.floatToRawIntBits(-104f); b++) {
+            float x = Float.intBitsToFloat(b);
+            float y = SimdExp.exp(x);
+            assertThat(ulpError(y, Math.exp(x))).as("exp(%s) = %s", x, y).isLessThanOrEqualTo(1.0);
+        }
+        assertThat(SimdExp.exp(-100f)).isPositive().isLessThan(Float.MIN_NORMAL);
+        // e^x = 2⁻¹⁵⁰ (half the smallest subnormal) at x = −150·ln 2 = −103.97208…
+        assertThat(SimdExp.exp(-103.97f)).isEqualTo(Float.MIN_VALUE);
+        assertThat(SimdExp.exp(-103.975f)).isZero();
+    }
+
+    @Test
+    void expSpecialValuesAndBoundaries() {
+        float maxFinite = Float.intBitsToFloat(0x42B17217); // the largest x whose e^x rounds to a finite float
+        float[][] cases = {
+            {Float.NaN, Float.NaN},
+            {Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY},
+            {Float.NEGATIVE_INFINITY, 0f},
+            {0f, 1f},
+            {-0f, 1f},
+            {Float.MIN_VALUE, 1f},
+            {-Float.MIN_VALUE, 1f},
+            {Math.nextUp(maxFinite), Float.POSITIVE_INFINITY},
+            {89f, Float.POSITIVE_INFINITY},
+            {Math.nextUp(89f), Float.POSITIVE_INFINITY},
+            {Float.MAX_VALUE, Float.POSITIVE_INFINITY},
+            {-103.98f, 0f},
+            {-104f, 0f},
+            {Math.nextDown(-104f), 0f},
+            {-Float.MAX_VALUE, 0f},
+        };
+        float[] x = new float[cases.length];
+        for (int i = 0; i < cases.length; i++) {
+            x[i] = cases[i][0];
+        }
+        float[] lanes = vectorApply(SimdExp::exp, x);
+        for (int i = 0; i < cases.length; i++) {
+            int want = Float.floatToIntBits(cases[i][1]);
+            assertThat(Float.floatToIntBits(SimdExp.exp(x[i]))).as("exp(%s)", x[i]).isEqualTo(want);
+            assertThat(Float.floatToIntBits(lanes[i])).as("vector exp(%s)", x[i]).isEqualTo(want);
+        }
+        assertThat(SimdExp.exp(maxFinite)).isEqualTo(vectorApply(SimdExp::exp, new float[] {maxFinite})[0])
+                .isFinite().isGreaterThan(3.4e38f);
+    }
+
+    @Test
+    void sigmoidAndTanhAreWithinAFewUlpOverTheSweep() {
+        assertThat(maxUlpOverSweep(SimdExp::sigmoid, SimdExpTest::sigmoid)).isLessThanOrEqualTo(2.5);
+        assertThat(maxUlpOverSweep(SimdExp::tanh, Math::tanh)).isLessThanOrEqualTo(1.5);
+    }
+
+    @Test
+    void tanhKeepsRelativeAccuracyNearZeroAndItsSign() {
+        for (float x : new float[] {1e-5f, -1e-5f, 3e-3f, 0.1f, -0.3f, 0.6249f, 0.625f, -0.625f, 1e-20f, Float.MIN_VALUE}) {
+            assertThat(ulpError(SimdExp.tanh(x), Math.tanh(x))).as("tanh(%s)", x).isLessThanOrEqualTo(1.0);
+        }
+        assertThat(SimdExp.tanh(1e-30f)).isEqualTo(1e-30f);
+        assertThat(Float.floatToRawIntBits(SimdExp.tanh(-0f))).isEqualTo(Float.floatToRawIntBits(-0f));
+        assertThat(Float.floatToRawIntBits(SimdExp.tanh(0f))).isZero();
+        assertThat(SimdExp.tanh(Float.POSITIVE_INFINITY)).isEqualTo(1f);
+        assertThat(SimdExp.tanh(Float.NEGATIVE_INFINITY)).isEqualTo(-1f);
+        assertThat(SimdExp.tanh(50f)).isEqualTo(1f);
+        assertThat(SimdExp.tanh(Float.NaN)).isNaN();
+        assertThat(SimdExp.sigmoid(Float.POSITIVE_INFINITY)).isEqualTo(1f);
+        assertThat(SimdExp.sigmoid(Float.NEGATIVE_INFINITY)).isZero();
+        assertThat(SimdExp.sigmoid(0f)).isEqualTo(0.5f);
+        assertThat(SimdExp.sigmoid(-0f)).isEqualTo(0.5f);
+        assertThat(SimdExp.sigmoid(Float.NaN)).isNaN();
+    }
+
+    /**
+     * The kernels at awkward lengths and offsets, contiguous and strided: every element, in a
+     * vector or in the tail, is the scalar twin's value (so it does not depend on its position or
+     * the vector width), and within a few ulp of the double reference {@link ScalarUnary}.
+     */
+    @Test
+    void unaryKernelsUseTheTwinEverywhereAndMatchTheReference() {
+        SimdUnary simd = new SimdUnary();
+        ScalarUnary reference = new ScalarUnary();
+        UnaryOp[] ops = {UnaryOp.EXP, UnaryOp.SIGMOID, UnaryOp.SILU, UnaryOp.TANH};
+        for (UnaryOp op : ops) {
+            for (int n : LENGTHS) {
+                for (int stride : new int[] {1, 2}) {
+                    float[] x = Fixtures.randomFloats(3 + n * stride, n);
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] *= op == UnaryOp.EXP ? 100 : 12;
+                    }
+                    float[] got = new float[n + 1];
+                    float[] want = new float[n + 1];
+                    simd.apply(op, 0, 0, x, 3, stride, got, 1, n);
+                    reference.apply(op, 0, 0, x, 3, stride, want, 1, n);
+                    for (int i = 1; i <= n; i++) {
+                        float v = x[3 + (i - 1) * stride];
+                        float twin = switch (op) {
+                            case EXP -> SimdExp.exp(v);
+                            case SIGMOID -> SimdExp.sigmoid(v);
+                            case TANH -> SimdExp.tanh(v);
+                            default -> v * SimdExp.sigmoid(v);
+                        };
+                        assertThat(Float.floatToIntBits(got[i])).as("%s(%s), n %d, stride %d", op, v, n, stride)
+                                .isEqualTo(Float.floatToIntBits(twin));
+                        assertThat(ulpDistance(got[i], want[i])).as("%s(%s) vs reference", op, v).isLessThanOrEqualTo(3);
+                    }
+                    assertThat(got[0]).isZero();
+                }
+            }
+        }
+    }
+
+    /**
+     * Softmax rows at awkward lengths: exponentials from the twin in the tail as in the vectors
+     * (the tolerance is {@code ReduceParityTest}'s: x − max rounds in float, the reference's in double).
+     */
+    @Test
+    void softmaxAtAwkwardLengthsIsCloseToTheReference() {
+        SimdReduce simd = new SimdReduce();
+        ScalarReduce reference = new ScalarReduce();
+        for (int n : LENGTHS) {
+            float[] x = Fixtures.randomFloats(n, 7L * n);
+            for (int i = 0; i < n; i++) {
+                x[i] *= 40;
+            }
+            float[] got = new float[n];
+            float[] want = new float[n];
+            simd.softmax(x, 0, got, 0, n);
+            reference.softmax(x, 0, want, 0, n);
+            Fixtures.assertClose(got, want, 2e-5, 1e-30);
+        }
+    }
+
+    private static void checkTwin(UnaryOperator<FloatVector> vector, FloatUnary scalar) {
+        int lanes = Simd.LANES;
+        float[] x = new float[lanes * 1024];
+        long b = 0;
+        while (b <= 0xFFFF_FFFFL) {
+            int filled = 0;
+            for (; filled < x.length && b <= 0xFFFF_FFFFL; filled++, b += SWEEP_STEP) {
+                x[filled] = Float.intBitsToFloat((int) b);
+            }
+            float[] y = new float[x.length];
+            for (int i = 0; i < x.length; i += lanes) {
+                vector.apply(FloatVector.fromArray(Simd.F32, x, i)).intoArray(y, i);
+            }
+            for (int i = 0; i < filled; i++) {
+                // floatToIntBits: all NaNs are one NaN (their payloads are not specified).
+                if (Float.floatToIntBits(y[i]) != Float.floatToIntBits(scalar.apply(x[i]))) {
+                    throw new AssertionError("x = " + x[i] + " (" + Float.toHexString(x[i]) + "): vector "
+                            + y[i] + ", scalar twin " + scalar.apply(x[i]));
+                }
+            }
+        }
+    }
+
+    private static float[] vectorApply(UnaryOperator<FloatVector> f, float[] x) {
+        int lanes = Simd.LANES;
+        float[] in = Arrays.copyOf(x, (x.length + lanes - 1) / lanes * lanes);
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i += lanes) {
+            f.apply(FloatVector.fromArray(Simd.F32, in, i)).intoArray(out, i);
+        }
+        return out;
+    }
+
+    /** The largest {@link #ulpError} of {@code f} against {@code reference} over the sweep. */
+    private static double maxUlpOverSweep(FloatUnary f, DoubleUnaryOperator reference) {
+        double max = 0;
+        for (long b = 0; b <= 0xFFFF_FFFFL; b += SWEEP_STEP) {
+            float x = Float.intBitsToFloat((int) b);
+            double e = ulpError(f.apply(x), reference.applyAsDouble(x));
+            if (e > max) {
+                max = e;
+                if (max > 4) {
+                    throw new AssertionError("x = " + x + ": " + f.apply(x) + " vs " + reference.applyAsDouble(x));
+                }
+            }
+        }
+        return max;
+    }
+
+    /**
+     * {@code |y − exact|} in units of the float ulp at {@code exact} (2⁻¹⁴⁹ in the subnormal
+     * range); 0 when both are the same NaN or infinity, ∞ when only one is.
+     */
+    static double ulpError(float y, double exact) {
+        if (Double.isNaN(exact) || Float.isNaN(y)) {
+            return Double.isNaN(exact) && Float.isNaN(y) ? 0 : Double.POSITIVE_INFINITY;
+        }
+        float rounded = (float) exact;
+        if (Float.isInfinite(rounded) || Float.isInfinite(y)) {
+            return y == rounded ? 0 : Double.POSITIVE_INFINITY;
+        }
+        int e = exact == 0 ? -126 : Math.max(Math.getExponent(exact), -126);
+        return Math.abs(y - exact) / Math.scalb(1.0, e - 23);
+    }
+
+    /** How many floats apart {@code a} and {@code b} are (0 for two NaNs). */
+    static long ulpDistance(float a, float b) {
+        if (Float.isNaN(a) || Float.isNaN(b)) {
+            return Float.isNaN(a) && Float.isNaN(b) ? 0 : Long.MAX_VALUE;
+        }
+        return Math.abs(ordered(a) - ordered(b));
+    }
+
+    /** The float's position on the number line: monotone in its value, −0 and +0 both 0. */
+    private static long ordered(float f) {
+        int bits = Float.floatToIntBits(f);
+        return bits >= 0 ? bits : -(long) (bits & 0x7FFF_FFFF);
+    }
+
+    private static double sigmoid(double x) {
+        return UnaryOp.SIGMOID.apply(x);
+    }
+
+    @FunctionalInterface
+    private interface FloatUnary {
+        float apply(float x);
+    }
+}
