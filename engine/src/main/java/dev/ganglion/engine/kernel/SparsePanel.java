@@ -69,18 +69,12 @@ public final class SparsePanel {
      * columns {@code batch ≤ b < ld} (the SDDMM sums over them).
      */
     public static void pack(float[] x, int xOff, int batch, int features, MemorySegment p, int ld) {
-        int rows = rowsPerTask(ld);
-        Parallel.forRange((features + rows - 1) / rows, grain(batch, rows), (from, to) -> {
-            float[] t = staging(rows * ld);
-            for (int c = from; c < to; c++) {
-                int f0 = c * rows;
-                int f1 = Math.min(features, f0 + rows);
-                block(x, xOff, features, 0, batch, f0, f1, t, -f0 * ld, ld, false);
-                for (int f = f0; f < f1; f++) {
-                    java.util.Arrays.fill(t, (f - f0) * ld + batch, (f - f0) * ld + ld, 0f);
-                }
-                MemorySegment.copy(t, 0, p, FLOAT, (long) f0 * ld * Float.BYTES, (f1 - f0) * ld);
+        inStages(features, batch, ld, (t, f0, f1) -> {
+            block(x, xOff, features, 0, batch, f0, f1, t, -f0 * ld, ld, false);
+            for (int f = f0; f < f1; f++) {
+                java.util.Arrays.fill(t, (f - f0) * ld + batch, (f - f0) * ld + ld, 0f);
             }
+            MemorySegment.copy(t, 0, p, FLOAT, (long) f0 * ld * Float.BYTES, (f1 - f0) * ld);
         });
     }
 
@@ -89,14 +83,24 @@ public final class SparsePanel {
      * {@code b < batch}: the inverse of {@link #pack}.
      */
     public static void unpack(MemorySegment p, int ld, int batch, int features, float[] y, int yOff, boolean accumulate) {
+        inStages(features, batch, ld, (t, f0, f1) -> {
+            MemorySegment.copy(p, FLOAT, (long) f0 * ld * Float.BYTES, t, 0, (f1 - f0) * ld);
+            block(t, -f0 * ld, ld, f0, f1, 0, batch, y, yOff, features, accumulate);
+        });
+    }
+
+    /** One stage of a transpose: panel rows {@code [f0, f1)} staged in {@code t} ({@code t[(f−f0)·ld + b]}). */
+    private interface Stage {
+        void run(float[] t, int f0, int f1);
+    }
+
+    /** Runs {@code stage} over the panel rows in groups of {@link #rowsPerTask}, in parallel. */
+    private static void inStages(int features, int batch, int ld, Stage stage) {
         int rows = rowsPerTask(ld);
         Parallel.forRange((features + rows - 1) / rows, grain(batch, rows), (from, to) -> {
             float[] t = staging(rows * ld);
             for (int c = from; c < to; c++) {
-                int f0 = c * rows;
-                int f1 = Math.min(features, f0 + rows);
-                MemorySegment.copy(p, FLOAT, (long) f0 * ld * Float.BYTES, t, 0, (f1 - f0) * ld);
-                block(t, -f0 * ld, ld, f0, f1, 0, batch, y, yOff, features, accumulate);
+                stage.run(t, c * rows, Math.min(features, c * rows + rows));
             }
         });
     }
