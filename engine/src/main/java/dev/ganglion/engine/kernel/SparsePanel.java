@@ -4,6 +4,7 @@ import dev.ganglion.engine.Parallel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * The feature-major "panel" layout the BSR and CSR kernels compute in: a row-major batch matrix
@@ -72,7 +73,7 @@ public final class SparsePanel {
         inStages(features, batch, ld, (t, f0, f1) -> {
             block(x, xOff, features, 0, batch, f0, f1, t, -f0 * ld, ld, false);
             for (int f = f0; f < f1; f++) {
-                java.util.Arrays.fill(t, (f - f0) * ld + batch, (f - f0) * ld + ld, 0f);
+                Arrays.fill(t, (f - f0) * ld + batch, (f - f0) * ld + ld, 0f);
             }
             MemorySegment.copy(t, 0, p, FLOAT, (long) f0 * ld * Float.BYTES, (f1 - f0) * ld);
         });

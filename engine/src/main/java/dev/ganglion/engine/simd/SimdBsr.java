@@ -198,9 +198,7 @@ public final class SimdBsr implements BsrKernel {
                         out, at + i * c + j, 1, accumulate);
             }
             for (; j < c; j++) {
-                float dot = SimdSparseDots.dot(a, a0 + (long) i * ld, s, s0 + (long) j * ld, ld);
-                int k = at + i * c + j;
-                out[k] = accumulate ? out[k] + dot : dot;
+                SimdSparseDots.dot(a, a0 + (long) i * ld, s, s0 + (long) j * ld, ld, out, at + i * c + j, accumulate);
             }
         }
     }

@@ -83,12 +83,10 @@ public final class SimdCsr implements CsrKernel {
             // Four entries of the row at once share each load of the dY row.
             for (; p + 4 <= end; p += 4) {
                 SimdSparseDots.dot1x4(a, row, s, (long) idx[p] * ld, (long) idx[p + 1] * ld, (long) idx[p + 2] * ld,
-                        (long) idx[p + 3] * ld,
-                        ld, out, oOff + p, 1, accumulate);
+                        (long) idx[p + 3] * ld, ld, out, oOff + p, 1, accumulate);
             }
             for (; p < end; p++) {
-                float dot = SimdSparseDots.dot(a, row, s, (long) idx[p] * ld, ld);
-                out[oOff + p] = accumulate ? out[oOff + p] + dot : dot;
+                SimdSparseDots.dot(a, row, s, (long) idx[p] * ld, ld, out, oOff + p, accumulate);
             }
         }
     }

@@ -41,8 +41,17 @@ final class SimdSparseDots {
         return FloatVector.fromMemorySegment(S, row, byteOffset, NATIVE);
     }
 
-    /** {@code Σ_b A[a0+b]·S[s0+b]}; two accumulators so consecutive FMAs do not wait on each other. */
-    static float dot(MemorySegment a, long a0, MemorySegment s, long s0, int ld) {
+    /** {@code out[at] = v}, or {@code +=} when accumulating: where every dot product lands. */
+    private static void put(float[] out, int at, float v, boolean accumulate) {
+        out[at] = accumulate ? out[at] + v : v;
+    }
+
+    /**
+     * {@code Σ_b A[a0+b]·S[s0+b]} to {@code out[at]} ({@code +=} when {@code accumulate}); two
+     * accumulators so consecutive FMAs do not wait on each other.
+     */
+    static void dot(MemorySegment a, long a0, MemorySegment s, long s0, int ld, float[] out, int at,
+                    boolean accumulate) {
         MemorySegment ra = row(a, a0, ld);
         MemorySegment rs = row(s, s0, ld);
         long end = (long) ld * Float.BYTES;
@@ -55,7 +64,7 @@ final class SimdSparseDots {
         if (b < end) {
             x = load(ra, b).fma(load(rs, b), x);
         }
-        return Simd.sum(x.add(y));
+        put(out, at, Simd.sum(x.add(y)), accumulate);
     }
 
     /**
@@ -116,17 +125,10 @@ final class SimdSparseDots {
             x2 = Simd.sum(d2);
             x3 = Simd.sum(d3);
         }
-        if (accumulate) {
-            out[at] += x0;
-            out[at + step] += x1;
-            out[at + 2 * step] += x2;
-            out[at + 3 * step] += x3;
-        } else {
-            out[at] = x0;
-            out[at + step] = x1;
-            out[at + 2 * step] = x2;
-            out[at + 3 * step] = x3;
-        }
+        put(out, at, x0, accumulate);
+        put(out, at + step, x1, accumulate);
+        put(out, at + 2 * step, x2, accumulate);
+        put(out, at + 3 * step, x3, accumulate);
     }
 
     /**
@@ -205,14 +207,25 @@ final class SimdSparseDots {
             }
             return;
         }
-        float[] sums = {
-            Simd.sum(c00), Simd.sum(c01), Simd.sum(c02), Simd.sum(c03),
-            Simd.sum(c10), Simd.sum(c11), Simd.sum(c12), Simd.sum(c13),
-            Simd.sum(c20), Simd.sum(c21), Simd.sum(c22), Simd.sum(c23),
-            Simd.sum(c30), Simd.sum(c31), Simd.sum(c32), Simd.sum(c33)};
-        for (int k = 0; k < 16; k++) {
-            int o = at + (k / 4) * rowStep + k % 4;
-            out[o] = accumulate ? out[o] + sums[k] : sums[k];
-        }
+        // Other widths: one lane sum per accumulator, written straight to out (no array per tile).
+        int r1 = at + rowStep;
+        int r2 = at + 2 * rowStep;
+        int r3 = at + 3 * rowStep;
+        put(out, at, Simd.sum(c00), accumulate);
+        put(out, at + 1, Simd.sum(c01), accumulate);
+        put(out, at + 2, Simd.sum(c02), accumulate);
+        put(out, at + 3, Simd.sum(c03), accumulate);
+        put(out, r1, Simd.sum(c10), accumulate);
+        put(out, r1 + 1, Simd.sum(c11), accumulate);
+        put(out, r1 + 2, Simd.sum(c12), accumulate);
+        put(out, r1 + 3, Simd.sum(c13), accumulate);
+        put(out, r2, Simd.sum(c20), accumulate);
+        put(out, r2 + 1, Simd.sum(c21), accumulate);
+        put(out, r2 + 2, Simd.sum(c22), accumulate);
+        put(out, r2 + 3, Simd.sum(c23), accumulate);
+        put(out, r3, Simd.sum(c30), accumulate);
+        put(out, r3 + 1, Simd.sum(c31), accumulate);
+        put(out, r3 + 2, Simd.sum(c32), accumulate);
+        put(out, r3 + 3, Simd.sum(c33), accumulate);
     }
 }

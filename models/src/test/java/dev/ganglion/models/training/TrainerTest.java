@@ -17,17 +17,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
-    private static TrainRun tinyMlp(int epochs) {
-        TrainRun r = new TrainRun("mlp");
-        r.trainSize = 256;
+    /** A small run: 64 test samples, batch 32, lr 1e-2. */
+    private static TrainRun tiny(String model, int trainSize, long seed, int epochs, Map<String, String> sets) {
+        TrainRun r = new TrainRun(model);
+        r.trainSize = trainSize;
         r.testSize = 64;
         r.epochs = epochs;
         r.batch = 32;
         r.lr = 1e-2;
-        r.seed = 4L;
-        r.sets.put("hidden_size", "16");
-        r.sets.put("num_layers", "1");
+        r.seed = seed;
+        r.sets.putAll(sets);
         return r;
+    }
+
+    private static TrainRun tinyMlp(int epochs) {
+        return tiny("mlp", 256, 4L, epochs, Map.of("hidden_size", "16", "num_layers", "1"));
+    }
+
+    /**
+     * Trains {@code firstTwo} (2 epochs), saving to {@code save}, and returns a run that resumes
+     * from that checkpoint to 3 epochs, giving nothing else.
+     */
+    private static TrainRun resumedToThree(TrainRun firstTwo, Path save) throws IOException {
+        firstTwo.save = save;
+        firstTwo.prepare().fit();
+        TrainRun second = new TrainRun(firstTwo.model);
+        second.resume = save;
+        second.epochs = 3;
+        return second;
     }
 
     @Test
@@ -42,12 +59,7 @@ class TrainerTest {
     @Test
     void aResumedRunPrintsExactlyTheLossesOfAnUninterruptedOne(@TempDir Path dir) throws IOException {
         List<EpochResult> whole = tinyMlp(3).prepare().fit();
-        TrainRun first = tinyMlp(2);
-        first.save = dir.resolve("run.safetensors");
-        first.prepare().fit();
-        TrainRun second = new TrainRun("mlp");
-        second.resume = first.save;
-        second.epochs = 3;
+        TrainRun second = resumedToThree(tinyMlp(2), dir.resolve("run.safetensors"));
         Trainer resumed = second.prepare();
         assertThat(resumed.epochsDone()).isEqualTo(2);
         List<EpochResult> rest = resumed.fit();
@@ -61,16 +73,8 @@ class TrainerTest {
     }
 
     private static TrainRun tinyRewiringG2GNet(int epochs) {
-        TrainRun r = new TrainRun("g2gnet");
-        r.trainSize = 192;
-        r.testSize = 64;
-        r.epochs = epochs;
-        r.batch = 32;
-        r.lr = 1e-2;
-        r.seed = 5L;
-        r.sets.putAll(Map.of("hidden_size", "32", "num_layers", "2", "groups", "4", "dst", "true",
-                "update_interval", "4", "prune", "random", "regrow", "hebbian"));
-        return r;
+        return tiny("g2gnet", 192, 5L, epochs, Map.of("hidden_size", "32", "num_layers", "2", "groups", "4",
+                "dst", "true", "update_interval", "4", "prune", "random", "regrow", "hebbian"));
     }
 
     @Test
@@ -89,13 +93,8 @@ class TrainerTest {
         List<EpochResult> all = whole.fit();
         assertThat(rewiredAt).containsExactly(4L, 8L, 12L, 16L);   // 6 steps per epoch, 18 steps
         assertThat(nnz).containsOnly(nnz.getFirst());               // constant nnz
-        TrainRun first = tinyRewiringG2GNet(2);
-        first.save = dir.resolve("dst.safetensors");
-        first.prepare().fit();
-        TrainRun second = new TrainRun("g2gnet");
-        second.resume = first.save;
-        second.epochs = 3;
-        EpochResult last = second.prepare().fit().getFirst();
+        EpochResult last = resumedToThree(tinyRewiringG2GNet(2), dir.resolve("dst.safetensors")).prepare().fit()
+                .getFirst();
         assertThat(last.loss()).isEqualTo(all.get(2).loss());
         assertThat(last.metric()).isEqualTo(all.get(2).metric());
     }
