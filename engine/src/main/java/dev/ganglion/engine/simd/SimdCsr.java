@@ -77,17 +77,7 @@ public final class SimdCsr implements CsrKernel {
     public void sddmm(int from, int to, int[] ptr, int[] idx, MemorySegment a, MemorySegment s, int ld,
                       float[] out, int oOff, boolean accumulate) {
         for (int q = from; q < to; q++) {
-            long row = (long) q * ld;
-            int p = ptr[q];
-            int end = ptr[q + 1];
-            // Four entries of the row at once share each load of the dY row.
-            for (; p + 4 <= end; p += 4) {
-                SimdSparseDots.dot1x4(a, row, s, (long) idx[p] * ld, (long) idx[p + 1] * ld, (long) idx[p + 2] * ld,
-                        (long) idx[p + 3] * ld, ld, out, oOff + p, 1, accumulate);
-            }
-            for (; p < end; p++) {
-                SimdSparseDots.dot(a, row, s, (long) idx[p] * ld, ld, out, oOff + p, accumulate);
-            }
+            SimdSparseDots.rowDots(a, (long) q * ld, s, idx, ptr[q], ptr[q + 1], ld, out, oOff + ptr[q], accumulate);
         }
     }
 }

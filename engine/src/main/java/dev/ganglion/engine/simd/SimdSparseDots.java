@@ -1,6 +1,7 @@
 package dev.ganglion.engine.simd;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -68,6 +69,67 @@ final class SimdSparseDots {
     }
 
     /**
+     * Row {@code a0} of A against rows {@code idx[p]·ld} of S for every p in [from, to), to
+     * {@code out[at + p − from]} ({@code +=} when {@code accumulate}); bit-identical to {@link #dot1x4}
+     * on four entries at a time and {@link #dot} on the rest. Where a row is exactly 8 vectors (batch
+     * 128 at 16 lanes) the A row stays in registers ({@link #rowDots8}).
+     */
+    static void rowDots(MemorySegment a, long a0, MemorySegment s, int[] idx, int from, int to, int ld,
+                        float[] out, int at, boolean accumulate) {
+        int p = from;
+        if (ld == 8 * L) {
+            p = rowDots8(a, a0, s, idx, from, to, out, at, accumulate);
+        }
+        for (; p + 4 <= to; p += 4) {
+            dot1x4(a, a0, s, (long) idx[p] * ld, (long) idx[p + 1] * ld, (long) idx[p + 2] * ld, (long) idx[p + 3] * ld,
+                    ld, out, at + p - from, 1, accumulate);
+        }
+        for (; p < to; p++) {
+            dot(a, a0, s, (long) idx[p] * ld, ld, out, at + p - from, accumulate);
+        }
+    }
+
+    /**
+     * {@link #rowDots} on rows of 8 vectors, four entries at a time; returns the first entry not done.
+     * The A row is read from a local heap copy (L1 hits): segment loads cost C2 so many nodes that
+     * more than ~15 in one method hit its inlining cutoff and left the rest as boxed calls (10×
+     * slower). Each S row is one slice of constant length read by a loop of constant trip count, so C2
+     * unrolls it and folds every load's bounds check into the slice's (the checks had taken 40 % of
+     * the time in {@link #dot1x4}, whose loop length is ld). Bigger ld is not chunked this way:
+     * splitting each S row into 8-vector pieces visited in separate sweeps was 2.5× slower at batch 256.
+     */
+    private static int rowDots8(MemorySegment a, long a0, MemorySegment s, int[] idx, int from, int to,
+                                float[] out, int at, boolean accumulate) {
+        float[] ya = new float[8 * L];
+        MemorySegment.copy(a, ValueLayout.JAVA_FLOAT, a0 * Float.BYTES, ya, 0, 8 * L);
+        int p = from;
+        for (; p + 4 <= to; p += 4) {
+            MemorySegment r0 = s.asSlice(idx[p] * 8 * V, 8 * V);
+            MemorySegment r1 = s.asSlice(idx[p + 1] * 8 * V, 8 * V);
+            MemorySegment r2 = s.asSlice(idx[p + 2] * 8 * V, 8 * V);
+            MemorySegment r3 = s.asSlice(idx[p + 3] * 8 * V, 8 * V);
+            // dot1x4's chains: even vectors into c, odd into e
+            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+            FloatVector e0 = c0, e1 = c0, e2 = c0, e3 = c0;
+            for (int k = 0; k < 8; k += 2) {
+                long o = k * V;
+                FloatVector x = FloatVector.fromArray(S, ya, k * L);
+                FloatVector y = FloatVector.fromArray(S, ya, (k + 1) * L);
+                c0 = x.fma(load(r0, o), c0);
+                c1 = x.fma(load(r1, o), c1);
+                c2 = x.fma(load(r2, o), c2);
+                c3 = x.fma(load(r3, o), c3);
+                e0 = y.fma(load(r0, o + V), e0);
+                e1 = y.fma(load(r1, o + V), e1);
+                e2 = y.fma(load(r2, o + V), e2);
+                e3 = y.fma(load(r3, o + V), e3);
+            }
+            put4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), out, at + p - from, 1, accumulate);
+        }
+        return p;
+    }
+
+    /**
      * One A row against four S rows, written to {@code out[at + n·step]} ({@code +=} when
      * {@code accumulate}). Two batch vectors per step give 8 independent FMA chains.
      */
@@ -101,11 +163,18 @@ final class SimdSparseDots {
             c2 = x.fma(load(r2, b), c2);
             c3 = x.fma(load(r3, b), c3);
         }
-        FloatVector d0 = c0.add(e0), d1 = c1.add(e1), d2 = c2.add(e2), d3 = c3.add(e3);
+        put4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), out, at, step, accumulate);
+    }
+
+    /**
+     * The lane sums of d0 … d3 to {@code out[at + n·step]} ({@code +=} when {@code accumulate}), each
+     * in {@link Simd#sum}'s pairwise order (so bit-identical to it). At 16 lanes all four at once:
+     * steps h = 8, 4 across the vectors, then h = 2, 1 within; sum n ends in lane 4n.
+     */
+    private static void put4(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, float[] out, int at,
+                             int step, boolean accumulate) {
         float x0, x1, x2, x3;
         if (L == 16) {
-            // The four lane sums at once, in the same pairwise order as Simd.sum (so bit-identical):
-            // steps h = 8, 4 across the vectors, then h = 2, 1 within; entry k ends in lane 4k.
             FloatVector lo = FloatVector.fromArray(S, GemmTranspose.LOW[0], 0);
             FloatVector hi = FloatVector.fromArray(S, GemmTranspose.HIGH[0], 0);
             FloatVector t0 = lo.selectFrom(d0, d2).add(hi.selectFrom(d0, d2));
