@@ -8,15 +8,15 @@ import java.lang.foreign.MemorySegment;
  * {@code ld}, a multiple of {@link SparsePanel#ALIGN}); {@link CsrProducts} packs, parallelises and
  * unpacks around them.
  *
- * <p>Both methods work on rows {@code [from, to)} of a compressed index ({@code ptr}, {@code idx})
- * and read the value of entry {@code p} at {@code v[vOff + (perm == null ? p : perm[p])]}.
+ * <p>Both methods work on rows {@code [from, to)} of a compressed index ({@code ptr}, {@code idx});
+ * {@code spmm} reads the value of entry {@code p} at {@code v[vOff + p]}.
  */
 public interface CsrKernel {
     /**
      * Sparse × panel: {@code D[q·ld + b] = Σ_{p ∈ row q} v(p)·S[idx[p]·ld + b]} for every
      * {@code b < ld} (rows with no entries become 0). D must not alias S.
      */
-    void spmm(int from, int to, int[] ptr, int[] idx, int[] perm, float[] v, int vOff,
+    void spmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
               MemorySegment s, MemorySegment d, int ld);
 
     /**

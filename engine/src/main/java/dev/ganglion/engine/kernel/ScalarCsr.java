@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  */
 public final class ScalarCsr implements CsrKernel {
     @Override
-    public void spmm(int from, int to, int[] ptr, int[] idx, int[] perm, float[] v, int vOff,
+    public void spmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
                      MemorySegment s, MemorySegment d, int ld) {
         for (int q = from; q < to; q++) {
             long dst = (long) q * ld;
@@ -18,7 +18,7 @@ public final class ScalarCsr implements CsrKernel {
                 d.setAtIndex(FLOAT, dst + b, 0f);
             }
             for (int p = ptr[q]; p < ptr[q + 1]; p++) {
-                float w = v[vOff + (perm == null ? p : perm[p])];
+                float w = v[vOff + p];
                 long src = (long) idx[p] * ld;
                 for (int b = 0; b < ld; b++) {
                     d.setAtIndex(FLOAT, dst + b, d.getAtIndex(FLOAT, dst + b) + w * s.getAtIndex(FLOAT, src + b));

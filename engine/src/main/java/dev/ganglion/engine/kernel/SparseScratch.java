@@ -3,8 +3,8 @@ package dev.ganglion.engine.kernel;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Two reusable {@link SparsePanel panel} buffers per calling thread, so a product does not allocate
- * (and zero) a megabyte of panels per call. Use as try-with-resources around one product.
+ * Two reusable {@link SparsePanel panel} buffers and one heap value buffer per calling thread, so a
+ * product does not allocate (and zero) a megabyte of panels per call. Use as try-with-resources around one product.
  *
  * <p>NOTE: a thread can re-enter a product while its first one is still running (a ForkJoin worker
  * that steals another product while joining); the inner call then finds the buffers busy and gets
@@ -19,6 +19,7 @@ final class SparseScratch implements AutoCloseable {
 
     private MemorySegment first = MemorySegment.NULL;
     private MemorySegment second = MemorySegment.NULL;
+    private float[] values = new float[0];
     private boolean busy;
 
     private SparseScratch() {}
@@ -49,6 +50,14 @@ final class SparseScratch implements AutoCloseable {
         return second;
     }
 
+    /** A heap buffer of at least {@code n} floats (values reordered for a product); contents are arbitrary. */
+    float[] values(int n) {
+        if (values.length < n) {
+            values = new float[n];
+        }
+        return values;
+    }
+
     /** Capacity of a buffer in floats. */
     static long floats(MemorySegment m) {
         return m.byteSize() / Float.BYTES;
@@ -61,6 +70,9 @@ final class SparseScratch implements AutoCloseable {
         }
         if (floats(second) > MAX_CACHED) {
             second = MemorySegment.NULL;
+        }
+        if (values.length > MAX_CACHED) {
+            values = new float[0];
         }
         busy = false;
     }

@@ -21,26 +21,26 @@ public final class SimdCsr implements CsrKernel {
     private static final long V = (long) L * Float.BYTES;
 
     @Override
-    public void spmm(int from, int to, int[] ptr, int[] idx, int[] perm, float[] v, int vOff,
+    public void spmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
                      MemorySegment s, MemorySegment d, int ld) {
         for (int q = from; q < to; q++) {
             int b = 0;
             // 8 vectors of the batch per pass: 8 independent FMA chains hide the 4-cycle FMA latency
             // on two FMA ports; each entry costs one broadcast and 8 loads of its source row.
             for (; b + 8 * L <= ld; b += 8 * L) {
-                row8(q, b, ptr, idx, perm, v, vOff, s, d, ld);
+                row8(q, b, ptr, idx, v, vOff, s, d, ld);
             }
             for (; b < ld; b += L) {
-                row1(q, b, ptr, idx, perm, v, vOff, s, d, ld);
+                row1(q, b, ptr, idx, v, vOff, s, d, ld);
             }
         }
     }
 
-    private static void row8(int q, int b, int[] ptr, int[] idx, int[] perm, float[] v, int vOff,
+    private static void row8(int q, int b, int[] ptr, int[] idx, float[] v, int vOff,
                              MemorySegment s, MemorySegment d, int ld) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int p = ptr[q]; p < ptr[q + 1]; p++) {
-            FloatVector w = FloatVector.broadcast(S, v[vOff + (perm == null ? p : perm[p])]);
+            FloatVector w = FloatVector.broadcast(S, v[vOff + p]);
             MemorySegment src = s.asSlice(((long) idx[p] * ld + b) * Float.BYTES, 8 * V);
             a0 = FloatVector.fromMemorySegment(S, src, 0, NATIVE).fma(w, a0);
             a1 = FloatVector.fromMemorySegment(S, src, V, NATIVE).fma(w, a1);
@@ -62,11 +62,11 @@ public final class SimdCsr implements CsrKernel {
         a7.intoMemorySegment(dst, 7 * V, NATIVE);
     }
 
-    private static void row1(int q, int b, int[] ptr, int[] idx, int[] perm, float[] v, int vOff,
+    private static void row1(int q, int b, int[] ptr, int[] idx, float[] v, int vOff,
                              MemorySegment s, MemorySegment d, int ld) {
         FloatVector a0 = FloatVector.zero(S);
         for (int p = ptr[q]; p < ptr[q + 1]; p++) {
-            float w = v[vOff + (perm == null ? p : perm[p])];
+            float w = v[vOff + p];
             a0 = FloatVector.fromMemorySegment(S, s, ((long) idx[p] * ld + b) * Float.BYTES, NATIVE)
                     .fma(FloatVector.broadcast(S, w), a0);
         }
