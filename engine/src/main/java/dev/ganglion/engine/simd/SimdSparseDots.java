@@ -213,7 +213,50 @@ final class SimdSparseDots {
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        for (long b = 0; b < row; b += V) {
+        long done = 0; // bytes of each row already summed
+        if (row == 8 * V) {
+            // Rows of 8 vectors (batch 128 at 16 lanes) as constant-length slices read by a loop of
+            // constant trip count: C2 unrolls it and folds the loads' bounds checks into the slices'
+            // (BSR weight gradient 1024² at 25 %: 1.02 -> 0.79 ms). Longer rows split into such
+            // chunks were slower (nested loops, not unrolled), so they keep the plain loop.
+            done = row;
+            MemorySegment a0s = ra.asSlice(0, 8 * V);
+            MemorySegment a1s = ra.asSlice(row, 8 * V);
+            MemorySegment a2s = ra.asSlice(2 * row, 8 * V);
+            MemorySegment a3s = ra.asSlice(3 * row, 8 * V);
+            MemorySegment s0s = rs.asSlice(0, 8 * V);
+            MemorySegment s1s = rs.asSlice(row, 8 * V);
+            MemorySegment s2s = rs.asSlice(2 * row, 8 * V);
+            MemorySegment s3s = rs.asSlice(3 * row, 8 * V);
+            for (int k = 0; k < 8; k++) {
+                long b = k * V;
+                FloatVector x0 = load(a0s, b);
+                FloatVector x1 = load(a1s, b);
+                FloatVector x2 = load(a2s, b);
+                FloatVector x3 = load(a3s, b);
+                FloatVector y = load(s0s, b);
+                c00 = x0.fma(y, c00);
+                c10 = x1.fma(y, c10);
+                c20 = x2.fma(y, c20);
+                c30 = x3.fma(y, c30);
+                y = load(s1s, b);
+                c01 = x0.fma(y, c01);
+                c11 = x1.fma(y, c11);
+                c21 = x2.fma(y, c21);
+                c31 = x3.fma(y, c31);
+                y = load(s2s, b);
+                c02 = x0.fma(y, c02);
+                c12 = x1.fma(y, c12);
+                c22 = x2.fma(y, c22);
+                c32 = x3.fma(y, c32);
+                y = load(s3s, b);
+                c03 = x0.fma(y, c03);
+                c13 = x1.fma(y, c13);
+                c23 = x2.fma(y, c23);
+                c33 = x3.fma(y, c33);
+            }
+        }
+        for (long b = done; b < row; b += V) {
             FloatVector x0 = load(ra, b);
             FloatVector x1 = load(ra, row + b);
             FloatVector x2 = load(ra, 2 * row + b);
