@@ -78,7 +78,11 @@ final class SimdSparseDots {
                         float[] out, int at, boolean accumulate) {
         int p = from;
         if (ld == 8 * L) {
-            p = rowDots8(a, a0, s, idx, from, to, out, at, accumulate);
+            // The A row as a heap copy, made here: the copy's nodes in rowDots8 pushed C2 past its
+            // inlining cutoff (the four stores of put4 were left as calls, 30 % slower).
+            float[] row = new float[8 * L];
+            MemorySegment.copy(a, ValueLayout.JAVA_FLOAT, a0 * Float.BYTES, row, 0, 8 * L);
+            p = rowDots8(row, s, idx, from, to, out, at, accumulate);
         }
         for (; p + 4 <= to; p += 4) {
             dot1x4(a, a0, s, (long) idx[p] * ld, (long) idx[p + 1] * ld, (long) idx[p + 2] * ld, (long) idx[p + 3] * ld,
@@ -90,18 +94,16 @@ final class SimdSparseDots {
     }
 
     /**
-     * {@link #rowDots} on rows of 8 vectors, four entries at a time; returns the first entry not done.
-     * The A row is read from a local heap copy (L1 hits): segment loads cost C2 so many nodes that
+     * {@link #rowDots} on rows of 8 vectors, four entries at a time, the A row in {@code ya}; returns
+     * the first entry not done. The A row is read from a heap copy (L1 hits): segment loads cost C2 so many nodes that
      * more than ~15 in one method hit its inlining cutoff and left the rest as boxed calls (10×
      * slower). Each S row is one slice of constant length read by a loop of constant trip count, so C2
      * unrolls it and folds every load's bounds check into the slice's (the checks had taken 40 % of
      * the time in {@link #dot1x4}, whose loop length is ld). Bigger ld is not chunked this way:
      * splitting each S row into 8-vector pieces visited in separate sweeps was 2.5× slower at batch 256.
      */
-    private static int rowDots8(MemorySegment a, long a0, MemorySegment s, int[] idx, int from, int to,
-                                float[] out, int at, boolean accumulate) {
-        float[] ya = new float[8 * L];
-        MemorySegment.copy(a, ValueLayout.JAVA_FLOAT, a0 * Float.BYTES, ya, 0, 8 * L);
+    private static int rowDots8(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] out, int at,
+                                boolean accumulate) {
         int p = from;
         for (; p + 4 <= to; p += 4) {
             MemorySegment r0 = s.asSlice(idx[p] * 8 * V, 8 * V);
