@@ -220,7 +220,9 @@ final class SimdSparseDots {
             // Rows of 8 vectors (batch 128 at 16 lanes) as constant-length slices read by a loop of
             // constant trip count: C2 unrolls it and folds the loads' bounds checks into the slices'
             // (BSR weight gradient 1024² at 25 %: 1.02 -> 0.79 ms). Longer rows split into such
-            // chunks were slower (nested loops, not unrolled), so they keep the plain loop.
+            // chunks were slower (nested loops, not unrolled), so they keep the plain loop below.
+            // NOTE: the same body as that loop, written twice on purpose: the constants must be in
+            // the code C2 compiles, and a shared helper would take (and box) the 16 accumulators.
             done = row;
             MemorySegment a0s = ra.asSlice(0, 8 * V);
             MemorySegment a1s = ra.asSlice(row, 8 * V);
