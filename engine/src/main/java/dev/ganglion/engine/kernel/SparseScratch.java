@@ -4,7 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Two reusable {@link SparsePanel panel} buffers and one heap value buffer per calling thread, so a
- * product does not allocate (and zero) a megabyte of panels per call. Use as try-with-resources around one product.
+ * product does not allocate (and zero) a megabyte of panels per call. Use as try-with-resources
+ * around one product.
  *
  * <p>NOTE: a thread can re-enter a product while its first one is still running (a ForkJoin worker
  * that steals another product while joining); the inner call then finds the buffers busy and gets

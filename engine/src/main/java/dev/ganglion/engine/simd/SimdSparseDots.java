@@ -72,7 +72,7 @@ final class SimdSparseDots {
      * Row {@code a0} of A against rows {@code idx[p]·ld} of S for every p in [from, to), to
      * {@code out[at + p − from]} ({@code +=} when {@code accumulate}); bit-identical to {@link #dot1x4}
      * on four entries at a time and {@link #dot} on the rest. Where a row is exactly 8 vectors (batch
-     * 128 at 16 lanes) the A row stays in registers ({@link #rowDots8}).
+     * 128 at 16 lanes), {@link #rowDots8} does the groups of four without per-load bounds checks.
      */
     static void rowDots(MemorySegment a, long a0, MemorySegment s, int[] idx, int from, int to, int ld,
                         float[] out, int at, boolean accumulate) {
@@ -95,21 +95,22 @@ final class SimdSparseDots {
 
     /**
      * {@link #rowDots} on rows of 8 vectors, four entries at a time, the A row in {@code ya}; returns
-     * the first entry not done. The A row is read from a heap copy (L1 hits): segment loads cost C2 so many nodes that
-     * more than ~15 in one method hit its inlining cutoff and left the rest as boxed calls (10×
-     * slower). Each S row is one slice of constant length read by a loop of constant trip count, so C2
-     * unrolls it and folds every load's bounds check into the slice's (the checks had taken 40 % of
-     * the time in {@link #dot1x4}, whose loop length is ld). Bigger ld is not chunked this way:
-     * splitting each S row into 8-vector pieces visited in separate sweeps was 2.5× slower at batch 256.
+     * the first entry not done. The A row is read from a heap copy (L1 hits): segment loads cost C2 so
+     * many nodes that more than ~15–20 in one method hit its inlining cutoff and left the rest as boxed
+     * calls (10× slower). Each S row is one slice of constant length read by a loop of constant trip
+     * count, so C2 unrolls it and folds every load's bounds check into the slice's (the checks had
+     * taken 40 % of the time in {@link #dot1x4}, whose loop length is ld). Bigger ld is not chunked
+     * this way: splitting each S row into 8-vector pieces visited in separate sweeps was 2.5× slower
+     * at batch 256.
      */
     private static int rowDots8(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] out, int at,
                                 boolean accumulate) {
         int p = from;
         for (; p + 4 <= to; p += 4) {
-            MemorySegment r0 = s.asSlice(idx[p] * 8 * V, 8 * V);
-            MemorySegment r1 = s.asSlice(idx[p + 1] * 8 * V, 8 * V);
-            MemorySegment r2 = s.asSlice(idx[p + 2] * 8 * V, 8 * V);
-            MemorySegment r3 = s.asSlice(idx[p + 3] * 8 * V, 8 * V);
+            MemorySegment r0 = s.asSlice((long) idx[p] * 8 * V, 8 * V);
+            MemorySegment r1 = s.asSlice((long) idx[p + 1] * 8 * V, 8 * V);
+            MemorySegment r2 = s.asSlice((long) idx[p + 2] * 8 * V, 8 * V);
+            MemorySegment r3 = s.asSlice((long) idx[p + 3] * 8 * V, 8 * V);
             // dot1x4's chains: even vectors into c, odd into e
             FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
             FloatVector e0 = c0, e1 = c0, e2 = c0, e3 = c0;
