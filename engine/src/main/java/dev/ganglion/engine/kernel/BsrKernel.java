@@ -4,10 +4,10 @@ import dev.ganglion.engine.Vectorization;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Inner loops of the BSR products on {@link SparsePanel panels} (aligned native memory) (feature-major, batch padded to
- * {@code ld}, a multiple of {@link SparsePanel#ALIGN}); {@link BsrProducts} packs, parallelises and
- * unpacks around them. Block {@code k} of {@code r×c} values is stored row-major at
- * {@code vOff + k·r·c}.
+ * Inner loops of the BSR products on {@link SparsePanel panels} (aligned native memory,
+ * feature-major, batch padded to {@code ld}, a multiple of {@link SparsePanel#ALIGN});
+ * {@link BsrProducts} packs, parallelises and unpacks around them. Block {@code k} of {@code r×c}
+ * values is stored row-major at {@code vOff + k·r·c}.
  *
  * <p>{@link #spmm} is written once for both directions through strides: the forward product reads
  * block rows ({@code outDim = r, inDim = c, outStride = c, inStride = 1}), the input gradient reads

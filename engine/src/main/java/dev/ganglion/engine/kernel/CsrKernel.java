@@ -4,9 +4,9 @@ import dev.ganglion.engine.Vectorization;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Inner loops of the CSR products on {@link SparsePanel panels} (aligned native memory) (feature-major, batch padded to
- * {@code ld}, a multiple of {@link SparsePanel#ALIGN}); {@link CsrProducts} packs, parallelises and
- * unpacks around them.
+ * Inner loops of the CSR products on {@link SparsePanel panels} (aligned native memory,
+ * feature-major, batch padded to {@code ld}, a multiple of {@link SparsePanel#ALIGN});
+ * {@link CsrProducts} packs, parallelises and unpacks around them.
  *
  * <p>Both methods work on rows {@code [from, to)} of a compressed index ({@code ptr}, {@code idx});
  * {@code spmm} reads the value of entry {@code p} at {@code v[vOff + p]}.

@@ -16,9 +16,7 @@ public final class ScalarBsr implements BsrKernel {
         for (int q = from; q < to; q++) {
             for (int o = 0; o < outDim; o++) {
                 long dst = (long) (q * outDim + o) * ld;
-                for (int b = 0; b < ld; b++) {
-                    d.setAtIndex(FLOAT, dst + b, 0f);
-                }
+                d.asSlice(dst * Float.BYTES, (long) ld * Float.BYTES).fill((byte) 0);
                 for (int p = ptr[q]; p < ptr[q + 1]; p++) {
                     int base = vOff + (perm == null ? p : perm[p]) * bs + o * outStride;
                     for (int i = 0; i < inDim; i++) {

@@ -14,9 +14,7 @@ public final class ScalarCsr implements CsrKernel {
                      MemorySegment s, MemorySegment d, int ld) {
         for (int q = from; q < to; q++) {
             long dst = (long) q * ld;
-            for (int b = 0; b < ld; b++) {
-                d.setAtIndex(FLOAT, dst + b, 0f);
-            }
+            d.asSlice(dst * Float.BYTES, (long) ld * Float.BYTES).fill((byte) 0);
             for (int p = ptr[q]; p < ptr[q + 1]; p++) {
                 float w = v[vOff + p];
                 long src = (long) idx[p] * ld;

@@ -19,6 +19,8 @@ final class SimdSparseDots {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /** Bytes of one vector. */
     private static final long V = (long) L * Float.BYTES;
+    /** Floats of {@link #rowDots}'s scratch: one row of 8 vectors. */
+    static final int ROW_FLOATS = 8 * L;
     /** At 16 lanes: lanes 4m … 4m+3, the m-th output row of a 4×4 tile. */
     private static final VectorMask<Float>[] ROW_LANES = rowLanes();
 
@@ -72,15 +74,15 @@ final class SimdSparseDots {
      * Row {@code a0} of A against rows {@code idx[p]·ld} of S for every p in [from, to), to
      * {@code out[at + p − from]} ({@code +=} when {@code accumulate}); bit-identical to {@link #dot1x4}
      * on four entries at a time and {@link #dot} on the rest. Where a row is exactly 8 vectors (batch
-     * 128 at 16 lanes), {@link #rowDots8} does the groups of four without per-load bounds checks.
+     * 128 at 16 lanes), {@link #rowDots8} does the groups of four without per-load bounds checks,
+     * reading the A row from {@code row}, the caller's scratch of at least {@link #ROW_FLOATS} floats.
      */
     static void rowDots(MemorySegment a, long a0, MemorySegment s, int[] idx, int from, int to, int ld,
-                        float[] out, int at, boolean accumulate) {
+                        float[] row, float[] out, int at, boolean accumulate) {
         int p = from;
         if (ld == 8 * L) {
             // The A row as a heap copy, made here: the copy's nodes in rowDots8 pushed C2 past its
             // inlining cutoff (the four stores of put4 were left as calls, 30 % slower).
-            float[] row = new float[8 * L];
             MemorySegment.copy(a, ValueLayout.JAVA_FLOAT, a0 * Float.BYTES, row, 0, 8 * L);
             p = rowDots8(row, s, idx, from, to, out, at, accumulate);
         }
