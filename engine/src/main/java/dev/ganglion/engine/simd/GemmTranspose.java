@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * In-register transpose of a 16×16 float block for 512-bit vectors: {@code dst[d + p·dstStride + j]
  * = src[s + j·lds + p]} for j, p < 16. Used to pack a transposed B ({@link GemmPacking}), where the
- * scalar copy scatters one value per cache line.
+ * scalar copy scatters one value per cache line, and to add a product computed transposed to its
+ * output ({@link #addTransposed}).
  *
  * <p>Four butterfly stages (h = 8, 4, 2, 1): rows i and i+h exchange their h-blocks with one
  * two-vector permute each ({@code selectFrom(v1, v2)}, one {@code vpermt2ps} on AVX-512). Measured
@@ -36,6 +37,44 @@ final class GemmTranspose {
     }
 
     private GemmTranspose() {}
+
+    /**
+     * {@code dst[d + j·ldd + i] = α·src[i·cols + j] + β·dst[d + j·ldd + i]} for i < rows, j < cols
+     * (dst is not read when β = 0): adds the transpose of a dense rows×cols block, 16×16 at a time
+     * through {@link #block16} and {@code tmp} (≥ 256 floats) where available, the edges one by one.
+     */
+    static void addTransposed(float[] src, int rows, int cols, float alpha, float beta,
+                              float[] dst, int d, int ldd, float[] tmp) {
+        int rows16 = AVAILABLE ? rows / 16 * 16 : 0;
+        int cols16 = AVAILABLE ? cols / 16 * 16 : 0;
+        FloatVector va = FloatVector.broadcast(F32, alpha);
+        FloatVector vb = FloatVector.broadcast(F32, beta);
+        for (int i0 = 0; i0 < rows16; i0 += 16) {
+            for (int j0 = 0; j0 < cols16; j0 += 16) {
+                block16(src, i0 * cols + j0, cols, tmp, 0, 16);
+                for (int j = 0, o = d + j0 * ldd + i0; j < 16; j++, o += ldd) {
+                    FloatVector v = FloatVector.fromArray(F32, tmp, 16 * j).mul(va);
+                    if (beta != 0f) {
+                        v = FloatVector.fromArray(F32, dst, o).fma(vb, v);
+                    }
+                    v.intoArray(dst, o);
+                }
+            }
+        }
+        addTransposedScalar(src, cols, 0, rows16, cols16, cols, alpha, beta, dst, d, ldd);
+        addTransposedScalar(src, cols, rows16, rows, 0, cols, alpha, beta, dst, d, ldd);
+    }
+
+    /** {@link #addTransposed} for rows {@code [i0, i1)} × columns {@code [j0, j1)} of src, one value at a time. */
+    private static void addTransposedScalar(float[] src, int cols, int i0, int i1, int j0, int j1,
+                                            float alpha, float beta, float[] dst, int d, int ldd) {
+        for (int j = j0; j < j1; j++) {
+            for (int i = i0, o = d + j * ldd + i0; i < i1; i++, o++) {
+                float v = alpha * src[i * cols + j];
+                dst[o] = beta == 0f ? v : v + beta * dst[o];
+            }
+        }
+    }
 
     /**
      * Transposes the 16×16 block at {@code src[s]} (row stride {@code lds}) into

@@ -5,8 +5,9 @@ import static dev.ganglion.engine.simd.GemmMicroKernel.NR;
 
 /**
  * Per-thread scratch of {@link SimdGemm}: the packed A block, the packed B panel, one register
- * tile for edge tiles and a vector buffer for the matrix–vector path. Buffers grow on demand and are
- * then reused, so a steady stream of GEMMs of similar sizes allocates nothing.
+ * tile for edge tiles, a block of a transposed product and a vector buffer for the matrix–vector
+ * path. Buffers grow on demand and are then reused, so a steady stream of GEMMs of similar sizes
+ * allocates nothing.
  */
 final class GemmWorkspace {
     private static final ThreadLocal<GemmWorkspace> LOCAL = ThreadLocal.withInitial(GemmWorkspace::new);
@@ -15,9 +16,12 @@ final class GemmWorkspace {
     final float[] packA = new float[SimdGemm.MC * SimdGemm.KC];
     /** One {@code MR×NR} tile, for tiles cut by the matrix edge. */
     final float[] tile = new float[MR * NR];
+    /** One 16×16 block, for {@link GemmTranspose#addTransposed}. */
+    final float[] block16 = new float[16 * 16];
     private float[] packB = new float[0];
     private float[] copyA = new float[0];
     private float[] vector = new float[0];
+    private float[] transposed = new float[0];
 
     private GemmWorkspace() {}
 
@@ -40,6 +44,14 @@ final class GemmWorkspace {
             packB = new float[size];
         }
         return packB;
+    }
+
+    /** A buffer of at least {@code size} floats for a block of a transposed product (grown on demand). */
+    float[] transposed(int size) {
+        if (transposed.length < size) {
+            transposed = new float[size];
+        }
+        return transposed;
     }
 
     /** A vector buffer of at least {@code size} floats (contents unspecified). */
