@@ -21,7 +21,10 @@ import java.util.Map;
  * {@code step-MODEL}: one training step of a registered model, the {@link BenchCase} of {@code
  * ganglion bench step-MODEL}. A step is forward, mean cross-entropy against fixed random class
  * targets (on the last time step's output for recurrent models), zero-grad, backward and one
- * optimizer update; the batch {@code x ~ N(0, 1)} and the targets are drawn once.
+ * optimizer update; the batch {@code x ~ N(0, 1)} and the targets are drawn once. Gradients are
+ * zeroed in place ({@code zeroGrad(false)}, as {@code Trainer} does), so a linear layer's weight
+ * gradient is accumulated straight into its kept buffer; PyTorch's side drops them
+ * ({@code set_to_none=True}, its faster form, in which they are stolen from the backward).
  *
  * <p>Sizes match {@code models/src/test/python/step_bench.py} (the {@code --compare} side): recurrent
  * models read rows of 28 features ({@code input_size} 28, lstm family {@code hidden_size} 100),
@@ -120,7 +123,7 @@ public final class ModelStepCase implements BenchCase {
         Var y = net.forward(x);
         Var logits = net.recurrent() ? y.select(1, y.dim(1) - 1) : y;
         Var loss = Losses.crossEntropyWithLogits(logits, targets);
-        net.module().zeroGrad();
+        optimizer.zeroGrad(false); // kept buffers, as the Trainer does: see the class comment
         loss.backward();
         optimizer.step();
         lastLoss = loss.item();
