@@ -41,7 +41,7 @@ final class Gradients {
      * {@code ∂L/∂inputs} of node {@code n} from {@code gs[k] = ∂L/∂output_k} ({@code gs[0]} for the
      * single-output ops; multi-output ops get nulls for outputs that received no gradient).
      * {@code weightGradBuffer} (LINEAR only, else null) is the leaf weight's kept gradient buffer, into
-     * which the rule accumulates {@code dW} itself, returning null for it.
+     * which the rule writes or adds {@code dW} itself, returning null for it.
      */
     // NOTE: the one long method of the module, on purpose: a table with one line per op.
     static Tensor[] backward(Node n, Tensor[] gs, Tensor weightGradBuffer) {

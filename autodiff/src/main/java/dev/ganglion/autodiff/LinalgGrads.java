@@ -49,7 +49,9 @@ final class LinalgGrads {
             Tensor gT = g.reshape(rows, w.dim(0)).mT();
             Tensor x = n.saved(0).reshape(rows, w.dim(1));
             if (weightGradBuffer != null) {
-                Linalg.matmulAccumulate(gT, x, weightGradBuffer); // delivered: nothing to hand on
+                Var weight = n.inputs[1];
+                Linalg.matmulInto(gT, x, weightGradBuffer, !weight.gradIsZero()); // delivered: nothing to hand on
+                weight.gradWritten();
             } else {
                 gw = Linalg.matmul(gT, x);
             }
@@ -58,17 +60,18 @@ final class LinalgGrads {
     }
 
     /**
-     * The leaf weight's gradient buffer, when a LINEAR node's {@code dW} may be accumulated straight
-     * into it ({@code dW = dy₂ᵀ·x₂} by a GEMM with β = 1) instead of into a fresh {@code [out, in]}
-     * tensor that is then added: a kept, contiguous buffer of the weight's shape and dtype (an
-     * optimizer's {@code zeroGrad(false)}), in a backward that fills {@code .grad}. Else null.
+     * The leaf weight's gradient buffer, when a LINEAR node's {@code dW} may go straight into it
+     * ({@code dW = dy₂ᵀ·x₂} by a GEMM with β = 1, or β = 0 over a buffer that stands for zeros after
+     * an optimizer's {@code zeroGrad(false)}) instead of into a fresh {@code [out, in]} tensor that is
+     * then added: a kept, contiguous buffer of the weight's shape and dtype, in a backward that fills
+     * {@code .grad}. Else null.
      */
     static Tensor weightGradBuffer(Node n) {
         Var w = n.inputs[1];
         if (w == null || w.node != null || !w.requiresGrad()) {
             return null;
         }
-        Tensor buffer = w.grad();
+        Tensor buffer = w.gradBuffer();
         return buffer != null && buffer.isContiguous() && buffer.dtype() == w.dtype() && buffer.shape().equals(w.shape())
                 ? buffer : null;
     }

@@ -30,6 +30,12 @@ public final class Var {
     final int index;
     private boolean requiresGrad;
     private Tensor grad;
+    /**
+     * After {@link #zeroGrad(boolean) zeroGrad(false)}: the kept buffer's contents are stale and
+     * stand for zeros. The next gradient delivered is written over them instead of added (no pass
+     * to clear the buffer, none to read the zeros back); {@link #grad()} clears it if none came.
+     */
+    private boolean gradIsZero;
 
     Var(Tensor value, Node node, int index, boolean requiresGrad) {
         this.value = value;
@@ -117,12 +123,30 @@ public final class Var {
 
     /** The gradient accumulated by backward passes (same shape and dtype as the value), or null. */
     public Tensor grad() {
+        if (gradIsZero) {
+            grad.fill(0);
+            gradIsZero = false;
+        }
         return grad;
     }
 
     /** Forgets the accumulated gradient ({@link #grad()} becomes null; the next backward allocates). */
     public void zeroGrad() {
         grad = null;
+        gradIsZero = false;
+    }
+
+    /**
+     * {@code setToNone}: as {@link #zeroGrad()}. Otherwise the gradient becomes zero and its buffer is
+     * kept: the next backward writes into it, without allocating, and {@link #grad()} reads zeros until
+     * then (PyTorch's {@code zero_grad(set_to_none=False)}).
+     */
+    public void zeroGrad(boolean setToNone) {
+        if (setToNone || grad == null) {
+            zeroGrad();
+        } else {
+            gradIsZero = true;
+        }
     }
 
     /**
@@ -135,6 +159,22 @@ public final class Var {
             throw new IllegalArgumentException("setGrad: gradient of shape " + grad.shape() + " for a value of shape " + shape());
         }
         this.grad = grad;
+        gradIsZero = false;
+    }
+
+    /** The kept gradient buffer as it is (stale when {@link #gradIsZero()}), or null: for rules writing into it. */
+    Tensor gradBuffer() {
+        return grad;
+    }
+
+    /** Whether the kept buffer stands for zeros: a rule writing into it must overwrite, not add. */
+    boolean gradIsZero() {
+        return gradIsZero;
+    }
+
+    /** Marks the kept buffer as holding this backward's gradient after a rule wrote into it. */
+    void gradWritten() {
+        gradIsZero = false;
     }
 
     /** {@code grad += g} in place, allocating a contiguous buffer of the value's dtype on first use. */
@@ -142,6 +182,9 @@ public final class Var {
         Tensor converted = g.to(dtype());
         if (grad == null) {
             grad = converted == g ? g.copy() : converted; // never adopt a tensor a rule may share
+        } else if (gradIsZero) {
+            grad.copyFrom(converted);
+            gradIsZero = false;
         } else if (grad.isContiguous()) {
             Elementwise.applyInto(BinaryOp.ADD, grad, converted, grad);
         } else {

@@ -134,13 +134,8 @@ abstract class BaseOptimizer implements Optimizer {
 
     @Override
     public final void zeroGrad(boolean setToNone) {
-        for (int i = 0; i < params.size(); i++) {
-            Var p = params.get(i);
-            if (setToNone) {
-                p.zeroGrad();
-            } else if (p.grad() != null) {
-                p.grad().fill(0);
-            }
+        for (Var p : params) {
+            p.zeroGrad(setToNone);
         }
     }
 

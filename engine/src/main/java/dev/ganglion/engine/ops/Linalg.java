@@ -49,25 +49,26 @@ public final class Linalg {
     }
 
     /**
-     * {@code C += A·B} in place for 2-D {@code A [m, k]}, {@code B [k, n]} and a contiguous {@code C [m, n]}
-     * of the same dtype (A and B may be strided views, e.g. transposes). What a gradient accumulation
-     * needs without a temporary {@code [m, n]} tensor.
+     * {@code C = A·B} ({@code accumulate} false) or {@code C += A·B} in place, for 2-D {@code A [m, k]},
+     * {@code B [k, n]} and a contiguous {@code C [m, n]} of the same dtype (A and B may be strided
+     * views, e.g. transposes). What a gradient accumulation needs without a temporary {@code [m, n]}
+     * tensor; C is not read when it is overwritten.
      *
      * @throws IllegalArgumentException naming the shapes when they do not fit, C is not contiguous, or
      *     the dtypes differ
      */
-    public static void matmulAccumulate(Tensor a, Tensor b, Tensor c) {
+    public static void matmulInto(Tensor a, Tensor b, Tensor c, boolean accumulate) {
         if (a.rank() != 2 || b.rank() != 2 || c.rank() != 2 || a.dim(1) != b.dim(0) || c.dim(0) != a.dim(0)
                 || c.dim(1) != b.dim(1)) {
-            throw new IllegalArgumentException("matmulAccumulate: shapes " + a.shape() + " · " + b.shape()
+            throw new IllegalArgumentException("matmulInto: shapes " + a.shape() + " · " + b.shape()
                     + " do not fit C " + c.shape());
         }
         if (!c.isContiguous()) {
-            throw new IllegalArgumentException("matmulAccumulate: C of shape " + c.shape() + " must be contiguous");
+            throw new IllegalArgumentException("matmulInto: C of shape " + c.shape() + " must be contiguous");
         }
-        checkDtypes("matmulAccumulate", a, b);
-        checkDtypes("matmulAccumulate", a, c);
-        BatchedProduct.run(MatrixOperand.of(a), MatrixOperand.of(b), new int[0], c, 1f);
+        checkDtypes("matmulInto", a, b);
+        checkDtypes("matmulInto", a, c);
+        BatchedProduct.run(MatrixOperand.of(a), MatrixOperand.of(b), new int[0], c, accumulate ? 1f : 0f);
         c.markWritten();
     }
 

@@ -85,6 +85,26 @@ class LinalgTest {
     }
 
     @Test
+    void matmulIntoOverwritesOrAddsInPlace() {
+        Tensor a = rand(7, 13).mT(); // a strided view: [13, 7]
+        Tensor b = rand(7, 5);
+        float[] product = Linalg.matmul(a, b).toFloatArray();
+        Tensor c = Tensor.full(Shape.of(13, 5), Float.NaN, DType.F32); // overwritten: never read
+        Linalg.matmulInto(a, b, c, false);
+        assertThat(c.toFloatArray()).containsExactly(product);
+        Linalg.matmulInto(a, b, c, true);
+        float[] twice = product.clone();
+        for (int i = 0; i < twice.length; i++) {
+            twice[i] *= 2;
+        }
+        assertThat(c.toFloatArray()).containsExactly(twice);
+        assertThatThrownBy(() -> Linalg.matmulInto(a, b, rand(5, 13).mT(), true))
+                .hasMessageContaining("matmulInto: C of shape [13, 5] must be contiguous");
+        assertThatThrownBy(() -> Linalg.matmulInto(a, b, rand(13, 4), false))
+                .hasMessageContaining("matmulInto: shapes [13, 7] · [7, 5] do not fit C [13, 4]");
+    }
+
+    @Test
     void oneDimensionalOperandsArePromotedAndTheAxisRemoved() {
         assertMatmul(rand(13), rand(13));
         assertMatmul(rand(7), rand(7, 5), 5);
