@@ -176,6 +176,18 @@ final class GemmMicroKernel {
     static void edge(int kc, float[] pa, int ao, float[] pb, int bo, float[] scratch, int rows, int cols,
                      float[] c, int co, int ldc, float beta) {
         tile(kc, pa, ao, pb, bo, scratch, 0, NR, 0f);
+        addCut(scratch, rows, cols, c, co, ldc, beta);
+    }
+
+    /** {@link #edge} with the A micro-panel read in place, as by {@link #tileInPlace} (MR rows must be readable). */
+    static void edgeInPlace(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] scratch, int rows,
+                            int cols, float[] c, int co, int ldc, float beta) {
+        tileInPlace(kc, pa, ao, rs, ks, pb, bo, scratch, 0, NR, 0f);
+        addCut(scratch, rows, cols, c, co, ldc, beta);
+    }
+
+    /** {@code C[r][j] = scratch[r·NR + j] + β·C[r][j]} for r < rows, j < cols, with masked vectors. */
+    private static void addCut(float[] scratch, int rows, int cols, float[] c, int co, int ldc, float beta) {
         VectorMask<Float> lo = F32.indexInRange(0, cols);
         VectorMask<Float> hi = F32.indexInRange(LANES, cols);
         FloatVector vb = FloatVector.broadcast(F32, beta);

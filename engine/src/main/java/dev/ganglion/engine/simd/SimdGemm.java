@@ -165,9 +165,7 @@ public final class SimdGemm implements GemmKernel {
                     float betaSlice = pc == 0 ? beta : 1f;
                     int ic = ms;
                     if (directA) {
-                        int full = ms + (me - ms) / MR * MR;
-                        sweepDirectA(ms, full, nc, kc, pc, pb, ws, cOff + jc, betaSlice);
-                        ic = full; // the last rows (fewer than MR) are packed: the tile reads MR rows
+                        ic = sweepDirectA(ms, me, nc, kc, pc, pb, ws, cOff + jc, betaSlice);
                     }
                     for (; ic < me; ic += MC) {
                         int mc = Math.min(MC, me - ic);
@@ -179,43 +177,57 @@ public final class SimdGemm implements GemmKernel {
         }
 
         /**
-         * Rows {@code [rs, re)} (a multiple of MR) × one packed B panel with op(A) read in place (α = 1):
-         * row-major A has element (r, p) at {@code r·lda + p}, transposed A at {@code p·lda + r}. The
-         * rows are the outer loop, so that each A micro-panel is read from memory once and from L1
-         * for the other (at most four) B micro-panels.
+         * Rows {@code [rs, re)} × one packed B panel with op(A) read in place (α = 1): row-major A has
+         * element (r, p) at {@code r·lda + p}, transposed A at {@code p·lda + r}. The rows are the outer
+         * loop, so that each A micro-panel is read from memory once and from L1 for the other (at most
+         * four) B micro-panels. Returns the first row not computed: the last rows (fewer than MR) are
+         * left to the packed path, as a tile reads MR rows, unless A was copied to a short stride,
+         * where they are read from the copy.
          */
-        private void sweepDirectA(int rs, int re, int nc, int kc, int pc, float[] pb, GemmWorkspace ws, int co,
-                                  float betaSlice) {
+        private int sweepDirectA(int rs, int re, int nc, int kc, int pc, float[] pb, GemmWorkspace ws, int co,
+                                 float betaSlice) {
             float[] src = a;
             int base = aOff + pc * (transA ? lda : 1); // element (r, p) at base + r·rowStride + p·kStride
             int rowStride = transA ? 1 : lda;
             int kStride = transA ? lda : 1;
-            if (transA && lda >= RESTRIDE_MIN_LDA && (long) kc * (re - rs + LANES) <= RESTRIDE_MAX_FLOATS) {
+            int full = rs + (re - rs) / MR * MR;
+            int end = full;
+            int padded = roundUp(re - rs, MR);
+            if (transA && lda >= RESTRIDE_MIN_LDA && (long) kc * (padded + LANES) <= RESTRIDE_MAX_FLOATS) {
                 // Each k step of a transposed A reads a new row of A, lda floats on: at 1,024 floats
-                // (4 KiB) they all fall in one L1 set. Copy the slice with a short stride first.
-                int width = re - rs;
-                int ld2 = width + LANES;
+                // (4 KiB) they all fall in one L1 set. Copy the slice with a short stride first; the
+                // copy's rows are padded to a whole tile (the padding's products are discarded).
+                int ld2 = padded + LANES;
                 src = ws.copyA(kc * ld2);
                 for (int p = 0; p < kc; p++) {
-                    System.arraycopy(a, base + p * lda + rs, src, p * ld2, width);
+                    System.arraycopy(a, base + p * lda + rs, src, p * ld2, re - rs);
                 }
                 base = -rs;
                 kStride = ld2;
+                end = re;
             }
-            int full = nc / NR * NR;
-            for (int ir = rs; ir < re; ir += MR) {
-                for (int jr = 0; jr < full; jr += NR) {
+            int fullCols = nc / NR * NR;
+            for (int ir = rs; ir < full; ir += MR) {
+                for (int jr = 0; jr < fullCols; jr += NR) {
                     GemmMicroKernel.tileInPlace(kc, src, base + ir * rowStride, rowStride, kStride, pb,
                             jr * kc, c, co + ir * ldc + jr, ldc, betaSlice);
                 }
             }
-            if (full < nc) { // the last columns: a cut tile from a packed A micro-panel, MR rows at a time
-                for (int ir = rs; ir < re; ir += MR) {
-                    GemmPacking.packA(transA, 1f, a, aOff, lda, ir, MR, pc, kc, ws.packA);
-                    GemmMicroKernel.edge(kc, ws.packA, 0, pb, full * kc, ws.tile, MR, nc - full, c, co + ir * ldc + full,
-                            ldc, betaSlice);
+            if (full < end) { // the last rows, from the copy
+                for (int jr = 0; jr < fullCols; jr += NR) {
+                    GemmMicroKernel.edgeInPlace(kc, src, base + full * rowStride, rowStride, kStride, pb, jr * kc,
+                            ws.tile, end - full, NR, c, co + full * ldc + jr, ldc, betaSlice);
                 }
             }
+            if (fullCols < nc) { // the last columns: a cut tile from a packed A micro-panel, MR rows at a time
+                for (int ir = rs; ir < end; ir += MR) {
+                    int rows = Math.min(MR, end - ir);
+                    GemmPacking.packA(transA, 1f, a, aOff, lda, ir, rows, pc, kc, ws.packA);
+                    GemmMicroKernel.edge(kc, ws.packA, 0, pb, fullCols * kc, ws.tile, rows, nc - fullCols, c,
+                            co + ir * ldc + fullCols, ldc, betaSlice);
+                }
+            }
+            return end;
         }
 
         /**
