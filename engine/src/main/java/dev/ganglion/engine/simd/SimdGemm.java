@@ -25,12 +25,13 @@ import dev.ganglion.engine.kernel.GemmKernel;
  * each other (the price: each part packs all of the uncut operand). Below it the product runs on
  * the calling thread. m = 1 or n = 1 goes to {@link SimdGemv}, which does not pack.
  *
- * <p>A wide product of few rows with a transposed B ({@code m ≤ DIRECT_A_MAX_N < n}: the forward
- * pass of a linear layer, {@code x·Wᵀ}) is computed transposed, {@code Cᵀ = B·op(A)ᵀ}, and added to
- * C through 16×16 transposes: the n×k weight is then read in place, row by row, as the direct A of
- * that product, instead of being packed through transposes that gather 32 rows 4 KiB apart, and
- * only the m×n result is transposed. Measured (1 thread, old and new builds alternating): m = 128,
- * n = k = 1024 and 512 with Bᵀ 8–9 % faster; the MLP training step of issue 3 3–4 % faster.
+ * <p>A wide product of few rows with a transposed B ({@code NR ≤ m ≤ DIRECT_A_MAX_N}, n ≥ 4·m: the
+ * forward pass of a linear layer, {@code x·Wᵀ}) is computed transposed, {@code Cᵀ = B·op(A)ᵀ}, and
+ * added to C through 16×16 transposes: the n×k weight is then read in place, row by row, as the
+ * direct A of that product, instead of being packed through transposes that gather 32 rows 4 KiB
+ * apart, and only the m×n result is transposed. Measured (1 thread, old and new builds
+ * alternating): m = 128, n = k = 1024 and 512 with Bᵀ 8–9 % faster; the MLP training step of
+ * issue 3 3–4 % faster.
  */
 public final class SimdGemm implements GemmKernel {
     /** Depth of a packed slice of k. */
@@ -50,6 +51,13 @@ public final class SimdGemm implements GemmKernel {
     static final int RESTRIDE_MIN_LDA = 256;
     /** Largest such copy, in floats (1 MiB): beyond it (a very tall narrow product) A is read as it is. */
     static final int RESTRIDE_MAX_FLOATS = 1 << 18;
+    /**
+     * How many times wider than tall a product with a transposed B must be to be computed transposed:
+     * the swap trades packing the n×k B for packing the m×k A and transposing the m×n result. At
+     * m = 128 it wins from n = 512 on (the MLP's 1,024 × 1,024 weight: 8–9 %) and loses at n = 256
+     * when A has a long stride (4 blocks of 256 of a block-diagonal product: 10 % slower).
+     */
+    static final int TRANSPOSED_MIN_RATIO = 4;
     /** Largest block of a product computed transposed (see the class comment), in floats (1 MiB). */
     static final int TRANSPOSED_MAX_FLOATS = 1 << 18;
     /** Multiply–adds from which a product is split over the pool (~40 µs of work on one Zen 5 core). */
@@ -84,7 +92,7 @@ public final class SimdGemm implements GemmKernel {
             } else {
                 SimdGemv.dotRows(m, k, alpha, a, aOff, lda, b, bOff, incx, beta, c, cOff, ldc);
             }
-        } else if (transB && m <= DIRECT_A_MAX_N && n > DIRECT_A_MAX_N) {
+        } else if (transB && m >= NR && m <= DIRECT_A_MAX_N && n >= TRANSPOSED_MIN_RATIO * m) {
             // Cᵀ = B·op(A)ᵀ, with B read in place as the direct A of that product: see the class comment.
             new Call(false, !transA, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc, true).run(n, m);
         } else {
