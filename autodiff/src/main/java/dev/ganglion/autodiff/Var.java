@@ -139,7 +139,9 @@ public final class Var {
     /**
      * {@code setToNone}: as {@link #zeroGrad()}. Otherwise the gradient becomes zero and its buffer is
      * kept: the next backward writes into it, without allocating, and {@link #grad()} reads zeros until
-     * then (PyTorch's {@code zero_grad(set_to_none=False)}).
+     * then (PyTorch's {@code zero_grad(set_to_none=False)}). The buffer is not cleared here, only
+     * marked: a reference to it taken earlier still shows the old values until {@link #grad()} is
+     * called or the next backward writes it (the clearing pass is what this saves).
      */
     public void zeroGrad(boolean setToNone) {
         if (setToNone || grad == null) {

@@ -28,8 +28,9 @@ public interface Optimizer {
     void zeroGrad();
 
     /**
-     * {@code setToNone}: as {@link #zeroGrad()}; otherwise fills existing gradients with zeros, so
-     * the next backward accumulates into them in place instead of allocating new ones.
+     * {@code setToNone}: as {@link #zeroGrad()}; otherwise each existing gradient becomes zero and
+     * keeps its buffer, so the next backward writes into it in place instead of allocating a new one
+     * ({@link Var#zeroGrad(boolean)}).
      */
     void zeroGrad(boolean setToNone);
 
