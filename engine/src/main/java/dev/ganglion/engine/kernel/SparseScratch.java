@@ -37,18 +37,12 @@ final class SparseScratch implements AutoCloseable {
 
     /** A panel buffer of at least {@code n} floats; contents are arbitrary. */
     MemorySegment first(long n) {
-        if (floats(first) < n) {
-            first = SparsePanel.allocateFloats(n);
-        }
-        return first;
+        return first = atLeast(first, n);
     }
 
     /** A second panel buffer, distinct from {@link #first}, of at least {@code n} floats. */
     MemorySegment second(long n) {
-        if (floats(second) < n) {
-            second = SparsePanel.allocateFloats(n);
-        }
-        return second;
+        return second = atLeast(second, n);
     }
 
     /** A heap buffer of at least {@code n} floats (values reordered for a product); contents are arbitrary. */
@@ -57,6 +51,11 @@ final class SparseScratch implements AutoCloseable {
             values = new float[n];
         }
         return values;
+    }
+
+    /** {@code panel} when it holds at least {@code n} floats, else a new one that does. */
+    private static MemorySegment atLeast(MemorySegment panel, long n) {
+        return floats(panel) < n ? SparsePanel.allocateFloats(n) : panel;
     }
 
     /** Capacity of a buffer in floats. */

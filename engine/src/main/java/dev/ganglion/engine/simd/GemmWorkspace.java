@@ -32,33 +32,26 @@ final class GemmWorkspace {
 
     /** A buffer of at least {@code size} floats for a re-strided copy of A (grown on demand). */
     float[] copyA(int size) {
-        if (copyA.length < size) {
-            copyA = new float[size];
-        }
-        return copyA;
+        return copyA = atLeast(copyA, size);
     }
 
     /** The packed B buffer, at least {@code size} floats. */
     float[] packB(int size) {
-        if (packB.length < size) {
-            packB = new float[size];
-        }
-        return packB;
+        return packB = atLeast(packB, size);
     }
 
     /** A buffer of at least {@code size} floats for a block of a transposed product (grown on demand). */
     float[] transposed(int size) {
-        if (transposed.length < size) {
-            transposed = new float[size];
-        }
-        return transposed;
+        return transposed = atLeast(transposed, size);
     }
 
     /** A vector buffer of at least {@code size} floats (contents unspecified). */
     float[] vector(int size) {
-        if (vector.length < size) {
-            vector = new float[size];
-        }
-        return vector;
+        return vector = atLeast(vector, size);
+    }
+
+    /** {@code buffer} when it holds at least {@code size} floats, else a new one that does. */
+    private static float[] atLeast(float[] buffer, int size) {
+        return buffer.length < size ? new float[size] : buffer;
     }
 }

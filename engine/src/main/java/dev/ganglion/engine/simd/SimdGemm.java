@@ -188,9 +188,10 @@ public final class SimdGemm implements GemmKernel {
          * Rows {@code [rs, re)} × one packed B panel with op(A) read in place (α = 1): row-major A has
          * element (r, p) at {@code r·lda + p}, transposed A at {@code p·lda + r}. The rows are the outer
          * loop, so that each A micro-panel is read from memory once and from L1 for the other (at most
-         * four) B micro-panels. Returns the first row not computed: the last rows (fewer than MR) are
-         * left to the packed path, as a tile reads MR rows, unless A was copied to a short stride,
-         * where they are read from the copy.
+         * four) B micro-panels; tiles cut by the last columns go through a scratch tile, A still read in
+         * place. Returns the first row not computed: the last rows (fewer than MR) are left to the
+         * packed path, as a tile reads MR rows, unless A was copied to a short stride, where they are
+         * read from the copy.
          */
         private int sweepDirectA(int rs, int re, int nc, int kc, int pc, float[] pb, GemmWorkspace ws, int co,
                                  float betaSlice) {
@@ -198,8 +199,7 @@ public final class SimdGemm implements GemmKernel {
             int base = aOff + pc * (transA ? lda : 1); // element (r, p) at base + r·rowStride + p·kStride
             int rowStride = transA ? 1 : lda;
             int kStride = transA ? lda : 1;
-            int full = rs + (re - rs) / MR * MR;
-            int end = full;
+            int end = rs + (re - rs) / MR * MR;
             int padded = roundUp(re - rs, MR);
             if (transA && lda >= RESTRIDE_MIN_LDA && (long) kc * (padded + LANES) <= RESTRIDE_MAX_FLOATS) {
                 // Each k step of a transposed A reads a new row of A, lda floats on: at 1,024 floats
@@ -215,24 +215,17 @@ public final class SimdGemm implements GemmKernel {
                 end = re;
             }
             int fullCols = nc / NR * NR;
-            for (int ir = rs; ir < full; ir += MR) {
-                for (int jr = 0; jr < fullCols; jr += NR) {
-                    GemmMicroKernel.tileInPlace(kc, src, base + ir * rowStride, rowStride, kStride, pb,
-                            jr * kc, c, co + ir * ldc + jr, ldc, betaSlice);
-                }
-            }
-            if (full < end) { // the last rows, from the copy
-                for (int jr = 0; jr < fullCols; jr += NR) {
-                    GemmMicroKernel.edgeInPlace(kc, src, base + full * rowStride, rowStride, kStride, pb, jr * kc,
-                            ws.tile, end - full, NR, c, co + full * ldc + jr, ldc, betaSlice);
-                }
-            }
-            if (fullCols < nc) { // the last columns: a cut tile from a packed A micro-panel, MR rows at a time
-                for (int ir = rs; ir < end; ir += MR) {
-                    int rows = Math.min(MR, end - ir);
-                    GemmPacking.packA(transA, 1f, a, aOff, lda, ir, rows, pc, kc, ws.packA);
-                    GemmMicroKernel.edge(kc, ws.packA, 0, pb, fullCols * kc, ws.tile, rows, nc - fullCols, c,
-                            co + ir * ldc + fullCols, ldc, betaSlice);
+            for (int ir = rs; ir < end; ir += MR) {
+                int rows = Math.min(MR, end - ir);
+                int at = base + ir * rowStride;
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int ct = co + ir * ldc + jr;
+                    if (rows == MR && jr < fullCols) {
+                        GemmMicroKernel.tileInPlace(kc, src, at, rowStride, kStride, pb, jr * kc, c, ct, ldc, betaSlice);
+                    } else { // cut by the last rows (read from the copy) or the last columns
+                        GemmMicroKernel.edgeInPlace(kc, src, at, rowStride, kStride, pb, jr * kc, ws.tile, rows,
+                                Math.min(NR, nc - jr), c, ct, ldc, betaSlice);
+                    }
                 }
             }
             return end;
