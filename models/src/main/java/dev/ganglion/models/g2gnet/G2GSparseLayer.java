@@ -71,6 +71,14 @@ public final class G2GSparseLayer extends Layer {
     static Var apply(SparseLayout layout, Var x, Var values, Var bias) {
         int last = x.rank() - 1;
         Var xp = layout.identityIn ? x : IndexOps.indexSelect(x, last, layout.inPerm);
+        if (!layout.holes) {
+            G2GLayerFunction f = new G2GLayerFunction(layout);
+            if (layout.identityOut) {
+                return f.apply(xp, values, bias);
+            }
+            return IndexOps.indexSelect(f.apply(xp, values), last, layout.outInverse).add(bias);
+        }
+        // Holes inside the diagonal blocks: the block values gathered from the live ones, zeros between.
         Var y = null;
         if (layout.diag != null) {
             Var d = layout.holes

@@ -17,10 +17,15 @@ import org.junit.jupiter.api.Test;
 class G2GSparseLayerTest {
     /** A layer in → out with an interleaved grouping, G groups, p′ 0.3 and ~30 % holes in the blocks. */
     static G2GSparseLayer layer(int in, int out, int groups, long seed) {
+        return layer(in, out, groups, seed, Groupings.Kind.INTERLEAVED, 0.7);
+    }
+
+    /** A layer in → out with the given grouping, G groups, p_intra and p′ 0.3. */
+    static G2GSparseLayer layer(int in, int out, int groups, long seed, Groupings.Kind grouping, double pIntra) {
         Rng rng = new Rng(seed);
-        int[] gIn = Groupings.groups(Groupings.Kind.INTERLEAVED, in, groups, rng);
-        int[] gOut = Groupings.groups(Groupings.Kind.INTERLEAVED, out, groups, rng);
-        boolean[] mask = G2GNet.drawMask(gOut, gIn, 0.7, 0.3, rng);
+        int[] gIn = Groupings.groups(grouping, in, groups, rng);
+        int[] gOut = Groupings.groups(grouping, out, groups, rng);
+        boolean[] mask = G2GNet.drawMask(gOut, gIn, pIntra, 0.3, rng);
         Tensor w = rng.uniform(Shape.of(out, in), -1, 1); // stale values off the mask: must be ignored
         return G2GSparseLayer.fromDense(w, G2GSparseLayer.maskTensor(mask, out, in), rng.uniform(Shape.of(out), -1, 1),
                 Groupings.permutation(gIn), Groupings.permutation(gOut), groups);
@@ -95,6 +100,32 @@ class G2GSparseLayerTest {
             GradCheck.Report r = GradCheck.check(v -> G2GSparseLayer.apply(layout, v[0], v[1], v[2]),
                     x, layer.weight().value(), layer.bias().value());
             r.assertPassed();
+        }
+    }
+
+    @Test
+    void withoutHolesTheLayerIsOneFusedOpThatMatchesTheDenseReferenceAndGradChecks() {
+        for (Groupings.Kind grouping : new Groupings.Kind[] {Groupings.Kind.INDEX, Groupings.Kind.INTERLEAVED}) {
+            G2GSparseLayer layer = layer(12, 16, 4, 8, grouping, 1.0);
+            assertThat(layer.hasHoles()).isFalse();
+            assertThat(layer.blockDiagonalNnz()).isEqualTo(16 * 12 / 4);
+            assertThat(layer.nnz()).isGreaterThan(layer.blockDiagonalNnz());
+            Tensor x = new Rng(9).uniform(Shape.of(3, 12), -1, 1);
+            Var out = layer.forward(Var.parameter(x));
+            double[] y = out.value().toDoubleArray();
+            double[] ref = reference(layer, x);
+            for (int i = 0; i < y.length; i++) {
+                assertThat(y[i]).isCloseTo(ref[i], org.assertj.core.data.Offset.offset(1e-5));
+            }
+            // one op over the [nnz] values: no dense weight, no dense product
+            List<GraphProbe.Recorded> ops = GraphProbe.ops(out);
+            assertThat(ops).filteredOn(r -> r.op() == Op.CUSTOM).singleElement()
+                    .satisfies(r -> assertThat(r.inputShapes().get(1)).isEqualTo(Shape.of(layer.nnz())));
+            assertThat(ops).extracting(GraphProbe.Recorded::op).doesNotContain(Op.MATMUL, Op.LINEAR, Op.SLICE);
+            SparseLayout layout = layer.layout();
+            GradCheck.check(v -> G2GSparseLayer.apply(layout, v[0], v[1], v[2]),
+                    x, layer.weight().value(), layer.bias().value())
+                    .assertPassed();
         }
     }
 
