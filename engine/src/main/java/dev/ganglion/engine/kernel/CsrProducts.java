@@ -49,25 +49,12 @@ public final class CsrProducts {
     public void inputGrad(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff,
                           float[] dx, int dxOff, boolean accumulate) {
         SparseChecks.values("csr input-grad", v, vOff, w.entries());
-        SparseChecks.matrix("csr input-grad", "dy", dy, dyOff, batch, w.majors);
-        SparseChecks.matrix("csr input-grad", "dx", dx, dxOff, batch, w.minors);
+        checkInputGrad(w, batch, dy, dyOff, dx, dxOff);
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
             MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
-            MemorySegment dxp = scratch.second(SparsePanel.size(w.minors, batch));
-            float[] vt = scratch.values(w.entries());
             SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
-            Parallel.forRange(w.minors, grain(w, ld), (from, to) -> {
-                // The values in column order first: a gather inside the kernel's loop stalled each
-                // entry's FMAs on a cache miss (input gradient 0.95 against 0.38 ms per forward pass
-                // inside a G2GNet step).
-                int[] tPerm = w.tPerm;
-                for (int p = w.tPtr[from]; p < w.tPtr[to]; p++) {
-                    vt[p] = v[vOff + tPerm[p]];
-                }
-                kernel.spmm(from, to, w.tPtr, w.tIdx, vt, 0, dyp, dxp, ld);
-            });
-            SparsePanel.unpack(dxp, ld, batch, w.minors, dx, dxOff, accumulate);
+            inputGradPacked(w, v, vOff, batch, dyp, scratch, dx, dxOff, accumulate);
         }
     }
 
@@ -77,18 +64,73 @@ public final class CsrProducts {
      */
     public void weightGrad(SparseIndex w, int batch, float[] dy, int dyOff, float[] x, int xOff,
                            float[] dv, int dvOff, boolean accumulate) {
-        SparseChecks.matrix("csr weight-grad", "dy", dy, dyOff, batch, w.majors);
-        SparseChecks.matrix("csr weight-grad", "x", x, xOff, batch, w.minors);
-        SparseChecks.values("csr weight-grad", dv, dvOff, w.entries());
+        checkWeightGrad(w, batch, dy, dyOff, x, xOff, dv, dvOff);
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
             MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
-            MemorySegment xp = scratch.second(SparsePanel.size(w.minors, batch));
             SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
-            SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
-            Parallel.forRange(w.majors, grain(w, ld), (from, to) ->
-                    kernel.sddmm(from, to, w.ptr, w.idx, dyp, xp, ld, dv, dvOff, accumulate));
+            weightGradPacked(w, batch, dyp, scratch, x, xOff, dv, dvOff, accumulate);
         }
+    }
+
+    /**
+     * Both backward products, {@link #inputGrad} and {@link #weightGrad}, from one transpose of dY
+     * into its panel instead of two (each {@code O(batch·rows)}, against {@code O(batch·nnz)} for a
+     * product).
+     */
+    public void backward(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff, float[] x, int xOff,
+                         float[] dx, int dxOff, boolean accumulateDx, float[] dv, int dvOff, boolean accumulateDv) {
+        SparseChecks.values("csr input-grad", v, vOff, w.entries());
+        checkInputGrad(w, batch, dy, dyOff, dx, dxOff);
+        checkWeightGrad(w, batch, dy, dyOff, x, xOff, dv, dvOff);
+        int ld = SparsePanel.width(batch);
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
+            SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
+            inputGradPacked(w, v, vOff, batch, dyp, scratch, dx, dxOff, accumulateDx);
+            weightGradPacked(w, batch, dyp, scratch, x, xOff, dv, dvOff, accumulateDv);
+        }
+    }
+
+    private static void checkInputGrad(SparseIndex w, int batch, float[] dy, int dyOff, float[] dx, int dxOff) {
+        SparseChecks.matrix("csr input-grad", "dy", dy, dyOff, batch, w.majors);
+        SparseChecks.matrix("csr input-grad", "dx", dx, dxOff, batch, w.minors);
+    }
+
+    private static void checkWeightGrad(SparseIndex w, int batch, float[] dy, int dyOff, float[] x, int xOff,
+                                        float[] dv, int dvOff) {
+        SparseChecks.matrix("csr weight-grad", "dy", dy, dyOff, batch, w.majors);
+        SparseChecks.matrix("csr weight-grad", "x", x, xOff, batch, w.minors);
+        SparseChecks.values("csr weight-grad", dv, dvOff, w.entries());
+    }
+
+    /** {@link #inputGrad} from dY's panel; the dX panel in {@code scratch.second}. */
+    private void inputGradPacked(SparseIndex w, float[] v, int vOff, int batch, MemorySegment dyp,
+                                 SparseScratch scratch, float[] dx, int dxOff, boolean accumulate) {
+        int ld = SparsePanel.width(batch);
+        MemorySegment dxp = scratch.second(SparsePanel.size(w.minors, batch));
+        float[] vt = scratch.values(w.entries());
+        Parallel.forRange(w.minors, grain(w, ld), (from, to) -> {
+            // The values in column order first: a gather inside the kernel's loop stalled each
+            // entry's FMAs on a cache miss (input gradient 0.95 against 0.38 ms per forward pass
+            // inside a G2GNet step).
+            int[] tPerm = w.tPerm;
+            for (int p = w.tPtr[from]; p < w.tPtr[to]; p++) {
+                vt[p] = v[vOff + tPerm[p]];
+            }
+            kernel.spmm(from, to, w.tPtr, w.tIdx, vt, 0, dyp, dxp, ld);
+        });
+        SparsePanel.unpack(dxp, ld, batch, w.minors, dx, dxOff, accumulate);
+    }
+
+    /** {@link #weightGrad} from dY's panel; the X panel in {@code scratch.second}. */
+    private void weightGradPacked(SparseIndex w, int batch, MemorySegment dyp, SparseScratch scratch,
+                                  float[] x, int xOff, float[] dv, int dvOff, boolean accumulate) {
+        int ld = SparsePanel.width(batch);
+        MemorySegment xp = scratch.second(SparsePanel.size(w.minors, batch));
+        SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
+        Parallel.forRange(w.majors, grain(w, ld), (from, to) ->
+                kernel.sddmm(from, to, w.ptr, w.idx, dyp, xp, ld, dv, dvOff, accumulate));
     }
 
     private static int grain(SparseIndex w, int ld) {

@@ -73,9 +73,7 @@ public final class SparseOps {
 
     /** {@code dX = dY·W}, or {@code dX += dY·W} when {@code accumulate}. */
     public static void linearInputGradInto(Tensor dy, SparseMatrix w, Tensor dx, boolean accumulate) {
-        String op = "SparseOps.linearInputGrad";
-        Shape xs = outShape(op, "dy", dy, w.rows(), w.cols(), w);
-        checkOutput(op, "dx", dx, xs, w, dy);
+        checkInputGrad(dy, w, dx);
         int batch = batchOf(dy);
         Tensor g = dy.contiguous();
         if (w.dtype() == DType.F64) {
@@ -100,6 +98,53 @@ public final class SparseOps {
 
     /** {@code dW = (dYᵀ·X) ⊙ pattern(W)} into {@code dw} (shaped like {@code w.values()}), {@code +=} when {@code accumulate}. */
     public static void linearWeightGradInto(Tensor dy, Tensor x, SparseMatrix w, Tensor dw, boolean accumulate) {
+        checkWeightGrad(dy, x, w, dw);
+        int batch = batchOf(x);
+        Tensor g = dy.contiguous();
+        Tensor xc = x.contiguous();
+        if (w.dtype() == DType.F64) {
+            SparseF64.weightGrad(w, batch, g.doubleArray(), g.offset(), xc.doubleArray(), xc.offset(),
+                    dw.doubleArray(), dw.offset(), accumulate);
+        } else {
+            weightGradF32(w, batch, g, xc, dw, accumulate);
+        }
+        dw.markWritten();
+    }
+
+    /**
+     * Both backward products: {@link #linearInputGradInto} into {@code dx} and
+     * {@link #linearWeightGradInto} into {@code dw} (either may be null for "not wanted"). For a
+     * float32 CSR weight the two share one transpose of dY into the kernels' panel layout.
+     */
+    public static void linearBackwardInto(Tensor dy, Tensor x, SparseMatrix w, Tensor dx, boolean accumulateDx,
+                                          Tensor dw, boolean accumulateDw) {
+        if (dx == null || dw == null || !(w instanceof Csr c) || w.dtype() != DType.F32) {
+            if (dx != null) {
+                linearInputGradInto(dy, w, dx, accumulateDx);
+            }
+            if (dw != null) {
+                linearWeightGradInto(dy, x, w, dw, accumulateDw);
+            }
+            return;
+        }
+        checkInputGrad(dy, w, dx);
+        checkWeightGrad(dy, x, w, dw);
+        Tensor g = dy.contiguous();
+        Tensor xc = x.contiguous();
+        CsrProducts.active().backward(c.index(), w.values().floatArray(), w.values().offset(), batchOf(dy),
+                g.floatArray(), g.offset(), xc.floatArray(), xc.offset(), dx.floatArray(), dx.offset(), accumulateDx,
+                dw.floatArray(), dw.offset(), accumulateDw);
+        dx.markWritten();
+        dw.markWritten();
+    }
+
+    private static void checkInputGrad(Tensor dy, SparseMatrix w, Tensor dx) {
+        String op = "SparseOps.linearInputGrad";
+        Shape xs = outShape(op, "dy", dy, w.rows(), w.cols(), w);
+        checkOutput(op, "dx", dx, xs, w, dy);
+    }
+
+    private static void checkWeightGrad(Tensor dy, Tensor x, SparseMatrix w, Tensor dw) {
         String op = "SparseOps.linearWeightGrad";
         Shape ys = outShape(op, "x", x, w.cols(), w.rows(), w);
         if (!dy.shape().equals(ys)) {
@@ -111,16 +156,6 @@ public final class SparseOps {
         if (dw.sharesStorage(x) || dw.sharesStorage(w.values())) {
             throw new IllegalArgumentException(op + ": dw must not share storage with x or the weight values");
         }
-        int batch = batchOf(x);
-        Tensor g = dy.contiguous();
-        Tensor xc = x.contiguous();
-        if (w.dtype() == DType.F64) {
-            SparseF64.weightGrad(w, batch, g.doubleArray(), g.offset(), xc.doubleArray(), xc.offset(),
-                    dw.doubleArray(), dw.offset(), accumulate);
-        } else {
-            weightGradF32(w, batch, g, xc, dw, accumulate);
-        }
-        dw.markWritten();
     }
 
     private static void weightGradF32(SparseMatrix w, int batch, Tensor g, Tensor xc, Tensor dw, boolean accumulate) {

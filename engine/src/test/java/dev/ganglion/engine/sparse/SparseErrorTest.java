@@ -76,6 +76,16 @@ class SparseErrorTest {
         assertThatThrownBy(() -> SparseOps.linearWeightGrad(Tensor.zeros(2, 4), Tensor.zeros(3, 6), w))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("SparseOps.linearWeightGrad").hasMessageContaining("dy has shape [2, 4]");
+        // both backward products at once check like each alone, before any kernel runs
+        Tensor dx = Tensor.zeros(3, 6);
+        assertThatThrownBy(() -> SparseOps.linearBackwardInto(Tensor.zeros(3, 4), Tensor.zeros(3, 6), w, dx, false,
+                Tensor.zeros(w.nnz() + 1), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SparseOps.linearWeightGrad")
+                .hasMessageContaining("dw must be a contiguous F32 tensor of shape [" + w.nnz() + "]");
+        assertThatThrownBy(() -> SparseOps.linearBackwardInto(Tensor.zeros(3, 4), Tensor.zeros(3, 6), w,
+                Tensor.zeros(3, 5), false, Tensor.zeros(w.nnz()), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SparseOps.linearInputGrad")
+                .hasMessageContaining("dx must be a contiguous F32 tensor of shape [3, 6]");
         assertThatThrownBy(() -> SparseOps.linear(Tensor.scalar(1f), w))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SparseOps.linear");
         BlockDiagonal bd = BlockDiagonal.zeros(2, 4, 6, DType.F32);

@@ -86,6 +86,28 @@ class SparseProductsTest {
 
     @ParameterizedTest(name = "{0}, batch {2}")
     @MethodSource("cases")
+    void bothBackwardProductsTogetherEqualEachAlone(String name, SparseMatrix w, int batch) {
+        Tensor x = SparseTesting.random(41, batch, w.cols());
+        Tensor dy = SparseTesting.random(42, batch, w.rows());
+        for (boolean accumulate : new boolean[] {false, true}) {
+            Tensor dx = SparseTesting.random(43, batch, w.cols());
+            Tensor dw = SparseTesting.random(44, w.values().shape().dims());
+            Tensor dxAlone = dx.copy();
+            Tensor dwAlone = dw.copy();
+            SparseOps.linearBackwardInto(dy, x, w, dx, accumulate, dw, !accumulate);
+            SparseOps.linearInputGradInto(dy, w, dxAlone, accumulate);
+            SparseOps.linearWeightGradInto(dy, x, w, dwAlone, !accumulate);
+            // the same kernels on the same panels: bit-identical
+            assertThat(dx.toFloatArray()).as(name + " dx").containsExactly(dxAlone.toFloatArray());
+            assertThat(dw.toFloatArray()).as(name + " dw").containsExactly(dwAlone.toFloatArray());
+        }
+        Tensor dw = Tensor.zeros(w.values().shape(), w.dtype());
+        SparseOps.linearBackwardInto(dy, x, w, null, false, dw, false); // input gradient not wanted
+        assertThat(dw.toFloatArray()).containsExactly(SparseOps.linearWeightGrad(dy, x, w).toFloatArray());
+    }
+
+    @ParameterizedTest(name = "{0}, batch {2}")
+    @MethodSource("cases")
     void float64PathMatchesDenseTightly(String name, SparseMatrix w32, int batch) {
         SparseMatrix w = w32.withValues(w32.values().to(DType.F64));
         int in = w.cols();

@@ -64,27 +64,17 @@ final class G2GLayerFunction implements CustomFunction {
         Tensor g = gradOutputs[0];
         Tensor x = ctx.saved(0);
         Tensor values = ctx.saved(1);
-        Tensor gx = null;
-        if (ctx.needsInputGrad(0)) {
-            gx = Tensor.zeros(x.shape(), x.dtype());
-            if (layout.diag != null) {
-                SparseOps.linearInputGradInto(g, diag(values), gx, false);
-            }
-            if (layout.off != null) {
-                SparseOps.linearInputGradInto(g, off(values), gx, layout.diag != null);
-            }
+        Tensor gx = ctx.needsInputGrad(0) ? Tensor.zeros(x.shape(), x.dtype()) : null;
+        Tensor gv = ctx.needsInputGrad(1) ? Tensor.zeros(values.shape(), values.dtype()) : null;
+        if (layout.diag != null) {
+            SparseMatrix d = diag(values);
+            SparseOps.linearBackwardInto(g, x, d, gx, false,
+                    gv == null ? null : gv.slice(0, 0, layout.diagLive).reshape(d.values().shape().dims()), false);
         }
-        Tensor gv = null;
-        if (ctx.needsInputGrad(1)) {
-            gv = Tensor.zeros(values.shape(), values.dtype());
-            if (layout.diag != null) {
-                SparseMatrix d = diag(values);
-                SparseOps.linearWeightGradInto(g, x, d, gv.slice(0, 0, layout.diagLive).reshape(d.values().shape().dims()),
-                        false);
-            }
-            if (layout.off != null) {
-                SparseOps.linearWeightGradInto(g, x, off(values), gv.slice(0, layout.diagLive, layout.nnz), false);
-            }
+        if (layout.off != null) {
+            // one transpose of dy serves both CSR products
+            SparseOps.linearBackwardInto(g, x, off(values), gx, layout.diag != null,
+                    gv == null ? null : gv.slice(0, layout.diagLive, layout.nnz), false);
         }
         if (!(Boolean) ctx.state()) {
             return new Tensor[] {gx, gv};
