@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * <p>Each call packs its dense operands into {@link SparsePanel panels}, runs a {@link CsrKernel}
  * over row ranges on the shared {@link Parallel} pool, and unpacks. The input gradient runs over
  * the index's column-major twin (its values gathered into that order), so no two tasks write the
- * same output row.
+ * same output row. {@link #backward} runs both backward products from one packed dY.
  */
 public final class CsrProducts {
     /** Multiply-adds per parallel task, so small products stay on the calling thread. */
@@ -48,14 +48,7 @@ public final class CsrProducts {
     /** {@code dX[batch × cols] = dY[batch × rows]·W} ({@code +=} when {@code accumulate}). */
     public void inputGrad(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff,
                           float[] dx, int dxOff, boolean accumulate) {
-        SparseChecks.values("csr input-grad", v, vOff, w.entries());
-        checkInputGrad(w, batch, dy, dyOff, dx, dxOff);
-        int ld = SparsePanel.width(batch);
-        try (SparseScratch scratch = SparseScratch.acquire()) {
-            MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
-            SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
-            inputGradPacked(w, v, vOff, batch, dyp, scratch, dx, dxOff, accumulate);
-        }
+        backward(w, v, vOff, batch, dy, dyOff, null, 0, dx, dxOff, accumulate, null, 0, false);
     }
 
     /**
@@ -64,44 +57,38 @@ public final class CsrProducts {
      */
     public void weightGrad(SparseIndex w, int batch, float[] dy, int dyOff, float[] x, int xOff,
                            float[] dv, int dvOff, boolean accumulate) {
-        checkWeightGrad(w, batch, dy, dyOff, x, xOff, dv, dvOff);
-        int ld = SparsePanel.width(batch);
-        try (SparseScratch scratch = SparseScratch.acquire()) {
-            MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
-            SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
-            weightGradPacked(w, batch, dyp, scratch, x, xOff, dv, dvOff, accumulate);
-        }
+        backward(w, null, 0, batch, dy, dyOff, x, xOff, null, 0, false, dv, dvOff, accumulate);
     }
 
     /**
-     * Both backward products, {@link #inputGrad} and {@link #weightGrad}, from one transpose of dY
-     * into its panel instead of two (each {@code O(batch·rows)}, against {@code O(batch·nnz)} for a
-     * product).
+     * Both backward products, {@link #inputGrad} into dx and {@link #weightGrad} into dv, from one
+     * transpose of dY into its panel instead of two (each {@code O(batch·rows)}, against
+     * {@code O(batch·nnz)} for a product). A null dx skips the input gradient (v is then not read), a
+     * null dv the weight gradient (x is then not read).
      */
     public void backward(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff, float[] x, int xOff,
                          float[] dx, int dxOff, boolean accumulateDx, float[] dv, int dvOff, boolean accumulateDv) {
-        SparseChecks.values("csr input-grad", v, vOff, w.entries());
-        checkInputGrad(w, batch, dy, dyOff, dx, dxOff);
-        checkWeightGrad(w, batch, dy, dyOff, x, xOff, dv, dvOff);
+        if (dx != null) {
+            SparseChecks.values("csr input-grad", v, vOff, w.entries());
+            SparseChecks.matrix("csr input-grad", "dy", dy, dyOff, batch, w.majors);
+            SparseChecks.matrix("csr input-grad", "dx", dx, dxOff, batch, w.minors);
+        }
+        if (dv != null) {
+            SparseChecks.matrix("csr weight-grad", "dy", dy, dyOff, batch, w.majors);
+            SparseChecks.matrix("csr weight-grad", "x", x, xOff, batch, w.minors);
+            SparseChecks.values("csr weight-grad", dv, dvOff, w.entries());
+        }
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
             MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
             SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
-            inputGradPacked(w, v, vOff, batch, dyp, scratch, dx, dxOff, accumulateDx);
-            weightGradPacked(w, batch, dyp, scratch, x, xOff, dv, dvOff, accumulateDv);
+            if (dx != null) {
+                inputGradPacked(w, v, vOff, batch, dyp, scratch, dx, dxOff, accumulateDx);
+            }
+            if (dv != null) {
+                weightGradPacked(w, batch, dyp, scratch, x, xOff, dv, dvOff, accumulateDv);
+            }
         }
-    }
-
-    private static void checkInputGrad(SparseIndex w, int batch, float[] dy, int dyOff, float[] dx, int dxOff) {
-        SparseChecks.matrix("csr input-grad", "dy", dy, dyOff, batch, w.majors);
-        SparseChecks.matrix("csr input-grad", "dx", dx, dxOff, batch, w.minors);
-    }
-
-    private static void checkWeightGrad(SparseIndex w, int batch, float[] dy, int dyOff, float[] x, int xOff,
-                                        float[] dv, int dvOff) {
-        SparseChecks.matrix("csr weight-grad", "dy", dy, dyOff, batch, w.majors);
-        SparseChecks.matrix("csr weight-grad", "x", x, xOff, batch, w.minors);
-        SparseChecks.values("csr weight-grad", dv, dvOff, w.entries());
     }
 
     /** {@link #inputGrad} from dY's panel; the dX panel in {@code scratch.second}. */

@@ -16,6 +16,8 @@ import java.util.Map;
  * G2GNet's sparse layer {@code S(n_in → n_out)}: {@code y = x·(W ⊙ M)ᵀ + b}, computed as
  * {@code y[outPerm] = x[inPerm]·(D + O)ᵀ}, D the diagonal blocks on the block-diagonal kernel and O
  * the other live connections on the CSR kernel ({@link SparseLayout}); never a masked dense product.
+ * Without holes in the blocks the layer is one fused op ({@link G2GLayerFunction}); with holes it is
+ * composed of the general sparse products, a gather of the block values and the sums.
  *
  * <p>Parameters: {@code weight} (the live values {@code [nnz]} in the layout's order) and
  * {@code bias [n_out]}. The {@link #stateDict() state} is the interchange form of models.md:
@@ -78,21 +80,13 @@ public final class G2GSparseLayer extends Layer {
             }
             return IndexOps.indexSelect(f.apply(xp, values), last, layout.outInverse).add(bias);
         }
-        // Holes inside the diagonal blocks: the block values gathered from the live ones, zeros between.
-        Var y = null;
-        if (layout.diag != null) {
-            Var d = layout.holes
-                    ? IndexOps.indexSelect(IndexOps.concat(0, values, Var.constant(Tensor.zeros(Shape.of(1), values.dtype()))),
-                            0, layout.diagSource)
-                    : values.slice(0, 0, layout.diagLive);
-            y = LinalgOps.sparseLinear(xp, layout.diag, d);
-        }
+        // Holes inside the diagonal blocks (so there are blocks): the block values gathered from the
+        // live ones, zeros between, through the general ops.
+        Var zero = Var.constant(Tensor.zeros(Shape.of(1), values.dtype()));
+        Var d = IndexOps.indexSelect(IndexOps.concat(0, values, zero), 0, layout.diagSource);
+        Var y = LinalgOps.sparseLinear(xp, layout.diag, d);
         if (layout.off != null) {
-            Var o = LinalgOps.sparseLinear(xp, layout.off, values.slice(0, layout.diagLive, layout.nnz));
-            y = y == null ? o : y.add(o);
-        }
-        if (y == null) { // nothing live: the product is 0
-            y = Var.constant(Tensor.zeros(x.shape().with(-1, layout.out), values.dtype()));
+            y = y.add(LinalgOps.sparseLinear(xp, layout.off, values.slice(0, layout.diagLive, layout.nnz)));
         }
         Var yo = layout.identityOut ? y : IndexOps.indexSelect(y, last, layout.outInverse);
         return yo.add(bias);
