@@ -84,8 +84,10 @@ final class LinalgGrads {
         Tensor x = n.saved(0);
         n.saved(1); // version check of the values the forward used
         SparseMatrix w = (SparseMatrix) n.aux;
-        Tensor gx = n.wants(0) ? SparseOps.linearInputGrad(g, w) : null;
-        Tensor gv = n.wants(1) ? SparseOps.linearWeightGrad(g, x, w).reshape(n.inputs[1].shape().dims()) : null;
-        return new Tensor[] {gx, gv};
+        // Both products in one call: for a CSR weight they share one transpose of dy.
+        Tensor gx = n.wants(0) ? Tensor.zeros(x.shape(), w.dtype()) : null;
+        Tensor gv = n.wants(1) ? Tensor.zeros(w.values().shape(), w.dtype()) : null;
+        SparseOps.linearBackwardInto(g, x, w, gx, false, gv, false);
+        return new Tensor[] {gx, gv == null ? null : gv.reshape(n.inputs[1].shape().dims())};
     }
 }
