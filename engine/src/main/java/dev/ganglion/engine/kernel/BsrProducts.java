@@ -11,7 +11,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Each call packs its dense operands into {@link SparsePanel panels}, runs a {@link BsrKernel}
  * over block-row (or, for the input gradient, block-column) ranges on the shared {@link Parallel}
- * pool, and unpacks; no two tasks write the same output.
+ * pool, and unpacks; no two tasks write the same output. {@link #backward} runs both backward
+ * products from one packed dY.
  */
 public final class BsrProducts {
     /** Multiply-adds per parallel task, so small products stay on the calling thread. */
@@ -50,20 +51,7 @@ public final class BsrProducts {
     /** {@code dX[batch × cols] = dY[batch × rows]·W} ({@code +=} when {@code accumulate}). */
     public void inputGrad(SparseIndex w, int r, int c, float[] v, int vOff, int batch, float[] dy, int dyOff,
                           float[] dx, int dxOff, boolean accumulate) {
-        String op = "bsr input-grad";
-        SparseChecks.blockShape(op, r, c);
-        SparseChecks.values(op, v, vOff, (long) w.entries() * r * c);
-        SparseChecks.matrix(op, "dy", dy, dyOff, batch, w.majors * r);
-        SparseChecks.matrix(op, "dx", dx, dxOff, batch, w.minors * c);
-        int ld = SparsePanel.width(batch);
-        try (SparseScratch scratch = SparseScratch.acquire()) {
-            MemorySegment dyp = scratch.first(SparsePanel.size(w.majors * r, batch));
-            MemorySegment dxp = scratch.second(SparsePanel.size(w.minors * c, batch));
-            SparsePanel.pack(dy, dyOff, batch, w.majors * r, dyp, ld);
-            Parallel.forRange(w.minors, grain(w, w.minors, r * c, ld), (from, to) ->
-                    kernel.spmm(from, to, w.tPtr, w.tIdx, w.tPerm, c, r, 1, c, v, vOff, dyp, dxp, ld));
-            SparsePanel.unpack(dxp, ld, batch, w.minors * c, dx, dxOff, accumulate);
-        }
+        backward(w, r, c, v, vOff, batch, dy, dyOff, null, 0, dx, dxOff, accumulate, null, 0, false);
     }
 
     /**
@@ -72,19 +60,47 @@ public final class BsrProducts {
      */
     public void weightGrad(SparseIndex w, int r, int c, int batch, float[] dy, int dyOff, float[] x, int xOff,
                            float[] dv, int dvOff, boolean accumulate) {
-        String op = "bsr weight-grad";
-        SparseChecks.blockShape(op, r, c);
-        SparseChecks.matrix(op, "dy", dy, dyOff, batch, w.majors * r);
-        SparseChecks.matrix(op, "x", x, xOff, batch, w.minors * c);
-        SparseChecks.values(op, dv, dvOff, (long) w.entries() * r * c);
+        backward(w, r, c, null, 0, batch, dy, dyOff, x, xOff, null, 0, false, dv, dvOff, accumulate);
+    }
+
+    /**
+     * Both backward products, {@link #inputGrad} into dx and {@link #weightGrad} into dv, from one
+     * transpose of dY into its panel instead of two. A null dx skips the input gradient (v is then
+     * not read), a null dv the weight gradient (x is then not read).
+     */
+    public void backward(SparseIndex w, int r, int c, float[] v, int vOff, int batch, float[] dy, int dyOff,
+                         float[] x, int xOff, float[] dx, int dxOff, boolean accumulateDx,
+                         float[] dv, int dvOff, boolean accumulateDv) {
+        if (dx != null) {
+            String op = "bsr input-grad";
+            SparseChecks.blockShape(op, r, c);
+            SparseChecks.values(op, v, vOff, (long) w.entries() * r * c);
+            SparseChecks.matrix(op, "dy", dy, dyOff, batch, w.majors * r);
+            SparseChecks.matrix(op, "dx", dx, dxOff, batch, w.minors * c);
+        }
+        if (dv != null) {
+            String op = "bsr weight-grad";
+            SparseChecks.blockShape(op, r, c);
+            SparseChecks.matrix(op, "dy", dy, dyOff, batch, w.majors * r);
+            SparseChecks.matrix(op, "x", x, xOff, batch, w.minors * c);
+            SparseChecks.values(op, dv, dvOff, (long) w.entries() * r * c);
+        }
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
             MemorySegment dyp = scratch.first(SparsePanel.size(w.majors * r, batch));
-            MemorySegment xp = scratch.second(SparsePanel.size(w.minors * c, batch));
             SparsePanel.pack(dy, dyOff, batch, w.majors * r, dyp, ld);
-            SparsePanel.pack(x, xOff, batch, w.minors * c, xp, ld);
-            Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) ->
-                    kernel.sddmm(from, to, w.ptr, w.idx, r, c, dyp, xp, ld, dv, dvOff, accumulate));
+            if (dx != null) {
+                MemorySegment dxp = scratch.second(SparsePanel.size(w.minors * c, batch));
+                Parallel.forRange(w.minors, grain(w, w.minors, r * c, ld), (from, to) ->
+                        kernel.spmm(from, to, w.tPtr, w.tIdx, w.tPerm, c, r, 1, c, v, vOff, dyp, dxp, ld));
+                SparsePanel.unpack(dxp, ld, batch, w.minors * c, dx, dxOff, accumulateDx);
+            }
+            if (dv != null) {
+                MemorySegment xp = scratch.second(SparsePanel.size(w.minors * c, batch));
+                SparsePanel.pack(x, xOff, batch, w.minors * c, xp, ld);
+                Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) ->
+                        kernel.sddmm(from, to, w.ptr, w.idx, r, c, dyp, xp, ld, dv, dvOff, accumulateDv));
+            }
         }
     }
 

@@ -114,11 +114,11 @@ public final class SparseOps {
     /**
      * Both backward products: {@link #linearInputGradInto} into {@code dx} and
      * {@link #linearWeightGradInto} into {@code dw} (either may be null for "not wanted"). For a
-     * float32 CSR weight the two share one transpose of dY into the kernels' panel layout.
+     * float32 CSR or BSR weight the two share one transpose of dY into the kernels' panel layout.
      */
     public static void linearBackwardInto(Tensor dy, Tensor x, SparseMatrix w, Tensor dx, boolean accumulateDx,
                                           Tensor dw, boolean accumulateDw) {
-        if (dx == null || dw == null || !(w instanceof Csr c) || w.dtype() != DType.F32) {
+        if (dx == null || dw == null || w.dtype() != DType.F32) {
             if (dx != null) {
                 linearInputGradInto(dy, w, dx, accumulateDx);
             }
@@ -129,11 +129,24 @@ public final class SparseOps {
         }
         checkInputGrad(dy, w, dx);
         checkWeightGrad(dy, x, w, dw);
+        int batch = batchOf(dy);
         Tensor g = dy.contiguous();
         Tensor xc = x.contiguous();
-        CsrProducts.active().backward(c.index(), w.values().floatArray(), w.values().offset(), batchOf(dy),
-                g.floatArray(), g.offset(), xc.floatArray(), xc.offset(), dx.floatArray(), dx.offset(), accumulateDx,
-                dw.floatArray(), dw.offset(), accumulateDw);
+        float[] v = w.values().floatArray();
+        int vo = w.values().offset();
+        switch (w) {
+            case Csr c -> CsrProducts.active().backward(c.index(), v, vo, batch, g.floatArray(), g.offset(),
+                    xc.floatArray(), xc.offset(), dx.floatArray(), dx.offset(), accumulateDx,
+                    dw.floatArray(), dw.offset(), accumulateDw);
+            case Bsr b -> BsrProducts.active().backward(b.index(), b.blockRows(), b.blockCols(), v, vo, batch,
+                    g.floatArray(), g.offset(), xc.floatArray(), xc.offset(), dx.floatArray(), dx.offset(), accumulateDx,
+                    dw.floatArray(), dw.offset(), accumulateDw);
+            case BlockDiagonal d -> { // no panel to share: its GEMMs read dY in place
+                BlockDiagProducts.active().inputGrad(d.blocks(), d.blockRows(), d.blockCols(), v, vo, batch,
+                        g.floatArray(), g.offset(), dx.floatArray(), dx.offset(), accumulateDx);
+                weightGradF32(w, batch, g, xc, dw, accumulateDw);
+            }
+        }
         dx.markWritten();
         dw.markWritten();
     }

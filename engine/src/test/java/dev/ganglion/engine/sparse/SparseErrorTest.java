@@ -1,5 +1,6 @@
 package dev.ganglion.engine.sparse;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganglion.engine.DType;
@@ -119,6 +120,12 @@ class SparseErrorTest {
         Bsr b = Bsr.random(4, 4, 2, 2, 0.5, 1);
         assertThatThrownBy(() -> BsrProducts.active().inputGrad(b.index(), 2, 2, new float[1], 0, 1, new float[4], 0, new float[4], 0, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bsr input-grad");
+        float[] dx = new float[4];
+        assertThatThrownBy(() -> BsrProducts.active().backward(b.index(), 2, 2, b.values().floatArray(), 0, 1,
+                new float[4], 0, new float[3], 0, dx, 0, false, new float[b.values().size()], 0, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bsr weight-grad: x of shape [1, 4]").hasMessageContaining("length 3");
+        assertThat(dx).containsOnly(0f); // checked before the input gradient ran
         assertThatThrownBy(() -> BsrProducts.active().forward(b.index(), 0, 2, b.values().floatArray(), 0, 1, new float[4], 0, new float[4], 0, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("block shape 0×2");
         assertThatThrownBy(() -> BlockDiagProducts.active().forward(2, 2, 2, new float[8], 0, 2, new float[8], 0, new float[7], 0, false))
