@@ -9,16 +9,22 @@ import dev.ganglion.engine.sparse.SparseMatrix;
 import dev.ganglion.engine.sparse.SparseOps;
 
 /**
- * G2GNet's sparse layer as one differentiable op, for a layout whose diagonal blocks have no holes:
- * inputs {@code (x, values [nnz])} or {@code (x, values, b)},
+ * G2GNet's sparse layer as one differentiable op: inputs {@code (x, values [nnz])} or
+ * {@code (x, values, b)},
  * <pre>
- *   y  = x·Dᵀ + x·Oᵀ (+ b)           D: block-diagonal over values[0, diagLive),
+ *   y  = x·Dᵀ + x·Oᵀ (+ b)           D: block-diagonal, its live entries values[0, diagLive), 0 at holes,
  *                                     O: off-diagonal CSR over values[diagLive, nnz)
  *   dx = dy·D + dy·O
- *   dvalues = [ (dyᵀ·x) ⊙ pattern(D) ; (dyᵀ·x) ⊙ pattern(O) ]   (SDDMMs at the stored entries)
+ *   dvalues = [ (dyᵀ·x) at the live entries of D ; (dyᵀ·x) ⊙ pattern(O) ]   (SDDMMs at the stored entries)
  *   db = Σ_rows dy
  * </pre>
- * Why fused: written as two sparse products, a sum and a bias add, a layer costs per step two more
+ * Without holes (a mask whose diagonal blocks are full) the block values are {@code values[0,
+ * diagLive)} themselves; with holes (after pruning) they are gathered from the live ones with a 0
+ * at each hole ({@link SparseLayout#blockValues}), and the block weight gradient is computed whole
+ * and its live entries written to their positions ({@link SparseLayout#liveBlockEntries}): no
+ * gradient reaches a masked weight.
+ *
+ * <p>Why fused: written as two sparse products, a sum and a bias add, a layer costs per step two more
  * passes over its {@code [batch, out]} output and two new tensors in forward, and in backward a sum
  * of the two input gradients and two scatters of value-gradient slices into a {@code [nnz]} buffer.
  * Here the second product accumulates into the first one's output (and input gradient), the bias
@@ -28,10 +34,6 @@ final class G2GLayerFunction implements CustomFunction {
     private final SparseLayout layout;
 
     G2GLayerFunction(SparseLayout layout) {
-        if (layout.holes) {
-            throw new IllegalArgumentException("G2GLayerFunction: diagonal blocks with holes need the gather of "
-                    + "G2GSparseLayer.apply");
-        }
         this.layout = layout;
     }
 
@@ -44,11 +46,17 @@ final class G2GLayerFunction implements CustomFunction {
     public Tensor[] forward(CustomContext ctx, Tensor... in) {
         Tensor x = in[0];
         Tensor values = in[1].contiguous();
-        ctx.save(x, values);
+        Tensor blockValues = layout.diag == null ? null
+                : layout.holes ? layout.blockValues(values) : values.slice(0, 0, layout.diagLive);
+        if (blockValues == null) {
+            ctx.save(x, values);
+        } else {
+            ctx.save(x, values, blockValues);
+        }
         ctx.setState(in.length > 2); // with a bias
         Tensor y = Tensor.zeros(x.shape().with(-1, layout.out), values.dtype());
         if (layout.diag != null) {
-            SparseOps.linearInto(x, diag(values), y, false);
+            SparseOps.linearInto(x, diag(blockValues), y, false);
         }
         if (layout.off != null) {
             SparseOps.linearInto(x, off(values), y, layout.diag != null);
@@ -67,9 +75,14 @@ final class G2GLayerFunction implements CustomFunction {
         Tensor gx = ctx.needsInputGrad(0) ? Tensor.zeros(x.shape(), x.dtype()) : null;
         Tensor gv = ctx.needsInputGrad(1) ? Tensor.zeros(values.shape(), values.dtype()) : null;
         if (layout.diag != null) {
-            SparseMatrix d = diag(values);
-            SparseOps.linearBackwardInto(g, x, d, gx, false,
-                    gv == null ? null : gv.slice(0, 0, layout.diagLive).reshape(d.values().shape().dims()), false);
+            SparseMatrix d = diag(ctx.saved(2));
+            Tensor gd = gv == null ? null
+                    : layout.holes ? Tensor.zeros(d.values().shape(), values.dtype())
+                    : gv.slice(0, 0, layout.diagLive).reshape(d.values().shape().dims());
+            SparseOps.linearBackwardInto(g, x, d, gx, false, gd, false);
+            if (gd != null && layout.holes) {
+                layout.liveBlockEntries(gd, gv);
+            }
         }
         if (layout.off != null) {
             // one transpose of dy serves both CSR products
@@ -83,8 +96,9 @@ final class G2GLayerFunction implements CustomFunction {
         return new Tensor[] {gx, gv, ctx.needsInputGrad(2) ? g : null};
     }
 
-    private SparseMatrix diag(Tensor values) {
-        return layout.diag.withValues(values.slice(0, 0, layout.diagLive));
+    /** The diagonal blocks with the given block values (live entries, 0 at holes). */
+    private SparseMatrix diag(Tensor blockValues) {
+        return layout.diag.withValues(blockValues);
     }
 
     private SparseMatrix off(Tensor values) {

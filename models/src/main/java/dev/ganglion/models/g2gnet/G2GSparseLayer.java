@@ -1,7 +1,6 @@
 package dev.ganglion.models.g2gnet;
 
 import dev.ganglion.autodiff.IndexOps;
-import dev.ganglion.autodiff.LinalgOps;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.nn.Layer;
 import dev.ganglion.engine.DType;
@@ -16,8 +15,7 @@ import java.util.Map;
  * G2GNet's sparse layer {@code S(n_in → n_out)}: {@code y = x·(W ⊙ M)ᵀ + b}, computed as
  * {@code y[outPerm] = x[inPerm]·(D + O)ᵀ}, D the diagonal blocks on the block-diagonal kernel and O
  * the other live connections on the CSR kernel ({@link SparseLayout}); never a masked dense product.
- * Without holes in the blocks the layer is one fused op ({@link G2GLayerFunction}); with holes it is
- * composed of the general sparse products, a gather of the block values and the sums.
+ * The layer is one fused op ({@link G2GLayerFunction}), with or without holes in the blocks.
  *
  * <p>Parameters: {@code weight} (the live values {@code [nnz]} in the layout's order) and
  * {@code bias [n_out]}. The {@link #stateDict() state} is the interchange form of models.md:
@@ -73,23 +71,11 @@ public final class G2GSparseLayer extends Layer {
     static Var apply(SparseLayout layout, Var x, Var values, Var bias) {
         int last = x.rank() - 1;
         Var xp = layout.identityIn ? x : IndexOps.indexSelect(x, last, layout.inPerm);
-        if (!layout.holes) {
-            G2GLayerFunction f = new G2GLayerFunction(layout);
-            if (layout.identityOut) {
-                return f.apply(xp, values, bias);
-            }
-            return IndexOps.indexSelect(f.apply(xp, values), last, layout.outInverse).add(bias);
+        G2GLayerFunction f = new G2GLayerFunction(layout);
+        if (layout.identityOut) {
+            return f.apply(xp, values, bias);
         }
-        // Holes inside the diagonal blocks (so there are blocks): the block values gathered from the
-        // live ones, zeros between, through the general ops.
-        Var zero = Var.constant(Tensor.zeros(Shape.of(1), values.dtype()));
-        Var d = IndexOps.indexSelect(IndexOps.concat(0, values, zero), 0, layout.diagSource);
-        Var y = LinalgOps.sparseLinear(xp, layout.diag, d);
-        if (layout.off != null) {
-            y = y.add(LinalgOps.sparseLinear(xp, layout.off, values.slice(0, layout.diagLive, layout.nnz)));
-        }
-        Var yo = layout.identityOut ? y : IndexOps.indexSelect(y, last, layout.outInverse);
-        return yo.add(bias);
+        return IndexOps.indexSelect(f.apply(xp, values), last, layout.outInverse).add(bias);
     }
 
     @Override

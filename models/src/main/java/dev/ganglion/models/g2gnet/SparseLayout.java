@@ -14,7 +14,7 @@ import dev.ganglion.engine.sparse.Csr;
  * <p>Parameter layout ({@code [nnz]} values): first the live block entries in block order
  * {@code (g, row, col)}, then the off-block entries in CSR (row-major, permuted) order.
  * NOTE: holes — masked-off entries inside a block (after pruning or in a loaded mask) — have no
- * parameter: the block values are gathered from the parameter with a 0 at each hole, so the
+ * parameter: the block values are scattered from the parameter with a 0 at each hole, so the
  * product is exactly {@code x·(W ⊙ M)ᵀ} and no gradient reaches a masked weight. When G does not
  * divide both widths the blocks are not uniform and every live entry runs on the CSR kernel.
  *
@@ -28,6 +28,7 @@ final class SparseLayout {
     final int[] inPerm;
     final int[] outPerm;
     final int[] outInverse;
+    private final int[] inInverse;
     final boolean identityIn;
     final boolean identityOut;
     /** The mask in original coordinates, row-major {@code [out, in]}. */
@@ -35,8 +36,10 @@ final class SparseLayout {
     /** Live entries inside the blocks (the first {@code diagLive} parameter entries). */
     final int diagLive;
     final int nnz;
-    /** For each block entry, its parameter position, or {@code nnz} at a hole (the appended 0). */
-    final int[] diagSource;
+    /** Entries of the diagonal blocks, live or not: {@code blocks·(out/blocks)·(in/blocks)}. */
+    final int blockEntries;
+    /** For each of the first {@code diagLive} parameter positions, its place among the block entries. */
+    private final int[] blockPosition;
     final boolean holes;
     final BlockDiagonal diag;
     /** Off-block entries in permuted coordinates, or null when there are none. */
@@ -59,7 +62,7 @@ final class SparseLayout {
         this.mask = mask.clone();
         this.inPerm = inPerm.clone();
         this.outPerm = outPerm.clone();
-        Groupings.inverse(inPerm, "in_perm");
+        this.inInverse = Groupings.inverse(inPerm, "in_perm");
         this.outInverse = Groupings.inverse(outPerm, "out_perm");
         this.identityIn = Groupings.isIdentity(inPerm);
         this.identityOut = Groupings.isIdentity(outPerm);
@@ -71,20 +74,22 @@ final class SparseLayout {
         this.nnz = count;
         this.rowOf = new int[nnz];
         this.colOf = new int[nnz];
-        this.diagSource = new int[blocks == 0 ? 0 : (out / blocks) * in];
-        this.diagLive = placeBlocks();
-        this.holes = diagLive < diagSource.length;
+        this.blockEntries = blocks == 0 ? 0 : (out / blocks) * in;
+        this.blockPosition = placeBlocks();
+        this.diagLive = blockPosition.length;
+        this.holes = diagLive < blockEntries;
         this.diag = blocks == 0 ? null : BlockDiagonal.zeros(blocks, out, in, DType.F32);
         this.off = placeOffBlock();
     }
 
     /**
      * Pass 1: the block entries in block order (row-major over permuted rows, block columns only),
-     * filling {@link #diagSource} (holes point at {@code nnz}, the appended 0); returns the live count.
+     * returns the place of each live one among the block entries (holes have none).
      */
-    private int placeBlocks() {
+    private int[] placeBlocks() {
         int ob = blocks == 0 ? 0 : out / blocks;
         int ib = blocks == 0 ? 0 : in / blocks;
+        int[] position = new int[blockEntries];
         int d = 0;
         for (int k = 0; k < blocks * ob; k++) {
             int g = k / ob;
@@ -92,13 +97,11 @@ final class SparseLayout {
                 int pos = (g * ob + k % ob) * ib + (m - g * ib);
                 if (live(k, m)) {
                     record(d, k, m);
-                    diagSource[pos] = d++;
-                } else {
-                    diagSource[pos] = nnz;
+                    position[d++] = pos;
                 }
             }
         }
-        return d;
+        return java.util.Arrays.copyOf(position, d);
     }
 
     /** Pass 2: the off-block live entries in CSR order after the block ones; null when there are none. */
@@ -138,6 +141,54 @@ final class SparseLayout {
         return nnz - diagLive;
     }
 
+    /**
+     * The block values {@code [blockEntries]} (the layout of {@link #diag}'s values) from parameter
+     * values {@code [nnz]} (contiguous, F32 or F64): the live block entries, 0 at each hole.
+     */
+    Tensor blockValues(Tensor values) {
+        Tensor d = Tensor.zeros(Shape.of(blockEntries), values.dtype());
+        int vo = values.offset();
+        if (values.dtype() == DType.F64) {
+            double[] v = values.doubleArray();
+            double[] t = d.doubleArray();
+            for (int p = 0; p < diagLive; p++) {
+                t[blockPosition[p]] = v[vo + p];
+            }
+        } else {
+            float[] v = values.floatArray();
+            float[] t = d.floatArray();
+            for (int p = 0; p < diagLive; p++) {
+                t[blockPosition[p]] = v[vo + p];
+            }
+        }
+        d.markWritten();
+        return d;
+    }
+
+    /**
+     * The adjoint of {@link #blockValues}: writes the live entries of {@code blockGrad} (contiguous,
+     * laid out like the block values) to the first {@code diagLive} positions of {@code dst}
+     * (contiguous); the holes' entries are dropped.
+     */
+    void liveBlockEntries(Tensor blockGrad, Tensor dst) {
+        int o = dst.offset();
+        int go = blockGrad.offset();
+        if (dst.dtype() == DType.F64) {
+            double[] g = blockGrad.doubleArray();
+            double[] t = dst.doubleArray();
+            for (int p = 0; p < diagLive; p++) {
+                t[o + p] = g[go + blockPosition[p]];
+            }
+        } else {
+            float[] g = blockGrad.floatArray();
+            float[] t = dst.floatArray();
+            for (int p = 0; p < diagLive; p++) {
+                t[o + p] = g[go + blockPosition[p]];
+            }
+        }
+        dst.markWritten();
+    }
+
     /** A copy of the mask, row-major {@code [out, in]} in original coordinates. */
     boolean[] mask() {
         return mask.clone();
@@ -173,25 +224,33 @@ final class SparseLayout {
     }
 
     /**
-     * For each entry of {@code next}'s parameter order, the position of the same entry here, or −1
-     * (a sorted-key search: no {@code [out, in]} index array).
+     * For each entry of {@code next}'s parameter order, the position of the same entry here, or −1.
+     * Both layouts list their entries in one canonical order ({@link #orderKey}: the block entries,
+     * then the others, each row-major in permuted coordinates) as long as they share permutations
+     * and groups, so this is a merge of two ascending lists: linear, and no {@code [out, in]} array.
      */
     int[] sourcesOf(SparseLayout next) {
-        long[] keys = new long[nnz];
-        for (int p = 0; p < nnz; p++) {
-            keys[p] = ((long) (rowOf[p] * in + colOf[p]) << 32) | p; // entry, then position
-        }
-        java.util.Arrays.sort(keys);
-        long[] sortedEntries = new long[nnz];
-        for (int k = 0; k < nnz; k++) {
-            sortedEntries[k] = keys[k] >>> 32;
+        if (next.in != in || next.out != out || next.blocks != blocks || !java.util.Arrays.equals(next.inPerm, inPerm)
+                || !java.util.Arrays.equals(next.outPerm, outPerm)) {
+            throw new IllegalArgumentException("g2gnet layer: a rewired layout must keep the widths, groups and permutations");
         }
         int[] from = new int[next.nnz];
-        for (int p = 0; p < next.nnz; p++) {
-            int at = java.util.Arrays.binarySearch(sortedEntries, (long) next.rowOf[p] * in + next.colOf[p]);
-            from[p] = at >= 0 ? (int) keys[at] : -1;
+        int p = 0;
+        for (int q = 0; q < next.nnz; q++) {
+            long key = next.orderKey(q);
+            while (p < nnz && orderKey(p) < key) {
+                p++;
+            }
+            from[q] = p < nnz && orderKey(p) == key ? p : -1;
         }
         return from;
+    }
+
+    /** Sort key of parameter position p: ascending with p (the order the layout placed its entries in). */
+    private long orderKey(int p) {
+        long k = outInverse[rowOf[p]];
+        long m = inInverse[colOf[p]];
+        return (p < diagLive ? 0 : (long) out * in) + k * in + m;
     }
 
     /** Parameter position of original entry {@code (row, col)} per entry, −1 where not live. */

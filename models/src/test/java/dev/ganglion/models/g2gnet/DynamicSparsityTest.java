@@ -119,6 +119,34 @@ class DynamicSparsityTest {
     }
 
     @Test
+    void selectionPicksTheSameEntriesAsAFullSort() {
+        Rng rng = new Rng(17);
+        for (int length : new int[] {1, 2, 3, 7, 100, 4097}) {
+            for (String order : new String[] {"random", "ascending", "descending", "few scores"}) {
+                long[] keys = new long[length];
+                for (int e = 0; e < length; e++) {
+                    long score = switch (order) {
+                        case "ascending" -> e;
+                        case "descending" -> length - e;
+                        case "few scores" -> rng.nextInt(3); // ties broken by the entry, as in the choosers
+                        default -> rng.nextInt(1 << 20);
+                    };
+                    keys[e] = score << 32 | e;
+                }
+                long[] sorted = keys.clone();
+                java.util.Arrays.sort(sorted);
+                for (int n : new int[] {0, 1, length / 2, length - 1, length}) {
+                    long[] k = keys.clone();
+                    DstSelection.selectSmallest(k, n);
+                    long[] chosen = java.util.Arrays.copyOf(k, n);
+                    java.util.Arrays.sort(chosen);
+                    assertThat(chosen).as(order + ", " + n + " of " + length).containsExactly(java.util.Arrays.copyOf(sorted, n));
+                }
+            }
+        }
+    }
+
+    @Test
     void hebbianNeedsARecordedForward() {
         G2GNet net = net();
         DynamicSparsity dst = new DynamicSparsity(net, new Adam(net.parameters(), 1e-2), DynamicSparsity.Settings.defaults());

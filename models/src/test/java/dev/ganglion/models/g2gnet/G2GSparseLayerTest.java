@@ -130,11 +130,13 @@ class G2GSparseLayerTest {
     }
 
     @Test
-    void runsOnTheBlockDiagonalAndCsrKernelsWithoutADenseProduct() {
+    void withHolesTooTheLayerIsOneFusedOpOverTheLiveValues() {
         G2GSparseLayer layer = layer(16, 16, 4, 2);
+        assertThat(layer.hasHoles()).isTrue();
         List<GraphProbe.Recorded> ops = GraphProbe.ops(layer.forward(Var.parameter(Tensor.ones(2, 16))));
-        assertThat(ops).extracting(GraphProbe.Recorded::op).contains(Op.BLOCK_DIAGONAL, Op.CSR)
-                .doesNotContain(Op.MATMUL, Op.LINEAR);
+        assertThat(ops).filteredOn(r -> r.op() == Op.CUSTOM).singleElement()
+                .satisfies(r -> assertThat(r.inputShapes().get(1)).isEqualTo(Shape.of(layer.nnz())));
+        assertThat(ops).extracting(GraphProbe.Recorded::op).doesNotContain(Op.MATMUL, Op.LINEAR, Op.CONCAT);
     }
 
     @Test
@@ -159,6 +161,25 @@ class G2GSparseLayerTest {
             if (m[e] && e != off) {
                 assertThat(after[e]).isEqualTo(before[e]);
             }
+        }
+        // many moves at once, inside and outside the blocks: every source is the entry's old position
+        G2GSparseLayer big = layer(24, 16, 4, 3);
+        boolean[] mask = big.maskArray();
+        int[] oldPositions = big.positions();
+        Rng rng = new Rng(5);
+        for (int moved = 0; moved < 40; ) {
+            int a = rng.nextInt(mask.length);
+            int b = rng.nextInt(mask.length);
+            if (mask[a] && !mask[b]) {
+                mask[a] = false;
+                mask[b] = true;
+                moved++;
+            }
+        }
+        int[] sources = big.rewire(mask);
+        int[] entries = big.liveEntries();
+        for (int q = 0; q < sources.length; q++) {
+            assertThat(sources[q]).as("position " + q).isEqualTo(oldPositions[entries[q]]);
         }
         boolean[] tooMany = layer.maskArray();
         tooMany[on] = true;
