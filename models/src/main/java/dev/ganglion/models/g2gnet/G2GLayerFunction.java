@@ -19,7 +19,7 @@ import dev.ganglion.engine.sparse.SparseOps;
  *   db = Σ_rows dy
  * </pre>
  * Without holes (a mask whose diagonal blocks are full) the block values are {@code values[0,
- * diagLive)} themselves; with holes (after pruning) they are gathered from the live ones with a 0
+ * diagLive)} themselves; with holes (after pruning) they are scattered from the live ones with a 0
  * at each hole ({@link SparseLayout#blockValues}), and the block weight gradient is computed whole
  * and its live entries written to their positions ({@link SparseLayout#liveBlockEntries}): no
  * gradient reaches a masked weight.

@@ -37,7 +37,7 @@ final class SparseLayout {
     final int diagLive;
     final int nnz;
     /** Entries of the diagonal blocks, live or not: {@code blocks·(out/blocks)·(in/blocks)}. */
-    final int blockEntries;
+    private final int blockEntries;
     /** For each of the first {@code diagLive} parameter positions, its place among the block entries. */
     private final int[] blockPosition;
     final boolean holes;
@@ -83,7 +83,7 @@ final class SparseLayout {
     }
 
     /**
-     * Pass 1: the block entries in block order (row-major over permuted rows, block columns only),
+     * Pass 1: the block entries in block order (row-major over permuted rows, block columns only);
      * returns the place of each live one among the block entries (holes have none).
      */
     private int[] placeBlocks() {
