@@ -84,7 +84,7 @@ final class LinalgGrads {
         Tensor x = n.saved(0);
         n.saved(1); // version check of the values the forward used
         SparseMatrix w = (SparseMatrix) n.aux;
-        // Both products in one call: for a CSR weight they share one transpose of dy.
+        // Both products in one call: for a CSR or BSR weight they share one transpose of dy.
         Tensor gx = n.wants(0) ? Tensor.zeros(x.shape(), w.dtype()) : null;
         Tensor gv = n.wants(1) ? Tensor.zeros(w.values().shape(), w.dtype()) : null;
         SparseOps.linearBackwardInto(g, x, w, gx, false, gv, false);

@@ -47,10 +47,7 @@ final class SparseScratch implements AutoCloseable {
 
     /** A heap buffer of at least {@code n} floats (values reordered for a product); contents are arbitrary. */
     float[] values(int n) {
-        if (values.length < n) {
-            values = new float[n];
-        }
-        return values;
+        return values = values.length < n ? new float[n] : values;
     }
 
     /** {@code panel} when it holds at least {@code n} floats, else a new one that does. */

@@ -118,7 +118,8 @@ public final class SparseOps {
      */
     public static void linearBackwardInto(Tensor dy, Tensor x, SparseMatrix w, Tensor dx, boolean accumulateDx,
                                           Tensor dw, boolean accumulateDw) {
-        if (dx == null || dw == null || w.dtype() != DType.F32) {
+        boolean sharedPanel = dx != null && dw != null && w.dtype() == DType.F32 && (w instanceof Csr || w instanceof Bsr);
+        if (!sharedPanel) { // one product wanted, float64, or block-diagonal (its GEMMs read dY in place)
             if (dx != null) {
                 linearInputGradInto(dy, w, dx, accumulateDx);
             }
@@ -134,18 +135,15 @@ public final class SparseOps {
         Tensor xc = x.contiguous();
         float[] v = w.values().floatArray();
         int vo = w.values().offset();
-        switch (w) {
-            case Csr c -> CsrProducts.active().backward(c.index(), v, vo, batch, g.floatArray(), g.offset(),
+        if (w instanceof Csr c) {
+            CsrProducts.active().backward(c.index(), v, vo, batch, g.floatArray(), g.offset(),
                     xc.floatArray(), xc.offset(), dx.floatArray(), dx.offset(), accumulateDx,
                     dw.floatArray(), dw.offset(), accumulateDw);
-            case Bsr b -> BsrProducts.active().backward(b.index(), b.blockRows(), b.blockCols(), v, vo, batch,
+        } else {
+            Bsr b = (Bsr) w;
+            BsrProducts.active().backward(b.index(), b.blockRows(), b.blockCols(), v, vo, batch,
                     g.floatArray(), g.offset(), xc.floatArray(), xc.offset(), dx.floatArray(), dx.offset(), accumulateDx,
                     dw.floatArray(), dw.offset(), accumulateDw);
-            case BlockDiagonal d -> { // no panel to share: its GEMMs read dY in place
-                BlockDiagProducts.active().inputGrad(d.blocks(), d.blockRows(), d.blockCols(), v, vo, batch,
-                        g.floatArray(), g.offset(), dx.floatArray(), dx.offset(), accumulateDx);
-                weightGradF32(w, batch, g, xc, dw, accumulateDw);
-            }
         }
         dx.markWritten();
         dw.markWritten();

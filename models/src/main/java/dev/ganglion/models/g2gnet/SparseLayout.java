@@ -144,6 +144,8 @@ final class SparseLayout {
     /**
      * The block values {@code [blockEntries]} (the layout of {@link #diag}'s values) from parameter
      * values {@code [nnz]} (contiguous, F32 or F64): the live block entries, 0 at each hole.
+     * NOTE: a direct loop, not {@code Indexing.scatterAddInto} and {@code gather}: their general
+     * N-d position walk took 18 % of a DST training step here (epoch 0.66 → 0.77 s, measured).
      */
     Tensor blockValues(Tensor values) {
         Tensor d = Tensor.zeros(Shape.of(blockEntries), values.dtype());
