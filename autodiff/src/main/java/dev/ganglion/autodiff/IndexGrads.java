@@ -33,32 +33,9 @@ final class IndexGrads {
         return Indexing.concat(axis, parts);
     }
 
-    /**
-     * INDEX_SELECT ({@code ints = [axis]}, {@code aux = index}): a scatter-add of g into zeros, with the
-     * index spelled out for every element of g.
-     */
+    /** INDEX_SELECT ({@code ints = [axis]}, {@code aux = index}): g index-added into zeros (its adjoint). */
     static Tensor indexSelect(Node n, Tensor g) {
-        int axis = n.ints[0];
-        int[] index = (int[]) n.aux;
-        Shape gs = g.shape();
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < gs.rank(); i++) {
-            if (i < axis) {
-                outer *= gs.dim(i);
-            } else if (i > axis) {
-                inner *= gs.dim(i);
-            }
-        }
-        int[] full = new int[gs.size()];
-        for (int o = 0, p = 0; o < outer; o++) {
-            for (int k : index) {
-                Arrays.fill(full, p, p + inner, k);
-                p += inner;
-            }
-        }
-        Tensor zeros = g.newZeros(n.inputs[0].shape());
-        return Indexing.scatterAdd(zeros, axis, full, gs, g);
+        return Indexing.indexAddInto(g.newZeros(n.inputs[0].shape()), n.ints[0], (int[]) n.aux, g);
     }
 
     /** GATHER ({@code ints = [axis, indexShape…]}, {@code aux = index}): g scatter-added into zeros. */

@@ -69,20 +69,39 @@ public final class Indexing {
         for (int i = 0; i < indices.length; i++) {
             Checks.index("indexSelect", indices[i], i, a, x.shape());
         }
-        Tensor xc = Runs.contiguous(x);
-        int d = x.dim(a);
-        int inner = product(x.shape(), a + 1, x.rank());
-        int outer = product(x.shape(), 0, a);
-        int n = indices.length;
-        Tensor out = Tensor.zeros(x.shape().with(a, n), x.dtype());
-        Object src = x.dtype() == DType.F32 ? xc.floatArray() : xc.doubleArray();
-        Object dst = x.dtype() == DType.F32 ? out.floatArray() : out.doubleArray();
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(src, xc.offset() + (o * d + indices[i]) * inner, dst, (o * n + i) * inner, inner);
-            }
-        }
+        Tensor out = Tensor.zeros(x.shape().with(a, indices.length), x.dtype());
+        AxisIndex.select(Runs.contiguous(x), product(x.shape(), 0, a), x.dim(a), product(x.shape(), a + 1, x.rank()),
+                indices, out);
         return out;
+    }
+
+    /**
+     * {@code torch.index_add} into a copy of {@code target}: {@code y[…, indices[i], …] += src[…, i, …]},
+     * src of target's shape except {@code indices.length} on {@code axis}. Duplicate indices
+     * accumulate, in order of i. It is the adjoint of {@link #indexSelect}.
+     */
+    public static Tensor indexAdd(Tensor target, int axis, int[] indices, Tensor src) {
+        return indexAddInto(target.copy(), axis, indices, src);
+    }
+
+    /** {@link #indexAdd} in place: adds into {@code target} (any view) and returns it. */
+    public static Tensor indexAddInto(Tensor target, int axis, int[] indices, Tensor src) {
+        int a = target.shape().axis(axis, "indexAdd");
+        Checks.sameDType("indexAdd", target, src);
+        if (!src.shape().equals(target.shape().with(a, indices.length))) {
+            throw new IllegalArgumentException("indexAdd: source shape " + src.shape() + " should be " + target.shape()
+                    + " with " + indices.length + " (the number of indices) on axis " + a);
+        }
+        for (int i = 0; i < indices.length; i++) {
+            Checks.index("indexAdd", indices[i], i, a, target.shape());
+        }
+        Tensor t = Runs.contiguous(target);
+        AxisIndex.add(t, product(t.shape(), 0, a), t.dim(a), product(t.shape(), a + 1, t.rank()), indices,
+                Runs.contiguous(src));
+        if (t != target) {
+            Runs.copy(t, target);
+        }
+        return target.markWritten();
     }
 
     /**
@@ -201,26 +220,45 @@ public final class Indexing {
      */
     private static int[] positions(String op, Tensor t, int axis, int[] index, Shape indexShape) {
         int n = indexShape.size();
+        int[] pos = new int[n];
         int r = indexShape.rank();
+        if (n == 0 || r == 0) {
+            if (n == 1) {
+                pos[0] = t.offset();
+            }
+            return pos;
+        }
+        // Row by row along the last axis: an odometer over the leading axes gives each row's start
+        // (the axis coordinate counted as 0 when indexed), then the row is one strided run.
         int[] dims = indexShape.dims();
         int[] st = t.strides();
-        int[] pos = new int[n];
-        int[] idx = new int[r];
-        int base = t.offset(); // position of idx, counting the axis coordinate as 0 when indexed
-        for (int i = 0; i < n; i++) {
-            if (index != null) {
-                Checks.index(op, index[i], i, axis, t.shape());
-                pos[i] = base + index[i] * st[axis];
-            } else {
-                pos[i] = base;
+        int last = r - 1;
+        int len = dims[last];
+        boolean indexed = index != null;
+        int step = indexed && axis == last ? 0 : st[last];
+        int axisStride = indexed ? st[axis] : 0;
+        int axisSize = indexed ? t.dim(axis) : 0;
+        int[] idx = new int[last];
+        int base = t.offset();
+        for (int p = 0; p < n; p += len) {
+            for (int k = 0; k < len; k++) {
+                int at = base + k * step;
+                if (indexed) {
+                    int v = index[p + k];
+                    if (v < 0 || v >= axisSize) {
+                        Checks.index(op, v, p + k, axis, t.shape());
+                    }
+                    at += v * axisStride;
+                }
+                pos[p + k] = at;
             }
-            for (int a = r - 1; a >= 0; a--) {
-                int step = a == axis && index != null ? 0 : st[a];
+            for (int a = last - 1; a >= 0; a--) {
+                int s = indexed && a == axis ? 0 : st[a];
                 if (++idx[a] < dims[a]) {
-                    base += step;
+                    base += s;
                     break;
                 }
-                base -= step * (dims[a] - 1);
+                base -= s * (dims[a] - 1);
                 idx[a] = 0;
             }
         }

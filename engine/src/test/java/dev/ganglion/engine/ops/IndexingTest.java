@@ -7,11 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Concat, split, indexSelect, gather, scatterAdd and oneHot against index-by-index references. */
+/** Concat, split, indexSelect, indexAdd, gather, scatterAdd and oneHot against index-by-index references. */
 class IndexingTest {
     @ParameterizedTest
     @EnumSource(DType.class)
@@ -43,9 +44,10 @@ class IndexingTest {
         }
     }
 
-    @Test
-    void indexSelectPicksSlicesWithRepeats() {
-        Tensor x = Ref.random(DType.F32, 5, 4, 6, 3);
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void indexSelectPicksSlicesWithRepeats(DType dtype) {
+        Tensor x = Ref.random(dtype, 5, 4, 6, 3);
         int[] picks = {5, 0, 5, 2};
         for (int axis = 0; axis < 3; axis++) {
             Tensor src = axis == 1 ? x : x.transpose(1, axis);     // axis of size 6, contiguous or not
@@ -58,11 +60,95 @@ class IndexingTest {
                 p[axis] = picks[p[axis]];
                 want[i] = src.get(p);
             }
-            assertValues(y, s, DType.F32, want, 0, 0);
+            assertValues(y, s, dtype, want, 0, 0);
         }
         Tensor rows = Indexing.indexSelect(x.to(DType.F64), 1, new int[] {3});
         assertThat(rows.shape()).isEqualTo(Shape.of(4, 1, 3));
         assertThat(rows.get(2, 0, 1)).isEqualTo(x.get(2, 3, 1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void indexAddAccumulatesRepeatsAndIsIndexSelectsAdjoint(DType dtype) {
+        int[] picks = {5, 0, 5, 2, 5};
+        for (int axis = 0; axis < 3; axis++) {
+            // The size-6 axis moved to `axis`: the last axis (one element per index), the middle, the first.
+            Tensor target = Ref.random(dtype, 11, 4, 6, 3).transpose(1, axis).copy();
+            Shape ss = target.shape().with(axis, picks.length);
+            Tensor src = Ref.random(dtype, 12 + axis, ss.dims());
+            Tensor y = Indexing.indexAdd(target, axis, picks, src);
+            double[] want = target.toDoubleArray();
+            int[][] idx = Ref.indices(ss);
+            for (int i = 0; i < idx.length; i++) {
+                int[] p = idx[i].clone();
+                p[axis] = picks[p[axis]];
+                want[flat(target.shape(), p)] += src.get(idx[i]);
+            }
+            assertValues(y, target.shape(), dtype, want, 1e-6, 1e-6);
+            assertThat(y.sharesStorage(target)).isFalse();
+            // <indexSelect(x), s> = <x, indexAdd(0, s)>
+            Tensor x = Ref.random(dtype, 13, target.shape().dims());
+            double lhs = dot(Indexing.indexSelect(x, axis, picks), src);
+            double rhs = dot(x, Indexing.indexAdd(target.newZeros(target.shape()), axis, picks, src));
+            assertThat(lhs).isCloseTo(rhs, Offset.offset(1e-4 * (1 + Math.abs(lhs))));
+        }
+        // in place through a transposed view, and a transposed source
+        Tensor base = Tensor.zeros(Shape.of(6, 4), dtype);
+        Tensor src = Ref.random(dtype, 14, 2, 4);
+        int v0 = base.version();
+        Tensor r = Indexing.indexAddInto(base.mT(), 1, new int[] {3, 3}, src.mT().copy().mT().mT());
+        assertThat(base.version()).isGreaterThan(v0);
+        for (int i = 0; i < 4; i++) {
+            assertThat(r.get(i, 3)).isCloseTo(src.get(0, i) + src.get(1, i), Offset.offset(1e-6));
+            assertThat(base.get(3, i)).isEqualTo(r.get(i, 3));
+            assertThat(base.get(2, i)).isZero();
+        }
+    }
+
+    private static int flat(Shape s, int[] p) {
+        int f = 0;
+        for (int a = 0; a < s.rank(); a++) {
+            f = f * s.dim(a) + p[a];
+        }
+        return f;
+    }
+
+    private static double dot(Tensor a, Tensor b) {
+        double[] x = a.toDoubleArray();
+        double[] y = b.toDoubleArray();
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            sum += x[i] * y[i];
+        }
+        return sum;
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void gatherAndScatterAddOnPermutedViewsMatchTheDefinition(DType dtype) {
+        // Every axis indexed, on a non-contiguous view, with an index shape smaller than x on the
+        // other axes: y[p] = x[p with axis a replaced by index[p]], and scatterAdd is its adjoint.
+        Tensor x = Ref.random(dtype, 21, 4, 5, 3).permute(2, 0, 1); // [3, 4, 5], strides not row-major
+        Shape is = Shape.of(2, 3, 4);
+        for (int axis = 0; axis < 3; axis++) {
+            int[] index = new int[is.size()];
+            for (int i = 0; i < index.length; i++) {
+                index[i] = (7 * i + 3) % x.dim(axis);
+            }
+            Tensor y = Indexing.gather(x, axis, index, is);
+            int[][] idx = Ref.indices(is);
+            double[] want = new double[is.size()];
+            for (int i = 0; i < idx.length; i++) {
+                int[] p = idx[i].clone();
+                p[axis] = index[i];
+                want[i] = x.get(p);
+            }
+            assertValues(y, is, dtype, want, 0, 0);
+            Tensor src = Ref.random(dtype, 22 + axis, is.dims());
+            double lhs = dot(y, src);
+            double rhs = dot(x, Indexing.scatterAdd(x.newZeros(x.shape()), axis, index, is, src));
+            assertThat(lhs).isCloseTo(rhs, Offset.offset(1e-4 * (1 + Math.abs(lhs))));
+        }
     }
 
     @ParameterizedTest
@@ -162,6 +248,14 @@ class IndexingTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scatterAdd: index 3");
         assertThatThrownBy(() -> Indexing.scatterAdd(x, 0, new int[] {0, 0}, Shape.of(1, 2), Tensor.zeros(1, 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scatterAdd: index shape [1, 2]");
+        assertThatThrownBy(() -> Indexing.indexAdd(x, 1, new int[] {1, 5}, Tensor.zeros(3, 2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("indexAdd: index 5 (at position 1)").hasMessageContaining("[3, 5]");
+        assertThatThrownBy(() -> Indexing.indexAdd(x, 1, new int[] {1, 2}, Tensor.zeros(3, 3)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("indexAdd: source shape [3, 3] should be [3, 5] with 2");
+        assertThatThrownBy(() -> Indexing.indexAdd(x, 0, new int[] {1}, Tensor.zeros(Shape.of(1, 5), DType.F64)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("indexAdd: dtype mismatch");
         assertThatThrownBy(() -> Indexing.oneHot(new int[] {0, 3}, 3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("oneHot: index 3 (at position 1)");
     }

@@ -3,6 +3,7 @@ package dev.ganglion.models.g2gnet;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.ops.Indexing;
 import dev.ganglion.engine.sparse.BlockDiagonal;
 import dev.ganglion.engine.sparse.Csr;
 
@@ -143,52 +144,20 @@ final class SparseLayout {
 
     /**
      * The block values {@code [blockEntries]} (the layout of {@link #diag}'s values) from parameter
-     * values {@code [nnz]} (contiguous, F32 or F64): the live block entries, 0 at each hole.
-     * NOTE: a direct loop, not {@code Indexing.scatterAddInto} and {@code gather}: their general
-     * N-d position walk took 18 % of a DST training step here (epoch 0.66 → 0.77 s, measured).
+     * values {@code [nnz]}: the live block entries, 0 at each hole.
      */
     Tensor blockValues(Tensor values) {
-        Tensor d = Tensor.zeros(Shape.of(blockEntries), values.dtype());
-        int vo = values.offset();
-        if (values.dtype() == DType.F64) {
-            double[] v = values.doubleArray();
-            double[] t = d.doubleArray();
-            for (int p = 0; p < diagLive; p++) {
-                t[blockPosition[p]] = v[vo + p];
-            }
-        } else {
-            float[] v = values.floatArray();
-            float[] t = d.floatArray();
-            for (int p = 0; p < diagLive; p++) {
-                t[blockPosition[p]] = v[vo + p];
-            }
-        }
-        d.markWritten();
-        return d;
+        return Indexing.indexAddInto(Tensor.zeros(Shape.of(blockEntries), values.dtype()), 0, blockPosition,
+                values.slice(0, 0, diagLive));
     }
 
     /**
-     * The adjoint of {@link #blockValues}: writes the live entries of {@code blockGrad} (contiguous,
-     * laid out like the block values) to the first {@code diagLive} positions of {@code dst}
-     * (contiguous); the holes' entries are dropped.
+     * The adjoint of {@link #blockValues}: writes the live entries of {@code blockGrad} (laid out like
+     * the block values) to the first {@code diagLive} positions of {@code dst}; the holes' entries
+     * are dropped.
      */
     void liveBlockEntries(Tensor blockGrad, Tensor dst) {
-        int o = dst.offset();
-        int go = blockGrad.offset();
-        if (dst.dtype() == DType.F64) {
-            double[] g = blockGrad.doubleArray();
-            double[] t = dst.doubleArray();
-            for (int p = 0; p < diagLive; p++) {
-                t[o + p] = g[go + blockPosition[p]];
-            }
-        } else {
-            float[] g = blockGrad.floatArray();
-            float[] t = dst.floatArray();
-            for (int p = 0; p < diagLive; p++) {
-                t[o + p] = g[go + blockPosition[p]];
-            }
-        }
-        dst.markWritten();
+        dst.slice(0, 0, diagLive).copyFrom(Indexing.indexSelect(blockGrad.reshape(blockEntries), 0, blockPosition));
     }
 
     /** A copy of the mask, row-major {@code [out, in]} in original coordinates. */
