@@ -144,10 +144,9 @@ final class Backward {
             return; // no gradient reached this node, or nothing asked for lies behind it
         }
         n.checkSaved();
-        // A linear layer's weight gradient goes straight into a kept .grad buffer: the largest
-        // temporary of a training step otherwise (functional grad(...) leaves .grad alone).
-        Tensor buffer = targets == null && n.op == Op.LINEAR ? LinalgGrads.weightGradBuffer(n) : null;
-        Tensor[] grads = Gradients.backward(n, pending, buffer);
+        // Rules may write a leaf's gradient straight into its kept .grad buffer (a weight gradient is
+        // the largest temporary of a training step otherwise); functional grad(...) leaves .grad alone.
+        Tensor[] grads = Gradients.backward(n, pending, targets == null);
         for (int i = 0; i < n.inputs.length; i++) {
             Var v = n.inputs[i];
             if (v != null && grads[i] != null && v.requiresGrad() && wanted(v)) {

@@ -20,6 +20,8 @@ public final class CustomContext {
     private Node node;
     private Shape[] outShapes;
     private DType[] outTypes;
+    /** During backward: whether the walk fills the leaves' {@code .grad} ({@link #leafGrad}). */
+    private boolean intoLeaves;
 
     private CustomContext(CustomFunction function, boolean[] needsGrad) {
         this.function = function;
@@ -60,6 +62,41 @@ public final class CustomContext {
         return state;
     }
 
+    /**
+     * A leaf input's kept gradient buffer, for a backward that writes the gradient there itself.
+     *
+     * @param buffer     contiguous, of the input's shape and dtype
+     * @param accumulate add into it (it holds gradient already), else overwrite it (it stands for
+     *                   zeros after an optimizer's {@code zeroGrad(false)})
+     */
+    public record LeafGrad(Tensor buffer, boolean accumulate) {}
+
+    /**
+     * During backward: input {@code i}'s kept {@code .grad} buffer, so that a fused op writes its
+     * gradient there directly instead of returning a fresh tensor that the walk then adds (the
+     * largest temporary of a training step, and a pass over it). Non-null only when input i is a
+     * leaf that requires grad and has a kept contiguous buffer of its shape and dtype, in a
+     * {@code backward()} (not a functional {@code grad(...)}), and the leaf is no other input of
+     * this op. A caller that gets one must write input i's whole gradient into it (add when
+     * {@link LeafGrad#accumulate}, else overwrite) and return null for input i.
+     */
+    public LeafGrad leafGrad(int i) {
+        if (node == null) {
+            throw new IllegalStateException(function.name() + ": leafGrad() is only available during backward");
+        }
+        Var v = node.inputs[i];
+        if (!intoLeaves || v == null || !needsGrad[i]) {
+            return null;
+        }
+        for (int j = 0; j < node.inputs.length; j++) {
+            if (j != i && node.inputs[j] == v) {
+                return null; // two writers of one buffer could not tell which must overwrite
+            }
+        }
+        Tensor buffer = v.writableGrad();
+        return buffer == null ? null : new LeafGrad(buffer, v.claimGradBuffer());
+    }
+
     /** Whether input {@code i} requires grad (backward may return null for the others). */
     public boolean needsInputGrad(int i) {
         return needsGrad[i];
@@ -92,9 +129,13 @@ public final class CustomContext {
         return result;
     }
 
-    /** The {@link Op#CUSTOM} rule: zeros for outputs without a gradient, then the user's backward. */
-    static Tensor[] backward(Node n, Tensor[] gradOutputs) {
+    /**
+     * The {@link Op#CUSTOM} rule: zeros for outputs without a gradient, then the user's backward
+     * ({@code intoLeaves}: see {@link #leafGrad}).
+     */
+    static Tensor[] backward(Node n, Tensor[] gradOutputs, boolean intoLeaves) {
         CustomContext ctx = (CustomContext) n.aux;
+        ctx.intoLeaves = intoLeaves;
         Tensor[] g = new Tensor[gradOutputs.length];
         for (int i = 0; i < g.length; i++) {
             g[i] = gradOutputs[i] != null ? gradOutputs[i] : Tensor.zeros(ctx.outShapes[i], ctx.outTypes[i]);

@@ -23,7 +23,9 @@ import dev.ganglion.engine.Tensor;
  * write them; it returns one gradient per input, each of the input's shape or of a shape that
  * broadcasts to it (the walk sums it back), or null for "no gradient". One instance may be applied
  * any number of times: per-call state belongs in the context, not in fields. A two-output fused
- * recurrent cell written this way is in the tests ({@code FusedCellExampleTest}).
+ * recurrent cell written this way is in the tests ({@code FusedCellExampleTest}). A backward may
+ * also write a parameter's gradient straight into that leaf's kept {@code .grad} buffer
+ * ({@link CustomContext#leafGrad}), as G2GNet's fused sparse layer does.
  */
 public interface CustomFunction {
     /** A name for error messages and graph printing. */

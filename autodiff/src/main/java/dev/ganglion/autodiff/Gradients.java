@@ -40,11 +40,12 @@ final class Gradients {
     /**
      * {@code ∂L/∂inputs} of node {@code n} from {@code gs[k] = ∂L/∂output_k} ({@code gs[0]} for the
      * single-output ops; multi-output ops get nulls for outputs that received no gradient).
-     * {@code weightGradBuffer} (LINEAR only, else null) is the leaf weight's kept gradient buffer, into
-     * which the rule writes or adds {@code dW} itself, returning null for it.
+     * {@code intoLeaves}: the walk fills the leaves' {@code .grad} (a backward, not a functional
+     * {@code grad(...)}), so LINEAR, the sparse products and CUSTOM rules may write a leaf's gradient
+     * straight into its kept buffer ({@link Var#writableGrad}) and return null for it.
      */
     // NOTE: the one long method of the module, on purpose: a table with one line per op.
-    static Tensor[] backward(Node n, Tensor[] gs, Tensor weightGradBuffer) {
+    static Tensor[] backward(Node n, Tensor[] gs, boolean intoLeaves) {
         Tensor g = gs[0];
         return switch (n.op) {
             // ---- unary: dx = g·f'(x), with y = f(x) where that is cheaper
@@ -103,12 +104,12 @@ final class Gradients {
 
             // ---- dense and sparse products
             case MATMUL -> LinalgGrads.matmul(n, g);
-            case LINEAR -> LinalgGrads.linear(n, g, weightGradBuffer);
-            case BLOCK_DIAGONAL, BSR, CSR -> LinalgGrads.sparse(n, g);
+            case LINEAR -> LinalgGrads.linear(n, g, intoLeaves ? LinalgGrads.weightGradBuffer(n) : null);
+            case BLOCK_DIAGONAL, BSR, CSR -> LinalgGrads.sparse(n, g, intoLeaves);
 
             // ---- fused and user-defined
             case CROSS_ENTROPY -> one(CrossEntropy.backward(n, g));
-            case CUSTOM -> CustomContext.backward(n, gs);
+            case CUSTOM -> CustomContext.backward(n, gs, intoLeaves);
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.ganglion.autodiff;
 
+import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.ops.Linalg;
 import dev.ganglion.engine.sparse.SparseMatrix;
@@ -49,9 +50,8 @@ final class LinalgGrads {
             Tensor gT = g.reshape(rows, w.dim(0)).mT();
             Tensor x = n.saved(0).reshape(rows, w.dim(1));
             if (weightGradBuffer != null) {
-                Var weight = n.inputs[1];
-                Linalg.matmulInto(gT, x, weightGradBuffer, !weight.gradIsZero()); // delivered: nothing to hand on
-                weight.gradWritten();
+                // delivered: nothing to hand on
+                Linalg.matmulInto(gT, x, weightGradBuffer, n.inputs[1].claimGradBuffer());
             } else {
                 gw = Linalg.matmul(gT, x);
             }
@@ -63,31 +63,31 @@ final class LinalgGrads {
      * The leaf weight's gradient buffer, when a LINEAR node's {@code dW} may go straight into it
      * ({@code dW = dy₂ᵀ·x₂} by a GEMM with β = 1, or β = 0 over a buffer that stands for zeros after
      * an optimizer's {@code zeroGrad(false)}) instead of into a fresh {@code [out, in]} tensor that is
-     * then added: a kept, contiguous buffer of the weight's shape and dtype, in a backward that fills
-     * {@code .grad}. Else null.
+     * then added ({@link Var#writableGrad}). Else null.
      */
     static Tensor weightGradBuffer(Node n) {
         Var w = n.inputs[1];
-        if (w == null || w.node != null || !w.requiresGrad()) {
-            return null;
-        }
-        Tensor buffer = w.gradBuffer();
-        return buffer != null && buffer.isContiguous() && buffer.dtype() == w.dtype() && buffer.shape().equals(w.shape())
-                ? buffer : null;
+        return w == null ? null : w.writableGrad();
     }
 
     /**
      * BLOCK_DIAGONAL, BSR, CSR ({@code aux} = W, saved {@code (x, values)}): {@code dx = dy·W} and
-     * {@code dvalues = (dyᵀ·x) ⊙ pattern(W)} at the stored entries only (SDDMM).
+     * {@code dvalues = (dyᵀ·x) ⊙ pattern(W)} at the stored entries only (SDDMM). With
+     * {@code intoLeaves}, a leaf values tensor's gradient goes straight into its kept buffer, as for
+     * {@link #linear}'s weight.
      */
-    static Tensor[] sparse(Node n, Tensor g) {
+    static Tensor[] sparse(Node n, Tensor g, boolean intoLeaves) {
         Tensor x = n.saved(0);
         n.saved(1); // version check of the values the forward used
         SparseMatrix w = (SparseMatrix) n.aux;
-        // Both products in one call: for a CSR or BSR weight they share one transpose of dy.
         Tensor gx = n.wants(0) ? Tensor.zeros(x.shape(), w.dtype()) : null;
-        Tensor gv = n.wants(1) ? Tensor.zeros(w.values().shape(), w.dtype()) : null;
-        SparseOps.linearBackwardInto(g, x, w, gx, false, gv, false);
-        return new Tensor[] {gx, gv == null ? null : gv.reshape(n.inputs[1].shape().dims())};
+        Var values = n.inputs[1];
+        Tensor buffer = intoLeaves && n.wants(1) && values != null ? values.writableGrad() : null;
+        boolean add = buffer != null && values.claimGradBuffer();
+        Shape vs = w.values().shape();
+        Tensor gv = buffer != null ? buffer.reshape(vs.dims()) : n.wants(1) ? Tensor.zeros(vs, w.dtype()) : null;
+        // Both products in one call: for a CSR or BSR weight they share one transpose of dy.
+        SparseOps.linearBackwardInto(g, x, w, gx, false, gv, add);
+        return new Tensor[] {gx, gv == null || buffer != null ? null : gv.reshape(values.shape().dims())};
     }
 }

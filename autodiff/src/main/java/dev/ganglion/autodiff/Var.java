@@ -164,19 +164,25 @@ public final class Var {
         gradIsZero = false;
     }
 
-    /** The kept gradient buffer as it is (stale when {@link #gradIsZero()}), or null: for rules writing into it. */
-    Tensor gradBuffer() {
-        return grad;
+    /**
+     * The kept gradient buffer when a rule may write this leaf's gradient straight into it (stale
+     * when {@link #gradIsZero()}), else null: only a leaf that requires grad, with a kept contiguous
+     * buffer of its own shape and dtype (not one from {@link #setGrad} of another layout).
+     */
+    Tensor writableGrad() {
+        return node == null && requiresGrad && grad != null && grad.isContiguous() && grad.dtype() == dtype()
+                && grad.shape().equals(shape()) ? grad : null;
     }
 
-    /** Whether the kept buffer stands for zeros: a rule writing into it must overwrite, not add. */
-    boolean gradIsZero() {
-        return gradIsZero;
-    }
-
-    /** Marks the kept buffer as holding this backward's gradient after a rule wrote into it. */
-    void gradWritten() {
+    /**
+     * Claims {@link #writableGrad()} for a rule about to write this leaf's gradient into it: returns
+     * whether the rule must add (the buffer holds gradient already) or overwrite (it stands for
+     * zeros after {@code zeroGrad(false)}); from here on the buffer counts as written.
+     */
+    boolean claimGradBuffer() {
+        boolean add = !gradIsZero;
         gradIsZero = false;
+        return add;
     }
 
     /** {@code grad += g} in place, allocating a contiguous buffer of the value's dtype on first use. */

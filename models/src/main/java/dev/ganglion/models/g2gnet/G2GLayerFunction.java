@@ -73,27 +73,33 @@ final class G2GLayerFunction implements CustomFunction {
         Tensor x = ctx.saved(0);
         Tensor values = ctx.saved(1);
         Tensor gx = ctx.needsInputGrad(0) ? Tensor.zeros(x.shape(), x.dtype()) : null;
-        Tensor gv = ctx.needsInputGrad(1) ? Tensor.zeros(values.shape(), values.dtype()) : null;
+        // The value gradient goes straight into the parameter's kept .grad buffer when there is one
+        // (no [nnz] temporary, no pass adding it there); addV: that buffer holds gradient already.
+        CustomContext.LeafGrad leaf = ctx.needsInputGrad(1) ? ctx.leafGrad(1) : null;
+        Tensor gv = leaf != null ? leaf.buffer()
+                : ctx.needsInputGrad(1) ? Tensor.zeros(values.shape(), values.dtype()) : null;
+        boolean addV = leaf != null && leaf.accumulate();
         if (layout.diag != null) {
             SparseMatrix d = diag(ctx.saved(2));
             Tensor gd = gv == null ? null
                     : layout.holes ? Tensor.zeros(d.values().shape(), values.dtype())
                     : gv.slice(0, 0, layout.diagLive).reshape(d.values().shape().dims());
-            SparseOps.linearBackwardInto(g, x, d, gx, false, gd, false);
+            SparseOps.linearBackwardInto(g, x, d, gx, false, gd, addV && !layout.holes);
             if (gd != null && layout.holes) {
-                layout.liveBlockEntries(gd, gv);
+                layout.liveBlockEntries(gd, gv, addV);
             }
         }
         if (layout.off != null) {
             // one transpose of dy serves both CSR products
             SparseOps.linearBackwardInto(g, x, off(values), gx, layout.diag != null,
-                    gv == null ? null : gv.slice(0, layout.diagLive, layout.nnz), false);
+                    gv == null ? null : gv.slice(0, layout.diagLive, layout.nnz), addV);
         }
+        Tensor gvOut = leaf != null ? null : gv; // delivered already when written into the buffer
         if (!(Boolean) ctx.state()) {
-            return new Tensor[] {gx, gv};
+            return new Tensor[] {gx, gvOut};
         }
         // db = dy, summed over the rows by the walk (as for a dense linear layer)
-        return new Tensor[] {gx, gv, ctx.needsInputGrad(2) ? g : null};
+        return new Tensor[] {gx, gvOut, ctx.needsInputGrad(2) ? g : null};
     }
 
     /** The diagonal blocks with the given block values (live entries, 0 at holes). */

@@ -3,6 +3,8 @@ package dev.ganglion.models.g2gnet;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BinaryOp;
+import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.engine.ops.Indexing;
 import dev.ganglion.engine.sparse.BlockDiagonal;
 import dev.ganglion.engine.sparse.Csr;
@@ -152,12 +154,18 @@ final class SparseLayout {
     }
 
     /**
-     * The adjoint of {@link #blockValues}: writes the live entries of {@code blockGrad} (laid out like
-     * the block values) to the first {@code diagLive} positions of {@code dst}; the holes' entries
-     * are dropped.
+     * The adjoint of {@link #blockValues}: writes (or with {@code accumulate} adds) the live entries
+     * of {@code blockGrad} (laid out like the block values) to the first {@code diagLive} positions
+     * of {@code dst}; the holes' entries are dropped.
      */
-    void liveBlockEntries(Tensor blockGrad, Tensor dst) {
-        dst.slice(0, 0, diagLive).copyFrom(Indexing.indexSelect(blockGrad.reshape(blockEntries), 0, blockPosition));
+    void liveBlockEntries(Tensor blockGrad, Tensor dst, boolean accumulate) {
+        Tensor live = Indexing.indexSelect(blockGrad.reshape(blockEntries), 0, blockPosition);
+        Tensor head = dst.slice(0, 0, diagLive);
+        if (accumulate) {
+            Elementwise.applyInto(BinaryOp.ADD, head, live, head);
+        } else {
+            head.copyFrom(live);
+        }
     }
 
     /** A copy of the mask, row-major {@code [out, in]} in original coordinates. */

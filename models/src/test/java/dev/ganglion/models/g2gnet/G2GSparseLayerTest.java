@@ -139,6 +139,37 @@ class G2GSparseLayerTest {
         assertThat(ops).extracting(GraphProbe.Recorded::op).doesNotContain(Op.MATMUL, Op.LINEAR, Op.CONCAT);
     }
 
+    /**
+     * A training loop's {@code zeroGrad(false)}: the layer then writes its value gradient straight
+     * into the kept {@code .grad} buffer (over it, then into it on a second backward), with and
+     * without holes in the blocks, exactly as a backward from scratch would.
+     */
+    @Test
+    void valueGradientWrittenIntoTheKeptBufferEqualsOneFromScratch() {
+        for (double pIntra : new double[] {1.0, 0.7}) {
+            G2GSparseLayer layer = layer(12, 16, 4, 6, Groupings.Kind.INDEX, pIntra);
+            assertThat(layer.hasHoles()).isEqualTo(pIntra < 1);
+            Var w = layer.weight();
+            Tensor x = new Rng(3).uniform(Shape.of(5, 12), -1, 1);
+            Tensor seed = new Rng(4).uniform(Shape.of(5, 16), -1, 1);
+            Runnable backward = () -> layer.forward(Var.constant(x)).backward(seed);
+            w.zeroGrad();
+            backward.run();
+            float[] once = w.grad().toFloatArray();
+            backward.run(); // stale contents
+            Tensor buffer = w.grad();
+            w.zeroGrad(false);
+            backward.run();
+            assertThat(w.grad()).isSameAs(buffer);
+            assertThat(w.grad().toFloatArray()).containsExactly(once);
+            backward.run();
+            float[] twice = w.grad().toFloatArray();
+            for (int i = 0; i < once.length; i++) {
+                assertThat(twice[i]).isEqualTo(2 * once[i]);
+            }
+        }
+    }
+
     @Test
     void rewireKeepsValuesAndReportsSources() {
         G2GSparseLayer layer = layer(8, 8, 2, 1);
