@@ -93,8 +93,7 @@ public final class CustomContext {
                 return null; // two writers of one buffer could not tell which must overwrite
             }
         }
-        Tensor buffer = v.writableGrad();
-        return buffer == null ? null : new LeafGrad(buffer, v.claimGradBuffer());
+        return v.claimGradBuffer();
     }
 
     /** Whether input {@code i} requires grad (backward may return null for the others). */

@@ -42,7 +42,7 @@ final class Gradients {
      * single-output ops; multi-output ops get nulls for outputs that received no gradient).
      * {@code intoLeaves}: the walk fills the leaves' {@code .grad} (a backward, not a functional
      * {@code grad(...)}), so LINEAR, the sparse products and CUSTOM rules may write a leaf's gradient
-     * straight into its kept buffer ({@link Var#writableGrad}) and return null for it.
+     * straight into its kept buffer ({@link Var#claimGradBuffer}) and return null for it.
      */
     // NOTE: the one long method of the module, on purpose: a table with one line per op.
     static Tensor[] backward(Node n, Tensor[] gs, boolean intoLeaves) {
@@ -104,7 +104,7 @@ final class Gradients {
 
             // ---- dense and sparse products
             case MATMUL -> LinalgGrads.matmul(n, g);
-            case LINEAR -> LinalgGrads.linear(n, g, intoLeaves ? LinalgGrads.weightGradBuffer(n) : null);
+            case LINEAR -> LinalgGrads.linear(n, g, intoLeaves);
             case BLOCK_DIAGONAL, BSR, CSR -> LinalgGrads.sparse(n, g, intoLeaves);
 
             // ---- fused and user-defined

@@ -36,9 +36,11 @@ final class LinalgGrads {
 
     /**
      * {@code y = x·Wᵀ + b}, saved {@code (x, W)}: {@code dx = dy·W}, {@code dW = dy₂ᵀ·x₂} with the leading
-     * axes flattened into rows, {@code db = dy} (summed to {@code [out]} by the walk).
+     * axes flattened into rows, {@code db = dy} (summed to {@code [out]} by the walk). With
+     * {@code intoLeaves}, a leaf weight's {@code dW} goes straight into its kept {@code .grad} buffer
+     * ({@link Var#claimGradBuffer}).
      */
-    static Tensor[] linear(Node n, Tensor g, Tensor weightGradBuffer) {
+    static Tensor[] linear(Node n, Tensor g, boolean intoLeaves) {
         Tensor w = n.saved(1);
         Tensor gx = n.wants(0) ? Linalg.matmul(g, w) : null;
         Tensor gw = null;
@@ -49,25 +51,16 @@ final class LinalgGrads {
             }
             Tensor gT = g.reshape(rows, w.dim(0)).mT();
             Tensor x = n.saved(0).reshape(rows, w.dim(1));
-            if (weightGradBuffer != null) {
-                // delivered: nothing to hand on
-                Linalg.matmulInto(gT, x, weightGradBuffer, n.inputs[1].claimGradBuffer());
+            // dW straight into a kept .grad buffer (a GEMM with β = 1, or β = 0 over a buffer that
+            // stands for zeros) instead of a fresh [out, in] tensor that is then added
+            CustomContext.LeafGrad leaf = intoLeaves ? n.inputs[1].claimGradBuffer() : null;
+            if (leaf != null) {
+                Linalg.matmulInto(gT, x, leaf.buffer(), leaf.accumulate()); // delivered: nothing to hand on
             } else {
                 gw = Linalg.matmul(gT, x);
             }
         }
         return n.inputs.length == 3 ? new Tensor[] {gx, gw, g} : new Tensor[] {gx, gw};
-    }
-
-    /**
-     * The leaf weight's gradient buffer, when a LINEAR node's {@code dW} may go straight into it
-     * ({@code dW = dy₂ᵀ·x₂} by a GEMM with β = 1, or β = 0 over a buffer that stands for zeros after
-     * an optimizer's {@code zeroGrad(false)}) instead of into a fresh {@code [out, in]} tensor that is
-     * then added ({@link Var#writableGrad}). Else null.
-     */
-    static Tensor weightGradBuffer(Node n) {
-        Var w = n.inputs[1];
-        return w == null ? null : w.writableGrad();
     }
 
     /**
@@ -81,13 +74,11 @@ final class LinalgGrads {
         n.saved(1); // version check of the values the forward used
         SparseMatrix w = (SparseMatrix) n.aux;
         Tensor gx = n.wants(0) ? Tensor.zeros(x.shape(), w.dtype()) : null;
-        Var values = n.inputs[1];
-        Tensor buffer = intoLeaves && n.wants(1) && values != null ? values.writableGrad() : null;
-        boolean add = buffer != null && values.claimGradBuffer();
+        CustomContext.LeafGrad leaf = intoLeaves && n.wants(1) ? n.inputs[1].claimGradBuffer() : null;
         Shape vs = w.values().shape();
-        Tensor gv = buffer != null ? buffer.reshape(vs.dims()) : n.wants(1) ? Tensor.zeros(vs, w.dtype()) : null;
+        Tensor gv = leaf != null ? leaf.buffer().reshape(vs.dims()) : n.wants(1) ? Tensor.zeros(vs, w.dtype()) : null;
         // Both products in one call: for a CSR or BSR weight they share one transpose of dy.
-        SparseOps.linearBackwardInto(g, x, w, gx, false, gv, add);
-        return new Tensor[] {gx, gv == null || buffer != null ? null : gv.reshape(values.shape().dims())};
+        SparseOps.linearBackwardInto(g, x, w, gx, false, gv, leaf != null && leaf.accumulate());
+        return new Tensor[] {gx, gv == null || leaf != null ? null : gv.reshape(n.inputs[1].shape().dims())};
     }
 }

@@ -165,24 +165,20 @@ public final class Var {
     }
 
     /**
-     * The kept gradient buffer when a rule may write this leaf's gradient straight into it (stale
-     * when {@link #gradIsZero()}), else null: only a leaf that requires grad, with a kept contiguous
-     * buffer of its own shape and dtype (not one from {@link #setGrad} of another layout).
+     * Claims the kept gradient buffer for a rule that writes this leaf's gradient straight into it:
+     * null unless this is a leaf that requires grad, with a kept contiguous buffer of its own shape
+     * and dtype (not one from {@link #setGrad} of another layout). Otherwise the buffer, and whether
+     * the rule must add into it (it holds gradient already) or overwrite it (it stands for zeros
+     * after {@code zeroGrad(false)}); from here on the buffer counts as written.
      */
-    Tensor writableGrad() {
-        return node == null && requiresGrad && grad != null && grad.isContiguous() && grad.dtype() == dtype()
-                && grad.shape().equals(shape()) ? grad : null;
-    }
-
-    /**
-     * Claims {@link #writableGrad()} for a rule about to write this leaf's gradient into it: returns
-     * whether the rule must add (the buffer holds gradient already) or overwrite (it stands for
-     * zeros after {@code zeroGrad(false)}); from here on the buffer counts as written.
-     */
-    boolean claimGradBuffer() {
+    CustomContext.LeafGrad claimGradBuffer() {
+        if (node != null || !requiresGrad || grad == null || !grad.isContiguous() || grad.dtype() != dtype()
+                || !grad.shape().equals(shape())) {
+            return null;
+        }
         boolean add = !gradIsZero;
         gradIsZero = false;
-        return add;
+        return new CustomContext.LeafGrad(grad, add);
     }
 
     /** {@code grad += g} in place, allocating a contiguous buffer of the value's dtype on first use. */

@@ -23,7 +23,8 @@ import java.util.Map;
  * targets (on the last time step's output for recurrent models), zero-grad, backward and one
  * optimizer update; the batch {@code x ~ N(0, 1)} and the targets are drawn once. Gradients are
  * zeroed in place ({@code zeroGrad(false)}, as {@code Trainer} does), so a linear layer's weight
- * gradient is accumulated straight into its kept buffer; PyTorch's side drops them
+ * gradient, a sparse layer's values gradient and G2GNet's fused layer's write straight into their
+ * kept buffers; PyTorch's side drops them
  * ({@code set_to_none=True}, its faster form, in which they are stolen from the backward).
  *
  * <p>Sizes match {@code models/src/test/python/step_bench.py} (the {@code --compare} side): recurrent

@@ -8,6 +8,7 @@ import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.engine.ops.Indexing;
 import dev.ganglion.engine.sparse.BlockDiagonal;
 import dev.ganglion.engine.sparse.Csr;
+import java.util.Arrays;
 
 /**
  * The execution form of one G2GNet connection mask {@code M [out, in]}: in permuted coordinates
@@ -104,7 +105,7 @@ final class SparseLayout {
                 }
             }
         }
-        return java.util.Arrays.copyOf(position, d);
+        return Arrays.copyOf(position, d);
     }
 
     /** Pass 2: the off-block live entries in CSR order after the block ones; null when there are none. */
@@ -209,8 +210,8 @@ final class SparseLayout {
      * and groups, so this is a merge of two ascending lists: linear, and no {@code [out, in]} array.
      */
     int[] sourcesOf(SparseLayout next) {
-        if (next.in != in || next.out != out || next.blocks != blocks || !java.util.Arrays.equals(next.inPerm, inPerm)
-                || !java.util.Arrays.equals(next.outPerm, outPerm)) {
+        if (next.in != in || next.out != out || next.blocks != blocks || !Arrays.equals(next.inPerm, inPerm)
+                || !Arrays.equals(next.outPerm, outPerm)) {
             throw new IllegalArgumentException("g2gnet layer: a rewired layout must keep the widths, groups and permutations");
         }
         int[] from = new int[next.nnz];
@@ -235,7 +236,7 @@ final class SparseLayout {
     /** Parameter position of original entry {@code (row, col)} per entry, −1 where not live. */
     int[] positions() {
         int[] at = new int[out * in];
-        java.util.Arrays.fill(at, -1);
+        Arrays.fill(at, -1);
         for (int p = 0; p < nnz; p++) {
             at[rowOf[p] * in + colOf[p]] = p;
         }
