@@ -26,6 +26,21 @@ public interface CsrKernel {
     void sddmm(int from, int to, int[] ptr, int[] idx, MemorySegment a, MemorySegment s, int ld,
                float[] out, int oOff, boolean accumulate);
 
+    /**
+     * Input gradient and weight gradient of one backward pass in one sweep, over the column-major
+     * twin of the index ({@code ptr}, {@code idx} its compressed columns): for every column q in
+     * {@code [from, to)} and every entry p of it
+     * <pre>
+     *   D[q·ld + b] = Σ_{p ∈ column q} v(p)·A[idx[p]·ld + b]     (spmm, A = dY's panel)
+     *   dots[p]     = Σ_{b<ld} A[idx[p]·ld + b]·S[q·ld + b]       (SDDMM, S = X's panel)
+     * </pre>
+     * with {@code dots} in the twin's entry order. Why: both products read the same dY row for an
+     * entry, which streams from L2; sharing each load halves the traffic of the two passes. D must
+     * not alias A or S.
+     */
+    void spmmSddmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
+                   MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] dots);
+
     /** The implementation picked at start-up (SIMD when enabled, else {@link ScalarCsr}). */
     static CsrKernel active() {
         return CsrActive.KERNEL;

@@ -16,6 +16,8 @@ import java.lang.foreign.MemorySegment;
 public final class CsrProducts {
     /** Multiply-adds per parallel task, so small products stay on the calling thread. */
     private static final long GRAIN_FMAS = 1 << 16;
+    /** Elements per parallel task of a permutation pass. */
+    private static final int GRAIN_ELEMENTS = 1 << 16;
 
     private final CsrKernel kernel;
 
@@ -82,10 +84,11 @@ public final class CsrProducts {
         try (SparseScratch scratch = SparseScratch.acquire()) {
             MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
             SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
-            if (dx != null) {
+            if (dx != null && dv != null) {
+                bothPacked(w, v, vOff, batch, dyp, scratch, x, xOff, dx, dxOff, accumulateDx, dv, dvOff, accumulateDv);
+            } else if (dx != null) {
                 inputGradPacked(w, v, vOff, batch, dyp, scratch, dx, dxOff, accumulateDx);
-            }
-            if (dv != null) {
+            } else if (dv != null) {
                 weightGradPacked(w, batch, dyp, scratch, x, xOff, dv, dvOff, accumulateDv);
             }
         }
@@ -98,16 +101,52 @@ public final class CsrProducts {
         MemorySegment dxp = scratch.second(SparsePanel.size(w.minors, batch));
         float[] vt = scratch.values(w.entries());
         Parallel.forRange(w.minors, grain(w, ld), (from, to) -> {
-            // The values in column order first: a gather inside the kernel's loop stalled each
-            // entry's FMAs on a cache miss (input gradient 0.95 against 0.38 ms per forward pass
-            // inside a G2GNet step).
-            int[] tPerm = w.tPerm;
-            for (int p = w.tPtr[from]; p < w.tPtr[to]; p++) {
-                vt[p] = v[vOff + tPerm[p]];
-            }
+            inColumnOrder(w, v, vOff, vt, from, to);
             kernel.spmm(from, to, w.tPtr, w.tIdx, vt, 0, dyp, dxp, ld);
         });
         SparsePanel.unpack(dxp, ld, batch, w.minors, dx, dxOff, accumulate);
+    }
+
+    /**
+     * Both backward products in one sweep over the columns ({@link CsrKernel#spmmSddmm}), each
+     * entry's dY row read once for both; the dX panel in {@code scratch.second}, the X panel in
+     * {@code scratch.third}.
+     */
+    private void bothPacked(SparseIndex w, float[] v, int vOff, int batch, MemorySegment dyp, SparseScratch scratch,
+                            float[] x, int xOff, float[] dx, int dxOff, boolean accumulateDx,
+                            float[] dv, int dvOff, boolean accumulateDv) {
+        int ld = SparsePanel.width(batch);
+        MemorySegment dxp = scratch.second(SparsePanel.size(w.minors, batch));
+        MemorySegment xp = scratch.third(SparsePanel.size(w.minors, batch));
+        float[] vt = scratch.values(w.entries());
+        float[] dots = scratch.dots(w.entries());
+        SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
+        Parallel.forRange(w.minors, grain(w, ld), (from, to) -> {
+            inColumnOrder(w, v, vOff, vt, from, to);
+            kernel.spmmSddmm(from, to, w.tPtr, w.tIdx, vt, 0, dyp, xp, dxp, ld, dots);
+        });
+        // The dot products back to row order as a gather: scattering them from the sweep, one
+        // random store per entry into a megabyte of dv, cost the step ~5 % (JFR).
+        int[] tPos = w.tPos;
+        Parallel.forRange(w.entries(), GRAIN_ELEMENTS, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                float g = dots[tPos[p]];
+                dv[dvOff + p] = accumulateDv ? dv[dvOff + p] + g : g;
+            }
+        });
+        SparsePanel.unpack(dxp, ld, batch, w.minors, dx, dxOff, accumulateDx);
+    }
+
+    /**
+     * The values of columns {@code [from, to)} in column order into {@code vt}: a gather inside the
+     * kernel's loop stalled each entry's FMAs on a cache miss (input gradient 0.95 against 0.38 ms
+     * per forward pass inside a G2GNet step).
+     */
+    private static void inColumnOrder(SparseIndex w, float[] v, int vOff, float[] vt, int from, int to) {
+        int[] tPerm = w.tPerm;
+        for (int p = w.tPtr[from]; p < w.tPtr[to]; p++) {
+            vt[p] = v[vOff + tPerm[p]];
+        }
     }
 
     /** {@link #weightGrad} from dY's panel; the X panel in {@code scratch.second}. */

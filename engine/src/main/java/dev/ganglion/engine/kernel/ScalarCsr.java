@@ -40,4 +40,21 @@ public final class ScalarCsr implements CsrKernel {
             }
         }
     }
+
+    @Override
+    public void spmmSddmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
+                          MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] dots) {
+        spmm(from, to, ptr, idx, v, vOff, a, d, ld);
+        for (int q = from; q < to; q++) {
+            long row = (long) q * ld;
+            for (int p = ptr[q]; p < ptr[q + 1]; p++) {
+                long src = (long) idx[p] * ld;
+                float acc = 0f;
+                for (int b = 0; b < ld; b++) {
+                    acc += a.getAtIndex(FLOAT, src + b) * s.getAtIndex(FLOAT, row + b);
+                }
+                dots[p] = acc;
+            }
+        }
+    }
 }

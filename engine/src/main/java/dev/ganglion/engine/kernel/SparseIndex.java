@@ -21,6 +21,8 @@ public final class SparseIndex {
     final int[] tPtr;
     final int[] tIdx;
     final int[] tPerm;
+    /** The inverse of {@code tPerm}: the column-order position of row-order entry p. */
+    final int[] tPos;
 
     private SparseIndex(int majors, int minors, int[] ptr, int[] idx) {
         this.majors = majors;
@@ -30,6 +32,7 @@ public final class SparseIndex {
         this.tPtr = new int[minors + 1];
         this.tIdx = new int[idx.length];
         this.tPerm = new int[idx.length];
+        this.tPos = new int[idx.length];
         buildTranspose();
     }
 
@@ -89,6 +92,7 @@ public final class SparseIndex {
                 int at = next[idx[p]]++;
                 tIdx[at] = q;
                 tPerm[at] = p;
+                tPos[p] = at;
             }
         }
     }

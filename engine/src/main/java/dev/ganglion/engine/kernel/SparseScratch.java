@@ -3,7 +3,7 @@ package dev.ganglion.engine.kernel;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Two reusable {@link SparsePanel panel} buffers and one heap value buffer per calling thread, so a
+ * Three reusable {@link SparsePanel panel} buffers and two heap value buffers per calling thread, so a
  * product does not allocate (and zero) a megabyte of panels per call. Use as try-with-resources
  * around one product.
  *
@@ -20,7 +20,9 @@ final class SparseScratch implements AutoCloseable {
 
     private MemorySegment first = MemorySegment.NULL;
     private MemorySegment second = MemorySegment.NULL;
+    private MemorySegment third = MemorySegment.NULL;
     private float[] values = new float[0];
+    private float[] dots = new float[0];
     private boolean busy;
 
     private SparseScratch() {}
@@ -45,9 +47,19 @@ final class SparseScratch implements AutoCloseable {
         return second = atLeast(second, n);
     }
 
+    /** A third panel buffer, distinct from the other two, of at least {@code n} floats. */
+    MemorySegment third(long n) {
+        return third = atLeast(third, n);
+    }
+
     /** A heap buffer of at least {@code n} floats (values reordered for a product); contents are arbitrary. */
     float[] values(int n) {
         return values = values.length < n ? new float[n] : values;
+    }
+
+    /** A second heap buffer, distinct from {@link #values}, of at least {@code n} floats. */
+    float[] dots(int n) {
+        return dots = dots.length < n ? new float[n] : dots;
     }
 
     /** {@code panel} when it holds at least {@code n} floats, else a new one that does. */
@@ -68,8 +80,14 @@ final class SparseScratch implements AutoCloseable {
         if (floats(second) > MAX_CACHED) {
             second = MemorySegment.NULL;
         }
+        if (floats(third) > MAX_CACHED) {
+            third = MemorySegment.NULL;
+        }
         if (values.length > MAX_CACHED) {
             values = new float[0];
+        }
+        if (dots.length > MAX_CACHED) {
+            dots = new float[0];
         }
         busy = false;
     }

@@ -82,4 +82,135 @@ public final class SimdCsr implements CsrKernel {
                     accumulate);
         }
     }
+
+    /**
+     * Per column and batch chunk, the column's entries once: each entry's 8 dY vectors (one L2 row)
+     * feed 8 FMAs into the dX accumulators and 8 into its dot product with the column's X row (held in
+     * registers). Each entry's dot product runs as two chains, the even and the odd vectors of the
+     * row, carried from chunk to chunk in {@code prods} and added at the last one; the sums, 16
+     * entries at a time ({@link SimdSparseDots#laneSums16}), are then bit-identical to the separate
+     * SDDMM's ({@link #sddmm}), which sums in that order.
+     */
+    @Override
+    public void spmmSddmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
+                          MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] dots) {
+        int most = 0;
+        for (int q = from; q < to; q++) {
+            most = Math.max(most, ptr[q + 1] - ptr[q]);
+        }
+        float[] prods = new float[most * 2 * L];
+        for (int q = from; q < to; q++) {
+            int b = 0;
+            for (; b + 8 * L <= ld; b += 8 * L) {
+                fused8(q, b, b + 8 * L == ld, ptr, idx, v, vOff, a, s, d, ld, prods);
+            }
+            for (; b < ld; b += L) {
+                fused1(q, b, b + L == ld, ptr, idx, v, vOff, a, s, d, ld, prods);
+            }
+            int p = ptr[q];
+            int at = 0;
+            if (L == 16) {
+                for (; p + 16 <= ptr[q + 1]; p += 16, at += 16 * 2 * L) {
+                    SimdSparseDots.laneSums16(prods, at, 2 * L, dots, p);
+                }
+            }
+            for (; p < ptr[q + 1]; p++, at += 2 * L) {
+                dots[p] = Simd.sum(FloatVector.fromArray(S, prods, at));
+            }
+        }
+    }
+
+    /**
+     * {@link #spmmSddmm} for batch vectors {@code [b, b + 8L)} of column q. Entry n's two chains are
+     * {@code prods[2nL …]} (even vectors) and {@code prods[2nL + L …]} (odd); at the last chunk
+     * their sum goes to the first.
+     */
+    private static void fused8(int q, int b, boolean last, int[] ptr, int[] idx, float[] v, int vOff,
+                               MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] prods) {
+        MemorySegment xs = s.asSlice(((long) q * ld + b) * Float.BYTES, 8 * V);
+        FloatVector x0 = FloatVector.fromMemorySegment(S, xs, 0, NATIVE);
+        FloatVector x1 = FloatVector.fromMemorySegment(S, xs, V, NATIVE);
+        FloatVector x2 = FloatVector.fromMemorySegment(S, xs, 2 * V, NATIVE);
+        FloatVector x3 = FloatVector.fromMemorySegment(S, xs, 3 * V, NATIVE);
+        FloatVector x4 = FloatVector.fromMemorySegment(S, xs, 4 * V, NATIVE);
+        FloatVector x5 = FloatVector.fromMemorySegment(S, xs, 5 * V, NATIVE);
+        FloatVector x6 = FloatVector.fromMemorySegment(S, xs, 6 * V, NATIVE);
+        FloatVector x7 = FloatVector.fromMemorySegment(S, xs, 7 * V, NATIVE);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector a0 = zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        boolean first = b == 0;
+        for (int p = ptr[q], at = 0; p < ptr[q + 1]; p++, at += 2 * L) {
+            FloatVector w = FloatVector.broadcast(S, v[vOff + p]);
+            MemorySegment src = a.asSlice(((long) idx[p] * ld + b) * Float.BYTES, 8 * V);
+            FloatVector c = first ? zero : FloatVector.fromArray(S, prods, at);
+            FloatVector e = first ? zero : FloatVector.fromArray(S, prods, at + L);
+            FloatVector y = FloatVector.fromMemorySegment(S, src, 0, NATIVE);
+            a0 = y.fma(w, a0);
+            c = y.fma(x0, c);
+            y = FloatVector.fromMemorySegment(S, src, V, NATIVE);
+            a1 = y.fma(w, a1);
+            e = y.fma(x1, e);
+            y = FloatVector.fromMemorySegment(S, src, 2 * V, NATIVE);
+            a2 = y.fma(w, a2);
+            c = y.fma(x2, c);
+            y = FloatVector.fromMemorySegment(S, src, 3 * V, NATIVE);
+            a3 = y.fma(w, a3);
+            e = y.fma(x3, e);
+            y = FloatVector.fromMemorySegment(S, src, 4 * V, NATIVE);
+            a4 = y.fma(w, a4);
+            c = y.fma(x4, c);
+            y = FloatVector.fromMemorySegment(S, src, 5 * V, NATIVE);
+            a5 = y.fma(w, a5);
+            e = y.fma(x5, e);
+            y = FloatVector.fromMemorySegment(S, src, 6 * V, NATIVE);
+            a6 = y.fma(w, a6);
+            c = y.fma(x6, c);
+            y = FloatVector.fromMemorySegment(S, src, 7 * V, NATIVE);
+            a7 = y.fma(w, a7);
+            e = y.fma(x7, e);
+            if (last) {
+                c.add(e).intoArray(prods, at);
+            } else {
+                c.intoArray(prods, at);
+                e.intoArray(prods, at + L);
+            }
+        }
+        MemorySegment dst = d.asSlice(((long) q * ld + b) * Float.BYTES, 8 * V);
+        a0.intoMemorySegment(dst, 0, NATIVE);
+        a1.intoMemorySegment(dst, V, NATIVE);
+        a2.intoMemorySegment(dst, 2 * V, NATIVE);
+        a3.intoMemorySegment(dst, 3 * V, NATIVE);
+        a4.intoMemorySegment(dst, 4 * V, NATIVE);
+        a5.intoMemorySegment(dst, 5 * V, NATIVE);
+        a6.intoMemorySegment(dst, 6 * V, NATIVE);
+        a7.intoMemorySegment(dst, 7 * V, NATIVE);
+    }
+
+    /** {@link #fused8} for the single batch vector {@code [b, b + L)}: into the even or the odd chain. */
+    private static void fused1(int q, int b, boolean last, int[] ptr, int[] idx, float[] v, int vOff,
+                               MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] prods) {
+        FloatVector x = FloatVector.fromMemorySegment(S, s, ((long) q * ld + b) * Float.BYTES, NATIVE);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector a0 = zero;
+        boolean first = b == 0;
+        boolean even = (b / L) % 2 == 0;
+        for (int p = ptr[q], at = 0; p < ptr[q + 1]; p++, at += 2 * L) {
+            FloatVector y = FloatVector.fromMemorySegment(S, a, ((long) idx[p] * ld + b) * Float.BYTES, NATIVE);
+            a0 = y.fma(FloatVector.broadcast(S, v[vOff + p]), a0);
+            FloatVector c = first ? zero : FloatVector.fromArray(S, prods, at);
+            FloatVector e = first ? zero : FloatVector.fromArray(S, prods, at + L);
+            if (even) {
+                c = y.fma(x, c);
+            } else {
+                e = y.fma(x, e);
+            }
+            if (last) {
+                c.add(e).intoArray(prods, at);
+            } else {
+                c.intoArray(prods, at);
+                e.intoArray(prods, at + L);
+            }
+        }
+        a0.intoMemorySegment(d, ((long) q * ld + b) * Float.BYTES, NATIVE);
+    }
 }

@@ -2,6 +2,7 @@ package dev.ganglion.engine.kernel;
 
 import static dev.ganglion.engine.testing.Fixtures.assertClose;
 import static dev.ganglion.engine.testing.Fixtures.randomFloats;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganglion.engine.simd.SimdBsr;
 import dev.ganglion.engine.simd.SimdCsr;
@@ -94,6 +95,47 @@ class SparseKernelParityTest {
         }
     }
 
+    /**
+     * The fused backward sweep against the two products it replaces, bit for bit (reference against
+     * reference, SIMD against SIMD): columns of up to 30 entries (so both the 16-entry reductions and
+     * their tails run), every panel width.
+     */
+    @Test
+    void csrFusedBackwardSweepMatchesSpmmAndSddmm() {
+        CsrKernel simd = new SimdCsr();
+        CsrKernel scalar = new ScalarCsr();
+        for (int ld : PANEL_WIDTHS) {
+            for (double p : new double[] {0, 0.3, 1}) {
+                SparseIndex w = index(40, 13, p, ld + 7);
+                float[] vt = inOrder(randomFloats(w.entries() + 2, 6), 2, w.tPerm);
+                MemorySegment dy = panel(randomFloats(w.majors * ld, 7));
+                MemorySegment x = panel(randomFloats(w.minors * ld, 8));
+                MemorySegment dxSimd = panel(nans(w.minors * ld));
+                MemorySegment dxScalar = panel(nans(w.minors * ld));
+                MemorySegment dxSeparate = panel(nans(w.minors * ld));
+                float[] dotsSimd = new float[w.entries()];
+                float[] dotsScalar = new float[w.entries()];
+                simd.spmmSddmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, x, dxSimd, ld, dotsSimd);
+                scalar.spmmSddmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, x, dxScalar, ld, dotsScalar);
+                scalar.spmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, dxSeparate, ld);
+                float[] dv = new float[w.entries()];
+                scalar.sddmm(0, w.majors, w.ptr, w.idx, dy, x, ld, dv, 0, false);
+                // The reference sums exactly as the separate products do, so it must equal them.
+                assertThat(floats(dxScalar)).containsExactly(floats(dxSeparate));
+                assertThat(dotsScalar).containsExactly(inOrder(dv, 0, w.tPerm));
+                assertClose(floats(dxSimd), floats(dxScalar), RTOL, ATOL);
+                assertClose(dotsSimd, dotsScalar, RTOL, ATOL);
+                // and the SIMD sweep sums in the order of the SIMD products it replaces
+                MemorySegment dxSimdSeparate = panel(nans(w.minors * ld));
+                simd.spmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, dxSimdSeparate, ld);
+                float[] dvSimd = new float[w.entries()];
+                simd.sddmm(0, w.majors, w.ptr, w.idx, dy, x, ld, dvSimd, 0, false);
+                assertThat(floats(dxSimd)).containsExactly(floats(dxSimdSeparate));
+                assertThat(dotsSimd).containsExactly(inOrder(dvSimd, 0, w.tPerm));
+            }
+        }
+    }
+
     @Test
     void bsrSpmmBothDirections() {
         BsrKernel simd = new SimdBsr();
@@ -161,6 +203,32 @@ class SparseKernelParityTest {
             weightGrads(batch, w, r, c,
                     (i, n, dy, dyo, x, xo, dv, dvo, acc) -> bsrSimd.weightGrad(i, r, c, n, dy, dyo, x, xo, dv, dvo, acc),
                     (i, n, dy, dyo, x, xo, dv, dvo, acc) -> bsrScalar.weightGrad(i, r, c, n, dy, dyo, x, xo, dv, dvo, acc));
+        }
+    }
+
+    /** Both backward products from one call equal the two separate calls, with and without accumulation. */
+    @Test
+    void csrBackwardWithBothOutputsMatchesSeparateCalls() {
+        for (CsrProducts products : new CsrProducts[] {new CsrProducts(new SimdCsr()), new CsrProducts(new ScalarCsr())}) {
+            for (int batch : new int[] {1, 13, 128, 129}) {
+                SparseIndex w = index(37, 21, 0.5, batch);
+                float[] v = randomFloats(w.entries() + 1, batch);
+                float[] x = randomFloats(batch * w.minors + 2, batch + 1);
+                float[] dy = randomFloats(batch * w.majors + 3, batch + 2);
+                for (boolean accDx : new boolean[] {false, true}) {
+                    for (boolean accDv : new boolean[] {false, true}) {
+                        float[] dx1 = randomFloats(batch * w.minors + 1, 4);
+                        float[] dx2 = dx1.clone();
+                        float[] dv1 = randomFloats(w.entries() + 2, 5);
+                        float[] dv2 = dv1.clone();
+                        products.backward(w, v, 1, batch, dy, 3, x, 2, dx1, 1, accDx, dv1, 2, accDv);
+                        products.inputGrad(w, v, 1, batch, dy, 3, dx2, 1, accDx);
+                        products.weightGrad(w, batch, dy, 3, x, 2, dv2, 2, accDv);
+                        assertClose(dx1, dx2, RTOL, ATOL);
+                        assertClose(dv1, dv2, RTOL, ATOL);
+                    }
+                }
+            }
         }
     }
 
