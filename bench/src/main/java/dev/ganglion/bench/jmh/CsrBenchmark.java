@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * CSR linear layer {@code Y[batch × rows] = X[batch × cols]·Wᵀ}, W at {@code density} (exact per
- * row, seeded), and both backward products; scalar vs SIMD kernel. Useful flops: {@code 2·batch·nnz}.
+ * row, seeded), and both backward products, apart and together; scalar vs SIMD kernel. Useful flops: {@code 2·batch·nnz}.
  * Compare with {@code BlockDiagonalBenchmark.denseLinear}.
  */
 @State(Scope.Benchmark)
@@ -40,7 +40,8 @@ public class CsrBenchmark {
     public int cols;
     @Param({"0.05", "0.1", "0.25", "0.5"})
     public double density;
-    @Param({"forward", "input-grad", "weight-grad"})
+    /** {@code backward}: both gradients from one call (one sweep over the columns, see CsrKernel.spmmSddmm). */
+    @Param({"forward", "input-grad", "weight-grad", "backward"})
     public String pass;
     @Param({"simd", "scalar"})
     public String impl;
@@ -80,6 +81,7 @@ public class CsrBenchmark {
             case "forward" -> products.forward(index, v, 0, batch, x, 0, y, 0, false);
             case "input-grad" -> products.inputGrad(index, v, 0, batch, dy, 0, dx, 0, false);
             case "weight-grad" -> products.weightGrad(index, batch, dy, 0, x, 0, dv, 0, false);
+            case "backward" -> products.backward(index, v, 0, batch, dy, 0, x, 0, dx, 0, false, dv, 0, false);
             default -> throw new IllegalArgumentException("pass " + pass);
         }
         return y;
