@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * <p>Each call packs its dense operands into {@link SparsePanel panels}, runs a {@link CsrKernel}
  * over row ranges on the shared {@link Parallel} pool, and unpacks. The input gradient runs over
  * the index's column-major twin (its values gathered into that order), so no two tasks write the
- * same output row. {@link #backward} runs both backward products from one packed dY.
+ * same output row. {@link #backward} runs both backward products from one packed dY, in one sweep.
  */
 public final class CsrProducts {
     /** Multiply-adds per parallel task, so small products stay on the calling thread. */
@@ -65,8 +65,10 @@ public final class CsrProducts {
     /**
      * Both backward products, {@link #inputGrad} into dx and {@link #weightGrad} into dv, from one
      * transpose of dY into its panel instead of two (each {@code O(batch·rows)}, against
-     * {@code O(batch·nnz)} for a product). A null dx skips the input gradient (v is then not read), a
-     * null dv the weight gradient (x is then not read).
+     * {@code O(batch·nnz)} for a product), and with both wanted in one sweep that streams each dY row
+     * once for both ({@link CsrKernel#spmmSddmm}; the same results as the two separate calls). A null
+     * dx skips the input gradient (v is then not read), a null dv the weight gradient (x is then not
+     * read).
      */
     public void backward(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff, float[] x, int xOff,
                          float[] dx, int dxOff, boolean accumulateDx, float[] dv, int dvOff, boolean accumulateDv) {

@@ -31,11 +31,7 @@ public final class ScalarCsr implements CsrKernel {
         for (int q = from; q < to; q++) {
             long row = (long) q * ld;
             for (int p = ptr[q]; p < ptr[q + 1]; p++) {
-                long src = (long) idx[p] * ld;
-                float acc = 0f;
-                for (int b = 0; b < ld; b++) {
-                    acc += a.getAtIndex(FLOAT, row + b) * s.getAtIndex(FLOAT, src + b);
-                }
+                float acc = dot(a, row, s, (long) idx[p] * ld, ld);
                 out[oOff + p] = accumulate ? out[oOff + p] + acc : acc;
             }
         }
@@ -48,13 +44,17 @@ public final class ScalarCsr implements CsrKernel {
         for (int q = from; q < to; q++) {
             long row = (long) q * ld;
             for (int p = ptr[q]; p < ptr[q + 1]; p++) {
-                long src = (long) idx[p] * ld;
-                float acc = 0f;
-                for (int b = 0; b < ld; b++) {
-                    acc += a.getAtIndex(FLOAT, src + b) * s.getAtIndex(FLOAT, row + b);
-                }
-                dots[p] = acc;
+                dots[p] = dot(a, (long) idx[p] * ld, s, row, ld);
             }
         }
+    }
+
+    /** {@code Σ_{b<ld} A[a0 + b]·S[s0 + b]} in batch order. */
+    private static float dot(MemorySegment a, long a0, MemorySegment s, long s0, int ld) {
+        float acc = 0f;
+        for (int b = 0; b < ld; b++) {
+            acc += a.getAtIndex(FLOAT, a0 + b) * s.getAtIndex(FLOAT, s0 + b);
+        }
+        return acc;
     }
 }

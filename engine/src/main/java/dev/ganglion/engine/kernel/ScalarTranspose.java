@@ -36,7 +36,7 @@ public final class ScalarTranspose implements TransposeKernel {
     }
 
     /** The definition, one element at a time. */
-    static void elementwise(float[] s, int sOff, int ss, int i0, int i1, int j0, int j1,
+    private static void elementwise(float[] s, int sOff, int ss, int i0, int i1, int j0, int j1,
                             float[] d, int dOff, int ds, boolean accumulate) {
         for (int i = i0; i < i1; i++) {
             for (int j = j0; j < j1; j++) {
