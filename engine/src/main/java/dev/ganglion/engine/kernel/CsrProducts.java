@@ -86,69 +86,56 @@ public final class CsrProducts {
         try (SparseScratch scratch = SparseScratch.acquire()) {
             MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
             SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
-            if (dx != null && dv != null) {
-                bothPacked(w, v, vOff, batch, dyp, scratch, x, xOff, dx, dxOff, accumulateDx, dv, dvOff, accumulateDv);
-            } else if (dx != null) {
-                inputGradPacked(w, v, vOff, batch, dyp, scratch, dx, dxOff, accumulateDx);
+            if (dx != null) {
+                columnSweep(w, v, vOff, batch, dyp, scratch, x, xOff, dx, dxOff, accumulateDx, dv, dvOff, accumulateDv);
             } else if (dv != null) {
                 weightGradPacked(w, batch, dyp, scratch, x, xOff, dv, dvOff, accumulateDv);
             }
         }
     }
 
-    /** {@link #inputGrad} from dY's panel; the dX panel in {@code scratch.second}. */
-    private void inputGradPacked(SparseIndex w, float[] v, int vOff, int batch, MemorySegment dyp,
-                                 SparseScratch scratch, float[] dx, int dxOff, boolean accumulate) {
-        int ld = SparsePanel.width(batch);
-        MemorySegment dxp = scratch.second(SparsePanel.size(w.minors, batch));
-        float[] vt = scratch.values(w.entries());
-        Parallel.forRange(w.minors, grain(w, ld), (from, to) -> {
-            inColumnOrder(w, v, vOff, vt, from, to);
-            kernel.spmm(from, to, w.tPtr, w.tIdx, vt, 0, dyp, dxp, ld);
-        });
-        SparsePanel.unpack(dxp, ld, batch, w.minors, dx, dxOff, accumulate);
-    }
-
     /**
-     * Both backward products in one sweep over the columns ({@link CsrKernel#spmmSddmm}), each
-     * entry's dY row read once for both; the dX panel in {@code scratch.second}, the X panel in
-     * {@code scratch.third}.
+     * {@link #inputGrad} from dY's panel over the column-major index, and with a non-null dv the
+     * weight gradient in the same sweep ({@link CsrKernel#spmmSddmm}, each entry's dY row read once
+     * for both). The dX panel in {@code scratch.second}, the X panel in {@code scratch.third}.
      */
-    private void bothPacked(SparseIndex w, float[] v, int vOff, int batch, MemorySegment dyp, SparseScratch scratch,
-                            float[] x, int xOff, float[] dx, int dxOff, boolean accumulateDx,
-                            float[] dv, int dvOff, boolean accumulateDv) {
+    private void columnSweep(SparseIndex w, float[] v, int vOff, int batch, MemorySegment dyp, SparseScratch scratch,
+                             float[] x, int xOff, float[] dx, int dxOff, boolean accumulateDx,
+                             float[] dv, int dvOff, boolean accumulateDv) {
         int ld = SparsePanel.width(batch);
         MemorySegment dxp = scratch.second(SparsePanel.size(w.minors, batch));
-        MemorySegment xp = scratch.third(SparsePanel.size(w.minors, batch));
         float[] vt = scratch.values(w.entries());
-        float[] dots = scratch.dots(w.entries());
-        SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
+        MemorySegment xp = dv == null ? null : scratch.third(SparsePanel.size(w.minors, batch));
+        float[] dots = dv == null ? null : scratch.dots(w.entries());
+        if (xp != null) {
+            SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
+        }
+        int[] tPerm = w.tPerm;
         Parallel.forRange(w.minors, grain(w, ld), (from, to) -> {
-            inColumnOrder(w, v, vOff, vt, from, to);
-            kernel.spmmSddmm(from, to, w.tPtr, w.tIdx, vt, 0, dyp, xp, dxp, ld, dots);
-        });
-        // The dot products back to row order as a gather: scattering them from the sweep, one
-        // random store per entry into a megabyte of dv, cost the step ~5 % (JFR).
-        int[] tPos = w.tPos;
-        Parallel.forRange(w.entries(), GRAIN_ELEMENTS, (from, to) -> {
-            for (int p = from; p < to; p++) {
-                float g = dots[tPos[p]];
-                dv[dvOff + p] = accumulateDv ? dv[dvOff + p] + g : g;
+            // The values in column order first: a gather inside the kernel's loop stalled each
+            // entry's FMAs on a cache miss (input gradient 0.95 against 0.38 ms per forward pass
+            // inside a G2GNet step).
+            for (int p = w.tPtr[from]; p < w.tPtr[to]; p++) {
+                vt[p] = v[vOff + tPerm[p]];
+            }
+            if (dots == null) {
+                kernel.spmm(from, to, w.tPtr, w.tIdx, vt, 0, dyp, dxp, ld);
+            } else {
+                kernel.spmmSddmm(from, to, w.tPtr, w.tIdx, vt, 0, dyp, xp, dxp, ld, dots);
             }
         });
-        SparsePanel.unpack(dxp, ld, batch, w.minors, dx, dxOff, accumulateDx);
-    }
-
-    /**
-     * The values of columns {@code [from, to)} in column order into {@code vt}: a gather inside the
-     * kernel's loop stalled each entry's FMAs on a cache miss (input gradient 0.95 against 0.38 ms
-     * per forward pass inside a G2GNet step).
-     */
-    private static void inColumnOrder(SparseIndex w, float[] v, int vOff, float[] vt, int from, int to) {
-        int[] tPerm = w.tPerm;
-        for (int p = w.tPtr[from]; p < w.tPtr[to]; p++) {
-            vt[p] = v[vOff + tPerm[p]];
+        if (dots != null) {
+            // The dot products back to row order as a gather: scattering them from the sweep, one
+            // random store per entry into a megabyte of dv, cost the step ~5 % (JFR).
+            int[] tPos = w.tPos;
+            Parallel.forRange(w.entries(), GRAIN_ELEMENTS, (from, to) -> {
+                for (int p = from; p < to; p++) {
+                    float g = dots[tPos[p]];
+                    dv[dvOff + p] = accumulateDv ? dv[dvOff + p] + g : g;
+                }
+            });
         }
+        SparsePanel.unpack(dxp, ld, batch, w.minors, dx, dxOff, accumulateDx);
     }
 
     /** {@link #weightGrad} from dY's panel; the X panel in {@code scratch.second}. */

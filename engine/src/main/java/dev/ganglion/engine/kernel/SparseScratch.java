@@ -74,21 +74,21 @@ final class SparseScratch implements AutoCloseable {
 
     @Override
     public void close() {
-        if (floats(first) > MAX_CACHED) {
-            first = MemorySegment.NULL;
-        }
-        if (floats(second) > MAX_CACHED) {
-            second = MemorySegment.NULL;
-        }
-        if (floats(third) > MAX_CACHED) {
-            third = MemorySegment.NULL;
-        }
-        if (values.length > MAX_CACHED) {
-            values = new float[0];
-        }
-        if (dots.length > MAX_CACHED) {
-            dots = new float[0];
-        }
+        first = kept(first);
+        second = kept(second);
+        third = kept(third);
+        values = kept(values);
+        dots = kept(dots);
         busy = false;
+    }
+
+    /** {@code panel}, or none once it is above {@link #MAX_CACHED} floats. */
+    private static MemorySegment kept(MemorySegment panel) {
+        return floats(panel) > MAX_CACHED ? MemorySegment.NULL : panel;
+    }
+
+    /** {@code buffer}, or an empty one once it is above {@link #MAX_CACHED} floats. */
+    private static float[] kept(float[] buffer) {
+        return buffer.length > MAX_CACHED ? new float[0] : buffer;
     }
 }
