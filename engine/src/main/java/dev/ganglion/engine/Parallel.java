@@ -117,7 +117,11 @@ public final class Parallel {
         // up (tens of µs for a parked pool thread) finds the work done instead of delaying it, which
         // is what made sub-millisecond products no faster, or slower, on two threads.
         // With no more chunks than threads (a GEMM's one part per thread) each is meant for its own
-        // thread: the caller takes one and leaves the others to the helpers, however late they wake.
+        // thread: the caller takes one first, and in await any that no helper has taken by then. On
+        // 2 threads a parked helper took ~50 µs to wake, longer than the 28 µs of half a panel
+        // transpose, which the caller had been waiting for (G2GNet step 5.69 -> 5.14 ms, dense MLP
+        // 8.93 -> 7.69 ms, medians of 5 and 3 alternating runs). Keeping helpers spinning between
+        // calls instead made the step slower on this 2-vCPU machine (5.3 -> 5.4-6.4 ms).
         Chunks work = new Chunks(body, n, per);
         for (int i = 0; i < Math.min(t - 1, work.count - 1); i++) {
             p.execute(() -> work.drain(Integer.MAX_VALUE));
@@ -166,10 +170,13 @@ public final class Parallel {
             }
         }
 
-        /** Waits for chunks still running on helpers; rethrows the first failure. */
+        /** Runs the chunks no helper has taken, waits for those still running; rethrows the first failure. */
         void await() {
             for (int i = 0; done.get() < count; i++) {
-                if (i < SPINS) {
+                if (next.get() < count) {
+                    drain(1); // a chunk no helper has taken yet: the helpers are still waking up
+                    i = 0;
+                } else if (i < SPINS) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);

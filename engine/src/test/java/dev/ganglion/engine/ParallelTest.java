@@ -2,14 +2,24 @@ package dev.ganglion.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The shared pool: every item exactly once, the caller working too, failures surfacing, nesting. */
+/**
+ * The shared pool: every item exactly once, the caller working too (also on chunks no helper is free
+ * to take), failures surfacing, nesting.
+ */
 class ParallelTest {
     private final int before = Parallel.threads();
 
@@ -76,6 +86,55 @@ class ParallelTest {
         });
         for (int k = 0; k < hits.length(); k++) {
             assertThat(hits.get(k)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theCallerRunsChunksNoHelperIsFreeToTake() throws Exception {
+        Parallel.setThreads(2);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch workersBusy = new CountDownLatch(2); // the pool has two workers at 2 threads
+        List<Thread> occupiers = new ArrayList<>();
+        try {
+            for (int k = 0; k < 2; k++) {
+                // Each occupier repeats a two-chunk range until a pool worker took one of its chunks,
+                // and that worker then stays blocked until the end of the test.
+                Thread t = new Thread(() -> {
+                    AtomicBoolean caught = new AtomicBoolean();
+                    for (int rep = 0; rep < 10_000 && !caught.get(); rep++) {
+                        Parallel.forRange(2, 1, (from, to) -> {
+                            if (Thread.currentThread().getName().startsWith("ganglion-")) {
+                                caught.set(true);
+                                workersBusy.countDown();
+                                awaitQuietly(release);
+                            }
+                        });
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+                occupiers.add(t);
+            }
+            assertThat(workersBusy.await(30, TimeUnit.SECONDS)).as("both pool workers blocked").isTrue();
+            Set<String> ranOn = ConcurrentHashMap.newKeySet();
+            String caller = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                Parallel.forRange(2, 1, (from, to) -> ranOn.add(Thread.currentThread().getName()));
+                return Thread.currentThread().getName();
+            });
+            assertThat(ranOn).containsExactly(caller);
+        } finally {
+            release.countDown();
+            for (Thread t : occupiers) {
+                t.join(10_000);
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
