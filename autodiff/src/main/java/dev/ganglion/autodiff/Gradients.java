@@ -23,6 +23,8 @@ import static dev.ganglion.engine.ops.Elementwise.where;
 import static dev.ganglion.engine.ops.Reductions.sum;
 
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BinaryOp;
+import dev.ganglion.engine.ops.Elementwise;
 
 /**
  * The gradient table: the backward rule of every {@link Op}, in one exhaustive {@code switch}
@@ -55,7 +57,7 @@ final class Gradients {
             case SQRT -> one(div(g, scale(n.saved(0), 2)));                               // 1/(2y)
             case TANH -> one(sub(g, mul(mul(g, n.saved(0)), n.saved(0))));                 // g(1 − y²)
             case SIGMOID -> one(mul(g, sub(n.saved(0), square(n.saved(0)))));             // g·y(1 − y)
-            case RELU -> one(mul(g, gt(n.saved(0), zero(g))));                            // NOTE: 0 at x = 0
+            case RELU -> one(Elementwise.apply(BinaryOp.RELU_GRAD, g, n.saved(0)));        // NOTE: 0 at x = 0
             case SILU -> one(mul(g, siluSlope(n.saved(0))));                              // σ(1 + x(1 − σ))
             case SIN -> one(mul(g, cos(n.saved(0))));
             case COS -> one(neg(mul(g, sin(n.saved(0)))));

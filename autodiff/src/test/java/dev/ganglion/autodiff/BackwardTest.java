@@ -182,6 +182,10 @@ class BackwardTest {
         assertThat(g[0].toDoubleArray()).containsExactly(0, 0.5, 0.5); // ties share the gradient
         g = Autodiff.grad(PointwiseOps.relu(x).add(PointwiseOps.abs(x)).sum(), x);
         assertThat(g[0].get(0)).isZero(); // relu'(0) = abs'(0) = 0
+        Var z = param(-1, 2);
+        g = Autodiff.grad(PointwiseOps.relu(z).mul(Var.constant(Tensor.of(new double[] {Double.POSITIVE_INFINITY, 3}, 2)))
+                .sum(), z);
+        assertThat(g[0].toDoubleArray()).containsExactly(0, 3); // an inactive unit stops even ∞ (not ∞·0 = NaN)
         g = Autodiff.grad(PointwiseOps.clamp(x, 0, 0.5).sum(), x);
         assertThat(g[0].toDoubleArray()).containsExactly(1, 1, 1); // bounds pass the gradient
         Var a = param(2, 1);

@@ -35,7 +35,14 @@ public enum BinaryOp {
     /** {@code y = [a ≤ b]}. */
     LE,
     /** {@code y = [a = b]}. */
-    EQ;
+    EQ,
+    /**
+     * {@code y = b > 0 ? a : 0}: relu's backward, with a the gradient of its output and b its output
+     * (or input: the same sign). One pass and no mask tensor, against a comparison and a product.
+     * NOTE: 0 wherever b ≤ 0 or is NaN, even where a is ±∞ or NaN (PyTorch's threshold_backward),
+     * where the product would have given NaN.
+     */
+    RELU_GRAD;
 
     /** The reference value {@code f(a, b)} in double precision. */
     public double apply(double a, double b) {
@@ -52,6 +59,7 @@ public enum BinaryOp {
             case LT -> a < b ? 1 : 0;
             case LE -> a <= b ? 1 : 0;
             case EQ -> a == b ? 1 : 0;
+            case RELU_GRAD -> b > 0 ? a : 0;
         };
     }
 
@@ -59,7 +67,7 @@ public enum BinaryOp {
     public boolean isComparison() {
         return switch (this) {
             case GT, GE, LT, LE, EQ -> true;
-            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, POW -> false;
+            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, POW, RELU_GRAD -> false;
         };
     }
 

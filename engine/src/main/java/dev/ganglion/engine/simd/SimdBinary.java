@@ -75,6 +75,11 @@ public final class SimdBinary implements BinaryKernel {
                 }
             }
             case GT, GE, LT, LE, EQ -> SimdCompare.vectorVector(op, a, ao, b, bo, y, yo, bound);
+            case RELU_GRAD -> {
+                for (int i = 0; i < bound; i += L) {
+                    reluGrad(v(a, ao + i), v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
         }
     }
 
@@ -117,6 +122,11 @@ public final class SimdBinary implements BinaryKernel {
                 }
             }
             case GT, GE, LT, LE, EQ -> SimdCompare.vectorScalar(op, a, ao, s, y, yo, bound);
+            case RELU_GRAD -> {
+                for (int i = 0; i < bound; i += L) {
+                    reluGrad(v(a, ao + i), w).intoArray(y, yo + i);
+                }
+            }
         }
     }
 
@@ -159,6 +169,11 @@ public final class SimdBinary implements BinaryKernel {
                 }
             }
             case GT, GE, LT, LE, EQ -> SimdCompare.scalarVector(op, s, b, bo, y, yo, bound);
+            case RELU_GRAD -> {
+                for (int i = 0; i < bound; i += L) {
+                    reluGrad(w, v(b, bo + i)).intoArray(y, yo + i);
+                }
+            }
         }
     }
 
@@ -186,6 +201,11 @@ public final class SimdBinary implements BinaryKernel {
             FloatVector vb = bs == 1 ? v(b, bo + i) : wb;
             vb.blend(va, pickA).intoArray(y, yo + i);
         }
+    }
+
+    /** {@code b > 0 ? a : 0} per lane (false for NaN). */
+    private static FloatVector reluGrad(FloatVector a, FloatVector b) {
+        return FloatVector.zero(S).blend(a, b.compare(VectorOperators.GT, 0f));
     }
 
     private static FloatVector v(float[] x, int i) {

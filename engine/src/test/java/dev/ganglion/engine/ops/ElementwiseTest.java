@@ -114,6 +114,27 @@ class ElementwiseTest {
     }
 
     @Test
+    void reluGradPassesTheGradientOnlyWherePositive() {
+        // 32 elements so the SIMD loop runs, not only the scalar tail
+        float[] g = new float[32];
+        float[] y = new float[32];
+        float[] want = new float[32];
+        float[][] cases = { // g, y, want
+            {Float.NaN, 0f, 0f}, {Float.POSITIVE_INFINITY, -0f, 0f}, {5f, Float.NaN, 0f}, {5f, -1f, 0f},
+            {Float.NaN, 2f, Float.NaN}, {-3f, 1e-30f, -3f}, {7f, Float.POSITIVE_INFINITY, 7f}};
+        for (int i = 0; i < 32; i++) {
+            float[] c = cases[i % cases.length];
+            g[i] = c[0];
+            y[i] = c[1];
+            want[i] = c[2];
+        }
+        for (DType dtype : DType.values()) {
+            Tensor out = Elementwise.apply(BinaryOp.RELU_GRAD, Tensor.of(g, 32).to(dtype), Tensor.of(y, 32).to(dtype));
+            assertThat(out.to(DType.F32).toFloatArray()).as("%s", dtype).containsExactly(want);
+        }
+    }
+
+    @Test
     void comparisonsKeepTheDtypeOfA() {
         Tensor a = Tensor.of(new double[] {1, 2, 3}, 3);
         Tensor lt = Elementwise.lt(a, Tensor.scalar(2.5, DType.F64));
