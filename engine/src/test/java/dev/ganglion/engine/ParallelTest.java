@@ -101,7 +101,8 @@ class ParallelTest {
                 // and that worker then stays blocked until the end of the test.
                 Thread t = new Thread(() -> {
                     AtomicBoolean caught = new AtomicBoolean();
-                    for (int rep = 0; rep < 10_000 && !caught.get(); rep++) {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                    while (!caught.get() && System.nanoTime() < deadline) {
                         Parallel.forRange(2, 1, (from, to) -> {
                             if (Thread.currentThread().getName().startsWith("ganglion-")) {
                                 caught.set(true);
