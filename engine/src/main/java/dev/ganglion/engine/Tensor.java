@@ -203,6 +203,16 @@ public final class Tensor {
     /** Values in row-major order as a new float array (converting from F64 if needed). */
     public float[] toFloatArray() {
         float[] out = new float[size()];
+        if (out.length > 0 && isContiguous()) { // a copy or one loop, not the strided walk's call per element
+            if (storage.f != null) {
+                System.arraycopy(storage.f, offset, out, 0, out.length);
+            } else {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (float) storage.d[offset + i];
+                }
+            }
+            return out;
+        }
         StridedLoop.forEach(this, (i, src) -> out[i] = (float) readAt(src));
         return out;
     }
@@ -210,6 +220,16 @@ public final class Tensor {
     /** Values in row-major order as a new double array. */
     public double[] toDoubleArray() {
         double[] out = new double[size()];
+        if (out.length > 0 && isContiguous()) {
+            if (storage.d != null) {
+                System.arraycopy(storage.d, offset, out, 0, out.length);
+            } else {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = storage.f[offset + i];
+                }
+            }
+            return out;
+        }
         StridedLoop.forEach(this, (i, src) -> out[i] = readAt(src));
         return out;
     }

@@ -68,4 +68,18 @@ class TensorViewTest {
         assertThat(t.dtype()).isEqualTo(DType.F64);
         assertThat(t.to(DType.F32).toFloatArray()).containsExactly(0, 1, 2, 3);
     }
+
+    @Test
+    void arraysOfContiguousViewsStartAtTheirOffset() {
+        // the contiguous fast path (a copy or one conversion loop) against the strided walk
+        for (DType dtype : DType.values()) {
+            Tensor rows = iota(4, 3).to(dtype).slice(0, 1, 3); // contiguous, offset 3
+            assertThat(rows.isContiguous()).isTrue();
+            assertThat(rows.toFloatArray()).containsExactly(3, 4, 5, 6, 7, 8);
+            assertThat(rows.toDoubleArray()).containsExactly(3, 4, 5, 6, 7, 8);
+            Tensor cols = iota(4, 3).to(dtype).slice(1, 1, 3); // strided
+            assertThat(cols.toFloatArray()).containsExactly(1, 2, 4, 5, 7, 8, 10, 11);
+            assertThat(iota(4, 3).to(dtype).slice(0, 4, 4).toFloatArray()).isEmpty();
+        }
+    }
 }
