@@ -18,9 +18,10 @@ import dev.ganglion.engine.ops.Elementwise;
  * closed-form backward replaces the plain graph's broadcast product, scale, softmax and batched
  * matrix-vector nodes and their intermediate {@code [B, C, N, N]} gradients. The probabilities
  * {@code p [rows, N, N]} take their exponentials from the engine's SIMD kernel and are kept for
- * backward, which needs no exponential: {@code du_j = Σ_i p_ij g_i}, {@code ds_ij = p_ij·g_i·(u_j − o_i)},
- * {@code da_i = Σ_j ds_ij b_j}, {@code db_j = Σ_i ds_ij a_i}. Arithmetic in double, results in the
- * inputs' dtype.
+ * backward with the output o, so backward needs no exponential and no second product:
+ * {@code du_j = Σ_i p_ij g_i}, {@code ds_ij = p_ij·g_i·(u_j − o_i)}, {@code da_i = Σ_j ds_ij b_j},
+ * {@code db_j = Σ_i ds_ij a_i}. Arithmetic in double, results in the inputs' dtype; rows in
+ * parallel.
  */
 final class CircuitAttention implements CustomFunction {
     static final CircuitAttention INSTANCE = new CircuitAttention();
@@ -57,7 +58,7 @@ final class CircuitAttention implements CustomFunction {
             }
         });
         ctx.save(in[0], in[1], in[2]);
-        ctx.setState(p);
+        ctx.setState(new Kept(p, o));
         return new Tensor[] {Tensor.wrap(o, shape).to(in[0].dtype())};
     }
 
@@ -70,55 +71,64 @@ final class CircuitAttention implements CustomFunction {
         int size = rows * n * n;
         float[] sf = dtype == DType.F32 ? new float[size] : null;
         double[] sd = sf == null ? new double[size] : null;
-        for (int r = 0; r < rows; r++) {
-            double hi = Double.NEGATIVE_INFINITY;
-            double lo = Double.POSITIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                hi = Math.max(hi, b[r * n + j]);
-                lo = Math.min(lo, b[r * n + j]);
-            }
-            for (int i = 0; i < n; i++) {
-                double ai = a[r * n + i];
-                double max = ai >= 0 ? ai * hi : ai * lo;
-                int off = (r * n + i) * n;
+        Parallel.forRange(rows, GRAIN, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                double hi = Double.NEGATIVE_INFINITY;
+                double lo = Double.POSITIVE_INFINITY;
                 for (int j = 0; j < n; j++) {
-                    double v = ai * b[r * n + j] - max;
-                    if (sf != null) {
-                        sf[off + j] = (float) v;
-                    } else {
-                        sd[off + j] = v;
+                    hi = Math.max(hi, b[r * n + j]);
+                    lo = Math.min(lo, b[r * n + j]);
+                }
+                for (int i = 0; i < n; i++) {
+                    double ai = a[r * n + i];
+                    double max = ai >= 0 ? ai * hi : ai * lo;
+                    int off = (r * n + i) * n;
+                    for (int j = 0; j < n; j++) {
+                        double v = ai * b[r * n + j] - max;
+                        if (sf != null) {
+                            sf[off + j] = (float) v;
+                        } else {
+                            sd[off + j] = v;
+                        }
                     }
                 }
             }
-        }
+        });
         Tensor e = Elementwise.exp(sf != null ? Tensor.wrap(sf, Shape.of(size)) : Tensor.wrap(sd, Shape.of(size)));
         double[] p = new double[size];
-        if (sf != null) {
-            float[] ef = e.floatArray();
-            int eo = e.offset();
-            for (int k = 0; k < size; k++) {
-                p[k] = ef[eo + k];
+        float[] ef = sf != null ? e.floatArray() : null;
+        double[] ed = sf != null ? null : e.doubleArray();
+        int eo = e.offset();
+        Parallel.forRange(rows * n, GRAIN * n, (from, to) -> {
+            for (int k = from * n; k < to * n; k += n) {
+                for (int j = 0; j < n; j++) {
+                    p[k + j] = ef != null ? ef[eo + k + j] : ed[eo + k + j];
+                }
+                double inv = 1 / sum(p, k, n);
+                for (int j = 0; j < n; j++) {
+                    p[k + j] *= inv;
+                }
             }
-        } else {
-            System.arraycopy(e.doubleArray(), e.offset(), p, 0, size);
-        }
-        for (int k = 0; k < size; k += n) {
-            double z = 0;
-            for (int j = 0; j < n; j++) {
-                z += p[k + j];
-            }
-            double inv = 1 / z;
-            for (int j = 0; j < n; j++) {
-                p[k + j] *= inv;
-            }
-        }
+        });
         return p;
     }
+
+    /** What backward takes from forward: the probabilities {@code p [rows·N·N]} and the output {@code o}. */
+    private record Kept(double[] p, double[] o) {}
 
     private static double dot(double[] p, int po, double[] u, int uo, int n) {
         double s = 0;
         for (int j = 0; j < n; j++) {
             s += p[po + j] * u[uo + j];
+        }
+        return s;
+    }
+
+    /** {@code Σ_j p[k+j]} for j < n. */
+    private static double sum(double[] p, int k, int n) {
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+            s += p[k + j];
         }
         return s;
     }
@@ -131,7 +141,9 @@ final class CircuitAttention implements CustomFunction {
         double[] a = ta.contiguous().toDoubleArray();
         double[] b = ctx.saved(1).contiguous().toDoubleArray();
         double[] u = ctx.saved(2).contiguous().toDoubleArray();
-        double[] p = (double[]) ctx.state();
+        Kept kept = (Kept) ctx.state();
+        double[] p = kept.p();
+        double[] o = kept.o();
         double[] g = grads[0].contiguous().toDoubleArray();
         double[] da = new double[a.length];
         double[] db = new double[a.length];
@@ -142,7 +154,7 @@ final class CircuitAttention implements CustomFunction {
                 for (int i = 0; i < n; i++) {
                     int po = (off + i) * n;
                     double gi = g[off + i];
-                    double oi = dot(p, po, u, off, n);
+                    double oi = o[off + i];
                     double ai = a[off + i];
                     double dai = 0;
                     for (int j = 0; j < n; j++) {
