@@ -171,7 +171,7 @@ class SimdExpTest {
         }
     }
 
-    private static void checkTwin(UnaryOperator<FloatVector> vector, FloatUnary scalar) {
+    static void checkTwin(UnaryOperator<FloatVector> vector, FloatUnary scalar) {
         int lanes = Simd.LANES;
         float[] x = new float[lanes * 1024];
         long b = 0;
@@ -194,7 +194,7 @@ class SimdExpTest {
         }
     }
 
-    private static float[] vectorApply(UnaryOperator<FloatVector> f, float[] x) {
+    static float[] vectorApply(UnaryOperator<FloatVector> f, float[] x) {
         int lanes = Simd.LANES;
         float[] in = Arrays.copyOf(x, (x.length + lanes - 1) / lanes * lanes);
         float[] out = new float[in.length];
@@ -255,7 +255,7 @@ class SimdExpTest {
     }
 
     @FunctionalInterface
-    private interface FloatUnary {
+    interface FloatUnary {
         float apply(float x);
     }
 }
