@@ -81,33 +81,30 @@ final class SimdTrig {
 
     /** {@code sin x}: {@link #sin(FloatVector)} for one lane, bit for bit. */
     static float sin(float x) {
-        float a = Math.abs(x);
-        if (!(a <= LIMIT)) {
-            return (float) Math.sin(x);
-        }
-        float t = Math.fma(a, TWO_OVER_PI, SHIFTER);
-        float r = reduce(a, t - SHIFTER);
-        float z = r * r;
-        int q = Float.floatToRawIntBits(t);
-        int bits = Float.floatToRawIntBits((q & 1) != 0 ? cosPoly(z) : sinPoly(z, r));
-        bits ^= (q & 2) << 30;
-        bits ^= Float.floatToRawIntBits(x) & Integer.MIN_VALUE;
-        return Float.intBitsToFloat(bits);
+        return trig(x, true);
     }
 
     /** {@code cos x}: {@link #cos(FloatVector)} for one lane, bit for bit. */
     static float cos(float x) {
+        return trig(x, false);
+    }
+
+    /** The scalar twins, one body (a branch costs a scalar nothing; the vector forms are apart for C2). */
+    private static float trig(float x, boolean sine) {
         float a = Math.abs(x);
         if (!(a <= LIMIT)) {
-            return (float) Math.cos(x);
+            return (float) (sine ? Math.sin(x) : Math.cos(x));
         }
         float t = Math.fma(a, TWO_OVER_PI, SHIFTER);
         float r = reduce(a, t - SHIFTER);
         float z = r * r;
         int q = Float.floatToRawIntBits(t);
-        int bits = Float.floatToRawIntBits((q & 1) != 0 ? sinPoly(z, r) : cosPoly(z));
-        bits ^= ((q + 1) & 2) << 30;
-        return Float.intBitsToFloat(bits);
+        boolean odd = (q & 1) != 0;
+        if (sine) {
+            int bits = Float.floatToRawIntBits(odd ? cosPoly(z) : sinPoly(z, r)) ^ ((q & 2) << 30);
+            return Float.intBitsToFloat(bits ^ (Float.floatToRawIntBits(x) & Integer.MIN_VALUE));
+        }
+        return Float.intBitsToFloat(Float.floatToRawIntBits(odd ? sinPoly(z, r) : cosPoly(z)) ^ (((q + 1) & 2) << 30));
     }
 
     /** {@code a − n·π/2} in three fmas. */

@@ -205,7 +205,7 @@ class SimdExpTest {
     }
 
     /** The largest {@link #ulpError} of {@code f} against {@code reference} over the sweep. */
-    private static double maxUlpOverSweep(FloatUnary f, DoubleUnaryOperator reference) {
+    static double maxUlpOverSweep(FloatUnary f, DoubleUnaryOperator reference) {
         double max = 0;
         for (long b = 0; b <= 0xFFFF_FFFFL; b += SWEEP_STEP) {
             float x = Float.intBitsToFloat((int) b);
