@@ -23,8 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@code sin r ≈ r + r³·(S1 + S2·r² + S3·r⁴)}, {@code cos r ≈ 1 − r²/2 + r⁴·(C1 + C2·r² +
  *       C3·r⁴)} (Cephes' sinf and cosf coefficients), Horner with fma.</li>
  *   <li>{@code n mod 4} picks the polynomial and the sign: sin x is {@code sin r, cos r, −sin r,
- *       −cos r} in quadrants 0–3, cos x {@code cos r, −sin r, −cos r, sin r}. sin takes x's sign
- *       bit at the end (so {@code sin(−0) = −0}).</li>
+ *       −cos r} in quadrants 0–3, and cos x is sin x one quadrant on. sin takes x's sign bit at the
+ *       end (so {@code sin(−0) = −0}).</li>
  *   <li>{@code |x| > 8192}, ±∞ and NaN (where the reduction would lose its accuracy) go to
  *       {@link Math#sin}/{@link Math#cos} in double, whose HotSpot intrinsics give the same bits in
  *       every tier; in a vector, only when a lane needs it.</li>
@@ -54,29 +54,12 @@ final class SimdTrig {
 
     /** {@code sin x} in every lane. */
     static FloatVector sin(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector t = a.fma(TWO_OVER_PI, SHIFTER);
-        FloatVector r = reduce(a, t.sub(SHIFTER));
-        FloatVector z = r.mul(r);
-        IntVector q = t.reinterpretAsInts();
-        VectorMask<Integer> odd = q.and(1).compare(VectorOperators.NE, 0);
-        IntVector bits = sinPoly(z, r).reinterpretAsInts().blend(cosPoly(z).reinterpretAsInts(), odd);
-        bits = bits.lanewise(VectorOperators.XOR, q.and(2).lanewise(VectorOperators.LSHL, 30));
-        bits = bits.lanewise(VectorOperators.XOR, x.reinterpretAsInts().and(Integer.MIN_VALUE));
-        return outside(x, a, bits.reinterpretAsFloats(), true);
+        return trig(x, true);
     }
 
     /** {@code cos x} in every lane. */
     static FloatVector cos(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector t = a.fma(TWO_OVER_PI, SHIFTER);
-        FloatVector r = reduce(a, t.sub(SHIFTER));
-        FloatVector z = r.mul(r);
-        IntVector q = t.reinterpretAsInts();
-        VectorMask<Integer> odd = q.and(1).compare(VectorOperators.NE, 0);
-        IntVector bits = cosPoly(z).reinterpretAsInts().blend(sinPoly(z, r).reinterpretAsInts(), odd);
-        bits = bits.lanewise(VectorOperators.XOR, q.add(1).and(2).lanewise(VectorOperators.LSHL, 30));
-        return outside(x, a, bits.reinterpretAsFloats(), false);
+        return trig(x, false);
     }
 
     /** {@code sin x}: {@link #sin(FloatVector)} for one lane, bit for bit. */
@@ -89,7 +72,25 @@ final class SimdTrig {
         return trig(x, false);
     }
 
-    /** The scalar twins, one body (a branch costs a scalar nothing; the vector forms are apart for C2). */
+    /**
+     * sin, or cos as sin one quadrant on ({@code cos x = sin(x + π/2)}: quadrant n + 1, and no sign
+     * taken from x). By quadrant q: the cosine polynomial when q is odd, negative when q has bit 1.
+     */
+    private static FloatVector trig(FloatVector x, boolean sine) {
+        FloatVector a = x.abs();
+        FloatVector t = a.fma(TWO_OVER_PI, SHIFTER);
+        FloatVector r = reduce(a, t.sub(SHIFTER));
+        FloatVector z = r.mul(r);
+        IntVector q = t.reinterpretAsInts().add(sine ? 0 : 1);
+        VectorMask<Integer> odd = q.and(1).compare(VectorOperators.NE, 0);
+        IntVector bits = sinPoly(z, r).reinterpretAsInts().blend(cosPoly(z).reinterpretAsInts(), odd);
+        bits = bits.lanewise(VectorOperators.XOR, q.and(2).lanewise(VectorOperators.LSHL, 30));
+        if (sine) {
+            bits = bits.lanewise(VectorOperators.XOR, x.reinterpretAsInts().and(Integer.MIN_VALUE));
+        }
+        return outside(x, a, bits.reinterpretAsFloats(), sine);
+    }
+
     private static float trig(float x, boolean sine) {
         float a = Math.abs(x);
         if (!(a <= LIMIT)) {
@@ -98,13 +99,12 @@ final class SimdTrig {
         float t = Math.fma(a, TWO_OVER_PI, SHIFTER);
         float r = reduce(a, t - SHIFTER);
         float z = r * r;
-        int q = Float.floatToRawIntBits(t);
-        boolean odd = (q & 1) != 0;
+        int q = Float.floatToRawIntBits(t) + (sine ? 0 : 1);
+        int bits = Float.floatToRawIntBits((q & 1) != 0 ? cosPoly(z) : sinPoly(z, r)) ^ ((q & 2) << 30);
         if (sine) {
-            int bits = Float.floatToRawIntBits(odd ? cosPoly(z) : sinPoly(z, r)) ^ ((q & 2) << 30);
-            return Float.intBitsToFloat(bits ^ (Float.floatToRawIntBits(x) & Integer.MIN_VALUE));
+            bits ^= Float.floatToRawIntBits(x) & Integer.MIN_VALUE;
         }
-        return Float.intBitsToFloat(Float.floatToRawIntBits(odd ? sinPoly(z, r) : cosPoly(z)) ^ (((q + 1) & 2) << 30));
+        return Float.intBitsToFloat(bits);
     }
 
     /** {@code a − n·π/2} in three fmas. */

@@ -45,9 +45,9 @@ final class CircuitAttention implements CustomFunction {
         Shape shape = in[0].shape();
         int n = shape.dim(shape.rank() - 1);
         int rows = shape.size() / Math.max(n, 1);
-        double[] a = in[0].contiguous().toDoubleArray();
-        double[] b = in[1].contiguous().toDoubleArray();
-        double[] u = in[2].contiguous().toDoubleArray();
+        double[] a = in[0].toDoubleArray();
+        double[] b = in[1].toDoubleArray();
+        double[] u = in[2].toDoubleArray();
         double[] p = probabilities(a, b, rows, n, in[0].dtype());
         double[] o = new double[a.length];
         Parallel.forRange(rows, GRAIN, (from, to) -> {
@@ -138,13 +138,13 @@ final class CircuitAttention implements CustomFunction {
         Tensor ta = ctx.saved(0);
         Shape shape = ta.shape();
         int n = shape.dim(shape.rank() - 1);
-        double[] a = ta.contiguous().toDoubleArray();
-        double[] b = ctx.saved(1).contiguous().toDoubleArray();
-        double[] u = ctx.saved(2).contiguous().toDoubleArray();
+        double[] a = ta.toDoubleArray();
+        double[] b = ctx.saved(1).toDoubleArray();
+        double[] u = ctx.saved(2).toDoubleArray();
         Kept kept = (Kept) ctx.state();
         double[] p = kept.p();
         double[] o = kept.o();
-        double[] g = grads[0].contiguous().toDoubleArray();
+        double[] g = grads[0].toDoubleArray();
         double[] da = new double[a.length];
         double[] db = new double[a.length];
         double[] du = new double[a.length];

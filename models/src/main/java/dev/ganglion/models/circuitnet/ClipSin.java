@@ -17,7 +17,7 @@ public final class ClipSin {
 
     /** {@code clipsin(x)} elementwise, differentiable (the branch chosen by the value of x). */
     public static Var apply(Var x) {
-        double[] v = x.value().contiguous().toDoubleArray();
+        double[] v = x.value().toDoubleArray();
         float[] inside = new float[v.length];
         double[] offset = new double[v.length];
         for (int i = 0; i < v.length; i++) {
