@@ -4,19 +4,18 @@ import dev.ganglion.engine.kernel.ScalarUnary;
 import dev.ganglion.engine.kernel.UnaryKernel;
 import dev.ganglion.engine.kernel.UnaryOp;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SIMD twin of {@link ScalarUnary}. One loop per op, because C2 only intrinsifies a lanewise op
  * whose operator is a compile-time constant: a loop taking the op as an argument would fall back
  * to the per-lane Java implementation. {@code exp}, {@code tanh}, {@code sigmoid} and {@code silu}
- * are {@link SimdExp}'s and {@code sin} and {@code cos} {@link SimdTrig}'s (IEEE arithmetic only, so
- * the same bits interpreted or compiled), and their tails and strided calls go through the scalar
- * twins, so an element's value does not depend on where it sits. {@code log} (and {@code pow})
- * still use the Vector API's lanewise ops (SVML-backed on x86, within a few ulp), whose results
- * can differ in the last bit between compiled and uncompiled code. Other ops run stride ≠ 1 and
- * the tail (fewer than one vector) through the scalar reference.
+ * are {@link SimdExp}'s, {@code log} {@link SimdLog}'s and {@code sin} and {@code cos}
+ * {@link SimdTrig}'s (IEEE arithmetic only, so the same bits interpreted or compiled), and their
+ * tails and strided calls go through the scalar twins, so an element's value does not depend on
+ * where it sits. {@code pow} still uses the Vector API's lanewise op (SVML-backed on x86, within a
+ * few ulp), whose results can differ in the last bit between compiled and uncompiled code. Other
+ * ops run stride ≠ 1 and the tail (fewer than one vector) through the scalar reference.
  */
 public final class SimdUnary implements UnaryKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
@@ -55,11 +54,12 @@ public final class SimdUnary implements UnaryKernel {
     /** Elements outside the vector loop: {@link SimdExp}'s and {@link SimdTrig}'s scalar twins, or the scalar reference. */
     private static void tail(UnaryOp op, double p, double q, float[] x, int xo, int xs, float[] y, int yo, int n) {
         switch (op) {
-            case EXP, TANH, SIGMOID, SILU, SIN, COS -> {
+            case EXP, LOG, TANH, SIGMOID, SILU, SIN, COS -> {
                 for (int i = 0; i < n; i++) {
                     float v = x[xo + i * xs];
                     y[yo + i] = switch (op) {
                         case EXP -> SimdExp.exp(v);
+                        case LOG -> SimdLog.log(v);
                         case TANH -> SimdExp.tanh(v);
                         case SIGMOID -> SimdExp.sigmoid(v);
                         case SIN -> SimdTrig.sin(v);
@@ -86,7 +86,7 @@ public final class SimdUnary implements UnaryKernel {
 
     private static void log(float[] x, int xo, float[] y, int yo, int bound) {
         for (int i = 0; i < bound; i += L) {
-            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i);
+            SimdLog.log(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
         }
     }
 
