@@ -126,7 +126,7 @@ public final class SimdCsr implements CsrKernel {
     @Override
     public void sddmm(int from, int to, int[] ptr, int[] idx, MemorySegment a, MemorySegment s, int ld,
                       float[] out, int oOff, boolean accumulate) {
-        float[] row = new float[SimdSparseDots.ROW_FLOATS];
+        float[] row = new float[ld];
         for (int q = from; q < to; q++) {
             SimdSparseDots.rowDots(a, (long) q * ld, s, idx, ptr[q], ptr[q + 1], ld, row, out, oOff + ptr[q],
                     accumulate);

@@ -19,8 +19,6 @@ final class SimdSparseDots {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /** Bytes of one vector. */
     private static final long V = (long) L * Float.BYTES;
-    /** Floats of {@link #rowDots}'s scratch: one row of 8 vectors. */
-    static final int ROW_FLOATS = 8 * L;
     /** At 16 lanes: lanes 4m … 4m+3, the m-th output row of a 4×4 tile. */
     private static final VectorMask<Float>[] ROW_LANES = rowLanes();
 
@@ -73,20 +71,21 @@ final class SimdSparseDots {
     /**
      * Row {@code a0} of A against rows {@code idx[p]·ld} of S for every p in [from, to), to
      * {@code out[at + p − from]} ({@code +=} when {@code accumulate}); bit-identical to {@link #dot1x4}
-     * on four entries at a time and {@link #dot} on the rest. Where a row is exactly 8, 4 or 2 vectors
-     * (batch 128, 64 or 32 at 16 lanes), {@link #rowDots8} and its copies do the groups of four without
-     * per-load bounds checks, reading the A row from {@code row}, the caller's scratch of at least
-     * {@link #ROW_FLOATS} floats. At batch 64 the bounds-checked {@link #dot1x4} had run at 28 against
-     * 51 GFLOP/s for batch 128, as slow in absolute time.
+     * on four entries at a time and {@link #dot} on the rest. Where a row is a multiple of 8 vectors,
+     * or exactly 4 or 2 (batch 128, 256, …, 64 or 32 at 16 lanes), {@link #rowDots8} and its copies
+     * do the groups of four without per-load bounds checks, reading the A row from {@code row}, the
+     * caller's scratch of at least {@code ld} floats. At batch 64 the bounds-checked {@link #dot1x4}
+     * had run at 28 against 51 GFLOP/s for batch 128, as slow in absolute time.
      */
     static void rowDots(MemorySegment a, long a0, MemorySegment s, int[] idx, int from, int to, int ld,
                         float[] row, float[] out, int at, boolean accumulate) {
         int p = from;
-        if (ld == 8 * L || ld == 4 * L || ld == 2 * L) {
+        if (ld % (8 * L) == 0 || ld == 4 * L || ld == 2 * L) {
             // The A row as a heap copy, made here: the copy's nodes in rowDots8 pushed C2 past its
             // inlining cutoff (the four stores of put4 were left as calls, 30 % slower).
             MemorySegment.copy(a, ValueLayout.JAVA_FLOAT, a0 * Float.BYTES, row, 0, ld);
             p = ld == 8 * L ? rowDots8(row, s, idx, from, to, out, at, accumulate)
+                    : ld % (8 * L) == 0 ? rowDotsWide(row, s, idx, from, to, ld, out, at, accumulate)
                     : ld == 4 * L ? rowDots4(row, s, idx, from, to, out, at, accumulate)
                     : rowDots2(row, s, idx, from, to, out, at, accumulate);
         }
@@ -105,9 +104,7 @@ final class SimdSparseDots {
      * many nodes that more than ~15–20 in one method hit its inlining cutoff and left the rest as boxed
      * calls (10× slower). Each S row is one slice of constant length read by a loop of constant trip
      * count, so C2 unrolls it and folds every load's bounds check into the slice's (the checks had
-     * taken 40 % of the time in {@link #dot1x4}, whose loop length is ld). Bigger ld is not chunked
-     * this way: splitting each S row into 8-vector pieces visited in separate sweeps was 2.5× slower
-     * at batch 256.
+     * taken 40 % of the time in {@link #dot1x4}, whose loop length is ld).
      */
     private static int rowDots8(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] out, int at,
                                 boolean accumulate) {
@@ -132,6 +129,47 @@ final class SimdSparseDots {
                 e1 = y.fma(load(r1, o + V), e1);
                 e2 = y.fma(load(r2, o + V), e2);
                 e3 = y.fma(load(r3, o + V), e3);
+            }
+            put4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), out, at + p - from, 1, accumulate);
+        }
+        return p;
+    }
+
+    /**
+     * {@link #rowDots8} on rows of 16 or more vectors, a multiple of 8 (batch 256, 384, … at 16
+     * lanes): each S row in 8-vector slices, the even and odd chains running on across them, so the
+     * sums are {@link #dot1x4}'s. A copy, not the same method, because the outer loop cost
+     * {@code rowDots8} 20 % at 8 vectors (measured); at batch 256 it is 1.16× faster than
+     * {@link #dot1x4}.
+     */
+    private static int rowDotsWide(float[] ya, MemorySegment s, int[] idx, int from, int to, int ld, float[] out,
+                                int at, boolean accumulate) {
+        long rowBytes = (long) ld * Float.BYTES;
+        int p = from;
+        for (; p + 4 <= to; p += 4) {
+            long o0 = idx[p] * rowBytes, o1 = idx[p + 1] * rowBytes, o2 = idx[p + 2] * rowBytes, o3 = idx[p + 3] * rowBytes;
+            // dot1x4's chains: even vectors into c, odd into e
+            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+            FloatVector e0 = c0, e1 = c0, e2 = c0, e3 = c0;
+            for (int b = 0; b < ld; b += 8 * L) {
+                long ob = (long) b * Float.BYTES;
+                MemorySegment r0 = s.asSlice(o0 + ob, 8 * V);
+                MemorySegment r1 = s.asSlice(o1 + ob, 8 * V);
+                MemorySegment r2 = s.asSlice(o2 + ob, 8 * V);
+                MemorySegment r3 = s.asSlice(o3 + ob, 8 * V);
+                for (int k = 0; k < 8; k += 2) {
+                    long o = k * V;
+                    FloatVector x = FloatVector.fromArray(S, ya, b + k * L);
+                    FloatVector y = FloatVector.fromArray(S, ya, b + (k + 1) * L);
+                    c0 = x.fma(load(r0, o), c0);
+                    c1 = x.fma(load(r1, o), c1);
+                    c2 = x.fma(load(r2, o), c2);
+                    c3 = x.fma(load(r3, o), c3);
+                    e0 = y.fma(load(r0, o + V), e0);
+                    e1 = y.fma(load(r1, o + V), e1);
+                    e2 = y.fma(load(r2, o + V), e2);
+                    e3 = y.fma(load(r3, o + V), e3);
+                }
             }
             put4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), out, at + p - from, 1, accumulate);
         }
@@ -341,8 +379,9 @@ final class SimdSparseDots {
             // constant trip count: C2 unrolls it and folds the loads' bounds checks into the slices'
             // (BSR weight gradient 1024² at 25 %: 1.02 -> 0.79 ms). Longer rows split into such
             // chunks were slower (nested loops, not unrolled), so they keep the plain loop below.
-            // NOTE: the same body as that loop, written twice on purpose: the constants must be in
-            // the code C2 compiles, and a shared helper would take (and box) the 16 accumulators.
+            // NOTE: the same body as that loop, written out three times on purpose (here, for 4
+            // vectors below, and the loop): the constants must be in the code C2 compiles, and a
+            // shared helper would take (and box) the 16 accumulators.
             done = row;
             MemorySegment a0s = ra.asSlice(0, 8 * V);
             MemorySegment a1s = ra.asSlice(row, 8 * V);
@@ -379,7 +418,46 @@ final class SimdSparseDots {
                 c23 = x2.fma(y, c23);
                 c33 = x3.fma(y, c33);
             }
-        }
+        } else if (row == 4 * V) {
+            // Rows of 4 vectors (batch 64): the same, a third copy for the same reason (BSR weight
+            // gradient 1024² at 25 %: 0.55 -> 0.39 ms, 62 -> 86 GFLOP/s, against 90 at batch 128).
+            done = row;
+            MemorySegment a0s = ra.asSlice(0, 4 * V);
+            MemorySegment a1s = ra.asSlice(row, 4 * V);
+            MemorySegment a2s = ra.asSlice(2 * row, 4 * V);
+            MemorySegment a3s = ra.asSlice(3 * row, 4 * V);
+            MemorySegment s0s = rs.asSlice(0, 4 * V);
+            MemorySegment s1s = rs.asSlice(row, 4 * V);
+            MemorySegment s2s = rs.asSlice(2 * row, 4 * V);
+            MemorySegment s3s = rs.asSlice(3 * row, 4 * V);
+            for (int k = 0; k < 4; k++) {
+                long b = k * V;
+                FloatVector x0 = load(a0s, b);
+                FloatVector x1 = load(a1s, b);
+                FloatVector x2 = load(a2s, b);
+                FloatVector x3 = load(a3s, b);
+                FloatVector y = load(s0s, b);
+                c00 = x0.fma(y, c00);
+                c10 = x1.fma(y, c10);
+                c20 = x2.fma(y, c20);
+                c30 = x3.fma(y, c30);
+                y = load(s1s, b);
+                c01 = x0.fma(y, c01);
+                c11 = x1.fma(y, c11);
+                c21 = x2.fma(y, c21);
+                c31 = x3.fma(y, c31);
+                y = load(s2s, b);
+                c02 = x0.fma(y, c02);
+                c12 = x1.fma(y, c12);
+                c22 = x2.fma(y, c22);
+                c32 = x3.fma(y, c32);
+                y = load(s3s, b);
+                c03 = x0.fma(y, c03);
+                c13 = x1.fma(y, c13);
+                c23 = x2.fma(y, c23);
+                c33 = x3.fma(y, c33);
+            }
+                }
         for (long b = done; b < row; b += V) {
             FloatVector x0 = load(ra, b);
             FloatVector x1 = load(ra, row + b);

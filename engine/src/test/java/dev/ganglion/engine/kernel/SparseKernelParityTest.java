@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("parity")
 class SparseKernelParityTest {
-    private static final int[] PANEL_WIDTHS = {16, 32, 48, 64, 80, 96, 112, 128, 144, 208};
+    private static final int[] PANEL_WIDTHS = {16, 32, 48, 64, 80, 96, 112, 128, 144, 208, 256, 384};
     private static final int[] BLOCKS = {1, 2, 3, 4, 8, 16};
     private static final double RTOL = 1e-5;
     private static final double ATOL = 1e-5;
