@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * SIMD twin of {@link ScalarBinary} for the three stride patterns broadcasting produces:
  * vector–vector (both strides 1), vector–scalar and scalar–vector (one stride 0, the bias-add case:
  * the scalar is broadcast into a register once per run). One loop per op and pattern, since C2 only
- * intrinsifies constant operators. Other strides and the tail run through the scalar reference.
+ * intrinsifies constant operators. Other strides and the tail run through the scalar reference,
+ * except {@code pow}'s, which run through {@link SimdPow}'s scalar twin.
  */
 public final class SimdBinary implements BinaryKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
@@ -33,8 +34,16 @@ public final class SimdBinary implements BinaryKernel {
         } else {
             bound = 0;
         }
-        SCALAR.apply(op, a, aOff + bound * aStride, aStride, b, bOff + bound * bStride, bStride,
-                y, yOff + bound, n - bound);
+        int ao = aOff + bound * aStride;
+        int bo = bOff + bound * bStride;
+        if (op == BinaryOp.POW) {
+            // SimdPow's twin, so an element's value does not depend on where it sits
+            for (int i = 0; i < n - bound; i++) {
+                y[yOff + bound + i] = SimdPow.pow(a[ao + i * aStride], b[bo + i * bStride]);
+            }
+        } else {
+            SCALAR.apply(op, a, ao, aStride, b, bo, bStride, y, yOff + bound, n - bound);
+        }
     }
 
     private static void vectorVector(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] y, int yo, int bound) {
@@ -71,7 +80,7 @@ public final class SimdBinary implements BinaryKernel {
             }
             case POW -> {
                 for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).pow(v(b, bo + i)).intoArray(y, yo + i);
+                    SimdPow.pow(a, ao + i, 1, b, bo + i, 1, y, yo + i);
                 }
             }
             case GT, GE, LT, LE, EQ -> SimdCompare.vectorVector(op, a, ao, b, bo, y, yo, bound);
@@ -117,8 +126,9 @@ public final class SimdBinary implements BinaryKernel {
                 }
             }
             case POW -> {
+                float[] exponent = {s};
                 for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).pow(w).intoArray(y, yo + i);
+                    SimdPow.pow(a, ao + i, 1, exponent, 0, 0, y, yo + i);
                 }
             }
             case GT, GE, LT, LE, EQ -> SimdCompare.vectorScalar(op, a, ao, s, y, yo, bound);
@@ -164,8 +174,9 @@ public final class SimdBinary implements BinaryKernel {
                 }
             }
             case POW -> {
+                float[] base = {s};
                 for (int i = 0; i < bound; i += L) {
-                    w.pow(v(b, bo + i)).intoArray(y, yo + i);
+                    SimdPow.pow(base, 0, 0, b, bo + i, 1, y, yo + i);
                 }
             }
             case GT, GE, LT, LE, EQ -> SimdCompare.scalarVector(op, s, b, bo, y, yo, bound);

@@ -10,12 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
  * SIMD twin of {@link ScalarUnary}. One loop per op, because C2 only intrinsifies a lanewise op
  * whose operator is a compile-time constant: a loop taking the op as an argument would fall back
  * to the per-lane Java implementation. {@code exp}, {@code tanh}, {@code sigmoid} and {@code silu}
- * are {@link SimdExp}'s, {@code log} {@link SimdLog}'s and {@code sin} and {@code cos}
- * {@link SimdTrig}'s (IEEE arithmetic only, so the same bits interpreted or compiled), and their
- * tails and strided calls go through the scalar twins, so an element's value does not depend on
- * where it sits. {@code pow} still uses the Vector API's lanewise op (SVML-backed on x86, within a
- * few ulp), whose results can differ in the last bit between compiled and uncompiled code. Other
- * ops run stride ≠ 1 and the tail (fewer than one vector) through the scalar reference.
+ * are {@link SimdExp}'s, {@code log} {@link SimdLog}'s, {@code sin} and {@code cos}
+ * {@link SimdTrig}'s and {@code pow} {@link SimdPow}'s (IEEE arithmetic only, so the same bits
+ * interpreted or compiled, where the Vector API's lanewise ops are SVML stubs when compiled and a
+ * Java fallback when not), and their tails and strided calls go through the scalar twins, so an
+ * element's value does not depend on where it sits. Other ops run stride ≠ 1 and the tail (fewer
+ * than one vector) through the scalar reference.
  */
 public final class SimdUnary implements UnaryKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
@@ -51,7 +51,11 @@ public final class SimdUnary implements UnaryKernel {
         tail(op, p, q, x, xOff + bound, 1, y, yOff + bound, n - bound);
     }
 
-    /** Elements outside the vector loop: {@link SimdExp}'s and {@link SimdTrig}'s scalar twins, or the scalar reference. */
+    /**
+     * Elements outside the vector loop: {@link SimdExp}'s, {@link SimdLog}'s, {@link SimdTrig}'s and
+     * {@link SimdPow}'s scalar twins, or the scalar reference ({@code pow} with p = 2 too: its vector
+     * loop is {@code x·x}, which is what {@code Math.pow(x, 2)} returns).
+     */
     private static void tail(UnaryOp op, double p, double q, float[] x, int xo, int xs, float[] y, int yo, int n) {
         switch (op) {
             case EXP, LOG, TANH, SIGMOID, SILU, SIN, COS -> {
@@ -66,6 +70,15 @@ public final class SimdUnary implements UnaryKernel {
                         case COS -> SimdTrig.cos(v);
                         default -> v * SimdExp.sigmoid(v);
                     };
+                }
+            }
+            case POW -> {
+                if (p == 2) {
+                    SCALAR.apply(op, p, q, x, xo, xs, y, yo, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        y[yo + i] = SimdPow.pow(x[xo + i * xs], p);
+                    }
                 }
             }
             default -> SCALAR.apply(op, p, q, x, xo, xs, y, yo, n);
@@ -161,13 +174,16 @@ public final class SimdUnary implements UnaryKernel {
 
     private static void pow(double p, float[] x, int xo, float[] y, int yo, int bound) {
         if (p == 2) {
-            // x·x is what Math.pow(x, 2) returns, and far cheaper than the general POW.
+            // x·x is what Math.pow(x, 2) returns, and far cheaper than the general pow.
             square(x, xo, y, yo, bound);
             return;
         }
-        float e = (float) p;
+        if (!Double.isFinite(p)) {
+            tail(UnaryOp.POW, p, 0, x, xo, 1, y, yo, bound);
+            return;
+        }
         for (int i = 0; i < bound; i += L) {
-            FloatVector.fromArray(S, x, xo + i).pow(e).intoArray(y, yo + i);
+            SimdPow.pow(x, xo + i, p, y, yo + i);
         }
     }
 
