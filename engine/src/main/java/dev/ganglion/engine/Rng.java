@@ -35,6 +35,21 @@ public final class Rng {
         s3 = mix(x);
     }
 
+    /**
+     * The stream of one purpose of a seed, independent of {@code new Rng(seed)}'s. Two generators
+     * seeded with the same number give the same numbers, so a model's structure drawn with the
+     * config's seed must not come from the stream its weights are drawn from when the user passes
+     * the same seed to both (the default): G2GNet's first-layer mask and weights were once the same
+     * uniforms, so every off-diagonal weight the mask kept ({@code u < p′}) started at the negative
+     * end of its range and the layer's units were dead at init.
+     *
+     * @param purpose a fixed name, e.g. {@code "g2gnet.structure"} ({@link String#hashCode} is
+     *     specified, so the stream is the same on every JVM)
+     */
+    public static Rng forPurpose(long seed, String purpose) {
+        return new Rng(mix(seed ^ mix(purpose.hashCode() + 0x9e3779b97f4a7c15L)));
+    }
+
     private Rng(long[] state) {
         setState(state);
     }

@@ -71,6 +71,25 @@ class RngTest {
     }
 
     @Test
+    void purposeStreamsAreReproducibleAndIndependentOfTheSeedsOwnStream() {
+        long plain = new Rng(3).nextLong();
+        long structure = Rng.forPurpose(3, "g2gnet.structure").nextLong();
+        assertThat(Rng.forPurpose(3, "g2gnet.structure").nextLong()).isEqualTo(structure);
+        assertThat(structure).isNotEqualTo(plain);
+        assertThat(Rng.forPurpose(3, "circuitnet.edges").nextLong()).isNotEqualTo(structure).isNotEqualTo(plain);
+        assertThat(Rng.forPurpose(4, "g2gnet.structure").nextLong()).isNotEqualTo(structure);
+        // uncorrelated with the seed's own stream: the products of paired uniforms average 1/4
+        Rng a = new Rng(0);
+        Rng b = Rng.forPurpose(0, "g2gnet.structure");
+        double sum = 0;
+        int n = 100_000;
+        for (int i = 0; i < n; i++) {
+            sum += a.nextDouble() * b.nextDouble();
+        }
+        assertThat(sum / n).isCloseTo(0.25, org.assertj.core.data.Offset.offset(0.005));
+    }
+
+    @Test
     void nextIntIsInRangeAndUnbiased() {
         Rng r = new Rng(1);
         int[] counts = new int[3];

@@ -55,7 +55,9 @@ public final class CircuitNet extends Layer implements NeuralModel {
 
     /** A fresh network with the models.md init, values from {@code rng}, edges from the config's seed. */
     public static CircuitNet create(CircuitNetConfig cfg, Rng rng) {
-        return create(cfg, cfg.useInter() ? CircuitEdges.draw(cfg.units(), cfg.inDegree(), new Rng(cfg.seed())) : null, rng);
+        // the edges' own stream of the seed: the weights' stream may have been seeded with the same number
+        Rng edges = Rng.forPurpose(cfg.seed(), "circuitnet.edges");
+        return create(cfg, cfg.useInter() ? CircuitEdges.draw(cfg.units(), cfg.inDegree(), edges) : null, rng);
     }
 
     /** A fresh network over the given edges ({@code [E][2]} rows (source, target); null without links). */

@@ -50,9 +50,9 @@ public final class G2GNet extends Layer implements NeuralModel {
         this.lastOutputs = new Tensor[sparse.size()];
     }
 
-    /** A freshly initialised network: structure from the config's seed, values from {@code rng}. */
+    /** A freshly initialised network: structure from the config's seed ({@link #structure}), values from {@code rng}. */
     public static G2GNet create(G2GNetConfig cfg, Rng rng) {
-        Rng structure = new Rng(cfg.seed());
+        Rng structure = structure(cfg);
         List<G2GSparseLayer> sparse = new ArrayList<>();
         for (int l = 0; l < cfg.numLayers(); l++) {
             int nIn = width(cfg, l);
@@ -97,7 +97,7 @@ public final class G2GNet extends Layer implements NeuralModel {
 
     /** Replays {@link #create}'s draws to recover each layer's {@code (in_perm, out_perm)}. */
     private static List<int[][]> drawnPermutations(G2GNetConfig cfg) {
-        Rng rng = new Rng(cfg.seed());
+        Rng rng = structure(cfg);
         List<int[][]> out = new ArrayList<>();
         for (int l = 0; l < cfg.numLayers(); l++) {
             int nIn = width(cfg, l);
@@ -109,6 +109,15 @@ public final class G2GNet extends Layer implements NeuralModel {
             out.add(new int[][] {Groupings.permutation(gIn), Groupings.permutation(gOut)});
         }
         return out;
+    }
+
+    /**
+     * The stream groupings and masks are drawn from: the config's seed, but not the stream the
+     * weights come from, which the caller may have seeded with the same number (see
+     * {@link Rng#forPurpose}).
+     */
+    private static Rng structure(G2GNetConfig cfg) {
+        return Rng.forPurpose(cfg.seed(), "g2gnet.structure");
     }
 
     static int width(G2GNetConfig cfg, int l) {

@@ -23,6 +23,41 @@ class G2GNetTest {
         return new G2GNetConfig(24, hidden, 3, 5, 8, 1.0, 0.15, grouping, "relu", 7);
     }
 
+    /**
+     * Regression: with the user's seed used for both the init and the config's {@code seed} (the
+     * default), the first layer's mask and weights were drawn from the same uniforms, so the kept
+     * off-diagonal weights (u &lt; p′) were all near the bottom of their range (mean −0.43 of the
+     * bound) and every first-layer unit was dead at init. Now each layer's live weights average
+     * ~0 and about half the first layer's units fire for a positive input.
+     */
+    @Test
+    void initWeightsAreIndependentOfTheMaskWhenBothUseTheSameSeed() {
+        G2GNetConfig cfg = G2GNetConfig.defaults(784, 10);
+        G2GNet net = G2GNet.create(cfg, new Rng(cfg.seed()));
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            float[] w = net.stateDict().get("layers." + l + ".weight").toFloatArray();
+            double sum = 0;
+            double max = 0;
+            int live = 0;
+            for (float v : w) {
+                if (v != 0) {
+                    sum += v;
+                    max = Math.max(max, Math.abs(v));
+                    live++;
+                }
+            }
+            assertThat(sum / live / max).as("layer %d: mean of the live weights over their largest", l)
+                    .isBetween(-0.01, 0.01);
+        }
+        Tensor x = new Rng(9).uniform(Shape.of(64, 784), 0, 1);
+        float[] h = net.layer(0).forward(Var.constant(x)).value().toFloatArray();
+        int positive = 0;
+        for (float v : h) {
+            positive += v > 0 ? 1 : 0;
+        }
+        assertThat((double) positive / h.length).as("first-layer pre-activations above 0").isBetween(0.3, 0.7);
+    }
+
     @Test
     void freshLayersHaveTheSpecDensityAndInit() {
         G2GNet net = G2GNet.create(config("index", 256), new Rng(1));
