@@ -41,7 +41,9 @@ public final class Rng {
      * config's seed must not come from the stream its weights are drawn from when the user passes
      * the same seed to both (the default): G2GNet's first-layer mask and weights were once the same
      * uniforms, so every off-diagonal weight the mask kept ({@code u < p′}) started at the negative
-     * end of its range and the layer's units were dead at init.
+     * end of its range and the layer's units were dead at init. The rule: a model's weights come
+     * from {@code new Rng(seed)}; every other use of a seed (structure, data, split, shuffling,
+     * rewiring) from its own purpose.
      *
      * @param purpose a fixed name, e.g. {@code "g2gnet.structure"} ({@link String#hashCode} is
      *     specified, so the stream is the same on every JVM)

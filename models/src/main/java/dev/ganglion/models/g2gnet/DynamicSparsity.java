@@ -108,7 +108,7 @@ public final class DynamicSparsity implements StepHook {
 
     /** The random choices of the update at {@code step}: a function of (seed, step) only. */
     private Rng generatorAt(long step) {
-        return new Rng(settings.seed() * 0x9E3779B97F4A7C15L + step);
+        return Rng.forPurpose(settings.seed() * 0x9E3779B97F4A7C15L + step, "g2gnet.dst");
     }
 
     /** Rewires every layer now, with the generator of the current step. */

@@ -28,7 +28,7 @@ final class IdxTasks {
             throw new IllegalArgumentException(spec.data() + ": " + n + " samples cannot give " + train
                     + " training and " + test + " test samples");
         }
-        int[] perm = new Rng(spec.seed()).permutation(n);
+        int[] perm = Rng.forPurpose(spec.seed(), "task.split").permutation(n);
         Tensor x = shaped(ds, spec);
         Split all = new Split(x, null, ds.labels());
         int classes = Math.max(ds.numClasses(), 2);

@@ -41,7 +41,7 @@ public final class Tasks {
         int train = spec.trainSize() == 0 ? DEFAULT_TRAIN : spec.trainSize();
         int test = spec.testSize() == 0 ? DEFAULT_TEST : spec.testSize();
         int n = train + test;
-        Rng rng = new Rng(spec.seed());
+        Rng rng = Rng.forPurpose(spec.seed(), "task.data");
         Split all = switch (spec.task()) {
             case "function" -> function(n, rng);
             case "adding" -> adding(n, spec.seqLen() == 0 ? 200 : spec.seqLen(), rng);

@@ -65,7 +65,7 @@ public final class Trainer {
                 ? LrSchedule.cosine(Math.max(1L, (long) stepsPerEpoch * options.epochs()), 0) : LrSchedule.constant();
         this.scheduler = new LrScheduler(optimizer, schedule, LrScheduler.Interval.STEP);
         this.hook = model.stepHook(optimizer);
-        this.shuffle = new Rng(options.seed());
+        this.shuffle = Rng.forPurpose(options.seed(), "training.shuffle");
         if (data.train().size() == 0) {
             throw new IllegalArgumentException("training: the training split of " + data.name() + " is empty");
         }
