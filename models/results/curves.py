@@ -80,7 +80,7 @@ def main():
     a = ap.parse_args()
     series = []
     for run in a.runs:
-        label, path = run.split("=", 1)
+        label, path = run.rsplit("=", 1)  # labels may hold "=" (T=200); the log paths here do not
         pts = read(path, a.key)
         if pts:
             series.append((label, pts))
