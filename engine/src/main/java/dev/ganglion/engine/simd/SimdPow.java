@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * does the same operations in the same order.
  *
  * <p>Computed in double as {@code exp(y·ln x)}, each float vector as two halves, each converted to
- * a double vector of the same lane count (a conversion C2 compiles to one instruction): the float
+ * a double vector of the same lane count (as cheap as a copy, measured): the float
  * result carries the relative error of {@code y·ln x}'s absolute error (|y·ln x| reaches 104 for
  * results that are still floats), which float arithmetic would make ~50 ulp and double makes
  * ~10⁻¹⁴.
@@ -86,9 +86,9 @@ final class SimdPow {
     }
 
     /**
-     * Both: the exponent from b, or p when b is null. One method with the whole computation written
-     * out: split into helpers taking vectors, the biggest was "too big" for C2 to inline, and a call
-     * taking vectors boxes them (7× slower than the SVML pow, measured).
+     * Both: the exponent from b, or p when {@code useP} (b is then read but not used). One method with
+     * the whole computation written out: split into helpers taking vectors, the biggest was "too big"
+     * for C2 to inline, and a call taking vectors boxes them (7× slower than the SVML pow, measured).
      */
     private static void pow(float[] a, int ao, int as, float[] b, int bo, int bs, boolean useP, double p, float[] y, int yo) {
         for (int h = 0; h < Simd.LANES; h += HALF_LANES) {
@@ -114,9 +114,8 @@ final class SimdPow {
             DoubleVector rb = w.fma(LG6, LG4).fma(w, w.broadcast(LG2)).mul(w);
             DoubleVector hf = f.mul(f).mul(0.5);
             DoubleVector log1p = s.mul(hf.add(ra.add(rb))).add(k.mul(LN2_LO)).sub(hf).add(f);
-            // t = y·ln x, then e^t = 2^n·e^r
-            // t = y·ln x with |t| clamped to T_MAX on the bits (|t| as a long is monotone in |t|): max and
-            // min with Java's NaN and −0 rules had cost a third of the time
+            // t = y·ln x, |t| clamped to 200 on the bits (|t| as a long is monotone in |t|): max and min
+            // with Java's NaN and −0 rules had cost a third of the time; then e^t = 2^n·e^r
             LongVector tb = k.fma(x.broadcast(LN2_HI), log1p).mul(e).reinterpretAsLongs();
             DoubleVector t = tb.and(Long.MAX_VALUE).min(T_MAX_BITS).or(tb.and(Long.MIN_VALUE)).reinterpretAsDoubles();
             DoubleVector u = t.fma(x.broadcast(INV_LN2), x.broadcast(SHIFTER));
