@@ -87,6 +87,9 @@ circuitnet() { # CircuitNet (models.md defaults) vs an MLP of the same parameter
     run "fn-circuitnet-no-$off" circuitnet "${f[@]}" --lr 3e-3 --seed 0 --set units=16 --set neurons=32 --set ports=8 \
       --set $off=false
   done
+  # the PyTorch reference model trained the same way (its own data generator), as a check on Ganglion's training
+  torchrun "fn-circuitnet-torch" circuitnet --task function --train-size 4000 --test-size 1000 --epochs 30 --batch 64 \
+    --lr 3e-3 --threads 2 --seed 0 --set units=16 --set neurons=32 --set ports=8
   run "mnist-circuitnet-s0" circuitnet --task idx "${MNIST[@]}" --epochs 10 --batch 128 --lr 3e-3 --threads 2 \
     --set units=16 --set neurons=32 --set ports=8
   run "mnist-mlp148-s0" mlp --task idx "${MNIST[@]}" --epochs 10 --batch 128 --lr 1e-3 --threads 2 \
@@ -118,6 +121,9 @@ elm() { # ELM (d_m = 100) against an LSTM (H = 100) on delayed recall and adding
     run "recall$t-lstm" lstm --task recall --seq-len $t --train-size $n --test-size 500 --epochs 10 "${c[@]}" \
       --set hidden_size=100
   done
+  # the PyTorch reference model trained the same way (its own data generator), as a check on Ganglion's training
+  torchrun "recall200-elm-torch" elm --task recall --seq-len 200 --train-size 2000 --test-size 500 --epochs 10 \
+    "${c[@]}" --set num_memory=100
   run "adding200-elm" elm --task adding --seq-len 200 --train-size 2000 --test-size 500 --epochs 10 "${c[@]}" \
     --set num_memory=100
   run "adding200-lstm" lstm --task adding --seq-len 200 --train-size 2000 --test-size 500 --epochs 10 "${c[@]}" \
