@@ -24,7 +24,8 @@ import java.util.Map;
  * <p>Execution: Lin and the product's {@code X·P_cᵀ} run on the block-diagonal kernel (C blocks of
  * N×N over {@code X [B, C·N]}), Inter on the BSR kernel ({@link CircuitEdges}); attention per sample
  * and CMU ({@code softmax_j((q_i x_i)(k_j x_j)/√N)} times {@code v_j x_j}) is one fused op
- * ({@link CircuitAttention}: the scores are rank one, no {@code N×N} tensor is kept).
+ * ({@link CircuitAttention} on the engine's rank-one attention kernel: no {@code N×N} score or
+ * gradient tensor enters the graph; the op keeps only its {@code N×N} probabilities for backward).
  *
  * <p>Choices: in-ports are neurons 0…p−1, out-ports N−p…N−1; Drive = U persists every iteration;
  * the terms of the first iteration (X⁰ = 0) are all 0 and are skipped. Init: {@code W_c ~ U(±1/√N)},
