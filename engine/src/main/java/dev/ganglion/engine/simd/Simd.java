@@ -71,6 +71,15 @@ public final class Simd {
         return s.lane(0);
     }
 
+    /**
+     * {@link #sum} of the vector at {@code a[at]}, for kernels that C2 may compile past its inlining
+     * budget: there a call taking a vector stays a call and boxes the vector, while this one takes
+     * an array (store the vector, then call).
+     */
+    static float sum(float[] a, int at) {
+        return sum(FloatVector.fromArray(F32, a, at));
+    }
+
     /** Description for {@code ganglion info}: bits and lanes. */
     public static String describe() {
         return F32.vectorBitSize() + " bits, " + LANES + " float lanes";
