@@ -2,6 +2,7 @@ package dev.ganglion.engine.simd;
 
 import dev.ganglion.engine.Vectorization;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -78,6 +79,26 @@ public final class Simd {
      */
     static float sum(float[] a, int at) {
         return sum(FloatVector.fromArray(F32, a, at));
+    }
+
+    /** The value a scalar fallback gives lane {@code lane}. */
+    interface LaneFallback {
+        float at(int lane);
+    }
+
+    /**
+     * {@code r} with the lanes set in {@code m} replaced by {@code f.at(lane)}: the rare lanes that a
+     * vector function sends to a scalar one (such as {@link Math}'s in double, the same bits in every
+     * JIT tier) because their arguments lie outside its range. Called only when {@code m.anyTrue()}.
+     */
+    static FloatVector patchLanes(FloatVector r, VectorMask<?> m, LaneFallback f) {
+        float[] lanes = r.toArray();
+        for (int j = 0; j < lanes.length; j++) {
+            if (m.laneIsSet(j)) {
+                lanes[j] = f.at(j);
+            }
+        }
+        return FloatVector.fromArray(r.species(), lanes, 0);
     }
 
     /** Description for {@code ganglion info}: bits and lanes. */

@@ -4,7 +4,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code ln x} on float lanes from exactly specified IEEE operations only, for the reason of
@@ -30,7 +29,6 @@ import jdk.incubator.vector.VectorSpecies;
  * Measured against {@link Math#log} in double: see {@code SimdLogTest}.
  */
 final class SimdLog {
-    private static final VectorSpecies<Float> S = Simd.F32;
     /** The bits of √½ rounded to float: the reduced argument m starts here. */
     private static final int SQRT_HALF_BITS = 0x3f3504f3;
     private static final int MANTISSA = 0x007fffff;
@@ -106,13 +104,7 @@ final class SimdLog {
 
     /** {@code r}, with the lanes outside the normal positive range from {@link Math#log} in double. */
     private static FloatVector outside(FloatVector x, FloatVector r, VectorMask<Integer> outside) {
-        float[] lanes = r.toArray();
         float[] in = x.toArray();
-        for (int j = 0; j < lanes.length; j++) {
-            if (outside.laneIsSet(j)) {
-                lanes[j] = (float) Math.log(in[j]);
-            }
-        }
-        return FloatVector.fromArray(S, lanes, 0);
+        return Simd.patchLanes(r, outside, j -> (float) Math.log(in[j]));
     }
 }

@@ -139,15 +139,9 @@ final class SimdPow {
 
     /** r with the lanes in {@code outside} from {@link Math#pow} in double, the exponent from e's lanes or p. */
     private static FloatVector patch(FloatVector x, FloatVector e, FloatVector r, VectorMask<Integer> outside, double p) {
-        float[] lanes = r.toArray();
         float[] xs = x.toArray();
         float[] es = e == null ? null : e.toArray();
-        for (int j = 0; j < lanes.length; j++) {
-            if (outside.laneIsSet(j)) {
-                lanes[j] = (float) Math.pow(xs[j], es == null ? p : es[j]);
-            }
-        }
-        return FloatVector.fromArray(H, lanes, 0);
+        return Simd.patchLanes(r, outside, j -> (float) Math.pow(xs[j], es == null ? p : es[j]));
     }
 
     /** {@code x^y}: the vector functions for one lane, bit for bit. */

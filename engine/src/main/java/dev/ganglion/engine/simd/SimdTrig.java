@@ -4,7 +4,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code sin x} and {@code cos x} on float lanes from exactly specified IEEE operations only, for
@@ -33,7 +32,6 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code SimdTrigTest}.
  */
 final class SimdTrig {
-    private static final VectorSpecies<Float> S = Simd.F32;
     /** Beyond this |x| (and for ±∞, NaN) the double {@link Math} functions are used. */
     static final float LIMIT = 8192f;
     private static final float TWO_OVER_PI = 0x1.45f306p-1f;
@@ -150,13 +148,7 @@ final class SimdTrig {
         if (!far.anyTrue()) {
             return y;
         }
-        float[] lanes = y.toArray();
         float[] in = x.toArray();
-        for (int i = 0; i < lanes.length; i++) {
-            if (far.laneIsSet(i)) {
-                lanes[i] = (float) (sine ? Math.sin(in[i]) : Math.cos(in[i]));
-            }
-        }
-        return FloatVector.fromArray(S, lanes, 0);
+        return Simd.patchLanes(y, far, j -> (float) (sine ? Math.sin(in[j]) : Math.cos(in[j])));
     }
 }

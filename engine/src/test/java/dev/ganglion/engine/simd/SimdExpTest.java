@@ -24,7 +24,7 @@ class SimdExpTest {
     /** Every 997th float bit pattern, both signs: NaNs, infinities, subnormals and all included. */
     private static final int SWEEP_STEP = 997;
     /** Lengths around the vector widths and the tail handling, plus a long odd one. */
-    private static final int[] LENGTHS = {0, 1, 15, 16, 17, 31, 33, 1003};
+    static final int[] LENGTHS = {0, 1, 15, 16, 17, 31, 33, 1003};
 
     @Test
     void vectorEqualsScalarTwinBitForBit() {
@@ -118,34 +118,58 @@ class SimdExpTest {
      */
     @Test
     void unaryKernelsUseTheTwinEverywhereAndMatchTheReference() {
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.EXP, UnaryOp.SIGMOID, UnaryOp.SILU, UnaryOp.TANH}) {
+            FloatUnary twin = switch (op) {
+                case EXP -> SimdExp::exp;
+                case SIGMOID -> SimdExp::sigmoid;
+                case TANH -> SimdExp::tanh;
+                default -> v -> v * SimdExp.sigmoid(v);
+            };
+            checkKernelUsesTwin(op, 0, (n, stride) -> {
+                float[] x = Fixtures.randomFloats(3 + n * stride, n);
+                for (int i = 0; i < x.length; i++) {
+                    x[i] *= op == UnaryOp.EXP ? 100 : 12;
+                }
+                return x;
+            }, twin, (v, got, want) -> assertThat(ulpDistance(got, want)).as("%s(%s) vs reference", op, v)
+                    .isLessThanOrEqualTo(3));
+        }
+    }
+
+    /** The inputs of one {@link #checkKernelUsesTwin} call: {@code 3 + n·stride} floats. */
+    interface KernelInput {
+        float[] make(int n, int stride);
+    }
+
+    /** One element's check against the scalar reference kernel: input, SIMD output, reference output. */
+    interface ReferenceCheck {
+        void check(float x, float got, float want);
+    }
+
+    /**
+     * The SIMD unary kernel {@code op} (parameter p) at every length of {@link #LENGTHS}, contiguous
+     * and with stride 2, reading from offset 3 and writing from offset 1: every element, in a vector
+     * or in the tail, equals {@code twin} bit for bit (so it does not depend on its position or the
+     * vector width), the slot before the output stays 0, and {@code check} holds for each element
+     * against {@link ScalarUnary}'s output.
+     */
+    static void checkKernelUsesTwin(UnaryOp op, double p, KernelInput input, FloatUnary twin, ReferenceCheck check) {
         SimdUnary simd = new SimdUnary();
         ScalarUnary reference = new ScalarUnary();
-        UnaryOp[] ops = {UnaryOp.EXP, UnaryOp.SIGMOID, UnaryOp.SILU, UnaryOp.TANH};
-        for (UnaryOp op : ops) {
-            for (int n : LENGTHS) {
-                for (int stride : new int[] {1, 2}) {
-                    float[] x = Fixtures.randomFloats(3 + n * stride, n);
-                    for (int i = 0; i < x.length; i++) {
-                        x[i] *= op == UnaryOp.EXP ? 100 : 12;
-                    }
-                    float[] got = new float[n + 1];
-                    float[] want = new float[n + 1];
-                    simd.apply(op, 0, 0, x, 3, stride, got, 1, n);
-                    reference.apply(op, 0, 0, x, 3, stride, want, 1, n);
-                    for (int i = 1; i <= n; i++) {
-                        float v = x[3 + (i - 1) * stride];
-                        float twin = switch (op) {
-                            case EXP -> SimdExp.exp(v);
-                            case SIGMOID -> SimdExp.sigmoid(v);
-                            case TANH -> SimdExp.tanh(v);
-                            default -> v * SimdExp.sigmoid(v);
-                        };
-                        assertThat(Float.floatToIntBits(got[i])).as("%s(%s), n %d, stride %d", op, v, n, stride)
-                                .isEqualTo(Float.floatToIntBits(twin));
-                        assertThat(ulpDistance(got[i], want[i])).as("%s(%s) vs reference", op, v).isLessThanOrEqualTo(3);
-                    }
-                    assertThat(got[0]).isZero();
+        for (int n : LENGTHS) {
+            for (int stride : new int[] {1, 2}) {
+                float[] x = input.make(n, stride);
+                float[] got = new float[n + 1];
+                float[] want = new float[n + 1];
+                simd.apply(op, p, 0, x, 3, stride, got, 1, n);
+                reference.apply(op, p, 0, x, 3, stride, want, 1, n);
+                for (int i = 1; i <= n; i++) {
+                    float v = x[3 + (i - 1) * stride];
+                    assertThat(Float.floatToIntBits(got[i])).as("%s(%s), p %s, n %d, stride %d", op, v, p, n, stride)
+                            .isEqualTo(Float.floatToIntBits(twin.apply(v)));
+                    check.check(v, got[i], want[i]);
                 }
+                assertThat(got[0]).isZero();
             }
         }
     }

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 class SimdPowTest {
     /** Correctly rounded but where the exact result lies within 10⁻³ ulp of a midpoint between floats (the double computation's error is ~10⁻¹¹). */
     private static final double BOUND = 0.501;
-    private static final int[] LENGTHS = {0, 1, 15, 16, 17, 31, 33, 1003};
     private static final double[] EXPONENTS = {0.5, -0.5, 1, -1, 3, -3, 1.5, 0.1, 1e-3, 7.25, -20.5, 100, 1e6, -1e6,
         1 / 3.0, 0x1.fffffep-1, 0};
 
@@ -100,28 +99,23 @@ class SimdPowTest {
         return out;
     }
 
-    /** Both kernels at awkward lengths and offsets: every element is the twin's value, within 0.5 ulp of the reference. */
+    /**
+     * Both kernels at awkward lengths and offsets: every element is the twin's value (unary pow
+     * through {@link SimdExpTest#checkKernelUsesTwin}), and the binary one's within 0.5 ulp of the
+     * reference.
+     */
     @Test
     void kernelsUseTheTwinEverywhere() {
-        SimdUnary unary = new SimdUnary();
+        for (double p : new double[] {2.5, 0.1, -1, 3}) {
+            SimdExpTest.checkKernelUsesTwin(UnaryOp.POW, p, SimdPowTest::bases, v -> SimdPow.pow(v, p), (v, got, want) -> { });
+        }
         SimdBinary binary = new SimdBinary();
-        for (int n : LENGTHS) {
+        for (int n : SimdExpTest.LENGTHS) {
             for (int stride : new int[] {1, 2}) {
-                float[] x = Fixtures.randomFloats(3 + n * stride, 41L * n + stride);
+                float[] x = bases(n, stride);
                 float[] e = Fixtures.randomFloats(3 + n * stride, 43L * n + stride);
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = i % 13 == 6 ? -2f : Math.abs(x[i]) * 5f;
+                for (int i = 0; i < e.length; i++) {
                     e[i] = i % 13 == 6 ? 3f : e[i] * 6f;
-                }
-                for (double p : new double[] {2.5, 0.1, -1, 3}) {
-                    float[] got = new float[n + 1];
-                    unary.apply(UnaryOp.POW, p, 0, x, 3, stride, got, 1, n);
-                    for (int i = 1; i <= n; i++) {
-                        float v = x[3 + (i - 1) * stride];
-                        assertThat(Float.floatToIntBits(got[i])).as("pow(%s, %s), n %d", v, p, n)
-                                .isEqualTo(Float.floatToIntBits(SimdPow.pow(v, p)));
-                    }
-                    assertThat(got[0]).isZero();
                 }
                 int[][] strides = {{stride, stride}, {stride, 0}, {0, stride}};
                 for (int[] s : strides) {
@@ -137,5 +131,14 @@ class SimdPowTest {
                 }
             }
         }
+    }
+
+    /** {@code 3 + n·stride} bases, positive but for a −2 every 13th (Math.pow's lanes). */
+    private static float[] bases(int n, int stride) {
+        float[] x = Fixtures.randomFloats(3 + n * stride, 41L * n + stride);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 13 == 6 ? -2f : Math.abs(x[i]) * 5f;
+        }
+        return x;
     }
 }
