@@ -70,6 +70,9 @@ done
 cp "$ROOT"/engine/target/ganglion-engine-"$VERSION"-tests.jar "$OUT/lib/test/"
 "$JDK/bin/jar" --create --file "$OUT/lib/test/ganglion-native-bindings-$VERSION-tests.jar" \
     -C "$ROOT/native-bindings/target/test-classes" .
+# The test classes by name, for running them one JVM each (scripts/gpu-check.sh) without unzip.
+(cd "$ROOT/native-bindings/target/test-classes" && find dev -name '*Test.class' | sed 's:/:.:g; s:\.class$::' | sort) \
+    > "$OUT/lib/test/test-classes.txt"
 # Test-only libraries go beside the tests; everything else is a runtime dependency of some module.
 # byte-buddy (8 MB) is AssertJ's optional dependency for soft assertions and AssertJ assumptions,
 # which these tests do not use (they use JUnit's Assumptions): left out to stay under 60 MB.
@@ -113,11 +116,20 @@ cat > "$OUT/bin/gpu-tests" <<EOF
 # CUDA machine, discovery everywhere. Extra arguments go to the JUnit console launcher, e.g.
 #   bin/gpu-tests --include-tag gpu        only the GPU tests
 #   bin/gpu-tests --details=verbose        print skip reasons and tuner decisions
+#   bin/gpu-tests --select-class dev.ganglion.cuda.CudaSoakGpuTest   one class (no package default)
 HERE="\$(cd "\$(dirname "\$(readlink -f "\${BASH_SOURCE[0]}")")/.." && pwd)"
+SELECT=(--select-package dev.ganglion.cuda)
+DETAILS=(--details=tree)
+for a in "\$@"; do
+  case "\$a" in
+    --select*|--scan-class-path*) SELECT=() ;;
+    --details=*|--details) DETAILS=() ;;
+  esac
+done
 exec "\$HERE/runtime/bin/java" $JVM_FLAGS \${GANGLION_JAVA_OPTS:-} \\
   -jar "\$HERE/lib/test/junit-platform-console-standalone-$JUNIT_PLATFORM_VERSION.jar" execute \\
   --class-path "\$(ls "\$HERE"/lib/*.jar "\$HERE"/lib/test/*.jar | grep -v console-standalone | paste -sd:)" \\
-  --select-package dev.ganglion.cuda --details=tree --disable-banner "\$@"
+  "\${SELECT[@]}" "\${DETAILS[@]}" --disable-banner "\$@"
 EOF
 chmod +x "$OUT"/bin/*
 # --compare finds bench/python/reference.py under ganglion.home (the bundle's root).

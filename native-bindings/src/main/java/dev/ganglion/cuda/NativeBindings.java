@@ -15,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class NativeBindings {
     private final String library;
     private final SymbolLookup symbols;
-    private final Map<Downcall, MethodHandle> handles = new ConcurrentHashMap<>();
+    // Keyed by name (a library exports each name once): a String's hash is cached, whereas the record's
+    // hashCode and equals walk its FunctionDescriptor on every call.
+    private final Map<String, MethodHandle> handles = new ConcurrentHashMap<>();
 
     NativeBindings(String library, SymbolLookup symbols) {
         this.library = library;
@@ -24,7 +26,8 @@ final class NativeBindings {
 
     /** The linked handle, or {@link IllegalStateException} naming the missing function. */
     MethodHandle handle(Downcall d) {
-        return handles.computeIfAbsent(d, this::link);
+        MethodHandle h = handles.get(d.name());
+        return h != null ? h : handles.computeIfAbsent(d.name(), n -> link(d));
     }
 
     /** Whether the library exports {@code name}. */
