@@ -54,12 +54,14 @@ public final class CuBlas {
             POINTER, POINTER, INT, LONG, INT);
     static final Downcall SGEMM_BATCHED = Downcall.status("cublasSgemmBatched", POINTER, INT, INT, INT, INT, INT,
             POINTER, POINTER, INT, POINTER, INT, POINTER, POINTER, INT, INT);
+    static final Downcall SGEAM = Downcall.status("cublasSgeam", POINTER, INT, INT, INT, INT,
+            POINTER, POINTER, INT, POINTER, POINTER, INT, POINTER, INT);
     static final Downcall GEMM_EX = Downcall.status("cublasGemmEx", POINTER, INT, INT, INT, INT, INT,
             POINTER, POINTER, INT, INT, POINTER, INT, INT, POINTER, POINTER, INT, INT, INT, INT);
 
     static final List<Downcall> DOWNCALLS = List.of(CREATE, DESTROY, SET_STREAM, SET_MATH_MODE, SET_POINTER_MODE,
             GET_VERSION, GET_PROPERTY, GET_STATUS_STRING, GET_STATUS_NAME, SGEMM, SGEMM_STRIDED_BATCHED,
-            SGEMM_BATCHED, GEMM_EX);
+            SGEMM_BATCHED, SGEAM, GEMM_EX);
 
     private final NativeBindings lib;
 
@@ -148,6 +150,17 @@ public final class CuBlas {
             MemorySegment be = arena.allocateFrom(FLOAT, beta);
             check("cublasSgemmBatched", call(SGEMM_BATCHED, h -> (int) h.invokeExact(handle, opA, opB, m, n, k,
                     al, aArray, lda, bArray, ldb, be, cArray, ldc, batchCount)));
+        }
+    }
+
+    /** Column-major {@code C = α·op(A) + β·op(B)} ({@code cublasSgeam}), C m×n; a transpose when β = 0. */
+    public void sgeam(MemorySegment handle, int opA, int opB, int m, int n, float alpha, MemorySegment a, int lda,
+                      float beta, MemorySegment b, int ldb, MemorySegment c, int ldc) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment al = arena.allocateFrom(FLOAT, alpha);
+            MemorySegment be = arena.allocateFrom(FLOAT, beta);
+            check("cublasSgeam", call(SGEAM, h -> (int) h.invokeExact(handle, opA, opB, m, n,
+                    al, a, lda, be, b, ldb, c, ldc)));
         }
     }
 

@@ -26,10 +26,10 @@ public final class CudaBsr {
         int batch = check("CudaBsr.forward", w.pattern(), x.shape(), y.shape());
         CudaMatmul.requireFloat(x, y);
         SparsePattern p = w.pattern();
-        List<PathTuner.Candidate<DeviceBuffer>> candidates = List.of(
+        List<PathTuner.Candidate<DeviceBuffer>> candidates = withCuSparse(p,
                 new PathTuner.Candidate<>("batched-gemm", out -> {
                     device.zero(out);
-                    DeviceKernels.batched(device, w.plan("forward", batch), x, w.values(), 1f, out);
+                    DeviceKernels.batched(device, w, w.plan("forward", batch), x, w.values(), 1f, out);
                 }),
                 new PathTuner.Candidate<>("cusparse-bsr", out -> DeviceKernels.spmm(device, sp -> bsr(sp, w, w.values()),
                         SparseLayout.forward(batch, p.rows(), p.cols()), x, 0f, out, CuSparse.SPMM_BSR_ALG1)));
@@ -41,10 +41,10 @@ public final class CudaBsr {
         int batch = check("CudaBsr.inputGrad", w.pattern(), dx.shape(), dy.shape());
         CudaMatmul.requireFloat(dy, dx);
         SparsePattern p = w.pattern();
-        List<PathTuner.Candidate<DeviceBuffer>> candidates = List.of(
+        List<PathTuner.Candidate<DeviceBuffer>> candidates = withCuSparse(p,
                 new PathTuner.Candidate<>("batched-gemm", out -> {
                     device.zero(out);
-                    DeviceKernels.batched(device, w.plan("input-grad", batch), dy, w.values(), 1f, out);
+                    DeviceKernels.batched(device, w, w.plan("input-grad", batch), dy, w.values(), 1f, out);
                 }),
                 new PathTuner.Candidate<>("cusparse-bsr-transposed", out -> DeviceKernels.spmm(device,
                         sp -> bsr(sp, w, w.values()), SparseLayout.inputGrad(batch, p.rows(), p.cols(), false),
@@ -60,15 +60,30 @@ public final class CudaBsr {
         CudaMatmul.requireFloat(dy, x, dw);
         SparsePattern p = w.pattern();
         float beta = accumulate ? 1f : 0f;
-        List<PathTuner.Candidate<DeviceBuffer>> candidates = List.of(
+        List<PathTuner.Candidate<DeviceBuffer>> candidates = withCuSparse(p,
                 new PathTuner.Candidate<>("batched-gemm",
-                        out -> DeviceKernels.batched(device, w.plan("weight-grad", batch), dy, x, beta, out)),
+                        out -> DeviceKernels.batched(device, w, w.plan("weight-grad", batch), dy, x, beta, out)),
                 new PathTuner.Candidate<>("cusparse-sddmm", out -> DeviceKernels.sddmm(device,
                         SparseLayout.weightGrad(batch, p.rows(), p.cols(), true), dy, x, beta, out, sp -> bsr(sp, w, out))),
                 new PathTuner.Candidate<>("cusparse-sddmm-col", out -> DeviceKernels.sddmm(device,
                         SparseLayout.weightGrad(batch, p.rows(), p.cols(), false), dy, x, beta, out, sp -> bsr(sp, w, out))));
         device.tuner().run(WEIGHT_GRAD, key(p, batch) + (accumulate ? "+" : ""), candidates, dw,
                 DeviceKernels.tuningTarget(device, dw));
+    }
+
+    /**
+     * The cuBLAS reference path, followed by the cuSPARSE ones when cuSPARSE can take the pattern:
+     * its BSR descriptor rejects non-square blocks ({@code cusparseCreateBsr}: "non-square block isn't
+     * supported", CUSPARSE_STATUS_INVALID_VALUE, seen with cuSPARSE 12.6 on an H100).
+     */
+    @SafeVarargs
+    static List<PathTuner.Candidate<DeviceBuffer>> withCuSparse(SparsePattern p,
+            PathTuner.Candidate<DeviceBuffer> reference, PathTuner.Candidate<DeviceBuffer>... cuSparse) {
+        List<PathTuner.Candidate<DeviceBuffer>> all = new java.util.ArrayList<>(List.of(reference));
+        if (p.rowBlock() == p.colBlock()) {
+            all.addAll(List.of(cuSparse));
+        }
+        return all;
     }
 
     /** W's BSR descriptor with its values (or a gradient buffer of the same pattern); blocks are row-major. */

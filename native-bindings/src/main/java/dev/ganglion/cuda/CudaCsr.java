@@ -1,7 +1,9 @@
 package dev.ganglion.cuda;
 
+import dev.ganglion.engine.Shape;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * CSR layer products on the device with cuSPARSE, W {@code out×in} a {@link DeviceSparse} with 1×1
@@ -26,7 +28,11 @@ public final class CudaCsr {
         List<PathTuner.Candidate<DeviceBuffer>> candidates = List.of(
                 spmm(device, "cusparse-csr", w, layout, x, CuSparse.SPMM_ALG_DEFAULT),
                 spmm(device, "cusparse-csr-alg2", w, layout, x, CuSparse.SPMM_CSR_ALG2),
-                spmm(device, "cusparse-csr-alg3", w, layout, x, CuSparse.SPMM_CSR_ALG3));
+                spmm(device, "cusparse-csr-alg3", w, layout, x, CuSparse.SPMM_CSR_ALG3),
+                onTransposed(device, "cusparse-csr-transposed-operands", x, batch, p.cols(), p.rows(),
+                        (xt, yt) -> DeviceKernels.spmm(device, sp -> csr(sp, w, w.values()),
+                                SparseLayout.forwardOnTransposed(batch, p.rows(), p.cols()), xt, 0f, yt,
+                                CuSparse.SPMM_CSR_ALG2)));
         device.tuner().run(FORWARD, CudaBsr.key(p, batch), candidates, y, DeviceKernels.tuningTarget(device, y));
     }
 
@@ -36,15 +42,17 @@ public final class CudaCsr {
         int batch = CudaBsr.check("CudaCsr.inputGrad", p, dx.shape(), dy.shape());
         CudaMatmul.requireFloat(dy, dx);
         List<PathTuner.Candidate<DeviceBuffer>> candidates = List.of(
-                // W's CSR arrays read as CSC describe Wᵀ (in×out): no transpose asked of cuSPARSE.
                 new PathTuner.Candidate<>("cusparse-csc-view", out -> DeviceKernels.spmm(device,
-                        sp -> sp.createCsc(p.cols(), p.rows(), p.blocks(), w.rowOffsets().address(),
-                                w.colIndices().address(), w.values().address()),
+                        sp -> cscViewOfTranspose(sp, w),
                         SparseLayout.inputGrad(batch, p.rows(), p.cols(), true), dy, 0f, out,
                         CuSparse.SPMM_ALG_DEFAULT)),
                 new PathTuner.Candidate<>("cusparse-csr-transposed", out -> DeviceKernels.spmm(device,
                         sp -> csr(sp, w, w.values()), SparseLayout.inputGrad(batch, p.rows(), p.cols(), false),
-                        dy, 0f, out, CuSparse.SPMM_ALG_DEFAULT)));
+                        dy, 0f, out, CuSparse.SPMM_ALG_DEFAULT)),
+                onTransposed(device, "cusparse-csc-view-transposed-operands", dy, batch, p.rows(), p.cols(),
+                        (dyt, dxt) -> DeviceKernels.spmm(device, sp -> cscViewOfTranspose(sp, w),
+                                SparseLayout.inputGradOnTransposed(batch, p.rows(), p.cols()), dyt, 0f, dxt,
+                                CuSparse.SPMM_ALG_DEFAULT)));
         device.tuner().run(INPUT_GRAD, CudaBsr.key(p, batch), candidates, dx, DeviceKernels.tuningTarget(device, dx));
     }
 
@@ -69,6 +77,32 @@ public final class CudaCsr {
                                                           SparseLayout.Spmm layout, DeviceBuffer x, int algorithm) {
         return new PathTuner.Candidate<>(name,
                 out -> DeviceKernels.spmm(device, sp -> csr(sp, w, w.values()), layout, x, 0f, out, algorithm));
+    }
+
+    /**
+     * A product computed on transposed operands: {@code in} (row-major {@code batch×inWidth}) is
+     * transposed into a scratch buffer, {@code product} writes the transposed result
+     * ({@code outWidth×batch}), which is transposed into the output. Two extra passes over the dense
+     * operands, for the row-major layout in which cuSPARSE's CSR SpMM is fastest; the tuner decides
+     * whether that pays. Scratch buffers go back to the allocator at once: all work is on one stream.
+     */
+    private static PathTuner.Candidate<DeviceBuffer> onTransposed(CudaDevice device, String name, DeviceBuffer in,
+            int batch, int inWidth, int outWidth, BiConsumer<DeviceBuffer, DeviceBuffer> product) {
+        return new PathTuner.Candidate<>(name, out -> {
+            try (DeviceBuffer inT = device.allocate(Shape.of(inWidth, batch));
+                 DeviceBuffer outT = device.allocate(Shape.of(outWidth, batch))) {
+                DeviceKernels.transpose(device, in, batch, inWidth, inT);
+                product.accept(inT, outT);
+                DeviceKernels.transpose(device, outT, outWidth, batch, out);
+            }
+        });
+    }
+
+    /** W's CSR arrays read as CSC describe Wᵀ ({@code in×out}) with no data moved. */
+    private static MemorySegment cscViewOfTranspose(CuSparse sp, DeviceSparse w) {
+        SparsePattern p = w.pattern();
+        return sp.createCsc(p.cols(), p.rows(), p.blocks(), w.rowOffsets().address(), w.colIndices().address(),
+                w.values().address());
     }
 
     private static MemorySegment csr(CuSparse sp, DeviceSparse w, DeviceBuffer values) {

@@ -12,6 +12,8 @@ import java.util.function.Function;
 final class DeviceKernels {
     /** Candidates whose results differ from the reference by more than this (relative to its largest value) are rejected. */
     static final double TUNING_TOLERANCE = 1e-3;
+    /** Largest accepted norm-wise relative difference from the reference path: FP32 parity. */
+    static final double TUNING_NORM_TOLERANCE = 1e-5;
 
     private DeviceKernels() {}
 
@@ -28,35 +30,51 @@ final class DeviceKernels {
     }
 
     /**
-     * Runs a {@link BlockBatchPlan}: uploads every wave's pointer arrays at once (base address plus
-     * offset), then one {@code cublasSgemmBatched} per wave with {@code beta} (waves accumulate).
+     * {@code dst = srcᵀ}: src row-major {@code rows×cols}, dst row-major {@code cols×rows}. In cuBLAS's
+     * column-major terms src is the {@code cols×rows} matrix S (ld cols) and dst the {@code rows×cols}
+     * matrix Sᵀ (ld rows): one {@code cublasSgeam} with β = 0 (B is then not read; A is passed for it).
      */
-    static void batched(CudaDevice d, BlockBatchPlan plan, DeviceBuffer a, DeviceBuffer b, float beta,
+    static void transpose(CudaDevice d, DeviceBuffer src, int rows, int cols, DeviceBuffer dst) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        d.blas().sgeam(d.blasHandle(), CuBlas.OP_T, CuBlas.OP_T, rows, cols, 1f, src.address(), cols,
+                0f, src.address(), cols, dst.address(), rows);
+    }
+
+    /**
+     * Runs a {@link BlockBatchPlan} of W's: one {@code cublasSgemmBatched} per wave with {@code beta}
+     * (waves accumulate), reading the waves' pointer arrays (base address plus offset) from one device
+     * buffer that W keeps for these operand addresses ({@link DeviceSparse#pointerArrays}).
+     */
+    static void batched(CudaDevice d, DeviceSparse w, BlockBatchPlan plan, DeviceBuffer a, DeviceBuffer b, float beta,
                         DeviceBuffer c) {
         if (plan.m() == 0 || plan.n() == 0 || plan.waves().isEmpty()) {
             return;
         }
+        DeviceBuffer p = w.pointerArrays(d, plan, a, b, c, () -> pointers(plan, a, b, c));
+        ColumnMajorGemm g = plan.cublas();
+        long offset = 0;
+        for (BlockBatchPlan.Wave wave : plan.waves()) {
+            int n = wave.size();
+            d.blas().sgemmBatched(d.blasHandle(), g.opFirst(), g.opSecond(), g.m(), g.n(), g.k(), 1f,
+                    p.address(offset), g.ldFirst(), p.address(offset + n), g.ldSecond(), beta,
+                    p.address(offset + 2L * n), g.ldc(), n);
+            offset += 3L * n;
+        }
+    }
+
+    /** Every wave's device pointers, in order: cuBLAS's first operand (our B), then A, then C. */
+    private static long[] pointers(BlockBatchPlan plan, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c) {
         int total = plan.waves().stream().mapToInt(BlockBatchPlan.Wave::size).sum();
         long[] pointers = new long[3 * total];
         int at = 0;
         for (BlockBatchPlan.Wave w : plan.waves()) {
-            at = addresses(pointers, at, b, w.b());   // cuBLAS's first operand is our B
+            at = addresses(pointers, at, b, w.b());
             at = addresses(pointers, at, a, w.a());
             at = addresses(pointers, at, c, w.c());
         }
-        ColumnMajorGemm g = plan.cublas();
-        // NOTE: closing the pointer buffer right after queueing is safe: the block can only be reused by
-        // later work on the same stream, which runs after these GEMMs.
-        try (DeviceBuffer p = d.upload(pointers)) {
-            long offset = 0;
-            for (BlockBatchPlan.Wave w : plan.waves()) {
-                int n = w.size();
-                d.blas().sgemmBatched(d.blasHandle(), g.opFirst(), g.opSecond(), g.m(), g.n(), g.k(), 1f,
-                        p.address(offset), g.ldFirst(), p.address(offset + n), g.ldSecond(), beta,
-                        p.address(offset + 2L * n), g.ldc(), n);
-                offset += 3L * n;
-            }
-        }
+        return pointers;
     }
 
     private static int addresses(long[] into, int at, DeviceBuffer base, long[] offsets) {
@@ -155,11 +173,22 @@ final class DeviceKernels {
         };
     }
 
-    /** Why {@code candidate} is not {@code reference} within {@link #TUNING_TOLERANCE}, or null. */
+    /**
+     * Why {@code candidate} is not {@code reference}, or null: every element within
+     * {@link #TUNING_TOLERANCE} of the reference's largest magnitude (a wrong index shows there), and
+     * {@code ‖candidate − reference‖₂ / ‖reference‖₂} under {@link #TUNING_NORM_TOLERANCE}, the FP32
+     * parity bound, so a path that silently computes in reduced precision (TF32 tensor cores give
+     * about 3e-4) is never chosen for an FP32 product.
+     */
     static String mismatch(float[] reference, float[] candidate) {
         double scale = 0;
-        for (float v : reference) {
-            scale = Math.max(scale, Math.abs(v));
+        double norm = 0;
+        double diffNorm = 0;
+        for (int i = 0; i < reference.length; i++) {
+            scale = Math.max(scale, Math.abs(reference[i]));
+            norm += (double) reference[i] * reference[i];
+            double d = (double) candidate[i] - reference[i];
+            diffNorm += d * d;
         }
         double tolerance = TUNING_TOLERANCE * Math.max(scale, 1e-6);
         for (int i = 0; i < reference.length; i++) {
@@ -168,6 +197,11 @@ final class DeviceKernels {
                 return "result differs from the reference path at element " + i + ": " + candidate[i]
                         + " vs " + reference[i];
             }
+        }
+        double relative = norm == 0 ? Math.sqrt(diffNorm) : Math.sqrt(diffNorm / norm);
+        if (!(relative < TUNING_NORM_TOLERANCE)) {
+            return String.format("relative error %.2g from the reference path exceeds %.0e (reduced precision?)",
+                    relative, TUNING_NORM_TOLERANCE);
         }
         return null;
     }

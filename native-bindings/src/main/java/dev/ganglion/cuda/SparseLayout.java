@@ -36,6 +36,19 @@ final class SparseLayout {
     }
 
     /**
+     * {@code Yᵀ (out×batch) = W · Xᵀ (in×batch)} on transposed copies: Xᵀ and Yᵀ stored row-major
+     * ({@link DeviceKernels#transpose}), the layout cuSPARSE's row-major CSR algorithm is fastest in.
+     */
+    static Spmm forwardOnTransposed(int batch, int out, int in) {
+        return new Spmm(CuSparse.OP_N, CuSparse.OP_N, row(in, batch), row(out, batch));
+    }
+
+    /** {@code dXᵀ (in×batch) = Wᵀ · dYᵀ (out×batch)} on row-major transposed copies, Wᵀ as a CSC view of W. */
+    static Spmm inputGradOnTransposed(int batch, int out, int in) {
+        return new Spmm(CuSparse.OP_N, CuSparse.OP_N, row(out, batch), row(in, batch));
+    }
+
+    /**
      * {@code dW = (dYᵀ · X) ∘ spy(W)}, {@code dYᵀ} out×batch, X batch×in. {@code rowMajor} describes dY
      * as the row-major {@code batch×out} matrix and asks for its transpose; otherwise dY is described
      * column-major as {@code out×batch} directly. X is row-major {@code batch×in} either way.
@@ -45,6 +58,11 @@ final class SparseLayout {
         return rowMajor
                 ? new Sddmm(CuSparse.OP_T, CuSparse.OP_N, new Dense(batch, out, out, CuSparse.ORDER_ROW), x)
                 : new Sddmm(CuSparse.OP_N, CuSparse.OP_N, column(out, batch), x);
+    }
+
+    /** A row-major {@code rows×cols} matrix, densely stored. */
+    private static Dense row(long rows, long cols) {
+        return new Dense(rows, cols, cols, CuSparse.ORDER_ROW);
     }
 
     /** The column-major {@code rows×cols} view of a row-major {@code cols×rows} buffer. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CudaBlockDiagonalGpuTest {
     private static final int[][] SHAPES = { // batch, groups, ob, ib
         {1, 1, 1, 1}, {7, 3, 8, 8}, {13, 4, 5, 3}, {64, 16, 32, 32}, {33, 7, 17, 17}, {129, 2, 100, 64},
+        {256, 4, 256, 256}, // the speed target's block size, where the library's kernels differ from small blocks
     };
     private static CudaDevice device;
 
@@ -57,8 +58,12 @@ class CudaBlockDiagonalGpuTest {
                  DeviceBuffer dw = device.upload(w, Shape.of(s[1], s[2], s[3]));
                  DeviceBuffer dy = device.allocate(Shape.of(s[0], s[1] * s[2]))) {
                 GpuSupport.runOrSkipUnsupported(() -> CudaBlockDiagonal.forward(device, dx, dw, dy));
+                // cuSPARSE runs Blocked-ELL on TF32 tensor cores at large blocks (relative error 3.8e-4 at
+                // 256×256 on an H100, cuSPARSE 12.6): forced, it is TF32-accurate; the tuner's FP32
+                // check keeps it out of "tuned" there.
+                double bound = path.equals("blocked-ell") ? GpuSupport.TF32 : GpuSupport.FP32;
                 GpuSupport.assertRelativeError(device.download(dy),
-                        CpuReference.blockDiagForward(x, w, s[0], s[1], s[2], s[3]), GpuSupport.FP32);
+                        CpuReference.blockDiagForward(x, w, s[0], s[1], s[2], s[3]), bound);
             }
         }
         if (path.equals("tuned")) {

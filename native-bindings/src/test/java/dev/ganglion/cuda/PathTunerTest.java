@@ -123,8 +123,22 @@ class PathTunerTest {
 
     @Test
     void mismatchToleranceIsRelativeToTheReferenceScale() {
-        assertThat(DeviceKernels.mismatch(new float[] {1000f, 1f}, new float[] {1000f, 1.5f})).isNull();
+        assertThat(DeviceKernels.mismatch(new float[] {1000f, 1f}, new float[] {1000f, 1.005f})).isNull();
         assertThat(DeviceKernels.mismatch(new float[] {1f, 1f}, new float[] {1f, 1.5f})).contains("element 1");
         assertThat(DeviceKernels.mismatch(new float[] {1f}, new float[] {Float.NaN})).isNotNull();
+    }
+
+    @Test
+    void mismatchRejectsReducedPrecisionEvenWhenEveryElementIsClose() {
+        float[] reference = new float[1000];
+        float[] fp32 = new float[1000];
+        float[] tf32 = new float[1000];
+        for (int i = 0; i < reference.length; i++) {
+            reference[i] = (float) Math.sin(i);
+            fp32[i] = reference[i] * (1 + 1e-7f);
+            tf32[i] = reference[i] * (1 + 3e-4f); // within the element tolerance, far over FP32's
+        }
+        assertThat(DeviceKernels.mismatch(reference, fp32)).isNull();
+        assertThat(DeviceKernels.mismatch(reference, tf32)).contains("relative error");
     }
 }

@@ -44,6 +44,24 @@ class SparseLayoutTest {
     }
 
     @Test
+    void productsOnTransposedOperandsGiveTheTransposedResults() {
+        // DeviceKernels.transpose makes Xᵀ and dYᵀ row-major; the products leave Yᵀ and dXᵀ row-major.
+        float[] w = Fixtures.randomFloats(OUT * IN, 7);
+        float[] x = Fixtures.randomFloats(BATCH * IN, 8);
+        float[] yt = new float[OUT * BATCH];
+        spmm(SparseLayout.forwardOnTransposed(BATCH, OUT, IN), w, OUT, IN, transpose(x, BATCH, IN), yt);
+        Fixtures.assertClose(transpose(yt, OUT, BATCH), CpuReference.matmul(false, true, x, w, BATCH, OUT, IN),
+                1e-5, 1e-6);
+
+        float[] dy = Fixtures.randomFloats(BATCH * OUT, 9);
+        float[] dxt = new float[IN * BATCH];
+        spmm(SparseLayout.inputGradOnTransposed(BATCH, OUT, IN), transpose(w, OUT, IN), IN, OUT,
+                transpose(dy, BATCH, OUT), dxt);
+        Fixtures.assertClose(transpose(dxt, IN, BATCH), CpuReference.matmul(false, false, dy, w, BATCH, IN, OUT),
+                1e-5, 1e-6);
+    }
+
+    @Test
     void weightGradComputesDyTransposedTimesXInBothLayouts() {
         float[] dy = Fixtures.randomFloats(BATCH * OUT, 5);
         float[] x = Fixtures.randomFloats(BATCH * IN, 6);
