@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Markdown tables for bench/RESULTS.md from bench/results/{kernels,steps}.jsonl (bench/run-results.sh)."""
+"""Markdown tables for bench/RESULTS.md from bench/results/{kernels,steps}.jsonl (bench/run-results.sh)
+and gpu-h100.jsonl (scripts/gpu-check.sh on an H100)."""
 import json
 import os
 
@@ -63,6 +64,21 @@ def steps(rows):
             "" if t is None else "%.4g" % t["median_ms"], "" if t is None else "%.2f×" % t["ganglion_speedup"]))
 
 
+def gpu(rows):
+    """--device cuda lines: the rate against dense cuBLAS SGEMM of the first gemm line (4096³)."""
+    dense = next((r["gflops"] for r in rows if r["impl"] == "ganglion" and r["kernel"] == "gemm"), None)
+    print("| kernel | shape | pass | ganglion ms | GFLOP/s | vs dense SGEMM rate | host µs/call "
+          "| torch variant | torch ms | ganglion speed-up |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for g, t in pairs(rows):
+        print("| %s | %s | %s | %.4g | %.0f | %s | %s | %s | %s | %s |" % (
+            g["kernel"], shape(g["shape"]), g["pass"], g["median_ms"], g["gflops"],
+            "" if not dense or g["kernel"] == "gemm" else "%.0f %%" % (100 * g["gflops"] / dense),
+            f(g.get("host_us_per_call"), "%.1f"),
+            "" if t is None else t["impl"] + (" " + t["variant"] if t.get("variant") else ""),
+            "" if t is None else "%.4g" % t["median_ms"], "" if t is None else "%.2f×" % t["ganglion_speedup"]))
+
+
 if __name__ == "__main__":
     k = load("kernels.jsonl")
     if k:
@@ -71,3 +87,7 @@ if __name__ == "__main__":
     s = load("steps.jsonl")
     if s:
         steps(s)
+        print()
+    g = load("gpu-h100.jsonl")
+    if g:
+        gpu(g)
