@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <p>Extra fields: {@code host_us_per_call}, the host time to queue one call (median over samples of
  * {@value #HOST_CALLS} calls queued back to back, measured apart from the device time after a host
- * warm-up of up to {@value #HOST_WARMUP_CALLS} calls or 5 s: the issue's budget is 20 µs), {@code warmup_ms}, {@code settled}, {@code inner} (calls per sample).
+ * warm-up of up to {@value #HOST_WARMUP_CALLS} calls or 5 s: the issue's budget is 20 µs),
+ * {@code warmup_ms}, {@code settled}, {@code inner} (calls per sample).
  */
 public final class DeviceBench {
     /** The kernels that have a backend path. */

@@ -2,6 +2,7 @@ package dev.ganglion.cuda;
 
 import dev.ganglion.engine.Shape;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -79,7 +80,7 @@ public final class CudaBsr {
     @SafeVarargs
     static List<PathTuner.Candidate<DeviceBuffer>> withCuSparse(SparsePattern p,
             PathTuner.Candidate<DeviceBuffer> reference, PathTuner.Candidate<DeviceBuffer>... cuSparse) {
-        List<PathTuner.Candidate<DeviceBuffer>> all = new java.util.ArrayList<>(List.of(reference));
+        List<PathTuner.Candidate<DeviceBuffer>> all = new ArrayList<>(List.of(reference));
         if (p.rowBlock() == p.colBlock()) {
             all.addAll(List.of(cuSparse));
         }
