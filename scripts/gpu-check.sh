@@ -16,7 +16,8 @@ set -uo pipefail
 
 [[ $# -ge 2 ]] || { echo "usage: $0 BUNDLE OUTDIR [env|info|tests|bench ...]" >&2; exit 2; }
 BUNDLE="$1"; OUTDIR="$2"; shift 2
-STEPS=("${@:-env info tests bench}"); STEPS=(${STEPS[*]})
+STEPS=("$@")
+[[ ${#STEPS[@]} -gt 0 ]] || STEPS=(env info tests bench)
 mkdir -p "$OUTDIR"
 if [[ "$BUNDLE" == *.tar.gz ]]; then
   tmp="$(mktemp -d)"

@@ -81,10 +81,7 @@ public final class ScalarRankOneAttention implements RankOneAttentionKernel {
         double[] dad = new double[rows * n];
         double[] dbd = new double[rows * n];
         double[] dud = new double[rows * n];
-        double[] pd = new double[rows * n * n];
-        for (int k = 0; k < pd.length; k++) {
-            pd[k] = p[from * n * n + k];
-        }
+        double[] pd = slice(p, from, rows, n * n); // row r's n×n block is a "row" of n·n values
         backward(0, rows, n, slice(a, from, rows, n), slice(b, from, rows, n), slice(u, from, rows, n), pd,
                 slice(o, from, rows, n), slice(g, from, rows, n), dad, dbd, dud);
         store(dad, da, from * n);
@@ -92,7 +89,7 @@ public final class ScalarRankOneAttention implements RankOneAttentionKernel {
         store(dud, du, from * n);
     }
 
-    /** Rows {@code [from, from + rows)} widened to double. */
+    /** Rows {@code [from, from + rows)} of {@code n} values each, widened to double. */
     private static double[] slice(float[] x, int from, int rows, int n) {
         double[] d = new double[rows * n];
         for (int k = 0; k < d.length; k++) {
