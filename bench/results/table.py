@@ -36,6 +36,19 @@ def f(x, fmt):
     return "" if x is None else fmt % x
 
 
+def variant(t):
+    """The reference line's implementation and formulation, e.g. "torch bmm" (empty without one)."""
+    return "" if t is None else t["impl"] + (" " + t["variant"] if t.get("variant") else "")
+
+
+def ref_ms(t):
+    return "" if t is None else "%.4g" % t["median_ms"]
+
+
+def speedup(t):
+    return "" if t is None else "%.2f×" % t["ganglion_speedup"]
+
+
 def kernels(rows):
     dense = {r["threads"]: r["gflops"] for r in rows if r["impl"] == "ganglion" and r["kernel"] == "gemm"
              and r["shape"].get("m") == 128 and r["shape"].get("n") == 1024 and r["shape"].get("k") == 1024}
@@ -50,9 +63,7 @@ def kernels(rows):
         print("| %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             g["kernel"], shape(g["shape"]), g["pass"], g["threads"], f(g["median_ms"], "%.4g"), f(g["gflops"], "%.1f"),
             "" if not peak else "%.1f %%" % (100 * g["gflops"] / peak), rel,
-            "" if t is None else t["impl"] + (" " + t["variant"] if t.get("variant") else ""),
-            "" if t is None else "%.4g" % t["median_ms"], "" if t is None else f(t.get("gflops"), "%.1f"),
-            "" if t is None else "%.2f×" % t["ganglion_speedup"]))
+            variant(t), ref_ms(t), "" if t is None else f(t.get("gflops"), "%.1f"), speedup(t)))
 
 
 def steps(rows):
@@ -61,7 +72,7 @@ def steps(rows):
     for g, t in pairs(rows):
         print("| %s | %s | %d | %s | %.4g | %s | %s |" % (
             g["kernel"], shape(g["shape"]), g["threads"], g.get("parameters", ""), g["median_ms"],
-            "" if t is None else "%.4g" % t["median_ms"], "" if t is None else "%.2f×" % t["ganglion_speedup"]))
+            ref_ms(t), speedup(t)))
 
 
 def gpu(rows):
@@ -75,8 +86,7 @@ def gpu(rows):
             g["kernel"], shape(g["shape"]), g["pass"], g["median_ms"], g["gflops"],
             "" if not dense or g["kernel"] == "gemm" else "%.0f %%" % (100 * g["gflops"] / dense),
             f(g.get("host_us_per_call"), "%.1f"),
-            "" if t is None else t["impl"] + (" " + t["variant"] if t.get("variant") else ""),
-            "" if t is None else "%.4g" % t["median_ms"], "" if t is None else "%.2f×" % t["ganglion_speedup"]))
+            variant(t), ref_ms(t), speedup(t)))
 
 
 if __name__ == "__main__":

@@ -54,9 +54,9 @@ final class SparseLayout {
      * column-major as {@code out×batch} directly. X is row-major {@code batch×in} either way.
      */
     static Sddmm weightGrad(int batch, int out, int in, boolean rowMajor) {
-        Dense x = new Dense(batch, in, in, CuSparse.ORDER_ROW);
+        Dense x = row(batch, in);
         return rowMajor
-                ? new Sddmm(CuSparse.OP_T, CuSparse.OP_N, new Dense(batch, out, out, CuSparse.ORDER_ROW), x)
+                ? new Sddmm(CuSparse.OP_T, CuSparse.OP_N, row(batch, out), x)
                 : new Sddmm(CuSparse.OP_N, CuSparse.OP_N, column(out, batch), x);
     }
 

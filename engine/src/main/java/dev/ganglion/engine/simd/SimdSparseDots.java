@@ -457,7 +457,7 @@ final class SimdSparseDots {
                 c23 = x2.fma(y, c23);
                 c33 = x3.fma(y, c33);
             }
-                }
+        }
         for (long b = done; b < row; b += V) {
             FloatVector x0 = load(ra, b);
             FloatVector x1 = load(ra, row + b);
