@@ -172,7 +172,8 @@ final class GemmMicroKernel {
      * {@link #tileInPlace} for 8 rows: 16 accumulators, 2 B vectors and a broadcast, 19 live
      * registers, so only for 512-bit vectors, whose machines have 32 (AVX-512). It serves the narrow
      * products whose row count is a multiple of 8 (the 64- and 128-row blocks of a block-diagonal
-     * matrix, a batch of 128), which 6-row tiles leave with an edge tile.
+     * matrix, a batch of 128), which 6-row tiles leave with an edge tile. Written out rather than
+     * shared with {@link #tileInPlace}, for the reasons given there and in {@link #tile}.
      */
     static void tileInPlace8(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] c, int co,
                              int ldc, float beta) {
