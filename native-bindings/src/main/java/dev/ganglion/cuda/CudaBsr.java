@@ -72,19 +72,24 @@ public final class CudaBsr {
                 DeviceKernels.tuningTarget(device, dw));
     }
 
-    /**
-     * The cuBLAS reference path, followed by the cuSPARSE ones when cuSPARSE can take the pattern:
-     * its BSR descriptor rejects non-square blocks ({@code cusparseCreateBsr}: "non-square block isn't
-     * supported", CUSPARSE_STATUS_INVALID_VALUE, seen with cuSPARSE 12.6 on an H100).
-     */
+    /** The cuBLAS reference path, followed by the cuSPARSE ones when {@link #cuSparseTakes} the pattern. */
     @SafeVarargs
     static List<PathTuner.Candidate<DeviceBuffer>> withCuSparse(SparsePattern p,
             PathTuner.Candidate<DeviceBuffer> reference, PathTuner.Candidate<DeviceBuffer>... cuSparse) {
         List<PathTuner.Candidate<DeviceBuffer>> all = new ArrayList<>(List.of(reference));
-        if (p.rowBlock() == p.colBlock()) {
+        if (cuSparseTakes(p)) {
             all.addAll(List.of(cuSparse));
         }
         return all;
+    }
+
+    /**
+     * Whether cuSPARSE's BSR paths are offered for this pattern: its BSR descriptor rejects non-square
+     * blocks ({@code cusparseCreateBsr}: "non-square block isn't supported",
+     * CUSPARSE_STATUS_INVALID_VALUE, seen with cuSPARSE 12.6 on an H100).
+     */
+    static boolean cuSparseTakes(SparsePattern p) {
+        return p.rowBlock() == p.colBlock();
     }
 
     /** W's BSR descriptor with its values (or a gradient buffer of the same pattern); blocks are row-major. */
