@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register tile of {@link SimdGemm}: {@code C[MR×NR] = Ã·B̃ + β·C} for one packed A
- * micro-panel ({@code kc×MR}, k-major, already scaled by α) and one packed B micro-panel
- * ({@code kc×NR}, k-major).
+ * micro-panel (MR rows of {@code kc}, row stride {@link GemmPacking#A_STRIDE}, already scaled by α)
+ * and one packed B micro-panel ({@code kc×NR}, k-major).
  *
  * <p>Tile shape: {@link #MR} = 6 rows × 2 vectors ({@link #NR} = 2·LANES columns): 12 accumulators,
  * 2 B vectors and 1 broadcast A value, 15 live registers, so it fits 16-register AVX2 as well as the
@@ -28,12 +28,15 @@ final class GemmMicroKernel {
     static final int MR = 6;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * LANES;
+    /** Row stride of the packed A micro-panel: a constant, so each row's load has a fixed offset. */
+    private static final int S = GemmPacking.A_STRIDE;
 
     private GemmMicroKernel() {}
 
     /**
-     * {@code C[r][j] = β·C[r][j] + Σ_p pa[ao + p·MR + r]·pb[bo + p·NR + j]} for r < MR, j < NR, with
-     * C at {@code c[co + r·ldc + j]} (α is folded into the packed A). C is not read when β = 0.
+     * {@code C[r][j] = β·C[r][j] + Σ_p pa[ao + r·S + p]·pb[bo + p·NR + j]} for r < MR, j < NR, with
+     * {@code S = GemmPacking.A_STRIDE} and C at {@code c[co + r·ldc + j]} (α is folded into the
+     * packed A). C is not read when β = 0.
      */
     static void tile(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc, float beta) {
         // NOTE: no helper method may take or return these vectors: a call that C2 does not inline
@@ -42,26 +45,26 @@ final class GemmMicroKernel {
         c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(F32);
         int a = ao;
         int b = bo;
-        for (int p = 0; p < kc; p++, a += MR, b += NR) {
+        for (int p = 0; p < kc; p++, a++, b += NR) {
             FloatVector b0 = FloatVector.fromArray(F32, pb, b);
             FloatVector b1 = FloatVector.fromArray(F32, pb, b + LANES);
             // One broadcast per row, consumed at once: keeps the live set at 15 registers.
             FloatVector x = FloatVector.broadcast(F32, pa[a]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F32, pa[a + 1]);
+            x = FloatVector.broadcast(F32, pa[a + S]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F32, pa[a + 2]);
+            x = FloatVector.broadcast(F32, pa[a + 2 * S]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F32, pa[a + 3]);
+            x = FloatVector.broadcast(F32, pa[a + 3 * S]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(F32, pa[a + 4]);
+            x = FloatVector.broadcast(F32, pa[a + 4 * S]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(F32, pa[a + 5]);
+            x = FloatVector.broadcast(F32, pa[a + 5 * S]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }

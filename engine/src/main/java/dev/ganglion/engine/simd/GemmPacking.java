@@ -5,19 +5,22 @@ import static dev.ganglion.engine.simd.GemmMicroKernel.LANES;
 import static dev.ganglion.engine.simd.GemmMicroKernel.MR;
 import static dev.ganglion.engine.simd.GemmMicroKernel.NR;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 /**
- * Packs blocks of {@code op(A)} and {@code op(B)} into the k-major micro-panels that
- * {@link GemmMicroKernel} streams: A as {@code ⌈mc/MR⌉} panels of {@code kc×MR}, B as
- * {@code ⌈nc/NR⌉} panels of {@code kc×NR}. Partial panels are zero-padded.
+ * Packs blocks of {@code op(A)} and {@code op(B)} into the micro-panels that {@link GemmMicroKernel}
+ * streams: A as a row-major block of stride {@link #A_STRIDE} (its micro-panels are MR consecutive
+ * rows), B as {@code ⌈nc/NR⌉} k-major panels of {@code kc×NR}. Partial panels are zero-padded.
  *
  * <p>Why pack: the kernel then reads both operands with unit stride from a buffer that is
  * cache-resident (B micro-panel in L1, A block in L2) whatever the leading dimensions and transposes
  * of the caller's arrays, and the transpose cost is paid once per block instead of once per tile.
  */
 final class GemmPacking {
+    /** Row stride of a packed A block ({@link #packA}): one slice of k, at most {@link SimdGemm#KC} deep. */
+    static final int A_STRIDE = SimdGemm.KC;
     /** Rows of B copied together when packing a row-major B (see {@link #packBRows}). */
     static final int STRIP = 8;
 
@@ -25,58 +28,72 @@ final class GemmPacking {
 
     /**
      * Packs rows {@code [i0, i0+mc)} × columns {@code [p0, p0+kc)} of {@code α·op(A)} into
-     * {@code dst}: element (i0 + q·MR + r, p0 + p) goes to {@code dst[q·MR·kc + p·MR + r]}. Folding α
-     * in here costs one multiply per packed value instead of one per output per k slice.
+     * {@code dst}: element (i0 + i, p0 + p) goes to {@code dst[i·A_STRIDE + p]}, and rows
+     * {@code [mc, ⌈mc/MR⌉·MR)} are zeros. Folding α in here costs one multiply per packed value
+     * instead of one per output per k slice.
+     *
+     * <p>The block is row-major with a fixed stride, so A micro-panel q (rows q·MR … q·MR + MR − 1)
+     * starts at {@code q·MR·A_STRIDE} and holds its row r at {@code r·A_STRIDE}: the register tile
+     * reads its MR rows at constant offsets, and packing a row-major A is a plain vector copy of each
+     * row (a transposed A goes through 16×16 transposes). The k-major interleaved panel of the
+     * textbook layout (the MR values of one k step side by side) costs a scalar store per value to
+     * pack from a row-major A: measured, GEMM 1024³ on 1 thread 8.70 → 8.35 ms (alternating in one
+     * JVM, results identical to the bit).
      */
     static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
                       int i0, int mc, int p0, int kc, float[] dst) {
-        for (int q = 0; q * MR < mc; q++) {
-            int rows = Math.min(MR, mc - q * MR);
-            int d = q * MR * kc;
-            int row = i0 + q * MR;
-            if (!transA) {
-                packARows(alpha, a, aOff + row * lda + p0, lda, rows, kc, dst, d);
-            } else if (rows == MR) {
-                packAColumns(alpha, a, aOff + p0 * lda + row, lda, kc, dst, d);
-            } else {
-                packAColumnsPartial(alpha, a, aOff + p0 * lda + row, lda, rows, kc, dst, d);
+        if (transA) {
+            packATransposed(alpha, a, aOff + p0 * lda + i0, lda, mc, kc, dst);
+        } else {
+            packARows(alpha, a, aOff + i0 * lda + p0, lda, mc, kc, dst);
+        }
+        int padded = (mc + MR - 1) / MR * MR;
+        for (int i = mc; i < padded; i++) {
+            Arrays.fill(dst, i * A_STRIDE, i * A_STRIDE + kc, 0f);
+        }
+    }
+
+    /** {@code mc} rows of a row-major A, each copied (and scaled) with whole vectors. */
+    private static void packARows(float alpha, float[] a, int s, int lda, int mc, int kc, float[] dst) {
+        FloatVector va = FloatVector.broadcast(F32, alpha);
+        int whole = kc / LANES * LANES;
+        for (int i = 0; i < mc; i++, s += lda) {
+            int d = i * A_STRIDE;
+            int p = 0;
+            for (; p < whole; p += LANES) {
+                FloatVector.fromArray(F32, a, s + p).mul(va).intoArray(dst, d + p);
+            }
+            for (; p < kc; p++) {
+                dst[d + p] = alpha * a[s + p];
             }
         }
     }
 
     /**
-     * {@code rows} rows of a row-major A, zero rows up to MR. One source row per inner loop: a single
-     * unit-stride load stream and a stride-MR store stream into the L1-resident panel, which C2
-     * unrolls without range checks (measured 7× faster than interleaving MR source streams).
+     * A stored transposed (k×m, row p of the source holds column p of op(A)): 16×16 blocks through
+     * {@link GemmTranspose#block16} where available, the rest one value at a time, reading along the
+     * source rows; α applied to the transposed blocks afterwards, in place.
      */
-    private static void packARows(float alpha, float[] a, int s, int lda, int rows, int kc, float[] dst, int d) {
-        for (int r = 0; r < MR; r++, s += lda) {
-            if (r < rows) {
-                for (int p = 0, t = d + r; p < kc; p++, t += MR) {
-                    dst[t] = alpha * a[s + p];
-                }
-            } else {
-                for (int p = 0, t = d + r; p < kc; p++, t += MR) {
-                    dst[t] = 0f;
+    private static void packATransposed(float alpha, float[] a, int s, int lda, int mc, int kc, float[] dst) {
+        int mc16 = GemmTranspose.AVAILABLE ? mc / 16 * 16 : 0;
+        int kc16 = GemmTranspose.AVAILABLE ? kc / 16 * 16 : 0;
+        for (int i = 0; i < mc16; i += 16) {
+            for (int p = 0; p < kc16; p += 16) {
+                GemmTranspose.block16(a, s + p * lda + i, lda, dst, i * A_STRIDE + p, A_STRIDE);
+            }
+        }
+        if (alpha != 1f && kc16 > 0) {
+            FloatVector va = FloatVector.broadcast(F32, alpha);
+            for (int i = 0; i < mc16; i++) {
+                for (int p = 0, d = i * A_STRIDE; p < kc16; p += LANES) {
+                    FloatVector.fromArray(F32, dst, d + p).mul(va).intoArray(dst, d + p);
                 }
             }
         }
-    }
-
-    /** MR full columns of a column-major (transposed) A: the MR values of one k step are contiguous. */
-    private static void packAColumns(float alpha, float[] a, int s, int lda, int kc, float[] dst, int d) {
-        for (int p = 0; p < kc; p++, s += lda, d += MR) {
-            for (int r = 0; r < MR; r++) {
-                dst[d + r] = alpha * a[s + r];
-            }
-        }
-    }
-
-    private static void packAColumnsPartial(float alpha, float[] a, int s, int lda, int rows, int kc,
-                                            float[] dst, int d) {
-        for (int p = 0; p < kc; p++, s += lda, d += MR) {
-            for (int r = 0; r < MR; r++) {
-                dst[d + r] = r < rows ? alpha * a[s + r] : 0f;
+        for (int p = 0; p < kc; p++) {
+            // Columns kc16… of the transposed rows, then rows mc16… of every column.
+            for (int i = p < kc16 ? mc16 : 0, src = s + p * lda; i < mc; i++) {
+                dst[i * A_STRIDE + p] = alpha * a[src + i];
             }
         }
     }

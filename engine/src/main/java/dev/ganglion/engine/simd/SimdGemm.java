@@ -10,7 +10,8 @@ import dev.ganglion.engine.kernel.GemmKernel;
 /**
  * SIMD {@link GemmKernel}: {@code C = α·op(A)·op(B) + β·C}, blocked like a BLAS (GotoBLAS/BLIS loop
  * order). For each {@code NC}-column panel and {@code KC}-deep slice of k, op(B) is packed once into
- * k-major micro-panels; for each {@code MC}-row block, α·op(A) is packed likewise; then the
+ * k-major micro-panels; for each {@code MC}-row block, α·op(A) is packed into a row-major block
+ * of fixed stride ({@link GemmPacking#packA}); then the
  * {@link GemmMicroKernel} sweeps MR×NR register tiles over the two packed buffers, reading and
  * writing each C tile once per slice (β on the first slice, 1 after it).
  *
@@ -261,9 +262,9 @@ public final class SimdGemm implements GemmKernel {
                     int rows = Math.min(MR, mc - ir);
                     int ct = co + ir * ldc + jr;
                     if (rows == MR && cols == NR) {
-                        GemmMicroKernel.tile(kc, pa, ir * kc, pb, jr * kc, c, ct, ldc, betaSlice);
+                        GemmMicroKernel.tile(kc, pa, ir * GemmPacking.A_STRIDE, pb, jr * kc, c, ct, ldc, betaSlice);
                     } else {
-                        GemmMicroKernel.edge(kc, pa, ir * kc, pb, jr * kc, ws.tile, rows, cols, c, ct, ldc, betaSlice);
+                        GemmMicroKernel.edge(kc, pa, ir * GemmPacking.A_STRIDE, pb, jr * kc, ws.tile, rows, cols, c, ct, ldc, betaSlice);
                     }
                 }
             }

@@ -134,6 +134,20 @@ class SimdGemmParityTest {
     }
 
     @Test
+    void packedBlocksWithRemainders() {
+        // The packed path (n > 4·NR): A packed in blocks of MC = 144 rows, a transposed A through
+        // 16×16 transposes. m = 150 leaves a block of 6 rows and 6 rows outside the transposes;
+        // k = 300 a slice of 44, 12 of them outside the transposes; α ≠ 1 is folded into the packing.
+        int seed = 700;
+        for (int tr = 0; tr < 4; tr++) {
+            for (float[] ab : new float[][] {{1f, 0f}, {-0.5f, 0.25f}}) {
+                new Case(tr % 2 == 1, tr / 2 == 1, 150, 200, 300, ab[0], ab[1], 2).check(simd, scalar, seed++);
+                new Case(tr % 2 == 1, tr / 2 == 1, 40, 300, 31, ab[0], ab[1], 0).check(simd, scalar, seed++);
+            }
+        }
+    }
+
+    @Test
     void alphaBetaAndStridedLayouts() {
         float[][] alphaBeta = {{1f, 0f}, {-0.5f, 0f}, {2f, 1f}, {0.75f, -1.25f}, {0f, 0.5f}};
         int seed = 100;
