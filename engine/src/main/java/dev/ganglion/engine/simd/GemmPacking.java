@@ -37,8 +37,8 @@ final class GemmPacking {
      * reads its MR rows at constant offsets, and packing a row-major A is a plain vector copy of each
      * row (a transposed A goes through 16×16 transposes). The k-major interleaved panel of the
      * textbook layout (the MR values of one k step side by side) costs a scalar store per value to
-     * pack from a row-major A: measured, GEMM 1024³ on 1 thread 8.70 → 8.35 ms (alternating in one
-     * JVM, results identical to the bit).
+     * pack from a row-major A: measured, GEMM 1024³ on 1 thread 8.84 → 8.48 ms (medians of 8
+     * alternating runs of the two builds; results identical to the bit).
      */
     static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
                       int i0, int mc, int p0, int kc, float[] dst) {

@@ -3,6 +3,7 @@ package dev.ganglion.engine.simd;
 import static dev.ganglion.engine.simd.GemmMicroKernel.LANES;
 import static dev.ganglion.engine.simd.GemmMicroKernel.MR;
 import static dev.ganglion.engine.simd.GemmMicroKernel.NR;
+import static dev.ganglion.engine.simd.GemmPacking.A_STRIDE;
 
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.engine.kernel.GemmKernel;
@@ -262,9 +263,9 @@ public final class SimdGemm implements GemmKernel {
                     int rows = Math.min(MR, mc - ir);
                     int ct = co + ir * ldc + jr;
                     if (rows == MR && cols == NR) {
-                        GemmMicroKernel.tile(kc, pa, ir * GemmPacking.A_STRIDE, pb, jr * kc, c, ct, ldc, betaSlice);
+                        GemmMicroKernel.tile(kc, pa, ir * A_STRIDE, pb, jr * kc, c, ct, ldc, betaSlice);
                     } else {
-                        GemmMicroKernel.edge(kc, pa, ir * GemmPacking.A_STRIDE, pb, jr * kc, ws.tile, rows, cols, c, ct, ldc, betaSlice);
+                        GemmMicroKernel.edge(kc, pa, ir * A_STRIDE, pb, jr * kc, ws.tile, rows, cols, c, ct, ldc, betaSlice);
                     }
                 }
             }
