@@ -21,11 +21,12 @@ import dev.ganglion.engine.kernel.GemmKernel;
  * ({@code MC×KC} = 144 KiB) stays in L2; the B panel ({@code KC×NC} = 1 MiB) streams from L3.
  * Measured: KC 256–512, MC 96–384 and NC 512–2048 are all within ±3 % on 1024³.
  *
- * <p>Threads: from {@link #PARALLEL_MIN_WORK} multiply–adds up, the larger of m and n is cut into
- * one tile-aligned part per thread of the shared {@link Parallel} pool; each part runs the whole
+ * <p>Threads: from {@link #PARALLEL_MIN_WORK} multiply–adds up, the output is cut into a grid of
+ * tile-aligned parts, one per thread of the shared {@link Parallel} pool ({@link #gridRows}: on 2
+ * threads the larger of m and n in two, on 16 a square product in 4 × 4); each part runs the whole
  * blocked loop with its own per-thread buffers ({@link GemmWorkspace}), so workers never wait on
- * each other (the price: each part packs all of the uncut operand). Below it the product runs on
- * the calling thread. m = 1 or n = 1 goes to {@link SimdGemv}, which does not pack.
+ * each other (the price: each part packs its rows of A and its columns of B for itself). Below it
+ * the product runs on the calling thread. m = 1 or n = 1 goes to {@link SimdGemv}, which does not pack.
  *
  * <p>A wide product of few rows with a transposed B ({@code NR ≤ m ≤ DIRECT_A_MAX_N}, n ≥ 4·m: the
  * forward pass of a linear layer, {@code x·Wᵀ}) is computed transposed, {@code Cᵀ = B·op(A)ᵀ}, and
@@ -129,28 +130,23 @@ public final class SimdGemm implements GemmKernel {
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int ldc, boolean transposedC) {
 
-        /** Splits the m×n output over the pool (tile-aligned, larger dimension) or runs it inline. */
+        /** Splits the m×n output over the pool ({@link #gridRows}) or runs it inline. */
         void run(int m, int n) {
             int threads = Parallel.threads();
             if (threads == 1 || (long) m * n * k < PARALLEL_MIN_WORK) {
                 block(0, m, 0, n);
                 return;
             }
-            // Each part packs all of the other operand: cut the larger dimension, so the
-            // duplicated packing is the smaller one (on a tie, cut m: a row-major B packs cheaper).
-            boolean splitN = n > m;
-            int unit = splitN ? NR : MR;
-            int tiles = ((splitN ? n : m) + unit - 1) / unit;
-            int parts = Math.min(threads, tiles);
-            Parallel.forEachTask(parts, (from, to) -> {
+            int rowTiles = (m + MR - 1) / MR;
+            int colTiles = (n + NR - 1) / NR;
+            int rowParts = gridRows(threads, m, n, rowTiles, colTiles);
+            int colParts = Math.min(threads / rowParts, colTiles);
+            Parallel.forEachTask(rowParts * colParts, (from, to) -> {
                 for (int part = from; part < to; part++) {
-                    int lo = (int) ((long) tiles * part / parts) * unit;
-                    int hi = (int) Math.min(splitN ? n : m, (long) tiles * (part + 1) / parts * unit);
-                    if (splitN) {
-                        block(0, m, lo, hi);
-                    } else {
-                        block(lo, hi, 0, n);
-                    }
+                    int pi = part / colParts;
+                    int pj = part % colParts;
+                    block(cut(rowTiles, rowParts, pi) * MR, Math.min(m, cut(rowTiles, rowParts, pi + 1) * MR),
+                            cut(colTiles, colParts, pj) * NR, Math.min(n, cut(colTiles, colParts, pj + 1) * NR));
                 }
             });
         }
@@ -270,6 +266,37 @@ public final class SimdGemm implements GemmKernel {
                 }
             }
         }
+    }
+
+    /**
+     * Rows of the grid of parts the output is cut into (its columns: {@code threads / rows}, at most
+     * the column tiles). Each part runs the whole blocked loop on its own, so it packs all k of its
+     * rows of A and of its columns of B: with r × c parts, A is packed c times and B r times. The
+     * grid uses as many threads as the tiles allow and, among those, packs the least,
+     * {@code c·m + r·n} (on a tie, more rows: a row-major B packs cheaper). On 2 threads that cuts
+     * the larger dimension in two; on 16 a square product in 4 × 4 parts, which pack 8 copies of
+     * an operand's size where 16 × 1 parts packed 17.
+     */
+    static int gridRows(int threads, int m, int n, int rowTiles, int colTiles) {
+        int best = 1;
+        long bestParts = 0;
+        long bestCost = Long.MAX_VALUE;
+        for (int r = 1; r <= Math.min(threads, rowTiles); r++) {
+            int c = Math.min(threads / r, colTiles);
+            long parts = (long) r * c;
+            long cost = (long) c * m + (long) r * n;
+            if (parts > bestParts || (parts == bestParts && cost <= bestCost)) {
+                best = r;
+                bestParts = parts;
+                bestCost = cost;
+            }
+        }
+        return best;
+    }
+
+    /** Start, in tiles, of part {@code i} of {@code parts} over {@code tiles} tiles. */
+    private static int cut(int tiles, int parts, int i) {
+        return (int) ((long) tiles * i / parts);
     }
 
     private static int roundUp(int x, int unit) {

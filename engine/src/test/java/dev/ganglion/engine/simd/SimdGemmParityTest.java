@@ -1,5 +1,6 @@
 package dev.ganglion.engine.simd;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganglion.engine.Parallel;
@@ -174,7 +175,8 @@ class SimdGemmParityTest {
 
     @Test
     void largerThanOneBlockSingleAndMultiThreaded() {
-        for (int threads : new int[] {1, 2, 3}) {
+        // 6 and 16 threads cut the larger products into 2-D grids of parts (SimdGemm.gridRows)
+        for (int threads : new int[] {1, 2, 3, 6, 16}) {
             Parallel.setThreads(threads);
             int seed = 300 + 10 * threads;
             for (int tr = 0; tr < 4; tr++) {
@@ -186,6 +188,22 @@ class SimdGemmParityTest {
                 new Case(ta, tb, 700, 1, 513, 1f, 0f, 3).check(simd, scalar, seed++);
             }
         }
+    }
+
+    @Test
+    void gridOfPartsPacksTheLeastWithAllThreads() {
+        // 2 threads: the larger dimension in two (rows on a tie), as A is packed once per column part
+        // and B once per row part
+        assertThat(SimdGemm.gridRows(2, 1024, 1024, 171, 32)).isEqualTo(2);
+        assertThat(SimdGemm.gridRows(2, 128, 1024, 22, 32)).isEqualTo(1);
+        assertThat(SimdGemm.gridRows(2, 1024, 128, 171, 4)).isEqualTo(2);
+        // 16 threads: a square product in 4 × 4 (8 packed copies against 17 for 16 × 1)
+        assertThat(SimdGemm.gridRows(16, 1024, 1024, 171, 32)).isEqualTo(4);
+        // too few row tiles: every thread still gets a part, in one row of 16
+        assertThat(SimdGemm.gridRows(16, 6, 1024, 1, 32)).isEqualTo(1);
+        // too few tiles for all threads: as many parts as there are tiles
+        assertThat(SimdGemm.gridRows(16, 6, 64, 1, 2)).isEqualTo(1);
+        assertThat(SimdGemm.gridRows(7, 700, 64, 117, 2)).isEqualTo(7);
     }
 
     @Test
