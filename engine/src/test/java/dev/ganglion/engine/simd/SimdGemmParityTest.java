@@ -121,11 +121,13 @@ class SimdGemmParityTest {
         // n = 301 and m = 100 leave remainders of the 16×16 transposes; k = 300 spans two slices of
         // k; on 2 threads each part adds its own columns of C; n = 3000 takes two slices of the
         // transposed buffer.
+        // On 16 threads m = 128, n = 512 cuts Cᵀ in a grid of 8 × 2 parts, columns of Cᵀ included.
         int seed = 900;
-        for (int threads : new int[] {1, 2}) {
+        for (int threads : new int[] {1, 2, 16}) {
             Parallel.setThreads(threads);
             for (boolean ta : new boolean[] {false, true}) {
                 for (float[] ab : new float[][] {{1f, 0f}, {-0.5f, 1f}, {2f, -0.75f}}) {
+                    new Case(ta, true, 128, 512, 64, ab[0], ab[1], 2).check(simd, scalar, seed++);
                     new Case(ta, true, 32, 301, 300, ab[0], ab[1], 3).check(simd, scalar, seed++);
                     new Case(ta, true, 100, 1100, 64, ab[0], ab[1], 0).check(simd, scalar, seed++);
                     new Case(ta, true, 100, 3000, 20, ab[0], ab[1], 1).check(simd, scalar, seed++); // 2 slices
