@@ -101,7 +101,8 @@ class SimdGemmParityTest {
         // n ≤ 4·NR with α = 1 reads op(A) in place; a transposed A with a long leading dimension
         // (here ≥ 1,000 floats, as in a block-diagonal weight gradient) is first copied to a short
         // stride. k = 300 spans two slices of k; m = 70 leaves a row remainder, n = 40 a column one.
-        // Rows a multiple of 8 and columns of NR (64×64, 128×96, 8×32) take 8-row tiles at 512 bits.
+        // Rows a multiple of 8 and columns of NR (64×64, 128×96, 8×32) take 8-row tiles at 512 bits
+        // (with A transposed, the variant for adjacent rows).
         int seed = 500;
         for (int tr = 0; tr < 4; tr++) {
             for (float beta : new float[] {0f, 1f, -0.5f}) {
