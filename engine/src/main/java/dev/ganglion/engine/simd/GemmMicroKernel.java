@@ -185,120 +185,73 @@ final class GemmMicroKernel {
         c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = c00;
         int a = ao;
         int b = bo;
-        int r2 = 2 * rs;
-        int r3 = 3 * rs;
-        int r4 = 4 * rs;
-        int r5 = 5 * rs;
-        int r6 = 6 * rs;
-        int r7 = 7 * rs;
-        for (int p = 0; p < kc; p++, a += ks, b += NR) {
-            FloatVector b0 = FloatVector.fromArray(F32, pb, b);
-            FloatVector b1 = FloatVector.fromArray(F32, pb, b + LANES);
-            FloatVector x = FloatVector.broadcast(F32, pa[a]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F32, pa[a + rs]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F32, pa[a + r2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F32, pa[a + r3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(F32, pa[a + r4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(F32, pa[a + r5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(F32, pa[a + r6]);
-            c60 = x.fma(b0, c60);
-            c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(F32, pa[a + r7]);
-            c70 = x.fma(b0, c70);
-            c71 = x.fma(b1, c71);
-        }
-        if (beta != 0f) {
-            FloatVector vb = FloatVector.broadcast(F32, beta);
-            int i = co;
-            c00 = FloatVector.fromArray(F32, c, i).fma(vb, c00);
-            c01 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c01);
-            c10 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c10);
-            c11 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c11);
-            c20 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c20);
-            c21 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c21);
-            c30 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c30);
-            c31 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c31);
-            c40 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c40);
-            c41 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c41);
-            c50 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c50);
-            c51 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c51);
-            c60 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c60);
-            c61 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c61);
-            c70 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c70);
-            c71 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c71);
-        }
-        int i = co;
-        c00.intoArray(c, i);
-        c01.intoArray(c, i + LANES);
-        c10.intoArray(c, i += ldc);
-        c11.intoArray(c, i + LANES);
-        c20.intoArray(c, i += ldc);
-        c21.intoArray(c, i + LANES);
-        c30.intoArray(c, i += ldc);
-        c31.intoArray(c, i + LANES);
-        c40.intoArray(c, i += ldc);
-        c41.intoArray(c, i + LANES);
-        c50.intoArray(c, i += ldc);
-        c51.intoArray(c, i + LANES);
-        c60.intoArray(c, i += ldc);
-        c61.intoArray(c, i + LANES);
-        c70.intoArray(c, i += ldc);
-        c71.intoArray(c, i + LANES);
-    }
-
-    /**
-     * {@link #tileInPlace8} for an A whose rows are adjacent ({@code rs = 1}: A stored transposed, or
-     * its short-stride copy), as in a weight gradient {@code dYᵀ·X}: the eight values of a k step are
-     * then read at constant offsets, which C2 covers with one range check instead of one per row.
-     * Measured (16 blocks of 64, batch 128: the 256 tiles of the block-diagonal weight gradient
-     * alone): 65.5–67.8 → 63.5–65.7 µs.
-     */
-    static void tileInPlace8Columns(int kc, float[] pa, int ao, int ks, float[] pb, int bo, float[] c, int co,
-                                    int ldc, float beta) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
-        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(F32);
-        c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = c00;
-        int a = ao;
-        int b = bo;
-        for (int p = 0; p < kc; p++, a += ks, b += NR) {
-            FloatVector b0 = FloatVector.fromArray(F32, pb, b);
-            FloatVector b1 = FloatVector.fromArray(F32, pb, b + LANES);
-            FloatVector x = FloatVector.broadcast(F32, pa[a]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F32, pa[a + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F32, pa[a + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F32, pa[a + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(F32, pa[a + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(F32, pa[a + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(F32, pa[a + 6]);
-            c60 = x.fma(b0, c60);
-            c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(F32, pa[a + 7]);
-            c70 = x.fma(b0, c70);
-            c71 = x.fma(b1, c71);
+        if (rs == 1) {
+            // Adjacent rows (A stored transposed, or its short-stride copy: a weight gradient dYᵀ·X):
+            // constant offsets, one range check per k step instead of one per row. Measured on the
+            // 256 tiles of the 16-block weight gradient alone: 65.5–67.8 → 63.5–65.7 µs.
+            for (int p = 0; p < kc; p++, a += ks, b += NR) {
+                FloatVector b0 = FloatVector.fromArray(F32, pb, b);
+                FloatVector b1 = FloatVector.fromArray(F32, pb, b + LANES);
+                FloatVector x = FloatVector.broadcast(F32, pa[a]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(F32, pa[a + 1]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(F32, pa[a + 2]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(F32, pa[a + 3]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(F32, pa[a + 4]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(F32, pa[a + 5]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+                x = FloatVector.broadcast(F32, pa[a + 6]);
+                c60 = x.fma(b0, c60);
+                c61 = x.fma(b1, c61);
+                x = FloatVector.broadcast(F32, pa[a + 7]);
+                c70 = x.fma(b0, c70);
+                c71 = x.fma(b1, c71);
+            }
+        } else {
+            int r2 = 2 * rs;
+            int r3 = 3 * rs;
+            int r4 = 4 * rs;
+            int r5 = 5 * rs;
+            int r6 = 6 * rs;
+            int r7 = 7 * rs;
+            for (int p = 0; p < kc; p++, a += ks, b += NR) {
+                FloatVector b0 = FloatVector.fromArray(F32, pb, b);
+                FloatVector b1 = FloatVector.fromArray(F32, pb, b + LANES);
+                FloatVector x = FloatVector.broadcast(F32, pa[a]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(F32, pa[a + rs]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(F32, pa[a + r2]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(F32, pa[a + r3]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(F32, pa[a + r4]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(F32, pa[a + r5]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+                x = FloatVector.broadcast(F32, pa[a + r6]);
+                c60 = x.fma(b0, c60);
+                c61 = x.fma(b1, c61);
+                x = FloatVector.broadcast(F32, pa[a + r7]);
+                c70 = x.fma(b0, c70);
+                c71 = x.fma(b1, c71);
+            }
         }
         if (beta != 0f) {
             FloatVector vb = FloatVector.broadcast(F32, beta);

@@ -233,13 +233,8 @@ public final class SimdGemm implements GemmKernel {
                 for (int ir = rs; ir < re; ir += 8) {
                     int at = base + ir * rowStride;
                     for (int jr = 0; jr < nc; jr += NR) {
-                        if (rowStride == 1) {
-                            GemmMicroKernel.tileInPlace8Columns(kc, src, at, kStride, pb, jr * kc, c, co + ir * ldc + jr,
-                                    ldc, betaSlice);
-                        } else {
-                            GemmMicroKernel.tileInPlace8(kc, src, at, rowStride, kStride, pb, jr * kc, c, co + ir * ldc + jr,
-                                    ldc, betaSlice);
-                        }
+                        GemmMicroKernel.tileInPlace8(kc, src, at, rowStride, kStride, pb, jr * kc, c, co + ir * ldc + jr, ldc,
+                                betaSlice);
                     }
                 }
                 return re;
