@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * {@code --compare}: the same case timed by bench/python/reference.py with PyTorch (else NumPy);
- * each reference line gets this machine's peak and {@code ganglion_speedup} = reference ms / ganglion ms.
+ * each reference line gets {@code ganglion_speedup} = reference ms / ganglion ms (and, from the caller, the
+ * peak measured after all the timings).
  */
 final class Comparison {
     private static Optional<PythonReference.Interpreter> python;
@@ -43,8 +44,7 @@ final class Comparison {
         Path script = PythonReference.script();
         try {
             return PythonReference.run(python.get(), script, c, threads, s, device).stream()
-                    .map(r -> r.withPeak(ganglion.peakGflops())
-                            .with("ganglion_speedup", Measurement.round(r.medianMs() / ganglion.medianMs())))
+                    .map(r -> r.with("ganglion_speedup", Measurement.round(r.medianMs() / ganglion.medianMs())))
                     .toList();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

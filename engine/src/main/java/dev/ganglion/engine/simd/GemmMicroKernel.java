@@ -5,9 +5,9 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register tile of {@link SimdGemm}: {@code C[MR×NR] = Ã·B̃ + β·C} for one packed A
- * micro-panel (MR rows of {@code kc}, row stride {@link GemmPacking#A_STRIDE}, already scaled by α)
- * and one packed B micro-panel ({@code kc×NR}, k-major).
+ * The register tiles of {@link SimdGemm}: {@code C[MR×NR] = Ã·B̃ + β·C} for MR rows of A (a packed
+ * block of row stride {@link GemmPacking#A_STRIDE}, already scaled by α, or A read in place) and one
+ * packed B micro-panel ({@code kc×NR}, k-major); {@link #tile8} for 8 rows at 512 bits.
  *
  * <p>Tile shape: {@link #MR} = 6 rows × 2 vectors ({@link #NR} = 2·LANES columns): 12 accumulators,
  * 2 B vectors and 1 broadcast A value, 15 live registers, so it fits 16-register AVX2 as well as the
@@ -28,45 +28,80 @@ final class GemmMicroKernel {
     static final int MR = 6;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * LANES;
-    /** Row stride of the packed A micro-panel: a constant, so each row's load has a fixed offset. */
+    /** Row stride of a packed A block: a constant, so each row's load in its k loop has a fixed offset. */
     private static final int S = GemmPacking.A_STRIDE;
 
     private GemmMicroKernel() {}
 
     /**
-     * {@code C[r][j] = β·C[r][j] + Σ_p pa[ao + r·S + p]·pb[bo + p·NR + j]} for r < MR, j < NR, with
-     * {@code S = GemmPacking.A_STRIDE} and C at {@code c[co + r·ldc + j]} (α is folded into the
-     * packed A). C is not read when β = 0.
+     * {@code C[r][j] = β·C[r][j] + Σ_p pa[ao + r·rs + p·ks]·pb[bo + p·NR + j]} for r < MR, j < NR, with
+     * C at {@code c[co + r·ldc + j]}; C is not read when β = 0. A is either a packed block
+     * ({@code rs = GemmPacking.A_STRIDE, ks = 1}, α folded in) or read in place with α = 1
+     * ({@code rs = lda, ks = 1} for row-major A, {@code rs = 1, ks = lda} for A stored transposed).
+     *
+     * <p>The packed block gets a k loop of its own, whose row offsets are constants: C2 folds them
+     * into one range check, where the variable row stride of the other loop costs the packed GEMM
+     * 5–10 % (1024³, measured).
      */
-    static void tile(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc, float beta) {
+    static void tile(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] c, int co, int ldc,
+                     float beta) {
         // NOTE: no helper method may take or return these vectors: a call that C2 does not inline
         // boxes them, and boxing a loop-carried accumulator puts an allocation in every k step.
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(F32);
         int a = ao;
         int b = bo;
-        for (int p = 0; p < kc; p++, a++, b += NR) {
-            FloatVector b0 = FloatVector.fromArray(F32, pb, b);
-            FloatVector b1 = FloatVector.fromArray(F32, pb, b + LANES);
-            // One broadcast per row, consumed at once: keeps the live set at 15 registers.
-            FloatVector x = FloatVector.broadcast(F32, pa[a]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F32, pa[a + S]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F32, pa[a + 2 * S]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F32, pa[a + 3 * S]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(F32, pa[a + 4 * S]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(F32, pa[a + 5 * S]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
+        if (rs == S && ks == 1) {
+            for (int p = 0; p < kc; p++, a++, b += NR) {
+                FloatVector b0 = FloatVector.fromArray(F32, pb, b);
+                FloatVector b1 = FloatVector.fromArray(F32, pb, b + LANES);
+                // One broadcast per row, consumed at once: keeps the live set at 15 registers.
+                FloatVector x = FloatVector.broadcast(F32, pa[a]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(F32, pa[a + S]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(F32, pa[a + 2 * S]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(F32, pa[a + 3 * S]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(F32, pa[a + 4 * S]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(F32, pa[a + 5 * S]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+            }
+        } else {
+            int r2 = 2 * rs;
+            int r3 = 3 * rs;
+            int r4 = 4 * rs;
+            int r5 = 5 * rs;
+            for (int p = 0; p < kc; p++, a += ks, b += NR) {
+                FloatVector b0 = FloatVector.fromArray(F32, pb, b);
+                FloatVector b1 = FloatVector.fromArray(F32, pb, b + LANES);
+                FloatVector x = FloatVector.broadcast(F32, pa[a]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(F32, pa[a + rs]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(F32, pa[a + r2]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(F32, pa[a + r3]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(F32, pa[a + r4]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(F32, pa[a + r5]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+            }
         }
         if (beta != 0f) {
             // β·C is added after the k loop, not loaded before it: see the class comment.
@@ -101,85 +136,14 @@ final class GemmMicroKernel {
     }
 
     /**
-     * {@link #tile} with the A micro-panel read in place: element (r, p) at {@code pa[ao + r·rs + p·ks]}
-     * ({@code rs = lda, ks = 1} for row-major A, {@code rs = 1, ks = lda} for A stored transposed), α = 1.
-     * A copy of {@link #tile} rather than its generalisation: the variable row stride costs the packed
-     * GEMM 5–10 % (1024³, measured), whose constant offsets C2 folds into one range check.
-     */
-    static void tileInPlace(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] c, int co,
-                            int ldc, float beta) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(F32);
-        int a = ao;
-        int b = bo;
-        int r2 = 2 * rs;
-        int r3 = 3 * rs;
-        int r4 = 4 * rs;
-        int r5 = 5 * rs;
-        for (int p = 0; p < kc; p++, a += ks, b += NR) {
-            FloatVector b0 = FloatVector.fromArray(F32, pb, b);
-            FloatVector b1 = FloatVector.fromArray(F32, pb, b + LANES);
-            // One broadcast per row, consumed at once: keeps the live set at 15 registers.
-            FloatVector x = FloatVector.broadcast(F32, pa[a]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F32, pa[a + rs]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F32, pa[a + r2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F32, pa[a + r3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(F32, pa[a + r4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(F32, pa[a + r5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-        }
-        if (beta != 0f) {
-            // β·C is added after the k loop, not loaded before it: see the class comment.
-            FloatVector vb = FloatVector.broadcast(F32, beta);
-            int i = co;
-            c00 = FloatVector.fromArray(F32, c, i).fma(vb, c00);
-            c01 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c01);
-            c10 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c10);
-            c11 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c11);
-            c20 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c20);
-            c21 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c21);
-            c30 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c30);
-            c31 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c31);
-            c40 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c40);
-            c41 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c41);
-            c50 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c50);
-            c51 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c51);
-        }
-        int i = co;
-        c00.intoArray(c, i);
-        c01.intoArray(c, i + LANES);
-        c10.intoArray(c, i += ldc);
-        c11.intoArray(c, i + LANES);
-        c20.intoArray(c, i += ldc);
-        c21.intoArray(c, i + LANES);
-        c30.intoArray(c, i += ldc);
-        c31.intoArray(c, i + LANES);
-        c40.intoArray(c, i += ldc);
-        c41.intoArray(c, i + LANES);
-        c50.intoArray(c, i += ldc);
-        c51.intoArray(c, i + LANES);
-    }
-
-    /**
-     * {@link #tileInPlace} for 8 rows: 16 accumulators, 2 B vectors and a broadcast, 19 live
+     * {@link #tile} for 8 rows, A read in place: 16 accumulators, 2 B vectors and a broadcast, 19 live
      * registers, so only for 512-bit vectors, whose machines have 32 (AVX-512). It serves the narrow
      * products whose row count is a multiple of 8 (the 64- and 128-row blocks of a block-diagonal
      * matrix, a batch of 128), which 6-row tiles leave with an edge tile. Written out rather than
-     * shared with {@link #tileInPlace}, for the reasons given there and in {@link #tile}.
+     * shared with {@link #tile}, for the reasons given there.
      */
-    static void tileInPlace8(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] c, int co,
-                             int ldc, float beta) {
+    static void tile8(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] c, int co,
+                      int ldc, float beta) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(F32);
         c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = c00;
@@ -294,19 +258,13 @@ final class GemmMicroKernel {
 
     /**
      * A tile cut by the matrix edge ({@code rows ≤ MR}, {@code cols ≤ NR}): the full tile is
-     * computed into {@code scratch} (the zero padding of the packed panels fills the rest), then
-     * {@code C[r][j] = scratch[r·NR + j] + β·C[r][j]} for the valid part, with masked vectors.
+     * computed into {@code scratch} (MR rows of A must be readable: the zero padding of a packed block,
+     * or a copy), then {@code C[r][j] = scratch[r·NR + j] + β·C[r][j]} for the valid part, with masked
+     * vectors.
      */
-    static void edge(int kc, float[] pa, int ao, float[] pb, int bo, float[] scratch, int rows, int cols,
-                     float[] c, int co, int ldc, float beta) {
-        tile(kc, pa, ao, pb, bo, scratch, 0, NR, 0f);
-        addCut(scratch, rows, cols, c, co, ldc, beta);
-    }
-
-    /** {@link #edge} with the A micro-panel read in place, as by {@link #tileInPlace} (MR rows must be readable). */
-    static void edgeInPlace(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] scratch, int rows,
-                            int cols, float[] c, int co, int ldc, float beta) {
-        tileInPlace(kc, pa, ao, rs, ks, pb, bo, scratch, 0, NR, 0f);
+    static void edge(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] scratch, int rows,
+                     int cols, float[] c, int co, int ldc, float beta) {
+        tile(kc, pa, ao, rs, ks, pb, bo, scratch, 0, NR, 0f);
         addCut(scratch, rows, cols, c, co, ldc, beta);
     }
 

@@ -22,7 +22,7 @@ import dev.ganglion.engine.kernel.GemmKernel;
  * Measured: KC 256–512, MC 96–384 and NC 512–2048 are all within ±3 % on 1024³.
  *
  * <p>Threads: from {@link #PARALLEL_MIN_WORK} multiply–adds up, the output is cut into a grid of
- * tile-aligned parts, one per thread of the shared {@link Parallel} pool ({@link #gridRows}: on 2
+ * tile-aligned parts, one per thread of the shared {@link Parallel} pool ({@link Grid}: on 2
  * threads the larger of m and n in two, on 16 a square product in 4 × 4); each part runs the whole
  * blocked loop with its own per-thread buffers ({@link GemmWorkspace}), so workers never wait on
  * each other (the price: each part packs its rows of A and its columns of B for itself). Below it
@@ -66,7 +66,7 @@ public final class SimdGemm implements GemmKernel {
     /** Multiply–adds from which a product is split over the pool (~40 µs of work on one Zen 5 core). */
     static final long PARALLEL_MIN_WORK = 1L << 22;
     /**
-     * Whether in-place products use {@link GemmMicroKernel#tileInPlace8} where the rows allow (a
+     * Whether in-place products use {@link GemmMicroKernel#tile8} where the rows allow (a
      * multiple of 8, no cut columns): 512-bit vectors only, see there. A block of 64 rows runs as 8
      * tiles instead of 10 and an edge tile that computes 6 rows for the last 4 through a scratch
      * tile. Measured (16 blocks of 64, batch 128, 1 thread, medians of 5–6 alternating runs): weight
@@ -138,7 +138,7 @@ public final class SimdGemm implements GemmKernel {
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int ldc, boolean transposedC) {
 
-        /** Splits the m×n output over the pool ({@link #gridRows}) or runs it inline. */
+        /** Splits the m×n output over the pool ({@link Grid}) or runs it inline. */
         void run(int m, int n) {
             int threads = Parallel.threads();
             if (threads == 1 || (long) m * n * k < PARALLEL_MIN_WORK) {
@@ -147,14 +147,13 @@ public final class SimdGemm implements GemmKernel {
             }
             int rowTiles = (m + ROW_UNIT - 1) / ROW_UNIT;
             int colTiles = (n + NR - 1) / NR;
-            int rowParts = gridRows(threads, m, n, rowTiles, colTiles);
-            int colParts = Math.min(threads / rowParts, colTiles);
-            Parallel.forEachTask(rowParts * colParts, (from, to) -> {
+            Grid g = Grid.choose(threads, m, n, rowTiles, colTiles);
+            Parallel.forEachTask(g.parts(), (from, to) -> {
                 for (int part = from; part < to; part++) {
-                    int pi = part / colParts;
-                    int pj = part % colParts;
-                    block(cut(rowTiles, rowParts, pi) * ROW_UNIT, Math.min(m, cut(rowTiles, rowParts, pi + 1) * ROW_UNIT),
-                            cut(colTiles, colParts, pj) * NR, Math.min(n, cut(colTiles, colParts, pj + 1) * NR));
+                    int pi = part / g.cols();
+                    int pj = part % g.cols();
+                    block(cut(rowTiles, g.rows(), pi) * ROW_UNIT, Math.min(m, cut(rowTiles, g.rows(), pi + 1) * ROW_UNIT),
+                            cut(colTiles, g.cols(), pj) * NR, Math.min(n, cut(colTiles, g.cols(), pj + 1) * NR));
                 }
             });
         }
@@ -233,7 +232,7 @@ public final class SimdGemm implements GemmKernel {
                 for (int ir = rs; ir < re; ir += 8) {
                     int at = base + ir * rowStride;
                     for (int jr = 0; jr < nc; jr += NR) {
-                        GemmMicroKernel.tileInPlace8(kc, src, at, rowStride, kStride, pb, jr * kc, c, co + ir * ldc + jr, ldc,
+                        GemmMicroKernel.tile8(kc, src, at, rowStride, kStride, pb, jr * kc, c, co + ir * ldc + jr, ldc,
                                 betaSlice);
                     }
                 }
@@ -245,9 +244,9 @@ public final class SimdGemm implements GemmKernel {
                 for (int jr = 0; jr < nc; jr += NR) {
                     int ct = co + ir * ldc + jr;
                     if (rows == MR && jr < fullCols) {
-                        GemmMicroKernel.tileInPlace(kc, src, at, rowStride, kStride, pb, jr * kc, c, ct, ldc, betaSlice);
+                        GemmMicroKernel.tile(kc, src, at, rowStride, kStride, pb, jr * kc, c, ct, ldc, betaSlice);
                     } else { // cut by the last rows (read from the copy) or the last columns
-                        GemmMicroKernel.edgeInPlace(kc, src, at, rowStride, kStride, pb, jr * kc, ws.tile, rows,
+                        GemmMicroKernel.edge(kc, src, at, rowStride, kStride, pb, jr * kc, ws.tile, rows,
                                 Math.min(NR, nc - jr), c, ct, ldc, betaSlice);
                     }
                 }
@@ -267,9 +266,9 @@ public final class SimdGemm implements GemmKernel {
                     int rows = Math.min(MR, mc - ir);
                     int ct = co + ir * ldc + jr;
                     if (rows == MR && cols == NR) {
-                        GemmMicroKernel.tile(kc, pa, ir * A_STRIDE, pb, jr * kc, c, ct, ldc, betaSlice);
+                        GemmMicroKernel.tile(kc, pa, ir * A_STRIDE, A_STRIDE, 1, pb, jr * kc, c, ct, ldc, betaSlice);
                     } else {
-                        GemmMicroKernel.edge(kc, pa, ir * A_STRIDE, pb, jr * kc, ws.tile, rows, cols, c, ct, ldc, betaSlice);
+                        GemmMicroKernel.edge(kc, pa, ir * A_STRIDE, A_STRIDE, 1, pb, jr * kc, ws.tile, rows, cols, c, ct, ldc, betaSlice);
                     }
                 }
             }
@@ -277,29 +276,34 @@ public final class SimdGemm implements GemmKernel {
     }
 
     /**
-     * Rows of the grid of parts the output is cut into (its columns: {@code threads / rows}, at most
-     * the column tiles). Each part runs the whole blocked loop on its own, so it packs all k of its
-     * rows of A and of its columns of B: with r × c parts, A is packed c times and B r times. The
-     * grid uses as many threads as the tiles allow and, among those, packs the least,
-     * {@code c·m + r·n} (on a tie, more rows: a row-major B packs cheaper). On 2 threads that cuts
-     * the larger dimension in two; on 16 a square product in 4 × 4 parts, which pack 8 copies of
-     * an operand's size where 16 × 1 parts packed 17.
+     * The {@code rows × cols} grid of parts a product's output is cut into over the pool. Each part
+     * runs the whole blocked loop on its own, so it packs all k of its rows of A and of its columns
+     * of B: A is packed {@code cols} times and B {@code rows} times.
      */
-    static int gridRows(int threads, int m, int n, int rowTiles, int colTiles) {
-        int best = 1;
-        long bestParts = 0;
-        long bestCost = Long.MAX_VALUE;
-        for (int r = 1; r <= Math.min(threads, rowTiles); r++) {
-            int c = Math.min(threads / r, colTiles);
-            long parts = (long) r * c;
-            long cost = (long) c * m + (long) r * n;
-            if (parts > bestParts || (parts == bestParts && cost <= bestCost)) {
-                best = r;
-                bestParts = parts;
-                bestCost = cost;
+    record Grid(int rows, int cols) {
+        /**
+         * As many parts as the tiles allow, at most {@code threads}, and among those the grid that
+         * packs the least, {@code cols·m + rows·n} (on a tie, more rows: a row-major B packs cheaper).
+         * On 2 threads that cuts the larger dimension in two; on 16 a square product in 4 × 4 parts,
+         * which pack 8 copies of an operand's size where 16 × 1 parts packed 17.
+         */
+        static Grid choose(int threads, int m, int n, int rowTiles, int colTiles) {
+            Grid best = new Grid(1, 1);
+            long bestCost = Long.MAX_VALUE;
+            for (int r = 1; r <= Math.min(threads, rowTiles); r++) {
+                Grid g = new Grid(r, Math.min(threads / r, colTiles));
+                long cost = (long) g.cols * m + (long) r * n;
+                if (g.parts() > best.parts() || (g.parts() == best.parts() && cost <= bestCost)) {
+                    best = g;
+                    bestCost = cost;
+                }
             }
+            return best;
         }
-        return best;
+
+        int parts() {
+            return rows * cols;
+        }
     }
 
     /** Start, in tiles, of part {@code i} of {@code parts} over {@code tiles} tiles. */

@@ -178,7 +178,7 @@ class SimdGemmParityTest {
 
     @Test
     void largerThanOneBlockSingleAndMultiThreaded() {
-        // 6 and 16 threads cut the larger products into 2-D grids of parts (SimdGemm.gridRows)
+        // 6 and 16 threads cut the larger products into 2-D grids of parts (SimdGemm.Grid)
         for (int threads : new int[] {1, 2, 3, 6, 16}) {
             Parallel.setThreads(threads);
             int seed = 300 + 10 * threads;
@@ -197,16 +197,16 @@ class SimdGemmParityTest {
     void gridOfPartsPacksTheLeastWithAllThreads() {
         // 2 threads: the larger dimension in two (rows on a tie), as A is packed once per column part
         // and B once per row part
-        assertThat(SimdGemm.gridRows(2, 1024, 1024, 171, 32)).isEqualTo(2);
-        assertThat(SimdGemm.gridRows(2, 128, 1024, 22, 32)).isEqualTo(1);
-        assertThat(SimdGemm.gridRows(2, 1024, 128, 171, 4)).isEqualTo(2);
+        assertThat(SimdGemm.Grid.choose(2, 1024, 1024, 171, 32).rows()).isEqualTo(2);
+        assertThat(SimdGemm.Grid.choose(2, 128, 1024, 22, 32).rows()).isEqualTo(1);
+        assertThat(SimdGemm.Grid.choose(2, 1024, 128, 171, 4).rows()).isEqualTo(2);
         // 16 threads: a square product in 4 × 4 (8 packed copies against 17 for 16 × 1)
-        assertThat(SimdGemm.gridRows(16, 1024, 1024, 171, 32)).isEqualTo(4);
+        assertThat(SimdGemm.Grid.choose(16, 1024, 1024, 171, 32).rows()).isEqualTo(4);
         // too few row tiles: every thread still gets a part, in one row of 16
-        assertThat(SimdGemm.gridRows(16, 6, 1024, 1, 32)).isEqualTo(1);
+        assertThat(SimdGemm.Grid.choose(16, 6, 1024, 1, 32).rows()).isEqualTo(1);
         // too few tiles for all threads: as many parts as there are tiles
-        assertThat(SimdGemm.gridRows(16, 6, 64, 1, 2)).isEqualTo(1);
-        assertThat(SimdGemm.gridRows(7, 700, 64, 117, 2)).isEqualTo(7);
+        assertThat(SimdGemm.Grid.choose(16, 6, 64, 1, 2).rows()).isEqualTo(1);
+        assertThat(SimdGemm.Grid.choose(7, 700, 64, 117, 2).rows()).isEqualTo(7);
     }
 
     @Test
