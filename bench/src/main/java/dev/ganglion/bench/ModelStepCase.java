@@ -80,6 +80,21 @@ public final class ModelStepCase implements BenchCase {
         this.optimizer = optimizer.equals("sgd") ? new Sgd(params, lr) : new Adam(params, lr);
     }
 
+    /**
+     * The {@code sets} that {@code model}'s config has fields for, in their order: what a second
+     * model timed beside this one ({@code --versus}) takes of the first one's {@code --set}s.
+     */
+    public static Map<String, String> applicable(String model, Map<String, String> sets) {
+        var schema = ModelRegistry.standard().factory(model).schema();
+        Map<String, String> kept = new LinkedHashMap<>();
+        sets.forEach((k, v) -> {
+            if (schema.has(k)) {
+                kept.put(k, v);
+            }
+        });
+        return kept;
+    }
+
     private static Map<String, Object> defaults(String model) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("input_size", TrainDefaults.recurrent(model) ? 28 : 784);

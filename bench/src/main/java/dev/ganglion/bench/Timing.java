@@ -52,18 +52,54 @@ public final class Timing {
 
     /** Median milliseconds per call of {@code op} after warm-up. */
     public static Result measure(Runnable op, Settings s) {
-        long start = System.nanoTime();
-        op.run();
-        Warm w = warmUp(op, innerFor(System.nanoTime() - start), start, s.warmupMillis() * 1_000_000L);
-        double warmupMs = (System.nanoTime() - start) / 1e6;
+        Warm w = warm(op, s);
         double[] perCall = new double[s.repeat()];
         for (int r = 0; r < perCall.length; r++) {
             perCall[r] = sampleNanos(op, w.inner);
         }
-        return new Result(median(perCall) / 1e6, w.settled, warmupMs);
+        return new Result(median(perCall) / 1e6, w.settled, w.millis);
     }
 
-    private record Warm(int inner, boolean settled) {}
+    /**
+     * Two operations timed side by side: {@code a} and {@code b} as by {@link #measure}, each
+     * warmed up in turn, then their timed samples interleaved (a b, b a, a b, …), so drifts of the
+     * machine's speed (other tenants, clocks) fall on both alike.
+     *
+     * @param ratio median over the sample pairs of {@code b}'s time per call over {@code a}'s:
+     *              how many times faster {@code a} is
+     */
+    public record Paired(Result a, Result b, double ratio) {}
+
+    /** {@code a} and {@code b} with interleaved samples; see {@link Paired}. */
+    public static Paired measurePaired(Runnable a, Runnable b, Settings s) {
+        Warm wa = warm(a, s);
+        Warm wb = warm(b, s);
+        double[] ta = new double[s.repeat()];
+        double[] tb = new double[s.repeat()];
+        double[] ratios = new double[s.repeat()];
+        for (int r = 0; r < ta.length; r++) {
+            if (r % 2 == 0) {
+                ta[r] = sampleNanos(a, wa.inner);
+                tb[r] = sampleNanos(b, wb.inner);
+            } else {
+                tb[r] = sampleNanos(b, wb.inner);
+                ta[r] = sampleNanos(a, wa.inner);
+            }
+            ratios[r] = tb[r] / ta[r];
+        }
+        return new Paired(new Result(median(ta) / 1e6, wa.settled, wa.millis),
+                new Result(median(tb) / 1e6, wb.settled, wb.millis), median(ratios));
+    }
+
+    /** After warm-up: calls per sample, whether timings settled, and how long warm-up took. */
+    private record Warm(int inner, boolean settled, double millis) {}
+
+    /** One call to size the samples, then {@link #warmUp} within the settings' box. */
+    private static Warm warm(Runnable op, Settings s) {
+        long start = System.nanoTime();
+        op.run();
+        return warmUp(op, innerFor(System.nanoTime() - start), start, s.warmupMillis() * 1_000_000L);
+    }
 
     /** Runs windows of samples until settled or out of time; returns the calibrated inner count. */
     private static Warm warmUp(Runnable op, int inner, long start, long boxNanos) {
@@ -84,11 +120,11 @@ public final class Timing {
             boolean steady = Math.abs(med - previous) <= previous * SETTLED_PERCENT / 100.0;
             if (steady && compileMillis() == compiledBefore && calls >= MIN_CALLS
                     && System.nanoTime() >= earliestSettle) {
-                return new Warm(inner, true);
+                return new Warm(inner, true, (System.nanoTime() - start) / 1e6);
             }
             previous = med;
         }
-        return new Warm(inner, false);
+        return new Warm(inner, false, (System.nanoTime() - start) / 1e6);
     }
 
     /** Total JIT compilation time so far (ms), or 0 where the JVM does not report it. */

@@ -32,6 +32,28 @@ class TimingTest {
     }
 
     @Test
+    void pairedSamplesGiveBothTimesAndHowManyTimesFasterTheFirstIs() {
+        AtomicInteger fast = new AtomicInteger();
+        AtomicInteger slow = new AtomicInteger();
+        Timing.Paired p = Timing.measurePaired(() -> spin(fast, 200_000), () -> spin(slow, 800_000),
+                new Timing.Settings(4, 0));
+        assertThat(fast.get()).isGreaterThan(Timing.MIN_CALLS + 4);
+        assertThat(slow.get()).isGreaterThan(Timing.MIN_CALLS + 4);
+        assertThat(p.a().medianMillis()).isGreaterThanOrEqualTo(0.2);
+        assertThat(p.b().medianMillis()).isGreaterThanOrEqualTo(0.8);
+        // 4× the work per call; generous bounds, the machine may be busy
+        assertThat(p.ratio()).isBetween(1.5, 8.0);
+    }
+
+    private static void spin(AtomicInteger calls, long nanos) {
+        calls.incrementAndGet();
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
     void settingsAreChecked() {
         assertThatThrownBy(() -> new Timing.Settings(0, 10)).hasMessageContaining("--repeat");
         assertThatThrownBy(() -> new Timing.Settings(1, -1)).hasMessageContaining("--warmup-ms");

@@ -18,7 +18,7 @@ final class BenchCases {
     static final List<String> KERNELS = List.of("gemm", "blockdiag", "bsr", "csr", "elementwise", "softmax");
     /** For help texts (a constant); error messages add the model names from the registry. */
     static final String KERNEL_LIST = "gemm, blockdiag, bsr, csr, elementwise, softmax, step-MODEL";
-    private static final Set<String> STEP = Set.of("--batch", "--seq-len", "--optimizer", "--lr", "--set");
+    private static final Set<String> STEP = Set.of("--batch", "--seq-len", "--optimizer", "--lr", "--set", "--versus");
 
     private static final Set<String> SPARSE = Set.of("--batch", "--rows", "--cols", "--block", "--density", "--pass");
     private static final Map<String, Set<String>> OPTIONS = Map.of(
@@ -32,7 +32,7 @@ final class BenchCases {
     /** Every kernel-specific option; the others (--threads, --json, ...) apply to all kernels. */
     static final Set<String> KERNEL_OPTIONS = Set.of("--m", "--n", "--k", "--trans-a", "--trans-b",
             "--batch", "--dim", "--blocks", "--pass", "--rows", "--cols", "--block", "--density", "--op",
-            "--seq-len", "--optimizer", "--lr", "--set");
+            "--seq-len", "--optimizer", "--lr", "--set", "--versus");
 
     private BenchCases() {}
 
@@ -58,8 +58,7 @@ final class BenchCases {
     /** The cases for {@code kernel} with the command's options (defaults where not given). */
     static List<BenchCase> create(String kernel, BenchCommand o) {
         if (isStep(kernel)) {
-            return List.of(new ModelStepCase(kernel.substring("step-".length()), or(o.batch, 64), or(o.seqLen, 28),
-                    o.optimizer == null ? "adam" : o.optimizer, o.lr == null ? 1e-3 : o.lr, 0, o.sets));
+            return List.of(step(kernel.substring("step-".length()), o, o.sets));
         }
         return switch (kernel) {
             case "gemm" -> List.of(new GemmBench(or(o.m, 512), or(o.n, 512), or(o.k, 512), o.transA, o.transB));
@@ -72,6 +71,12 @@ final class BenchCases {
             case "softmax" -> List.of(new SoftmaxBench(or(o.rows, 1024), or(o.cols, 1024)));
             default -> throw new IllegalArgumentException("unknown kernel '" + kernel + "'");
         };
+    }
+
+    /** A training step of {@code model} with the command's step options and the given {@code --set}s. */
+    static ModelStepCase step(String model, BenchCommand o, Map<String, String> sets) {
+        return new ModelStepCase(model, or(o.batch, 64), or(o.seqLen, 28), o.optimizer == null ? "adam" : o.optimizer,
+                o.lr == null ? 1e-3 : o.lr, 0, sets);
     }
 
     /** {@code --pass}: one pass, or all three in order; forward by default. */

@@ -3,6 +3,8 @@ package dev.ganglion.cli;
 import dev.ganglion.bench.BenchCase;
 import dev.ganglion.bench.DeviceBench;
 import dev.ganglion.bench.Measurement;
+import dev.ganglion.bench.ModelStepBench;
+import dev.ganglion.bench.ModelStepCase;
 import dev.ganglion.bench.PeakGflops;
 import dev.ganglion.bench.QuickBench;
 import dev.ganglion.bench.Timing;
@@ -86,6 +88,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "step-MODEL: model config field (repeatable).")
     java.util.Map<String, String> sets = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--versus", paramLabel = "MODEL", description = "step-MODEL: also time MODEL's step, the two "
+            + "steps' samples interleaved in this one run, and print how many times faster KERNEL's step is (the "
+            + "median of the paired samples' ratios). MODEL takes the --set fields its config has.")
+    String versus;
+
     @Option(names = "--threads", paramLabel = "N", description = "Threads (default: ganglion.threads or all cores).")
     Integer threads;
     @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu", description = "cpu or cuda (default cpu).")
@@ -117,12 +124,22 @@ final class BenchCommand implements Callable<Integer> {
         }
         // only the CPU gets here (checkDevice)
         List<Measurement> timed = new ArrayList<>();
-        for (BenchCase c : cases) {
-            Measurement g = QuickBench.time(c, t, settings);
-            noteIfUnsettled(g);
-            timed.add(g);
+        if (versus != null) {
+            BenchCase c = cases.getFirst(); // a step-MODEL kernel is one case
+            List<Measurement> pair = QuickBench.timePaired(c, versusCase(), t, settings);
+            pair.forEach(this::noteIfUnsettled);
+            timed.addAll(pair);
             if (compare) {
-                timed.addAll(Comparison.reference(c, g, t, settings, spec.commandLine().getErr()));
+                timed.addAll(Comparison.reference(c, pair.getFirst(), t, settings, spec.commandLine().getErr()));
+            }
+        } else {
+            for (BenchCase c : cases) {
+                Measurement g = QuickBench.time(c, t, settings);
+                noteIfUnsettled(g);
+                timed.add(g);
+                if (compare) {
+                    timed.addAll(Comparison.reference(c, g, t, settings, spec.commandLine().getErr()));
+                }
             }
         }
         // The peak is measured after the kernels, in the clock and load state they ran in. Measured at
@@ -162,10 +179,29 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The step of {@code --versus MODEL}, with the {@code --set}s its config has; a note on stderr
+     * names those it has not (a G2GNet field against the MLP), so the pair's difference is visible.
+     */
+    private BenchCase versusCase() {
+        if (!ModelStepBench.models().contains(versus)) {
+            throw new ParameterException(spec.commandLine(), "--versus: unknown model '" + versus
+                    + "'; expected one of: " + String.join(", ", ModelStepBench.models()));
+        }
+        java.util.Map<String, String> kept = ModelStepCase.applicable(versus, sets);
+        if (kept.size() < sets.size()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("ganglion bench: note: --versus " + versus + ": not applied to " + versus + ": "
+                    + String.join(", ", sets.keySet().stream().filter(k -> !kept.containsKey(k)).toList()));
+            err.flush();
+        }
+        return BenchCases.step(versus, this, kept);
+    }
+
     private void noteIfUnsettled(Measurement g) {
         if (Boolean.FALSE.equals(g.extra().get("settled"))) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("ganglion bench: note: " + kernel + " " + g.pass() + " had not settled after "
+            err.println("ganglion bench: note: " + g.kernel() + " " + g.pass() + " had not settled after "
                     + warmupMs + " ms of warm-up (JIT still compiling or timings drifting); "
                     + "a larger --warmup-ms gives a steadier figure");
             err.flush();

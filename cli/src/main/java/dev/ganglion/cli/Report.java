@@ -24,7 +24,8 @@ final class Report {
                 ? new Table("impl", "pass", "shape", ">median ms", ">GFLOP/s", ">% of peak", ">ganglion speed-up")
                 : new Table("impl", "pass", "shape", ">median ms", ">GFLOP/s", ">% of peak");
         for (Measurement m : ms) {
-            String impl = m.impl() + (m.extra().get("variant") instanceof String s ? " (" + s + ")" : "");
+            String impl = m.impl() + (m.extra().get("variant") instanceof String s ? " (" + s + ")" : "")
+                    + (m.kernel().equals(kernel) ? "" : " " + m.kernel());
             String[] cells = {impl, m.pass(), shape(m.shape()), fmt("%.4g", m.medianMs()),
                     m.gflops() == null ? "-" : fmt("%.1f", m.gflops()),
                     m.fractionOfPeak() == null ? "-" : fmt("%.1f %%", 100 * m.fractionOfPeak())};
@@ -35,6 +36,12 @@ final class Report {
             t.add(cells);
         }
         t.print(out);
+        for (Measurement m : ms) {
+            if (m.extra().get("speedup") instanceof Number x) {
+                out.printf(Locale.ROOT, "%s is %.2f× as fast as %s (median of the ratios of paired samples, "
+                        + "interleaved in this run)%n", m.kernel(), x.doubleValue(), m.extra().get("versus"));
+            }
+        }
     }
 
     /** The table of {@code --device cuda}: device time per call and the host's cost to queue one. */

@@ -136,6 +136,8 @@ class BenchCommandTest {
                 new String[] {"bench", "step-mlp", "--m", "3"},
                 new String[] {"bench", "step-mlp", "--optimizer", "lion"},
                 new String[] {"bench", "step-mlp", "--set", "hidden_sizee=3"},
+                new String[] {"bench", "step-mlp", "--versus", "nope"},
+                new String[] {"bench", "gemm", "--versus", "mlp"},
                 new String[] {"frobnicate"},
                 new String[] {})) {
             CliRun r = CliRun.of(a);
@@ -176,5 +178,24 @@ class BenchCommandTest {
         // subLSTM 28 → 7 (weight_ih, weight_hh, bias_ih, bias_hh) and the readout 7 → 10
         assertThat(m.extra().get("parameters")).isEqualTo((long) (4 * 7 * (28 + 7) + 2 * 4 * 7 + 7 * 10 + 10));
         assertThat((Map<String, Object>) m.extra().get("config")).containsEntry("variant", "sublstm");
+    }
+    @Test
+    @SuppressWarnings("unchecked")
+    void versusTimesASecondModelsStepBesideTheFirstWithTheSetsItHas() {
+        CliRun r = CliRun.of(args("bench", "step-g2gnet", "--versus", "mlp", "--batch", "4", "--set", "hidden_size=16",
+                "--set", "groups=2", "--threads", "1", "--json"));
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.err()).contains("ganglion bench: note: --versus mlp: not applied to mlp: groups");
+        assertThat(r.outLines()).hasSize(2);
+        Measurement g = Measurement.fromJson(r.outLines().get(0));
+        Measurement m = Measurement.fromJson(r.outLines().get(1));
+        assertThat(g.kernel()).isEqualTo("step-g2gnet");
+        assertThat(g.extra()).containsEntry("versus", "step-mlp");
+        assertThat(((Number) g.extra().get("speedup")).doubleValue()).isPositive().isFinite();
+        assertThat((Map<String, Object>) g.extra().get("config")).containsEntry("groups", 2L);
+        assertThat(m.kernel()).isEqualTo("step-mlp");
+        assertThat(m.extra()).containsEntry("versus", "step-g2gnet").doesNotContainKey("speedup");
+        assertThat((Map<String, Object>) m.extra().get("config")).containsEntry("hidden_size", 16L);
+        assertThat(m.medianMs()).isPositive();
     }
 }
