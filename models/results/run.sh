@@ -50,7 +50,7 @@ g2gnet() { # dense MLP vs G2GNet index/mixer/random (~74 % sparse), static vs DS
   done
 }
 
-speed() { # G2GNet (static, and DST from step 100 on) vs dense MLP epoch time on MNIST (8 epochs, median of epochs 5-8), 1 and 2 threads; always re-run
+speed() { # G2GNet (static, and DST from step 100 on) vs dense MLP epoch time on MNIST (8 epochs, median of epochs 5-8), then the paired training step, 1 and 2 threads; always re-run
   # Why epochs 5-8: on 2 threads C2 compiles the kernels while both cores train, and epochs 2-4 were
   # still 10-45 % slower than the steady state reached from epoch 5 on (10-epoch runs, both models).
   local dir=$LOGS/speed
@@ -68,6 +68,16 @@ def epochs(f):
 med = [statistics.median(epochs(f)) for f in sys.argv[1:4]]
 print(f"{sys.argv[4]} thread(s): mlp {med[0]:.3f} s/epoch, g2gnet {med[1]:.3f} s/epoch, g2gnet speed-up {med[0] / med[1]:.2f}x; "
       f"g2gnet with DST {med[2]:.3f} s/epoch (a rewiring every 100 steps: in epochs 5, 7 and 8)")
+PY
+    # The same ratio on the training step, both models in one JVM with their samples interleaved, so
+    # the machine's drift between the runs above does not enter it.
+    ./ganglion bench step-g2gnet --versus mlp --batch 128 --set hidden_size=1024 --threads $t --repeat 60 \
+      --warmup-ms 8000 --json > "$dir/step-pair-t$t.jsonl"
+    /usr/bin/python3 - "$dir/step-pair-t$t.jsonl" <<'PY'
+import json, sys
+g, m = [json.loads(line) for line in open(sys.argv[1])]
+print(f"{g['threads']} thread(s), training steps side by side: g2gnet {g['median_ms']} ms, mlp {m['median_ms']} ms, "
+      f"g2gnet speed-up {g['speedup']}x (median of the ratios of 60 paired samples)")
 PY
   done
 }
