@@ -179,6 +179,7 @@ class BenchCommandTest {
         assertThat(m.extra().get("parameters")).isEqualTo((long) (4 * 7 * (28 + 7) + 2 * 4 * 7 + 7 * 10 + 10));
         assertThat((Map<String, Object>) m.extra().get("config")).containsEntry("variant", "sublstm");
     }
+
     @Test
     @SuppressWarnings("unchecked")
     void versusTimesASecondModelsStepBesideTheFirstWithTheSetsItHas() {
