@@ -15,7 +15,9 @@ import dev.ganglion.engine.backend.DeviceInfoProvider;
 import dev.ganglion.engine.backend.DeviceInfoProvider.DeviceInfo;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -86,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "LR", description = "step-MODEL: learning rate (default 1e-3).")
     Double lr;
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "step-MODEL: model config field (repeatable).")
-    java.util.Map<String, String> sets = new java.util.LinkedHashMap<>();
+    Map<String, String> sets = new LinkedHashMap<>();
 
     @Option(names = "--versus", paramLabel = "MODEL", description = "step-MODEL: also time MODEL's step, the two "
             + "steps' samples interleaved in this one run, and print how many times faster KERNEL's step is (the "
@@ -124,22 +126,14 @@ final class BenchCommand implements Callable<Integer> {
         }
         // only the CPU gets here (checkDevice)
         List<Measurement> timed = new ArrayList<>();
-        if (versus != null) {
-            BenchCase c = cases.getFirst(); // a step-MODEL kernel is one case
-            List<Measurement> pair = QuickBench.timePaired(c, versusCase(), t, settings);
-            pair.forEach(this::noteIfUnsettled);
-            timed.addAll(pair);
+        for (BenchCase c : cases) {
+            // with --versus (a step-MODEL kernel: one case) c's line first, then the other model's
+            List<Measurement> ms = versus == null ? List.of(QuickBench.time(c, t, settings))
+                    : QuickBench.timePaired(c, versusCase(), t, settings);
+            ms.forEach(this::noteIfUnsettled);
+            timed.addAll(ms);
             if (compare) {
-                timed.addAll(Comparison.reference(c, pair.getFirst(), t, settings, spec.commandLine().getErr()));
-            }
-        } else {
-            for (BenchCase c : cases) {
-                Measurement g = QuickBench.time(c, t, settings);
-                noteIfUnsettled(g);
-                timed.add(g);
-                if (compare) {
-                    timed.addAll(Comparison.reference(c, g, t, settings, spec.commandLine().getErr()));
-                }
+                timed.addAll(Comparison.reference(c, ms.getFirst(), t, settings, spec.commandLine().getErr()));
             }
         }
         // The peak is measured after the kernels, in the clock and load state they ran in. Measured at
@@ -188,7 +182,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--versus: unknown model '" + versus
                     + "'; expected one of: " + String.join(", ", ModelStepBench.models()));
         }
-        java.util.Map<String, String> kept = ModelStepCase.applicable(versus, sets);
+        Map<String, String> kept = ModelStepCase.applicable(versus, sets);
         if (kept.size() < sets.size()) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("ganglion bench: note: --versus " + versus + ": not applied to " + versus + ": "
