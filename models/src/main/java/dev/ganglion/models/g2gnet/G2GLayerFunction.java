@@ -55,11 +55,15 @@ final class G2GLayerFunction implements CustomFunction {
         }
         ctx.setState(in.length > 2); // with a bias
         Tensor y = Tensor.zeros(x.shape().with(-1, layout.out), values.dtype());
-        if (layout.diag != null) {
-            SparseOps.linearInto(x, diag(blockValues), y, false);
-        }
+        // The CSR product first, the block GEMMs adding to it after their k loops: the CSR's panel
+        // unpack then writes y instead of adding to it through loads along 4 KiB-strided rows
+        // (step −0.7 %). Blocks up to 256 deep (one GEMM k slice) give the same bits as the other
+        // order: one addition of the two products.
         if (layout.off != null) {
-            SparseOps.linearInto(x, off(values), y, layout.diag != null);
+            SparseOps.linearInto(x, off(values), y, false);
+        }
+        if (layout.diag != null) {
+            SparseOps.linearInto(x, diag(blockValues), y, layout.off != null);
         }
         if (in.length > 2) {
             Elementwise.applyInto(BinaryOp.ADD, y, in[2], y);
@@ -79,20 +83,19 @@ final class G2GLayerFunction implements CustomFunction {
         Tensor gv = leaf != null ? leaf.buffer()
                 : ctx.needsInputGrad(1) ? Tensor.zeros(values.shape(), values.dtype()) : null;
         boolean addV = leaf != null && leaf.accumulate();
+        if (layout.off != null) { // first, as in forward: one transpose of dy serves both CSR products
+            SparseOps.linearBackwardInto(g, x, off(values), gx, false,
+                    gv == null ? null : gv.slice(0, layout.diagLive, layout.nnz), addV);
+        }
         if (layout.diag != null) {
             SparseMatrix d = diag(ctx.saved(2));
             Tensor gd = gv == null ? null
                     : layout.holes ? Tensor.zeros(d.values().shape(), values.dtype())
                     : gv.slice(0, 0, layout.diagLive).reshape(d.values().shape().dims());
-            SparseOps.linearBackwardInto(g, x, d, gx, false, gd, addV && !layout.holes);
+            SparseOps.linearBackwardInto(g, x, d, gx, layout.off != null, gd, addV && !layout.holes);
             if (gd != null && layout.holes) {
                 layout.liveBlockEntries(gd, gv, addV);
             }
-        }
-        if (layout.off != null) {
-            // one transpose of dy serves both CSR products
-            SparseOps.linearBackwardInto(g, x, off(values), gx, layout.diag != null,
-                    gv == null ? null : gv.slice(0, layout.diagLive, layout.nnz), addV);
         }
         Tensor gvOut = leaf != null ? null : gv; // delivered already when written into the buffer
         if (!(Boolean) ctx.state()) {
