@@ -47,12 +47,23 @@ final class BenchCases {
     static void checkKernel(CommandLine cl, String kernel) {
         if (isStep(kernel) && !ModelStepBench.models().contains(kernel.substring("step-".length()))) {
             throw new ParameterException(cl, "unknown model in '" + kernel + "'; expected step-MODEL with MODEL one of: "
-                    + String.join(", ", ModelStepBench.models()));
+                    + modelList());
         }
         if (!isStep(kernel) && !OPTIONS.containsKey(kernel)) {
             throw new ParameterException(cl, "unknown kernel '" + kernel + "'; expected one of: " + KERNEL_LIST
-                    + " (MODEL: " + String.join(", ", ModelStepBench.models()) + ")");
+                    + " (MODEL: " + modelList() + ")");
         }
+    }
+
+    /** {@code --versus MODEL}, when given, names a model with a training step. */
+    static void checkVersus(CommandLine cl, String versus) {
+        if (versus != null && !ModelStepBench.models().contains(versus)) {
+            throw new ParameterException(cl, "--versus: unknown model '" + versus + "'; expected one of: " + modelList());
+        }
+    }
+
+    private static String modelList() {
+        return String.join(", ", ModelStepBench.models());
     }
 
     /** The cases for {@code kernel} with the command's options (defaults where not given). */

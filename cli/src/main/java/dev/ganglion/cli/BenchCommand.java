@@ -3,7 +3,6 @@ package dev.ganglion.cli;
 import dev.ganglion.bench.BenchCase;
 import dev.ganglion.bench.DeviceBench;
 import dev.ganglion.bench.Measurement;
-import dev.ganglion.bench.ModelStepBench;
 import dev.ganglion.bench.ModelStepCase;
 import dev.ganglion.bench.PeakGflops;
 import dev.ganglion.bench.QuickBench;
@@ -113,6 +112,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchCases.checkKernel(spec.commandLine(), kernel);
         rejectForeignOptions();
+        BenchCases.checkVersus(spec.commandLine(), versus);
         checkDevice();
         int t = threads == null ? Parallel.threads() : threads;
         if (t < 1) {
@@ -178,10 +178,6 @@ final class BenchCommand implements Callable<Integer> {
      * names those it has not (a G2GNet field against the MLP), so the pair's difference is visible.
      */
     private BenchCase versusCase() {
-        if (!ModelStepBench.models().contains(versus)) {
-            throw new ParameterException(spec.commandLine(), "--versus: unknown model '" + versus
-                    + "'; expected one of: " + String.join(", ", ModelStepBench.models()));
-        }
         Map<String, String> kept = ModelStepCase.applicable(versus, sets);
         if (kept.size() < sets.size()) {
             PrintWriter err = spec.commandLine().getErr();
