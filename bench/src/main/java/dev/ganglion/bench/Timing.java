@@ -57,7 +57,7 @@ public final class Timing {
         for (int r = 0; r < perCall.length; r++) {
             perCall[r] = sampleNanos(op, w.inner);
         }
-        return new Result(median(perCall) / 1e6, w.settled, w.millis);
+        return w.result(perCall);
     }
 
     /**
@@ -88,8 +88,7 @@ public final class Timing {
             }
             ratios[r] = tb[r] / ta[r];
         }
-        return new Paired(new Result(median(ta) / 1e6, wa.settled, wa.millis),
-                new Result(median(tb) / 1e6, wb.settled, wb.millis), median(ratios));
+        return new Paired(wa.result(ta), wb.result(tb), median(ratios));
     }
 
     /**
@@ -105,7 +104,12 @@ public final class Timing {
     }
 
     /** After warm-up: calls per sample, whether timings settled, and how long warm-up took. */
-    private record Warm(int inner, boolean settled, double millis) {}
+    private record Warm(int inner, boolean settled, double millis) {
+        /** The timing of the samples ({@code nanos} per call) taken after this warm-up. */
+        Result result(double[] nanos) {
+            return new Result(median(nanos) / 1e6, settled, millis);
+        }
+    }
 
     /** One call to size the samples, then {@link #warmUp} within the settings' box. */
     private static Warm warm(Runnable op, Settings s) {
