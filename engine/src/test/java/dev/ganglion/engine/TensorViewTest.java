@@ -28,6 +28,29 @@ class TensorViewTest {
     }
 
     @Test
+    void copiesOfTransposeViewsMatchTheElementWalk() {
+        // a float32 transpose view copies on the transpose kernel; anything else by the strided walk
+        for (int[] s : new int[][] {{2, 2}, {3, 17}, {33, 16}, {128, 784}, {1, 5}, {5, 1}}) {
+            Tensor m = iota(s[0] + 1, s[1]).slice(0, 1, s[0] + 1); // an offset into the storage
+            Tensor t = m.mT();
+            Tensor c = t.contiguous();
+            assertThat(c.isContiguous()).isTrue();
+            for (int r = 0; r < s[1]; r++) {
+                for (int k = 0; k < s[0]; k++) {
+                    if (c.get(r, k) != m.get(k, r)) {
+                        throw new AssertionError(s[0] + "×" + s[1] + " at " + r + ", " + k);
+                    }
+                }
+            }
+            assertThat(m.to(DType.F64).mT().contiguous().toDoubleArray()).containsExactly(c.toDoubleArray());
+        }
+        Tensor sq = iota(3, 3);
+        double[] expected = sq.mT().contiguous().toDoubleArray();
+        sq.copyFrom(sq.mT()); // overlapping storage: the walk reads everything first
+        assertThat(sq.toDoubleArray()).containsExactly(expected);
+    }
+
+    @Test
     void sliceSelectExpandSqueeze() {
         Tensor t = iota(4, 5);
         Tensor s = t.slice(1, 1, 5, 2);

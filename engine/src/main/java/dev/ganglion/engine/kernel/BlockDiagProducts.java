@@ -14,20 +14,37 @@ import dev.ganglion.engine.Parallel;
  * Every block is one call of the {@link GemmKernel} with offsets and leading dimensions (no copies),
  * so the products run at the GEMM's rate and time falls linearly with the number of blocks. Blocks
  * are spread over the shared {@link Parallel} pool; the GEMM splits a large block further itself.
+ *
+ * <p>With {@link BatchLayout#FEATURE_MAJOR} operands ({@code Xᵀ[G·ib × batch]},
+ * {@code Yᵀ[G·ob × batch]}) the same products are {@code Yᵀ[g] = W_g·Xᵀ[g]},
+ * {@code dXᵀ[g] = W_gᵀ·dYᵀ[g]} and {@code dW_g = dYᵀ[g]·Xᵀ[g]ᵀ}, each block a run of whole rows.
  */
 public final class BlockDiagProducts {
     /** Flops per parallel task, so small products stay on the calling thread. */
     private static final long GRAIN_FLOPS = 1L << 18;
 
     private final GemmKernel gemm;
+    private final BatchLayout layout;
 
+    /** Products on batch-major operands. */
     public BlockDiagProducts(GemmKernel gemm) {
-        this.gemm = gemm;
+        this(gemm, BatchLayout.BATCH_MAJOR);
     }
 
-    /** Products on {@link GemmKernel#active()}. */
+    /** Products whose dense operands (X, Y, dY, dX) are all in {@code layout}. */
+    public BlockDiagProducts(GemmKernel gemm, BatchLayout layout) {
+        this.gemm = gemm;
+        this.layout = layout;
+    }
+
+    /** Products on {@link GemmKernel#active()}, batch-major. */
     public static BlockDiagProducts active() {
         return Holder.ACTIVE;
+    }
+
+    /** Products on {@link GemmKernel#active()}, operands in {@code layout}. */
+    public static BlockDiagProducts active(BatchLayout layout) {
+        return layout == BatchLayout.BATCH_MAJOR ? Holder.ACTIVE : Holder.FEATURE_MAJOR;
     }
 
     /** {@code Y = X·Wᵀ} per block ({@code +=} when {@code accumulate}). Y must not alias X or W. */
@@ -39,6 +56,14 @@ public final class BlockDiagProducts {
         int in = blocks * ib;
         int out = blocks * ob;
         float beta = accumulate ? 1f : 0f;
+        if (layout == BatchLayout.FEATURE_MAJOR) {
+            overBlocks(blocks, 2L * batch * ob * ib, g ->
+                    gemm.gemm(false, false, ob, batch, ib, 1f,
+                            w, wOff + g * ob * ib, ib,
+                            x, xOff + g * ib * batch, batch,
+                            beta, y, yOff + g * ob * batch, batch));
+            return;
+        }
         overBlocks(blocks, 2L * batch * ob * ib, g ->
                 gemm.gemm(false, true, batch, ob, ib, 1f,
                         x, xOff + g * ib, in,
@@ -55,6 +80,14 @@ public final class BlockDiagProducts {
         int in = blocks * ib;
         int out = blocks * ob;
         float beta = accumulate ? 1f : 0f;
+        if (layout == BatchLayout.FEATURE_MAJOR) {
+            overBlocks(blocks, 2L * batch * ob * ib, g ->
+                    gemm.gemm(true, false, ib, batch, ob, 1f,
+                            w, wOff + g * ob * ib, ib,
+                            dy, dyOff + g * ob * batch, batch,
+                            beta, dx, dxOff + g * ib * batch, batch));
+            return;
+        }
         overBlocks(blocks, 2L * batch * ob * ib, g ->
                 gemm.gemm(false, false, batch, ib, ob, 1f,
                         dy, dyOff + g * ob, out,
@@ -71,6 +104,14 @@ public final class BlockDiagProducts {
         int in = blocks * ib;
         int out = blocks * ob;
         float beta = accumulate ? 1f : 0f;
+        if (layout == BatchLayout.FEATURE_MAJOR) {
+            overBlocks(blocks, 2L * batch * ob * ib, g ->
+                    gemm.gemm(false, true, ob, ib, batch, 1f,
+                            dy, dyOff + g * ob * batch, batch,
+                            x, xOff + g * ib * batch, batch,
+                            beta, dw, dwOff + g * ob * ib, ib));
+            return;
+        }
         overBlocks(blocks, 2L * batch * ob * ib, g ->
                 gemm.gemm(true, false, ob, ib, batch, 1f,
                         dy, dyOff + g * ob, out,
@@ -108,5 +149,6 @@ public final class BlockDiagProducts {
 
     private static final class Holder {
         static final BlockDiagProducts ACTIVE = new BlockDiagProducts(GemmKernel.active());
+        static final BlockDiagProducts FEATURE_MAJOR = new BlockDiagProducts(GemmKernel.active(), BatchLayout.FEATURE_MAJOR);
     }
 }

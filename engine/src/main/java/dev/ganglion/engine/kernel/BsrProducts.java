@@ -12,21 +12,35 @@ import java.lang.foreign.MemorySegment;
  * <p>Each call packs its dense operands into {@link SparsePanel panels}, runs a {@link BsrKernel}
  * over block-row (or, for the input gradient, block-column) ranges on the shared {@link Parallel}
  * pool, and unpacks; no two tasks write the same output. {@link #backward} runs both backward
- * products from one packed dY.
+ * products from one packed dY. The shapes below are batch-major; with
+ * {@link BatchLayout#FEATURE_MAJOR} products every dense operand is its transpose, the same numbers.
  */
 public final class BsrProducts {
     /** Multiply-adds per parallel task, so small products stay on the calling thread. */
     private static final long GRAIN_FMAS = 1 << 16;
 
     private final BsrKernel kernel;
+    private final BatchLayout layout;
 
+    /** Products on batch-major operands. */
     public BsrProducts(BsrKernel kernel) {
-        this.kernel = kernel;
+        this(kernel, BatchLayout.BATCH_MAJOR);
     }
 
-    /** Products on the kernel picked at start-up. */
+    /** Products whose dense operands (X, Y, dY, dX) are all in {@code layout}. */
+    public BsrProducts(BsrKernel kernel, BatchLayout layout) {
+        this.kernel = kernel;
+        this.layout = layout;
+    }
+
+    /** Products on the kernel picked at start-up, batch-major. */
     public static BsrProducts active() {
         return Holder.ACTIVE;
+    }
+
+    /** Products on the kernel picked at start-up, operands in {@code layout}. */
+    public static BsrProducts active(BatchLayout layout) {
+        return layout == BatchLayout.BATCH_MAJOR ? Holder.ACTIVE : Holder.FEATURE_MAJOR;
     }
 
     /** {@code Y[batch × rows] = X[batch × cols]·Wᵀ} ({@code +=} when {@code accumulate}). Y must not alias X. */
@@ -41,10 +55,10 @@ public final class BsrProducts {
         try (SparseScratch scratch = SparseScratch.acquire()) {
             MemorySegment xp = scratch.first(SparsePanel.size(w.minors * c, batch));
             MemorySegment yp = scratch.second(SparsePanel.size(w.majors * r, batch));
-            SparsePanel.pack(x, xOff, batch, w.minors * c, xp, ld);
+            layout.pack(x, xOff, batch, w.minors * c, xp, ld);
             Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) ->
                     kernel.spmm(from, to, w.ptr, w.idx, null, r, c, c, 1, v, vOff, xp, yp, ld));
-            SparsePanel.unpack(yp, ld, batch, w.majors * r, y, yOff, accumulate);
+            layout.unpack(yp, ld, batch, w.majors * r, y, yOff, accumulate);
         }
     }
 
@@ -88,16 +102,16 @@ public final class BsrProducts {
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
             MemorySegment dyp = scratch.first(SparsePanel.size(w.majors * r, batch));
-            SparsePanel.pack(dy, dyOff, batch, w.majors * r, dyp, ld);
+            layout.pack(dy, dyOff, batch, w.majors * r, dyp, ld);
             if (dx != null) {
                 MemorySegment dxp = scratch.second(SparsePanel.size(w.minors * c, batch));
                 Parallel.forRange(w.minors, grain(w, w.minors, r * c, ld), (from, to) ->
                         kernel.spmm(from, to, w.tPtr, w.tIdx, w.tPerm, c, r, 1, c, v, vOff, dyp, dxp, ld));
-                SparsePanel.unpack(dxp, ld, batch, w.minors * c, dx, dxOff, accumulateDx);
+                layout.unpack(dxp, ld, batch, w.minors * c, dx, dxOff, accumulateDx);
             }
             if (dv != null) {
                 MemorySegment xp = scratch.second(SparsePanel.size(w.minors * c, batch));
-                SparsePanel.pack(x, xOff, batch, w.minors * c, xp, ld);
+                layout.pack(x, xOff, batch, w.minors * c, xp, ld);
                 Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) ->
                         kernel.sddmm(from, to, w.ptr, w.idx, r, c, dyp, xp, ld, dv, dvOff, accumulateDv));
             }
@@ -112,5 +126,6 @@ public final class BsrProducts {
 
     private static final class Holder {
         static final BsrProducts ACTIVE = new BsrProducts(BsrKernel.active());
+        static final BsrProducts FEATURE_MAJOR = new BsrProducts(BsrKernel.active(), BatchLayout.FEATURE_MAJOR);
     }
 }

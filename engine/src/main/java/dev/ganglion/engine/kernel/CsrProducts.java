@@ -12,6 +12,8 @@ import java.lang.foreign.MemorySegment;
  * over row ranges on the shared {@link Parallel} pool, and unpacks. The input gradient runs over
  * the index's column-major twin (its values gathered into that order), so no two tasks write the
  * same output row. {@link #backward} runs both backward products from one packed dY, in one sweep.
+ * The shapes below are batch-major; with {@link BatchLayout#FEATURE_MAJOR} products every dense
+ * operand is its transpose ({@code Yᵀ[rows × batch] = W·Xᵀ[cols × batch]}), the same numbers.
  */
 public final class CsrProducts {
     /** Multiply-adds per parallel task, so small products stay on the calling thread. */
@@ -20,14 +22,27 @@ public final class CsrProducts {
     private static final int GRAIN_ELEMENTS = 1 << 16;
 
     private final CsrKernel kernel;
+    private final BatchLayout layout;
 
+    /** Products on batch-major operands. */
     public CsrProducts(CsrKernel kernel) {
-        this.kernel = kernel;
+        this(kernel, BatchLayout.BATCH_MAJOR);
     }
 
-    /** Products on the kernel picked at start-up. */
+    /** Products whose dense operands (X, Y, dY, dX) are all in {@code layout}. */
+    public CsrProducts(CsrKernel kernel, BatchLayout layout) {
+        this.kernel = kernel;
+        this.layout = layout;
+    }
+
+    /** Products on the kernel picked at start-up, batch-major. */
     public static CsrProducts active() {
         return Holder.ACTIVE;
+    }
+
+    /** Products on the kernel picked at start-up, operands in {@code layout}. */
+    public static CsrProducts active(BatchLayout layout) {
+        return layout == BatchLayout.BATCH_MAJOR ? Holder.ACTIVE : Holder.FEATURE_MAJOR;
     }
 
     /** {@code Y[batch × rows] = X[batch × cols]·Wᵀ} ({@code +=} when {@code accumulate}). Y must not alias X. */
@@ -40,10 +55,10 @@ public final class CsrProducts {
         try (SparseScratch scratch = SparseScratch.acquire()) {
             MemorySegment xp = scratch.first(SparsePanel.size(w.minors, batch));
             MemorySegment yp = scratch.second(SparsePanel.size(w.majors, batch));
-            SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
+            layout.pack(x, xOff, batch, w.minors, xp, ld);
             Parallel.forRange(w.majors, grain(w, ld), (from, to) ->
                     kernel.spmm(from, to, w.ptr, w.idx, v, vOff, xp, yp, ld));
-            SparsePanel.unpack(yp, ld, batch, w.majors, y, yOff, accumulate);
+            layout.unpack(yp, ld, batch, w.majors, y, yOff, accumulate);
         }
     }
 
@@ -85,7 +100,7 @@ public final class CsrProducts {
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
             MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
-            SparsePanel.pack(dy, dyOff, batch, w.majors, dyp, ld);
+            layout.pack(dy, dyOff, batch, w.majors, dyp, ld);
             if (dx != null) {
                 columnSweep(w, v, vOff, batch, dyp, scratch, x, xOff, dx, dxOff, accumulateDx, dv, dvOff, accumulateDv);
             } else if (dv != null) {
@@ -108,7 +123,7 @@ public final class CsrProducts {
         MemorySegment xp = dv == null ? null : scratch.third(SparsePanel.size(w.minors, batch));
         float[] dots = dv == null ? null : scratch.dots(w.entries());
         if (xp != null) {
-            SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
+            layout.pack(x, xOff, batch, w.minors, xp, ld);
         }
         int[] tPerm = w.tPerm;
         Parallel.forRange(w.minors, grain(w, ld), (from, to) -> {
@@ -135,7 +150,7 @@ public final class CsrProducts {
                 }
             });
         }
-        SparsePanel.unpack(dxp, ld, batch, w.minors, dx, dxOff, accumulateDx);
+        layout.unpack(dxp, ld, batch, w.minors, dx, dxOff, accumulateDx);
     }
 
     /** {@link #weightGrad} from dY's panel; the X panel in {@code scratch.second}. */
@@ -143,7 +158,7 @@ public final class CsrProducts {
                                   float[] x, int xOff, float[] dv, int dvOff, boolean accumulate) {
         int ld = SparsePanel.width(batch);
         MemorySegment xp = scratch.second(SparsePanel.size(w.minors, batch));
-        SparsePanel.pack(x, xOff, batch, w.minors, xp, ld);
+        layout.pack(x, xOff, batch, w.minors, xp, ld);
         Parallel.forRange(w.majors, grain(w, ld), (from, to) ->
                 kernel.sddmm(from, to, w.ptr, w.idx, dyp, xp, ld, dv, dvOff, accumulate));
     }
@@ -156,5 +171,6 @@ public final class CsrProducts {
 
     private static final class Holder {
         static final CsrProducts ACTIVE = new CsrProducts(CsrKernel.active());
+        static final CsrProducts FEATURE_MAJOR = new CsrProducts(CsrKernel.active(), BatchLayout.FEATURE_MAJOR);
     }
 }

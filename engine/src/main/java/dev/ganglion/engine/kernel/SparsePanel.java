@@ -92,7 +92,52 @@ public final class SparsePanel {
         });
     }
 
-    /** One stage of a transpose: panel rows {@code [f0, f1)} staged in {@code t} ({@code t[(f−f0)·ld + b]}). */
+    /**
+     * {@code P[f·ld + b] = Xᵀ[xOff + f·batch + b]} for {@code b < batch}, 0 in the padding: the
+     * panel of a feature-major operand, a copy of contiguous rows (one bulk copy per stage when
+     * {@code ld == batch}).
+     */
+    public static void copyIn(float[] xt, int xOff, int batch, int features, MemorySegment p, int ld) {
+        inStages(features, batch, ld, (t, f0, f1) -> {
+            if (ld == batch) {
+                MemorySegment.copy(xt, xOff + f0 * batch, p, FLOAT, (long) f0 * ld * Float.BYTES, (f1 - f0) * batch);
+                return;
+            }
+            for (int f = f0; f < f1; f++) {
+                long row = (long) f * ld * Float.BYTES;
+                MemorySegment.copy(xt, xOff + f * batch, p, FLOAT, row, batch);
+                p.asSlice(row + (long) batch * Float.BYTES, (long) (ld - batch) * Float.BYTES).fill((byte) 0);
+            }
+        });
+    }
+
+    /**
+     * {@code Yᵀ[yOff + f·batch + b] = P[f·ld + b]} (or {@code +=} when {@code accumulate}) for
+     * {@code b < batch}: the inverse of {@link #copyIn}.
+     */
+    public static void copyOut(MemorySegment p, int ld, int batch, int features, float[] yt, int yOff,
+                               boolean accumulate) {
+        inStages(features, batch, ld, (t, f0, f1) -> {
+            if (!accumulate && ld == batch) {
+                MemorySegment.copy(p, FLOAT, (long) f0 * ld * Float.BYTES, yt, yOff + f0 * batch, (f1 - f0) * batch);
+                return;
+            }
+            MemorySegment.copy(p, FLOAT, (long) f0 * ld * Float.BYTES, t, 0, (f1 - f0) * ld);
+            for (int f = f0; f < f1; f++) {
+                int src = (f - f0) * ld;
+                int dst = yOff + f * batch;
+                if (accumulate) {
+                    for (int b = 0; b < batch; b++) {
+                        yt[dst + b] += t[src + b];
+                    }
+                } else {
+                    System.arraycopy(t, src, yt, dst, batch);
+                }
+            }
+        });
+    }
+
+    /** One stage of a transpose or copy: panel rows {@code [f0, f1)} staged in {@code t} ({@code t[(f−f0)·ld + b]}). */
     private interface Stage {
         void run(float[] t, int f0, int f1);
     }

@@ -3,9 +3,12 @@ package dev.ganglion.engine.sparse;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BatchLayout;
+import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.kernel.BlockDiagProducts;
 import dev.ganglion.engine.kernel.BsrProducts;
 import dev.ganglion.engine.kernel.CsrProducts;
+import dev.ganglion.engine.ops.Elementwise;
 
 /**
  * Products of dense batches with a {@link SparseMatrix} weight {@code W[out × in]} (PyTorch Linear
@@ -15,21 +18,24 @@ import dev.ganglion.engine.kernel.CsrProducts;
  * {@code [..., out]}. Inputs may be any view; outputs are contiguous. Float32 runs the SIMD (or
  * scalar) kernels of each format; float64 runs a simple entry-by-entry path for gradient checks.
  * X, dY and W must share a dtype. The {@code …Into} variants write (or with {@code accumulate} add)
- * into a given contiguous tensor, which must not share storage with an input.
+ * into a given contiguous tensor, which must not share storage with an input. Those taking a
+ * {@link BatchLayout} also accept feature-major operands ({@code Xᵀ [in, batch]},
+ * {@code Yᵀ, dYᵀ [out, batch]}, rank 2): the kernels' own layout, reached by copies instead of
+ * transposes, for a stack of sparse layers that keeps its activations that way.
  */
 public final class SparseOps {
     private SparseOps() {}
 
     /** {@code Y = X·Wᵀ}: {@code [..., in] → [..., out]}. */
     public static Tensor linear(Tensor x, SparseMatrix w) {
-        Tensor y = Tensor.zeros(outShape("SparseOps.linear", "x", x, w.cols(), w.rows(), w), w.dtype());
+        Tensor y = Tensor.zeros(outShape("SparseOps.linear", BatchLayout.BATCH_MAJOR, "x", x, w.cols(), w.rows(), w), w.dtype());
         linearInto(x, w, y, false);
         return y;
     }
 
     /** {@code dX = dY·W}: {@code [..., out] → [..., in]}. */
     public static Tensor linearInputGrad(Tensor dy, SparseMatrix w) {
-        Tensor dx = Tensor.zeros(outShape("SparseOps.linearInputGrad", "dy", dy, w.rows(), w.cols(), w), w.dtype());
+        Tensor dx = Tensor.zeros(outShape("SparseOps.linearInputGrad", BatchLayout.BATCH_MAJOR, "dy", dy, w.rows(), w.cols(), w), w.dtype());
         linearInputGradInto(dy, w, dx, false);
         return dx;
     }
@@ -46,67 +52,91 @@ public final class SparseOps {
 
     /** {@code Y = X·Wᵀ}, or {@code Y += X·Wᵀ} when {@code accumulate}. */
     public static void linearInto(Tensor x, SparseMatrix w, Tensor y, boolean accumulate) {
+        linearInto(BatchLayout.BATCH_MAJOR, x, w, y, accumulate);
+    }
+
+    /**
+     * {@link #linearInto(Tensor, SparseMatrix, Tensor, boolean)} with the dense operands in
+     * {@code layout}: feature-major, {@code Yᵀ[out, batch] = W·Xᵀ[in, batch]} (both rank 2).
+     */
+    public static void linearInto(BatchLayout layout, Tensor x, SparseMatrix w, Tensor y, boolean accumulate) {
         String op = "SparseOps.linear";
-        Shape ys = outShape(op, "x", x, w.cols(), w.rows(), w);
+        Shape ys = outShape(op, layout, "x", x, w.cols(), w.rows(), w);
         checkOutput(op, "y", y, ys, w, x);
-        int batch = batchOf(x);
-        Tensor xc = x.contiguous();
+        int batch = batchOf(layout, x);
         if (w.dtype() == DType.F64) {
+            Tensor yb = f64Result(layout, y, batch);
+            Tensor xb = batchMajor(layout, x);
             SparseF64.linear(w, w.values().doubleArray(), w.values().offset(), batch,
-                    xc.doubleArray(), xc.offset(), y.doubleArray(), y.offset(), accumulate);
-        } else {
-            float[] v = w.values().floatArray();
-            int vo = w.values().offset();
-            float[] xa = xc.floatArray();
-            float[] ya = y.floatArray();
-            switch (w) {
-                case BlockDiagonal d -> BlockDiagProducts.active().forward(d.blocks(), d.blockRows(), d.blockCols(),
-                        v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
-                case Bsr b -> BsrProducts.active().forward(b.index(), b.blockRows(), b.blockCols(),
-                        v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
-                case Csr c -> CsrProducts.active().forward(c.index(), v, vo, batch, xa, xc.offset(),
-                        ya, y.offset(), accumulate);
-            }
+                    xb.doubleArray(), xb.offset(), yb.doubleArray(), yb.offset(), accumulate && yb == y);
+            writeF64(yb, y, accumulate);
+            return;
+        }
+        Tensor xc = x.contiguous();
+        float[] v = w.values().floatArray();
+        int vo = w.values().offset();
+        float[] xa = xc.floatArray();
+        float[] ya = y.floatArray();
+        switch (w) {
+            case BlockDiagonal d -> BlockDiagProducts.active(layout).forward(d.blocks(), d.blockRows(), d.blockCols(),
+                    v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
+            case Bsr b -> BsrProducts.active(layout).forward(b.index(), b.blockRows(), b.blockCols(),
+                    v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
+            case Csr c -> CsrProducts.active(layout).forward(c.index(), v, vo, batch, xa, xc.offset(),
+                    ya, y.offset(), accumulate);
         }
         y.markWritten();
     }
 
     /** {@code dX = dY·W}, or {@code dX += dY·W} when {@code accumulate}. */
     public static void linearInputGradInto(Tensor dy, SparseMatrix w, Tensor dx, boolean accumulate) {
-        checkInputGrad(dy, w, dx);
-        int batch = batchOf(dy);
-        Tensor g = dy.contiguous();
+        linearInputGradInto(BatchLayout.BATCH_MAJOR, dy, w, dx, accumulate);
+    }
+
+    private static void linearInputGradInto(BatchLayout layout, Tensor dy, SparseMatrix w, Tensor dx,
+                                            boolean accumulate) {
+        checkInputGrad(layout, dy, w, dx);
+        int batch = batchOf(layout, dy);
         if (w.dtype() == DType.F64) {
+            Tensor xb = f64Result(layout, dx, batch);
+            Tensor gb = batchMajor(layout, dy);
             SparseF64.inputGrad(w, w.values().doubleArray(), w.values().offset(), batch,
-                    g.doubleArray(), g.offset(), dx.doubleArray(), dx.offset(), accumulate);
-        } else {
-            float[] v = w.values().floatArray();
-            int vo = w.values().offset();
-            float[] ga = g.floatArray();
-            float[] xa = dx.floatArray();
-            switch (w) {
-                case BlockDiagonal d -> BlockDiagProducts.active().inputGrad(d.blocks(), d.blockRows(), d.blockCols(),
-                        v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
-                case Bsr b -> BsrProducts.active().inputGrad(b.index(), b.blockRows(), b.blockCols(),
-                        v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
-                case Csr c -> CsrProducts.active().inputGrad(c.index(), v, vo, batch, ga, g.offset(),
-                        xa, dx.offset(), accumulate);
-            }
+                    gb.doubleArray(), gb.offset(), xb.doubleArray(), xb.offset(), accumulate && xb == dx);
+            writeF64(xb, dx, accumulate);
+            return;
+        }
+        Tensor g = dy.contiguous();
+        float[] v = w.values().floatArray();
+        int vo = w.values().offset();
+        float[] ga = g.floatArray();
+        float[] xa = dx.floatArray();
+        switch (w) {
+            case BlockDiagonal d -> BlockDiagProducts.active(layout).inputGrad(d.blocks(), d.blockRows(), d.blockCols(),
+                    v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
+            case Bsr b -> BsrProducts.active(layout).inputGrad(b.index(), b.blockRows(), b.blockCols(),
+                    v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
+            case Csr c -> CsrProducts.active(layout).inputGrad(c.index(), v, vo, batch, ga, g.offset(),
+                    xa, dx.offset(), accumulate);
         }
         dx.markWritten();
     }
 
     /** {@code dW = (dYᵀ·X) ⊙ pattern(W)} into {@code dw} (shaped like {@code w.values()}), {@code +=} when {@code accumulate}. */
     public static void linearWeightGradInto(Tensor dy, Tensor x, SparseMatrix w, Tensor dw, boolean accumulate) {
-        checkWeightGrad(dy, x, w, dw);
-        int batch = batchOf(x);
-        Tensor g = dy.contiguous();
-        Tensor xc = x.contiguous();
+        linearWeightGradInto(BatchLayout.BATCH_MAJOR, dy, x, w, dw, accumulate);
+    }
+
+    private static void linearWeightGradInto(BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w, Tensor dw,
+                                             boolean accumulate) {
+        checkWeightGrad(layout, dy, x, w, dw);
+        int batch = batchOf(layout, x);
         if (w.dtype() == DType.F64) {
+            Tensor g = batchMajor(layout, dy);
+            Tensor xc = batchMajor(layout, x);
             SparseF64.weightGrad(w, batch, g.doubleArray(), g.offset(), xc.doubleArray(), xc.offset(),
                     dw.doubleArray(), dw.offset(), accumulate);
         } else {
-            weightGradF32(w, batch, g, xc, dw, accumulate);
+            weightGradF32(layout, w, batch, dy.contiguous(), x.contiguous(), dw, accumulate);
         }
         dw.markWritten();
     }
@@ -118,30 +148,40 @@ public final class SparseOps {
      */
     public static void linearBackwardInto(Tensor dy, Tensor x, SparseMatrix w, Tensor dx, boolean accumulateDx,
                                           Tensor dw, boolean accumulateDw) {
+        linearBackwardInto(BatchLayout.BATCH_MAJOR, dy, x, w, dx, accumulateDx, dw, accumulateDw);
+    }
+
+    /**
+     * {@link #linearBackwardInto(Tensor, Tensor, SparseMatrix, Tensor, boolean, Tensor, boolean)}
+     * with dY, X and dX in {@code layout} (feature-major: {@code dYᵀ[out, batch]}, {@code Xᵀ} and
+     * {@code dXᵀ[in, batch]}).
+     */
+    public static void linearBackwardInto(BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w, Tensor dx,
+                                          boolean accumulateDx, Tensor dw, boolean accumulateDw) {
         boolean sharedPanel = dx != null && dw != null && w.dtype() == DType.F32 && (w instanceof Csr || w instanceof Bsr);
         if (!sharedPanel) { // one product wanted, float64, or block-diagonal (its GEMMs read dY in place)
             if (dx != null) {
-                linearInputGradInto(dy, w, dx, accumulateDx);
+                linearInputGradInto(layout, dy, w, dx, accumulateDx);
             }
             if (dw != null) {
-                linearWeightGradInto(dy, x, w, dw, accumulateDw);
+                linearWeightGradInto(layout, dy, x, w, dw, accumulateDw);
             }
             return;
         }
-        checkInputGrad(dy, w, dx);
-        checkWeightGrad(dy, x, w, dw);
-        int batch = batchOf(dy);
+        checkInputGrad(layout, dy, w, dx);
+        checkWeightGrad(layout, dy, x, w, dw);
+        int batch = batchOf(layout, dy);
         Tensor g = dy.contiguous();
         Tensor xc = x.contiguous();
         float[] v = w.values().floatArray();
         int vo = w.values().offset();
         if (w instanceof Csr c) {
-            CsrProducts.active().backward(c.index(), v, vo, batch, g.floatArray(), g.offset(),
+            CsrProducts.active(layout).backward(c.index(), v, vo, batch, g.floatArray(), g.offset(),
                     xc.floatArray(), xc.offset(), dx.floatArray(), dx.offset(), accumulateDx,
                     dw.floatArray(), dw.offset(), accumulateDw);
         } else {
             Bsr b = (Bsr) w;
-            BsrProducts.active().backward(b.index(), b.blockRows(), b.blockCols(), v, vo, batch,
+            BsrProducts.active(layout).backward(b.index(), b.blockRows(), b.blockCols(), v, vo, batch,
                     g.floatArray(), g.offset(), xc.floatArray(), xc.offset(), dx.floatArray(), dx.offset(), accumulateDx,
                     dw.floatArray(), dw.offset(), accumulateDw);
         }
@@ -149,15 +189,38 @@ public final class SparseOps {
         dw.markWritten();
     }
 
-    private static void checkInputGrad(Tensor dy, SparseMatrix w, Tensor dx) {
+    /** A contiguous batch-major {@code [batch, features]} copy of an operand in {@code layout} (float64 path). */
+    private static Tensor batchMajor(BatchLayout layout, Tensor t) {
+        return (layout == BatchLayout.FEATURE_MAJOR ? t.mT() : t).contiguous();
+    }
+
+    /** Where the float64 path writes an output: the output itself batch-major, else a batch-major temporary. */
+    private static Tensor f64Result(BatchLayout layout, Tensor out, int batch) {
+        return layout == BatchLayout.BATCH_MAJOR ? out : Tensor.zeros(Shape.of(batch, out.dim(0)), DType.F64);
+    }
+
+    /** {@code out = rᵀ} (or {@code +=}) when {@link #f64Result} gave a temporary r; nothing otherwise. */
+    private static void writeF64(Tensor r, Tensor out, boolean accumulate) {
+        if (r == out) {
+            return;
+        }
+        if (accumulate) {
+            Elementwise.applyInto(BinaryOp.ADD, out, r.mT(), out);
+        } else {
+            out.copyFrom(r.mT());
+        }
+        out.markWritten();
+    }
+
+    private static void checkInputGrad(BatchLayout layout, Tensor dy, SparseMatrix w, Tensor dx) {
         String op = "SparseOps.linearInputGrad";
-        Shape xs = outShape(op, "dy", dy, w.rows(), w.cols(), w);
+        Shape xs = outShape(op, layout, "dy", dy, w.rows(), w.cols(), w);
         checkOutput(op, "dx", dx, xs, w, dy);
     }
 
-    private static void checkWeightGrad(Tensor dy, Tensor x, SparseMatrix w, Tensor dw) {
+    private static void checkWeightGrad(BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w, Tensor dw) {
         String op = "SparseOps.linearWeightGrad";
-        Shape ys = outShape(op, "x", x, w.cols(), w.rows(), w);
+        Shape ys = outShape(op, layout, "x", x, w.cols(), w.rows(), w);
         if (!dy.shape().equals(ys)) {
             throw new IllegalArgumentException(op + ": dy has shape " + dy.shape() + ", expected " + ys
                     + " for x of shape " + x.shape() + " and " + w);
@@ -169,22 +232,35 @@ public final class SparseOps {
         }
     }
 
-    private static void weightGradF32(SparseMatrix w, int batch, Tensor g, Tensor xc, Tensor dw, boolean accumulate) {
+    private static void weightGradF32(BatchLayout layout, SparseMatrix w, int batch, Tensor g, Tensor xc, Tensor dw,
+                                      boolean accumulate) {
         float[] ga = g.floatArray();
         float[] xa = xc.floatArray();
         float[] da = dw.floatArray();
         switch (w) {
-            case BlockDiagonal d -> BlockDiagProducts.active().weightGrad(d.blocks(), d.blockRows(), d.blockCols(),
+            case BlockDiagonal d -> BlockDiagProducts.active(layout).weightGrad(d.blocks(), d.blockRows(), d.blockCols(),
                     batch, ga, g.offset(), xa, xc.offset(), da, dw.offset(), accumulate);
-            case Bsr b -> BsrProducts.active().weightGrad(b.index(), b.blockRows(), b.blockCols(),
+            case Bsr b -> BsrProducts.active(layout).weightGrad(b.index(), b.blockRows(), b.blockCols(),
                     batch, ga, g.offset(), xa, xc.offset(), da, dw.offset(), accumulate);
-            case Csr c -> CsrProducts.active().weightGrad(c.index(), batch, ga, g.offset(), xa, xc.offset(),
+            case Csr c -> CsrProducts.active(layout).weightGrad(c.index(), batch, ga, g.offset(), xa, xc.offset(),
                     da, dw.offset(), accumulate);
         }
     }
 
-    /** Shape of the product's output: {@code in}'s shape with its last axis {@code from} replaced by {@code to}. */
-    private static Shape outShape(String op, String name, Tensor in, int from, int to, SparseMatrix w) {
+    /**
+     * Shape of the product's output: batch-major, {@code in}'s shape with its last axis {@code from}
+     * replaced by {@code to}; feature-major ({@code in} of rank 2), {@code [to, in.dim(1)]}.
+     */
+    private static Shape outShape(String op, BatchLayout layout, String name, Tensor in, int from, int to,
+                                  SparseMatrix w) {
+        if (layout == BatchLayout.FEATURE_MAJOR) {
+            if (in.rank() != 2 || in.dim(0) != from) {
+                throw new IllegalArgumentException(op + ": feature-major " + name + " of shape " + in.shape()
+                        + " does not match " + w + " (expected [" + from + ", batch])");
+            }
+            checkDtype(op, name, in, w);
+            return Shape.of(to, in.dim(1));
+        }
         if (in.rank() < 1 || in.dim(in.rank() - 1) != from) {
             throw new IllegalArgumentException(op + ": " + name + " of shape " + in.shape()
                     + " does not match " + w + " (last axis must be " + from + ")");
@@ -213,8 +289,14 @@ public final class SparseOps {
         }
     }
 
-    /** Product of all axes but the last (so a zero-width feature axis still has a batch). */
-    private static int batchOf(Tensor t) {
+    /**
+     * The batch of an operand in {@code layout}: feature-major, its second axis; batch-major, the
+     * product of all axes but the last (so a zero-width feature axis still has a batch).
+     */
+    private static int batchOf(BatchLayout layout, Tensor t) {
+        if (layout == BatchLayout.FEATURE_MAJOR) {
+            return t.dim(1);
+        }
         int batch = 1;
         for (int i = 0; i < t.rank() - 1; i++) {
             batch = Math.multiplyExact(batch, t.dim(i));

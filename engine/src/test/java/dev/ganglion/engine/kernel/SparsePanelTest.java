@@ -42,4 +42,41 @@ class SparsePanelTest {
             }
         }
     }
+
+    @Test
+    void copyInAndOutMoveFeatureMajorRowsAtAwkwardAndParallelSizes() {
+        int[][] shapes = {{1, 1}, {3, 5}, {16, 33}, {129, 7}, {128, 1024}, {300, 517}, {64, 1025}};
+        for (int[] s : shapes) {
+            int batch = s[0];
+            int features = s[1];
+            float[] xt = Fixtures.randomFloats(batch * features + 3, features);
+            int ld = SparsePanel.width(batch);
+            java.lang.foreign.MemorySegment panel = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
+            for (long i = 0; i < panel.byteSize() / Float.BYTES; i++) {
+                panel.setAtIndex(SparsePanel.FLOAT, i, Float.NaN); // a reused buffer: copyIn must zero the padding itself
+            }
+            SparsePanel.copyIn(xt, 3, batch, features, panel, ld);
+            float[] p = panel.toArray(SparsePanel.FLOAT);
+            for (int f = 0; f < features; f++) {
+                for (int b = 0; b < ld; b++) {
+                    float expected = b < batch ? xt[3 + f * batch + b] : 0f;
+                    if (p[f * ld + b] != expected) {
+                        throw new AssertionError("copyIn " + batch + "×" + features + " at f=" + f + ", b=" + b);
+                    }
+                }
+            }
+            float[] yt = new float[batch * features + 2];
+            yt[0] = 7f;
+            SparsePanel.copyOut(panel, ld, batch, features, yt, 2, false);
+            for (int i = 0; i < batch * features; i++) {
+                assertThat(yt[2 + i]).isEqualTo(xt[3 + i]);
+            }
+            SparsePanel.copyOut(panel, ld, batch, features, yt, 2, true);
+            for (int i = 0; i < batch * features; i++) {
+                assertThat(yt[2 + i]).isEqualTo(2 * xt[3 + i]);
+            }
+            assertThat(yt[0]).isEqualTo(7f);
+            assertThat(yt[1]).isZero();
+        }
+    }
 }

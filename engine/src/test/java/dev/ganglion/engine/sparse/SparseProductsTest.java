@@ -2,9 +2,11 @@ package dev.ganglion.engine.sparse;
 
 import static dev.ganglion.engine.sparse.SparseTesting.assertNear;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BatchLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -135,6 +137,56 @@ class SparseProductsTest {
         // A transposed view of a [in, batch] tensor reads like a copy.
         Tensor xt = SparseTesting.random(32, w.cols(), batch).mT();
         assertThat(SparseOps.linear(xt, w).toFloatArray()).containsExactly(SparseOps.linear(xt.copy(), w).toFloatArray());
+    }
+
+    @ParameterizedTest(name = "{0}, batch {2}")
+    @MethodSource("cases")
+    void featureMajorOperandsGiveTheTransposedResults(String name, SparseMatrix w32, int batch) {
+        for (DType dtype : new DType[] {DType.F32, DType.F64}) {
+            SparseMatrix w = w32.withValues(w32.values().to(dtype));
+            Tensor x = SparseTesting.random(51, batch, w.cols()).to(dtype);
+            Tensor dy = SparseTesting.random(52, batch, w.rows()).to(dtype);
+            for (boolean accumulate : new boolean[] {false, true}) {
+                Tensor y = SparseTesting.random(53, batch, w.rows()).to(dtype);
+                Tensor dx = SparseTesting.random(54, batch, w.cols()).to(dtype);
+                Tensor dw = SparseTesting.random(55, w.values().shape().dims()).to(dtype);
+                Tensor yt = y.mT().copy();
+                Tensor dxt = dx.mT().copy();
+                Tensor dwt = dw.copy();
+                SparseOps.linearInto(x, w, y, accumulate);
+                SparseOps.linearBackwardInto(dy, x, w, dx, accumulate, dw, accumulate);
+                SparseOps.linearInto(BatchLayout.FEATURE_MAJOR, x.mT().copy(), w, yt, accumulate);
+                SparseOps.linearBackwardInto(BatchLayout.FEATURE_MAJOR, dy.mT().copy(), x.mT().copy(), w,
+                        dxt, accumulate, dwt, accumulate);
+                String what = name + " " + dtype + (accumulate ? " +=" : "");
+                assertThat(yt.shape().dims()).containsExactly(w.rows(), batch);
+                if (dtype == DType.F32 && !(w instanceof BlockDiagonal)) {
+                    // the same kernels on the same panels: bit-identical
+                    assertThat(yt.mT().toFloatArray()).as(what + " forward").containsExactly(y.toFloatArray());
+                    assertThat(dxt.mT().toFloatArray()).as(what + " input-grad").containsExactly(dx.toFloatArray());
+                    assertThat(dwt.toFloatArray()).as(what + " weight-grad").containsExactly(dw.toFloatArray());
+                } else { // block GEMMs of the other orientation
+                    assertNear(what + " forward", yt.mT().toDoubleArray(), y.toDoubleArray(), w.cols());
+                    assertNear(what + " input-grad", dxt.mT().toDoubleArray(), dx.toDoubleArray(), w.rows());
+                    assertNear(what + " weight-grad", dwt.toDoubleArray(), dw.toDoubleArray(), batch);
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void featureMajorShapesAreChecked() {
+        Csr w = Csr.random(5, 7, 0.3, 1);
+        assertThatThrownBy(() -> SparseOps.linearInto(BatchLayout.FEATURE_MAJOR, Tensor.zeros(3, 7), w,
+                Tensor.zeros(5, 3), false))
+                .hasMessageContaining("SparseOps.linear: feature-major x of shape [3, 7]")
+                .hasMessageContaining("expected [7, batch]");
+        assertThatThrownBy(() -> SparseOps.linearInto(BatchLayout.FEATURE_MAJOR, Tensor.zeros(7, 3), w,
+                Tensor.zeros(3, 5), false))
+                .hasMessageContaining("y must be a contiguous F32 tensor of shape [5, 3]");
+        assertThatThrownBy(() -> SparseOps.linearBackwardInto(BatchLayout.FEATURE_MAJOR, Tensor.zeros(5, 4),
+                Tensor.zeros(7, 3), w, Tensor.zeros(7, 4), false, Tensor.zeros(w.nnz()), false))
+                .hasMessageContaining("dy has shape [5, 4], expected [5, 3]");
     }
 
     @org.junit.jupiter.api.Test

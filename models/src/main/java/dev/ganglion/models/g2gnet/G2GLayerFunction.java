@@ -2,9 +2,12 @@ package dev.ganglion.models.g2gnet;
 
 import dev.ganglion.autodiff.CustomContext;
 import dev.ganglion.autodiff.CustomFunction;
+import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BatchLayout;
 import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.ops.Elementwise;
+import dev.ganglion.engine.ops.Reductions;
 import dev.ganglion.engine.sparse.SparseMatrix;
 import dev.ganglion.engine.sparse.SparseOps;
 
@@ -29,12 +32,19 @@ import dev.ganglion.engine.sparse.SparseOps;
  * of the two input gradients and two scatters of value-gradient slices into a {@code [nnz]} buffer.
  * Here the second product accumulates into the first one's output (and input gradient), the bias
  * is added in place, and each SDDMM writes its slice of one value gradient directly.
+ *
+ * <p>With {@link BatchLayout#FEATURE_MAJOR} operands x, y and their gradients are transposed
+ * ({@code xᵀ [n_in, batch] → yᵀ [n_out, batch]}, the bias added along rows, {@code db = Σ_cols dyᵀ}):
+ * the layout a stack of these layers keeps between layers ({@link G2GNet}), which reaches the
+ * kernels' panels by copies instead of transposes.
  */
 final class G2GLayerFunction implements CustomFunction {
     private final SparseLayout layout;
+    private final BatchLayout operands;
 
-    G2GLayerFunction(SparseLayout layout) {
+    G2GLayerFunction(SparseLayout layout, BatchLayout operands) {
         this.layout = layout;
+        this.operands = operands;
     }
 
     @Override
@@ -44,7 +54,7 @@ final class G2GLayerFunction implements CustomFunction {
 
     @Override
     public Tensor[] forward(CustomContext ctx, Tensor... in) {
-        Tensor x = in[0];
+        Tensor x = in[0].contiguous(); // once, for the products of both passes
         Tensor values = in[1].contiguous();
         Tensor blockValues = layout.diag == null ? null
                 : layout.holes ? layout.blockValues(values) : values.slice(0, 0, layout.diagLive);
@@ -54,19 +64,21 @@ final class G2GLayerFunction implements CustomFunction {
             ctx.save(x, values, blockValues);
         }
         ctx.setState(in.length > 2); // with a bias
-        Tensor y = Tensor.zeros(x.shape().with(-1, layout.out), values.dtype());
+        boolean featureMajor = operands == BatchLayout.FEATURE_MAJOR;
+        Tensor y = Tensor.zeros(featureMajor ? Shape.of(layout.out, x.dim(1)) : x.shape().with(-1, layout.out),
+                values.dtype());
         // The CSR product first, the block GEMMs adding to it after their k loops: the CSR's panel
         // unpack then writes y instead of adding to it through loads along 4 KiB-strided rows
         // (step −0.7 %). Blocks up to 256 deep (one GEMM k slice) give the same bits as the other
         // order: one addition of the two products.
         if (layout.off != null) {
-            SparseOps.linearInto(x, off(values), y, false);
+            SparseOps.linearInto(operands, x, off(values), y, false);
         }
         if (layout.diag != null) {
-            SparseOps.linearInto(x, diag(blockValues), y, layout.off != null);
+            SparseOps.linearInto(operands, x, diag(blockValues), y, layout.off != null);
         }
         if (in.length > 2) {
-            Elementwise.applyInto(BinaryOp.ADD, y, in[2], y);
+            Elementwise.applyInto(BinaryOp.ADD, y, featureMajor ? in[2].reshape(layout.out, 1) : in[2], y);
         }
         return new Tensor[] {y};
     }
@@ -83,8 +95,8 @@ final class G2GLayerFunction implements CustomFunction {
         Tensor gv = leaf != null ? leaf.buffer()
                 : ctx.needsInputGrad(1) ? Tensor.zeros(values.shape(), values.dtype()) : null;
         boolean addV = leaf != null && leaf.accumulate();
-        if (layout.off != null) { // first, as in forward: one transpose of dy serves both CSR products
-            SparseOps.linearBackwardInto(g, x, off(values), gx, false,
+        if (layout.off != null) { // first, as in forward: one panel of dy serves both CSR products
+            SparseOps.linearBackwardInto(operands, g, x, off(values), gx, false,
                     gv == null ? null : gv.slice(0, layout.diagLive, layout.nnz), addV);
         }
         if (layout.diag != null) {
@@ -92,7 +104,7 @@ final class G2GLayerFunction implements CustomFunction {
             Tensor gd = gv == null ? null
                     : layout.holes ? Tensor.zeros(d.values().shape(), values.dtype())
                     : gv.slice(0, 0, layout.diagLive).reshape(d.values().shape().dims());
-            SparseOps.linearBackwardInto(g, x, d, gx, layout.off != null, gd, addV && !layout.holes);
+            SparseOps.linearBackwardInto(operands, g, x, d, gx, layout.off != null, gd, addV && !layout.holes);
             if (gd != null && layout.holes) {
                 layout.liveBlockEntries(gd, gv, addV);
             }
@@ -101,8 +113,12 @@ final class G2GLayerFunction implements CustomFunction {
         if (!(Boolean) ctx.state()) {
             return new Tensor[] {gx, gvOut};
         }
-        // db = dy, summed over the rows by the walk (as for a dense linear layer)
-        return new Tensor[] {gx, gvOut, ctx.needsInputGrad(2) ? g : null};
+        if (!ctx.needsInputGrad(2)) {
+            return new Tensor[] {gx, gvOut, null};
+        }
+        // batch-major db = dy, summed over the rows by the walk (as for a dense linear layer)
+        Tensor db = operands == BatchLayout.FEATURE_MAJOR ? Reductions.sum(g, false, 1) : g;
+        return new Tensor[] {gx, gvOut, db};
     }
 
     /** The diagonal blocks with the given block values (live entries, 0 at holes). */

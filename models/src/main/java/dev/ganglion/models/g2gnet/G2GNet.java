@@ -156,22 +156,31 @@ public final class G2GNet extends Layer implements NeuralModel {
         return rows == 0 ? 0 : (double) total / rows;
     }
 
-    /** {@code x [B, d_in] → y [B, C]}. */
+    /**
+     * {@code x [B, d_in] → y [B, C]}. The activations between layers are feature-major
+     * ({@code hᵀ [width, B]}, {@link G2GSparseLayer#forwardFeatureMajor}): the sparse kernels
+     * compute in that layout, so each layer reaches them by copies instead of transposes, and the
+     * head is {@code yᵀ = W_head·hᵀ + b_head} read back through a transposed view.
+     */
     @Override
     public Var forward(Var x) {
         if (x.rank() != 2 || x.dim(1) != config.inputSize()) {
             throw new IllegalArgumentException("g2gnet: expected x [B, " + config.inputSize() + "], got " + x.shape());
         }
-        Var h = x;
+        Var ht = x.transpose(0, 1);
         for (int l = 0; l < layers.size(); l++) {
-            Tensor pre = h.value();
-            h = act.forward(layer(l).forward(h));
+            Tensor pre = ht.value();
+            ht = act.forward(layer(l).forwardFeatureMajor(ht));
             if (recording) {
-                lastInputs[l] = pre;
-                lastOutputs[l] = h.value();
+                lastInputs[l] = pre.mT();
+                lastOutputs[l] = ht.value().mT();
             }
         }
-        return head.forward(h);
+        Var yt = head.weight().matmul(ht);
+        if (head.bias() != null) {
+            yt = yt.add(head.bias().reshape(config.outputSize(), 1));
+        }
+        return yt.transpose(0, 1);
     }
 
     /** The typed config. */

@@ -7,6 +7,7 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.io.IntType;
+import dev.ganglion.engine.kernel.BatchLayout;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,16 +67,19 @@ public final class G2GSparseLayer extends Layer {
 
     /**
      * {@code x·(W ⊙ M)ᵀ + b} for values {@code [nnz]} laid out by {@code layout} (any dtype the
-     * kernels take: the functional form, used by gradient checks in float64).
+     * kernels take: the functional form, used by gradient checks in float64); with
+     * {@link BatchLayout#FEATURE_MAJOR} operands {@code (W ⊙ M)·xᵀ + b} for {@code xᵀ [n_in, batch]}.
      */
-    static Var apply(SparseLayout layout, Var x, Var values, Var bias) {
-        int last = x.rank() - 1;
-        Var xp = layout.identityIn ? x : IndexOps.indexSelect(x, last, layout.inPerm);
-        G2GLayerFunction f = new G2GLayerFunction(layout);
+    static Var apply(SparseLayout layout, BatchLayout operands, Var x, Var values, Var bias) {
+        boolean featureMajor = operands == BatchLayout.FEATURE_MAJOR;
+        int axis = featureMajor ? 0 : x.rank() - 1;
+        Var xp = layout.identityIn ? x : IndexOps.indexSelect(x, axis, layout.inPerm);
+        G2GLayerFunction f = new G2GLayerFunction(layout, operands);
         if (layout.identityOut) {
             return f.apply(xp, values, bias);
         }
-        return IndexOps.indexSelect(f.apply(xp, values), last, layout.outInverse).add(bias);
+        return IndexOps.indexSelect(f.apply(xp, values), axis, layout.outInverse)
+                .add(featureMajor ? bias.reshape(layout.out, 1) : bias);
     }
 
     @Override
@@ -84,7 +88,20 @@ public final class G2GSparseLayer extends Layer {
             throw new IllegalArgumentException(this + ": input of shape " + x.shape() + "; expected [..., "
                     + layout.in + "]");
         }
-        return apply(layout, x, weight, bias);
+        return apply(layout, BatchLayout.BATCH_MAJOR, x, weight, bias);
+    }
+
+    /**
+     * The layer on a feature-major batch: {@code xᵀ [n_in, batch] → yᵀ = (W ⊙ M)·xᵀ + b [n_out,
+     * batch]}, the transpose of {@link #forward}'s result; a stack of layers keeps this layout
+     * between them and reaches the sparse kernels by copies instead of transposes.
+     */
+    public Var forwardFeatureMajor(Var xt) {
+        if (xt.rank() != 2 || xt.dim(0) != layout.in) {
+            throw new IllegalArgumentException(this + ": feature-major input of shape " + xt.shape() + "; expected ["
+                    + layout.in + ", batch]");
+        }
+        return apply(layout, BatchLayout.FEATURE_MAJOR, xt, weight, bias);
     }
 
     /** The live values {@code [nnz]}. */

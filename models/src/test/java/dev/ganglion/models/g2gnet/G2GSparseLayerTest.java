@@ -11,6 +11,7 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BatchLayout;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -93,13 +94,53 @@ class G2GSparseLayerTest {
 
     @Test
     void gradCheckInFloat64() {
-        for (int[] size : new int[][] {{8, 12, 4}, {5, 7, 3}}) {
-            G2GSparseLayer layer = layer(size[0], size[1], size[2], 11);
-            SparseLayout layout = layer.layout();
-            Tensor x = new Rng(2).uniform(Shape.of(3, size[0]), -1, 1);
-            GradCheck.Report r = GradCheck.check(v -> G2GSparseLayer.apply(layout, v[0], v[1], v[2]),
-                    x, layer.weight().value(), layer.bias().value());
-            r.assertPassed();
+        for (BatchLayout operands : BatchLayout.values()) {
+            for (int[] size : new int[][] {{8, 12, 4}, {5, 7, 3}}) {
+                G2GSparseLayer layer = layer(size[0], size[1], size[2], 11);
+                SparseLayout layout = layer.layout();
+                Shape xs = operands == BatchLayout.FEATURE_MAJOR ? Shape.of(size[0], 3) : Shape.of(3, size[0]);
+                Tensor x = new Rng(2).uniform(xs, -1, 1);
+                GradCheck.Report r = GradCheck.check(v -> G2GSparseLayer.apply(layout, operands, v[0], v[1], v[2]),
+                        x, layer.weight().value(), layer.bias().value());
+                r.assertPassed();
+            }
+        }
+    }
+
+    @Test
+    void featureMajorLayerIsTheTransposeWithTheSameGradients() {
+        Object[][] cases = {{Groupings.Kind.INDEX, 1.0}, {Groupings.Kind.INTERLEAVED, 1.0},
+                {Groupings.Kind.RANDOM, 0.7}, {Groupings.Kind.INTERLEAVED, 0.7}};
+        for (Object[] c : cases) {
+            G2GSparseLayer layer = layer(24, 32, 4, 5, (Groupings.Kind) c[0], (Double) c[1]);
+            Tensor x = new Rng(6).uniform(Shape.of(19, 24), -1, 1);
+            Tensor seed = new Rng(7).uniform(Shape.of(19, 32), -1, 1);
+            Var xb = Var.parameter(x);
+            Var yb = layer.forward(xb);
+            yb.mul(Var.constant(seed)).sum().backward();
+            Tensor gw = layer.weight().grad().copy();
+            Tensor gb = layer.bias().grad().copy();
+            layer.zeroGrad();
+            Var xf = Var.parameter(x.mT().copy());
+            Var yf = layer.forwardFeatureMajor(xf);
+            assertThat(yf.shape()).isEqualTo(Shape.of(32, 19));
+            yf.mul(Var.constant(seed.mT().copy())).sum().backward();
+            String what = c[0] + " p_intra " + c[1];
+            assertClose(what + " y", yf.value().mT(), yb.value());
+            assertClose(what + " dx", xf.grad().mT(), xb.grad());
+            assertClose(what + " dweight", layer.weight().grad(), gw);
+            assertClose(what + " dbias", layer.bias().grad(), gb);
+        }
+        assertThatThrownBy(() -> layer(8, 12, 4, 1).forwardFeatureMajor(Var.constant(Tensor.zeros(3, 8))))
+                .hasMessageContaining("feature-major input of shape [3, 8]; expected [8, batch]");
+    }
+
+    private static void assertClose(String what, Tensor actual, Tensor expected) {
+        double[] a = actual.toDoubleArray();
+        double[] e = expected.toDoubleArray();
+        assertThat(a).as(what).hasSameSizeAs(e);
+        for (int i = 0; i < e.length; i++) {
+            assertThat(a[i]).as(what + " [" + i + "]").isCloseTo(e[i], org.assertj.core.data.Offset.offset(1e-5));
         }
     }
 
@@ -123,7 +164,7 @@ class G2GSparseLayerTest {
                     .satisfies(r -> assertThat(r.inputShapes().get(1)).isEqualTo(Shape.of(layer.nnz())));
             assertThat(ops).extracting(GraphProbe.Recorded::op).doesNotContain(Op.MATMUL, Op.LINEAR, Op.SLICE);
             SparseLayout layout = layer.layout();
-            GradCheck.check(v -> G2GSparseLayer.apply(layout, v[0], v[1], v[2]),
+            GradCheck.check(v -> G2GSparseLayer.apply(layout, BatchLayout.BATCH_MAJOR, v[0], v[1], v[2]),
                     x, layer.weight().value(), layer.bias().value())
                     .assertPassed();
         }
