@@ -53,22 +53,14 @@ public final class BlockDiagProducts {
         check("blockdiag forward", blocks, ob, ib, w, wOff);
         SparseChecks.matrix("blockdiag forward", "x", x, xOff, batch, blocks * ib);
         SparseChecks.matrix("blockdiag forward", "y", y, yOff, batch, blocks * ob);
-        int in = blocks * ib;
-        int out = blocks * ob;
-        float beta = accumulate ? 1f : 0f;
-        if (layout == BatchLayout.FEATURE_MAJOR) {
-            overBlocks(blocks, 2L * batch * ob * ib, g ->
-                    gemm.gemm(false, false, ob, batch, ib, 1f,
-                            w, wOff + g * ob * ib, ib,
-                            x, xOff + g * ib * batch, batch,
-                            beta, y, yOff + g * ob * batch, batch));
-            return;
+        Operand wg = weights(w, wOff, ob, ib);
+        Operand xg = batchOperand(x, xOff, ib, blocks, batch);
+        Operand yg = batchOperand(y, yOff, ob, blocks, batch);
+        if (layout == BatchLayout.FEATURE_MAJOR) { // Yᵀ[g] = W_g·Xᵀ[g]
+            perBlock(blocks, false, false, ob, batch, ib, wg, xg, accumulate, yg);
+        } else { // Y[:, g] = X[:, g]·W_gᵀ
+            perBlock(blocks, false, true, batch, ob, ib, xg, wg, accumulate, yg);
         }
-        overBlocks(blocks, 2L * batch * ob * ib, g ->
-                gemm.gemm(false, true, batch, ob, ib, 1f,
-                        x, xOff + g * ib, in,
-                        w, wOff + g * ob * ib, ib,
-                        beta, y, yOff + g * ob, out));
     }
 
     /** {@code dX = dY·W} per block ({@code +=} when {@code accumulate}). dX must not alias dY or W. */
@@ -77,22 +69,14 @@ public final class BlockDiagProducts {
         check("blockdiag input-grad", blocks, ob, ib, w, wOff);
         SparseChecks.matrix("blockdiag input-grad", "dy", dy, dyOff, batch, blocks * ob);
         SparseChecks.matrix("blockdiag input-grad", "dx", dx, dxOff, batch, blocks * ib);
-        int in = blocks * ib;
-        int out = blocks * ob;
-        float beta = accumulate ? 1f : 0f;
-        if (layout == BatchLayout.FEATURE_MAJOR) {
-            overBlocks(blocks, 2L * batch * ob * ib, g ->
-                    gemm.gemm(true, false, ib, batch, ob, 1f,
-                            w, wOff + g * ob * ib, ib,
-                            dy, dyOff + g * ob * batch, batch,
-                            beta, dx, dxOff + g * ib * batch, batch));
-            return;
+        Operand wg = weights(w, wOff, ob, ib);
+        Operand dyg = batchOperand(dy, dyOff, ob, blocks, batch);
+        Operand dxg = batchOperand(dx, dxOff, ib, blocks, batch);
+        if (layout == BatchLayout.FEATURE_MAJOR) { // dXᵀ[g] = W_gᵀ·dYᵀ[g]
+            perBlock(blocks, true, false, ib, batch, ob, wg, dyg, accumulate, dxg);
+        } else { // dX[:, g] = dY[:, g]·W_g
+            perBlock(blocks, false, false, batch, ib, ob, dyg, wg, accumulate, dxg);
         }
-        overBlocks(blocks, 2L * batch * ob * ib, g ->
-                gemm.gemm(false, false, batch, ib, ob, 1f,
-                        dy, dyOff + g * ob, out,
-                        w, wOff + g * ob * ib, ib,
-                        beta, dx, dxOff + g * ib, in));
     }
 
     /** {@code dW_g = dY[:, g]ᵀ·X[:, g]} into the block values ({@code +=} when {@code accumulate}). */
@@ -101,22 +85,40 @@ public final class BlockDiagProducts {
         check("blockdiag weight-grad", blocks, ob, ib, dw, dwOff);
         SparseChecks.matrix("blockdiag weight-grad", "dy", dy, dyOff, batch, blocks * ob);
         SparseChecks.matrix("blockdiag weight-grad", "x", x, xOff, batch, blocks * ib);
-        int in = blocks * ib;
-        int out = blocks * ob;
-        float beta = accumulate ? 1f : 0f;
-        if (layout == BatchLayout.FEATURE_MAJOR) {
-            overBlocks(blocks, 2L * batch * ob * ib, g ->
-                    gemm.gemm(false, true, ob, ib, batch, 1f,
-                            dy, dyOff + g * ob * batch, batch,
-                            x, xOff + g * ib * batch, batch,
-                            beta, dw, dwOff + g * ob * ib, ib));
-            return;
+        Operand dwg = weights(dw, dwOff, ob, ib);
+        Operand dyg = batchOperand(dy, dyOff, ob, blocks, batch);
+        Operand xg = batchOperand(x, xOff, ib, blocks, batch);
+        if (layout == BatchLayout.FEATURE_MAJOR) { // dW_g = dYᵀ[g]·Xᵀ[g]ᵀ
+            perBlock(blocks, false, true, ob, ib, batch, dyg, xg, accumulate, dwg);
+        } else { // dW_g = dY[:, g]ᵀ·X[:, g]
+            perBlock(blocks, true, false, ob, ib, batch, dyg, xg, accumulate, dwg);
         }
-        overBlocks(blocks, 2L * batch * ob * ib, g ->
-                gemm.gemm(true, false, ob, ib, batch, 1f,
-                        dy, dyOff + g * ob, out,
-                        x, xOff + g * ib, in,
-                        beta, dw, dwOff + g * ob * ib, ib));
+    }
+
+    /** Block g's matrix of a GEMM operand: {@code a[off + g·step …]}, leading dimension {@code ld}. */
+    private record Operand(float[] a, int off, int step, int ld) {
+        int at(int g) {
+            return off + g * step;
+        }
+    }
+
+    /** The {@code ob×ib} weight blocks, stored one after another. */
+    private static Operand weights(float[] w, int off, int ob, int ib) {
+        return new Operand(w, off, ob * ib, ib);
+    }
+
+    /** A batch operand (X, Y, dY or dX) of {@code width} features per block, in this product's layout. */
+    private Operand batchOperand(float[] a, int off, int width, int blocks, int batch) {
+        return layout == BatchLayout.FEATURE_MAJOR ? new Operand(a, off, width * batch, batch)
+                : new Operand(a, off, width, blocks * width);
+    }
+
+    /** {@code C_g = op(A_g)·op(B_g) (+ C_g)} for every block g, one GEMM call each, over the pool. */
+    private void perBlock(int blocks, boolean transA, boolean transB, int m, int n, int k, Operand a, Operand b,
+                          boolean accumulate, Operand c) {
+        float beta = accumulate ? 1f : 0f;
+        overBlocks(blocks, 2L * m * n * k, g -> gemm.gemm(transA, transB, m, n, k, 1f,
+                a.a(), a.at(g), a.ld(), b.a(), b.at(g), b.ld(), beta, c.a(), c.at(g), c.ld()));
     }
 
     @FunctionalInterface
