@@ -214,6 +214,15 @@ class SparseProductsTest {
                 SparseOps.linearWeightGradInto(dy, x, w, acc, true);
                 assertNear(w + " weight-grad +=", acc.toDoubleArray(), plus(ones(w.nnz()), dw), 3);
             }
+            // feature-major, an empty batch
+            Tensor yt = Tensor.ones(w.rows(), 0);
+            SparseOps.linearInto(BatchLayout.FEATURE_MAJOR, Tensor.ones(w.cols(), 0), w, yt, false);
+            Tensor dwt = Tensor.ones(w.values().shape().dims());
+            SparseOps.linearBackwardInto(BatchLayout.FEATURE_MAJOR, Tensor.ones(w.rows(), 0), Tensor.ones(w.cols(), 0), w,
+                    Tensor.ones(w.cols(), 0), false, dwt, false);
+            for (double d : dwt.toDoubleArray()) {
+                assertThat(d).as("%s", w).isZero(); // a sum over no samples
+            }
         }
     }
 

@@ -110,6 +110,20 @@ class G2GNetTest {
     }
 
     @Test
+    void anEmptyBatchAndAnOddOneRunThroughTheFeatureMajorStack() {
+        for (String grouping : new String[] {"index", "random"}) {
+            G2GNet net = G2GNet.create(config(grouping, 64), new Rng(1));
+            assertThat(net.forward(Var.constant(Tensor.zeros(0, 24))).shape()).isEqualTo(Shape.of(0, 5));
+            Var x = Var.parameter(new Rng(2).uniform(Shape.of(7, 24), -1, 1));
+            Var y = net.forward(x);
+            assertThat(y.shape()).isEqualTo(Shape.of(7, 5));
+            y.sum().backward();
+            assertThat(x.grad().shape()).isEqualTo(Shape.of(7, 24));
+            assertThat(net.layer(0).weight().grad()).isNotNull();
+        }
+    }
+
+    @Test
     void checkpointRoundTripIsExactForAnyMask(@TempDir Path dir) throws Exception {
         G2GNet net = G2GNet.create(config("random", 32), new Rng(3));
         // prune some block entries and add off-block ones: holes and a changed pattern
