@@ -199,14 +199,14 @@ public final class SparseOps {
         return layout == BatchLayout.BATCH_MAJOR ? out : Tensor.zeros(Shape.of(batch, out.dim(0)), DType.F64);
     }
 
-    /** {@code out = rᵀ} (or {@code +=}) when {@link #f64Result} gave a temporary r; nothing otherwise. */
+    /**
+     * {@code out = rᵀ} (or {@code +=}) when {@link #f64Result} gave a temporary r; then, either way,
+     * out is marked written (the float64 kernels write its array directly).
+     */
     private static void writeF64(Tensor r, Tensor out, boolean accumulate) {
-        if (r == out) {
-            return;
-        }
-        if (accumulate) {
+        if (r != out && accumulate) {
             Elementwise.applyInto(BinaryOp.ADD, out, r.mT(), out);
-        } else {
+        } else if (r != out) {
             out.copyFrom(r.mT());
         }
         out.markWritten();

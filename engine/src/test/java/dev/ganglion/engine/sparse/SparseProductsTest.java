@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.kernel.BatchLayout;
 import java.util.ArrayList;
@@ -170,6 +171,30 @@ class SparseProductsTest {
                     assertNear(what + " input-grad", dxt.mT().toDoubleArray(), dx.toDoubleArray(), w.rows());
                     assertNear(what + " weight-grad", dwt.toDoubleArray(), dw.toDoubleArray(), batch);
                 }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyProductMarksItsOutputsWritten() {
+        for (DType dtype : new DType[] {DType.F32, DType.F64}) {
+            Csr w32 = Csr.random(5, 7, 0.5, 1);
+            SparseMatrix w = w32.withValues(w32.values().to(dtype));
+            for (BatchLayout layout : BatchLayout.values()) {
+                boolean fm = layout == BatchLayout.FEATURE_MAJOR;
+                Tensor x = Tensor.ones(fm ? new int[] {7, 3} : new int[] {3, 7}).to(dtype);
+                Tensor y = Tensor.zeros(fm ? Shape.of(5, 3) : Shape.of(3, 5), dtype);
+                Tensor dx = Tensor.zeros(x.shape(), dtype);
+                Tensor dw = Tensor.zeros(w.values().shape(), dtype);
+                int vy = y.version();
+                int vx = dx.version();
+                int vw = dw.version();
+                SparseOps.linearInto(layout, x, w, y, false);
+                SparseOps.linearBackwardInto(layout, y, x, w, dx, false, dw, false);
+                String what = dtype + " " + layout;
+                assertThat(y.version()).as(what + " y").isGreaterThan(vy);
+                assertThat(dx.version()).as(what + " dx").isGreaterThan(vx);
+                assertThat(dw.version()).as(what + " dw").isGreaterThan(vw);
             }
         }
     }
