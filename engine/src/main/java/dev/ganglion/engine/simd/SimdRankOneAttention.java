@@ -9,15 +9,21 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * SIMD {@link RankOneAttentionKernel} for float rows whose length n is a multiple of the vector
  * width (CircuitNet's N = 32 is two 16-lane vectors), vectorised along j: each {@code a_i} is
- * broadcast against the row's b, u and p vectors, exponentials by {@link SimdExp} and lane sums by
- * {@link Simd#sum}, both in a fixed order, so results do not depend on JIT state. Other lengths
- * and float64 go to {@link ScalarRankOneAttention}. Same results as the reference up to float
- * rounding (the reference computes in double).
+ * broadcast against the row's b, u and p vectors, exponentials by {@link SimdExp}. The lane sums
+ * (each i's softmax denominator and output, and in backward each {@code da_i}) are taken for
+ * {@value #GROUP} values of i at once: each i's vector is stored, and the group's sums come from one
+ * transposing reduction ({@link SimdSparseDots#laneSums16}) instead of a horizontal sum per i, which
+ * had taken ~20 % of a CircuitNet step (each stalled on reloading the vector it had just stored).
+ * Both reductions run in a fixed order, so results do not depend on JIT state. Other lengths and
+ * float64 go to {@link ScalarRankOneAttention}. Same results as the reference up to float rounding
+ * (the reference computes in double).
  */
 public final class SimdRankOneAttention implements RankOneAttentionKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
     private static final int L = Simd.LANES;
     private static final ScalarRankOneAttention SCALAR = new ScalarRankOneAttention();
+    /** Values of i whose lane sums are taken together. */
+    private static final int GROUP = 16;
 
     @Override
     public void forward(int from, int to, int n, float[] a, float[] b, float[] u, float[] p, float[] o) {
@@ -25,7 +31,8 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
             SCALAR.forward(from, to, n, a, b, u, p, o);
             return;
         }
-        float[] lanes = new float[L];
+        float[] vectors = new float[GROUP * L];
+        float[] sums = new float[GROUP];
         for (int r = from; r < to; r++) {
             int row = r * n;
             FloatVector hiV = FloatVector.fromArray(S, b, row);
@@ -38,45 +45,61 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
             // max and min are exact and order-free, so any lane order gives the same bits
             float hi = hiV.reduceLanes(VectorOperators.MAX);
             float lo = loV.reduceLanes(VectorOperators.MIN);
-            for (int i = 0; i < n; i++) {
-                float ai = a[row + i];
-                int k = (row + i) * n;
-                exponentials(b, row, ai, -(ai >= 0 ? ai * hi : ai * lo), p, k, n);
-                o[row + i] = normalizeAndDot(p, k, u, row, n, lanes);
+            for (int i0 = 0; i0 < n; i0 += GROUP) {
+                int m = Math.min(GROUP, n - i0);
+                for (int t = 0; t < m; t++) {
+                    float ai = a[row + i0 + t];
+                    int k = (row + i0 + t) * n;
+                    exponentials(b, row, ai, -(ai >= 0 ? ai * hi : ai * lo), p, k, n, vectors, t * L);
+                }
+                laneSums(vectors, m, sums, 0); // Σ_j p_ij
+                for (int t = 0; t < m; t++) {
+                    normalizeAndDot(p, (row + i0 + t) * n, u, row, n, 1f / sums[t], vectors, t * L);
+                }
+                laneSums(vectors, m, o, row + i0); // o_i = Σ_j p_ij·u_j
             }
         }
     }
 
     /*
-     * NOTE: the exponential's nodes push C2 past its inlining cutoff in these loops, and a Simd.sum(vector)
-     * past the cutoff stays a call that boxes its vector (10 % of a CircuitNet step in JFR). So the per-i
-     * steps are methods taking arrays and scalars, and the lane sums go through Simd.sum(array, offset)
-     * from a stored vector ({@code lanes}, the caller's scratch of L floats).
+     * NOTE: the exponential's nodes push C2 past its inlining cutoff in these loops, and a call taking
+     * a vector past the cutoff stays a call that boxes its vector (10 % of a CircuitNet step in JFR).
+     * So the per-i steps are methods taking arrays and scalars, which leave each i's vector to be
+     * summed in {@code vectors} (the caller's scratch of GROUP·L floats) at {@code at}.
      */
 
-    /** {@code p[k + j] = exp(a_i·b_j + shift)} for j < n. */
-    private static void exponentials(float[] b, int row, float ai, float shift, float[] p, int k, int n) {
-        for (int j = 0; j < n; j += L) {
-            SimdExp.exp(FloatVector.fromArray(S, b, row + j).fma(ai, shift)).intoArray(p, k + j);
-        }
-    }
-
-    /** {@code p[k + j] /= Σ_j p[k + j]} (as a product with the inverse) for j < n; returns {@code Σ_j p[k + j]·u[row + j]}. */
-    private static float normalizeAndDot(float[] p, int k, float[] u, int row, int n, float[] lanes) {
+    /** {@code p[k + j] = exp(a_i·b_j + shift)} for j < n; their sum's vector to {@code vectors[at …]}. */
+    private static void exponentials(float[] b, int row, float ai, float shift, float[] p, int k, int n,
+                                     float[] vectors, int at) {
         FloatVector sum = FloatVector.zero(S);
         for (int j = 0; j < n; j += L) {
-            sum = sum.add(FloatVector.fromArray(S, p, k + j));
+            FloatVector e = SimdExp.exp(FloatVector.fromArray(S, b, row + j).fma(ai, shift));
+            e.intoArray(p, k + j);
+            sum = sum.add(e);
         }
-        sum.intoArray(lanes, 0);
-        float inv = 1f / Simd.sum(lanes, 0);
+        sum.intoArray(vectors, at);
+    }
+
+    /** {@code p[k + j] *= inv} for j < n; the vector of {@code Σ_j p[k + j]·u[row + j]} to {@code vectors[at …]}. */
+    private static void normalizeAndDot(float[] p, int k, float[] u, int row, int n, float inv, float[] vectors, int at) {
         FloatVector oi = FloatVector.zero(S);
         for (int j = 0; j < n; j += L) {
             FloatVector pv = FloatVector.fromArray(S, p, k + j).mul(inv);
             pv.intoArray(p, k + j);
             oi = pv.fma(FloatVector.fromArray(S, u, row + j), oi);
         }
-        oi.intoArray(lanes, 0);
-        return Simd.sum(lanes, 0);
+        oi.intoArray(vectors, at);
+    }
+
+    /** {@code out[at + t] = Σ_lanes vectors[t·L …]} for t < m: a full group in one transposing reduction. */
+    private static void laneSums(float[] vectors, int m, float[] out, int at) {
+        if (L == 16 && m == GROUP) {
+            SimdSparseDots.laneSums16(vectors, 0, L, out, at);
+            return;
+        }
+        for (int t = 0; t < m; t++) {
+            out[at + t] = Simd.sum(vectors, t * L);
+        }
     }
 
     @Override
@@ -87,26 +110,31 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
             return;
         }
         FloatVector zero = FloatVector.zero(S);
-        float[] lanes = new float[L];
+        float[] vectors = new float[GROUP * L];
         for (int r = from; r < to; r++) {
             int row = r * n;
             for (int j = 0; j < n; j += L) {
                 zero.intoArray(db, row + j);
                 zero.intoArray(du, row + j);
             }
-            for (int i = 0; i < n; i++) {
-                da[row + i] = backwardRow(p, (row + i) * n, g[row + i], o[row + i], a[row + i], b, u, row, n, db, du,
-                        lanes);
+            for (int i0 = 0; i0 < n; i0 += GROUP) {
+                int m = Math.min(GROUP, n - i0);
+                for (int t = 0; t < m; t++) {
+                    int i = row + i0 + t;
+                    backwardRow(p, i * n, g[i], o[i], a[i], b, u, row, n, db, du, vectors, t * L);
+                }
+                laneSums(vectors, m, da, row + i0);
             }
         }
     }
 
     /**
-     * Row i of backward: {@code du_j += p_ij·g_i}, {@code db_j += ds_ij·a_i} for j < n; returns
-     * {@code da_i = Σ_j ds_ij·b_j}. A method of its own for the reason noted above {@link #exponentials}.
+     * Row i of backward: {@code du_j += p_ij·g_i}, {@code db_j += ds_ij·a_i} for j < n; the vector of
+     * {@code da_i = Σ_j ds_ij·b_j} to {@code vectors[at …]}. A method of its own for the reason noted
+     * above {@link #exponentials}.
      */
-    private static float backwardRow(float[] p, int k, float gi, float oi, float ai, float[] b, float[] u, int row, int n,
-                                     float[] db, float[] du, float[] lanes) {
+    private static void backwardRow(float[] p, int k, float gi, float oi, float ai, float[] b, float[] u, int row, int n,
+                                    float[] db, float[] du, float[] vectors, int at) {
         FloatVector av = FloatVector.broadcast(S, ai);
         FloatVector dai = FloatVector.zero(S);
         for (int j = 0; j < n; j += L) {
@@ -116,8 +144,7 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
             dai = ds.fma(FloatVector.fromArray(S, b, row + j), dai);
             ds.fma(av, FloatVector.fromArray(S, db, row + j)).intoArray(db, row + j);
         }
-        dai.intoArray(lanes, 0);
-        return Simd.sum(lanes, 0);
+        dai.intoArray(vectors, at);
     }
 
     @Override
