@@ -13,6 +13,44 @@ public final class StridedLoop {
         void visit(int i, int pos);
     }
 
+    /** Receives the storage positions of one innermost row in each of two tensors of one shape. */
+    @FunctionalInterface
+    public interface RowVisitor {
+        void visit(int posA, int posB);
+    }
+
+    /**
+     * Calls {@code v} for every innermost row (the last axis) of two tensors of the same shape (rank
+     * at least 1), in row-major order, with each row's first storage position in {@code a} and in
+     * {@code b}: for copies whose rows are contiguous in both, one bulk copy per row.
+     */
+    public static void forEachRow(Tensor a, Tensor b, RowVisitor v) {
+        int r = a.rank();
+        if (a.size() == 0) {
+            return;
+        }
+        int[] dims = a.shape().dims();
+        int[] sa = a.strides();
+        int[] sb = b.strides();
+        int[] idx = new int[r];
+        int rows = a.size() / dims[r - 1];
+        int pa = a.offset();
+        int pb = b.offset();
+        for (int i = 0; i < rows; i++) {
+            v.visit(pa, pb);
+            for (int d = r - 2; d >= 0; d--) {
+                if (++idx[d] < dims[d]) {
+                    pa += sa[d];
+                    pb += sb[d];
+                    break;
+                }
+                pa -= sa[d] * (dims[d] - 1);
+                pb -= sb[d] * (dims[d] - 1);
+                idx[d] = 0;
+            }
+        }
+    }
+
     /** Calls {@code v} for every element of {@code t} in row-major order. */
     public static void forEach(Tensor t, ElementVisitor v) {
         int n = t.size();

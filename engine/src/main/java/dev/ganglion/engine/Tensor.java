@@ -291,7 +291,7 @@ public final class Tensor {
             } else {
                 System.arraycopy(src.storage.d, src.offset, storage.d, offset, size());
             }
-        } else if (!copyTransposed(src)) {
+        } else if (!copyTransposed(src) && !copyRows(src)) {
             double[] values = src.toDoubleArray();
             StridedLoop.forEach(this, (i, dst) -> writeAt(dst, values[i]));
         }
@@ -317,6 +317,25 @@ public final class Tensor {
         // this[r, c] = src[r, c] = m[c, r] with m = src's storage read as a row-major [cols, rows]
         TransposeKernel.active().transpose(src.storage.f, src.offset, rows, 0, cols, 0, rows,
                 storage.f, offset, cols, false);
+        return true;
+    }
+
+    /**
+     * The {@link #copyFrom} of a same-dtype view whose last axis, like this tensor's, is contiguous
+     * (slices along other axes, most permutes): one array copy per row instead of the strided walk,
+     * which converts every element to double and back; false (nothing done) for any other case,
+     * including storage shared with {@code src}.
+     */
+    private boolean copyRows(Tensor src) {
+        int r = rank();
+        if (r == 0 || src.dtype() != dtype() || src.storage == storage || shape.dim(r - 1) < 2
+                || stride(r - 1) != 1 || src.stride(r - 1) != 1) {
+            return false;
+        }
+        int len = shape.dim(r - 1);
+        Object from = storage.f != null ? src.storage.f : src.storage.d;
+        Object to = storage.f != null ? storage.f : storage.d;
+        StridedLoop.forEachRow(this, src, (dst, at) -> System.arraycopy(from, at, to, dst, len));
         return true;
     }
 
