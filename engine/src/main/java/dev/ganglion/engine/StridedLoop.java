@@ -1,8 +1,12 @@
 package dev.ganglion.engine;
 
 /**
- * Visits the elements of a strided view in row-major order: the one odometer loop that every
- * non-contiguous read or write in the engine goes through.
+ * Visits the elements of a strided view in row-major order ({@link #forEach}), or the innermost rows
+ * of two views of one shape ({@link #forEachRow}): the odometer loops that every non-contiguous read
+ * or write in the engine goes through.
+ *
+ * <p>NOTE: two loops, not {@code forEach} walking the rows {@code forEachRow} hands it: the call per
+ * row made the walk of a column view ({@code [8192, 1]}, a row per element) 40 % slower (measured).
  */
 public final class StridedLoop {
     private StridedLoop() {}

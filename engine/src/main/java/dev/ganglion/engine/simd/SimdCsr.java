@@ -166,16 +166,7 @@ public final class SimdCsr implements CsrKernel {
             for (; b < ld; b += L) {
                 fused1(q, b, b + L == ld, ptr, idx, v, vOff, a, s, d, ld, prods);
             }
-            int p = ptr[q];
-            int at = 0;
-            if (L == 16) {
-                for (; p + 16 <= ptr[q + 1]; p += 16, at += 16 * 2 * L) {
-                    SimdSparseDots.laneSums16(prods, at, 2 * L, dots, p);
-                }
-            }
-            for (; p < ptr[q + 1]; p++, at += 2 * L) {
-                dots[p] = Simd.sum(FloatVector.fromArray(S, prods, at));
-            }
+            SimdSparseDots.laneSums(prods, 0, 2 * L, ptr[q + 1] - ptr[q], dots, ptr[q]);
         }
     }
 

@@ -12,11 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
  * broadcast against the row's b, u and p vectors, exponentials by {@link SimdExp}. The lane sums
  * (each i's softmax denominator and output, and in backward each {@code da_i}) are taken for
  * {@value #GROUP} values of i at once: each i's vector is stored, and the group's sums come from one
- * transposing reduction ({@link SimdSparseDots#laneSums16}) instead of a horizontal sum per i, which
- * had taken ~20 % of a CircuitNet step (each stalled on reloading the vector it had just stored).
- * Both reductions run in a fixed order, so results do not depend on JIT state. Other lengths and
- * float64 go to {@link ScalarRankOneAttention}. Same results as the reference up to float rounding
- * (the reference computes in double).
+ * transposing reduction ({@link SimdSparseDots#laneSums}) instead of a horizontal sum per i, which
+ * had taken ~20 % of a CircuitNet step in JFR (step −10 % with the groups). Both give
+ * {@link Simd#sum}'s bits, in a fixed order, so results do not depend on JIT state. Other lengths
+ * and float64 go to {@link ScalarRankOneAttention}. Same results as the reference up to float
+ * rounding (the reference computes in double).
  */
 public final class SimdRankOneAttention implements RankOneAttentionKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
@@ -52,11 +52,11 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
                     int k = (row + i0 + t) * n;
                     exponentials(b, row, ai, -(ai >= 0 ? ai * hi : ai * lo), p, k, n, vectors, t * L);
                 }
-                laneSums(vectors, m, sums, 0); // Σ_j p_ij
+                SimdSparseDots.laneSums(vectors, 0, L, m, sums, 0); // Σ_j p_ij
                 for (int t = 0; t < m; t++) {
                     normalizeAndDot(p, (row + i0 + t) * n, u, row, n, 1f / sums[t], vectors, t * L);
                 }
-                laneSums(vectors, m, o, row + i0); // o_i = Σ_j p_ij·u_j
+                SimdSparseDots.laneSums(vectors, 0, L, m, o, row + i0); // o_i = Σ_j p_ij·u_j
             }
         }
     }
@@ -91,17 +91,6 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
         oi.intoArray(vectors, at);
     }
 
-    /** {@code out[at + t] = Σ_lanes vectors[t·L …]} for t < m: a full group in one transposing reduction. */
-    private static void laneSums(float[] vectors, int m, float[] out, int at) {
-        if (L == 16 && m == GROUP) {
-            SimdSparseDots.laneSums16(vectors, 0, L, out, at);
-            return;
-        }
-        for (int t = 0; t < m; t++) {
-            out[at + t] = Simd.sum(vectors, t * L);
-        }
-    }
-
     @Override
     public void backward(int from, int to, int n, float[] a, float[] b, float[] u, float[] p, float[] o, float[] g,
                          float[] da, float[] db, float[] du) {
@@ -123,7 +112,7 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
                     int i = row + i0 + t;
                     backwardRow(p, i * n, g[i], o[i], a[i], b, u, row, n, db, du, vectors, t * L);
                 }
-                laneSums(vectors, m, da, row + i0);
+                SimdSparseDots.laneSums(vectors, 0, L, m, da, row + i0);
             }
         }
     }

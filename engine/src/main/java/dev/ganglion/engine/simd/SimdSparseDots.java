@@ -312,6 +312,22 @@ final class SimdSparseDots {
     }
 
     /**
+     * {@code sums[to + k] = Simd.sum(prods[at + k·stride …])} for k < {@code count}: sixteen at a
+     * time by {@link #laneSums16} where vectors have 16 lanes, the rest one by one (the same bits).
+     */
+    static void laneSums(float[] prods, int at, int stride, int count, float[] sums, int to) {
+        int k = 0;
+        if (L == 16) {
+            for (; k + 16 <= count; k += 16) {
+                laneSums16(prods, at + k * stride, stride, sums, to + k);
+            }
+        }
+        for (; k < count; k++) {
+            sums[to + k] = Simd.sum(prods, at + k * stride);
+        }
+    }
+
+    /**
      * {@code sums[to + k] = Simd.sum(prods[at + k·stride …])} (16 lanes) for k < 16 (16 lanes only), all
      * sixteen at once and bit-identical to {@link Simd#sum}: at step h (8, 4, 2, 1) vectors i and
      * i + h are folded into one whose lanes with bit h clear carry i's pair sums and the others

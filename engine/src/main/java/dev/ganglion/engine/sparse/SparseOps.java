@@ -4,11 +4,9 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.kernel.BatchLayout;
-import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.kernel.BlockDiagProducts;
 import dev.ganglion.engine.kernel.BsrProducts;
 import dev.ganglion.engine.kernel.CsrProducts;
-import dev.ganglion.engine.ops.Elementwise;
 
 /**
  * Products of dense batches with a {@link SparseMatrix} weight {@code W[out × in]} (PyTorch Linear
@@ -64,26 +62,23 @@ public final class SparseOps {
         Shape ys = outShape(op, layout, "x", x, w.cols(), w.rows(), w);
         checkOutput(op, "y", y, ys, w, x);
         int batch = batchOf(layout, x);
-        if (w.dtype() == DType.F64) {
-            Tensor yb = f64Result(layout, y, batch);
-            Tensor xb = batchMajor(layout, x);
-            SparseF64.linear(w, w.values().doubleArray(), w.values().offset(), batch,
-                    xb.doubleArray(), xb.offset(), yb.doubleArray(), yb.offset(), accumulate && yb == y);
-            writeF64(yb, y, accumulate);
-            return;
-        }
         Tensor xc = x.contiguous();
-        float[] v = w.values().floatArray();
-        int vo = w.values().offset();
-        float[] xa = xc.floatArray();
-        float[] ya = y.floatArray();
-        switch (w) {
-            case BlockDiagonal d -> BlockDiagProducts.active(layout).forward(d.blocks(), d.blockRows(), d.blockCols(),
-                    v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
-            case Bsr b -> BsrProducts.active(layout).forward(b.index(), b.blockRows(), b.blockCols(),
-                    v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
-            case Csr c -> CsrProducts.active(layout).forward(c.index(), v, vo, batch, xa, xc.offset(),
-                    ya, y.offset(), accumulate);
+        if (w.dtype() == DType.F64) {
+            SparseF64.linear(layout, w, w.values().doubleArray(), w.values().offset(), batch,
+                    xc.doubleArray(), xc.offset(), y.doubleArray(), y.offset(), accumulate);
+        } else {
+            float[] v = w.values().floatArray();
+            int vo = w.values().offset();
+            float[] xa = xc.floatArray();
+            float[] ya = y.floatArray();
+            switch (w) {
+                case BlockDiagonal d -> BlockDiagProducts.active(layout).forward(d.blocks(), d.blockRows(),
+                        d.blockCols(), v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
+                case Bsr b -> BsrProducts.active(layout).forward(b.index(), b.blockRows(), b.blockCols(),
+                        v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
+                case Csr c -> CsrProducts.active(layout).forward(c.index(), v, vo, batch, xa, xc.offset(),
+                        ya, y.offset(), accumulate);
+            }
         }
         y.markWritten();
     }
@@ -97,26 +92,23 @@ public final class SparseOps {
                                             boolean accumulate) {
         checkInputGrad(layout, dy, w, dx);
         int batch = batchOf(layout, dy);
-        if (w.dtype() == DType.F64) {
-            Tensor xb = f64Result(layout, dx, batch);
-            Tensor gb = batchMajor(layout, dy);
-            SparseF64.inputGrad(w, w.values().doubleArray(), w.values().offset(), batch,
-                    gb.doubleArray(), gb.offset(), xb.doubleArray(), xb.offset(), accumulate && xb == dx);
-            writeF64(xb, dx, accumulate);
-            return;
-        }
         Tensor g = dy.contiguous();
-        float[] v = w.values().floatArray();
-        int vo = w.values().offset();
-        float[] ga = g.floatArray();
-        float[] xa = dx.floatArray();
-        switch (w) {
-            case BlockDiagonal d -> BlockDiagProducts.active(layout).inputGrad(d.blocks(), d.blockRows(), d.blockCols(),
-                    v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
-            case Bsr b -> BsrProducts.active(layout).inputGrad(b.index(), b.blockRows(), b.blockCols(),
-                    v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
-            case Csr c -> CsrProducts.active(layout).inputGrad(c.index(), v, vo, batch, ga, g.offset(),
-                    xa, dx.offset(), accumulate);
+        if (w.dtype() == DType.F64) {
+            SparseF64.inputGrad(layout, w, w.values().doubleArray(), w.values().offset(), batch,
+                    g.doubleArray(), g.offset(), dx.doubleArray(), dx.offset(), accumulate);
+        } else {
+            float[] v = w.values().floatArray();
+            int vo = w.values().offset();
+            float[] ga = g.floatArray();
+            float[] xa = dx.floatArray();
+            switch (w) {
+                case BlockDiagonal d -> BlockDiagProducts.active(layout).inputGrad(d.blocks(), d.blockRows(),
+                        d.blockCols(), v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
+                case Bsr b -> BsrProducts.active(layout).inputGrad(b.index(), b.blockRows(), b.blockCols(),
+                        v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
+                case Csr c -> CsrProducts.active(layout).inputGrad(c.index(), v, vo, batch, ga, g.offset(),
+                        xa, dx.offset(), accumulate);
+            }
         }
         dx.markWritten();
     }
@@ -130,13 +122,13 @@ public final class SparseOps {
                                              boolean accumulate) {
         checkWeightGrad(layout, dy, x, w, dw);
         int batch = batchOf(layout, x);
+        Tensor g = dy.contiguous();
+        Tensor xc = x.contiguous();
         if (w.dtype() == DType.F64) {
-            Tensor g = batchMajor(layout, dy);
-            Tensor xc = batchMajor(layout, x);
-            SparseF64.weightGrad(w, batch, g.doubleArray(), g.offset(), xc.doubleArray(), xc.offset(),
+            SparseF64.weightGrad(layout, w, batch, g.doubleArray(), g.offset(), xc.doubleArray(), xc.offset(),
                     dw.doubleArray(), dw.offset(), accumulate);
         } else {
-            weightGradF32(layout, w, batch, dy.contiguous(), x.contiguous(), dw, accumulate);
+            weightGradF32(layout, w, batch, g, xc, dw, accumulate);
         }
         dw.markWritten();
     }
@@ -187,29 +179,6 @@ public final class SparseOps {
         }
         dx.markWritten();
         dw.markWritten();
-    }
-
-    /** A contiguous batch-major {@code [batch, features]} copy of an operand in {@code layout} (float64 path). */
-    private static Tensor batchMajor(BatchLayout layout, Tensor t) {
-        return (layout == BatchLayout.FEATURE_MAJOR ? t.mT() : t).contiguous();
-    }
-
-    /** Where the float64 path writes an output: the output itself batch-major, else a batch-major temporary. */
-    private static Tensor f64Result(BatchLayout layout, Tensor out, int batch) {
-        return layout == BatchLayout.BATCH_MAJOR ? out : Tensor.zeros(Shape.of(batch, out.dim(0)), DType.F64);
-    }
-
-    /**
-     * {@code out = rᵀ} (or {@code +=}) when {@link #f64Result} gave a temporary r; then, either way,
-     * out is marked written (the float64 kernels write its array directly).
-     */
-    private static void writeF64(Tensor r, Tensor out, boolean accumulate) {
-        if (r != out && accumulate) {
-            Elementwise.applyInto(BinaryOp.ADD, out, r.mT(), out);
-        } else if (r != out) {
-            out.copyFrom(r.mT());
-        }
-        out.markWritten();
     }
 
     private static void checkInputGrad(BatchLayout layout, Tensor dy, SparseMatrix w, Tensor dx) {
