@@ -138,7 +138,7 @@ public final class SimdCsr implements CsrKernel {
      * feed 8 FMAs into the dX accumulators and 8 into its dot product with the column's X row (held in
      * registers). Each entry's dot product runs as two chains, the even and the odd vectors of the
      * row, carried from chunk to chunk in {@code prods} and added at the last one; the sums, 16
-     * entries at a time ({@link SimdSparseDots#laneSums16}), are then bit-identical to the separate
+     * entries at a time ({@link SimdSparseDots#laneSums}), are then bit-identical to the separate
      * SDDMM's ({@link #sddmm}), which sums in that order.
      */
     @Override
