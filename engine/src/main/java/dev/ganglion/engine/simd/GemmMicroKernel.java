@@ -268,6 +268,13 @@ final class GemmMicroKernel {
         addCut(scratch, rows, cols, c, co, ldc, beta);
     }
 
+    /** {@link #edge} for the 8 rows of {@link #tile8}, the columns cut to {@code cols ≤ NR}. */
+    static void edge8(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] scratch, int cols,
+                      float[] c, int co, int ldc, float beta) {
+        tile8(kc, pa, ao, rs, ks, pb, bo, scratch, 0, NR, 0f);
+        addCut(scratch, 8, cols, c, co, ldc, beta);
+    }
+
     /** {@code C[r][j] = scratch[r·NR + j] + β·C[r][j]} for r < rows, j < cols, with masked vectors. */
     private static void addCut(float[] scratch, int rows, int cols, float[] c, int co, int ldc, float beta) {
         VectorMask<Float> lo = F32.indexInRange(0, cols);

@@ -14,8 +14,8 @@ final class GemmWorkspace {
 
     /** Packed A block: at most {@code MC×KC} floats. */
     final float[] packA = new float[SimdGemm.MC * SimdGemm.KC];
-    /** One {@code MR×NR} tile, for tiles cut by the matrix edge. */
-    final float[] tile = new float[MR * NR];
+    /** One tile of {@code MR×NR} or 8×NR ({@link GemmMicroKernel#edge8}), for tiles cut by the matrix edge. */
+    final float[] tile = new float[Math.max(MR, 8) * NR];
     /** One 16×16 block, for {@link GemmTranspose#addTransposed}. */
     final float[] block16 = new float[16 * 16];
     private float[] packB = new float[0];

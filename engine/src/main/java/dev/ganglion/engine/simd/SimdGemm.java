@@ -204,7 +204,8 @@ public final class SimdGemm implements GemmKernel {
          * four) B micro-panels; tiles cut by the last columns go through a scratch tile, A still read in
          * place. Returns the first row not computed: the last rows (fewer than MR) are left to the
          * packed path, as a tile reads MR rows, unless A was copied to a short stride, where they are
-         * read from the copy, or the rows go in 8-row tiles ({@link #TILE8}).
+         * read from the copy, or the rows go in 8-row tiles ({@link #TILE8}; cut columns through
+         * {@link GemmMicroKernel#edge8}).
          */
         private int sweepDirectA(int rs, int re, int nc, int kc, int pc, float[] pb, GemmWorkspace ws, int co,
                                  float betaSlice) {
@@ -228,12 +229,16 @@ public final class SimdGemm implements GemmKernel {
                 end = re;
             }
             int fullCols = nc / NR * NR;
-            if (TILE8 && (re - rs) % 8 == 0 && fullCols == nc) {
+            if (TILE8 && (re - rs) % 8 == 0) {
                 for (int ir = rs; ir < re; ir += 8) {
                     int at = base + ir * rowStride;
-                    for (int jr = 0; jr < nc; jr += NR) {
+                    for (int jr = 0; jr < fullCols; jr += NR) {
                         GemmMicroKernel.tile8(kc, src, at, rowStride, kStride, pb, jr * kc, c, co + ir * ldc + jr, ldc,
                                 betaSlice);
+                    }
+                    if (fullCols < nc) {
+                        GemmMicroKernel.edge8(kc, src, at, rowStride, kStride, pb, fullCols * kc, ws.tile,
+                                nc - fullCols, c, co + ir * ldc + fullCols, ldc, betaSlice);
                     }
                 }
                 return re;

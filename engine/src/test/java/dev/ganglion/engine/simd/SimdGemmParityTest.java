@@ -101,8 +101,9 @@ class SimdGemmParityTest {
         // n ≤ 4·NR with α = 1 reads op(A) in place; a transposed A with a long leading dimension
         // (here ≥ 1,000 floats, as in a block-diagonal weight gradient) is first copied to a short
         // stride. k = 300 spans two slices of k; m = 70 leaves a row remainder, n = 40 a column one.
-        // Rows a multiple of 8 and columns of NR (64×64, 128×96, 8×32) take 8-row tiles at 512 bits
-        // (with A transposed, the variant for adjacent rows).
+        // Rows a multiple of 8 (64×64, 128×96, 8×32, and with cut columns 128×98, as in the first
+        // G2GNet layer's block weight gradients, and 16×40) take 8-row tiles at 512 bits (with A
+        // transposed, the variant for adjacent rows), the cut columns through an 8-row scratch tile.
         int seed = 500;
         for (int tr = 0; tr < 4; tr++) {
             for (float beta : new float[] {0f, 1f, -0.5f}) {
@@ -110,6 +111,8 @@ class SimdGemmParityTest {
                 new Case(tr % 2 == 1, tr / 2 == 1, 64, 64, 128, 1f, beta, 960).check(simd, scalar, seed++);
                 new Case(tr % 2 == 1, tr / 2 == 1, 128, 96, 300, 1f, beta, 1000).check(simd, scalar, seed++);
                 new Case(tr % 2 == 1, tr / 2 == 1, 8, 32, 5, 1f, beta, 300).check(simd, scalar, seed++);
+                new Case(tr % 2 == 1, tr / 2 == 1, 128, 98, 300, 1f, beta, 1000).check(simd, scalar, seed++);
+                new Case(tr % 2 == 1, tr / 2 == 1, 16, 40, 5, 1f, beta, 300).check(simd, scalar, seed++);
                 new Case(tr % 2 == 1, tr / 2 == 1, 6, 7, 5, 1f, beta, 300).check(simd, scalar, seed++);
             }
         }
