@@ -67,7 +67,7 @@ public final class SimdGemm implements GemmKernel {
     static final long PARALLEL_MIN_WORK = 1L << 22;
     /**
      * Whether in-place products use {@link GemmMicroKernel#tile8} where the rows allow (a
-     * multiple of 8, no cut columns): 512-bit vectors only, see there. A block of 64 rows runs as 8
+     * multiple of 8; cut columns through {@link GemmMicroKernel#edge8}): 512-bit vectors only, see there. A block of 64 rows runs as 8
      * tiles instead of 10 and an edge tile that computes 6 rows for the last 4 through a scratch
      * tile. Measured (16 blocks of 64, batch 128, 1 thread, medians of 5–6 alternating runs): weight
      * gradient 0.0969 → 0.0889 ms, forward 0.0811 → 0.0780, input gradient 0.0803 → 0.0728.
