@@ -9,12 +9,16 @@ import jdk.incubator.vector.VectorSpecies;
  * block of row stride {@link GemmPacking#A_STRIDE}, already scaled by α, or A read in place) and one
  * packed B micro-panel ({@code kc×NR}, k-major); {@link #tile8} for 8 rows at 512 bits.
  *
- * <p>Tile shape: {@link #MR} = 6 rows × 2 vectors ({@link #NR} = 2·LANES columns): 12 accumulators,
- * 2 B vectors and 1 broadcast A value, 15 live registers, so it fits 16-register AVX2 as well as the
- * 32 registers of AVX-512. Measured on Zen 5 (C2, JDK 25): 6×2 runs at ~100 % of the FMA peak, while
- * 24-accumulator tiles (8×3, 6×4, 12×2) lose 20–40 % to C2 spilling one or two accumulators per k
- * step. The 12 independent accumulators cover the FMA latency × throughput product (4 cycles × 2
- * pipes = 8 chains on Zen 5) with room to spare.
+ * <p>Tile shape: {@link #NR} = 2 vectors (2·LANES columns) by {@link #MR} rows: 6 on a CPU with 32
+ * vector registers ({@link Simd#WIDE_REGISTER_FILE}: {@link #tile6}), 4 on AVX2's 16
+ * ({@link #tile4}). At 6 rows that is 12 accumulators, 2 B vectors and a broadcast A value; but C2
+ * loads all six of a k step's A values before their FMAs, which makes 20 live registers: they fit
+ * AVX-512's 32, while on AVX2's 16 one accumulator went to the stack and every k step waited on a
+ * store-to-load round trip (Zen 3, 256 bits: 38–41 GFLOP/s, ~45 % of the FMA peak). With 4 rows the
+ * worst case is 14 registers (Zen 3: 1024³ 40 → 65–75 GFLOP/s). Measured on Zen 5 (C2, JDK 25): 6×2
+ * runs at ~100 % of the FMA peak, while 24-accumulator tiles (8×3, 6×4, 12×2) lose 20–40 % to C2
+ * spilling one or two accumulators per k step. 12 independent accumulators cover the FMA latency ×
+ * throughput product (4 cycles × 2 pipes = 8 chains on Zen 5) with room to spare; 8 cover it exactly.
  *
  * <p>C is read after the k loop ({@code acc + β·C}), not before it: a C tile that is not in cache
  * (C of a 1024² product is 4 MiB; each k slice revisits all of it) then delays only this tile's
@@ -25,7 +29,7 @@ final class GemmMicroKernel {
     static final VectorSpecies<Float> F32 = Simd.F32;
     static final int LANES = Simd.LANES;
     /** Rows of the register tile. */
-    static final int MR = 6;
+    static final int MR = Simd.WIDE_REGISTER_FILE ? 6 : 4;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * LANES;
     /** Row stride of a packed A block: a constant, so each row's load in its k loop has a fixed offset. */
@@ -45,6 +49,16 @@ final class GemmMicroKernel {
      */
     static void tile(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] c, int co, int ldc,
                      float beta) {
+        if (MR == 6) {
+            tile6(kc, pa, ao, rs, ks, pb, bo, c, co, ldc, beta);
+        } else {
+            tile4(kc, pa, ao, rs, ks, pb, bo, c, co, ldc, beta);
+        }
+    }
+
+    /** {@link #tile} for {@link #MR} = 6: 32 vector registers (AVX-512, AArch64). */
+    private static void tile6(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] c, int co,
+                              int ldc, float beta) {
         // NOTE: no helper method may take or return these vectors: a call that C2 does not inline
         // boxes them, and boxing a loop-carried accumulator puts an allocation in every k step.
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
@@ -133,6 +147,76 @@ final class GemmMicroKernel {
         c41.intoArray(c, i + LANES);
         c50.intoArray(c, i += ldc);
         c51.intoArray(c, i + LANES);
+    }
+
+    /**
+     * {@link #tile} for {@link #MR} = 4: 8 accumulators, 2 B vectors and 4 broadcasts even when C2
+     * loads all of a k step's A values first (as it does), 14 registers, so it fits the 16 of AVX2.
+     */
+    private static void tile4(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] c, int co,
+                              int ldc, float beta) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(F32);
+        int a = ao;
+        int b = bo;
+        if (rs == S && ks == 1) {
+            for (int p = 0; p < kc; p++, a++, b += NR) {
+                FloatVector b0 = FloatVector.fromArray(F32, pb, b);
+                FloatVector b1 = FloatVector.fromArray(F32, pb, b + LANES);
+                FloatVector x = FloatVector.broadcast(F32, pa[a]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(F32, pa[a + S]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(F32, pa[a + 2 * S]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(F32, pa[a + 3 * S]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+        } else {
+            int r2 = 2 * rs;
+            int r3 = 3 * rs;
+            for (int p = 0; p < kc; p++, a += ks, b += NR) {
+                FloatVector b0 = FloatVector.fromArray(F32, pb, b);
+                FloatVector b1 = FloatVector.fromArray(F32, pb, b + LANES);
+                FloatVector x = FloatVector.broadcast(F32, pa[a]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(F32, pa[a + rs]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(F32, pa[a + r2]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(F32, pa[a + r3]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+        }
+        if (beta != 0f) {
+            FloatVector vb = FloatVector.broadcast(F32, beta);
+            int i = co;
+            c00 = FloatVector.fromArray(F32, c, i).fma(vb, c00);
+            c01 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c01);
+            c10 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c10);
+            c11 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c11);
+            c20 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c20);
+            c21 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c21);
+            c30 = FloatVector.fromArray(F32, c, i += ldc).fma(vb, c30);
+            c31 = FloatVector.fromArray(F32, c, i + LANES).fma(vb, c31);
+        }
+        int i = co;
+        c00.intoArray(c, i);
+        c01.intoArray(c, i + LANES);
+        c10.intoArray(c, i += ldc);
+        c11.intoArray(c, i + LANES);
+        c20.intoArray(c, i += ldc);
+        c21.intoArray(c, i + LANES);
+        c30.intoArray(c, i += ldc);
+        c31.intoArray(c, i + LANES);
     }
 
     /**

@@ -23,6 +23,13 @@ public final class Simd {
     /** Lanes of {@link #F32}. */
     public static final int LANES = F32.length();
 
+    /**
+     * Whether the CPU has 32 vector registers (AVX-512, AArch64) rather than AVX2's 16: kernels that
+     * keep many vectors live pick their register tile by it, so that C2 does not spill. {@code
+     * -Dganglion.simd.registers=16|32} forces it, so that the parity tests run both tiles on any CPU.
+     */
+    static final boolean WIDE_REGISTER_FILE = wideRegisterFile(System.getProperty("ganglion.simd.registers", "auto"));
+
     /*
      * The steps of sum's tree: SWAP_h swaps lane i with lane i XOR h (null where h ≥ LANES). Separate
      * constants, not a list walked in a loop: C2 only intrinsifies a rearrange whose shuffle it can
@@ -99,6 +106,17 @@ public final class Simd {
             }
         }
         return FloatVector.fromArray(r.species(), lanes, 0);
+    }
+
+    private static boolean wideRegisterFile(String forced) {
+        return switch (forced) {
+            case "16" -> false;
+            case "32" -> true;
+            case "auto" -> FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512
+                    || System.getProperty("os.arch", "").contains("aarch64");
+            default -> throw new IllegalArgumentException("ganglion.simd.registers must be 16, 32 or auto, got '"
+                    + forced + "'");
+        };
     }
 
     /** Description for {@code ganglion info}: bits and lanes. */

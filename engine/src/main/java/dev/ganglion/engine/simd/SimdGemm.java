@@ -18,7 +18,8 @@ import dev.ganglion.engine.kernel.GemmKernel;
  *
  * <p>Block sizes (Zen 5: 48 KiB L1d, 1 MiB L2 per core): a B micro-panel ({@code KC×NR} = 32 KiB at
  * 512 bits) stays in L1 while it meets all {@code MC/MR} A micro-panels; the A block
- * ({@code MC×KC} = 144 KiB) stays in L2; the B panel ({@code KC×NC} = 1 MiB) streams from L3.
+ * ({@code MC×KC} = 144 KiB with 6-row tiles, 96 KiB with 4) stays in L2; the B panel
+ * ({@code KC×NC} = 1 MiB) streams from L3.
  * Measured: KC 256–512, MC 96–384 and NC 512–2048 are all within ±3 % on 1024³.
  *
  * <p>Threads: from {@link #PARALLEL_MIN_WORK} multiply–adds up, the output is cut into a grid of

@@ -15,14 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class SimdPeakFlops implements PeakFlopsKernel {
     private static final VectorSpecies<Float> F32 = Simd.F32;
-    /** AVX-512 and AArch64 expose 32 vector registers; AVX2 only 16. */
-    private static final boolean WIDE_REGISTER_FILE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512
-            || System.getProperty("os.arch", "").contains("aarch64");
-    private static final int CHAINS = WIDE_REGISTER_FILE ? 16 : 12;
+    private static final int CHAINS = Simd.WIDE_REGISTER_FILE ? 16 : 12;
 
     @Override
     public float run(long rounds, float seed) {
-        return WIDE_REGISTER_FILE ? run16(rounds, seed) : run12(rounds, seed);
+        return Simd.WIDE_REGISTER_FILE ? run16(rounds, seed) : run12(rounds, seed);
     }
 
     private static float run16(long rounds, float seed) {
