@@ -76,9 +76,9 @@ public final class SimdGemm implements GemmKernel {
     static final boolean TILE8 = LANES == 16;
     /**
      * Rows of the unit in which a product's rows are cut (over threads, and into slices of a
-     * transposed product): whole 6-row tiles, and with {@link #TILE8} whole 8-row tiles too (24, their
-     * least common multiple), so that a part of a product whose rows are a multiple of 8 keeps its
-     * 8-row tiles. Cut in units of 6, the 1,024 rows of an MLP layer's transposed forward product made
+     * transposed product): whole {@link GemmMicroKernel#MR}-row tiles, and with {@link #TILE8} whole
+     * 8-row tiles too (24, a multiple of 4, 6 and 8), so that a part of a product whose rows are a
+     * multiple of 8 keeps its 8-row tiles. Cut in units of 6, the 1,024 rows of an MLP layer's transposed forward product made
      * two parts of 510 and 514 rows on 2 threads, both left to 6-row tiles.
      */
     static final int ROW_UNIT = TILE8 ? 24 : MR;
