@@ -152,6 +152,7 @@ final class GemmMicroKernel {
     /**
      * {@link #tile} for {@link #MR} = 4: 8 accumulators, 2 B vectors and 4 broadcasts even when C2
      * loads all of a k step's A values first (as it does), 14 registers, so it fits the 16 of AVX2.
+     * Written out rather than shared with {@link #tile6}, for the reason noted there.
      */
     private static void tile4(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] c, int co,
                               int ldc, float beta) {
@@ -221,10 +222,10 @@ final class GemmMicroKernel {
 
     /**
      * {@link #tile} for 8 rows, A read in place: 16 accumulators, 2 B vectors and a broadcast, 19 live
-     * registers, so only for 512-bit vectors, whose machines have 32 (AVX-512). It serves the narrow
+     * registers or more, so only on a CPU with 32 ({@link SimdGemm#TILE8}). It serves the narrow
      * products whose row count is a multiple of 8 (the 64- and 128-row blocks of a block-diagonal
      * matrix, a batch of 128), which 6-row tiles leave with an edge tile. Written out rather than
-     * shared with {@link #tile}, for the reasons given there.
+     * shared with {@link #tile6}, for the reason noted there.
      */
     static void tile8(int kc, float[] pa, int ao, int rs, int ks, float[] pb, int bo, float[] c, int co,
                       int ldc, float beta) {

@@ -67,19 +67,21 @@ public final class SimdGemm implements GemmKernel {
     /** Multiply–adds from which a product is split over the pool (~40 µs of work on one Zen 5 core). */
     static final long PARALLEL_MIN_WORK = 1L << 22;
     /**
-     * Whether in-place products use {@link GemmMicroKernel#tile8} where the rows allow (a
-     * multiple of 8; cut columns through {@link GemmMicroKernel#edge8}): 512-bit vectors only, see there. A block of 64 rows runs as 8
-     * tiles instead of 10 and an edge tile that computes 6 rows for the last 4 through a scratch
-     * tile. Measured (16 blocks of 64, batch 128, 1 thread, medians of 5–6 alternating runs): weight
-     * gradient 0.0969 → 0.0889 ms, forward 0.0811 → 0.0780, input gradient 0.0803 → 0.0728.
+     * Whether in-place products use {@link GemmMicroKernel#tile8} where the rows allow (a multiple of
+     * 8; cut columns through {@link GemmMicroKernel#edge8}): 512-bit vectors on a CPU with 32 vector
+     * registers ({@link Simd#WIDE_REGISTER_FILE}), which its 19 live vectors need. A block of 64 rows
+     * runs as 8 tiles instead of 10 and an edge tile that computes 6 rows for the last 4 through a
+     * scratch tile. Measured (16 blocks of 64, batch 128, 1 thread, medians of 5–6 alternating runs):
+     * weight gradient 0.0969 → 0.0889 ms, forward 0.0811 → 0.0780, input gradient 0.0803 → 0.0728.
      */
-    static final boolean TILE8 = LANES == 16;
+    static final boolean TILE8 = LANES == 16 && Simd.WIDE_REGISTER_FILE;
     /**
      * Rows of the unit in which a product's rows are cut (over threads, and into slices of a
      * transposed product): whole {@link GemmMicroKernel#MR}-row tiles, and with {@link #TILE8} whole
      * 8-row tiles too (24, a multiple of 4, 6 and 8), so that a part of a product whose rows are a
-     * multiple of 8 keeps its 8-row tiles. Cut in units of 6, the 1,024 rows of an MLP layer's transposed forward product made
-     * two parts of 510 and 514 rows on 2 threads, both left to 6-row tiles.
+     * multiple of 8 keeps its 8-row tiles. Cut in units of 6, the 1,024 rows of an MLP layer's
+     * transposed forward product made two parts of 510 and 514 rows on 2 threads, both left to 6-row
+     * tiles.
      */
     static final int ROW_UNIT = TILE8 ? 24 : MR;
 

@@ -26,14 +26,16 @@ public final class SparseOps {
 
     /** {@code Y = X·Wᵀ}: {@code [..., in] → [..., out]}. */
     public static Tensor linear(Tensor x, SparseMatrix w) {
-        Tensor y = Tensor.zeros(outShape("SparseOps.linear", BatchLayout.BATCH_MAJOR, "x", x, w.cols(), w.rows(), w), w.dtype());
+        Shape ys = outShape("SparseOps.linear", BatchLayout.BATCH_MAJOR, "x", x, w.cols(), w.rows(), w);
+        Tensor y = Tensor.zeros(ys, w.dtype());
         linearInto(x, w, y, false);
         return y;
     }
 
     /** {@code dX = dY·W}: {@code [..., out] → [..., in]}. */
     public static Tensor linearInputGrad(Tensor dy, SparseMatrix w) {
-        Tensor dx = Tensor.zeros(outShape("SparseOps.linearInputGrad", BatchLayout.BATCH_MAJOR, "dy", dy, w.rows(), w.cols(), w), w.dtype());
+        Shape xs = outShape("SparseOps.linearInputGrad", BatchLayout.BATCH_MAJOR, "dy", dy, w.rows(), w.cols(), w);
+        Tensor dx = Tensor.zeros(xs, w.dtype());
         linearInputGradInto(dy, w, dx, false);
         return dx;
     }
