@@ -281,6 +281,12 @@ final class SimdSparseDots {
      * The lane sums of d0 … d3 to {@code out[at + n·step]} ({@code +=} when {@code accumulate}), each
      * in {@link Simd#sum}'s pairwise order (so bit-identical to it). At 16 lanes all four at once:
      * steps h = 8, 4 across the vectors, then h = 2, 1 within; sum n ends in lane 4n.
+     *
+     * <p>NOTE: not through {@link Simd#fold} at 8 lanes, though it would take fewer instructions:
+     * this method is inlined into the FMA loops of the row-dot kernels, C2 keeps the fold's masks and
+     * permute indexes in registers across those loops, and with 16 registers (AVX2) that spilled
+     * their accumulators (CSR weight gradient 2.0–2.1 → 3.1–3.5 ms, JMH on Zen 3). The same held
+     * for the sixteen sums of {@link #dot4x4} (BSR weight gradient 6.2–7.7 → 9.0–10.5 ms).
      */
     private static void put4(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, float[] out, int at,
                              int step, boolean accumulate) {
@@ -313,10 +319,11 @@ final class SimdSparseDots {
 
     /**
      * {@code sums[to + k] = Simd.sum(prods[at + k·stride …])} for k < {@code count}, bit-identical to
-     * {@link Simd#sum}: at 16 lanes sixteen vectors at a time, the rest one by one. Sixteen at once:
-     * at step h (8, 4, 2, 1) vectors i and i + h are folded into one whose lanes with bit h clear
-     * carry i's pair sums and the others i + h's, so lane k of the last vector holds vector k's sum;
-     * 30 two-source permutes and 15 adds instead of 64 and 64.
+     * {@link Simd#sum}: at 16 lanes sixteen vectors at a time, at 8 lanes eight, the rest one by one.
+     * Sixteen at once: at step h (8, 4, 2, 1) vectors i and i + h are folded into one whose lanes with
+     * bit h clear carry i's pair sums and the others i + h's, so lane k of the last vector holds
+     * vector k's sum; 30 two-source permutes and 15 adds instead of 64 and 64. Eight at once: the
+     * same steps (4, 2, 1) through {@link Simd#fold}.
      *
      * <p>NOTE: one method with the loop inside, on purpose: the eight index vectors are converted
      * to permute indexes once per call instead of once per sixteen (as a separate 16-vector method,
@@ -366,6 +373,25 @@ final class SimdSparseDots {
                 v0 = lo2.selectFrom(v0, v2).add(hi2.selectFrom(v0, v2));
                 v1 = lo2.selectFrom(v1, v3).add(hi2.selectFrom(v1, v3));
                 lo1.selectFrom(v0, v1).add(hi1.selectFrom(v0, v1)).intoArray(sums, to + k);
+            }
+        } else if (L == 8) {
+            for (; k + 8 <= count; k += 8) {
+                int a = at + k * stride;
+                FloatVector v0 = FloatVector.fromArray(S, prods, a);
+                FloatVector v1 = FloatVector.fromArray(S, prods, a + stride);
+                FloatVector v2 = FloatVector.fromArray(S, prods, a + 2 * stride);
+                FloatVector v3 = FloatVector.fromArray(S, prods, a + 3 * stride);
+                FloatVector v4 = FloatVector.fromArray(S, prods, a + 4 * stride);
+                FloatVector v5 = FloatVector.fromArray(S, prods, a + 5 * stride);
+                FloatVector v6 = FloatVector.fromArray(S, prods, a + 6 * stride);
+                FloatVector v7 = FloatVector.fromArray(S, prods, a + 7 * stride);
+                v0 = Simd.fold(v0, v4, Simd.HIGH_4, Simd.SWAP_4);
+                v1 = Simd.fold(v1, v5, Simd.HIGH_4, Simd.SWAP_4);
+                v2 = Simd.fold(v2, v6, Simd.HIGH_4, Simd.SWAP_4);
+                v3 = Simd.fold(v3, v7, Simd.HIGH_4, Simd.SWAP_4);
+                v0 = Simd.fold(v0, v2, Simd.HIGH_2, Simd.SWAP_2);
+                v1 = Simd.fold(v1, v3, Simd.HIGH_2, Simd.SWAP_2);
+                Simd.fold(v0, v1, Simd.HIGH_1, Simd.SWAP_1).intoArray(sums, to + k);
             }
         }
         for (; k < count; k++) {
