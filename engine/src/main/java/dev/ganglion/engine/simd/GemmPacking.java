@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorMask;
 final class GemmPacking {
     /** Row stride of a packed A block ({@link #packA}): one slice of k, at most {@link SimdGemm#KC} deep. */
     static final int A_STRIDE = SimdGemm.KC;
-    /** Rows copied together: of a row-major B ({@link #packBRows}), of a transposed A outside its 16×16 blocks. */
+    /** Rows copied together: of a row-major B ({@link #packBRows}), of a transposed A outside its square blocks. */
     static final int STRIP = 8;
 
     private GemmPacking() {}
@@ -35,7 +35,7 @@ final class GemmPacking {
      * <p>The block is row-major with a fixed stride, so A micro-panel q (rows q·MR … q·MR + MR − 1)
      * starts at {@code q·MR·A_STRIDE} and holds its row r at {@code r·A_STRIDE}: the register tile
      * reads its MR rows at constant offsets, and packing a row-major A is a plain vector copy of each
-     * row (a transposed A goes through 16×16 transposes). The k-major interleaved panel of the
+     * row (a transposed A goes through in-register transposes). The k-major interleaved panel of the
      * textbook layout (the MR values of one k step side by side) costs a scalar store per value to
      * pack from a row-major A: measured, GEMM 1024³ on 1 thread 8.84 → 8.48 ms (medians of 8
      * alternating runs of the two builds; results identical to the bit).
@@ -70,33 +70,34 @@ final class GemmPacking {
     }
 
     /**
-     * A stored transposed (k×m, row p of the source holds column p of op(A)): 16×16 blocks through
-     * {@link GemmTranspose#block16} where available, the rest one value at a time, reading along the
-     * source rows; α applied to the transposed blocks afterwards, in place.
+     * A stored transposed (k×m, row p of the source holds column p of op(A)): square blocks through
+     * {@link GemmTranspose#block} where the width has one, the rest one value at a time, reading
+     * along the source rows; α applied to the transposed blocks afterwards, in place.
      */
     private static void packATransposed(float alpha, float[] a, int s, int lda, int mc, int kc, float[] dst) {
-        int mc16 = GemmTranspose.AVAILABLE ? mc / 16 * 16 : 0;
-        int kc16 = GemmTranspose.AVAILABLE ? kc / 16 * 16 : 0;
-        for (int i = 0; i < mc16; i += 16) {
-            for (int p = 0; p < kc16; p += 16) {
-                GemmTranspose.block16(a, s + p * lda + i, lda, dst, i * A_STRIDE + p, A_STRIDE);
+        int bs = GemmTranspose.BLOCK;
+        int mcB = bs > 0 ? mc / bs * bs : 0;
+        int kcB = bs > 0 ? kc / bs * bs : 0;
+        for (int i = 0; i < mcB; i += bs) {
+            for (int p = 0; p < kcB; p += bs) {
+                GemmTranspose.block(a, s + p * lda + i, lda, dst, i * A_STRIDE + p, A_STRIDE);
             }
         }
-        if (alpha != 1f && kc16 > 0) {
+        if (alpha != 1f && kcB > 0) {
             FloatVector va = FloatVector.broadcast(F32, alpha);
-            for (int i = 0; i < mc16; i++) {
-                for (int p = 0, d = i * A_STRIDE; p < kc16; p += LANES) {
+            for (int i = 0; i < mcB; i++) {
+                for (int p = 0, d = i * A_STRIDE; p < kcB; p += LANES) {
                     FloatVector.fromArray(F32, dst, d + p).mul(va).intoArray(dst, d + p);
                 }
             }
         }
-        // Columns kc16… of the transposed rows, then rows mc16… of every column (all of it below
-        // 512 bits), in strips of STRIP rows: a k step reads STRIP adjacent values and stores to
-        // STRIP rows. Over all mc rows at once (144 store streams) the weight-gradient shape
+        // Columns kcB… of the transposed rows, then rows mcB… of every column (all of it at widths
+        // without a block), in strips of STRIP rows: a k step reads STRIP adjacent values and stores
+        // to STRIP rows. Over all mc rows at once (144 store streams) the weight-gradient shape
         // (m = n = 1,024, k = 128) ran 14 % slower at 256 bits than with k-major panels; in strips, level.
         for (int i0 = 0; i0 < mc; i0 += STRIP) {
             int i1 = Math.min(mc, i0 + STRIP);
-            for (int p = i0 < mc16 ? kc16 : 0; p < kc; p++) {
+            for (int p = i0 < mcB ? kcB : 0; p < kc; p++) {
                 for (int i = i0, src = s + p * lda; i < i1; i++) {
                     dst[i * A_STRIDE + p] = alpha * a[src + i];
                 }
@@ -155,15 +156,17 @@ final class GemmPacking {
 
     /**
      * {@code op(B) = Bᵀ}: column j of op(B) is row j of the source, contiguous along k. Full panels at
-     * 512 bits go through in-register 16×16 transposes ({@link GemmTranspose}); the rest reads each
-     * source row with unit stride and scatters it into the L1-resident panel at stride NR.
+     * 16 lanes go through in-register transposes ({@link GemmTranspose#block}); the rest reads each
+     * source row with unit stride and scatters it into the L1-resident panel at stride NR. At 8
+     * lanes the in-register 8×8 blocks were no faster here (0.36–0.40 against 0.36–0.39 ns per value
+     * packing 256- and 1,024-square Bs on Zen 3): the 16 source rows 4 KiB apart bound both.
      */
     private static void packBColumns(float[] b, int s, int ldb, int kc, int cols, float[] dst, int d) {
         int p0 = 0;
-        if (GemmTranspose.AVAILABLE && cols == NR) {
+        if (GemmTranspose.BLOCK == 16 && cols == NR) {
             for (; p0 + LANES <= kc; p0 += LANES) {
-                GemmTranspose.block16(b, s + p0, ldb, dst, d + p0 * NR, NR);
-                GemmTranspose.block16(b, s + LANES * ldb + p0, ldb, dst, d + p0 * NR + LANES, NR);
+                GemmTranspose.block(b, s + p0, ldb, dst, d + p0 * NR, NR);
+                GemmTranspose.block(b, s + LANES * ldb + p0, ldb, dst, d + p0 * NR + LANES, NR);
             }
         }
         for (int j = 0; j < NR; j++) {

@@ -1,21 +1,26 @@
 package dev.ganglion.engine.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * In-register transpose of a 16×16 float block for 512-bit vectors: {@code dst[d + p·dstStride + j]
- * = src[s + j·lds + p]} for j, p < 16. Used to pack a transposed B ({@link GemmPacking}), where the
- * scalar copy scatters one value per cache line, and to add a product computed transposed to its
- * output ({@link #addTransposed}).
+ * In-register transposes of a square block of floats, one vector per row: {@code dst[d + p·dstStride
+ * + j] = src[s + j·lds + p]} for j, p < {@link #BLOCK}. Used to pack a transposed operand
+ * ({@link GemmPacking}), where the scalar copy scatters one value per cache line, to add a product
+ * computed transposed to its output ({@link #addTransposed}), and by {@link SimdTranspose}.
  *
- * <p>Four butterfly stages (h = 8, 4, 2, 1): rows i and i+h exchange their h-blocks with one
- * two-vector permute each ({@code selectFrom(v1, v2)}, one {@code vpermt2ps} on AVX-512). Measured
- * on Zen 5: 0.20 ns per value against 0.33 for the scalar copy. Other widths use the scalar copy.
+ * <p>Butterfly stages h = L/2, …, 1: rows i and i+h exchange their h-blocks. At 16 lanes each new row
+ * is one two-vector permute ({@code selectFrom(v1, v2)}, one {@code vpermt2ps} on AVX-512; measured
+ * on Zen 5: 0.20 ns per value against 0.33 for the scalar copy). At 8 lanes (AVX2, where a
+ * two-vector permute becomes several instructions) each is one permute and one blend
+ * ({@link #block8}; measured on Zen 3 with the data in L2: 0.30 ns per value against 0.80). Other
+ * widths have no block ({@link #BLOCK} = 0) and callers use the scalar copy.
  */
 final class GemmTranspose {
-    /** True when the active width has 16 float lanes, the only width this transpose is written for. */
-    static final boolean AVAILABLE = Simd.LANES == 16;
+    /** Side of the in-register block at the active width: 16 or 8 lanes, else 0 (none). */
+    static final int BLOCK = Simd.LANES == 16 || Simd.LANES == 8 ? Simd.LANES : 0;
     private static final VectorSpecies<Float> F32 = Simd.F32;
     /**
      * Per stage, lane indexes into (row i ‖ row i+h) for the new row i and the new row i+h. Also the
@@ -40,20 +45,20 @@ final class GemmTranspose {
 
     /**
      * {@code dst[d + j·ldd + i] = α·src[i·cols + j] + β·dst[d + j·ldd + i]} for i < rows, j < cols
-     * (dst is not read when β = 0): adds the transpose of a dense rows×cols block, 16×16 at a time
-     * through {@link #block16} and {@code tmp} (≥ 256 floats) where available, the edges one by one.
+     * (dst is not read when β = 0): adds the transpose of a dense rows×cols block, {@link #BLOCK}
+     * square at a time through {@link #block} and {@code tmp} (≥ 256 floats), the edges one by one.
      */
     static void addTransposed(float[] src, int rows, int cols, float alpha, float beta,
                               float[] dst, int d, int ldd, float[] tmp) {
-        int rows16 = AVAILABLE ? rows / 16 * 16 : 0;
-        int cols16 = AVAILABLE ? cols / 16 * 16 : 0;
+        int rowsB = BLOCK > 0 ? rows / BLOCK * BLOCK : 0;
+        int colsB = BLOCK > 0 ? cols / BLOCK * BLOCK : 0;
         FloatVector va = FloatVector.broadcast(F32, alpha);
         FloatVector vb = FloatVector.broadcast(F32, beta);
-        for (int i0 = 0; i0 < rows16; i0 += 16) {
-            for (int j0 = 0; j0 < cols16; j0 += 16) {
-                block16(src, i0 * cols + j0, cols, tmp, 0, 16);
-                for (int j = 0, o = d + j0 * ldd + i0; j < 16; j++, o += ldd) {
-                    FloatVector v = FloatVector.fromArray(F32, tmp, 16 * j).mul(va);
+        for (int i0 = 0; i0 < rowsB; i0 += BLOCK) {
+            for (int j0 = 0; j0 < colsB; j0 += BLOCK) {
+                block(src, i0 * cols + j0, cols, tmp, 0, BLOCK);
+                for (int j = 0, o = d + j0 * ldd + i0; j < BLOCK; j++, o += ldd) {
+                    FloatVector v = FloatVector.fromArray(F32, tmp, BLOCK * j).mul(va);
                     if (beta != 0f) {
                         v = FloatVector.fromArray(F32, dst, o).fma(vb, v);
                     }
@@ -61,8 +66,8 @@ final class GemmTranspose {
                 }
             }
         }
-        addTransposedScalar(src, cols, 0, rows16, cols16, cols, alpha, beta, dst, d, ldd);
-        addTransposedScalar(src, cols, rows16, rows, 0, cols, alpha, beta, dst, d, ldd);
+        addTransposedScalar(src, cols, 0, rowsB, colsB, cols, alpha, beta, dst, d, ldd);
+        addTransposedScalar(src, cols, rowsB, rows, 0, cols, alpha, beta, dst, d, ldd);
     }
 
     /** {@link #addTransposed} for rows {@code [i0, i1)} × columns {@code [j0, j1)} of src, one value at a time. */
@@ -77,10 +82,19 @@ final class GemmTranspose {
     }
 
     /**
-     * Transposes the 16×16 block at {@code src[s]} (row stride {@code lds}) into
-     * {@code dst[d]} (row stride {@code dstStride}).
+     * Transposes the {@link #BLOCK}-square block at {@code src[s]} (row stride {@code lds}) into
+     * {@code dst[d]} (row stride {@code dstStride}); only where {@code BLOCK > 0}.
      */
-    static void block16(float[] src, int s, int lds, float[] dst, int d, int dstStride) {
+    static void block(float[] src, int s, int lds, float[] dst, int d, int dstStride) {
+        if (BLOCK == 16) {
+            block16(src, s, lds, dst, d, dstStride);
+        } else {
+            block8(src, s, lds, dst, d, dstStride);
+        }
+    }
+
+    /** {@link #block} at 16 lanes. */
+    private static void block16(float[] src, int s, int lds, float[] dst, int d, int dstStride) {
         // NOTE: written out in full: sixteen live vectors must stay in registers, and any helper
         // taking them would box them (see GemmMicroKernel).
         FloatVector v0 = FloatVector.fromArray(F32, src, s);
@@ -152,5 +166,45 @@ final class GemmTranspose {
         v10.intoArray(dst, d + 10 * dstStride); v11.intoArray(dst, d + 11 * dstStride);
         v12.intoArray(dst, d + 12 * dstStride); v13.intoArray(dst, d + 13 * dstStride);
         v14.intoArray(dst, d + 14 * dstStride); v15.intoArray(dst, d + 15 * dstStride);
+    }
+
+    /**
+     * {@link #block} at 8 lanes. Stage h: the new row i takes row i's lanes without bit h and row
+     * i+h's lanes moved up by h; the new row i+h takes row i's lanes moved down by h and row i+h's
+     * lanes with bit h: one permute ({@code SWAP_h}, lane j ↔ j XOR h) and one blend each.
+     */
+    private static void block8(float[] src, int s, int lds, float[] dst, int d, int dstStride) {
+        // NOTE: written out in full, like block16: a helper taking the rows would box them.
+        FloatVector v0 = FloatVector.fromArray(F32, src, s);
+        FloatVector v1 = FloatVector.fromArray(F32, src, s + lds);
+        FloatVector v2 = FloatVector.fromArray(F32, src, s + 2 * lds);
+        FloatVector v3 = FloatVector.fromArray(F32, src, s + 3 * lds);
+        FloatVector v4 = FloatVector.fromArray(F32, src, s + 4 * lds);
+        FloatVector v5 = FloatVector.fromArray(F32, src, s + 5 * lds);
+        FloatVector v6 = FloatVector.fromArray(F32, src, s + 6 * lds);
+        FloatVector v7 = FloatVector.fromArray(F32, src, s + 7 * lds);
+        FloatVector t;
+        VectorShuffle<Float> x = Simd.SWAP_4;
+        VectorMask<Float> m = Simd.HIGH_4;
+        t = v0.blend(v4.rearrange(x), m); v4 = v0.rearrange(x).blend(v4, m); v0 = t;
+        t = v1.blend(v5.rearrange(x), m); v5 = v1.rearrange(x).blend(v5, m); v1 = t;
+        t = v2.blend(v6.rearrange(x), m); v6 = v2.rearrange(x).blend(v6, m); v2 = t;
+        t = v3.blend(v7.rearrange(x), m); v7 = v3.rearrange(x).blend(v7, m); v3 = t;
+        x = Simd.SWAP_2;
+        m = Simd.HIGH_2;
+        t = v0.blend(v2.rearrange(x), m); v2 = v0.rearrange(x).blend(v2, m); v0 = t;
+        t = v1.blend(v3.rearrange(x), m); v3 = v1.rearrange(x).blend(v3, m); v1 = t;
+        t = v4.blend(v6.rearrange(x), m); v6 = v4.rearrange(x).blend(v6, m); v4 = t;
+        t = v5.blend(v7.rearrange(x), m); v7 = v5.rearrange(x).blend(v7, m); v5 = t;
+        x = Simd.SWAP_1;
+        m = Simd.HIGH_1;
+        t = v0.blend(v1.rearrange(x), m); v1 = v0.rearrange(x).blend(v1, m); v0 = t;
+        t = v2.blend(v3.rearrange(x), m); v3 = v2.rearrange(x).blend(v3, m); v2 = t;
+        t = v4.blend(v5.rearrange(x), m); v5 = v4.rearrange(x).blend(v5, m); v4 = t;
+        t = v6.blend(v7.rearrange(x), m); v7 = v6.rearrange(x).blend(v7, m); v6 = t;
+        v0.intoArray(dst, d); v1.intoArray(dst, d + dstStride);
+        v2.intoArray(dst, d + 2 * dstStride); v3.intoArray(dst, d + 3 * dstStride);
+        v4.intoArray(dst, d + 4 * dstStride); v5.intoArray(dst, d + 5 * dstStride);
+        v6.intoArray(dst, d + 6 * dstStride); v7.intoArray(dst, d + 7 * dstStride);
     }
 }

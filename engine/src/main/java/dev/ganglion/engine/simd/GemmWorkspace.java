@@ -16,8 +16,8 @@ final class GemmWorkspace {
     final float[] packA = new float[SimdGemm.MC * SimdGemm.KC];
     /** One tile of {@code MR×NR} or 8×NR ({@link GemmMicroKernel#edge8}), for tiles cut by the matrix edge. */
     final float[] tile = new float[Math.max(MR, 8) * NR];
-    /** One 16×16 block, for {@link GemmTranspose#addTransposed}. */
-    final float[] block16 = new float[16 * 16];
+    /** One transposed block (at most 16×16), for {@link GemmTranspose#addTransposed}. */
+    final float[] block = new float[16 * 16];
     private float[] packB = new float[0];
     private float[] copyA = new float[0];
     private float[] vector = new float[0];

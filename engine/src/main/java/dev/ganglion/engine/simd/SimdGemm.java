@@ -31,7 +31,7 @@ import dev.ganglion.engine.kernel.GemmKernel;
  *
  * <p>A wide product of few rows with a transposed B ({@code NR ≤ m ≤ DIRECT_A_MAX_N}, n ≥ 4·m: the
  * forward pass of a linear layer, {@code x·Wᵀ}) is computed transposed, {@code Cᵀ = B·op(A)ᵀ}, and
- * added to C through 16×16 transposes: the n×k weight is then read in place, row by row, as the
+ * added to C through in-register transposes: the n×k weight is then read in place, row by row, as the
  * direct A of that product, instead of being packed through transposes that gather 32 rows 4 KiB
  * apart, and only the m×n result is transposed. Measured (1 thread, old and new builds
  * alternating): m = 128, n = k = 1024 and 512 with Bᵀ 8–9 % faster; the MLP training step of
@@ -174,7 +174,7 @@ public final class SimdGemm implements GemmKernel {
                     float[] s = ws.transposed((r1 - r0) * width);
                     new Call(transA, transB, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, s, -(r0 * width + ns), width, false)
                             .block(r0, r1, ns, ne);
-                    GemmTranspose.addTransposed(s, r1 - r0, width, alpha, beta, c, cOff + ns * ldc + r0, ldc, ws.block16);
+                    GemmTranspose.addTransposed(s, r1 - r0, width, alpha, beta, c, cOff + ns * ldc + r0, ldc, ws.block);
                 }
                 return;
             }

@@ -6,10 +6,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD {@link TransposeKernel}: 16×16 blocks through the in-register transpose of
- * {@link GemmTranspose#block16} (16 row loads, four butterfly stages, 16 row stores), the edges and
- * every width other than 512 bits through {@link ScalarTranspose}. Bit-identical to the reference
- * (a transpose moves values; an accumulating one adds each value once).
+ * SIMD {@link TransposeKernel}: square blocks through the in-register transpose of
+ * {@link GemmTranspose#block} (16×16 at 512 bits, 8×8 at 256: a row load per lane, the butterfly
+ * stages, a row store per lane), the edges and the widths without a block through
+ * {@link ScalarTranspose}. Bit-identical to the reference (a transpose moves values; an
+ * accumulating one adds each value once).
  *
  * <p>Measured inside a G2GNet training step (1 thread, batch 128, 1,024 features; JFR): the panel
  * transposes went from ~13 % of the step's samples with the scalar 4×4 blocks to ~7.5 %, most of
@@ -18,13 +19,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class SimdTranspose implements TransposeKernel {
     private static final VectorSpecies<Float> F32 = Simd.F32;
-    private static final int B = 16;
+    private static final int B = GemmTranspose.BLOCK;
     private static final TransposeKernel SCALAR = new ScalarTranspose();
 
     @Override
     public void transpose(float[] s, int sOff, int ss, int i0, int i1, int j0, int j1,
                           float[] d, int dOff, int ds, boolean accumulate) {
-        if (!GemmTranspose.AVAILABLE) {
+        if (B == 0) {
             SCALAR.transpose(s, sOff, ss, i0, i1, j0, j1, d, dOff, ds, accumulate);
             return;
         }
@@ -49,13 +50,13 @@ public final class SimdTranspose implements TransposeKernel {
         SCALAR.transpose(s, sOff, ss, i0, iEnd, jEnd, j1, d, dOff, ds, accumulate);
     }
 
-    /** One 16×16 block: written straight to D, or through {@code tmp} and added when it is not null. */
+    /** One block: written straight to D, or through {@code tmp} and added when it is not null. */
     private static void block(float[] s, int a, int ss, float[] d, int t, int ds, float[] tmp) {
         if (tmp == null) {
-            GemmTranspose.block16(s, a, ss, d, t, ds);
+            GemmTranspose.block(s, a, ss, d, t, ds);
             return;
         }
-        GemmTranspose.block16(s, a, ss, tmp, 0, B);
+        GemmTranspose.block(s, a, ss, tmp, 0, B);
         for (int r = 0; r < B; r++, t += ds) {
             FloatVector.fromArray(F32, d, t).add(FloatVector.fromArray(F32, tmp, r * B)).intoArray(d, t);
         }

@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SIMD vs scalar strided transposes, and both against the definition: block shapes around the
- * 4×4 and 16×16 tiles, sub-blocks starting inside the matrix, either stride the longer, a negative
+ * 4×4, 8×8 and 16×16 tiles, sub-blocks starting inside the matrix, either stride the longer, a negative
  * destination offset (as the panel staging uses), and accumulation. A transpose moves values, so
  * the results must be identical, not merely close.
  */
 @Tag("parity")
 class TransposeParityTest {
-    private static final int[] SIZES = {1, 3, 4, 15, 16, 17, 33, 48, 70};
+    private static final int[] SIZES = {1, 3, 4, 7, 8, 9, 15, 16, 17, 33, 48, 70};
 
     @Test
     void matchesTheDefinitionAndTheReferenceBitForBit() {
