@@ -29,7 +29,7 @@ import dev.ganglion.engine.kernel.GemmKernel;
  * each other (the price: each part packs its rows of A and its columns of B for itself). Below it
  * the product runs on the calling thread. m = 1 or n = 1 goes to {@link SimdGemv}, which does not pack.
  *
- * <p>A wide product of few rows with a transposed B ({@code NR ≤ m ≤ DIRECT_A_MAX_N}, n ≥ 4·m: the
+ * <p>A wide product of few rows with a transposed B ({@code NR ≤ m ≤ TRANSPOSED_MAX_M}, n ≥ 4·m: the
  * forward pass of a linear layer, {@code x·Wᵀ}) is computed transposed, {@code Cᵀ = B·op(A)ᵀ}, and
  * added to C through in-register transposes: the n×k weight is then read in place, row by row, as the
  * direct A of that product, instead of being packed through transposes that gather 32 rows 4 KiB
@@ -62,6 +62,16 @@ public final class SimdGemm implements GemmKernel {
      * when A has a long stride (4 blocks of 256 of a block-diagonal product: 10 % slower).
      */
     static final int TRANSPOSED_MIN_RATIO = 4;
+    /**
+     * Most rows of a product computed transposed (see the class comment). Where the width has an
+     * in-register transpose ({@link GemmTranspose#BLOCK}) 128, a layer's batch of 128: at 512 bits
+     * that is {@link #DIRECT_A_MAX_N}, so the weight is read in place; at 256 bits (where it is 64)
+     * rows 65–128 pack the weight as a row-major A, cheap, instead of as a transposed B, and with
+     * the 8×8 transposes that won: m = 128, n = 1,024, k = 784 2.54–2.70 against 2.70–2.95 ms, and
+     * k = 1,024 3.43–3.58 against 3.58–3.88 (1 thread, Zen 3; slower before those transposes:
+     * 4.43 against 3.83–3.96). Other widths keep {@link #DIRECT_A_MAX_N}.
+     */
+    static final int TRANSPOSED_MAX_M = GemmTranspose.BLOCK > 0 ? Math.max(128, DIRECT_A_MAX_N) : DIRECT_A_MAX_N;
     /** Largest block of a product computed transposed (see the class comment), in floats (1 MiB). */
     static final int TRANSPOSED_MAX_FLOATS = 1 << 18;
     /** Multiply–adds from which a product is split over the pool (~40 µs of work on one Zen 5 core). */
@@ -114,7 +124,7 @@ public final class SimdGemm implements GemmKernel {
             } else {
                 SimdGemv.dotRows(m, k, alpha, a, aOff, lda, b, bOff, incx, beta, c, cOff, ldc);
             }
-        } else if (transB && m >= NR && m <= DIRECT_A_MAX_N && n >= TRANSPOSED_MIN_RATIO * m) {
+        } else if (transB && m >= NR && m <= TRANSPOSED_MAX_M && n >= TRANSPOSED_MIN_RATIO * m) {
             // Cᵀ = B·op(A)ᵀ, with B read in place as the direct A of that product: see the class comment.
             new Call(false, !transA, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc, true).run(n, m);
         } else {

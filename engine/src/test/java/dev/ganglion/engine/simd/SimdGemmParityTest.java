@@ -120,9 +120,10 @@ class SimdGemmParityTest {
 
     @Test
     void wideProductsWithATransposedBRunTransposed() {
-        // op(B) = Bᵀ, NR ≤ m ≤ 4·NR, n ≥ 4·m: computed as Cᵀ = B·op(A)ᵀ into a buffer, then added to
-        // C transposed (α, β applied there). m = 32 fits the rule at every width, m = 100 at 512 bits;
-        // n = 301 and m = 100 leave remainders of the 16×16 transposes; k = 300 spans two slices of
+        // op(B) = Bᵀ, NR ≤ m ≤ TRANSPOSED_MAX_M, n ≥ 4·m: computed as Cᵀ = B·op(A)ᵀ into a buffer, then
+        // added to C transposed (α, β applied there). m = 32 fits the rule at every width, m = 100 and
+        // 128 at 256 and 512 bits (at 256 with A packed, not read in place); n = 301 and m = 100 leave
+        // remainders of the 8×8 and 16×16 transposes; k = 300 spans two slices of
         // k; on 2 threads each part adds its own columns of C; n = 3000 takes two slices of the
         // transposed buffer.
         // On 16 threads m = 128, n = 512 cuts Cᵀ in a grid of 8 × 2 parts, columns of Cᵀ included.
