@@ -39,7 +39,7 @@ public final class Simd {
     static final VectorShuffle<Float> SWAP_4 = swap(4);
     static final VectorShuffle<Float> SWAP_2 = swap(2);
     static final VectorShuffle<Float> SWAP_1 = swap(1);
-    /** The lanes with bit h of their index set: the other half of {@link #fold}'s step h. */
+    /** The lanes with bit h of their index set: the blends of {@link #fold} and of the 8×8 transpose ({@link GemmTranspose}). */
     static final VectorMask<Float> HIGH_4 = high(4);
     static final VectorMask<Float> HIGH_2 = high(2);
     static final VectorMask<Float> HIGH_1 = high(1);
