@@ -31,9 +31,10 @@ import dev.ganglion.engine.kernel.GemmKernel;
  *
  * <p>A wide product of few rows with a transposed B ({@code NR ≤ m ≤ TRANSPOSED_MAX_M}, n ≥ 4·m: the
  * forward pass of a linear layer, {@code x·Wᵀ}) is computed transposed, {@code Cᵀ = B·op(A)ᵀ}, and
- * added to C through in-register transposes: the n×k weight is then read in place, row by row, as the
- * direct A of that product, instead of being packed through transposes that gather 32 rows 4 KiB
- * apart, and only the m×n result is transposed. Measured (1 thread, old and new builds
+ * added to C through in-register transposes: the n×k weight is then the A of that product, read in
+ * place row by row (up to {@link #DIRECT_A_MAX_N} rows of C; packed as a row-major A, a plain copy,
+ * beyond), instead of being packed through transposes that gather 32 rows 4 KiB apart, and only
+ * the m×n result is transposed. Measured (1 thread, old and new builds
  * alternating): m = 128, n = k = 1024 and 512 with Bᵀ 8–9 % faster; the MLP training step of
  * issue 3 3–4 % faster.
  */

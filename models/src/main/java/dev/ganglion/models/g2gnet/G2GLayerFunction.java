@@ -7,7 +7,6 @@ import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.kernel.BatchLayout;
 import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.ops.Elementwise;
-import dev.ganglion.engine.ops.Reductions;
 import dev.ganglion.engine.sparse.SparseMatrix;
 import dev.ganglion.engine.sparse.SparseOps;
 
@@ -34,7 +33,7 @@ import dev.ganglion.engine.sparse.SparseOps;
  * is added in place, and each SDDMM writes its slice of one value gradient directly.
  *
  * <p>With {@link BatchLayout#FEATURE_MAJOR} operands x, y and their gradients are transposed
- * ({@code xᵀ [n_in, batch] → yᵀ [n_out, batch]}, the bias added along rows, {@code db = Σ_cols dyᵀ}):
+ * ({@code xᵀ [n_in, batch] → yᵀ [n_out, batch]}, the bias given as a column {@code [n_out, 1]}):
  * the layout a stack of these layers keeps between layers ({@link G2GNet}), which reaches the
  * kernels' panels by copies instead of transposes.
  */
@@ -64,9 +63,8 @@ final class G2GLayerFunction implements CustomFunction {
             ctx.save(x, values, blockValues);
         }
         ctx.setState(in.length > 2); // with a bias
-        boolean featureMajor = operands == BatchLayout.FEATURE_MAJOR;
-        Tensor y = Tensor.zeros(featureMajor ? Shape.of(layout.out, x.dim(1)) : x.shape().with(-1, layout.out),
-                values.dtype());
+        Shape ys = operands == BatchLayout.FEATURE_MAJOR ? Shape.of(layout.out, x.dim(1)) : x.shape().with(-1, layout.out);
+        Tensor y = Tensor.zeros(ys, values.dtype());
         // The CSR product first, the block GEMMs adding to it after their k loops: the CSR's panel
         // unpack then writes y instead of adding to it through loads along 4 KiB-strided rows
         // (step −0.7 %). Blocks up to 256 deep (one GEMM k slice) give the same bits as the other
@@ -77,8 +75,8 @@ final class G2GLayerFunction implements CustomFunction {
         if (layout.diag != null) {
             SparseOps.linearInto(operands, x, diag(blockValues), y, layout.off != null);
         }
-        if (in.length > 2) {
-            Elementwise.applyInto(BinaryOp.ADD, y, featureMajor ? in[2].reshape(layout.out, 1) : in[2], y);
+        if (in.length > 2) { // a bias shaped to broadcast against y ([n_out], or [n_out, 1] feature-major)
+            Elementwise.applyInto(BinaryOp.ADD, y, in[2], y);
         }
         return new Tensor[] {y};
     }
@@ -113,12 +111,9 @@ final class G2GLayerFunction implements CustomFunction {
         if (!(Boolean) ctx.state()) {
             return new Tensor[] {gx, gvOut};
         }
-        if (!ctx.needsInputGrad(2)) {
-            return new Tensor[] {gx, gvOut, null};
-        }
-        // batch-major db = dy, summed over the rows by the walk (as for a dense linear layer)
-        Tensor db = operands == BatchLayout.FEATURE_MAJOR ? Reductions.sum(g, false, 1) : g;
-        return new Tensor[] {gx, gvOut, db};
+        // db = dy, summed over the batch axes down to the bias's shape by the walk (as for a dense
+        // linear layer)
+        return new Tensor[] {gx, gvOut, ctx.needsInputGrad(2) ? g : null};
     }
 
     /** The diagonal blocks with the given block values (live entries, 0 at holes). */

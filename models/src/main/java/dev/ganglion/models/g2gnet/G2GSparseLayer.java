@@ -74,12 +74,13 @@ public final class G2GSparseLayer extends Layer {
         boolean featureMajor = operands == BatchLayout.FEATURE_MAJOR;
         int axis = featureMajor ? 0 : x.rank() - 1;
         Var xp = layout.identityIn ? x : IndexOps.indexSelect(x, axis, layout.inPerm);
+        // broadcast along the batch axis: a column [n_out, 1] against feature-major yᵀ
+        Var b = featureMajor ? bias.reshape(layout.out, 1) : bias;
         G2GLayerFunction f = new G2GLayerFunction(layout, operands);
         if (layout.identityOut) {
-            return f.apply(xp, values, bias);
+            return f.apply(xp, values, b);
         }
-        return IndexOps.indexSelect(f.apply(xp, values), axis, layout.outInverse)
-                .add(featureMajor ? bias.reshape(layout.out, 1) : bias);
+        return IndexOps.indexSelect(f.apply(xp, values), axis, layout.outInverse).add(b);
     }
 
     @Override
