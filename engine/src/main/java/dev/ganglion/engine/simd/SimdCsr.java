@@ -123,13 +123,23 @@ public final class SimdCsr implements CsrKernel {
         a0.intoMemorySegment(d, ((long) q * ld + b) * Float.BYTES, NATIVE);
     }
 
+    /**
+     * Per {@link GatherParts part} of S's rows, each row's entries there: every dot product is summed
+     * on its own, so the cut changes no bits.
+     */
     @Override
     public void sddmm(int from, int to, int[] ptr, int[] idx, MemorySegment a, MemorySegment s, int ld,
                       float[] out, int oOff, boolean accumulate) {
         float[] row = new float[ld];
-        for (int q = from; q < to; q++) {
-            SimdSparseDots.rowDots(a, (long) q * ld, s, idx, ptr[q], ptr[q + 1], ld, row, out, oOff + ptr[q],
-                    accumulate);
+        GatherParts parts = new GatherParts(from, to, ptr, idx, ld);
+        for (int h = 0; h < parts.count; h++) {
+            for (int q = from; q < to; q++) {
+                int p0 = parts.start(q);
+                int p1 = parts.take(h, q);
+                if (p1 > p0) {
+                    SimdSparseDots.rowDots(a, (long) q * ld, s, idx, p0, p1, ld, row, out, oOff + p0, accumulate);
+                }
+            }
         }
     }
 
@@ -140,6 +150,10 @@ public final class SimdCsr implements CsrKernel {
      * row, carried from chunk to chunk in {@code prods} and added at the last one; the sums, 16
      * entries at a time ({@link SimdSparseDots#laneSums}), are then bit-identical to the separate
      * SDDMM's ({@link #sddmm}), which sums in that order.
+     *
+     * <p>The sweep runs once per {@link GatherParts part} of the dY rows it reads, each column taking the
+     * entries whose rows fall in the part and going on from the dX it stored at the part before: the
+     * same FMAs in the same order, so the same bits.
      */
     @Override
     public void spmmSddmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
@@ -149,33 +163,40 @@ public final class SimdCsr implements CsrKernel {
             most = Math.max(most, ptr[q + 1] - ptr[q]);
         }
         float[] prods = new float[most * 2 * L];
-        for (int q = from; q < to; q++) {
-            int b = 0;
-            for (; b + 8 * L <= ld; b += 8 * L) {
-                fused8(q, b, b + 8 * L == ld, ptr, idx, v, vOff, a, s, d, ld, prods);
+        GatherParts parts = new GatherParts(from, to, ptr, idx, ld);
+        for (int h = 0; h < parts.count; h++) {
+            boolean more = h > 0;
+            for (int q = from; q < to; q++) {
+                int p0 = parts.start(q);
+                int p1 = parts.take(h, q);
+                int b = 0;
+                for (; b + 8 * L <= ld; b += 8 * L) {
+                    fused8(q, b, b + 8 * L == ld, p0, p1, more, idx, v, vOff, a, s, d, ld, prods);
+                }
+                // as in spmm; each chunk starts at an even vector, so its even vectors join the even chain
+                if (b + 4 * L <= ld) {
+                    fused4(q, b, b + 4 * L == ld, p0, p1, more, idx, v, vOff, a, s, d, ld, prods);
+                    b += 4 * L;
+                }
+                if (b + 2 * L <= ld) {
+                    fused2(q, b, b + 2 * L == ld, p0, p1, more, idx, v, vOff, a, s, d, ld, prods);
+                    b += 2 * L;
+                }
+                for (; b < ld; b += L) {
+                    fused1(q, b, b + L == ld, p0, p1, more, idx, v, vOff, a, s, d, ld, prods);
+                }
+                SimdSparseDots.laneSums(prods, 0, 2 * L, p1 - p0, dots, p0);
             }
-            // as in spmm; each chunk starts at an even vector, so its even vectors join the even chain
-            if (b + 4 * L <= ld) {
-                fused4(q, b, b + 4 * L == ld, ptr, idx, v, vOff, a, s, d, ld, prods);
-                b += 4 * L;
-            }
-            if (b + 2 * L <= ld) {
-                fused2(q, b, b + 2 * L == ld, ptr, idx, v, vOff, a, s, d, ld, prods);
-                b += 2 * L;
-            }
-            for (; b < ld; b += L) {
-                fused1(q, b, b + L == ld, ptr, idx, v, vOff, a, s, d, ld, prods);
-            }
-            SimdSparseDots.laneSums(prods, 0, 2 * L, ptr[q + 1] - ptr[q], dots, ptr[q]);
         }
     }
 
     /**
-     * {@link #spmmSddmm} for batch vectors {@code [b, b + 8L)} of column q. Entry n's two chains are
-     * {@code prods[2nL …]} (even vectors) and {@code prods[2nL + L …]} (odd); at the last chunk
-     * their sum goes to the first.
+     * {@link #spmmSddmm} for batch vectors {@code [b, b + 8L)} of column q, its entries
+     * {@code [p0, p1)}; with {@code more}, dX goes on from what D holds. Entry {@code p0 + n}'s two
+     * chains are {@code prods[2nL …]} (even vectors) and {@code prods[2nL + L …]} (odd); at the last
+     * chunk their sum goes to the first.
      */
-    private static void fused8(int q, int b, boolean last, int[] ptr, int[] idx, float[] v, int vOff,
+    private static void fused8(int q, int b, boolean last, int p0, int p1, boolean more, int[] idx, float[] v, int vOff,
                                MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] prods) {
         MemorySegment xs = s.asSlice(((long) q * ld + b) * Float.BYTES, 8 * V);
         FloatVector x0 = FloatVector.fromMemorySegment(S, xs, 0, NATIVE);
@@ -186,10 +207,18 @@ public final class SimdCsr implements CsrKernel {
         FloatVector x5 = FloatVector.fromMemorySegment(S, xs, 5 * V, NATIVE);
         FloatVector x6 = FloatVector.fromMemorySegment(S, xs, 6 * V, NATIVE);
         FloatVector x7 = FloatVector.fromMemorySegment(S, xs, 7 * V, NATIVE);
+        MemorySegment prior = d.asSlice(((long) q * ld + b) * Float.BYTES, 8 * V);
         FloatVector zero = FloatVector.zero(S);
-        FloatVector a0 = zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector a0 = more ? FloatVector.fromMemorySegment(S, prior, 0, NATIVE) : zero;
+        FloatVector a1 = more ? FloatVector.fromMemorySegment(S, prior, V, NATIVE) : zero;
+        FloatVector a2 = more ? FloatVector.fromMemorySegment(S, prior, 2 * V, NATIVE) : zero;
+        FloatVector a3 = more ? FloatVector.fromMemorySegment(S, prior, 3 * V, NATIVE) : zero;
+        FloatVector a4 = more ? FloatVector.fromMemorySegment(S, prior, 4 * V, NATIVE) : zero;
+        FloatVector a5 = more ? FloatVector.fromMemorySegment(S, prior, 5 * V, NATIVE) : zero;
+        FloatVector a6 = more ? FloatVector.fromMemorySegment(S, prior, 6 * V, NATIVE) : zero;
+        FloatVector a7 = more ? FloatVector.fromMemorySegment(S, prior, 7 * V, NATIVE) : zero;
         boolean first = b == 0;
-        for (int p = ptr[q], at = 0; p < ptr[q + 1]; p++, at += 2 * L) {
+        for (int p = p0, at = 0; p < p1; p++, at += 2 * L) {
             FloatVector w = FloatVector.broadcast(S, v[vOff + p]);
             MemorySegment src = a.asSlice(((long) idx[p] * ld + b) * Float.BYTES, 8 * V);
             FloatVector c = first ? zero : FloatVector.fromArray(S, prods, at);
@@ -237,17 +266,21 @@ public final class SimdCsr implements CsrKernel {
     }
 
     /** {@link #fused8} for batch vectors {@code [b, b + 4L)}, b an even vector. */
-    private static void fused4(int q, int b, boolean last, int[] ptr, int[] idx, float[] v, int vOff,
+    private static void fused4(int q, int b, boolean last, int p0, int p1, boolean more, int[] idx, float[] v, int vOff,
                                MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] prods) {
         MemorySegment xs = s.asSlice(((long) q * ld + b) * Float.BYTES, 4 * V);
         FloatVector x0 = FloatVector.fromMemorySegment(S, xs, 0, NATIVE);
         FloatVector x1 = FloatVector.fromMemorySegment(S, xs, V, NATIVE);
         FloatVector x2 = FloatVector.fromMemorySegment(S, xs, 2 * V, NATIVE);
         FloatVector x3 = FloatVector.fromMemorySegment(S, xs, 3 * V, NATIVE);
+        MemorySegment prior = d.asSlice(((long) q * ld + b) * Float.BYTES, 4 * V);
         FloatVector zero = FloatVector.zero(S);
-        FloatVector a0 = zero, a1 = a0, a2 = a0, a3 = a0;
+        FloatVector a0 = more ? FloatVector.fromMemorySegment(S, prior, 0, NATIVE) : zero;
+        FloatVector a1 = more ? FloatVector.fromMemorySegment(S, prior, V, NATIVE) : zero;
+        FloatVector a2 = more ? FloatVector.fromMemorySegment(S, prior, 2 * V, NATIVE) : zero;
+        FloatVector a3 = more ? FloatVector.fromMemorySegment(S, prior, 3 * V, NATIVE) : zero;
         boolean first = b == 0;
-        for (int p = ptr[q], at = 0; p < ptr[q + 1]; p++, at += 2 * L) {
+        for (int p = p0, at = 0; p < p1; p++, at += 2 * L) {
             FloatVector w = FloatVector.broadcast(S, v[vOff + p]);
             MemorySegment src = a.asSlice(((long) idx[p] * ld + b) * Float.BYTES, 4 * V);
             FloatVector c = first ? zero : FloatVector.fromArray(S, prods, at);
@@ -279,15 +312,17 @@ public final class SimdCsr implements CsrKernel {
     }
 
     /** {@link #fused8} for batch vectors {@code [b, b + 2L)}, b an even vector. */
-    private static void fused2(int q, int b, boolean last, int[] ptr, int[] idx, float[] v, int vOff,
+    private static void fused2(int q, int b, boolean last, int p0, int p1, boolean more, int[] idx, float[] v, int vOff,
                                MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] prods) {
         MemorySegment xs = s.asSlice(((long) q * ld + b) * Float.BYTES, 2 * V);
         FloatVector x0 = FloatVector.fromMemorySegment(S, xs, 0, NATIVE);
         FloatVector x1 = FloatVector.fromMemorySegment(S, xs, V, NATIVE);
+        MemorySegment prior = d.asSlice(((long) q * ld + b) * Float.BYTES, 2 * V);
         FloatVector zero = FloatVector.zero(S);
-        FloatVector a0 = zero, a1 = a0;
+        FloatVector a0 = more ? FloatVector.fromMemorySegment(S, prior, 0, NATIVE) : zero;
+        FloatVector a1 = more ? FloatVector.fromMemorySegment(S, prior, V, NATIVE) : zero;
         boolean first = b == 0;
-        for (int p = ptr[q], at = 0; p < ptr[q + 1]; p++, at += 2 * L) {
+        for (int p = p0, at = 0; p < p1; p++, at += 2 * L) {
             FloatVector w = FloatVector.broadcast(S, v[vOff + p]);
             MemorySegment src = a.asSlice(((long) idx[p] * ld + b) * Float.BYTES, 2 * V);
             FloatVector c = first ? zero : FloatVector.fromArray(S, prods, at);
@@ -311,14 +346,15 @@ public final class SimdCsr implements CsrKernel {
     }
 
     /** {@link #fused8} for the single batch vector {@code [b, b + L)}: into the even or the odd chain. */
-    private static void fused1(int q, int b, boolean last, int[] ptr, int[] idx, float[] v, int vOff,
+    private static void fused1(int q, int b, boolean last, int p0, int p1, boolean more, int[] idx, float[] v, int vOff,
                                MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] prods) {
         FloatVector x = FloatVector.fromMemorySegment(S, s, ((long) q * ld + b) * Float.BYTES, NATIVE);
+        long dst = ((long) q * ld + b) * Float.BYTES;
         FloatVector zero = FloatVector.zero(S);
-        FloatVector a0 = zero;
+        FloatVector a0 = more ? FloatVector.fromMemorySegment(S, d, dst, NATIVE) : zero;
         boolean first = b == 0;
         boolean even = (b / L) % 2 == 0;
-        for (int p = ptr[q], at = 0; p < ptr[q + 1]; p++, at += 2 * L) {
+        for (int p = p0, at = 0; p < p1; p++, at += 2 * L) {
             FloatVector y = FloatVector.fromMemorySegment(S, a, ((long) idx[p] * ld + b) * Float.BYTES, NATIVE);
             a0 = y.fma(FloatVector.broadcast(S, v[vOff + p]), a0);
             FloatVector c = first ? zero : FloatVector.fromArray(S, prods, at);
@@ -335,6 +371,6 @@ public final class SimdCsr implements CsrKernel {
                 e.intoArray(prods, at + L);
             }
         }
-        a0.intoMemorySegment(d, ((long) q * ld + b) * Float.BYTES, NATIVE);
+        a0.intoMemorySegment(d, dst, NATIVE);
     }
 }

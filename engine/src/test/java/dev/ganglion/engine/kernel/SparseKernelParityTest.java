@@ -102,38 +102,53 @@ class SparseKernelParityTest {
      */
     @Test
     void csrFusedBackwardSweepMatchesSpmmAndSddmm() {
-        CsrKernel simd = new SimdCsr();
-        CsrKernel scalar = new ScalarCsr();
         for (int ld : PANEL_WIDTHS) {
             for (double p : new double[] {0, 0.3, 1}) {
-                SparseIndex w = index(40, 13, p, ld + 7);
-                float[] vt = inOrder(randomFloats(w.entries() + 2, 6), 2, w.tPerm);
-                MemorySegment dy = panel(randomFloats(w.majors * ld, 7));
-                MemorySegment x = panel(randomFloats(w.minors * ld, 8));
-                MemorySegment dxSimd = panel(nans(w.minors * ld));
-                MemorySegment dxScalar = panel(nans(w.minors * ld));
-                MemorySegment dxSeparate = panel(nans(w.minors * ld));
-                float[] dotsSimd = new float[w.entries()];
-                float[] dotsScalar = new float[w.entries()];
-                simd.spmmSddmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, x, dxSimd, ld, dotsSimd);
-                scalar.spmmSddmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, x, dxScalar, ld, dotsScalar);
-                scalar.spmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, dxSeparate, ld);
-                float[] dv = new float[w.entries()];
-                scalar.sddmm(0, w.majors, w.ptr, w.idx, dy, x, ld, dv, 0, false);
-                // The reference sums exactly as the separate products do, so it must equal them.
-                assertThat(floats(dxScalar)).containsExactly(floats(dxSeparate));
-                assertThat(dotsScalar).containsExactly(inOrder(dv, 0, w.tPerm));
-                assertClose(floats(dxSimd), floats(dxScalar), RTOL, ATOL);
-                assertClose(dotsSimd, dotsScalar, RTOL, ATOL);
-                // and the SIMD sweep sums in the order of the SIMD products it replaces
-                MemorySegment dxSimdSeparate = panel(nans(w.minors * ld));
-                simd.spmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, dxSimdSeparate, ld);
-                float[] dvSimd = new float[w.entries()];
-                simd.sddmm(0, w.majors, w.ptr, w.idx, dy, x, ld, dvSimd, 0, false);
-                assertThat(floats(dxSimd)).containsExactly(floats(dxSimdSeparate));
-                assertThat(dotsSimd).containsExactly(inOrder(dvSimd, 0, w.tPerm));
+                checkFusedSweep(index(40, 13, p, ld + 7), ld);
             }
         }
+    }
+
+    /**
+     * The same with panels of 350–600 KiB, which the SIMD sweep and SDDMM gather from in two or three
+     * passes over row ranges: the passes must sum each dX row and each dot product in the one-pass
+     * order, bit for bit.
+     */
+    @Test
+    void csrSweepsOverLargePanelsInPartsSumAsInOnePass() {
+        for (int ld : new int[] {128, 144, 208}) {
+            checkFusedSweep(index(700, 650, 0.05, ld), ld);
+        }
+    }
+
+    private static void checkFusedSweep(SparseIndex w, int ld) {
+        CsrKernel simd = new SimdCsr();
+        CsrKernel scalar = new ScalarCsr();
+        float[] vt = inOrder(randomFloats(w.entries() + 2, 6), 2, w.tPerm);
+        MemorySegment dy = panel(randomFloats(w.majors * ld, 7));
+        MemorySegment x = panel(randomFloats(w.minors * ld, 8));
+        MemorySegment dxSimd = panel(nans(w.minors * ld));
+        MemorySegment dxScalar = panel(nans(w.minors * ld));
+        MemorySegment dxSeparate = panel(nans(w.minors * ld));
+        float[] dotsSimd = new float[w.entries()];
+        float[] dotsScalar = new float[w.entries()];
+        simd.spmmSddmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, x, dxSimd, ld, dotsSimd);
+        scalar.spmmSddmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, x, dxScalar, ld, dotsScalar);
+        scalar.spmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, dxSeparate, ld);
+        float[] dv = new float[w.entries()];
+        scalar.sddmm(0, w.majors, w.ptr, w.idx, dy, x, ld, dv, 0, false);
+        // The reference sums exactly as the separate products do, so it must equal them.
+        assertThat(floats(dxScalar)).isEqualTo(floats(dxSeparate));
+        assertThat(dotsScalar).isEqualTo(inOrder(dv, 0, w.tPerm));
+        assertClose(floats(dxSimd), floats(dxScalar), RTOL, ATOL);
+        assertClose(dotsSimd, dotsScalar, RTOL, ATOL);
+        // and the SIMD sweep sums in the order of the SIMD products it replaces
+        MemorySegment dxSimdSeparate = panel(nans(w.minors * ld));
+        simd.spmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, dxSimdSeparate, ld);
+        float[] dvSimd = new float[w.entries()];
+        simd.sddmm(0, w.majors, w.ptr, w.idx, dy, x, ld, dvSimd, 0, false);
+        assertThat(floats(dxSimd)).isEqualTo(floats(dxSimdSeparate));
+        assertThat(dotsSimd).isEqualTo(inOrder(dvSimd, 0, w.tPerm));
     }
 
     @Test
