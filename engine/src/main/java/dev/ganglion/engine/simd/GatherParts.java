@@ -25,7 +25,8 @@ final class GatherParts {
     private final int from;
     private final int[] ptr;
     private final int[] idx;
-    private final int rows;
+    /** One past the largest panel row the index reaches. */
+    private final int reach;
     /** Per major in {@code [from, to)}, its first entry no pass has taken yet. */
     private final int[] next;
 
@@ -42,7 +43,7 @@ final class GatherParts {
         this.from = from;
         this.ptr = ptr;
         this.idx = idx;
-        this.rows = reach;
+        this.reach = reach;
         this.next = Arrays.copyOfRange(ptr, from, to);
     }
 
@@ -56,7 +57,7 @@ final class GatherParts {
         int p = next[q - from];
         int end = ptr[q + 1];
         if (h < count - 1) {
-            int limit = (int) ((long) rows * (h + 1) / count);
+            int limit = (int) ((long) reach * (h + 1) / count);
             while (p < end && idx[p] < limit) {
                 p++;
             }
