@@ -169,6 +169,9 @@ public final class SimdCsr implements CsrKernel {
             for (int q = from; q < to; q++) {
                 int p0 = parts.start(q);
                 int p1 = parts.take(h, q);
+                if (more && p1 == p0) {
+                    continue; // nothing to add to the dX that the pass before stored
+                }
                 int b = 0;
                 for (; b + 8 * L <= ld; b += 8 * L) {
                     fused8(q, b, b + 8 * L == ld, p0, p1, more, idx, v, vOff, a, s, d, ld, prods);
