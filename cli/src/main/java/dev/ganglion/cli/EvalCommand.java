@@ -55,6 +55,8 @@ final class EvalCommand implements Callable<Integer> {
                 throw new IOException("no such file: " + p);
             }
         }
+        Path out = output != null ? output : Path.of(input.toString().replaceFirst("(\\.safetensors)?$", ".out.safetensors"));
+        OutputFiles.checkWritable(spec.commandLine(), output != null ? "--output" : "the output next to --input", out);
         NeuralModel model = ModelCheckpoint.load(checkpoint);
         Tensor x;
         Tensor gradOutput = null;
@@ -67,7 +69,6 @@ final class EvalCommand implements Callable<Integer> {
                 gradOutput = f.tensor("grad_output");
             }
         }
-        Path out = output != null ? output : Path.of(input.toString().replaceFirst("(\\.safetensors)?$", ".out.safetensors"));
         SafetensorsWriter w = run(model, x, gradOutput);
         w.write(out);
         PrintWriter pw = spec.commandLine().getOut();

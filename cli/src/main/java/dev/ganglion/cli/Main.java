@@ -3,6 +3,12 @@ package dev.ganglion.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -88,13 +94,31 @@ public final class Main implements Runnable {
         PrintWriter err = c.getErr();
         String prefix = c.getCommandName().equals("ganglion") ? "ganglion: " : "ganglion " + c.getCommandName() + ": ";
         boolean usage = ex instanceof IllegalArgumentException;
-        String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-        err.println(prefix + (usage ? "" : "error: ") + msg);
+        err.println(prefix + (usage ? "" : "error: ") + message(ex));
         if (verbose) {
             ex.printStackTrace(err);
         }
         err.flush();
         return usage ? USAGE : FAILURE;
+    }
+
+    /**
+     * The one-line text of a failure. The JDK's file-system exceptions without a reason give only
+     * the path as their message; the reason is then named from the type.
+     */
+    static String message(Exception ex) {
+        if (ex instanceof FileSystemException f && f.getReason() == null) {
+            String why = switch (f) {
+                case NoSuchFileException e -> "no such file or folder";
+                case AccessDeniedException e -> "permission denied";
+                case FileAlreadyExistsException e -> "already exists";
+                case NotDirectoryException e -> "not a folder";
+                case DirectoryNotEmptyException e -> "folder not empty";
+                default -> f.getClass().getSimpleName();
+            };
+            return f.getMessage() + ": " + why;
+        }
+        return ex.getMessage() == null ? ex.toString() : ex.getMessage();
     }
 
     /** Version for {@code --version}: the jar's implementation version when packaged. */

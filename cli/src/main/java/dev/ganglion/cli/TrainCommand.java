@@ -7,7 +7,6 @@ import dev.ganglion.models.training.TaskData;
 import dev.ganglion.models.training.TrainRun;
 import dev.ganglion.models.training.Trainer;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,12 +95,7 @@ final class TrainCommand implements Callable<Integer> {
             data = IdxDownload.named(download).fetch(IdxDownload.defaultCache()).resolve("train-images-idx3-ubyte.gz");
         }
         TrainRun run = configure();
-        Trainer trainer;
-        try {
-            trainer = run.prepare();
-        } catch (NoSuchFileException e) {
-            throw new java.io.IOException("no such file: " + e.getFile(), e);
-        }
+        Trainer trainer = run.prepare();
         PrintWriter out = spec.commandLine().getOut();
         TaskData td = run.taskData();
         if (!json) {
@@ -135,6 +129,9 @@ final class TrainCommand implements Callable<Integer> {
         if (plot != null && !(plot.toString().endsWith(".svg") || plot.toString().endsWith(".png"))) {
             throw new ParameterException(spec.commandLine(), "--plot must name a .svg or .png file, got '" + plot + "'");
         }
+        OutputFiles.checkWritable(spec.commandLine(), "--save", save);
+        OutputFiles.checkWritable(spec.commandLine(), "--log", log);
+        OutputFiles.checkWritable(spec.commandLine(), "--plot", plot);
     }
 
     private TrainRun configure() {

@@ -131,6 +131,31 @@ class TrainCommandTest {
         }
     }
 
+    @Test
+    void unwritableOutputsAreRefusedBeforeTraining(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("absent");
+        for (String option : List.of("--save", "--log", "--plot")) {
+            String file = missing.resolve(option.equals("--plot") ? "c.svg" : "f").toString();
+            CliRun r = train("mlp", "--epochs", "1", option, file);
+            expectError(r, 2, option + ": folder " + missing + " does not exist (for " + file + ")");
+            assertThat(r.out()).as("refused before the run").doesNotContain("epoch");
+        }
+        expectError(train("mlp", "--epochs", "1", "--save", dir.toString()), 2, "--save: " + dir + " is a folder");
+        Path ckpt = dir.resolve("ok.safetensors");
+        assertThat(train("mlp", "--epochs", "1", "--save", ckpt.toString()).status()).isZero();
+        Path in = dir.resolve("in.safetensors");
+        new SafetensorsWriter().put("x", Tensor.ones(2, 1)).write(in);
+        expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", in.toString(), "--output",
+                missing.resolve("o.safetensors").toString()), 2, "--output: folder " + missing + " does not exist");
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
+    void aMissingResumeCheckpointIsNamedWithItsReason(@TempDir Path dir) {
+        Path none = dir.resolve("none.safetensors");
+        expectError(train("mlp", "--resume", none.toString()), 1, none + ": no such file or folder");
+    }
+
     private static void expectError(CliRun r, int status, String fragment) {
         assertThat(r.status()).as(r.out() + r.err()).isEqualTo(status);
         assertThat(r.errLines()).as(r.err()).hasSize(1);

@@ -7,7 +7,9 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -27,12 +29,19 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
+    private static IOException named(IOException e, IOException cause) {
+        e.initCause(cause);
+        return e;
+    }
+
     /**
      * Runs {@code body} on a buffered stream into a temporary file, then atomically replaces
      * {@code target} with it. The body need not close the stream (closing it is harmless).
      *
      * @throws IOException from the body, the file system, or when the directory cannot rename
-     *     atomically ({@link java.nio.file.AtomicMoveNotSupportedException})
+     *     atomically ({@link java.nio.file.AtomicMoveNotSupportedException}); a missing or
+     *     unwritable folder as {@link NoSuchFileException} or {@link AccessDeniedException} naming
+     *     {@code target} and the folder
      */
     public static void write(Path target, IoConsumer<? super OutputStream> body) throws IOException {
         Path abs = target.toAbsolutePath();
@@ -40,7 +49,15 @@ public final class AtomicFiles {
         // NOTE: not Files.createTempFile: that makes the file 0600, and the rename would carry those
         // permissions to the target; CREATE_NEW gives the usual umask-derived ones.
         Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
-        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            // The exception would name the temporary file, which the caller never heard of.
+            throw named(new NoSuchFileException(abs.toString(), null, "folder " + dir + " does not exist"), e);
+        } catch (AccessDeniedException e) {
+            throw named(new AccessDeniedException(abs.toString(), null, "no permission to create files in " + dir), e);
+        }
         try {
             try (ch) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);

@@ -120,7 +120,9 @@ public record IdxDataset(Tensor images, int[] labels, int rows, int cols) {
             return hits.getFirst();
         }
         String where = dir + (prefix.isEmpty() ? "" : " (names starting with '" + prefix + "')");
-        String found = all.isEmpty() ? "it is empty" : "it has: " + String.join(", ", all);
+        // At most 12 names: a folder of thousands of files would make the message a screenful.
+        String found = all.isEmpty() ? "it is empty" : "it has: " + String.join(", ", all.subList(0, Math.min(12, all.size())))
+                + (all.size() > 12 ? " and " + (all.size() - 12) + " more" : "");
         if (hits.isEmpty()) {
             throw new IOException(where + ": no *" + kind + "*" + idx + "* file; " + found);
         }

@@ -7,6 +7,7 @@ import dev.ganglion.engine.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,13 @@ class AtomicFilesTest {
         });
         assertThat(Files.readString(target)).isEqualTo("x");
         assertThat(filesIn(dir)).isEqualTo(1);
+    }
+
+    @Test
+    void aMissingFolderIsNamedWithTheTargetNotTheTemporaryFile() {
+        Path target = dir.resolve("absent").resolve("ckpt.safetensors");
+        assertThatThrownBy(() -> AtomicFiles.writeString(target, "x")).isInstanceOf(NoSuchFileException.class)
+                .hasMessage(target + ": folder " + dir.resolve("absent") + " does not exist");
     }
 
     @Test

@@ -97,6 +97,16 @@ class IdxDatasetTest {
         assertThatThrownBy(() -> IdxDataset.loadFolder(dir.resolve("missing"))).hasMessageContaining("not a directory");
     }
 
+    @Test
+    void aMissingFileInALargeFolderListsTwelveNamesAndCountsTheRest() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            Files.writeString(dir.resolve(String.format("note%02d.txt", i)), "");
+        }
+        assertThatThrownBy(() -> IdxDataset.loadFolder(dir)).hasMessageContaining("no *images*idx3* file")
+                .hasMessageEndingWith("it has: note00.txt, note01.txt, note02.txt, note03.txt, note04.txt, note05.txt, "
+                        + "note06.txt, note07.txt, note08.txt, note09.txt, note10.txt, note11.txt and 8 more");
+    }
+
     /** The shared data folder, or a skipped test when this checkout has none. */
     private static Path shared(String sub) {
         String root = System.getProperty("ganglion.shared");
