@@ -13,21 +13,32 @@ public final class Shape {
 
     private final int[] dims;
     private final int size;
+    /** The most elements a tensor holds: one Java array, {@code 2^31 − 9} (the JDK's array limit). */
+    public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
+    /**
+     * Checks the rule for every shape: no negative dimension, and the product of the non-zero
+     * dimensions at most {@link #MAX_ELEMENTS}. An empty shape may have a dimension as large as that
+     * ({@code [2^31 − 9, 0]}, as in PyTorch), and no stride, a product of trailing dimensions, can
+     * overflow an int.
+     */
     private Shape(int[] dims) {
         this.dims = dims;
-        long n = 1;
+        long nonZero = 1;
+        boolean empty = false;
         for (int d : dims) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(dims));
             }
-            n *= d;
-            if (n > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException(
-                        "shape " + Arrays.toString(dims) + " has more than 2^31 elements");
+            empty |= d == 0;
+            nonZero *= Math.max(d, 1);
+            if (nonZero > MAX_ELEMENTS) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(dims) + " is too large: its non-zero "
+                        + "dimensions multiply past 2^31 − 9 = " + MAX_ELEMENTS + ", the most elements a tensor (one "
+                        + "Java array) holds");
             }
         }
-        this.size = (int) n;
+        this.size = empty ? 0 : (int) nonZero;
     }
 
     /** The shape with the given dimension sizes (copied). */

@@ -186,6 +186,6 @@ public final class SafetensorsFile implements AutoCloseable {
 
     private IllegalArgumentException tooLarge(SafetensorsHeader.Entry e) {
         return new IllegalArgumentException(header.file + ": tensor '" + e.name() + "' of shape "
-                + Arrays.toString(e.dims()) + " exceeds the engine's limit of 2^31 elements per tensor");
+                + Arrays.toString(e.dims()) + " exceeds the engine's limit of 2^31 − 9 = " + Shape.MAX_ELEMENTS + " elements per tensor");
     }
 }
