@@ -55,7 +55,18 @@ public final class Main implements Runnable {
         cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         cl.setParameterExceptionHandler((ex, a) -> usageError(ex, verbose));
         cl.setExecutionExceptionHandler((ex, c, parsed) -> failure(ex, c, verbose));
-        int rc = cl.execute(args);
+        int rc;
+        try {
+            rc = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the handler above. The failed allocation's frames are
+            // gone by now, so there is heap again to say what happened.
+            CommandLine.ParseResult at = cl.getParseResult();
+            while (at != null && at.subcommand() != null) {
+                at = at.subcommand();
+            }
+            rc = failure(outOfMemory(e), at == null ? cl : at.commandSpec().commandLine(), verbose);
+        }
         cl.getOut().flush();
         cl.getErr().flush();
         return rc;
@@ -100,6 +111,16 @@ public final class Main implements Runnable {
         }
         err.flush();
         return usage ? USAGE : FAILURE;
+    }
+
+    /** An {@link OutOfMemoryError} as a failure that says how large the heap was and how to raise it. */
+    private static Exception outOfMemory(OutOfMemoryError e) {
+        long maxMiB = Runtime.getRuntime().maxMemory() >> 20;
+        Exception ex = new Exception("out of memory (" + e.getMessage() + ", the JVM's limit is " + maxMiB
+                + " MiB): give it more with GANGLION_JAVA_OPTS=-Xmx<size>, e.g. -Xmx" + Math.max(1, 2 * maxMiB >> 10) + "g, "
+                + "or use a smaller batch or model");
+        ex.initCause(e);
+        return ex;
     }
 
     /**

@@ -15,9 +15,13 @@ class ProcessExitTest {
     private record Result(int status, String out, String err) {}
 
     private static Result java(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        return javaWith(List.of(), args);
+    }
+
+    private static Result javaWith(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
@@ -39,5 +43,17 @@ class ProcessExitTest {
         assertThat(bad.status()).isEqualTo(Main.USAGE);
         assertThat(bad.out()).isEmpty();
         assertThat(bad.err()).contains("ganglion bench: unknown kernel 'nope'").doesNotContain("\tat ");
+    }
+
+    @Test
+    void runningOutOfHeapIsOneLineThatSaysHowToRaiseIt() throws Exception {
+        // a 4096-wide MLP's weights alone (~90 MB with Adam's state) do not fit a 48 MiB heap
+        Result r = javaWith(List.of("-Xmx48m"), "train", "mlp", "--set", "hidden_size=4096", "--epochs", "1",
+                "--train-size", "64", "--test-size", "16", "--threads", "1");
+        assertThat(r.status()).as(r.out() + r.err()).isEqualTo(Main.FAILURE);
+        List<String> err = r.err().lines().filter(l -> !l.startsWith("WARNING")).toList();
+        assertThat(err).as(r.err()).hasSize(1);
+        assertThat(err.getFirst()).startsWith("ganglion train: error: out of memory (Java heap space, the JVM's limit is ")
+                .contains("GANGLION_JAVA_OPTS=-Xmx");
     }
 }
