@@ -61,11 +61,10 @@ public final class Main implements Runnable {
         } catch (OutOfMemoryError e) {
             // picocli hands only Exceptions to the handler above. The failed allocation's frames are
             // gone by now, so there is heap again to say what happened.
-            CommandLine.ParseResult at = cl.getParseResult();
-            while (at != null && at.subcommand() != null) {
-                at = at.subcommand();
-            }
-            rc = failure(outOfMemory(e), at == null ? cl : at.commandSpec().commandLine(), verbose);
+            rc = failure(outOfMemory(e), command(cl), verbose);
+        } catch (ExceptionInInitializerError e) {
+            // an engine class refusing its configuration, e.g. -Dganglion.simd=999 in GANGLION_JAVA_OPTS
+            rc = failure(e.getCause() instanceof Exception c ? c : new Exception(e.toString(), e), command(cl), verbose);
         }
         cl.getOut().flush();
         cl.getErr().flush();
@@ -111,6 +110,15 @@ public final class Main implements Runnable {
         }
         err.flush();
         return usage ? USAGE : FAILURE;
+    }
+
+    /** The subcommand the arguments named (for the prefix of its messages), else the root. */
+    private static CommandLine command(CommandLine cl) {
+        CommandLine.ParseResult at = cl.getParseResult();
+        while (at != null && at.subcommand() != null) {
+            at = at.subcommand();
+        }
+        return at == null ? cl : at.commandSpec().commandLine();
     }
 
     /** An {@link OutOfMemoryError} as a failure that says how large the heap was and how to raise it. */

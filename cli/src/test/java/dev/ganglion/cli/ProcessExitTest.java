@@ -56,4 +56,15 @@ class ProcessExitTest {
         assertThat(err.getFirst()).startsWith("ganglion train: error: out of memory (Java heap space, the JVM's limit is ")
                 .contains("GANGLION_JAVA_OPTS=-Xmx");
     }
+
+    @Test
+    void aBadEnginePropertyIsOneLineNamingIt() throws Exception {
+        // read in a static initializer: the JVM wraps the refusal in an ExceptionInInitializerError
+        Result r = javaWith(List.of("-Dganglion.simd=999"), "bench", "gemm", "--m", "3", "--n", "3", "--k", "3",
+                "--repeat", "1", "--warmup-ms", "0");
+        assertThat(r.status()).as(r.out() + r.err()).isEqualTo(Main.USAGE);
+        List<String> err = r.err().lines().filter(l -> !l.startsWith("WARNING")).toList();
+        assertThat(err).as(r.err()).containsExactly(
+                "ganglion bench: -Dganglion.simd=999: expected auto, scalar, 128, 256 or 512");
+    }
 }

@@ -18,6 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Parallel {
     /** Name of the system property that sets the thread count. */
     public static final String PROPERTY = "ganglion.threads";
+    /** The most threads the pool takes: {@link ForkJoinPool}'s limit on its parallelism. */
+    public static final int MAX_THREADS = 0x7fff;
 
     /** Receives a half-open range {@code [from, to)} of work items. */
     @FunctionalInterface
@@ -36,14 +38,18 @@ public final class Parallel {
             return Runtime.getRuntime().availableProcessors();
         }
         try {
-            int n = Integer.parseInt(s.trim());
-            if (n < 1) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + s + ": expected a positive integer");
+            return checked(Integer.parseInt(s.trim()));
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw new IllegalArgumentException("-D" + PROPERTY + "=" + s + ": expected an integer in [1, " + MAX_THREADS
+                    + "]");
         }
+    }
+
+    private static int checked(int n) {
+        if (n < 1 || n > MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], got " + n);
+        }
+        return n;
     }
 
     /** The number of threads parallel work may use (the caller included). */
@@ -51,12 +57,13 @@ public final class Parallel {
         return threads;
     }
 
-    /** Sets the number of threads for subsequent work. */
+    /**
+     * Sets the number of threads for subsequent work.
+     *
+     * @throws IllegalArgumentException unless {@code 1 ≤ n ≤} {@link #MAX_THREADS}
+     */
     public static synchronized void setThreads(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("threads must be ≥ 1, got " + n);
-        }
-        if (n != threads) {
+        if (checked(n) != threads) {
             ForkJoinPool old = pool;
             pool = null;
             threads = n;

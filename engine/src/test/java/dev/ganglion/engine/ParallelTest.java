@@ -49,6 +49,17 @@ class ParallelTest {
     }
 
     @Test
+    void threadCountsOutsideThePoolsRangeAreRefusedAndLeaveTheCountAlone() {
+        Parallel.setThreads(2);
+        assertThatThrownBy(() -> Parallel.setThreads(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("threads must be in [1, 32767], got 0");
+        // beyond ForkJoinPool's limit, which had failed at the first parallel op with a bare exception
+        assertThatThrownBy(() -> Parallel.setThreads(Parallel.MAX_THREADS + 1))
+                .hasMessage("threads must be in [1, 32767], got 32768");
+        assertThat(Parallel.threads()).isEqualTo(2);
+    }
+
+    @Test
     void theCallingThreadTakesChunksToo() {
         Parallel.setThreads(2);
         Set<String> names = ConcurrentHashMap.newKeySet();
