@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,7 +35,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Model checkpoint (safetensors).")
     Path checkpoint;
-    @Option(names = "--input", required = true, paramLabel = "IN", description = "Safetensors file with x (and grad_output).")
+    @Option(names = "--input", required = true, paramLabel = "IN", description = "Safetensors file with x (and grad_output), F32 or F64; both run in the model's dtype.")
     Path input;
     @Option(names = "--output", paramLabel = "OUT", description = "Output safetensors (default: IN with .out.safetensors).")
     Path output;
@@ -78,7 +79,11 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private SafetensorsWriter run(NeuralModel model, Tensor x, Tensor gradOutput) {
-        Var xv = grad ? Var.parameter(x) : Var.constant(x);
+        // x in the parameters' dtype: a float64 x (numpy's default) would otherwise reach the first
+        // product as a dtype mismatch deep inside it
+        List<Var> params = model.trainableParameters();
+        Tensor xt = params.isEmpty() ? x : x.to(params.getFirst().value().dtype());
+        Var xv = grad ? Var.parameter(xt) : Var.constant(xt);
         Var y = model.forward(xv);
         SafetensorsWriter w = new SafetensorsWriter().put("y", y.value().to(DType.F32));
         if (!grad) {

@@ -95,10 +95,20 @@ class TrainCommandTest {
             // d sum(y ⊙ 2) / d head.bias = 2 · (B·T) = 30
             assertThat(f.tensor("grad.head.bias").toFloatArray()[0]).isEqualTo(30f);
         }
+        float[] y;
         CliRun plain = CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", in.toString(), "--output", out.toString());
         assertThat(plain.status()).isZero();
         try (SafetensorsFile f = SafetensorsReader.open(out)) {
             assertThat(f.names()).containsExactly("y");
+            y = f.tensor("y").toFloatArray();
+        }
+        // a float64 x (numpy's default) runs in the parameters' float32, to the same y
+        Path in64 = dir.resolve("in64.safetensors");
+        new SafetensorsWriter().put("x", Tensor.ones(3, 5, 2).to(dev.ganglion.engine.DType.F64)).write(in64);
+        CliRun wide = CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", in64.toString(), "--output", out.toString());
+        assertThat(wide.status()).as(wide.err()).isZero();
+        try (SafetensorsFile f = SafetensorsReader.open(out)) {
+            assertThat(f.tensor("y").toFloatArray()).containsExactly(y);
         }
     }
 
