@@ -138,11 +138,11 @@ public final class Main implements Runnable {
     static String message(Exception ex) {
         if (ex instanceof FileSystemException f && f.getReason() == null) {
             String why = switch (f) {
-                case NoSuchFileException e -> "no such file or folder";
-                case AccessDeniedException e -> "permission denied";
-                case FileAlreadyExistsException e -> "already exists";
-                case NotDirectoryException e -> "not a folder";
-                case DirectoryNotEmptyException e -> "folder not empty";
+                case NoSuchFileException _ -> "no such file or folder";
+                case AccessDeniedException _ -> "permission denied";
+                case FileAlreadyExistsException _ -> "already exists";
+                case NotDirectoryException _ -> "not a folder";
+                case DirectoryNotEmptyException _ -> "folder not empty";
                 default -> f.getClass().getSimpleName();
             };
             return f.getMessage() + ": " + why;

@@ -47,7 +47,7 @@ class ProcessExitTest {
 
     @Test
     void runningOutOfHeapIsOneLineThatSaysHowToRaiseIt() throws Exception {
-        // a 4096-wide MLP's weights alone (~90 MB with Adam's state) do not fit a 48 MiB heap
+        // one 4096 × 4096 float weight (64 MiB) does not fit a 48 MiB heap
         Result r = javaWith(List.of("-Xmx48m"), "train", "mlp", "--set", "hidden_size=4096", "--epochs", "1",
                 "--train-size", "64", "--test-size", "16", "--threads", "1");
         assertThat(r.status()).as(r.out() + r.err()).isEqualTo(Main.FAILURE);

@@ -21,6 +21,9 @@ import java.util.stream.Stream;
  * @param cols image width
  */
 public record IdxDataset(Tensor images, int[] labels, int rows, int cols) {
+    /** File names an error lists at most: a folder of thousands of files would make it a screenful. */
+    private static final int LISTED = 12;
+
     /** Labels must lie in {@code [0, MAX_LABEL]} unless a class count is given. */
     public static final int MAX_LABEL = 255;
 
@@ -120,9 +123,8 @@ public record IdxDataset(Tensor images, int[] labels, int rows, int cols) {
             return hits.getFirst();
         }
         String where = dir + (prefix.isEmpty() ? "" : " (names starting with '" + prefix + "')");
-        // At most 12 names: a folder of thousands of files would make the message a screenful.
-        String found = all.isEmpty() ? "it is empty" : "it has: " + String.join(", ", all.subList(0, Math.min(12, all.size())))
-                + (all.size() > 12 ? " and " + (all.size() - 12) + " more" : "");
+        String found = all.isEmpty() ? "it is empty" : "it has: " + String.join(", ", all.subList(0, Math.min(LISTED, all.size())))
+                + (all.size() > LISTED ? " and " + (all.size() - LISTED) + " more" : "");
         if (hits.isEmpty()) {
             throw new IOException(where + ": no *" + kind + "*" + idx + "* file; " + found);
         }
