@@ -101,6 +101,13 @@ final class TrainCommand implements Callable<Integer> {
         if (!json) {
             out.println(header(run, trainer, td));
         }
+        if (trainer.epochsDone() >= trainer.options().epochs()) {
+            // on stderr, so that --json's stdout stays one line per epoch trained
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("ganglion train: nothing to train: " + resume + " has " + trainer.epochsDone()
+                    + " epochs done and --epochs is " + trainer.options().epochs() + "; raise --epochs to go on");
+            err.flush();
+        }
         List<EpochResult> results = new ArrayList<>();
         TrainProgress progress = new TrainProgress(out, json, System.console() != null && !json, log, resume != null);
         trainer.listener(progress);

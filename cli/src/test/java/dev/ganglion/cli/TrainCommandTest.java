@@ -74,6 +74,12 @@ class TrainCommandTest {
         assertThat(rest.outLines()).hasSize(1);
         assertThat(rest.outLines().getFirst()).startsWith("{\"epoch\":3,");
         assertThat(loss(rest.outLines().getFirst())).isEqualTo(loss(whole.outLines().get(2)));
+
+        CliRun done = CliRun.of("train", "mlp", "--resume", ckpt.toString(), "--epochs", "2", "--json", "--threads", "1");
+        assertThat(done.status()).as(done.err()).isZero();
+        assertThat(done.out()).isEmpty();
+        assertThat(done.errLines()).containsExactly("ganglion train: nothing to train: " + ckpt
+                + " has 2 epochs done and --epochs is 2; raise --epochs to go on");
     }
 
     @Test

@@ -87,6 +87,11 @@ public final class Trainer {
         return optimizer;
     }
 
+    /** The options this trainer runs with. */
+    public TrainOptions options() {
+        return options;
+    }
+
     /** Epochs completed so far. */
     public int epochsDone() {
         return epochsDone;
