@@ -11,6 +11,7 @@ import dev.ganglion.models.NeuralModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         for (Path p : new Path[] {checkpoint, input}) {
             if (!Files.isRegularFile(p)) {
-                throw new IOException("no such file: " + p);
+                // a missing file in the CLI's one wording (Main.message); a folder says what it is
+                throw Files.isDirectory(p) ? new IOException(p + " is a folder, not a file") : new NoSuchFileException(p.toString());
             }
         }
         Path out = output != null ? output : Path.of(input.toString().replaceFirst("(\\.safetensors)?$", ".out.safetensors"));

@@ -210,16 +210,16 @@ public final class SimdCsr implements CsrKernel {
         FloatVector x5 = FloatVector.fromMemorySegment(S, xs, 5 * V, NATIVE);
         FloatVector x6 = FloatVector.fromMemorySegment(S, xs, 6 * V, NATIVE);
         FloatVector x7 = FloatVector.fromMemorySegment(S, xs, 7 * V, NATIVE);
-        MemorySegment prior = d.asSlice(((long) q * ld + b) * Float.BYTES, 8 * V);
+        MemorySegment dx = d.asSlice(((long) q * ld + b) * Float.BYTES, 8 * V);
         FloatVector zero = FloatVector.zero(S);
-        FloatVector a0 = more ? FloatVector.fromMemorySegment(S, prior, 0, NATIVE) : zero;
-        FloatVector a1 = more ? FloatVector.fromMemorySegment(S, prior, V, NATIVE) : zero;
-        FloatVector a2 = more ? FloatVector.fromMemorySegment(S, prior, 2 * V, NATIVE) : zero;
-        FloatVector a3 = more ? FloatVector.fromMemorySegment(S, prior, 3 * V, NATIVE) : zero;
-        FloatVector a4 = more ? FloatVector.fromMemorySegment(S, prior, 4 * V, NATIVE) : zero;
-        FloatVector a5 = more ? FloatVector.fromMemorySegment(S, prior, 5 * V, NATIVE) : zero;
-        FloatVector a6 = more ? FloatVector.fromMemorySegment(S, prior, 6 * V, NATIVE) : zero;
-        FloatVector a7 = more ? FloatVector.fromMemorySegment(S, prior, 7 * V, NATIVE) : zero;
+        FloatVector a0 = more ? FloatVector.fromMemorySegment(S, dx, 0, NATIVE) : zero;
+        FloatVector a1 = more ? FloatVector.fromMemorySegment(S, dx, V, NATIVE) : zero;
+        FloatVector a2 = more ? FloatVector.fromMemorySegment(S, dx, 2 * V, NATIVE) : zero;
+        FloatVector a3 = more ? FloatVector.fromMemorySegment(S, dx, 3 * V, NATIVE) : zero;
+        FloatVector a4 = more ? FloatVector.fromMemorySegment(S, dx, 4 * V, NATIVE) : zero;
+        FloatVector a5 = more ? FloatVector.fromMemorySegment(S, dx, 5 * V, NATIVE) : zero;
+        FloatVector a6 = more ? FloatVector.fromMemorySegment(S, dx, 6 * V, NATIVE) : zero;
+        FloatVector a7 = more ? FloatVector.fromMemorySegment(S, dx, 7 * V, NATIVE) : zero;
         boolean first = b == 0;
         for (int p = p0, at = 0; p < p1; p++, at += 2 * L) {
             FloatVector w = FloatVector.broadcast(S, v[vOff + p]);
@@ -257,15 +257,14 @@ public final class SimdCsr implements CsrKernel {
                 e.intoArray(prods, at + L);
             }
         }
-        MemorySegment dst = d.asSlice(((long) q * ld + b) * Float.BYTES, 8 * V);
-        a0.intoMemorySegment(dst, 0, NATIVE);
-        a1.intoMemorySegment(dst, V, NATIVE);
-        a2.intoMemorySegment(dst, 2 * V, NATIVE);
-        a3.intoMemorySegment(dst, 3 * V, NATIVE);
-        a4.intoMemorySegment(dst, 4 * V, NATIVE);
-        a5.intoMemorySegment(dst, 5 * V, NATIVE);
-        a6.intoMemorySegment(dst, 6 * V, NATIVE);
-        a7.intoMemorySegment(dst, 7 * V, NATIVE);
+        a0.intoMemorySegment(dx, 0, NATIVE);
+        a1.intoMemorySegment(dx, V, NATIVE);
+        a2.intoMemorySegment(dx, 2 * V, NATIVE);
+        a3.intoMemorySegment(dx, 3 * V, NATIVE);
+        a4.intoMemorySegment(dx, 4 * V, NATIVE);
+        a5.intoMemorySegment(dx, 5 * V, NATIVE);
+        a6.intoMemorySegment(dx, 6 * V, NATIVE);
+        a7.intoMemorySegment(dx, 7 * V, NATIVE);
     }
 
     /** {@link #fused8} for batch vectors {@code [b, b + 4L)}, b an even vector. */
@@ -276,12 +275,12 @@ public final class SimdCsr implements CsrKernel {
         FloatVector x1 = FloatVector.fromMemorySegment(S, xs, V, NATIVE);
         FloatVector x2 = FloatVector.fromMemorySegment(S, xs, 2 * V, NATIVE);
         FloatVector x3 = FloatVector.fromMemorySegment(S, xs, 3 * V, NATIVE);
-        MemorySegment prior = d.asSlice(((long) q * ld + b) * Float.BYTES, 4 * V);
+        MemorySegment dx = d.asSlice(((long) q * ld + b) * Float.BYTES, 4 * V);
         FloatVector zero = FloatVector.zero(S);
-        FloatVector a0 = more ? FloatVector.fromMemorySegment(S, prior, 0, NATIVE) : zero;
-        FloatVector a1 = more ? FloatVector.fromMemorySegment(S, prior, V, NATIVE) : zero;
-        FloatVector a2 = more ? FloatVector.fromMemorySegment(S, prior, 2 * V, NATIVE) : zero;
-        FloatVector a3 = more ? FloatVector.fromMemorySegment(S, prior, 3 * V, NATIVE) : zero;
+        FloatVector a0 = more ? FloatVector.fromMemorySegment(S, dx, 0, NATIVE) : zero;
+        FloatVector a1 = more ? FloatVector.fromMemorySegment(S, dx, V, NATIVE) : zero;
+        FloatVector a2 = more ? FloatVector.fromMemorySegment(S, dx, 2 * V, NATIVE) : zero;
+        FloatVector a3 = more ? FloatVector.fromMemorySegment(S, dx, 3 * V, NATIVE) : zero;
         boolean first = b == 0;
         for (int p = p0, at = 0; p < p1; p++, at += 2 * L) {
             FloatVector w = FloatVector.broadcast(S, v[vOff + p]);
@@ -307,11 +306,10 @@ public final class SimdCsr implements CsrKernel {
                 e.intoArray(prods, at + L);
             }
         }
-        MemorySegment dst = d.asSlice(((long) q * ld + b) * Float.BYTES, 4 * V);
-        a0.intoMemorySegment(dst, 0, NATIVE);
-        a1.intoMemorySegment(dst, V, NATIVE);
-        a2.intoMemorySegment(dst, 2 * V, NATIVE);
-        a3.intoMemorySegment(dst, 3 * V, NATIVE);
+        a0.intoMemorySegment(dx, 0, NATIVE);
+        a1.intoMemorySegment(dx, V, NATIVE);
+        a2.intoMemorySegment(dx, 2 * V, NATIVE);
+        a3.intoMemorySegment(dx, 3 * V, NATIVE);
     }
 
     /** {@link #fused8} for batch vectors {@code [b, b + 2L)}, b an even vector. */
@@ -320,10 +318,10 @@ public final class SimdCsr implements CsrKernel {
         MemorySegment xs = s.asSlice(((long) q * ld + b) * Float.BYTES, 2 * V);
         FloatVector x0 = FloatVector.fromMemorySegment(S, xs, 0, NATIVE);
         FloatVector x1 = FloatVector.fromMemorySegment(S, xs, V, NATIVE);
-        MemorySegment prior = d.asSlice(((long) q * ld + b) * Float.BYTES, 2 * V);
+        MemorySegment dx = d.asSlice(((long) q * ld + b) * Float.BYTES, 2 * V);
         FloatVector zero = FloatVector.zero(S);
-        FloatVector a0 = more ? FloatVector.fromMemorySegment(S, prior, 0, NATIVE) : zero;
-        FloatVector a1 = more ? FloatVector.fromMemorySegment(S, prior, V, NATIVE) : zero;
+        FloatVector a0 = more ? FloatVector.fromMemorySegment(S, dx, 0, NATIVE) : zero;
+        FloatVector a1 = more ? FloatVector.fromMemorySegment(S, dx, V, NATIVE) : zero;
         boolean first = b == 0;
         for (int p = p0, at = 0; p < p1; p++, at += 2 * L) {
             FloatVector w = FloatVector.broadcast(S, v[vOff + p]);
@@ -343,9 +341,8 @@ public final class SimdCsr implements CsrKernel {
                 e.intoArray(prods, at + L);
             }
         }
-        MemorySegment dst = d.asSlice(((long) q * ld + b) * Float.BYTES, 2 * V);
-        a0.intoMemorySegment(dst, 0, NATIVE);
-        a1.intoMemorySegment(dst, V, NATIVE);
+        a0.intoMemorySegment(dx, 0, NATIVE);
+        a1.intoMemorySegment(dx, V, NATIVE);
     }
 
     /** {@link #fused8} for the single batch vector {@code [b, b + L)}: into the even or the odd chain. */
