@@ -22,7 +22,8 @@ public final class Tensor {
         this.storage = storage;
         this.shape = shape;
         this.strides = strides;
-        this.offset = offset;
+        this.offset = shape.size() == 0 ? 0 : offset; // an empty view points nowhere: copies may not index past storage
+
     }
 
     // ---------------------------------------------------------------- construction

@@ -93,6 +93,23 @@ class TensorViewTest {
     }
 
     @Test
+    void emptyViewsAtAnyIndexCopyFillAndReadNothing() {
+        // [16, 0, 1]: select(0, 9) and slice(0, 5, 7) are empty views whose natural offset lies past
+        // the empty storage; copies into and out of them must still work (the gradients of select
+        // and slice on empty tensors write through such views)
+        for (DType dtype : DType.values()) {
+            Tensor t = Tensor.zeros(Shape.of(16, 0, 1), dtype);
+            for (Tensor view : new Tensor[] {t.select(0, 9), t.slice(0, 5, 7), t.slice(0, 3, 16, 4).permute(2, 1, 0)}) {
+                assertThat(view.size()).isZero();
+                assertThat(view.copy().shape()).isEqualTo(view.shape());
+                assertThat(view.copyFrom(Tensor.zeros(view.shape(), dtype)).size()).isZero();
+                assertThat(view.fill(1).toDoubleArray()).isEmpty();
+                assertThat(view.contiguous().toFloatArray()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void reshapeInfersAndCopiesOnlyWhenNeeded() {
         Tensor t = iota(2, 6);
         assertThat(t.reshape(3, -1).shape()).isEqualTo(Shape.of(3, 4));
