@@ -6,7 +6,9 @@ import dev.ganglion.engine.Tensor;
 
 /**
  * The fused elementwise term of {@link Losses#bceWithLogits}: forward
- * {@code ℓ = max(x, 0) − x·y + log1p(e^{−|x|})}, backward {@code dx = g·(σ(x) − y)}, {@code dy = −g·x},
+ * {@code ℓ = max(x, 0) − x·y + log1p(e^{−|x|})}, evaluated as {@code x·(1 − y) + log1p(e^{−x})} for
+ * {@code x ≥ 0} and {@code −x·y + log1p(e^{x})} below (so an infinite logit gives an infinite loss,
+ * not ∞ − ∞), backward {@code dx = g·(σ(x) − y)}, {@code dy = −g·x},
  * computed in double and rounded once to the inputs' dtype.
  */
 final class BinaryCrossEntropy implements CustomFunction {
@@ -24,8 +26,8 @@ final class BinaryCrossEntropy implements CustomFunction {
         double[] y = in[1].toDoubleArray();
         double[] l = new double[x.length];
         for (int i = 0; i < x.length; i++) {
-            // NOTE: the log1p form never evaluates e^{x} for large x, so it is finite for any logit
-            l[i] = Math.max(x[i], 0) - x[i] * y[i] + Math.log1p(Math.exp(-Math.abs(x[i])));
+            // NOTE: the log1p form never evaluates e^{x} for large x, so it is finite for any finite logit
+            l[i] = (x[i] >= 0 ? x[i] * (1 - y[i]) : -x[i] * y[i]) + Math.log1p(Math.exp(-Math.abs(x[i])));
         }
         return new Tensor[] {Tensor.wrap(l, in[0].shape()).to(in[0].dtype())};
     }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.ganglion.autodiff.GradCheck;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,15 @@ class LossesTest {
     }
 
     @Test
+    void bceOfInfiniteLogitsIsInfiniteNotNaN() {
+        // PyTorch gives +∞ for x = +∞, y < 1; its NaN at x = −∞, y > 0 is ∞ − ∞ in its form, not the limit
+        Var l = Losses.bceWithLogits(v(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY),
+                Var.constant(Tensor.of(new double[] {0.5, 0.875, 0}, 3)), Reduction.NONE);
+        assertThat(l.value().toDoubleArray()).containsExactly(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
+                Double.POSITIVE_INFINITY);
+    }
+
+    @Test
     void bceGradientIsSigmoidMinusTargetIncludingAtZero() {
         Var x = v(0, 2, -700);
         Var t = Var.parameter(Tensor.of(new double[] {1, 0.25, 1}, 3));
@@ -77,6 +87,17 @@ class LossesTest {
                 .hasMessageContaining("target 5 of row 1");
         assertThatThrownBy(() -> Losses.crossEntropyWithLogits(z, new int[] {0}, Reduction.NONE))
                 .hasMessageContaining("expected logits [N, C] and N targets");
+    }
+
+    @Test
+    void crossEntropyOfAnEmptyBatchSumsToZeroAndAveragesToNaN() {
+        Var z = Var.parameter(Tensor.zeros(Shape.of(0, 5), DType.F64));
+        Var sum = Losses.crossEntropyWithLogits(z, new int[0], Reduction.SUM);
+        assertThat(sum.item()).isEqualTo(0);
+        sum.backward();
+        assertThat(z.grad().shape()).isEqualTo(z.shape());
+        assertThat(Losses.crossEntropyWithLogits(z, new int[0]).item()).isNaN();
+        assertThat(Losses.crossEntropyWithLogits(z, new int[0], Reduction.NONE).shape()).isEqualTo(Shape.of(0));
     }
 
     @Test
