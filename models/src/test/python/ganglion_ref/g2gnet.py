@@ -54,7 +54,8 @@ class SparseLayer(nn.Module):
         fan = m.sum(dim=1)
         # each row's active weights scaled by √(n_in / active_fan_in(row)); empty rows stay zero
         w = w * torch.where(fan > 0, torch.sqrt(n_in / fan.clamp(min=1.0)), torch.zeros_like(fan))[:, None]
-        bound = 1.0 / math.sqrt(max(fan.mean().item(), 1e-12))
+        mean_fan = fan.mean().item()
+        bound = 1.0 / math.sqrt(mean_fan) if mean_fan > 0 else 0.0  # no connections: zero biases
         self.weight = nn.Parameter(w)
         self.bias = nn.Parameter(torch.empty(n_out).uniform_(-bound, bound))
         self.register_buffer("mask", mask.to(torch.uint8))

@@ -63,7 +63,7 @@ public final class G2GNet extends Layer implements NeuralModel {
             boolean[] mask = drawMask(gOut, gIn, cfg.pIntra(), cfg.pInter(), structure);
             Tensor w = rng.uniform(Shape.of(nOut, nIn), -1 / Math.sqrt(nIn), 1 / Math.sqrt(nIn));
             double meanFan = scaleRows(w, mask, nIn);
-            double bound = 1 / Math.sqrt(Math.max(meanFan, 1e-12));
+            double bound = meanFan > 0 ? 1 / Math.sqrt(meanFan) : 0; // no connections: zero biases, as Init.fanIn
             Tensor b = rng.uniform(Shape.of(nOut), -bound, bound);
             sparse.add(G2GSparseLayer.fromDense(w, G2GSparseLayer.maskTensor(mask, nOut, nIn), b,
                     Groupings.permutation(gIn), Groupings.permutation(gOut), cfg.groups()));

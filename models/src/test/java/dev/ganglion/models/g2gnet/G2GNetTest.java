@@ -80,6 +80,27 @@ class G2GNetTest {
         }
     }
 
+    /**
+     * Regression: a layer without connections (p_intra = p_inter = 0) drew its biases from
+     * U(±1/√1e-12) = U(±10⁶), and training the function task reached losses of ~10¹⁰. The bias
+     * bound 1/√mean_fan_in is now 0 for a mean fan-in of 0, as PyTorch's Linear init for fan_in 0.
+     */
+    @Test
+    void layersWithoutConnectionsStartWithZeroBiases() {
+        G2GNet net = G2GNet.create(new G2GNetConfig(24, 64, 2, 5, 8, 0.0, 0.0, "index", "relu", 7), new Rng(1));
+        for (int l = 0; l < 2; l++) {
+            assertThat(net.layer(l).nnz()).isZero();
+            assertThat(net.stateDict().get("layers." + l + ".bias").toFloatArray()).containsOnly(0f);
+        }
+        Tensor y = net.forward(Var.constant(new Rng(2).normal(Shape.of(3, 24), 0, 1))).value();
+        Tensor head = net.stateDict().get("head.bias");
+        for (int i = 0; i < 3; i++) {
+            for (int c = 0; c < 5; c++) {
+                assertThat(y.get(i, c)).isEqualTo(head.get(c)); // every hidden unit is relu(0) = 0
+            }
+        }
+    }
+
     @Test
     void mixerAndRandomGroupingsBecomeDiagonalBlocksByPermutation() {
         G2GNet mixer = G2GNet.create(config("mixer", 64), new Rng(1));
