@@ -130,15 +130,23 @@ final class TrainCommand implements Callable<Integer> {
             }
             throw new ParameterException(spec.commandLine(), "--device must be cpu or cuda, got '" + device + "'");
         }
-        if (threads != null && threads < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads must be ≥ 1, got " + threads);
-        }
+        // the library reads 0 as "the task's default"; a user who types 0 means 0, which no task can use
+        atLeastOne("--threads", threads);
+        atLeastOne("--seq-len", seqLen);
+        atLeastOne("--train-size", trainSize);
+        atLeastOne("--test-size", testSize);
         if (plot != null && !(plot.toString().endsWith(".svg") || plot.toString().endsWith(".png"))) {
             throw new ParameterException(spec.commandLine(), "--plot must name a .svg or .png file, got '" + plot + "'");
         }
         OutputFiles.checkWritable(spec.commandLine(), "--save", save);
         OutputFiles.checkWritable(spec.commandLine(), "--log", log);
         OutputFiles.checkWritable(spec.commandLine(), "--plot", plot);
+    }
+
+    private void atLeastOne(String option, Integer value) {
+        if (value != null && value < 1) {
+            throw new ParameterException(spec.commandLine(), option + " must be ≥ 1, got " + value);
+        }
     }
 
     private TrainRun configure() {

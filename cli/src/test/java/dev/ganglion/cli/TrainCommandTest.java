@@ -134,6 +134,10 @@ class TrainCommandTest {
         expectError(train("mlp", "--frobnicate"), 2, "--frobnicate");
         expectError(train("mlp", "--optimizer", "lion"), 2, "unknown optimizer 'lion'");
         expectError(train("mlp", "--plot", "c.gif"), 2, "--plot");
+        // 0 is the library's "default": typed on the command line it is an error, not the default
+        for (String option : List.of("--seq-len", "--train-size", "--test-size", "--threads")) {
+            expectError(CliRun.of("train", "lstm", option, "0"), 2, option + " must be ≥ 1, got 0");
+        }
         expectError(train("mlp", "--task", "idx", "--data", dir.resolve("none").toString()), 1, "no such file");
         expectError(train("mlp", "--resume", garbage.toString()), 1, "garbage.safetensors");
         expectError(CliRun.of("train", "mlp", "--train-size", "64", "--set", "hidden_size=8", "--optimizer", "sgd", "--lr", "1e12"),
