@@ -47,7 +47,7 @@ public final class ViewOps {
         return transpose(x, -2, -1);
     }
 
-    /** Elements {@code start, start+step, …} below {@code end} along {@code axis}. */
+    /** Elements {@code start, start+step, …} below {@code end} along {@code axis} (bounds as {@link Tensor#slice}). */
     public static Var slice(Var x, int axis, int start, int end, int step) {
         Tensor y = x.value().slice(axis, start, end, step);
         int a = x.shape().axis(axis, "slice");

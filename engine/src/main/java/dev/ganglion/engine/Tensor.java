@@ -86,6 +86,9 @@ public final class Tensor {
 
     /** {@code [0, 1, …, n−1]} as float32. */
     public static Tensor arange(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("arange: n must be ≥ 0, got " + n);
+        }
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = i;
@@ -423,7 +426,12 @@ public final class Tensor {
         return transpose(-2, -1);
     }
 
-    /** Elements {@code start, start+step, …} below {@code end} along {@code axis} (a view). */
+    /**
+     * Elements {@code start, start+step, …} below {@code end} along {@code axis} (a view). Negative
+     * {@code start} and {@code end} count from the axis' end and an {@code end} past it is cut to it,
+     * as in Python; a {@code start} outside {@code [−d, d]} or an {@code end} before {@code start} is an
+     * error (Python would give an empty slice), and {@code step} must be positive.
+     */
     public Tensor slice(int axis, int start, int end, int step) {
         int a = shape.axis(axis, "slice");
         int d = shape.dim(a);

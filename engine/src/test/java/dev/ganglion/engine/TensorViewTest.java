@@ -110,6 +110,14 @@ class TensorViewTest {
     }
 
     @Test
+    void arangeCountsFromZeroAndRefusesANegativeLength() {
+        assertThat(Tensor.arange(4).toFloatArray()).containsExactly(0, 1, 2, 3);
+        assertThat(Tensor.arange(0).shape()).isEqualTo(Shape.of(0));
+        assertThatThrownBy(() -> Tensor.arange(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("arange: n must be ≥ 0, got -1");
+    }
+
+    @Test
     void reshapeInfersAndCopiesOnlyWhenNeeded() {
         Tensor t = iota(2, 6);
         assertThat(t.reshape(3, -1).shape()).isEqualTo(Shape.of(3, 4));
