@@ -21,8 +21,11 @@ public final class Tensor {
     private Tensor(Storage storage, Shape shape, int[] strides, int offset) {
         this.storage = storage;
         this.shape = shape;
-        this.strides = strides;
-        this.offset = shape.size() == 0 ? 0 : offset; // an empty view points nowhere: copies may not index past storage
+        // an empty view reads nothing: offset 0 and row-major strides, so that copies never index past
+        // its storage and layout checks (contiguity, BLAS operands) see a plain tensor
+        boolean empty = shape.size() == 0;
+        this.strides = empty ? shape.contiguousStrides() : strides;
+        this.offset = empty ? 0 : offset;
 
     }
 

@@ -99,8 +99,11 @@ class TensorViewTest {
         // and slice on empty tensors write through such views)
         for (DType dtype : DType.values()) {
             Tensor t = Tensor.zeros(Shape.of(16, 0, 1), dtype);
-            for (Tensor view : new Tensor[] {t.select(0, 9), t.slice(0, 5, 7), t.slice(0, 3, 16, 4).permute(2, 1, 0)}) {
+            for (Tensor view : new Tensor[] {t.select(0, 9), t.slice(0, 5, 7), t.slice(0, 3, 16, 4).permute(2, 1, 0),
+                    Tensor.zeros(Shape.of(0, 1, 5), dtype).expand(2, 0, 3, 5)}) {
                 assertThat(view.size()).isZero();
+                assertThat(view.offset()).isZero();
+                assertThat(view.strides()).containsExactly(view.shape().contiguousStrides());
                 assertThat(view.copy().shape()).isEqualTo(view.shape());
                 assertThat(view.copyFrom(Tensor.zeros(view.shape(), dtype)).size()).isZero();
                 assertThat(view.fill(1).toDoubleArray()).isEmpty();

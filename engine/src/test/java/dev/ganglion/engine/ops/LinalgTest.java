@@ -158,6 +158,11 @@ class LinalgTest {
         Tensor c = Linalg.matmul(rand(2, 0), rand(0, 3));
         assertThat(c.shape()).isEqualTo(Shape.of(2, 3));
         assertThat(c.toFloatArray()).containsOnly(0f);
+        // an empty batch whose matrices are a broadcast (stride-0) view: found by the PyTorch fuzz,
+        // where it threw a NullPointerException from the operand check
+        Tensor a = Tensor.zeros(Shape.of(0, 1, 5), DType.F32).expand(2, 0, 3, 5);
+        assertThat(Linalg.matmul(a, rand(5, 1)).shape()).isEqualTo(Shape.of(2, 0, 3, 1));
+        assertThat(Linalg.matmul(rand(4, 5), a.mT()).shape()).isEqualTo(Shape.of(2, 0, 4, 3));
     }
 
     @Test
