@@ -1,6 +1,5 @@
 package dev.ganglion.autodiff;
 
-import static dev.ganglion.engine.ops.Elementwise.add;
 import static dev.ganglion.engine.ops.Elementwise.addScalar;
 import static dev.ganglion.engine.ops.Elementwise.cos;
 import static dev.ganglion.engine.ops.Elementwise.div;
@@ -64,7 +63,7 @@ final class Gradients {
             case ABS -> one(mul(g, sub(gt(n.saved(0), zero(g)), lt(n.saved(0), zero(g))))); // NOTE: 0 at x = 0
             case SQUARE -> one(mul(g, scale(n.saved(0), 2)));
             case RECIPROCAL -> one(neg(mul(g, square(n.saved(0)))));                      // −y²
-            case CLAMP -> one(mul(g, inside(n.saved(0), (double[]) n.aux)));              // NOTE: bounds pass
+            case CLAMP -> one(where(inside(n.saved(0), (double[]) n.aux), g, zero(g)));   // NOTE: bounds pass
             case POW_SCALAR -> one(n.real == 0 ? scale(g, 0) : mul(g, scale(pow(n.saved(0), n.real - 1), n.real)));
             case SCALE -> one(scale(g, n.real));
             case ADD_SCALAR -> one(g);
@@ -74,8 +73,8 @@ final class Gradients {
             case SUB -> two(g, neg(g));
             case MUL -> two(mul(g, n.saved(1)), mul(g, n.saved(0)));
             case DIV -> divide(g, n.saved(0), n.saved(1));
-            case MAXIMUM -> split(g, add(gt(n.saved(0), n.saved(1)), scale(eq(n.saved(0), n.saved(1)), 0.5)));
-            case MINIMUM -> split(g, add(lt(n.saved(0), n.saved(1)), scale(eq(n.saved(0), n.saved(1)), 0.5)));
+            case MAXIMUM -> larger(g, n.saved(0), n.saved(1), true);
+            case MINIMUM -> larger(g, n.saved(0), n.saved(1), false);
             case POW -> power(g, n.saved(0), n.saved(1), n.saved(2));
             case WHERE -> two(where(n.saved(0), g, zero(g)), where(n.saved(0), zero(g), g));
 
@@ -134,7 +133,7 @@ final class Gradients {
         return mul(s, addScalar(mul(x, addScalar(neg(s), 1)), 1));
     }
 
-    /** 1 where {@code lo ≤ x ≤ hi}, else 0. */
+    /** 1 where {@code lo ≤ x ≤ hi}, else 0 (also for NaN x). */
     private static Tensor inside(Tensor x, double[] bounds) {
         Tensor lo = Tensor.scalar(bounds[0], x.dtype());
         Tensor hi = Tensor.scalar(bounds[1], x.dtype());
@@ -147,10 +146,17 @@ final class Gradients {
         return two(ga, neg(mul(ga, y)));
     }
 
-    /** Splits g between two inputs with weight {@code wa} for the first and {@code 1 − wa} for the second. */
-    private static Tensor[] split(Tensor g, Tensor wa) {
-        Tensor ga = mul(g, wa);
-        return two(ga, sub(g, ga));
+    /**
+     * {@code y = max(a, b)} ({@code max}) or {@code min(a, b)}: each side gets g where it is taken,
+     * g/2 at ties, 0 where the other side is taken, and g where either is NaN (PyTorch's rule). The
+     * sides are selected, not weighted, so an infinite or NaN g never becomes {@code ±∞·0 = NaN} (or
+     * {@code ∞ − ∞}) on the side not taken.
+     */
+    private static Tensor[] larger(Tensor g, Tensor a, Tensor b, boolean max) {
+        Tensor shared = where(eq(a, b), scale(g, 0.5), g);
+        Tensor aNotTaken = max ? lt(a, b) : gt(a, b);
+        Tensor bNotTaken = max ? gt(a, b) : lt(a, b);
+        return two(where(aNotTaken, zero(g), shared), where(bNotTaken, zero(g), shared));
     }
 
     /** {@code y = aᵇ}: {@code da = g·b·a^(b−1)}, {@code db = g·y·ln a} (0 where a = 0, as PyTorch). */

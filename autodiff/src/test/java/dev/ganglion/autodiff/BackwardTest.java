@@ -194,4 +194,29 @@ class BackwardTest {
         assertThat(g[0].toDoubleArray()).containsExactly(0.5, 0);
         assertThat(g[1].toDoubleArray()).containsExactly(0.5, 1);
     }
+
+    /**
+     * Regression (PyTorch differential fuzz): maximum, minimum and clamp weighted g by 0/1 masks, so
+     * an infinite upstream gradient became ∞·0 = NaN on the side not taken, and ∞ − ∞ = NaN on the
+     * side taken by the second operand. They select now, as PyTorch does; NaN inputs pass g to both
+     * sides (PyTorch's rule).
+     */
+    @Test
+    void infiniteGradientsDoNotTurnIntoNaNOnTheSideNotTaken() {
+        double inf = Double.POSITIVE_INFINITY;
+        Tensor seed = Tensor.of(new double[] {inf, -inf, 1}, 3);
+        Var a = param(1, 5, Double.NaN);
+        Var b = param(2, 3, 0);
+        PointwiseOps.maximum(a, b).backward(seed);
+        assertThat(a.grad().toDoubleArray()).containsExactly(0, -inf, 1);
+        assertThat(b.grad().toDoubleArray()).containsExactly(inf, 0, 1);
+        Var c = param(1, 5, 2);
+        Var d = param(2, 3, 2);
+        PointwiseOps.minimum(c, d).backward(seed);
+        assertThat(c.grad().toDoubleArray()).containsExactly(inf, 0, 0.5);
+        assertThat(d.grad().toDoubleArray()).containsExactly(0, -inf, 0.5);
+        Var x = param(-2, 0.5, 3);
+        PointwiseOps.clamp(x, -1, 1).backward(seed);
+        assertThat(x.grad().toDoubleArray()).containsExactly(0, -inf, 0);
+    }
 }

@@ -24,7 +24,7 @@ public enum BinaryOp {
     MAXIMUM,
     /** {@code y = min(a, b)}; NaN and ties as for {@link #MAXIMUM}. */
     MINIMUM,
-    /** {@code y = aᵇ} ({@link Math#pow} semantics). */
+    /** {@code y = aᵇ} ({@link #pow(double, double)}: C99's and PyTorch's special cases). */
     POW,
     /** {@code y = [a > b]}. */
     GT,
@@ -44,6 +44,14 @@ public enum BinaryOp {
      */
     RELU_GRAD;
 
+    /**
+     * {@code aᵇ} as C99 and IEEE 754 define it and PyTorch computes it: {@link Math#pow}, except that
+     * {@code 1ᵇ = 1} for every b (NaN included) and {@code (−1)^±∞ = 1}, where Java gives NaN.
+     */
+    public static double pow(double a, double b) {
+        return a == 1 || (a == -1 && Double.isInfinite(b)) ? 1 : Math.pow(a, b);
+    }
+
     /** The reference value {@code f(a, b)} in double precision. */
     public double apply(double a, double b) {
         return switch (this) {
@@ -53,7 +61,7 @@ public enum BinaryOp {
             case DIV -> a / b;
             case MAXIMUM -> Math.max(a, b);
             case MINIMUM -> Math.min(a, b);
-            case POW -> Math.pow(a, b);
+            case POW -> pow(a, b);
             case GT -> a > b ? 1 : 0;
             case GE -> a >= b ? 1 : 0;
             case LT -> a < b ? 1 : 0;

@@ -49,7 +49,7 @@ public enum UnaryOp {
      * NOTE: when lo > hi every element becomes hi (PyTorch's rule).
      */
     CLAMP,
-    /** {@code y = xᵖ} ({@link Math#pow} semantics: NaN for negative x and non-integer p). */
+    /** {@code y = xᵖ} ({@link BinaryOp#pow(double, double)}: NaN for negative x and non-integer p). */
     POW,
     /** {@code y = p·x}. */
     SCALE,
@@ -73,7 +73,7 @@ public enum UnaryOp {
             case SQUARE -> x * x;
             case RECIPROCAL -> 1.0 / x;
             case CLAMP -> Math.min(Math.max(x, p), q);
-            case POW -> Math.pow(x, p);
+            case POW -> BinaryOp.pow(x, p);
             case SCALE -> p * x;
             case ADD_SCALAR -> x + p;
         };

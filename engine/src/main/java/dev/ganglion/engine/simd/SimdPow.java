@@ -1,5 +1,6 @@
 package dev.ganglion.engine.simd;
 
+import dev.ganglion.engine.kernel.BinaryOp;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -31,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       parts), {@code |r| ≤ ln2/2}; {@code e^r} by its Taylor polynomial of degree 9 (truncation
  *       below 10⁻¹¹, 10⁻⁴ float ulp), in Estrin's order; 2ⁿ built from its exponent bits.</li>
  *   <li>Rounded once to float. Lanes with x ≤ 0, x = ∞ or NaN, or y infinite or NaN go to
- *       {@link Math#pow} in double, whose HotSpot intrinsic gives the same bits in every tier;
+ *       {@link BinaryOp#pow} ({@link Math#pow} with C99's 1ᵇ = 1) in double, whose HotSpot intrinsic gives the same bits in every tier;
  *       in a vector, only when a lane needs it.</li>
  * </ol>
  * Measured against {@link Math#pow} in double: see {@code SimdPowTest}.
@@ -137,18 +138,18 @@ final class SimdPow {
         }
     }
 
-    /** r with the lanes in {@code outside} from {@link Math#pow} in double, the exponent from e's lanes or p. */
+    /** r with the lanes in {@code outside} from {@link BinaryOp#pow} in double, the exponent from e's lanes or p. */
     private static FloatVector patch(FloatVector x, FloatVector e, FloatVector r, VectorMask<Integer> outside, double p) {
         float[] xs = x.toArray();
         float[] es = e == null ? null : e.toArray();
-        return Simd.patchLanes(r, outside, j -> (float) Math.pow(xs[j], es == null ? p : es[j]));
+        return Simd.patchLanes(r, outside, j -> (float) BinaryOp.pow(xs[j], es == null ? p : es[j]));
     }
 
     /** {@code x^y}: the vector functions for one lane, bit for bit. */
     static float pow(float x, double y) {
         int xb = Float.floatToRawIntBits(x);
         if (xb <= 0 || xb >= INFINITY_BITS || !Double.isFinite(y)) {
-            return (float) Math.pow(x, y);
+            return (float) BinaryOp.pow(x, y);
         }
         return (float) fast(x, y);
     }
