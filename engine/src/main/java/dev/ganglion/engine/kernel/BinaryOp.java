@@ -39,8 +39,8 @@ public enum BinaryOp {
     /**
      * {@code y = b > 0 ? a : 0}: relu's backward, with a the gradient of its output and b its output
      * (or input: the same sign). One pass and no mask tensor, against a comparison and a product.
-     * NOTE: 0 wherever b ≤ 0 or is NaN, even where a is ±∞ or NaN (PyTorch's threshold_backward),
-     * where the product would have given NaN.
+     * NOTE: 0 wherever b ≤ 0, even where a is ±∞ or NaN (where the product would have given NaN), and a
+     * where b is NaN: PyTorch's threshold_backward, {@code where(b ≤ 0, 0, a)}.
      */
     RELU_GRAD;
 
@@ -67,7 +67,7 @@ public enum BinaryOp {
             case LT -> a < b ? 1 : 0;
             case LE -> a <= b ? 1 : 0;
             case EQ -> a == b ? 1 : 0;
-            case RELU_GRAD -> b > 0 ? a : 0;
+            case RELU_GRAD -> b <= 0 ? 0 : a;
         };
     }
 

@@ -216,7 +216,7 @@ public final class SimdBinary implements BinaryKernel {
 
     /** {@code b > 0 ? a : 0} per lane (false for NaN). */
     private static FloatVector reluGrad(FloatVector a, FloatVector b) {
-        return FloatVector.zero(S).blend(a, b.compare(VectorOperators.GT, 0f));
+        return a.blend(0f, b.compare(VectorOperators.LE, 0f));
     }
 
     private static FloatVector v(float[] x, int i) {

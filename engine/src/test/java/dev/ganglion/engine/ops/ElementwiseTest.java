@@ -114,13 +114,14 @@ class ElementwiseTest {
     }
 
     @Test
-    void reluGradPassesTheGradientOnlyWherePositive() {
-        // 32 elements so the SIMD loop runs, not only the scalar tail
+    void reluGradStopsTheGradientWhereTheOutputIsNotAboveZero() {
+        // 32 elements so the SIMD loop runs, not only the scalar tail; a NaN output passes the gradient
+        // (PyTorch's where(y ≤ 0, 0, g))
         float[] g = new float[32];
         float[] y = new float[32];
         float[] want = new float[32];
         float[][] cases = { // g, y, want
-            {Float.NaN, 0f, 0f}, {Float.POSITIVE_INFINITY, -0f, 0f}, {5f, Float.NaN, 0f}, {5f, -1f, 0f},
+            {Float.NaN, 0f, 0f}, {Float.POSITIVE_INFINITY, -0f, 0f}, {5f, Float.NaN, 5f}, {5f, -1f, 0f},
             {Float.NaN, 2f, Float.NaN}, {-3f, 1e-30f, -3f}, {7f, Float.POSITIVE_INFINITY, 7f}};
         for (int i = 0; i < 32; i++) {
             float[] c = cases[i % cases.length];
