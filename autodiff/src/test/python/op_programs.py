@@ -7,7 +7,8 @@
 
 Each case is a short straight-line program over the autodiff ops (pointwise, broadcasting binary,
 views, reductions, matmul, joins and indexing, losses, linear), drawn at random with shapes of
-awkward sizes, size-1 axes for broadcasting and, in every other case, zero-size axes. The loss of a
+awkward sizes, size-1 axes for broadcasting, in every other pair of cases zero-size axes, and in every
+third case inputs holding ±∞, NaN, ±0 and float32 subnormals. The loss of a
 case is L = Σₖ Σᵢ Wₖ[i]·vₖ[i] over every value vₖ the program makes (i the row-major index), with the
 fixed weights Wₖ[i] = sin(0.5 + 0.7·i + 1.3·k) that the Java side computes too; so every value is
 compared forward, and every input's gradient backward.
@@ -17,13 +18,14 @@ Writes ../resources/torch/op_programs.safetensors:
   c{n}.cond{k}     the 0/1 condition of a `where` (same dtype)
   c{n}.v{k}        value k, as PyTorch computes it in float64 from the (rounded) inputs
   c{n}.grad.in{j}  dL/d in{j}, likewise (zeros where the input does not reach the loss)
-__metadata__ "programs" is their count, "c{n}" the program, one instruction per line: `NAME OP ARG...`, where an ARG is a
-value name, an integer, a float, an integer list `[a,b]`, a reduction (mean, sum, none) or `none`
-(no bias). Float32 cases hold the float64 answers rounded to float32; a float32 case is kept only if
+__metadata__ "programs" is their count, "c{n}" the program, one instruction per line: `NAME OP ARG...`,
+where an ARG is a value name, an integer, a float, an integer list `[a,b]`, a reduction (mean, sum,
+none) or `none` (no bias). Float32 cases hold the float64 answers rounded to float32; a float32 case is kept only if
 PyTorch's own float32 run is within 2e-5 of them (scaled by |x|+1), so ill-conditioned draws (a clamp
 edge met by rounding, cancellation in a long sum) do not make the test's tolerance meaningless.
 Left out by construction: ties in max/min/maximum/minimum, where float32 rounding can make a tie
-on one side and none on the other, and the gradient then goes elsewhere.
+on one side and none on the other, and the gradient then goes elsewhere; and bce of infinite logits,
+where PyTorch's form gives NaN at x = −∞ and Ganglion's the limit, +∞.
 """
 
 import argparse
@@ -38,6 +40,7 @@ from optim_reference import write_safetensors
 F = torch.nn.functional
 DIMS = [1, 2, 3, 4, 5, 7, 8, 9]
 BIG_DIMS = [1, 3, 33, 64, 129, 257, 600]
+SPECIAL = [float("inf"), float("-inf"), float("nan"), 0.0, -0.0, 1e-40, -1e-44]  # the last two subnormal in float32
 UNARY = {"neg": torch.neg, "exp": torch.exp, "log": torch.log, "sqrt": torch.sqrt, "tanh": torch.tanh,
          "sigmoid": torch.sigmoid, "relu": torch.relu, "silu": F.silu, "sin": torch.sin, "cos": torch.cos,
          "abs": torch.abs, "square": torch.square, "reciprocal": torch.reciprocal}
@@ -149,8 +152,8 @@ def weights(k, like):
 class Program:
     """A program being drawn: its lines, and the float64 values so far (for shapes and validity)."""
 
-    def __init__(self, rng, dims):
-        self.rng, self.dims = rng, dims
+    def __init__(self, rng, dims, special):
+        self.rng, self.dims, self.special = rng, dims, special
         self.lines, self.vals, self.data, self.ties = [], {}, {}, {}
         self.count = 0
 
@@ -160,6 +163,10 @@ class Program:
     def new_input(self, shape, low=None):
         name = f"in{sum(1 for k in self.data if k.startswith('in'))}"
         t = torch.randn(shape, dtype=torch.float64)
+        if self.special and t.numel() and self.rng.random() < 0.4:
+            flat = t.view(-1)
+            for _ in range(self.rng.randint(1, 3)):
+                flat[self.rng.randrange(flat.numel())] = self.rng.choice(SPECIAL)
         if low == "positive":
             t = t.abs() + 0.5
         elif low == "unit":
@@ -344,7 +351,7 @@ def draw_loss_or_linear(p, a):
     if op == "mse":
         b = p.new_input(sh)
         return p.emit(op, lambda: F.mse_loss(T[a], T[b], reduction=red), [a, b, red], True)
-    if op == "bce":
+    if op == "bce" and not bool(T[a].isinf().any()):  # at x = −∞ PyTorch gives NaN, Ganglion the limit +∞
         b = p.new_input(sh, "unit")
         return p.emit(op, lambda: F.binary_cross_entropy_with_logits(T[a], T[b], reduction=red), [a, b, red], True)
     if op == "ce" and len(sh) == 2 and sh[1] > 0:
@@ -439,11 +446,11 @@ def draw_step(p, big):
     return draw_indexing(p, a)
 
 
-def draw_program(seed, zero_size, big):
+def draw_program(seed, zero_size, special, big):
     rng = random.Random(seed)
     torch.manual_seed(seed)
     dims = (BIG_DIMS if big else DIMS) + ([0] if zero_size else [])
-    p = Program(rng, dims)
+    p = Program(rng, dims, special)
     p.new_input(p.shape(rng.randint(1, 3)))
     steps = rng.randint(2, 10)
     for _ in range(50):
@@ -480,7 +487,7 @@ def main():
     seed, n = args.seed, 0
     while n < args.cases:
         seed += 1
-        p = draw_program(seed, zero_size=n % 4 >= 2, big=args.big)
+        p = draw_program(seed, zero_size=n % 4 >= 2, special=n % 3 == 0, big=args.big)
         if p is None:
             continue
         dtype = torch.float64 if n % 2 == 0 else torch.float32

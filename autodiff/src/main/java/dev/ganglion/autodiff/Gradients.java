@@ -54,7 +54,7 @@ final class Gradients {
             case EXP -> one(mul(g, n.saved(0)));                                          // y
             case LOG -> one(div(g, n.saved(0)));                                          // 1/x
             case SQRT -> one(div(g, scale(n.saved(0), 2)));                               // 1/(2y)
-            case TANH -> one(sub(g, mul(mul(g, n.saved(0)), n.saved(0))));                 // g(1 − y²)
+            case TANH -> one(mul(g, sub(unit(g), square(n.saved(0)))));                  // g(1 − y²), not g − g·y²: ∞ − ∞
             case SIGMOID -> one(mul(g, sub(n.saved(0), square(n.saved(0)))));             // g·y(1 − y)
             case RELU -> one(Elementwise.apply(BinaryOp.RELU_GRAD, g, n.saved(0)));        // NOTE: 0 at x = 0
             case SILU -> one(mul(g, siluSlope(n.saved(0))));                              // σ(1 + x(1 − σ))
@@ -125,6 +125,11 @@ final class Gradients {
     /** A zero of g's dtype, broadcasting against anything. */
     static Tensor zero(Tensor like) {
         return Tensor.scalar(0, like.dtype());
+    }
+
+    /** A one of g's dtype, broadcasting against anything. */
+    private static Tensor unit(Tensor like) {
+        return Tensor.scalar(1, like.dtype());
     }
 
     /** {@code d silu/dx = σ(x)·(1 + x·(1 − σ(x)))}. */

@@ -199,7 +199,7 @@ class BackwardTest {
      * Regression (PyTorch differential fuzz): maximum, minimum and clamp weighted g by 0/1 masks, so
      * an infinite upstream gradient became ∞·0 = NaN on the side not taken, and ∞ − ∞ = NaN on the
      * side taken by the second operand. They select now, as PyTorch does; NaN inputs pass g to both
-     * sides (PyTorch's rule).
+     * sides (PyTorch's rule). tanh's g − g·y² was ∞ − ∞ likewise.
      */
     @Test
     void infiniteGradientsDoNotTurnIntoNaNOnTheSideNotTaken() {
@@ -218,5 +218,8 @@ class BackwardTest {
         Var x = param(-2, 0.5, 3);
         PointwiseOps.clamp(x, -1, 1).backward(seed);
         assertThat(x.grad().toDoubleArray()).containsExactly(0, -inf, 0);
+        Var t = param(0.5, -1, 0);
+        PointwiseOps.tanh(t).backward(seed); // g(1 − y²), where g − g·y² was ∞ − ∞
+        assertThat(t.grad().toDoubleArray()).containsExactly(inf, -inf, 1);
     }
 }
