@@ -26,7 +26,6 @@ public final class Tensor {
         boolean empty = shape.size() == 0;
         this.strides = empty ? shape.contiguousStrides() : strides;
         this.offset = empty ? 0 : offset;
-
     }
 
     // ---------------------------------------------------------------- construction

@@ -37,7 +37,7 @@ public enum BinaryOp {
     /** {@code y = [a = b]}. */
     EQ,
     /**
-     * {@code y = b > 0 ? a : 0}: relu's backward, with a the gradient of its output and b its output
+     * {@code y = b ≤ 0 ? 0 : a}: relu's backward, with a the gradient of its output and b its output
      * (or input: the same sign). One pass and no mask tensor, against a comparison and a product.
      * NOTE: 0 wherever b ≤ 0, even where a is ±∞ or NaN (where the product would have given NaN), and a
      * where b is NaN: PyTorch's threshold_backward, {@code where(b ≤ 0, 0, a)}.

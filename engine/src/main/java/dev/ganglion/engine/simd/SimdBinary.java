@@ -214,7 +214,7 @@ public final class SimdBinary implements BinaryKernel {
         }
     }
 
-    /** {@code b > 0 ? a : 0} per lane (false for NaN). */
+    /** {@code b ≤ 0 ? 0 : a} per lane (a where b is NaN). */
     private static FloatVector reluGrad(FloatVector a, FloatVector b) {
         return a.blend(0f, b.compare(VectorOperators.LE, 0f));
     }

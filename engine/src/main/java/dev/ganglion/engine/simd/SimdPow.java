@@ -32,8 +32,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       parts), {@code |r| ≤ ln2/2}; {@code e^r} by its Taylor polynomial of degree 9 (truncation
  *       below 10⁻¹¹, 10⁻⁴ float ulp), in Estrin's order; 2ⁿ built from its exponent bits.</li>
  *   <li>Rounded once to float. Lanes with x ≤ 0, x = ∞ or NaN, or y infinite or NaN go to
- *       {@link BinaryOp#pow} ({@link Math#pow} with C99's 1ᵇ = 1) in double, whose HotSpot intrinsic gives the same bits in every tier;
- *       in a vector, only when a lane needs it.</li>
+ *       {@link BinaryOp#pow} in double ({@link Math#pow}, whose HotSpot intrinsic gives the same bits
+ *       in every tier, with C99's {@code 1ᵇ = 1}); in a vector, only when a lane needs it.</li>
  * </ol>
  * Measured against {@link Math#pow} in double: see {@code SimdPowTest}.
  */
