@@ -28,9 +28,10 @@ import dev.ganglion.engine.Tensor;
  * ({@link CustomContext#leafGrad}), as G2GNet's fused sparse layer does.
  */
 public interface CustomFunction {
-    /** A name for error messages and graph printing. */
+    /** A name for error messages and graph printing: the class's simple name, or its binary name if anonymous. */
     default String name() {
-        return getClass().getSimpleName();
+        String simple = getClass().getSimpleName();
+        return simple.isEmpty() ? getClass().getName() : simple;
     }
 
     /**
