@@ -19,8 +19,8 @@ enum SafetensorsDType {
     F8_E8M0(8, false),
     I16(16, false),
     U16(16, false),
-    F16(16, false),
-    BF16(16, false),
+    F16(16, true),
+    BF16(16, true),
     I32(32, true),
     U32(32, false),
     F32(32, true),
@@ -29,8 +29,8 @@ enum SafetensorsDType {
     I64(64, true),
     U64(64, false);
 
-    /** The dtypes this package reads and writes, for error messages. */
-    static final String SUPPORTED = "F32, F64, I32, I64, U8";
+    /** The dtypes this package reads, for error messages (it writes them all but F16 and BF16). */
+    static final String SUPPORTED = "F32, F64, I32, I64, U8, and F16 and BF16 as F32";
 
     final int bits;
     final boolean supported;

@@ -17,9 +17,10 @@ import java.util.stream.Collectors;
  * costs the header only. {@link AutoCloseable}: close it (try-with-resources) to release the file.
  *
  * <p>Accessors map dtypes to Java types: {@code F32 → F32 Tensor}, {@code F64 → F64 Tensor},
+ * {@code F16 / BF16 → F32 Tensor} (every half and bfloat16 value is a float: widened exactly),
  * {@code I32 / I64 / U8 → int[]} ({@code I64} range-checked), {@code U8 → byte[]}. Asking for an
  * entry through the wrong accessor, or for an entry of a dtype this package does not read
- * ({@code BF16}, {@code F16}, …), is an {@link IllegalArgumentException} naming tensor and dtype;
+ * ({@code F8_E4M3}, {@code I16}, …), is an {@link IllegalArgumentException} naming tensor and dtype;
  * the other entries stay readable. Reads are thread-safe (positional, no shared buffer).
  */
 public final class SafetensorsFile implements AutoCloseable {
@@ -81,7 +82,10 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
-    /** An {@code F32} entry as a new F32 tensor, an {@code F64} entry as a new F64 tensor. */
+    /**
+     * An {@code F32} entry as a new F32 tensor, an {@code F64} entry as a new F64 tensor, an {@code F16}
+     * or {@code BF16} entry as a new F32 tensor holding the same values.
+     */
     public Tensor tensor(String name) throws IOException {
         SafetensorsHeader.Entry e = entry(name);
         SafetensorsDType dt = supported(e);
@@ -94,6 +98,18 @@ public final class SafetensorsFile implements AutoCloseable {
         if (dt == SafetensorsDType.F64) {
             double[] out = new double[shape.size()];
             read(e, (buf, at) -> buf.asDoubleBuffer().get(out, (int) (at / 8), buf.remaining() / 8));
+            return Tensor.wrap(out, shape);
+        }
+        if (dt == SafetensorsDType.F16 || dt == SafetensorsDType.BF16) {
+            boolean brain = dt == SafetensorsDType.BF16;
+            float[] out = new float[shape.size()];
+            read(e, (buf, at) -> {
+                for (int i = (int) (at / 2); buf.hasRemaining(); i++) {
+                    short h = buf.getShort();
+                    // bfloat16 is a float32's upper half; IEEE half goes through the JDK's exact widening
+                    out[i] = brain ? Float.intBitsToFloat(h << 16) : Float.float16ToFloat(h);
+                }
+            });
             return Tensor.wrap(out, shape);
         }
         throw new IllegalArgumentException(header.file + ": tensor '" + name + "' has integer dtype " + e.dtype()

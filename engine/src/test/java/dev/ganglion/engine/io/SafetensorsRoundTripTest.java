@@ -218,7 +218,7 @@ class SafetensorsRoundTripTest {
 
     @Test
     void foreignDtypesFailOnlyWhenAccessed() throws IOException {
-        String json = "{\"h\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]},"
+        String json = "{\"h\":{\"dtype\":\"F8_E4M3\",\"shape\":[4],\"data_offsets\":[0,4]},"
                 + "\"odd\":{\"dtype\":\"X42\",\"shape\":[5],\"data_offsets\":[4,7]},"
                 + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[7,11]}}";
         byte[] buf = new byte[11];
@@ -226,12 +226,37 @@ class SafetensorsRoundTripTest {
         Path file = HostileFiles.write(dir, json, buf);
         try (SafetensorsFile f = SafetensorsReader.open(file)) {
             assertThat(f.names()).containsExactly("h", "odd", "w");
-            assertThat(f.dtype("h")).isEqualTo("BF16");
-            assertThat(f.shape("h")).isEqualTo(Shape.of(2));
+            assertThat(f.dtype("h")).isEqualTo("F8_E4M3");
+            assertThat(f.shape("h")).isEqualTo(Shape.of(4));
             assertThatThrownBy(() -> f.tensor("h")).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("unsupported dtype BF16 for tensor 'h'");
+                    .hasMessageContaining("unsupported dtype F8_E4M3 for tensor 'h'");
             assertThatThrownBy(() -> f.ints("odd")).hasMessageContaining("unsupported dtype X42 for tensor 'odd'");
             assertThat(f.tensor("w").item()).isEqualTo(4.5);
+        }
+    }
+
+    @Test
+    void halfAndBfloat16EntriesAreReadAsTheSameFloat32Values() throws IOException {
+        // bit patterns as PyTorch writes them: 1, −2.5, the largest finite, the smallest subnormal, ∞, NaN
+        short[] half = {0x3C00, (short) 0xC100, 0x7BFF, 0x0001, 0x7C00, 0x7E00};
+        short[] brain = {0x3F80, (short) 0xC020, 0x7F7F, 0x0001, 0x7F80, 0x7FC0};
+        byte[] buf = new byte[24];
+        for (int i = 0; i < 6; i++) {
+            buf[2 * i] = (byte) half[i];
+            buf[2 * i + 1] = (byte) (half[i] >> 8);
+            buf[12 + 2 * i] = (byte) brain[i];
+            buf[12 + 2 * i + 1] = (byte) (brain[i] >> 8);
+        }
+        String json = "{\"h\":{\"dtype\":\"F16\",\"shape\":[2,3],\"data_offsets\":[0,12]},"
+                + "\"b\":{\"dtype\":\"BF16\",\"shape\":[6],\"data_offsets\":[12,24]}}";
+        try (SafetensorsFile f = SafetensorsReader.open(HostileFiles.write(dir, json, buf))) {
+            Tensor h = f.tensor("h");
+            assertThat(h.dtype()).isEqualTo(DType.F32);
+            assertThat(h.shape()).isEqualTo(Shape.of(2, 3));
+            assertThat(h.toFloatArray()).containsExactly(1f, -2.5f, 65504f, 0x1p-24f, Float.POSITIVE_INFINITY, Float.NaN);
+            assertThat(f.tensor("b").toFloatArray()).containsExactly(1f, -2.5f, 0x1.fep127f, 0x1p-133f,
+                    Float.POSITIVE_INFINITY, Float.NaN);
+            assertThatThrownBy(() -> f.ints("b")).hasMessageContaining("ints(name) reads I32, I64 and U8");
         }
     }
 
