@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * compositions (broadcasting against views, reductions over permuted and expanded axes, joins
  * of the same value, empty tensors, ±∞, NaN and subnormal inputs) against another engine. Float64
  * programs must agree to 1e-10, float32 ones to 1e-4, both relative to |expected| + 1; NaN must
- * meet NaN and ±∞ the same ∞.
+ * meet NaN and ±∞ the same ∞. Each program runs twice: on contiguous inputs, and on inputs that are
+ * strided views (every other element of a wider tensor), leaf gradients included.
  *
  * <p>For a fuzz run, point {@code -Dganglion.opPrograms=FILE} at a file the script wrote with other
  * {@code --cases}, {@code --seed} or {@code --big}:
@@ -67,6 +68,16 @@ class TorchOpProgramsTest {
         for (var e : got.entrySet()) {
             Tensor want = tensor(id + "." + e.getKey());
             assertClose(e.getValue(), want, id + " " + e.getKey() + " of\n" + program);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("programs")
+    void stridedInputsGiveTheSameValuesAndGradients(String id) throws IOException, URISyntaxException {
+        String program = file().metadata().get(id);
+        Map<String, Tensor> got = OpProgram.run(program, name -> Inputs.nonContiguous(tensor(id + "." + name)));
+        for (var e : got.entrySet()) {
+            assertClose(e.getValue(), tensor(id + "." + e.getKey()), id + " " + e.getKey() + " (strided inputs) of\n" + program);
         }
     }
 
