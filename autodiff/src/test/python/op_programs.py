@@ -6,7 +6,8 @@
     mvn test -pl autodiff -Dtest=TorchOpProgramsTest -Dganglion.opPrograms=/tmp/fuzz.safetensors)
 
 Each case is a short straight-line program over the autodiff ops (pointwise, broadcasting binary,
-views, reductions, matmul, joins and indexing, losses, linear), drawn at random with shapes of
+views, reductions, matmul, joins and indexing, losses, linear, and sparseLinear with CSR, BSR and
+block-diagonal weights against the dense product of the same weight), drawn at random with shapes of
 awkward sizes, size-1 axes for broadcasting, in every other pair of cases zero-size axes, and in every
 third case inputs holding ±∞, NaN, ±0 and float32 subnormals. The loss of a
 case is L = Σₖ Σᵢ Wₖ[i]·vₖ[i] over every value vₖ the program makes (i the row-major index), with the
@@ -16,16 +17,20 @@ compared forward, and every input's gradient backward.
 Writes ../resources/torch/op_programs.safetensors:
   c{n}.in{j}       input j of case n (float64 for even n, float32 for odd n)
   c{n}.cond{k}     the 0/1 condition of a `where` (same dtype)
+  c{n}.mask{k}     the 0/1 (block) mask of a CSR or BSR weight (same dtype)
   c{n}.v{k}        value k, as PyTorch computes it in float64 from the (rounded) inputs
   c{n}.grad.in{j}  dL/d in{j}, likewise (zeros where the input does not reach the loss)
 __metadata__ "programs" is their count, "c{n}" the program, one instruction per line: `NAME OP ARG...`,
 where an ARG is a value name, an integer, a float, an integer list `[a,b]`, a reduction (mean, sum,
-none) or `none` (no bias). Float32 cases hold the float64 answers rounded to float32; a float32 case is kept only if
-PyTorch's own float32 run is within 2e-5 of them (scaled by |x|+1), so ill-conditioned draws (a clamp
-edge met by rounding, cancellation in a long sum) do not make the test's tolerance meaningless.
+none), `none` (no bias) or a sparse format (csr, bsr, bd). Float32 cases hold the float64 answers
+rounded to float32; a float32 case is kept only if PyTorch's own float32 run is within 2e-5 of them
+(scaled by |x|+1), so ill-conditioned draws (a clamp edge met by rounding, cancellation in a long
+sum) do not make the test's tolerance meaningless.
 Left out by construction: ties in max/min/maximum/minimum, where float32 rounding can make a tie
 on one side and none on the other, and the gradient then goes elsewhere; and bce of infinite logits,
-where PyTorch's form gives NaN at x = −∞ and Ganglion's the limit, +∞.
+where PyTorch's form gives NaN at x = −∞ and Ganglion's the limit, +∞; and sparse products of
+non-finite x, where the dense reference multiplies the structural zeros (0·∞ = NaN) and a sparse
+product does not.
 """
 
 import argparse
@@ -125,6 +130,8 @@ def run(lines, tensors):
             y = torch.scatter_add(V(2), I(3), index, V(6))
         elif op == "where":
             y = torch.where(tensors[tk[2]] != 0, V(3), V(4))
+        elif op == "sparse":
+            y = torch.matmul(V(3), sparse_weight(tk, vals, tensors).mT)
         elif op == "mse":
             y = F.mse_loss(V(2), V(3), reduction=tk[4])
         elif op == "bce":
@@ -142,6 +149,25 @@ def run(lines, tensors):
     for name, x in inputs.items():
         out["grad." + name] = x.grad if x.grad is not None else torch.zeros_like(x)
     return out
+
+
+def sparse_weight(tk, vals, tensors):
+    """The dense W [out, in] of `vK sparse FORMAT x values ...`, differentiable in the values.
+
+    csr MASK: values [nnz] at the mask's nonzeros in row-major order (CSR order); bsr R C MASK: values
+    [nnzb, R, C] at the block mask's nonzeros; bd: values [G, out/G, in/G] on the diagonal.
+    """
+    fmt, values = tk[2], vals[tk[4]]
+    if fmt == "bd":
+        return torch.block_diag(*values.unbind(0))
+    if fmt == "csr":
+        mask = tensors[tk[5]] != 0
+        w = torch.zeros(mask.shape, dtype=values.dtype)
+        return w.index_put(tuple(mask.nonzero().unbind(1)), values)
+    r, c, mask = int(tk[5]), int(tk[6]), tensors[tk[7]] != 0
+    blocks = torch.zeros(mask.shape[0], mask.shape[1], r, c, dtype=values.dtype)
+    blocks = blocks.index_put(tuple(mask.nonzero().unbind(1)), values)
+    return blocks.permute(0, 2, 1, 3).reshape(mask.shape[0] * r, mask.shape[1] * c)
 
 
 def weights(k, like):
@@ -367,6 +393,35 @@ def draw_loss_or_linear(p, a):
     return None
 
 
+def draw_sparse(p, a):
+    """y = x·Wᵀ with a CSR, BSR or block-diagonal W: `vK sparse FORMAT x values [R C] [MASK]`."""
+    rng, T = p.rng, p.vals
+    sh = list(T[a].shape)
+    if not sh or not bool(T[a].isfinite().all()):  # a sparse product skips the zeros that 0·∞ = NaN needs
+        return None
+    n_in = sh[-1]
+    fmt = rng.choice(["csr", "bsr", "bd"])
+    name = f"mask{p.count}"
+    if fmt == "bd":
+        g = rng.choice([d for d in range(1, 5) if n_in % d == 0] if n_in else [1, 2])
+        n_out = g * rng.choice([0, 1, 2, 3]) if n_in == 0 else g * rng.choice([1, 2, 3])
+        values = p.new_input([g, n_out // g, n_in // g])
+        return p.emit("sparse", lambda: torch.matmul(T[a], sparse_weight(["", "", "bd", a, values], T, {}).mT),
+                      ["bd", a, values])
+    if fmt == "bsr":
+        r, c = rng.choice([1, 2, 3]), rng.choice([d for d in (1, 2, 3) if n_in % d == 0])
+        mask = (torch.rand(rng.choice([1, 2, 3]), n_in // c) < rng.choice([0.0, 0.3, 0.7, 1.0])).to(torch.float64)
+        p.data[name] = mask
+        values = p.new_input([int(mask.sum()), r, c])
+        tk = ["", "", "bsr", a, values, str(r), str(c), name]
+        return p.emit("sparse", lambda: torch.matmul(T[a], sparse_weight(tk, T, p.data).mT), ["bsr", a, values, r, c, name])
+    mask = (torch.rand(rng.choice([1, 3, 8]), n_in) < rng.choice([0.0, 0.2, 0.5, 1.0])).to(torch.float64)
+    p.data[name] = mask
+    values = p.new_input([int(mask.sum())])
+    tk = ["", "", "csr", a, values, name]
+    return p.emit("sparse", lambda: torch.matmul(T[a], sparse_weight(tk, T, p.data).mT), ["csr", a, values, name])
+
+
 def draw_matmul(p, a, big):
     rng, T = p.rng, p.vals
     sh = list(T[a].shape)
@@ -443,6 +498,8 @@ def draw_step(p, big):
         return draw_loss_or_linear(p, a)
     if u < 0.88:
         return draw_matmul(p, a, big)
+    if u < 0.91:
+        return draw_sparse(p, a)
     return draw_indexing(p, a)
 
 

@@ -11,6 +11,10 @@ import dev.ganglion.autodiff.nn.Reduction;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.sparse.BlockDiagonal;
+import dev.ganglion.engine.sparse.Bsr;
+import dev.ganglion.engine.sparse.Csr;
+import dev.ganglion.engine.sparse.SparseMatrix;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -128,10 +132,24 @@ final class OpProgram {
             case "gather" -> IndexOps.gather(a, integer(t[3]), ints(t[4]), Shape.of(ints(t[5])));
             case "scatterAdd" -> IndexOps.scatterAdd(a, integer(t[3]), ints(t[4]), Shape.of(ints(t[5])), vals.get(t[6]));
             case "where" -> PointwiseOps.where(data.apply(t[2]), vals.get(t[3]), vals.get(t[4]));
+            case "sparse" -> LinalgOps.sparseLinear(vals.get(t[3]), pattern(t, data, vals.get(t[4])),
+                    vals.get(t[4]));
             case "mse" -> Losses.mse(a, vals.get(t[3]), reduction(t[4]));
             case "bce" -> Losses.bceWithLogits(a, vals.get(t[3]), reduction(t[4]));
             case "ce" -> Losses.crossEntropyWithLogits(a, ints(t[4]), reduction(t[3]));
             default -> throw new IllegalArgumentException("unknown op " + t[1]);
+        };
+    }
+
+    /** {@code sparse csr x values MASK}, {@code sparse bsr x values R C MASK} or {@code sparse bd x values}. */
+    private static SparseMatrix pattern(String[] t, Function<String, Tensor> data, Var values) {
+        DType dtype = values.dtype();
+        return switch (t[2]) {
+            case "csr" -> Csr.fromMask(data.apply(t[5]), dtype);
+            case "bsr" -> Bsr.fromBlockMask(data.apply(t[7]), integer(t[5]), integer(t[6]), dtype);
+            case "bd" -> BlockDiagonal.zeros(values.dim(0), values.dim(0) * values.dim(1), values.dim(0) * values.dim(2),
+                    dtype);
+            default -> throw new IllegalArgumentException("unknown sparse format " + t[2]);
         };
     }
 

@@ -21,10 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code src/test/python/op_programs.py}) are run on Ganglion and every value and input gradient
  * compared. Where {@link OpHarnessTest} checks each op against loops written here, these check
  * compositions (broadcasting against views, reductions over permuted and expanded axes, joins
- * of the same value, empty tensors, ±∞, NaN and subnormal inputs) against another engine. Float64
- * programs must agree to 1e-10, float32 ones to 1e-4, both relative to |expected| + 1; NaN must
- * meet NaN and ±∞ the same ∞. Each program runs twice: on contiguous inputs, and on inputs that are
- * strided views (every other element of a wider tensor), leaf gradients included.
+ * of the same value, CSR, BSR and block-diagonal products, empty tensors, ±∞, NaN and subnormal
+ * inputs) against another engine. Float64 programs must agree to 1e-10, float32 ones to 1e-4,
+ * both relative to |expected| + 1; NaN must meet NaN and ±∞ the same ∞. Each program runs twice:
+ * on contiguous inputs, and on inputs that are strided views (every other element of a wider
+ * tensor), leaf gradients included.
  *
  * <p>For a fuzz run, point {@code -Dganglion.opPrograms=FILE} at a file the script wrote with other
  * {@code --cases}, {@code --seed} or {@code --big}:
