@@ -34,7 +34,6 @@ product does not.
 """
 
 import argparse
-import math
 import os
 import random
 
@@ -59,7 +58,7 @@ def ints(text):
 
 
 def run(lines, tensors):
-    """Interprets a program on `tensors` (inputs and conditions); returns its values and gradients."""
+    """Interprets a program on `tensors` (inputs, conditions, masks); returns its values and gradients."""
     vals, inputs, made = {}, {}, []
     for line in lines:
         tk = line.split()
