@@ -404,21 +404,16 @@ def draw_sparse(p, a):
     if fmt == "bd":
         g = rng.choice([d for d in range(1, 5) if n_in % d == 0] if n_in else [1, 2])
         n_out = g * rng.choice([0, 1, 2, 3]) if n_in == 0 else g * rng.choice([1, 2, 3])
-        values = p.new_input([g, n_out // g, n_in // g])
-        return p.emit("sparse", lambda: torch.matmul(T[a], sparse_weight(["", "", "bd", a, values], T, {}).mT),
-                      ["bd", a, values])
-    if fmt == "bsr":
+        args = [fmt, a, p.new_input([g, n_out // g, n_in // g])]
+    elif fmt == "bsr":
         r, c = rng.choice([1, 2, 3]), rng.choice([d for d in (1, 2, 3) if n_in % d == 0])
-        mask = (torch.rand(rng.choice([1, 2, 3]), n_in // c) < rng.choice([0.0, 0.3, 0.7, 1.0])).to(torch.float64)
-        p.data[name] = mask
-        values = p.new_input([int(mask.sum()), r, c])
-        tk = ["", "", "bsr", a, values, str(r), str(c), name]
-        return p.emit("sparse", lambda: torch.matmul(T[a], sparse_weight(tk, T, p.data).mT), ["bsr", a, values, r, c, name])
-    mask = (torch.rand(rng.choice([1, 3, 8]), n_in) < rng.choice([0.0, 0.2, 0.5, 1.0])).to(torch.float64)
-    p.data[name] = mask
-    values = p.new_input([int(mask.sum())])
-    tk = ["", "", "csr", a, values, name]
-    return p.emit("sparse", lambda: torch.matmul(T[a], sparse_weight(tk, T, p.data).mT), ["csr", a, values, name])
+        p.data[name] = (torch.rand(rng.choice([1, 2, 3]), n_in // c) < rng.choice([0.0, 0.3, 0.7, 1.0])).to(torch.float64)
+        args = [fmt, a, p.new_input([int(p.data[name].sum()), r, c]), r, c, name]
+    else:
+        p.data[name] = (torch.rand(rng.choice([1, 3, 8]), n_in) < rng.choice([0.0, 0.2, 0.5, 1.0])).to(torch.float64)
+        args = [fmt, a, p.new_input([int(p.data[name].sum())]), name]
+    tk = ["", ""] + [str(q) for q in args]  # the instruction's tokens, as run() will read them
+    return p.emit("sparse", lambda: torch.matmul(T[a], sparse_weight(tk, T, p.data).mT), args)
 
 
 def draw_matmul(p, a, big):

@@ -7,7 +7,8 @@ import dev.ganglion.engine.ops.Reductions;
 
 /**
  * The fused softmax cross-entropy, forward and backward together:
- * {@code L = −(1/N) Σᵢ log softmax(zᵢ)[tᵢ]} and {@code ∂L/∂zᵢ = (softmax(zᵢ) − onehot(tᵢ))/N}.
+ * {@code L = −(1/N) Σᵢ log softmax(zᵢ)[tᵢ]} and {@code ∂L/∂zᵢ = (softmax(zᵢ) − onehot(tᵢ))/N}, or the
+ * sum without the 1/N.
  *
  * <p>Stable for any logits: the log-softmax subtracts each row's maximum before exponentiating,
  * and the backward reuses the saved log-probabilities instead of dividing exponentials, so rows of
@@ -17,8 +18,11 @@ import dev.ganglion.engine.ops.Reductions;
 final class CrossEntropy {
     private CrossEntropy() {}
 
-    /** Forward; see {@link LossOps#crossEntropyWithLogits}. */
-    static Var forward(Var logits, int[] targets) {
+    /**
+     * Forward, the mean over the rows ({@code mean}) or their sum; see
+     * {@link LossOps#crossEntropyWithLogits}. The node's {@code real} is the divisor (N or 1).
+     */
+    static Var forward(Var logits, int[] targets, boolean mean) {
         Shape s = logits.shape();
         if (s.rank() != 2 || targets.length != s.dim(0)) {
             throw new IllegalArgumentException("crossEntropyWithLogits: logits of shape " + s
@@ -36,11 +40,12 @@ final class CrossEntropy {
         for (int i = 0; i < targets.length; i++) {
             total -= logp.get(i, targets[i]);
         }
-        Tensor loss = Tensor.scalar(total / targets.length, logits.dtype());
-        return Graph.record(Op.CROSS_ENTROPY, loss, Graph.in(logits), Graph.save(logp), null, 0, targets.clone());
+        double divisor = mean ? targets.length : 1;
+        Tensor loss = Tensor.scalar(total / divisor, logits.dtype());
+        return Graph.record(Op.CROSS_ENTROPY, loss, Graph.in(logits), Graph.save(logp), null, divisor, targets.clone());
     }
 
-    /** Backward: {@code dz = g·(exp(log p) − onehot(t))/N} from the saved log-probabilities. */
+    /** Backward: {@code dz = g·(exp(log p) − onehot(t))/divisor} from the saved log-probabilities. */
     static Tensor backward(Node n, Tensor g) {
         Tensor logp = n.saved(0);
         int[] targets = (int[]) n.aux;
@@ -48,6 +53,6 @@ final class CrossEntropy {
         for (int i = 0; i < targets.length; i++) {
             d.set(d.get(i, targets[i]) - 1, i, targets[i]);
         }
-        return Elementwise.mul(d, Elementwise.scale(g, 1.0 / targets.length));
+        return Elementwise.mul(d, Elementwise.scale(g, 1.0 / n.real));
     }
 }

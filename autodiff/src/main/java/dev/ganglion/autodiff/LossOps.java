@@ -16,6 +16,14 @@ public final class LossOps {
      *     outside {@code [0, C)}
      */
     public static Var crossEntropyWithLogits(Var logits, int[] targets) {
-        return CrossEntropy.forward(logits, targets);
+        return CrossEntropy.forward(logits, targets, true);
+    }
+
+    /**
+     * {@link #crossEntropyWithLogits} summed over the rows instead of averaged:
+     * {@code L = −Σᵢ log softmax(zᵢ)[tᵢ]}, {@code ∂L/∂z = softmax(z) − onehot(t)}; 0 for no rows.
+     */
+    public static Var crossEntropyWithLogitsSum(Var logits, int[] targets) {
+        return CrossEntropy.forward(logits, targets, false);
     }
 }

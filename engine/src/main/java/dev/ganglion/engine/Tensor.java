@@ -574,22 +574,21 @@ public final class Tensor {
         if (strides.length != shape.rank()) {
             throw new IllegalArgumentException("view: " + strides.length + " strides for shape " + shape);
         }
-        long lo = offset;
-        long hi = offset;
-        for (int i = 0; i < strides.length; i++) {
-            long span = (long) (shape.dim(i) - 1) * strides[i];
-            if (shape.dim(i) == 0) {
-                return new Tensor(storage, shape, strides.clone(), 0);
+        if (shape.size() > 0) { // an empty view reads nothing: nothing to bound (the constructor normalises it)
+            long lo = offset;
+            long hi = offset;
+            for (int i = 0; i < strides.length; i++) {
+                long span = (long) (shape.dim(i) - 1) * strides[i];
+                if (span < 0) {
+                    lo += span;
+                } else {
+                    hi += span;
+                }
             }
-            if (span < 0) {
-                lo += span;
-            } else {
-                hi += span;
+            if (lo < 0 || hi >= storage.length()) {
+                throw new IllegalArgumentException("view: shape " + shape + " with strides " + Arrays.toString(strides)
+                        + " at offset " + offset + " reaches outside storage of " + storage.length());
             }
-        }
-        if (lo < 0 || hi >= storage.length()) {
-            throw new IllegalArgumentException("view: shape " + shape + " with strides " + Arrays.toString(strides)
-                    + " at offset " + offset + " reaches outside storage of " + storage.length());
         }
         return new Tensor(storage, shape, strides.clone(), offset);
     }

@@ -18,8 +18,9 @@ public final class Init {
 
     /**
      * PyTorch's default Linear init: {@code W, b ~ U(−1/√fanIn, 1/√fanIn)} (0 bound for fanIn = 0).
+     * {@code fanIn} may be a mean (a sparse layer's live inputs per output).
      */
-    public static Tensor fanIn(Rng rng, int fanIn, int... dims) {
+    public static Tensor fanIn(Rng rng, double fanIn, int... dims) {
         return uniform(rng, fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0, dims);
     }
 

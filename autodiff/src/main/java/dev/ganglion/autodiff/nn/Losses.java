@@ -36,9 +36,7 @@ public final class Losses {
     public static Var crossEntropyWithLogits(Var logits, int[] targets, Reduction reduction) {
         return switch (reduction) {
             case MEAN -> LossOps.crossEntropyWithLogits(logits, targets);
-            // the mean over no rows is NaN but their sum is 0 (PyTorch); logits.sum() keeps the graph
-            case SUM -> targets.length == 0 ? logits.sum()
-                    : LossOps.crossEntropyWithLogits(logits, targets).scale(targets.length);
+            case SUM -> LossOps.crossEntropyWithLogitsSum(logits, targets);
             case NONE -> {
                 checkClassTargets(logits, targets);
                 Var logp = ReductionOps.logSoftmax(logits, 1);

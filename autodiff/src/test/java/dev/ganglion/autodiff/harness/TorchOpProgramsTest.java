@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -64,21 +65,21 @@ class TorchOpProgramsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("programs")
     void valuesAndGradientsMatchPyTorch(String id) throws IOException, URISyntaxException {
-        String program = file().metadata().get(id);
-        Map<String, Tensor> got = OpProgram.run(program, name -> tensor(id + "." + name));
-        for (var e : got.entrySet()) {
-            Tensor want = tensor(id + "." + e.getKey());
-            assertClose(e.getValue(), want, id + " " + e.getKey() + " of\n" + program);
-        }
+        check(id, input -> input, "");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("programs")
     void stridedInputsGiveTheSameValuesAndGradients(String id) throws IOException, URISyntaxException {
+        check(id, Inputs::nonContiguous, " (strided inputs)");
+    }
+
+    /** Runs program {@code id} on its recorded inputs, each passed through {@code layout}, against PyTorch. */
+    static void check(String id, UnaryOperator<Tensor> layout, String how) throws IOException, URISyntaxException {
         String program = file().metadata().get(id);
-        Map<String, Tensor> got = OpProgram.run(program, name -> Inputs.nonContiguous(tensor(id + "." + name)));
+        Map<String, Tensor> got = OpProgram.run(program, name -> layout.apply(tensor(id + "." + name)));
         for (var e : got.entrySet()) {
-            assertClose(e.getValue(), tensor(id + "." + e.getKey()), id + " " + e.getKey() + " (strided inputs) of\n" + program);
+            assertClose(e.getValue(), tensor(id + "." + e.getKey()), id + " " + e.getKey() + how + " of\n" + program);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.ganglion.models.g2gnet;
 
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.nn.Activation;
+import dev.ganglion.autodiff.nn.Init;
 import dev.ganglion.autodiff.nn.Layer;
 import dev.ganglion.autodiff.nn.Linear;
 import dev.ganglion.autodiff.nn.Sequential;
@@ -62,9 +63,7 @@ public final class G2GNet extends Layer implements NeuralModel {
             int[] gOut = Groupings.groups(kind, nOut, cfg.groups(), structure);
             boolean[] mask = drawMask(gOut, gIn, cfg.pIntra(), cfg.pInter(), structure);
             Tensor w = rng.uniform(Shape.of(nOut, nIn), -1 / Math.sqrt(nIn), 1 / Math.sqrt(nIn));
-            double meanFan = scaleRows(w, mask, nIn);
-            double bound = meanFan > 0 ? 1 / Math.sqrt(meanFan) : 0; // no connections: zero biases, as Init.fanIn
-            Tensor b = rng.uniform(Shape.of(nOut), -bound, bound);
+            Tensor b = Init.fanIn(rng, scaleRows(w, mask, nIn), nOut); // no connections: zero biases
             sparse.add(G2GSparseLayer.fromDense(w, G2GSparseLayer.maskTensor(mask, nOut, nIn), b,
                     Groupings.permutation(gIn), Groupings.permutation(gOut), cfg.groups()));
         }
