@@ -65,12 +65,14 @@ public interface CustomFunction {
     /** Forward of a single-output custom function. */
     @FunctionalInterface
     interface Forward {
+        /** The output from the input values; {@code ctx} saves what the backward needs. */
         Tensor apply(CustomContext ctx, Tensor[] inputs);
     }
 
     /** Backward of a single-output custom function: input gradients from the output gradient. */
     @FunctionalInterface
     interface Backward {
+        /** One gradient per input ({@code ∂L/∂xᵢ}, or null for no gradient) from {@code gradOutput = ∂L/∂y}. */
         Tensor[] apply(CustomContext ctx, Tensor gradOutput);
     }
 

@@ -28,6 +28,7 @@ public final class GradCheck {
     /** A function of variables to check; called once with tracking and 2·n times under {@link NoGrad}. */
     @FunctionalInterface
     public interface VarFunction {
+        /** The function's output for {@code inputs}, one per checked tensor in the given order. */
         Var apply(Var[] inputs);
     }
 
@@ -181,7 +182,11 @@ public final class GradCheck {
             return Math.abs(analytic - numeric);
         }
 
-        /** @throws AssertionError with {@link #toString()} when the check failed */
+        /**
+         * This report when the check passed.
+         *
+         * @throws AssertionError with {@link #toString()} when the check failed
+         */
         public Report assertPassed() {
             if (!passed) {
                 throw new AssertionError(toString());

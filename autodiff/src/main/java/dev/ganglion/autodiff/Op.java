@@ -12,7 +12,32 @@ package dev.ganglion.autodiff;
  */
 public enum Op {
     // ------------------------------------------------ elementwise, one input: y = f(x)
-    NEG, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SILU, SIN, COS, ABS, SQUARE, RECIPROCAL,
+    /** {@code y = −x}. */
+    NEG,
+    /** {@code y = eˣ}. */
+    EXP,
+    /** {@code y = ln x}. */
+    LOG,
+    /** {@code y = √x}. */
+    SQRT,
+    /** {@code y = tanh x}. */
+    TANH,
+    /** {@code y = σ(x) = 1 / (1 + e⁻ˣ)}. */
+    SIGMOID,
+    /** {@code y = max(x, 0)}. */
+    RELU,
+    /** {@code y = x·σ(x)}. */
+    SILU,
+    /** {@code y = sin x}. */
+    SIN,
+    /** {@code y = cos x}. */
+    COS,
+    /** {@code y = |x|}. */
+    ABS,
+    /** {@code y = x²}. */
+    SQUARE,
+    /** {@code y = 1/x}. */
+    RECIPROCAL,
     /** {@code y = min(max(x, lo), hi)}. */
     CLAMP,
     /** {@code y = x^p} for a constant exponent p. */
@@ -23,23 +48,68 @@ public enum Op {
     ADD_SCALAR,
 
     // ------------------------------------------------ elementwise, broadcasting: y = f(a, b)
-    ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM,
+    /** {@code y = a + b}. */
+    ADD,
+    /** {@code y = a − b}. */
+    SUB,
+    /** {@code y = a·b}. */
+    MUL,
+    /** {@code y = a / b}. */
+    DIV,
+    /** {@code y = max(a, b)}; g goes to the side taken, g/2 to each at ties, g to both where either is NaN. */
+    MAXIMUM,
+    /** {@code y = min(a, b)}; g goes to the side taken, g/2 to each at ties, g to both where either is NaN. */
+    MINIMUM,
     /** {@code y = a^b}, both differentiable. */
     POW,
     /** {@code y = cond ? a : b}; the condition is a constant. */
     WHERE,
 
     // ------------------------------------------------ reductions and normalisations
-    SUM, MEAN, MAX, MIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX,
+    /** {@code y = Σ x} over the given axes (all of them for a scalar). */
+    SUM,
+    /** {@code y = Σ x / n} over the given axes. */
+    MEAN,
+    /** {@code y = max x} along one axis; tied maxima share the gradient evenly. */
+    MAX,
+    /** {@code y = min x} along one axis; tied minima share the gradient evenly. */
+    MIN,
+    /** {@code y = log Σ eˣ} along one axis, computed stably. */
+    LOGSUMEXP,
+    /** {@code yᵢ = e^{xᵢ} / Σⱼ e^{xⱼ}} along one axis. */
+    SOFTMAX,
+    /** {@code yᵢ = xᵢ − log Σⱼ e^{xⱼ}} along one axis. */
+    LOG_SOFTMAX,
 
     // ------------------------------------------------ views (share storage with the input)
-    RESHAPE, PERMUTE, TRANSPOSE, SLICE, SELECT, EXPAND, UNSQUEEZE, SQUEEZE,
+    /** The same elements in row-major order under another shape. */
+    RESHAPE,
+    /** Axes reordered. */
+    PERMUTE,
+    /** Two axes swapped. */
+    TRANSPOSE,
+    /** {@code [start, end)} with a step along one axis. */
+    SLICE,
+    /** One index along an axis, which is dropped. */
+    SELECT,
+    /** Size-1 axes broadcast to a larger size (stride 0). */
+    EXPAND,
+    /** A size-1 axis inserted. */
+    UNSQUEEZE,
+    /** A size-1 axis removed. */
+    SQUEEZE,
 
     // ------------------------------------------------ joining and indexing
+    /** Inputs joined along one axis. */
     CONCAT,
     /** The one multi-output built-in: one output per piece. */
     SPLIT,
-    INDEX_SELECT, GATHER, SCATTER_ADD,
+    /** Whole slices picked along one axis by an index list (repeats allowed). */
+    INDEX_SELECT,
+    /** {@code y[…i…] = x[…index[…i…]…]} along one axis, PyTorch's {@code gather}. */
+    GATHER,
+    /** {@code y = target}, then {@code y[…index[…i…]…] += src[…i…]} along one axis. */
+    SCATTER_ADD,
 
     // ------------------------------------------------ dense linear algebra
     /** Batched, broadcasting {@code C = A·B}. */
@@ -48,10 +118,18 @@ public enum Op {
     LINEAR,
 
     // ------------------------------------------------ sparse products, y = x·Wᵀ with W sparse
-    BLOCK_DIAGONAL, BSR, CSR,
+    /** W block-diagonal ({@link dev.ganglion.engine.sparse.BlockDiagonal}). */
+    BLOCK_DIAGONAL,
+    /** W block-sparse ({@link dev.ganglion.engine.sparse.Bsr}). */
+    BSR,
+    /** W sparse by entries ({@link dev.ganglion.engine.sparse.Csr}). */
+    CSR,
 
     // ------------------------------------------------ fused ops (forward and backward written together)
-    /** Mean over rows of {@code −log softmax(logits)[target]}. */
+    /**
+     * {@code −log softmax(logits)[target]} over the rows, averaged or summed
+     * ({@link LossOps#crossEntropyWithLogits}, {@link LossOps#crossEntropyWithLogitsSum}).
+     */
     CROSS_ENTROPY,
     /** A {@link CustomFunction}: user or model code supplies forward and backward. */
     CUSTOM

@@ -66,14 +66,17 @@ public final class Var {
         return value;
     }
 
+    /** The value's shape. */
     public Shape shape() {
         return value.shape();
     }
 
+    /** The value's element type. */
     public DType dtype() {
         return value.dtype();
     }
 
+    /** Number of axes. */
     public int rank() {
         return value.rank();
     }
@@ -83,6 +86,7 @@ public final class Var {
         return value.dim(i);
     }
 
+    /** Number of elements (the product of the shape). */
     public int size() {
         return value.size();
     }
@@ -102,6 +106,7 @@ public final class Var {
         return node == null ? null : node.op;
     }
 
+    /** Whether gradients flow to this variable: set on leaves, inherited by results (off under {@link NoGrad}). */
     public boolean requiresGrad() {
         return requiresGrad;
     }
@@ -217,102 +222,127 @@ public final class Var {
 
     // ---------------------------------------------------------------- fluent forms of common ops
 
+    /** {@code this + other}, broadcasting ({@link PointwiseOps#add}). */
     public Var add(Var other) {
         return PointwiseOps.add(this, other);
     }
 
+    /** {@code this − other}, broadcasting ({@link PointwiseOps#sub}). */
     public Var sub(Var other) {
         return PointwiseOps.sub(this, other);
     }
 
+    /** {@code this · other} elementwise, broadcasting ({@link PointwiseOps#mul}). */
     public Var mul(Var other) {
         return PointwiseOps.mul(this, other);
     }
 
+    /** {@code this / other} elementwise, broadcasting ({@link PointwiseOps#div}). */
     public Var div(Var other) {
         return PointwiseOps.div(this, other);
     }
 
+    /** {@code s · this} ({@link PointwiseOps#scale}). */
     public Var scale(double s) {
         return PointwiseOps.scale(this, s);
     }
 
+    /** {@code this + s} ({@link PointwiseOps#addScalar}). */
     public Var addScalar(double s) {
         return PointwiseOps.addScalar(this, s);
     }
 
+    /** {@code −this} ({@link PointwiseOps#neg}). */
     public Var neg() {
         return PointwiseOps.neg(this);
     }
 
+    /** {@code eˣ} elementwise ({@link PointwiseOps#exp}). */
     public Var exp() {
         return PointwiseOps.exp(this);
     }
 
+    /** {@code ln x} elementwise ({@link PointwiseOps#log}). */
     public Var log() {
         return PointwiseOps.log(this);
     }
 
+    /** {@code tanh x} elementwise ({@link PointwiseOps#tanh}). */
     public Var tanh() {
         return PointwiseOps.tanh(this);
     }
 
+    /** {@code σ(x) = 1 / (1 + e⁻ˣ)} elementwise ({@link PointwiseOps#sigmoid}). */
     public Var sigmoid() {
         return PointwiseOps.sigmoid(this);
     }
 
+    /** {@code max(x, 0)} elementwise ({@link PointwiseOps#relu}). */
     public Var relu() {
         return PointwiseOps.relu(this);
     }
 
+    /** {@code x²} elementwise ({@link PointwiseOps#square}). */
     public Var square() {
         return PointwiseOps.square(this);
     }
 
+    /** {@code xᵖ} elementwise for a constant p ({@link PointwiseOps#pow(Var, double)}). */
     public Var pow(double p) {
         return PointwiseOps.pow(this, p);
     }
 
+    /** Matrix product with batch broadcasting, as {@code torch.matmul} ({@link LinalgOps#matmul}). */
     public Var matmul(Var other) {
         return LinalgOps.matmul(this, other);
     }
 
+    /** The sum of all elements, a scalar ({@link ReductionOps#sum(Var)}). */
     public Var sum() {
         return ReductionOps.sum(this);
     }
 
+    /** The sum over {@code axes}, kept as size 1 with {@code keepDims} ({@link ReductionOps#sum(Var, boolean, int...)}). */
     public Var sum(boolean keepDims, int... axes) {
         return ReductionOps.sum(this, keepDims, axes);
     }
 
+    /** The mean of all elements, a scalar ({@link ReductionOps#mean(Var)}). */
     public Var mean() {
         return ReductionOps.mean(this);
     }
 
+    /** The same elements under another shape; one dimension may be −1 ({@link ViewOps#reshape}). */
     public Var reshape(int... dims) {
         return ViewOps.reshape(this, dims);
     }
 
+    /** Axes {@code a} and {@code b} swapped, a view ({@link ViewOps#transpose}). */
     public Var transpose(int a, int b) {
         return ViewOps.transpose(this, a, b);
     }
 
+    /** Axes reordered, a view ({@link ViewOps#permute}). */
     public Var permute(int... order) {
         return ViewOps.permute(this, order);
     }
 
+    /** A size-1 axis inserted at {@code axis} ({@link ViewOps#unsqueeze}). */
     public Var unsqueeze(int axis) {
         return ViewOps.unsqueeze(this, axis);
     }
 
+    /** The size-1 axis {@code axis} removed ({@link ViewOps#squeeze}). */
     public Var squeeze(int axis) {
         return ViewOps.squeeze(this, axis);
     }
 
+    /** Elements {@code [start, end)} along {@code axis}, a view ({@link ViewOps#slice}). */
     public Var slice(int axis, int start, int end) {
         return ViewOps.slice(this, axis, start, end, 1);
     }
 
+    /** Index {@code i} along {@code axis}, which is dropped, a view ({@link ViewOps#select}). */
     public Var select(int axis, int i) {
         return ViewOps.select(this, axis, i);
     }

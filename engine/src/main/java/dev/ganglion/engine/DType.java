@@ -5,7 +5,9 @@ package dev.ganglion.engine;
  * references and gradient checks, where float32 rounding would hide the error being measured.
  */
 public enum DType {
+    /** IEEE 754 float32 ({@code float[]} storage), 4 bytes per element. */
     F32(4),
+    /** IEEE 754 float64 ({@code double[]} storage), 8 bytes per element. */
     F64(8);
 
     private final int byteSize;

@@ -24,6 +24,7 @@ public final class Parallel {
     /** Receives a half-open range {@code [from, to)} of work items. */
     @FunctionalInterface
     public interface RangeBody {
+        /** Does the work items {@code from} (inclusive) to {@code to} (exclusive). */
         void run(int from, int to);
     }
 

@@ -14,12 +14,17 @@ public final class StridedLoop {
     /** Receives the row-major index {@code i} and the storage position {@code pos} of each element. */
     @FunctionalInterface
     public interface ElementVisitor {
+        /** Element {@code i} (row-major index) of the view, stored at position {@code pos} of the storage. */
         void visit(int i, int pos);
     }
 
     /** Receives the storage positions of one innermost row in each of two tensors of one shape. */
     @FunctionalInterface
     public interface RowVisitor {
+        /**
+         * One innermost row, whose first element sits at storage position {@code posA} in the first
+         * tensor and {@code posB} in the second.
+         */
         void visit(int posA, int posB);
     }
 

@@ -105,14 +105,17 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- metadata
 
+    /** The shape (immutable, so returned as is). */
     public Shape shape() {
         return shape;
     }
 
+    /** Element type of the storage, shared with every view of it. */
     public DType dtype() {
         return storage.dtype();
     }
 
+    /** Number of axes (0 for a scalar). */
     public int rank() {
         return shape.rank();
     }

@@ -17,7 +17,16 @@ import java.util.Objects;
  */
 public final class ConfigSchema {
     /** The value type of a field. */
-    public enum Type { INT, FLOAT, BOOL, STRING }
+    public enum Type {
+        /** An integer, held as {@code Long}. */
+        INT,
+        /** A finite number, held as {@code Double}. */
+        FLOAT,
+        /** {@code true} or {@code false}, held as {@code Boolean}. */
+        BOOL,
+        /** A {@code String}, optionally restricted to the field's choices. */
+        STRING
+    }
 
     /**
      * One field. {@code defaultValue} is null for required and derived fields; {@code choices} is

@@ -25,8 +25,10 @@ import java.util.Map;
 public final class CachingAllocator {
     /** Where blocks really come from: {@code cudaMalloc}/{@code cudaFree}, or a fake in tests. */
     public interface Backend {
+        /** A new block of {@code bytes} bytes; a {@link CudaException} when it fails (out of memory included). */
         MemorySegment allocate(long bytes);
 
+        /** Gives back a block that {@link #allocate(long)} returned. */
         void free(MemorySegment block);
     }
 
@@ -56,6 +58,10 @@ public final class CachingAllocator {
     private long reclaimedByCleaner;
     private boolean closed;
 
+    /**
+     * An empty cache over {@code backend} that keeps up to {@code maxCachedBytes} bytes (≥ 0) of
+     * released blocks for reuse; blocks reclaimed by the Cleaner are cached regardless of the limit.
+     */
     public CachingAllocator(Backend backend, long maxCachedBytes) {
         if (maxCachedBytes < 0) {
             throw new IllegalArgumentException("CachingAllocator: maxCachedBytes " + maxCachedBytes + " < 0");
@@ -167,6 +173,7 @@ public final class CachingAllocator {
         closed = true;
     }
 
+    /** A consistent snapshot of the counters. */
     public synchronized Stats stats() {
         return new Stats(backendAllocations, backendFrees, cacheHits, liveBuffers, liveBytes, cachedBlocks,
                 cachedBytes, peakBytes, reclaimedByCleaner);

@@ -19,19 +19,26 @@ import java.util.List;
  */
 public final class CuBlas {
     // cublas_api.h: cublasOperation_t
+    /** {@code CUBLAS_OP_N}: the operand as stored (column-major). */
     public static final int OP_N = 0;
+    /** {@code CUBLAS_OP_T}: the operand transposed. */
     public static final int OP_T = 1;
     // cublas_api.h: cublasMath_t
+    /** {@code CUBLAS_DEFAULT_MATH}: FP32 routines compute in full FP32 (no TF32 rounding). */
     public static final int DEFAULT_MATH = 0;
+    /** {@code CUBLAS_TF32_TENSOR_OP_MATH}: FP32 routines may round inputs to TF32 and use tensor cores. */
     public static final int TF32_TENSOR_OP_MATH = 3;
     // cublas_api.h: cublasPointerMode_t
     static final int POINTER_MODE_HOST = 0;
     // cublas_api.h: cublasComputeType_t
+    /** {@code CUBLAS_COMPUTE_32F}: full FP32 compute and accumulation, no reduced-precision shortcut. */
     public static final int COMPUTE_32F = 68;
+    /** {@code CUBLAS_COMPUTE_32F_FAST_TF32}: FP32 accumulation, inputs rounded to TF32 for tensor cores. */
     public static final int COMPUTE_32F_FAST_TF32 = 77;
     // cublas_api.h: cublasGemmAlgo_t CUBLAS_GEMM_DEFAULT
     static final int GEMM_DEFAULT = -1;
     // library_types.h: cudaDataType CUDA_R_32F; libraryPropertyType MAJOR_VERSION, MINOR_VERSION, PATCH_LEVEL
+    /** {@code CUDA_R_32F}: the {@code cudaDataType} of real FP32 matrices. */
     public static final int CUDA_R_32F = 0;
     static final int MAJOR_VERSION = 0;
     static final int MINOR_VERSION = 1;
@@ -65,6 +72,7 @@ public final class CuBlas {
 
     private final NativeBindings lib;
 
+    /** Bindings to the cuBLAS library whose symbols are {@code symbols}; each function is linked on first use. */
     public CuBlas(SymbolLookup symbols) {
         this.lib = new NativeBindings("cuBLAS", symbols);
     }
@@ -82,10 +90,12 @@ public final class CuBlas {
         return handle;
     }
 
+    /** {@code cublasDestroy_v2}: releases a handle from {@link #create()}. */
     public void destroy(MemorySegment handle) {
         check("cublasDestroy_v2", call(DESTROY, h -> (int) h.invokeExact(handle)));
     }
 
+    /** {@code cublasSetStream_v2}: orders the handle's later calls on {@code stream} (a {@code cudaStream_t}). */
     public void setStream(MemorySegment handle, MemorySegment stream) {
         check("cublasSetStream_v2", call(SET_STREAM, h -> (int) h.invokeExact(handle, stream)));
     }

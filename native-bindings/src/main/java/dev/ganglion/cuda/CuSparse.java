@@ -19,22 +19,33 @@ import java.util.List;
  */
 public final class CuSparse {
     // cusparse.h: cusparseOperation_t
+    /** {@code CUSPARSE_OPERATION_NON_TRANSPOSE}: the operand as described. */
     public static final int OP_N = 0;
+    /** {@code CUSPARSE_OPERATION_TRANSPOSE}: the operand transposed. */
     public static final int OP_T = 1;
     // cusparse.h: cusparseOrder_t
+    /** {@code CUSPARSE_ORDER_COL}: column-major storage (of a dense matrix, or inside BSR blocks). */
     public static final int ORDER_COL = 1;
+    /** {@code CUSPARSE_ORDER_ROW}: row-major storage (of a dense matrix, or inside BSR blocks). */
     public static final int ORDER_ROW = 2;
     // cusparse.h: cusparseIndexType_t CUSPARSE_INDEX_32I; cusparseIndexBase_t CUSPARSE_INDEX_BASE_ZERO
     static final int INDEX_32I = 2;
     static final int INDEX_BASE_ZERO = 0;
     // cusparse.h: cusparseSpMMAlg_t
+    /** {@code CUSPARSE_SPMM_ALG_DEFAULT}: cuSPARSE picks the algorithm for the sparse format. */
     public static final int SPMM_ALG_DEFAULT = 0;
+    /** {@code CUSPARSE_SPMM_CSR_ALG1}: CSR/CSC algorithm 1. */
     public static final int SPMM_CSR_ALG1 = 4;
+    /** {@code CUSPARSE_SPMM_CSR_ALG2}: CSR/CSC algorithm 2. */
     public static final int SPMM_CSR_ALG2 = 6;
+    /** {@code CUSPARSE_SPMM_CSR_ALG3}: CSR/CSC algorithm 3. */
     public static final int SPMM_CSR_ALG3 = 12;
+    /** {@code CUSPARSE_SPMM_BLOCKED_ELL_ALG1}: the Blocked-ELL algorithm. */
     public static final int SPMM_BLOCKED_ELL_ALG1 = 13;
+    /** {@code CUSPARSE_SPMM_BSR_ALG1}: the BSR algorithm (cuSPARSE 12.5.1 or newer). */
     public static final int SPMM_BSR_ALG1 = 14;
     // cusparse.h: cusparseSDDMMAlg_t
+    /** {@code CUSPARSE_SDDMM_ALG_DEFAULT}: the default SDDMM algorithm. */
     public static final int SDDMM_ALG_DEFAULT = 0;
     // library_types.h: CUDA_R_32F; libraryPropertyType
     static final int CUDA_R_32F = 0;
@@ -83,18 +94,22 @@ public final class CuSparse {
 
     private final NativeBindings lib;
 
+    /** Bindings to the cuSPARSE library whose symbols are {@code symbols}; each function is linked on first use. */
     public CuSparse(SymbolLookup symbols) {
         this.lib = new NativeBindings("cuSPARSE", symbols);
     }
 
+    /** {@code cusparseCreate}: a new handle (needs a device). */
     public MemorySegment create() {
         return created("cusparseCreate", out -> call(CREATE, h -> (int) h.invokeExact(out)));
     }
 
+    /** {@code cusparseDestroy}: releases a handle from {@link #create()}. */
     public void destroy(MemorySegment handle) {
         check("cusparseDestroy", call(DESTROY, h -> (int) h.invokeExact(handle)));
     }
 
+    /** {@code cusparseSetStream}: orders the handle's later calls on {@code stream} (a {@code cudaStream_t}). */
     public void setStream(MemorySegment handle, MemorySegment stream) {
         check("cusparseSetStream", call(SET_STREAM, h -> (int) h.invokeExact(handle, stream)));
     }
@@ -155,6 +170,7 @@ public final class CuSparse {
                         INDEX_32I, INDEX_BASE_ZERO, CUDA_R_32F)));
     }
 
+    /** {@code cusparseDestroySpMat}: releases a sparse descriptor (the arrays it points to stay allocated). */
     public void destroySpMat(MemorySegment descriptor) {
         check("cusparseDestroySpMat", call(DESTROY_SP_MAT, h -> (int) h.invokeExact(descriptor)));
     }
@@ -165,6 +181,7 @@ public final class CuSparse {
                 h -> (int) h.invokeExact(out, rows, cols, ld, values, CUDA_R_32F, order)));
     }
 
+    /** {@code cusparseDestroyDnMat}: releases a dense descriptor (its values stay allocated). */
     public void destroyDnMat(MemorySegment descriptor) {
         check("cusparseDestroyDnMat", call(DESTROY_DN_MAT, h -> (int) h.invokeExact(descriptor)));
     }
@@ -174,6 +191,10 @@ public final class CuSparse {
         return bufferSize("cusparseSpMM_bufferSize", SPMM_BUFFER_SIZE, handle, p);
     }
 
+    /**
+     * {@code cusparseSpMM}: {@code C = α·op(A)·op(B) + β·C}, A sparse, B and C dense, with a workspace
+     * of at least {@link #spmmBufferSize} bytes.
+     */
     public void spmm(MemorySegment handle, Product p, MemorySegment workspace) {
         run("cusparseSpMM", SPMM, handle, p, workspace);
     }
@@ -183,10 +204,18 @@ public final class CuSparse {
         return bufferSize("cusparseSDDMM_bufferSize", SDDMM_BUFFER_SIZE, handle, p);
     }
 
+    /**
+     * {@code cusparseSDDMM_preprocess}: optional preparation that may speed up the following
+     * {@link #sddmm} calls with the same sparsity pattern of C; same workspace.
+     */
     public void sddmmPreprocess(MemorySegment handle, Product p, MemorySegment workspace) {
         run("cusparseSDDMM_preprocess", SDDMM_PREPROCESS, handle, p, workspace);
     }
 
+    /**
+     * {@code cusparseSDDMM}: {@code C = α·(op(A)·op(B)) ∘ spy(C) + β·C}, only at C's stored entries, with
+     * a workspace of at least {@link #sddmmBufferSize} bytes.
+     */
     public void sddmm(MemorySegment handle, Product p, MemorySegment workspace) {
         run("cusparseSDDMM", SDDMM, handle, p, workspace);
     }

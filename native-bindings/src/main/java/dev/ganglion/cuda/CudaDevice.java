@@ -61,6 +61,7 @@ public final class CudaDevice implements AutoCloseable {
         return open(CudaLibraries.system(), ordinal);
     }
 
+    /** Device {@code ordinal} using {@code libraries}; {@link IllegalStateException} saying why if unusable. */
     public static CudaDevice open(CudaLibraries libraries, int ordinal) {
         CudaDeviceInfo info = CudaDeviceInfo.probe(libraries, ordinal);
         if (!info.available()) {
@@ -69,22 +70,27 @@ public final class CudaDevice implements AutoCloseable {
         return new CudaDevice(libraries, ordinal);
     }
 
+    /** The CUDA device ordinal. */
     public int ordinal() {
         return ordinal;
     }
 
+    /** The CUDA runtime bindings this device calls through. */
     public CudaRuntime runtime() {
         return runtime;
     }
 
+    /** The stream all of this device's work is ordered on. */
     public CudaStream stream() {
         return stream;
     }
 
+    /** The allocator of this device's buffers. */
     public CachingAllocator allocator() {
         return allocator;
     }
 
+    /** The tuner that picks the kernel path per operation and shape. */
     public PathTuner tuner() {
         return tuner;
     }

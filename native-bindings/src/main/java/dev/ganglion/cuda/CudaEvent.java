@@ -13,6 +13,7 @@ public final class CudaEvent implements AutoCloseable {
         this.handle = handle;
     }
 
+    /** A new timing event on the calling thread's current device. */
     public static CudaEvent create(CudaRuntime runtime) {
         return new CudaEvent(runtime, runtime.eventCreate(CudaRuntime.EVENT_DEFAULT));
     }

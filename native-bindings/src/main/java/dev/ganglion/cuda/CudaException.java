@@ -7,7 +7,14 @@ package dev.ganglion.cuda;
  */
 public final class CudaException extends RuntimeException {
     /** Which library's status code space {@link #code()} belongs to. */
-    public enum Api { RUNTIME, BLAS, SPARSE }
+    public enum Api {
+        /** The CUDA runtime: a {@code cudaError_t}. */
+        RUNTIME,
+        /** cuBLAS: a {@code cublasStatus_t}. */
+        BLAS,
+        /** cuSPARSE: a {@code cusparseStatus_t}. */
+        SPARSE
+    }
 
     // Status codes from driver_types.h (cudaError), cublas_api.h (cublasStatus_t), cusparse.h (cusparseStatus_t).
     private static final int CUDA_ERROR_MEMORY_ALLOCATION = 2;
@@ -17,12 +24,21 @@ public final class CudaException extends RuntimeException {
     private static final int CUSPARSE_STATUS_ALLOC_FAILED = 2;
     private static final int CUSPARSE_STATUS_NOT_SUPPORTED = 10;
 
+    /** The library that returned the status. */
     private final Api api;
+    /** The C function that failed. */
     private final String call;
+    /** The status code, in {@link #api()}'s code space. */
     private final int code;
+    /** The status's symbolic name. */
     private final String errorName;
+    /** The library's description of the status. */
     private final String errorText;
 
+    /**
+     * A failure of {@code call}, which returned {@code code}, named {@code errorName} and described as
+     * {@code errorText} by {@code api}'s library.
+     */
     public CudaException(Api api, String call, int code, String errorName, String errorText) {
         super(call + " failed: " + errorText + " (" + errorName + " = " + code + ")");
         this.api = api;
@@ -32,6 +48,7 @@ public final class CudaException extends RuntimeException {
         this.errorText = errorText;
     }
 
+    /** The library whose status code this is. */
     public Api api() {
         return api;
     }

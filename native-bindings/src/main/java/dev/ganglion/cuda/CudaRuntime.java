@@ -22,16 +22,25 @@ import java.util.List;
  */
 public final class CudaRuntime {
     // driver_types.h: enum cudaMemcpyKind
+    /** {@code cudaMemcpyHostToDevice}. */
     public static final int MEMCPY_HOST_TO_DEVICE = 1;
+    /** {@code cudaMemcpyDeviceToHost}. */
     public static final int MEMCPY_DEVICE_TO_HOST = 2;
+    /** {@code cudaMemcpyDeviceToDevice}. */
     public static final int MEMCPY_DEVICE_TO_DEVICE = 3;
     // driver_types.h: #define cudaStreamNonBlocking 0x01, cudaEventDefault 0x00, cudaEventDisableTiming 0x02
+    /** {@code cudaStreamNonBlocking}: the stream does not synchronise with the legacy default stream. */
     public static final int STREAM_NON_BLOCKING = 0x01;
+    /** {@code cudaEventDefault}: an event that records timing. */
     public static final int EVENT_DEFAULT = 0x00;
+    /** {@code cudaEventDisableTiming}: an event that records no timing data (lighter, for synchronisation only). */
     public static final int EVENT_DISABLE_TIMING = 0x02;
     // driver_types.h: enum cudaDeviceAttr
+    /** {@code cudaDevAttrMultiProcessorCount}: number of streaming multiprocessors. */
     public static final int ATTR_MULTIPROCESSOR_COUNT = 16;
+    /** {@code cudaDevAttrComputeCapabilityMajor}: major compute capability, e.g. 9 for sm_90. */
     public static final int ATTR_COMPUTE_CAPABILITY_MAJOR = 75;
+    /** {@code cudaDevAttrComputeCapabilityMinor}: minor compute capability, e.g. 0 for sm_90. */
     public static final int ATTR_COMPUTE_CAPABILITY_MINOR = 76;
     /** Larger than {@code struct cudaDeviceProp} in every CUDA release (about 1 KiB); only its first field is read. */
     private static final long DEVICE_PROP_BYTES = 4096;
@@ -77,6 +86,7 @@ public final class CudaRuntime {
 
     private final NativeBindings lib;
 
+    /** Bindings to the CUDA runtime whose symbols are {@code symbols}; each function is linked on first use. */
     public CudaRuntime(SymbolLookup symbols) {
         this.lib = new NativeBindings("CUDA runtime", symbols);
     }
@@ -86,10 +96,12 @@ public final class CudaRuntime {
         return getInt("cudaGetDeviceCount", GET_DEVICE_COUNT);
     }
 
+    /** {@code cudaSetDevice}: makes device {@code device} current on the calling thread. */
     public void setDevice(int device) {
         check("cudaSetDevice", call(SET_DEVICE, h -> (int) h.invokeExact(device)));
     }
 
+    /** {@code cudaGetDevice}: the ordinal of the calling thread's current device. */
     public int device() {
         return getInt("cudaGetDevice", GET_DEVICE);
     }
@@ -114,6 +126,7 @@ public final class CudaRuntime {
         }
     }
 
+    /** {@code cudaMemGetInfo} for the current device. */
     public MemoryInfo memoryInfo() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment free = arena.allocate(LONG);
@@ -128,6 +141,7 @@ public final class CudaRuntime {
         return allocate("cudaMalloc", MALLOC, bytes);
     }
 
+    /** {@code cudaFree}: releases memory from {@link #malloc(long)} (synchronises the device). */
     public void free(MemorySegment devicePointer) {
         check("cudaFree", call(FREE, h -> (int) h.invokeExact(devicePointer)));
     }
@@ -137,6 +151,7 @@ public final class CudaRuntime {
         return allocate("cudaMallocHost", MALLOC_HOST, bytes).reinterpret(bytes);
     }
 
+    /** {@code cudaFreeHost}: releases memory from {@link #mallocHost(long)}. */
     public void freeHost(MemorySegment hostPointer) {
         check("cudaFreeHost", call(FREE_HOST, h -> (int) h.invokeExact(hostPointer)));
     }
@@ -156,26 +171,32 @@ public final class CudaRuntime {
         check("cudaMemsetAsync", call(MEMSET_ASYNC, h -> (int) h.invokeExact(dst, value, bytes, stream)));
     }
 
+    /** {@code cudaStreamCreateWithFlags} on the current device; {@code flags} such as {@link #STREAM_NON_BLOCKING}. */
     public MemorySegment streamCreate(int flags) {
         return create("cudaStreamCreateWithFlags", STREAM_CREATE, flags);
     }
 
+    /** {@code cudaStreamDestroy}: releases the stream once its queued work has finished. */
     public void streamDestroy(MemorySegment stream) {
         check("cudaStreamDestroy", call(STREAM_DESTROY, h -> (int) h.invokeExact(stream)));
     }
 
+    /** {@code cudaStreamSynchronize}: waits for all work queued on {@code stream}. */
     public void streamSynchronize(MemorySegment stream) {
         check("cudaStreamSynchronize", call(STREAM_SYNCHRONIZE, h -> (int) h.invokeExact(stream)));
     }
 
+    /** {@code cudaEventCreateWithFlags}: {@link #EVENT_DEFAULT} or {@link #EVENT_DISABLE_TIMING}. */
     public MemorySegment eventCreate(int flags) {
         return create("cudaEventCreateWithFlags", EVENT_CREATE, flags);
     }
 
+    /** {@code cudaEventRecord}: marks the point reached by the work queued so far on {@code stream}. */
     public void eventRecord(MemorySegment event, MemorySegment stream) {
         check("cudaEventRecord", call(EVENT_RECORD, h -> (int) h.invokeExact(event, stream)));
     }
 
+    /** {@code cudaEventSynchronize}: waits until the work before the event's last record has finished. */
     public void eventSynchronize(MemorySegment event) {
         check("cudaEventSynchronize", call(EVENT_SYNCHRONIZE, h -> (int) h.invokeExact(event)));
     }
@@ -189,10 +210,12 @@ public final class CudaRuntime {
         }
     }
 
+    /** {@code cudaEventDestroy}. */
     public void eventDestroy(MemorySegment event) {
         check("cudaEventDestroy", call(EVENT_DESTROY, h -> (int) h.invokeExact(event)));
     }
 
+    /** {@code cudaDeviceSynchronize}: waits for all work on the current device, on every stream. */
     public void deviceSynchronize() {
         check("cudaDeviceSynchronize", call(DEVICE_SYNCHRONIZE, h -> (int) h.invokeExact()));
     }

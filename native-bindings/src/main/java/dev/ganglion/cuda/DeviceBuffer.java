@@ -16,7 +16,12 @@ import java.lang.ref.Cleaner;
 public final class DeviceBuffer implements AutoCloseable {
     /** Element types: FP32 data, int32 sparse indices, int64 device-pointer arrays for batched GEMM. */
     public enum Element {
-        F32(4), I32(4), I64(8);
+        /** 32-bit IEEE floats (4 bytes). */
+        F32(4),
+        /** 32-bit signed integers (4 bytes). */
+        I32(4),
+        /** 64-bit signed integers (8 bytes). */
+        I64(8);
 
         private final int bytes;
 
@@ -24,6 +29,7 @@ public final class DeviceBuffer implements AutoCloseable {
             this.bytes = bytes;
         }
 
+        /** Bytes per element. */
         public int bytes() {
             return bytes;
         }
@@ -68,10 +74,12 @@ public final class DeviceBuffer implements AutoCloseable {
         }
     }
 
+    /** The logical shape (row-major). */
     public Shape shape() {
         return shape;
     }
 
+    /** The element type. */
     public Element element() {
         return element;
     }
@@ -102,6 +110,7 @@ public final class DeviceBuffer implements AutoCloseable {
         return MemorySegment.ofAddress(address().address() + index * element.bytes());
     }
 
+    /** Whether {@link #close()} has been called. */
     public boolean isClosed() {
         return closed;
     }

@@ -45,6 +45,7 @@ public final class DeviceSparse implements AutoCloseable {
         return Shape.of(pattern.values());
     }
 
+    /** The sparsity structure (host copy). */
     public SparsePattern pattern() {
         return pattern;
     }

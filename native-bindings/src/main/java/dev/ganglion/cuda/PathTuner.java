@@ -24,6 +24,7 @@ public final class PathTuner {
     /** Measures the device time of some work, in milliseconds. */
     @FunctionalInterface
     public interface Timer {
+        /** Runs {@code work} once and returns its device time in milliseconds. */
         double millis(Runnable work);
     }
 
@@ -32,8 +33,10 @@ public final class PathTuner {
 
     /** Scratch outputs for tuning: copies of the real output, released after, and a result comparison. */
     public interface Target<O> {
+        /** A scratch copy of the real output. */
         O scratch();
 
+        /** Frees a scratch output from {@link #scratch()}. */
         void release(O scratch);
 
         /** Why {@code candidate} differs from {@code reference}, or {@code null} when they agree. */
@@ -48,6 +51,7 @@ public final class PathTuner {
     private final Map<String, Decision> decisions = new HashMap<>();
     private final Map<String, String> forced = new HashMap<>();
 
+    /** A tuner timing candidates with {@code timer}, {@code ganglion.cuda.tuneRepeats} runs each (default 3). */
     public PathTuner(Timer timer) {
         this(timer, Integer.getInteger("ganglion.cuda.tuneRepeats", 3));
     }

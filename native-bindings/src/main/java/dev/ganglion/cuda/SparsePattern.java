@@ -11,6 +11,7 @@ import java.util.Arrays;
  */
 public record SparsePattern(int rows, int cols, int rowBlock, int colBlock, int[] rowOffsets, int[] colIndices) {
 
+    /** Validates the structure and takes defensive copies of the arrays; {@link IllegalArgumentException} if invalid. */
     public SparsePattern {
         validate(rows, cols, rowBlock, colBlock, rowOffsets, colIndices);
         rowOffsets = rowOffsets.clone();
@@ -22,10 +23,12 @@ public record SparsePattern(int rows, int cols, int rowBlock, int colBlock, int[
         return new SparsePattern(rows, cols, 1, 1, rowOffsets, colIndices);
     }
 
+    /** Number of block-rows, {@code rows / rowBlock}. */
     public int blockRows() {
         return rows / rowBlock;
     }
 
+    /** Number of block-columns, {@code cols / colBlock}. */
     public int blockCols() {
         return cols / colBlock;
     }
@@ -49,11 +52,13 @@ public record SparsePattern(int rows, int cols, int rowBlock, int colBlock, int[
         return out;
     }
 
+    /** A copy of the {@code blockRows() + 1} offsets into {@link #colIndices()}, one per block-row and a final total. */
     @Override
     public int[] rowOffsets() {
         return rowOffsets.clone();
     }
 
+    /** A copy of the block-column of each stored block, block-row by block-row. */
     @Override
     public int[] colIndices() {
         return colIndices.clone();

@@ -21,22 +21,27 @@ public final class Activation extends Layer {
 
     private final Kind kind;
 
+    /** The activation {@code kind}, applied elementwise. */
     public Activation(Kind kind) {
         this.kind = java.util.Objects.requireNonNull(kind, "Activation: kind is null");
     }
 
+    /** {@code max(x, 0)}. */
     public static Activation relu() {
         return new Activation(Kind.RELU);
     }
 
+    /** {@code tanh x}. */
     public static Activation tanh() {
         return new Activation(Kind.TANH);
     }
 
+    /** {@code σ(x) = 1 / (1 + e⁻ˣ)}. */
     public static Activation sigmoid() {
         return new Activation(Kind.SIGMOID);
     }
 
+    /** {@code x·σ(x)}. */
     public static Activation silu() {
         return new Activation(Kind.SILU);
     }
@@ -55,6 +60,7 @@ public final class Activation extends Layer {
         throw new IllegalArgumentException("Activation: unknown '" + name + "'; expected relu, tanh, sigmoid, silu or identity");
     }
 
+    /** Which function this layer applies. */
     public Kind kind() {
         return kind;
     }

@@ -45,6 +45,7 @@ public final class BlockDiagonalLinear extends Layer {
         return bias;
     }
 
+    /** Number of diagonal blocks. */
     public int blocks() {
         return pattern.blocks();
     }

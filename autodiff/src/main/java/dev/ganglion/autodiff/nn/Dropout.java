@@ -26,6 +26,7 @@ public final class Dropout extends Layer {
         this.rng = rng;
     }
 
+    /** The drop probability. */
     public double p() {
         return p;
     }

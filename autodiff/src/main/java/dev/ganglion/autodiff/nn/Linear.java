@@ -44,10 +44,12 @@ public final class Linear extends Layer {
         this.bias = bias == null ? null : registerParameter("bias", bias);
     }
 
+    /** Input width, {@code in}. */
     public int inFeatures() {
         return in;
     }
 
+    /** Output width, {@code out}. */
     public int outFeatures() {
         return out;
     }

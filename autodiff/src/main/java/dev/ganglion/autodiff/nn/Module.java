@@ -31,9 +31,17 @@ public abstract class Module {
     private final Map<String, Module> modules = new LinkedHashMap<>();
     private boolean training = true;
 
-    /** A name for error messages: the simple class name, e.g. {@code Linear}. */
+    /** For subclasses, which register their parameters, buffers and submodules in their constructors. */
+    protected Module() {
+    }
+
+    /**
+     * A name for error messages: the simple class name, e.g. {@code Linear}, or the binary name of an
+     * anonymous class ({@code com.example.Net$1}), whose simple name is empty.
+     */
     public String typeName() {
-        return getClass().getSimpleName();
+        String simple = getClass().getSimpleName();
+        return simple.isEmpty() ? getClass().getName() : simple;
     }
 
     // ---------------------------------------------------------------- registration

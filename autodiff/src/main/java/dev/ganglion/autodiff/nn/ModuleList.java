@@ -12,6 +12,10 @@ import java.util.List;
 public final class ModuleList<M extends Module> extends Module implements Iterable<M> {
     private final List<M> items = new ArrayList<>();
 
+    /** An empty list. */
+    public ModuleList() {
+    }
+
     /** Appends a module (named by its position) and returns this. */
     public ModuleList<M> add(M module) {
         registerModule(Integer.toString(items.size()), module);
@@ -27,6 +31,7 @@ public final class ModuleList<M extends Module> extends Module implements Iterab
         return items.get(i);
     }
 
+    /** Number of modules. */
     public int size() {
         return items.size();
     }

@@ -11,6 +11,7 @@ import java.util.List;
 public final class Sequential extends Layer {
     private final List<Layer> layers = new ArrayList<>();
 
+    /** The given layers in order (none for an empty chain, the identity, to fill with {@link #add}). */
     public Sequential(Layer... layers) {
         for (Layer l : layers) {
             add(l);
@@ -32,6 +33,7 @@ public final class Sequential extends Layer {
         return layers.get(i);
     }
 
+    /** Number of layers. */
     public int size() {
         return layers.size();
     }

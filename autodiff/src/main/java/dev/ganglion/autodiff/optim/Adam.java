@@ -22,6 +22,7 @@ public class Adam extends BaseOptimizer {
         this(params, lr, 0.9, 0.999, 1e-8, 0);
     }
 
+    /** The update of the class comment with β₁, β₂ ∈ [0, 1), ε ≥ 0 and coupled L2 weight decay λ ≥ 0. */
     public Adam(List<Var> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
         this("adam", params, lr, beta1, beta2, eps, weightDecay, false);
     }

@@ -13,6 +13,7 @@ public final class AdamW extends Adam {
         this(params, lr, 0.9, 0.999, 1e-8, 0.01);
     }
 
+    /** The update of the class comment with β₁, β₂ ∈ [0, 1), ε ≥ 0 and decoupled weight decay λ ≥ 0. */
     public AdamW(List<Var> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
         super("adamw", params, lr, beta1, beta2, eps, weightDecay, true);
     }

@@ -19,6 +19,7 @@ public final class Adamax extends BaseOptimizer {
         this(params, lr, 0.9, 0.999, 1e-8, 0);
     }
 
+    /** The update of the class comment with β₁, β₂ ∈ [0, 1), ε ≥ 0 and coupled L2 weight decay λ ≥ 0. */
     public Adamax(List<Var> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
         super("adamax", params, lr, "exp_avg", "exp_inf");
         checkBeta("adamax", "beta1", beta1);

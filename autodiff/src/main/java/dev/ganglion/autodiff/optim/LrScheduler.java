@@ -15,7 +15,10 @@ import java.util.Map;
 public final class LrScheduler {
     /** What one scheduler step is. */
     public enum Interval {
-        STEP, EPOCH
+        /** One scheduler step per optimizer step ({@link LrScheduler#afterStep}). */
+        STEP,
+        /** One scheduler step per epoch ({@link LrScheduler#afterEpoch}). */
+        EPOCH
     }
 
     private final Optimizer optimizer;
@@ -57,14 +60,17 @@ public final class LrScheduler {
         optimizer.setLr(schedule.lr(base, count));
     }
 
+    /** Scheduler steps taken so far, t in the schedule's formula. */
     public long count() {
         return count;
     }
 
+    /** The base rate the schedule scales (the optimizer's at construction). */
     public double baseLr() {
         return base;
     }
 
+    /** What one scheduler step is. */
     public Interval interval() {
         return interval;
     }

@@ -9,6 +9,7 @@ import java.util.Map;
  * optimizer's order) the step count and the state buffers by name (empty before the first step).
  */
 public record OptimizerState(String kind, double lr, long[] steps, List<Map<String, Tensor>> buffers) {
+    /** Copies {@code steps} and {@code buffers}; one step count per parameter's buffers. */
     public OptimizerState {
         if (steps.length != buffers.size()) {
             throw new IllegalArgumentException("OptimizerState: " + steps.length + " step counts for "
@@ -18,6 +19,7 @@ public record OptimizerState(String kind, double lr, long[] steps, List<Map<Stri
         buffers = List.copyOf(buffers);
     }
 
+    /** A copy of the step counts, one per parameter. */
     @Override
     public long[] steps() {
         return steps.clone();

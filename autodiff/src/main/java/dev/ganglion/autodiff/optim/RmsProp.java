@@ -22,6 +22,7 @@ public final class RmsProp extends BaseOptimizer {
         this(params, lr, 0.99, 1e-8, 0, 0, false);
     }
 
+    /** The update of the class comment with smoothing α, ε, coupled L2 weight decay λ, momentum μ and centering. */
     public RmsProp(List<Var> params, double lr, double alpha, double eps, double weightDecay, double momentum,
                    boolean centered) {
         super("rmsprop", params, lr, buffers(momentum, centered));

@@ -21,6 +21,8 @@ public final class Sgd extends BaseOptimizer {
     }
 
     /**
+     * The update of the class comment.
+     *
      * @param momentum μ ≥ 0
      * @param dampening τ ≥ 0, applied from the second step on
      * @param weightDecay λ ≥ 0 (L2, coupled: added to the gradient)

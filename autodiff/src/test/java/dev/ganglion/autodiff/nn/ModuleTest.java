@@ -78,6 +78,11 @@ class ModuleTest {
         assertThatThrownBy(() -> new Bad().twice()).hasMessageContaining("'w' is already registered");
         assertThatThrownBy(() -> new Bad().dotted()).hasMessageContaining("'a.b'");
         assertThatThrownBy(() -> new Bad().nonLeaf()).hasMessageContaining("must be a leaf");
+        assertThat(new Bad().typeName()).isEqualTo("Bad");
+        Module anonymous = new Module() {
+        };
+        assertThat(anonymous.typeName()).isEqualTo(anonymous.getClass().getName()) // not the empty simple name
+                .startsWith(ModuleTest.class.getName() + "$");
     }
 
     @Test

@@ -14,7 +14,12 @@ public abstract class BasicPreparedOp implements PreparedOp {
     private boolean ran;
     private boolean closed;
 
-    /** @param call one call of the product on the prepared operands */
+    /**
+     * An open op that has not run yet.
+     *
+     * @param flops useful floating-point operations of one call, as {@link #flops} reports them
+     * @param call  one call of the product on the prepared operands
+     */
     protected BasicPreparedOp(double flops, Runnable call) {
         this.flops = flops;
         this.call = call;

@@ -39,6 +39,7 @@ public interface DeviceInfoProvider {
     record DeviceInfo(String backend, boolean available, String reason, String name,
                       String computeCapability, long memoryBytes, String runtimeVersion,
                       String driverVersion, String cublasVersion, String cusparseVersion) {
+        /** Checks that {@code backend} and {@code reason} are not null; the other fields may be. */
         public DeviceInfo {
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(reason, "reason");

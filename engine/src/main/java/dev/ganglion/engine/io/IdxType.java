@@ -5,11 +5,17 @@ package dev.ganglion.engine.io;
  * of one element.
  */
 public enum IdxType {
+    /** Unsigned byte (0–255), type byte {@code 0x08}, 1 byte. */
     U8(0x08, 1),
+    /** Signed byte, type byte {@code 0x09}, 1 byte. */
     I8(0x09, 1),
+    /** Signed 16-bit integer, type byte {@code 0x0B}, 2 bytes. */
     I16(0x0B, 2),
+    /** Signed 32-bit integer, type byte {@code 0x0C}, 4 bytes. */
     I32(0x0C, 4),
+    /** IEEE 754 float32, type byte {@code 0x0D}, 4 bytes. */
     F32(0x0D, 4),
+    /** IEEE 754 float64, type byte {@code 0x0E}, 8 bytes. */
     F64(0x0E, 8);
 
     private final int code;

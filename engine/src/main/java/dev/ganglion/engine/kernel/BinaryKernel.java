@@ -9,6 +9,7 @@ package dev.ganglion.engine.kernel;
  * alias {@code a} or {@code b} at the same offset with stride 1 (accumulation {@code acc = acc + row}).
  */
 public interface BinaryKernel {
+    /** {@code y[yOff+i] = op(a[aOff+i·aStride], b[bOff+i·bStride])} for {@code 0 ≤ i < n}. */
     void apply(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
                float[] y, int yOff, int n);
 

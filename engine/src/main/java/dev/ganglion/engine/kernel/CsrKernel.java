@@ -32,7 +32,7 @@ public interface CsrKernel {
      * {@code [from, to)} and every entry p of it
      * <pre>
      *   D[q·ld + b] = Σ_{p ∈ column q} v(p)·A[idx[p]·ld + b]     (spmm, A = dY's panel)
-     *   dots[p]     = Σ_{b<ld} A[idx[p]·ld + b]·S[q·ld + b]       (SDDMM, S = X's panel)
+     *   dots[p]     = Σ_{b&lt;ld} A[idx[p]·ld + b]·S[q·ld + b]       (SDDMM, S = X's panel)
      * </pre>
      * with {@code dots} in the twin's entry order. Why: both products read the same dY row for an
      * entry, which streams from L2; sharing each load halves the traffic of the two passes. D must

@@ -12,6 +12,11 @@ import dev.ganglion.engine.Vectorization;
  * Implementations may use the shared {@link dev.ganglion.engine.Parallel} pool.
  */
 public interface GemmKernel {
+    /**
+     * {@code C = α·op(A)·op(B) + β·C} over the m×n block of C, with {@code op(A) = Aᵀ} when
+     * {@code transA} (else A) and {@code op(B) = Bᵀ} when {@code transB}; layouts and aliasing as
+     * above.
+     */
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float alpha, float[] a, int aOff, int lda,
               float[] b, int bOff, int ldb,

@@ -17,14 +17,25 @@ import dev.ganglion.engine.Vectorization;
  * independent: callers split them across threads.
  */
 public interface RankOneAttentionKernel {
+    /**
+     * Forward of rows {@code [from, to)}: {@code p_ij = softmax_j(a_i·b_j)} into row r's n×n block
+     * of {@code p}, {@code o_i = Σ_j p_ij·u_j} into {@code o}.
+     */
     void forward(int from, int to, int n, float[] a, float[] b, float[] u, float[] p, float[] o);
 
+    /**
+     * Backward of rows {@code [from, to)} from forward's {@code p} and {@code o} and the output
+     * gradient {@code g}: {@code du_j = Σ_i p_ij·g_i}, {@code da_i = Σ_j ds_ij·b_j},
+     * {@code db_j = Σ_i ds_ij·a_i} with {@code ds_ij = p_ij·g_i·(u_j − o_i)}; overwrites da, db and
+     * du for those rows.
+     */
     void backward(int from, int to, int n, float[] a, float[] b, float[] u, float[] p, float[] o, float[] g,
                   float[] da, float[] db, float[] du);
 
     /** float64 (gradient checks): the scalar reference's arithmetic in every implementation. */
     void forward(int from, int to, int n, double[] a, double[] b, double[] u, double[] p, double[] o);
 
+    /** float64 backward (gradient checks), as the float one: the scalar reference's arithmetic. */
     void backward(int from, int to, int n, double[] a, double[] b, double[] u, double[] p, double[] o, double[] g,
                   double[] da, double[] db, double[] du);
 

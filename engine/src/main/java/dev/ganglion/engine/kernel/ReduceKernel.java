@@ -17,16 +17,31 @@ package dev.ganglion.engine.kernel;
  * </ul>
  */
 public interface ReduceKernel {
+    /** {@code Σᵢ x[off+i]} for {@code i < n}, pairwise in float; 0 when n = 0. */
     float sum(float[] x, int off, int n);
 
+    /** {@code maxᵢ x[off+i]} for {@code i < n}; n ≥ 1, NaN anywhere gives NaN. */
     float max(float[] x, int off, int n);
 
+    /** {@code minᵢ x[off+i]} for {@code i < n}; n ≥ 1, NaN anywhere gives NaN. */
     float min(float[] x, int off, int n);
 
+    /**
+     * {@code m + ln Σᵢ e^(x[off+i]−m)} with {@code m = maxᵢ x[off+i]}; m itself when m is ±∞,
+     * −∞ when n = 0.
+     */
     float logSumExp(float[] x, int off, int n);
 
+    /**
+     * {@code y[yOff+i] = e^(x[xOff+i]−m) / Σⱼ e^(x[xOff+j]−m)} with {@code m = max}; nothing when
+     * n = 0. {@code y} may alias {@code x} at the same offset.
+     */
     void softmax(float[] x, int xOff, float[] y, int yOff, int n);
 
+    /**
+     * {@code y[yOff+i] = x[xOff+i] − m − ln Σⱼ e^(x[xOff+j]−m)} with {@code m = max}; nothing when
+     * n = 0. {@code y} may alias {@code x} at the same offset.
+     */
     void logSoftmax(float[] x, int xOff, float[] y, int yOff, int n);
 
     /** The implementation picked at start-up (SIMD when enabled, else {@link ScalarReduce}). */

@@ -7,6 +7,9 @@ package dev.ganglion.engine.kernel;
  * double overloads are the float64 path of the engine.
  */
 public final class ScalarBinary implements BinaryKernel {
+    /** Creates the reference kernel; it holds no state, so every instance computes the same results. */
+    public ScalarBinary() {}
+
     @Override
     public void apply(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
                       float[] y, int yOff, int n) {

@@ -9,6 +9,9 @@ import java.lang.foreign.MemorySegment;
  * Each output accumulates in float, in entry order, then inner-index order, then batch order.
  */
 public final class ScalarBsr implements BsrKernel {
+    /** Creates the reference kernel; it holds no state, so every instance computes the same results. */
+    public ScalarBsr() {}
+
     @Override
     public void spmm(int from, int to, int[] ptr, int[] idx, int[] perm, int outDim, int inDim,
                      int outStride, int inStride, float[] v, int vOff, MemorySegment s, MemorySegment d, int ld) {

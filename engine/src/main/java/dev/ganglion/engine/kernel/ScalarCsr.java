@@ -9,6 +9,9 @@ import java.lang.foreign.MemorySegment;
  * Each output accumulates in float, in entry order (then batch order for the dot products).
  */
 public final class ScalarCsr implements CsrKernel {
+    /** Creates the reference kernel; it holds no state, so every instance computes the same results. */
+    public ScalarCsr() {}
+
     @Override
     public void spmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
                      MemorySegment s, MemorySegment d, int ld) {

@@ -5,6 +5,9 @@ package dev.ganglion.engine.kernel;
  * kernel is tested against. Accumulates each dot product in float, in k order.
  */
 public final class ScalarGemm implements GemmKernel {
+    /** Creates the reference kernel; it holds no state, so every instance computes the same results. */
+    public ScalarGemm() {}
+
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float alpha, float[] a, int aOff, int lda,

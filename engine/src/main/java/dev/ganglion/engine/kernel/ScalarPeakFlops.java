@@ -8,6 +8,9 @@ package dev.ganglion.engine.kernel;
 public final class ScalarPeakFlops implements PeakFlopsKernel {
     private static final int CHAINS = 12;
 
+    /** Creates the reference kernel; it holds no state, so every instance computes the same results. */
+    public ScalarPeakFlops() {}
+
     @Override
     public float run(long rounds, float seed) {
         float m = 0.999f;

@@ -6,6 +6,9 @@ package dev.ganglion.engine.kernel;
  * lengths it does not vectorise.
  */
 public final class ScalarRankOneAttention implements RankOneAttentionKernel {
+    /** Creates the reference kernel; it holds no state, so every instance computes the same results. */
+    public ScalarRankOneAttention() {}
+
     @Override
     public void forward(int from, int to, int n, double[] a, double[] b, double[] u, double[] p, double[] o) {
         for (int r = from; r < to; r++) {

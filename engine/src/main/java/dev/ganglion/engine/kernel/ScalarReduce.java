@@ -10,6 +10,9 @@ public final class ScalarReduce implements ReduceKernel {
     /** Length below which a pairwise sum adds in order. */
     static final int LEAF = 32;
 
+    /** Creates the reference kernel; it holds no state, so every instance computes the same results. */
+    public ScalarReduce() {}
+
     @Override
     public float sum(float[] x, int off, int n) {
         if (n <= LEAF) {

@@ -7,6 +7,9 @@ package dev.ganglion.engine.kernel;
  * element by element (about 5× faster than the naive loop).
  */
 public final class ScalarTranspose implements TransposeKernel {
+    /** Creates the reference kernel; it holds no state, so every instance computes the same results. */
+    public ScalarTranspose() {}
+
     /**
      * NOTE: the inner loop runs along the side with the longer stride (often 4 KiB, e.g. 1024
      * features): rows that far apart share one L1 set, so each of their lines must be finished

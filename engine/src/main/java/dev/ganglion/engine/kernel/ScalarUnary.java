@@ -6,6 +6,9 @@ package dev.ganglion.engine.kernel;
  * The static double overload is the float64 path of the engine.
  */
 public final class ScalarUnary implements UnaryKernel {
+    /** Creates the reference kernel; it holds no state, so every instance computes the same results. */
+    public ScalarUnary() {}
+
     @Override
     public void apply(UnaryOp op, double p, double q, float[] x, int xOff, int xStride, float[] y, int yOff, int n) {
         // The parameters are rounded to float first, as PyTorch does for a Python scalar against a

@@ -10,6 +10,10 @@ import dev.ganglion.engine.Vectorization;
  * overlap.
  */
 public interface TransposeKernel {
+    /**
+     * {@code D[dOff + j·ds + i] (+)= S[sOff + i·ss + j]} for i in {@code [i0, i1)} and j in
+     * {@code [j0, j1)}; {@code +=} when {@code accumulate}.
+     */
     void transpose(float[] s, int sOff, int ss, int i0, int i1, int j0, int j1,
                    float[] d, int dOff, int ds, boolean accumulate);
 

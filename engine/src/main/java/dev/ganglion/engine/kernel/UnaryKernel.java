@@ -10,6 +10,10 @@ package dev.ganglion.engine.kernel;
  * {@code y} may alias {@code x} only at the same offset with stride 1 (in place).
  */
 public interface UnaryKernel {
+    /**
+     * {@code y[yOff+i] = op(x[xOff+i·xStride]; p, q)} for {@code 0 ≤ i < n}, with p and q rounded
+     * to float first.
+     */
     void apply(UnaryOp op, double p, double q, float[] x, int xOff, int xStride, float[] y, int yOff, int n);
 
     /** The implementation picked at start-up (SIMD when enabled, else {@link ScalarUnary}). */

@@ -20,6 +20,12 @@ public final class SimdBinary implements BinaryKernel {
     private static final int L = S.length();
     private static final ScalarBinary SCALAR = new ScalarBinary();
 
+    /**
+     * Creates the kernel (it holds no state); public and without arguments for
+     * {@link dev.ganglion.engine.Vectorization#load}, which instantiates it reflectively.
+     */
+    public SimdBinary() {}
+
     @Override
     public void apply(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
                       float[] y, int yOff, int n) {

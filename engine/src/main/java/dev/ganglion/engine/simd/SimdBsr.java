@@ -16,6 +16,12 @@ public final class SimdBsr implements BsrKernel {
     private static final int L = Simd.LANES;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
+    /**
+     * Creates the kernel (it holds no state); public and without arguments for
+     * {@link dev.ganglion.engine.Vectorization#load}, which instantiates it reflectively.
+     */
+    public SimdBsr() {}
+
     /** The vector at float index {@code at} of a panel. */
     private static FloatVector load(MemorySegment panel, long at) {
         return FloatVector.fromMemorySegment(S, panel, at * Float.BYTES, NATIVE);

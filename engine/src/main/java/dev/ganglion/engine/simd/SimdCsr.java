@@ -25,6 +25,12 @@ public final class SimdCsr implements CsrKernel {
     /** Bytes of one vector. */
     private static final long V = (long) L * Float.BYTES;
 
+    /**
+     * Creates the kernel (it holds no state); public and without arguments for
+     * {@link dev.ganglion.engine.Vectorization#load}, which instantiates it reflectively.
+     */
+    public SimdCsr() {}
+
     @Override
     public void spmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
                      MemorySegment s, MemorySegment d, int ld) {

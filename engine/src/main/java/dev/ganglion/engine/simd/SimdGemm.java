@@ -96,6 +96,12 @@ public final class SimdGemm implements GemmKernel {
      */
     static final int ROW_UNIT = TILE8 ? 24 : MR;
 
+    /**
+     * Creates the kernel (it holds no state); public and without arguments for
+     * {@link dev.ganglion.engine.Vectorization#load}, which instantiates it reflectively.
+     */
+    public SimdGemm() {}
+
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float alpha, float[] a, int aOff, int lda,

@@ -17,6 +17,12 @@ public final class SimdPeakFlops implements PeakFlopsKernel {
     private static final VectorSpecies<Float> F32 = Simd.F32;
     private static final int CHAINS = Simd.WIDE_REGISTER_FILE ? 16 : 12;
 
+    /**
+     * Creates the kernel (it holds no state); public and without arguments for
+     * {@link dev.ganglion.engine.Vectorization#load}, which instantiates it reflectively.
+     */
+    public SimdPeakFlops() {}
+
     @Override
     public float run(long rounds, float seed) {
         return Simd.WIDE_REGISTER_FILE ? run16(rounds, seed) : run12(rounds, seed);

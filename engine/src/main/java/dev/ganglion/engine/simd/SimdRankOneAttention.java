@@ -25,6 +25,12 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
     /** Values of i whose lane sums are taken together. */
     private static final int GROUP = 16;
 
+    /**
+     * Creates the kernel (it holds no state); public and without arguments for
+     * {@link dev.ganglion.engine.Vectorization#load}, which instantiates it reflectively.
+     */
+    public SimdRankOneAttention() {}
+
     @Override
     public void forward(int from, int to, int n, float[] a, float[] b, float[] u, float[] p, float[] o) {
         if (n % L != 0) {

@@ -22,6 +22,12 @@ public final class SimdReduce implements ReduceKernel {
     /** Leaf size of the pairwise sums: a multiple of every lane count, small enough to stay accurate. */
     static final int LEAF = 512;
 
+    /**
+     * Creates the kernel (it holds no state); public and without arguments for
+     * {@link dev.ganglion.engine.Vectorization#load}, which instantiates it reflectively.
+     */
+    public SimdReduce() {}
+
     @Override
     public float sum(float[] x, int off, int n) {
         if (n > LEAF) {

@@ -22,6 +22,12 @@ public final class SimdTranspose implements TransposeKernel {
     private static final int B = GemmTranspose.BLOCK;
     private static final TransposeKernel SCALAR = new ScalarTranspose();
 
+    /**
+     * Creates the kernel (it holds no state); public and without arguments for
+     * {@link dev.ganglion.engine.Vectorization#load}, which instantiates it reflectively.
+     */
+    public SimdTranspose() {}
+
     @Override
     public void transpose(float[] s, int sOff, int ss, int i0, int i1, int j0, int j1,
                           float[] d, int dOff, int ds, boolean accumulate) {

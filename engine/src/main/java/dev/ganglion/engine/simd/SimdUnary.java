@@ -22,6 +22,12 @@ public final class SimdUnary implements UnaryKernel {
     private static final int L = S.length();
     private static final ScalarUnary SCALAR = new ScalarUnary();
 
+    /**
+     * Creates the kernel (it holds no state); public and without arguments for
+     * {@link dev.ganglion.engine.Vectorization#load}, which instantiates it reflectively.
+     */
+    public SimdUnary() {}
+
     @Override
     public void apply(UnaryOp op, double p, double q, float[] x, int xOff, int xStride, float[] y, int yOff, int n) {
         if (xStride != 1) {

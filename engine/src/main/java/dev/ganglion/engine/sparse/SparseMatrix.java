@@ -50,6 +50,10 @@ public sealed interface SparseMatrix permits BlockDiagonal, Bsr, Csr {
     /** Receives one stored entry. */
     @FunctionalInterface
     interface EntryVisitor {
+        /**
+         * One stored entry: {@code W[row, col]} sits at flat position {@code valueIndex} of
+         * {@link SparseMatrix#values()}.
+         */
         void accept(int row, int col, int valueIndex);
     }
 

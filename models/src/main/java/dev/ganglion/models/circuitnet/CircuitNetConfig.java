@@ -28,6 +28,10 @@ public record CircuitNetConfig(int inputSize, int outputSize, int units, int neu
             .optional("seed", Type.INT, 0).optional("use_linear", Type.BOOL, true).optional("use_product", Type.BOOL, true)
             .optional("use_attention", Type.BOOL, true).optional("use_inter", Type.BOOL, true).build();
 
+    /**
+     * Checks the sizes (≥ 1; {@code iterations} and {@code inDegree ≥ 0}), {@code ports} in
+     * [1, neurons], {@code inDegree ≤ units − 1} when {@code useInter}, and the activation.
+     */
     public CircuitNetConfig {
         if (inputSize < 1 || outputSize < 1 || units < 1 || neurons < 1 || iterations < 0 || inDegree < 0) {
             throw new IllegalArgumentException("circuitnet config: sizes must be ≥ 1 (iterations, in_degree ≥ 0), got "

@@ -27,10 +27,22 @@ import java.util.Map;
  */
 public final class DynamicSparsity implements StepHook {
     /** How connections are pruned. */
-    public enum Prune { MAGNITUDE, RANDOM, HEBBIAN }
+    public enum Prune {
+        /** The live connections of smallest |W|. */
+        MAGNITUDE,
+        /** Live connections drawn at random from the update's generator. */
+        RANDOM,
+        /** The live connections of lowest Hebbian score C. */
+        HEBBIAN
+    }
 
     /** How connections are regrown. */
-    public enum Regrow { HEBBIAN, RANDOM }
+    public enum Regrow {
+        /** The dead connections of highest Hebbian score {@code C = rownorm(Post)·rownorm(Pre)ᵀ}. */
+        HEBBIAN,
+        /** Dead connections drawn at random from the update's generator. */
+        RANDOM
+    }
 
     /**
      * Settings (models.md defaults: interval 1000, ζ = 0.1, magnitude, hebbian).
@@ -38,6 +50,7 @@ public final class DynamicSparsity implements StepHook {
      * @param seed the generator of random pruning and regrowth
      */
     public record Settings(int updateInterval, double zeta, Prune prune, Regrow regrow, long seed) {
+        /** Checks {@code updateInterval ≥ 1} and ζ in [0, 1]. */
         public Settings {
             if (updateInterval < 1 || !(zeta >= 0 && zeta <= 1)) {
                 throw new IllegalArgumentException("DynamicSparsity: need update_interval ≥ 1 and ζ in [0, 1], got "

@@ -207,10 +207,15 @@ public final class G2GNet extends Layer implements NeuralModel {
         return (G2GSparseLayer) layers.get(l);
     }
 
+    /** Number of sparse layers ({@code num_layers}), the head not counted. */
     public int numLayers() {
         return layers.size();
     }
 
+    /**
+     * The dense output layer {@code y = h_L·W_headᵀ + b_head}: H → C features (d_in → C with no sparse
+     * layers).
+     */
     public Linear head() {
         return head;
     }

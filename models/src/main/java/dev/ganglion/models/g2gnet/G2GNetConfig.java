@@ -23,6 +23,10 @@ public record G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int out
     static final Set<String> GROUPINGS = Set.of("index", "interleaved", "random", "mixer");
     static final Set<String> ACTIVATIONS = Set.of("relu", "tanh", "silu");
 
+    /**
+     * Checks the sizes (≥ 1; {@code numLayers ≥ 0}), {@code groups ≥ 1}, {@code pIntra} and
+     * {@code pInter} in [0, 1], the grouping and the activation.
+     */
     public G2GNetConfig {
         FeedForwardChecks.sizes("g2gnet", inputSize, hiddenSize, numLayers, outputSize);
         if (groups < 1) {

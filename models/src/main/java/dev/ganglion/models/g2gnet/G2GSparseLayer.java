@@ -115,10 +115,12 @@ public final class G2GSparseLayer extends Layer {
         return bias;
     }
 
+    /** Input features {@code n_in}. */
     public int inFeatures() {
         return layout.in;
     }
 
+    /** Output features {@code n_out}. */
     public int outFeatures() {
         return layout.out;
     }

@@ -17,7 +17,12 @@ public final class Groupings {
 
     /** A grouping rule of one layer. */
     public enum Kind {
-        INDEX, INTERLEAVED, RANDOM;
+        /** Contiguous groups: {@code g(j) = ⌊j·G/n⌋}. */
+        INDEX,
+        /** Round-robin groups: {@code g(j) = j mod G}. */
+        INTERLEAVED,
+        /** Index groups over a seeded permutation π: {@code g(π[k]) = ⌊k·G/n⌋}. */
+        RANDOM;
 
         /** The kind named {@code index}, {@code interleaved} or {@code random}. */
         public static Kind of(String name) {

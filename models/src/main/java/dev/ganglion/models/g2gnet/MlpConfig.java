@@ -10,6 +10,7 @@ import java.util.Map;
  * Linear(H → C)}, the G2GNet fields without the sparsity ones (and no seed: it only drives sparsity).
  */
 public record MlpConfig(int inputSize, int hiddenSize, int numLayers, int outputSize, String activation) {
+    /** Checks the sizes (≥ 1; {@code numLayers ≥ 0}) and the activation. */
     public MlpConfig {
         FeedForwardChecks.sizes("mlp", inputSize, hiddenSize, numLayers, outputSize);
         FeedForwardChecks.activation("mlp", activation);

@@ -16,32 +16,59 @@ import java.util.Map;
  * then from {@link TrainDefaults}. {@link #prepare()} loads the task, builds the model
  * ({@code input_size}/{@code output_size} from the task) and returns a {@link Trainer}, resumed when
  * asked. The run's settings are written into every checkpoint ({@code ganglion.run.*}), so a resumed
- * run needs no flags repeated.
+ * run needs no flags repeated. {@link #prepare()} leaves the resolved values in the fields.
  */
 public final class TrainRun {
     private static final String RUN = "ganglion.run.";
 
     /** Model name (required). */
     public String model;
-    /** Task name, data path, sizes. */
+    /**
+     * Task name, one of {@link TaskSpec#TASKS}; null: the recorded one, else, when {@link #data} is
+     * set, {@code mnist-rows} (recurrent models) or {@code idx}, else the model's default task.
+     */
     public String task;
+    /** IDX folder or file for the IDX tasks; null: the recorded path, else none. */
     public Path data;
+    /**
+     * Sequence length T of the adding and recall tasks, in time steps; null: the recorded one, else
+     * the model's default for its default task, else 0 (the task's default).
+     */
     public Integer seqLen;
+    /**
+     * Training samples; null: the recorded count, else the model's default for a built-in task, else 0
+     * (IDX: 80 % of the data).
+     */
     public Integer trainSize;
+    /**
+     * Test samples; null: the recorded count, else the model's default for a built-in task, else 0
+     * (IDX: the samples the training part leaves).
+     */
     public Integer testSize;
     /** Config fields as text ({@code --set key=value}). */
     public final Map<String, String> sets = new LinkedHashMap<>();
-    /** Seeds the model init, the data and the shuffling. */
+    /** Seeds the model init, the data and the shuffling; null: the recorded seed, else 0. */
     public Long seed;
+    /** Total epochs (a resumed run continues up to this number); null: the recorded one, else the model's default. */
     public Integer epochs;
+    /** Mini-batch size in samples; null: the recorded one, else the model's default. */
     public Integer batch;
+    /** Base learning rate; null: the recorded one, else the model's default. */
     public Double lr;
+    /**
+     * Optimizer name, one of {@link dev.ganglion.autodiff.optim.Optimizers#NAMES}; null: the recorded
+     * one, else {@code adam}.
+     */
     public String optimizer;
+    /** Weight decay of the optimizer; null: the recorded one, else 0. */
     public Double weightDecay;
+    /** Max global gradient L2 norm ({@code ≤ 0}: no clipping); null: the recorded one, else 0. */
     public Double clip;
+    /** Learning-rate schedule, {@code constant} or {@code cosine}; null: the recorded one, else {@code constant}. */
     public String schedule;
-    /** Checkpoint written after every epoch, and checkpoint to resume from. */
+    /** Checkpoint written (atomically) after every epoch; null: none. */
     public Path save;
+    /** Checkpoint to resume from, whose recorded settings fill the null fields; null: a fresh run. */
     public Path resume;
 
     private final ModelRegistry registry;

@@ -2,7 +2,9 @@ package dev.ganglion.models.training;
 
 /** The loss became NaN or infinite: training stopped before applying that step. */
 public final class TrainingDivergedException extends RuntimeException {
+    /** 1-based epoch of the step that diverged. */
     private final int epoch;
+    /** 1-based step within that epoch. */
     private final int step;
 
     /** For a non-finite {@code loss} at {@code step} (1-based) of {@code epoch} (1-based). */
