@@ -1,5 +1,8 @@
 package dev.ganglion.autodiff;
 
+import dev.ganglion.engine.kernel.BinaryOp;
+import dev.ganglion.engine.kernel.UnaryOp;
+
 /**
  * The op vocabulary of the autodiff graph: every differentiable op that a {@link Var} can record.
  *
@@ -12,31 +15,31 @@ package dev.ganglion.autodiff;
  */
 public enum Op {
     // ------------------------------------------------ elementwise, one input: y = f(x)
-    /** {@code y = −x}. */
+    /** The engine's {@link UnaryOp#NEG}. */
     NEG,
-    /** {@code y = eˣ}. */
+    /** The engine's {@link UnaryOp#EXP}. */
     EXP,
-    /** {@code y = ln x}. */
+    /** The engine's {@link UnaryOp#LOG}. */
     LOG,
-    /** {@code y = √x}. */
+    /** The engine's {@link UnaryOp#SQRT}. */
     SQRT,
-    /** {@code y = tanh x}. */
+    /** The engine's {@link UnaryOp#TANH}. */
     TANH,
-    /** {@code y = σ(x) = 1 / (1 + e⁻ˣ)}. */
+    /** The engine's {@link UnaryOp#SIGMOID}. */
     SIGMOID,
-    /** {@code y = max(x, 0)}. */
+    /** The engine's {@link UnaryOp#RELU}. */
     RELU,
-    /** {@code y = x·σ(x)}. */
+    /** The engine's {@link UnaryOp#SILU}. */
     SILU,
-    /** {@code y = sin x}. */
+    /** The engine's {@link UnaryOp#SIN}. */
     SIN,
-    /** {@code y = cos x}. */
+    /** The engine's {@link UnaryOp#COS}. */
     COS,
-    /** {@code y = |x|}. */
+    /** The engine's {@link UnaryOp#ABS}. */
     ABS,
-    /** {@code y = x²}. */
+    /** The engine's {@link UnaryOp#SQUARE}. */
     SQUARE,
-    /** {@code y = 1/x}. */
+    /** The engine's {@link UnaryOp#RECIPROCAL}. */
     RECIPROCAL,
     /** {@code y = min(max(x, lo), hi)}. */
     CLAMP,
@@ -48,17 +51,20 @@ public enum Op {
     ADD_SCALAR,
 
     // ------------------------------------------------ elementwise, broadcasting: y = f(a, b)
-    /** {@code y = a + b}. */
+    /** The engine's {@link BinaryOp#ADD}. */
     ADD,
-    /** {@code y = a − b}. */
+    /** The engine's {@link BinaryOp#SUB}. */
     SUB,
-    /** {@code y = a·b}. */
+    /** The engine's {@link BinaryOp#MUL}. */
     MUL,
-    /** {@code y = a / b}. */
+    /** The engine's {@link BinaryOp#DIV}. */
     DIV,
-    /** {@code y = max(a, b)}; g goes to the side taken, g/2 to each at ties, g to both where either is NaN. */
+    /**
+     * The engine's {@link BinaryOp#MAXIMUM}; g goes to the side taken, g/2 to each at ties, g to both
+     * where either is NaN.
+     */
     MAXIMUM,
-    /** {@code y = min(a, b)}; g goes to the side taken, g/2 to each at ties, g to both where either is NaN. */
+    /** The engine's {@link BinaryOp#MINIMUM}; the gradient as for {@link #MAXIMUM}. */
     MINIMUM,
     /** {@code y = a^b}, both differentiable. */
     POW,
