@@ -33,24 +33,16 @@ class ApiDocsTest {
     /** doclint's messages for an undocumented declaration (Locale.ROOT). */
     private static final List<String> UNDOCUMENTED = List.of("no comment", "use of default constructor", "no main description");
 
-    private static Path repositoryRoot() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("engine/src/main/java")) && Files.isDirectory(d.resolve("cli/src/main/java"))) {
-                return d;
-            }
-        }
-        return null;
-    }
-
     private static String jarOf(Class<?> c) throws URISyntaxException {
         return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     @Test
     void javadocBuildsAndThePublicApiIsDocumented(@TempDir Path out) throws Exception {
-        Path root = repositoryRoot();
+        Path root = RepositoryRoot.find();
         DocumentationTool tool = ToolProvider.getSystemDocumentationTool();
-        assumeTrue(root != null && tool != null, "sources or the javadoc tool not found");
+        assumeTrue(root != null && Files.isDirectory(root.resolve("engine/src/main/java")) && tool != null,
+                "sources or the javadoc tool not found");
         List<String> sourcePath = new ArrayList<>();
         for (String m : MODULES) {
             sourcePath.add(root.resolve(m).resolve("src/main/java").toString());

@@ -13,15 +13,6 @@ import org.junit.jupiter.api.Test;
  * one-line error. (Running the tool through it would start a Maven build from inside this one.)
  */
 class LauncherTest {
-    private static Path launcher() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("ganglion")) && Files.isDirectory(d.resolve("cli"))) {
-                return d.resolve("ganglion");
-            }
-        }
-        return null;
-    }
-
     private static String run(Path launcher, String javaHome, int[] status) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "info").redirectErrorStream(true);
         pb.environment().put("GANGLION_JAVA_HOME", javaHome);
@@ -33,7 +24,8 @@ class LauncherTest {
 
     @Test
     void rejectsAJavaHomeThatIsNotAJdk25() throws Exception {
-        Path launcher = launcher();
+        Path root = RepositoryRoot.find();
+        Path launcher = root == null ? null : root.resolve("ganglion");
         assumeTrue(launcher != null && Files.isExecutable(Path.of("/bin/bash")), "launcher or bash not found");
         int[] status = new int[1];
         String out = run(launcher, "/nonexistent/jdk", status);

@@ -136,13 +136,13 @@ class OpHarnessTest {
         return out;
     }
 
-    /** {@code |a − e| ≤ tol·(1 + |e|)} elementwise, same shape. */
+    /** {@code |a − e| ≤ tol·(1 + |e|)} elementwise, same shape; equal values (the same ∞) and NaN against NaN pass. */
     static void assertClose(Tensor actual, Tensor expected, double tol, String what) {
         assertThat(actual.shape()).as(what + " shape").isEqualTo(expected.shape());
         double[] a = actual.toDoubleArray();
         double[] e = expected.toDoubleArray();
         for (int i = 0; i < e.length; i++) {
-            if (!(Math.abs(a[i] - e[i]) <= tol * (1 + Math.abs(e[i]))) && !(Double.isNaN(a[i]) && Double.isNaN(e[i]))) {
+            if (Double.compare(a[i], e[i]) != 0 && a[i] != e[i] && !(Math.abs(a[i] - e[i]) <= tol * (1 + Math.abs(e[i])))) {
                 throw new AssertionError(what + ": element " + i + " is " + a[i] + ", expected " + e[i]
                         + " (tolerance " + tol + "·(1 + |expected|))");
             }

@@ -7,6 +7,8 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.models.Golden;
+import dev.ganglion.models.testing.GoldenCase;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -74,19 +76,8 @@ class CircuitNetPropertyTest {
         }
     }
 
+    /** The golden files' bound: {@code max|actual − expected| / max|expected| < 1e-4}. */
     private static void assertClose(String what, Tensor actual, Tensor expected) {
-        assertThat(actual).as(what).isNotNull();
-        assertThat(expected).as(what).isNotNull();
-        assertThat(actual.shape()).as(what).isEqualTo(expected.shape());
-        double[] a = actual.to(DType.F64).toDoubleArray();
-        double[] e = expected.toDoubleArray();
-        double scale = 1e-6;
-        for (double v : e) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int i = 0; i < a.length; i++) {
-            assertThat(Math.abs(a[i] - e[i])).as(what + " at flat index " + i + ": " + a[i] + " vs " + e[i])
-                    .isLessThanOrEqualTo(1e-4 * scale);
-        }
+        assertThat(Golden.relErr(actual, expected)).as(what).isLessThan(GoldenCase.TOLERANCE);
     }
 }
