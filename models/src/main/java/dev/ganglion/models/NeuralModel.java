@@ -9,6 +9,11 @@ import dev.ganglion.autodiff.nn.Module;
  *
  * <p>Recurrent models map {@code x [B, T, d_in] → y [B, T, d_out]} (the readout at every step);
  * feed-forward models {@code x [B, d_in] → y [B, d_out]}.
+ *
+ * <p>Threads: one model may be evaluated ({@link #forward} inside a {@link
+ * dev.ganglion.autodiff.NoGrad} scope) from several threads at once, each getting the outputs it
+ * would get alone; training it (a graph, its backward, the optimizer's update) is one thread at a
+ * time. Separate models train concurrently. All of them share the engine's one thread pool.
  */
 public interface NeuralModel {
     /** The registry name, also {@code ganglion.model} in checkpoints ({@code sublstm}, {@code elm}, …). */

@@ -1,5 +1,6 @@
 package dev.ganglion.models.circuitnet;
 
+import static dev.ganglion.models.Golden.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganglion.autodiff.Var;
@@ -7,8 +8,6 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
-import dev.ganglion.models.Golden;
-import dev.ganglion.models.testing.GoldenCase;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -74,10 +73,5 @@ class CircuitNetPropertyTest {
         } else {
             assertClose(what, actual, expected);
         }
-    }
-
-    /** The golden files' bound: {@code max|actual − expected| / max|expected| < 1e-4}. */
-    private static void assertClose(String what, Tensor actual, Tensor expected) {
-        assertThat(Golden.relErr(actual, expected)).as(what).isLessThan(GoldenCase.TOLERANCE);
     }
 }

@@ -1,6 +1,6 @@
 package dev.ganglion.models.g2gnet;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.ganglion.models.Golden.assertClose;
 
 import dev.ganglion.autodiff.LinalgOps;
 import dev.ganglion.autodiff.Var;
@@ -9,8 +9,6 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
-import dev.ganglion.models.Golden;
-import dev.ganglion.models.testing.GoldenCase;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,10 +130,5 @@ class G2GNetPropertyTest {
         }
         state.put("layers." + l + ".mask", mask);
         state.put("layers." + l + ".weight", weight);
-    }
-
-    /** The golden files' bound: {@code max|actual − expected| / max|expected| < 1e-4}. */
-    private static void assertClose(String what, Tensor actual, Tensor expected) {
-        assertThat(Golden.relErr(actual, expected)).as(what).isLessThan(GoldenCase.TOLERANCE);
     }
 }

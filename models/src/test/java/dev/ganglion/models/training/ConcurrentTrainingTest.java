@@ -2,6 +2,11 @@ package dev.ganglion.models.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ganglion.autodiff.NoGrad;
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.Rng;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
 import dev.ganglion.models.ModelRegistry;
 import dev.ganglion.models.NeuralModel;
 import java.util.ArrayList;
@@ -16,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * An application may train several models at once from its own threads, all on the engine's one
  * shared pool: each run must give, bit for bit, the losses it gives alone (the kernels' per-thread
- * scratch buffers and the pool's work-stealing must not mix runs).
+ * scratch buffers and the pool's work-stealing must not mix runs). It may also serve one model from
+ * several threads at once under {@link NoGrad}: every output bit for bit as from a twin model alone.
  */
 class ConcurrentTrainingTest {
     record Run(String model, int hidden, boolean recurrent) {}
@@ -61,6 +67,56 @@ class ConcurrentTrainingTest {
             for (int i = 0; i < RUNS.size(); i++) {
                 assertThat(together.get(i).get()).as(RUNS.get(i).toString()).isEqualTo(alone.get(i));
             }
+        }
+    }
+
+    @Test
+    void oneModelEvaluatedFromSeveralThreadsGivesTheOutputsItGivesAlone() throws Exception {
+        ModelRegistry models = ModelRegistry.standard();
+        for (String name : List.of("g2gnet", "mlp", "circuitnet", "sublstm", "elm")) {
+            boolean recurrent = name.equals("sublstm") || name.equals("elm");
+            Map<String, Object> fields = new HashMap<>(Map.of("input_size", 5, "output_size", 3));
+            if (!name.equals("circuitnet") && !name.equals("elm")) {
+                fields.put("hidden_size", name.equals("sublstm") ? 24 : 256);
+            }
+            List<Tensor> inputs = new ArrayList<>();
+            Rng rng = new Rng(1);
+            for (int i = 0; i < 12; i++) {
+                int batch = 1 + 11 * i; // up to 122: every kernel's vector loops and tails
+                inputs.add(rng.normal(recurrent ? Shape.of(batch, 6, 5) : Shape.of(batch, 5), 0, 1));
+            }
+            NeuralModel twin = models.create(models.config(name, fields), 2);
+            List<Tensor> alone = new ArrayList<>();
+            for (Tensor x : inputs) {
+                alone.add(evaluate(twin, x));
+            }
+            // a model no thread has run yet: whatever it builds on first use is built concurrently
+            NeuralModel shared = models.create(models.config(name, fields), 2);
+            try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+                List<Future<List<Tensor>>> runs = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    runs.add(pool.submit(() -> {
+                        List<Tensor> out = new ArrayList<>();
+                        for (Tensor x : inputs) {
+                            out.add(evaluate(shared, x));
+                        }
+                        return out;
+                    }));
+                }
+                for (Future<List<Tensor>> run : runs) {
+                    List<Tensor> outs = run.get();
+                    for (int i = 0; i < inputs.size(); i++) {
+                        assertThat(outs.get(i).toFloatArray()).as(name + " input " + i)
+                                .isEqualTo(alone.get(i).toFloatArray());
+                    }
+                }
+            }
+        }
+    }
+
+    private static Tensor evaluate(NeuralModel model, Tensor x) {
+        try (NoGrad scope = NoGrad.enter()) {
+            return model.forward(Var.constant(x)).value();
         }
     }
 }
