@@ -187,7 +187,7 @@ public final class SimdBsr implements BsrKernel {
         for (; i + 4 <= r; i += 4) {
             int j = 0;
             for (; j + 4 <= c; j += 4) {
-                SimdSparseDots.dot4x4(a, a0 + (long) i * ld, s, s0 + (long) j * ld, ld, out, at + i * c + j, c, accumulate);
+                SimdBlockDots.dot4x4(a, a0 + (long) i * ld, s, s0 + (long) j * ld, ld, out, at + i * c + j, c, accumulate);
             }
             for (; j < c; j++) {
                 long ai = a0 + (long) i * ld;

@@ -1,0 +1,217 @@
+package dev.ganglion.engine.simd;
+
+import static dev.ganglion.engine.simd.SimdSparseDots.load;
+import static dev.ganglion.engine.simd.SimdSparseDots.put;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The 4×4 register tile of dot products for the BSR weight gradient ({@link SimdBsr}): four rows of A
+ * against four rows of S, {@code out[m][n] = Σ_b A[m, b]·S[n, b]}, reduced once at the end. Its edges
+ * (1×4 and 1×1) and the CSR SDDMM's row dots are in {@link SimdSparseDots}.
+ */
+final class SimdBlockDots {
+    private static final VectorSpecies<Float> S = Simd.F32;
+    private static final int L = Simd.LANES;
+    /** Bytes of one vector. */
+    private static final long V = (long) L * Float.BYTES;
+    /** At 16 lanes: lanes 4m … 4m+3, the m-th output row of a 4×4 tile. */
+    private static final VectorMask<Float>[] ROW_LANES = rowLanes();
+
+    private SimdBlockDots() {}
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] rowLanes() {
+        VectorMask<Float>[] m = new VectorMask[4];
+        for (int r = 0; r < 4 && L == 16; r++) {
+            m[r] = VectorMask.fromLong(S, 0xFL << (4 * r));
+        }
+        return m;
+    }
+
+    /**
+     * Four consecutive A rows (stride ld) against four consecutive S rows: 16 accumulators, 8 loads
+     * per 16 FMAs; result (m, n) to {@code out[at + m·rowStep + n]}.
+     */
+    static void dot4x4(MemorySegment a, long a0, MemorySegment s, long s0, int ld, float[] out, int at, int rowStep,
+                       boolean accumulate) {
+        MemorySegment ra = a.asSlice(a0 * Float.BYTES, 4L * ld * Float.BYTES);
+        MemorySegment rs = s.asSlice(s0 * Float.BYTES, 4L * ld * Float.BYTES);
+        long row = (long) ld * Float.BYTES;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        long done = 0; // bytes of each row already summed
+        if (row == 8 * V) {
+            // Rows of 8 vectors (batch 128 at 16 lanes) as constant-length slices read by a loop of
+            // constant trip count: C2 unrolls it and folds the loads' bounds checks into the slices'
+            // (BSR weight gradient 1024² at 25 %: 1.02 -> 0.79 ms). Longer rows split into such
+            // chunks were slower (nested loops, not unrolled), so they keep the plain loop below.
+            // NOTE: the same body as that loop, written out three times on purpose (here, for 4
+            // vectors below, and the loop): the constants must be in the code C2 compiles, and a
+            // shared helper would take (and box) the 16 accumulators.
+            done = row;
+            MemorySegment a0s = ra.asSlice(0, 8 * V);
+            MemorySegment a1s = ra.asSlice(row, 8 * V);
+            MemorySegment a2s = ra.asSlice(2 * row, 8 * V);
+            MemorySegment a3s = ra.asSlice(3 * row, 8 * V);
+            MemorySegment s0s = rs.asSlice(0, 8 * V);
+            MemorySegment s1s = rs.asSlice(row, 8 * V);
+            MemorySegment s2s = rs.asSlice(2 * row, 8 * V);
+            MemorySegment s3s = rs.asSlice(3 * row, 8 * V);
+            for (int k = 0; k < 8; k++) {
+                long b = k * V;
+                FloatVector x0 = load(a0s, b);
+                FloatVector x1 = load(a1s, b);
+                FloatVector x2 = load(a2s, b);
+                FloatVector x3 = load(a3s, b);
+                FloatVector y = load(s0s, b);
+                c00 = x0.fma(y, c00);
+                c10 = x1.fma(y, c10);
+                c20 = x2.fma(y, c20);
+                c30 = x3.fma(y, c30);
+                y = load(s1s, b);
+                c01 = x0.fma(y, c01);
+                c11 = x1.fma(y, c11);
+                c21 = x2.fma(y, c21);
+                c31 = x3.fma(y, c31);
+                y = load(s2s, b);
+                c02 = x0.fma(y, c02);
+                c12 = x1.fma(y, c12);
+                c22 = x2.fma(y, c22);
+                c32 = x3.fma(y, c32);
+                y = load(s3s, b);
+                c03 = x0.fma(y, c03);
+                c13 = x1.fma(y, c13);
+                c23 = x2.fma(y, c23);
+                c33 = x3.fma(y, c33);
+            }
+        } else if (row == 4 * V) {
+            // Rows of 4 vectors (batch 64): the same, a third copy for the same reason (BSR weight
+            // gradient 1024² at 25 %: 0.55 -> 0.39 ms, 62 -> 86 GFLOP/s, against 90 at batch 128).
+            done = row;
+            MemorySegment a0s = ra.asSlice(0, 4 * V);
+            MemorySegment a1s = ra.asSlice(row, 4 * V);
+            MemorySegment a2s = ra.asSlice(2 * row, 4 * V);
+            MemorySegment a3s = ra.asSlice(3 * row, 4 * V);
+            MemorySegment s0s = rs.asSlice(0, 4 * V);
+            MemorySegment s1s = rs.asSlice(row, 4 * V);
+            MemorySegment s2s = rs.asSlice(2 * row, 4 * V);
+            MemorySegment s3s = rs.asSlice(3 * row, 4 * V);
+            for (int k = 0; k < 4; k++) {
+                long b = k * V;
+                FloatVector x0 = load(a0s, b);
+                FloatVector x1 = load(a1s, b);
+                FloatVector x2 = load(a2s, b);
+                FloatVector x3 = load(a3s, b);
+                FloatVector y = load(s0s, b);
+                c00 = x0.fma(y, c00);
+                c10 = x1.fma(y, c10);
+                c20 = x2.fma(y, c20);
+                c30 = x3.fma(y, c30);
+                y = load(s1s, b);
+                c01 = x0.fma(y, c01);
+                c11 = x1.fma(y, c11);
+                c21 = x2.fma(y, c21);
+                c31 = x3.fma(y, c31);
+                y = load(s2s, b);
+                c02 = x0.fma(y, c02);
+                c12 = x1.fma(y, c12);
+                c22 = x2.fma(y, c22);
+                c32 = x3.fma(y, c32);
+                y = load(s3s, b);
+                c03 = x0.fma(y, c03);
+                c13 = x1.fma(y, c13);
+                c23 = x2.fma(y, c23);
+                c33 = x3.fma(y, c33);
+            }
+        }
+        for (long b = done; b < row; b += V) {
+            FloatVector x0 = load(ra, b);
+            FloatVector x1 = load(ra, row + b);
+            FloatVector x2 = load(ra, 2 * row + b);
+            FloatVector x3 = load(ra, 3 * row + b);
+            FloatVector y = load(rs, b);
+            c00 = x0.fma(y, c00);
+            c10 = x1.fma(y, c10);
+            c20 = x2.fma(y, c20);
+            c30 = x3.fma(y, c30);
+            y = load(rs, row + b);
+            c01 = x0.fma(y, c01);
+            c11 = x1.fma(y, c11);
+            c21 = x2.fma(y, c21);
+            c31 = x3.fma(y, c31);
+            y = load(rs, 2 * row + b);
+            c02 = x0.fma(y, c02);
+            c12 = x1.fma(y, c12);
+            c22 = x2.fma(y, c22);
+            c32 = x3.fma(y, c32);
+            y = load(rs, 3 * row + b);
+            c03 = x0.fma(y, c03);
+            c13 = x1.fma(y, c13);
+            c23 = x2.fma(y, c23);
+            c33 = x3.fma(y, c33);
+        }
+        if (L == 16) {
+            // All 16 lane sums in one vector (lane 4m + n holds (m, n)), in Simd.sum's pairwise
+            // order: 30 permutes and 15 adds instead of 64 and 64. NOTE: written out here, not in a
+            // helper taking the 16 vectors: C2 declined to inline such helpers ("callee is too
+            // large") and boxed every vector passed, making the BSR weight gradient 25× slower.
+            FloatVector lo = FloatVector.fromArray(S, GemmTranspose.LOW[0], 0);
+            FloatVector hi = FloatVector.fromArray(S, GemmTranspose.HIGH[0], 0);
+            FloatVector t0 = lo.selectFrom(c00, c20).add(hi.selectFrom(c00, c20));
+            FloatVector t1 = lo.selectFrom(c01, c21).add(hi.selectFrom(c01, c21));
+            FloatVector t2 = lo.selectFrom(c02, c22).add(hi.selectFrom(c02, c22));
+            FloatVector t3 = lo.selectFrom(c03, c23).add(hi.selectFrom(c03, c23));
+            FloatVector t4 = lo.selectFrom(c10, c30).add(hi.selectFrom(c10, c30));
+            FloatVector t5 = lo.selectFrom(c11, c31).add(hi.selectFrom(c11, c31));
+            FloatVector t6 = lo.selectFrom(c12, c32).add(hi.selectFrom(c12, c32));
+            FloatVector t7 = lo.selectFrom(c13, c33).add(hi.selectFrom(c13, c33));
+            lo = FloatVector.fromArray(S, GemmTranspose.LOW[1], 0);
+            hi = FloatVector.fromArray(S, GemmTranspose.HIGH[1], 0);
+            t0 = lo.selectFrom(t0, t4).add(hi.selectFrom(t0, t4));
+            t1 = lo.selectFrom(t1, t5).add(hi.selectFrom(t1, t5));
+            t2 = lo.selectFrom(t2, t6).add(hi.selectFrom(t2, t6));
+            t3 = lo.selectFrom(t3, t7).add(hi.selectFrom(t3, t7));
+            lo = FloatVector.fromArray(S, GemmTranspose.LOW[2], 0);
+            hi = FloatVector.fromArray(S, GemmTranspose.HIGH[2], 0);
+            t0 = lo.selectFrom(t0, t2).add(hi.selectFrom(t0, t2));
+            t1 = lo.selectFrom(t1, t3).add(hi.selectFrom(t1, t3));
+            lo = FloatVector.fromArray(S, GemmTranspose.LOW[3], 0);
+            hi = FloatVector.fromArray(S, GemmTranspose.HIGH[3], 0);
+            FloatVector r = lo.selectFrom(t0, t1).add(hi.selectFrom(t0, t1));
+            for (int m = 0; m < 4; m++) {
+                // lanes 4m … 4m+3 to out[at + m·rowStep …]: a masked access at base + lane
+                int base = at + m * rowStep - 4 * m;
+                VectorMask<Float> lanes = ROW_LANES[m];
+                FloatVector v = accumulate ? FloatVector.fromArray(S, out, base, lanes).add(r) : r;
+                v.intoArray(out, base, lanes);
+            }
+            return;
+        }
+        // Other widths: one lane sum per accumulator, written straight to out (no array per tile).
+        int r1 = at + rowStep;
+        int r2 = at + 2 * rowStep;
+        int r3 = at + 3 * rowStep;
+        put(out, at, Simd.sum(c00), accumulate);
+        put(out, at + 1, Simd.sum(c01), accumulate);
+        put(out, at + 2, Simd.sum(c02), accumulate);
+        put(out, at + 3, Simd.sum(c03), accumulate);
+        put(out, r1, Simd.sum(c10), accumulate);
+        put(out, r1 + 1, Simd.sum(c11), accumulate);
+        put(out, r1 + 2, Simd.sum(c12), accumulate);
+        put(out, r1 + 3, Simd.sum(c13), accumulate);
+        put(out, r2, Simd.sum(c20), accumulate);
+        put(out, r2 + 1, Simd.sum(c21), accumulate);
+        put(out, r2 + 2, Simd.sum(c22), accumulate);
+        put(out, r2 + 3, Simd.sum(c23), accumulate);
+        put(out, r3, Simd.sum(c30), accumulate);
+        put(out, r3 + 1, Simd.sum(c31), accumulate);
+        put(out, r3 + 2, Simd.sum(c32), accumulate);
+        put(out, r3 + 3, Simd.sum(c33), accumulate);
+    }
+}
