@@ -137,13 +137,14 @@ public final class SimdCsr implements CsrKernel {
     public void sddmm(int from, int to, int[] ptr, int[] idx, MemorySegment a, MemorySegment s, int ld,
                       float[] out, int oOff, boolean accumulate) {
         float[] row = new float[ld];
+        float[] prods = new float[mostEntries(from, to, ptr) * (L + 1)];
         GatherParts parts = new GatherParts(from, to, ptr, idx, ld);
         for (int h = 0; h < parts.count; h++) {
             for (int q = from; q < to; q++) {
                 int p0 = parts.start(q);
                 int p1 = parts.take(h, q);
                 if (p1 > p0) {
-                    SimdSparseDots.rowDots(a, (long) q * ld, s, idx, p0, p1, ld, row, out, oOff + p0, accumulate);
+                    SimdSparseDots.rowDots(a, (long) q * ld, s, idx, p0, p1, ld, row, prods, out, oOff + p0, accumulate);
                 }
             }
         }
@@ -164,11 +165,7 @@ public final class SimdCsr implements CsrKernel {
     @Override
     public void spmmSddmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
                           MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] dots) {
-        int most = 0;
-        for (int q = from; q < to; q++) {
-            most = Math.max(most, ptr[q + 1] - ptr[q]);
-        }
-        float[] prods = new float[most * 2 * L];
+        float[] prods = new float[mostEntries(from, to, ptr) * 2 * L];
         GatherParts parts = new GatherParts(from, to, ptr, idx, ld);
         for (int h = 0; h < parts.count; h++) {
             boolean more = h > 0;
@@ -378,5 +375,14 @@ public final class SimdCsr implements CsrKernel {
             }
         }
         a0.intoMemorySegment(d, dst, NATIVE);
+    }
+
+    /** The most entries any of rows {@code [from, to)} holds. */
+    private static int mostEntries(int from, int to, int[] ptr) {
+        int most = 0;
+        for (int q = from; q < to; q++) {
+            most = Math.max(most, ptr[q + 1] - ptr[q]);
+        }
+        return most;
     }
 }

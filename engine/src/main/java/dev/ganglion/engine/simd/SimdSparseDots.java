@@ -64,20 +64,34 @@ final class SimdSparseDots {
      * on four entries at a time and {@link #dot} on the rest. Where a row is a multiple of 8 vectors,
      * or exactly 4 or 2 (batch 128, 256, …, 64 or 32 at 16 lanes), {@link #rowDots8} and its copies
      * do the groups of four without per-load bounds checks, reading the A row from {@code row}, the
-     * caller's scratch of at least {@code ld} floats. At batch 64 the bounds-checked {@link #dot1x4}
+     * caller's scratch of at least {@code ld} floats, and leaving each entry's product vector in
+     * {@code prods} (the caller's scratch of at least {@code (to − from)·(L + 1)} floats), whose lane sums
+     * {@link #laneSums} then takes 8 or 16 at a time. At batch 64 the bounds-checked {@link #dot1x4}
      * had run at 28 against 51 GFLOP/s for batch 128, as slow in absolute time.
      */
     static void rowDots(MemorySegment a, long a0, MemorySegment s, int[] idx, int from, int to, int ld,
-                        float[] row, float[] out, int at, boolean accumulate) {
+                        float[] row, float[] prods, float[] out, int at, boolean accumulate) {
         int p = from;
         if (ld % (8 * L) == 0 || ld == 4 * L || ld == 2 * L) {
             // The A row as a heap copy, made here: the copy's nodes in rowDots8 pushed C2 past its
             // inlining cutoff (the four stores of put4 were left as calls, 30 % slower).
             MemorySegment.copy(a, ValueLayout.JAVA_FLOAT, a0 * Float.BYTES, row, 0, ld);
-            p = ld == 8 * L ? rowDots8(row, s, idx, from, to, out, at, accumulate)
-                    : ld % (8 * L) == 0 ? rowDotsWide(row, s, idx, from, to, ld, out, at, accumulate)
-                    : ld == 4 * L ? rowDots4(row, s, idx, from, to, out, at, accumulate)
-                    : rowDots2(row, s, idx, from, to, out, at, accumulate);
+            p = ld == 8 * L ? rowDots8(row, s, idx, from, to, prods)
+                    : ld % (8 * L) == 0 ? rowDotsWide(row, s, idx, from, to, ld, prods)
+                    : ld == 4 * L ? rowDots4(row, s, idx, from, to, prods)
+                    : rowDots2(row, s, idx, from, to, prods);
+            // NOTE: the sums after the FMA loops, not in them: a reduction inside an FMA loop kept
+            // its permute indexes in registers across it, and at 16 registers that spilled the
+            // accumulators (put4's note); here one store per entry, then 8 or 16 sums at a time.
+            int n = p - from;
+            if (accumulate) {
+                laneSums(prods, 0, L, n, prods, n * L); // the sums after the products, then added
+                for (int k = 0; k < n; k++) {
+                    out[at + k] += prods[n * L + k];
+                }
+            } else {
+                laneSums(prods, 0, L, n, out, at);
+            }
         }
         for (; p + 4 <= to; p += 4) {
             dot1x4(a, a0, s, (long) idx[p] * ld, (long) idx[p + 1] * ld, (long) idx[p + 2] * ld, (long) idx[p + 3] * ld,
@@ -96,8 +110,7 @@ final class SimdSparseDots {
      * count, so C2 unrolls it and folds every load's bounds check into the slice's (the checks had
      * taken 40 % of the time in {@link #dot1x4}, whose loop length is ld).
      */
-    private static int rowDots8(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] out, int at,
-                                boolean accumulate) {
+    private static int rowDots8(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] prods) {
         int p = from;
         for (; p + 4 <= to; p += 4) {
             MemorySegment r0 = s.asSlice((long) idx[p] * 8 * V, 8 * V);
@@ -120,7 +133,7 @@ final class SimdSparseDots {
                 e2 = y.fma(load(r2, o + V), e2);
                 e3 = y.fma(load(r3, o + V), e3);
             }
-            put4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), out, at + p - from, 1, accumulate);
+            store4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), prods, (p - from) * L);
         }
         return p;
     }
@@ -132,8 +145,7 @@ final class SimdSparseDots {
      * {@code rowDots8} 20 % at 8 vectors (measured); at batch 256 it is 1.08–1.16× faster than
      * {@link #dot1x4}.
      */
-    private static int rowDotsWide(float[] ya, MemorySegment s, int[] idx, int from, int to, int ld, float[] out,
-                                int at, boolean accumulate) {
+    private static int rowDotsWide(float[] ya, MemorySegment s, int[] idx, int from, int to, int ld, float[] prods) {
         long rowBytes = (long) ld * Float.BYTES;
         int p = from;
         for (; p + 4 <= to; p += 4) {
@@ -161,7 +173,7 @@ final class SimdSparseDots {
                     e3 = y.fma(load(r3, o + V), e3);
                 }
             }
-            put4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), out, at + p - from, 1, accumulate);
+            store4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), prods, (p - from) * L);
         }
         return p;
     }
@@ -171,8 +183,7 @@ final class SimdSparseDots {
      * the vector count as a parameter: that lost C2's unrolling and the folded bounds checks (batch
      * 128: 0.66 → 0.79 ms for a 13 %-dense 1024² weight gradient).
      */
-    private static int rowDots4(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] out, int at,
-                                boolean accumulate) {
+    private static int rowDots4(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] prods) {
         int p = from;
         for (; p + 4 <= to; p += 4) {
             MemorySegment r0 = s.asSlice((long) idx[p] * 4 * V, 4 * V);
@@ -195,14 +206,13 @@ final class SimdSparseDots {
                 e2 = y.fma(load(r2, o + V), e2);
                 e3 = y.fma(load(r3, o + V), e3);
             }
-            put4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), out, at + p - from, 1, accumulate);
+            store4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), prods, (p - from) * L);
         }
         return p;
     }
 
     /** {@link #rowDots8} on rows of 2 vectors (batch 32 at 16 lanes); a copy for the reason of {@link #rowDots4}. */
-    private static int rowDots2(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] out, int at,
-                                boolean accumulate) {
+    private static int rowDots2(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] prods) {
         int p = from;
         for (; p + 4 <= to; p += 4) {
             MemorySegment r0 = s.asSlice((long) idx[p] * 2 * V, 2 * V);
@@ -225,9 +235,17 @@ final class SimdSparseDots {
                 e2 = y.fma(load(r2, o + V), e2);
                 e3 = y.fma(load(r3, o + V), e3);
             }
-            put4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), out, at + p - from, 1, accumulate);
+            store4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), prods, (p - from) * L);
         }
         return p;
+    }
+
+    /** Four entries' product vectors to {@code prods[at …]}, one after another. */
+    private static void store4(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, float[] prods, int at) {
+        d0.intoArray(prods, at);
+        d1.intoArray(prods, at + L);
+        d2.intoArray(prods, at + 2 * L);
+        d3.intoArray(prods, at + 3 * L);
     }
 
     /**

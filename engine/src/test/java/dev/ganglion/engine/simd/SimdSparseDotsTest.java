@@ -70,13 +70,19 @@ class SimdSparseDotsTest {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment a = segment(arena, values(r, 2 * ld));
                 MemorySegment s = segment(arena, values(r, rows * ld));
-                float[] got = new float[idx.length];
-                SimdSparseDots.rowDots(a, ld, s, idx, 0, idx.length, ld, new float[ld], got, 0, false);
-                for (int p = 0; p < idx.length; p++) {
-                    float[] one = new float[1];
-                    SimdSparseDots.dot(a, ld, s, (long) idx[p] * ld, ld, one, 0, false);
-                    assertThat(Float.floatToRawIntBits(got[p])).as("ld %d, entry %d", ld, p)
-                            .isEqualTo(Float.floatToRawIntBits(one[0]));
+                for (boolean accumulate : new boolean[] {false, true}) {
+                    float[] start = values(r, idx.length + 2);
+                    float[] got = start.clone();
+                    SimdSparseDots.rowDots(a, ld, s, idx, 0, idx.length, ld, new float[ld],
+                            new float[idx.length * (L + 1)], got, 2, accumulate);
+                    for (int p = 0; p < idx.length; p++) {
+                        float[] one = {start[p + 2]};
+                        SimdSparseDots.dot(a, ld, s, (long) idx[p] * ld, ld, one, 0, accumulate);
+                        assertThat(Float.floatToRawIntBits(got[p + 2])).as("ld %d, entry %d, accumulate %s", ld, p, accumulate)
+                                .isEqualTo(Float.floatToRawIntBits(one[0]));
+                    }
+                    assertThat(got[0]).isEqualTo(start[0]);
+                    assertThat(got[1]).isEqualTo(start[1]);
                 }
             }
         }
