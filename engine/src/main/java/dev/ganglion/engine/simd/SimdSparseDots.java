@@ -74,15 +74,18 @@ final class SimdSparseDots {
         int p = from;
         if (ld % (8 * L) == 0 || ld == 4 * L || ld == 2 * L) {
             // The A row as a heap copy, made here: the copy's nodes in rowDots8 pushed C2 past its
-            // inlining cutoff (the four stores of put4 were left as calls, 30 % slower).
+            // inlining cutoff (the four reductions and stores after its loop were left as calls,
+            // 30 % slower).
             MemorySegment.copy(a, ValueLayout.JAVA_FLOAT, a0 * Float.BYTES, row, 0, ld);
             p = ld == 8 * L ? rowDots8(row, s, idx, from, to, prods)
                     : ld % (8 * L) == 0 ? rowDotsWide(row, s, idx, from, to, ld, prods)
                     : ld == 4 * L ? rowDots4(row, s, idx, from, to, prods)
                     : rowDots2(row, s, idx, from, to, prods);
-            // NOTE: the sums after the FMA loops, not in them: a reduction inside an FMA loop kept
-            // its permute indexes in registers across it, and at 16 registers that spilled the
-            // accumulators (put4's note); here one store per entry, then 8 or 16 sums at a time.
+            // NOTE: the sums after the FMA loops, not in them. Summing each group of four with put4
+            // cost as much as the products at batch 16-32 (4 FMAs an entry), and folding inside the
+            // loop kept the fold's permute indexes in registers across it, which at 16 registers
+            // spilled the accumulators (put4's note). One store per entry, then 8 or 16 sums at once:
+            // the first layer's weight gradient 2.1x faster at batch 32, level at 128 (AVX2).
             int n = p - from;
             if (accumulate) {
                 laneSums(prods, 0, L, n, prods, n * L); // the sums after the products, then added
@@ -291,10 +294,11 @@ final class SimdSparseDots {
      * steps h = 8, 4 across the vectors, then h = 2, 1 within; sum n ends in lane 4n.
      *
      * <p>NOTE: not through {@link Simd#fold} at 8 lanes, though it would take fewer instructions:
-     * this method is inlined into the FMA loops of the row-dot kernels, C2 keeps the fold's masks and
-     * permute indexes in registers across those loops, and with 16 registers (AVX2) that spilled
-     * their accumulators (CSR weight gradient 2.0–2.1 → 3.1–3.5 ms, JMH on Zen 3). The same held
-     * for the sixteen sums of {@link SimdBlockDots#dot4x4} (BSR weight gradient 6.2–7.7 → 9.0–10.5 ms).
+     * this method is inlined into {@link #dot1x4}'s callers' loops (it was into the row-dot kernels'
+     * FMA loops, which now reduce after the loop), C2 keeps the fold's masks and permute indexes in
+     * registers across them, and with 16 registers (AVX2) that spilled their accumulators (CSR weight
+     * gradient 2.0–2.1 → 3.1–3.5 ms, JMH on Zen 3). The same held for the sixteen sums of
+     * {@link SimdBlockDots#dot4x4} (BSR weight gradient 6.2–7.7 → 9.0–10.5 ms).
      */
     private static void put4(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, float[] out, int at,
                              int step, boolean accumulate) {
