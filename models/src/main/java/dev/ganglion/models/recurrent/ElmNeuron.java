@@ -188,6 +188,11 @@ public final class ElmNeuron extends Module implements RecurrentModel {
     /**
      * {@code θ_k = logit((τ₀_k − τ_min)/(τ_max − τ_min))}, τ₀ log-spaced (base 10) in float64, cast to
      * float32.
+     *
+     * <p>NOTE: the end units sit deep in σ's tails, {@code |θ| = ln((τ_max − τ_min)/1e−6)} (≈ 20.7 at
+     * the defaults). There a float32 σ(θ) of the top unit rounds to exactly 1, so with
+     * {@code learn_tau} its τ gets a zero gradient ({@code σ' = y − y²}) and stays at τ_max, as it does
+     * in a float32 PyTorch run of the same init; the bottom unit's σ ≈ 1e−9 is exact enough to learn.
      */
     static Tensor tauLogitInit(int dm, double tauMin, double tauMax) {
         double lo = Math.log10(tauMin + 1e-6);
