@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The training runs behind models/RESULTS.md. Usage, from the repository root:
-#   models/results/run.sh [g2gnet|speed|circuitnet|rows|elm|all]   (default all)
+#   models/results/run.sh [g2gnet|speed|batches|circuitnet|rows|elm|all]   (default all)
 # Needs ../shared/data (MNIST test set, Fashion-MNIST subset) and, for the PyTorch columns,
 # /usr/bin/python3 with torch. Each run writes its per-epoch JSON lines to models/results/logs/;
 # an existing log is kept (delete it to run again). Learning curves: models/results/*.svg.
@@ -82,6 +82,36 @@ PY
   done
 }
 
+batches() { # the G2GNet/MLP ratio by batch size, 1 thread: paired steps at 16-128, epochs at 32; always re-run
+  local dir=$LOGS/speed-batches
+  rm -rf "$dir"; mkdir -p "$dir"
+  for b in 16 32 64 128; do
+    for r in 1 2; do
+      ./ganglion bench step-g2gnet --versus mlp --batch $b --set hidden_size=1024 --threads 1 --repeat 40 \
+        --warmup-ms 5000 --json > "$dir/step-pair-b$b-r$r.jsonl"
+    done
+  done
+  # epochs at batch 32: the two models alternating, so the host's drift falls on both
+  for r in 1 2 3; do
+    for m in g2gnet mlp; do
+      ./ganglion train $m --task idx "${MNIST[@]}" --epochs 6 --batch 32 --lr 1e-3 --threads 1 --seed 0 \
+        --set hidden_size=1024 --log "$dir/$m-b32-r$r.jsonl" > /dev/null
+    done
+  done
+  /usr/bin/python3 - "$dir" <<'PY'
+import glob, json, statistics, sys
+d = sys.argv[1]
+for b in (16, 32, 64, 128):
+    ratios = [json.loads(open(f).readlines()[0])["speedup"] for f in sorted(glob.glob(f"{d}/step-pair-b{b}-r*.jsonl"))]
+    print(f"batch {b}: paired steps, g2gnet speed-up " + ", ".join(f"{x}x" for x in ratios))
+def epochs(f):
+    return [e["seconds"] for e in map(json.loads, open(f)) if "seconds" in e][2:]
+for r in (1, 2, 3):
+    m, g = (statistics.median(epochs(f"{d}/{n}-b32-r{r}.jsonl")) for n in ("mlp", "g2gnet"))
+    print(f"batch 32, pair {r}: mlp {m:.3f} s/epoch, g2gnet {g:.3f} s/epoch, speed-up {m / g:.2f}x (median of epochs 3-6)")
+PY
+}
+
 circuitnet() { # CircuitNet (models.md defaults) vs an MLP of the same parameter count; ablations
   local f=(--task function --epochs 30 --batch 64 --threads 2)
   for seed in 0 1 2; do
@@ -146,6 +176,6 @@ elm() { # ELM (d_m = 100) against an LSTM (H = 100) on delayed recall and adding
 what=${1:-all}
 case $what in
   all) g2gnet; circuitnet; rows; elm ;;
-  g2gnet|speed|circuitnet|rows|elm) $what ;;
-  *) echo "usage: $0 [g2gnet|speed|circuitnet|rows|elm|all]" >&2; exit 2 ;;
+  g2gnet|speed|batches|circuitnet|rows|elm) $what ;;
+  *) echo "usage: $0 [g2gnet|speed|batches|circuitnet|rows|elm|all]" >&2; exit 2 ;;
 esac
