@@ -26,6 +26,15 @@ torchrun() { # NAME train_reference-args...
   /usr/bin/python3 "$REF" "$@" --json > "$LOGS/$name.jsonl.tmp" 2> /dev/null && mv "$LOGS/$name.jsonl.tmp" "$LOGS/$name.jsonl"
 }
 curves() { /usr/bin/python3 models/results/curves.py "$@"; }
+step_pair() { # BATCH THREADS REPEAT WARMUP_MS OUT: G2GNet's and the dense MLP's training steps in one JVM, samples interleaved
+  ./ganglion bench step-g2gnet --versus mlp --batch "$1" --set hidden_size=1024 --threads "$2" --repeat "$3" \
+    --warmup-ms "$4" --json > "$5"
+}
+epoch_median() { # LOG SKIP: the median seconds per epoch of a --log file, its first SKIP epochs left out
+  /usr/bin/python3 -c 'import json, statistics, sys
+print(round(statistics.median([e["seconds"] for e in map(json.loads, open(sys.argv[1])) if "seconds" in e][int(sys.argv[2]):]), 3))' "$1" "$2"
+}
+ratio() { /usr/bin/python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}")' "$1" "$2"; }
 
 g2gnet() { # dense MLP vs G2GNet index/mixer/random (~74 % sparse), static vs DST (Hebbian regrowth), 3 seeds
   local common=(--task idx --epochs 10 --batch 128 --lr 1e-3 --threads 2 --set hidden_size=1024)
@@ -61,18 +70,14 @@ speed() { # G2GNet (static, and DST from step 100 on) vs dense MLP epoch time on
       ./ganglion train ${m%-dst} --task idx "${MNIST[@]}" --epochs 8 --batch 128 --lr 1e-3 --threads $t --seed 0 \
         --set hidden_size=1024 $([ $m = g2gnet-dst ] && echo "${dst[@]}") --log "$dir/$m-t$t.jsonl" > /dev/null
     done
-    /usr/bin/python3 - "$dir/mlp-t$t.jsonl" "$dir/g2gnet-t$t.jsonl" "$dir/g2gnet-dst-t$t.jsonl" "$t" <<'PY'
-import json, statistics, sys
-def epochs(f):
-    return [e["seconds"] for e in map(json.loads, open(f)) if "seconds" in e][4:]
-med = [statistics.median(epochs(f)) for f in sys.argv[1:4]]
-print(f"{sys.argv[4]} thread(s): mlp {med[0]:.3f} s/epoch, g2gnet {med[1]:.3f} s/epoch, g2gnet speed-up {med[0] / med[1]:.2f}x; "
-      f"g2gnet with DST {med[2]:.3f} s/epoch (a rewiring every 100 steps: in epochs 5, 7 and 8)")
-PY
+    local m g d
+    m=$(epoch_median "$dir/mlp-t$t.jsonl" 4); g=$(epoch_median "$dir/g2gnet-t$t.jsonl" 4)
+    d=$(epoch_median "$dir/g2gnet-dst-t$t.jsonl" 4)
+    echo "$t thread(s): mlp $m s/epoch, g2gnet $g s/epoch, g2gnet speed-up $(ratio "$m" "$g")x; g2gnet with DST $d" \
+      "s/epoch (a rewiring every 100 steps: in epochs 5, 7 and 8)"
     # The same ratio on the training step, both models in one JVM with their samples interleaved, so
     # the machine's drift between the runs above does not enter it.
-    ./ganglion bench step-g2gnet --versus mlp --batch 128 --set hidden_size=1024 --threads $t --repeat 60 \
-      --warmup-ms 8000 --json > "$dir/step-pair-t$t.jsonl"
+    step_pair 128 $t 60 8000 "$dir/step-pair-t$t.jsonl"
     /usr/bin/python3 - "$dir/step-pair-t$t.jsonl" <<'PY'
 import json, sys
 g, m = [json.loads(line) for line in open(sys.argv[1])]
@@ -87,8 +92,7 @@ batches() { # the G2GNet/MLP ratio by batch size, 1 thread: paired steps at 16-1
   rm -rf "$dir"; mkdir -p "$dir"
   for b in 16 32 64 128; do
     for r in 1 2; do
-      ./ganglion bench step-g2gnet --versus mlp --batch $b --set hidden_size=1024 --threads 1 --repeat 40 \
-        --warmup-ms 5000 --json > "$dir/step-pair-b$b-r$r.jsonl"
+      step_pair $b 1 40 5000 "$dir/step-pair-b$b-r$r.jsonl"
     done
   done
   # epochs at batch 32: the two models alternating, so the host's drift falls on both
@@ -98,18 +102,16 @@ batches() { # the G2GNet/MLP ratio by batch size, 1 thread: paired steps at 16-1
         --set hidden_size=1024 --log "$dir/$m-b32-r$r.jsonl" > /dev/null
     done
   done
-  /usr/bin/python3 - "$dir" <<'PY'
-import glob, json, statistics, sys
-d = sys.argv[1]
-for b in (16, 32, 64, 128):
-    ratios = [json.loads(open(f).readlines()[0])["speedup"] for f in sorted(glob.glob(f"{d}/step-pair-b{b}-r*.jsonl"))]
-    print(f"batch {b}: paired steps, g2gnet speed-up " + ", ".join(f"{x}x" for x in ratios))
-def epochs(f):
-    return [e["seconds"] for e in map(json.loads, open(f)) if "seconds" in e][2:]
-for r in (1, 2, 3):
-    m, g = (statistics.median(epochs(f"{d}/{n}-b32-r{r}.jsonl")) for n in ("mlp", "g2gnet"))
-    print(f"batch 32, pair {r}: mlp {m:.3f} s/epoch, g2gnet {g:.3f} s/epoch, speed-up {m / g:.2f}x (median of epochs 3-6)")
-PY
+  local b r m g
+  for b in 16 32 64 128; do
+    echo "batch $b: paired steps, g2gnet speed-up" \
+      "$(for r in 1 2; do head -n1 "$dir/step-pair-b$b-r$r.jsonl"; done | /usr/bin/python3 -c \
+        'import json, sys; print(", ".join(str(json.loads(l)["speedup"]) + "x" for l in sys.stdin))')"
+  done
+  for r in 1 2 3; do
+    m=$(epoch_median "$dir/mlp-b32-r$r.jsonl" 2); g=$(epoch_median "$dir/g2gnet-b32-r$r.jsonl" 2)
+    echo "batch 32, pair $r: mlp $m s/epoch, g2gnet $g s/epoch, speed-up $(ratio "$m" "$g")x (median of epochs 3-6)"
+  done
 }
 
 circuitnet() { # CircuitNet (models.md defaults) vs an MLP of the same parameter count; ablations

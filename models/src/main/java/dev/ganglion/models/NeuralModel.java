@@ -13,7 +13,9 @@ import dev.ganglion.autodiff.nn.Module;
  * <p>Threads: one model may be evaluated ({@link #forward} inside a {@link
  * dev.ganglion.autodiff.NoGrad} scope) from several threads at once, each getting the outputs it
  * would get alone; training it (a graph, its backward, the optimizer's update) is one thread at a
- * time. Separate models train concurrently. All of them share the engine's one thread pool.
+ * time, and not while it is being evaluated elsewhere (a G2GNet with Hebbian rewiring records each
+ * forward's activations for its next rewiring). Separate models train concurrently. All of them
+ * share the engine's one thread pool.
  */
 public interface NeuralModel {
     /** The registry name, also {@code ganglion.model} in checkpoints ({@code sublstm}, {@code elm}, …). */

@@ -61,28 +61,46 @@ class SimdSparseDotsTest {
         }
     }
 
+    /**
+     * Every entry of a range of one row's entries (empty, short, and past 16 so that the lane sums
+     * take 16 or 8 at a time and one by one), from a nonzero first entry, written or accumulated
+     * bit for bit as {@link SimdSparseDots#dot} gives it, with the output cells outside the range
+     * untouched and a scratch of exactly {@code (to − from)·(L + 1)} floats that starts as NaN.
+     */
     @Test
     void rowDotsGiveEachEntrysDot() {
         SplittableRandom r = new SplittableRandom(13);
+        int rows = 9;
+        int[] idx = new int[45];
+        for (int p = 0; p < idx.length; p++) {
+            idx[p] = r.nextInt(rows);
+        }
         for (int ld : new int[] {2 * L, 3 * L, 4 * L, 8 * L, 16 * L}) {
-            int rows = 9;
-            int[] idx = {4, 0, 8, 3, 3, 7, 1, 2, 6, 5, 0};
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment a = segment(arena, values(r, 2 * ld));
                 MemorySegment s = segment(arena, values(r, rows * ld));
-                for (boolean accumulate : new boolean[] {false, true}) {
-                    float[] start = values(r, idx.length + 2);
-                    float[] got = start.clone();
-                    SimdSparseDots.rowDots(a, ld, s, idx, 0, idx.length, ld, new float[ld],
-                            new float[idx.length * (L + 1)], got, 2, accumulate);
-                    for (int p = 0; p < idx.length; p++) {
-                        float[] one = {start[p + 2]};
-                        SimdSparseDots.dot(a, ld, s, (long) idx[p] * ld, ld, one, 0, accumulate);
-                        assertThat(Float.floatToRawIntBits(got[p + 2])).as("ld %d, entry %d, accumulate %s", ld, p, accumulate)
-                                .isEqualTo(Float.floatToRawIntBits(one[0]));
+                for (int[] range : new int[][] {{0, 0}, {3, 4}, {0, 11}, {5, 38}, {2, 45}}) {
+                    int from = range[0];
+                    int to = range[1];
+                    for (boolean accumulate : new boolean[] {false, true}) {
+                        float[] start = values(r, idx.length + 4);
+                        float[] got = start.clone();
+                        float[] prods = new float[(to - from) * (L + 1)];
+                        java.util.Arrays.fill(prods, Float.NaN);
+                        SimdSparseDots.rowDots(a, ld, s, idx, from, to, ld, new float[ld], prods, got, 2, accumulate);
+                        for (int i = 0; i < got.length; i++) {
+                            float want = start[i];
+                            int p = from + i - 2;
+                            if (p >= from && p < to) {
+                                float[] one = {start[i]};
+                                SimdSparseDots.dot(a, ld, s, (long) idx[p] * ld, ld, one, 0, accumulate);
+                                want = one[0];
+                            }
+                            assertThat(Float.floatToRawIntBits(got[i]))
+                                    .as("ld %d, entries [%d, %d), cell %d, accumulate %s", ld, from, to, i, accumulate)
+                                    .isEqualTo(Float.floatToRawIntBits(want));
+                        }
                     }
-                    assertThat(got[0]).isEqualTo(start[0]);
-                    assertThat(got[1]).isEqualTo(start[1]);
                 }
             }
         }
