@@ -144,7 +144,8 @@ public final class SimdCsr implements CsrKernel {
                 int p0 = parts.start(q);
                 int p1 = parts.take(h, q);
                 if (p1 > p0) {
-                    SimdSparseDots.rowDots(a, (long) q * ld, s, idx, p0, p1, ld, row, prods, out, oOff + p0, accumulate);
+                    SimdSparseDots.rowDots(a, (long) q * ld, s, idx, p0, p1, ld, row, prods, out, oOff + p0,
+                            accumulate);
                 }
             }
         }

@@ -65,9 +65,9 @@ final class SimdSparseDots {
      * or exactly 4 or 2 (batch 128, 256, …, 64 or 32 at 16 lanes), {@link #rowDots8} and its copies
      * do the groups of four without per-load bounds checks, reading the A row from {@code row}, the
      * caller's scratch of at least {@code ld} floats, and leaving each entry's product vector in
-     * {@code prods} (the caller's scratch of at least {@code (to − from)·(L + 1)} floats), whose lane sums
-     * {@link #laneSums} then takes 8 or 16 at a time. At batch 64 the bounds-checked {@link #dot1x4}
-     * had run at 28 against 51 GFLOP/s for batch 128, as slow in absolute time.
+     * {@code prods} (the caller's scratch of at least {@code (to − from)·(L + 1)} floats), whose
+     * lane sums {@link #laneSums} then takes 8 or 16 at a time. At batch 64 the bounds-checked
+     * {@link #dot1x4} had run at 28 against 51 GFLOP/s for batch 128, as slow in absolute time.
      */
     static void rowDots(MemorySegment a, long a0, MemorySegment s, int[] idx, int from, int to, int ld,
                         float[] row, float[] prods, float[] out, int at, boolean accumulate) {
@@ -148,7 +148,8 @@ final class SimdSparseDots {
      * {@code rowDots8} 20 % at 8 vectors (measured); at batch 256 it is 1.08–1.16× faster than
      * {@link #dot1x4}.
      */
-    private static int rowDotsWide(float[] ya, MemorySegment s, int[] idx, int from, int to, int ld, float[] prods) {
+    private static int rowDotsWide(float[] ya, MemorySegment s, int[] idx, int from, int to, int ld,
+                                   float[] prods) {
         long rowBytes = (long) ld * Float.BYTES;
         int p = from;
         for (; p + 4 <= to; p += 4) {
