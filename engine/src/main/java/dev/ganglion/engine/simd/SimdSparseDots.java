@@ -88,7 +88,10 @@ final class SimdSparseDots {
             // the first layer's weight gradient 2.1x faster at batch 32, level at 128 (AVX2).
             int n = p - from;
             if (accumulate) {
-                laneSums(prods, 0, L, n, prods, n * L); // the sums after the products, then added
+                // the sums after the products, then added; without accumulation they go straight to out
+                // (one path through prods and put for both: weight gradient 0.45-0.73 against 0.33 ms at
+                // batch 32, five alternating runs)
+                laneSums(prods, 0, L, n, prods, n * L);
                 for (int k = 0; k < n; k++) {
                     out[at + k] += prods[n * L + k];
                 }

@@ -1,13 +1,12 @@
 package dev.ganglion.models.g2gnet;
 
+import static dev.ganglion.models.g2gnet.G2GNetPropertyTest.probability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganglion.autodiff.Var;
-import dev.ganglion.autodiff.nn.Losses;
 import dev.ganglion.autodiff.optim.Adam;
 import dev.ganglion.autodiff.optim.Optimizer;
 import dev.ganglion.engine.Rng;
-import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,15 +45,6 @@ class DynamicSparsityPropertyTest {
         }
     }
 
-    /** 0, 1 or a random probability: the edges where a layer is empty, full or has no dead connection. */
-    private static double probability(Random r) {
-        return switch (r.nextInt(4)) {
-            case 0 -> 0.0;
-            case 1 -> 1.0;
-            default -> r.nextDouble();
-        };
-    }
-
     private static void check(String what, G2GNetConfig cfg, DynamicSparsity.Settings settings, int batch, Random r) {
         G2GNet net = G2GNet.create(cfg, new Rng(r.nextLong()));
         Optimizer opt = new Adam(net.parameters(), 1e-2);
@@ -62,33 +52,19 @@ class DynamicSparsityPropertyTest {
         Rng data = new Rng(r.nextLong());
         int rewirings = 0;
         for (int step = 0; step < 7; step++) {
-            trainStep(net, opt, cfg, batch, data);
-            List<Snapshot> before = new ArrayList<>(); // what the rewiring sees: the step's update done
-            for (int l = 0; l < cfg.numLayers(); l++) {
-                before.add(Snapshot.of(net.layer(l), opt, net.parameters()));
-            }
+            DynamicSparsityTest.trainStep(net, opt, batch, data);
+            List<Snapshot> before = Snapshot.all(net, opt); // what the rewiring sees: the step's update done
             List<DynamicSparsity.LayerStats> stats = dst.afterStep();
             if (stats.isEmpty()) {
                 continue;
             }
             rewirings++;
+            List<Snapshot> after = Snapshot.all(net, opt);
             for (int l = 0; l < cfg.numLayers(); l++) {
-                check(what + " step " + step + " layer " + l, stats.get(l), settings, before.get(l),
-                        Snapshot.of(net.layer(l), opt, net.parameters()));
+                check(what + " step " + step + " layer " + l, stats.get(l), settings, before.get(l), after.get(l));
             }
         }
         assertThat(rewirings).as(what + ": rewirings").isPositive();
-    }
-
-    private static void trainStep(G2GNet net, Optimizer opt, G2GNetConfig cfg, int batch, Rng rng) {
-        Var x = Var.constant(rng.uniform(Shape.of(batch, cfg.inputSize()), -1, 1));
-        int[] t = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            t[i] = rng.nextInt(cfg.outputSize());
-        }
-        opt.zeroGrad();
-        Losses.crossEntropyWithLogits(net.forward(x), t).backward();
-        opt.step();
     }
 
     private static void check(String what, DynamicSparsity.LayerStats s,
@@ -134,12 +110,19 @@ class DynamicSparsityPropertyTest {
 
     /** One layer's mask, parameter positions, live weights and optimizer buffers over the weight. */
     private record Snapshot(boolean[] mask, int[] positions, float[] weights, Map<String, float[]> state) {
-        static Snapshot of(G2GSparseLayer layer, Optimizer opt, List<Var> params) {
-            Map<String, float[]> state = new TreeMap<>();
-            int at = params.indexOf(layer.weight());
+        /** Every sparse layer's, from one copy of the optimizer's state. */
+        static List<Snapshot> all(G2GNet net, Optimizer opt) {
+            List<Var> params = net.parameters();
             List<Map<String, Tensor>> buffers = opt.stateDict().buffers();
-            buffers.get(at).forEach((name, t) -> state.put(name, t.toFloatArray()));
-            return new Snapshot(layer.maskArray(), layer.positions(), layer.weight().value().toFloatArray(), state);
+            List<Snapshot> out = new ArrayList<>();
+            for (int l = 0; l < net.typedConfig().numLayers(); l++) {
+                G2GSparseLayer layer = net.layer(l);
+                Map<String, float[]> state = new TreeMap<>();
+                buffers.get(params.indexOf(layer.weight())).forEach((name, t) -> state.put(name, t.toFloatArray()));
+                out.add(new Snapshot(layer.maskArray(), layer.positions(), layer.weight().value().toFloatArray(),
+                        state));
+            }
+            return out;
         }
     }
 }

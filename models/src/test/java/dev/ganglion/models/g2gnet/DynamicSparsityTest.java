@@ -21,10 +21,16 @@ class DynamicSparsityTest {
     }
 
     static void trainStep(G2GNet net, Optimizer opt, Rng rng) {
-        Var x = Var.constant(rng.uniform(Shape.of(16, 12), -1, 1));
-        int[] t = new int[16];
+        trainStep(net, opt, 16, rng);
+    }
+
+    /** One optimizer step on a random batch of {@code batch} inputs and class targets. */
+    static void trainStep(G2GNet net, Optimizer opt, int batch, Rng rng) {
+        G2GNetConfig cfg = net.typedConfig();
+        Var x = Var.constant(rng.uniform(Shape.of(batch, cfg.inputSize()), -1, 1));
+        int[] t = new int[batch];
         for (int i = 0; i < t.length; i++) {
-            t[i] = rng.nextInt(3);
+            t[i] = rng.nextInt(cfg.outputSize());
         }
         opt.zeroGrad();
         Losses.crossEntropyWithLogits(net.forward(x), t).backward();

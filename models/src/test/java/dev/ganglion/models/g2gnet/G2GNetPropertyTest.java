@@ -33,14 +33,15 @@ class G2GNetPropertyTest {
         for (int c = 0; c < 60; c++) {
             int hidden = 1 + r.nextInt(70);
             G2GNetConfig cfg = new G2GNetConfig(1 + r.nextInt(40), hidden, r.nextInt(4), 1 + r.nextInt(7),
-                    1 + r.nextInt(Math.min(hidden, 9) + 2), pick(r), pick(r), GROUPINGS.get(r.nextInt(4)),
+                    1 + r.nextInt(Math.min(hidden, 9) + 2), probability(r), probability(r), GROUPINGS.get(r.nextInt(4)),
                     ACTIVATIONS.get(r.nextInt(3)), r.nextInt(1000));
             int batch = List.of(0, 1, 2, 17, 33).get(r.nextInt(5));
             check("case " + c + " " + cfg + " batch " + batch, cfg, batch, r);
         }
     }
 
-    private static double pick(Random r) {
+    /** 0, 1 or a random probability: the edges where a layer is empty, full or has no dead connection. */
+    static double probability(Random r) {
         return switch (r.nextInt(4)) {
             case 0 -> 0;
             case 1 -> 1;

@@ -34,10 +34,7 @@ class ConcurrentTrainingTest {
     static List<Double> losses(Run r) throws Exception {
         TaskData data = Tasks.load(new TaskSpec(r.recurrent() ? "adding" : "function", 0, 256, 64,
                 r.recurrent() ? 12 : 0, null, r.recurrent()));
-        Map<String, Object> fields = new HashMap<>(Map.of("input_size", data.inputSize(), "output_size", data.outputSize()));
-        if (r.hidden() > 0) {
-            fields.put("hidden_size", r.hidden());
-        }
+        Map<String, Object> fields = fields(r, data.inputSize(), data.outputSize());
         if (r.model().equals("g2gnet")) {
             fields.put("dst", true);
             fields.put("update_interval", 2);
@@ -51,6 +48,15 @@ class ConcurrentTrainingTest {
             out.add(e.testLoss());
         }
         return out;
+    }
+
+    /** The run's model config fields for a task of these sizes. */
+    static Map<String, Object> fields(Run r, int inputSize, int outputSize) {
+        Map<String, Object> fields = new HashMap<>(Map.of("input_size", inputSize, "output_size", outputSize));
+        if (r.hidden() > 0) {
+            fields.put("hidden_size", r.hidden());
+        }
+        return fields;
     }
 
     @Test
@@ -73,25 +79,21 @@ class ConcurrentTrainingTest {
     @Test
     void oneModelEvaluatedFromSeveralThreadsGivesTheOutputsItGivesAlone() throws Exception {
         ModelRegistry models = ModelRegistry.standard();
-        for (String name : List.of("g2gnet", "mlp", "circuitnet", "sublstm", "elm")) {
-            boolean recurrent = name.equals("sublstm") || name.equals("elm");
-            Map<String, Object> fields = new HashMap<>(Map.of("input_size", 5, "output_size", 3));
-            if (!name.equals("circuitnet") && !name.equals("elm")) {
-                fields.put("hidden_size", name.equals("sublstm") ? 24 : 256);
-            }
+        for (Run r : RUNS) {
+            Map<String, Object> fields = fields(r, 5, 3);
             List<Tensor> inputs = new ArrayList<>();
             Rng rng = new Rng(1);
             for (int i = 0; i < 12; i++) {
                 int batch = 1 + 11 * i; // up to 122: every kernel's vector loops and tails
-                inputs.add(rng.normal(recurrent ? Shape.of(batch, 6, 5) : Shape.of(batch, 5), 0, 1));
+                inputs.add(rng.normal(r.recurrent() ? Shape.of(batch, 6, 5) : Shape.of(batch, 5), 0, 1));
             }
-            NeuralModel twin = models.create(models.config(name, fields), 2);
+            NeuralModel twin = models.create(models.config(r.model(), fields), 2);
             List<Tensor> alone = new ArrayList<>();
             for (Tensor x : inputs) {
                 alone.add(evaluate(twin, x));
             }
             // a model no thread has run yet: whatever it builds on first use is built concurrently
-            NeuralModel shared = models.create(models.config(name, fields), 2);
+            NeuralModel shared = models.create(models.config(r.model(), fields), 2);
             try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
                 List<Future<List<Tensor>>> runs = new ArrayList<>();
                 for (int t = 0; t < 4; t++) {
@@ -106,7 +108,7 @@ class ConcurrentTrainingTest {
                 for (Future<List<Tensor>> run : runs) {
                     List<Tensor> outs = run.get();
                     for (int i = 0; i < inputs.size(); i++) {
-                        assertThat(outs.get(i).toFloatArray()).as(name + " input " + i)
+                        assertThat(outs.get(i).toFloatArray()).as(r + " input " + i)
                                 .isEqualTo(alone.get(i).toFloatArray());
                     }
                 }
