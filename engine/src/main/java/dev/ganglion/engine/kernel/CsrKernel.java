@@ -32,14 +32,16 @@ public interface CsrKernel {
      * {@code [from, to)} and every entry p of it
      * <pre>
      *   D[q·ld + b] = Σ_{p ∈ column q} v(p)·A[idx[p]·ld + b]     (spmm, A = dY's panel)
-     *   dots[p]     = Σ_{b&lt;ld} A[idx[p]·ld + b]·S[q·ld + b]       (SDDMM, S = X's panel)
+     *   dots[dOff + p] = Σ_{b&lt;ld} A[idx[p]·ld + b]·S[q·ld + b]    (SDDMM, S = X's panel)
      * </pre>
-     * with {@code dots} in the twin's entry order. Why: both products read the same dY row for an
+     * with {@code dots} in the twin's entry order. Over the rows of a CSR index T instead, the same
+     * sweep is the backward pass of {@code Y = X·T} ({@link CsrProducts#transposedBackward}), with the
+     * dot products in T's value order. Why: both products read the same dY row for an
      * entry, which streams from L2; sharing each load halves the traffic of the two passes. D must
      * not alias A or S.
      */
     void spmmSddmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
-                   MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] dots);
+                   MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] dots, int dOff);
 
     /** The implementation picked at start-up (SIMD when enabled, else {@link ScalarCsr}). */
     static CsrKernel active() {

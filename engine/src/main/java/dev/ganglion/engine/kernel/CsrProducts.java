@@ -110,6 +110,54 @@ public final class CsrProducts {
     }
 
     /**
+     * The backward products of {@code Y[batch × minors] = X[batch × majors]·T} for a CSR weight T
+     * (the forward product is {@link #inputGrad} with T): {@code dX[batch × majors] = dY·Tᵀ} into dx
+     * and {@code dv[dvOff + p] = Σ_b X[b, row(p)]·dY[b, col(p)]} into dv, either null for "not
+     * wanted". Both wanted: one sweep over T's rows ({@link CsrKernel#spmmSddmm}) that reads the
+     * values in place and writes the dot products in value order, where {@link #backward} of
+     * {@code W = Tᵀ} gathers both from and to column order; the same results as {@link #forward} and
+     * {@link #weightGrad} on T. Why: a layer keeping its weight as T (its values in W's column
+     * order) moves the value gather to its forward pass and has no dot-product gather at all.
+     */
+    public void transposedBackward(SparseIndex t, float[] v, int vOff, int batch, float[] dy, int dyOff,
+                                   float[] x, int xOff, float[] dx, int dxOff, boolean accumulateDx,
+                                   float[] dv, int dvOff, boolean accumulateDv) {
+        if (dv == null) {
+            if (dx != null) {
+                forward(t, v, vOff, batch, dy, dyOff, dx, dxOff, accumulateDx);
+            }
+            return;
+        }
+        if (dx == null) {
+            weightGrad(t, batch, x, xOff, dy, dyOff, dv, dvOff, accumulateDv);
+            return;
+        }
+        SparseChecks.values("csr transposed backward", v, vOff, t.entries());
+        SparseChecks.matrix("csr transposed backward", "dy", dy, dyOff, batch, t.minors);
+        SparseChecks.matrix("csr transposed backward", "x", x, xOff, batch, t.majors);
+        SparseChecks.matrix("csr transposed backward", "dx", dx, dxOff, batch, t.majors);
+        SparseChecks.values("csr transposed backward", dv, dvOff, t.entries());
+        int ld = SparsePanel.width(batch);
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            MemorySegment dyp = scratch.first(SparsePanel.size(t.minors, batch));
+            MemorySegment dxp = scratch.second(SparsePanel.size(t.majors, batch));
+            MemorySegment xp = scratch.third(SparsePanel.size(t.majors, batch));
+            layout.pack(dy, dyOff, batch, t.minors, dyp, ld);
+            layout.pack(x, xOff, batch, t.majors, xp, ld);
+            float[] dots = accumulateDv ? scratch.dots(t.entries()) : dv;
+            int dotsOff = accumulateDv ? 0 : dvOff;
+            Parallel.forRange(t.majors, grain(t, ld), (from, to) ->
+                    kernel.spmmSddmm(from, to, t.ptr, t.idx, v, vOff, dyp, xp, dxp, ld, dots, dotsOff));
+            if (accumulateDv) {
+                for (int p = 0; p < t.entries(); p++) {
+                    dv[dvOff + p] += dots[p];
+                }
+            }
+            layout.unpack(dxp, ld, batch, t.majors, dx, dxOff, accumulateDx);
+        }
+    }
+
+    /**
      * {@link #inputGrad} from dY's panel over the column-major index, and with a non-null dv the
      * weight gradient in the same sweep ({@link CsrKernel#spmmSddmm}, each entry's dY row read once
      * for both). The dX panel in {@code scratch.second}, the X panel in {@code scratch.third}.
@@ -136,7 +184,7 @@ public final class CsrProducts {
             if (dots == null) {
                 kernel.spmm(from, to, w.tPtr, w.tIdx, vt, 0, dyp, dxp, ld);
             } else {
-                kernel.spmmSddmm(from, to, w.tPtr, w.tIdx, vt, 0, dyp, xp, dxp, ld, dots);
+                kernel.spmmSddmm(from, to, w.tPtr, w.tIdx, vt, 0, dyp, xp, dxp, ld, dots, 0);
             }
         });
         if (dots != null) {

@@ -42,12 +42,12 @@ public final class ScalarCsr implements CsrKernel {
 
     @Override
     public void spmmSddmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
-                          MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] dots) {
+                          MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] dots, int dOff) {
         spmm(from, to, ptr, idx, v, vOff, a, d, ld);
         for (int q = from; q < to; q++) {
             long row = (long) q * ld;
             for (int p = ptr[q]; p < ptr[q + 1]; p++) {
-                dots[p] = dot(a, (long) idx[p] * ld, s, row, ld);
+                dots[dOff + p] = dot(a, (long) idx[p] * ld, s, row, ld);
             }
         }
     }

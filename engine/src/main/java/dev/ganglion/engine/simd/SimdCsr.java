@@ -165,7 +165,7 @@ public final class SimdCsr implements CsrKernel {
      */
     @Override
     public void spmmSddmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
-                          MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] dots) {
+                          MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] dots, int dOff) {
         float[] prods = new float[mostEntries(from, to, ptr) * 2 * L];
         GatherParts parts = new GatherParts(from, to, ptr, idx, ld);
         for (int h = 0; h < parts.count; h++) {
@@ -192,7 +192,7 @@ public final class SimdCsr implements CsrKernel {
                 for (; b < ld; b += L) {
                     fused1(q, b, b + L == ld, p0, p1, more, idx, v, vOff, a, s, d, ld, prods);
                 }
-                SimdSparseDots.laneSums(prods, 0, 2 * L, p1 - p0, dots, p0);
+                SimdSparseDots.laneSums(prods, 0, 2 * L, p1 - p0, dots, dOff + p0);
             }
         }
     }

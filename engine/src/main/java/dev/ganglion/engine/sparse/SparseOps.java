@@ -63,6 +63,11 @@ public final class SparseOps {
         String op = "SparseOps.linear";
         Shape ys = outShape(op, layout, "x", x, w.cols(), w.rows(), w);
         checkOutput(op, "y", y, ys, w, x);
+        forward(layout, x, w, y, accumulate);
+    }
+
+    /** {@link #linearInto} after its checks: {@code Y (+)= X·Wᵀ}. */
+    private static void forward(BatchLayout layout, Tensor x, SparseMatrix w, Tensor y, boolean accumulate) {
         int batch = batchOf(layout, x);
         Tensor xc = x.contiguous();
         if (w.dtype() == DType.F64) {
@@ -92,7 +97,12 @@ public final class SparseOps {
 
     private static void linearInputGradInto(BatchLayout layout, Tensor dy, SparseMatrix w, Tensor dx,
                                             boolean accumulate) {
-        checkInputGrad(layout, dy, w, dx);
+        checkInputGrad("SparseOps.linearInputGrad", "dy", "dx", layout, dy, w, dx);
+        inputGrad(layout, dy, w, dx, accumulate);
+    }
+
+    /** {@link #linearInputGradInto} after its checks: {@code dX (+)= dY·W}. */
+    private static void inputGrad(BatchLayout layout, Tensor dy, SparseMatrix w, Tensor dx, boolean accumulate) {
         int batch = batchOf(layout, dy);
         Tensor g = dy.contiguous();
         if (w.dtype() == DType.F64) {
@@ -122,7 +132,13 @@ public final class SparseOps {
 
     private static void linearWeightGradInto(BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w, Tensor dw,
                                              boolean accumulate) {
-        checkWeightGrad(layout, dy, x, w, dw);
+        checkWeightGrad("SparseOps.linearWeightGrad", "dy", "x", layout, dy, x, w, dw);
+        weightGrad(layout, dy, x, w, dw, accumulate);
+    }
+
+    /** {@link #linearWeightGradInto} after its checks: {@code dW (+)= (dYᵀ·X) ⊙ pattern(W)}. */
+    private static void weightGrad(BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w, Tensor dw,
+                                   boolean accumulate) {
         int batch = batchOf(layout, x);
         Tensor g = dy.contiguous();
         Tensor xc = x.contiguous();
@@ -162,8 +178,8 @@ public final class SparseOps {
             }
             return;
         }
-        checkInputGrad(layout, dy, w, dx);
-        checkWeightGrad(layout, dy, x, w, dw);
+        checkInputGrad("SparseOps.linearInputGrad", "dy", "dx", layout, dy, w, dx);
+        checkWeightGrad("SparseOps.linearWeightGrad", "dy", "x", layout, dy, x, w, dw);
         int batch = batchOf(layout, dy);
         Tensor g = dy.contiguous();
         Tensor xc = x.contiguous();
@@ -183,23 +199,80 @@ public final class SparseOps {
         dw.markWritten();
     }
 
-    private static void checkInputGrad(BatchLayout layout, Tensor dy, SparseMatrix w, Tensor dx) {
-        String op = "SparseOps.linearInputGrad";
-        Shape xs = outShape(op, layout, "dy", dy, w.rows(), w.cols(), w);
-        checkOutput(op, "dx", dx, xs, w, dy);
+    /**
+     * {@code Y = X·T}, or {@code Y += X·T} when {@code accumulate}, for a weight kept as its
+     * transpose {@code T [in × out]}: a linear layer {@code Y = X·Wᵀ} with {@code W = Tᵀ}, its
+     * values in W's column order. {@code [..., in] → [..., out]}; feature-major
+     * {@code Yᵀ[out, batch] = Tᵀ·Xᵀ[in, batch]}. Why keep a CSR weight so: its backward pass
+     * ({@link #linearTransposedBackwardInto}) then runs as one sweep over T's rows that neither
+     * gathers the values into column order nor the value gradient back, and only this forward
+     * product gathers the values (the layer of a stack whose input needs a gradient, where the
+     * backward pass is the dearer one).
+     */
+    public static void linearTransposedInto(BatchLayout layout, Tensor x, SparseMatrix t, Tensor y,
+                                            boolean accumulate) {
+        checkInputGrad("SparseOps.linearTransposed", "x", "y", layout, x, t, y);
+        inputGrad(layout, x, t, y, accumulate);
     }
 
-    private static void checkWeightGrad(BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w, Tensor dw) {
-        String op = "SparseOps.linearWeightGrad";
-        Shape ys = outShape(op, layout, "x", x, w.cols(), w.rows(), w);
-        if (!dy.shape().equals(ys)) {
-            throw new IllegalArgumentException(op + ": dy has shape " + dy.shape() + ", expected " + ys
-                    + " for x of shape " + x.shape() + " and " + w);
+    /**
+     * Both backward products of {@link #linearTransposedInto}: {@code dX = dY·Tᵀ} into {@code dx}
+     * and {@code dT = (Xᵀ·dY) ⊙ pattern(T)} into {@code dt} (shaped like {@code t.values()}),
+     * either null for "not wanted", each {@code +=} when its flag says so. For a float32 CSR weight
+     * with both wanted, one sweep ({@link CsrProducts#transposedBackward}).
+     */
+    public static void linearTransposedBackwardInto(BatchLayout layout, Tensor dy, Tensor x, SparseMatrix t,
+                                                    Tensor dx, boolean accumulateDx, Tensor dt,
+                                                    boolean accumulateDt) {
+        String op = "SparseOps.linearTransposedBackward";
+        if (dx != null) {
+            Shape xs = outShape(op, layout, "dy", dy, t.cols(), t.rows(), t);
+            checkOutput(op, "dx", dx, xs, t, dy);
         }
-        checkDtype(op, "dy", dy, w);
-        checkOutput(op, "dw", dw, w.values().shape(), w, dy);
-        if (dw.sharesStorage(x) || dw.sharesStorage(w.values())) {
-            throw new IllegalArgumentException(op + ": dw must not share storage with x or the weight values");
+        if (dt != null) {
+            checkWeightGrad(op, "x", "dy", layout, x, dy, t, dt);
+        }
+        if (dx == null || dt == null || t.dtype() != DType.F32 || !(t instanceof Csr c)) {
+            if (dx != null) {
+                forward(layout, dy, t, dx, accumulateDx);
+            }
+            if (dt != null) {
+                weightGrad(layout, x, dy, t, dt, accumulateDt);
+            }
+            return;
+        }
+        Tensor g = dy.contiguous();
+        Tensor xc = x.contiguous();
+        CsrProducts.active(layout).transposedBackward(c.index(), t.values().floatArray(), t.values().offset(),
+                batchOf(layout, dy), g.floatArray(), g.offset(), xc.floatArray(), xc.offset(), dx.floatArray(),
+                dx.offset(), accumulateDx, dt.floatArray(), dt.offset(), accumulateDt);
+        dx.markWritten();
+        dt.markWritten();
+    }
+
+    /** {@code out = in·W} ({@code in} shaped like W's output, {@code out} like its input). */
+    private static void checkInputGrad(String op, String inName, String outName, BatchLayout layout, Tensor in,
+                                       SparseMatrix w, Tensor out) {
+        Shape xs = outShape(op, layout, inName, in, w.rows(), w.cols(), w);
+        checkOutput(op, outName, out, xs, w, in);
+    }
+
+    /**
+     * {@code dw = (aᵀ·b) ⊙ pattern(W)}: {@code a} shaped like W's output, {@code b} like its input,
+     * named {@code aName} and {@code bName} in the messages.
+     */
+    private static void checkWeightGrad(String op, String aName, String bName, BatchLayout layout, Tensor a,
+                                        Tensor b, SparseMatrix w, Tensor dw) {
+        Shape as = outShape(op, layout, bName, b, w.cols(), w.rows(), w);
+        if (!a.shape().equals(as)) {
+            throw new IllegalArgumentException(op + ": " + aName + " has shape " + a.shape() + ", expected " + as
+                    + " for " + bName + " of shape " + b.shape() + " and " + w);
+        }
+        checkDtype(op, aName, a, w);
+        checkOutput(op, "dw", dw, w.values().shape(), w, a);
+        if (dw.sharesStorage(b) || dw.sharesStorage(w.values())) {
+            throw new IllegalArgumentException(op + ": dw must not share storage with " + bName
+                    + " or the weight values");
         }
     }
 

@@ -133,8 +133,8 @@ class SparseKernelParityTest {
         MemorySegment dxSeparate = panel(nans(w.minors * ld));
         float[] dotsSimd = new float[w.entries()];
         float[] dotsScalar = new float[w.entries()];
-        simd.spmmSddmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, x, dxSimd, ld, dotsSimd);
-        scalar.spmmSddmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, x, dxScalar, ld, dotsScalar);
+        simd.spmmSddmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, x, dxSimd, ld, dotsSimd, 0);
+        scalar.spmmSddmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, x, dxScalar, ld, dotsScalar, 0);
         scalar.spmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, dxSeparate, ld);
         float[] dv = new float[w.entries()];
         scalar.sddmm(0, w.majors, w.ptr, w.idx, dy, x, ld, dv, 0, false);

@@ -15,7 +15,8 @@ import dev.ganglion.engine.sparse.SparseOps;
  * {@code (x, values, b)},
  * <pre>
  *   y  = x·Dᵀ + x·Oᵀ (+ b)           D: block-diagonal, its live entries values[0, diagLive), 0 at holes,
- *                                     O: off-diagonal CSR over values[diagLive, nnz)
+ *                                     O: off-diagonal CSR over values[diagLive, nnz) (or Oᵀ, its
+ *                                        values in O's column order: SparseLayout#offTransposed)
  *   dx = dy·D + dy·O
  *   dvalues = [ (dyᵀ·x) at the live entries of D ; (dyᵀ·x) ⊙ pattern(O) ]   (SDDMMs at the stored entries)
  *   db = Σ_rows dy
@@ -69,7 +70,9 @@ final class G2GLayerFunction implements CustomFunction {
         // unpack then writes y instead of adding to it through loads along 4 KiB-strided rows
         // (step −0.7 %). Blocks up to 256 deep (one GEMM k slice) give the same bits as the other
         // order: one addition of the two products.
-        if (layout.off != null) {
+        if (layout.off != null && layout.offTransposed) {
+            SparseOps.linearTransposedInto(operands, x, off(values), y, false);
+        } else if (layout.off != null) {
             SparseOps.linearInto(operands, x, off(values), y, false);
         }
         if (layout.diag != null) {
@@ -93,9 +96,12 @@ final class G2GLayerFunction implements CustomFunction {
         Tensor gv = leaf != null ? leaf.buffer()
                 : ctx.needsInputGrad(1) ? Tensor.zeros(values.shape(), values.dtype()) : null;
         boolean addV = leaf != null && leaf.accumulate();
-        if (layout.off != null) { // first, as in forward: one panel of dy serves both CSR products
-            SparseOps.linearBackwardInto(operands, g, x, off(values), gx, false,
-                    gv == null ? null : gv.slice(0, layout.diagLive, layout.nnz), addV);
+        // the CSR products first, as in forward
+        Tensor gOff = gv == null || layout.off == null ? null : gv.slice(0, layout.diagLive, layout.nnz);
+        if (layout.off != null && layout.offTransposed) {
+            SparseOps.linearTransposedBackwardInto(operands, g, x, off(values), gx, false, gOff, addV);
+        } else if (layout.off != null) {
+            SparseOps.linearBackwardInto(operands, g, x, off(values), gx, false, gOff, addV);
         }
         if (layout.diag != null) {
             SparseMatrix d = diag(ctx.saved(2));

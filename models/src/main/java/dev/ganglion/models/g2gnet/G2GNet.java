@@ -65,7 +65,7 @@ public final class G2GNet extends Layer implements NeuralModel {
             Tensor w = rng.uniform(Shape.of(nOut, nIn), -1 / Math.sqrt(nIn), 1 / Math.sqrt(nIn));
             Tensor b = Init.fanIn(rng, scaleRows(w, mask, nIn), nOut); // no connections: zero biases
             sparse.add(G2GSparseLayer.fromDense(w, G2GSparseLayer.maskTensor(mask, nOut, nIn), b,
-                    Groupings.permutation(gIn), Groupings.permutation(gOut), cfg.groups()));
+                    Groupings.permutation(gIn), Groupings.permutation(gOut), cfg.groups(), l > 0));
         }
         return new G2GNet(cfg, sparse, new Linear(width(cfg, cfg.numLayers()), cfg.outputSize(), rng));
     }
@@ -87,7 +87,7 @@ public final class G2GNet extends Layer implements NeuralModel {
             Tensor b = StateEntries.require(state, p + "bias", cfg.hiddenSize());
             int[] inPerm = state.containsKey(p + "in_perm") ? G2GSparseLayer.toInts(state.get(p + "in_perm")) : drawn.get(l)[0];
             int[] outPerm = state.containsKey(p + "out_perm") ? G2GSparseLayer.toInts(state.get(p + "out_perm")) : drawn.get(l)[1];
-            sparse.add(G2GSparseLayer.fromDense(w, m, b, inPerm, outPerm, cfg.groups()));
+            sparse.add(G2GSparseLayer.fromDense(w, m, b, inPerm, outPerm, cfg.groups(), l > 0));
         }
         Tensor hw = StateEntries.require(state, "head.weight", cfg.outputSize(), width(cfg, cfg.numLayers()));
         Tensor hb = StateEntries.require(state, "head.bias", cfg.outputSize());

@@ -43,16 +43,29 @@ public final class G2GSparseLayer extends Layer {
     /**
      * The layer computing {@code x·(weight ⊙ mask)ᵀ + bias} for any mask: {@code weight} and
      * {@code mask} {@code [n_out, n_in]} (mask nonzero = live), {@code bias [n_out]}, the grouping
-     * permutations (gather convention) and the group count G that sets the diagonal blocks.
+     * permutations (gather convention) and the group count G that sets the diagonal blocks; laid out
+     * for backward passes that want the input gradient (a hidden layer).
      */
     public static G2GSparseLayer fromDense(Tensor weight, Tensor mask, Tensor bias, int[] inPerm, int[] outPerm,
             int groups) {
+        return fromDense(weight, mask, bias, inPerm, outPerm, groups, true);
+    }
+
+    /**
+     * {@link #fromDense(Tensor, Tensor, Tensor, int[], int[], int)} with {@code inputGradient}: whether
+     * backward passes will usually want this layer's input gradient (false for the first layer of a
+     * network, whose input is data). It picks the order of the {@link #weight() values} that makes
+     * the usual passes cheapest and changes no result: with it, the backward pass reads and writes
+     * the values in place and the forward pass gathers them; without it, the other way round.
+     */
+    public static G2GSparseLayer fromDense(Tensor weight, Tensor mask, Tensor bias, int[] inPerm, int[] outPerm,
+            int groups, boolean inputGradient) {
         if (weight.rank() != 2 || !weight.shape().equals(mask.shape())) {
             throw new IllegalArgumentException("G2GSparseLayer: weight " + weight.shape() + " and mask "
                     + mask.shape() + "; expected both [n_out, n_in]");
         }
         SparseLayout layout = new SparseLayout(toBooleans(mask), weight.dim(0), weight.dim(1), groups,
-                inPerm, outPerm);
+                inPerm, outPerm, inputGradient);
         return new G2GSparseLayer(layout, layout.values(weight), bias, groups);
     }
 
@@ -192,7 +205,8 @@ public final class G2GSparseLayer extends Layer {
      * @throws IllegalArgumentException when the size or the live count differs
      */
     public int[] rewire(boolean[] newMask) {
-        SparseLayout next = new SparseLayout(newMask, layout.out, layout.in, groups, layout.inPerm, layout.outPerm);
+        SparseLayout next = new SparseLayout(newMask, layout.out, layout.in, groups, layout.inPerm, layout.outPerm,
+                layout.offTransposed);
         if (next.nnz != layout.nnz) {
             throw new IllegalArgumentException(this + ": a mask with " + next.nnz + " live connections for a layer of "
                     + layout.nnz + "; the count is fixed");
@@ -273,7 +287,7 @@ public final class G2GSparseLayer extends Layer {
         boolean[] mask = entries.containsKey("mask") ? toBooleans(entries.get("mask")) : layout.mask();
         int[] inPerm = entries.containsKey("in_perm") ? toInts(entries.get("in_perm")) : layout.inPerm;
         int[] outPerm = entries.containsKey("out_perm") ? toInts(entries.get("out_perm")) : layout.outPerm;
-        layout = new SparseLayout(mask, layout.out, layout.in, groups, inPerm, outPerm);
+        layout = new SparseLayout(mask, layout.out, layout.in, groups, inPerm, outPerm, layout.offTransposed);
         weight.value().copyFrom(Tensor.wrap(layout.values(dense), Shape.of(layout.nnz)));
         if (entries.containsKey("bias")) {
             bias.value().copyFrom(entries.get("bias"));

@@ -13,7 +13,10 @@ import java.util.Arrays;
  * {@code (out/G)×(in/G)} run on the block-diagonal kernel, every other live entry on the CSR kernel.
  *
  * <p>Parameter layout ({@code [nnz]} values): first the live block entries in block order
- * {@code (g, row, col)}, then the off-block entries in CSR (row-major, permuted) order.
+ * {@code (g, row, col)}, then the off-block entries O in permuted coordinates, row-major (CSR
+ * order), or column-major for a layer whose input needs a gradient ({@link #offTransposed}: the
+ * CSR matrix is then {@code Oᵀ}, whose backward sweep reads and writes that order in place, see
+ * {@code SparseOps.linearTransposedInto}).
  * NOTE: holes — masked-off entries inside a block (after pruning or in a loaded mask) — have no
  * parameter: the block values are scattered from the parameter with a 0 at each hole, so the
  * product is exactly {@code x·(W ⊙ M)ᵀ} and no gradient reaches a masked weight. When G does not
@@ -43,13 +46,22 @@ final class SparseLayout {
     private final int[] blockPosition;
     final boolean holes;
     final BlockDiagonal diag;
-    /** Off-block entries in permuted coordinates, or null when there are none. */
+    /**
+     * Off-block entries in permuted coordinates, or null when there are none: O {@code [out × in]},
+     * or with {@link #offTransposed} its transpose {@code Oᵀ [in × out]}.
+     */
     final Csr off;
+    /** The off-block values in O's column order, {@link #off} holding {@code Oᵀ}. */
+    final boolean offTransposed;
     /** Original (row, col) of each parameter entry. */
     final int[] rowOf;
     final int[] colOf;
 
-    SparseLayout(boolean[] mask, int out, int in, int groups, int[] inPerm, int[] outPerm) {
+    /**
+     * The layout of {@code mask [out, in]} (row-major, original coordinates) under the grouping
+     * permutations and G = {@code groups}; {@code offTransposed}: the off-block values in column order.
+     */
+    SparseLayout(boolean[] mask, int out, int in, int groups, int[] inPerm, int[] outPerm, boolean offTransposed) {
         if (mask.length != out * in) {
             throw new IllegalArgumentException("g2gnet layer: mask of " + mask.length + " entries; expected ["
                     + out + ", " + in + "]");
@@ -80,6 +92,7 @@ final class SparseLayout {
         this.diagLive = blockPosition.length;
         this.holes = diagLive < blockEntries;
         this.diag = blocks == 0 ? null : BlockDiagonal.zeros(blocks, out, in, DType.F32);
+        this.offTransposed = offTransposed;
         this.off = placeOffBlock();
     }
 
@@ -105,23 +118,30 @@ final class SparseLayout {
         return Arrays.copyOf(position, d);
     }
 
-    /** Pass 2: the off-block live entries in CSR order after the block ones; null when there are none. */
+    /**
+     * Pass 2: the off-block live entries after the block ones, O in CSR order (or Oᵀ, O's columns
+     * as its rows); null when there are none.
+     */
     private Csr placeOffBlock() {
         int ob = blocks == 0 ? 0 : out / blocks;
         int ib = blocks == 0 ? 0 : in / blocks;
-        int[] rowPtr = new int[out + 1];
-        int[] offCols = new int[nnz - diagLive];
+        int majors = offTransposed ? in : out;
+        int minors = offTransposed ? out : in;
+        int[] ptr = new int[majors + 1];
+        int[] minor = new int[nnz - diagLive];
         int o = 0;
-        for (int k = 0; k < out; k++) {
-            for (int m = 0; m < in; m++) {
+        for (int a = 0; a < majors; a++) {
+            for (int b = 0; b < minors; b++) {
+                int k = offTransposed ? b : a;
+                int m = offTransposed ? a : b;
                 if (!inBlock(k, m, ob, ib) && live(k, m)) {
                     record(diagLive + o, k, m);
-                    offCols[o++] = m;
+                    minor[o++] = b;
                 }
             }
-            rowPtr[k + 1] = o;
+            ptr[a + 1] = o;
         }
-        return o == 0 ? null : Csr.of(out, in, rowPtr, offCols, Tensor.zeros(Shape.of(o), DType.F32));
+        return o == 0 ? null : Csr.of(majors, minors, ptr, minor, Tensor.zeros(Shape.of(o), DType.F32));
     }
 
     private boolean inBlock(int k, int m, int ob, int ib) {
@@ -235,13 +255,14 @@ final class SparseLayout {
     /**
      * For each entry of {@code next}'s parameter order, the position of the same entry here, or −1.
      * Both layouts list their entries in one canonical order ({@link #orderKey}: the block entries,
-     * then the others, each row-major in permuted coordinates) as long as they share permutations
-     * and groups, so this is a merge of two ascending lists: linear, and no {@code [out, in]} array.
+     * then the others, row-major in permuted coordinates, the others column-major when transposed) as
+     * long as they share permutations, groups and value order, so this is a merge of two ascending lists: linear, and no {@code [out, in]} array.
      */
     int[] sourcesOf(SparseLayout next) {
         if (next.in != in || next.out != out || next.blocks != blocks || !Arrays.equals(next.inPerm, inPerm)
-                || !Arrays.equals(next.outPerm, outPerm)) {
-            throw new IllegalArgumentException("g2gnet layer: a rewired layout must keep the widths, groups and permutations");
+                || !Arrays.equals(next.outPerm, outPerm) || next.offTransposed != offTransposed) {
+            throw new IllegalArgumentException(
+                    "g2gnet layer: a rewired layout must keep the widths, groups, permutations and value order");
         }
         int[] from = new int[next.nnz];
         int p = 0;
@@ -259,7 +280,10 @@ final class SparseLayout {
     private long orderKey(int p) {
         long k = outInverse[rowOf[p]];
         long m = inInverse[colOf[p]];
-        return (p < diagLive ? 0 : (long) out * in) + k * in + m;
+        if (p < diagLive) {
+            return k * in + m;
+        }
+        return (long) out * in + (offTransposed ? m * out + k : k * in + m);
     }
 
     /** Parameter position of original entry {@code (row, col)} per entry, −1 where not live. */

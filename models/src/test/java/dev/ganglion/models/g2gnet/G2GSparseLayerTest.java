@@ -23,13 +23,19 @@ class G2GSparseLayerTest {
 
     /** A layer in → out with the given grouping, G groups, p_intra and p′ 0.3. */
     static G2GSparseLayer layer(int in, int out, int groups, long seed, Groupings.Kind grouping, double pIntra) {
+        return layer(in, out, groups, seed, grouping, pIntra, true);
+    }
+
+    /** The same, its values in the order for {@code inputGradient} ({@link G2GSparseLayer#fromDense}). */
+    static G2GSparseLayer layer(int in, int out, int groups, long seed, Groupings.Kind grouping, double pIntra,
+                                boolean inputGradient) {
         Rng rng = new Rng(seed);
         int[] gIn = Groupings.groups(grouping, in, groups, rng);
         int[] gOut = Groupings.groups(grouping, out, groups, rng);
         boolean[] mask = G2GNet.drawMask(gOut, gIn, pIntra, 0.3, rng);
         Tensor w = rng.uniform(Shape.of(out, in), -1, 1); // stale values off the mask: must be ignored
         return G2GSparseLayer.fromDense(w, G2GSparseLayer.maskTensor(mask, out, in), rng.uniform(Shape.of(out), -1, 1),
-                Groupings.permutation(gIn), Groupings.permutation(gOut), groups);
+                Groupings.permutation(gIn), Groupings.permutation(gOut), groups, inputGradient);
     }
 
     /** {@code x·(W ⊙ M)ᵀ + b} in double, the dense reference. */
@@ -92,11 +98,53 @@ class G2GSparseLayerTest {
         }
     }
 
+    /**
+     * The value order ({@code inputGradient}) changes the kernels' sweeps, not their sums: the same
+     * output, input gradient and (dense) weight gradient, bit for bit, in both operand layouts, with
+     * holes or without, on blocks or all on CSR.
+     */
+    @Test
+    void valueOrderChangesNoResult() {
+        Object[][] cases = {{24, 32, 4, Groupings.Kind.INTERLEAVED, 0.7}, {24, 32, 4, Groupings.Kind.INDEX, 1.0},
+                {33, 20, 3, Groupings.Kind.RANDOM, 0.7}, {10, 7, 3, Groupings.Kind.INDEX, 1.0}};
+        for (Object[] c : cases) {
+            int in = (Integer) c[0];
+            int out = (Integer) c[1];
+            G2GSparseLayer columns = layer(in, out, (Integer) c[2], 8, (Groupings.Kind) c[3], (Double) c[4], true);
+            G2GSparseLayer rows = layer(in, out, (Integer) c[2], 8, (Groupings.Kind) c[3], (Double) c[4], false);
+            assertThat(columns.layout().offTransposed).isTrue();
+            assertThat(rows.layout().offTransposed).isFalse();
+            assertThat(columns.liveEntries()).as("the orders differ").isNotEqualTo(rows.liveEntries());
+            for (BatchLayout operands : BatchLayout.values()) {
+                boolean fm = operands == BatchLayout.FEATURE_MAJOR;
+                Tensor x = new Rng(6).uniform(fm ? Shape.of(in, 37) : Shape.of(37, in), -1, 1);
+                Tensor seed = new Rng(7).uniform(fm ? Shape.of(out, 37) : Shape.of(37, out), -1, 1);
+                Tensor[] a = yAndGradients(columns, operands, x, seed);
+                Tensor[] b = yAndGradients(rows, operands, x, seed);
+                for (int k = 0; k < a.length; k++) {
+                    assertThat(a[k].toFloatArray()).as(c[3] + " " + operands + " result " + k)
+                            .containsExactly(b[k].toFloatArray());
+                }
+            }
+        }
+    }
+
+    /** y, dx, the dense weight gradient and the bias gradient of {@code sum(y ⊙ seed)}. */
+    private static Tensor[] yAndGradients(G2GSparseLayer layer, BatchLayout operands, Tensor x, Tensor seed) {
+        layer.zeroGrad();
+        Var xv = Var.parameter(x);
+        Var y = operands == BatchLayout.FEATURE_MAJOR ? layer.forwardFeatureMajor(xv) : layer.forward(xv);
+        y.mul(Var.constant(seed)).sum().backward();
+        return new Tensor[] {y.value(), xv.grad(), layer.denseGrad(), layer.bias().grad()};
+    }
+
     @Test
     void gradCheckInFloat64() {
         for (BatchLayout operands : BatchLayout.values()) {
-            for (int[] size : new int[][] {{8, 12, 4}, {5, 7, 3}}) {
-                G2GSparseLayer layer = layer(size[0], size[1], size[2], 11);
+            for (int[] size : new int[][] {{8, 12, 4}, {5, 7, 3}, {9, 12, 3}}) {
+                // the third with its values in row order
+                G2GSparseLayer layer = layer(size[0], size[1], size[2], 11, Groupings.Kind.INTERLEAVED, 0.7,
+                        size[0] != 9);
                 SparseLayout layout = layer.layout();
                 Shape xs = operands == BatchLayout.FEATURE_MAJOR ? Shape.of(size[0], 3) : Shape.of(3, size[0]);
                 Tensor x = new Rng(2).uniform(xs, -1, 1);
