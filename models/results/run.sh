@@ -87,7 +87,7 @@ PY
   done
 }
 
-batches() { # the G2GNet/MLP ratio by batch size, 1 thread: paired steps at 16-128, epochs at 32; always re-run
+batches() { # the G2GNet/MLP ratio by batch size, 1 thread: paired steps at 16-128, epochs at 32 and 64; always re-run
   local dir=$LOGS/speed-batches
   rm -rf "$dir"; mkdir -p "$dir"
   for b in 16 32 64 128; do
@@ -95,22 +95,26 @@ batches() { # the G2GNet/MLP ratio by batch size, 1 thread: paired steps at 16-1
       step_pair $b 1 40 5000 "$dir/step-pair-b$b-r$r.jsonl"
     done
   done
-  # epochs at batch 32: the two models alternating, so the host's drift falls on both
-  for r in 1 2 3; do
-    for m in g2gnet mlp; do
-      ./ganglion train $m --task idx "${MNIST[@]}" --epochs 6 --batch 32 --lr 1e-3 --threads 1 --seed 0 \
-        --set hidden_size=1024 --log "$dir/$m-b32-r$r.jsonl" > /dev/null
+  # epochs: the two models alternating, so the host's drift falls on both
+  local b r m g
+  for b in 32 64; do
+    for r in 1 2 3; do
+      for m in g2gnet mlp; do
+        ./ganglion train $m --task idx "${MNIST[@]}" --epochs 6 --batch $b --lr 1e-3 --threads 1 --seed 0 \
+          --set hidden_size=1024 --log "$dir/$m-b$b-r$r.jsonl" > /dev/null
+      done
     done
   done
-  local b r m g
   for b in 16 32 64 128; do
     echo "batch $b: paired steps, g2gnet speed-up" \
       "$(for r in 1 2; do head -n1 "$dir/step-pair-b$b-r$r.jsonl"; done | /usr/bin/python3 -c \
         'import json, sys; print(", ".join(str(json.loads(l)["speedup"]) + "x" for l in sys.stdin))')"
   done
-  for r in 1 2 3; do
-    m=$(epoch_median "$dir/mlp-b32-r$r.jsonl" 2); g=$(epoch_median "$dir/g2gnet-b32-r$r.jsonl" 2)
-    echo "batch 32, pair $r: mlp $m s/epoch, g2gnet $g s/epoch, speed-up $(ratio "$m" "$g")x (median of epochs 3-6)"
+  for b in 32 64; do
+    for r in 1 2 3; do
+      m=$(epoch_median "$dir/mlp-b$b-r$r.jsonl" 2); g=$(epoch_median "$dir/g2gnet-b$b-r$r.jsonl" 2)
+      echo "batch $b, pair $r: mlp $m s/epoch, g2gnet $g s/epoch, speed-up $(ratio "$m" "$g")x (median of epochs 3-6)"
+    done
   done
 }
 

@@ -24,6 +24,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * CSR linear layer {@code Y[batch × rows] = X[batch × cols]·Wᵀ}, W at {@code density} (exact per
  * row, seeded), and both backward products, apart and together; scalar vs SIMD kernel. Useful flops: {@code 2·batch·nnz}.
  * Compare with {@code BlockDiagonalBenchmark.denseLinear}.
+ *
+ * <p>The {@code transposed-…} passes run the same layer with its weight kept as {@code T = Wᵀ}
+ * (values in W's column order, {@code SparseOps.linearTransposedInto}): its forward product, and
+ * both backward products in one sweep over T's rows ({@code CsrProducts.transposedBackward}). A
+ * layer's step in either order: {@code forward + backward} against {@code transposed-forward +
+ * transposed-backward}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,7 +47,7 @@ public class CsrBenchmark {
     @Param({"0.05", "0.1", "0.25", "0.5"})
     public double density;
     /** {@code backward}: both gradients from one call (one sweep over the columns, see CsrKernel.spmmSddmm). */
-    @Param({"forward", "input-grad", "weight-grad", "backward"})
+    @Param({"forward", "input-grad", "weight-grad", "backward", "transposed-forward", "transposed-backward"})
     public String pass;
     @Param({"simd", "scalar"})
     public String impl;
@@ -51,7 +57,10 @@ public class CsrBenchmark {
 
     private CsrProducts products;
     private SparseIndex index;
+    /** The index of {@code Wᵀ} (for the transposed passes: W's pattern with the roles swapped). */
+    private SparseIndex transposed;
     private float[] v;
+    private float[] vt;
     private float[] x;
     private float[] dy;
     private float[] y;
@@ -67,6 +76,9 @@ public class CsrBenchmark {
         Csr w = Csr.random(rows, cols, density, 42);
         index = w.index();
         v = w.values().floatArray();
+        Csr t = Csr.fromDense(w.toDense().mT().copy());
+        transposed = t.index();
+        vt = t.values().floatArray();
         SplittableRandom r = new SplittableRandom(7);
         x = BlockDiagonalBenchmark.random(r, batch * cols);
         dy = BlockDiagonalBenchmark.random(r, batch * rows);
@@ -82,6 +94,9 @@ public class CsrBenchmark {
             case "input-grad" -> products.inputGrad(index, v, 0, batch, dy, 0, dx, 0, false);
             case "weight-grad" -> products.weightGrad(index, batch, dy, 0, x, 0, dv, 0, false);
             case "backward" -> products.backward(index, v, 0, batch, dy, 0, x, 0, dx, 0, false, dv, 0, false);
+            case "transposed-forward" -> products.inputGrad(transposed, vt, 0, batch, x, 0, y, 0, false);
+            case "transposed-backward" -> products.transposedBackward(transposed, vt, 0, batch, dy, 0, x, 0, dx, 0,
+                    false, dv, 0, false);
             default -> throw new IllegalArgumentException("pass " + pass);
         }
         return y;
