@@ -10,7 +10,8 @@ import dev.ganglion.engine.kernel.CsrProducts;
 
 /**
  * Products of dense batches with a {@link SparseMatrix} weight {@code W[out × in]} (PyTorch Linear
- * layout): the forward product and both backward products of {@code Y = X·Wᵀ}.
+ * layout): the forward product and both backward products of {@code Y = X·Wᵀ}, and the same for a
+ * weight kept as its transpose ({@link #linearTransposedInto}).
  *
  * <p>{@code X} has shape {@code [..., in]} (all leading axes are batch), {@code Y} and {@code dY}
  * {@code [..., out]}. Inputs may be any view; outputs are contiguous. Float32 runs the SIMD (or

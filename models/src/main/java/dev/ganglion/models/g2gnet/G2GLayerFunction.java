@@ -70,10 +70,12 @@ final class G2GLayerFunction implements CustomFunction {
         // unpack then writes y instead of adding to it through loads along 4 KiB-strided rows
         // (step −0.7 %). Blocks up to 256 deep (one GEMM k slice) give the same bits as the other
         // order: one addition of the two products.
-        if (layout.off != null && layout.offTransposed) {
-            SparseOps.linearTransposedInto(operands, x, off(values), y, false);
-        } else if (layout.off != null) {
-            SparseOps.linearInto(operands, x, off(values), y, false);
+        if (layout.off != null) {
+            if (layout.offTransposed) {
+                SparseOps.linearTransposedInto(operands, x, off(values), y, false);
+            } else {
+                SparseOps.linearInto(operands, x, off(values), y, false);
+            }
         }
         if (layout.diag != null) {
             SparseOps.linearInto(operands, x, diag(blockValues), y, layout.off != null);
@@ -96,12 +98,13 @@ final class G2GLayerFunction implements CustomFunction {
         Tensor gv = leaf != null ? leaf.buffer()
                 : ctx.needsInputGrad(1) ? Tensor.zeros(values.shape(), values.dtype()) : null;
         boolean addV = leaf != null && leaf.accumulate();
-        // the CSR products first, as in forward
-        Tensor gOff = gv == null || layout.off == null ? null : gv.slice(0, layout.diagLive, layout.nnz);
-        if (layout.off != null && layout.offTransposed) {
-            SparseOps.linearTransposedBackwardInto(operands, g, x, off(values), gx, false, gOff, addV);
-        } else if (layout.off != null) {
-            SparseOps.linearBackwardInto(operands, g, x, off(values), gx, false, gOff, addV);
+        if (layout.off != null) { // first, as in forward
+            Tensor gOff = gv == null ? null : gv.slice(0, layout.diagLive, layout.nnz);
+            if (layout.offTransposed) {
+                SparseOps.linearTransposedBackwardInto(operands, g, x, off(values), gx, false, gOff, addV);
+            } else {
+                SparseOps.linearBackwardInto(operands, g, x, off(values), gx, false, gOff, addV);
+            }
         }
         if (layout.diag != null) {
             SparseMatrix d = diag(ctx.saved(2));
