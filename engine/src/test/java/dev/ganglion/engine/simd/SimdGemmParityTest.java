@@ -114,6 +114,12 @@ class SimdGemmParityTest {
                 new Case(tr % 2 == 1, tr / 2 == 1, 128, 98, 300, 1f, beta, 1000).check(simd, scalar, seed++);
                 new Case(tr % 2 == 1, tr / 2 == 1, 16, 40, 5, 1f, beta, 300).check(simd, scalar, seed++);
                 new Case(tr % 2 == 1, tr / 2 == 1, 6, 7, 5, 1f, beta, 300).check(simd, scalar, seed++);
+                // A transposed with a leading dimension of 128–255 is copied only from 4 column tiles
+                // on (RESTRIDE_NARROW_LDA): a G2GNet block's input gradient at 4·NR columns, lda 128;
+                // lda 150 with a row remainder; one column fewer, read in place
+                new Case(tr % 2 == 1, tr / 2 == 1, 128, 4 * GemmMicroKernel.NR, 128, 1f, beta, 0).check(simd, scalar, seed++);
+                new Case(tr % 2 == 1, tr / 2 == 1, 70, 4 * GemmMicroKernel.NR, 300, 1f, beta, 80).check(simd, scalar, seed++);
+                new Case(tr % 2 == 1, tr / 2 == 1, 70, 4 * GemmMicroKernel.NR - 1, 300, 1f, beta, 80).check(simd, scalar, seed++);
             }
         }
     }
