@@ -61,9 +61,7 @@ public final class SparseOps {
      * {@code layout}: feature-major, {@code Yᵀ[out, batch] = W·Xᵀ[in, batch]} (both rank 2).
      */
     public static void linearInto(BatchLayout layout, Tensor x, SparseMatrix w, Tensor y, boolean accumulate) {
-        String op = "SparseOps.linear";
-        Shape ys = outShape(op, layout, "x", x, w.cols(), w.rows(), w);
-        checkOutput(op, "y", y, ys, w, x);
+        checkForward("SparseOps.linear", "x", "y", layout, x, w, y);
         forward(layout, x, w, y, accumulate);
     }
 
@@ -227,8 +225,7 @@ public final class SparseOps {
                                                     boolean accumulateDt) {
         String op = "SparseOps.linearTransposedBackward";
         if (dx != null) {
-            Shape xs = outShape(op, layout, "dy", dy, t.cols(), t.rows(), t);
-            checkOutput(op, "dx", dx, xs, t, dy);
+            checkForward(op, "dy", "dx", layout, dy, t, dx);
         }
         if (dt != null) {
             checkWeightGrad(op, "x", "dy", layout, x, dy, t, dt);
@@ -249,6 +246,13 @@ public final class SparseOps {
                 dx.offset(), accumulateDx, dt.floatArray(), dt.offset(), accumulateDt);
         dx.markWritten();
         dt.markWritten();
+    }
+
+    /** {@code out = in·Wᵀ} ({@code in} shaped like W's input, {@code out} like its output). */
+    private static void checkForward(String op, String inName, String outName, BatchLayout layout, Tensor in,
+                                     SparseMatrix w, Tensor out) {
+        Shape ys = outShape(op, layout, inName, in, w.cols(), w.rows(), w);
+        checkOutput(op, outName, out, ys, w, in);
     }
 
     /** {@code out = in·W} ({@code in} shaped like W's output, {@code out} like its input). */

@@ -65,7 +65,7 @@ public final class G2GNet extends Layer implements NeuralModel {
             Tensor w = rng.uniform(Shape.of(nOut, nIn), -1 / Math.sqrt(nIn), 1 / Math.sqrt(nIn));
             Tensor b = Init.fanIn(rng, scaleRows(w, mask, nIn), nOut); // no connections: zero biases
             sparse.add(G2GSparseLayer.fromDense(w, G2GSparseLayer.maskTensor(mask, nOut, nIn), b,
-                    Groupings.permutation(gIn), Groupings.permutation(gOut), cfg.groups(), l > 0));
+                    Groupings.permutation(gIn), Groupings.permutation(gOut), cfg.groups(), wantsInputGradient(l)));
         }
         return new G2GNet(cfg, sparse, new Linear(width(cfg, cfg.numLayers()), cfg.outputSize(), rng));
     }
@@ -87,7 +87,7 @@ public final class G2GNet extends Layer implements NeuralModel {
             Tensor b = StateEntries.require(state, p + "bias", cfg.hiddenSize());
             int[] inPerm = state.containsKey(p + "in_perm") ? G2GSparseLayer.toInts(state.get(p + "in_perm")) : drawn.get(l)[0];
             int[] outPerm = state.containsKey(p + "out_perm") ? G2GSparseLayer.toInts(state.get(p + "out_perm")) : drawn.get(l)[1];
-            sparse.add(G2GSparseLayer.fromDense(w, m, b, inPerm, outPerm, cfg.groups(), l > 0));
+            sparse.add(G2GSparseLayer.fromDense(w, m, b, inPerm, outPerm, cfg.groups(), wantsInputGradient(l)));
         }
         Tensor hw = StateEntries.require(state, "head.weight", cfg.outputSize(), width(cfg, cfg.numLayers()));
         Tensor hb = StateEntries.require(state, "head.bias", cfg.outputSize());
@@ -117,6 +117,15 @@ public final class G2GNet extends Layer implements NeuralModel {
      */
     private static Rng structure(G2GNetConfig cfg) {
         return Rng.forPurpose(cfg.seed(), "g2gnet.structure");
+    }
+
+    /**
+     * Whether sparse layer l's backward pass wants its input gradient, which picks its value order
+     * ({@link G2GSparseLayer#fromDense(Tensor, Tensor, Tensor, int[], int[], int, boolean)}): not the
+     * first layer's, whose input is the data.
+     */
+    private static boolean wantsInputGradient(int l) {
+        return l > 0;
     }
 
     static int width(G2GNetConfig cfg, int l) {

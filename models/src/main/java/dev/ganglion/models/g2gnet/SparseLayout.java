@@ -256,7 +256,8 @@ final class SparseLayout {
      * For each entry of {@code next}'s parameter order, the position of the same entry here, or −1.
      * Both layouts list their entries in one canonical order ({@link #orderKey}: the block entries,
      * then the others, row-major in permuted coordinates, the others column-major when transposed) as
-     * long as they share permutations, groups and value order, so this is a merge of two ascending lists: linear, and no {@code [out, in]} array.
+     * long as they share permutations, groups and value order, so this is a merge of two ascending
+     * lists: linear, and no {@code [out, in]} array.
      */
     int[] sourcesOf(SparseLayout next) {
         if (next.in != in || next.out != out || next.blocks != blocks || !Arrays.equals(next.inPerm, inPerm)
