@@ -84,6 +84,7 @@ public final class CustomContext {
         if (node == null) {
             throw new IllegalStateException(function.name() + ": leafGrad() is only available during backward");
         }
+        checkInput("leafGrad", i);
         Var v = node.inputs[i];
         if (!intoLeaves || v == null || !needsGrad[i]) {
             return null;
@@ -98,7 +99,15 @@ public final class CustomContext {
 
     /** Whether input {@code i} requires grad (backward may return null for the others). */
     public boolean needsInputGrad(int i) {
+        checkInput("needsInputGrad", i);
         return needsGrad[i];
+    }
+
+    private void checkInput(String method, int i) {
+        if (i < 0 || i >= needsGrad.length) {
+            throw new IndexOutOfBoundsException(function.name() + ": " + method + "(" + i + ") but the op has "
+                    + needsGrad.length + " inputs");
+        }
     }
 
     /** Runs the forward on the input values and records one node (when grad mode and inputs call for it). */

@@ -159,11 +159,12 @@ public final class Var {
     /**
      * Replaces the accumulated gradient (e.g. after clipping); null clears it.
      *
-     * @throws IllegalArgumentException when the shape differs from the value's
+     * @throws IllegalArgumentException when the shape or the dtype differs from the value's
      */
     public void setGrad(Tensor grad) {
-        if (grad != null && !grad.shape().equals(shape())) {
-            throw new IllegalArgumentException("setGrad: gradient of shape " + grad.shape() + " for a value of shape " + shape());
+        if (grad != null && (!grad.shape().equals(shape()) || grad.dtype() != dtype())) {
+            throw new IllegalArgumentException("setGrad: gradient " + grad.dtype() + " " + grad.shape() + " for a value "
+                    + dtype() + " " + shape());
         }
         this.grad = grad;
         gradIsZero = false;

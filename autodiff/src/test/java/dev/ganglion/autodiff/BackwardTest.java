@@ -84,6 +84,11 @@ class BackwardTest {
         a.grad().set(7, 0);
         assertThat(b.grad().get(0)).isEqualTo(1);
         assertThat(a.grad().dtype()).isEqualTo(DType.F32);
+        // a replacement gradient must match too, or the next backward would fail inside its add
+        assertThatThrownBy(() -> a.setGrad(Tensor.zeros(Shape.of(2), DType.F64)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("setGrad: gradient F64 [2] for a value F32 [2]");
+        assertThatThrownBy(() -> a.setGrad(Tensor.zeros(3)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("setGrad: gradient F32 [3] for a value F32 [2]");
     }
 
     @Test

@@ -62,9 +62,33 @@ public final class Tensor {
         return full(Shape.scalar(), value, dtype);
     }
 
-    /** Zeros of the given shape and dtype. */
+    /**
+     * Zeros of the given shape and dtype.
+     *
+     * @throws IllegalArgumentException when the tensor is larger than the JVM's maximum heap
+     *     ({@code -Xmx}); an {@link OutOfMemoryError} naming the shape and bytes when the heap has no
+     *     room for it now
+     */
     public static Tensor zeros(Shape shape, DType dtype) {
-        return dtype == DType.F32 ? wrap(new float[shape.size()], shape) : wrap(new double[shape.size()], shape);
+        long bytes = (long) shape.size() * (dtype == DType.F32 ? Float.BYTES : Double.BYTES);
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap) {
+            throw new IllegalArgumentException("Tensor.zeros: " + dtype + " " + shape + " needs " + mib(bytes)
+                    + ", more than the JVM's maximum heap of " + mib(heap) + " (-Xmx)");
+        }
+        try {
+            return dtype == DType.F32 ? wrap(new float[shape.size()], shape) : wrap(new double[shape.size()], shape);
+        } catch (OutOfMemoryError e) {
+            // nothing was allocated: the same error, naming what was asked for
+            OutOfMemoryError named = new OutOfMemoryError("Tensor.zeros: " + dtype + " " + shape + " needs "
+                    + mib(bytes) + "; the heap (maximum " + mib(heap) + ", -Xmx) has no room for it");
+            named.initCause(e);
+            throw named;
+        }
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     /** Float32 zeros. */
@@ -289,10 +313,19 @@ public final class Tensor {
         return this;
     }
 
-    /** Copies {@code src} (same shape, any dtype, any strides) into this tensor. */
+    /**
+     * Copies {@code src} (same shape, any dtype, any strides) into this tensor, which may be any view
+     * but a broadcast one ({@link #expand}: several elements at one place).
+     */
     public Tensor copyFrom(Tensor src) {
         if (!src.shape.equals(shape)) {
             throw new IllegalArgumentException("copyFrom: shape " + src.shape + " into " + shape);
+        }
+        for (int a = 0; a < rank(); a++) {
+            if (strides[a] == 0 && shape.dim(a) > 1) {
+                throw new IllegalArgumentException("copyFrom: the destination " + shape + " is a broadcast (expanded)"
+                        + " view, stride 0 on axis " + a + ": its elements share memory; copy into a contiguous tensor");
+            }
         }
         if (src.isContiguous() && isContiguous() && src.dtype() == dtype()) {
             if (storage.f != null) {
@@ -484,6 +517,10 @@ public final class Tensor {
         int[] st = new int[r];
         for (int i = 0; i < r; i++) {
             int src = i - (r - rank());
+            if (src < 0 && dims[i] == -1) {
+                throw new IllegalArgumentException("expand: shape " + shape + " to " + Arrays.toString(dims)
+                        + ": -1 (keep the size) on new leading axis " + i);
+            }
             int have = src >= 0 ? shape.dim(src) : 1;
             int want = dims[i] == -1 ? have : dims[i];
             if (src >= 0 && have == want) {

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  *
  * <p>System property {@code ganglion.simd}: {@code auto} (default: the widest the CPU has),
  * {@code scalar} (or {@code off}), or a forced width {@code 128}, {@code 256}, {@code 512}. Without
- * {@code --add-modules jdk.incubator.vector} the engine logs one line saying so and runs scalar.
+ * {@code --add-modules jdk.incubator.vector} the engine logs one warning saying so and runs scalar.
  * Every kernel family picks its implementation through {@link #load}, the one place of this rule.
  */
 public final class Vectorization {

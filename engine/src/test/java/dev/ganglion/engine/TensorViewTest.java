@@ -90,6 +90,12 @@ class TensorViewTest {
         Tensor e = row.expand(2, 2, 3);
         assertThat(e.toFloatArray()).containsExactly(0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2);
         assertThat(row.squeeze(0).shape()).isEqualTo(Shape.of(3));
+        // a broadcast view cannot take a copy (its elements share memory), nor keep a size it never had
+        assertThatThrownBy(() -> e.copyFrom(iota(2, 2, 3))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("copyFrom: the destination [2, 2, 3] is a broadcast (expanded) view, stride 0 on axis 0");
+        row.expand(1, 3).copyFrom(iota(1, 3)); // stride 0 on no axis longer than 1: a plain view
+        assertThatThrownBy(() -> row.expand(-1, 1, 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1 (keep the size) on new leading axis 0");
     }
 
     @Test

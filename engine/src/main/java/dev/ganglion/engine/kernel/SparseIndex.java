@@ -48,13 +48,21 @@ public final class SparseIndex {
         if (ptr == null || idx == null) {
             throw new IllegalArgumentException(op + ": rowPtr and colIdx must not be null");
         }
-        if (ptr.length != majors + 1) {
+        if (ptr.length != (long) majors + 1) {
             throw new IllegalArgumentException(op + ": rowPtr has length " + ptr.length + ", expected rows+1 = "
-                    + (majors + 1) + " for " + majors + " rows");
+                    + ((long) majors + 1) + " for " + majors + " rows");
         }
         if (ptr[0] != 0 || ptr[majors] != idx.length) {
             throw new IllegalArgumentException(op + ": rowPtr must start at 0 and end at colIdx.length = "
                     + idx.length + ", got rowPtr[0] = " + ptr[0] + ", rowPtr[" + majors + "] = " + ptr[majors]);
+        }
+        // every row's bounds before any row's entries: with start 0 and end idx.length, a
+        // non-decreasing rowPtr keeps each row inside colIdx
+        for (int q = 0; q < majors; q++) {
+            if (ptr[q + 1] < ptr[q]) {
+                throw new IllegalArgumentException(op + ": rowPtr decreases at row " + q + " (" + ptr[q] + " > "
+                        + ptr[q + 1] + ")");
+            }
         }
         for (int q = 0; q < majors; q++) {
             checkRow(op, q, minors, ptr, idx);
@@ -63,9 +71,6 @@ public final class SparseIndex {
     }
 
     private static void checkRow(String op, int q, int minors, int[] ptr, int[] idx) {
-        if (ptr[q + 1] < ptr[q]) {
-            throw new IllegalArgumentException(op + ": rowPtr decreases at row " + q + " (" + ptr[q] + " > " + ptr[q + 1] + ")");
-        }
         for (int p = ptr[q]; p < ptr[q + 1]; p++) {
             if (idx[p] < 0 || idx[p] >= minors) {
                 throw new IllegalArgumentException(op + ": colIdx[" + p + "] = " + idx[p] + " in row " + q

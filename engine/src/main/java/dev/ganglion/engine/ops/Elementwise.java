@@ -254,7 +254,10 @@ public final class Elementwise {
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         Checks.sameDType("where", a, b);
         Shape shape = Shape.broadcast(Shape.broadcast(cond.shape(), a.shape(), "where"), b.shape(), "where");
-        Tensor c = cond.to(a.dtype());
+        // a float64 condition is made 0/1 in its own dtype first: narrowed to float32, values
+        // below float32's range would round to 0 and pick b
+        Tensor c = cond.dtype() == a.dtype() ? cond
+                : where(cond, Tensor.scalar(1, cond.dtype()), Tensor.scalar(0, cond.dtype())).to(a.dtype());
         Tensor out = Tensor.zeros(shape, a.dtype());
         Tensor[] operands = {out, c.expand(shape), a.expand(shape), b.expand(shape)};
         if (a.dtype() == DType.F32) {

@@ -84,13 +84,18 @@ public final class Indexing {
         return indexAddInto(target.copy(), axis, indices, src);
     }
 
-    /** {@link #indexAdd} in place: adds into {@code target} (any view) and returns it. */
+    /**
+     * {@link #indexAdd} in place: adds into {@code target} (any view) and returns it. A src that
+     * shares target's storage is read as it was before the call.
+     */
     public static Tensor indexAddInto(Tensor target, int axis, int[] indices, Tensor src) {
         int a = target.shape().axis(axis, "indexAdd");
         Checks.sameDType("indexAdd", target, src);
-        if (!src.shape().equals(target.shape().with(a, indices.length))) {
-            throw new IllegalArgumentException("indexAdd: source shape " + src.shape() + " should be " + target.shape()
-                    + " with " + indices.length + " (the number of indices) on axis " + a);
+        src = src.sharesStorage(target) ? src.copy() : src;
+        Shape expected = target.shape().with(a, indices.length);
+        if (!src.shape().equals(expected)) {
+            throw new IllegalArgumentException("indexAdd: source shape " + src.shape() + " should be " + expected
+                    + " (target " + target.shape() + " with the " + indices.length + " indices on axis " + a + ")");
         }
         for (int i = 0; i < indices.length; i++) {
             Checks.index("indexAdd", indices[i], i, a, target.shape());
@@ -139,10 +144,14 @@ public final class Indexing {
         return scatterAddInto(target.copy(), axis, index, indexShape, src);
     }
 
-    /** {@link #scatterAdd} in place: adds into {@code target} (any view) and returns it. */
+    /**
+     * {@link #scatterAdd} in place: adds into {@code target} (any view) and returns it. A src that
+     * shares target's storage is read as it was before the call.
+     */
     public static Tensor scatterAddInto(Tensor target, int axis, int[] index, Shape indexShape, Tensor src) {
         int a = target.shape().axis(axis, "scatterAdd");
         Checks.sameDType("scatterAdd", target, src);
+        src = src.sharesStorage(target) ? src.copy() : src;
         checkIndexShape("scatterAdd", target.shape(), a, index, indexShape, false);
         checkIndexShape("scatterAdd", src.shape(), a, index, indexShape, true);
         int[] to = positions("scatterAdd", target, a, index, indexShape);

@@ -54,8 +54,8 @@ public final class Linalg {
      * views, e.g. transposes). What a gradient accumulation needs without a temporary {@code [m, n]}
      * tensor; C is not read when it is overwritten.
      *
-     * @throws IllegalArgumentException naming the shapes when they do not fit, C is not contiguous, or
-     *     the dtypes differ
+     * @throws IllegalArgumentException naming the shapes when they do not fit, C is not contiguous,
+     *     C shares storage with A or B, or the dtypes differ
      */
     public static void matmulInto(Tensor a, Tensor b, Tensor c, boolean accumulate) {
         if (a.rank() != 2 || b.rank() != 2 || c.rank() != 2 || a.dim(1) != b.dim(0) || c.dim(0) != a.dim(0)
@@ -65,6 +65,10 @@ public final class Linalg {
         }
         if (!c.isContiguous()) {
             throw new IllegalArgumentException("matmulInto: C of shape " + c.shape() + " must be contiguous");
+        }
+        if (c.sharesStorage(a) || c.sharesStorage(b)) {
+            throw new IllegalArgumentException("matmulInto: C of shape " + c.shape()
+                    + " must not share storage with A " + a.shape() + " or B " + b.shape());
         }
         checkDtypes("matmulInto", a, b);
         checkDtypes("matmulInto", a, c);

@@ -63,10 +63,17 @@ public final class Reductions {
      * The index of the largest element along {@code axis}, as integer values in a tensor of x's dtype.
      * NOTE: ties give the first index; NaN counts as larger than everything (the first NaN wins),
      * as in PyTorch.
+     *
+     * @throws IllegalArgumentException for a float32 x whose axis is longer than 2^24, past which
+     *     float32 does not hold every index exactly (float64 holds them all)
      */
     public static Tensor argmax(Tensor x, int axis, boolean keepDims) {
         int a = x.shape().axis(axis, "argmax");
         requireNonEmpty("argmax", x, a);
+        if (x.dtype() == DType.F32 && x.dim(a) > 1 << 24) {
+            throw new IllegalArgumentException("argmax: axis " + a + " of " + x.shape() + " has " + x.dim(a)
+                    + " elements, more than float32 indexes exactly (2^24 = 16777216); call it on x.to(F64)");
+        }
         Tensor moved = Runs.contiguous(moveToLast(x, a)).to(DType.F64);
         double[] v = moved.doubleArray();
         int r = x.dim(a);

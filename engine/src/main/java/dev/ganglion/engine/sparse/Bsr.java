@@ -84,13 +84,17 @@ public final class Bsr implements SparseMatrix {
      */
     public static Bsr random(int rows, int cols, int blockRows, int blockCols, double density, long seed) {
         checkShape("Bsr.random", rows, cols, blockRows, blockCols);
-        boolean[][] m = SparseMasks.random("Bsr.random", rows / blockRows, cols / blockCols, density, seed);
-        Bsr pattern = fromMaskArray(m, rows, cols, blockRows, blockCols, DType.F32);
+        int[][] pc = SparseMasks.random("Bsr.random", rows / blockRows, cols / blockCols, density, seed);
+        Bsr pattern = fromPattern(pc, rows, cols, blockRows, blockCols, DType.F32);
         return pattern.withValues(SparseMasks.uniform(pattern.values.shape(), seed ^ 0x5DEECE66DL));
     }
 
     private static Bsr fromMaskArray(boolean[][] m, int rows, int cols, int r, int c, DType dtype) {
-        int[][] pc = SparseMasks.compress(m, cols / c);
+        return fromPattern(SparseMasks.compress(m, cols / c), rows, cols, r, c, dtype);
+    }
+
+    /** Zero values on the block pattern {@code {rowPtr, colIdx}}. */
+    private static Bsr fromPattern(int[][] pc, int rows, int cols, int r, int c, DType dtype) {
         SparseIndex index = SparseIndex.of("Bsr", rows / r, cols / c, pc[0], pc[1]);
         return new Bsr(rows, cols, r, c, index, Tensor.zeros(Shape.of(index.entries(), r, c), dtype));
     }

@@ -64,12 +64,16 @@ public final class Csr implements SparseMatrix {
         if (rows < 0 || cols < 0) {
             throw new IllegalArgumentException("Csr.random: negative shape [" + rows + ", " + cols + "]");
         }
-        Csr pattern = fromMaskArray(SparseMasks.random("Csr.random", rows, cols, density, seed), rows, cols, DType.F32);
+        Csr pattern = fromPattern(SparseMasks.random("Csr.random", rows, cols, density, seed), rows, cols, DType.F32);
         return pattern.withValues(SparseMasks.uniform(pattern.values.shape(), seed ^ 0x5DEECE66DL));
     }
 
     private static Csr fromMaskArray(boolean[][] m, int rows, int cols, DType dtype) {
-        int[][] pc = SparseMasks.compress(m, cols);
+        return fromPattern(SparseMasks.compress(m, cols), rows, cols, dtype);
+    }
+
+    /** Zero values on the pattern {@code {rowPtr, colIdx}}. */
+    private static Csr fromPattern(int[][] pc, int rows, int cols, DType dtype) {
         SparseIndex index = SparseIndex.of("Csr", rows, cols, pc[0], pc[1]);
         return new Csr(index, Tensor.zeros(Shape.of(index.entries()), dtype));
     }

@@ -12,23 +12,34 @@ final class SparseDense {
         int cols = w.cols();
         Tensor v = w.values();
         int off = v.offset();
+        Tensor dense = dense("toDense", w, v.dtype());
         if (v.dtype() == DType.F32) {
             float[] src = v.floatArray();
-            float[] out = new float[Math.multiplyExact(w.rows(), cols)];
+            float[] out = dense.floatArray();
             w.forEachEntry((i, j, k) -> out[i * cols + j] = src[off + k]);
-            return Tensor.wrap(out, Shape.of(w.rows(), cols));
+        } else {
+            double[] src = v.doubleArray();
+            double[] out = dense.doubleArray();
+            w.forEachEntry((i, j, k) -> out[i * cols + j] = src[off + k]);
         }
-        double[] src = v.doubleArray();
-        double[] out = new double[Math.multiplyExact(w.rows(), cols)];
-        w.forEachEntry((i, j, k) -> out[i * cols + j] = src[off + k]);
-        return Tensor.wrap(out, Shape.of(w.rows(), cols));
+        return dense.markWritten();
     }
 
     static Tensor patternMask(SparseMatrix w) {
         int cols = w.cols();
-        float[] out = new float[Math.multiplyExact(w.rows(), cols)];
+        Tensor mask = dense("patternMask", w, DType.F32);
+        float[] out = mask.floatArray();
         w.forEachEntry((i, j, k) -> out[i * cols + j] = 1f);
-        return Tensor.wrap(out, Shape.of(w.rows(), cols));
+        return mask.markWritten();
+    }
+
+    /** Zeros of W's dense shape, or an error naming {@code op} and W when no tensor can hold it. */
+    private static Tensor dense(String op, SparseMatrix w, DType dtype) {
+        try {
+            return Tensor.zeros(Shape.of(w.rows(), w.cols()), dtype);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + " of " + w + ": " + e.getMessage(), e);
+        }
     }
 
     /** A rank-2 tensor's values in row-major order as doubles, after checking its shape. */

@@ -2,6 +2,7 @@ package dev.ganglion.engine.sparse;
 
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Pattern builders shared by the formats: masks from tensors, seeded random patterns, compression. */
@@ -35,29 +36,47 @@ final class SparseMasks {
         return b;
     }
 
-    /** Exactly {@code round(density·cols)} set entries per row, columns uniform without replacement. */
-    static boolean[][] random(String op, int rows, int cols, double density, long seed) {
+    /**
+     * {@code {rowPtr, colIdx}} of a pattern with exactly {@code round(density·cols)} entries per row,
+     * columns uniform without replacement (a partial Fisher-Yates shuffle per row). Memory and time
+     * O(cols + nnz): one row's permutation, its swaps undone after the row, never a rows×cols mask.
+     */
+    static int[][] random(String op, int rows, int cols, double density, long seed) {
         if (!(density >= 0 && density <= 1)) {
             throw new IllegalArgumentException(op + ": density must be in [0, 1], got " + density);
         }
         int perRow = (int) Math.round(density * cols);
+        long nnz = (long) rows * perRow;
+        if (nnz > Shape.MAX_ELEMENTS) {
+            throw new IllegalArgumentException(op + ": " + rows + " rows of " + perRow + " entries make " + nnz
+                    + ", more than one array holds (" + Shape.MAX_ELEMENTS + ")");
+        }
         SplittableRandom rnd = new SplittableRandom(seed);
-        boolean[][] m = new boolean[rows][cols];
+        int[] ptr = new int[rows + 1];
+        int[] idx = new int[(int) nnz];
         int[] order = new int[cols];
+        for (int j = 0; j < cols; j++) {
+            order[j] = j;
+        }
+        int[] swapped = new int[perRow];
         for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                order[j] = j;
-            }
-            // Partial Fisher-Yates: the first perRow slots become a uniform sample.
+            int at = i * perRow;
             for (int k = 0; k < perRow; k++) {
                 int t = k + rnd.nextInt(cols - k);
                 int swap = order[k];
                 order[k] = order[t];
                 order[t] = swap;
-                m[i][order[k]] = true;
+                swapped[k] = t;
+                idx[at + k] = order[k];
             }
+            for (int k = 0; k < perRow; k++) { // back to the identity: only slots k and swapped[k] moved
+                order[k] = k;
+                order[swapped[k]] = swapped[k];
+            }
+            Arrays.sort(idx, at, at + perRow);
+            ptr[i + 1] = at + perRow;
         }
-        return m;
+        return new int[][] {ptr, idx};
     }
 
     /** {@code {rowPtr, colIdx}} of a boolean mask with {@code cols} columns. */

@@ -167,6 +167,7 @@ public final class SparseOps {
      */
     public static void linearBackwardInto(BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w, Tensor dx,
                                           boolean accumulateDx, Tensor dw, boolean accumulateDw) {
+        checkDistinctOutputs("SparseOps.linearBackward", x, dx, dw);
         boolean sharedPanel = dx != null && dw != null && w.dtype() == DType.F32 && (w instanceof Csr || w instanceof Bsr);
         if (!sharedPanel) { // one product wanted, float64, or block-diagonal (its GEMMs read dY in place)
             if (dx != null) {
@@ -224,6 +225,7 @@ public final class SparseOps {
                                                     Tensor dx, boolean accumulateDx, Tensor dt,
                                                     boolean accumulateDt) {
         String op = "SparseOps.linearTransposedBackward";
+        checkDistinctOutputs(op, x, dx, dt);
         if (dx != null) {
             checkForward(op, "dy", "dx", layout, dy, t, dx);
         }
@@ -246,6 +248,17 @@ public final class SparseOps {
                 dx.offset(), accumulateDx, dt.floatArray(), dt.offset(), accumulateDt);
         dx.markWritten();
         dt.markWritten();
+    }
+
+    /**
+     * With both backward products wanted, dX must not overwrite the X that the weight gradient
+     * reads, nor share storage with dW: each is checked against its own inputs, not the other's.
+     */
+    private static void checkDistinctOutputs(String op, Tensor x, Tensor dx, Tensor dw) {
+        if (dx != null && dw != null && (dx.sharesStorage(x) || dx.sharesStorage(dw))) {
+            throw new IllegalArgumentException(op + ": dx of shape " + dx.shape()
+                    + " must not share storage with x or dw");
+        }
     }
 
     /** {@code out = in·Wᵀ} ({@code in} shaped like W's input, {@code out} like its output). */

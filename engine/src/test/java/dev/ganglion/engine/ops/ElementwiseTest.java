@@ -237,6 +237,9 @@ class ElementwiseTest {
         Tensor y64 = Elementwise.where(cond.to(DType.F64), a.to(DType.F64), b.to(DType.F64));
         assertValues(y64, s, DType.F64, want, 0, 0);
         assertValues(Elementwise.where(cond.to(DType.F64), a, b), s, DType.F32, want, 0, 0);
+        // a float64 condition below float32's range is still non-zero
+        Tensor tiny = Tensor.of(new double[] {1e-50, 0, -1e-300}, 3);
+        assertThat(Elementwise.where(tiny, Tensor.ones(3), Tensor.zeros(3)).toFloatArray()).containsExactly(1, 0, 1);
     }
 
     @Test

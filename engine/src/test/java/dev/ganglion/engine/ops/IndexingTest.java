@@ -103,6 +103,10 @@ class IndexingTest {
             assertThat(base.get(3, i)).isEqualTo(r.get(i, 3));
             assertThat(base.get(2, i)).isZero();
         }
+        // a source sharing the target's storage is read as it was before the call
+        Tensor self = Tensor.of(new double[] {1, 2}, 2).to(dtype);
+        Indexing.indexAddInto(self, 0, new int[] {1, 0}, self);
+        assertValues(self, Shape.of(2), dtype, new double[] {3, 3}, 0, 0);
     }
 
     private static int flat(Shape s, int[] p) {
@@ -201,6 +205,11 @@ class IndexingTest {
         assertThat(r).isSameAs(view);
         assertThat(base.version()).isGreaterThan(v0);
         assertValues(view.copy(), Shape.of(3, 5), dtype, add(want, target.toDoubleArray(), -1), 1e-6, 1e-6);
+
+        // a source sharing the target's storage is read as it was before the call
+        Tensor self = Tensor.of(new double[] {1, 2}, 1, 2).to(dtype);
+        Indexing.scatterAddInto(self, 1, new int[] {1, 0}, Shape.of(1, 2), self);
+        assertValues(self, Shape.of(1, 2), dtype, new double[] {3, 3}, 0, 0);
     }
 
     private static double[] add(double[] a, double[] b, double s) {
@@ -253,7 +262,7 @@ class IndexingTest {
                 .hasMessageContaining("indexAdd: index 5 (at position 1)").hasMessageContaining("[3, 5]");
         assertThatThrownBy(() -> Indexing.indexAdd(x, 1, new int[] {1, 2}, Tensor.zeros(3, 3)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("indexAdd: source shape [3, 3] should be [3, 5] with 2");
+                .hasMessageContaining("indexAdd: source shape [3, 3] should be [3, 2] (target [3, 5] with the 2 indices on axis 1)");
         assertThatThrownBy(() -> Indexing.indexAdd(x, 0, new int[] {1}, Tensor.zeros(Shape.of(1, 5), DType.F64)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("indexAdd: dtype mismatch");
         assertThatThrownBy(() -> Indexing.oneHot(new int[] {0, 3}, 3))

@@ -102,6 +102,12 @@ class LinalgTest {
                 .hasMessageContaining("matmulInto: C of shape [13, 5] must be contiguous");
         assertThatThrownBy(() -> Linalg.matmulInto(a, b, rand(13, 4), false))
                 .hasMessageContaining("matmulInto: shapes [13, 7] · [7, 5] do not fit C [13, 4]");
+        // C over an operand would read what it has already written
+        Tensor sq = rand(6, 6);
+        assertThatThrownBy(() -> Linalg.matmulInto(sq, rand(6, 6), sq, false))
+                .hasMessageContaining("matmulInto: C of shape [6, 6] must not share storage with A [6, 6] or B [6, 6]");
+        assertThatThrownBy(() -> Linalg.matmulInto(rand(6, 6), sq.mT(), sq, true))
+                .hasMessageContaining("must not share storage");
     }
 
     @Test

@@ -133,6 +133,11 @@ class ReductionsTest {
         assertThat(Reductions.argmax(y, 1, true).toFloatArray()).containsExactly(1f, 1f);
         assertThat(Reductions.argmax(y, 0, false).toFloatArray()).containsExactly(1f, 0f, 0f);
         assertThat(Reductions.max(x, 1, false).toFloatArray()).containsExactly(3f, Float.NaN);
+        // float32 indexes exactly up to 2^24 only (a broadcast view: no memory behind the long axis)
+        Tensor tooLong = Tensor.zeros(1).expand((1 << 24) + 1);
+        assertThatThrownBy(() -> Reductions.argmax(tooLong, 0, false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("argmax: axis 0 of [16777217] has 16777217 elements")
+                .hasMessageContaining("call it on x.to(F64)");
     }
 
     @Test

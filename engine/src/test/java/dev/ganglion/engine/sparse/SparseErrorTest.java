@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BatchLayout;
 import dev.ganglion.engine.kernel.BlockDiagProducts;
 import dev.ganglion.engine.kernel.BsrProducts;
 import dev.ganglion.engine.kernel.CsrProducts;
@@ -24,6 +25,13 @@ class SparseErrorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("end at colIdx.length = 3");
         assertThatThrownBy(() -> Csr.of(3, 3, new int[] {0, 2, 1, 3}, new int[] {0, 1, 2}, V3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decreases at row 1");
+        // an interior pointer past colIdx is caught as the decrease after it, before any row is read
+        assertThatThrownBy(() -> Csr.of(2, 3, new int[] {0, 5, 3}, new int[] {0, 1, 2}, V3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decreases at row 1 (5 > 3)");
+        assertThatThrownBy(() -> Bsr.of(4, 4, 2, 2, new int[] {0, 3, 2}, new int[] {0, 1}, Tensor.zeros(8)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decreases at row 1 (3 > 2)");
+        assertThatThrownBy(() -> Csr.of(Integer.MAX_VALUE, 3, new int[] {0}, new int[0], Tensor.zeros(0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected rows+1 = 2147483648");
         assertThatThrownBy(() -> Bsr.of(4, 4, 2, 2, new int[] {0, 1}, new int[] {0}, Tensor.zeros(4)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Bsr").hasMessageContaining("rowPtr");
     }
@@ -54,6 +62,15 @@ class SparseErrorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive");
         assertThatThrownBy(() -> Csr.random(4, 4, 1.5, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("density");
+    }
+
+    @Test
+    void aDenseFormTooLargeForATensorIsNamed() {
+        Csr huge = Csr.of(100_000, 100_000, new int[100_001], new int[0], Tensor.zeros(0));
+        assertThatThrownBy(huge::toDense).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("toDense of Csr[100000×100000, 0 entries, F32]: shape [100000, 100000] is too large");
+        assertThatThrownBy(huge::patternMask).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("patternMask of Csr[100000×100000");
     }
 
     @Test
@@ -106,6 +123,21 @@ class SparseErrorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not share storage");
         assertThatThrownBy(() -> SparseOps.linearWeightGradInto(x, x, w, w.values(), false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not share storage");
+        // both backward products: dX must not overwrite the X that dW reads (a square weight in each format)
+        Tensor dy = Tensor.zeros(2, 4);
+        Csr c = Csr.random(4, 4, 0.5, 1);
+        for (SparseMatrix sq : new SparseMatrix[] {w, c, BlockDiagonal.zeros(2, 4, 4, DType.F32),
+                c.withValues(c.values().to(DType.F64))}) {
+            Tensor xs = Tensor.zeros(2, 4).to(sq.dtype());
+            Tensor dys = dy.to(sq.dtype());
+            assertThatThrownBy(() -> SparseOps.linearBackwardInto(dys, xs, sq, xs, false,
+                    Tensor.zeros(sq.values().shape(), sq.dtype()), false))
+                    .as("%s", sq).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("SparseOps.linearBackward: dx of shape [2, 4] must not share storage with x");
+        }
+        assertThatThrownBy(() -> SparseOps.linearTransposedBackwardInto(BatchLayout.BATCH_MAJOR, dy, x, c, x, false,
+                Tensor.zeros(c.nnz()), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not share storage with x");
     }
 
     @Test

@@ -78,6 +78,44 @@ class SparseFormatTest {
     }
 
     @Test
+    void randomPatternsAreEachRowsPartialShuffleAsFromAFreshIdentity() {
+        // the definition with a fresh permutation and a dense mask per row, which the builder must
+        // reproduce draw for draw while keeping one row's permutation only
+        for (int[] c : new int[][] {{10, 40, 7}, {33, 17, 1}, {5, 1, 2}, {8, 64, 3}}) {
+            for (double density : new double[] {0, 0.13, 0.5, 1}) {
+                int rows = c[0], cols = c[1];
+                java.util.SplittableRandom rnd = new java.util.SplittableRandom(c[2]);
+                int perRow = (int) Math.round(density * cols);
+                java.util.List<Integer> want = new java.util.ArrayList<>();
+                for (int i = 0; i < rows; i++) {
+                    int[] order = java.util.stream.IntStream.range(0, cols).toArray();
+                    boolean[] hit = new boolean[cols];
+                    for (int k = 0; k < perRow; k++) {
+                        int t = k + rnd.nextInt(cols - k);
+                        int swap = order[k];
+                        order[k] = order[t];
+                        order[t] = swap;
+                        hit[order[k]] = true;
+                    }
+                    for (int j = 0; j < cols; j++) {
+                        if (hit[j]) {
+                            want.add(j);
+                        }
+                    }
+                }
+                Csr w = Csr.random(rows, cols, density, c[2]);
+                assertThat(w.colIdx()).as("%s density %s", java.util.Arrays.toString(c), density)
+                        .containsExactly(want.stream().mapToInt(Integer::intValue).toArray());
+                assertThat(Bsr.random(rows * 2, cols * 3, 2, 3, density, c[2]).colIdx()).containsExactly(w.colIdx());
+            }
+        }
+        // no rows×cols mask: 10^10 positions, 10^6 entries
+        Csr big = Csr.random(100_000, 100_000, 1e-4, 1);
+        assertThat(big.nnz()).isEqualTo(1_000_000);
+        assertThat(big.rowPtr()[100_000]).isEqualTo(1_000_000);
+    }
+
+    @Test
     void bsrBuildersAgree() {
         Tensor blockMask = Tensor.of(new float[] {1, 0, 1, 0, 0, 0, 0, 1, 1}, 3, 3);
         Bsr p = Bsr.fromBlockMask(blockMask, 2, 3, DType.F32);

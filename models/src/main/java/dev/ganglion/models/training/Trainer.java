@@ -15,6 +15,8 @@ import dev.ganglion.models.ModelCheckpoint;
 import dev.ganglion.models.NeuralModel;
 import dev.ganglion.models.StepHook;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,8 +109,16 @@ public final class Trainer {
      * epoch when {@code options.checkpoint()} is set. Returns this call's epochs.
      *
      * @throws TrainingDivergedException when the loss or gradient norm is not finite
+     * @throws NoSuchFileException before any training when the checkpoint's folder does
+     *     not exist
      */
     public List<EpochResult> fit() throws IOException {
+        Path checkpoint = options.checkpoint();
+        Path folder = checkpoint == null ? null : checkpoint.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            throw new NoSuchFileException(folder.toString(), null,
+                    "the folder of checkpoint " + checkpoint + " does not exist");
+        }
         listener.onStart(epochsDone, options.epochs(), stepsPerEpoch, data.train().size());
         List<EpochResult> out = new ArrayList<>();
         while (epochsDone < options.epochs()) {

@@ -114,6 +114,23 @@ class TrainerTest {
     }
 
     @Test
+    void aCheckpointFolderThatDoesNotExistIsReportedBeforeTraining(@TempDir Path dir) throws IOException {
+        TrainRun r = tinyMlp(1);
+        r.save = dir.resolve("missing").resolve("m.safetensors");
+        Trainer t = r.prepare();
+        List<Integer> epochs = new ArrayList<>();
+        t.listener(new TrainListener() {
+            @Override
+            public void onEpoch(EpochResult e) {
+                epochs.add(e.epoch());
+            }
+        });
+        assertThatThrownBy(t::fit).isInstanceOf(java.nio.file.NoSuchFileException.class)
+                .hasMessageContaining("missing: the folder of checkpoint").hasMessageContaining("does not exist");
+        assertThat(epochs).isEmpty();
+    }
+
+    @Test
     void aRecurrentModelTrainsOnRecallAndReportsAccuracy() throws IOException {
         TrainRun r = new TrainRun("sublstm");
         r.task = "recall";

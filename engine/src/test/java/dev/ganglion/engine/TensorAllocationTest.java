@@ -1,0 +1,22 @@
+package dev.ganglion.engine;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** A tensor larger than the heap is refused up front, naming the shape, the bytes and the limit. */
+class TensorAllocationTest {
+    @Test
+    void aTensorLargerThanTheMaximumHeapIsRefusedNamingTheShape() {
+        long heap = Runtime.getRuntime().maxMemory();
+        long mostBytes = (long) Shape.MAX_ELEMENTS * Double.BYTES;
+        assumeTrue(heap < mostBytes, "the heap holds the largest float64 tensor: nothing to refuse");
+        int n = (int) Math.min(Shape.MAX_ELEMENTS, heap / Double.BYTES + 1);
+        assertThatThrownBy(() -> Tensor.zeros(Shape.of(n), DType.F64))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Tensor.zeros: F64 [" + n + "] needs ")
+                .hasMessageContaining("more than the JVM's maximum heap of")
+                .hasMessageContaining("(-Xmx)");
+    }
+}
