@@ -96,17 +96,12 @@ final class EvalCommand implements Callable<Integer> {
         }
         Tensor seed = gradOutput != null ? gradOutput.to(y.dtype()) : Tensor.ones(y.shape().dims()).to(y.dtype());
         y.backward(seed);
-        w.put("grad.x", gradOf(xv));
-        for (Map.Entry<String, Var> e : model.module().namedParameters().entrySet()) {
-            if (e.getValue().requiresGrad()) {
-                w.put("grad." + e.getKey(), gradOf(e.getValue()));
-            }
+        Tensor gx = xv.grad() != null ? xv.grad() : Tensor.zeros(xv.shape(), xv.dtype());
+        w.put("grad.x", gx.to(DType.F32).contiguous());
+        // in the checkpoint's names and shapes (a sparse weight's gradient dense, 0 off its mask)
+        for (Map.Entry<String, Tensor> e : model.module().stateGradients().entrySet()) {
+            w.put("grad." + e.getKey(), e.getValue().to(DType.F32).contiguous());
         }
         return w;
-    }
-
-    private static Tensor gradOf(Var v) {
-        Tensor g = v.grad();
-        return g == null ? Tensor.zeros(v.shape().dims()) : g.to(DType.F32).contiguous();
     }
 }

@@ -83,6 +83,40 @@ class TrainCommandTest {
     }
 
     @Test
+    void evalWritesASparseLayersWeightGradientInTheCheckpointsDenseShape(@TempDir Path dir) throws IOException {
+        Path ckpt = dir.resolve("g.safetensors");
+        CliRun t = train("g2gnet", "--set", "groups=4", "--set", "num_layers=2", "--epochs", "1", "--save", ckpt.toString());
+        assertThat(t.status()).as(t.err()).isZero();
+        Path in = dir.resolve("in.safetensors");
+        int inputs;
+        try (SafetensorsFile c = SafetensorsReader.open(ckpt)) {
+            inputs = c.shape("layers.0.weight").dim(1);
+        }
+        new SafetensorsWriter().put("x", Tensor.ones(3, inputs)).write(in);
+        Path out = dir.resolve("out.safetensors");
+        CliRun r = CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", in.toString(), "--output", out.toString(), "--grad");
+        assertThat(r.status()).as(r.err()).isZero();
+        try (SafetensorsFile c = SafetensorsReader.open(ckpt); SafetensorsFile f = SafetensorsReader.open(out)) {
+            for (String name : List.of("layers.0.weight", "layers.1.weight", "layers.0.bias", "head.weight", "head.bias")) {
+                assertThat(f.shape("grad." + name)).as(name).isEqualTo(c.shape(name));
+            }
+            for (int l = 0; l < 2; l++) {
+                float[] g = f.tensor("grad.layers." + l + ".weight").toFloatArray();
+                int[] mask = c.ints("layers." + l + ".mask");
+                int live = 0;
+                for (int i = 0; i < g.length; i++) {
+                    if (mask[i] == 0) {
+                        assertThat(g[i]).as("layer %d entry %d off the mask", l, i).isZero();
+                    } else if (g[i] != 0) {
+                        live++;
+                    }
+                }
+                assertThat(live).as("non-zero gradients on layer %d's mask", l).isPositive();
+            }
+        }
+    }
+
+    @Test
     void evalWritesOutputsAndGradientsOfEveryTrainableParameter(@TempDir Path dir) throws IOException {
         Path ckpt = dir.resolve("s.safetensors");
         assertThat(train("sublstm", "--task", "adding", "--seq-len", "4", "--epochs", "1", "--save", ckpt.toString()).status()).isZero();

@@ -146,6 +146,14 @@ public final class MaskedLinear extends Layer {
 
     // ---------------------------------------------------------------- state in interchange form
 
+    /** The weight's gradient as the dense {@code [out, in]} of the state's weight, 0 off the mask. */
+    @Override
+    protected Map<String, Tensor> ownStateGradients() {
+        Map<String, Tensor> g = super.ownStateGradients();
+        g.computeIfPresent("weight", (n, values) -> pattern.withValues(values.contiguous()).toDense());
+        return g;
+    }
+
     @Override
     protected Map<String, Tensor> ownState() {
         Map<String, Tensor> s = new LinkedHashMap<>();

@@ -200,6 +200,18 @@ public abstract class Module {
         return out;
     }
 
+    /**
+     * The gradient of every trainable parameter by full name, each in the form {@link #stateDict()}
+     * shows that parameter (a masked or sparse layer's weight as a dense {@code [out, in]} matrix, 0
+     * off the mask), zeros where no gradient has reached it: what a check against another framework
+     * compares, name for name and shape for shape with the checkpoint.
+     */
+    public final Map<String, Tensor> stateGradients() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        walk("", (prefix, m) -> m.ownStateGradients().forEach((n, t) -> out.put(prefix + n, t)));
+        return out;
+    }
+
     /** The state entries to store as integers in files ({@code layers.0.mask → U8}), by full name. */
     public final Map<String, IntType> stateIntTypes() {
         Map<String, IntType> out = new LinkedHashMap<>();
@@ -242,6 +254,20 @@ public abstract class Module {
         Map<String, Tensor> out = new LinkedHashMap<>();
         parameters.forEach((n, v) -> out.put(n, v.value()));
         out.putAll(buffers);
+        return out;
+    }
+
+    /**
+     * This module's trainable parameters' gradients by local name, in {@link #ownState()}'s form of
+     * each parameter; default: the gradient as kept (zeros when there is none).
+     */
+    protected Map<String, Tensor> ownStateGradients() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        parameters.forEach((n, v) -> {
+            if (v.requiresGrad()) {
+                out.put(n, v.grad() != null ? v.grad() : Tensor.zeros(v.shape(), v.dtype()));
+            }
+        });
         return out;
     }
 

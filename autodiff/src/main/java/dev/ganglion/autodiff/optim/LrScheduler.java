@@ -70,6 +70,19 @@ public final class LrScheduler {
         return base;
     }
 
+    /**
+     * Replaces the base rate (keeping the count) and sets the optimizer's rate accordingly.
+     *
+     * @throws IllegalArgumentException when {@code lr} is negative or not a number
+     */
+    public void setBaseLr(double lr) {
+        if (!(lr >= 0)) {
+            throw new IllegalArgumentException("LrScheduler: base rate must be ≥ 0, got " + lr);
+        }
+        base = lr;
+        apply();
+    }
+
     /** What one scheduler step is. */
     public Interval interval() {
         return interval;

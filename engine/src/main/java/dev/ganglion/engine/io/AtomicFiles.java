@@ -14,20 +14,53 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes files so that readers see either the old content or the complete new content, never a
  * partial file: write a temporary file in the target's directory, fsync it, rename it over the
  * target with {@code ATOMIC_MOVE}, fsync the directory. On any failure the temporary file is
- * deleted and an existing target is left untouched.
+ * deleted and an existing target is left untouched; a JVM that exits mid-write (SIGTERM, Ctrl-C,
+ * {@code System.exit}) deletes it in a shutdown hook (after SIGKILL it stays, as a hidden
+ * {@code .NAME.*.tmp} beside the target).
  *
  * <p>Note: a target that is a symbolic link is replaced by a regular file (the link's destination
  * is not written), as with any rename-based replacement.
  */
 public final class AtomicFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Temporary files between creation and rename. */
+    private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+
+    static {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::deleteInFlight, "ganglion-atomic-files"));
+        } catch (IllegalStateException shuttingDown) {
+            // first used during shutdown: nothing will outlive it to clean up for
+        }
+    }
 
     private AtomicFiles() {}
+
+    /**
+     * Deletes every temporary file not yet renamed: the shutdown hook's work. A write still running
+     * then fails at its rename, leaving its target as it was.
+     */
+    static void deleteInFlight() {
+        for (Path tmp : IN_FLIGHT) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort at exit: nowhere left to report it
+            }
+        }
+    }
+
+    /** The temporary files being written now (for tests). */
+    static Set<Path> inFlight() {
+        return Set.copyOf(IN_FLIGHT);
+    }
 
     private static IOException named(IOException e, IOException cause) {
         e.initCause(cause);
@@ -58,6 +91,7 @@ public final class AtomicFiles {
         } catch (AccessDeniedException e) {
             throw named(new AccessDeniedException(abs.toString(), null, "no permission to create files in " + dir), e);
         }
+        IN_FLIGHT.add(tmp);
         try {
             try (ch) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
@@ -73,6 +107,8 @@ public final class AtomicFiles {
                 t.addSuppressed(cleanup);
             }
             throw t;
+        } finally {
+            IN_FLIGHT.remove(tmp);
         }
         syncDirectory(dir);
     }

@@ -59,6 +59,22 @@ class AtomicFilesTest {
     }
 
     @Test
+    void anExitMidWriteDeletesTheTemporaryFileAndKeepsTheTarget() throws IOException {
+        Path target = dir.resolve("ckpt.safetensors");
+        Files.writeString(target, "old");
+        // the shutdown hook's work, run while the body writes, as when SIGTERM arrives mid-save
+        assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
+            out.write(new byte[1 << 20]);
+            assertThat(AtomicFiles.inFlight()).hasSize(1);
+            AtomicFiles.deleteInFlight();
+            out.write(new byte[1 << 20]);
+        })).isInstanceOf(IOException.class);
+        assertThat(Files.readString(target)).isEqualTo("old");
+        assertThat(filesIn(dir)).isEqualTo(1);
+        assertThat(AtomicFiles.inFlight()).isEmpty();
+    }
+
+    @Test
     void existingTargetIsReplacedOnlyOnSuccess() throws IOException {
         Path target = dir.resolve("ckpt.safetensors");
         new SafetensorsWriter().put("w", Tensor.of(new float[] {1, 2}, 2)).write(target);

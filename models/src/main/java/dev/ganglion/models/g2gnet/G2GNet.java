@@ -58,11 +58,12 @@ public final class G2GNet extends Layer implements NeuralModel {
         for (int l = 0; l < cfg.numLayers(); l++) {
             int nIn = width(cfg, l);
             int nOut = cfg.hiddenSize();
+            Shape dense = denseShape(l, nOut, nIn);
             Groupings.Kind kind = Groupings.ofLayer(cfg.grouping(), l);
             int[] gIn = Groupings.groups(kind, nIn, cfg.groups(), structure);
             int[] gOut = Groupings.groups(kind, nOut, cfg.groups(), structure);
             boolean[] mask = drawMask(gOut, gIn, cfg.pIntra(), cfg.pInter(), structure);
-            Tensor w = rng.uniform(Shape.of(nOut, nIn), -1 / Math.sqrt(nIn), 1 / Math.sqrt(nIn));
+            Tensor w = rng.uniform(dense, -1 / Math.sqrt(nIn), 1 / Math.sqrt(nIn));
             Tensor b = Init.fanIn(rng, scaleRows(w, mask, nIn), nOut); // no connections: zero biases
             sparse.add(G2GSparseLayer.fromDense(w, G2GSparseLayer.maskTensor(mask, nOut, nIn), b,
                     Groupings.permutation(gIn), Groupings.permutation(gOut), cfg.groups(), wantsInputGradient(l)));
@@ -126,6 +127,19 @@ public final class G2GNet extends Layer implements NeuralModel {
      */
     private static boolean wantsInputGradient(int l) {
         return l > 0;
+    }
+
+    /**
+     * Layer l's dense {@code [n_out, n_in]}, which the initialisation draws and the checkpoint
+     * stores (weight and mask), or an error naming the layer when no tensor holds it.
+     */
+    private static Shape denseShape(int l, int nOut, int nIn) {
+        try {
+            return Shape.of(nOut, nIn);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("g2gnet layer " + l + " (" + nIn + " → " + nOut + "): its dense weight "
+                    + "and mask, which initialisation and checkpoints use: " + e.getMessage(), e);
+        }
     }
 
     static int width(G2GNetConfig cfg, int l) {

@@ -261,6 +261,14 @@ public final class G2GSparseLayer extends Layer {
         return a;
     }
 
+    /** The weight's gradient as the dense {@code [n_out, n_in]} of the state's weight, 0 off the mask. */
+    @Override
+    protected Map<String, Tensor> ownStateGradients() {
+        Map<String, Tensor> g = super.ownStateGradients();
+        g.computeIfPresent("weight", (n, values) -> layout.dense(values));
+        return g;
+    }
+
     @Override
     protected Map<String, IntType> ownIntTypes() {
         return Map.of("mask", IntType.U8, "in_perm", IntType.I32, "out_perm", IntType.I32);

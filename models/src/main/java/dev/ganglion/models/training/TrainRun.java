@@ -102,30 +102,66 @@ public final class TrainRun {
         data = data != null ? data : (rec.containsKey(RUN + "data") ? Path.of(rec.get(RUN + "data")) : null);
         task = pick(task, rec, "task", TaskSpec.defaultTask(recurrent, data != null, d.task()));
         boolean builtIn = !new TaskSpec(task, 0, 0, 0, 0, null, recurrent).idx();
-        seed = Long.parseLong(pick(seed, rec, "seed", "0"));
-        seqLen = Integer.parseInt(pick(seqLen, rec, "seq_len", task.equals(d.task()) ? Integer.toString(d.seqLen()) : "0"));
-        trainSize = Integer.parseInt(pick(trainSize, rec, "train_size", builtIn ? Integer.toString(d.trainSize()) : "0"));
-        testSize = Integer.parseInt(pick(testSize, rec, "test_size", builtIn ? Integer.toString(d.testSize()) : "0"));
+        seed = integer(pick(seed, rec, "seed", "0"), "seed");
+        seqLen = int32(pick(seqLen, rec, "seq_len", task.equals(d.task()) ? Integer.toString(d.seqLen()) : "0"), "seq_len");
+        trainSize = int32(pick(trainSize, rec, "train_size", builtIn ? Integer.toString(d.trainSize()) : "0"), "train_size");
+        testSize = int32(pick(testSize, rec, "test_size", builtIn ? Integer.toString(d.testSize()) : "0"), "test_size");
         taskData = Tasks.load(new TaskSpec(task, seed, trainSize, testSize, seqLen, data, recurrent));
+        boolean lrGiven = lr != null;
         TrainOptions options = options(rec, d);
         NeuralModel net = resume != null ? restoredModel(resume) : newModel(d);
         Trainer trainer = new Trainer(net, taskData, options);
         if (resume != null) {
             trainer.resume(resume);
+            if (lrGiven) { // the caller's rate over the recorded one, which the resume restored
+                trainer.setBaseLr(options.lr());
+            }
         }
         trainer.metadata().putAll(runMetadata(options));
         return trainer;
     }
 
     private TrainOptions options(Map<String, String> rec, TrainDefaults d) {
-        epochs = Integer.parseInt(pick(epochs, rec, "epochs", Integer.toString(d.epochs())));
-        batch = Integer.parseInt(pick(batch, rec, "batch", Integer.toString(d.batch())));
-        lr = Double.parseDouble(pick(lr, rec, "lr", Double.toString(d.lr())));
+        epochs = int32(pick(epochs, rec, "epochs", Integer.toString(d.epochs())), "epochs");
+        batch = int32(pick(batch, rec, "batch", Integer.toString(d.batch())), "batch");
+        lr = real(pick(lr, rec, "lr", Double.toString(d.lr())), "lr");
         optimizer = pick(optimizer, rec, "optimizer", "adam");
-        weightDecay = Double.parseDouble(pick(weightDecay, rec, "weight_decay", "0"));
-        clip = Double.parseDouble(pick(clip, rec, "clip", "0"));
+        weightDecay = real(pick(weightDecay, rec, "weight_decay", "0"), "weight_decay");
+        clip = real(pick(clip, rec, "clip", "0"), "clip");
         schedule = pick(schedule, rec, "schedule", "constant");
         return new TrainOptions(epochs, batch, lr, optimizer, weightDecay, clip, schedule, seed + 1, save);
+    }
+
+    /** A setting's text as an integer; a recorded one that is not is an error naming the checkpoint and key. */
+    private long integer(String text, String key) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw notANumber(text, key, "an integer");
+        }
+    }
+
+    /** {@link #integer} within an int's range. */
+    private int int32(String text, String key) {
+        long v = integer(text, key);
+        if (v != (int) v) {
+            throw notANumber(text, key, "an int");
+        }
+        return (int) v;
+    }
+
+    /** {@link #integer} for a real number. */
+    private double real(String text, String key) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw notANumber(text, key, "a number");
+        }
+    }
+
+    private IllegalArgumentException notANumber(String text, String key, String what) {
+        // a given setting was typed by the caller: only a recorded one can fail to parse
+        return new IllegalArgumentException(resume + ": recorded " + RUN + key + " = '" + text + "' is not " + what);
     }
 
     /** NOTE: --epochs given with --resume is the new total; the recorded one is only a default. */

@@ -84,6 +84,14 @@ public final class Trainer {
         return metadata;
     }
 
+    /**
+     * Sets the base learning rate the schedule scales, from the next step on: a resumed run given a
+     * rate of its own (the resume restores the recorded one).
+     */
+    public void setBaseLr(double lr) {
+        scheduler.setBaseLr(lr);
+    }
+
     /** The optimizer (for inspection). */
     public Optimizer optimizer() {
         return optimizer;
@@ -241,6 +249,9 @@ public final class Trainer {
                 state[i] = Long.parseLong(parts[i].trim());
             }
             done = Integer.parseInt(epoch);
+            if (done < 0) {
+                throw new NumberFormatException();
+            }
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(path + ": malformed training state " + EPOCH_KEY + "=" + epoch + ", " + RNG_KEY + "=" + rng);
         }

@@ -86,6 +86,16 @@ class G2GNetTest {
      * bound 1/√mean_fan_in is now 0 for a mean fan-in of 0, as PyTorch's Linear init for fan_in 0.
      */
     @Test
+    void aLayerTooWideForItsDenseFormIsNamedBeforeAnythingIsDrawn() {
+        // 46,341² just passes 2^31: the mask's length had wrapped to a negative array size
+        G2GNetConfig wide = new G2GNetConfig(8, 46_341, 2, 5, 8, 1.0, 0.15, "index", "relu", 7);
+        assertThatThrownBy(() -> G2GNet.create(wide, new Rng(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("g2gnet layer 1 (46341 → 46341): its dense weight and mask")
+                .hasMessageContaining("too large");
+    }
+
+    @Test
     void layersWithoutConnectionsStartWithZeroBiases() {
         G2GNet net = G2GNet.create(new G2GNetConfig(24, 64, 2, 5, 8, 0.0, 0.0, "index", "relu", 7), new Rng(1));
         for (int l = 0; l < 2; l++) {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.io.IntType;
+import dev.ganglion.engine.io.SafetensorsFile;
+import dev.ganglion.engine.io.SafetensorsReader;
+import dev.ganglion.engine.io.SafetensorsWriter;
 import dev.ganglion.models.ModelCheckpoint;
 import dev.ganglion.models.NeuralModel;
 import dev.ganglion.models.ModelRegistry;
@@ -70,6 +74,51 @@ class TrainerTest {
         // the recorded run supplied every setting: the task, sizes, optimizer and lr were not repeated
         assertThat(second.trainSize).isEqualTo(256);
         assertThat(second.lr).isEqualTo(1e-2);
+    }
+
+    @Test
+    void aRateGivenToAResumedRunIsTheOneItTrainsWith(@TempDir Path dir) throws IOException {
+        Path save = dir.resolve("run.safetensors");
+        TrainRun recorded = resumedToThree(tinyMlp(2), save);
+        List<EpochResult> asRecorded = recorded.prepare().fit();
+        TrainRun faster = new TrainRun("mlp");
+        faster.resume = save;
+        faster.epochs = 3;
+        faster.lr = 0.5;
+        Trainer t = faster.prepare();
+        assertThat(t.optimizer().lr()).isEqualTo(0.5);
+        assertThat(t.metadata()).containsEntry("ganglion.run.lr", "0.5");
+        assertThat(t.fit().getFirst().loss()).isNotEqualTo(asRecorded.getFirst().loss());
+    }
+
+    @Test
+    void aTamperedTrainingStateIsNamed(@TempDir Path dir) throws IOException {
+        Path save = dir.resolve("run.safetensors");
+        TrainRun first = tinyMlp(1);
+        first.save = save;
+        first.prepare().fit();
+        for (Map.Entry<String, String> bad : Map.of("ganglion.train.epoch", "-3", "ganglion.run.batch", "abc").entrySet()) {
+            Path tampered = dir.resolve("tampered.safetensors");
+            SafetensorsWriter w = new SafetensorsWriter();
+            try (SafetensorsFile f = SafetensorsReader.open(save)) {
+                for (String n : f.names()) {
+                    if (f.dtype(n).startsWith("F")) {
+                        w.put(n, f.tensor(n));
+                    } else {
+                        w.putInts(n, f.ints(n), f.shape(n), IntType.valueOf(f.dtype(n)));
+                    }
+                }
+                Map<String, String> meta = new java.util.LinkedHashMap<>(f.metadata());
+                meta.put(bad.getKey(), bad.getValue());
+                meta.forEach(w::metadata);
+            }
+            w.write(tampered);
+            TrainRun r = new TrainRun("mlp");
+            r.resume = tampered;
+            r.epochs = 3;
+            assertThatThrownBy(r::prepare).as(bad.getKey()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(tampered.toString()).hasMessageContaining(bad.getValue());
+        }
     }
 
     private static TrainRun tinyRewiringG2GNet(int epochs) {
