@@ -2,6 +2,7 @@ package dev.ganglion.engine;
 
 import dev.ganglion.engine.kernel.TransposeKernel;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * An n-dimensional array of float32 or float64 values: a {@link Shape}, a dtype, and a strided
@@ -13,6 +14,9 @@ import java.util.Arrays;
  * {@code fill}, {@code setFloat}, {@link #markWritten()}), each of which bumps the storage's version.
  */
 public final class Tensor {
+    /** The JVM's maximum heap, fixed at start-up: read once, not on every allocation. */
+    private static final long MAX_HEAP = Runtime.getRuntime().maxMemory();
+
     private final Storage storage;
     private final Shape shape;
     private final int[] strides;
@@ -71,24 +75,23 @@ public final class Tensor {
      */
     public static Tensor zeros(Shape shape, DType dtype) {
         long bytes = (long) shape.size() * (dtype == DType.F32 ? Float.BYTES : Double.BYTES);
-        long heap = Runtime.getRuntime().maxMemory();
-        if (bytes > heap) {
+        if (bytes > MAX_HEAP) {
             throw new IllegalArgumentException("Tensor.zeros: " + dtype + " " + shape + " needs " + mib(bytes)
-                    + ", more than the JVM's maximum heap of " + mib(heap) + " (-Xmx)");
+                    + ", more than the JVM's maximum heap of " + mib(MAX_HEAP) + " (-Xmx)");
         }
         try {
             return dtype == DType.F32 ? wrap(new float[shape.size()], shape) : wrap(new double[shape.size()], shape);
         } catch (OutOfMemoryError e) {
             // nothing was allocated: the same error, naming what was asked for
             OutOfMemoryError named = new OutOfMemoryError("Tensor.zeros: " + dtype + " " + shape + " needs "
-                    + mib(bytes) + "; the heap (maximum " + mib(heap) + ", -Xmx) has no room for it");
+                    + mib(bytes) + "; the heap (maximum " + mib(MAX_HEAP) + ", -Xmx) has no room for it");
             named.initCause(e);
             throw named;
         }
     }
 
     private static String mib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     /** Float32 zeros. */

@@ -101,7 +101,7 @@ public final class MaskedLinear extends Layer {
 
     /** The weight gradient in dense form {@code [out, in]} (zero off the mask), or null before any backward. */
     public Tensor denseGrad() {
-        return weight.grad() == null ? null : pattern.withValues(weight.grad().contiguous()).toDense();
+        return weight.grad() == null ? null : dense(weight.grad());
     }
 
     @Override
@@ -150,8 +150,13 @@ public final class MaskedLinear extends Layer {
     @Override
     protected Map<String, Tensor> ownStateGradients() {
         Map<String, Tensor> g = super.ownStateGradients();
-        g.computeIfPresent("weight", (n, values) -> pattern.withValues(values.contiguous()).toDense());
+        g.computeIfPresent("weight", (n, values) -> dense(values));
         return g;
+    }
+
+    /** Values in the pattern's order as the dense {@code [out, in]} matrix, 0 off the mask. */
+    private Tensor dense(Tensor values) {
+        return pattern.withValues(values.contiguous()).toDense();
     }
 
     @Override

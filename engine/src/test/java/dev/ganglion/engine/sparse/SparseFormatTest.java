@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Construction, conversions and pattern builders of the three formats. */
@@ -84,11 +89,11 @@ class SparseFormatTest {
         for (int[] c : new int[][] {{10, 40, 7}, {33, 17, 1}, {5, 1, 2}, {8, 64, 3}}) {
             for (double density : new double[] {0, 0.13, 0.5, 1}) {
                 int rows = c[0], cols = c[1];
-                java.util.SplittableRandom rnd = new java.util.SplittableRandom(c[2]);
+                SplittableRandom rnd = new SplittableRandom(c[2]);
                 int perRow = (int) Math.round(density * cols);
-                java.util.List<Integer> want = new java.util.ArrayList<>();
+                List<Integer> want = new ArrayList<>();
                 for (int i = 0; i < rows; i++) {
-                    int[] order = java.util.stream.IntStream.range(0, cols).toArray();
+                    int[] order = IntStream.range(0, cols).toArray();
                     boolean[] hit = new boolean[cols];
                     for (int k = 0; k < perRow; k++) {
                         int t = k + rnd.nextInt(cols - k);
@@ -104,7 +109,7 @@ class SparseFormatTest {
                     }
                 }
                 Csr w = Csr.random(rows, cols, density, c[2]);
-                assertThat(w.colIdx()).as("%s density %s", java.util.Arrays.toString(c), density)
+                assertThat(w.colIdx()).as("%s density %s", Arrays.toString(c), density)
                         .containsExactly(want.stream().mapToInt(Integer::intValue).toArray());
                 assertThat(Bsr.random(rows * 2, cols * 3, 2, 3, density, c[2]).colIdx()).containsExactly(w.colIdx());
             }

@@ -13,8 +13,10 @@ import dev.ganglion.models.NeuralModel;
 import dev.ganglion.models.ModelRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -108,7 +110,7 @@ class TrainerTest {
                         w.putInts(n, f.ints(n), f.shape(n), IntType.valueOf(f.dtype(n)));
                     }
                 }
-                Map<String, String> meta = new java.util.LinkedHashMap<>(f.metadata());
+                Map<String, String> meta = new LinkedHashMap<>(f.metadata());
                 meta.put(bad.getKey(), bad.getValue());
                 meta.forEach(w::metadata);
             }
@@ -174,7 +176,7 @@ class TrainerTest {
                 epochs.add(e.epoch());
             }
         });
-        assertThatThrownBy(t::fit).isInstanceOf(java.nio.file.NoSuchFileException.class)
+        assertThatThrownBy(t::fit).isInstanceOf(NoSuchFileException.class)
                 .hasMessageContaining("missing: the folder of checkpoint").hasMessageContaining("does not exist");
         assertThat(epochs).isEmpty();
     }
