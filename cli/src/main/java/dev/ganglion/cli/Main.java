@@ -1,5 +1,7 @@
 package dev.ganglion.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -150,12 +153,17 @@ public final class Main implements Runnable {
         return ex.getMessage() == null ? ex.toString() : ex.getMessage();
     }
 
-    /** Version for {@code --version}: the jar's implementation version when packaged. */
+    /** Version for {@code --version}: the project version the build wrote into {@code version.properties}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"ganglion " + (v == null ? "(development build)" : v),
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"ganglion " + p.getProperty("version", "(version unknown: no version.properties)"),
                     "JDK " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
         }
     }

@@ -1,7 +1,9 @@
 package dev.ganglion.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -30,6 +32,18 @@ final class OutputFiles {
         }
         if (!Files.isWritable(folder)) {
             throw new ParameterException(cl, option + ": no permission to write in " + folder + " (for " + file + ")");
+        }
+    }
+
+    /** Refuses an output that is one of the command's input files (it would replace them). */
+    static void checkNotAnInput(CommandLine cl, String option, Path file, Map<String, Path> inputs) throws IOException {
+        for (Map.Entry<String, Path> in : inputs.entrySet()) {
+            boolean same = Files.exists(file) ? Files.isSameFile(file, in.getValue())
+                    : file.toAbsolutePath().normalize().equals(in.getValue().toAbsolutePath().normalize());
+            if (same) {
+                throw new ParameterException(cl, option + ": " + file + " is the " + in.getKey()
+                        + " file; writing there would replace it, so name another file");
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.ganglion.cli;
 
 import dev.ganglion.bench.Json;
 import dev.ganglion.models.training.EpochResult;
+import dev.ganglion.models.training.StepProgress;
 import dev.ganglion.models.training.TrainListener;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * {@code ganglion train}'s output: a progress bar (loss, samples/s, ETA) redrawn on a terminal, one
+ * {@code ganglion train}'s output: a progress bar (loss, training metric, samples/s, ETA) redrawn on a terminal, one
  * line per epoch, or one JSON line per epoch ({@code --json}); {@code --log} gets the JSON lines too
  * (appended when resuming, else the file is started anew).
  */
@@ -32,6 +33,8 @@ final class TrainProgress implements TrainListener, AutoCloseable {
     private int startEpoch;
     private long started;
     private long lastDraw;
+    private boolean drawn;
+    private int width;
 
     TrainProgress(PrintWriter out, boolean json, boolean terminal, Path logPath, boolean append) throws IOException {
         this.out = out;
@@ -49,19 +52,30 @@ final class TrainProgress implements TrainListener, AutoCloseable {
     }
 
     @Override
-    public void onStep(int epoch, int step, int steps, double meanLoss, double samplesPerSecond) {
+    public void onStep(StepProgress p) {
         long now = System.nanoTime();
-        if (!terminal || (now - lastDraw < 100_000_000L && step < steps)) {
+        if (!terminal || (now - lastDraw < 100_000_000L && p.step() < p.stepsPerEpoch())) {
             return;
         }
         lastDraw = now;
-        double done = (epoch - 1 - startEpoch) + (double) step / steps;
-        double elapsed = (now - started) / 1e9;
-        double eta = done <= 0 ? 0 : elapsed * (epochs - startEpoch - done) / done;
-        int fill = (int) Math.round(BAR * (double) step / steps);
-        out.print(String.format(Locale.ROOT, "\repoch %d/%d [%s%s] loss %.5f  %.0f samples/s  ETA %s ", epoch, epochs,
-                "#".repeat(fill), ".".repeat(BAR - fill), meanLoss, samplesPerSecond, duration(eta)));
+        out.print("\r" + bar(p, (now - started) / 1e9) + " ");
         out.flush();
+        drawn = true;
+    }
+
+    /**
+     * The progress line: epoch, bar, the epoch's mean loss and training metric so far, throughput and
+     * the time left, extrapolated from the run's elapsed seconds (this call's epochs only).
+     */
+    String bar(StepProgress p, double elapsedSeconds) {
+        double done = (p.epoch() - 1 - startEpoch) + (double) p.step() / p.stepsPerEpoch();
+        double eta = done <= 0 ? 0 : elapsedSeconds * (epochs - startEpoch - done) / done;
+        int fill = (int) Math.round(BAR * (double) p.step() / p.stepsPerEpoch());
+        String line = String.format(Locale.ROOT, "epoch %d/%d [%s%s] loss %.5f  train %s %.4f  %.0f samples/s  ETA %s",
+                p.epoch(), epochs, "#".repeat(fill), ".".repeat(BAR - fill), p.meanLoss(), p.metricName(), p.metric(),
+                p.samplesPerSecond(), duration(eta));
+        width = Math.max(width, line.length() + 1);
+        return line;
     }
 
     /**
@@ -88,8 +102,9 @@ final class TrainProgress implements TrainListener, AutoCloseable {
 
     /** Erases the progress bar (on a terminal) before a line is printed. */
     private void clearBar() {
-        if (terminal) {
-            out.print("\r" + " ".repeat(BAR + 60) + "\r");
+        if (drawn) {
+            out.print("\r" + " ".repeat(width) + "\r");
+            drawn = false;
         }
     }
 
@@ -120,9 +135,9 @@ final class TrainProgress implements TrainListener, AutoCloseable {
     }
 
     static String json(EpochResult r) {
-        return String.format(Locale.ROOT, "{\"epoch\":%d,\"loss\":%s,\"metric\":%s,\"metric_name\":\"%s\",\"test_loss\":%s,"
+        return String.format(Locale.ROOT, "{\"epoch\":%d,\"loss\":%s,\"metric\":%s,\"metric_name\":\"%s\",\"train_metric\":%s,\"test_loss\":%s,"
                 + "\"seconds\":%.4f,\"samples_per_s\":%.1f,\"lr\":%s}", r.epoch(), num(r.loss()), num(r.metric()),
-                r.metricName(), num(r.testLoss()), r.seconds(), r.samplesPerSecond(), num(r.lr()));
+                r.metricName(), num(r.trainMetric()), num(r.testLoss()), r.seconds(), r.samplesPerSecond(), num(r.lr()));
     }
 
     /** JSON has no NaN: non-finite numbers are written as null. */

@@ -10,6 +10,15 @@ import org.junit.jupiter.api.Test;
 
 class InfoCommandTest {
     @Test
+    void versionIsTheProjectVersionAndTheJdk() {
+        CliRun r = CliRun.of("--version");
+        assertThat(r.status()).isZero();
+        assertThat(r.outLines()).hasSize(2);
+        assertThat(r.outLines().get(0)).matches("ganglion \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+        assertThat(r.outLines().get(1)).startsWith("JDK " + Runtime.version());
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void jsonIsOneObjectWithTheDocumentedFields() {
         CliRun r = CliRun.of("info", "--json");

@@ -46,7 +46,7 @@ class TrainCommandTest {
                 .allMatch(l -> l.matches("epoch +\\d+  loss \\d\\.\\d{5}  rrse \\d\\.\\d{5}  test loss .* samples/s"));
         List<String> log = Files.readAllLines(dir.resolve("m.jsonl"));
         assertThat(log).hasSize(2);
-        for (String f : List.of("epoch", "loss", "metric", "metric_name", "test_loss", "seconds", "samples_per_s", "lr")) {
+        for (String f : List.of("epoch", "loss", "metric", "metric_name", "train_metric", "test_loss", "seconds", "samples_per_s", "lr")) {
             assertThat(log.getFirst()).contains("\"" + f + "\":");
         }
         String svg = Files.readString(dir.resolve("curve.svg"));
@@ -173,6 +173,13 @@ class TrainCommandTest {
             expectError(CliRun.of("train", "lstm", option, "0"), 2, option + " must be ≥ 1, got 0");
         }
         expectError(train("mlp", "--task", "idx", "--data", dir.resolve("none").toString()), 1, "no such file");
+        // settings the task would not read are refused, not ignored
+        expectError(train("mlp", "--seq-len", "5"), 2, "task function: a sequence length (seq-len 5) applies to adding and recall only");
+        expectError(train("lstm", "--task", "mnist-rows", "--data", dir.toString(), "--seq-len", "5"), 2,
+                "mnist-rows takes its steps from the images");
+        expectError(train("mlp", "--task", "function", "--data", dir.toString()), 2, "task function generates its data; a data path");
+        expectError(train("mlp", "--clip", "NaN"), 2, "gradient clipping norm must be a finite number (≤ 0: off), got NaN");
+        expectError(train("mlp", "--weight-decay", "Infinity"), 2, "weight decay ≥ 0, finite");
         expectError(train("mlp", "--resume", garbage.toString()), 1, "garbage.safetensors");
         expectError(CliRun.of("train", "mlp", "--train-size", "64", "--set", "hidden_size=8", "--optimizer", "sgd", "--lr", "1e12"),
                 1, "training diverged");
@@ -180,6 +187,10 @@ class TrainCommandTest {
         expectError(CliRun.of("eval", "--checkpoint", garbage.toString(), "--input", noX.toString()), 1, "garbage.safetensors");
         expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", dir.resolve("missing").toString()), 1, "no such file");
         expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", noX.toString()), 2, "has no tensor 'x'");
+        expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", noX.toString(), "--output",
+                dir.resolve(".").resolve("nox.safetensors").toString()), 2, "is the --input file; writing there would replace it");
+        expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", noX.toString(), "--output",
+                ckpt.toString()), 2, "is the --checkpoint file");
         try (Stream<Path> s = Files.list(dir)) {
             assertThat(s.filter(p -> p.getFileName().toString().startsWith(".")).toList()).isEmpty();
         }

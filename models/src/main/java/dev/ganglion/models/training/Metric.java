@@ -55,7 +55,63 @@ public enum Metric {
         };
     }
 
+    /** A running form of this metric over the batches of an epoch, for progress reports. */
+    public Running running() {
+        return new Running(this);
+    }
+
+    /**
+     * This metric over every sample added so far, as if they were one split: accuracy counts hits,
+     * MSE sums squared errors, RRSE also sums {@code y} and {@code y²}
+     * ({@code Σ(y−ȳ)² = Σy² − (Σy)²/n}).
+     */
+    public static final class Running {
+        private final Metric metric;
+        private double hits;
+        private double squaredError;
+        private double sum;
+        private double sumOfSquares;
+        private long count;
+
+        private Running(Metric metric) {
+            this.metric = metric;
+        }
+
+        /** Adds a batch's outputs {@code out [n, d_out]} (regression values or logits). */
+        public void add(Tensor out, Split batch) {
+            float[] o = out.contiguous().toFloatArray();
+            if (metric == ACCURACY) {
+                hits += hits(o, o.length / Math.max(1, batch.size()), batch.labels());
+                count += batch.size();
+                return;
+            }
+            float[] y = batch.targets().toFloatArray();
+            squaredError += squaredError(o, y);
+            for (float v : y) {
+                sum += v;
+                sumOfSquares += (double) v * v;
+            }
+            count += y.length;
+        }
+
+        /** The metric so far; NaN before any sample. */
+        public double value() {
+            if (count == 0) {
+                return Double.NaN;
+            }
+            return switch (metric) {
+                case ACCURACY -> hits / count;
+                case MSE -> squaredError / count;
+                case RRSE -> Math.sqrt(squaredError / Math.max(0, sumOfSquares - sum * sum / count));
+            };
+        }
+    }
+
     private static double accuracy(float[] logits, int classes, int[] labels) {
+        return (double) hits(logits, classes, labels) / labels.length;
+    }
+
+    private static int hits(float[] logits, int classes, int[] labels) {
         int hits = 0;
         for (int i = 0; i < labels.length; i++) {
             int best = 0;
@@ -66,7 +122,7 @@ public enum Metric {
             }
             hits += best == labels[i] ? 1 : 0;
         }
-        return (double) hits / labels.length;
+        return hits;
     }
 
     private static double squaredError(float[] o, float[] y) {

@@ -13,15 +13,17 @@ import java.util.List;
  * @param seed seeds the data generator (built-in) or the split permutation (IDX)
  * @param trainSize training samples (0: default)
  * @param testSize test samples (0: default)
- * @param seqLen T for adding/recall (0: default)
- * @param data IDX folder or file (IDX tasks only; may be null otherwise)
+ * @param seqLen T for adding/recall (0: default; must be 0 for the other tasks)
+ * @param data IDX folder or file (IDX tasks only; must be null otherwise)
  * @param recurrent true when the model reads {@code [N, T, d]}
  */
 public record TaskSpec(String task, long seed, int trainSize, int testSize, int seqLen, Path data, boolean recurrent) {
     /** The task names, built-in first. */
     public static final List<String> TASKS = List.of("function", "adding", "recall", "mnist-rows", "mnist-pixels", "idx");
+    /** The tasks whose sequence length is a setting. */
+    public static final List<String> SEQUENCE_TASKS = List.of("adding", "recall");
 
-    /** Checks the name and sizes. */
+    /** Checks the name and sizes, and that a sequence length or data path is one the task reads. */
     public TaskSpec {
         if (!TASKS.contains(task)) {
             throw new IllegalArgumentException("unknown task '" + task + "'; tasks: " + String.join(", ", TASKS));
@@ -30,10 +32,24 @@ public record TaskSpec(String task, long seed, int trainSize, int testSize, int 
             throw new IllegalArgumentException("task " + task + ": sizes must be ≥ 0, got train " + trainSize
                     + ", test " + testSize + ", seq-len " + seqLen);
         }
+        if (seqLen != 0 && !SEQUENCE_TASKS.contains(task)) {
+            throw new IllegalArgumentException("task " + task + ": a sequence length (seq-len " + seqLen + ") applies to "
+                    + String.join(" and ", SEQUENCE_TASKS) + " only" + (task.startsWith("mnist") ? "; " + task
+                    + " takes its steps from the images" : ""));
+        }
+        if (data != null && !isIdx(task)) {
+            throw new IllegalArgumentException("task " + task + " generates its data; a data path (" + data
+                    + ") is for the IDX tasks " + String.join(", ", TASKS.subList(3, TASKS.size())));
+        }
     }
 
     /** True for tasks read from IDX files. */
     public boolean idx() {
+        return isIdx(task);
+    }
+
+    /** True for the tasks read from IDX files ({@code mnist-rows}, {@code mnist-pixels}, {@code idx}). */
+    public static boolean isIdx(String task) {
         return TASKS.indexOf(task) >= 3;
     }
 

@@ -8,15 +8,8 @@ public interface TrainListener {
     /** Before the first step; {@code startEpoch} is 0, or the epochs already done when resumed. */
     default void onStart(int startEpoch, int epochs, int stepsPerEpoch, int trainSamples) {}
 
-    /**
-     * After each optimizer step.
-     *
-     * @param epoch 1-based epoch
-     * @param step 1-based step within the epoch
-     * @param meanLoss mean loss of the epoch so far
-     * @param samplesPerSecond throughput of the epoch so far
-     */
-    default void onStep(int epoch, int step, int stepsPerEpoch, double meanLoss, double samplesPerSecond) {}
+    /** After each optimizer step. */
+    default void onStep(StepProgress progress) {}
 
     /**
      * After a step at which the model's {@link dev.ganglion.models.StepHook} did work (G2GNet's

@@ -29,8 +29,11 @@ public record TrainOptions(int epochs, int batch, double lr, String optimizer, d
         if (epochs < 1 || batch < 1) {
             throw new IllegalArgumentException("training: epochs and batch must be ≥ 1, got " + epochs + " and " + batch);
         }
-        if (!(lr > 0) || !Double.isFinite(lr) || !(weightDecay >= 0)) {
-            throw new IllegalArgumentException("training: need lr > 0 and weight decay ≥ 0, got " + lr + " and " + weightDecay);
+        if (!(lr > 0) || !Double.isFinite(lr) || !(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
+            throw new IllegalArgumentException("training: need lr > 0 and weight decay ≥ 0, finite, got " + lr + " and " + weightDecay);
+        }
+        if (!Double.isFinite(clip)) {
+            throw new IllegalArgumentException("training: the gradient clipping norm must be a finite number (≤ 0: off), got " + clip);
         }
         if (!Optimizers.NAMES.contains(optimizer)) {
             throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; optimizers: " + String.join(", ", Optimizers.NAMES));

@@ -101,7 +101,7 @@ public final class TrainRun {
         boolean recurrent = TrainDefaults.recurrent(model);
         data = data != null ? data : (rec.containsKey(RUN + "data") ? Path.of(rec.get(RUN + "data")) : null);
         task = pick(task, rec, "task", TaskSpec.defaultTask(recurrent, data != null, d.task()));
-        boolean builtIn = !new TaskSpec(task, 0, 0, 0, 0, null, recurrent).idx();
+        boolean builtIn = !TaskSpec.isIdx(task);
         seed = integer(pick(seed, rec, "seed", "0"), "seed");
         seqLen = int32(pick(seqLen, rec, "seq_len", task.equals(d.task()) ? Integer.toString(d.seqLen()) : "0"), "seq_len");
         trainSize = int32(pick(trainSize, rec, "train_size", builtIn ? Integer.toString(d.trainSize()) : "0"), "train_size");

@@ -145,23 +145,28 @@ public final class Trainer {
         Split train = data.train();
         int[] order = shuffle.permutation(train.size());
         double total = 0;
+        Metric.Running trainMetric = data.metric().running();
+        String metricName = data.metric().label();
         long start = System.nanoTime();
         for (int s = 0; s < stepsPerEpoch; s++) {
             int from = s * options.batch();
             int to = Math.min(train.size(), from + options.batch());
-            double loss = step(train.gather(order, from, to), epoch, s + 1);
+            double loss = step(train.gather(order, from, to), epoch, s + 1, trainMetric);
             total += loss * (to - from);
             double secs = (System.nanoTime() - start) / 1e9;
-            listener.onStep(epoch, s + 1, stepsPerEpoch, total / to, to / Math.max(secs, 1e-9));
+            listener.onStep(new StepProgress(epoch, s + 1, stepsPerEpoch, total / to, metricName, trainMetric.value(),
+                    to / Math.max(secs, 1e-9)));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double[] eval = evaluate(data.test());
-        return new EpochResult(epoch, total / train.size(), eval[1], data.metric().label(), eval[0], seconds,
+        return new EpochResult(epoch, total / train.size(), eval[1], trainMetric.value(), metricName, eval[0], seconds,
                 train.size() / Math.max(seconds, 1e-9), optimizer.lr());
     }
 
-    private double step(Split batch, int epoch, int step) {
-        Var loss = data.metric().loss(lastStep(model.forward(Var.constant(batch.x()))), batch);
+    private double step(Split batch, int epoch, int step, Metric.Running trainMetric) {
+        Var output = lastStep(model.forward(Var.constant(batch.x())));
+        trainMetric.add(output.value(), batch);
+        Var loss = data.metric().loss(output, batch);
         double value = loss.item();
         if (!Double.isFinite(value)) {
             throw new TrainingDivergedException(epoch, step, value);

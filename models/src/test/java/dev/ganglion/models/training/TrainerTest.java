@@ -2,6 +2,7 @@ package dev.ganglion.models.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.io.IntType;
@@ -191,10 +192,13 @@ class TrainerTest {
         r.epochs = 2;
         r.sets.put("hidden_size", "8");
         List<int[]> steps = new ArrayList<>();
+        List<Double> metrics = new ArrayList<>();
         Trainer t = r.prepare().listener(new TrainListener() {
             @Override
-            public void onStep(int epoch, int step, int stepsPerEpoch, double meanLoss, double samplesPerSecond) {
-                steps.add(new int[] {epoch, step, stepsPerEpoch});
+            public void onStep(StepProgress p) {
+                steps.add(new int[] {p.epoch(), p.step(), p.stepsPerEpoch()});
+                metrics.add(p.metric());
+                assertThat(p.metricName()).isEqualTo("accuracy");
             }
         });
         List<EpochResult> rs = t.fit();
@@ -202,6 +206,11 @@ class TrainerTest {
         assertThat(rs.getLast().metric()).isBetween(0.0, 1.0);
         assertThat(steps).hasSize(4);
         assertThat(steps.getLast()).containsExactly(2, 2, 2);
+        // 64 samples in two steps of 32: accuracy in 1/32 after the first, 1/64 after the second
+        assertThat(metrics).allMatch(m -> m >= 0 && m <= 1);
+        assertThat(metrics.get(0) * 32).isCloseTo(Math.rint(metrics.get(0) * 32), within(1e-9));
+        assertThat(metrics.get(3)).isEqualTo(rs.getLast().trainMetric());
+        assertThat(metrics.get(1)).isEqualTo(rs.getFirst().trainMetric());
     }
 
     @Test
