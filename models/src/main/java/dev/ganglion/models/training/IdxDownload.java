@@ -71,23 +71,47 @@ public record IdxDownload(String name, URI baseUri, Map<String, String> md5) {
      */
     public Path fetch(Path cache) throws IOException {
         Path dir = cache.resolve(name);
+        boolean created = !Files.isDirectory(dir);
         Files.createDirectories(dir);
         HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20)).build();
-        for (Map.Entry<String, String> e : md5.entrySet()) {
-            Path target = dir.resolve(e.getKey());
-            if (Files.isRegularFile(target) && md5(target).equals(e.getValue())) {
-                continue;
+        try {
+            for (Map.Entry<String, String> e : md5.entrySet()) {
+                Path target = dir.resolve(e.getKey());
+                if (Files.isRegularFile(target) && md5(target).equals(e.getValue())) {
+                    continue;
+                }
+                download(client, baseUri.resolve(e.getKey()), target, e.getValue());
             }
-            download(client, baseUri.resolve(e.getKey()), target, e.getValue());
+        } catch (IOException e) {
+            if (created) {
+                deleteIfEmpty(dir);
+            }
+            throw e;
         }
         return dir;
+    }
+
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            Files.delete(dir);
+        } catch (IOException notEmptyOrGone) {
+            // a file fetched before the failure stays for the next try
+        }
     }
 
     private static void download(HttpClient client, URI uri, Path target, String expected) throws IOException {
         Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
         try {
-            HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r;
+            try {
+                r = client.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                // ConnectException and its kin often carry no message of their own
+                throw new IOException(uri + ": cannot download (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); without a network, "
+                        + "copy the IDX files into " + target.getParent() + " or give --data a folder that has them", e);
+            }
             try (InputStream in = r.body(); OutputStream out = Files.newOutputStream(tmp)) {
                 if (r.statusCode() != 200) {
                     throw new IOException(uri + ": HTTP " + r.statusCode());

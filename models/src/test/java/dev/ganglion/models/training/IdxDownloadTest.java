@@ -75,9 +75,18 @@ class IdxDownloadTest {
         IdxDownload d = new IdxDownload("bad", base(), Map.of("a.gz", "00000000000000000000000000000000"));
         assertThatThrownBy(() -> d.fetch(cache)).isInstanceOf(IOException.class)
                 .hasMessageContaining("checksum mismatch").hasMessageContaining("expected 00000000000000000000000000000000");
-        try (var s = Files.list(cache.resolve("bad"))) {
-            assertThat(s.toList()).isEmpty();
-        }
+        assertThat(cache.resolve("bad")).as("the folder this fetch created, left empty").doesNotExist();
+    }
+
+    @Test
+    void anUnreachableServerSaysSoAndWhatToDoInstead() {
+        URI closed = base();
+        server.stop(0);
+        IdxDownload d = new IdxDownload("offline", closed, Map.of("a.gz", "00000000000000000000000000000000"));
+        assertThatThrownBy(() -> d.fetch(cache)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(closed + "a.gz: cannot download (ConnectException")
+                .hasMessageContaining("copy the IDX files into " + cache.resolve("offline"));
+        assertThat(cache.resolve("offline")).doesNotExist();
     }
 
     @Test
