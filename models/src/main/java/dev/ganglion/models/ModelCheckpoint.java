@@ -8,6 +8,7 @@ import dev.ganglion.engine.io.SafetensorsReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -67,15 +68,19 @@ public final class ModelCheckpoint {
                 ModelConfig config = ModelConfig.parse(registry.factory(name).schema(), json);
                 Map<String, Tensor> ints = new LinkedHashMap<>();
                 for (String n : f.names()) {
-                    if (!isFloat(f, n)) {
-                        ints.put(n, intTensor(f, n));
+                    if (!f.holdsFloats(n)) {
+                        ints.put(n, Checkpoint.readEntry(f, n));
                     }
                 }
                 NeuralModel model = registry.create(config, ints, new Rng(0));
+                List<String> stored = Checkpoint.storedDtypeProblems(f, model.module());
+                if (!stored.isEmpty()) {
+                    throw new IllegalArgumentException(String.join("; ", stored));
+                }
                 Map<String, Tensor> state = new LinkedHashMap<>();
                 for (String n : model.module().stateDict().keySet()) {
                     if (f.contains(n)) {
-                        state.put(n, isFloat(f, n) ? f.tensor(n) : ints.get(n));
+                        state.put(n, f.holdsFloats(n) ? f.tensor(n) : ints.get(n));
                     }
                 }
                 model.module().loadStateDict(state, true); // a missing entry or a shape mismatch is an error
@@ -84,19 +89,5 @@ public final class ModelCheckpoint {
                 throw new IllegalArgumentException("ModelCheckpoint.load(" + path + "): " + e.getMessage(), e);
             }
         }
-    }
-
-    private static boolean isFloat(SafetensorsFile f, String name) {
-        String dt = f.dtype(name);
-        return dt.equals("F32") || dt.equals("F64");
-    }
-
-    private static Tensor intTensor(SafetensorsFile f, String name) throws IOException {
-        int[] v = f.ints(name);
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return Tensor.wrap(out, f.shape(name));
     }
 }

@@ -4,12 +4,16 @@ import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.nn.Module;
 import dev.ganglion.autodiff.optim.LrScheduler;
 import dev.ganglion.autodiff.optim.Optimizer;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.io.IntType;
 import dev.ganglion.engine.io.SafetensorsFile;
 import dev.ganglion.engine.io.SafetensorsReader;
 import dev.ganglion.engine.io.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +31,8 @@ import java.util.Map;
  *       {@link Module#extraState()} (generator positions). Numbers are written so they parse back
  *       exactly.</li>
  * </ul>
- * Loading is strict: a missing or unexpected tensor name, a shape that differs, an optimizer of
+ * Loading is strict: a missing or unexpected tensor name, a shape that differs, float state stored
+ * as integers or an integer buffer as floats, an optimizer of
  * another kind, or state for a parameter the module lacks is an {@link IllegalArgumentException}
  * naming the file and every problem; nothing is modified then.
  */
@@ -121,6 +126,45 @@ public final class Checkpoint {
             }
         }
         return out;
+    }
+
+    /**
+     * A state entry of a file as a tensor: a float entry as {@link SafetensorsFile#tensor} reads it,
+     * an integer entry (U8, I32, I64) as a float32 tensor of its values, the form integer buffers
+     * take in a {@link Module}.
+     */
+    public static Tensor readEntry(SafetensorsFile f, String name) throws IOException {
+        if (f.holdsFloats(name)) {
+            return f.tensor(name);
+        }
+        int[] v = f.ints(name);
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return Tensor.wrap(out, f.shape(name));
+    }
+
+    /**
+     * One message per entry of {@code module}'s state in {@code f} stored as the wrong kind of number:
+     * float state (parameters, float buffers) needs a float dtype, an integer buffer
+     * ({@link Module#stateIntTypes()}) an integer one. Empty when all fit.
+     */
+    public static List<String> storedDtypeProblems(SafetensorsFile f, Module module) {
+        Map<String, IntType> ints = module.stateIntTypes();
+        List<String> problems = new ArrayList<>();
+        for (String name : module.stateDict().keySet()) {
+            if (!f.contains(name)) {
+                continue;
+            }
+            boolean integer = ints.containsKey(name);
+            if (f.holdsFloats(name) == integer) {
+                problems.add("'" + name + "' is stored as " + f.dtype(name) + (integer
+                        ? "; it is an integer buffer (" + ints.get(name) + " when saved), which needs U8, I32 or I64"
+                        : "; it is float state, which needs F32, F64, F16 or BF16"));
+            }
+        }
+        return problems;
     }
 
     private static boolean isReserved(String key) {

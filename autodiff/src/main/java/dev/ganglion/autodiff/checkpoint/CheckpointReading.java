@@ -31,8 +31,12 @@ final class CheckpointReading {
             if (name.startsWith(Checkpoint.OPTIM_PREFIX)) {
                 optimNames.add(name);
             } else {
-                moduleState.put(name, read(f, name));
+                moduleState.put(name, Checkpoint.readEntry(f, name));
             }
+        }
+        List<String> stored = Checkpoint.storedDtypeProblems(f, module);
+        if (!stored.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", stored));
         }
         OptimizerState optState = opt == null ? null : optimizerState(f, meta, module, opt, optimNames);
         Map<String, String> schedState = sched == null ? null : prefixed(meta, Checkpoint.SCHEDULE_PREFIX);
@@ -60,20 +64,6 @@ final class CheckpointReading {
         }
         module.loadExtraState(prefixed(meta, Checkpoint.EXTRA_PREFIX), false);
         return meta;
-    }
-
-    /** A float entry as it is, an integer entry as a float32 tensor of its values. */
-    private static Tensor read(SafetensorsFile f, String name) throws IOException {
-        String dt = f.dtype(name);
-        if (dt.equals("F32") || dt.equals("F64")) {
-            return f.tensor(name);
-        }
-        int[] v = f.ints(name);
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return Tensor.wrap(out, f.shape(name));
     }
 
     private static OptimizerState optimizerState(SafetensorsFile f, Map<String, String> meta, Module module,

@@ -48,7 +48,7 @@ final class StateLoader {
         }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("loadStateDict: " + errors.size() + " problem(s) loading into "
-                    + root.typeName() + ":\n  " + String.join("\n  ", errors));
+                    + root.typeName() + ": " + String.join("; ", errors));
         }
         plan.forEach(Module::loadOwnState);
     }

@@ -20,6 +20,7 @@ import dev.ganglion.autodiff.optim.Sgd;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.io.IntType;
 import dev.ganglion.engine.io.SafetensorsFile;
 import dev.ganglion.engine.io.SafetensorsReader;
 import dev.ganglion.engine.io.SafetensorsWriter;
@@ -153,7 +154,7 @@ class CheckpointTest {
             }
         });
         w.put("in.weight", Tensor.zeros(6, 8)).put("extra.thing", Tensor.zeros(1));
-        w.putInts("masked.mask", new int[64], Shape.of(8, 8), dev.ganglion.engine.io.IntType.U8);
+        w.putInts("masked.mask", new int[64], Shape.of(8, 8), IntType.U8);
         w.write(ckpt);
         Net target = new Net(2);
         float[] before = target.in.weight().value().toFloatArray();
@@ -165,6 +166,30 @@ class CheckpointTest {
                 .hasMessageContaining("'extra.thing': unexpected")
                 .hasMessageContaining("MaskedLinear 'masked': mask has 0 live connections");
         assertThat(target.in.weight().value().toFloatArray()).containsExactly(before);
+    }
+
+    @Test
+    void floatStateStoredAsIntegersAndAnIntegerBufferStoredAsFloatsAreRefused() throws IOException {
+        Net net = new Net(1);
+        Path ckpt = dir.resolve("kinds.safetensors");
+        SafetensorsWriter w = new SafetensorsWriter();
+        net.stateDict().forEach((n, t) -> {
+            if (!n.equals("in.bias") && !n.equals("masked.mask")) {
+                w.put(n, t);
+            }
+        });
+        w.putInts("in.bias", new int[8], Shape.of(8), IntType.I32);
+        w.put("masked.mask", net.stateDict().get("masked.mask"));   // float32 0/1: the wrong kind
+        w.write(ckpt);
+        Net target = new Net(2);
+        float[] before = target.in.bias().value().toFloatArray();
+        assertThatThrownBy(() -> Checkpoint.load(ckpt, target, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(ckpt.toString())
+                .hasMessageContaining("'in.bias' is stored as I32; it is float state, which needs F32, F64, F16 or BF16")
+                .hasMessageContaining("'masked.mask' is stored as F32; it is an integer buffer (U8 when saved), which needs U8, I32 or I64")
+                .hasMessageNotContaining("\n");
+        assertThat(target.in.bias().value().toFloatArray()).containsExactly(before);
     }
 
     @Test

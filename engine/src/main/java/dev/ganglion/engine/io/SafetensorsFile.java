@@ -60,6 +60,14 @@ public final class SafetensorsFile implements AutoCloseable {
         return entry(name).dtype();
     }
 
+    /** True when {@code name} holds floating-point values that {@link #tensor} reads (F16, BF16, F32, F64). */
+    public boolean holdsFloats(String name) {
+        return switch (entry(name).dtype()) {
+            case "F16", "BF16", "F32", "F64" -> true;
+            default -> false;
+        };
+    }
+
     /**
      * The shape of {@code name}.
      *

@@ -86,7 +86,7 @@ final class CircuitEdges {
         return Tensor.wrap(f, Shape.of(edges.length, 2));
     }
 
-    /** The rows of an {@code [E, 2]} tensor. */
+    /** The rows of an {@code [E, 2]} tensor, whose values must be whole numbers. */
     static int[][] rows(Tensor t) {
         if (t.rank() != 2 || t.dim(1) != 2) {
             throw new IllegalArgumentException("circuitnet: ports.edges of shape " + t.shape() + "; expected [E, 2]");
@@ -94,7 +94,13 @@ final class CircuitEdges {
         double[] d = t.contiguous().toDoubleArray();
         int[][] out = new int[t.dim(0)][];
         for (int e = 0; e < out.length; e++) {
-            out[e] = new int[] {(int) d[2 * e], (int) d[2 * e + 1]};
+            double s = d[2 * e];
+            double c = d[2 * e + 1];
+            if (s != Math.rint(s) || c != Math.rint(c) || Math.abs(s) > Integer.MAX_VALUE || Math.abs(c) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("circuitnet: ports.edges row " + e + " = [" + s + ", " + c
+                        + "] is not a whole CMU index");
+            }
+            out[e] = new int[] {(int) s, (int) c};
         }
         return out;
     }

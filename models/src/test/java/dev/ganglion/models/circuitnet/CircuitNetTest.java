@@ -10,6 +10,7 @@ import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.io.SafetensorsWriter;
 import dev.ganglion.models.ModelCheckpoint;
 import dev.ganglion.models.NeuralModel;
 import java.nio.file.Path;
@@ -110,6 +111,25 @@ class CircuitNetTest {
                 false), new Rng(1));
         assertThat(ablated.stateDict().keySet()).containsExactly("encoder.weight", "encoder.bias", "cmu.linear", "cmu.bias",
                 "head.weight", "head.bias");
+    }
+
+    @Test
+    void edgesStoredAsFloatsOrNotWholeAreRefusedNamingTheEntry(@TempDir Path dir) throws Exception {
+        CircuitNet net = net(config("tanh", 3, true, true));
+        Path file = dir.resolve("float-edges.safetensors");
+        SafetensorsWriter w = new SafetensorsWriter();
+        net.stateDict().forEach(w::put);   // ports.edges as float32, not an integer type
+        w.metadata(ModelCheckpoint.MODEL_KEY, "circuitnet").metadata(ModelCheckpoint.CONFIG_KEY, net.config().toJson());
+        w.write(file);
+        assertThatThrownBy(() -> ModelCheckpoint.load(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("'ports.edges' is stored as F32; it is an integer buffer (I32 when saved)");
+        Map<String, Tensor> s = new java.util.LinkedHashMap<>(net.stateDict());
+        float[] edges = s.get("ports.edges").toFloatArray();
+        edges[3] += 0.5f;
+        s.put("ports.edges", Tensor.of(edges, edges.length / 2, 2));
+        assertThatThrownBy(() -> net.loadStateDict(s, true)).hasMessageContaining("ports.edges row 1 = ")
+                .hasMessageContaining("is not a whole CMU index");
     }
 
     @Test
