@@ -54,6 +54,12 @@ public final class Simd {
             return FloatVector.SPECIES_PREFERRED.vectorBitSize() > 512 ? FloatVector.SPECIES_512
                     : FloatVector.SPECIES_PREFERRED;
         }
+        int cpuBits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        if (bits > cpuBits) {
+            System.getLogger("dev.ganglion.engine").log(System.Logger.Level.WARNING, "Ganglion: -D"
+                    + Vectorization.PROPERTY + "=" + bits + " is wider than this CPU's " + cpuBits + "-bit vectors; "
+                    + "the Vector API emulates that width, correct but many times slower (meant for testing)");
+        }
         return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
 
