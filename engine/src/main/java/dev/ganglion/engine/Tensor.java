@@ -3,6 +3,7 @@ package dev.ganglion.engine;
 import dev.ganglion.engine.kernel.TransposeKernel;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * An n-dimensional array of float32 or float64 values: a {@link Shape}, a dtype, and a strided
@@ -74,6 +75,8 @@ public final class Tensor {
      *     room for it now
      */
     public static Tensor zeros(Shape shape, DType dtype) {
+        Objects.requireNonNull(shape, "Tensor.zeros: shape is null");
+        Objects.requireNonNull(dtype, "Tensor.zeros: dtype is null");
         long bytes = (long) shape.size() * (dtype == DType.F32 ? Float.BYTES : Double.BYTES);
         if (bytes > MAX_HEAP) {
             throw new IllegalArgumentException("Tensor.zeros: " + dtype + " " + shape + " needs " + mib(bytes)
@@ -273,6 +276,7 @@ public final class Tensor {
 
     /** This tensor converted to {@code dtype} (this tensor itself when it already has that dtype). */
     public Tensor to(DType dtype) {
+        Objects.requireNonNull(dtype, "Tensor.to: dtype is null");
         if (dtype == dtype()) {
             return this;
         }

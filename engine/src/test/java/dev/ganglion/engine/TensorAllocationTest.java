@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** A tensor larger than the heap is refused up front, naming the shape, the bytes and the limit. */
+/** A tensor larger than the heap is refused up front, naming the shape, the bytes and the limit; a null dtype too. */
 class TensorAllocationTest {
     @Test
     void aTensorLargerThanTheMaximumHeapIsRefusedNamingTheShape() {
@@ -18,5 +18,13 @@ class TensorAllocationTest {
                 .hasMessageStartingWith("Tensor.zeros: F64 [" + n + "] needs ")
                 .hasMessageContaining("more than the JVM's maximum heap of")
                 .hasMessageContaining("(-Xmx)");
+    }
+
+    @Test
+    void aNullDtypeIsRefusedNotReadAsFloat64() {
+        assertThatThrownBy(() -> Tensor.zeros(Shape.of(2), null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("Tensor.zeros: dtype is null");
+        assertThatThrownBy(() -> Tensor.ones(2).to(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("Tensor.to: dtype is null");
     }
 }
