@@ -5,11 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,17 +27,17 @@ public final class PythonReference {
     private PythonReference() {}
 
     /**
-     * The first of {@code $GANGLION_PYTHON}, {@code python3} on the PATH and {@code /usr/bin/python3}
-     * that has torch, else the first that has numpy, else empty.
+     * The interpreter {@code $GANGLION_PYTHON} names, when set (with torch, else numpy, else none);
+     * otherwise the first of {@code python3} on the PATH and {@code /usr/bin/python3} that has torch,
+     * else the first that has numpy, else empty.
      */
     public static Optional<Interpreter> find() {
-        Set<String> candidates = new LinkedHashSet<>();
-        String env = System.getenv("GANGLION_PYTHON");
-        if (env != null && !env.isBlank()) {
-            candidates.add(env);
-        }
-        candidates.add("python3");
-        candidates.add("/usr/bin/python3");
+        return find(System.getenv("GANGLION_PYTHON"));
+    }
+
+    /** {@link #find()} with {@code chosen} in place of {@code $GANGLION_PYTHON} (null or blank: unset). */
+    static Optional<Interpreter> find(String chosen) {
+        List<String> candidates = chosen != null && !chosen.isBlank() ? List.of(chosen) : List.of("python3", "/usr/bin/python3");
         Interpreter numpy = null;
         for (String c : candidates) {
             String lib = probe(c);

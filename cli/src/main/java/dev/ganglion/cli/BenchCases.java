@@ -7,6 +7,7 @@ import dev.ganglion.bench.ModelStepBench;
 import dev.ganglion.bench.ModelStepCase;
 import dev.ganglion.bench.SoftmaxBench;
 import dev.ganglion.bench.SparseLinearBench;
+import dev.ganglion.models.training.TrainDefaults;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +60,19 @@ final class BenchCases {
     static void checkVersus(CommandLine cl, String versus) {
         if (versus != null && !ModelStepBench.models().contains(versus)) {
             throw new ParameterException(cl, "--versus: unknown model '" + versus + "'; expected one of: " + modelList());
+        }
+    }
+
+    /** {@code --seq-len} given to a step whose models (the kernel's and {@code --versus}'s) read no sequences. */
+    static void checkSeqLen(CommandLine cl, String kernel, String versus, Integer seqLen) {
+        if (seqLen == null || !isStep(kernel)) {
+            return;
+        }
+        String model = kernel.substring("step-".length());
+        if (!TrainDefaults.recurrent(model) && (versus == null || !TrainDefaults.recurrent(versus))) {
+            throw new ParameterException(cl, "--seq-len: " + kernel + (versus == null ? "" : " and --versus " + versus)
+                    + " read no sequences (the recurrent models: " + String.join(", ", ModelStepBench.models().stream()
+                    .filter(TrainDefaults::recurrent).toList()) + ")");
         }
     }
 

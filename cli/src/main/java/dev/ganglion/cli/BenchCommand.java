@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  * {@link DeviceBench} (device-resident operands, CUDA event timing, host cost per call apart);
  * there {@code --compare} runs the PyTorch side on the GPU too.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Times one kernel after warm-up (median of repeats) and reports throughput.",
                 "KERNEL: " + BenchCases.KERNEL_LIST})
 final class BenchCommand implements Callable<Integer> {
@@ -113,6 +113,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchCases.checkKernel(spec.commandLine(), kernel);
         rejectForeignOptions();
         BenchCases.checkVersus(spec.commandLine(), versus);
+        BenchCases.checkSeqLen(spec.commandLine(), kernel, versus, seqLen);
         checkDevice();
         int t = threads == null ? Parallel.threads() : threads;
         if (t < 1) {

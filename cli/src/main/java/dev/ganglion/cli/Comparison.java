@@ -34,8 +34,10 @@ final class Comparison {
         }
         if (python.isEmpty()) {
             if (!noticeShown) {
-                err.println("ganglion bench: --compare: no python3 with torch or numpy found "
-                        + "(set GANGLION_PYTHON); no reference timings");
+                String chosen = System.getenv("GANGLION_PYTHON");
+                err.println("ganglion bench: --compare: " + (chosen != null && !chosen.isBlank()
+                        ? "GANGLION_PYTHON=" + chosen + " is not a python3 with torch or numpy"
+                        : "no python3 with torch or numpy found (set GANGLION_PYTHON)") + "; no reference timings");
                 err.flush();
                 noticeShown = true;
             }

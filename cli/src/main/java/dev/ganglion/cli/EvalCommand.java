@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * parameter, the gradients of {@code sum(y ⊙ grad_output)} ({@code grad_output} from the input file,
  * ones when absent). Values are float32.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "eval", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = "Runs a checkpoint on x from a safetensors file; writes y (and gradients with --grad).")
 final class EvalCommand implements Callable<Integer> {
     @Spec

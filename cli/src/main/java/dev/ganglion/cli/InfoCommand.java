@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * {@code ganglion info}: the JDK, whether the Vector API kernels run (and why not), float lanes,
  * threads, and the CUDA device as the native-bindings backend reports it. {@code --json}: one object.
  */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(name = "info", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "JDK, Vector API, threads and CUDA status of this machine.")
 final class InfoCommand implements Callable<Integer> {
     @Spec

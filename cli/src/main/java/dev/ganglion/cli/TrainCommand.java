@@ -23,10 +23,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ganglion train MODEL}: trains a model on a built-in task or IDX data with the library's
  * {@link Trainer} (shared/specs/cli.md). Progress bar on a terminal, one line per epoch otherwise;
- * {@code --json} prints one JSON object per epoch: {@code epoch, loss, metric, metric_name,
- * test_loss, seconds, samples_per_s, lr}.
+ * {@code --json} prints one JSON object per epoch: {@code epoch, loss, metric} (on the test split),
+ * {@code metric_name, train_metric, test_loss, seconds, samples_per_s, lr}; {@code --log} gets the
+ * same lines and, with G2GNet's dynamic sparse training, one {@code {"event":"rewire",…}} line per
+ * rewiring.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Trains a model on a built-in task or IDX data.",
                 "MODEL: lstm, sublstm, fix-sublstm, elm, mlp, g2gnet, circuitnet"})
 final class TrainCommand implements Callable<Integer> {
@@ -75,7 +77,8 @@ final class TrainCommand implements Callable<Integer> {
     Path save;
     @Option(names = "--resume", paramLabel = "CKPT", description = "Continue a run from its checkpoint (exactly).")
     Path resume;
-    @Option(names = "--log", paramLabel = "FILE", description = "Append one JSON line per epoch to FILE.")
+    @Option(names = "--log", paramLabel = "FILE", description = "One JSON line per epoch (and per DST rewiring) to FILE: "
+            + "a new file, or appended to when resuming.")
     Path log;
     @Option(names = "--plot", paramLabel = "FILE", description = "Learning curves as .svg or .png.")
     Path plot;
@@ -174,8 +177,18 @@ final class TrainCommand implements Callable<Integer> {
         long params = t.optimizer().parameters().stream().mapToLong(v -> v.size()).sum();
         String seq = r.seqLen != null && r.seqLen > 0 ? " (T=" + r.seqLen + ")" : "";
         String from = r.resume == null ? "" : ", resumed after epoch " + t.epochsDone();
-        return String.format(Locale.ROOT, "training %s on %s%s: %d train / %d test, %,d parameters, %s lr %s, batch %d, %d epochs, %d threads%s",
-                r.model, td.name(), seq, td.train().size(), td.test().size(), params, r.optimizer, r.lr, r.batch, r.epochs,
-                Parallel.threads(), from);
+        return String.format(Locale.ROOT, "training %s on %s%s: %d train / %d test, %,d parameters, %s lr %s, batch %d, %s, %s%s",
+                r.model, td.name(), seq, td.train().size(), td.test().size(), params, r.optimizer, decimal(r.lr), r.batch,
+                plural(r.epochs, "epoch"), plural(Parallel.threads(), "thread"), from);
+    }
+
+    /** 0.001 rather than 1.0E-3; 1e+10 rather than 1.0E10 or ten billion written out. */
+    private static String decimal(double v) {
+        return v != 0 && (Math.abs(v) < 1e-6 || Math.abs(v) >= 1e6) ? String.format(Locale.ROOT, "%.4g", v).replaceFirst("\\.?0+e", "e")
+                : java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    private static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

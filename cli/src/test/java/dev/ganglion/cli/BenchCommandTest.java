@@ -122,6 +122,10 @@ class BenchCommandTest {
         CliRun r = CliRun.of("bench", "gemm", "--density", "0.5", "--dim", "4");
         assertThat(r.status()).isEqualTo(Main.USAGE);
         assertThat(r.err()).startsWith("ganglion bench: --density, --dim do not apply to gemm");
+        CliRun seq = CliRun.of("bench", "step-mlp", "--versus", "g2gnet", "--seq-len", "5");
+        assertThat(seq.status()).isEqualTo(Main.USAGE);
+        assertThat(seq.err()).startsWith("ganglion bench: --seq-len: step-mlp and --versus g2gnet read no sequences "
+                + "(the recurrent models: lstm, sublstm, fix-sublstm, elm)");
     }
 
     @Test

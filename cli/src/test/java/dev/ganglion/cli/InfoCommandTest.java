@@ -16,6 +16,9 @@ class InfoCommandTest {
         assertThat(r.outLines()).hasSize(2);
         assertThat(r.outLines().get(0)).matches("ganglion \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
         assertThat(r.outLines().get(1)).startsWith("JDK " + Runtime.version());
+        for (String command : new String[] {"info", "bench", "train", "eval"}) {
+            assertThat(CliRun.of(command, "-V").outLines()).as(command + " -V").isEqualTo(r.outLines());
+        }
     }
 
     @Test
