@@ -45,12 +45,19 @@ public final class Autodiff {
     /**
      * {@code ∂⟨seed, output⟩/∂inputs[k]} for each k (leaves or intermediate results), without touching
      * any {@code grad}; only the part of the graph between the output and the inputs is walked.
-     * Inputs the output does not depend on get zeros. Each result is a new contiguous tensor of its
-     * input's shape and dtype.
+     * Inputs the output does not depend on get zeros; an input given twice gets its gradient twice.
+     * Each result is a new contiguous tensor of its input's shape and dtype.
+     *
+     * @throws IllegalArgumentException when an input does not require grad (as PyTorch, which also
+     *     refuses them: a gradient could never reach it)
      */
     public static Tensor[] grad(Var output, Tensor seed, boolean retainGraph, Var... inputs) {
         for (int i = 0; i < inputs.length; i++) {
             Objects.requireNonNull(inputs[i], "grad: input " + i + " is null");
+            if (!inputs[i].requiresGrad()) {
+                throw new IllegalArgumentException("grad: input " + i + " of shape " + inputs[i].shape()
+                        + " does not require grad (a constant, or computed under NoGrad): no gradient flows to it");
+            }
         }
         return Backward.gradients(output, checkSeed("grad", output, seed), retainGraph, inputs.clone());
     }

@@ -49,7 +49,8 @@ final class Backward {
             walk.run(output, seed);
         }
         for (int k = 0; k < targets.length; k++) {
-            Tensor r = walk.results[k];
+            // a leaf given twice collects its gradient at its first index only
+            Tensor r = walk.results[walk.targetIndex(targets[k])];
             // a rule may hand the same tensor (or the seed, or a broadcast view) to several inputs: copy
             walk.results[k] = r == null ? targets[k].value().newZeros(targets[k].shape()) : r.to(targets[k].dtype()).copy();
         }
@@ -150,6 +151,10 @@ final class Backward {
         for (int i = 0; i < n.inputs.length; i++) {
             Var v = n.inputs[i];
             if (v != null && grads[i] != null && v.requiresGrad() && wanted(v)) {
+                if (n.aux instanceof CustomContext && grads[i].dtype() != v.dtype()) {
+                    throw new IllegalStateException("autodiff: the " + ruleName(n) + " produced a " + grads[i].dtype()
+                            + " gradient for input " + i + ", a " + v.dtype() + " " + v.shape());
+                }
                 deliver(v, sumTo(grads[i], v.shape(), n));
             }
         }
@@ -215,8 +220,11 @@ final class Backward {
     }
 
     private static IllegalStateException ruleBug(Node n, Shape grad, Shape input) {
-        String rule = n.aux instanceof CustomContext c ? "custom function " + c.name() + "'s backward" : n.op + " rule";
-        return new IllegalStateException("autodiff: the " + rule + " produced a gradient of shape " + grad
+        return new IllegalStateException("autodiff: the " + ruleName(n) + " produced a gradient of shape " + grad
                 + " that does not broadcast to its input's shape " + input);
+    }
+
+    private static String ruleName(Node n) {
+        return n.aux instanceof CustomContext c ? "custom function " + c.name() + "'s backward" : n.op + " rule";
     }
 }

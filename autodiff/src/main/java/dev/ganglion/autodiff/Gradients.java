@@ -166,7 +166,8 @@ final class Gradients {
 
     /** {@code y = aᵇ}: {@code da = g·b·a^(b−1)}, {@code db = g·y·ln a} (0 where a = 0, as PyTorch). */
     private static Tensor[] power(Tensor g, Tensor a, Tensor b, Tensor y) {
-        Tensor ga = mul(g, mul(b, pow(a, addScalar(b, -1))));
+        // b·a^(b−1) is 0·0^(−1) = NaN at a = 0, b = 0, where y = a⁰ = 1 is flat in a: 0 there, as PyTorch
+        Tensor ga = mul(g, where(eq(b, zero(b)), zero(b), mul(b, pow(a, addScalar(b, -1)))));
         Tensor gb = mul(g, where(eq(a, zero(a)), zero(a), mul(y, log(a))));
         return two(ga, gb);
     }

@@ -44,9 +44,23 @@ final class IndexGrads {
         return Indexing.scatterAdd(zeros, n.ints[0], (int[]) n.aux, indexShape(n), g);
     }
 
-    /** SCATTER_ADD: the source's gradient gathers g at the scattered positions. */
+    /**
+     * SCATTER_ADD: the source's gradient gathers g at the scattered positions; a source larger than
+     * the index (only its leading part is scattered) gets 0 in the rest.
+     */
     static Tensor scatterAddSource(Node n, Tensor g) {
-        return Indexing.gather(g, n.ints[0], (int[]) n.aux, indexShape(n));
+        Tensor gathered = Indexing.gather(g, n.ints[0], (int[]) n.aux, indexShape(n));
+        Shape src = n.inputs[1].shape();
+        if (src.equals(gathered.shape())) {
+            return gathered;
+        }
+        Tensor out = g.newZeros(src);
+        Tensor leading = out;
+        for (int d = 0; d < src.rank(); d++) {
+            leading = leading.slice(d, 0, gathered.shape().dim(d));
+        }
+        leading.copyFrom(gathered);
+        return out;
     }
 
     private static Shape indexShape(Node n) {

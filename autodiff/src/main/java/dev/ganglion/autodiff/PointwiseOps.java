@@ -147,7 +147,7 @@ public final class PointwiseOps {
                 save(a.value(), b.value()));
     }
 
-    /** {@code y = aᵇ}; {@code ∂y/∂b = y·ln a} (taken as 0 where a = 0). */
+    /** {@code y = aᵇ}; {@code ∂y/∂a = b·aᵇ⁻¹} (taken as 0 where b = 0), {@code ∂y/∂b = y·ln a} (taken as 0 where a = 0). */
     public static Var pow(Var a, Var b) {
         Tensor y = Elementwise.pow(a.value(), b.value());
         return record(Op.POW, y, require("pow", a, b), save(a.value(), b.value(), y));

@@ -3,6 +3,7 @@ package dev.ganglion.autodiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.ops.Elementwise;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,16 @@ class CustomFunctionTest {
         Var y = keep.apply(x).sum();
         x.value().fill(3);
         assertThatThrownBy(y::backward).isInstanceOf(IllegalStateException.class).hasMessageContaining("CUSTOM");
+    }
+
+    @Test
+    void aBackwardReturningAnotherDtypeIsNamed() {
+        CustomFunction widening = CustomFunction.of("widening", (ctx, in) -> in[0].copy(),
+                (ctx, g) -> new Tensor[] {g.to(DType.F64)});
+        Var x = Var.parameter(Tensor.ones(2));
+        Var y = widening.apply(x).exp().sum();
+        assertThatThrownBy(y::backward).isInstanceOf(IllegalStateException.class)
+                .hasMessage("autodiff: the custom function widening's backward produced a F64 gradient for input 0, a F32 [2]");
     }
 
     @Test

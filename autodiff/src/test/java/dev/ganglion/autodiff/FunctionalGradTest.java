@@ -21,6 +21,29 @@ class FunctionalGradTest {
     }
 
     @Test
+    void anInputGivenTwiceGetsItsGradientTwiceAndAConstantIsRefused() {
+        Var x = Var.parameter(Tensor.of(new double[] {1, 2, 3}, 3));
+        Tensor[] g = Autodiff.grad(x.square().sum(), x, x);
+        assertThat(g[0].toDoubleArray()).containsExactly(2, 4, 6);
+        assertThat(g[1].toDoubleArray()).containsExactly(2, 4, 6);
+        assertThat(g[1]).isNotSameAs(g[0]);
+        Var c = Var.constant(Tensor.of(new double[] {5, 6, 7}, 3));
+        assertThatThrownBy(() -> Autodiff.grad(x.mul(c).sum(), x, c)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("grad: input 1 of shape [3] does not require grad (a constant, or computed under NoGrad): "
+                        + "no gradient flows to it");
+    }
+
+    @Test
+    void powIsFlatInItsBaseWhereTheExponentIsZero() {
+        // y = aᵇ: ∂y/∂a = b·aᵇ⁻¹ is 0·0⁻¹ at a = b = 0, where y = 1 for every a; PyTorch gives 0 there
+        Var a = Var.parameter(Tensor.of(new double[] {0, 2, 0}, 3));
+        Var b = Var.parameter(Tensor.of(new double[] {0, 0, 2}, 3));
+        Tensor[] g = Autodiff.grad(PointwiseOps.pow(a, b).sum(), a, b);
+        assertThat(g[0].toDoubleArray()).containsExactly(0, 0, 0);
+        assertThat(g[1].toDoubleArray()).containsExactly(0, Math.log(2), 0);
+    }
+
+    @Test
     void intermediateResultsCanBeDifferentiatedAgainst() {
         Var x = Var.parameter(Tensor.of(new double[] {0.5}, 1));
         Var h = x.exp();

@@ -80,6 +80,10 @@ final class ShapeEntries {
         s.add(new Sample(Op.SCATTER_ADD, "axis -1, repeats", in(x, rand(23, 2, 3, 2)),
                 v -> IndexOps.scatterAdd(v[0], -1, si, ss, v[1]),
                 in -> LinalgReferences.scatterAdd(in[0], 2, si, ss, in[1])));
+        // a source larger than the index: only its leading [2, 3, 2] part is scattered (gradient 0 elsewhere)
+        s.add(new Sample(Op.SCATTER_ADD, "source larger than the index", in(x, rand(24, 2, 4, 3)),
+                v -> IndexOps.scatterAdd(v[0], -1, si, ss, v[1]),
+                in -> LinalgReferences.scatterAdd(in[0], 2, si, ss, in[1])));
     }
 
     static List<ErrorCase> errors() {

@@ -30,7 +30,7 @@ final class BatchedProduct {
         }
         int[] offA = offsets(a, batch, count);
         int[] offB = offsets(b, batch, count);
-        if (count > 1 && !a.trans() && same(offB) && rowsCollapse(a, m)) {
+        if (count > 1 && !a.trans() && same(offB) && rowsContinue(offA, (long) a.ld() * m)) {
             // A's batch axes continue its row axis and B is shared: one tall product, m·count rows.
             gemm(a, b, count * m, n, k, offA[0], offB[0], c, 0, beta);
             return;
@@ -81,15 +81,16 @@ final class BatchedProduct {
         return true;
     }
 
-    /** True when A's batch axes step exactly over its rows, i.e. [batch…, m] is one axis of stride ld. */
-    private static boolean rowsCollapse(MatrixOperand a, int m) {
-        Tensor t = a.tensor();
-        long expected = (long) a.ld() * m;
-        for (int axis = t.rank() - 3; axis >= 0; axis--) {
-            if (t.dim(axis) != 1 && t.stride(axis) != expected) {
+    /**
+     * True when batch element i of A starts {@code i·step} after element 0 (step = ld·m), so that
+     * its batch continues its row axis. Read off the offsets of the broadcast batch, not A's own
+     * axes: a batch that only B has (A broadcast along it) gives A the same offset each time.
+     */
+    private static boolean rowsContinue(int[] offA, long step) {
+        for (int i = 1; i < offA.length; i++) {
+            if (offA[i] != offA[0] + i * step) {
                 return false;
             }
-            expected *= t.dim(axis);
         }
         return true;
     }

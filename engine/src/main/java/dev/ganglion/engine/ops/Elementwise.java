@@ -9,6 +9,7 @@ import dev.ganglion.engine.kernel.ScalarBinary;
 import dev.ganglion.engine.kernel.ScalarUnary;
 import dev.ganglion.engine.kernel.UnaryKernel;
 import dev.ganglion.engine.kernel.UnaryOp;
+import java.util.Arrays;
 
 /**
  * Elementwise ops: {@code y = f(x)} and {@code y = f(a, b)} with NumPy broadcasting, on any views
@@ -203,6 +204,35 @@ public final class Elementwise {
         return apply(BinaryOp.EQ, a, b);
     }
 
+    /**
+     * {@code in}, or a copy of it when it shares storage with {@code out} laid out differently: an
+     * element written before it is read would be read changed (the same view is read element by
+     * element just before it is written, which is safe).
+     */
+    private static Tensor beforeWrite(Tensor in, Tensor out) {
+        if (!in.sharesStorage(out) || in.size() == 0 || out.size() == 0) {
+            return in;
+        }
+        boolean sameView = in.shape().equals(out.shape()) && in.offset() == out.offset()
+                && Arrays.equals(in.strides(), out.strides());
+        long[] i = span(in);
+        long[] o = span(out);
+        boolean overlap = i[0] <= o[1] && o[0] <= i[1];
+        return !sameView && overlap ? in.copy() : in;
+    }
+
+    /** The first and last storage index a view can touch. */
+    private static long[] span(Tensor t) {
+        long lo = t.offset();
+        long hi = t.offset();
+        for (int d = 0; d < t.rank(); d++) {
+            long reach = (long) (t.dim(d) - 1) * t.stride(d);
+            lo += Math.min(0, reach);
+            hi += Math.max(0, reach);
+        }
+        return new long[] {lo, hi};
+    }
+
     /** {@code y = op(a, b)} with NumPy broadcasting, into a new tensor. */
     public static Tensor apply(BinaryOp op, Tensor a, Tensor b) {
         Checks.sameDType(op.opName(), a, b);
@@ -212,14 +242,17 @@ public final class Elementwise {
 
     /**
      * {@code out = op(a, b)} with broadcasting, in place: {@code out} must be contiguous, of the
-     * broadcast shape and dtype, and may be {@code a} or {@code b} itself ({@code acc = acc + g})
-     * but must not otherwise overlap them. Returns {@code out}.
+     * broadcast shape and dtype, and may be {@code a} or {@code b} itself ({@code acc = acc + g}); an
+     * input that overlaps it otherwise (a transposed or broadcast view of it) is read as it was before
+     * the call. Returns {@code out}.
      */
     public static Tensor applyInto(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         String name = op.opName();
         Checks.sameDType(name, a, b);
         Checks.sameDType(name, a, out);
         Shape shape = Shape.broadcast(a.shape(), b.shape(), name);
+        a = beforeWrite(a, out);
+        b = beforeWrite(b, out);
         // NOTE: Tensor.isContiguous() is false for some empty shapes ([2, 0]); nothing is written then.
         if (!out.shape().equals(shape) || !(out.isContiguous() || out.size() == 0)) {
             throw new IllegalArgumentException(name + ": output of shape " + out.shape()

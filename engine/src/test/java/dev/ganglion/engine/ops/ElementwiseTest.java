@@ -260,6 +260,33 @@ class ElementwiseTest {
     }
 
     @Test
+    void anInputOverlappingTheOutputAsAnotherViewIsReadAsItWas() {
+        for (DType dt : new DType[] {DType.F32, DType.F64}) {
+            // acc += accᵀ (an audit found float64 reading elements it had already written)
+            Tensor acc = Ref.random(dt, 8, 20, 20);
+            double[] before = acc.toDoubleArray();
+            Elementwise.applyInto(BinaryOp.ADD, acc, acc.mT(), acc);
+            double[] after = acc.toDoubleArray();
+            for (int r = 0; r < 20; r++) {
+                for (int c = 0; c < 20; c++) {
+                    double want = dt == DType.F32 ? (float) (before[r * 20 + c] + before[c * 20 + r])
+                            : before[r * 20 + c] + before[c * 20 + r];
+                    assertThat(after[r * 20 + c]).as(dt + " [" + r + ", " + c + "]").isEqualTo(want);
+                }
+            }
+            // a broadcast of the output's first row: every row adds the row as it was
+            Tensor m = Ref.random(dt, 9, 3, 5);
+            double[] m0 = m.toDoubleArray();
+            Elementwise.applyInto(BinaryOp.ADD, m, m.slice(0, 0, 1), m);
+            double[] m1 = m.toDoubleArray();
+            for (int i = 0; i < 15; i++) {
+                double want = dt == DType.F32 ? (float) (m0[i] + m0[i % 5]) : m0[i] + m0[i % 5];
+                assertThat(m1[i]).as(dt + " element " + i).isEqualTo(want);
+            }
+        }
+    }
+
+    @Test
     void errorsNameTheOpAndShapes() {
         Tensor a = Tensor.zeros(2, 3);
         assertThatThrownBy(() -> Elementwise.add(a, Tensor.zeros(4)))

@@ -129,6 +129,13 @@ class LinalgTest {
         assertMatmul(rand(1, 3, 8), rand(4, 8, 6), 4, 3, 6);
         Tensor sharedB = rand(8, 6).unsqueeze(0).expand(4, 8, 6);
         assertMatmul(rand(4, 3, 8), sharedB, 4, 3, 6);
+        // the batch only B has, and B's is a broadcast: A is the same matrix for every element (an
+        // audit found A read past its end, or past its rows into its parent's, here)
+        assertMatmul(rand(3, 8), sharedB, 4, 3, 6);
+        assertMatmul(rand(1, 3, 8), sharedB, 4, 3, 6);
+        assertMatmul(rand(9, 8).slice(0, 0, 3), sharedB, 4, 3, 6);
+        assertMatmul(rand(8), sharedB, 4, 6);
+        assertMatmul(rand(2, 1, 3, 8), rand(8, 6).expand(2, 5, 8, 6), 2, 5, 3, 6);
     }
 
     @Test
