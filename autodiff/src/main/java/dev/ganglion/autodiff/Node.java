@@ -96,8 +96,8 @@ final class Node {
     }
 
     IllegalStateException freed() {
-        return new IllegalStateException("autodiff: backward through " + op + " a second time, but its saved "
-                + "tensors were released by the first backward; pass retainGraph = true to the first call");
+        return new IllegalStateException("autodiff: backward through " + op + " a second time, but the first backward "
+                + "released this part of the graph (its inputs and saved tensors); pass retainGraph = true to the first call");
     }
 
     /** Drops everything the backward needed; the node keeps only its op (for error messages). */
