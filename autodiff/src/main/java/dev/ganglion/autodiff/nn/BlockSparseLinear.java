@@ -23,7 +23,7 @@ public final class BlockSparseLinear extends Layer {
     /** The pattern of {@code pattern} (its values ignored), initialised from {@code rng} (weight, then bias). */
     public BlockSparseLinear(Bsr pattern, boolean bias, Rng rng) {
         this.pattern = pattern;
-        int fanIn = (int) Math.max(1, Math.round((double) pattern.nnz() / Math.max(1, pattern.rows())));
+        double fanIn = Math.max(1, (double) pattern.nnz() / Math.max(1, pattern.rows()));
         int[] dims = pattern.values().shape().dims();
         this.weight = registerParameter("weight", Init.fanIn(rng, fanIn, dims));
         this.bias = bias ? registerParameter("bias", Init.fanIn(rng, fanIn, pattern.rows())) : null;

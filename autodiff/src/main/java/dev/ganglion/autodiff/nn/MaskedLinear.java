@@ -112,7 +112,7 @@ public final class MaskedLinear extends Layer {
 
     /**
      * Rewires the layer to {@code newMask [out, in]} (same number of live connections): connections
-     * kept keep their values, new ones start at 0, dropped ones are forgotten. Returns, for each
+     * kept keep their values (and gradients), new ones start at 0, dropped ones are forgotten. Returns, for each
      * new position in {@link #weight()}, the old position its value came from, or −1 for a new
      * connection: what {@code Optimizer.remapState(weight(), from)} takes.
      *
@@ -121,13 +121,7 @@ public final class MaskedLinear extends Layer {
     public int[] setMask(Tensor newMask) {
         Csr next = checkedPattern(newMask);
         int[] from = Rewire.sources(pattern, next);
-        float[] old = weight.value().contiguous().toFloatArray();
-        float[] v = weight.value().floatArray();
-        int off = weight.value().offset();
-        for (int p = 0; p < from.length; p++) {
-            v[off + p] = from[p] < 0 ? 0f : old[from[p]];
-        }
-        weight.value().markWritten();
+        Rewire.move(weight, from);
         pattern = next;
         return from;
     }

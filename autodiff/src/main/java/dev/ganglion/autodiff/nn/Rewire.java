@@ -1,11 +1,27 @@
 package dev.ganglion.autodiff.nn;
 
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.ops.Indexing;
 import dev.ganglion.engine.sparse.Csr;
 import java.util.Arrays;
 
 /** Maps the stored entries of one sparsity pattern onto another of the same shape. */
-final class Rewire {
+public final class Rewire {
     private Rewire() {}
+
+    /**
+     * Moves a rewired layer's values and, when it has one, their gradient to the new order: entry i
+     * takes old entry {@code from[i]}, or 0 for a new connection (a gradient left in the old order
+     * would be read, or stepped with, at the wrong connections).
+     */
+    public static void move(Var values, int[] from) {
+        Indexing.remapInto(values.value(), from);
+        Tensor g = values.grad();
+        if (g != null) {
+            Indexing.remapInto(g, from);
+        }
+    }
 
     /**
      * For each stored entry of {@code next} (in its value order), the position of the same

@@ -5,6 +5,7 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.ops.Indexing;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -230,12 +231,7 @@ abstract class BaseOptimizer implements Optimizer {
             return;
         }
         for (Tensor t : state[i]) {
-            float[] a = t.floatArray();
-            float[] old = a.clone();
-            for (int p = 0; p < from.length; p++) {
-                a[p] = from[p] < 0 ? 0f : old[from[p]];
-            }
-            t.markWritten();
+            Indexing.remapInto(t, from);
         }
     }
 

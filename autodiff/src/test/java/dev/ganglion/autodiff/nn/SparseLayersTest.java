@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganglion.autodiff.Op;
 import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
@@ -68,6 +69,15 @@ class SparseLayersTest {
         assertThat(given.weight().value().sharesStorage(pattern.values())).isFalse();
         assertThat(given.forward(Var.parameter(randn(1, 2, 12))).op()).isEqualTo(Op.BSR);
         assertThatThrownBy(() -> new BlockSparseLinear(pattern, Tensor.zeros(3))).hasMessageContaining("expected [16]");
+        // the init bound is 1/√(nnz/out) with the mean fan-in as it is, not rounded: 1.5 gives 0.816, not 1/√2
+        Bsr sparse = Bsr.fromBlockMask(Tensor.of(new float[] {1, 1, 1, 0}, 2, 2), 1, 1, DType.F32);
+        float max = 0;
+        for (int seed = 0; seed < 300; seed++) {
+            for (float v : new BlockSparseLinear(sparse, false, new Rng(seed)).weight().value().toFloatArray()) {
+                max = Math.max(max, Math.abs(v));
+            }
+        }
+        assertThat((double) max).isBetween(0.75, 1 / Math.sqrt(1.5));
     }
 
     static Tensor mask(long seed, int rows, int cols, double p) {
@@ -132,5 +142,17 @@ class SparseLayersTest {
         assertThat(l.weight().value().toFloatArray()).containsExactly(2, 5, 0);
         assertThat(l.weight().value().version()).isGreaterThan(version);
         assertThat(l.denseWeight().toFloatArray()).containsExactly(0, 2, 0, 0, 5, 0);
+    }
+
+    @Test
+    void setMaskMovesAGradientWithItsConnections() {
+        // an audit found the gradient left in the old order: (0,1) reported (0,0)'s, (1,2) took (1,1)'s
+        MaskedLinear l = MaskedLinear.fromDense(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3),
+                Tensor.of(new float[] {1, 1, 0, 0, 1, 0}, 2, 3), null);
+        l.forward(Var.constant(Tensor.of(new float[] {10, 20, 30}, 1, 3))).sum().backward();
+        assertThat(l.denseGrad().toFloatArray()).containsExactly(10, 20, 0, 0, 20, 0);
+        l.setMask(Tensor.of(new float[] {0, 1, 0, 0, 1, 1}, 2, 3));
+        assertThat(l.denseGrad().toFloatArray()).containsExactly(0, 20, 0, 0, 20, 0);
+        assertThat(l.weight().grad().toFloatArray()).containsExactly(20, 20, 0);
     }
 }

@@ -195,6 +195,33 @@ public final class Indexing {
         return out;
     }
 
+    /**
+     * Rearranges {@code t}'s elements in place, in row-major order: element i takes the old element
+     * {@code from[i]}, or 0 where {@code from[i] < 0}. What a rewired sparse layer does to its values,
+     * their gradient and its optimizer state (kept connections move, new ones start at 0).
+     *
+     * @throws IllegalArgumentException when {@code from} is not of t's size or a source is out of range
+     */
+    public static Tensor remapInto(Tensor t, int[] from) {
+        if (from.length != t.size()) {
+            throw new IllegalArgumentException("remapInto: " + from.length + " sources for a tensor of " + t.size()
+                    + " elements " + t.shape());
+        }
+        for (int i = 0; i < from.length; i++) {
+            if (from[i] >= t.size()) {
+                throw new IllegalArgumentException("remapInto: source " + from[i] + " of element " + i
+                        + " outside [0, " + t.size() + ")");
+            }
+        }
+        double[] old = t.contiguous().toDoubleArray();
+        double[] moved = new double[from.length];
+        for (int i = 0; i < from.length; i++) {
+            moved[i] = from[i] < 0 ? 0 : old[from[i]];
+        }
+        t.copyFrom(Tensor.wrap(moved, t.shape()).to(t.dtype()));
+        return t;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static int product(Shape s, int from, int to) {

@@ -50,9 +50,14 @@ public final class Bsr implements SparseMatrix {
      */
     public static Bsr fromBlockMask(Tensor blockMask, int blockRows, int blockCols, DType dtype) {
         Shape s = SparseDense.rank2("Bsr.fromBlockMask", "blockMask", blockMask);
-        checkShape("Bsr.fromBlockMask", s.dim(0) * blockRows, s.dim(1) * blockCols, blockRows, blockCols);
-        return fromMaskArray(SparseMasks.of(blockMask), s.dim(0) * blockRows, s.dim(1) * blockCols,
-                blockRows, blockCols, dtype);
+        long rows = (long) s.dim(0) * blockRows;
+        long cols = (long) s.dim(1) * blockCols;
+        if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Bsr.fromBlockMask: block mask " + s + " of " + blockRows + "×" + blockCols
+                    + " blocks makes a " + rows + "×" + cols + " matrix, larger than 2^31 − 1 rows or columns");
+        }
+        checkShape("Bsr.fromBlockMask", (int) rows, (int) cols, blockRows, blockCols);
+        return fromMaskArray(SparseMasks.of(blockMask), (int) rows, (int) cols, blockRows, blockCols, dtype);
     }
 
     /** The blocks of a dense {@code [rows, cols]} matrix that hold any nonzero, values copied. */

@@ -1,6 +1,7 @@
 package dev.ganglion.engine.sparse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
@@ -137,6 +138,10 @@ class SparseFormatTest {
         assertThat(Bsr.fromDense(dense, blockMask, 2, 3).toDense().toFloatArray()).containsExactly(dense.toFloatArray());
         Bsr viaOf = Bsr.of(6, 9, 2, 3, w.rowPtr(), w.colIdx(), w.values().reshape(-1));
         assertThat(viaOf.toDense().toFloatArray()).containsExactly(dense.toFloatArray());
+        // blocks too large for an int count of rows: named, not wrapped round to a wrong shape
+        assertThatThrownBy(() -> Bsr.fromBlockMask(Tensor.ones(4, 1), 1 << 30, 1, DType.F32))
+                .hasMessage("Bsr.fromBlockMask: block mask [4, 1] of 1073741824×1 blocks makes a 4294967296×1 matrix, "
+                        + "larger than 2^31 − 1 rows or columns");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.ganglion.models.g2gnet;
 import dev.ganglion.autodiff.IndexOps;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.nn.Layer;
+import dev.ganglion.autodiff.nn.Rewire;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
@@ -199,7 +200,7 @@ public final class G2GSparseLayer extends Layer {
 
     /**
      * Rewires to {@code newMask} (row-major {@code [n_out, n_in]}, same live count): kept connections
-     * keep their values, new ones start at 0. Returns for each new parameter position the old one it
+     * keep their values (and gradients), new ones start at 0. Returns for each new parameter position the old one it
      * came from, or −1 for a new connection ({@code Optimizer.remapState(weight(), from)}).
      *
      * @throws IllegalArgumentException when the size or the live count differs
@@ -212,13 +213,7 @@ public final class G2GSparseLayer extends Layer {
                     + layout.nnz + "; the count is fixed");
         }
         int[] from = layout.sourcesOf(next);
-        float[] old = weight.value().contiguous().toFloatArray();
-        float[] v = weight.value().floatArray();
-        int off = weight.value().offset();
-        for (int p = 0; p < next.nnz; p++) {
-            v[off + p] = from[p] < 0 ? 0f : old[from[p]];
-        }
-        weight.value().markWritten();
+        Rewire.move(weight, from);
         layout = next;
         return from;
     }

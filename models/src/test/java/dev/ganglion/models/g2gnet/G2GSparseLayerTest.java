@@ -262,6 +262,30 @@ class G2GSparseLayerTest {
     }
 
     @Test
+    void rewireMovesAGradientWithItsConnections() {
+        G2GSparseLayer layer = layer(24, 16, 4, 3);
+        layer.forward(Var.constant(new Rng(3).normal(Shape.of(4, 24), 0, 1))).square().sum().backward();
+        float[] before = layer.denseGrad().toFloatArray();
+        boolean[] old = layer.maskArray();
+        boolean[] mask = old.clone();
+        Rng rng = new Rng(6);
+        for (int moved = 0; moved < 40; ) {   // inside and outside the blocks
+            int a = rng.nextInt(mask.length);
+            int b = rng.nextInt(mask.length);
+            if (mask[a] && !mask[b]) {
+                mask[a] = false;
+                mask[b] = true;
+                moved++;
+            }
+        }
+        layer.rewire(mask);
+        float[] after = layer.denseGrad().toFloatArray();
+        for (int e = 0; e < mask.length; e++) {
+            assertThat(after[e]).as("entry " + e).isEqualTo(mask[e] && old[e] ? before[e] : 0f);
+        }
+    }
+
+    @Test
     void rewireKeepsValuesAndReportsSources() {
         G2GSparseLayer layer = layer(8, 8, 2, 1);
         boolean[] m = layer.maskArray();
