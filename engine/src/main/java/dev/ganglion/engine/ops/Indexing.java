@@ -213,6 +213,15 @@ public final class Indexing {
                         + " outside [0, " + t.size() + ")");
             }
         }
+        if (t.dtype() == DType.F32 && t.isContiguous()) {
+            // the common case (a layer's values, their gradient, optimizer state) without a detour through double
+            float[] a = t.floatArray();
+            float[] old = t.toFloatArray();
+            for (int i = 0; i < from.length; i++) {
+                a[t.offset() + i] = from[i] < 0 ? 0f : old[from[i]];
+            }
+            return t.markWritten();
+        }
         double[] old = t.contiguous().toDoubleArray();
         double[] moved = new double[from.length];
         for (int i = 0; i < from.length; i++) {

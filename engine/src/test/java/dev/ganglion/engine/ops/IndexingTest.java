@@ -221,6 +221,24 @@ class IndexingTest {
     }
 
     @Test
+    void remapIntoMovesElementsAndZeroesNewOnes() {
+        int[] from = {2, -1, 0, 1, -1};
+        Tensor f32 = Tensor.of(new float[] {9, 1, 2, 3, 4, 5, 6}, 7).slice(0, 1, 6);   // at an offset
+        Indexing.remapInto(f32, from);
+        assertThat(f32.toFloatArray()).containsExactly(3, 0, 1, 2, 0);
+        Tensor f64 = Tensor.of(new double[] {1, 2, 3, 4, 5}, 5);
+        Indexing.remapInto(f64, from);
+        assertThat(f64.toDoubleArray()).containsExactly(3, 0, 1, 2, 0);
+        Tensor strided = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2).mT();   // row-major order 1, 3, 2, 4
+        Indexing.remapInto(strided, new int[] {3, 2, 1, 0});
+        assertThat(strided.toFloatArray()).containsExactly(4, 2, 3, 1);
+        assertThatThrownBy(() -> Indexing.remapInto(Tensor.zeros(3), new int[] {0, 1}))
+                .hasMessage("remapInto: 2 sources for a tensor of 3 elements [3]");
+        assertThatThrownBy(() -> Indexing.remapInto(Tensor.zeros(2), new int[] {0, 2}))
+                .hasMessage("remapInto: source 2 of element 1 outside [0, 2)");
+    }
+
+    @Test
     void oneHotRows() {
         Tensor y = Indexing.oneHot(new int[] {2, 0, 2}, 3);
         assertThat(y.shape()).isEqualTo(Shape.of(3, 3));
