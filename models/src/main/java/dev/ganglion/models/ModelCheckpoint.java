@@ -7,9 +7,11 @@ import dev.ganglion.engine.io.SafetensorsFile;
 import dev.ganglion.engine.io.SafetensorsReader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Self-describing model checkpoints: a safetensors file with the model's state under its
@@ -42,6 +44,15 @@ public final class ModelCheckpoint {
         Checkpoint.save(path, model.module(), meta, null);
     }
 
+    /**
+     * Entries a checkpoint may hold beside the model's state: optimizer state ({@code optim.…}) of a
+     * training checkpoint, and a golden file's {@code x}, {@code y}, {@code grad_output} and
+     * {@code grad.…} (undotted names: no model's state has one).
+     */
+    private static boolean besideTheModel(String name) {
+        return name.startsWith(Checkpoint.OPTIM_PREFIX) || name.startsWith("grad.") || !name.contains(".");
+    }
+
     /** {@link #load(Path, ModelRegistry)} with the {@link ModelRegistry#standard() standard} registry. */
     public static NeuralModel load(Path path) throws IOException {
         return load(path, ModelRegistry.standard());
@@ -49,9 +60,10 @@ public final class ModelCheckpoint {
 
     /**
      * Reads the model named in {@code path}'s metadata, builds it from the config there (and the
-     * file's integer tensors) and loads its state: every state entry must be present with its shape;
-     * other entries are ignored, so a golden file (with {@code x}, {@code y}, {@code grad.*}) or a
-     * training checkpoint (with {@code optim.*}) loads too.
+     * file's structural tensors: masks, routes, edges) and loads its state: every state entry must be
+     * present with its shape and kind of dtype, and no other model entry may be stored (a tensor the
+     * config's model lacks means the two disagree); a golden file's {@code x}, {@code y},
+     * {@code grad.*} and a training checkpoint's {@code optim.*} are ignored.
      *
      * @throws IllegalArgumentException naming the file when metadata is missing or the state does not fit
      */
@@ -66,24 +78,26 @@ public final class ModelCheckpoint {
             }
             try {
                 ModelConfig config = ModelConfig.parse(registry.factory(name).schema(), json);
-                Map<String, Tensor> ints = new LinkedHashMap<>();
+                Map<String, Tensor> stored = new LinkedHashMap<>();
                 for (String n : f.names()) {
-                    if (!f.holdsFloats(n)) {
-                        ints.put(n, Checkpoint.readEntry(f, n));
+                    if (!besideTheModel(n)) {
+                        stored.put(n, Checkpoint.readEntry(f, n));
                     }
                 }
-                NeuralModel model = registry.create(config, ints, new Rng(0));
-                List<String> stored = Checkpoint.storedDtypeProblems(f, model.module());
-                if (!stored.isEmpty()) {
-                    throw new IllegalArgumentException(String.join("; ", stored));
-                }
-                Map<String, Tensor> state = new LinkedHashMap<>();
-                for (String n : model.module().stateDict().keySet()) {
-                    if (f.contains(n)) {
-                        state.put(n, f.holdsFloats(n) ? f.tensor(n) : ints.get(n));
+                NeuralModel model = registry.create(config, stored, new Rng(0));
+                Set<String> own = model.module().stateDict().keySet();
+                List<String> problems = new ArrayList<>(Checkpoint.storedDtypeProblems(f, model.module()));
+                for (String n : stored.keySet()) {
+                    if (!own.contains(n)) {
+                        problems.add("'" + n + "' is stored, but the " + name + " its config describes has no such entry "
+                                + "(the config and the tensors disagree, e.g. in the number of layers or an ablation switch)");
                     }
                 }
-                model.module().loadStateDict(state, true); // a missing entry or a shape mismatch is an error
+                if (!problems.isEmpty()) {
+                    throw new IllegalArgumentException(String.join("; ", problems));
+                }
+                stored.keySet().retainAll(own);
+                model.module().loadStateDict(stored, true); // a missing entry or a shape mismatch is an error
                 return model;
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("ModelCheckpoint.load(" + path + "): " + e.getMessage(), e);

@@ -7,17 +7,18 @@ import java.util.Map;
 /**
  * Builds one kind of model: its config schema, and a fresh model from a config.
  *
- * <p>{@code integerState} holds the integer tensors of a checkpoint being loaded (routes, masks,
- * permutations, edges; as float tensors of their values) for models whose structure depends on them
- * (an ELM with {@code synapse.route}); it is empty for a fresh model. Float parameters are loaded
- * afterwards by {@link ModelCheckpoint}, so the factory need not read them.
+ * <p>{@code storedState} holds the model tensors of a checkpoint being loaded (integer ones, such as
+ * routes, masks, permutations and edges, as float tensors of their values) for models whose
+ * structure depends on them (an ELM with {@code synapse.route}); it is empty for a fresh model. The
+ * factory reads only the structural entries: {@link ModelCheckpoint} checks their dtypes and loads
+ * the parameters afterwards.
  */
 public interface ModelFactory {
     /** The config fields of this model. */
     ConfigSchema schema();
 
     /** A model with the init of {@code models.md}, drawn from {@code rng}. */
-    NeuralModel create(ModelConfig config, Map<String, Tensor> integerState, Rng rng);
+    NeuralModel create(ModelConfig config, Map<String, Tensor> storedState, Rng rng);
 
     /** A factory from a schema and a build function. */
     static ModelFactory of(ConfigSchema schema, Builder builder) {
@@ -28,8 +29,8 @@ public interface ModelFactory {
             }
 
             @Override
-            public NeuralModel create(ModelConfig config, Map<String, Tensor> integerState, Rng rng) {
-                return builder.build(config, integerState, rng);
+            public NeuralModel create(ModelConfig config, Map<String, Tensor> storedState, Rng rng) {
+                return builder.build(config, storedState, rng);
             }
         };
     }
@@ -38,6 +39,6 @@ public interface ModelFactory {
     @FunctionalInterface
     interface Builder {
         /** Builds the model. */
-        NeuralModel build(ModelConfig config, Map<String, Tensor> integerState, Rng rng);
+        NeuralModel build(ModelConfig config, Map<String, Tensor> storedState, Rng rng);
     }
 }

@@ -69,8 +69,8 @@ public final class ModelRegistry {
         return create(config, Map.of(), new Rng(seed));
     }
 
-    /** A model of {@code config.model()}, structured by a checkpoint's integer tensors when given. */
-    public NeuralModel create(ModelConfig config, Map<String, Tensor> integerState, Rng rng) {
-        return factory(config.model()).create(config, integerState, rng);
+    /** A model of {@code config.model()}, structured by a checkpoint's tensors when given ({@link ModelFactory}). */
+    public NeuralModel create(ModelConfig config, Map<String, Tensor> storedState, Rng rng) {
+        return factory(config.model()).create(config, storedState, rng);
     }
 }

@@ -173,6 +173,13 @@ public final class MaskedLinear extends Layer {
     protected void checkOwnState(Map<String, Tensor> entries, List<String> errors) {
         Tensor m = entries.get("mask");
         if (m != null) {
+            double[] values = m.contiguous().toDoubleArray();
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != 0 && values[i] != 1) {
+                    errors.add("mask element " + i + " of " + m.shape() + " is " + values[i] + "; a mask holds 0 or 1");
+                    return;
+                }
+            }
             int live = Csr.fromMask(m, DType.F32).nnz();
             if (live != pattern.nnz()) {
                 errors.add("mask has " + live + " live connections, the layer " + pattern.nnz()

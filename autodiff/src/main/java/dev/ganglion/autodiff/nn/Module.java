@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A part of a network: a tree of named parameters (trainable {@link Var} leaves), buffers
@@ -274,6 +275,14 @@ public abstract class Module {
     /** Local names of {@link #ownState()} entries stored as integers; default: the integer buffers. */
     protected Map<String, IntType> ownIntTypes() {
         return Collections.unmodifiableMap(intBuffers);
+    }
+
+    /**
+     * Local names of {@link #ownState()} entries a strict load may find absent (the module keeps what
+     * it has: e.g. permutations a model can recover from its config); default none.
+     */
+    protected Set<String> ownOptionalState() {
+        return Set.of();
     }
 
     /**

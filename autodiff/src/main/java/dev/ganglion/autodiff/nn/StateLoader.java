@@ -23,12 +23,15 @@ final class StateLoader {
         Map<Module, Map<String, Tensor>> plan = new LinkedHashMap<>();
         root.walk("", (prefix, m) -> {
             Map<String, Tensor> entries = new LinkedHashMap<>();
+            Set<String> optional = m.ownOptionalState();
             m.ownState().forEach((name, current) -> {
                 String full = prefix + name;
                 Tensor given = state.get(full);
                 unexpected.remove(full);
                 if (given == null) {
-                    missing.add(full);
+                    if (!optional.contains(name)) {
+                        missing.add(full);
+                    }
                 } else if (!given.shape().equals(current.shape())) {
                     errors.add("'" + full + "': shape " + given.shape() + " in the state, " + current.shape()
                             + " in the " + m.typeName());

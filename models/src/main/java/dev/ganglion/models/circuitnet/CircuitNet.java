@@ -98,9 +98,9 @@ public final class CircuitNet extends Layer implements NeuralModel {
         return net;
     }
 
-    /** A fresh network whose links are {@code ports.edges} of {@code integerState} when present. */
-    static CircuitNet structured(CircuitNetConfig cfg, Map<String, Tensor> integerState, Rng rng) {
-        Tensor e = integerState.get("ports.edges");
+    /** A fresh network whose links are {@code ports.edges} of {@code storedState} when present. */
+    static CircuitNet structured(CircuitNetConfig cfg, Map<String, Tensor> storedState, Rng rng) {
+        Tensor e = storedState.get("ports.edges");
         return e == null || !cfg.useInter() ? create(cfg, rng) : create(cfg, CircuitEdges.rows(e), rng);
     }
 

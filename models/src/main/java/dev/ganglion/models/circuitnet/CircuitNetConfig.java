@@ -2,6 +2,7 @@ package dev.ganglion.models.circuitnet;
 
 import dev.ganglion.models.ConfigSchema;
 import dev.ganglion.models.ConfigSchema.Type;
+import dev.ganglion.models.ConfigSizes;
 import dev.ganglion.models.ModelConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,6 +47,8 @@ public record CircuitNetConfig(int inputSize, int outputSize, int units, int neu
             throw new IllegalArgumentException("circuitnet config: in_degree " + inDegree + " exceeds units − 1 = "
                     + (units - 1));
         }
+        ConfigSizes.product("circuitnet", "units·neurons", units, neurons);
+        ConfigSizes.product("circuitnet", "units·in_degree·ports·ports", (long) units * inDegree, (long) ports * ports);
         if (!activation.equals("clipsin") && !activation.equals("tanh")) {
             throw new IllegalArgumentException("circuitnet config: 'activation' must be clipsin or tanh, got '"
                     + activation + "'");

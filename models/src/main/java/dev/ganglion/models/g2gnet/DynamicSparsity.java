@@ -50,11 +50,14 @@ public final class DynamicSparsity implements StepHook {
      * @param seed the generator of random pruning and regrowth
      */
     public record Settings(int updateInterval, double zeta, Prune prune, Regrow regrow, long seed) {
-        /** Checks {@code updateInterval ≥ 1} and ζ in [0, 1]. */
+        /** Checks {@code updateInterval ≥ 1} and ζ in [0, 1] (ζ = 0 rewires nothing). */
         public Settings {
-            if (updateInterval < 1 || !(zeta >= 0 && zeta <= 1)) {
-                throw new IllegalArgumentException("DynamicSparsity: need update_interval ≥ 1 and ζ in [0, 1], got "
-                        + updateInterval + ", " + zeta);
+            if (updateInterval < 1) {
+                throw new IllegalArgumentException("g2gnet config: 'update_interval' must be ≥ 1, got " + updateInterval);
+            }
+            if (!(zeta >= 0 && zeta <= 1)) {
+                throw new IllegalArgumentException("g2gnet config: 'zeta' (the fraction of each layer's connections "
+                        + "rewired per update) must lie in [0, 1], got " + zeta);
             }
         }
 

@@ -68,13 +68,13 @@ public record G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int out
 
     /** The typed view of a {@code g2gnet} config (checked). */
     public static G2GNetConfig of(ModelConfig c) {
+        // the DST fields are checked with dst off too: a bad value is an error whether or not it is used
+        DynamicSparsity.Settings dst = new DynamicSparsity.Settings(c.getInt("update_interval"), c.getDouble("zeta"),
+                DynamicSparsity.Prune.valueOf(c.getString("prune").toUpperCase(Locale.ROOT)),
+                DynamicSparsity.Regrow.valueOf(c.getString("regrow").toUpperCase(Locale.ROOT)), c.getLong("seed"));
         return new G2GNetConfig(c.getInt("input_size"), c.getInt("hidden_size"), c.getInt("num_layers"),
                 c.getInt("output_size"), c.getInt("groups"), c.getDouble("p_intra"), c.getDouble("p_inter"),
-                c.getString("grouping"), c.getString("activation"), c.getLong("seed"),
-                c.getBoolean("dst") ? new DynamicSparsity.Settings(c.getInt("update_interval"), c.getDouble("zeta"),
-                        DynamicSparsity.Prune.valueOf(c.getString("prune").toUpperCase(Locale.ROOT)),
-                        DynamicSparsity.Regrow.valueOf(c.getString("regrow").toUpperCase(Locale.ROOT)), c.getLong("seed"))
-                        : null);
+                c.getString("grouping"), c.getString("activation"), c.getLong("seed"), c.getBoolean("dst") ? dst : null);
     }
 
     /** The generic config ({@code ganglion.config}). */

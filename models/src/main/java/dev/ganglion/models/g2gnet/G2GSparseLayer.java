@@ -12,6 +12,7 @@ import dev.ganglion.engine.kernel.BatchLayout;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * G2GNet's sparse layer {@code S(n_in → n_out)}: {@code y = x·(W ⊙ M)ᵀ + b}, computed as
@@ -70,10 +71,15 @@ public final class G2GSparseLayer extends Layer {
         return new G2GSparseLayer(layout, layout.values(weight), bias, groups);
     }
 
+    /** A 0/1 mask as booleans; any other value is an error (a 2 would otherwise count as live, not as 2·W). */
     static boolean[] toBooleans(Tensor mask) {
         double[] m = mask.contiguous().toDoubleArray();
         boolean[] b = new boolean[m.length];
         for (int i = 0; i < m.length; i++) {
+            if (m[i] != 0 && m[i] != 1) {
+                throw new IllegalArgumentException("mask element " + i + " of " + mask.shape() + " is " + m[i]
+                        + "; a mask holds 0 (no connection) or 1");
+            }
             b[i] = m[i] != 0;
         }
         return b;
@@ -269,12 +275,25 @@ public final class G2GSparseLayer extends Layer {
         return Map.of("mask", IntType.U8, "in_perm", IntType.I32, "out_perm", IntType.I32);
     }
 
+    /** The permutations: a checkpoint without them takes the config's groupings (models.md). */
+    @Override
+    protected Set<String> ownOptionalState() {
+        return Set.of("in_perm", "out_perm");
+    }
+
     @Override
     protected void checkOwnState(Map<String, Tensor> entries, List<String> errors) {
         Tensor m = entries.get("mask");
         if (m != null) {
+            boolean[] given;
+            try {
+                given = toBooleans(m);
+            } catch (IllegalArgumentException e) {
+                errors.add(e.getMessage());
+                return;
+            }
             int live = 0;
-            for (boolean b : toBooleans(m)) {
+            for (boolean b : given) {
                 live += b ? 1 : 0;
             }
             if (live != layout.nnz) {

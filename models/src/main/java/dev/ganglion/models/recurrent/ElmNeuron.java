@@ -15,6 +15,7 @@ import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.io.IntType;
 import dev.ganglion.models.ConfigSchema;
 import dev.ganglion.models.ConfigSchema.Type;
+import dev.ganglion.models.ConfigSizes;
 import dev.ganglion.models.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,7 +130,7 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         this.dm = config.getInt("num_memory");
         this.branches = config.getInt("num_branches");
         this.perBranch = config.getInt("synapses_per_branch");
-        this.dSyn = branches * perBranch;
+        this.dSyn = ConfigSizes.product("elm", "num_branches·synapses_per_branch", branches, perBranch);
         this.silu = config.getString("mlp_activation").equals("silu");
         this.lambda = config.getDouble("lambda");
         this.dt = config.getDouble("dt");
@@ -156,17 +157,25 @@ public final class ElmNeuron extends Module implements RecurrentModel {
     }
 
     private void checkSizes(ModelConfig c, int hiddenW, int layers, boolean routed) {
+        for (String field : new String[] {"input_size", "num_memory", "num_branches", "synapses_per_branch",
+                "mlp_hidden", "output_size"}) {
+            if (c.getInt(field) < 1) {
+                throw new IllegalArgumentException("elm config: '" + field + "' must be ≥ 1, got " + c.getInt(field));
+            }
+        }
+        if (layers < 0) {
+            throw new IllegalArgumentException("elm config: 'mlp_layers' must be ≥ 0, got " + layers);
+        }
         if (!routed && dSyn != dIn) {
             throw new IllegalArgumentException("elm: num_branches·synapses_per_branch = " + dSyn + " ≠ input_size "
                     + dIn + " needs a synapse.route");
         }
-        if (dIn < 1 || dm < 1 || branches < 1 || perBranch < 1 || hiddenW < 1 || layers < 0
-                || c.getInt("output_size") < 1) {
-            throw new IllegalArgumentException("elm: sizes must be ≥ 1 (mlp_layers ≥ 0), got " + c.toJson());
-        }
+        // tau_max − tau_min > 2e-6: the log-spaced τ₀ of tauLogitInit must stay strictly inside (tau_min, tau_max)
         if (!(c.getDouble("tau_min") > 0) || !(c.getDouble("tau_max") > c.getDouble("tau_min") + 2e-6)
                 || !(c.getDouble("tau_syn") > 0) || !(c.getDouble("dt") > 0)) {
-            throw new IllegalArgumentException("elm: need 0 < tau_min < tau_max, tau_syn > 0, dt > 0; got " + c.toJson());
+            throw new IllegalArgumentException("elm config: need 0 < tau_min, tau_max > tau_min + 2e-6, tau_syn > 0 and "
+                    + "dt > 0; got tau_min " + c.getDouble("tau_min") + ", tau_max " + c.getDouble("tau_max") + ", tau_syn "
+                    + c.getDouble("tau_syn") + ", dt " + c.getDouble("dt"));
         }
     }
 

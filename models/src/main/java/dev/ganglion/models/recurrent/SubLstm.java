@@ -10,6 +10,7 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.models.ConfigSizes;
 import dev.ganglion.models.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +81,9 @@ public final class SubLstm extends Module implements RecurrentModel {
             throw new IllegalArgumentException(variant.configName() + ": input_size, hidden_size, num_layers and "
                     + "output_size must be ≥ 1, got " + config.toJson());
         }
+        // the gate weights are [4H, H] and [4H, input_size]
+        ConfigSizes.product(variant.configName(), "4·hidden_size·max(hidden_size, input_size)", 4L * hidden,
+                Math.max(hidden, inputSize));
         registerModule("rnn", new Rnn(variant, inputSize, hidden, layers, rng));
         this.head = registerModule("head", new Linear(hidden, out, rng));
         this.cell = new SubLstmLayerFunction(variant);

@@ -12,6 +12,7 @@ import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.io.SafetensorsWriter;
 import dev.ganglion.models.ModelCheckpoint;
+import dev.ganglion.models.ModelRegistry;
 import dev.ganglion.models.NeuralModel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -130,6 +131,22 @@ class CircuitNetTest {
         s.put("ports.edges", Tensor.of(edges, edges.length / 2, 2));
         assertThatThrownBy(() -> net.loadStateDict(s, true)).hasMessageContaining("ports.edges row 1 = ")
                 .hasMessageContaining("is not a whole CMU index");
+    }
+
+    @Test
+    void sizeProductsPastTheTensorLimitAreNamedNotWrapped() {
+        // these wrapped round to a negative array size or a wrong shape deep inside
+        assertThatThrownBy(() -> new CircuitNetConfig(3, 2, 70000, 70000, 8, 2, 2, "tanh", 0, true, true, true, true))
+                .hasMessage("circuitnet config: units·neurons = 70000·70000 exceeds the 2^31 − 9 elements a tensor holds");
+        assertThatThrownBy(() -> new CircuitNetConfig(3, 2, 50000, 1, 1, 2, 49999, "tanh", 0, true, true, true, true))
+                .hasMessageContaining("circuitnet config: units·in_degree·ports·ports = 2499950000·1 exceeds");
+        ModelRegistry r = ModelRegistry.standard();
+        assertThatThrownBy(() -> r.create(r.config("lstm", Map.of("input_size", 2, "output_size", 2,
+                "hidden_size", 600_000_000)), 1)).hasMessageContaining("lstm config: 4·hidden_size·max(hidden_size, input_size)");
+        assertThatThrownBy(() -> r.create(r.config("elm", Map.of("input_size", 2, "output_size", 2, "num_branches", 3,
+                "synapses_per_branch", 1_431_655_766)), 1)).hasMessageContaining("elm config: num_branches·synapses_per_branch");
+        assertThatThrownBy(() -> r.create(r.config("elm", Map.of("input_size", 2, "output_size", 2,
+                "synapses_per_branch", 0)), 1)).hasMessage("elm config: 'synapses_per_branch' must be ≥ 1, got 0");
     }
 
     @Test

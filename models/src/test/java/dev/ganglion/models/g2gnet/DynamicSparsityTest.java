@@ -10,6 +10,7 @@ import dev.ganglion.autodiff.optim.Optimizer;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.models.ModelRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -158,6 +159,12 @@ class DynamicSparsityTest {
         DynamicSparsity dst = new DynamicSparsity(net, new Adam(net.parameters(), 1e-2), DynamicSparsity.Settings.defaults());
         assertThatThrownBy(dst::update).isInstanceOf(IllegalStateException.class).hasMessageContaining("recorded forward");
         assertThatThrownBy(() -> new DynamicSparsity.Settings(0, 0.1, DynamicSparsity.Prune.RANDOM,
-                DynamicSparsity.Regrow.RANDOM, 0)).hasMessageContaining("update_interval ≥ 1");
+                DynamicSparsity.Regrow.RANDOM, 0)).hasMessage("g2gnet config: 'update_interval' must be ≥ 1, got 0");
+        assertThatThrownBy(() -> new DynamicSparsity.Settings(10, 1.5, DynamicSparsity.Prune.RANDOM,
+                DynamicSparsity.Regrow.RANDOM, 0)).hasMessageContaining("'zeta' (the fraction of each layer's connections");
+        // checked with dst off too (a bad value had been accepted, then replaced by the default)
+        ModelRegistry r = ModelRegistry.standard();
+        assertThatThrownBy(() -> r.create(r.config("g2gnet", Map.of("input_size", 6, "output_size", 2,
+                "hidden_size", 16, "zeta", 5.0)), 1)).hasMessageContaining("'zeta'").hasMessageContaining("got 5.0");
     }
 }

@@ -9,6 +9,7 @@ import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.io.SafetensorsWriter;
 import dev.ganglion.models.ModelCheckpoint;
 import dev.ganglion.models.ModelRegistry;
 import dev.ganglion.models.NeuralModel;
@@ -185,6 +186,69 @@ class G2GNetTest {
         s.put("layers." + layer + ".mask", G2GSparseLayer.maskTensor(mask, l.outFeatures(), l.inFeatures()));
         s.put("layers." + layer + ".weight", new Rng(8).uniform(Shape.of(l.outFeatures(), l.inFeatures()), -1, 1));
         return s;
+    }
+
+    /** The checkpoint of {@code net} rewritten: its config JSON and state through {@code edit}. */
+    private static Path tampered(Path dir, String name, G2GNet net, String configJson,
+                                 java.util.function.Consumer<SafetensorsWriter> edit, java.util.Set<String> drop) throws Exception {
+        SafetensorsWriter w = new SafetensorsWriter();
+        Map<String, dev.ganglion.engine.io.IntType> ints = net.module().stateIntTypes();
+        net.stateDict().forEach((k, t) -> {
+            if (!drop.contains(k)) {
+                if (ints.containsKey(k)) {
+                    double[] d = t.toDoubleArray();
+                    int[] v = new int[d.length];
+                    for (int i = 0; i < d.length; i++) {
+                        v[i] = (int) d[i];
+                    }
+                    w.putInts(k, v, t.shape(), ints.get(k));
+                } else {
+                    w.put(k, t);
+                }
+            }
+        });
+        edit.accept(w);
+        w.metadata(ModelCheckpoint.MODEL_KEY, "g2gnet").metadata(ModelCheckpoint.CONFIG_KEY, configJson);
+        Path file = dir.resolve(name);
+        w.write(file);
+        return file;
+    }
+
+    @Test
+    void checkpointsWhoseTensorsAndConfigDisagreeAreRefused(@TempDir Path dir) throws Exception {
+        G2GNet net = G2GNet.create(config("random", 32), new Rng(3));
+        String json = net.config().toJson();
+        // a mask value other than 0/1 (it had counted as 1: the outputs of the 0/1 mask, not of 2·W)
+        int[] twos = new int[32 * 24];
+        boolean[] m = net.layer(0).maskArray();
+        for (int i = 0; i < m.length; i++) {
+            twos[i] = m[i] ? 2 : 0;
+        }
+        Path two = tampered(dir, "two.safetensors", net, json,
+                w -> w.putInts("layers.0.mask", twos, Shape.of(32, 24), dev.ganglion.engine.io.IntType.U8), java.util.Set.of("layers.0.mask"));
+        assertThatThrownBy(() -> ModelCheckpoint.load(two)).hasMessageContaining("mask element")
+                .hasMessageContaining("is 2.0; a mask holds 0 (no connection) or 1");
+        // one layer fewer in the config than in the tensors (layer 2's entries had been dropped silently)
+        String fewer = json.replace("\"num_layers\":3", "\"num_layers\":2");
+        assertThat(fewer).isNotEqualTo(json);
+        Path layers = tampered(dir, "layers.safetensors", net, fewer, w -> { }, java.util.Set.of());
+        assertThatThrownBy(() -> ModelCheckpoint.load(layers)).hasMessageContaining("'layers.2.weight' is stored, but the g2gnet its config describes has no such entry");
+        // a later layer's mask as float32 is named as such (it had been reported missing)
+        Path f32 = tampered(dir, "f32.safetensors", net, json,
+                w -> w.put("layers.1.mask", net.stateDict().get("layers.1.mask")), java.util.Set.of("layers.1.mask"));
+        assertThatThrownBy(() -> ModelCheckpoint.load(f32)).hasMessageContaining("'layers.1.mask' is stored as F32; it is an integer buffer");
+    }
+
+    @Test
+    void aCheckpointWithoutPermutationsTakesThemFromTheConfig(@TempDir Path dir) throws Exception {
+        G2GNet net = G2GNet.create(config("random", 32), new Rng(3));
+        java.util.Set<String> perms = new java.util.HashSet<>();
+        net.stateDict().keySet().stream().filter(k -> k.endsWith("_perm")).forEach(perms::add);
+        assertThat(perms).hasSize(6);
+        Path file = tampered(dir, "noperm.safetensors", net, net.config().toJson(), w -> { }, perms);
+        Tensor x = new Rng(5).uniform(Shape.of(3, 24), -1, 1);
+        assertThat(ModelCheckpoint.load(file).forward(Var.constant(x)).value().toFloatArray())
+                .containsExactly(net.forward(Var.constant(x)).value().toFloatArray());
     }
 
     @Test
