@@ -45,6 +45,15 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu", description = "cpu (cuda: not yet).")
     String device;
 
+    /** A float entry of the input file; an integer one is named in the CLI's terms. */
+    private static Tensor floats(SafetensorsFile f, Path file, String name) throws IOException {
+        if (!f.holdsFloats(name)) {
+            throw new IllegalArgumentException(file + ": '" + name + "' is stored as " + f.dtype(name)
+                    + "; eval reads floats (F32 or F64, or F16/BF16 widened to F32)");
+        }
+        return f.tensor(name);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (device.equals("cuda")) {
@@ -69,9 +78,9 @@ final class EvalCommand implements Callable<Integer> {
             if (!f.contains("x")) {
                 throw new IllegalArgumentException(input + " has no tensor 'x' (it holds " + f.names() + ")");
             }
-            x = f.tensor("x");
+            x = floats(f, input, "x");
             if (grad && f.contains("grad_output")) {
-                gradOutput = f.tensor("grad_output");
+                gradOutput = floats(f, input, "grad_output");
             }
         }
         SafetensorsWriter w = run(model, x, gradOutput);

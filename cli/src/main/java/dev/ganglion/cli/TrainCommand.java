@@ -1,9 +1,11 @@
 package dev.ganglion.cli;
 
 import dev.ganglion.engine.Parallel;
+import dev.ganglion.models.ModelRegistry;
 import dev.ganglion.models.training.EpochResult;
 import dev.ganglion.models.training.IdxDownload;
 import dev.ganglion.models.training.TaskData;
+import dev.ganglion.models.training.TrainDefaults;
 import dev.ganglion.models.training.TrainRun;
 import dev.ganglion.models.training.Trainer;
 import java.io.PrintWriter;
@@ -176,10 +178,23 @@ final class TrainCommand implements Callable<Integer> {
     private static String header(TrainRun r, Trainer t, TaskData td) {
         long params = t.optimizer().parameters().stream().mapToLong(v -> v.size()).sum();
         String seq = r.seqLen != null && r.seqLen > 0 ? " (T=" + r.seqLen + ")" : "";
-        String from = r.resume == null ? "" : ", resumed after epoch " + t.epochsDone();
+        String from = r.resume == null ? quickSizes(r) : ", resumed after epoch " + t.epochsDone();
         return String.format(Locale.ROOT, "training %s on %s%s: %d train / %d test, %,d parameters, %s lr %s, batch %d, %s, %s%s",
                 r.model, td.name(), seq, td.train().size(), td.test().size(), params, r.optimizer, decimal(r.lr), r.batch,
                 plural(r.epochs, "epoch"), plural(Parallel.threads(), "thread"), from);
+    }
+
+    /**
+     * The sizes {@code train} takes smaller than models.md for a quick first run ({@link TrainDefaults}),
+     * where no {@code --set} gave them: said in the header so that nobody mistakes them for the spec's.
+     */
+    private static String quickSizes(TrainRun r) {
+        List<String> smaller = new ArrayList<>();
+        var fields = ModelRegistry.standard().factory(r.model).schema().fields();
+        TrainDefaults.of(r.model).config().forEach((k, v) -> fields.stream()
+                .filter(f -> f.name().equals(k) && !r.sets.containsKey(k) && f.defaultValue() != null && !v.equals(f.defaultValue())).findFirst()
+                .ifPresent(f -> smaller.add(k + " " + v + " (models.md " + f.defaultValue() + ")")));
+        return smaller.isEmpty() ? "" : "; quick-run sizes: " + String.join(", ", smaller) + " (--set to change)";
     }
 
     /** 0.001 rather than 1.0E-3; 1e+10 rather than 1.0E10 or ten billion written out. */

@@ -41,7 +41,10 @@ class TrainCommandTest {
         CliRun r = train("mlp", "--epochs", "2", "--save", ckpt.toString(), "--log", dir.resolve("m.jsonl").toString(),
                 "--plot", dir.resolve("curve.svg").toString());
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.outLines().getFirst()).startsWith("training mlp on function: 128 train / 32 test");
+        assertThat(r.outLines().getFirst()).startsWith("training mlp on function: 128 train / 32 test")
+                .doesNotContain("quick-run sizes");   // hidden_size is given
+        assertThat(CliRun.of("train", "circuitnet", "--epochs", "1", "--train-size", "32", "--test-size", "8").outLines().getFirst())
+                .endsWith("; quick-run sizes: units 8 (models.md 16), neurons 16 (models.md 32), ports 4 (models.md 8) (--set to change)");
         assertThat(r.outLines().stream().filter(l -> l.startsWith("epoch")).toList()).hasSize(2)
                 .allMatch(l -> l.matches("epoch +\\d+  loss \\d\\.\\d{5}  rrse \\d\\.\\d{5}  test loss .* samples/s"));
         List<String> log = Files.readAllLines(dir.resolve("m.jsonl"));
@@ -187,6 +190,10 @@ class TrainCommandTest {
         expectError(CliRun.of("eval", "--checkpoint", garbage.toString(), "--input", noX.toString()), 1, "garbage.safetensors");
         expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", dir.resolve("missing").toString()), 1, "no such file");
         expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", noX.toString()), 2, "has no tensor 'x'");
+        Path intX = dir.resolve("intx.safetensors");
+        new SafetensorsWriter().putInts("x", new int[8], Shape.of(1, 8), dev.ganglion.engine.io.IntType.I32).write(intX);
+        expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", intX.toString()), 2,
+                "'x' is stored as I32; eval reads floats (F32 or F64, or F16/BF16 widened to F32)");
         expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", noX.toString(), "--output",
                 dir.resolve(".").resolve("nox.safetensors").toString()), 2, "is the --input file; writing there would replace it");
         expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", noX.toString(), "--output",
