@@ -38,9 +38,13 @@ final class CircuitEdges {
         return edges;
     }
 
-    /** The order that sorts {@code edges} by (target, source); checks range and uniqueness. */
+    /**
+     * The order that sorts {@code edges} by (target, source); checks range, uniqueness and the graph
+     * of models.md: no self-links, and every CMU the target of as many links as every other.
+     */
     static Integer[] order(int[][] edges, int units) {
         Integer[] order = new Integer[edges.length];
+        int[] inDegree = new int[units];
         for (int e = 0; e < edges.length; e++) {
             order[e] = e;
             for (int v : edges[e]) {
@@ -48,6 +52,17 @@ final class CircuitEdges {
                     throw new IllegalArgumentException("circuitnet: ports.edges row " + e + " = "
                             + Arrays.toString(edges[e]) + " names a CMU outside [0, " + units + ")");
                 }
+            }
+            if (edges[e][0] == edges[e][1]) {
+                throw new IllegalArgumentException("circuitnet: ports.edges row " + e + " = " + Arrays.toString(edges[e])
+                        + " links a CMU to itself; the CMU graph has no self-links");
+            }
+            inDegree[edges[e][1]]++;
+        }
+        for (int c = 0; c < units; c++) {
+            if (inDegree[c] != edges.length / units || edges.length % units != 0) {
+                throw new IllegalArgumentException("circuitnet: ports.edges gives CMU " + c + " " + inDegree[c]
+                        + " incoming links of " + edges.length + " for " + units + " CMUs; each CMU receives in_degree links");
             }
         }
         Arrays.sort(order, (a, b) -> edges[a][1] != edges[b][1] ? Integer.compare(edges[a][1], edges[b][1])

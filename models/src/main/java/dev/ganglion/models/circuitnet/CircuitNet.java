@@ -101,7 +101,15 @@ public final class CircuitNet extends Layer implements NeuralModel {
     /** A fresh network whose links are {@code ports.edges} of {@code storedState} when present. */
     static CircuitNet structured(CircuitNetConfig cfg, Map<String, Tensor> storedState, Rng rng) {
         Tensor e = storedState.get("ports.edges");
-        return e == null || !cfg.useInter() ? create(cfg, rng) : create(cfg, CircuitEdges.rows(e), rng);
+        if (e == null || !cfg.useInter()) {
+            return create(cfg, rng);
+        }
+        int[][] edges = CircuitEdges.rows(e);
+        if (edges.length != (long) cfg.units() * cfg.inDegree()) {
+            throw new IllegalArgumentException("circuitnet: ports.edges holds " + edges.length + " links; the config's "
+                    + cfg.units() + " units with in_degree " + cfg.inDegree() + " have " + (long) cfg.units() * cfg.inDegree());
+        }
+        return create(cfg, edges, rng);
     }
 
     /** The module's variables. */

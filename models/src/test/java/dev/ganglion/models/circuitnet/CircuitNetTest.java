@@ -131,6 +131,23 @@ class CircuitNetTest {
         s.put("ports.edges", Tensor.of(edges, edges.length / 2, 2));
         assertThatThrownBy(() -> net.loadStateDict(s, true)).hasMessageContaining("ports.edges row 1 = ")
                 .hasMessageContaining("is not a whole CMU index");
+        // models.md's graph: no self-links, in_degree links into every CMU (both had been accepted)
+        float[] self = net.stateDict().get("ports.edges").toFloatArray();
+        self[0] = self[1];
+        s.put("ports.edges", Tensor.of(self, self.length / 2, 2));
+        assertThatThrownBy(() -> net.loadStateDict(s, true)).hasMessageContaining("links a CMU to itself");
+        float[] skewed = net.stateDict().get("ports.edges").toFloatArray();
+        int target = (int) skewed[1];
+        int other = -1;
+        for (int e = 0; e < skewed.length / 2 && other < 0; e++) {
+            if ((int) skewed[2 * e + 1] != target && (int) skewed[2 * e] != target) {
+                other = e;
+            }
+        }
+        skewed[2 * other + 1] = target;   // one more link into target, one fewer into the other's
+        s.put("ports.edges", Tensor.of(skewed, skewed.length / 2, 2));
+        assertThatThrownBy(() -> net.loadStateDict(s, true)).hasMessageContaining("incoming links")
+                .hasMessageContaining("each CMU receives in_degree links");
     }
 
     @Test
