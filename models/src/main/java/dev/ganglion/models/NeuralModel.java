@@ -2,6 +2,7 @@ package dev.ganglion.models;
 
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.nn.Module;
+import java.util.List;
 
 /**
  * A built model: its registry name, its resolved config, the {@link Module} holding its parameters
@@ -34,7 +35,7 @@ public interface NeuralModel {
      * The parameters an optimizer should update: every parameter that requires a gradient (an ELM's
      * {@code memory.tau_logit} is stored but frozen when {@code learn_tau} is false).
      */
-    default java.util.List<Var> trainableParameters() {
+    default List<Var> trainableParameters() {
         return module().parameters().stream().filter(Var::requiresGrad).toList();
     }
 
@@ -49,6 +50,19 @@ public interface NeuralModel {
     /** True for models that read sequences {@code [B, T, d_in]}. */
     default boolean recurrent() {
         return false;
+    }
+
+    /**
+     * Refuses an input whose dtype differs from the parameters' (a float64 x for a float32 model had
+     * failed inside the first product, naming an internal op): the feed-forward models' rule (the
+     * recurrent ones run a float64 x in float64, which their gradient checks use).
+     */
+    static void checkInputDtype(String model, Var x, Module module) {
+        List<Var> params = module.parameters();
+        if (!params.isEmpty() && x.dtype() != params.getFirst().dtype()) {
+            throw new IllegalArgumentException(model + ": x is " + x.dtype() + " but the model's parameters are "
+                    + params.getFirst().dtype() + "; convert x (Tensor.to) or the model");
+        }
     }
 
     /** The built-in task used when none is named: {@code adding} for recurrent models, else {@code function}. */

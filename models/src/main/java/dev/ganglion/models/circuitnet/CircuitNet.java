@@ -124,6 +124,7 @@ public final class CircuitNet extends Layer implements NeuralModel {
         if (x.rank() != 2 || x.dim(1) != config.inputSize()) {
             throw new IllegalArgumentException("circuitnet: expected x [B, " + config.inputSize() + "], got " + x.shape());
         }
+        NeuralModel.checkInputDtype("circuitnet", x, this);
         return forward(x, params());
     }
 

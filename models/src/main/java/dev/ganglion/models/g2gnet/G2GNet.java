@@ -189,6 +189,7 @@ public final class G2GNet extends Layer implements NeuralModel {
         if (x.rank() != 2 || x.dim(1) != config.inputSize()) {
             throw new IllegalArgumentException("g2gnet: expected x [B, " + config.inputSize() + "], got " + x.shape());
         }
+        NeuralModel.checkInputDtype("g2gnet", x, this);
         Var ht = x.transpose(0, 1);
         for (int l = 0; l < layers.size(); l++) {
             Tensor pre = ht.value();

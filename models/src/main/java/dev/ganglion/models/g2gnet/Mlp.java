@@ -64,6 +64,7 @@ public final class Mlp extends Layer implements NeuralModel {
         if (x.rank() != 2 || x.dim(1) != config.inputSize()) {
             throw new IllegalArgumentException("mlp: expected x [B, " + config.inputSize() + "], got " + x.shape());
         }
+        NeuralModel.checkInputDtype("mlp", x, this);
         Var h = x;
         for (int l = 0; l < layers.size(); l++) {
             h = act.forward(layers.get(l).forward(h));
