@@ -261,23 +261,28 @@ class G2GSparseLayerTest {
         }
     }
 
+    /** {@code mask} with {@code count} live connections moved to random dead places (inside and outside the blocks). */
+    private static boolean[] moved(boolean[] mask, int count, Rng rng) {
+        boolean[] m = mask.clone();
+        for (int moved = 0; moved < count; ) {
+            int a = rng.nextInt(m.length);
+            int b = rng.nextInt(m.length);
+            if (m[a] && !m[b]) {
+                m[a] = false;
+                m[b] = true;
+                moved++;
+            }
+        }
+        return m;
+    }
+
     @Test
     void rewireMovesAGradientWithItsConnections() {
         G2GSparseLayer layer = layer(24, 16, 4, 3);
         layer.forward(Var.constant(new Rng(3).normal(Shape.of(4, 24), 0, 1))).square().sum().backward();
         float[] before = layer.denseGrad().toFloatArray();
         boolean[] old = layer.maskArray();
-        boolean[] mask = old.clone();
-        Rng rng = new Rng(6);
-        for (int moved = 0; moved < 40; ) {   // inside and outside the blocks
-            int a = rng.nextInt(mask.length);
-            int b = rng.nextInt(mask.length);
-            if (mask[a] && !mask[b]) {
-                mask[a] = false;
-                mask[b] = true;
-                moved++;
-            }
-        }
+        boolean[] mask = moved(old, 40, new Rng(6));
         layer.rewire(mask);
         float[] after = layer.denseGrad().toFloatArray();
         for (int e = 0; e < mask.length; e++) {
@@ -310,18 +315,8 @@ class G2GSparseLayerTest {
         }
         // many moves at once, inside and outside the blocks: every source is the entry's old position
         G2GSparseLayer big = layer(24, 16, 4, 3);
-        boolean[] mask = big.maskArray();
         int[] oldPositions = big.positions();
-        Rng rng = new Rng(5);
-        for (int moved = 0; moved < 40; ) {
-            int a = rng.nextInt(mask.length);
-            int b = rng.nextInt(mask.length);
-            if (mask[a] && !mask[b]) {
-                mask[a] = false;
-                mask[b] = true;
-                moved++;
-            }
-        }
+        boolean[] mask = moved(big.maskArray(), 40, new Rng(5));
         int[] sources = big.rewire(mask);
         int[] entries = big.liveEntries();
         for (int q = 0; q < sources.length; q++) {
