@@ -44,6 +44,9 @@ public final class ModelCheckpoint {
         Checkpoint.save(path, model.module(), meta, null);
     }
 
+    /** Problems named one by one in an error; the rest are counted. */
+    private static final int MAX_LISTED = 10;
+
     /**
      * Entries a checkpoint may hold beside the model's state: optimizer state ({@code optim.…}) of a
      * training checkpoint, and a golden file's {@code x}, {@code y}, {@code grad_output} and
@@ -77,7 +80,15 @@ public final class ModelCheckpoint {
                         + (name == null ? MODEL_KEY : CONFIG_KEY) + "; not a model checkpoint");
             }
             try {
-                ModelConfig config = ModelConfig.parse(registry.factory(name).schema(), json);
+                ConfigSchema schema = registry.factory(name).schema();
+                ModelConfig config = ModelConfig.parse(schema, json);
+                // a checkpoint records every field (save writes them all): one missing would silently take its default
+                Set<String> recorded = ConfigJson.parseObject(json).keySet();
+                List<String> absent = schema.fields().stream().map(ConfigSchema.Field::name).filter(n -> !recorded.contains(n)).toList();
+                if (!absent.isEmpty()) {
+                    throw new IllegalArgumentException("the recorded " + name + " config lacks " + String.join(", ", absent)
+                            + " (a checkpoint records every field; a missing one would take its default silently)");
+                }
                 Map<String, Tensor> stored = new LinkedHashMap<>();
                 for (String n : f.names()) {
                     if (!besideTheModel(n)) {
@@ -92,6 +103,11 @@ public final class ModelCheckpoint {
                         problems.add("'" + n + "' is stored, but the " + name + " its config describes has no such entry "
                                 + "(the config and the tensors disagree, e.g. in the number of layers or an ablation switch)");
                     }
+                }
+                if (problems.size() > MAX_LISTED) {   // a file of thousands of stray entries: a line, not megabytes
+                    int more = problems.size() - MAX_LISTED;
+                    problems = new ArrayList<>(problems.subList(0, MAX_LISTED));
+                    problems.add("and " + more + " more");
                 }
                 if (!problems.isEmpty()) {
                     throw new IllegalArgumentException(String.join("; ", problems));

@@ -86,8 +86,16 @@ final class CheckpointReading {
                 }
                 optimNames.remove(n);
                 if (rest.equals("step")) {
+                    if (f.holdsFloats(n) || f.shape(n).size() != 1) {
+                        throw new IllegalArgumentException("'" + n + "' is " + f.dtype(n) + " " + f.shape(n)
+                                + "; a step count is one integer (I64 scalar)");
+                    }
                     steps[i] = f.ints(n)[0];
                 } else {
+                    if (!f.holdsFloats(n)) {
+                        throw new IllegalArgumentException("'" + n + "' is stored as " + f.dtype(n)
+                                + "; optimizer state is float (F32)");
+                    }
                     m.put(rest, f.tensor(n));
                 }
             }

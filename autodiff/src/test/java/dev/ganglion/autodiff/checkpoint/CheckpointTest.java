@@ -214,6 +214,27 @@ class CheckpointTest {
         assertThat(sgd.lr()).isCloseTo(0.03, org.assertj.core.api.Assertions.within(1e-15));
         assertThat(sgdSchedule.count()).isZero();
 
+        // a step count that is not one integer (an empty one had thrown ArrayIndexOutOfBounds)
+        SafetensorsWriter w = new SafetensorsWriter();
+        try (SafetensorsFile f = SafetensorsReader.open(withAdam)) {
+            for (String n : f.names()) {
+                if (n.equals("optim.head.bias.step")) {
+                    w.putInts(n, new int[0], Shape.of(0), IntType.I64);
+                } else if (f.holdsFloats(n)) {
+                    w.put(n, f.tensor(n));
+                } else {
+                    w.putInts(n, f.ints(n), f.shape(n), IntType.valueOf(f.dtype(n)));
+                }
+            }
+            f.metadata().forEach(w::metadata);
+        }
+        Path emptyStep = dir.resolve("empty-step.safetensors");
+        w.write(emptyStep);
+        Optimizer adam2 = Optimizers.create("adam", target.parameters(), 0.01, 0);
+        assertThatThrownBy(() -> Checkpoint.load(emptyStep, target, adam2))
+                .hasMessageContaining("'optim.head.bias.step' is I64 [0]; a step count is one integer (I64 scalar)");
+        assertThat(target.head.weight().value().toFloatArray()).containsExactly(before);
+
         Optimizer foreign = new Sgd(List.of(Var.parameter(Tensor.zeros(2))), 0.1);
         assertThatThrownBy(() -> Checkpoint.save(dir.resolve("x.safetensors"), net, Map.of(), foreign))
                 .hasMessageContaining("is not a parameter of the Net");

@@ -41,16 +41,29 @@ public final class IdxReader {
      * @throws IdxFormatException when the file is malformed, truncated or has trailing data
      */
     public static IdxArray read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a folder, not an IDX file");
+        }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             raw.mark(2);
             boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
             raw.reset();
             if (gzip) {
-                try (InputStream in = new GZIPInputStream(raw, 1 << 16)) {
+                try (InputStream in = gunzip(file, raw)) {
                     return new Parse(file, in, true, -1).run();
                 }
             }
             return new Parse(file, raw, false, Files.size(file)).run();
+        }
+    }
+
+    /** The gzip stream of {@code raw}; a header the JDK cannot read (truncated, another method) names the file. */
+    private static InputStream gunzip(Path file, InputStream raw) throws IOException {
+        try {
+            return new GZIPInputStream(raw, 1 << 16);
+        } catch (ZipException | EOFException e) {
+            throw new IdxFormatException(file, "starts like gzip but its gzip header is corrupt or truncated ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
         }
     }
 
@@ -117,6 +130,18 @@ public final class IdxReader {
             return bytes;
         }
 
+        /**
+         * Refuses a payload that, with a dataset's float32 copy (4 bytes an element), would not fit the
+         * heap: before a gzip bomb or a merely large file fills it.
+         */
+        private void checkHeap(long bytes, int[] dims, IdxType type) throws IdxFormatException {
+            long heap = Runtime.getRuntime().maxMemory();
+            if (bytes + 4 * (bytes / type.byteSize()) > heap) {
+                throw fail("header declares " + declared(dims, type) + ", more than this JVM's heap of " + (heap >> 20)
+                        + " MiB holds with its float32 copy; give it more with -Xmx");
+            }
+        }
+
         private byte[] readRawPayload(long bytes, int[] dims, IdxType type) throws IOException {
             long available = fileSize - pos;
             if (bytes > available) {
@@ -126,6 +151,7 @@ public final class IdxReader {
                 throw fail("trailing data: header declares " + declared(dims, type) + " ending at byte offset "
                         + (pos + bytes) + " but the file is " + fileSize + " bytes long");
             }
+            checkHeap(bytes, dims, type);
             byte[] out = new byte[(int) bytes];
             int n = in.readNBytes(out, 0, out.length);
             if (n != out.length) {
@@ -135,6 +161,7 @@ public final class IdxReader {
         }
 
         private byte[] readGzipPayload(long bytes, int[] dims, IdxType type) throws IOException {
+            checkHeap(bytes, dims, type);
             int total = (int) bytes;
             byte[] out = new byte[Math.min(total, GZIP_INITIAL)];
             int filled = 0;

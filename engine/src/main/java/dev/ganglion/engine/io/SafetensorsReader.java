@@ -2,6 +2,7 @@ package dev.ganglion.engine.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -28,6 +29,9 @@ public final class SafetensorsReader {
      * @throws IOException when it cannot be read
      */
     public static SafetensorsFile open(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a folder, not a safetensors file");
+        }
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
             return new SafetensorsFile(ch, SafetensorsHeader.read(file, ch));

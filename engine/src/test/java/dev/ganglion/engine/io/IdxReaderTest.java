@@ -2,6 +2,7 @@ package dev.ganglion.engine.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ganglion.engine.Shape;
 import java.io.ByteArrayOutputStream;
@@ -137,6 +138,23 @@ class IdxReaderTest {
         // 1 GiB declared, a few bytes present: raw is rejected from the file size, gzip when its data runs out
         byte[] liar = idx(0x08, new int[] {1 << 15, 1 << 15}, new byte[10]);
         assertRejected(liar, "32768×32768 bytes but the file ends at byte offset 22");
-        assertRejected(gzip(liar), "decompressed data ends at byte offset 22");
+        assertRejected(gzip(idx(0x08, new int[] {1 << 12, 1 << 12}, new byte[10])), "decompressed data ends at byte offset 22");
+        // a gzip bomb's declared size is weighed against the heap before decompressing (it had run out of
+        // memory): bytes + 4·bytes just over the heap
+        long heap = Runtime.getRuntime().maxMemory();
+        assumeTrue(heap / 5 + 1 < Integer.MAX_VALUE - 8, "a heap too large to overflow with one IDX payload");
+        int n = (int) (heap / 5 + 1);
+        assertRejected(gzip(idx(0x08, new int[] {n}, new byte[10])), n + " bytes, more than this JVM's heap of",
+                "give it more with -Xmx");
+    }
+
+    @Test
+    void aCorruptGzipHeaderOrAFolderIsNamed() throws IOException {
+        assertRejected(new byte[] {0x1f, (byte) 0x8b}, "starts like gzip but its gzip header is corrupt or truncated");
+        assertRejected(new byte[] {0x1f, (byte) 0x8b, 7, 0, 0, 0, 0, 0, 0, 0}, "gzip header is corrupt or truncated");
+        assertThatThrownBy(() -> IdxReader.read(dir)).isInstanceOf(IOException.class)
+                .hasMessage(dir + " is a folder, not an IDX file");
+        assertThatThrownBy(() -> SafetensorsReader.open(dir)).isInstanceOf(IOException.class)
+                .hasMessage(dir + " is a folder, not a safetensors file");
     }
 }

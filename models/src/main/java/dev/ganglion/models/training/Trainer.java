@@ -250,11 +250,15 @@ public final class Trainer {
         int done;
         try {
             String[] parts = rng.split(",");
+            if (parts.length != 4) {
+                throw new NumberFormatException();
+            }
             for (int i = 0; i < 4; i++) {
                 state[i] = Long.parseLong(parts[i].trim());
             }
             done = Integer.parseInt(epoch);
-            if (done < 0) {
+            // checked here, before anything is loaded: a generator state of all zeros never leaves zero
+            if (done < 0 || (state[0] | state[1] | state[2] | state[3]) == 0) {
                 throw new NumberFormatException();
             }
         } catch (RuntimeException e) {

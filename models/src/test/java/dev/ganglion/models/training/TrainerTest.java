@@ -100,7 +100,9 @@ class TrainerTest {
         TrainRun first = tinyMlp(1);
         first.save = save;
         first.prepare().fit();
-        for (Map.Entry<String, String> bad : Map.of("ganglion.train.epoch", "-3", "ganglion.run.batch", "abc").entrySet()) {
+        // an all-zero generator state had failed after the model and optimizer were already loaded, naming neither
+        for (Map.Entry<String, String> bad : Map.of("ganglion.train.epoch", "-3", "ganglion.run.batch", "abc",
+                "ganglion.train.rng", "0,0,0,0").entrySet()) {
             Path tampered = dir.resolve("tampered.safetensors");
             SafetensorsWriter w = new SafetensorsWriter();
             try (SafetensorsFile f = SafetensorsReader.open(save)) {
