@@ -3,6 +3,7 @@ package dev.ganglion.engine;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -132,7 +133,13 @@ public final class Parallel {
         // calls instead made the step slower on this 2-vCPU machine (5.3 -> 5.4-6.4 ms).
         Chunks work = new Chunks(body, n, per);
         for (int i = 0; i < Math.min(t - 1, work.count - 1); i++) {
-            p.execute(() -> work.drain(Integer.MAX_VALUE));
+            try {
+                p.execute(() -> work.drain(Integer.MAX_VALUE));
+            } catch (RejectedExecutionException shutDown) {
+                // setThreads replaced the pool meanwhile: the caller takes the chunks no helper got
+                // (every chunk comes from the one counter, and await waits for all of them)
+                break;
+            }
         }
         work.drain(work.count <= t ? 1 : Integer.MAX_VALUE);
         work.await();
@@ -180,6 +187,7 @@ public final class Parallel {
 
         /** Runs the chunks no helper has taken, waits for those still running; rethrows the first failure. */
         void await() {
+            boolean interrupted = false;
             for (int i = 0; done.get() < count; i++) {
                 if (next.get() < count) {
                     drain(1); // a chunk no helper has taken yet: the helpers are still waking up
@@ -188,7 +196,12 @@ public final class Parallel {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);
+                    // park returns at once while the flag is set: clear it for the wait, set it again after
+                    interrupted |= Thread.interrupted();
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             Throwable e = failure.get();
             if (e instanceof RuntimeException r) {

@@ -50,7 +50,7 @@ public final class Vectorization {
         ENABLED = enabled;
         FORCED_BITS = forced;
         REASON = reason;
-        if (!moduleThere && enabled == false && !setting.equals("scalar") && !setting.equals("off")) {
+        if (!moduleThere && setting.matches("auto|128|256|512|")) {   // not when SIMD was turned off on purpose
             LOG.log(System.Logger.Level.WARNING,
                     "Ganglion: Vector API unavailable, running scalar kernels; add --add-modules jdk.incubator.vector for SIMD");
         }

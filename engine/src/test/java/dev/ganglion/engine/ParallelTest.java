@@ -3,6 +3,7 @@ package dev.ganglion.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -140,6 +142,77 @@ class ParallelTest {
                 t.join(10_000);
             }
         }
+    }
+
+    @Test
+    void changingTheThreadCountDoesNotBreakRangesRunningElsewhere() throws Exception {
+        // setThreads shuts the old pool down; a range that had fetched it was refused its helpers and
+        // threw RejectedExecutionException (an audit saw a third of concurrent GEMMs fail)
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    AtomicIntegerArray seen = new AtomicIntegerArray(512);
+                    try {
+                        Parallel.forRange(512, 8, (from, to) -> {
+                            for (int i = from; i < to; i++) {
+                                seen.incrementAndGet(i);
+                            }
+                        });
+                        for (int i = 0; i < 512; i++) {
+                            if (seen.get(i) != 1) {
+                                throw new AssertionError("item " + i + " ran " + seen.get(i) + " times");
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                        return;
+                    }
+                }
+            });
+            t.start();
+            workers.add(t);
+        }
+        for (int i = 0; i < 300 && failures.isEmpty(); i++) {
+            Parallel.setThreads(2 + (i & 1));
+            Thread.sleep(1);
+        }
+        stop.set(true);
+        for (Thread t : workers) {
+            t.join(10_000);
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void aCallerWithItsInterruptFlagSetWaitsWithoutSpinningAndKeepsTheFlag() throws Exception {
+        Parallel.setThreads(2);
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(mx.isCurrentThreadCpuTimeSupported(), "no per-thread CPU time");
+        Thread caller = Thread.currentThread();
+        for (int attempt = 0; attempt < 20; attempt++) {
+            AtomicBoolean helperSlept = new AtomicBoolean();
+            caller.interrupt();
+            long cpu0 = mx.getCurrentThreadCpuTime();
+            long wall0 = System.nanoTime();
+            Parallel.forRange(2, 1, (from, to) -> {
+                if (Thread.currentThread() != caller) {   // the helper's chunk: the caller waits for it
+                    helperSlept.set(true);
+                    LockSupport.parkNanos(300_000_000L);
+                }
+            });
+            long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+            long wall = System.nanoTime() - wall0;
+            assertThat(Thread.interrupted()).as("the flag is kept (and cleared here)").isTrue();
+            if (helperSlept.get()) {
+                // park returns at once while the flag is set: the wait had spun, ~all of the 300 ms on the CPU
+                assertThat(cpu).as("CPU of a " + wall / 1_000_000 + " ms wait").isLessThan(wall / 3);
+                return;
+            }
+        }
+        throw new AssertionError("no helper took a chunk in 20 attempts");
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
