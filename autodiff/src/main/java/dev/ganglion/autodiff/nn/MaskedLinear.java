@@ -173,17 +173,30 @@ public final class MaskedLinear extends Layer {
     protected void checkOwnState(Map<String, Tensor> entries, List<String> errors) {
         Tensor m = entries.get("mask");
         if (m != null) {
-            double[] values = m.contiguous().toDoubleArray();
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] != 0 && values[i] != 1) {
-                    errors.add("mask element " + i + " of " + m.shape() + " is " + values[i] + "; a mask holds 0 or 1");
-                    return;
-                }
+            try {
+                requireBinary(m);
+            } catch (IllegalArgumentException e) {
+                errors.add(e.getMessage());
+                return;
             }
             int live = Csr.fromMask(m, DType.F32).nnz();
             if (live != pattern.nnz()) {
                 errors.add("mask has " + live + " live connections, the layer " + pattern.nnz()
                         + " (the count is fixed; build the layer from the state with MaskedLinear.fromDense)");
+            }
+        }
+    }
+
+    /**
+     * Refuses a mask in interchange form with a value other than 0 or 1 (a 2 would otherwise count
+     * as a live connection, not as 2·W); the one place of this rule, for every masked layer.
+     */
+    public static void requireBinary(Tensor mask) {
+        double[] values = mask.contiguous().toDoubleArray();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != 0 && values[i] != 1) {
+                throw new IllegalArgumentException("mask element " + i + " of " + mask.shape() + " is " + values[i]
+                        + "; a mask holds 0 (no connection) or 1");
             }
         }
     }

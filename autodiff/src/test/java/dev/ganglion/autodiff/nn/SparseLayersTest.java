@@ -145,6 +145,16 @@ class SparseLayersTest {
     }
 
     @Test
+    void aStateMaskMustHoldZerosAndOnes() {
+        MaskedLinear l = MaskedLinear.fromDense(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3),
+                Tensor.of(new float[] {1, 1, 0, 0, 1, 0}, 2, 3), null);
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>(l.stateDict());
+        state.put("mask", Tensor.of(new float[] {2, 1, 0, 0, 1, 0}, 2, 3));
+        assertThatThrownBy(() -> l.loadStateDict(state, true))
+                .hasMessageContaining("mask element 0 of [2, 3] is 2.0; a mask holds 0 (no connection) or 1");
+    }
+
+    @Test
     void setMaskMovesAGradientWithItsConnections() {
         // an audit found the gradient left in the old order: (0,1) reported (0,0)'s, (1,2) took (1,1)'s
         MaskedLinear l = MaskedLinear.fromDense(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3),

@@ -3,6 +3,7 @@ package dev.ganglion.models.g2gnet;
 import dev.ganglion.autodiff.IndexOps;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.nn.Layer;
+import dev.ganglion.autodiff.nn.MaskedLinear;
 import dev.ganglion.autodiff.nn.Rewire;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
@@ -71,15 +72,12 @@ public final class G2GSparseLayer extends Layer {
         return new G2GSparseLayer(layout, layout.values(weight), bias, groups);
     }
 
-    /** A 0/1 mask as booleans; any other value is an error (a 2 would otherwise count as live, not as 2·W). */
+    /** A 0/1 mask as booleans ({@link MaskedLinear#requireBinary}: any other value is an error). */
     static boolean[] toBooleans(Tensor mask) {
+        MaskedLinear.requireBinary(mask);
         double[] m = mask.contiguous().toDoubleArray();
         boolean[] b = new boolean[m.length];
         for (int i = 0; i < m.length; i++) {
-            if (m[i] != 0 && m[i] != 1) {
-                throw new IllegalArgumentException("mask element " + i + " of " + mask.shape() + " is " + m[i]
-                        + "; a mask holds 0 (no connection) or 1");
-            }
             b[i] = m[i] != 0;
         }
         return b;
