@@ -13,8 +13,8 @@ import java.lang.foreign.MemorySegment;
  * are not kept, which bounds what an idle thread holds; dropped buffers are freed by the GC.
  */
 final class SparseScratch implements AutoCloseable {
-    /** Largest buffer kept between calls: 4 Mi floats (16 MiB). */
-    static final long MAX_CACHED = 1 << 22;
+    /** Largest buffer kept between calls ({@link ScratchLimit}). */
+    static final long MAX_CACHED = ScratchLimit.MAX_CACHED_FLOATS;
 
     private static final ThreadLocal<SparseScratch> LOCAL = ThreadLocal.withInitial(SparseScratch::new);
 
