@@ -3,8 +3,10 @@ package dev.ganglion.engine.io;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -105,6 +107,12 @@ public final class AtomicFiles {
                 Files.deleteIfExists(tmp);
             } catch (IOException cleanup) {
                 t.addSuppressed(cleanup);
+            }
+            if (t instanceof ClosedByInterruptException) {   // its message is null: say what and where
+                InterruptedIOException e = new InterruptedIOException(abs + ": writing it was interrupted (the thread "
+                        + "was interrupted); the file is as it was before");
+                e.initCause(t);
+                throw e;
             }
             throw t;
         } finally {

@@ -37,6 +37,24 @@ class AtomicFilesTest {
     }
 
     @Test
+    void anInterruptedWriteNamesTheFileAndLeavesItAsItWas() throws IOException {
+        Path target = dir.resolve("ckpt.bin");
+        AtomicFiles.writeString(target, "old");
+        // the channel is interruptible: a set flag closes it at the next write (a null-message exception before)
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> AtomicFiles.write(target, out -> out.write(new byte[1 << 20])))
+                    .isInstanceOf(java.io.InterruptedIOException.class)
+                    .hasMessage(target.toAbsolutePath() + ": writing it was interrupted (the thread was interrupted); "
+                            + "the file is as it was before");
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(Files.readString(target)).isEqualTo("old");
+        assertThat(filesIn(dir)).isEqualTo(1);
+    }
+
+    @Test
     void aMissingFolderIsNamedWithTheTargetNotTheTemporaryFile() {
         Path target = dir.resolve("absent").resolve("ckpt.safetensors");
         assertThatThrownBy(() -> AtomicFiles.writeString(target, "x")).isInstanceOf(NoSuchFileException.class)

@@ -15,6 +15,7 @@ import dev.ganglion.models.ModelCheckpoint;
 import dev.ganglion.models.NeuralModel;
 import dev.ganglion.models.StepHook;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -117,6 +118,8 @@ public final class Trainer {
      * epoch when {@code options.checkpoint()} is set. Returns this call's epochs.
      *
      * @throws TrainingDivergedException when the loss or gradient norm is not finite
+     * @throws InterruptedIOException when the thread is interrupted (checked between steps; the
+     *     interrupt stays set), naming the epoch and step
      * @throws NoSuchFileException before any training when the checkpoint's folder does
      *     not exist
      */
@@ -141,7 +144,7 @@ public final class Trainer {
         return out;
     }
 
-    private EpochResult epoch(int epoch) {
+    private EpochResult epoch(int epoch) throws InterruptedIOException {
         Split train = data.train();
         int[] order = shuffle.permutation(train.size());
         double total = 0;
@@ -149,6 +152,11 @@ public final class Trainer {
         String metricName = data.metric().label();
         long start = System.nanoTime();
         for (int s = 0; s < stepsPerEpoch; s++) {
+            if (Thread.currentThread().isInterrupted()) {   // cancellation by interrupt, between steps
+                throw new InterruptedIOException("training interrupted at epoch " + epoch + ", step " + (s + 1) + " of "
+                        + stepsPerEpoch + (options.checkpoint() == null ? "" : "; " + options.checkpoint()
+                        + " holds the last completed epoch"));
+            }
             int from = s * options.batch();
             int to = Math.min(train.size(), from + options.batch());
             double loss = step(train.gather(order, from, to), epoch, s + 1, trainMetric);

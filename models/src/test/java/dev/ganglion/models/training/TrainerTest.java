@@ -216,6 +216,27 @@ class TrainerTest {
     }
 
     @Test
+    void anInterruptStopsTrainingBetweenStepsNamingWhere() throws IOException {
+        // fit had run every epoch to its end regardless (or, saving, failed with a null message)
+        Trainer t = tinyMlp(3).prepare().listener(new TrainListener() {
+            @Override
+            public void onStep(StepProgress p) {
+                if (p.epoch() == 2 && p.step() == 1) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        try {
+            assertThatThrownBy(t::fit).isInstanceOf(java.io.InterruptedIOException.class)
+                    .hasMessageStartingWith("training interrupted at epoch 2, step 2 of ");
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt stays set").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(t.epochsDone()).isEqualTo(1);
+    }
+
+    @Test
     void aDivergingRunStopsNamingEpochAndStep() {
         TrainRun r = tinyMlp(3);
         r.optimizer = "sgd";
