@@ -15,11 +15,12 @@ import java.util.Set;
  *
  * @param grouping {@code index}, {@code interleaved}, {@code random} or {@code mixer}
  * @param activation {@code relu}, {@code tanh} or {@code silu}
- * @param dst dynamic sparse training during {@code ganglion train} (config fields {@code dst},
- *            {@code update_interval}, {@code zeta}, {@code prune}, {@code regrow}), or null for static sparsity
+ * @param dstOn dynamic sparse training during {@code ganglion train} (config field {@code dst})
+ * @param dstSettings its settings (config fields {@code update_interval}, {@code zeta}, {@code prune},
+ *            {@code regrow}), kept as given with it off too, so that the config records what was set
  */
 public record G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int outputSize, int groups, double pIntra,
-        double pInter, String grouping, String activation, long seed, DynamicSparsity.Settings dst) {
+        double pInter, String grouping, String activation, long seed, boolean dstOn, DynamicSparsity.Settings dstSettings) {
     static final Set<String> GROUPINGS = Set.of("index", "interleaved", "random", "mixer");
     static final Set<String> ACTIVATIONS = Set.of("relu", "tanh", "silu");
 
@@ -28,6 +29,7 @@ public record G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int out
      * {@code pInter} in [0, 1], the grouping and the activation.
      */
     public G2GNetConfig {
+        java.util.Objects.requireNonNull(dstSettings, "g2gnet config: dstSettings is null (static sparsity: dstOn false)");
         FeedForwardChecks.sizes("g2gnet", inputSize, hiddenSize, numLayers, outputSize);
         if (groups < 1) {
             throw new IllegalArgumentException("g2gnet config: 'groups' must be ≥ 1, got " + groups);
@@ -48,7 +50,13 @@ public record G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int out
     /** Static sparsity (no DST). */
     public G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int outputSize, int groups, double pIntra,
                         double pInter, String grouping, String activation, long seed) {
-        this(inputSize, hiddenSize, numLayers, outputSize, groups, pIntra, pInter, grouping, activation, seed, null);
+        this(inputSize, hiddenSize, numLayers, outputSize, groups, pIntra, pInter, grouping, activation, seed, false,
+                DynamicSparsity.Settings.defaults());
+    }
+
+    /** The dynamic sparse training settings when it is on, else null (static sparsity). */
+    public DynamicSparsity.Settings dst() {
+        return dstOn ? dstSettings : null;
     }
 
     /** The defaults of models.md ({@code H = 1024}, 3 layers, G = 8, p_intra 1, p′ 0.15, index, relu, seed 0). */
@@ -68,13 +76,13 @@ public record G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int out
 
     /** The typed view of a {@code g2gnet} config (checked). */
     public static G2GNetConfig of(ModelConfig c) {
-        // the DST fields are checked with dst off too: a bad value is an error whether or not it is used
+        // the DST fields are checked, and kept, with dst off too: a bad value is an error whether or not it is used
         DynamicSparsity.Settings dst = new DynamicSparsity.Settings(c.getInt("update_interval"), c.getDouble("zeta"),
                 DynamicSparsity.Prune.valueOf(c.getString("prune").toUpperCase(Locale.ROOT)),
                 DynamicSparsity.Regrow.valueOf(c.getString("regrow").toUpperCase(Locale.ROOT)), c.getLong("seed"));
         return new G2GNetConfig(c.getInt("input_size"), c.getInt("hidden_size"), c.getInt("num_layers"),
                 c.getInt("output_size"), c.getInt("groups"), c.getDouble("p_intra"), c.getDouble("p_inter"),
-                c.getString("grouping"), c.getString("activation"), c.getLong("seed"), c.getBoolean("dst") ? dst : null);
+                c.getString("grouping"), c.getString("activation"), c.getLong("seed"), c.getBoolean("dst"), dst);
     }
 
     /** The generic config ({@code ganglion.config}). */
@@ -90,8 +98,8 @@ public record G2GNetConfig(int inputSize, int hiddenSize, int numLayers, int out
         m.put("grouping", grouping);
         m.put("activation", activation);
         m.put("seed", seed);
-        DynamicSparsity.Settings d = dst == null ? DynamicSparsity.Settings.defaults() : dst;
-        m.put("dst", dst != null);
+        DynamicSparsity.Settings d = dstSettings;
+        m.put("dst", dstOn);
         m.put("update_interval", d.updateInterval());
         m.put("zeta", d.zeta());
         m.put("prune", d.prune().name().toLowerCase(Locale.ROOT));

@@ -166,5 +166,11 @@ class DynamicSparsityTest {
         ModelRegistry r = ModelRegistry.standard();
         assertThatThrownBy(() -> r.create(r.config("g2gnet", Map.of("input_size", 6, "output_size", 2,
                 "hidden_size", 16, "zeta", 5.0)), 1)).hasMessageContaining("'zeta'").hasMessageContaining("got 5.0");
+        // and recorded as given (they had been replaced by the defaults in config() and the checkpoint)
+        var off = r.create(r.config("g2gnet", Map.of("input_size", 6, "output_size", 2, "hidden_size", 16, "zeta", 0.3,
+                "update_interval", 7)), 1).config();
+        assertThat(off.getBoolean("dst")).isFalse();
+        assertThat(off.getDouble("zeta")).isEqualTo(0.3);
+        assertThat(off.getInt("update_interval")).isEqualTo(7);
     }
 }
