@@ -139,20 +139,21 @@ public final class Rng {
             throw new IllegalArgumentException("uniform: need finite lo ≤ hi, got [" + lo + ", " + hi + ")");
         }
         int n = shape.size();
+        Tensor t = Tensor.zeros(shape, dtype);   // refuses, naming the shape, what the heap cannot hold
         if (dtype == DType.F32) {
-            float[] v = new float[n];
+            float[] v = t.floatArray();
             for (int i = 0; i < n; i++) {
                 float x = (float) (lo + (hi - lo) * nextDouble());
                 v[i] = x >= hi && lo < hi ? StrictMath.nextDown(x) : x;
             }
-            return Tensor.wrap(v, shape);
+            return t;
         }
-        double[] v = new double[n];
+        double[] v = t.doubleArray();
         for (int i = 0; i < n; i++) {
             double x = lo + (hi - lo) * nextDouble();
             v[i] = x >= hi && lo < hi ? StrictMath.nextDown(hi) : x;
         }
-        return Tensor.wrap(v, shape);
+        return t;
     }
 
     /** Float32 values from {@code N(mean, std²)}. */
@@ -165,6 +166,7 @@ public final class Rng {
         if (!(std >= 0) || Double.isInfinite(std)) {
             throw new IllegalArgumentException("normal: std must be finite and ≥ 0, got " + std);
         }
+        Tensor.requireHeap("normal", shape, DType.F64);   // its values are drawn in double first
         double[] v = new double[shape.size()];
         double[] pair = new double[2];
         for (int i = 0; i < v.length; i += 2) {
@@ -182,11 +184,12 @@ public final class Rng {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("bernoulli: p must be in [0, 1], got " + p);
         }
-        float[] v = new float[shape.size()];
+        Tensor t = Tensor.zeros(shape, DType.F32);
+        float[] v = t.floatArray();
         for (int i = 0; i < v.length; i++) {
             v[i] = nextDouble() < p ? 1f : 0f;
         }
-        return Tensor.wrap(v, shape);
+        return t;
     }
 
     /** A uniformly random permutation of {@code 0 … n−1}. */

@@ -77,11 +77,7 @@ public final class Tensor {
     public static Tensor zeros(Shape shape, DType dtype) {
         Objects.requireNonNull(shape, "Tensor.zeros: shape is null");
         Objects.requireNonNull(dtype, "Tensor.zeros: dtype is null");
-        long bytes = (long) shape.size() * (dtype == DType.F32 ? Float.BYTES : Double.BYTES);
-        if (bytes > MAX_HEAP) {
-            throw new IllegalArgumentException("Tensor.zeros: " + dtype + " " + shape + " needs " + mib(bytes)
-                    + ", more than the JVM's maximum heap of " + mib(MAX_HEAP) + " (-Xmx)");
-        }
+        long bytes = requireHeap("Tensor.zeros", shape, dtype);
         try {
             return dtype == DType.F32 ? wrap(new float[shape.size()], shape) : wrap(new double[shape.size()], shape);
         } catch (OutOfMemoryError e) {
@@ -91,6 +87,19 @@ public final class Tensor {
             named.initCause(e);
             throw named;
         }
+    }
+
+    /**
+     * The bytes a tensor of {@code shape} and {@code dtype} takes; refuses one larger than the JVM's
+     * maximum heap, naming {@code op}, the shape and the bytes (the one place of this rule).
+     */
+    static long requireHeap(String op, Shape shape, DType dtype) {
+        long bytes = (long) shape.size() * (dtype == DType.F32 ? Float.BYTES : Double.BYTES);
+        if (bytes > MAX_HEAP) {
+            throw new IllegalArgumentException(op + ": " + dtype + " " + shape + " needs " + mib(bytes)
+                    + ", more than the JVM's maximum heap of " + mib(MAX_HEAP) + " (-Xmx)");
+        }
+        return bytes;
     }
 
     private static String mib(long bytes) {

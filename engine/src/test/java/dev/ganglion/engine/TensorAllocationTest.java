@@ -18,6 +18,13 @@ class TensorAllocationTest {
                 .hasMessageStartingWith("Tensor.zeros: F64 [" + n + "] needs ")
                 .hasMessageContaining("more than the JVM's maximum heap of")
                 .hasMessageContaining("(-Xmx)");
+        // the random initialisers too (a checkpoint's config of 40,000-wide layers had run out of memory in uniform)
+        int f32 = (int) Math.min(Shape.MAX_ELEMENTS, heap / Float.BYTES + 1);
+        assumeTrue(heap < (long) Shape.MAX_ELEMENTS * Float.BYTES, "the heap holds the largest float32 tensor");
+        assertThatThrownBy(() -> new Rng(1).uniform(Shape.of(f32), -1, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more than the JVM's maximum heap");
+        assertThatThrownBy(() -> new Rng(1).normal(Shape.of(n), 0, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("normal: F64 [" + n + "] needs ");
     }
 
     @Test
