@@ -26,6 +26,12 @@ final class Json {
     static final int MAX_DEPTH = 16;
     /** Longest array accepted; a header's arrays are shapes and offset pairs. */
     static final int MAX_ARRAY = 1024;
+    /**
+     * Members of an object parsed into a map (not the streamed top level): above the 65,536 metadata
+     * keys a safetensors header may hold, so that its own limit names them, while a header of millions
+     * of keys is stopped as it is read instead of filling the heap.
+     */
+    static final int MAX_MEMBERS = 1 << 17;
 
     private final byte[] buf;
     private final int end;
@@ -133,6 +139,8 @@ final class Json {
                 handler.member(key, v, keyAt);
             } else if (out.putIfAbsent(key, v) != null) {
                 throw new JsonException("duplicate key \"" + key + "\"", keyAt);
+            } else if (out.size() > MAX_MEMBERS) {
+                throw new JsonException("JSON object with more than " + MAX_MEMBERS + " members", keyAt);
             }
             skipWhitespace();
             if (peek() == ',') {

@@ -54,4 +54,16 @@ class JsonTest {
         assertThatThrownBy(() -> parse("\"\\u12")).hasMessageContaining("truncated \\u escape");
         assertThatThrownBy(() -> parse("")).hasMessageContaining("unexpected end of JSON");
     }
+
+    @Test
+    void anObjectOfMillionsOfMembersIsStoppedWhileRead() {
+        // a 99 MB safetensors metadata of 8.3M keys had filled the heap before the key limit was checked
+        StringBuilder sb = new StringBuilder("{\"m\":{");
+        for (int i = 0; i <= Json.MAX_MEMBERS; i++) {
+            sb.append(i == 0 ? "" : ",").append('"').append(Integer.toString(i, 36)).append("\":1");
+        }
+        String text = sb.append("}}").toString();
+        assertThatThrownBy(() -> parse(text)).isInstanceOf(Json.JsonException.class)
+                .hasMessageContaining("JSON object with more than " + Json.MAX_MEMBERS + " members");
+    }
 }
