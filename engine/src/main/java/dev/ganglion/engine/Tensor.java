@@ -91,9 +91,10 @@ public final class Tensor {
 
     /**
      * The bytes a tensor of {@code shape} and {@code dtype} takes; refuses one larger than the JVM's
-     * maximum heap, naming {@code op}, the shape and the bytes (the one place of this rule).
+     * maximum heap, naming {@code op}, the shape and the bytes (the one place of this rule; readers call
+     * it before allocating what a file declares).
      */
-    static long requireHeap(String op, Shape shape, DType dtype) {
+    public static long requireHeap(String op, Shape shape, DType dtype) {
         long bytes = (long) shape.size() * (dtype == DType.F32 ? Float.BYTES : Double.BYTES);
         if (bytes > MAX_HEAP) {
             throw new IllegalArgumentException(op + ": " + dtype + " " + shape + " needs " + mib(bytes)

@@ -1,5 +1,6 @@
 package dev.ganglion.engine.io;
 
+import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import java.io.IOException;
@@ -98,6 +99,8 @@ public final class SafetensorsFile implements AutoCloseable {
         SafetensorsHeader.Entry e = entry(name);
         SafetensorsDType dt = supported(e);
         Shape shape = shape(name);
+        // before reading: a file may declare (sparsely) more than the heap holds
+        Tensor.requireHeap(header.file + ": tensor '" + name + "'", shape, dt == SafetensorsDType.F64 ? DType.F64 : DType.F32);
         if (dt == SafetensorsDType.F32) {
             float[] out = new float[shape.size()];
             read(e, (buf, at) -> buf.asFloatBuffer().get(out, (int) (at / 4), buf.remaining() / 4));

@@ -45,6 +45,24 @@ class SafetensorsHostileTest {
     }
 
     @Test
+    void aTensorLargerThanTheHeapIsRefusedBeforeItIsRead() throws IOException {
+        // a sparse file declaring more floats than the heap holds (8 KB on disk) had run out of memory
+        long heap = Runtime.getRuntime().maxMemory();
+        long n = heap / Float.BYTES + 1;
+        org.junit.jupiter.api.Assumptions.assumeTrue(n < dev.ganglion.engine.Shape.MAX_ELEMENTS, "a heap of 8 GiB or more");
+        Path f = HostileFiles.write(dir, "{\"w\":{\"dtype\":\"F32\",\"shape\":[" + n + "],\"data_offsets\":[0,"
+                + n * Float.BYTES + "]}}", new byte[0]);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(raf.length() + n * Float.BYTES);   // sparse: no disk used
+        }
+        try (SafetensorsFile file = SafetensorsReader.open(f)) {
+            assertThatThrownBy(() -> file.tensor("w")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(f + ": tensor 'w': F32 [" + n + "] needs ")
+                    .hasMessageContaining("more than the JVM's maximum heap");
+        }
+    }
+
+    @Test
     void headerLengthBeyondTheFile() throws IOException {
         assertRejected(HostileFiles.writeRaw(dir, 50_000_000, "{}".getBytes(StandardCharsets.US_ASCII)),
                 "header length 50000000", "exceeds the 2 bytes that follow", "file size 10");
