@@ -47,13 +47,20 @@ class ProcessExitTest {
 
     @Test
     void runningOutOfHeapIsOneLineThatSaysHowToRaiseIt() throws Exception {
-        // one 4096 × 4096 float weight (64 MiB) does not fit a 48 MiB heap
-        Result r = javaWith(List.of("-Xmx48m"), "train", "mlp", "--set", "hidden_size=4096", "--epochs", "1",
+        // one 4096 × 4096 float weight (64 MiB) can never fit a 48 MiB heap: refused up front, naming it
+        Result big = javaWith(List.of("-Xmx48m"), "train", "mlp", "--set", "hidden_size=4096", "--epochs", "1",
+                "--train-size", "64", "--test-size", "16", "--threads", "1");
+        assertThat(big.status()).as(big.out() + big.err()).isEqualTo(Main.USAGE);
+        List<String> bigErr = big.err().lines().filter(l -> !l.startsWith("WARNING")).toList();
+        assertThat(bigErr).as(big.err()).hasSize(1);
+        assertThat(bigErr.getFirst()).contains("F32 [4096, 4096] needs 64.0 MiB, more than the JVM's maximum heap of 48.0 MiB (-Xmx)");
+        // 2048-wide layers (16 MiB a weight) fit one by one but not with their gradients and Adam state
+        Result r = javaWith(List.of("-Xmx48m"), "train", "mlp", "--set", "hidden_size=2048", "--epochs", "1",
                 "--train-size", "64", "--test-size", "16", "--threads", "1");
         assertThat(r.status()).as(r.out() + r.err()).isEqualTo(Main.FAILURE);
         List<String> err = r.err().lines().filter(l -> !l.startsWith("WARNING")).toList();
         assertThat(err).as(r.err()).hasSize(1);
-        assertThat(err.getFirst()).startsWith("ganglion train: error: out of memory (Java heap space, the JVM's limit is ")
+        assertThat(err.getFirst()).startsWith("ganglion train: error: out of memory (").contains("the JVM's limit is ")
                 .contains("GANGLION_JAVA_OPTS=-Xmx");
     }
 
