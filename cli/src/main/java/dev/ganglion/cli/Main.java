@@ -81,7 +81,7 @@ public final class Main implements Runnable {
 
     private static int usageError(ParameterException ex, boolean verbose) {
         PrintWriter err = ex.getCommandLine().getErr();
-        err.println(usageMessage(ex));
+        err.println(oneLine(usageMessage(ex)));
         if (verbose) {
             ex.printStackTrace(err);
         }
@@ -107,12 +107,29 @@ public final class Main implements Runnable {
         PrintWriter err = c.getErr();
         String prefix = c.getCommandName().equals("ganglion") ? "ganglion: " : "ganglion " + c.getCommandName() + ": ";
         boolean usage = ex instanceof IllegalArgumentException;
-        err.println(prefix + (usage ? "" : "error: ") + message(ex));
+        err.println(oneLine(prefix + (usage ? "" : "error: ") + message(ex)));
         if (verbose) {
             ex.printStackTrace(err);
         }
         err.flush();
         return usage ? USAGE : FAILURE;
+    }
+
+    /**
+     * An error as the one line the CLI promises: control characters (a line break, or a terminal
+     * escape inside a tensor name read from a file) written as {@code \\uXXXX}, so that no message
+     * can break the line or drive the terminal.
+     */
+    static String oneLine(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.toString();
     }
 
     /** The subcommand the arguments named (for the prefix of its messages), else the root. */

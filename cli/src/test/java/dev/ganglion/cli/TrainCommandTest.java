@@ -190,6 +190,11 @@ class TrainCommandTest {
         expectError(CliRun.of("eval", "--checkpoint", garbage.toString(), "--input", noX.toString()), 1, "garbage.safetensors");
         expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", dir.resolve("missing").toString()), 1, "no such file");
         expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", noX.toString()), 2, "has no tensor 'x'");
+        // a tensor name with a terminal escape is shown escaped: the error stays one inert line
+        Path escape = dir.resolve("escape.safetensors");
+        new SafetensorsWriter().put("\u001b[31mred\nline", Tensor.ones(1, 8)).write(escape);
+        expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", escape.toString()), 2,
+                "(it holds [\\u001b[31mred\\u000aline])");
         Path intX = dir.resolve("intx.safetensors");
         new SafetensorsWriter().putInts("x", new int[8], Shape.of(1, 8), dev.ganglion.engine.io.IntType.I32).write(intX);
         expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", intX.toString()), 2,
