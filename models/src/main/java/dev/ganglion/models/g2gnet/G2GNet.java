@@ -88,7 +88,11 @@ public final class G2GNet extends Layer implements NeuralModel {
             Tensor b = StateEntries.require(state, p + "bias", cfg.hiddenSize());
             int[] inPerm = state.containsKey(p + "in_perm") ? G2GSparseLayer.toInts(state.get(p + "in_perm")) : drawn.get(l)[0];
             int[] outPerm = state.containsKey(p + "out_perm") ? G2GSparseLayer.toInts(state.get(p + "out_perm")) : drawn.get(l)[1];
-            sparse.add(G2GSparseLayer.fromDense(w, m, b, inPerm, outPerm, cfg.groups(), wantsInputGradient(l)));
+            try {
+                sparse.add(G2GSparseLayer.fromDense(w, m, b, inPerm, outPerm, cfg.groups(), wantsInputGradient(l)));
+            } catch (IllegalArgumentException e) {   // a mask or permutation problem: say which layer's
+                throw new IllegalArgumentException("g2gnet 'layers." + l + "': " + e.getMessage(), e);
+            }
         }
         Tensor hw = StateEntries.require(state, "head.weight", cfg.outputSize(), width(cfg, cfg.numLayers()));
         Tensor hb = StateEntries.require(state, "head.bias", cfg.outputSize());

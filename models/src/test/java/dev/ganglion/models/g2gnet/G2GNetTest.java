@@ -226,7 +226,7 @@ class G2GNetTest {
         }
         Path two = tampered(dir, "two.safetensors", net, json,
                 w -> w.putInts("layers.0.mask", twos, Shape.of(32, 24), dev.ganglion.engine.io.IntType.U8), java.util.Set.of("layers.0.mask"));
-        assertThatThrownBy(() -> ModelCheckpoint.load(two)).hasMessageContaining("mask element")
+        assertThatThrownBy(() -> ModelCheckpoint.load(two)).hasMessageContaining("g2gnet 'layers.0': mask element")
                 .hasMessageContaining("is 2.0; a mask holds 0 (no connection) or 1");
         // one layer fewer in the config than in the tensors (layer 2's entries had been dropped silently)
         String fewer = json.replace("\"num_layers\":3", "\"num_layers\":2");
