@@ -135,6 +135,15 @@ public final class Var {
         return grad;
     }
 
+    /**
+     * {@link #grad()}, or zeros of this value's shape and dtype when no gradient has reached it:
+     * what a report of every gradient shows for an input the output does not depend on.
+     */
+    public Tensor gradOrZeros() {
+        Tensor g = grad();
+        return g != null ? g : Tensor.zeros(shape(), dtype());
+    }
+
     /** Forgets the accumulated gradient ({@link #grad()} becomes null; the next backward allocates). */
     public void zeroGrad() {
         grad = null;

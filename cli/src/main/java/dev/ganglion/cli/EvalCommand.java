@@ -107,8 +107,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Tensor seed = gradOutput != null ? gradOutput.to(y.dtype()) : Tensor.ones(y.shape().dims()).to(y.dtype());
         y.backward(seed);
-        Tensor gx = xv.grad() != null ? xv.grad() : Tensor.zeros(xv.shape(), xv.dtype());
-        w.put("grad.x", gx.to(DType.F32).contiguous());
+        w.put("grad.x", xv.gradOrZeros().to(DType.F32).contiguous());
         // in the checkpoint's names and shapes (a sparse weight's gradient dense, 0 off its mask)
         for (Map.Entry<String, Tensor> e : model.module().stateGradients().entrySet()) {
             w.put("grad." + e.getKey(), e.getValue().to(DType.F32).contiguous());

@@ -260,12 +260,20 @@ public final class Rng {
 
     /** Restores a position captured by {@link #state()}. */
     public void setState(long[] state) {
-        if (state.length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0) {
-            throw new IllegalArgumentException("setState: need 4 words, not all zero, got " + Arrays.toString(state));
-        }
+        checkState(state);
         s0 = state[0];
         s1 = state[1];
         s2 = state[2];
         s3 = state[3];
+    }
+
+    /**
+     * Refuses what {@link #setState} cannot take: not 4 words, or all zero (a state the generator
+     * never leaves); for callers that check a recorded state before restoring anything.
+     */
+    public static void checkState(long[] state) {
+        if (state.length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0) {
+            throw new IllegalArgumentException("setState: need 4 words, not all zero, got " + Arrays.toString(state));
+        }
     }
 }

@@ -80,15 +80,7 @@ public final class ModelCheckpoint {
                         + (name == null ? MODEL_KEY : CONFIG_KEY) + "; not a model checkpoint");
             }
             try {
-                ConfigSchema schema = registry.factory(name).schema();
-                ModelConfig config = ModelConfig.parse(schema, json);
-                // a checkpoint records every field (save writes them all): one missing would silently take its default
-                Set<String> recorded = ConfigJson.parseObject(json).keySet();
-                List<String> absent = schema.fields().stream().map(ConfigSchema.Field::name).filter(n -> !recorded.contains(n)).toList();
-                if (!absent.isEmpty()) {
-                    throw new IllegalArgumentException("the recorded " + name + " config lacks " + String.join(", ", absent)
-                            + " (a checkpoint records every field; a missing one would take its default silently)");
-                }
+                ModelConfig config = ModelConfig.parseRecorded(registry.factory(name).schema(), json);
                 Map<String, Tensor> stored = new LinkedHashMap<>();
                 for (String n : f.names()) {
                     if (!besideTheModel(n)) {

@@ -174,7 +174,7 @@ public final class MaskedLinear extends Layer {
         Tensor m = entries.get("mask");
         if (m != null) {
             try {
-                requireBinary(m);
+                binaryMask(m);
             } catch (IllegalArgumentException e) {
                 errors.add(e.getMessage());
                 return;
@@ -188,17 +188,21 @@ public final class MaskedLinear extends Layer {
     }
 
     /**
-     * Refuses a mask in interchange form with a value other than 0 or 1 (a 2 would otherwise count
-     * as a live connection, not as 2·W); the one place of this rule, for every masked layer.
+     * A mask in interchange form as booleans, row-major; a value other than 0 or 1 is refused (a 2
+     * would otherwise count as a live connection, not as 2·W): the one place of this rule, for every
+     * masked layer.
      */
-    public static void requireBinary(Tensor mask) {
+    public static boolean[] binaryMask(Tensor mask) {
         double[] values = mask.contiguous().toDoubleArray();
+        boolean[] live = new boolean[values.length];
         for (int i = 0; i < values.length; i++) {
             if (values[i] != 0 && values[i] != 1) {
                 throw new IllegalArgumentException("mask element " + i + " of " + mask.shape() + " is " + values[i]
                         + "; a mask holds 0 (no connection) or 1");
             }
+            live[i] = values[i] != 0;
         }
+        return live;
     }
 
     @Override

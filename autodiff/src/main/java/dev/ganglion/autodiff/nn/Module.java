@@ -266,7 +266,7 @@ public abstract class Module {
         Map<String, Tensor> out = new LinkedHashMap<>();
         parameters.forEach((n, v) -> {
             if (v.requiresGrad()) {
-                out.put(n, v.grad() != null ? v.grad() : Tensor.zeros(v.shape(), v.dtype()));
+                out.put(n, v.gradOrZeros());
             }
         });
         return out;

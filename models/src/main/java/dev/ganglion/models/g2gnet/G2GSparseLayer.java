@@ -67,20 +67,9 @@ public final class G2GSparseLayer extends Layer {
             throw new IllegalArgumentException("G2GSparseLayer: weight " + weight.shape() + " and mask "
                     + mask.shape() + "; expected both [n_out, n_in]");
         }
-        SparseLayout layout = new SparseLayout(toBooleans(mask), weight.dim(0), weight.dim(1), groups,
+        SparseLayout layout = new SparseLayout(MaskedLinear.binaryMask(mask), weight.dim(0), weight.dim(1), groups,
                 inPerm, outPerm, inputGradient);
         return new G2GSparseLayer(layout, layout.values(weight), bias, groups);
-    }
-
-    /** A 0/1 mask as booleans ({@link MaskedLinear#requireBinary}: any other value is an error). */
-    static boolean[] toBooleans(Tensor mask) {
-        MaskedLinear.requireBinary(mask);
-        double[] m = mask.contiguous().toDoubleArray();
-        boolean[] b = new boolean[m.length];
-        for (int i = 0; i < m.length; i++) {
-            b[i] = m[i] != 0;
-        }
-        return b;
     }
 
     /**
@@ -285,7 +274,7 @@ public final class G2GSparseLayer extends Layer {
         if (m != null) {
             boolean[] given;
             try {
-                given = toBooleans(m);
+                given = MaskedLinear.binaryMask(m);
             } catch (IllegalArgumentException e) {
                 errors.add(e.getMessage());
                 return;
@@ -304,7 +293,7 @@ public final class G2GSparseLayer extends Layer {
     @Override
     protected void loadOwnState(Map<String, Tensor> entries) {
         Tensor dense = entries.containsKey("weight") ? entries.get("weight") : denseWeight();
-        boolean[] mask = entries.containsKey("mask") ? toBooleans(entries.get("mask")) : layout.mask();
+        boolean[] mask = entries.containsKey("mask") ? MaskedLinear.binaryMask(entries.get("mask")) : layout.mask();
         int[] inPerm = entries.containsKey("in_perm") ? toInts(entries.get("in_perm")) : layout.inPerm;
         int[] outPerm = entries.containsKey("out_perm") ? toInts(entries.get("out_perm")) : layout.outPerm;
         layout = new SparseLayout(mask, layout.out, layout.in, groups, inPerm, outPerm, layout.offTransposed);

@@ -138,7 +138,7 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         this.tauMax = config.getDouble("tau_max");
         int hiddenW = config.getInt("mlp_hidden");
         int layers = config.getInt("mlp_layers");
-        checkSizes(config, hiddenW, layers, routeOrNull != null);
+        checkSizes(config, layers, routeOrNull != null);
         this.route = routeOrNull == null ? null : checkRoute(routeOrNull);
         this.synapse = registerModule("synapse", new Synapse(dSyn, routeOrNull == null ? null : routeOrNull.copy()));
         this.memory = registerModule("memory", new Memory(tauLogitInit(dm, tauMin, tauMax), config.getBoolean("learn_tau")));
@@ -156,7 +156,7 @@ public final class ElmNeuron extends Module implements RecurrentModel {
                 .withDefault("num_branches", config.getLong("input_size"));
     }
 
-    private void checkSizes(ModelConfig c, int hiddenW, int layers, boolean routed) {
+    private void checkSizes(ModelConfig c, int layers, boolean routed) {
         for (String field : new String[] {"input_size", "num_memory", "num_branches", "synapses_per_branch",
                 "mlp_hidden", "output_size"}) {
             if (c.getInt(field) < 1) {

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -254,19 +255,13 @@ public final class Trainer {
             throw new IllegalArgumentException(path + ": not a training checkpoint (no " + EPOCH_KEY + "/" + RNG_KEY
                     + "); a checkpoint saved by --save is needed");
         }
-        long[] state = new long[4];
+        long[] state;
         int done;
         try {
-            String[] parts = rng.split(",");
-            if (parts.length != 4) {
-                throw new NumberFormatException();
-            }
-            for (int i = 0; i < 4; i++) {
-                state[i] = Long.parseLong(parts[i].trim());
-            }
+            state = Arrays.stream(rng.split(",")).mapToLong(part -> Long.parseLong(part.trim())).toArray();
+            Rng.checkState(state);   // here, before anything is loaded
             done = Integer.parseInt(epoch);
-            // checked here, before anything is loaded: a generator state of all zeros never leaves zero
-            if (done < 0 || (state[0] | state[1] | state[2] | state[3]) == 0) {
+            if (done < 0) {
                 throw new NumberFormatException();
             }
         } catch (RuntimeException e) {
