@@ -90,19 +90,22 @@ final class Backward {
         stack.push(root);
         while (!stack.isEmpty()) {
             Node n = stack.peek();
-            if (n.released()) {
+            if (targets == null && n.released()) {
                 throw n.freed();
             }
-            if (n.cursor < n.inputs.length) {
-                Var v = n.inputs[n.cursor++];
-                if (v != null && v.node != null && v.node.mark != epoch) {
-                    v.node.mark = epoch;
-                    v.node.cursor = 0;
-                    stack.push(v.node);
+            if (n.cursor < n.arity()) {
+                Node up = n.inputNode(n.cursor++);
+                if (up != null && up.mark != epoch) {
+                    up.mark = epoch;
+                    up.cursor = 0;
+                    stack.push(up);
                 }
             } else {
                 stack.pop();
                 n.needed = targets == null || leadsToTarget(n);
+                if (n.needed && n.released()) {
+                    throw n.freed();   // a functional walk passes a spent part of the graph only if it asks nothing behind it
+                }
                 order.add(n);
             }
         }
@@ -110,8 +113,19 @@ final class Backward {
     }
 
     private boolean leadsToTarget(Node n) {
-        for (Var v : n.inputs) {
-            if (v != null && wanted(v)) {
+        for (int i = 0; i < n.arity(); i++) {
+            Node up = n.inputNode(i);
+            if (up != null ? up.needed || isTargetOutput(up, n.inputIndex(i)) : targetIndex(n.inputLeaf(i)) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether output {@code index} of {@code node} is a target (the same test as {@link #targetIndex} on its Var). */
+    private boolean isTargetOutput(Node node, int index) {
+        for (Var t : targets) {
+            if (t.node == node && t.index == index) {
                 return true;
             }
         }
@@ -150,7 +164,7 @@ final class Backward {
         Tensor[] grads = Gradients.backward(n, pending, targets == null);
         for (int i = 0; i < n.inputs.length; i++) {
             Var v = n.inputs[i];
-            if (v != null && grads[i] != null && v.requiresGrad() && wanted(v)) {
+            if (grads[i] != null && n.wants(i) && wanted(v)) {
                 if (n.aux instanceof CustomContext && grads[i].dtype() != v.dtype()) {
                     throw new IllegalStateException("autodiff: the " + ruleName(n) + " produced a " + grads[i].dtype()
                             + " gradient for input " + i + ", a " + v.dtype() + " " + v.shape());

@@ -4,6 +4,7 @@ import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.engine.ops.Reductions;
+import java.util.Objects;
 
 /**
  * The fused softmax cross-entropy, forward and backward together:
@@ -18,11 +19,10 @@ import dev.ganglion.engine.ops.Reductions;
 final class CrossEntropy {
     private CrossEntropy() {}
 
-    /**
-     * Forward, the mean over the rows ({@code mean}) or their sum; see
-     * {@link LossOps#crossEntropyWithLogits}. The node's {@code real} is the divisor (N or 1).
-     */
-    static Var forward(Var logits, int[] targets, boolean mean) {
+    /** Logits {@code [N, C]} and N class indices in {@code [0, C)}, or an error naming both. */
+    static void checkTargets(Var logits, int[] targets) {
+        Objects.requireNonNull(logits, "crossEntropyWithLogits: logits is null");
+        Objects.requireNonNull(targets, "crossEntropyWithLogits: targets is null");
         Shape s = logits.shape();
         if (s.rank() != 2 || targets.length != s.dim(0)) {
             throw new IllegalArgumentException("crossEntropyWithLogits: logits of shape " + s
@@ -35,6 +35,14 @@ final class CrossEntropy {
                         + " is outside [0, " + classes + ") for logits of shape " + s);
             }
         }
+    }
+
+    /**
+     * Forward, the mean over the rows ({@code mean}) or their sum; see
+     * {@link LossOps#crossEntropyWithLogits}. The node's {@code real} is the divisor (N or 1).
+     */
+    static Var forward(Var logits, int[] targets, boolean mean) {
+        checkTargets(logits, targets);
         Tensor logp = Reductions.logSoftmax(logits.value(), 1);
         double total = 0;
         for (int i = 0; i < targets.length; i++) {

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * Checks a differentiable function's gradients against central differences in float64: for a
  * random projection {@code L = ⟨r, f(x)⟩}, the backward's {@code ∂L/∂xᵢ} must match
  * {@code (L(xᵢ+ε) − L(xᵢ−ε)) / 2ε} for every element of every input, within
- * {@code |analytic − numeric| ≤ atol + rtol·|numeric|}.
+ * {@code |analytic − numeric| ≤ atol + rtol·|numeric|}. A NaN on either side fails, and so does an
+ * infinity unless both sides are the same one.
  *
  * <pre>{@code
  * GradCheck.check(v -> PointwiseOps.tanh(v[0]).mul(v[1]), x, y).assertPassed();
@@ -144,9 +145,11 @@ public final class GradCheck {
 
         void consider(int in, Shape shape, int flat, double a, double n, double atol, double rtol) {
             checked++;
-            double r = Double.isNaN(a) && Double.isNaN(n) ? 0
-                    : Double.isNaN(a) || Double.isNaN(n) ? Double.POSITIVE_INFINITY
-                    : Math.abs(a - n) / (atol + rtol * Math.abs(n));
+            // Equal values pass (∞ = ∞ too); otherwise a NaN or infinity on either side fails, as
+            // torch.autograd.gradcheck does (|a − n| / rtol·|n| would be ∞/∞ = NaN, never the worst).
+            double r = a == n ? 0
+                    : Double.isFinite(a) && Double.isFinite(n) ? Math.abs(a - n) / (atol + rtol * Math.abs(n))
+                    : Double.POSITIVE_INFINITY;
             if (r > ratio) {
                 ratio = r;
                 input = in;

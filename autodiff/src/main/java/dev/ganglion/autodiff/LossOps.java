@@ -1,5 +1,7 @@
 package dev.ganglion.autodiff;
 
+import dev.ganglion.engine.Shape;
+
 /**
  * Differentiable losses, fused where writing forward and backward together pays (stability and
  * one pass instead of a chain of nodes).
@@ -25,5 +27,16 @@ public final class LossOps {
      */
     public static Var crossEntropyWithLogitsSum(Var logits, int[] targets) {
         return CrossEntropy.forward(logits, targets, false);
+    }
+
+    /**
+     * The rows' losses unreduced, {@code ℓᵢ = −log softmax(zᵢ)[tᵢ]} as {@code [N]}, through
+     * log-softmax and a gather (no fused node: each row's gradient flows on its own); the same
+     * checks as {@link #crossEntropyWithLogits}.
+     */
+    public static Var crossEntropyWithLogitsPerRow(Var logits, int[] targets) {
+        CrossEntropy.checkTargets(logits, targets);
+        Var logp = ReductionOps.logSoftmax(logits, 1);
+        return IndexOps.gather(logp, 1, targets, Shape.of(targets.length, 1)).reshape(targets.length).neg();
     }
 }

@@ -15,7 +15,13 @@ import dev.ganglion.engine.Tensor;
  *
  * <p>Lifetime: {@link Backward} calls {@link #release()} as soon as the node's rule has run (unless
  * the graph is retained), which drops the saved tensors, the inputs and the pending gradients, so
- * activations are freed while the walk is still going.
+ * activations are freed while the walk is still going. A released node keeps only its edges (the
+ * nodes behind it and the leaves it took gradients for), so that a later functional walk can tell
+ * whether it needs this node, as PyTorch's autograd keeps a spent graph's edges.
+ *
+ * <p>Which inputs take a gradient is fixed when the op is recorded, as in PyTorch: a leaf given
+ * {@code setRequiresGrad(true)} afterwards gets none from this node (it had recorded none of the
+ * leaf's other uses either, so a gradient now would be part of the derivative).
  */
 final class Node {
     final Op op;
@@ -26,8 +32,15 @@ final class Node {
     /** Index array, sparse structure, bounds or custom-function context; dropped on release. */
     Object aux;
     Var[] inputs;
+    /** Null when every input required grad when the op was recorded; else which ones did. */
+    private final boolean[] tracked;
+    /** After {@link #release()}: what lies behind each input (null before, and for untracked inputs). */
+    private Edge[] edges;
     private Tensor[] saved;
     private int[] versions;
+
+    /** Where input i came from: output {@code index} of {@code node}, or the leaf {@code leaf}. */
+    private record Edge(Node node, int index, Var leaf) {}
 
     // ---- backward-walk state, owned by Backward
     /** Gradients flowing into each output, summed over consumers; null outside a walk. */
@@ -47,12 +60,27 @@ final class Node {
         this.real = real;
         this.aux = aux;
         this.saved = saved;
+        this.tracked = trackedInputs(inputs);
         if (saved.length > 0) {
             versions = new int[saved.length];
             for (int i = 0; i < saved.length; i++) {
                 versions[i] = saved[i].version();
             }
         }
+    }
+
+    private static boolean[] trackedInputs(Var[] inputs) {
+        boolean[] t = null;
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] != null && !inputs[i].requiresGrad()) {
+                if (t == null) {
+                    t = new boolean[inputs.length];
+                    java.util.Arrays.fill(t, true);
+                }
+                t[i] = false;
+            }
+        }
+        return t;
     }
 
     /**
@@ -88,11 +116,40 @@ final class Node {
 
     /** Whether input {@code i} takes a gradient (rules may skip expensive products for the others). */
     boolean wants(int i) {
-        return inputs[i] != null && inputs[i].requiresGrad();
+        return inputs[i] != null && (tracked == null || tracked[i]) && inputs[i].requiresGrad();
     }
 
     boolean released() {
         return inputs == null;
+    }
+
+    /** Number of inputs, before and after release. */
+    int arity() {
+        return released() ? edges.length : inputs.length;
+    }
+
+    /** The node that produced input {@code i}, or null for a leaf (or nothing). */
+    Node inputNode(int i) {
+        if (released()) {
+            return edges[i] == null ? null : edges[i].node;
+        }
+        return inputs[i] == null ? null : inputs[i].node;
+    }
+
+    /** Which output of {@link #inputNode(int)} input {@code i} is. */
+    int inputIndex(int i) {
+        if (released()) {
+            return edges[i] == null ? 0 : edges[i].index;
+        }
+        return inputs[i] == null ? 0 : inputs[i].index;
+    }
+
+    /** Input {@code i} when it is a leaf (after release: only one this node took a gradient for), else null. */
+    Var inputLeaf(int i) {
+        if (released()) {
+            return edges[i] == null ? null : edges[i].leaf;
+        }
+        return inputs[i] != null && inputs[i].node == null ? inputs[i] : null;
     }
 
     IllegalStateException freed() {
@@ -100,8 +157,18 @@ final class Node {
                 + "released this part of the graph (its inputs and saved tensors); pass retainGraph = true to the first call");
     }
 
-    /** Drops everything the backward needed; the node keeps only its op (for error messages). */
+    /** Drops everything the backward needed; the node keeps its op (for error messages) and its edges. */
     void release() {
+        Edge[] e = new Edge[inputs.length];
+        for (int i = 0; i < e.length; i++) {
+            Var v = inputs[i];
+            if (v != null && v.node != null) {
+                e[i] = new Edge(v.node, v.index, null);
+            } else if (wants(i)) {
+                e[i] = new Edge(null, 0, v);
+            }
+        }
+        edges = e;
         inputs = null;
         saved = null;
         versions = null;

@@ -70,6 +70,46 @@ class FunctionalGradTest {
     }
 
     @Test
+    void aSpentPartOfTheGraphIsPassedWhenNothingAskedForLiesBehindIt() {
+        // backward released EXP's node; a later functional walk asking only for z (or for a result
+        // above EXP) had refused it, as PyTorch does not
+        Var x = Var.parameter(Tensor.of(new double[] {1, 2, 3}, 3));
+        Var z = Var.parameter(Tensor.of(new double[] {1, 2, 3}, 3));
+        Var h = x.exp();
+        h.sum().backward();
+        Tensor[] g = Autodiff.grad(h.mul(z).sum(), z);
+        assertThat(g[0].toDoubleArray()).containsExactly(Math.exp(1), Math.exp(2), Math.exp(3));
+        Var k = h.scale(2);
+        assertThat(Autodiff.grad(k.square().sum(), k)[0].toDoubleArray())
+                .containsExactly(4 * Math.exp(1), 4 * Math.exp(2), 4 * Math.exp(3));
+        // asking for x needs the spent node: refused, naming it
+        assertThatThrownBy(() -> Autodiff.grad(h.mul(z).sum(), x)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("EXP a second time");
+        // …behind another spent node too (the edges survive the release)
+        Var deep = x.scale(3).tanh();
+        deep.sum().backward();
+        assertThatThrownBy(() -> Autodiff.grad(deep.mul(z).sum(), x)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("a second time");
+        assertThat(Autodiff.grad(deep.mul(z).sum(), z)[0].toDoubleArray()).hasSize(3);
+    }
+
+    @Test
+    void aLeafThatStartsRequiringGradAfterTheForwardGetsNoGradientFromIt() {
+        // y recorded no node for exp(x) (x was a constant then), so a gradient now would be only
+        // the mul's part of dy/dx; PyTorch gives none either
+        Var x = Var.constant(Tensor.of(new double[] {1}, 1));
+        Var w = Var.parameter(Tensor.of(new double[] {2}, 1));
+        Var y = x.mul(w).add(x.exp().mul(w)).sum();
+        x.setRequiresGrad(true);
+        y.backward();
+        assertThat(x.grad()).isNull();
+        assertThat(w.grad().toDoubleArray()).containsExactly(1 + Math.exp(1));
+        // a forward after the change records it: the whole derivative
+        Var y2 = x.mul(w).add(x.exp().mul(w)).sum();
+        assertThat(Autodiff.grad(y2, x)[0].get(0)).isCloseTo(2 + 2 * Math.exp(1), within(1e-12));
+    }
+
+    @Test
     void inputsTheOutputDoesNotDependOnGetZeros() {
         Var x = Var.parameter(Tensor.ones(2));
         Var unrelated = Var.parameter(Tensor.ones(3));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.ops.Elementwise;
 import org.junit.jupiter.api.Test;
 
 class GradCheckTest {
@@ -31,6 +32,28 @@ class GradCheckTest {
         assertThat(r.passed()).isFalse();
         assertThat(r.worstIndex()).containsExactly(1);
         assertThat(Math.abs(r.numeric())).isCloseTo(Math.abs(r.analytic()) / 4, org.assertj.core.api.Assertions.within(1e-6));
+    }
+
+    @Test
+    void nonFiniteGradientsFailUnlessBothSidesAreTheSameInfinity() {
+        // |a − n| / rtol·|n| is ∞/∞ = NaN for an infinite numeric value, and NaN was never the worst
+        Tensor zero = Tensor.of(new double[] {0}, 1);
+        CustomFunction blowUp = CustomFunction.of("blowUp", (ctx, in) -> Elementwise.scale(Elementwise.scale(in[0], 1e200), 1e200),
+                (ctx, g) -> new Tensor[] {Elementwise.scale(g, 0)});   // the true derivative is ∞
+        GradCheck.Report zeroForInfinity = GradCheck.check(v -> blowUp.apply(v[0]), zero);
+        assertThat(zeroForInfinity.passed()).as(zeroForInfinity.toString()).isFalse();
+        assertThat(zeroForInfinity.worstInput()).isZero();
+        CustomFunction nanGrad = CustomFunction.of("nanGrad", (ctx, in) -> in[0].copy(),
+                (ctx, g) -> new Tensor[] {Elementwise.scale(g, Double.NaN)});
+        assertThat(GradCheck.check(v -> nanGrad.apply(v[0]), zero).passed()).isFalse();
+        // log at −1 is NaN on both sides: no derivative there to agree with
+        assertThat(GradCheck.check(v -> v[0].log(), Tensor.of(new double[] {-1}, 1)).passed()).isFalse();
+        // the same infinity on both sides agrees: a backward that scales as the forward does
+        CustomFunction blowUpRight = CustomFunction.of("blowUpRight", (ctx, in) -> Elementwise.scale(Elementwise.scale(in[0], 1e200), 1e200),
+                (ctx, g) -> new Tensor[] {Elementwise.scale(Elementwise.scale(g, 1e200), 1e200)});
+        GradCheck.Report same = GradCheck.check(v -> blowUpRight.apply(v[0]), zero);
+        assertThat(same.passed()).as(same.toString()).isTrue();
+        assertThat(Double.isInfinite(same.numeric())).isTrue();
     }
 
     @Test

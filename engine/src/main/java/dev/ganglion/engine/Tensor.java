@@ -499,9 +499,9 @@ public final class Tensor {
             throw new IllegalArgumentException(
                     "slice: range [" + start + ", " + end + ") is out of bounds for axis " + axis + " of shape " + shape);
         }
-        int n = (e - s + step - 1) / step;
+        int n = e > s ? (e - s - 1) / step + 1 : 0;   // not (e − s + step − 1) / step: that overflows for a huge step
         int[] st = strides.clone();
-        st[a] = strides[a] * step;
+        st[a] = n > 1 ? strides[a] * step : strides[a];   // a product that could overflow matters only with two elements
         return new Tensor(storage, shape.with(a, n), st, offset + s * strides[a]);
     }
 

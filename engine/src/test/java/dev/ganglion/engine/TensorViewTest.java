@@ -28,6 +28,21 @@ class TensorViewTest {
     }
 
     @Test
+    void aSliceWithAHugeStepKeepsItsFirstElement() {
+        // (e − s + step − 1) / step overflowed int: these came out empty (PyTorch: one element each)
+        Tensor t = iota(10, 3);
+        Tensor a = t.slice(0, 0, 10, Integer.MAX_VALUE);
+        assertThat(a.shape()).isEqualTo(Shape.of(1, 3));
+        assertThat(a.contiguous().toFloatArray()).containsExactly(0, 1, 2);
+        Tensor b = t.slice(0, 3, 10, Integer.MAX_VALUE - 1);
+        assertThat(b.shape()).isEqualTo(Shape.of(1, 3));
+        assertThat(b.contiguous().toFloatArray()).containsExactly(9, 10, 11);
+        assertThat(t.slice(1, 1, 3, Integer.MAX_VALUE).contiguous().toFloatArray()).hasSize(10);
+        assertThat(t.slice(0, 4, 4, Integer.MAX_VALUE).shape()).isEqualTo(Shape.of(0, 3));
+        assertThat(t.slice(0, 1, 10, 4).contiguous().toFloatArray()).containsExactly(3, 4, 5, 15, 16, 17, 27, 28, 29);
+    }
+
+    @Test
     void copiesOfTransposeViewsMatchTheElementWalk() {
         // a float32 transpose view copies on the transpose kernel; anything else by the strided walk
         for (int[] s : new int[][] {{2, 2}, {3, 17}, {33, 16}, {128, 784}, {1, 5}, {5, 1}}) {

@@ -1,10 +1,7 @@
 package dev.ganglion.autodiff.nn;
 
-import dev.ganglion.autodiff.IndexOps;
 import dev.ganglion.autodiff.LossOps;
-import dev.ganglion.autodiff.ReductionOps;
 import dev.ganglion.autodiff.Var;
-import dev.ganglion.engine.Shape;
 
 /**
  * Differentiable losses with a {@link Reduction} (default {@link Reduction#MEAN}, as PyTorch).
@@ -37,11 +34,7 @@ public final class Losses {
         return switch (reduction) {
             case MEAN -> LossOps.crossEntropyWithLogits(logits, targets);
             case SUM -> LossOps.crossEntropyWithLogitsSum(logits, targets);
-            case NONE -> {
-                checkClassTargets(logits, targets);
-                Var logp = ReductionOps.logSoftmax(logits, 1);
-                yield IndexOps.gather(logp, 1, targets, Shape.of(targets.length, 1)).reshape(targets.length).neg();
-            }
+            case NONE -> LossOps.crossEntropyWithLogitsPerRow(logits, targets);
         };
     }
 
@@ -58,20 +51,6 @@ public final class Losses {
     public static Var bceWithLogits(Var logits, Var targets, Reduction reduction) {
         sameShape("bceWithLogits", logits, targets);
         return reduce(BinaryCrossEntropy.FUNCTION.apply(logits, targets), reduction);
-    }
-
-    private static void checkClassTargets(Var logits, int[] targets) {
-        Shape s = logits.shape();
-        if (s.rank() != 2 || s.dim(0) != targets.length) {
-            throw new IllegalArgumentException("crossEntropyWithLogits: logits of shape " + s + " and " + targets.length
-                    + " targets; expected logits [N, C] and N targets");
-        }
-        for (int i = 0; i < targets.length; i++) {
-            if (targets[i] < 0 || targets[i] >= s.dim(1)) {
-                throw new IllegalArgumentException("crossEntropyWithLogits: target " + targets[i] + " of row " + i
-                        + " is outside [0, " + s.dim(1) + ")");
-            }
-        }
     }
 
     private static Var reduce(Var terms, Reduction reduction) {

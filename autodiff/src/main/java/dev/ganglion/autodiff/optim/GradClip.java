@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * Gradient clipping, as {@code torch.nn.utils.clip_grad_norm_} / {@code clip_grad_value_}, in place
- * on the parameters' gradients (parameters without a gradient are ignored).
+ * on the parameters' gradients where they are contiguous float32 or float64 buffers (as a kept
+ * {@code .grad} is); any other gradient (a strided or broadcast view) is replaced by a clipped copy.
+ * Parameters without a gradient are ignored.
  */
 public final class GradClip {
     private GradClip() {}
@@ -21,7 +23,8 @@ public final class GradClip {
     /**
      * Scales all gradients together by {@code c = maxNorm/(‖g‖ + 1e-6)} when {@code c < 1}, where
      * {@code ‖g‖} is the {@code normType}-norm of all gradients concatenated ({@code p ≥ 1}, or
-     * {@link Double#POSITIVE_INFINITY} for the largest magnitude), summed in double.
+     * {@link Double#POSITIVE_INFINITY} for the largest magnitude), summed in double. As in torch, a
+     * NaN norm makes {@code c} NaN and every gradient NaN, and an infinite one makes {@code c = 0}.
      *
      * @return the total norm before clipping (as torch returns it)
      * @throws IllegalArgumentException for a negative maxNorm or p &lt; 1; with {@code errorIfNonfinite},
@@ -40,8 +43,8 @@ public final class GradClip {
                     + total + "; pass errorIfNonfinite = false to clip anyway");
         }
         double coef = maxNorm / (total + 1e-6);
-        if (coef < 1) {
-            scaleAll(params, (float) coef);
+        if (!(coef >= 1)) {   // NaN included, as torch's clamp(max = 1) keeps it
+            scaleAll(params, coef);
         }
         return total;
     }
@@ -55,9 +58,26 @@ public final class GradClip {
         if (!(clip >= 0)) {
             throw new IllegalArgumentException("clipGradValue: clip must be ≥ 0, got " + clip);
         }
-        for (Var p : params) {
+        for (int k = 0; k < params.size(); k++) {
+            Var p = params.get(k);
             Tensor g = p.grad();
-            if (g != null) {
+            if (g == null) {
+                continue;
+            }
+            if (g.dtype() == DType.F32 && g.isContiguous()) {
+                float[] a = g.floatArray();
+                float c = (float) clip;
+                for (int i = g.offset(); i < g.offset() + g.size(); i++) {
+                    a[i] = Math.max(-c, Math.min(c, a[i]));   // NaN stays NaN, as in torch
+                }
+                g.markWritten();
+            } else if (g.dtype() == DType.F64 && g.isContiguous()) {
+                double[] a = g.doubleArray();
+                for (int i = g.offset(); i < g.offset() + g.size(); i++) {
+                    a[i] = Math.max(-clip, Math.min(clip, a[i]));
+                }
+                g.markWritten();
+            } else {
                 p.setGrad(Elementwise.clamp(g, -clip, clip));
             }
         }
@@ -101,7 +121,7 @@ public final class GradClip {
         return acc;
     }
 
-    private static void scaleAll(List<Var> params, float coef) {
+    private static void scaleAll(List<Var> params, double coef) {
         for (int k = 0; k < params.size(); k++) {
             Var p = params.get(k);
             Tensor g = p.grad();
@@ -110,6 +130,13 @@ public final class GradClip {
             }
             if (g.dtype() == DType.F32 && g.isContiguous()) {
                 float[] a = g.floatArray();
+                float c = (float) coef;
+                for (int i = g.offset(); i < g.offset() + g.size(); i++) {
+                    a[i] *= c;
+                }
+                g.markWritten();
+            } else if (g.dtype() == DType.F64 && g.isContiguous()) {
+                double[] a = g.doubleArray();
                 for (int i = g.offset(); i < g.offset() + g.size(); i++) {
                     a[i] *= coef;
                 }

@@ -17,8 +17,8 @@ public interface LrSchedule {
 
     /** {@code lr = base·γ^⌊t/size⌋} (PyTorch's {@code StepLR}). */
     static LrSchedule step(long size, double gamma) {
-        if (size < 1 || !(gamma >= 0)) {
-            throw new IllegalArgumentException("LrSchedule.step: need size ≥ 1 and gamma ≥ 0, got " + size + ", " + gamma);
+        if (size < 1 || !(gamma >= 0 && gamma < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("LrSchedule.step: need size ≥ 1 and a finite gamma ≥ 0, got " + size + ", " + gamma);
         }
         return (base, t) -> base * Math.pow(gamma, t / size);
     }
@@ -29,8 +29,8 @@ public interface LrSchedule {
      * as a periodic cosine past T; this one holds at {@code η_min}.
      */
     static LrSchedule cosine(long tMax, double etaMin) {
-        if (tMax < 1 || !(etaMin >= 0)) {
-            throw new IllegalArgumentException("LrSchedule.cosine: need T ≥ 1 and eta_min ≥ 0, got " + tMax + ", " + etaMin);
+        if (tMax < 1 || !(etaMin >= 0 && etaMin < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("LrSchedule.cosine: need T ≥ 1 and a finite eta_min ≥ 0, got " + tMax + ", " + etaMin);
         }
         return (base, t) -> t >= tMax ? etaMin : etaMin + (base - etaMin) * (1 + Math.cos(Math.PI * t / tMax)) / 2;
     }

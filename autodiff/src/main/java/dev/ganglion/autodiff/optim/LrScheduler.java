@@ -52,12 +52,26 @@ public final class LrScheduler {
 
     /** {@code t = t + 1} and the optimizer gets {@code schedule(base, t)}. */
     public void advance() {
-        count++;
-        apply();
+        moveTo(base, count + 1);
     }
 
     private void apply() {
         optimizer.setLr(schedule.lr(base, count));
+    }
+
+    /**
+     * Gives the optimizer {@code schedule(newBase, newCount)}, then takes the new values: a rate the
+     * optimizer refuses leaves this scheduler as it was.
+     */
+    private void moveTo(double newBase, long newCount) {
+        double lr = schedule.lr(newBase, newCount);
+        if (!(lr >= 0 && lr < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("LrScheduler: the schedule gives the rate " + lr + " at step " + newCount
+                    + " of base_lr " + newBase + " (an optimizer needs a finite rate ≥ 0)");
+        }
+        optimizer.setLr(lr);
+        base = newBase;
+        count = newCount;
     }
 
     /** Scheduler steps taken so far, t in the schedule's formula. */
@@ -73,14 +87,18 @@ public final class LrScheduler {
     /**
      * Replaces the base rate (keeping the count) and sets the optimizer's rate accordingly.
      *
-     * @throws IllegalArgumentException when {@code lr} is negative or not a number
+     * @throws IllegalArgumentException when {@code lr} is negative, infinite or not a number (the
+     *     scheduler and the optimizer are left as they were)
      */
     public void setBaseLr(double lr) {
-        if (!(lr >= 0)) {
-            throw new IllegalArgumentException("LrScheduler: base rate must be ≥ 0, got " + lr);
+        moveTo(checkedBase(lr), count);
+    }
+
+    private static double checkedBase(double lr) {
+        if (!(lr >= 0 && lr < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("LrScheduler: base_lr must be finite and ≥ 0, got " + lr);
         }
-        base = lr;
-        apply();
+        return lr;
     }
 
     /** What one scheduler step is. */
@@ -101,6 +119,7 @@ public final class LrScheduler {
      * Restores {@link #stateDict()} and sets the optimizer's rate accordingly.
      *
      * @throws IllegalArgumentException on missing or malformed entries, or a different interval
+     *     (the scheduler and the optimizer are left as they were)
      */
     public void loadStateDict(Map<String, String> state) {
         String c = state.get("count");
@@ -110,17 +129,17 @@ public final class LrScheduler {
             throw new IllegalArgumentException("LrScheduler: state " + state + " lacks count/base_lr or has another interval than "
                     + interval);
         }
+        long nc;
+        double nb;
         try {
-            long nc = Long.parseLong(c);
-            double nb = Double.parseDouble(b);
-            if (nc < 0 || !(nb >= 0)) {
-                throw new NumberFormatException();
-            }
-            count = nc;
-            base = nb;
+            nc = Long.parseLong(c);
+            nb = Double.parseDouble(b);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("LrScheduler: malformed state " + state);
         }
-        apply();
+        if (nc < 0) {
+            throw new IllegalArgumentException("LrScheduler: count must be ≥ 0, got " + nc);
+        }
+        moveTo(checkedBase(nb), nc);
     }
 }

@@ -84,9 +84,13 @@ class LossesTest {
         assertThat(none.mean().item()).isCloseTo(mean, within(1e-12));
         GradCheck.check(a -> Losses.crossEntropyWithLogits(a[0], t, Reduction.NONE).sum(), logits).assertPassed();
         assertThatThrownBy(() -> Losses.crossEntropyWithLogits(z, new int[] {0, 5, 1, 1}, Reduction.NONE))
-                .hasMessageContaining("target 5 of row 1");
+                .hasMessage("crossEntropyWithLogits: target 5 of row 1 is outside [0, 5) for logits of shape [4, 5]");
         assertThatThrownBy(() -> Losses.crossEntropyWithLogits(z, new int[] {0}, Reduction.NONE))
                 .hasMessageContaining("expected logits [N, C] and N targets");
+        for (Reduction r : Reduction.values()) {
+            assertThatThrownBy(() -> Losses.crossEntropyWithLogits(z, null, r))
+                    .isInstanceOf(NullPointerException.class).hasMessage("crossEntropyWithLogits: targets is null");
+        }
     }
 
     @Test

@@ -232,6 +232,51 @@ class OptimizerTest {
     }
 
     @Test
+    void gradClipWorksInPlaceInEitherFloatTypeAndSpreadsANaNNormAsTorchDoes() {
+        // the coefficient was rounded to float32 for float64 gradients, a NaN norm scaled nothing,
+        // and clipGradValue replaced the gradient tensor instead of clipping it
+        Var p = Var.parameter(Tensor.of(new double[] {0, 0, 0}, 3));
+        Tensor g = Tensor.of(new double[] {0.1, 0.7, 1.3}, 3);
+        p.setGrad(g);
+        double total = GradClip.clipGradNorm(List.of(p), 0.3);
+        double c = 0.3 / (total + 1e-6);
+        assertThat(p.grad()).isSameAs(g);
+        assertThat(g.toDoubleArray()).containsExactly(0.1 * c, 0.7 * c, 1.3 * c);
+        Var q = Var.parameter(Tensor.zeros(2));
+        Tensor h = Tensor.of(new float[] {-5, 0.5f}, 2);
+        q.setGrad(h);
+        GradClip.clipGradValue(List.of(q, p), 0.1);
+        assertThat(q.grad()).isSameAs(h);
+        assertThat(h.toFloatArray()).containsExactly(-0.1f, 0.1f);
+        assertThat(p.grad()).isSameAs(g);
+        assertThat(g.toDoubleArray()).containsExactly(0.1 * c, 0.1, 0.1);
+        List<Var> ps = params(6, 2, 1);
+        ps.get(0).setGrad(Tensor.of(new float[] {Float.NaN, 1}, 2));
+        ps.get(1).setGrad(Tensor.of(new float[] {3}, 1));
+        assertThat(GradClip.clipGradNorm(ps, 1.0)).isNaN();
+        assertThat(ps.get(0).grad().toFloatArray()).containsOnly(Float.NaN);
+        assertThat(ps.get(1).grad().toFloatArray()).containsOnly(Float.NaN);
+    }
+
+    @Test
+    void aRateTheScheduleCannotGiveLeavesSchedulerAndOptimizerAsTheyWere() {
+        Sgd opt = new Sgd(params(1, 1), 0.1);
+        LrScheduler s = new LrScheduler(opt, LrSchedule.step(1, 1e300), LrScheduler.Interval.STEP);
+        s.afterStep();
+        assertThat(opt.lr()).isCloseTo(1e299, org.assertj.core.api.Assertions.withinPercentage(1e-9));
+        assertThatThrownBy(s::afterStep).hasMessage("LrScheduler: the schedule gives the rate Infinity at step 2 of "
+                + "base_lr 0.1 (an optimizer needs a finite rate ≥ 0)");
+        assertThat(s.count()).isEqualTo(1);
+        assertThatThrownBy(() -> s.setBaseLr(Double.POSITIVE_INFINITY)).hasMessageContaining("base_lr must be finite");
+        assertThatThrownBy(() -> s.loadStateDict(Map.of("count", "5", "base_lr", "Infinity")))
+                .hasMessageContaining("base_lr must be finite");
+        assertThat(s.baseLr()).isEqualTo(0.1);
+        assertThat(s.count()).isEqualTo(1);
+        assertThat(s.stateDict()).containsEntry("count", "1").containsEntry("base_lr", "0.1");
+        assertThatThrownBy(() -> LrSchedule.step(1, Double.POSITIVE_INFINITY)).hasMessageContaining("finite gamma");
+    }
+
+    @Test
     void schedulerStateRoundTripsAndHonoursItsInterval() {
         Sgd opt = new Sgd(params(1, 1), 0.2);
         LrScheduler epochs = new LrScheduler(opt, LrSchedule.step(2, 0.1), LrScheduler.Interval.EPOCH);
