@@ -17,8 +17,11 @@ import java.util.Map;
  * allocation retried once.
  *
  * <p>// NOTE: blocks released by the {@link java.lang.ref.Cleaner} thread (buffers nobody closed)
- * only go onto a free list: that thread never calls CUDA, whose current device is per thread.
- * Reuse of a block is safe without synchronisation because all work runs on one stream, in order.
+ * only go onto a free list while the allocator is open. After {@link #close()} nothing would take
+ * them from there, so they are freed on that thread: the backend must make its device current on
+ * whatever thread frees (CUDA's current device is per thread), and a failure is logged, since the
+ * Cleaner drops exceptions. Reuse of a block is safe without synchronisation because all work runs
+ * on one stream, in order.
  *
  * <p>Thread-safe. {@link #stats()} exposes the bookkeeping (used by the soak test).
  */
@@ -141,7 +144,9 @@ public final class CachingAllocator {
         if (byCleaner) {
             reclaimedByCleaner++;
         }
-        if (closed) {
+        if (closed && byCleaner) {
+            freeForCleaner(block, size);
+        } else if (closed) {
             backend.free(block);
             backendFrees++;
         } else if (byCleaner || cachedBytes + size <= maxCachedBytes) {
@@ -151,6 +156,16 @@ public final class CachingAllocator {
         } else {
             backend.free(block);
             backendFrees++;
+        }
+    }
+
+    private void freeForCleaner(MemorySegment block, long size) {
+        try {
+            backend.free(block);
+            backendFrees++;
+        } catch (RuntimeException e) {
+            System.getLogger("dev.ganglion.cuda").log(System.Logger.Level.WARNING, "Ganglion: could not free a "
+                    + size + "-byte device block of a buffer nobody closed, after its allocator was closed: " + e);
         }
     }
 

@@ -83,10 +83,17 @@ public final class CuSparse {
     static final Downcall SDDMM = Downcall.status("cusparseSDDMM", POINTER, INT, INT,
             POINTER, POINTER, POINTER, POINTER, POINTER, INT, INT, POINTER);
 
+    /** The functions every supported cuSPARSE (12.0 on) has. */
     static final List<Downcall> DOWNCALLS = List.of(CREATE, DESTROY, SET_STREAM, GET_VERSION, GET_PROPERTY,
-            GET_ERROR_STRING, GET_ERROR_NAME, CREATE_CSR, CREATE_CSC, CREATE_BSR, CREATE_BLOCKED_ELL,
+            GET_ERROR_STRING, GET_ERROR_NAME, CREATE_CSR, CREATE_CSC, CREATE_BLOCKED_ELL,
             DESTROY_SP_MAT, CREATE_DN_MAT, DESTROY_DN_MAT, SPMM_BUFFER_SIZE, SPMM, SDDMM_BUFFER_SIZE,
             SDDMM_PREPROCESS, SDDMM);
+
+    /**
+     * Functions of newer versions only ({@code cusparseCreateBsr} came with CUDA 12.2): a path that
+     * needs one fails with "has no function" on an older library, and the tuner rejects that path.
+     */
+    static final List<Downcall> NEWER_DOWNCALLS = List.of(CREATE_BSR);
 
     /** One {@code cusparseSpMM} or {@code cusparseSDDMM} call: operations, descriptors, scalars, algorithm. */
     public record Product(int opA, int opB, float alpha, MemorySegment a, MemorySegment b, float beta,

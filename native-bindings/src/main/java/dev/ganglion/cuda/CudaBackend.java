@@ -174,7 +174,7 @@ public final class CudaBackend implements ComputeBackend {
         try {
             return build.get();
         } catch (RuntimeException e) {
-            CudaPreparedOp.release(owned, e);
+            Resources.closeAll(owned, e);
             throw e;
         }
     }

@@ -2,8 +2,10 @@ package dev.ganglion.cuda;
 
 import dev.ganglion.engine.Shape;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,7 +42,13 @@ public final class CudaDevice implements AutoCloseable {
         this.runtime = new CudaRuntime(libraries.require(CudaLibrary.RUNTIME));
         enter();
         this.stream = CudaStream.create(runtime);
-        long cacheLimit = Long.getLong("ganglion.cuda.cacheBytes", runtime.memoryInfo().total() / 2);
+        long cacheLimit;
+        try {
+            cacheLimit = Long.getLong("ganglion.cuda.cacheBytes", runtime.memoryInfo().total() / 2);
+        } catch (RuntimeException e) {
+            Resources.closeAll(List.of(stream), e);
+            throw e;
+        }
         this.allocator = new CachingAllocator(new CachingAllocator.Backend() {
             @Override
             public MemorySegment allocate(long bytes) {
@@ -50,6 +58,8 @@ public final class CudaDevice implements AutoCloseable {
 
             @Override
             public void free(MemorySegment block) {
+                // not enter(): the Cleaner's thread frees too, also after close; the device is per thread
+                runtime.setDevice(ordinal);
                 runtime.free(block);
             }
         }, cacheLimit);
@@ -150,7 +160,12 @@ public final class CudaDevice implements AutoCloseable {
             if (workspace != null) {
                 workspace.close();
             }
-            workspace = allocator.allocate(DeviceBuffer.Element.F32, Shape.of((int) Math.ceilDiv(bytes, 4)));
+            long words = Math.ceilDiv(bytes, 4);
+            if (words > Integer.MAX_VALUE) {
+                throw new IllegalStateException("CudaDevice: a library asked for a " + bytes + "-byte workspace; "
+                        + "a device buffer holds at most " + 4L * Integer.MAX_VALUE + " bytes");
+            }
+            workspace = allocator.allocate(DeviceBuffer.Element.F32, Shape.of((int) words));
         }
         return workspace.address();
     }
@@ -308,24 +323,30 @@ public final class CudaDevice implements AutoCloseable {
             return;
         }
         enter();
+        // released last to first, each even when another fails (after a sticky CUDA error, say)
+        List<AutoCloseable> steps = new ArrayList<>();
+        steps.add(stream);
+        steps.add(allocator::close);
+        if (staging != null) {
+            MemorySegment host = staging;
+            steps.add(() -> runtime.freeHost(host));
+        }
+        steps.addAll(sequences.values());
+        if (workspace != null) {
+            steps.add(workspace);
+        }
+        if (sparseHandle != null) {
+            MemorySegment h = sparseHandle;
+            steps.add(() -> sparse.destroy(h));
+        }
+        if (blasHandle != null) {
+            MemorySegment h = blasHandle;
+            steps.add(() -> blas.destroy(h));
+        }
+        steps.add(stream::synchronize);   // first: queued work may still use what follows
         try {
-            stream.synchronize();
+            Resources.closeAll(steps, null);
         } finally {
-            if (blasHandle != null) {
-                blas.destroy(blasHandle);
-            }
-            if (sparseHandle != null) {
-                sparse.destroy(sparseHandle);
-            }
-            if (workspace != null) {
-                workspace.close();
-            }
-            sequences.values().forEach(DeviceBuffer::close);
-            if (staging != null) {
-                runtime.freeHost(staging);
-            }
-            allocator.close();
-            stream.close();
             closed = true;
         }
     }

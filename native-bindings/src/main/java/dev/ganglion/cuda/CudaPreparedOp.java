@@ -36,26 +36,7 @@ final class CudaPreparedOp extends BasicPreparedOp {
         try {
             device.synchronize();
         } finally {
-            release(owned, null);
-        }
-    }
-
-    /** Closes every resource; the first failure is thrown (or added to {@code primary}). */
-    static void release(List<AutoCloseable> resources, RuntimeException primary) {
-        RuntimeException failure = primary;
-        for (AutoCloseable r : resources.reversed()) {
-            try {
-                r.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e instanceof RuntimeException re ? re : new IllegalStateException(e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null && failure != primary) {
-            throw failure;
+            Resources.closeAll(owned, null);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.ganglion.cuda;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -100,13 +101,17 @@ final class DeviceKernels {
         MemorySegment a = sparseA.apply(sp);
         MemorySegment bd = MemorySegment.NULL;
         MemorySegment cd = MemorySegment.NULL;
+        RuntimeException failure = null;
         try {
             bd = dense(sp, layout.b(), b);
             cd = dense(sp, layout.c(), c);
             CuSparse.Product p = new CuSparse.Product(layout.opA(), layout.opB(), 1f, a, bd, beta, cd, algorithm);
             sp.spmm(handle, p, d.workspace(sp.spmmBufferSize(handle, p)));
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         } finally {
-            destroy(sp, a, bd, cd);
+            destroy(sp, failure, a, bd, cd);
         }
     }
 
@@ -124,6 +129,7 @@ final class DeviceKernels {
         MemorySegment c = sparseC.apply(sp);
         MemorySegment ad = MemorySegment.NULL;
         MemorySegment bd = MemorySegment.NULL;
+        RuntimeException failure = null;
         try {
             ad = dense(sp, layout.a(), a);
             bd = dense(sp, layout.b(), b);
@@ -132,8 +138,11 @@ final class DeviceKernels {
             MemorySegment ws = d.workspace(sp.sddmmBufferSize(handle, p));
             sp.sddmmPreprocess(handle, p, ws);
             sp.sddmm(handle, p, ws);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         } finally {
-            destroy(sp, c, ad, bd);
+            destroy(sp, failure, c, ad, bd);
         }
     }
 
@@ -141,13 +150,17 @@ final class DeviceKernels {
         return sp.createDnMat(l.rows(), l.cols(), l.ld(), values.address(), l.order());
     }
 
-    private static void destroy(CuSparse sp, MemorySegment sparse, MemorySegment dense1, MemorySegment dense2) {
-        sp.destroySpMat(sparse);
+    /** Destroys the descriptors, each even when another fails, without hiding {@code failure} (the call's own). */
+    private static void destroy(CuSparse sp, RuntimeException failure, MemorySegment sparse, MemorySegment dense1,
+                                MemorySegment dense2) {
+        List<AutoCloseable> all = new ArrayList<>();
+        all.add(() -> sp.destroySpMat(sparse));
         for (MemorySegment dn : List.of(dense1, dense2)) {
             if (dn.address() != 0) {
-                sp.destroyDnMat(dn);
+                all.add(() -> sp.destroyDnMat(dn));
             }
         }
+        Resources.closeAll(all, failure);
     }
 
     /** Tuning scratch: device copies of {@code out}; comparison by downloading both. */

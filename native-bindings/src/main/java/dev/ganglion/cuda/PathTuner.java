@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * (cuBLAS only). On first use of a key every candidate runs once into its own scratch copy of the
  * output, and its result is compared with the reference's; a candidate that throws (for instance
  * {@code CUSPARSE_STATUS_NOT_SUPPORTED} for a layout this cuSPARSE lacks) or disagrees is rejected
- * with the reason, so an unsupported or misunderstood library path can never be chosen. The
- * accepted ones are then timed ({@code ganglion.cuda.tuneRepeats} runs, default 3, median) and the
+ * with the reason, so an unsupported or misunderstood library path can never be chosen. Only after
+ * every comparison (a candidate that accumulates into its output, β = 1, is compared after exactly
+ * one run) are the accepted ones timed ({@code ganglion.cuda.tuneRepeats} runs, default 3, median) and the
  * fastest is remembered. {@link #force(String, String)} pins an operation to one candidate (tests
  * use it to exercise every path).
  */
@@ -115,6 +116,10 @@ public final class PathTuner {
         Map<String, String> rejected = new LinkedHashMap<>();
         List<O> scratches = new ArrayList<>();
         try {
+            // every comparison before any timing: a candidate that accumulates into its output (β = 1)
+            // must be compared after one run, so the reference cannot be timed into its scratch first
+            List<Candidate<O>> accepted = new ArrayList<>();
+            List<O> acceptedScratches = new ArrayList<>();
             O reference = null;
             for (Candidate<O> c : candidates) {
                 O scratch = target.scratch();
@@ -132,7 +137,11 @@ public final class PathTuner {
                 if (reference == null) {
                     reference = scratch;
                 }
-                millis.put(c.name(), median(c, scratch));
+                accepted.add(c);
+                acceptedScratches.add(scratch);
+            }
+            for (int i = 0; i < accepted.size(); i++) {
+                millis.put(accepted.get(i).name(), median(accepted.get(i), acceptedScratches.get(i)));
             }
         } finally {
             scratches.forEach(target::release);

@@ -73,6 +73,11 @@ public record SparsePattern(int rows, int cols, int rowBlock, int colBlock, int[
         if (rows % rowBlock != 0 || cols % colBlock != 0) {
             throw new IllegalArgumentException(what + ": the block size must divide the matrix size");
         }
+        long values = (long) colIndices.length * rowBlock * colBlock;
+        if (values > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(what + ": " + colIndices.length + " blocks hold " + values
+                    + " values, more than an int-indexed array can (" + Integer.MAX_VALUE + ")");
+        }
         int blockRows = rows / rowBlock;
         if (rowOffsets.length != blockRows + 1) {
             throw new IllegalArgumentException(what + ": rowOffsets has " + rowOffsets.length

@@ -177,6 +177,38 @@ class CachingAllocatorTest {
     }
 
     @Test
+    void buffersTheCleanerReclaimsAfterCloseAreFreedAndAFailureThereIsNotThrown() throws InterruptedException {
+        for (int i = 0; i < 20; i++) {
+            allocator.allocate(Shape.of(64)); // never closed
+        }
+        allocator.close();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (allocator.stats().reclaimedByCleaner() < 20 && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(allocator.stats().reclaimedByCleaner()).isEqualTo(20);
+        assertThat(backend.outstanding).isEmpty();
+        // the Cleaner drops exceptions: a free that fails there is logged, and the books stay right
+        CachingAllocator failing = new CachingAllocator(new CachingAllocator.Backend() {
+            @Override
+            public MemorySegment allocate(long bytes) {
+                return MemorySegment.ofAddress(4096).reinterpret(bytes);
+            }
+
+            @Override
+            public void free(MemorySegment block) {
+                throw new CudaException(CudaException.Api.RUNTIME, "cudaFree", 700, "cudaErrorIllegalAddress", "sticky");
+            }
+        }, 0);
+        MemorySegment block = failing.acquire(512);
+        failing.close();
+        failing.release(block, 512, true);
+        assertThat(failing.stats().liveBuffers()).isZero();
+        assertThat(failing.stats().backendFrees()).isZero();
+    }
+
+    @Test
     void elementTypesAndSubAddresses() {
         DeviceBuffer ints = allocator.allocate(DeviceBuffer.Element.I64, Shape.of(4));
         assertThat(ints.bytes()).isEqualTo(32);

@@ -58,6 +58,41 @@ class PathTunerTest {
     }
 
     @Test
+    void candidatesThatAccumulateIntoTheirOutputAreComparedAfterOneRunEach() {
+        // β = 1 (gradients adding into the output): the reference was timed into its scratch before
+        // the others were compared, so it held out + 4g against their out + g and every other was rejected
+        PathTuner.Target<float[]> copies = new PathTuner.Target<>() {
+            @Override
+            public float[] scratch() {
+                return new float[] {0.5f};   // a copy of the real output
+            }
+
+            @Override
+            public void release(float[] scratch) {
+            }
+
+            @Override
+            public String mismatch(float[] reference, float[] candidate) {
+                return TARGET.mismatch(reference, candidate);
+            }
+        };
+        List<PathTuner.Candidate<float[]>> adding = new ArrayList<>();
+        for (String name : List.of("ref", "fast")) {
+            costs.put(name, name.equals("ref") ? 2.0 : 1.0);
+            adding.add(new PathTuner.Candidate<>(name, out -> {
+                running = name;
+                out[0] += 1;
+            }));
+        }
+        float[] out = {0.5f};
+        tuner.run("grad", "s", adding, out, copies);
+        PathTuner.Decision d = tuner.decision("grad", "s");
+        assertThat(d.rejected()).isEmpty();
+        assertThat(d.chosen()).isEqualTo("fast");
+        assertThat(out[0]).isEqualTo(1.5f);
+    }
+
+    @Test
     void tunesOncePerShapeThenReusesTheChoice() {
         List<PathTuner.Candidate<float[]>> cands = List.of(candidate("ref", 2.0, 1f), candidate("b", 1.0, 1f));
         tuner.run("op", "s1", cands, new float[1], TARGET);

@@ -34,6 +34,9 @@ class ShapeValidationTest {
 
     @Test
     void sparsePatternValidation() {
+        // one 65,536² block holds 2³² values: values() wrapped to 0 and an empty upload was accepted
+        assertThatThrownBy(() -> new SparsePattern(65536, 65536, 65536, 65536, new int[] {0, 1}, new int[] {0}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 blocks hold 4294967296 values");
         assertThat(new SparsePattern(6, 4, 2, 2, new int[] {0, 1, 1, 2}, new int[] {0, 1}).values()).isEqualTo(8);
         assertThatThrownBy(() -> new SparsePattern(5, 4, 2, 2, new int[] {0, 0, 0}, new int[0]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("divide");
