@@ -1,5 +1,6 @@
 package dev.ganglion.models.training;
 
+import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
@@ -40,7 +41,12 @@ public final class Tasks {
     private static TaskData builtIn(TaskSpec spec) {
         int train = spec.trainSize() == 0 ? DEFAULT_TRAIN : spec.trainSize();
         int test = spec.testSize() == 0 ? DEFAULT_TEST : spec.testSize();
-        int n = train + test;
+        long total = (long) train + test;
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(spec.task() + ": train size " + train + " + test size " + test + " = " + total
+                    + " samples, more than " + Integer.MAX_VALUE);
+        }
+        int n = (int) total;
         Rng rng = Rng.forPurpose(spec.seed(), "task.data");
         Split all = switch (spec.task()) {
             case "function" -> function(n, rng);
@@ -89,6 +95,7 @@ public final class Tasks {
         if (steps < 2) {
             throw new IllegalArgumentException("adding: needs T ≥ 2, got " + steps);
         }
+        Shape xs = generated("adding", n, steps, 2);
         float[] values = rng.uniform(Shape.of(n, steps), 0, 1).toFloatArray();
         int half = steps / 2;
         int[] first = new int[n];
@@ -99,7 +106,7 @@ public final class Tasks {
         for (int i = 0; i < n; i++) {
             second[i] = half + rng.nextInt(steps - half);
         }
-        float[] x = new float[n * steps * 2];
+        float[] x = new float[xs.size()];
         float[] y = new float[n];
         for (int i = 0; i < n; i++) {
             for (int t = 0; t < steps; t++) {
@@ -109,7 +116,22 @@ public final class Tasks {
             x[(i * steps + second[i]) * 2 + 1] = 1;
             y[i] = values[i * steps + first[i]] + values[i * steps + second[i]];
         }
-        return new Split(Tensor.wrap(x, Shape.of(n, steps, 2)), Tensor.wrap(y, Shape.of(n, 1)), null);
+        return new Split(Tensor.wrap(x, xs), Tensor.wrap(y, Shape.of(n, 1)), null);
+    }
+
+    /**
+     * The shape of a generated input, refused naming the task when it is too large for one array or
+     * for the heap (rather than an int product that wraps around).
+     */
+    private static Shape generated(String task, int... dims) {
+        Shape s;
+        try {
+            s = Shape.of(dims);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(task + ": " + e.getMessage(), e);
+        }
+        Tensor.requireHeap(task, s, DType.F32);
+        return s;
     }
 
     /** {@code n} delayed-recall sequences of length {@code steps ≥ 1}: {@code x [n, T, 17]}, labels in [0, 8). */
@@ -118,6 +140,7 @@ public final class Tasks {
             throw new IllegalArgumentException("recall: needs T ≥ 1, got " + steps);
         }
         int width = 2 * RECALL_TOKENS + 1;
+        Shape xs = generated("recall", n, steps, width);
         int[] token = new int[n];
         for (int i = 0; i < n; i++) {
             token[i] = rng.nextInt(RECALL_TOKENS);
@@ -126,7 +149,7 @@ public final class Tasks {
         for (int i = 0; i < distractor.length; i++) {
             distractor[i] = rng.nextInt(RECALL_TOKENS);
         }
-        float[] x = new float[n * steps * width];
+        float[] x = new float[xs.size()];
         for (int i = 0; i < n; i++) {
             x[i * steps * width + token[i]] = 1;
             for (int t = 1; t < steps; t++) {
@@ -135,6 +158,6 @@ public final class Tasks {
             // NOTE: for T = 1 the cue shares step 0 with the token, as in the reference.
             x[(i * steps + steps - 1) * width + 2 * RECALL_TOKENS] = 1;
         }
-        return new Split(Tensor.wrap(x, Shape.of(n, steps, width)), null, token);
+        return new Split(Tensor.wrap(x, xs), null, token);
     }
 }

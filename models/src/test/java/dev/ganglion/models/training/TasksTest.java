@@ -132,6 +132,15 @@ class TasksTest {
         assertThatThrownBy(() -> Tasks.load(new TaskSpec("idx", 0, 0, 0, 0, dir.resolve("nope"), false)))
                 .hasMessageContaining("no such file");
         assertThatThrownBy(() -> new Split(Tensor.zeros(3, 2), null, new int[2])).hasMessageContaining("3 samples");
+        // int products that wrapped: a NegativeArraySizeException, an index past a too short array, a negative shape
+        assertThatThrownBy(() -> Tasks.load(new TaskSpec("recall", 0, 4000, 1000, 26000, null, true)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("recall: shape [5000, 26000, 17] is too large");
+        assertThatThrownBy(() -> Tasks.load(new TaskSpec("recall", 0, 4000, 1000, 51000, null, true)))
+                .hasMessageStartingWith("recall: shape [5000, 51000, 17] is too large");
+        assertThatThrownBy(() -> Tasks.adding(5000, 215000, new Rng(1))).hasMessageStartingWith("adding: shape [5000, 215000, 2]");
+        assertThatThrownBy(() -> Tasks.load(new TaskSpec("function", 0, 2_000_000_000, 2_000_000_000, 0, null, true)))
+                .hasMessage("function: train size 2000000000 + test size 2000000000 = 4000000000 samples, more than 2147483647");
     }
 
     @Test
