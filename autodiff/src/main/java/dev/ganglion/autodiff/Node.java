@@ -1,6 +1,7 @@
 package dev.ganglion.autodiff;
 
 import dev.ganglion.engine.Tensor;
+import java.util.Arrays;
 
 /**
  * One recorded op application: the op, its input {@link Var}s, the tensors its backward rule
@@ -20,8 +21,9 @@ import dev.ganglion.engine.Tensor;
  * whether it needs this node, as PyTorch's autograd keeps a spent graph's edges.
  *
  * <p>Which inputs take a gradient is fixed when the op is recorded, as in PyTorch: a leaf given
- * {@code setRequiresGrad(true)} afterwards gets none from this node (it had recorded none of the
- * leaf's other uses either, so a gradient now would be part of the derivative).
+ * {@code setRequiresGrad(true)} afterwards gets none from this node: the ops on that leaf that
+ * recorded no node (all its inputs were constants then) would be missing, so the gradient would be
+ * only part of the derivative.
  */
 final class Node {
     final Op op;
@@ -75,7 +77,7 @@ final class Node {
             if (inputs[i] != null && !inputs[i].requiresGrad()) {
                 if (t == null) {
                     t = new boolean[inputs.length];
-                    java.util.Arrays.fill(t, true);
+                    Arrays.fill(t, true);
                 }
                 t[i] = false;
             }

@@ -13,13 +13,18 @@ import java.util.Map;
 /**
  * CircuitNet's links from output ports to input ports: {@code weight [E, p, p]} ({@code M_e}) and the
  * buffer {@code edges [E, 2]} (I32 rows (source, target)), run on the BSR kernel.
- * NOTE: edges are kept sorted by (target, source); a state with another order is sorted on load
- * (each weight moving with its edge), so a saved state is always in that order.
+ * NOTE: the product needs the edges sorted by (target, source); a state with another order is
+ * sorted on load (each weight moving with its edge) and shown in its own order again: the state,
+ * its gradients ({@code eval --grad}) and a saved checkpoint list the edges as they were given.
+ * (An optimizer's moments follow the parameter, in the sorted order, which loading the same edges
+ * again restores.)
  */
 final class PortLinks extends Module {
     private final int units;
     private final int ports;
     private int[][] edges;
+    /** Where each sorted edge came from in the order given ({@code sorted[e] = given[order[e]]}); null when already sorted. */
+    private Integer[] givenOrder;
     private Bsr pattern;
     private final Var weight;
 
@@ -28,8 +33,43 @@ final class PortLinks extends Module {
         this.ports = ports;
         Integer[] order = CircuitEdges.order(edges, units);
         this.edges = sorted(edges, order);
+        this.givenOrder = unlessIdentity(order);
         this.pattern = CircuitEdges.pattern(this.edges, units, ports);
         this.weight = registerParameter("weight", permuted(weight, order));
+    }
+
+    private static Integer[] unlessIdentity(Integer[] order) {
+        for (int e = 0; e < order.length; e++) {
+            if (order[e] != e) {
+                return order;
+            }
+        }
+        return null;
+    }
+
+    /** {@code [E, p, p]} rows of the sorted order put back in the order given. */
+    private Tensor inGivenOrder(Tensor sortedRows) {
+        if (givenOrder == null) {
+            return sortedRows;
+        }
+        float[] src = sortedRows.to(dev.ganglion.engine.DType.F32).contiguous().toFloatArray();
+        float[] dst = new float[src.length];
+        int b = ports * ports;
+        for (int e = 0; e < givenOrder.length; e++) {
+            System.arraycopy(src, e * b, dst, givenOrder[e] * b, b);
+        }
+        return Tensor.wrap(dst, sortedRows.shape());
+    }
+
+    private int[][] givenEdges() {
+        if (givenOrder == null) {
+            return edges;
+        }
+        int[][] out = new int[edges.length][];
+        for (int e = 0; e < edges.length; e++) {
+            out[givenOrder[e]] = edges[e];
+        }
+        return out;
     }
 
     private static int[][] sorted(int[][] edges, Integer[] order) {
@@ -69,9 +109,14 @@ final class PortLinks extends Module {
     @Override
     protected Map<String, Tensor> ownState() {
         Map<String, Tensor> s = new LinkedHashMap<>();
-        s.put("weight", weight.value());
-        s.put("edges", CircuitEdges.tensor(edges));
+        s.put("weight", inGivenOrder(weight.value()));
+        s.put("edges", CircuitEdges.tensor(givenEdges()));
         return s;
+    }
+
+    @Override
+    protected Map<String, Tensor> ownStateGradients() {
+        return weight.requiresGrad() ? Map.of("weight", inGivenOrder(weight.gradOrZeros())) : Map.of();
     }
 
     @Override
@@ -93,10 +138,11 @@ final class PortLinks extends Module {
 
     @Override
     protected void loadOwnState(Map<String, Tensor> entries) {
-        int[][] given = entries.containsKey("edges") ? CircuitEdges.rows(entries.get("edges")) : edges;
-        Tensor w = entries.containsKey("weight") ? entries.get("weight") : weight.value();
+        int[][] given = entries.containsKey("edges") ? CircuitEdges.rows(entries.get("edges")) : givenEdges();
+        Tensor w = entries.containsKey("weight") ? entries.get("weight") : inGivenOrder(weight.value());
         Integer[] order = CircuitEdges.order(given, units);
         edges = sorted(given, order);
+        givenOrder = unlessIdentity(order);
         pattern = CircuitEdges.pattern(edges, units, ports);
         weight.value().copyFrom(permuted(w, order));
     }
