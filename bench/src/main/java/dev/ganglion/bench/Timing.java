@@ -31,12 +31,16 @@ public final class Timing {
      * @param warmupMillis the warm-up time box, ≥ 0 (0: only the minimum of {@value #MIN_CALLS} calls)
      */
     public record Settings(int repeat, long warmupMillis) {
+        /** The longest warm-up time box: a day. */
+        public static final long MAX_WARMUP_MILLIS = 86_400_000L;
+
         public Settings {
             if (repeat < 1) {
                 throw new IllegalArgumentException("--repeat must be ≥ 1, got " + repeat);
             }
-            if (warmupMillis < 0) {
-                throw new IllegalArgumentException("--warmup-ms must be ≥ 0, got " + warmupMillis);
+            if (warmupMillis < 0 || warmupMillis > MAX_WARMUP_MILLIS) {   // nanoseconds of more would overflow
+                throw new IllegalArgumentException("--warmup-ms must lie in [0, " + MAX_WARMUP_MILLIS + "] (a day), got "
+                        + warmupMillis);
             }
         }
     }

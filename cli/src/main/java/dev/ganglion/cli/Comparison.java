@@ -21,6 +21,12 @@ final class Comparison {
 
     private Comparison() {}
 
+    /** Times the references with {@code interpreter} (null: look one up again); for tests. */
+    static synchronized void usePython(PythonReference.Interpreter interpreter) {
+        python = interpreter == null ? null : Optional.of(interpreter);
+        noticeShown = false;
+    }
+
     static List<Measurement> reference(BenchCase c, Measurement ganglion, int threads,
                                        Timing.Settings s, PrintWriter err) throws IOException {
         return reference(c, ganglion, threads, s, "cpu", err);
@@ -41,6 +47,15 @@ final class Comparison {
                 err.flush();
                 noticeShown = true;
             }
+            return List.of();
+        }
+        boolean needsTorch = c.kernel().startsWith("step-") || device.equals("cuda");   // reference.py's rule
+        if (needsTorch && !python.get().library().equals("torch")) {
+            // the measurement is taken: say why there is no reference line instead of failing the run
+            err.println("ganglion bench: --compare: " + (device.equals("cuda") ? "--device cuda" : c.kernel())
+                    + " needs torch, and " + python.get().command() + " has only " + python.get().library()
+                    + "; no reference timings");
+            err.flush();
             return List.of();
         }
         Path script = PythonReference.script();

@@ -63,8 +63,10 @@ final class EvalCommand implements Callable<Integer> {
         }
         for (Path p : new Path[] {checkpoint, input}) {
             if (!Files.isRegularFile(p)) {
-                // a missing file in the CLI's one wording (Main.message); a folder says what it is
-                throw Files.isDirectory(p) ? new IOException(p + " is a folder, not a file") : new NoSuchFileException(p.toString());
+                // a missing file in the CLI's one wording (Main.message); a folder or a device says what it is
+                throw Files.isDirectory(p) ? new IOException(p + " is a folder, not a file")
+                        : Files.exists(p) ? new IOException(p + " is not a regular file (a device, pipe or socket)")
+                        : new NoSuchFileException(p.toString());
             }
         }
         Path out = output != null ? output : Path.of(input.toString().replaceFirst("(\\.safetensors)?$", ".out.safetensors"));
@@ -97,13 +99,19 @@ final class EvalCommand implements Callable<Integer> {
         List<Var> params = model.trainableParameters();
         Tensor xt = params.isEmpty() ? x : x.to(params.getFirst().value().dtype());
         Var xv = grad ? Var.parameter(xt) : Var.constant(xt);
-        Var y = model.forward(xv);
+        Var y;
+        try {
+            y = model.forward(xv);
+        } catch (IllegalArgumentException e) {   // x does not fit the model: name the file it came from
+            throw new IllegalArgumentException(input + ": " + e.getMessage(), e);
+        }
         SafetensorsWriter w = new SafetensorsWriter().put("y", y.value().to(DType.F32));
         if (!grad) {
             return w;
         }
         if (gradOutput != null && !gradOutput.shape().equals(y.shape())) {
-            throw new IllegalArgumentException("grad_output " + gradOutput.shape() + " does not match y " + y.shape());
+            throw new IllegalArgumentException(input + ": grad_output " + gradOutput.shape() + " does not match y "
+                    + y.shape());
         }
         Tensor seed = gradOutput != null ? gradOutput.to(y.dtype()) : Tensor.ones(y.shape().dims()).to(y.dtype());
         y.backward(seed);

@@ -134,6 +134,7 @@ class BenchCommandTest {
                 new String[] {"bench", "gemm", "--m", "0"},
                 new String[] {"bench", "gemm", "--threads", "0"},
                 new String[] {"bench", "gemm", "--repeat", "0"},
+                new String[] {"bench", "gemm", "--warmup-ms", "9300000000000"},   // its nanoseconds overflowed
                 new String[] {"bench", "gemm", "--device", "tpu"},
                 new String[] {"bench"},
                 new String[] {"bench", "step-nope"},

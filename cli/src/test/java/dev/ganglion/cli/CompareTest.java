@@ -49,6 +49,22 @@ class CompareTest {
     }
 
     @Test
+    void aPythonWithOnlyNumpyLeavesTheStepMeasurementAndSaysWhy() {
+        // reference.py refuses a step without torch; that failure had thrown the measurement away (exit 1)
+        Comparison.usePython(new PythonReference.Interpreter("python3", "numpy"));
+        try {
+            CliRun r = CliRun.of("bench", "step-mlp", "--batch", "4", "--set", "hidden_size=16", "--set", "num_layers=1",
+                    "--threads", "1", "--repeat", "2", "--warmup-ms", "20", "--json", "--compare");
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.outLines()).hasSize(1);
+            assertThat(Measurement.fromJson(r.outLines().getFirst()).impl()).isEqualTo("ganglion");
+            assertThat(r.err()).contains("--compare: step-mlp needs torch, and python3 has only numpy; no reference timings");
+        } finally {
+            Comparison.usePython(null);
+        }
+    }
+
+    @Test
     void stepReferenceRunsThePyTorchModelOnTheSameShape() {
         var python = PythonReference.find();
         assumeTrue(python.isPresent() && python.get().library().equals("torch"), "no python3 with torch");

@@ -190,6 +190,15 @@ class TrainCommandTest {
         expectError(CliRun.of("eval", "--checkpoint", garbage.toString(), "--input", noX.toString()), 1, "garbage.safetensors");
         expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", dir.resolve("missing").toString()), 1, "no such file");
         expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", noX.toString()), 2, "has no tensor 'x'");
+        if (Files.exists(Path.of("/dev/null"))) {   // a device is not a missing file
+            expectError(CliRun.of("eval", "--checkpoint", "/dev/null", "--input", noX.toString()), 1,
+                    "/dev/null is not a regular file (a device, pipe or socket)");
+        }
+        // x that does not fit the model names the file it came from
+        Path narrow = dir.resolve("narrow.safetensors");
+        new SafetensorsWriter().put("x", Tensor.ones(2, 7)).write(narrow);
+        expectError(CliRun.of("eval", "--checkpoint", ckpt.toString(), "--input", narrow.toString()), 2,
+                narrow + ": mlp: expected x [B, 8], got [2, 7]");
         // a tensor name with a terminal escape is shown escaped: the error stays one inert line
         Path escape = dir.resolve("escape.safetensors");
         new SafetensorsWriter().put("\u001b[31mred\nline", Tensor.ones(1, 8)).write(escape);

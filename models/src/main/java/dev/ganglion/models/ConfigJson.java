@@ -56,10 +56,23 @@ public final class ConfigJson {
     public static Map<String, Object> parseObject(String text) {
         Object v = parse(text);
         if (!(v instanceof Map)) {
-            throw new IllegalArgumentException("ConfigJson.parseObject: expected a JSON object, got "
-                    + (v == null ? "null" : v.getClass().getSimpleName()));
+            throw new IllegalArgumentException("expected a JSON object, got " + describe(v));
         }
         return (Map<String, Object>) v;
+    }
+
+    /** A parsed value as JSON names it, for messages: {@code the number 256.5}, {@code an array}, {@code "relu"}. */
+    public static String describe(Object v) {
+        return switch (v) {
+            case null -> "null";
+            case String s -> "the string \"" + s + "\"";
+            case Boolean b -> b.toString();
+            case Double d -> "the number " + pythonRepr(d);
+            case Long l -> "the integer " + l;
+            case List<?> l -> "an array of " + l.size();
+            case Map<?, ?> m -> "an object";
+            default -> v.toString();
+        };
     }
 
     private Object value() {

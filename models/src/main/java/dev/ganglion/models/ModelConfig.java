@@ -193,7 +193,7 @@ public final class ModelConfig {
                 if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
                     return ((Number) v).longValue();
                 }
-                throw new IllegalArgumentException(where + " must be an integer, got " + describe(v));
+                throw new IllegalArgumentException(where + " must be an integer, got " + ConfigJson.describe(v));
             }
             case FLOAT -> {
                 if (v instanceof Number n && !(v instanceof java.math.BigDecimal)) {
@@ -203,17 +203,17 @@ public final class ModelConfig {
                     }
                     return d;
                 }
-                throw new IllegalArgumentException(where + " must be a number, got " + describe(v));
+                throw new IllegalArgumentException(where + " must be a number, got " + ConfigJson.describe(v));
             }
             case BOOL -> {
                 if (v instanceof Boolean) {
                     return v;
                 }
-                throw new IllegalArgumentException(where + " must be true or false, got " + describe(v));
+                throw new IllegalArgumentException(where + " must be true or false, got " + ConfigJson.describe(v));
             }
             default -> {
                 if (!(v instanceof String s)) {
-                    throw new IllegalArgumentException(where + " must be a string, got " + describe(v));
+                    throw new IllegalArgumentException(where + " must be a string, got " + ConfigJson.describe(v));
                 }
                 if (!f.choices().isEmpty() && !f.choices().contains(s)) {
                     throw new IllegalArgumentException(where + " = '" + s + "' is not one of "
@@ -222,10 +222,6 @@ public final class ModelConfig {
                 return s;
             }
         }
-    }
-
-    private static String describe(Object v) {
-        return v instanceof String s ? "\"" + s + "\"" : v.getClass().getSimpleName() + " " + v;
     }
 
     @Override

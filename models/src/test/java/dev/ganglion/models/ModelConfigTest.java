@@ -31,11 +31,12 @@ class ModelConfigTest {
         assertThatThrownBy(() -> ModelConfig.parse(SCHEMA, "{\"input_size\":3,\"hiden\":4}"))
                 .hasMessageContaining("unknown key 'hiden'").hasMessageContaining("valid keys: input_size, hidden, lambda, learn, act");
         assertThatThrownBy(() -> ModelConfig.of(SCHEMA, Map.of())).hasMessageContaining("required key(s) missing: input_size");
-        assertThatThrownBy(() -> ModelConfig.parse(SCHEMA, "{\"input_size\":3.5}")).hasMessageContaining("'input_size' must be an integer");
-        assertThatThrownBy(() -> ModelConfig.parse(SCHEMA, "{\"input_size\":3,\"learn\":1}")).hasMessageContaining("'learn' must be true or false");
+        assertThatThrownBy(() -> ModelConfig.parse(SCHEMA, "{\"input_size\":3.5}")).hasMessageEndingWith("'input_size' must be an integer, got the number 3.5");
+        assertThatThrownBy(() -> ModelConfig.parse(SCHEMA, "{\"input_size\":3,\"learn\":1}")).hasMessageEndingWith("'learn' must be true or false, got the integer 1");
         assertThatThrownBy(() -> ModelConfig.parse(SCHEMA, "{\"input_size\":3,\"act\":\"gelu\"}")).hasMessageContaining("'act' = 'gelu' is not one of relu, silu");
-        assertThatThrownBy(() -> ModelConfig.parse(SCHEMA, "{\"input_size\":3,\"lambda\":\"x\"}")).hasMessageContaining("'lambda' must be a number");
+        assertThatThrownBy(() -> ModelConfig.parse(SCHEMA, "{\"input_size\":3,\"lambda\":\"x\"}")).hasMessageEndingWith("'lambda' must be a number, got the string \"x\"");
         assertThatThrownBy(() -> ModelConfig.parse(SCHEMA, "{\"input_size\":")).hasMessageContaining("toy config: ConfigJson");
+        assertThatThrownBy(() -> ModelConfig.parse(SCHEMA, "[1, 2]")).hasMessage("toy config: expected a JSON object, got an array of 2");
         ModelConfig c = ModelConfig.of(SCHEMA, Map.of("input_size", 3));
         assertThatThrownBy(() -> c.getInt("hidden")).hasMessageContaining("'hidden' is unset");
         assertThatThrownBy(() -> c.getDouble("input_size")).hasMessageContaining("is INT, not FLOAT");

@@ -89,17 +89,24 @@ public final class AtomicFiles {
             ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (NoSuchFileException e) {
             // The exception would name the temporary file, which the caller never heard of.
-            throw named(new NoSuchFileException(abs.toString(), null, "folder " + dir + " does not exist"), e);
+            String why = Files.isDirectory(dir) ? "files cannot be created in " + dir : "folder " + dir + " does not exist";
+            throw named(new NoSuchFileException(abs.toString(), null, why), e);
         } catch (AccessDeniedException e) {
             throw named(new AccessDeniedException(abs.toString(), null, "no permission to create files in " + dir), e);
+        } catch (IOException e) {
+            throw named(new IOException(abs + ": cannot create a file in " + dir + ": " + e.getMessage()), e);
         }
         IN_FLIGHT.add(tmp);
         try {
             try (ch) {
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-                body.accept(new UnclosableStream(out));
+                UnclosableStream out = new UnclosableStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16), abs);
+                body.accept(out);
                 out.flush();
-                ch.force(true);
+                try {
+                    ch.force(true);
+                } catch (IOException e) {
+                    throw out.named(e);
+                }
             }
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (Throwable t) {
@@ -127,20 +134,58 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
-    /** The stream handed to a body: closing it only flushes; the channel stays open for the fsync. */
+    /**
+     * The stream handed to a body: closing it only flushes (the channel stays open for the fsync),
+     * and a failure of the file system ({@code No space left on device} says no more) names the target.
+     */
     private static final class UnclosableStream extends FilterOutputStream {
-        UnclosableStream(OutputStream out) {
+        private final Path target;
+
+        UnclosableStream(OutputStream out, Path target) {
             super(out);
+            this.target = target;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw named(e);
+            }
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw named(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw named(e);
+            }
         }
 
         @Override
         public void close() throws IOException {
-            out.flush();
+            flush();
+        }
+
+        IOException named(IOException e) {
+            if (e instanceof ClosedByInterruptException) {
+                return e;   // write() says what that is
+            }
+            IOException n = new IOException(target + ": writing it failed: " + e.getMessage()
+                    + "; the file is as it was before");
+            n.initCause(e);
+            return n;
         }
     }
 

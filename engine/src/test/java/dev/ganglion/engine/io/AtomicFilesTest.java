@@ -62,6 +62,16 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aFolderThatExistsButTakesNoFilesIsNotCalledMissing() {
+        // /proc exists, yet creating a file there fails as if it did not: the message had said "does not exist"
+        Path proc = Path.of("/proc");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(proc.resolve("self")), "needs Linux's /proc");
+        Path target = proc.resolve("o.safetensors");
+        assertThatThrownBy(() -> AtomicFiles.writeString(target, "x")).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(target.toString()).hasMessageNotContaining("does not exist");
+    }
+
+    @Test
     void failingBodyLeavesNoTargetAndNoTemporaryFile() throws IOException {
         Path target = dir.resolve("new.bin");
         assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
