@@ -78,6 +78,16 @@ class TrainCommandTest {
         assertThat(rest.outLines().getFirst()).startsWith("{\"epoch\":3,");
         assertThat(loss(rest.outLines().getFirst())).isEqualTo(loss(whole.outLines().get(2)));
 
+        // the first command line again with --resume: a --set equal to the recorded config is no change
+        CliRun same = CliRun.of("train", "mlp", "--resume", ckpt.toString(), "--epochs", "3", "--json", "--threads", "1",
+                "--set", "hidden_size=8", "--set", "activation=relu");
+        assertThat(same.status()).as(same.err()).isZero();
+        assertThat(loss(same.outLines().getFirst())).isEqualTo(loss(whole.outLines().get(2)));
+        CliRun other = CliRun.of("train", "mlp", "--resume", ckpt.toString(), "--epochs", "3", "--set", "hidden_size=9");
+        assertThat(other.status()).isEqualTo(Main.USAGE);
+        assertThat(other.errLines()).containsExactly("ganglion train: --set hidden_size=9: a resumed run keeps its model, and "
+                + ckpt + " records hidden_size = 8");
+
         CliRun done = CliRun.of("train", "mlp", "--resume", ckpt.toString(), "--epochs", "2", "--json", "--threads", "1");
         assertThat(done.status()).as(done.err()).isZero();
         assertThat(done.out()).isEmpty();

@@ -32,12 +32,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AtomicFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Temporary files between creation and rename. */
+    /** Temporary files from just before their creation to their rename. */
     private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+    /** Set by the shutdown hook before it deletes: a write that creates its file later removes it itself. */
+    private static volatile boolean exiting;
 
     static {
         try {
-            Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::deleteInFlight, "ganglion-atomic-files"));
+            Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::onExit, "ganglion-atomic-files"));
         } catch (IllegalStateException shuttingDown) {
             // first used during shutdown: nothing will outlive it to clean up for
         }
@@ -57,6 +59,17 @@ public final class AtomicFiles {
                 // best effort at exit: nowhere left to report it
             }
         }
+    }
+
+    /** The shutdown hook: later writes refuse to start, then the temporary files go. */
+    static void onExit() {
+        setExiting(true);
+        deleteInFlight();
+    }
+
+    /** What the shutdown hook sets first (tests set it back). */
+    static void setExiting(boolean on) {
+        exiting = on;
     }
 
     /** The temporary files being written now (for tests). */
@@ -85,18 +98,21 @@ public final class AtomicFiles {
         // permissions to the target; CREATE_NEW gives the usual umask-derived ones.
         Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
         FileChannel ch;
+        // Registered before it exists, and the exit flag read after: a hook that runs in between
+        // either finds the file or is seen here (a file created after its sweep was left behind).
+        IN_FLIGHT.add(tmp);
         try {
             ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            // The exception would name the temporary file, which the caller never heard of.
-            String why = Files.isDirectory(dir) ? "files cannot be created in " + dir : "folder " + dir + " does not exist";
-            throw named(new NoSuchFileException(abs.toString(), null, why), e);
-        } catch (AccessDeniedException e) {
-            throw named(new AccessDeniedException(abs.toString(), null, "no permission to create files in " + dir), e);
         } catch (IOException e) {
-            throw named(new IOException(abs + ": cannot create a file in " + dir + ": " + e.getMessage()), e);
+            IN_FLIGHT.remove(tmp);
+            throw createFailure(e, abs, dir);
         }
-        IN_FLIGHT.add(tmp);
+        if (exiting) {
+            ch.close();
+            Files.deleteIfExists(tmp);
+            IN_FLIGHT.remove(tmp);
+            throw new IOException(abs + ": not written, the JVM is exiting; the file is as it was before");
+        }
         try {
             try (ch) {
                 UnclosableStream out = new UnclosableStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16), abs);
@@ -126,6 +142,17 @@ public final class AtomicFiles {
             IN_FLIGHT.remove(tmp);
         }
         syncDirectory(dir);
+    }
+
+    /** A failure to create the temporary file, naming the target (the caller never heard of the temporary file). */
+    private static IOException createFailure(IOException e, Path target, Path dir) {
+        return switch (e) {
+            case NoSuchFileException _ -> named(new NoSuchFileException(target.toString(), null, Files.isDirectory(dir)
+                    ? "files cannot be created in " + dir : "folder " + dir + " does not exist"), e);
+            case AccessDeniedException _ -> named(new AccessDeniedException(target.toString(), null,
+                    "no permission to create files in " + dir), e);
+            default -> named(new IOException(target + ": cannot create a file in " + dir + ": " + e.getMessage()), e);
+        };
     }
 
     /** {@link #write} of {@code text} as UTF-8. */

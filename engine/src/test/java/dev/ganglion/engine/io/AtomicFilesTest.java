@@ -103,6 +103,24 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aWriteStartedWhileTheJvmExitsLeavesNoTemporaryFile() throws IOException {
+        // a file created just after the shutdown hook's sweep was never deleted: a SIGTERM left a
+        // half-written .NAME.*.tmp beside the checkpoint (1 kill in 21)
+        Path target = dir.resolve("ckpt.safetensors");
+        Files.writeString(target, "old");
+        AtomicFiles.setExiting(true);
+        try {
+            assertThatThrownBy(() -> AtomicFiles.writeString(target, "new")).isInstanceOf(IOException.class)
+                    .hasMessage(target.toAbsolutePath() + ": not written, the JVM is exiting; the file is as it was before");
+        } finally {
+            AtomicFiles.setExiting(false);
+        }
+        assertThat(Files.readString(target)).isEqualTo("old");
+        assertThat(filesIn(dir)).isEqualTo(1);
+        assertThat(AtomicFiles.inFlight()).isEmpty();
+    }
+
+    @Test
     void existingTargetIsReplacedOnlyOnSuccess() throws IOException {
         Path target = dir.resolve("ckpt.safetensors");
         new SafetensorsWriter().put("w", Tensor.of(new float[] {1, 2}, 2)).write(target);

@@ -195,10 +195,13 @@ public final class TrainRun {
     }
 
     private NeuralModel restoredModel(Path path) throws IOException {
-        if (!sets.isEmpty()) {
-            throw new IllegalArgumentException("--set cannot change the model of a resumed run (" + path + " fixes its config)");
-        }
         NeuralModel net = ModelCheckpoint.load(path, registry);
+        for (Map.Entry<String, String> e : sets.entrySet()) {   // the same value again is no change (a repeated command line)
+            if (!net.config().withText(e.getKey(), e.getValue()).equals(net.config())) {
+                throw new IllegalArgumentException("--set " + e.getKey() + "=" + e.getValue() + ": a resumed run keeps its model, and "
+                        + path + " records " + e.getKey() + " = " + net.config().values().get(e.getKey()));
+            }
+        }
         if (net.config().getInt("input_size") != taskData.inputSize() || net.config().getInt("output_size") != taskData.outputSize()) {
             throw new IllegalArgumentException(path + ": the model's input/output sizes do not fit task " + task);
         }
