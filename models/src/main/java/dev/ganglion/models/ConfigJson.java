@@ -61,7 +61,7 @@ public final class ConfigJson {
         return (Map<String, Object>) v;
     }
 
-    /** A parsed value as JSON names it, for messages: {@code the number 256.5}, {@code an array}, {@code "relu"}. */
+    /** A parsed value as JSON names it, for messages: {@code the number 256.5}, {@code an array of 2}, {@code the string "relu"}. */
     public static String describe(Object v) {
         return switch (v) {
             case null -> "null";

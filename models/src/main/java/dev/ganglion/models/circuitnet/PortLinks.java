@@ -2,6 +2,7 @@ package dev.ganglion.models.circuitnet;
 
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.nn.Module;
+import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.io.IntType;
@@ -49,16 +50,7 @@ final class PortLinks extends Module {
 
     /** {@code [E, p, p]} rows of the sorted order put back in the order given. */
     private Tensor inGivenOrder(Tensor sortedRows) {
-        if (givenOrder == null) {
-            return sortedRows;
-        }
-        float[] src = sortedRows.to(dev.ganglion.engine.DType.F32).contiguous().toFloatArray();
-        float[] dst = new float[src.length];
-        int b = ports * ports;
-        for (int e = 0; e < givenOrder.length; e++) {
-            System.arraycopy(src, e * b, dst, givenOrder[e] * b, b);
-        }
-        return Tensor.wrap(dst, sortedRows.shape());
+        return givenOrder == null ? sortedRows : moveRows(sortedRows, givenOrder, false);
     }
 
     private int[][] givenEdges() {
@@ -85,11 +77,16 @@ final class PortLinks extends Module {
             throw new IllegalArgumentException("circuitnet: ports.weight of shape " + w.shape() + "; expected ["
                     + order.length + ", " + ports + ", " + ports + "]");
         }
-        float[] src = w.to(dev.ganglion.engine.DType.F32).contiguous().toFloatArray();
+        return moveRows(w, order, true);
+    }
+
+    /** Row {@code e} of the result is row {@code order[e]} of {@code w} ({@code gather}), or the other way round. */
+    private Tensor moveRows(Tensor w, Integer[] order, boolean gather) {
+        float[] src = w.to(DType.F32).contiguous().toFloatArray();
         float[] dst = new float[src.length];
         int b = ports * ports;
         for (int e = 0; e < order.length; e++) {
-            System.arraycopy(src, order[e] * b, dst, e * b, b);
+            System.arraycopy(src, (gather ? order[e] : e) * b, dst, (gather ? e : order[e]) * b, b);
         }
         return Tensor.wrap(dst, w.shape());
     }
