@@ -57,6 +57,19 @@ public final class Tensor {
         return wrap(data.clone(), Shape.of(dims));
     }
 
+    /**
+     * A float32 tensor of integer values (exact up to 2^24): the form a module keeps integer state in
+     * (masks, permutations, routes, edges read from a file).
+     */
+    public static Tensor ofInts(int[] values, Shape shape) {
+        checkLength("ofInts", values.length, shape);
+        float[] f = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            f[i] = values[i];
+        }
+        return wrap(f, shape);
+    }
+
     /** A rank-0 float32 tensor. */
     public static Tensor scalar(float value) {
         return wrap(new float[] {value}, Shape.scalar());

@@ -137,12 +137,7 @@ public final class Checkpoint {
         if (f.holdsFloats(name)) {
             return f.tensor(name);
         }
-        int[] v = f.ints(name);
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return Tensor.wrap(out, f.shape(name));
+        return Tensor.ofInts(f.ints(name), f.shape(name));
     }
 
     /**

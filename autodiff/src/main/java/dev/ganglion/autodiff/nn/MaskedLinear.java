@@ -172,19 +172,30 @@ public final class MaskedLinear extends Layer {
     @Override
     protected void checkOwnState(Map<String, Tensor> entries, List<String> errors) {
         Tensor m = entries.get("mask");
-        if (m != null) {
-            try {
-                binaryMask(m);
-            } catch (IllegalArgumentException e) {
-                errors.add(e.getMessage());
-                return;
-            }
-            int live = Csr.fromMask(m, DType.F32).nnz();
-            if (live != pattern.nnz()) {
-                errors.add("mask has " + live + " live connections, the layer " + pattern.nnz()
-                        + " (the count is fixed; build the layer from the state with MaskedLinear.fromDense)");
-            }
+        String problem = m == null ? null : storedMaskProblem(m, pattern.nnz(),
+                "the count is fixed; build the layer from the state with MaskedLinear.fromDense");
+        if (problem != null) {
+            errors.add(problem);
         }
+    }
+
+    /**
+     * What is wrong with a mask about to be loaded into a layer of {@code nnz} live connections, or
+     * null: a value other than 0 or 1 ({@link #binaryMask}), or another live count ({@code remedy}
+     * says what to do instead). The check of every masked layer's stored mask.
+     */
+    public static String storedMaskProblem(Tensor mask, int nnz, String remedy) {
+        boolean[] live;
+        try {
+            live = binaryMask(mask);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        int count = 0;
+        for (boolean b : live) {
+            count += b ? 1 : 0;
+        }
+        return count == nnz ? null : "mask has " + count + " live connections, the layer " + nnz + " (" + remedy + ")";
     }
 
     /**

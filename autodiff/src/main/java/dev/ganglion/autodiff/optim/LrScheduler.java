@@ -32,8 +32,7 @@ public final class LrScheduler {
         this.optimizer = optimizer;
         this.schedule = schedule;
         this.interval = interval;
-        this.base = optimizer.lr();
-        apply();
+        moveTo(optimizer.lr(), 0);
     }
 
     /** Call after each optimizer step: advances when the interval is {@link Interval#STEP}. */
@@ -53,10 +52,6 @@ public final class LrScheduler {
     /** {@code t = t + 1} and the optimizer gets {@code schedule(base, t)}. */
     public void advance() {
         moveTo(base, count + 1);
-    }
-
-    private void apply() {
-        optimizer.setLr(schedule.lr(base, count));
     }
 
     /**

@@ -93,12 +93,12 @@ final class CircuitEdges {
 
     /** {@code [E, 2]} rows as a float tensor of their values (an I32 buffer in files). */
     static Tensor tensor(int[][] edges) {
-        float[] f = new float[edges.length * 2];
+        int[] flat = new int[edges.length * 2];
         for (int e = 0; e < edges.length; e++) {
-            f[2 * e] = edges[e][0];
-            f[2 * e + 1] = edges[e][1];
+            flat[2 * e] = edges[e][0];
+            flat[2 * e + 1] = edges[e][1];
         }
-        return Tensor.wrap(f, Shape.of(edges.length, 2));
+        return Tensor.ofInts(flat, Shape.of(edges.length, 2));
     }
 
     /** The rows of an {@code [E, 2]} tensor, whose values must be whole numbers. */

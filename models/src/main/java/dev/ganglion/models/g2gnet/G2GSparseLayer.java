@@ -219,8 +219,8 @@ public final class G2GSparseLayer extends Layer {
         s.put("weight", denseWeight());
         s.put("bias", bias.value());
         s.put("mask", maskTensor(layout.mask(), layout.out, layout.in));
-        s.put("in_perm", ints(layout.inPerm));
-        s.put("out_perm", ints(layout.outPerm));
+        s.put("in_perm", Tensor.ofInts(layout.inPerm, Shape.of(layout.inPerm.length)));
+        s.put("out_perm", Tensor.ofInts(layout.outPerm, Shape.of(layout.outPerm.length)));
         return s;
     }
 
@@ -230,14 +230,6 @@ public final class G2GSparseLayer extends Layer {
             f[i] = m[i] ? 1f : 0f;
         }
         return Tensor.wrap(f, Shape.of(rows, cols));
-    }
-
-    static Tensor ints(int[] a) {
-        float[] f = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = a[i];
-        }
-        return Tensor.wrap(f, Shape.of(a.length));
     }
 
     static int[] toInts(Tensor t) {
@@ -271,22 +263,10 @@ public final class G2GSparseLayer extends Layer {
     @Override
     protected void checkOwnState(Map<String, Tensor> entries, List<String> errors) {
         Tensor m = entries.get("mask");
-        if (m != null) {
-            boolean[] given;
-            try {
-                given = MaskedLinear.binaryMask(m);
-            } catch (IllegalArgumentException e) {
-                errors.add(e.getMessage());
-                return;
-            }
-            int live = 0;
-            for (boolean b : given) {
-                live += b ? 1 : 0;
-            }
-            if (live != layout.nnz) {
-                errors.add("mask has " + live + " live connections, the layer " + layout.nnz
-                        + " (build the model from the state instead)");
-            }
+        String problem = m == null ? null : MaskedLinear.storedMaskProblem(m, layout.nnz,
+                "build the model from the state instead");
+        if (problem != null) {
+            errors.add(problem);
         }
     }
 
