@@ -9,6 +9,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -16,7 +17,9 @@ import javax.imageio.ImageIO;
 
 /**
  * Learning curves of a run: two panels against the epoch, left the training and test loss, right the
- * test metric. Written as SVG by hand, or as PNG through {@code javax.imageio}; no dependency.
+ * test metric. Written as SVG by hand, or as PNG through {@code javax.imageio}; no dependency. A
+ * non-finite value (a diverged test loss) leaves a gap in its curve, and a point with no finite
+ * neighbour (a one-epoch run) is drawn as a dot.
  */
 final class CurvePlot {
     private static final int W = 900;
@@ -24,6 +27,8 @@ final class CurvePlot {
     private static final int PANEL = W / 2;
     private static final int M = 50;
     private static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c"};
+    /** Radius in pixels of an isolated point. */
+    private static final int DOT = 3;
 
     private CurvePlot() {}
 
@@ -61,26 +66,35 @@ final class CurvePlot {
         return new double[] {lo - pad, hi + pad};
     }
 
-    /** Pixel coordinates of every point of series {@code f} in panel {@code p}. */
-    private static double[][] points(List<EpochResult> rs, ToDoubleFunction<EpochResult> f, int p, double[] yr) {
+    /**
+     * The curve of series {@code f} in panel {@code p}: the pixel coordinates of its points, cut into
+     * runs of consecutive finite values.
+     */
+    private static List<List<double[]>> curve(List<EpochResult> rs, ToDoubleFunction<EpochResult> f, int p, double[] yr) {
         int[] b = box(p);
         int first = rs.getFirst().epoch();
         int span = Math.max(1, rs.getLast().epoch() - first);
-        double[][] pts = new double[rs.size()][];
-        for (int i = 0; i < rs.size(); i++) {
-            double v = f.applyAsDouble(rs.get(i));
-            double x = b[0] + b[2] * (double) (rs.get(i).epoch() - first) / span;
-            double y = b[1] + b[3] * (1 - (Double.isFinite(v) ? (v - yr[0]) / (yr[1] - yr[0]) : 0));
-            pts[i] = new double[] {x, y};
+        List<List<double[]>> runs = new ArrayList<>();
+        List<double[]> run = new ArrayList<>();
+        for (EpochResult r : rs) {
+            double v = f.applyAsDouble(r);
+            if (!Double.isFinite(v)) {
+                run = new ArrayList<>();
+                continue;
+            }
+            if (run.isEmpty()) {
+                runs.add(run);
+            }
+            run.add(new double[] {b[0] + b[2] * (double) (r.epoch() - first) / span, b[1] + b[3] * (1 - (v - yr[0]) / (yr[1] - yr[0]))});
         }
-        return pts;
+        return runs;
     }
 
-    private record Series(String name, ToDoubleFunction<EpochResult> f, int panel) {}
+    private record Series(String name, ToDoubleFunction<EpochResult> f, int panel, int row) {}
 
     private static List<Series> series(List<EpochResult> rs) {
-        return List.of(new Series("train loss", EpochResult::loss, 0), new Series("test loss", EpochResult::testLoss, 0),
-                new Series("test " + rs.getFirst().metricName(), EpochResult::metric, 1));
+        return List.of(new Series("train loss", EpochResult::loss, 0, 0), new Series("test loss", EpochResult::testLoss, 0, 1),
+                new Series("test " + rs.getFirst().metricName(), EpochResult::metric, 1, 0));
     }
 
     private static double[] panelRange(List<EpochResult> rs, int panel) {
@@ -105,15 +119,22 @@ final class CurvePlot {
         List<Series> ss = series(rs);
         for (int i = 0; i < ss.size(); i++) {
             Series se = ss.get(i);
-            StringBuilder pts = new StringBuilder();
-            for (double[] pt : points(rs, se.f(), se.panel(), panelRange(rs, se.panel()))) {
-                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", pt[0], pt[1]));
+            for (List<double[]> run : curve(rs, se.f(), se.panel(), panelRange(rs, se.panel()))) {
+                if (run.size() == 1) {
+                    s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\"/>%n",
+                            run.getFirst()[0], run.getFirst()[1], DOT, COLORS[i]));
+                    continue;
+                }
+                StringBuilder pts = new StringBuilder();
+                for (double[] pt : run) {
+                    pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", pt[0], pt[1]));
+                }
+                s.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n",
+                        COLORS[i], pts.toString().trim()));
             }
-            s.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n",
-                    COLORS[i], pts.toString().trim()));
             int[] b = box(se.panel());
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n",
-                    b[0] + b[2] - 110, b[1] + 16 + 14 * i, COLORS[i], escape(se.name())));
+                    b[0] + b[2] - 110, legendY(b, se), COLORS[i], escape(se.name())));
         }
         return s.append("</svg>\n").toString();
     }
@@ -131,8 +152,8 @@ final class CurvePlot {
             double[] yr = panelRange(rs, p);
             g.setColor(Color.GRAY);
             g.drawRect(b[0], b[1], b[2], b[3]);
-            g.drawString(fmt(yr[1]), b[0] - 45, b[1] + 10);
-            g.drawString(fmt(yr[0]), b[0] - 45, b[1] + b[3]);
+            g.drawString(fmt(yr[1]), b[0] - 4 - g.getFontMetrics().stringWidth(fmt(yr[1])), b[1] + 10);
+            g.drawString(fmt(yr[0]), b[0] - 4 - g.getFontMetrics().stringWidth(fmt(yr[0])), b[1] + b[3]);
             g.drawString("epoch " + rs.getFirst().epoch() + "-" + rs.getLast().epoch(), b[0] + b[2] / 2 - 30, b[1] + b[3] + 20);
         }
         List<Series> ss = series(rs);
@@ -140,15 +161,24 @@ final class CurvePlot {
         for (int i = 0; i < ss.size(); i++) {
             Series se = ss.get(i);
             g.setColor(Color.decode(COLORS[i]));
-            double[][] pts = points(rs, se.f(), se.panel(), panelRange(rs, se.panel()));
-            for (int k = 1; k < pts.length; k++) {
-                g.drawLine((int) pts[k - 1][0], (int) pts[k - 1][1], (int) pts[k][0], (int) pts[k][1]);
+            for (List<double[]> run : curve(rs, se.f(), se.panel(), panelRange(rs, se.panel()))) {
+                if (run.size() == 1) {
+                    g.fillOval((int) Math.round(run.getFirst()[0]) - DOT, (int) Math.round(run.getFirst()[1]) - DOT, 2 * DOT, 2 * DOT);
+                }
+                for (int k = 1; k < run.size(); k++) {
+                    g.drawLine((int) run.get(k - 1)[0], (int) run.get(k - 1)[1], (int) run.get(k)[0], (int) run.get(k)[1]);
+                }
             }
             int[] b = box(se.panel());
-            g.drawString(se.name(), b[0] + b[2] - 110, b[1] + 16 + 14 * i);
+            g.drawString(se.name(), b[0] + b[2] - 110, legendY(b, se));
         }
         g.dispose();
         return img;
+    }
+
+    /** The baseline of a series' legend entry: one row per series of its panel. */
+    private static int legendY(int[] box, Series se) {
+        return box[1] + 16 + 14 * se.row();
     }
 
     private static String fmt(double v) {

@@ -35,15 +35,36 @@ final class OutputFiles {
         }
     }
 
-    /** Refuses an output that is one of the command's input files (it would replace them). */
-    static void checkNotAnInput(CommandLine cl, String option, Path file, Map<String, Path> inputs) throws IOException {
-        for (Map.Entry<String, Path> in : inputs.entrySet()) {
-            boolean same = Files.exists(file) ? Files.isSameFile(file, in.getValue())
-                    : file.toAbsolutePath().normalize().equals(in.getValue().toAbsolutePath().normalize());
-            if (same) {
+    /**
+     * Refuses an output that is one of {@code others}, the command's input files or its other
+     * outputs, keyed by what they are (writing there would replace them).
+     */
+    static void checkNotAnInput(CommandLine cl, String option, Path file, Map<String, Path> others) throws IOException {
+        for (Map.Entry<String, Path> in : others.entrySet()) {
+            if (sameFile(file, in.getValue())) {
                 throw new ParameterException(cl, option + ": " + file + " is the " + in.getKey()
                         + " file; writing there would replace it, so name another file");
             }
         }
+    }
+
+    /**
+     * Whether two paths name one file: the same file (links included) when both exist, else the same
+     * place once the existing folder's links are resolved.
+     */
+    static boolean sameFile(Path a, Path b) throws IOException {
+        if (Files.exists(a) && Files.exists(b)) {
+            return Files.isSameFile(a, b);
+        }
+        return place(a).equals(place(b));
+    }
+
+    private static Path place(Path p) throws IOException {
+        Path abs = p.toAbsolutePath().normalize();
+        if (Files.exists(abs)) {
+            return abs.toRealPath();
+        }
+        Path folder = abs.getParent();
+        return folder != null && Files.isDirectory(folder) ? folder.toRealPath().resolve(abs.getFileName()) : abs;
     }
 }

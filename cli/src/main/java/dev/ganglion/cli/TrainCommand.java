@@ -2,15 +2,17 @@ package dev.ganglion.cli;
 
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.models.ModelRegistry;
-import dev.ganglion.models.training.EpochResult;
 import dev.ganglion.models.training.IdxDownload;
 import dev.ganglion.models.training.TaskData;
 import dev.ganglion.models.training.TrainDefaults;
+import dev.ganglion.models.training.TrainListener;
 import dev.ganglion.models.training.TrainRun;
 import dev.ganglion.models.training.Trainer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log", paramLabel = "FILE", description = "One JSON line per epoch (and per DST rewiring) to FILE: "
             + "a new file, or appended to when resuming.")
     Path log;
-    @Option(names = "--plot", paramLabel = "FILE", description = "Learning curves as .svg or .png.")
+    @Option(names = "--plot", paramLabel = "FILE", description = "Learning curves as .svg or .png, redrawn as epochs complete (from epoch 1 when resuming).")
     Path plot;
     @Option(names = "--json", description = "One JSON line per epoch on stdout.")
     boolean json;
@@ -101,6 +103,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainRun run = configure();
         Trainer trainer = run.prepare();
+        checkFilesApart(run);
         PrintWriter out = spec.commandLine().getOut();
         TaskData td = run.taskData();
         if (!json) {
@@ -113,19 +116,53 @@ final class TrainCommand implements Callable<Integer> {
                     + " epochs done and --epochs is " + trainer.options().epochs() + "; raise --epochs to go on");
             err.flush();
         }
-        List<EpochResult> results = new ArrayList<>();
         TrainProgress progress = new TrainProgress(out, json, System.console() != null && !json, log, resume != null);
-        trainer.listener(progress);
+        PlotUpdates curves = plot == null ? null : new PlotUpdates(plot, run.model + " on " + td.name(), trainer::history);
+        trainer.listener(curves == null ? progress : TrainListener.all(progress, curves));
         try {
-            results.addAll(trainer.fit());
+            trainer.fit();
+        } catch (IOException | RuntimeException e) {
+            if (curves != null) {
+                curves.finish(e);
+            }
+            throw e;
         } finally {
             progress.close();
         }
-        if (plot != null && !results.isEmpty()) {
-            CurvePlot.write(plot, run.model + " on " + td.name(), results);
+        if (curves != null) {
+            curves.finish(null);
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Refuses, before anything is written, an output file that is another output or an input: the
+     * checkpoint resumed from (which {@code --save} may replace), or the IDX data.
+     */
+    private void checkFilesApart(TrainRun run) throws IOException {
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        List<Path> dataFiles = run.dataFiles();
+        for (int i = 0; i < dataFiles.size(); i++) {
+            inputs.put(i == 0 ? "--data images" : "--data labels", dataFiles.get(i));
+        }
+        Map<String, Path> outputs = new LinkedHashMap<>();
+        outputs.put("--save", save);
+        outputs.put("--log", log);
+        outputs.put("--plot", plot);
+        Map<String, Path> earlier = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> o : outputs.entrySet()) {
+            if (o.getValue() == null) {
+                continue;
+            }
+            Map<String, Path> others = new LinkedHashMap<>(inputs);
+            if (resume != null && !o.getKey().equals("--save")) {
+                others.put("--resume", resume);
+            }
+            others.putAll(earlier);
+            OutputFiles.checkNotAnInput(spec.commandLine(), o.getKey(), o.getValue(), others);
+            earlier.put(o.getKey(), o.getValue());
+        }
     }
 
     private void checkFlags() {

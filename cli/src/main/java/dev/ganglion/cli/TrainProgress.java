@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,14 +22,18 @@ import java.util.stream.Collectors;
 /**
  * {@code ganglion train}'s output: a progress bar (loss, training metric, samples/s, ETA) redrawn on a terminal, one
  * line per epoch, or one JSON line per epoch ({@code --json}); {@code --log} gets the JSON lines too
- * (appended when resuming, else the file is started anew).
+ * (appended when resuming, else the file is started anew). The log holds completed epochs only, as
+ * a checkpoint does: an epoch's rewiring lines are written with its epoch line, after it ends, so a
+ * run stopped in the middle of an epoch and resumed lists no rewiring twice.
  */
 final class TrainProgress implements TrainListener, AutoCloseable {
     private static final int BAR = 24;
     private final PrintWriter out;
     private final boolean json;
     private final boolean terminal;
+    private final Path logPath;
     private final BufferedWriter log;
+    private final List<String> epochLog = new ArrayList<>();
     private int epochs;
     private int startEpoch;
     private long started;
@@ -40,6 +45,7 @@ final class TrainProgress implements TrainListener, AutoCloseable {
         this.out = out;
         this.json = json;
         this.terminal = terminal;
+        this.logPath = logPath;
         this.log = logPath == null ? null : Files.newBufferedWriter(logPath, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
     }
@@ -71,8 +77,8 @@ final class TrainProgress implements TrainListener, AutoCloseable {
         double done = (p.epoch() - 1 - startEpoch) + (double) p.step() / p.stepsPerEpoch();
         double eta = done <= 0 ? 0 : elapsedSeconds * (epochs - startEpoch - done) / done;
         int fill = (int) Math.round(BAR * (double) p.step() / p.stepsPerEpoch());
-        String line = String.format(Locale.ROOT, "epoch %d/%d [%s%s] loss %.5f  train %s %.4f  %.0f samples/s  ETA %s",
-                p.epoch(), epochs, "#".repeat(fill), ".".repeat(BAR - fill), p.meanLoss(), p.metricName(), p.metric(),
+        String line = String.format(Locale.ROOT, "epoch %d/%d [%s%s] loss %s  train %s %.4f  %.0f samples/s  ETA %s",
+                p.epoch(), epochs, "#".repeat(fill), ".".repeat(BAR - fill), decimals(p.meanLoss()), p.metricName(), p.metric(),
                 p.samplesPerSecond(), duration(eta));
         width = Math.max(width, line.length() + 1);
         return line;
@@ -90,7 +96,7 @@ final class TrainProgress implements TrainListener, AutoCloseable {
         line.put("at_epoch", epoch);
         line.put("step", step);
         line.put("layers", records);
-        writeLog(Json.write(line));
+        epochLog.add(Json.write(line));
         if (!json) {
             clearBar();
             out.println("  step " + step + " rewired: " + records.stream().map(r -> String.format(Locale.ROOT,
@@ -108,30 +114,45 @@ final class TrainProgress implements TrainListener, AutoCloseable {
         }
     }
 
-    private void writeLog(String line) {
-        if (log != null) {
-            try {
+    /** Writes the epoch's lines to {@code --log}; a failure names the file. */
+    private void writeLog(List<String> lines) {
+        if (log == null) {
+            return;
+        }
+        try {
+            for (String line : lines) {
                 log.write(line);
                 log.newLine();
-                log.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
+            log.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("--log " + logPath + ": cannot write epoch lines: " + Main.message(e), e);
         }
     }
 
     @Override
     public void onEpoch(EpochResult r) {
         String line = json(r);
-        writeLog(line);
         clearBar();
         out.println(json ? line : text(r));
         out.flush();
+        epochLog.add(line);
+        try {
+            writeLog(epochLog);
+        } finally {
+            epochLog.clear();
+        }
     }
 
     static String text(EpochResult r) {
-        return String.format(Locale.ROOT, "epoch %3d  loss %.5f  %s %.5f  test loss %.5f  %.2f s  %.0f samples/s",
-                r.epoch(), r.loss(), r.metricName(), r.metric(), r.testLoss(), r.seconds(), r.samplesPerSecond());
+        return String.format(Locale.ROOT, "epoch %3d  loss %s  %s %s  test loss %s  %.2f s  %.0f samples/s",
+                r.epoch(), decimals(r.loss()), r.metricName(), decimals(r.metric()), decimals(r.testLoss()), r.seconds(),
+                r.samplesPerSecond());
+    }
+
+    /** Five decimals, or five significant digits past a million, where decimals would run to dozens of digits. */
+    static String decimals(double v) {
+        return String.format(Locale.ROOT, Math.abs(v) < 1e6 || !Double.isFinite(v) ? "%.5f" : "%.4e", v);
     }
 
     static String json(EpochResult r) {

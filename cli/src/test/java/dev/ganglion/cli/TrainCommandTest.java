@@ -247,6 +247,82 @@ class TrainCommandTest {
     }
 
     @Test
+    void anOutputThatIsAnotherOutputOrAnInputIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) throws IOException {
+        Path ckpt = dir.resolve("r.safetensors");
+        Path log = dir.resolve("r.jsonl");
+        assertThat(train("mlp", "--epochs", "1", "--save", ckpt.toString(), "--log", log.toString()).status()).isZero();
+        byte[] saved = Files.readAllBytes(ckpt);
+        byte[] logged = Files.readAllBytes(log);
+        Path svg = dir.resolve("c.svg");
+        expectError(train("mlp", "--epochs", "1", "--save", svg.toString(), "--plot", svg.toString()), 2,
+                "--plot: " + svg + " is the --save file; writing there would replace it");
+        expectError(train("mlp", "--epochs", "1", "--save", ckpt.toString(), "--log", dir.resolve(".").resolve("r.safetensors").toString()),
+                2, "is the --save file");
+        Path both = dir.resolve("both.svg");
+        expectError(train("mlp", "--epochs", "1", "--log", both.toString(), "--plot", both.toString()), 2,
+                "--plot: " + both + " is the --log file");
+        expectError(CliRun.of("train", "mlp", "--resume", ckpt.toString(), "--epochs", "2", "--log", ckpt.toString()), 2,
+                "--log: " + ckpt + " is the --resume file");
+        assertThat(Files.readAllBytes(ckpt)).isEqualTo(saved);
+        assertThat(Files.readAllBytes(log)).isEqualTo(logged);
+        assertThat(svg).doesNotExist();
+        assertThat(both).doesNotExist();
+        // --save may replace the checkpoint it resumes from
+        assertThat(CliRun.of("train", "mlp", "--resume", ckpt.toString(), "--epochs", "2", "--save", ckpt.toString()).status()).isZero();
+
+        Path data = Files.createDirectory(dir.resolve("data"));
+        writeIdx(data, 40);
+        Path labels = data.resolve("t-labels-idx1-ubyte");
+        byte[] before = Files.readAllBytes(labels);
+        CliRun r = CliRun.of("train", "mlp", "--task", "idx", "--data", data.toString(), "--epochs", "1", "--threads", "1",
+                "--log", labels.toString());
+        expectError(r, 2, "--log: " + labels + " is the --data labels file");
+        assertThat(r.out()).as("refused before the run").doesNotContain("training");
+        assertThat(Files.readAllBytes(labels)).isEqualTo(before);
+    }
+
+    /** A tiny IDX pair {@code t-images-idx3-ubyte}, {@code t-labels-idx1-ubyte}: {@code n} images of 4×4. */
+    private static void writeIdx(Path dir, int n) throws IOException {
+        java.nio.ByteBuffer images = java.nio.ByteBuffer.allocate(16 + 16 * n).putInt(0x803).putInt(n).putInt(4).putInt(4);
+        java.nio.ByteBuffer labels = java.nio.ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < 16; p++) {
+                images.put((byte) (i * 31 + p * 7));
+            }
+            labels.put((byte) (i % 2));
+        }
+        Files.write(dir.resolve("t-images-idx3-ubyte"), images.array());
+        Files.write(dir.resolve("t-labels-idx1-ubyte"), labels.array());
+    }
+
+    @Test
+    void aResumedRunsCurvesStartAtEpochOneAndADivergedRunKeepsItsCompletedEpochs(@TempDir Path dir) throws IOException {
+        Path ckpt = dir.resolve("r.safetensors");
+        Path svg = dir.resolve("c.svg");
+        assertThat(train("mlp", "--epochs", "2", "--save", ckpt.toString(), "--plot", svg.toString()).status()).isZero();
+        assertThat(Files.readString(svg)).contains("epoch 1–2");
+        CliRun rest = CliRun.of("train", "mlp", "--resume", ckpt.toString(), "--epochs", "3", "--plot", svg.toString());
+        assertThat(rest.status()).as(rest.err()).isZero();
+        assertThat(Files.readString(svg)).contains("epoch 1–3");
+
+        Path diverged = dir.resolve("d.svg");
+        CliRun d = CliRun.of("train", "mlp", "--train-size", "128", "--test-size", "32", "--batch", "16", "--epochs", "6",
+                "--lr", "1", "--optimizer", "sgd", "--threads", "1", "--plot", diverged.toString());
+        assertThat(d.status()).as(d.out()).isEqualTo(1);
+        assertThat(d.err()).contains("epoch 2");
+        assertThat(Files.readString(diverged)).as("the curves of epoch 1").contains("epoch 1–1").contains("<circle");
+    }
+
+    @Test
+    void aLogThatCannotBeWrittenIsNamedAfterTheEpochIsPrinted() {
+        Path full = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full), "no /dev/full here");
+        CliRun r = train("mlp", "--epochs", "2", "--log", full.toString());
+        expectError(r, 1, "--log /dev/full: cannot write epoch lines: No space left on device");
+        assertThat(r.outLines().getLast()).startsWith("epoch   1  loss");
+    }
+
+    @Test
     void aMissingResumeCheckpointIsNamedWithItsReason(@TempDir Path dir) {
         Path none = dir.resolve("none.safetensors");
         expectError(train("mlp", "--resume", none.toString()), 1, none + ": no such file or folder");

@@ -99,6 +99,17 @@ public record IdxDataset(Tensor images, int[] labels, int rows, int cols) {
      * @throws IOException listing what was found when a file is missing or more than one matches
      */
     public static IdxDataset loadFolder(Path dir, String prefix) throws IOException {
+        List<Path> pair = folderFiles(dir, prefix);
+        return load(pair.get(0), pair.get(1));
+    }
+
+    /**
+     * The images and labels files {@link #loadFolder(Path, String)} reads, in that order, without
+     * reading them (a caller that writes files beside them checks it replaces neither).
+     *
+     * @throws IOException listing what was found when a file is missing or more than one matches
+     */
+    public static List<Path> folderFiles(Path dir, String prefix) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + ": not a directory");
         }
@@ -110,7 +121,7 @@ public record IdxDataset(Tensor images, int[] labels, int rows, int cols) {
         List<String> names = all.stream().filter(f -> f.startsWith(prefix)).toList();
         Path images = dir.resolve(pick(dir, prefix, names, all, "images", "idx3"));
         Path labels = dir.resolve(pick(dir, prefix, names, all, "labels", "idx1"));
-        return load(images, labels);
+        return List.of(images, labels);
     }
 
     private static String pick(Path dir, String prefix, List<String> names, List<String> all,

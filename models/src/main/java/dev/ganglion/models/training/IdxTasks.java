@@ -6,6 +6,7 @@ import dev.ganglion.engine.io.IdxDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * IDX tasks ({@code mnist-rows}, {@code mnist-pixels}, {@code idx}): an image/label pair from a folder
@@ -49,8 +50,19 @@ final class IdxTasks {
 
     /** A folder, or a file whose name gives the prefix of its pair ({@code t10k-images-idx3-ubyte.gz} → {@code t10k}). */
     static IdxDataset read(Path data) throws IOException {
+        List<Path> pair = sourceFiles(data);
+        return IdxDataset.load(pair.get(0), pair.get(1));
+    }
+
+    /**
+     * The images and labels files {@code --data PATH} names (see {@link #read}), found without
+     * reading them: a command checks that it writes over neither.
+     *
+     * @throws IOException when the path does not exist or the folder lacks or has several of a kind
+     */
+    static List<Path> sourceFiles(Path data) throws IOException {
         if (Files.isDirectory(data)) {
-            return IdxDataset.loadFolder(data);
+            return IdxDataset.folderFiles(data, "");
         }
         if (!Files.isRegularFile(data)) {
             throw new java.io.FileNotFoundException(data + ": no such file or folder");
@@ -61,6 +73,6 @@ final class IdxTasks {
             throw new IllegalArgumentException(data + ": an IDX file name must contain 'images' or 'labels' (or give the folder)");
         }
         Path dir = data.toAbsolutePath().getParent();
-        return IdxDataset.loadFolder(dir, name.substring(0, cut));
+        return IdxDataset.folderFiles(dir, name.substring(0, cut));
     }
 }

@@ -8,6 +8,7 @@ import dev.ganglion.models.NeuralModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -88,6 +89,15 @@ public final class TrainRun {
     /** The task data of the last {@link #prepare()}. */
     public TaskData taskData() {
         return taskData;
+    }
+
+    /**
+     * The files of {@link #data} the run reads (the IDX images and labels), empty for a built-in
+     * task; resolved as {@link #prepare()} resolves them, so call it after {@link #prepare()} (which
+     * fills in a resumed run's recorded path).
+     */
+    public List<Path> dataFiles() throws IOException {
+        return data == null || !TaskSpec.isIdx(task) ? List.of() : IdxTasks.sourceFiles(data);
     }
 
     /** Resolves every setting, loads the data, builds (or restores) the model and returns the trainer. */

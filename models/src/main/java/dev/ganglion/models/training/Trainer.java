@@ -42,6 +42,11 @@ public final class Trainer {
     public static final String EPOCH_KEY = "ganglion.train.epoch";
     /** Checkpoint metadata: the shuffling generator's state, four comma-separated longs. */
     public static final String RNG_KEY = "ganglion.train.rng";
+    /**
+     * Checkpoint metadata: every completed epoch's {@link EpochResult}, a JSON array of objects with
+     * the keys of {@code ganglion train --json} (absent in checkpoints of earlier versions).
+     */
+    public static final String HISTORY_KEY = "ganglion.train.history";
     private static final int EVAL_CHUNK = 500;
 
     private final NeuralModel model;
@@ -56,6 +61,7 @@ public final class Trainer {
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private TrainListener listener = new TrainListener() {};
     private int epochsDone;
+    private final List<EpochResult> history = new ArrayList<>();
 
     /** A trainer at epoch 0 with a fresh optimizer over {@code model.trainableParameters()}. */
     public Trainer(NeuralModel model, TaskData data, TrainOptions options) {
@@ -109,6 +115,14 @@ public final class Trainer {
         return epochsDone;
     }
 
+    /**
+     * The results of every completed epoch, from epoch 1: a resumed run's earlier epochs come from
+     * its checkpoint (none when it was written before {@link #HISTORY_KEY} existed).
+     */
+    public List<EpochResult> history() {
+        return List.copyOf(history);
+    }
+
     /** Optimizer steps per epoch ({@code ⌈train / batch⌉}). */
     public int stepsPerEpoch() {
         return stepsPerEpoch;
@@ -136,6 +150,7 @@ public final class Trainer {
         while (epochsDone < options.epochs()) {
             EpochResult r = epoch(epochsDone + 1);
             epochsDone++;
+            history.add(r);
             if (options.checkpoint() != null) {
                 save(options.checkpoint());
             }
@@ -230,7 +245,7 @@ public final class Trainer {
         return y.rank() == 3 ? y.select(1, y.dim(1) - 1) : y;
     }
 
-    /** Writes model, optimizer, scheduler, epochs done and the shuffling state to {@code path}, atomically. */
+    /** Writes model, optimizer, scheduler, epochs done, their results and the shuffling state to {@code path}, atomically. */
     public void save(Path path) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(ModelCheckpoint.MODEL_KEY, model.name());
@@ -238,12 +253,13 @@ public final class Trainer {
         meta.put(EPOCH_KEY, Integer.toString(epochsDone));
         long[] st = shuffle.state();
         meta.put(RNG_KEY, st[0] + "," + st[1] + "," + st[2] + "," + st[3]);
+        meta.put(HISTORY_KEY, EpochHistory.write(history));
         Checkpoint.save(path, model.module(), meta, optimizer, scheduler);
     }
 
     /**
-     * Restores a checkpoint written by {@link #save}: model, optimizer, scheduler, epochs done and the
-     * shuffling generator. Returns the file's metadata.
+     * Restores a checkpoint written by {@link #save}: model, optimizer, scheduler, epochs done, their
+     * {@link #history()} and the shuffling generator. Returns the file's metadata.
      *
      * @throws IllegalArgumentException when the file is not such a checkpoint or does not fit this model/optimizer
      */
@@ -267,9 +283,12 @@ public final class Trainer {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(path + ": malformed training state " + EPOCH_KEY + "=" + epoch + ", " + RNG_KEY + "=" + rng);
         }
+        List<EpochResult> earlier = meta.containsKey(HISTORY_KEY) ? EpochHistory.read(meta.get(HISTORY_KEY), path, done) : List.of();
         Checkpoint.load(path, model.module(), optimizer, scheduler);
         shuffle.setState(state);
         epochsDone = done;
+        history.clear();
+        history.addAll(earlier);
         return meta;
     }
 }

@@ -102,7 +102,7 @@ class TrainerTest {
         first.prepare().fit();
         // an all-zero generator state had failed after the model and optimizer were already loaded, naming neither
         for (Map.Entry<String, String> bad : Map.of("ganglion.train.epoch", "-3", "ganglion.run.batch", "abc",
-                "ganglion.train.rng", "0,0,0,0").entrySet()) {
+                "ganglion.train.rng", "0,0,0,0", Trainer.HISTORY_KEY, "[{\"epoch\":2,\"metric_name\":\"rrse\"}]").entrySet()) {
             Path tampered = dir.resolve("tampered.safetensors");
             SafetensorsWriter w = new SafetensorsWriter();
             try (SafetensorsFile f = SafetensorsReader.open(save)) {
@@ -122,8 +122,23 @@ class TrainerTest {
             r.resume = tampered;
             r.epochs = 3;
             assertThatThrownBy(r::prepare).as(bad.getKey()).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining(tampered.toString()).hasMessageContaining(bad.getValue());
+                    .hasMessageContaining(tampered.toString())
+                    .hasMessageContaining(bad.getKey().equals(Trainer.HISTORY_KEY) ? "entry 1 is not epoch 1" : bad.getValue());
         }
+    }
+
+    @Test
+    void aResumedTrainerKnowsItsEarlierEpochsExactly(@TempDir Path dir) throws IOException {
+        TrainRun first = tinyMlp(2);
+        first.save = dir.resolve("h.safetensors");
+        List<EpochResult> done = first.prepare().fit();
+        TrainRun second = new TrainRun("mlp");
+        second.resume = first.save;
+        second.epochs = 3;
+        Trainer t = second.prepare();
+        assertThat(t.history()).isEqualTo(done);
+        List<EpochResult> rest = t.fit();
+        assertThat(t.history()).containsExactly(done.get(0), done.get(1), rest.getFirst());
     }
 
     private static TrainRun tinyRewiringG2GNet(int epochs) {
