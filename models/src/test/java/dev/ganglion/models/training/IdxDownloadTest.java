@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Downloads from loopback servers: files this test writes, and servers that misbehave on purpose. */
 class IdxDownloadTest {
     /** The idle limit in these tests (30 s in use). */
-    private static final Duration IDLE = Duration.ofMillis(300);
+    /** The idle limit of the tests whose server stalls; the others wait longer, so that a loaded machine fails none. */
+    private static final Duration SHORT_IDLE = Duration.ofMillis(300);
+    private static final Duration IDLE = Duration.ofSeconds(10);
     private static final String NO_MD5 = "00000000000000000000000000000000";
     @TempDir
     Path served;
@@ -83,13 +85,21 @@ class IdxDownloadTest {
         return Map.of(file, new IdxDownload.Pin(size, md5));
     }
 
-    /** Fetches with the short idle limit; a hang fails the test instead of the build. */
+    /** Fetches with the given idle limit; a hang fails the test instead of the build. */
+    private Path fetch(IdxDownload d, Duration idle) throws IOException {
+        return assertTimeoutPreemptively(Duration.ofSeconds(20), () -> d.fetch(cache, idle));
+    }
+
     private Path fetch(IdxDownload d) throws IOException {
-        return assertTimeoutPreemptively(Duration.ofSeconds(20), () -> d.fetch(cache, IDLE));
+        return fetch(d, IDLE);
+    }
+
+    private AbstractThrowableAssert<?, ? extends Throwable> assertFetchFails(IdxDownload d, Duration idle) {
+        return assertThatThrownBy(() -> fetch(d, idle)).isInstanceOf(IOException.class);
     }
 
     private AbstractThrowableAssert<?, ? extends Throwable> assertFetchFails(IdxDownload d) {
-        return assertThatThrownBy(() -> fetch(d)).isInstanceOf(IOException.class);
+        return assertFetchFails(d, IDLE);
     }
 
     /** How every failure ends: the file not saved, and what to do instead. */
@@ -172,7 +182,7 @@ class IdxDownloadTest {
     @Test
     void aServerThatStopsSendingFailsAfterTheIdleLimit() throws IOException {
         try (RawHttpServer silent = new RawHttpServer((out, raw) -> raw.stall())) {
-            assertFetchFails(new IdxDownload("silent", silent.base(), pin("a.gz", 100, NO_MD5)))
+            assertFetchFails(new IdxDownload("silent", silent.base(), pin("a.gz", 100, NO_MD5)), SHORT_IDLE)
                     .hasMessage(silent.base() + "a.gz: no response within 300 ms" + notSaved("silent"));
         }
         try (RawHttpServer stalls = new RawHttpServer((out, raw) -> {
@@ -181,7 +191,7 @@ class IdxDownloadTest {
             out.flush();
             raw.stall();
         })) {
-            assertFetchFails(new IdxDownload("stalled", stalls.base(), pin("a.gz", 100, NO_MD5)))
+            assertFetchFails(new IdxDownload("stalled", stalls.base(), pin("a.gz", 100, NO_MD5)), SHORT_IDLE)
                     .hasMessage(stalls.base() + "a.gz: the server sent nothing for 300 ms after 40 of 100 bytes"
                             + notSaved("stalled"));
             assertThat(cache.resolve("stalled")).doesNotExist();
