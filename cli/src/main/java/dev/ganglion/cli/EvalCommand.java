@@ -72,7 +72,7 @@ final class EvalCommand implements Callable<Integer> {
         Path out = output != null ? output : Path.of(input.toString().replaceFirst("(\\.safetensors)?$", ".out.safetensors"));
         String outOption = output != null ? "--output" : "the output next to --input";
         OutputFiles.checkWritable(spec.commandLine(), outOption, out);
-        OutputFiles.checkNotAnInput(spec.commandLine(), outOption, out, Map.of("--checkpoint", checkpoint, "--input", input));
+        OutputFiles.checkApartFrom(spec.commandLine(), outOption, out, Map.of("--checkpoint", checkpoint, "--input", input));
         NeuralModel model = ModelCheckpoint.load(checkpoint);
         Tensor x;
         Tensor gradOutput = null;

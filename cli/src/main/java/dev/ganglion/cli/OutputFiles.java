@@ -39,7 +39,7 @@ final class OutputFiles {
      * Refuses an output that is one of {@code others}, the command's input files or its other
      * outputs, keyed by what they are (writing there would replace them).
      */
-    static void checkNotAnInput(CommandLine cl, String option, Path file, Map<String, Path> others) throws IOException {
+    static void checkApartFrom(CommandLine cl, String option, Path file, Map<String, Path> others) throws IOException {
         for (Map.Entry<String, Path> in : others.entrySet()) {
             if (sameFile(file, in.getValue())) {
                 throw new ParameterException(cl, option + ": " + file + " is the " + in.getKey()

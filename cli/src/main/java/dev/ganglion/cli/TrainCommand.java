@@ -160,7 +160,7 @@ final class TrainCommand implements Callable<Integer> {
                 others.put("--resume", resume);
             }
             others.putAll(earlier);
-            OutputFiles.checkNotAnInput(spec.commandLine(), o.getKey(), o.getValue(), others);
+            OutputFiles.checkApartFrom(spec.commandLine(), o.getKey(), o.getValue(), others);
             earlier.put(o.getKey(), o.getValue());
         }
     }
