@@ -45,9 +45,12 @@ steps() {
 }
 
 memory() {
-  local cp
-  cp="$(ls cli/target/lib/*.jar | paste -sd:)"   # built by ./ganglion
-  local java=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}   # JAVA=…/bin/java to choose
+  # UnrollMemory runs outside the launcher, on the jars it builds: let ./ganglion build them first
+  # (on a fresh checkout there are none) and say which JDK it found.
+  local jdk cp
+  jdk="$(./ganglion info --json | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["jdk"]["home"])')"
+  cp="$(ls cli/target/lib/*.jar | paste -sd:)"
+  local java=${JAVA:-$jdk/bin/java}   # JAVA=…/bin/java to choose
   "$java" --add-modules jdk.incubator.vector -cp "$cp" \
     dev.ganglion.bench.UnrollMemory 100 1000 > "$OUT/unroll-memory.txt" 2>&1
   ./ganglion jmh MlpStepBenchmark -p threads=1 -prof gc -f 1 -wi 3 -i 5 -w 2s -r 2s -rf json -rff "$OUT/jmh-mlp-step-gc.json" \

@@ -52,12 +52,7 @@ public final class SparseLinearBench implements BenchCase {
 
     /** {@code W = diag(W₀…W_{blocks−1})}, {@code dim × dim} with square blocks of {@code dim/blocks}. */
     public static SparseLinearBench blockDiag(int batch, int dim, int blocks, String pass) {
-        Inputs.requirePositive("blockdiag", "--batch", batch);
-        Inputs.requirePositive("blockdiag", "--dim", dim);
-        Inputs.requirePositive("blockdiag", "--blocks", blocks);
-        if (dim % blocks != 0) {
-            throw new IllegalArgumentException("blockdiag: --dim " + dim + " is not a multiple of --blocks " + blocks);
-        }
+        checkBlockDiag("blockdiag", "--", batch, dim, blocks);
         int b = dim / blocks;
         Tensor values = Tensor.wrap(Inputs.randomFloats(Inputs.checkedProduct("blockdiag", dim, b), 3), Shape.of(blocks, b, b));
         Map<String, Object> shape = new LinkedHashMap<>();
@@ -74,21 +69,7 @@ public final class SparseLinearBench implements BenchCase {
      */
     public static SparseLinearBench sparse(String kernel, int batch, int rows, int cols, int block,
                                            double density, String pass) {
-        Inputs.requirePositive(kernel, "--batch", batch);
-        Inputs.requirePositive(kernel, "--rows", rows);
-        Inputs.requirePositive(kernel, "--cols", cols);
-        Inputs.requirePositive(kernel, "--block", block);
-        if (!(density > 0 && density <= 1)) {
-            throw new IllegalArgumentException(kernel + ": --density must be in (0, 1], got " + density);
-        }
-        if (rows % block != 0 || cols % block != 0) {
-            throw new IllegalArgumentException(kernel + ": --block " + block + " does not divide --rows " + rows
-                    + " and --cols " + cols);
-        }
-        if (Math.round(density * (cols / block)) < 1) {
-            throw new IllegalArgumentException(kernel + ": --density " + density + " leaves no non-zero block in a row of "
-                    + cols / block + " blocks (each row gets round(density·cols/block) of them)");
-        }
+        checkSparse(kernel, "--", batch, rows, cols, block, density);
         Map<String, Object> shape = new LinkedHashMap<>();
         shape.put("batch", batch);
         shape.put("rows", rows);
@@ -101,6 +82,47 @@ public final class SparseLinearBench implements BenchCase {
             default -> throw new IllegalArgumentException("not a sparse kernel: " + kernel);
         };
         return new SparseLinearBench(kernel, shape, pass, batch, w);
+    }
+
+    /**
+     * The size rules of {@link #blockDiag}: all sizes ≥ 1 and {@code blocks} dividing {@code dim}.
+     * Errors start with {@code who + ": "} and name each size {@code prefix + name} ({@code "--"} for
+     * the command line's options, {@code ""} for the JMH parameters of the same names).
+     */
+    public static void checkBlockDiag(String who, String prefix, int batch, int dim, int blocks) {
+        Inputs.requirePositive(who, prefix + "batch", batch);
+        Inputs.requirePositive(who, prefix + "dim", dim);
+        Inputs.requirePositive(who, prefix + "blocks", blocks);
+        if (dim % blocks != 0) {
+            throw new IllegalArgumentException(who + ": " + prefix + "dim " + dim + " is not a multiple of " + prefix
+                    + "blocks " + blocks);
+        }
+    }
+
+    /**
+     * The size rules of {@link #sparse}: sizes ≥ 1, {@code block} dividing {@code rows} and
+     * {@code cols}, and a density in (0, 1] that leaves at least one block in every block-row
+     * ({@code round(density·cols/block) ≥ 1}, what {@code Bsr.random} and, at block 1,
+     * {@code Csr.random} store). Errors are named as by {@link #checkBlockDiag}.
+     */
+    public static void checkSparse(String who, String prefix, int batch, int rows, int cols, int block,
+                                   double density) {
+        Inputs.requirePositive(who, prefix + "batch", batch);
+        Inputs.requirePositive(who, prefix + "rows", rows);
+        Inputs.requirePositive(who, prefix + "cols", cols);
+        Inputs.requirePositive(who, prefix + "block", block);
+        if (!(density > 0 && density <= 1)) {
+            throw new IllegalArgumentException(who + ": " + prefix + "density must be in (0, 1], got " + density);
+        }
+        if (rows % block != 0 || cols % block != 0) {
+            throw new IllegalArgumentException(who + ": " + prefix + "block " + block + " does not divide " + prefix
+                    + "rows " + rows + " and " + prefix + "cols " + cols);
+        }
+        if (Math.round(density * (cols / block)) < 1) {
+            throw new IllegalArgumentException(who + ": " + prefix + "density " + density
+                    + " leaves no non-zero block in a row of " + cols / block
+                    + " blocks (each row gets round(density·cols/block) of them)");
+        }
     }
 
     /** The same entries and values as {@code b}, stored element by element. */

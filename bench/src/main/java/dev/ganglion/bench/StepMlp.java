@@ -14,13 +14,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One training step of the {@code mlp} of models.md ({@code d_in → H → act → … → Linear(H → C)}),
- * what {@code ganglion bench step-mlp} times and what {@code step_bench.py mlp} does in PyTorch:
- * forward, mean cross-entropy against fixed random class targets, {@code zeroGrad} (gradients to
- * null), backward, optimizer step. The model, the batch {@code x ~ N(0, 1)} and the targets are
- * built once by the constructor; {@link #run()} is exactly one step.
+ * One training step of the {@code mlp} of models.md ({@code d_in → H → act → … → Linear(H → C)}):
+ * forward, mean cross-entropy against fixed random class targets, {@code zeroGrad}, backward,
+ * optimizer step. {@code zeroGrad} keeps the gradient buffers and zeroes them in place by default;
+ * with {@link #keepGradientBuffers keepGradientBuffers(false)} it sets them to null, as PyTorch's
+ * {@code zero_grad(set_to_none=True)} in {@code step_bench.py} does. The model, the batch
+ * {@code x ~ N(0, 1)} and the targets are built once by the constructor; {@link #run()} is exactly
+ * one step. {@code MlpStepBenchmark} times it under JMH.
  *
- * <p>Default shape (the issue's benchmark): 784-1024-1024-10, batch 128, Adam with lr 1e-3, relu.
+ * <p>Default shape (the issue's benchmark): 784-1024-1024-10 (two hidden layers, 1,863,690
+ * parameters), batch 128, Adam with lr 1e-3, relu. {@code ganglion bench step-mlp} and
+ * {@code step_bench.py mlp} time the registry's {@code mlp} instead, whose defaults have three hidden
+ * layers (2,913,290 parameters); they time this shape only with {@code --set num_layers=2 --set
+ * hidden_size=1024} (as {@code bench/run-results.sh} does).
  */
 public final class StepMlp {
     private final int batch;

@@ -1,5 +1,6 @@
 package dev.ganglion.bench.jmh;
 
+import dev.ganglion.bench.SparseLinearBench;
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.engine.kernel.BlockDiagProducts;
 import dev.ganglion.engine.kernel.GemmKernel;
@@ -16,6 +17,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -23,6 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * and its two backward products, against the dense product of the same shape through the same GEMM
  * ({@link #denseLinear}). Useful flops: {@code 2·batch·dim²/blocks} (dense: {@code 2·batch·dim²}).
  * {@code impl=scalar} runs on {@link ScalarGemm}, {@code impl=simd} on {@link GemmKernel#active()}.
+ *
+ * <p>{@code @Setup} refuses what {@code ganglion bench blockdiag} refuses ({@code dim} not a
+ * multiple of {@code blocks}, sizes below 1) and any other {@code pass}, {@code impl} or
+ * {@code threads} ({@link BenchParams}); {@code @TearDown} restores the engine's thread count.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,6 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class BlockDiagonalBenchmark {
+    private static final String NAME = "BlockDiagonalBenchmark";
+
     @Param("128")
     public int batch;
     @Param("1024")
@@ -55,13 +63,14 @@ public class BlockDiagonalBenchmark {
     private float[] dx;
     private float[] dw;
     private float[] dwDense;
+    private int threadsBefore;
 
     @Setup
     public void setup() {
-        if (threads > 0) {
-            Parallel.setThreads(threads);
-        }
-        gemm = impl.equals("scalar") ? new ScalarGemm() : GemmKernel.active();
+        SparseLinearBench.checkBlockDiag(NAME, "", batch, dim, blocks);
+        BenchParams.oneOf(NAME, "pass", pass, SparseLinearBench.PASSES);
+        gemm = BenchParams.scalar(NAME, impl) ? new ScalarGemm() : GemmKernel.active();
+        threadsBefore = BenchParams.useThreads(NAME, threads);
         products = new BlockDiagProducts(gemm);
         SplittableRandom r = new SplittableRandom(42);
         w = random(r, dim * dim / blocks);
@@ -72,6 +81,11 @@ public class BlockDiagonalBenchmark {
         dx = new float[batch * dim];
         dw = new float[dim * dim / blocks];
         dwDense = new float[dim * dim];
+    }
+
+    @TearDown
+    public void tearDown() {
+        Parallel.setThreads(threadsBefore);
     }
 
     static float[] random(SplittableRandom r, int n) {

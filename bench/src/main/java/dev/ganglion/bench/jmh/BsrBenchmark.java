@@ -1,5 +1,6 @@
 package dev.ganglion.bench.jmh;
 
+import dev.ganglion.bench.SparseLinearBench;
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.engine.kernel.BsrProducts;
 import dev.ganglion.engine.kernel.ScalarBsr;
@@ -18,12 +19,18 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * BSR linear layer {@code Y[batch × rows] = X[batch × cols]·Wᵀ}, W of {@code block×block} blocks at
  * {@code density} (exact per block-row, seeded), and both backward products; scalar vs SIMD kernel.
  * Useful flops: {@code 2·batch·nnz}. Compare with {@code BlockDiagonalBenchmark.denseLinear}.
+ *
+ * <p>{@code @Setup} refuses what {@code ganglion bench bsr} refuses (a density that leaves a
+ * block-row without blocks, a {@code block} that does not divide {@code rows} and {@code cols},
+ * sizes below 1) and any other {@code pass}, {@code impl} or {@code threads} ({@link BenchParams});
+ * {@code @TearDown} restores the engine's thread count.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,6 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class BsrBenchmark {
+    private static final String NAME = "BsrBenchmark";
+
     @Param("128")
     public int batch;
     @Param("1024")
@@ -58,13 +67,14 @@ public class BsrBenchmark {
     private float[] y;
     private float[] dx;
     private float[] dv;
+    private int threadsBefore;
 
     @Setup
     public void setup() {
-        if (threads > 0) {
-            Parallel.setThreads(threads);
-        }
-        products = new BsrProducts(impl.equals("scalar") ? new ScalarBsr() : new SimdBsr());
+        SparseLinearBench.checkSparse(NAME, "", batch, rows, cols, block, density);
+        BenchParams.oneOf(NAME, "pass", pass, SparseLinearBench.PASSES);
+        products = new BsrProducts(BenchParams.scalar(NAME, impl) ? new ScalarBsr() : new SimdBsr());
+        threadsBefore = BenchParams.useThreads(NAME, threads);
         Bsr w = Bsr.random(rows, cols, block, block, density, 42);
         index = w.index();
         v = w.values().floatArray();
@@ -74,6 +84,11 @@ public class BsrBenchmark {
         y = new float[batch * rows];
         dx = new float[batch * cols];
         dv = new float[v.length];
+    }
+
+    @TearDown
+    public void tearDown() {
+        Parallel.setThreads(threadsBefore);
     }
 
     @Benchmark

@@ -1,11 +1,13 @@
 package dev.ganglion.bench.jmh;
 
+import dev.ganglion.bench.SparseLinearBench;
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.engine.kernel.CsrProducts;
 import dev.ganglion.engine.kernel.ScalarCsr;
 import dev.ganglion.engine.kernel.SparseIndex;
 import dev.ganglion.engine.simd.SimdCsr;
 import dev.ganglion.engine.sparse.Csr;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,6 +20,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -30,6 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * both backward products in one sweep over T's rows ({@code CsrProducts.transposedBackward}). A
  * layer's step in either order: {@code forward + backward} against {@code transposed-forward +
  * transposed-backward}.
+ *
+ * <p>{@code @Setup} refuses what {@code ganglion bench csr} refuses (a density that leaves a row
+ * without entries, sizes below 1) and any other {@code pass}, {@code impl} or {@code threads}
+ * ({@link BenchParams}); {@code @TearDown} restores the engine's thread count.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,6 +45,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class CsrBenchmark {
+    private static final String NAME = "CsrBenchmark";
+    /** The values {@code pass} takes (the same as its {@code @Param} list). */
+    static final List<String> PASSES = List.of("forward", "input-grad", "weight-grad", "backward",
+            "transposed-forward", "transposed-backward");
+
     @Param("128")
     public int batch;
     @Param("1024")
@@ -66,13 +78,15 @@ public class CsrBenchmark {
     private float[] y;
     private float[] dx;
     private float[] dv;
+    private int threadsBefore;
 
     @Setup
     public void setup() {
-        if (threads > 0) {
-            Parallel.setThreads(threads);
-        }
-        products = new CsrProducts(impl.equals("scalar") ? new ScalarCsr() : new SimdCsr());
+        // Csr.random stores round(density·cols) entries a row: the rule of ganglion bench csr at block 1.
+        SparseLinearBench.checkSparse(NAME, "", batch, rows, cols, 1, density);
+        BenchParams.oneOf(NAME, "pass", pass, PASSES);
+        products = new CsrProducts(BenchParams.scalar(NAME, impl) ? new ScalarCsr() : new SimdCsr());
+        threadsBefore = BenchParams.useThreads(NAME, threads);
         Csr w = Csr.random(rows, cols, density, 42);
         index = w.index();
         v = w.values().floatArray();
@@ -85,6 +99,11 @@ public class CsrBenchmark {
         y = new float[batch * rows];
         dx = new float[batch * cols];
         dv = new float[v.length];
+    }
+
+    @TearDown
+    public void tearDown() {
+        Parallel.setThreads(threadsBefore);
     }
 
     @Benchmark

@@ -28,6 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code add} (same shapes) and bias add (one operand stride 0); plus the public broadcasting op
  * {@code Elementwise.add(matrix, biasRow)}, which may use the pool above 32K elements.
  *
+ * <p>{@code @Setup} refuses an {@code n} below 1; {@link #biasAddOp} alone, whose matrix is
+ * {@code [n/1024, 1024]}, also needs {@code n} a multiple of 1024 ({@link BiasAdd}), so the kernels
+ * still run at any other size ({@link BenchParams}).
+ *
  * <p>Run: {@code mvn -q -pl bench -am package -DskipTests}, then {@code java -cp
  * bench/target/classes:<dependency classpath> org.openjdk.jmh.Main ElementwiseBenchmark}.
  */
@@ -38,6 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class ElementwiseBenchmark {
+    private static final String NAME = "ElementwiseBenchmark";
+    /** Columns of {@link #biasAddOp}'s matrix. */
+    private static final int COLS = 1024;
+
     /** Elements per array: L1-resident and beyond L2. */
     @Param({"4096", "1048576"})
     int n;
@@ -51,11 +59,24 @@ public class ElementwiseBenchmark {
     private float[] y;
     private float[] out;
     private final float[] zero = new float[1];
-    private Tensor matrix;
-    private Tensor bias;
+
+    /** The operands of {@link #biasAddOp}, built from the benchmark's own {@code x} and {@code y}. */
+    @State(Scope.Thread)
+    public static class BiasAdd {
+        Tensor matrix;
+        Tensor bias;
+
+        @Setup
+        public void setUp(ElementwiseBenchmark b) {
+            BenchParams.multipleOf(NAME, "n", b.n, COLS, "for biasAddOp (a [n/" + COLS + ", " + COLS + "] matrix)");
+            matrix = Tensor.wrap(b.x.clone(), Shape.of(b.n / COLS, COLS));
+            bias = Tensor.wrap(java.util.Arrays.copyOf(b.y, COLS), Shape.of(COLS));
+        }
+    }
 
     @Setup
     public void setUp() {
+        BenchParams.positive(NAME, "n", n);
         SplittableRandom r = new SplittableRandom(1);
         x = new float[n];
         y = new float[n];
@@ -64,9 +85,6 @@ public class ElementwiseBenchmark {
             x[i] = (float) (r.nextDouble() * 8 - 4);
             y[i] = (float) (r.nextDouble() * 8 - 4);
         }
-        int cols = 1024;
-        matrix = Tensor.wrap(x.clone(), Shape.of(n / cols, cols));
-        bias = Tensor.wrap(java.util.Arrays.copyOf(y, cols), Shape.of(cols));
     }
 
     @Benchmark
@@ -127,7 +145,7 @@ public class ElementwiseBenchmark {
 
     /** The public op: {@code [n/1024, 1024] + [1024]}, new output each call. */
     @Benchmark
-    public Tensor biasAddOp() {
-        return Elementwise.add(matrix, bias);
+    public Tensor biasAddOp(BiasAdd s) {
+        return Elementwise.add(s.matrix, s.bias);
     }
 }

@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -20,6 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * update ({@link StepMlp}). Run with {@code -prof gc} for the bytes allocated per step
  * ({@code gc.alloc.rate.norm}): activations and the gradients the backward rules produce are new
  * tensors; the optimizer update itself allocates nothing.
+ *
+ * <p>{@code @Setup} refuses a {@code batch} below 1 and a {@code threads} outside 0 (the engine
+ * default) to {@code MAX_THREADS} ({@link BenchParams}); {@code @TearDown} restores the engine's
+ * thread count.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -28,6 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class MlpStepBenchmark {
+    private static final String NAME = "MlpStepBenchmark";
+
     @Param("128")
     public int batch;
     /** Thread count; 0 keeps the engine default. */
@@ -38,13 +45,17 @@ public class MlpStepBenchmark {
     public boolean keepGradients;
 
     private StepMlp step;
+    private int threadsBefore;
 
     @Setup
     public void setUp() {
-        if (threads > 0) {
-            Parallel.setThreads(threads);
-        }
-        step = StepMlp.standard(batch).keepGradientBuffers(keepGradients);
+        step = StepMlp.standard(BenchParams.positive(NAME, "batch", batch)).keepGradientBuffers(keepGradients);
+        threadsBefore = BenchParams.useThreads(NAME, threads);
+    }
+
+    @TearDown
+    public void tearDown() {
+        Parallel.setThreads(threadsBefore);
     }
 
     @Benchmark

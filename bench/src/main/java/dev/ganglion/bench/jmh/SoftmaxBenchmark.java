@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Row softmax and row sum, scalar reference vs SIMD kernels on one thread, over a
  * {@code rows × cols} matrix; plus the public {@code Reductions.softmax(x, -1)} (pool above 32K).
+ * {@code @Setup} refuses a {@code cols} below 1 ({@link BenchParams}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,6 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class SoftmaxBenchmark {
+    private static final String NAME = "SoftmaxBenchmark";
+
     /** Row length: a small classifier head and a vocabulary-sized row. */
     @Param({"128", "32000"})
     int cols;
@@ -46,7 +49,7 @@ public class SoftmaxBenchmark {
 
     @Setup
     public void setUp() {
-        rows = Math.max(1, (1 << 20) / cols);
+        rows = Math.max(1, (1 << 20) / BenchParams.positive(NAME, "cols", cols));
         SplittableRandom r = new SplittableRandom(2);
         x = new float[rows * cols];
         y = new float[rows * cols];
