@@ -97,18 +97,20 @@ final class CurvePlot {
                 new Series("test " + rs.getFirst().metricName(), EpochResult::metric, 1, 0));
     }
 
-    private static double[] panelRange(List<EpochResult> rs, int panel) {
-        return panel == 0 ? range(rs, List.of(EpochResult::loss, EpochResult::testLoss)) : range(rs, List.of(EpochResult::metric));
+    /** The value range of each panel: the two losses, then the metric. */
+    private static double[][] ranges(List<EpochResult> rs) {
+        return new double[][] {range(rs, List.of(EpochResult::loss, EpochResult::testLoss)), range(rs, List.of(EpochResult::metric))};
     }
 
     static String svg(String title, List<EpochResult> rs) {
+        double[][] ranges = ranges(rs);
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n", W, H));
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\">%s</text>%n", M, escape(title)));
         for (int p = 0; p < 2; p++) {
             int[] b = box(p);
-            double[] yr = panelRange(rs, p);
+            double[] yr = ranges[p];
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#888\"/>%n",
                     b[0], b[1], b[2], b[3]));
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n", b[0] - 4, b[1] + 10, fmt(yr[1])));
@@ -119,7 +121,7 @@ final class CurvePlot {
         List<Series> ss = series(rs);
         for (int i = 0; i < ss.size(); i++) {
             Series se = ss.get(i);
-            for (List<double[]> run : curve(rs, se.f(), se.panel(), panelRange(rs, se.panel()))) {
+            for (List<double[]> run : curve(rs, se.f(), se.panel(), ranges[se.panel()])) {
                 if (run.size() == 1) {
                     s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\"/>%n",
                             run.getFirst()[0], run.getFirst()[1], DOT, COLORS[i]));
@@ -140,6 +142,7 @@ final class CurvePlot {
     }
 
     static BufferedImage png(String title, List<EpochResult> rs) {
+        double[][] ranges = ranges(rs);
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -149,7 +152,7 @@ final class CurvePlot {
         g.drawString(title, M, 20);
         for (int p = 0; p < 2; p++) {
             int[] b = box(p);
-            double[] yr = panelRange(rs, p);
+            double[] yr = ranges[p];
             g.setColor(Color.GRAY);
             g.drawRect(b[0], b[1], b[2], b[3]);
             g.drawString(fmt(yr[1]), b[0] - 4 - g.getFontMetrics().stringWidth(fmt(yr[1])), b[1] + 10);
@@ -161,7 +164,7 @@ final class CurvePlot {
         for (int i = 0; i < ss.size(); i++) {
             Series se = ss.get(i);
             g.setColor(Color.decode(COLORS[i]));
-            for (List<double[]> run : curve(rs, se.f(), se.panel(), panelRange(rs, se.panel()))) {
+            for (List<double[]> run : curve(rs, se.f(), se.panel(), ranges[se.panel()])) {
                 if (run.size() == 1) {
                     g.fillOval((int) Math.round(run.getFirst()[0]) - DOT, (int) Math.round(run.getFirst()[1]) - DOT, 2 * DOT, 2 * DOT);
                 }

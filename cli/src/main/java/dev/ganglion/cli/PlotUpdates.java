@@ -34,7 +34,7 @@ final class PlotUpdates implements TrainListener {
     public void onEpoch(EpochResult result) {
         if (drawingNanos <= SHARE * (System.nanoTime() - started)) {
             try {
-                draw();
+                draw(history.get());
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
@@ -47,8 +47,9 @@ final class PlotUpdates implements TrainListener {
      */
     void finish(Throwable failure) throws IOException {
         try {
-            if (history.get().size() != drawnEpochs) {
-                draw();
+            List<EpochResult> h = history.get();
+            if (h.size() != drawnEpochs) {
+                draw(h);
             }
         } catch (IOException | RuntimeException e) {
             if (failure == null) {
@@ -58,9 +59,8 @@ final class PlotUpdates implements TrainListener {
         }
     }
 
-    private void draw() throws IOException {
+    private void draw(List<EpochResult> h) throws IOException {
         long t0 = System.nanoTime();
-        List<EpochResult> h = history.get();
         if (!h.isEmpty()) {
             CurvePlot.write(path, title, h);
         }

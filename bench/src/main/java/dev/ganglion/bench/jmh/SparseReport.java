@@ -1,5 +1,6 @@
 package dev.ganglion.bench.jmh;
 
+import dev.ganglion.bench.SparseLinearBench;
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.engine.kernel.BlockDiagProducts;
 import dev.ganglion.engine.kernel.BsrProducts;
@@ -26,7 +27,6 @@ import java.util.SplittableRandom;
 public final class SparseReport {
     private static final int BATCH = 128;
     private static final int DIM = 1024;
-    private static final String[] PASSES = {"forward", "input-grad", "weight-grad"};
     private static final double[] DENSITIES = {0.05, 0.1, 0.25, 0.5};
 
     private final SplittableRandom random = new SplittableRandom(42);
@@ -45,10 +45,10 @@ public final class SparseReport {
         for (int t : threads) {
             Parallel.setThreads(t);
             System.out.printf("threads %d%n", t);
-            for (String pass : PASSES) {
+            for (String pass : SparseLinearBench.PASSES) {
                 r.blockDiagonal(pass);
             }
-            for (String pass : PASSES) {
+            for (String pass : SparseLinearBench.PASSES) {
                 for (double d : DENSITIES) {
                     r.sparse(pass, d);
                 }

@@ -26,59 +26,19 @@ class BenchmarkSetupTest {
         Parallel.setThreads(threads);
     }
 
-    private static BlockDiagonalBenchmark blockDiagonal(int dim, int blocks, String pass, String impl) {
-        BlockDiagonalBenchmark b = new BlockDiagonalBenchmark();
-        b.batch = 4;
-        b.dim = dim;
-        b.blocks = blocks;
-        b.pass = pass;
-        b.impl = impl;
-        return b;
-    }
-
-    private static CsrBenchmark csr(int cols, double density, String pass, String impl) {
-        CsrBenchmark b = new CsrBenchmark();
-        b.batch = 4;
-        b.rows = 16;
-        b.cols = cols;
-        b.density = density;
-        b.pass = pass;
-        b.impl = impl;
-        return b;
-    }
-
-    private static BsrBenchmark bsr(int block, double density, String pass, String impl) {
-        BsrBenchmark b = new BsrBenchmark();
-        b.batch = 4;
-        b.rows = 32;
-        b.cols = 32;
-        b.block = block;
-        b.density = density;
-        b.pass = pass;
-        b.impl = impl;
-        return b;
-    }
-
-    private static GemmBenchmark gemm(String shape, String trans) {
-        GemmBenchmark b = new GemmBenchmark();
-        b.shape = shape;
-        b.trans = trans;
-        return b;
-    }
-
     @Test
     void blockDiagonalRefusesWhatTheCommandLineRefuses() {
-        assertThatThrownBy(() -> blockDiagonal(1000, 16, "forward", "simd").setup())
+        assertThatThrownBy(() -> JmhFixtures.blockDiagonal(1000, 16, "forward", "simd").setup())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("BlockDiagonalBenchmark: dim 1000 is not a multiple of blocks 16");
-        assertThatThrownBy(() -> blockDiagonal(64, 0, "forward", "simd").setup())
+        assertThatThrownBy(() -> JmhFixtures.blockDiagonal(64, 0, "forward", "simd").setup())
                 .hasMessage("BlockDiagonalBenchmark: blocks must be ≥ 1, got 0");
-        assertThatThrownBy(() -> blockDiagonal(64, 4, "backward", "simd").setup())
+        assertThatThrownBy(() -> JmhFixtures.blockDiagonal(64, 4, "backward", "simd").setup())
                 .hasMessage("BlockDiagonalBenchmark: pass must be forward, input-grad or weight-grad, got 'backward'");
-        assertThatThrownBy(() -> blockDiagonal(64, 4, "forward", "foo").setup())
+        assertThatThrownBy(() -> JmhFixtures.blockDiagonal(64, 4, "forward", "foo").setup())
                 .hasMessage("BlockDiagonalBenchmark: impl must be scalar or simd, got 'foo'");
         for (String impl : List.of("scalar", "simd")) {
-            BlockDiagonalBenchmark b = blockDiagonal(64, 4, "weight-grad", impl);
+            BlockDiagonalBenchmark b = JmhFixtures.blockDiagonal(64, 4, "weight-grad", impl);
             b.setup();
             b.blockDiagonal();
             b.denseLinear();
@@ -88,20 +48,20 @@ class BenchmarkSetupTest {
     @Test
     void csrRefusesAnEmptyMatrixAndTypos() {
         // round(0.01 · 16) = 0 entries a row: nothing to time.
-        assertThatThrownBy(() -> csr(16, 0.01, "forward", "simd").setup())
+        assertThatThrownBy(() -> JmhFixtures.csr(16, 0.01, "forward", "simd").setup())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("CsrBenchmark: density 0.01 leaves no non-zero block in a row of 16 blocks "
                         + "(each row gets round(density·cols/block) of them)");
-        assertThatThrownBy(() -> csr(16, 1.5, "forward", "simd").setup())
+        assertThatThrownBy(() -> JmhFixtures.csr(16, 1.5, "forward", "simd").setup())
                 .hasMessage("CsrBenchmark: density must be in (0, 1], got 1.5");
-        assertThatThrownBy(() -> csr(16, 0.5, "forward", "vector").setup())
+        assertThatThrownBy(() -> JmhFixtures.csr(16, 0.5, "forward", "vector").setup())
                 .hasMessage("CsrBenchmark: impl must be scalar or simd, got 'vector'");
-        assertThatThrownBy(() -> csr(16, 0.5, "all", "simd").setup())
+        assertThatThrownBy(() -> JmhFixtures.csr(16, 0.5, "all", "simd").setup())
                 .hasMessage("CsrBenchmark: pass must be forward, input-grad, weight-grad, backward, "
                         + "transposed-forward or transposed-backward, got 'all'");
         for (String pass : List.of("forward", "input-grad", "weight-grad", "backward", "transposed-forward",
                 "transposed-backward")) {
-            CsrBenchmark b = csr(16, 0.25, pass, "scalar");
+            CsrBenchmark b = JmhFixtures.csr(16, 0.25, pass, "scalar");
             b.setup();
             b.csr();
         }
@@ -110,36 +70,36 @@ class BenchmarkSetupTest {
     @Test
     void bsrRefusesAnEmptyMatrixAndTypos() {
         // round(0.05 · 32/16) = 0 blocks a block-row.
-        assertThatThrownBy(() -> bsr(16, 0.05, "forward", "simd").setup())
+        assertThatThrownBy(() -> JmhFixtures.bsr(16, 0.05, "forward", "simd").setup())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("BsrBenchmark: density 0.05 leaves no non-zero block in a row of 2 blocks "
                         + "(each row gets round(density·cols/block) of them)");
-        assertThatThrownBy(() -> bsr(5, 0.5, "forward", "simd").setup())
+        assertThatThrownBy(() -> JmhFixtures.bsr(5, 0.5, "forward", "simd").setup())
                 .hasMessage("BsrBenchmark: block 5 does not divide rows 32 and cols 32");
-        assertThatThrownBy(() -> bsr(4, 0.5, "forward", "SIMD").setup())
+        assertThatThrownBy(() -> JmhFixtures.bsr(4, 0.5, "forward", "SIMD").setup())
                 .hasMessage("BsrBenchmark: impl must be scalar or simd, got 'SIMD'");
-        assertThatThrownBy(() -> bsr(4, 0.5, "backward", "simd").setup())
+        assertThatThrownBy(() -> JmhFixtures.bsr(4, 0.5, "backward", "simd").setup())
                 .hasMessage("BsrBenchmark: pass must be forward, input-grad or weight-grad, got 'backward'");
-        BsrBenchmark b = bsr(4, 0.5, "input-grad", "simd");
+        BsrBenchmark b = JmhFixtures.bsr(4, 0.5, "input-grad", "simd");
         b.setup();
         b.bsr();
     }
 
     @Test
     void gemmRefusesAMalformedShapeAndAnUnknownTrans() {
-        assertThatThrownBy(() -> gemm("64x64", "NN").setUp())
+        assertThatThrownBy(() -> JmhFixtures.gemm("64x64", "NN").setUp())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("GemmBenchmark: shape must be MxNxK (3 integers ≥ 1 joined by 'x'), got '64x64'");
-        assertThatThrownBy(() -> gemm("8x0x8", "NN").setUp())
+        assertThatThrownBy(() -> JmhFixtures.gemm("8x0x8", "NN").setUp())
                 .hasMessage("GemmBenchmark: shape must be MxNxK (3 integers ≥ 1 joined by 'x'), got '8x0x8'");
-        assertThatThrownBy(() -> gemm("8x8xk", "NN").setUp())
+        assertThatThrownBy(() -> JmhFixtures.gemm("8x8xk", "NN").setUp())
                 .hasMessage("GemmBenchmark: shape must be MxNxK (3 integers ≥ 1 joined by 'x'), got '8x8xk'");
-        assertThatThrownBy(() -> gemm("8x8x8", "TN").setUp())
+        assertThatThrownBy(() -> JmhFixtures.gemm("8x8x8", "TN").setUp())
                 .hasMessage("GemmBenchmark: trans must be NN or NT, got 'TN'");
-        assertThatThrownBy(() -> gemm("100000x100000x8", "NN").setUp())
+        assertThatThrownBy(() -> JmhFixtures.gemm("100000x100000x8", "NN").setUp())
                 .hasMessage("GemmBenchmark: 100000×100000 elements do not fit in one array (at most "
                         + (Integer.MAX_VALUE - 8) + ")");
-        gemm("8x4x2", "NT").setUp();
+        JmhFixtures.gemm("8x4x2", "NT").setUp();
     }
 
     @Test
@@ -168,7 +128,7 @@ class BenchmarkSetupTest {
 
     @Test
     void everyThreadsParameterTakesZeroAndRefusesNegatives() {
-        BlockDiagonalBenchmark b = blockDiagonal(64, 4, "forward", "simd");
+        BlockDiagonalBenchmark b = JmhFixtures.blockDiagonal(64, 4, "forward", "simd");
         b.threads = -1;
         assertThatThrownBy(b::setup)
                 .isInstanceOf(IllegalArgumentException.class)

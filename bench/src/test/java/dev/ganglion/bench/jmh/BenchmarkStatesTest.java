@@ -30,39 +30,21 @@ class BenchmarkStatesTest {
 
     @Test
     void tearDownRestoresTheThreadCountOfEveryBenchmark() {
-        BlockDiagonalBenchmark d = new BlockDiagonalBenchmark();
-        d.batch = 2;
-        d.dim = 16;
-        d.blocks = 4;
-        d.pass = "forward";
-        d.impl = "simd";
+        BlockDiagonalBenchmark d = JmhFixtures.blockDiagonal(16, 4, "forward", "simd");
         d.threads = 2;
         d.setup();
         assertThat(Parallel.threads()).isEqualTo(2);
         d.tearDown();
         assertThat(Parallel.threads()).isEqualTo(1);
 
-        CsrBenchmark c = new CsrBenchmark();
-        c.batch = 2;
-        c.rows = 8;
-        c.cols = 8;
-        c.density = 0.5;
-        c.pass = "backward";
-        c.impl = "simd";
+        CsrBenchmark c = JmhFixtures.csr(8, 0.5, "backward", "simd");
         c.threads = 3;
         c.setup();
         assertThat(Parallel.threads()).isEqualTo(3);
         c.tearDown();
         assertThat(Parallel.threads()).isEqualTo(1);
 
-        BsrBenchmark b = new BsrBenchmark();
-        b.batch = 2;
-        b.rows = 8;
-        b.cols = 8;
-        b.block = 4;
-        b.density = 0.5;
-        b.pass = "weight-grad";
-        b.impl = "scalar";
+        BsrBenchmark b = JmhFixtures.bsr(4, 0.5, "weight-grad", "scalar");
         b.threads = 2;
         b.setup();
         b.tearDown();
@@ -79,9 +61,7 @@ class BenchmarkStatesTest {
 
     @Test
     void gemmTakesThreadsForTheSimdKernelOnlyAndGivesThemBack() {
-        GemmBenchmark g = new GemmBenchmark();
-        g.shape = "3x5x7";
-        g.trans = "NT";
+        GemmBenchmark g = JmhFixtures.gemm("3x5x7", "NT");
         g.setUp();
         GemmBenchmark.Pool pool = new GemmBenchmark.Pool();
         pool.threads = -1;

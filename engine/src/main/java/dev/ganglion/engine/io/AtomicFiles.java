@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Writes files so that readers see either the old content or the complete new content, never a
@@ -32,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AtomicFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String TEMPORARY_SUFFIX = ".tmp";
     /** Temporary files from just before their creation to their rename. */
     private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
     /** Set by the shutdown hook before it deletes: a write that creates its file later removes it itself. */
@@ -96,7 +98,7 @@ public final class AtomicFiles {
         Path dir = abs.getParent();
         // NOTE: not Files.createTempFile: that makes the file 0600, and the rename would carry those
         // permissions to the target; CREATE_NEW gives the usual umask-derived ones.
-        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + TEMPORARY_SUFFIX);
         FileChannel ch;
         // Registered before it exists, and the exit flag read after: a hook that runs in between
         // either finds the file or is seen here (a file created after its sweep was left behind).
@@ -153,6 +155,15 @@ public final class AtomicFiles {
                     "no permission to create files in " + dir), e);
             default -> named(new IOException(target + ": cannot create a file in " + dir + ": " + e.getMessage()), e);
         };
+    }
+
+    /**
+     * Whether {@code fileName} is one of {@link #write}'s temporary files for a target named
+     * {@code targetName} in the same folder ({@code .TARGET.HEX.tmp}): for a caller that sweeps what
+     * a killed JVM left (a shutdown hook removes them otherwise).
+     */
+    public static boolean isTemporaryFor(String fileName, String targetName) {
+        return Pattern.matches("\\." + Pattern.quote(targetName) + "\\.[0-9a-f]{1,16}" + Pattern.quote(TEMPORARY_SUFFIX), fileName);
     }
 
     /** {@link #write} of {@code text} as UTF-8. */

@@ -37,6 +37,17 @@ class AtomicFilesTest {
     }
 
     @Test
+    void itsTemporaryFilesAreRecognisedByName() throws IOException {
+        Path target = dir.resolve("a.gz");
+        String[] seen = new String[1];
+        AtomicFiles.write(target, out -> seen[0] = AtomicFiles.inFlight().iterator().next().getFileName().toString());
+        assertThat(AtomicFiles.isTemporaryFor(seen[0], "a.gz")).as(seen[0]).isTrue();
+        for (String other : new String[] {"a.gz", ".a.gz.tmp", ".a.gz.XYZ.tmp", ".b.gz.1f.tmp", ".a.gz1234.part", ".a.gz.0123456789abcdef0.tmp"}) {
+            assertThat(AtomicFiles.isTemporaryFor(other, "a.gz")).as(other).isFalse();
+        }
+    }
+
+    @Test
     void anInterruptedWriteNamesTheFileAndLeavesItAsItWas() throws IOException {
         Path target = dir.resolve("ckpt.bin");
         AtomicFiles.writeString(target, "old");

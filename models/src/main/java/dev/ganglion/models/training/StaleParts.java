@@ -1,5 +1,6 @@
 package dev.ganglion.models.training;
 
+import dev.ganglion.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -11,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * Removes the temporary files that interrupted downloads left in a cache folder. A JVM that exits
- * normally, or on Ctrl-C or SIGTERM, removes its own ({@link dev.ganglion.engine.io.AtomicFiles}'s
+ * normally, or on Ctrl-C or SIGTERM, removes its own ({@link AtomicFiles}'s
  * shutdown hook); after SIGKILL or a power cut they stay, and each run would add another 26 MB.
  *
  * <p>Only files unchanged for {@link #AGE} are removed, so a download running now in another process
@@ -25,11 +26,11 @@ final class StaleParts {
     private StaleParts() {}
 
     /**
-     * Whether {@code fileName} is a temporary file for {@code target}: {@code .TARGET.HEX.tmp} as
-     * {@code AtomicFiles.write} names it, or {@code .TARGETDIGITS.part} as earlier versions named it.
+     * Whether {@code fileName} is a temporary file for {@code target}: {@link AtomicFiles}'s, or
+     * {@code .TARGETDIGITS.part} as earlier versions named it.
      */
     static boolean isPart(String fileName, String target) {
-        return Pattern.matches("\\." + Pattern.quote(target) + "(\\.[0-9a-f]{1,16}\\.tmp|[0-9]+\\.part)", fileName);
+        return AtomicFiles.isTemporaryFor(fileName, target) || Pattern.matches("\\." + Pattern.quote(target) + "[0-9]+\\.part", fileName);
     }
 
     /** Deletes, best effort, the temporary files of {@code targets} in {@code dir} unchanged for {@link #AGE}. */
