@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 /**
  * {@code ganglion train}'s output: a progress bar (loss, training metric, samples/s, ETA) redrawn on a terminal, one
  * line per epoch, or one JSON line per epoch ({@code --json}); {@code --log} gets the JSON lines too
- * (appended when resuming, else the file is started anew). The log holds completed epochs only, as
+ * (appended when resuming, after {@link ResumedLog} has removed epochs the checkpoint does not
+ * have; else the file is started anew). The log holds completed epochs only, as
  * a checkpoint does: an epoch's rewiring lines are written with its epoch line, after it ends, so a
  * run stopped in the middle of an epoch and resumed lists no rewiring twice.
  */

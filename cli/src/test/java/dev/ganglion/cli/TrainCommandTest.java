@@ -314,6 +314,33 @@ class TrainCommandTest {
     }
 
     @Test
+    void aRunResumedFromAnEarlierCheckpointReplacesTheLogsLaterEpochs(@TempDir Path dir) throws IOException {
+        Path ckpt = dir.resolve("r.safetensors");
+        Path early = dir.resolve("early.safetensors");
+        Path log = dir.resolve("m.jsonl");
+        assertThat(train("mlp", "--epochs", "2", "--save", ckpt.toString(), "--log", log.toString()).status()).isZero();
+        Files.copy(ckpt, early);
+        Files.writeString(log, "a note of the user's\n", java.nio.file.StandardOpenOption.APPEND);
+        CliRun on = CliRun.of("train", "mlp", "--resume", ckpt.toString(), "--epochs", "3", "--log", log.toString());
+        assertThat(on.status()).as(on.err()).isZero();
+        assertThat(on.err()).isEmpty();
+        String third = Files.readAllLines(log).getLast();
+        assertThat(third).startsWith("{\"epoch\":3,");
+
+        CliRun again = CliRun.of("train", "mlp", "--resume", early.toString(), "--epochs", "4", "--log", log.toString(), "--json");
+        assertThat(again.status()).as(again.err()).isZero();
+        assertThat(again.errLines()).containsExactly("ganglion train: --log " + log + ": removed 1 line(s) of epochs after 2, where "
+                + early + " resumes");
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).hasSize(5).doesNotContain(third);
+        assertThat(lines.get(2)).isEqualTo("a note of the user's");
+        assertThat(lines.subList(3, 5)).isEqualTo(again.outLines());
+        assertThat(lines.stream().map(ResumedLog::epochOf).toList()).containsExactly(1L, 2L, 0L, 3L, 4L);
+        assertThat(ResumedLog.epochOf("{\"event\":\"rewire\",\"at_epoch\":7,\"step\":700,\"layers\":[]}")).isEqualTo(7);
+        assertThat(ResumedLog.epochOf("{\"epoch\":")).isZero();
+    }
+
+    @Test
     void aLogThatCannotBeWrittenIsNamedAfterTheEpochIsPrinted() {
         Path full = Path.of("/dev/full");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full), "no /dev/full here");

@@ -1,0 +1,77 @@
+package dev.ganglion.cli;
+
+import dev.ganglion.bench.Json;
+import dev.ganglion.engine.io.AtomicFiles;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@code --log} that a resumed run appends to, brought back to the checkpoint it resumes from: a
+ * run resumed from an earlier checkpoint than its log's last epoch (an older copy, or one saved by
+ * another run) would otherwise list those later epochs twice, once from each run. Lines of epochs
+ * after the checkpoint's last one (an epoch line's {@code "epoch"}, a rewiring line's
+ * {@code "at_epoch"}) are removed, the file rewritten atomically; every other line is kept as it
+ * is, including lines that are not the JSON of {@code ganglion train}.
+ */
+final class ResumedLog {
+    private ResumedLog() {}
+
+    /**
+     * Removes from {@code log} the lines of epochs after {@code epochsDone}.
+     *
+     * @return how many lines were removed (0 when the file does not exist)
+     */
+    static int trim(Path log, int epochsDone) throws IOException {
+        if (!Files.isRegularFile(log)) {
+            return 0;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("--log " + log + ": cannot read it to resume: " + Main.message(e), e);
+        }
+        List<String> kept = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            if (epochOf(line) <= epochsDone) {
+                kept.add(line);
+            }
+        }
+        int removed = lines.size() - kept.size();
+        if (removed > 0) {
+            AtomicFiles.write(log, os -> {
+                BufferedWriter w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
+                for (String line : kept) {
+                    w.write(line);
+                    w.newLine();
+                }
+                w.flush();
+            });
+        }
+        return removed;
+    }
+
+    /** The epoch a log line belongs to, or 0 for a line that names none. */
+    static long epochOf(String line) {
+        Object parsed;
+        try {
+            parsed = Json.parse(line);
+        } catch (IllegalArgumentException notJson) {
+            return 0;
+        }
+        if (parsed instanceof Map<?, ?> m) {
+            Object epoch = m.containsKey("epoch") ? m.get("epoch") : m.get("at_epoch");
+            if (epoch instanceof Number n) {
+                return n.longValue();
+            }
+        }
+        return 0;
+    }
+}
