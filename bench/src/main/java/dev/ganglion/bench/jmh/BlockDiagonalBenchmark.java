@@ -1,5 +1,6 @@
 package dev.ganglion.bench.jmh;
 
+import dev.ganglion.bench.Inputs;
 import dev.ganglion.bench.SparseLinearBench;
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.engine.kernel.BlockDiagProducts;
@@ -27,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code impl=scalar} runs on {@link ScalarGemm}, {@code impl=simd} on {@link GemmKernel#active()}.
  *
  * <p>{@code @Setup} refuses what {@code ganglion bench blockdiag} refuses ({@code dim} not a
- * multiple of {@code blocks}, sizes below 1) and any other {@code pass}, {@code impl} or
+ * multiple of {@code blocks}, sizes below 1), a {@code dim²} or {@code batch·dim} beyond one Java array,
+ * and any other {@code pass}, {@code impl} or
  * {@code threads} ({@link BenchParams}); {@code @TearDown} restores the engine's thread count.
  */
 @State(Scope.Benchmark)
@@ -68,19 +70,21 @@ public class BlockDiagonalBenchmark {
     @Setup
     public void setup() {
         SparseLinearBench.checkBlockDiag(NAME, "", batch, dim, blocks);
+        int denseSize = Inputs.checkedProduct(NAME, dim, dim);
+        int activationSize = Inputs.checkedProduct(NAME, batch, dim);
         BenchParams.oneOf(NAME, "pass", pass, SparseLinearBench.PASSES);
         gemm = BenchParams.scalar(NAME, impl) ? new ScalarGemm() : GemmKernel.active();
         threadsBefore = BenchParams.useThreads(NAME, threads);
         products = new BlockDiagProducts(gemm);
         SplittableRandom r = new SplittableRandom(42);
-        w = random(r, dim * dim / blocks);
-        dense = random(r, dim * dim);
-        x = random(r, batch * dim);
-        dy = random(r, batch * dim);
-        y = new float[batch * dim];
-        dx = new float[batch * dim];
-        dw = new float[dim * dim / blocks];
-        dwDense = new float[dim * dim];
+        w = random(r, denseSize / blocks);
+        dense = random(r, denseSize);
+        x = random(r, activationSize);
+        dy = random(r, activationSize);
+        y = new float[activationSize];
+        dx = new float[activationSize];
+        dw = new float[denseSize / blocks];
+        dwDense = new float[denseSize];
     }
 
     @TearDown

@@ -35,6 +35,8 @@ class BenchmarkSetupTest {
                 .hasMessage("BlockDiagonalBenchmark: blocks must be ≥ 1, got 0");
         assertThatThrownBy(() -> JmhFixtures.blockDiagonal(64, 4, "backward", "simd").setup())
                 .hasMessage("BlockDiagonalBenchmark: pass must be forward, input-grad or weight-grad, got 'backward'");
+        assertThatThrownBy(() -> JmhFixtures.blockDiagonal(65_536, 4, "forward", "simd").setup())
+                .hasMessage("BlockDiagonalBenchmark: 65536×65536 elements do not fit in one array (at most 2147483639)");
         assertThatThrownBy(() -> JmhFixtures.blockDiagonal(64, 4, "forward", "foo").setup())
                 .hasMessage("BlockDiagonalBenchmark: impl must be scalar or simd, got 'foo'");
         for (String impl : List.of("scalar", "simd")) {
