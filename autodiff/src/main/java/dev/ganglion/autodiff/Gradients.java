@@ -164,11 +164,17 @@ final class Gradients {
         return two(where(aNotTaken, zero(g), shared), where(bNotTaken, zero(g), shared));
     }
 
-    /** {@code y = aᵇ}: {@code da = g·b·a^(b−1)}, {@code db = g·y·ln a} (0 where a = 0, as PyTorch). */
+    /**
+     * {@code y = aᵇ}: {@code da = g·b·a^(b−1)} (0 where b = 0), {@code db = g·y·ln a} (0 where a = 0
+     * and b ≥ 0), as PyTorch.
+     */
     private static Tensor[] power(Tensor g, Tensor a, Tensor b, Tensor y) {
-        // b·a^(b−1) is 0·0^(−1) = NaN at a = 0, b = 0, where y = a⁰ = 1 is flat in a: 0 there, as PyTorch
+        // b·a^(b−1) is 0·0^(−1) = NaN at a = 0, b = 0, where y = a⁰ = 1 is flat in a: 0 there
         Tensor ga = mul(g, where(eq(b, zero(b)), zero(b), mul(b, pow(a, addScalar(b, -1)))));
-        Tensor gb = mul(g, where(eq(a, zero(a)), zero(a), mul(y, log(a))));
+        // y·ln a is 0·(−∞) = NaN at a = 0, b > 0, where y = 0 stays 0 as b moves: 0 there; at b < 0,
+        // y = ∞ and the product −∞ is the limit of aᵇ·ln a as a → 0⁺, so it stays
+        Tensor ylna = mul(y, log(a));
+        Tensor gb = mul(g, where(eq(a, zero(a)), where(lt(b, zero(b)), ylna, zero(ylna)), ylna));
         return two(ga, gb);
     }
 }

@@ -97,7 +97,11 @@ public final class PointwiseOps {
         return record(Op.CLAMP, y, in(x), save(x.value()), null, 0, new double[] {lo, hi});
     }
 
-    /** {@code y = xᵖ} for a constant exponent. */
+    /**
+     * {@code y = xᵖ} for a constant exponent, with {@link Math#pow}'s IEEE values at the edges: so
+     * {@code pow(−∞, 0.5) = +∞} (where {@code sqrt(−∞)} is NaN) and {@code pow(−0, −0.5) = +∞}, where
+     * PyTorch, which computes p = ±0.5 as a square root, gives NaN and −∞.
+     */
     public static Var pow(Var x, double p) {
         return record(Op.POW_SCALAR, Elementwise.pow(x.value(), p), in(x), save(x.value()), null, p, null);
     }
@@ -147,7 +151,8 @@ public final class PointwiseOps {
                 save(a.value(), b.value()));
     }
 
-    /** {@code y = aᵇ}; {@code ∂y/∂a = b·aᵇ⁻¹} (taken as 0 where b = 0), {@code ∂y/∂b = y·ln a} (taken as 0 where a = 0). */
+    /** {@code y = aᵇ}; {@code ∂y/∂a = b·aᵇ⁻¹} (taken as 0 where b = 0), {@code ∂y/∂b = y·ln a} (taken as 0 where a = 0 and
+     * b ≥ 0; −∞ where a = 0 and b < 0), as PyTorch. */
     public static Var pow(Var a, Var b) {
         Tensor y = Elementwise.pow(a.value(), b.value());
         return record(Op.POW, y, require("pow", a, b), save(a.value(), b.value(), y));

@@ -7,8 +7,9 @@ import dev.ganglion.engine.Tensor;
 /**
  * The fused elementwise term of {@link Losses#bceWithLogits}: forward
  * {@code ℓ = max(x, 0) − x·y + log1p(e^{−|x|})}, evaluated as {@code x·(1 − y) + log1p(e^{−x})} for
- * {@code x ≥ 0} and {@code −x·y + log1p(e^{x})} below (so an infinite logit gives an infinite loss,
- * not ∞ − ∞), backward {@code dx = g·(σ(x) − y)}, {@code dy = −g·x},
+ * {@code x ≥ 0} and {@code −x·y + log1p(e^{x})} below (so a large finite logit never overflows
+ * {@code e^x}; an infinite logit gives ∞ against any other label, and NaN, {@code ∞·0} as in
+ * PyTorch, against the label it reaches: y = 1 for +∞, y = 0 for −∞), backward {@code dx = g·(σ(x) − y)}, {@code dy = −g·x},
  * computed in double and rounded once to the inputs' dtype.
  */
 final class BinaryCrossEntropy implements CustomFunction {
