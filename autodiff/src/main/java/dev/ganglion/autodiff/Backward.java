@@ -7,7 +7,7 @@ import dev.ganglion.engine.ops.Reductions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The reverse walk: orders the nodes behind an output topologically (iteratively, so a long
@@ -19,8 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * activations are dropped while the walk proceeds.
  */
 final class Backward {
-    /** Distinguishes walks: a node whose {@code mark} equals the current epoch was visited by this walk. */
-    private static final AtomicInteger EPOCH = new AtomicInteger();
+    /**
+     * Distinguishes walks: a node whose {@code mark} equals the current epoch was visited by this walk.
+     * A {@code long}, shared by every thread, so that it never comes back to a new node's 0 (an
+     * {@code int} wrapped after 2³² walks, and that walk then took every node as visited).
+     */
+    private static final AtomicLong EPOCH = new AtomicLong();
 
     /** Gradients w.r.t. {@code targets}, or null to accumulate into every leaf's {@code grad}. */
     private final Var[] targets;
@@ -82,7 +86,7 @@ final class Backward {
 
     /** Post-order of the nodes behind {@code root}, by an explicit-stack depth-first search. */
     private ArrayList<Node> topologicalOrder(Node root) {
-        int epoch = EPOCH.incrementAndGet();
+        long epoch = EPOCH.incrementAndGet();
         ArrayList<Node> order = new ArrayList<>();
         ArrayDeque<Node> stack = new ArrayDeque<>();
         root.mark = epoch;

@@ -48,7 +48,7 @@ final class Node {
     /** Gradients flowing into each output, summed over consumers; null outside a walk. */
     Tensor[] pending;
     /** Identifies the walk that last visited this node (avoids a visited set). */
-    int mark;
+    long mark;
     /** Next input to visit in the iterative depth-first search. */
     int cursor;
     /** True when some gradient asked for lies behind this node in the current walk. */

@@ -1,5 +1,6 @@
 package dev.ganglion.models.g2gnet;
 
+import dev.ganglion.autodiff.NoGrad;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.nn.Activation;
 import dev.ganglion.autodiff.nn.Init;
@@ -198,7 +199,7 @@ public final class G2GNet extends Layer implements NeuralModel {
         for (int l = 0; l < layers.size(); l++) {
             Tensor pre = ht.value();
             ht = act.forward(layer(l).forwardFeatureMajor(ht));
-            if (recording) {
+            if (recording && NoGrad.isGradEnabled()) {
                 lastInputs[l] = pre.mT();
                 lastOutputs[l] = ht.value().mT();
             }
@@ -254,7 +255,12 @@ public final class G2GNet extends Layer implements NeuralModel {
         return config.dst() == null ? dev.ganglion.models.StepHook.NONE : new DynamicSparsity(this, optimizer, config.dst());
     }
 
-    /** Keeps (when on) each layer's last input and post-activation output, for Hebbian rewiring. */
+    /**
+     * Keeps (when on) each layer's last input and post-activation output, for Hebbian rewiring: of
+     * the forwards that build a graph (training steps) only, so that a forward under {@link NoGrad}
+     * (an evaluation, or another thread serving the model while it trains) neither changes the
+     * rewiring nor keeps its activations alive.
+     */
     public void recordActivations(boolean on) {
         recording = on;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganglion.autodiff.GraphProbe;
+import dev.ganglion.autodiff.NoGrad;
 import dev.ganglion.autodiff.Op;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.Rng;
@@ -139,6 +140,23 @@ class G2GNetTest {
         assertThat(ops).extracting(GraphProbe.Recorded::op).doesNotContain(Op.LINEAR);
         assertThat(ops).filteredOn(r -> r.op() == Op.MATMUL).singleElement()
                 .satisfies(r -> assertThat(r.inputShapes()).containsExactly(Shape.of(5, 64), Shape.of(64, 4)));
+    }
+
+    @Test
+    void onlyForwardsThatBuildAGraphAreRecordedForHebbianRewiring() {
+        G2GNet net = G2GNet.create(config("index", 64), new Rng(1));
+        net.recordActivations(true);
+        Var train = Var.constant(new Rng(2).uniform(Shape.of(4, 24), -1, 1));
+        net.forward(train);
+        Tensor input = net.lastInput(0);
+        Tensor output = net.lastOutput(2);
+        assertThat(input.shape()).isEqualTo(Shape.of(4, 24));
+        // an evaluation, or a thread serving the model while it trains, leaves the training step's activations
+        try (NoGrad off = NoGrad.enter()) {
+            net.forward(Var.constant(new Rng(3).uniform(Shape.of(7, 24), -1, 1)));
+        }
+        assertThat(net.lastInput(0)).isSameAs(input);
+        assertThat(net.lastOutput(2)).isSameAs(output);
     }
 
     @Test
