@@ -134,7 +134,8 @@ public final class Trainer {
      *
      * @throws TrainingDivergedException when the loss or gradient norm is not finite
      * @throws InterruptedIOException when the thread is interrupted (checked between steps; the
-     *     interrupt stays set), naming the epoch and step
+     *     interrupt stays set), naming the epoch and step, or the epoch whose checkpoint was being
+     *     written (the file then keeps the epoch before)
      * @throws NoSuchFileException before any training when the checkpoint's folder does
      *     not exist
      */
@@ -152,12 +153,24 @@ public final class Trainer {
             epochsDone++;
             history.add(r);
             if (options.checkpoint() != null) {
-                save(options.checkpoint());
+                saveAfter(epochsDone, options.checkpoint());
             }
             listener.onEpoch(r);
             out.add(r);
         }
         return out;
+    }
+
+    /** {@link #save}, with an interrupt during the write named by the epoch as well as the file. */
+    private void saveAfter(int epoch, Path path) throws IOException {
+        try {
+            save(path);
+        } catch (InterruptedIOException e) {
+            InterruptedIOException named = new InterruptedIOException("training interrupted at the end of epoch " + epoch
+                    + ", while saving its checkpoint: " + e.getMessage());
+            named.initCause(e);
+            throw named;
+        }
     }
 
     private EpochResult epoch(int epoch) throws InterruptedIOException {

@@ -252,6 +252,29 @@ class TrainerTest {
     }
 
     @Test
+    void anInterruptDuringTheCheckpointsWriteNamesTheEpochAndLeavesTheFileAsItWas(@TempDir Path dir) throws IOException {
+        TrainRun run = tinyMlp(3);
+        run.save = dir.resolve("r.safetensors");
+        Trainer t = run.prepare().listener(new TrainListener() {
+            @Override
+            public void onStep(StepProgress p) {
+                if (p.epoch() == 2 && p.step() == p.stepsPerEpoch()) {   // no step left to see it: the write does
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        try {
+            assertThatThrownBy(t::fit).isInstanceOf(java.io.InterruptedIOException.class)
+                    .hasMessageStartingWith("training interrupted at the end of epoch 2, while saving its checkpoint: "
+                            + run.save);
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(dev.ganglion.engine.io.SafetensorsReader.open(run.save).metadata())
+                .containsEntry(Trainer.EPOCH_KEY, "1");
+    }
+
+    @Test
     void aDivergingRunStopsNamingEpochAndStep() {
         TrainRun r = tinyMlp(3);
         r.optimizer = "sgd";
