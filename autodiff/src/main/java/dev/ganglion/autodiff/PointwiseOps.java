@@ -152,7 +152,7 @@ public final class PointwiseOps {
     }
 
     /** {@code y = aᵇ}; {@code ∂y/∂a = b·aᵇ⁻¹} (taken as 0 where b = 0), {@code ∂y/∂b = y·ln a} (taken as 0 where a = 0 and
-     * b ≥ 0; −∞ where a = 0 and b < 0), as PyTorch. */
+     * b ≥ 0; −∞ where a = 0 and b &lt; 0), as PyTorch. */
     public static Var pow(Var a, Var b) {
         Tensor y = Elementwise.pow(a.value(), b.value());
         return record(Op.POW, y, require("pow", a, b), save(a.value(), b.value(), y));
