@@ -347,7 +347,10 @@ public final class Var {
         return ViewOps.squeeze(this, axis);
     }
 
-    /** Elements {@code [start, end)} along {@code axis}, a view ({@link ViewOps#slice}). */
+    /**
+     * Elements {@code [start, end)} along {@code axis}, a view, the bounds as in Python's
+     * {@code x[start:end]} ({@link ViewOps#slice}).
+     */
     public Var slice(int axis, int start, int end) {
         return ViewOps.slice(this, axis, start, end, 1);
     }

@@ -5,6 +5,7 @@ import static dev.ganglion.autodiff.Graph.in;
 import static dev.ganglion.autodiff.Graph.record;
 
 import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.SliceRange;
 import dev.ganglion.engine.Tensor;
 
 /**
@@ -47,12 +48,15 @@ public final class ViewOps {
         return transpose(x, -2, -1);
     }
 
-    /** Elements {@code start, start+step, …} below {@code end} along {@code axis} (bounds as {@link Tensor#slice}). */
+    /**
+     * Elements {@code start, start+step, …} below {@code end} along {@code axis}, the bounds as in
+     * Python's {@code x[start:end:step]} ({@link Tensor#slice}, {@link SliceRange}).
+     */
     public static Var slice(Var x, int axis, int start, int end, int step) {
         Tensor y = x.value().slice(axis, start, end, step);
         int a = x.shape().axis(axis, "slice");
-        int s = start < 0 ? start + x.dim(a) : start;
-        return record(Op.SLICE, y, in(x), NOTHING, a, s, y.dim(a), step);
+        SliceRange r = SliceRange.of("slice", x.dim(a), start, end, step);
+        return record(Op.SLICE, y, in(x), NOTHING, a, r.start(), r.count(), step);
     }
 
     /** Index {@code i} along {@code axis}, dropping the axis. */

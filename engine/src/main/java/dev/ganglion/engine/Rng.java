@@ -161,8 +161,15 @@ public final class Rng {
         return normal(shape, mean, std, DType.F32);
     }
 
-    /** Values from {@code N(mean, std²)} of the given dtype; both values of each polar pair are used. */
+    /**
+     * Values from {@code N(mean, std²)} of the given dtype; both values of each polar pair are used.
+     *
+     * @throws IllegalArgumentException when {@code mean} is not finite or {@code std} is not finite and ≥ 0
+     */
     public Tensor normal(Shape shape, double mean, double std, DType dtype) {
+        if (!Double.isFinite(mean)) {
+            throw new IllegalArgumentException("normal: mean must be finite, got " + mean);
+        }
         if (!(std >= 0) || Double.isInfinite(std)) {
             throw new IllegalArgumentException("normal: std must be finite and ≥ 0, got " + std);
         }

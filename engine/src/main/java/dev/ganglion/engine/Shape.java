@@ -9,41 +9,74 @@ import java.util.Arrays;
  * NumPy: axis {@code -1} is the last one. {@link #axis(int, String)} is the one place that rule lives.
  */
 public final class Shape {
-    private static final Shape SCALAR = new Shape(new int[0]);
+    private static final Shape SCALAR = new Shape("Shape.of", new int[0]);
 
     private final int[] dims;
     private final int size;
     /** The most elements a tensor holds: one Java array, {@code 2^31 − 9} (the JDK's array limit). */
     public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
-    /**
-     * Checks the rule for every shape: no negative dimension, and the product of the non-zero
-     * dimensions at most {@link #MAX_ELEMENTS}. An empty shape may have a dimension as large as that
-     * ({@code [2^31 − 9, 0]}, as in PyTorch), and no stride, a product of trailing dimensions, can
-     * overflow an int.
-     */
-    private Shape(int[] dims) {
+    private Shape(String op, int[] dims) {
         this.dims = dims;
-        long nonZero = 1;
-        boolean empty = false;
-        for (int d : dims) {
-            if (d < 0) {
-                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(dims));
-            }
-            empty |= d == 0;
-            nonZero *= Math.max(d, 1);
-            if (nonZero > MAX_ELEMENTS) {
-                throw new IllegalArgumentException("shape " + Arrays.toString(dims) + " is too large: its non-zero "
-                        + "dimensions multiply past 2^31 − 9 = " + MAX_ELEMENTS + ", the most elements a tensor (one "
-                        + "Java array) holds");
-            }
+        long[] wide = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            wide[i] = dims[i];
         }
-        this.size = empty ? 0 : (int) nonZero;
+        this.size = checkedSize(op, wide);
     }
 
-    /** The shape with the given dimension sizes (copied). */
+    /**
+     * The rule for every shape, in one place: no negative dimension, and the product of the non-zero
+     * dimensions at most {@link #MAX_ELEMENTS}. An empty shape may have a dimension as large as that
+     * ({@code [2^31 − 9, 0]}, as in PyTorch), and no stride, a product of trailing dimensions, can
+     * overflow an int. Sizes come as longs so that a dimension computed past an int (a sum in
+     * {@code concat}) is refused by this rule too, not wrapped first.
+     *
+     * @param op the public call that asked for the shape, for the error message
+     * @return the number of elements
+     */
+    private static int checkedSize(String op, long[] dims) {
+        long nonZero = 1;
+        boolean empty = false;
+        for (long d : dims) {
+            if (d < 0) {
+                throw new IllegalArgumentException(op + ": negative dimension in shape " + Arrays.toString(dims));
+            }
+            empty |= d == 0;
+            if (d > MAX_ELEMENTS || (nonZero *= Math.max(d, 1)) > MAX_ELEMENTS) {   // < 2^62: no long overflow
+                throw new IllegalArgumentException(op + ": shape " + Arrays.toString(dims) + " is too large: its "
+                        + "non-zero dimensions multiply past 2^31 − 9 = " + MAX_ELEMENTS + ", the most elements a "
+                        + "tensor (one Java array) holds");
+            }
+        }
+        return empty ? 0 : (int) nonZero;
+    }
+
+    /** The shape with the given dimension sizes (copied); errors name {@code Shape.of}. */
     public static Shape of(int... dims) {
-        return dims.length == 0 ? SCALAR : new Shape(dims.clone());
+        return of("Shape.of", dims);
+    }
+
+    /**
+     * {@link #of(int...)} for a public call {@code op} that takes dimension sizes from its caller
+     * ({@code Tensor.zeros}, {@code expand}, …): a negative or too large shape is refused naming it.
+     */
+    public static Shape of(String op, int... dims) {
+        return dims.length == 0 ? SCALAR : new Shape(op, dims.clone());
+    }
+
+    /**
+     * The shape with dimension sizes computed in long arithmetic by {@code op} (a sum, a product),
+     * refused by the same rule, naming {@code op}, when a size is negative or the shape too large; a
+     * size past an int is refused, never wrapped.
+     */
+    public static Shape ofSizes(String op, long... dims) {
+        checkedSize(op, dims);
+        int[] narrow = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            narrow[i] = (int) dims[i];   // each ≤ MAX_ELEMENTS after the check
+        }
+        return narrow.length == 0 ? SCALAR : new Shape(op, narrow);
     }
 
     /** The rank-0 shape. */
@@ -100,7 +133,7 @@ public final class Shape {
     public Shape with(int axis, int size) {
         int[] d = dims.clone();
         d[axis(axis, "with")] = size;
-        return new Shape(d);
+        return new Shape("Shape.with", d);
     }
 
     /**
@@ -123,7 +156,7 @@ public final class Shape {
             }
             out[i] = da == 1 ? db : da;
         }
-        return new Shape(out);
+        return new Shape(op, out);
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.util.Objects;
  * <p>View ops ({@link #reshape}, {@link #permute}, {@link #slice}, {@link #expand}, …) share storage
  * and copy nothing; compute ops (in {@code dev.ganglion.engine.ops}) read any view and always return a
  * new contiguous tensor. Writes go through the few explicitly mutating methods ({@code copyFrom},
- * {@code fill}, {@code setFloat}, {@link #markWritten()}), each of which bumps the storage's version.
+ * {@code fill}, {@code set}, {@link #markWritten()}), each of which bumps the storage's version; all
+ * but the raw {@code markWritten} refuse a broadcast destination ({@link #requireWritable}).
  */
 public final class Tensor {
     /** The JVM's maximum heap, fixed at start-up: read once, not on every allocation. */
@@ -37,24 +38,34 @@ public final class Tensor {
 
     /** A contiguous tensor over {@code data} (not copied: the tensor owns it from now on). */
     public static Tensor wrap(float[] data, Shape shape) {
-        checkLength("wrap", data.length, shape);
-        return new Tensor(new Storage(data), shape, shape.contiguousStrides(), 0);
+        return wrap("Tensor.wrap", data, shape);
     }
 
     /** A contiguous float64 tensor over {@code data} (not copied). */
     public static Tensor wrap(double[] data, Shape shape) {
-        checkLength("wrap", data.length, shape);
-        return new Tensor(new Storage(data), shape, shape.contiguousStrides(), 0);
+        return wrap("Tensor.wrap", data, shape);
     }
 
     /** A float32 tensor with a copy of {@code data}, of shape {@code dims}. */
     public static Tensor of(float[] data, int... dims) {
-        return wrap(data.clone(), Shape.of(dims));
+        return wrap("Tensor.of", data.clone(), Shape.of("Tensor.of", dims));
     }
 
     /** A float64 tensor with a copy of {@code data}, of shape {@code dims}. */
     public static Tensor of(double[] data, int... dims) {
-        return wrap(data.clone(), Shape.of(dims));
+        return wrap("Tensor.of", data.clone(), Shape.of("Tensor.of", dims));
+    }
+
+    /** {@link #wrap(float[], Shape)} for the public factory {@code op}, which a length mismatch names. */
+    private static Tensor wrap(String op, float[] data, Shape shape) {
+        checkLength(op, data.length, shape);
+        return new Tensor(new Storage(data), shape, shape.contiguousStrides(), 0);
+    }
+
+    /** {@link #wrap(double[], Shape)} for the public factory {@code op}, which a length mismatch names. */
+    private static Tensor wrap(String op, double[] data, Shape shape) {
+        checkLength(op, data.length, shape);
+        return new Tensor(new Storage(data), shape, shape.contiguousStrides(), 0);
     }
 
     /**
@@ -62,7 +73,7 @@ public final class Tensor {
      * (masks, permutations, routes, edges read from a file).
      */
     public static Tensor ofInts(int[] values, Shape shape) {
-        checkLength("ofInts", values.length, shape);
+        checkLength("Tensor.ofInts", values.length, shape);
         float[] f = new float[values.length];
         for (int i = 0; i < values.length; i++) {
             f[i] = values[i];
@@ -122,12 +133,12 @@ public final class Tensor {
 
     /** Float32 zeros. */
     public static Tensor zeros(int... dims) {
-        return zeros(Shape.of(dims), DType.F32);
+        return zeros(Shape.of("Tensor.zeros", dims), DType.F32);
     }
 
     /** Float32 ones. */
     public static Tensor ones(int... dims) {
-        return full(Shape.of(dims), 1, DType.F32);
+        return full(Shape.of("Tensor.ones", dims), 1, DType.F32);
     }
 
     /** A tensor filled with {@code value}. */
@@ -142,7 +153,7 @@ public final class Tensor {
     /** {@code [0, 1, …, n−1]} as float32. */
     public static Tensor arange(int n) {
         if (n < 0) {
-            throw new IllegalArgumentException("arange: n must be ≥ 0, got " + n);
+            throw new IllegalArgumentException("Tensor.arange: n must be ≥ 0, got " + n);
         }
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
@@ -321,15 +332,17 @@ public final class Tensor {
         return readAt(offset);
     }
 
-    /** Writes one element. */
+    /** Writes one element; refuses a broadcast view, as {@link #requireWritable} says. */
     public Tensor set(double value, int... index) {
+        requireWritable("set");
         writeAt(position("set", index), value);
         storage.bump();
         return this;
     }
 
-    /** Sets every element to {@code value}. */
+    /** Sets every element to {@code value}; refuses a broadcast view, as {@link #requireWritable} says. */
     public Tensor fill(double value) {
+        requireWritable("fill");
         if (isContiguous()) {
             if (storage.f != null) {
                 Arrays.fill(storage.f, offset, offset + size(), (float) value);
@@ -345,18 +358,13 @@ public final class Tensor {
 
     /**
      * Copies {@code src} (same shape, any dtype, any strides) into this tensor, which may be any view
-     * but a broadcast one ({@link #expand}: several elements at one place).
+     * but a broadcast one ({@link #requireWritable}).
      */
     public Tensor copyFrom(Tensor src) {
         if (!src.shape.equals(shape)) {
             throw new IllegalArgumentException("copyFrom: shape " + src.shape + " into " + shape);
         }
-        for (int a = 0; a < rank(); a++) {
-            if (strides[a] == 0 && shape.dim(a) > 1) {
-                throw new IllegalArgumentException("copyFrom: the destination " + shape + " is a broadcast (expanded)"
-                        + " view, stride 0 on axis " + a + ": its elements share memory; copy into a contiguous tensor");
-            }
-        }
+        requireWritable("copyFrom");
         if (src.isContiguous() && isContiguous() && src.dtype() == dtype()) {
             if (storage.f != null) {
                 System.arraycopy(src.storage.f, src.offset, storage.f, offset, size());
@@ -409,6 +417,26 @@ public final class Tensor {
         Object to = storage.f != null ? storage.f : storage.d;
         StridedLoop.forEachRow(this, src, (dst, at) -> System.arraycopy(from, at, to, dst, len));
         return true;
+    }
+
+    /**
+     * Refuses, naming {@code op}, an in-place write into this tensor when it is a broadcast view
+     * ({@link #expand}: stride 0 on an axis of size &gt; 1), whose elements share memory: a write to
+     * one would change all of them (PyTorch refuses such writes too). The one place of this rule for
+     * every in-place writer ({@code set}, {@code fill}, {@code copyFrom}, the engine's {@code …Into}
+     * ops that take any view as their destination).
+     *
+     * @return this tensor
+     */
+    public Tensor requireWritable(String op) {
+        for (int a = 0; a < rank(); a++) {
+            if (strides[a] == 0 && shape.dim(a) > 1) {
+                throw new IllegalArgumentException(op + ": the destination " + shape + " is a broadcast (expanded)"
+                        + " view, stride 0 on axis " + a + ": its elements share memory; write into a contiguous tensor"
+                        + " (copy() it first)");
+            }
+        }
+        return this;
     }
 
     double readAt(int pos) {
@@ -495,27 +523,17 @@ public final class Tensor {
     }
 
     /**
-     * Elements {@code start, start+step, …} below {@code end} along {@code axis} (a view). Negative
-     * {@code start} and {@code end} count from the axis' end and an {@code end} past it is cut to it,
-     * as in Python; a {@code start} outside {@code [−d, d]} or an {@code end} before {@code start} is an
-     * error (Python would give an empty slice), and {@code step} must be positive.
+     * Elements {@code start, start+step, …} below {@code end} along {@code axis} (a view), the bounds
+     * as in Python's {@code x[start:end:step]} ({@link SliceRange}): negative ones count from the axis'
+     * end, then both are clamped to {@code [0, d]}, and {@code end ≤ start} gives an empty slice.
+     * {@code step} must be positive.
      */
     public Tensor slice(int axis, int start, int end, int step) {
         int a = shape.axis(axis, "slice");
-        int d = shape.dim(a);
-        if (step <= 0) {
-            throw new IllegalArgumentException("slice: step must be positive, got " + step);
-        }
-        int s = start < 0 ? start + d : start;
-        int e = end < 0 ? end + d : Math.min(end, d);
-        if (s < 0 || s > d || e < s) {
-            throw new IllegalArgumentException(
-                    "slice: range [" + start + ", " + end + ") is out of bounds for axis " + axis + " of shape " + shape);
-        }
-        int n = e > s ? (e - s - 1) / step + 1 : 0;   // not (e − s + step − 1) / step: that overflows for a huge step
+        SliceRange r = SliceRange.of("slice", shape.dim(a), start, end, step);
         int[] st = strides.clone();
-        st[a] = n > 1 ? strides[a] * step : strides[a];   // a product that could overflow matters only with two elements
-        return new Tensor(storage, shape.with(a, n), st, offset + s * strides[a]);
+        st[a] = r.count() > 1 ? strides[a] * step : strides[a];   // a product that could overflow matters only with two elements
+        return new Tensor(storage, shape.with(a, r.count()), st, offset + r.start() * strides[a]);
     }
 
     /** {@code slice(axis, start, end, 1)}. */
@@ -563,7 +581,7 @@ public final class Tensor {
             }
             out[i] = want;
         }
-        return new Tensor(storage, Shape.of(out), st, offset);
+        return new Tensor(storage, Shape.of("expand", out), st, offset);
     }
 
     /** {@link #expand(int...)} to {@code target}. */

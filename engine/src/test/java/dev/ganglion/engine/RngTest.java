@@ -169,4 +169,15 @@ class RngTest {
         assertThatThrownBy(() -> r.bernoulli(Shape.of(2), 1.5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bernoulli");
         assertThatThrownBy(() -> r.permutation(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permutation");
     }
+
+    @Test
+    void aNonFiniteMeanIsRejectedLikeABadStd() {
+        // it returned all-NaN (or all-infinite) values, where a bad std or uniform bound is refused
+        Rng r = new Rng(0);
+        for (double mean : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            assertThatThrownBy(() -> r.normal(Shape.of(2), mean, 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("normal: mean must be finite, got " + mean);
+            assertThatThrownBy(() -> r.normal(Shape.of(2), mean, 1, DType.F64)).hasMessageContaining("normal: mean");
+        }
+    }
 }

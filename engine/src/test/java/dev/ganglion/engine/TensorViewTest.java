@@ -138,7 +138,7 @@ class TensorViewTest {
         assertThat(Tensor.arange(4).toFloatArray()).containsExactly(0, 1, 2, 3);
         assertThat(Tensor.arange(0).shape()).isEqualTo(Shape.of(0));
         assertThatThrownBy(() -> Tensor.arange(-1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("arange: n must be ≥ 0, got -1");
+                .hasMessage("Tensor.arange: n must be ≥ 0, got -1");
     }
 
     @Test

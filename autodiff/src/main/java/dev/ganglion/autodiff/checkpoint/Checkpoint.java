@@ -130,8 +130,8 @@ public final class Checkpoint {
 
     /**
      * A state entry of a file as a tensor: a float entry as {@link SafetensorsFile#tensor} reads it,
-     * an integer entry (U8, I32, I64) as a float32 tensor of its values, the form integer buffers
-     * take in a {@link Module}.
+     * an integer entry (U8, I32, I64, I16, I8, BOOL as 0/1: what {@link SafetensorsFile#ints} reads) as
+     * a float32 tensor of its values, the form integer buffers take in a {@link Module}.
      */
     public static Tensor readEntry(SafetensorsFile f, String name) throws IOException {
         if (f.holdsFloats(name)) {
@@ -155,7 +155,8 @@ public final class Checkpoint {
             boolean integer = ints.containsKey(name);
             if (f.holdsFloats(name) == integer) {
                 problems.add("'" + name + "' is stored as " + f.dtype(name) + (integer
-                        ? "; it is an integer buffer (" + ints.get(name) + " when saved), which needs U8, I32 or I64"
+                        ? "; it is an integer buffer (" + ints.get(name) + " when saved), which needs an integer "
+                                + "dtype (U8, I32, I64, I16, I8 or BOOL)"
                         : "; it is float state, which needs F32, F64, F16 or BF16"));
             }
         }

@@ -187,7 +187,7 @@ class CheckpointTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(ckpt.toString())
                 .hasMessageContaining("'in.bias' is stored as I32; it is float state, which needs F32, F64, F16 or BF16")
-                .hasMessageContaining("'masked.mask' is stored as F32; it is an integer buffer (U8 when saved), which needs U8, I32 or I64")
+                .hasMessageContaining("'masked.mask' is stored as F32; it is an integer buffer (U8 when saved), which needs an integer dtype (U8, I32, I64, I16, I8 or BOOL)")
                 .hasMessageNotContaining("\n");
         assertThat(target.in.bias().value().toFloatArray()).containsExactly(before);
     }

@@ -36,6 +36,13 @@ final class ShapeEntries {
                 in -> References.build(Shape.of(2, 2, 4), i -> in[0].get(i[0], 1 + i[1], i[2]))));
         s.add(new Sample(Op.SLICE, "empty", in(x), v -> ViewOps.slice(v[0], 0, 1, 1, 1),
                 in -> Tensor.wrap(new double[0], Shape.of(0, 3, 4))));
+        // bounds as Python's x[start:end:step]: clamped to the axis, end ≤ start empty (they were errors)
+        s.add(new Sample(Op.SLICE, "start before the axis, clamped", in(x), v -> ViewOps.slice(v[0], 2, -100, 3, 2),
+                in -> References.build(Shape.of(2, 3, 2), i -> in[0].get(i[0], i[1], 2 * i[2]))));
+        s.add(new Sample(Op.SLICE, "end past the axis, negative start", in(x), v -> ViewOps.slice(v[0], 2, -3, 100, 2),
+                in -> References.build(Shape.of(2, 3, 2), i -> in[0].get(i[0], i[1], 1 + 2 * i[2]))));
+        s.add(new Sample(Op.SLICE, "end before start, empty", in(x), v -> ViewOps.slice(v[0], 1, 2, 1, 1),
+                in -> Tensor.wrap(new double[0], Shape.of(2, 0, 4))));
         s.add(new Sample(Op.SELECT, "index -1 of axis 1", in(x), v -> ViewOps.select(v[0], 1, -1),
                 in -> References.build(Shape.of(2, 4), i -> in[0].get(i[0], 2, i[1]))));
         s.add(new Sample(Op.EXPAND, "[3,1] → [2,3,4]", in(rand(2, 3, 1)), v -> ViewOps.expand(v[0], 2, 3, 4),
@@ -92,13 +99,16 @@ final class ShapeEntries {
         e.add(new ErrorCase(Op.RESHAPE, "wrong size", () -> ViewOps.reshape(x, 4, 2), "reshape"));
         e.add(new ErrorCase(Op.PERMUTE, "repeated axis", () -> ViewOps.permute(x, 0, 0), "permute"));
         e.add(new ErrorCase(Op.TRANSPOSE, "axis out of range", () -> ViewOps.transpose(x, 0, 2), "transpose"));
-        e.add(new ErrorCase(Op.SLICE, "out of bounds", () -> ViewOps.slice(x, 1, 4, 5, 1), "slice"));
+        e.add(new ErrorCase(Op.SLICE, "zero step", () -> ViewOps.slice(x, 1, 0, 3, 0), "slice: step must be positive"));
         e.add(new ErrorCase(Op.SELECT, "index out of range", () -> ViewOps.select(x, 0, 2), "select"));
         e.add(new ErrorCase(Op.EXPAND, "non-1 axis", () -> ViewOps.expand(x, 4, 3), "expand"));
         e.add(new ErrorCase(Op.UNSQUEEZE, "axis out of range", () -> ViewOps.unsqueeze(x, 4), "unsqueeze"));
         e.add(new ErrorCase(Op.SQUEEZE, "axis not 1", () -> ViewOps.squeeze(x, 0), "squeeze"));
         Var y = Var.parameter(Tensor.zeros(2, 4));
         e.add(new ErrorCase(Op.CONCAT, "other axes differ", () -> IndexOps.concat(0, x, y), "concat"));
+        Var quarter = Var.constant(Tensor.ones(1).expand(1 << 30));   // four add up to 2^32: an int sum wrapped to 5
+        e.add(new ErrorCase(Op.CONCAT, "sizes past one array", () -> IndexOps.concat(0, quarter, quarter, quarter,
+                quarter, Var.constant(Tensor.ones(5))), "concat: shape [4294967301] is too large"));
         e.add(new ErrorCase(Op.SPLIT, "sizes do not sum", () -> IndexOps.split(x, 1, 1, 1), "split"));
         e.add(new ErrorCase(Op.INDEX_SELECT, "index out of range", () -> IndexOps.indexSelect(x, 1, new int[] {3}),
                 "indexSelect"));

@@ -8,16 +8,16 @@ package dev.ganglion.engine.io;
  * string and its byte range is checked for bounds and contiguity but not against its shape.
  */
 enum SafetensorsDType {
-    BOOL(8, false),
+    BOOL(8, true),
     F4(4, false),
     F6_E2M3(6, false),
     F6_E3M2(6, false),
     U8(8, true),
-    I8(8, false),
+    I8(8, true),
     F8_E5M2(8, false),
     F8_E4M3(8, false),
     F8_E8M0(8, false),
-    I16(16, false),
+    I16(16, true),
     U16(16, false),
     F16(16, true),
     BF16(16, true),
@@ -30,7 +30,7 @@ enum SafetensorsDType {
     U64(64, false);
 
     /** The dtypes this package reads, for error messages (it writes them all but F16 and BF16). */
-    static final String SUPPORTED = "F32, F64, I32, I64, U8, and F16 and BF16 as F32";
+    static final String SUPPORTED = "F32, F64, and F16 and BF16 as F32; I32, I64, I16, I8, U8 and BOOL as ints";
 
     final int bits;
     final boolean supported;

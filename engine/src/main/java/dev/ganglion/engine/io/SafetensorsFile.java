@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
  *
  * <p>Accessors map dtypes to Java types: {@code F32 → F32 Tensor}, {@code F64 → F64 Tensor},
  * {@code F16 / BF16 → F32 Tensor} (every half and bfloat16 value is a float: widened exactly),
- * {@code I32 / I64 / U8 → int[]} ({@code I64} range-checked), {@code U8 → byte[]}. Asking for an
- * entry through the wrong accessor, or for an entry of a dtype this package does not read
- * ({@code F8_E4M3}, {@code I16}, …), is an {@link IllegalArgumentException} naming tensor and dtype;
+ * {@code I32 / I64 / I16 / I8 / U8 / BOOL → int[]} ({@code I64} range-checked, {@code BOOL} as 0/1:
+ * PyTorch saves masks as bool), {@code U8 → byte[]}. Asking for an entry through the wrong accessor,
+ * or for an entry of a dtype this package does not read ({@code F8_E4M3}, {@code U16}, …), is an
+ * {@link IllegalArgumentException} naming tensor and dtype;
  * the other entries stay readable. Reads are thread-safe (positional, no shared buffer).
  */
 public final class SafetensorsFile implements AutoCloseable {
@@ -127,7 +128,14 @@ public final class SafetensorsFile implements AutoCloseable {
                 + "; read it with ints(name)" + (dt == SafetensorsDType.U8 ? " or bytes(name)" : ""));
     }
 
-    /** An {@code I32}, {@code I64} (each value must fit an int) or {@code U8} (0–255) entry, row-major. */
+    /**
+     * An integer entry, row-major, widened to int: {@code I32}; {@code I64} (each value must fit an
+     * int); {@code I16} and {@code I8} (sign-extended); {@code U8} (0–255); {@code BOOL} (one byte
+     * each, as PyTorch saves a bool mask: 0 is false, 1 true).
+     *
+     * @throws SafetensorsFormatException when a {@code BOOL} byte is neither 0 nor 1, naming the file,
+     *     the tensor, the element and its file offset
+     */
     public int[] ints(String name) throws IOException {
         SafetensorsHeader.Entry e = entry(name);
         SafetensorsDType dt = supported(e);
@@ -137,6 +145,27 @@ public final class SafetensorsFile implements AutoCloseable {
             case U8 -> read(e, (buf, at) -> {
                 for (int i = (int) at; buf.hasRemaining(); i++) {
                     out[i] = buf.get() & 0xFF;
+                }
+            });
+            case I8 -> read(e, (buf, at) -> {
+                for (int i = (int) at; buf.hasRemaining(); i++) {
+                    out[i] = buf.get();
+                }
+            });
+            case I16 -> read(e, (buf, at) -> {
+                for (int i = (int) (at / 2); buf.hasRemaining(); i++) {
+                    out[i] = buf.getShort();
+                }
+            });
+            case BOOL -> read(e, (buf, at) -> {
+                for (int i = (int) at; buf.hasRemaining(); i++) {
+                    byte b = buf.get();
+                    if (b != 0 && b != 1) {
+                        throw new SafetensorsFormatException(header.file, "tensor '" + name + "' (BOOL) element " + i
+                                + " is byte " + (b & 0xFF) + " at file offset " + (header.bufferStart + e.begin() + i)
+                                + ", not 0 (false) or 1 (true)");
+                    }
+                    out[i] = b;
                 }
             });
             case I64 -> read(e, (buf, at) -> {
@@ -150,7 +179,7 @@ public final class SafetensorsFile implements AutoCloseable {
                 }
             });
             default -> throw new IllegalArgumentException(header.file + ": tensor '" + name + "' has dtype "
-                    + e.dtype() + "; ints(name) reads I32, I64 and U8, use tensor(name)");
+                    + e.dtype() + "; ints(name) reads I32, I64, I16, I8, U8 and BOOL, use tensor(name)");
         }
         return out;
     }
@@ -177,7 +206,7 @@ public final class SafetensorsFile implements AutoCloseable {
     /** Receives successive little-endian chunks of an entry; {@code at} is the chunk's byte offset in it. */
     @FunctionalInterface
     private interface ChunkSink {
-        void accept(ByteBuffer chunk, long at);
+        void accept(ByteBuffer chunk, long at) throws IOException;
     }
 
     private void read(SafetensorsHeader.Entry e, ChunkSink sink) throws IOException {

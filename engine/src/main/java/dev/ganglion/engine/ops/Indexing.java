@@ -14,14 +14,18 @@ import java.util.Arrays;
 public final class Indexing {
     private Indexing() {}
 
-    /** Joins tensors along {@code axis}; all must share dtype, rank and every other dimension. */
+    /**
+     * Joins tensors along {@code axis}; all must share dtype, rank and every other dimension, and the
+     * result must be a shape a tensor can have (its axis size the sum of theirs, computed in long:
+     * parts whose sizes add up past an int are refused, naming them, not wrapped).
+     */
     public static Tensor concat(int axis, Tensor... ts) {
         if (ts.length == 0) {
             throw new IllegalArgumentException("concat: no tensors");
         }
         Tensor first = ts[0];
         int a = first.shape().axis(axis, "concat");
-        int total = 0;
+        long total = 0;
         for (Tensor t : ts) {
             Checks.sameDType("concat", first, t);
             if (t.rank() != first.rank() || !t.shape().with(a, 0).equals(first.shape().with(a, 0))) {
@@ -30,7 +34,7 @@ public final class Indexing {
             }
             total += t.dim(a);
         }
-        Tensor out = Tensor.zeros(first.shape().with(a, total), first.dtype());
+        Tensor out = Tensor.zeros(joinedShape(first.shape(), a, total, ts), first.dtype());
         int at = 0;
         for (Tensor t : ts) {
             Runs.copy(t, out.slice(a, at, at + t.dim(a)));
@@ -85,11 +89,13 @@ public final class Indexing {
     }
 
     /**
-     * {@link #indexAdd} in place: adds into {@code target} (any view) and returns it. A src that
+     * {@link #indexAdd} in place: adds into {@code target} (any view but a broadcast one,
+     * {@link Tensor#requireWritable}) and returns it. A src that
      * shares target's storage is read as it was before the call.
      */
     public static Tensor indexAddInto(Tensor target, int axis, int[] indices, Tensor src) {
         int a = target.shape().axis(axis, "indexAdd");
+        target.requireWritable("indexAdd");
         Checks.sameDType("indexAdd", target, src);
         src = src.sharesStorage(target) ? src.copy() : src;
         Shape expected = target.shape().with(a, indices.length);
@@ -145,11 +151,13 @@ public final class Indexing {
     }
 
     /**
-     * {@link #scatterAdd} in place: adds into {@code target} (any view) and returns it. A src that
+     * {@link #scatterAdd} in place: adds into {@code target} (any view but a broadcast one,
+     * {@link Tensor#requireWritable}) and returns it. A src that
      * shares target's storage is read as it was before the call.
      */
     public static Tensor scatterAddInto(Tensor target, int axis, int[] index, Shape indexShape, Tensor src) {
         int a = target.shape().axis(axis, "scatterAdd");
+        target.requireWritable("scatterAdd");
         Checks.sameDType("scatterAdd", target, src);
         src = src.sharesStorage(target) ? src.copy() : src;
         checkIndexShape("scatterAdd", target.shape(), a, index, indexShape, false);
@@ -203,6 +211,7 @@ public final class Indexing {
      * @throws IllegalArgumentException when {@code from} is not of t's size or a source is out of range
      */
     public static Tensor remapInto(Tensor t, int[] from) {
+        t.requireWritable("remapInto");
         if (from.length != t.size()) {
             throw new IllegalArgumentException("remapInto: " + from.length + " sources for a tensor of " + t.size()
                     + " elements " + t.shape());
@@ -232,6 +241,24 @@ public final class Indexing {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** {@code shape} with axis {@code a} of size {@code total}, refused by Shape's rule naming the parts. */
+    private static Shape joinedShape(Shape shape, int a, long total, Tensor[] ts) {
+        long[] dims = new long[shape.rank()];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = i == a ? total : shape.dim(i);
+        }
+        try {
+            return Shape.ofSizes("concat", dims);
+        } catch (IllegalArgumentException tooLarge) {   // the only error: no size is negative
+            StringBuilder parts = new StringBuilder();
+            for (Tensor t : ts) {
+                parts.append(parts.isEmpty() ? "" : ", ").append(t.shape());
+            }
+            throw new IllegalArgumentException(tooLarge.getMessage() + " (joining " + ts.length + " tensors of shapes "
+                    + parts + " along axis " + a + ")", tooLarge);
+        }
+    }
 
     private static int product(Shape s, int from, int to) {
         int p = 1;

@@ -35,9 +35,10 @@ final class SparseDense {
 
     /** Zeros of W's dense shape, or an error naming {@code op} and W when no tensor can hold it. */
     private static Tensor dense(String op, SparseMatrix w, DType dtype) {
+        Shape shape = Shape.of(op + " of " + w, w.rows(), w.cols());
         try {
-            return Tensor.zeros(Shape.of(w.rows(), w.cols()), dtype);
-        } catch (IllegalArgumentException e) {
+            return Tensor.zeros(shape, dtype);
+        } catch (IllegalArgumentException e) {   // larger than the heap
             throw new IllegalArgumentException(op + " of " + w + ": " + e.getMessage(), e);
         }
     }

@@ -256,7 +256,7 @@ class SafetensorsRoundTripTest {
             assertThat(h.toFloatArray()).containsExactly(1f, -2.5f, 65504f, 0x1p-24f, Float.POSITIVE_INFINITY, Float.NaN);
             assertThat(f.tensor("b").toFloatArray()).containsExactly(1f, -2.5f, 0x1.fep127f, 0x1p-133f,
                     Float.POSITIVE_INFINITY, Float.NaN);
-            assertThatThrownBy(() -> f.ints("b")).hasMessageContaining("ints(name) reads I32, I64 and U8");
+            assertThatThrownBy(() -> f.ints("b")).hasMessageContaining("ints(name) reads I32, I64, I16, I8, U8 and BOOL");
         }
     }
 

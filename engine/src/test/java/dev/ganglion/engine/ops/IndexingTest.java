@@ -248,6 +248,27 @@ class IndexingTest {
     }
 
     @Test
+    void concatRefusesPartsWhoseSizesAddUpPastOneArray() {
+        // four parts of 2^30 summed in an int wrapped to a total of 5: the output was [5], the first
+        // part was copied into it, and the second part's slice failed with a message naming slice
+        Tensor quarter = Tensor.ones(1).expand(1 << 30);
+        assertThatThrownBy(() -> Indexing.concat(0, quarter, quarter, quarter, quarter, Tensor.ones(5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("concat: shape [4294967301] is too large: its non-zero dimensions multiply past 2^31 − 9 = "
+                        + "2147483639, the most elements a tensor (one Java array) holds (joining 5 tensors of shapes "
+                        + "[1073741824], [1073741824], [1073741824], [1073741824], [5] along axis 0)");
+        // just past the limit: 2^31 − 9 + 9 wrapped to a negative size
+        Tensor most = Tensor.ones(1).expand(Shape.MAX_ELEMENTS);
+        assertThatThrownBy(() -> Indexing.concat(-1, most, Tensor.ones(9)))
+                .hasMessageStartingWith("concat: shape [2147483648] is too large");
+        // an empty result may have an axis up to the limit, not past it (its strides would overflow)
+        Tensor emptyQuarter = Tensor.zeros(0, 1).expand(0, 1 << 30);
+        assertThat(Indexing.concat(1, emptyQuarter, Tensor.zeros(0, 7)).shape()).isEqualTo(Shape.of(0, (1 << 30) + 7));
+        assertThatThrownBy(() -> Indexing.concat(1, emptyQuarter, emptyQuarter, emptyQuarter, emptyQuarter))
+                .hasMessageStartingWith("concat: shape [0, 4294967296] is too large");
+    }
+
+    @Test
     void errorsNameOpIndexAndShape() {
         Tensor x = Tensor.zeros(3, 5);
         assertThatThrownBy(() -> Indexing.concat(0, x, Tensor.zeros(3, 4)))

@@ -139,12 +139,8 @@ public final class G2GNet extends Layer implements NeuralModel {
      * stores (weight and mask), or an error naming the layer when no tensor holds it.
      */
     private static Shape denseShape(int l, int nOut, int nIn) {
-        try {
-            return Shape.of(nOut, nIn);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("g2gnet layer " + l + " (" + nIn + " → " + nOut + "): its dense weight "
-                    + "and mask, which initialisation and checkpoints use: " + e.getMessage(), e);
-        }
+        return Shape.of("g2gnet layer " + l + " (" + nIn + " → " + nOut + "): its dense weight and mask, which "
+                + "initialisation and checkpoints use", nOut, nIn);
     }
 
     static int width(G2GNetConfig cfg, int l) {

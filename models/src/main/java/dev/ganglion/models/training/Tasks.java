@@ -124,12 +124,7 @@ public final class Tasks {
      * for the heap (rather than an int product that wraps around).
      */
     private static Shape generated(String task, int... dims) {
-        Shape s;
-        try {
-            s = Shape.of(dims);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(task + ": " + e.getMessage(), e);
-        }
+        Shape s = Shape.of(task, dims);
         Tensor.requireHeap(task, s, DType.F32);
         return s;
     }
