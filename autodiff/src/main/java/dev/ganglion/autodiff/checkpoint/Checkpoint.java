@@ -23,7 +23,8 @@ import java.util.Map;
  *   <li>the module's {@link Module#stateDict() state} under its own names ({@code layers.0.weight}),
  *       float tensors as F32/F64, integer buffers ({@link Module#stateIntTypes()}) as U8/I32/I64;</li>
  *   <li>optimizer state under {@value #OPTIM_PREFIX}{@code {param}.{buffer}} (F32, the parameter's
- *       shape; {@code param} is the parameter's name in the module) and the step count as
+ *       shape; {@code param} is the parameter's name in the module, a tied parameter's first name in
+ *       {@link Module#namedParameters()}, while its values are stored under every name) and the step count as
  *       {@value #OPTIM_PREFIX}{@code {param}.step} (I64 scalar); a parameter that never stepped has no
  *       entries, as in PyTorch;</li>
  *   <li>{@code __metadata__}: the caller's entries; {@value #OPTIM_KIND} and {@value #OPTIM_LR};

@@ -4,6 +4,7 @@ import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.io.IntType;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,14 @@ import java.util.Set;
  * an interchange form instead ({@link MaskedLinear} shows a dense weight and a mask for its sparse
  * values) by overriding the {@code ownState} hooks. Non-tensor state (a dropout generator's
  * position) is {@link #extraState()}.
+ *
+ * <p>// NOTE: tied parameters. A submodule registered twice, or one {@link Var} registered under two
+ * names ({@link #registerParameter(String, Var)}), is one parameter with two names, as in PyTorch:
+ * the listings of objects ({@link #parameters()}, {@link #namedParameters()}, {@link #namedBuffers()},
+ * {@link #namedModules()}, {@link #parameterCount()}) hold it once, under the first name in
+ * registration order, so an optimizer updates it once; the state ({@link #stateDict()},
+ * {@link #stateGradients()}) holds every name, so a checkpoint stores one copy per name. Loading
+ * writes the one tensor, and refuses a state whose names for it hold different values.
  */
 public abstract class Module {
     private final Map<String, Var> parameters = new LinkedHashMap<>();
@@ -53,7 +62,8 @@ public abstract class Module {
     }
 
     /**
-     * Registers an existing leaf as a parameter (e.g. one shared with another module).
+     * Registers an existing leaf as a parameter (e.g. one shared with another module: a tie, listed
+     * once by {@link #parameters()} and stored under each name; see the class note).
      *
      * @throws IllegalArgumentException when it is not a leaf or the name is taken or malformed
      */
@@ -105,30 +115,50 @@ public abstract class Module {
 
     // ---------------------------------------------------------------- listings
 
-    /** Every parameter of this module and its descendants, depth-first in registration order. */
+    /**
+     * Every parameter of this module and its descendants, depth-first in registration order, each
+     * once (a tied parameter at its first name).
+     */
     public final List<Var> parameters() {
         return List.copyOf(namedParameters().values());
     }
 
-    /** Every parameter by full name ({@code layers.0.weight}), in the order of {@link #parameters()}. */
+    /**
+     * Every parameter by full name ({@code layers.0.weight}), in the order of {@link #parameters()};
+     * a tied parameter only under its first name (PyTorch's {@code named_parameters()}).
+     */
     public final Map<String, Var> namedParameters() {
         Map<String, Var> out = new LinkedHashMap<>();
-        walk("", (prefix, m) -> m.parameters.forEach((n, v) -> out.put(prefix + n, v)));
+        Set<Object> seen = identitySet();
+        walk("", (prefix, m) -> m.parameters.forEach((n, v) -> putFirst(out, seen, prefix + n, v)));
         return Collections.unmodifiableMap(out);
     }
 
-    /** Every buffer by full name. */
+    /** Every buffer by full name; a shared buffer only under its first name. */
     public final Map<String, Tensor> namedBuffers() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        walk("", (prefix, m) -> m.buffers.forEach((n, t) -> out.put(prefix + n, t)));
+        Set<Object> seen = identitySet();
+        walk("", (prefix, m) -> m.buffers.forEach((n, t) -> putFirst(out, seen, prefix + n, t)));
         return Collections.unmodifiableMap(out);
     }
 
-    /** This module (under the name {@code ""}) and every descendant by full path. */
+    /** This module (under the name {@code ""}) and every descendant by full path; a shared one at its first path. */
     public final Map<String, Module> namedModules() {
         Map<String, Module> out = new LinkedHashMap<>();
-        walk("", (prefix, m) -> out.put(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1), m));
+        Set<Object> seen = identitySet();
+        walk("", (prefix, m) -> putFirst(out, seen, prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1), m));
         return Collections.unmodifiableMap(out);
+    }
+
+    private static Set<Object> identitySet() {
+        return Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+
+    /** The rule of the object listings: each object once, under the first name it is met at. */
+    private static <T> void putFirst(Map<String, T> out, Set<Object> seen, String name, T value) {
+        if (seen.add(value)) {
+            out.put(name, value);
+        }
     }
 
     /** The direct submodules by name. */
@@ -136,7 +166,10 @@ public abstract class Module {
         return Collections.unmodifiableMap(modules);
     }
 
-    /** Number of parameter elements (stored values: a sparse layer counts its stored entries). */
+    /**
+     * Number of parameter elements (stored values: a sparse layer counts its stored entries), a tied
+     * parameter once.
+     */
     public final long parameterCount() {
         long n = 0;
         for (Var v : parameters()) {
@@ -222,11 +255,13 @@ public abstract class Module {
 
     /**
      * Loads a state produced by {@link #stateDict()} of a module of the same structure (values are
-     * copied in; parameter identity is kept, so optimizers built on {@link #parameters()} stay valid).
-     * Everything is checked before anything is written.
+     * copied in; parameter identity is kept, so optimizers built on {@link #parameters()} stay valid,
+     * and so are ties: the names of a tied parameter must hold equal values, bit for bit, where the
+     * state gives more than one of them). Everything is checked before anything is written.
      *
      * @param strict when true, a missing or unexpected name is an error; shape mismatches always are
-     * @throws IllegalArgumentException listing every missing, unexpected and mismatched entry
+     * @throws IllegalArgumentException listing every missing, unexpected and mismatched entry, and
+     *     every tied parameter whose names hold different values
      */
     public final void loadStateDict(Map<String, Tensor> state, boolean strict) {
         StateLoader.load(this, state, strict);

@@ -2,6 +2,9 @@ package dev.ganglion.autodiff.nn;
 
 import dev.ganglion.engine.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,8 +13,8 @@ import java.util.Set;
 
 /**
  * Loading a state into a module tree in two phases: check every entry of every module (names,
- * shapes, the modules' own checks) and report all problems in one exception, then write. So a
- * failed load leaves the module untouched.
+ * shapes, the modules' own checks, tied names' values) and report all problems in one exception,
+ * then write. So a failed load leaves the module untouched.
  */
 final class StateLoader {
     private StateLoader() {}
@@ -20,7 +23,8 @@ final class StateLoader {
         List<String> errors = new ArrayList<>();
         Set<String> unexpected = new LinkedHashSet<>(state.keySet());
         List<String> missing = new ArrayList<>();
-        Map<Module, Map<String, Tensor>> plan = new LinkedHashMap<>();
+        Map<Module, Map<String, Tensor>> plan = new LinkedHashMap<>(); // written in walk order
+        Ties ties = new Ties(root);
         root.walk("", (prefix, m) -> {
             Map<String, Tensor> entries = new LinkedHashMap<>();
             Set<String> optional = m.ownOptionalState();
@@ -28,6 +32,7 @@ final class StateLoader {
                 String full = prefix + name;
                 Tensor given = state.get(full);
                 unexpected.remove(full);
+                String tiedTo = ties.firstName(m, prefix, name, current);
                 if (given == null) {
                     if (!optional.contains(name)) {
                         missing.add(full);
@@ -36,6 +41,7 @@ final class StateLoader {
                     errors.add("'" + full + "': shape " + given.shape() + " in the state, " + current.shape()
                             + " in the " + m.typeName());
                 } else {
+                    ties.check(tiedTo, full, given, errors);
                     entries.put(name, given);
                 }
             });
@@ -43,7 +49,7 @@ final class StateLoader {
             m.checkOwnState(entries, own);
             String where = prefix.isEmpty() ? m.typeName() : m.typeName() + " '" + prefix.substring(0, prefix.length() - 1) + "'";
             own.forEach(e -> errors.add(where + ": " + e));
-            plan.put(m, entries);
+            plan.computeIfAbsent(m, k -> new LinkedHashMap<>()).putAll(entries); // a module met twice is written once
         });
         if (strict) {
             missing.forEach(n -> errors.add("'" + n + "': missing from the state"));
@@ -54,6 +60,53 @@ final class StateLoader {
                     + root.typeName() + ": " + String.join("; ", errors));
         }
         plan.forEach(Module::loadOwnState);
+    }
+
+    /**
+     * The names that share one tensor: every name of a module met again (registered twice) is tied
+     * to the same name at the module's first path; otherwise names whose {@link Module#ownState()}
+     * shows the same tensor object (a {@link dev.ganglion.autodiff.Var} registered twice, a shared
+     * buffer) are tied to the first of them. A state giving several names of one tensor must give
+     * them equal values (compared as doubles, so −0 ≠ 0 and NaN = NaN): which copy to keep is
+     * otherwise a guess, so the load is refused.
+     */
+    private static final class Ties {
+        private final Module root;
+        private final Map<Module, String> firstPrefix = new IdentityHashMap<>();
+        private final Map<Tensor, String> firstHolder = new IdentityHashMap<>();
+        /** The first name given in the state of each tied group, by the group's first name. */
+        private final Map<String, String> firstGiven = new HashMap<>();
+        private final Map<String, Tensor> firstGivenValue = new HashMap<>();
+
+        Ties(Module root) {
+            this.root = root;
+        }
+
+        /** The first full name of the tensor that {@code prefix + name} shows (itself when untied). */
+        String firstName(Module m, String prefix, String name, Tensor shown) {
+            String full = prefix + name;
+            String modulePrefix = firstPrefix.putIfAbsent(m, prefix);
+            if (modulePrefix != null && !modulePrefix.equals(prefix)) {
+                return modulePrefix + name;
+            }
+            String holder = firstHolder.putIfAbsent(shown, full);
+            return holder == null ? full : holder;
+        }
+
+        /** Adds an error when {@code given} differs from the value given for another name of the same tensor. */
+        void check(String group, String full, Tensor given, List<String> errors) {
+            String other = firstGiven.putIfAbsent(group, full);
+            if (other == null) {
+                firstGivenValue.put(group, given);
+            } else if (!sameValues(firstGivenValue.get(group), given)) {
+                errors.add("'" + full + "' and '" + other + "' name one tied tensor of the " + root.typeName()
+                        + " (registered twice), but the state holds different values for them");
+            }
+        }
+
+        private static boolean sameValues(Tensor a, Tensor b) {
+            return Arrays.equals(a.toDoubleArray(), b.toDoubleArray());
+        }
     }
 
     static void loadExtra(Module root, Map<String, String> state, boolean strict) {
