@@ -33,6 +33,12 @@ import java.util.Set;
  * registration order, so an optimizer updates it once; the state ({@link #stateDict()},
  * {@link #stateGradients()}) holds every name, so a checkpoint stores one copy per name. Loading
  * writes the one tensor, and refuses a state whose names for it hold different values.
+ *
+ * <p>Extend {@link Layer} for a part with one input and one output (what {@link Sequential} chains);
+ * extend this class directly only for a part with another signature (a recurrent cell taking a
+ * state) or one that only holds parameters. Its simple name clashes with {@code java.lang.Module}:
+ * under {@code import dev.ganglion.autodiff.nn.*;} the name {@code Module} is ambiguous ("reference
+ * to Module is ambiguous"), so import it by name ({@code import dev.ganglion.autodiff.nn.Module;}).
  */
 public abstract class Module {
     private final Map<String, Var> parameters = new LinkedHashMap<>();

@@ -21,5 +21,15 @@
  *
  * <p>Randomness always comes from a caller-given {@link dev.ganglion.engine.Rng}, so two models built
  * with the same seed are identical.
+ *
+ * <h2>Writing a layer, and importing {@code Module}</h2>
+ * A layer with one input and one output ({@code y = f(x)}, what {@code Sequential} chains) extends
+ * {@link dev.ganglion.autodiff.nn.Layer}; extend {@link dev.ganglion.autodiff.nn.Module} directly only
+ * for a part with another signature (a recurrent cell taking a state) or one that only holds
+ * parameters. Either way, {@code import dev.ganglion.autodiff.nn.*;} makes the simple name
+ * {@code Module} ambiguous with {@code java.lang.Module}, which every file imports implicitly
+ * ("reference to Module is ambiguous"): import it by name,
+ * {@code import dev.ganglion.autodiff.nn.Module;}, which takes precedence over both. Code that names
+ * only {@code Layer} and the layers compiles with the wildcard alone.
  */
 package dev.ganglion.autodiff.nn;
