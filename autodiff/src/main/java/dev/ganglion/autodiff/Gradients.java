@@ -67,6 +67,7 @@ final class Gradients {
             case POW_SCALAR -> one(n.real == 0 ? scale(g, 0) : mul(g, scale(pow(n.saved(0), n.real - 1), n.real)));
             case SCALE -> one(scale(g, n.real));
             case ADD_SCALAR -> one(g);
+            case CAST -> one(g.to(n.inputs[0].dtype()));                                  // back to x's dtype
 
             // ---- binary, in the broadcast shape (the walk sums back)
             case ADD -> two(g, g);

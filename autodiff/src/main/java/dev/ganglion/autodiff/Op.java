@@ -49,6 +49,8 @@ public enum Op {
     SCALE,
     /** {@code y = x + s}. */
     ADD_SCALAR,
+    /** {@code y = x} converted to another {@link dev.ganglion.engine.DType}; the gradient converted back. */
+    CAST,
 
     // ------------------------------------------------ elementwise, broadcasting: y = f(a, b)
     /** The engine's {@link BinaryOp#ADD}. */

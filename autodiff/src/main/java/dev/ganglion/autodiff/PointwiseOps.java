@@ -6,8 +6,10 @@ import static dev.ganglion.autodiff.Graph.record;
 import static dev.ganglion.autodiff.Graph.require;
 import static dev.ganglion.autodiff.Graph.save;
 
+import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.ops.Elementwise;
+import java.util.Objects;
 
 /**
  * Differentiable elementwise ops on {@link Var}s: {@code y_i = f(x_i)} and broadcasting
@@ -114,6 +116,19 @@ public final class PointwiseOps {
     /** {@code y = x + s}. */
     public static Var addScalar(Var x, double s) {
         return record(Op.ADD_SCALAR, Elementwise.addScalar(x.value(), s), in(x), NOTHING);
+    }
+
+    /**
+     * {@code y = x} as {@code dtype} (rounded to nearest when narrowing to float32), as PyTorch's
+     * {@code x.to(dtype)}: {@code x} itself when it already has that dtype. {@code dx = dy} converted
+     * back to x's dtype, so a float32 part of a float64 graph (or the reverse) differentiates.
+     */
+    public static Var to(Var x, DType dtype) {
+        Objects.requireNonNull(dtype, "to: dtype is null");
+        if (x.dtype() == dtype) {
+            return x;
+        }
+        return record(Op.CAST, x.value().to(dtype), in(x), NOTHING);
     }
 
     // ---------------------------------------------------------------- binary, broadcasting

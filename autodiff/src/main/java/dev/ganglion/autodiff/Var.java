@@ -225,6 +225,14 @@ public final class Var {
         Autodiff.backward(this, seed, false);
     }
 
+    /**
+     * This variable as {@code dtype}, differentiably ({@link PointwiseOps#to}); itself when it
+     * already has that dtype.
+     */
+    public Var to(DType dtype) {
+        return PointwiseOps.to(this, dtype);
+    }
+
     /** A constant sharing this value: gradients stop here. */
     public Var detach() {
         return new Var(value, null, 0, false);

@@ -51,6 +51,11 @@ final class PointwiseEntries {
         unary(s, Op.POW_SCALAR, x -> PointwiseOps.pow(x, 2.5), x -> Math.pow(x, 2.5), Inputs::positive);
         unary(s, Op.SCALE, x -> PointwiseOps.scale(x, -1.5), x -> -1.5 * x, Inputs::rand);
         unary(s, Op.ADD_SCALAR, x -> PointwiseOps.addScalar(x, 0.25), x -> x + 0.25, Inputs::rand);
+        // to the other dtype and back (the harness wants x's dtype out), exact on float32 values; the
+        // inputs lie within 2⁻⁸ of 0, where float32's spacing (≤ 2⁻³²) rounds the gradient check's
+        // x ± 10⁻⁶ by under 10⁻⁴ of the slope, inside its tolerance
+        unary(s, Op.CAST, x -> PointwiseOps.to(PointwiseOps.to(x, x.dtype() == DType.F64 ? DType.F32 : DType.F64),
+                x.dtype()), x -> x, (seed, d) -> Inputs.uniform(seed, -0x1p-8, 0x1p-8, d));
 
         binary(s, Op.ADD, PointwiseOps::add, Double::sum, Inputs::rand, Inputs::rand);
         binary(s, Op.SUB, PointwiseOps::sub, (a, b) -> a - b, Inputs::rand, Inputs::rand);

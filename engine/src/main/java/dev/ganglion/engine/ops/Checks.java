@@ -12,7 +12,7 @@ final class Checks {
     static void sameDType(String op, Tensor a, Tensor b) {
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException(op + ": dtype mismatch, " + a.dtype() + a.shape()
-                    + " vs " + b.dtype() + b.shape() + " (convert one with Tensor.to(DType))");
+                    + " vs " + b.dtype() + b.shape() + " (convert one with Tensor.to(DType), or with Var.to(DType) for autodiff Vars, which differentiates)");
         }
     }
 
