@@ -63,6 +63,8 @@ final class Gradients {
             case ABS -> one(mul(g, sub(gt(n.saved(0), zero(g)), lt(n.saved(0), zero(g))))); // NOTE: 0 at x = 0
             case SQUARE -> one(mul(g, scale(n.saved(0), 2)));
             case RECIPROCAL -> one(neg(mul(g, square(n.saved(0)))));                      // −y²
+            case LOG1P -> one(div(g, addScalar(n.saved(0), 1)));                          // 1/(1 + x)
+            case EXPM1 -> one(mul(g, addScalar(n.saved(0), 1)));                          // eˣ = y + 1
             case CLAMP -> one(where(inside(n.saved(0), (double[]) n.aux), g, zero(g)));   // NOTE: bounds pass
             case POW_SCALAR -> one(n.real == 0 ? scale(g, 0) : mul(g, scale(pow(n.saved(0), n.real - 1), n.real)));
             case SCALE -> one(scale(g, n.real));

@@ -26,6 +26,47 @@ public final class IndexOps {
     }
 
     /**
+     * {@code parts} (all of one shape) joined along a new axis {@code axis} (in {@code [−rank−1, rank]}),
+     * PyTorch's {@code stack}: {@link #concat} of the parts each {@link ViewOps#unsqueeze unsqueezed}.
+     *
+     * @throws IllegalArgumentException when there are no parts, their shapes differ, or the axis is out of range
+     */
+    public static Var stack(int axis, Var... parts) {
+        if (require("stack", parts).length == 0) {
+            throw new IllegalArgumentException("stack: needs at least one part");
+        }
+        Var[] lifted = new Var[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            if (!parts[i].shape().equals(parts[0].shape())) {
+                throw new IllegalArgumentException("stack: part " + i + " has shape " + parts[i].shape()
+                        + ", part 0 " + parts[0].shape() + "; all parts need one shape");
+            }
+            lifted[i] = ViewOps.unsqueeze(parts[i], axis);
+        }
+        return concat(axis, lifted);
+    }
+
+    /**
+     * {@code x} cut along {@code axis} into {@code chunks} pieces of {@code ⌈size/chunks⌉} elements,
+     * the last smaller (PyTorch's {@code chunk}: fewer pieces when the size runs out, {@code chunks}
+     * empty pieces of an empty axis); a {@link #split}.
+     *
+     * @throws IllegalArgumentException when {@code chunks < 1} or the axis is out of range
+     */
+    public static Var[] chunk(Var x, int chunks, int axis) {
+        if (chunks < 1) {
+            throw new IllegalArgumentException("chunk: needs chunks ≥ 1, got " + chunks + " for shape " + x.shape());
+        }
+        int size = x.dim(x.shape().axis(axis, "chunk"));
+        int step = Math.max(1, (size + chunks - 1) / chunks);
+        int[] sizes = new int[size == 0 ? chunks : (size + step - 1) / step];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = Math.max(0, Math.min(step, size - i * step));
+        }
+        return split(x, axis, sizes);
+    }
+
+    /**
      * Cuts {@code x} along {@code axis} into pieces of the given sizes (summing to the axis size);
      * one node with one output per piece. {@code dx = concat(dpieceₖ)} (zeros for unused pieces).
      */

@@ -41,6 +41,10 @@ public enum Op {
     SQUARE,
     /** The engine's {@link UnaryOp#RECIPROCAL}. */
     RECIPROCAL,
+    /** The engine's {@link UnaryOp#LOG1P}. */
+    LOG1P,
+    /** The engine's {@link UnaryOp#EXPM1}. */
+    EXPM1,
     /** {@code y = min(max(x, lo), hi)}. */
     CLAMP,
     /** {@code y = x^p} for a constant exponent p. */

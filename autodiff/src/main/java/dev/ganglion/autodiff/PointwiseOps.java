@@ -93,6 +93,17 @@ public final class PointwiseOps {
         return record(Op.RECIPROCAL, y, in(x), save(y));
     }
 
+    /** {@code y = ln(1 + x)}, accurate near 0 (where {@code log(1 + x)} loses x's digits); {@code dx = g/(1 + x)}. */
+    public static Var log1p(Var x) {
+        return record(Op.LOG1P, Elementwise.log1p(x.value()), in(x), save(x.value()));
+    }
+
+    /** {@code y = eˣ − 1}, accurate near 0 (where {@code exp(x) − 1} cancels); {@code dx = g·(y + 1)}. */
+    public static Var expm1(Var x) {
+        Tensor y = Elementwise.expm1(x.value());
+        return record(Op.EXPM1, y, in(x), save(y));
+    }
+
     /** {@code y = min(max(x, lo), hi)}; the gradient passes where {@code lo ≤ x ≤ hi} (bounds included). */
     public static Var clamp(Var x, double lo, double hi) {
         Tensor y = Elementwise.clamp(x.value(), lo, hi);
@@ -129,6 +140,39 @@ public final class PointwiseOps {
             return x;
         }
         return record(Op.CAST, x.value().to(dtype), in(x), NOTHING);
+    }
+
+    // ---------------------------------------------------------------- activations composed of the above
+
+    /**
+     * {@code y = x > 0 ? x : slope·x} (PyTorch's {@code leaky_relu}); the gradient at 0 is
+     * {@code slope}, as PyTorch's.
+     */
+    public static Var leakyRelu(Var x, double slope) {
+        return where(above(x, 0), x, scale(x, slope));
+    }
+
+    /**
+     * {@code y = x > 0 ? x : α·(eˣ − 1)} (PyTorch's {@code elu}, with {@link #expm1} so that small
+     * negative x keep their digits); {@code dy/dx = α·eˣ} for x ≤ 0. The exponential sees
+     * {@code min(x, 0)}, so a large x never overflows it into a NaN gradient.
+     */
+    public static Var elu(Var x, double alpha) {
+        return where(above(x, 0), x, scale(expm1(clamp(x, Double.NEGATIVE_INFINITY, 0)), alpha));
+    }
+
+    /**
+     * {@code y = ln(1 + eˣ)}, and {@code y = x} where x > 20 (PyTorch's {@code softplus} with
+     * β = 1, threshold = 20); {@code dy/dx = σ(x)} (1 above the threshold). The exponential sees
+     * {@code min(x, 20)}, so it never overflows into a NaN gradient.
+     */
+    public static Var softplus(Var x) {
+        return where(above(x, 20), x, log1p(exp(clamp(x, Double.NEGATIVE_INFINITY, 20))));
+    }
+
+    /** 1 where {@code x > t}, else 0 (NaN too), in x's dtype. */
+    private static Tensor above(Var x, double t) {
+        return Elementwise.gt(x.value(), Tensor.scalar(t, x.dtype()));
     }
 
     // ---------------------------------------------------------------- binary, broadcasting

@@ -6,6 +6,7 @@ import static dev.ganglion.autodiff.Graph.record;
 import static dev.ganglion.autodiff.Graph.save;
 
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.engine.ops.Reductions;
 
 /**
@@ -41,6 +42,44 @@ public final class ReductionOps {
         int[] ax = axes.length == 0 ? allAxes(x) : axes;
         Tensor y = Reductions.mean(x.value(), keepDims, ax);
         return record(Op.MEAN, y, in(x), NOTHING, attributes(x, "mean", keepDims, ax));
+    }
+
+    /**
+     * {@code y = Σ (x − mean x)² / (n − correction)} over {@code axes} (all when none are given), n
+     * the number of elements reduced: PyTorch's {@code var(x, dim, correction=, keepdim=)}, whose
+     * default correction is 1 (Bessel's). Two passes (the mean, then the squared deviations), so a
+     * large common offset does not cancel the result away; {@code dx = 2(x − mean)/(n − correction)}.
+     * Where {@code n ≤ correction} the result is NaN or ∞, as PyTorch's.
+     *
+     * @throws IllegalArgumentException when {@code correction < 0}, or for a bad axis
+     */
+    public static Var var(Var x, int correction, boolean keepDims, int... axes) {
+        return variance("var", x, correction, keepDims, axes);
+    }
+
+    /**
+     * {@code y = √var(x)} ({@link #var}), PyTorch's {@code std}. // NOTE: where y = 0 (all values
+     * equal) the gradient is 0, as PyTorch's, not the 0·∞ = NaN of √'s slope there: √ sees 1 in
+     * those places and the result takes 0 from a constant.
+     */
+    public static Var std(Var x, int correction, boolean keepDims, int... axes) {
+        Var v = variance("std", x, correction, keepDims, axes);
+        Tensor zero = Elementwise.eq(v.value(), Tensor.scalar(0, v.dtype()));
+        Var safe = PointwiseOps.where(zero, Var.constant(Tensor.scalar(1, v.dtype())), v);
+        return PointwiseOps.where(zero, Var.constant(Tensor.scalar(0, v.dtype())), PointwiseOps.sqrt(safe));
+    }
+
+    private static Var variance(String op, Var x, int correction, boolean keepDims, int[] axes) {
+        if (correction < 0) {
+            throw new IllegalArgumentException(op + ": correction must be ≥ 0, got " + correction + " for shape " + x.shape());
+        }
+        int[] ax = axes.length == 0 ? allAxes(x) : axes;
+        long n = 1;
+        for (int a : ax) {
+            n *= x.dim(x.shape().axis(a, op));
+        }
+        Var deviation = PointwiseOps.sub(x, mean(x, true, ax));
+        return PointwiseOps.scale(sum(PointwiseOps.square(deviation), keepDims, ax), 1.0 / (n - correction));
     }
 
     /**

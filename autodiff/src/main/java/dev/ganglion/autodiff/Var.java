@@ -305,6 +305,31 @@ public final class Var {
         return PointwiseOps.square(this);
     }
 
+    /** {@code √x} elementwise ({@link PointwiseOps#sqrt}). */
+    public Var sqrt() {
+        return PointwiseOps.sqrt(this);
+    }
+
+    /** {@code |x|} elementwise ({@link PointwiseOps#abs}). */
+    public Var abs() {
+        return PointwiseOps.abs(this);
+    }
+
+    /** {@code ln(1 + x)} elementwise, accurate near 0 ({@link PointwiseOps#log1p}). */
+    public Var log1p() {
+        return PointwiseOps.log1p(this);
+    }
+
+    /** {@code eˣ − 1} elementwise, accurate near 0 ({@link PointwiseOps#expm1}). */
+    public Var expm1() {
+        return PointwiseOps.expm1(this);
+    }
+
+    /** {@code min(max(x, lo), hi)} elementwise ({@link PointwiseOps#clamp}). */
+    public Var clamp(double lo, double hi) {
+        return PointwiseOps.clamp(this, lo, hi);
+    }
+
     /** {@code xᵖ} elementwise for a constant p ({@link PointwiseOps#pow(Var, double)}). */
     public Var pow(double p) {
         return PointwiseOps.pow(this, p);
@@ -330,6 +355,41 @@ public final class Var {
         return ReductionOps.mean(this);
     }
 
+    /** The mean over {@code axes}, kept as size 1 with {@code keepDims} ({@link ReductionOps#mean(Var, boolean, int...)}). */
+    public Var mean(boolean keepDims, int... axes) {
+        return ReductionOps.mean(this, keepDims, axes);
+    }
+
+    /** The variance over {@code axes} with Bessel's {@code correction} (PyTorch's default 1) ({@link ReductionOps#var}). */
+    public Var var(int correction, boolean keepDims, int... axes) {
+        return ReductionOps.var(this, correction, keepDims, axes);
+    }
+
+    /** The standard deviation over {@code axes}, as {@link #var} ({@link ReductionOps#std}). */
+    public Var std(int correction, boolean keepDims, int... axes) {
+        return ReductionOps.std(this, correction, keepDims, axes);
+    }
+
+    /** The maximum along {@code axis}; ties share the gradient ({@link ReductionOps#max}). */
+    public Var max(int axis, boolean keepDims) {
+        return ReductionOps.max(this, axis, keepDims);
+    }
+
+    /** The minimum along {@code axis}; ties share the gradient ({@link ReductionOps#min}). */
+    public Var min(int axis, boolean keepDims) {
+        return ReductionOps.min(this, axis, keepDims);
+    }
+
+    /** {@code softmax} along {@code axis} ({@link ReductionOps#softmax}). */
+    public Var softmax(int axis) {
+        return ReductionOps.softmax(this, axis);
+    }
+
+    /** {@code log softmax} along {@code axis} ({@link ReductionOps#logSoftmax}). */
+    public Var logSoftmax(int axis) {
+        return ReductionOps.logSoftmax(this, axis);
+    }
+
     /** The same elements under another shape; one dimension may be −1 ({@link ViewOps#reshape}). */
     public Var reshape(int... dims) {
         return ViewOps.reshape(this, dims);
@@ -343,6 +403,16 @@ public final class Var {
     /** Axes reordered, a view ({@link ViewOps#permute}). */
     public Var permute(int... order) {
         return ViewOps.permute(this, order);
+    }
+
+    /** Axes {@code startDim..endDim} merged into one ({@link ViewOps#flatten}). */
+    public Var flatten(int startDim, int endDim) {
+        return ViewOps.flatten(this, startDim, endDim);
+    }
+
+    /** Size-1 axes broadcast to {@code dims} (−1 keeps a size), a view ({@link ViewOps#expand(Var, int...)}). */
+    public Var expand(int... dims) {
+        return ViewOps.expand(this, dims);
     }
 
     /** A size-1 axis inserted at {@code axis} ({@link ViewOps#unsqueeze}). */

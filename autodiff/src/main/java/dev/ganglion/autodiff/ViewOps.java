@@ -76,6 +76,36 @@ public final class ViewOps {
         return expand(x, shape.dims());
     }
 
+    /**
+     * Axes {@code startDim..endDim} (inclusive, negative counting from the end) merged into one, a
+     * {@link #reshape} (PyTorch's {@code flatten}); a scalar becomes shape {@code [1]}.
+     *
+     * @throws IllegalArgumentException when an axis is out of range or {@code startDim > endDim}
+     */
+    public static Var flatten(Var x, int startDim, int endDim) {
+        if (x.rank() == 0) {
+            return reshape(x, 1);
+        }
+        int start = x.shape().axis(startDim, "flatten");
+        int end = x.shape().axis(endDim, "flatten");
+        if (start > end) {
+            throw new IllegalArgumentException("flatten: startDim " + startDim + " comes after endDim " + endDim
+                    + " for shape " + x.shape());
+        }
+        int[] dims = new int[x.rank() - (end - start)];
+        for (int a = 0; a < start; a++) {
+            dims[a] = x.dim(a);
+        }
+        dims[start] = 1;
+        for (int a = start; a <= end; a++) {
+            dims[start] *= x.dim(a);
+        }
+        for (int a = end + 1; a < x.rank(); a++) {
+            dims[a - (end - start)] = x.dim(a);
+        }
+        return reshape(x, dims);
+    }
+
     /** Inserts a size-1 axis at {@code axis} (which may equal the rank). */
     public static Var unsqueeze(Var x, int axis) {
         Tensor y = x.value().unsqueeze(axis);

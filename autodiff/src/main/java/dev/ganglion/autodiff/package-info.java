@@ -10,6 +10,9 @@
  * with the engine and, when grad mode is on and an input requires grad, record one small node: the
  * {@link dev.ganglion.autodiff.Op}, the input {@code Var}s, the tensors the rule needs and a few
  * attributes. Every rule lives in one exhaustive {@code switch} over {@code Op} (the gradient table).
+ * A few ops are compositions of recorded ones, exact and with no {@code Op} of their own
+ * ({@code leakyRelu}, {@code elu}, {@code softplus}, {@code var}, {@code std}, {@code flatten},
+ * {@code stack}, {@code chunk}); the harness samples each under the op that makes its result.
  *
  * <h2>Backward</h2>
  * {@link dev.ganglion.autodiff.Var#backward()} and {@link dev.ganglion.autodiff.Autodiff#grad} order

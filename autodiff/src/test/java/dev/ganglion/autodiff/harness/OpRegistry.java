@@ -16,7 +16,7 @@ public final class OpRegistry {
      */
     public static final Set<Op> NO_INVALID_INPUT = EnumSet.of(Op.NEG, Op.EXP, Op.LOG, Op.SQRT, Op.TANH, Op.SIGMOID,
             Op.RELU, Op.SILU, Op.SIN, Op.COS, Op.ABS, Op.SQUARE, Op.RECIPROCAL, Op.CLAMP, Op.POW_SCALAR, Op.SCALE,
-            Op.ADD_SCALAR, Op.CAST);
+            Op.ADD_SCALAR, Op.CAST, Op.LOG1P, Op.EXPM1);
 
     public static List<Sample> samples() {
         List<Sample> all = new ArrayList<>();
@@ -24,6 +24,7 @@ public final class OpRegistry {
         all.addAll(ReductionEntries.samples());
         all.addAll(ShapeEntries.samples());
         all.addAll(ProductEntries.samples());
+        all.addAll(ComposedEntries.samples());
         return all;
     }
 
@@ -33,6 +34,7 @@ public final class OpRegistry {
         all.addAll(ReductionEntries.errors());
         all.addAll(ShapeEntries.errors());
         all.addAll(ProductEntries.errors());
+        all.addAll(ComposedEntries.errors());
         return all;
     }
 }

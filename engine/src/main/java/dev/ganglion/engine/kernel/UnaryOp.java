@@ -54,7 +54,14 @@ public enum UnaryOp {
     /** {@code y = p·x}. */
     SCALE,
     /** {@code y = x + p}. */
-    ADD_SCALAR;
+    ADD_SCALAR,
+    /**
+     * {@code y = ln(1 + x)} ({@link Math#log1p}: accurate near 0, where {@code log(1 + x)} loses the
+     * digits of x; −∞ at −1, NaN below).
+     */
+    LOG1P,
+    /** {@code y = eˣ − 1} ({@link Math#expm1}: accurate near 0, where {@code exp(x) − 1} cancels). */
+    EXPM1;
 
     /** The reference value {@code f(x; p, q)} in double precision. */
     public double apply(double x, double p, double q) {
@@ -76,6 +83,8 @@ public enum UnaryOp {
             case POW -> BinaryOp.pow(x, p);
             case SCALE -> p * x;
             case ADD_SCALAR -> x + p;
+            case LOG1P -> Math.log1p(x);
+            case EXPM1 -> Math.expm1(x);
         };
     }
 

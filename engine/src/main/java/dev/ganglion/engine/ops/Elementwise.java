@@ -111,6 +111,16 @@ public final class Elementwise {
         return apply(UnaryOp.ADD_SCALAR, x, s, 0);
     }
 
+    /** {@code y = ln(1 + x)}, accurate near 0 ({@link UnaryOp#LOG1P}). */
+    public static Tensor log1p(Tensor x) {
+        return apply(UnaryOp.LOG1P, x);
+    }
+
+    /** {@code y = eˣ − 1}, accurate near 0 ({@link UnaryOp#EXPM1}). */
+    public static Tensor expm1(Tensor x) {
+        return apply(UnaryOp.EXPM1, x);
+    }
+
     /** {@code y = op(x)} for an op without parameters. */
     public static Tensor apply(UnaryOp op, Tensor x) {
         return apply(op, x, 0, 0);

@@ -53,6 +53,10 @@ public final class SimdUnary implements UnaryKernel {
             case POW -> pow(p, x, xOff, y, yOff, bound);
             case SCALE -> scale((float) p, x, xOff, y, yOff, bound);
             case ADD_SCALAR -> addScalar((float) p, x, xOff, y, yOff, bound);
+            case LOG1P, EXPM1 -> {   // no vector loop: the scalar reference for every element
+                SCALAR.apply(op, p, q, x, xOff, 1, y, yOff, n);
+                return;
+            }
         }
         tail(op, p, q, x, xOff + bound, 1, y, yOff + bound, n - bound);
     }

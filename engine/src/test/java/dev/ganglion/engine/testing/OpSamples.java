@@ -16,7 +16,8 @@ public final class OpSamples {
         for (int i = 0; i < n; i++) {
             x[i] = switch (op) {
                 case LOG, SQRT, POW -> Math.abs(x[i]) * 50 + 1e-3f;
-                case EXP -> x[i] * 80;
+                case EXP, EXPM1 -> x[i] * 80;
+                case LOG1P -> Math.abs(x[i]) * 50 - 0.999f;
                 case SIGMOID, SILU, TANH -> x[i] * 120;
                 case SIN, COS -> x[i] * 10;
                 case RECIPROCAL -> x[i] + (x[i] >= 0 ? 0.01f : -0.01f);

@@ -1,0 +1,36 @@
+#!/usr/bin/python3
+"""Prints the PyTorch 1.13 values pasted into TorchValuesTest (float64; unary gradients seeded with
+linspace(0.5, 1.5, n), the [2, 3] reductions with [1, -2]): /usr/bin/python3 pasted_op_values.py"""
+import torch
+torch.set_default_dtype(torch.float64)
+F=torch.nn.functional
+def arr(t): 
+    out=[]
+    for v in t.detach().reshape(-1).tolist():
+        if v!=v: out.append("NaN")
+        elif v==float('inf'): out.append("INF")
+        elif v==float('-inf'): out.append("-INF")
+        else: out.append(repr(v))
+    return "{"+", ".join(out)+"}"
+def unary(name, f, xs):
+    x=torch.tensor(xs,requires_grad=True)
+    y=f(x)
+    g=torch.linspace(0.5,1.5,len(xs))
+    y.backward(g)
+    print(f'// {name}\nx {arr(x)}\ny {arr(y)}\ndx {arr(x.grad)}  seed linspace(0.5,1.5)')
+unary("log1p", torch.log1p, [0.0, 1e-10, -1e-10, -0.5, 3.0, 1e5, -1.0])
+unary("expm1", torch.expm1, [0.0, 1e-10, -1e-10, 1e-5, -2.0, 50.0, -50.0])
+unary("softplus", F.softplus, [-100.0, -30.0, -1.0, 0.0, 1e-8, 19.9, 20.0, 20.5, 100.0])
+unary("leaky_relu 0.1", lambda x: F.leaky_relu(x, 0.1), [-3.0, -0.0, 0.0, 1e-30, 2.5])
+unary("elu 1.5", lambda x: F.elu(x, 1.5), [-1000.0, -5.0, -1e-8, 0.0, 1e-8, 3.0, 1000.0])
+x=torch.tensor([[1.0,2.0,4.0],[3.0,3.0,3.0]],requires_grad=True)
+g=torch.tensor([[0.5,-1.0,2.0],[1.0,0.25,-0.75]])
+for c in (0,1):
+  for keep in (False,True):
+    x.grad=None; y=torch.var(x,1,correction=c,keepdim=keep) if hasattr(torch,'var') else None
+    y.backward(torch.tensor([1.0,-2.0]).reshape(y.shape)); print(f"var c={c} keep={keep} axis1 y {arr(y)} dx {arr(x.grad)}")
+    x.grad=None; y=torch.std(x,1,correction=c,keepdim=keep)
+    y.backward(torch.tensor([1.0,-2.0]).reshape(y.shape)); print(f"std c={c} keep={keep} axis1 y {arr(y)} dx {arr(x.grad)}")
+x.grad=None; y=torch.var(x); y.backward(); print(f"var all y {arr(y)} dx {arr(x.grad)}")
+x.grad=None; y=torch.std(x,0); y.backward(torch.tensor([1.,1.,1.])); print(f"std axis0 y {arr(y)} dx {arr(x.grad)}")
+big=torch.tensor([1e8+1,1e8+2,1e8+4],requires_grad=True); y=torch.var(big); print("var offset", arr(y))
