@@ -61,7 +61,7 @@ public interface NeuralModel {
         List<Var> params = module.parameters();
         if (!params.isEmpty() && x.dtype() != params.getFirst().dtype()) {
             throw new IllegalArgumentException(model + ": x is " + x.dtype() + " but the model's parameters are "
-                    + params.getFirst().dtype() + "; convert x (Tensor.to) or the model");
+                    + params.getFirst().dtype() + "; convert x (Var.to, which differentiates) or the model");
         }
     }
 

@@ -311,7 +311,7 @@ class G2GNetTest {
         G2GNet net = G2GNet.create(config("index", 16), new Rng(1));
         assertThatThrownBy(() -> net.forward(Var.constant(Tensor.zeros(3, 5)))).hasMessageContaining("expected x [B, 24]");
         assertThatThrownBy(() -> net.forward(Var.constant(Tensor.zeros(Shape.of(3, 24), dev.ganglion.engine.DType.F64))))
-                .hasMessage("g2gnet: x is F64 but the model's parameters are F32; convert x (Tensor.to) or the model");
+                .hasMessage("g2gnet: x is F64 but the model's parameters are F32; convert x (Var.to, which differentiates) or the model");
         assertThatThrownBy(() -> G2GNet.fromState(net.typedConfig(), Map.of())).hasMessageContaining("missing 'layers.0.weight'");
     }
 }
