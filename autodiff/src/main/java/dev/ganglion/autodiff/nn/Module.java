@@ -106,6 +106,11 @@ public abstract class Module {
         if (module == this) {
             throw new IllegalArgumentException(typeName() + ": a module cannot contain itself");
         }
+        // every registration keeps the tree acyclic, so walking module's subtree here ends
+        if (module.namedModules().values().stream().anyMatch(m -> m == this)) {
+            throw new IllegalArgumentException(typeName() + ": registering " + module.typeName() + " as '" + name
+                    + "' would make a cycle: it already contains this " + typeName());
+        }
         modules.put(name, module);
         return module;
     }

@@ -74,10 +74,21 @@ class ModuleTest {
                 Var p = Var.parameter(Tensor.ones(2));
                 registerParameter("x", p.exp());
             }
+
+            void contain(String name, Module m) {
+                registerModule(name, m);
+            }
         }
         assertThatThrownBy(() -> new Bad().twice()).hasMessageContaining("'w' is already registered");
         assertThatThrownBy(() -> new Bad().dotted()).hasMessageContaining("'a.b'");
         assertThatThrownBy(() -> new Bad().nonLeaf()).hasMessageContaining("must be a leaf");
+        Bad outer = new Bad();
+        Bad inner = new Bad();
+        outer.contain("inner", inner);
+        // a cycle made every listing, state and train() walk recurse until the stack overflowed
+        assertThatThrownBy(() -> inner.contain("outer", outer))
+                .hasMessage("Bad: registering Bad as 'outer' would make a cycle: it already contains this Bad");
+        assertThat(outer.namedModules()).containsOnlyKeys("", "inner");
         assertThat(new Bad().typeName()).isEqualTo("Bad");
         Module anonymous = new Module() {
         };
