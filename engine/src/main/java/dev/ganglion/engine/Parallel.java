@@ -75,6 +75,16 @@ public final class Parallel {
         }
     }
 
+    /**
+     * Whether the calling thread is one of the pool's own threads (not a caller of
+     * {@link #forRange}, nor a thread of another pool). Kernels keep per-task scratch on these
+     * ({@link dev.ganglion.engine.kernel.ScratchPool}): there are at most {@link #threads()} of them.
+     */
+    public static boolean isPoolThread() {
+        ForkJoinPool p = pool;
+        return p != null && ForkJoinTask.getPool() == p;
+    }
+
     private static ForkJoinPool pool() {
         ForkJoinPool p = pool;
         if (p == null) {

@@ -37,7 +37,8 @@ public final class SparsePanel {
 
     private static final TransposeKernel TRANSPOSE = TransposeKernel.active();
 
-    private static final ThreadLocal<float[]> STAGING = ThreadLocal.withInitial(() -> new float[0]);
+    /** Staging buffers, one per running task (and one kept by each engine pool thread). */
+    private static final ScratchPool<float[]> STAGING = new ScratchPool<>(() -> new float[0], true);
 
     /** Elements per parallel task, so small transposes stay on the calling thread. */
     private static final int GRAIN_ELEMENTS = 1 << 16;
@@ -146,9 +147,15 @@ public final class SparsePanel {
     private static void inStages(int features, int batch, int ld, Stage stage) {
         int rows = rowsPerTask(ld);
         Parallel.forRange((features + rows - 1) / rows, grain(batch, rows), (from, to) -> {
-            float[] t = staging(rows * ld);
+            float[] t = STAGING.acquire();
+            if (t.length < rows * ld) {
+                t = new float[rows * ld];
+            }
             for (int c = from; c < to; c++) {
                 stage.run(t, c * rows, Math.min(features, c * rows + rows));
+            }
+            if (t.length <= ScratchLimit.MAX_CACHED_FLOATS) {
+                STAGING.release(t); // not on an exception: the pool makes a new one when short
             }
         });
     }
@@ -164,15 +171,5 @@ public final class SparsePanel {
 
     private static int grain(int batch, int rows) {
         return Math.max(1, GRAIN_ELEMENTS / Math.max(1, batch * rows));
-    }
-
-    /** This thread's staging buffer, at least {@code n} floats. */
-    private static float[] staging(int n) {
-        float[] t = STAGING.get();
-        if (t.length < n) {
-            t = new float[n];
-            STAGING.set(t);
-        }
-        return t;
     }
 }

@@ -3,38 +3,35 @@ package dev.ganglion.engine.kernel;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Three reusable {@link SparsePanel panel} buffers and two heap value buffers per calling thread, so a
- * product does not allocate (and zero) a megabyte of panels per call. Use as try-with-resources
- * around one product.
+ * Three reusable {@link SparsePanel panel} buffers and two heap value buffers, so a product does
+ * not allocate (and zero) a megabyte of panels per call. Use as try-with-resources around one
+ * product.
  *
- * <p>NOTE: a thread can re-enter a product while its first one is still running (a ForkJoin worker
- * that steals another product while joining); the inner call then finds the buffers busy and gets
- * fresh ones, so no two live calls ever share a buffer. Buffers above {@link #MAX_CACHED} floats
- * are not kept, which bounds what an idle thread holds; dropped buffers are freed by the GC.
+ * <p>NOTE: the sets come from one {@link ScratchPool} shared by all threads, last in first out: a
+ * thread running products one after another gets the same set each time, a product nested in
+ * another (a ForkJoin worker that steals another product while joining) takes a second one, and no
+ * two live products ever share a buffer. Idle sets are capped at {@link ScratchPool#idleCap()} and
+ * buffers above {@link #MAX_CACHED} floats are not kept, which bounds what is held between products
+ * whatever the number of threads; dropped buffers are freed by the GC.
  */
 final class SparseScratch implements AutoCloseable {
     /** Largest buffer kept between calls ({@link ScratchLimit}). */
     static final long MAX_CACHED = ScratchLimit.MAX_CACHED_FLOATS;
 
-    private static final ThreadLocal<SparseScratch> LOCAL = ThreadLocal.withInitial(SparseScratch::new);
+    /** The idle sets (package-private for tests). */
+    static final ScratchPool<SparseScratch> POOL = new ScratchPool<>(SparseScratch::new, false);
 
     private MemorySegment first = MemorySegment.NULL;
     private MemorySegment second = MemorySegment.NULL;
     private MemorySegment third = MemorySegment.NULL;
     private float[] values = new float[0];
     private float[] dots = new float[0];
-    private boolean busy;
 
     private SparseScratch() {}
 
-    /** This thread's buffers, or fresh ones when they are in use further up the stack. */
+    /** A set of buffers no other live product uses. */
     static SparseScratch acquire() {
-        SparseScratch s = LOCAL.get();
-        if (s.busy) {
-            s = new SparseScratch();
-        }
-        s.busy = true;
-        return s;
+        return POOL.acquire();
     }
 
     /** A panel buffer of at least {@code n} floats; contents are arbitrary. */
@@ -79,7 +76,7 @@ final class SparseScratch implements AutoCloseable {
         third = kept(third);
         values = kept(values);
         dots = kept(dots);
-        busy = false;
+        POOL.release(this);
     }
 
     /** {@code panel}, or none once it is above {@link #MAX_CACHED} floats. */

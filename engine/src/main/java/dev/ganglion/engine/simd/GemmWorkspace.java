@@ -4,15 +4,22 @@ import static dev.ganglion.engine.simd.GemmMicroKernel.MR;
 import static dev.ganglion.engine.simd.GemmMicroKernel.NR;
 
 import dev.ganglion.engine.kernel.ScratchLimit;
+import dev.ganglion.engine.kernel.ScratchPool;
 
 /**
- * Per-thread scratch of {@link SimdGemm}: the packed A block, the packed B panel, one register
+ * Scratch of one {@link SimdGemm} task: the packed A block, the packed B panel, one register
  * tile for edge tiles, a block of a transposed product and a vector buffer for the matrix–vector
  * path. Buffers grow on demand and are then reused, so a steady stream of GEMMs of similar sizes
  * allocates nothing; one above {@link ScratchLimit#MAX_CACHED_FLOATS} is used once and not kept.
+ * Use as try-with-resources around one task.
+ *
+ * <p>Workspaces come from a {@link ScratchPool}: each engine pool thread keeps its own (packing
+ * into buffers in its own cache, as with a thread-local), and other threads share the pool's idle
+ * ones, so a GEMM on a short-lived or virtual thread reuses them instead of allocating its own.
  */
-final class GemmWorkspace {
-    private static final ThreadLocal<GemmWorkspace> LOCAL = ThreadLocal.withInitial(GemmWorkspace::new);
+final class GemmWorkspace implements AutoCloseable {
+    /** Idle workspaces (package-private for tests). */
+    static final ScratchPool<GemmWorkspace> POOL = new ScratchPool<>(GemmWorkspace::new, true);
 
     /** Packed A block: at most {@code MC×KC} floats. */
     final float[] packA = new float[SimdGemm.MC * SimdGemm.KC];
@@ -27,9 +34,15 @@ final class GemmWorkspace {
 
     private GemmWorkspace() {}
 
-    /** The calling thread's workspace. */
-    static GemmWorkspace local() {
-        return LOCAL.get();
+    /** A workspace no other live task uses, until {@link #close}. */
+    static GemmWorkspace acquire() {
+        return POOL.acquire();
+    }
+
+    /** Gives the workspace back; the caller must not use it or its buffers afterwards. */
+    @Override
+    public void close() {
+        POOL.release(this);
     }
 
     /** A buffer of at least {@code size} floats for a re-strided copy of A (grown on demand). */

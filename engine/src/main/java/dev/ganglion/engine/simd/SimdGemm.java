@@ -25,7 +25,7 @@ import dev.ganglion.engine.kernel.GemmKernel;
  * <p>Threads: from {@link #PARALLEL_MIN_WORK} multiply–adds up, the output is cut into a grid of
  * tile-aligned parts, one per thread of the shared {@link Parallel} pool ({@link Grid}: on 2
  * threads the larger of m and n in two, on 16 a square product in 4 × 4); each part runs the whole
- * blocked loop with its own per-thread buffers ({@link GemmWorkspace}), so workers never wait on
+ * blocked loop with its own buffers ({@link GemmWorkspace}), so workers never wait on
  * each other (the price: each part packs its rows of A and its columns of B for itself). Below it
  * the product runs on the calling thread. m = 1 or n = 1 goes to {@link SimdGemv}, which does not pack.
  *
@@ -164,7 +164,7 @@ public final class SimdGemm implements GemmKernel {
     /**
      * The arguments of one product, shared by the parts that run it. With {@code transposedC} the
      * product computed is Cᵀ (m and n of {@link #run} count rows and columns of Cᵀ): each part
-     * computes its block into a per-thread buffer and adds it, transposed, to C.
+     * computes its block into a buffer of its workspace and adds it, transposed, to C.
      */
     private record Call(boolean transA, boolean transB, int k, float alpha,
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -192,7 +192,13 @@ public final class SimdGemm implements GemmKernel {
 
         /** The blocked loop over output rows {@code [ms, me)} and columns {@code [ns, ne)}. */
         void block(int ms, int me, int ns, int ne) {
-            GemmWorkspace ws = GemmWorkspace.local();
+            try (GemmWorkspace ws = GemmWorkspace.acquire()) {
+                block(ms, me, ns, ne, ws);
+            }
+        }
+
+        /** {@link #block(int, int, int, int)} in {@code ws}. */
+        private void block(int ms, int me, int ns, int ne, GemmWorkspace ws) {
             if (transposedC) {
                 // S = rows [r0, r1) of this block of Cᵀ (α = 1, β = 0, so that op(A) is read in
                 // place), then C += Sᵀ; in slices of rows, so that S stays within 1 MiB.
@@ -202,7 +208,7 @@ public final class SimdGemm implements GemmKernel {
                     int r1 = Math.min(me, r0 + slice);
                     float[] s = ws.transposed((r1 - r0) * width);
                     new Call(transA, transB, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, s, -(r0 * width + ns), width, false)
-                            .block(r0, r1, ns, ne);
+                            .block(r0, r1, ns, ne, ws);
                     GemmTranspose.addTransposed(s, r1 - r0, width, alpha, beta, c, cOff + ns * ldc + r0, ldc, ws.block);
                 }
                 return;

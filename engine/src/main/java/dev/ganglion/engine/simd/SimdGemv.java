@@ -26,22 +26,29 @@ final class SimdGemv {
                         float[] x, int xOff, int incx, float beta, float[] y, int yOff, int incy) {
         int grain = Math.max(4, PARALLEL_MIN_ELEMENTS / k);
         Parallel.forRange(rows, grain, (from, to) -> {
-            float[] xs = x;
-            int xo = xOff;
-            if (incx != 1) {
-                // Gather the strided vector once per task so the inner loops read it with unit stride.
-                xs = GemmWorkspace.local().vector(k);
-                xo = 0;
+            if (incx == 1) {
+                dotRange(from, to, k, alpha, mat, mOff, ldm, x, xOff, beta, y, yOff, incy);
+                return;
+            }
+            // Gather the strided vector once per task so the inner loops read it with unit stride.
+            try (GemmWorkspace ws = GemmWorkspace.acquire()) {
+                float[] xs = ws.vector(k);
                 for (int p = 0; p < k; p++) {
                     xs[p] = x[xOff + p * incx];
                 }
-            }
-            for (int i = from; i < to; i++) {
-                float dot = dot(k, mat, mOff + i * ldm, xs, xo);
-                int yi = yOff + i * incy;
-                y[yi] = beta == 0f ? alpha * dot : alpha * dot + beta * y[yi];
+                dotRange(from, to, k, alpha, mat, mOff, ldm, xs, 0, beta, y, yOff, incy);
             }
         });
+    }
+
+    /** Rows {@code [from, to)} of {@link #dotRows} with a unit-stride x. */
+    private static void dotRange(int from, int to, int k, float alpha, float[] mat, int mOff, int ldm,
+                                 float[] x, int xOff, float beta, float[] y, int yOff, int incy) {
+        for (int i = from; i < to; i++) {
+            float dot = dot(k, mat, mOff + i * ldm, x, xOff);
+            int yi = yOff + i * incy;
+            y[yi] = beta == 0f ? alpha * dot : alpha * dot + beta * y[yi];
+        }
     }
 
     /** {@code Σ_p u[uo+p]·v[vo+p]}: two vector accumulators; the loop is memory-bound anyway. */
@@ -72,12 +79,14 @@ final class SimdGemv {
         Parallel.forRange(chunks, grain, (from, to) -> {
             int j0 = from * LANES;
             int j1 = Math.min(cols, to * LANES);
-            float[] acc = GemmWorkspace.local().vector(j1 - j0);
-            accumulateColumns(j1 - j0, k, mat, mOff + j0, ldm, x, xOff, incx, acc);
-            for (int j = j0; j < j1; j++) {
-                int yi = yOff + j * incy;
-                float v = alpha * acc[j - j0];
-                y[yi] = beta == 0f ? v : v + beta * y[yi];
+            try (GemmWorkspace ws = GemmWorkspace.acquire()) {
+                float[] acc = ws.vector(j1 - j0);
+                accumulateColumns(j1 - j0, k, mat, mOff + j0, ldm, x, xOff, incx, acc);
+                for (int j = j0; j < j1; j++) {
+                    int yi = yOff + j * incy;
+                    float v = alpha * acc[j - j0];
+                    y[yi] = beta == 0f ? v : v + beta * y[yi];
+                }
             }
         });
     }
