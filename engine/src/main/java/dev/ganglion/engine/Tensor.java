@@ -357,12 +357,18 @@ public final class Tensor {
     }
 
     /**
-     * Copies {@code src} (same shape, any dtype, any strides) into this tensor, which may be any view
-     * but a broadcast one ({@link #requireWritable}).
+     * Copies {@code src} (any dtype, any strides) into this tensor, which may be any view but a
+     * broadcast one ({@link #requireWritable}). {@code src} is broadcast to this tensor's shape, as
+     * PyTorch's {@code copy_} does ({@code [3]} into {@code [2, 3]} fills both rows); a shape that does
+     * not broadcast to it is refused.
      */
     public Tensor copyFrom(Tensor src) {
         if (!src.shape.equals(shape)) {
-            throw new IllegalArgumentException("copyFrom: shape " + src.shape + " into " + shape);
+            if (!Shape.broadcast(src.shape, shape, "copyFrom").equals(shape)) {
+                throw new IllegalArgumentException("copyFrom: shape " + src.shape + " does not broadcast to the "
+                        + "destination's " + shape);
+            }
+            src = src.expand(shape);
         }
         requireWritable("copyFrom");
         if (src.isContiguous() && isContiguous() && src.dtype() == dtype()) {

@@ -33,6 +33,24 @@ class BroadcastWriteTest {
     }
 
     @Test
+    void copyFromBroadcastsItsSourceToTheDestination() {
+        // as PyTorch's copy_: a [3] row fills every row of [2, 3]; both dtypes and a strided destination
+        Tensor dst = Tensor.zeros(2, 3);
+        dst.copyFrom(Tensor.of(new double[] {1, 2, 3}, 3));
+        assertThat(dst.toDoubleArray()).containsExactly(1, 2, 3, 1, 2, 3);
+        Tensor wide = Tensor.zeros(Shape.of(3, 4), DType.F64);
+        wide.mT().copyFrom(Tensor.of(new float[] {5, 6, 7}, 3));   // each row of the [4, 3] view: row c of wide is src[c]
+        assertThat(wide.toDoubleArray()).containsExactly(5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7);
+        Tensor self = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        self.copyFrom(self.slice(0, 1, 2));   // its own second row into both rows
+        assertThat(self.toDoubleArray()).containsExactly(4, 5, 6, 4, 5, 6);
+        assertThatThrownBy(() -> Tensor.zeros(1, 3).copyFrom(Tensor.zeros(2, 3)))
+                .hasMessage("copyFrom: shape [2, 3] does not broadcast to the destination's [1, 3]");
+        assertThatThrownBy(() -> Tensor.zeros(2, 3).copyFrom(Tensor.zeros(4)))
+                .hasMessageStartingWith("copyFrom: shapes [4] and [2, 3] do not broadcast");
+    }
+
+    @Test
     void viewsWithoutSharedElementsStillTakeWrites() {
         Tensor base = row();
         base.expand(1, 3).set(9, 0, 1);   // stride 0 on no axis longer than 1
