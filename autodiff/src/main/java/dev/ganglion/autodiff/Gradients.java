@@ -64,7 +64,7 @@ final class Gradients {
             case SQUARE -> one(mul(g, scale(n.saved(0), 2)));
             case RECIPROCAL -> one(neg(mul(g, square(n.saved(0)))));                      // −y²
             case LOG1P -> one(div(g, addScalar(n.saved(0), 1)));                          // 1/(1 + x)
-            case EXPM1 -> one(mul(g, addScalar(n.saved(0), 1)));                          // eˣ = y + 1
+            case EXPM1 -> one(mul(g, exp(n.saved(0))));                                   // eˣ, not y + 1: that cancels for x ≪ 0
             case CLAMP -> one(where(inside(n.saved(0), (double[]) n.aux), g, zero(g)));   // NOTE: bounds pass
             case POW_SCALAR -> one(n.real == 0 ? scale(g, 0) : mul(g, scale(pow(n.saved(0), n.real - 1), n.real)));
             case SCALE -> one(scale(g, n.real));
@@ -177,7 +177,8 @@ final class Gradients {
         // y·ln a is 0·(−∞) = NaN at a = 0, b > 0, where y = 0 stays 0 as b moves: 0 there; at b < 0,
         // y = ∞ and the product −∞ is the limit of aᵇ·ln a as a → 0⁺, so it stays
         Tensor ylna = mul(y, log(a));
-        Tensor gb = mul(g, where(eq(a, zero(a)), where(lt(b, zero(b)), ylna, zero(ylna)), ylna));
+        // (a NaN b keeps its NaN: PyTorch's mask is a = 0 and b ≥ 0, false for NaN)
+        Tensor gb = mul(g, where(eq(a, zero(a)), where(ge(b, zero(b)), zero(ylna), ylna), ylna));
         return two(ga, gb);
     }
 }

@@ -98,10 +98,13 @@ public final class PointwiseOps {
         return record(Op.LOG1P, Elementwise.log1p(x.value()), in(x), save(x.value()));
     }
 
-    /** {@code y = eˣ − 1}, accurate near 0 (where {@code exp(x) − 1} cancels); {@code dx = g·(y + 1)}. */
+    /**
+     * {@code y = eˣ − 1}, accurate near 0 (where {@code exp(x) − 1} cancels); {@code dx = g·eˣ},
+     * computed from x: {@code y + 1} rounds away eˣ for x below about −17 (float32), where ELU's
+     * gradient lives.
+     */
     public static Var expm1(Var x) {
-        Tensor y = Elementwise.expm1(x.value());
-        return record(Op.EXPM1, y, in(x), save(y));
+        return record(Op.EXPM1, Elementwise.expm1(x.value()), in(x), save(x.value()));
     }
 
     /** {@code y = min(max(x, lo), hi)}; the gradient passes where {@code lo ≤ x ≤ hi} (bounds included). */

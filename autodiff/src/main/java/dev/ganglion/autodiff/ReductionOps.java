@@ -49,7 +49,8 @@ public final class ReductionOps {
      * the number of elements reduced: PyTorch's {@code var(x, dim, correction=, keepdim=)}, whose
      * default correction is 1 (Bessel's). Two passes (the mean, then the squared deviations), so a
      * large common offset does not cancel the result away; {@code dx = 2(x − mean)/(n − correction)}.
-     * Where {@code n ≤ correction} the result is NaN or ∞, as PyTorch's.
+     * Where {@code n ≤ correction} the divisor is 0, as PyTorch's: the result is ∞ where the values
+     * differ and NaN where they are equal or there are none.
      *
      * @throws IllegalArgumentException when {@code correction < 0}, or for a bad axis
      */
@@ -79,7 +80,9 @@ public final class ReductionOps {
             n *= x.dim(x.shape().axis(a, op));
         }
         Var deviation = PointwiseOps.sub(x, mean(x, true, ax));
-        return PointwiseOps.scale(sum(PointwiseOps.square(deviation), keepDims, ax), 1.0 / (n - correction));
+        // max(0, n − correction) as PyTorch: at n ≤ correction the scale is 1/0 = ∞, so the result is ∞ for
+        // spread values and NaN (0·∞) for equal ones or none; a negative divisor gave a negative variance
+        return PointwiseOps.scale(sum(PointwiseOps.square(deviation), keepDims, ax), 1.0 / Math.max(0, n - correction));
     }
 
     /**

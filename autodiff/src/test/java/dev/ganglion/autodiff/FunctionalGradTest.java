@@ -47,10 +47,11 @@ class FunctionalGradTest {
     void powsExponentGradientAtAZeroBaseIsZeroForExponentsAtLeastZeroAndMinusInfinityBelow() {
         // ∂(aᵇ)/∂b = aᵇ·ln a: at a = 0 that is 0·(−∞) for b > 0 (y stays 0: 0, as PyTorch) and
         // ∞·(−∞) = −∞ for b < 0 (PyTorch's value too, so a sum over such entries is not finite)
-        Var a = Var.parameter(Tensor.of(new double[] {0, 0, 0, 0.5}, 4));
-        Var b = Var.parameter(Tensor.of(new double[] {0, 2, -1, -1}, 4));
+        // and NaN for a NaN exponent, whose b ≥ 0 is false (PyTorch's mask)
+        Var a = Var.parameter(Tensor.of(new double[] {0, 0, 0, 0.5, 0}, 5));
+        Var b = Var.parameter(Tensor.of(new double[] {0, 2, -1, -1, Double.NaN}, 5));
         Tensor[] g = Autodiff.grad(PointwiseOps.pow(a, b).sum(), a, b);
-        assertThat(g[1].toDoubleArray()).containsExactly(0, 0, Double.NEGATIVE_INFINITY, 2 * Math.log(0.5));
+        assertThat(g[1].toDoubleArray()).containsExactly(0, 0, Double.NEGATIVE_INFINITY, 2 * Math.log(0.5), Double.NaN);
     }
 
     @Test

@@ -53,13 +53,17 @@ class TorchValuesTest {
                 new double[] {0.5, 0.6666666666, 0.8333333334166666, 2.0, 0.2916666666666667, 1.333320000133332e-05, INF});
     }
 
+    /**
+     * // NOTE: at x = −50 PyTorch's gradient is 0: its expm1 backward is {@code g·(y + 1)}, and y + 1
+     * rounds e⁻⁵⁰ away. Ganglion's is {@code g·eˣ}, so expected is 1.5·e⁻⁵⁰.
+     */
     @Test
     void expm1() {
         unary(Var::expm1, new double[] {0.0, 1e-10, -1e-10, 1e-05, -2.0, 50.0, -50.0},
                 new double[] {0.0, 1.00000000005e-10, -9.999999999500001e-11, 1.0000050000166668e-05, -0.8646647167633873,
                     5.184705528587072e+21, -1.0},
                 new double[] {0.5, 0.6666666667333333, 0.8333333332499999, 1.00001000005, 0.15789116377604817,
-                    6.912940704782762e+21, 0.0});
+                    6.912940704782762e+21, 2.8931247719458766e-22});
     }
 
     @Test
@@ -87,6 +91,18 @@ class TorchValuesTest {
         unary(x -> PointwiseOps.elu(x, 1.5), new double[] {-1000.0, -5.0, -1e-08, 0.0, 1e-08, 3.0, 1000.0},
                 new double[] {-1.5, -1.4898930795013718, -1.4999999925000002e-08, 0.0, 1e-08, 3.0, 1000.0},
                 new double[] {0.0, 0.006737946999085467, 1.2499999875, 1.5, 1.1666666666666667, 1.3333333333333333, 1.5});
+    }
+
+    @Test
+    void eluKeepsItsGradientFarBelowZeroInFloat32() {
+        // torch.nn.functional.elu(x, 1.5) in float32, x = [−20, −17], seed 1: the gradient 1.5·eˣ; through
+        // expm1's y + 1 it had been 0 at −20 and 44 % off at −17
+        Var x = Var.parameter(Tensor.of(new float[] {-20, -17}, 2));
+        PointwiseOps.elu(x, 1.5).sum().backward();
+        double[] torch = {3.0917304272293222e-09, 6.209906899812268e-08};
+        for (int i = 0; i < 2; i++) {
+            assertThat(x.grad().get(i)).isCloseTo(torch[i], org.assertj.core.api.Assertions.within(1e-6 * torch[i]));
+        }
     }
 
     /** {@code [[1, 2, 4], [3, 3, 3]]}: the second row's deviation is 0. */
@@ -129,6 +145,20 @@ class TorchValuesTest {
         assertClose(s.value().toDoubleArray(), new double[] {1.4142135623730951, 0.7071067811865476, 0.7071067811865476}, "std");
         assertClose(y.grad().toDoubleArray(), new double[] {-0.7071067811865475, -0.7071067811865475, 0.7071067811865475,
             0.7071067811865475, 0.7071067811865475, -0.7071067811865475}, "std gradient");
+    }
+
+    @Test
+    void varAndStdWithNoMoreElementsThanTheCorrectionAreInfiniteOrNaNAsPyTorchs() {
+        // torch.var(x, dim=0, correction=5) of [1, 2, 4] is inf (std too), of [3, 3] with correction 2 nan,
+        // and var/std of an empty axis nan; a divisor n − correction < 0 had given −2.33 and NaN
+        Var x = Var.constant(Tensor.wrap(new double[] {1, 2, 4}, Shape.of(3)));
+        assertThat(x.var(5, false, 0).value().toDoubleArray()).containsExactly(Double.POSITIVE_INFINITY);
+        assertThat(x.std(5, false, 0).value().toDoubleArray()).containsExactly(Double.POSITIVE_INFINITY);
+        Var equal = Var.constant(Tensor.wrap(new double[] {3, 3}, Shape.of(2)));
+        assertThat(equal.var(2, false, 0).value().toDoubleArray()).containsExactly(Double.NaN);
+        Var empty = Var.constant(Tensor.zeros(Shape.of(0), DType.F64));
+        assertThat(empty.var(1, false, 0).value().toDoubleArray()).containsExactly(Double.NaN);
+        assertThat(empty.std(1, false, 0).value().toDoubleArray()).containsExactly(Double.NaN);
     }
 
     @Test

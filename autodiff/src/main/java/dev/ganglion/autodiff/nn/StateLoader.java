@@ -74,6 +74,8 @@ final class StateLoader {
         private final Module root;
         private final Map<Module, String> firstPrefix = new IdentityHashMap<>();
         private final Map<Tensor, String> firstHolder = new IdentityHashMap<>();
+        /** The group of every full name met so far. */
+        private final Map<String, String> groupOf = new HashMap<>();
         /** The first name given in the state of each tied group, by the group's first name. */
         private final Map<String, String> firstGiven = new HashMap<>();
         private final Map<String, Tensor> firstGivenValue = new HashMap<>();
@@ -82,15 +84,23 @@ final class StateLoader {
             this.root = root;
         }
 
-        /** The first full name of the tensor that {@code prefix + name} shows (itself when untied). */
+        /**
+         * The group of {@code prefix + name}: the first full name of the tensor it shows (itself when
+         * untied). A module met again takes the groups of its names at its first path, which may
+         * themselves be tied by identity to an earlier holder.
+         */
         String firstName(Module m, String prefix, String name, Tensor shown) {
             String full = prefix + name;
             String modulePrefix = firstPrefix.putIfAbsent(m, prefix);
+            String group;
             if (modulePrefix != null && !modulePrefix.equals(prefix)) {
-                return modulePrefix + name;
+                group = groupOf.get(modulePrefix + name);
+            } else {
+                String holder = firstHolder.putIfAbsent(shown, full);
+                group = holder == null ? full : groupOf.get(holder);
             }
-            String holder = firstHolder.putIfAbsent(shown, full);
-            return holder == null ? full : holder;
+            groupOf.put(full, group);
+            return group;
         }
 
         /** Adds an error when {@code given} differs from the value given for another name of the same tensor. */
@@ -100,7 +110,7 @@ final class StateLoader {
                 firstGivenValue.put(group, given);
             } else if (!sameValues(firstGivenValue.get(group), given)) {
                 errors.add("'" + full + "' and '" + other + "' name one tied tensor of the " + root.typeName()
-                        + " (registered twice), but the state holds different values for them");
+                        + ", but the state holds different values for them");
             }
         }
 

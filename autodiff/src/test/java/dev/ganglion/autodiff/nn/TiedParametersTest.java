@@ -131,6 +131,32 @@ class TiedParametersTest {
         assertThat(net.lin.weight().value().toDoubleArray()).containsExactly(before);
     }
 
+    /** One gain Var in {@code n}, and in {@code m}, which is registered as both {@code x} and {@code y}. */
+    static final class ThreeNames extends Module {
+        final Var gain = Var.parameter(Tensor.full(Shape.of(2), 1, DType.F32));
+
+        ThreeNames() {
+            registerModule("n", new Gain(gain));
+            Gain m = new Gain(gain);
+            registerModule("x", m);
+            registerModule("y", m);
+        }
+    }
+
+    @Test
+    void aModuleRegisteredTwiceJoinsTheTieOfATensorItShares() {
+        // y.gain was put in a group of its own (x.gain's name, not n.gain's group): the state below was
+        // accepted and its last copy written
+        ThreeNames net = new ThreeNames();
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        state.put("n.gain", Tensor.full(Shape.of(2), 5, DType.F32));
+        state.put("x.gain", Tensor.full(Shape.of(2), 5, DType.F32));
+        state.put("y.gain", Tensor.full(Shape.of(2), 9, DType.F32));
+        assertThatThrownBy(() -> net.loadStateDict(state, true))
+                .hasMessageContaining("'y.gain' and 'n.gain' name one tied tensor of the ThreeNames");
+        assertThat(net.gain.value().toDoubleArray()).containsExactly(1, 1);
+    }
+
     @Test
     void aCheckpointFileWhoseTiedCopiesDifferIsRefused() throws IOException {
         TiedNet net = new TiedNet(8);
