@@ -2,14 +2,11 @@ package dev.ganglion.cli;
 
 import dev.ganglion.bench.Json;
 import dev.ganglion.engine.io.AtomicFiles;
-import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,8 +14,8 @@ import java.util.Map;
  * run resumed from an earlier checkpoint than its log's last epoch (an older copy, or one saved by
  * another run) would otherwise list those later epochs twice, once from each run. Lines of epochs
  * after the checkpoint's last one (an epoch line's {@code "epoch"}, a rewiring line's
- * {@code "at_epoch"}) are removed, the file rewritten atomically; every other line is kept as it
- * is, including lines that are not the JSON of {@code ganglion train}.
+ * {@code "at_epoch"}) are removed, the file rewritten atomically; every other line is kept byte for
+ * byte, including lines that are not the JSON of {@code ganglion train} and their line endings.
  */
 final class ResumedLog {
     private ResumedLog() {}
@@ -32,28 +29,31 @@ final class ResumedLog {
         if (!Files.isRegularFile(log)) {
             return 0;
         }
-        List<String> lines;
+        byte[] bytes;
         try {
-            lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(log);
         } catch (IOException e) {
             throw new IOException("--log " + log + ": cannot read it to resume: " + Main.message(e), e);
         }
-        List<String> kept = new ArrayList<>(lines.size());
-        for (String line : lines) {
-            if (epochOf(line) <= epochsDone) {
-                kept.add(line);
+        // lines as bytes, each with its own ending, so that what is kept is written back unchanged
+        // (CRLF, text in another encoding); a line is decoded only to look for its epoch
+        ByteArrayOutputStream kept = new ByteArrayOutputStream(bytes.length);
+        int removed = 0;
+        for (int from = 0; from < bytes.length; ) {
+            int end = from;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
             }
+            int next = Math.min(end + 1, bytes.length);
+            if (epochOf(new String(bytes, from, end - from, StandardCharsets.UTF_8).strip()) <= epochsDone) {
+                kept.write(bytes, from, next - from);
+            } else {
+                removed++;
+            }
+            from = next;
         }
-        int removed = lines.size() - kept.size();
         if (removed > 0) {
-            AtomicFiles.write(log, os -> {
-                BufferedWriter w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
-                for (String line : kept) {
-                    w.write(line);
-                    w.newLine();
-                }
-                w.flush();
-            });
+            AtomicFiles.write(log, kept::writeTo);
         }
         return removed;
     }
