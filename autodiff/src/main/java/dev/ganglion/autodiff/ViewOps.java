@@ -83,7 +83,12 @@ public final class ViewOps {
      * @throws IllegalArgumentException when an axis is out of range or {@code startDim > endDim}
      */
     public static Var flatten(Var x, int startDim, int endDim) {
-        if (x.rank() == 0) {
+        if (x.rank() == 0) {   // as PyTorch, a scalar's axes are 0 and −1
+            for (int d : new int[] {startDim, endDim}) {
+                if (d != 0 && d != -1) {
+                    throw new IllegalArgumentException("flatten: axis " + d + " is out of range for a scalar (0 or -1)");
+                }
+            }
             return reshape(x, 1);
         }
         int start = x.shape().axis(startDim, "flatten");

@@ -1,6 +1,7 @@
 package dev.ganglion.autodiff;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
@@ -170,6 +171,8 @@ class TorchValuesTest {
     @Test
     void flattenStackAndChunkShapesFollowPyTorch() {
         assertThat(Var.constant(Tensor.scalar(3, DType.F64)).flatten(0, -1).shape()).isEqualTo(Shape.of(1));
+        assertThatThrownBy(() -> Var.constant(Tensor.scalar(3, DType.F64)).flatten(3, 7))
+                .hasMessage("flatten: axis 3 is out of range for a scalar (0 or -1)");
         assertThat(Var.constant(Tensor.zeros(2, 3, 4, 5)).flatten(1, 2).shape()).isEqualTo(Shape.of(2, 12, 5));
         assertThat(Var.constant(Tensor.zeros(2, 3, 4, 5)).flatten(0, -1).shape()).isEqualTo(Shape.of(120));
         Var a = Var.constant(Tensor.zeros(2, 3));

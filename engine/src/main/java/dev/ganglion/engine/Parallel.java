@@ -255,7 +255,32 @@ public final class Parallel {
             }
             int chunks = (to - from + per - 1) / per;
             int mid = from + (chunks / 2) * per;
-            invokeAll(new Task(body, from, mid, per), new Task(body, mid, to, per));
+            // NOTE: not invokeAll: when one half fails it returns at once, while the other half, stolen
+            // by another worker, may still be writing into the caller's buffers (a product's scratch,
+            // which then goes back to the shared pool). Both halves end before this one does.
+            Task right = new Task(body, mid, to, per);
+            right.fork();
+            Throwable failure = null;
+            try {
+                new Task(body, from, mid, per).compute();
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+            try {
+                right.join();
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
         }
     }
 }

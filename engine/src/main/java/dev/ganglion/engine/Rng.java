@@ -164,7 +164,7 @@ public final class Rng {
     /**
      * Values from {@code N(mean, std²)} of the given dtype; both values of each polar pair are used.
      *
-     * @throws IllegalArgumentException when {@code mean} is not finite or {@code std} is not finite and ≥ 0
+     * @throws IllegalArgumentException when {@code mean} is NaN or infinite, or {@code std} is negative, NaN or infinite
      */
     public Tensor normal(Shape shape, double mean, double std, DType dtype) {
         if (!Double.isFinite(mean)) {

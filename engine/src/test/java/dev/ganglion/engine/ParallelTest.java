@@ -103,6 +103,44 @@ class ParallelTest {
     }
 
     @Test
+    void aFailingNestedRangeReturnsOnlyOnceItsOtherChunksHaveEnded() {
+        // invokeAll returned as soon as one half failed, cancelling or leaving running the other, so
+        // a product's scratch went back to the shared pool while a stolen chunk still wrote into it
+        Parallel.setThreads(2);
+        AtomicIntegerArray endedAtFailure = new AtomicIntegerArray(40);
+        AtomicIntegerArray nested = new AtomicIntegerArray(40);
+        Parallel.forRange(40, 1, (from, to) -> {
+            for (int row = from; row < to; row++) {
+                if (!Parallel.isPoolThread()) {
+                    LockSupport.parkNanos(2_000_000);   // leaves rows for the helper, once it is awake
+                    continue;   // only a pool thread's range runs the nested fork/join path
+                }
+                nested.set(row, 1);
+                java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+                try {
+                    Parallel.forRange(8, 1, (a, b) -> {
+                        if (a == 0) {
+                            throw new IllegalStateException("chunk 0");
+                        }
+                        LockSupport.parkNanos(1_000_000);
+                        ended.addAndGet(b - a);
+                    });
+                } catch (IllegalStateException expected) {
+                    endedAtFailure.set(row, ended.get());
+                }
+            }
+        });
+        int checked = 0;
+        for (int row = 0; row < 40; row++) {
+            if (nested.get(row) == 1) {
+                checked++;
+                assertThat(endedAtFailure.get(row)).as("row %d", row).isEqualTo(7);
+            }
+        }
+        assertThat(checked).as("rows run on a pool thread").isPositive();
+    }
+
+    @Test
     void theCallerRunsChunksNoHelperIsFreeToTake() throws Exception {
         Parallel.setThreads(2);
         CountDownLatch release = new CountDownLatch(1);

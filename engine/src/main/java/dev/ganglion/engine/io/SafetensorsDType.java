@@ -29,7 +29,10 @@ enum SafetensorsDType {
     I64(64, true),
     U64(64, false);
 
-    /** The dtypes this package reads, for error messages (it writes them all but F16 and BF16). */
+    /**
+     * The dtypes this package reads, for error messages. It writes F32 and F64, and I32, I64 and U8
+     * ({@link IntType}); not F16, BF16, I16, I8 or BOOL.
+     */
     static final String SUPPORTED = "F32, F64, and F16 and BF16 as F32; I32, I64, I16, I8, U8 and BOOL as ints";
 
     final int bits;
