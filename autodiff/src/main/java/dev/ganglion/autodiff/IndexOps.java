@@ -41,6 +41,10 @@ public final class IndexOps {
                 throw new IllegalArgumentException("stack: part " + i + " has shape " + parts[i].shape()
                         + ", part 0 " + parts[0].shape() + "; all parts need one shape");
             }
+            if (parts[i].dtype() != parts[0].dtype()) {   // before concat's check, which would name concat
+                throw new IllegalArgumentException("stack: part " + i + " is " + parts[i].dtype() + ", part 0 "
+                        + parts[0].dtype() + "; all parts need one dtype");
+            }
             lifted[i] = ViewOps.unsqueeze(parts[i], axis);
         }
         return concat(axis, lifted);

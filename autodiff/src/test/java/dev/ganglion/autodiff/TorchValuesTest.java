@@ -179,6 +179,8 @@ class TorchValuesTest {
         assertThat(IndexOps.stack(0, a, a).shape()).isEqualTo(Shape.of(2, 2, 3));
         assertThat(IndexOps.stack(2, a, a, a).shape()).isEqualTo(Shape.of(2, 3, 3));
         assertThat(IndexOps.stack(-2, a, a, a, a).shape()).isEqualTo(Shape.of(2, 4, 3));
+        assertThatThrownBy(() -> IndexOps.stack(0, a, Var.constant(Tensor.zeros(Shape.of(2, 3), DType.F64))))
+                .hasMessage("stack: part 1 is F64, part 0 F32; all parts need one dtype");
         assertThat(sizes(IndexOps.chunk(Var.constant(Tensor.zeros(5, 3)), 3, 0), 0)).containsExactly(2, 2, 1);
         assertThat(sizes(IndexOps.chunk(Var.constant(Tensor.zeros(6, 3)), 4, 0), 0)).containsExactly(2, 2, 2);
         assertThat(sizes(IndexOps.chunk(Var.constant(Tensor.zeros(0, 3)), 2, 0), 0)).containsExactly(0, 0);

@@ -78,7 +78,8 @@ public final class Parallel {
     /**
      * Whether the calling thread is one of the pool's own threads (not a caller of
      * {@link #forRange}, nor a thread of another pool). Kernels keep per-task scratch on these
-     * ({@link dev.ganglion.engine.kernel.ScratchPool}): there are at most {@link #threads()} of them.
+     * ({@link dev.ganglion.engine.kernel.ScratchPool}): about {@link #threads()} of them (more only while
+     * the pool compensates for a blocked thread).
      */
     public static boolean isPoolThread() {
         ForkJoinPool p = pool;

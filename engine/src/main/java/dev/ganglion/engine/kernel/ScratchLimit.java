@@ -19,6 +19,11 @@ public final class ScratchLimit {
 
     private ScratchLimit() {}
 
+    /** Whether a buffer of {@code floats} is kept for the next call: the one place of this rule. */
+    public static boolean keeps(long floats) {
+        return floats <= MAX_CACHED_FLOATS;
+    }
+
     /**
      * Drops the scratch no running product is using, for the GC to free (native panels count
      * against {@code -XX:MaxDirectMemorySize} until then). Products running meanwhile are not

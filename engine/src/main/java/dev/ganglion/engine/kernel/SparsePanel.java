@@ -154,7 +154,7 @@ public final class SparsePanel {
             for (int c = from; c < to; c++) {
                 stage.run(t, c * rows, Math.min(features, c * rows + rows));
             }
-            if (t.length <= ScratchLimit.MAX_CACHED_FLOATS) {
+            if (ScratchLimit.keeps(t.length)) {
                 STAGING.release(t); // not on an exception: the pool makes a new one when short
             }
         });

@@ -81,11 +81,11 @@ final class SparseScratch implements AutoCloseable {
 
     /** {@code panel}, or none once it is above {@link #MAX_CACHED} floats. */
     private static MemorySegment kept(MemorySegment panel) {
-        return floats(panel) > MAX_CACHED ? MemorySegment.NULL : panel;
+        return ScratchLimit.keeps(floats(panel)) ? panel : MemorySegment.NULL;
     }
 
     /** {@code buffer}, or an empty one once it is above {@link #MAX_CACHED} floats. */
     private static float[] kept(float[] buffer) {
-        return buffer.length > MAX_CACHED ? new float[0] : buffer;
+        return ScratchLimit.keeps(buffer.length) ? buffer : new float[0];
     }
 }

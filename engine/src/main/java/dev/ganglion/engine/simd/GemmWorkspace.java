@@ -83,6 +83,6 @@ final class GemmWorkspace implements AutoCloseable {
      * {@link ScratchLimit#MAX_CACHED_FLOATS} (one product's need is then not held by an idle thread).
      */
     private static float[] kept(float[] given, float[] previous) {
-        return given.length <= ScratchLimit.MAX_CACHED_FLOATS ? given : previous;
+        return ScratchLimit.keeps(given.length) ? given : previous;
     }
 }
