@@ -38,6 +38,39 @@ public final class Losses {
         };
     }
 
+    /**
+     * Softmax cross-entropy with PyTorch 1.13's options ({@code F.cross_entropy}): class weights, an
+     * ignore index, label smoothing and a reduction. Logits {@code [N, C, d1, …, dk]} (k ≥ 0, classes
+     * on axis 1) take targets {@code [N, d1, …, dk]} flattened row-major; logits {@code [C]} take one
+     * target. With {@code ℓⱼ = log softmax(zⱼ)} over the classes at position j, target y, class weights
+     * w (all 1 without weights) and smoothing ε:
+     * <pre>
+     *   nllⱼ = −w_y·ℓⱼ[y]     smoothⱼ = −Σ_c w_c·ℓⱼ[c]     (both 0 where y is the ignore index)
+     *   NONE  Lⱼ = (1 − ε)·nllⱼ + (ε/C)·smoothⱼ      shape [N, d1, …, dk], a scalar for logits [C]
+     *   SUM   L  = (1 − ε)·Σⱼ nllⱼ + (ε/C)·Σⱼ smoothⱼ
+     *   MEAN  L  = ((1 − ε)·Σⱼ nllⱼ + (ε/C)·Σⱼ smoothⱼ) / D,   D = Σ over non-ignored j of w_y
+     * </pre>
+     * NOTE: as in PyTorch, MEAN divides by the targets' weights, not by the count, and also divides the
+     * smoothing term by them; an ignored position has loss 0 and gradient exactly 0; MEAN over no
+     * counted weight (every target ignored, an empty batch, only zero-weight targets) is 0/0 = NaN,
+     * with a NaN gradient at each non-ignored position and 0 at the ignored ones.
+     *
+     * <p>When the options change nothing for these targets (no weights, no smoothing, no target equal
+     * to the ignore index) and the logits are {@code [N, C]}, this is exactly
+     * {@link #crossEntropyWithLogits(Var, int[], Reduction)}, the fused op of autodiff, bit for bit.
+     *
+     * @throws IllegalArgumentException naming the shapes when the target count is not one per
+     *     position or the weights are not {@code [C]}, and naming the position and value of a target
+     *     outside {@code [0, C)} that is not the ignore index
+     */
+    public static Var crossEntropyWithLogits(Var logits, int[] targets, CrossEntropyOptions options) {
+        CrossEntropyChecks.check("crossEntropyWithLogits", logits, targets, options);
+        if (logits.shape().rank() == 2 && options.isPlainFor(targets)) {
+            return crossEntropyWithLogits(logits, targets, options.reduction());
+        }
+        return ClassAxisCrossEntropy.apply(logits, targets, options);
+    }
+
     /** Mean binary cross-entropy of logits; see {@link #bceWithLogits(Var, Var, Reduction)}. */
     public static Var bceWithLogits(Var logits, Var targets) {
         return bceWithLogits(logits, targets, Reduction.MEAN);

@@ -17,7 +17,9 @@
  * <h2>Losses</h2>
  * {@link dev.ganglion.autodiff.nn.Losses}: mean squared error, softmax cross-entropy (the fused op
  * of autodiff) and stable binary cross-entropy of logits, each with a
- * {@link dev.ganglion.autodiff.nn.Reduction}.
+ * {@link dev.ganglion.autodiff.nn.Reduction}. Cross-entropy also takes PyTorch's options through
+ * {@link dev.ganglion.autodiff.nn.CrossEntropyOptions} (class weights, an ignore index, label
+ * smoothing) and logits with spatial axes {@code [N, C, d1, …, dk]} or none {@code [C]}.
  *
  * <p>Randomness always comes from a caller-given {@link dev.ganglion.engine.Rng}, so two models built
  * with the same seed are identical.

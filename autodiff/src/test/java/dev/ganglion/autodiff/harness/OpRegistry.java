@@ -25,6 +25,7 @@ public final class OpRegistry {
         all.addAll(ShapeEntries.samples());
         all.addAll(ProductEntries.samples());
         all.addAll(ComposedEntries.samples());
+        all.addAll(CrossEntropyEntries.samples());
         return all;
     }
 
@@ -35,6 +36,7 @@ public final class OpRegistry {
         all.addAll(ShapeEntries.errors());
         all.addAll(ProductEntries.errors());
         all.addAll(ComposedEntries.errors());
+        all.addAll(CrossEntropyEntries.errors());
         return all;
     }
 }
