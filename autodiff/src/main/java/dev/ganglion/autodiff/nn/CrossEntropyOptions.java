@@ -91,6 +91,7 @@ public final class CrossEntropyOptions {
         return new CrossEntropyOptions(reduction, weight, ignoring, ignoreIndex, epsilon);
     }
 
+    /** How the per-position losses are combined (MEAN by default). */
     public Reduction reduction() {
         return reduction;
     }
@@ -100,10 +101,12 @@ public final class CrossEntropyOptions {
         return weight == null ? Optional.empty() : Optional.of(Tensor.wrap(weight.clone(), Shape.of(weight.length)));
     }
 
+    /** The target value whose positions are ignored, or empty when none is. */
     public OptionalInt ignoreIndex() {
         return ignoring ? OptionalInt.of(ignoreIndex) : OptionalInt.empty();
     }
 
+    /** The label smoothing ε in {@code [0, 1]} (0 by default). */
     public double labelSmoothing() {
         return labelSmoothing;
     }
