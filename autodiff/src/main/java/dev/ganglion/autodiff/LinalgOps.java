@@ -51,8 +51,17 @@ public final class LinalgOps {
      */
     public static Var sparseLinear(Var x, SparseMatrix pattern, Var values) {
         require("sparseLinear", x, values);
-        SparseMatrix w = pattern.withValues(values.value().contiguous()); // the kernels need contiguous values
-        Tensor y = SparseOps.linear(x.value(), w);
+        if (pattern == null) {
+            throw new IllegalArgumentException("sparseLinear: pattern is null");
+        }
+        SparseMatrix w;
+        Tensor y;
+        try {
+            w = pattern.withValues(values.value().contiguous()); // the kernels need contiguous values
+            y = SparseOps.linear(x.value(), w);
+        } catch (IllegalArgumentException e) {   // named by the engine call that found it: say which call the user made
+            throw new IllegalArgumentException("sparseLinear: " + e.getMessage(), e);
+        }
         Op op = switch (w) {
             case BlockDiagonal b -> Op.BLOCK_DIAGONAL;
             case Bsr b -> Op.BSR;

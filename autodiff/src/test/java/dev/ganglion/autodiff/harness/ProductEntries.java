@@ -116,10 +116,15 @@ final class ProductEntries {
         SparseMatrix bd = BlockDiagonal.fromDense(Tensor.zeros(6, 8), 2);
         SparseMatrix bsr = Bsr.random(6, 8, 2, 2, 0.5, 1);
         SparseMatrix csr = Csr.random(5, 7, 0.4, 1);
-        e.add(new ErrorCase(Op.BLOCK_DIAGONAL, "x features", () -> LinalgOps.sparseLinear(a, bd, Var.parameter(bd.values())), "["));
+        // each names the call made, then the engine call that found the problem
+        e.add(new ErrorCase(Op.BLOCK_DIAGONAL, "x features", () -> LinalgOps.sparseLinear(a, bd, Var.parameter(bd.values())),
+                "sparseLinear: SparseOps.linear: "));
         e.add(new ErrorCase(Op.BSR, "values shape", () -> LinalgOps.sparseLinear(Var.parameter(Tensor.zeros(2, 8)), bsr,
-                Var.parameter(Tensor.zeros(3))), "Bsr"));
-        e.add(new ErrorCase(Op.CSR, "x features", () -> LinalgOps.sparseLinear(a, csr, Var.parameter(csr.values())), "["));
+                Var.parameter(Tensor.zeros(3))), "sparseLinear: Bsr"));
+        e.add(new ErrorCase(Op.CSR, "x features", () -> LinalgOps.sparseLinear(a, csr, Var.parameter(csr.values())),
+                "sparseLinear: SparseOps.linear: "));
+        e.add(new ErrorCase(Op.CSR, "no pattern", () -> LinalgOps.sparseLinear(a, null, Var.parameter(csr.values())),
+                "sparseLinear: pattern is null"));
         e.add(new ErrorCase(Op.CROSS_ENTROPY, "target out of range",
                 () -> LossOps.crossEntropyWithLogits(a, new int[] {0, 4, 1}), "crossEntropyWithLogits"));
         e.add(new ErrorCase(Op.CROSS_ENTROPY, "1-D logits",
