@@ -104,9 +104,10 @@ public final class BsrProducts {
             MemorySegment dyp = scratch.first(SparsePanel.size(w.majors * r, batch));
             layout.pack(dy, dyOff, batch, w.majors * r, dyp, ld);
             if (dx != null) {
+                SparseIndex.Transposed t = w.transposed("bsr input-grad");
                 MemorySegment dxp = scratch.second(SparsePanel.size(w.minors * c, batch));
                 Parallel.forRange(w.minors, grain(w, w.minors, r * c, ld), (from, to) ->
-                        kernel.spmm(from, to, w.tPtr, w.tIdx, w.tPerm, c, r, 1, c, v, vOff, dyp, dxp, ld));
+                        kernel.spmm(from, to, t.tPtr, t.tIdx, t.tPerm, c, r, 1, c, v, vOff, dyp, dxp, ld));
                 layout.unpack(dxp, ld, batch, w.minors * c, dx, dxOff, accumulateDx);
             }
             if (dv != null) {

@@ -39,7 +39,8 @@ public final class Bsr implements SparseMatrix {
     public static Bsr of(int rows, int cols, int blockRows, int blockCols, int[] rowPtr, int[] colIdx,
                          Tensor values) {
         checkShape("Bsr", rows, cols, blockRows, blockCols);
-        SparseIndex index = SparseIndex.of("Bsr", rows / blockRows, cols / blockCols, rowPtr, colIdx);
+        SparseIndex index = SparseIndex.of("Bsr", "block-row", "block-column", rows / blockRows, cols / blockCols,
+                rowPtr, colIdx);
         Shape vs = Shape.of(index.entries(), blockRows, blockCols);
         return new Bsr(rows, cols, blockRows, blockCols, index, SparseDense.values("Bsr", values, vs));
     }
@@ -100,7 +101,7 @@ public final class Bsr implements SparseMatrix {
 
     /** Zero values on the block pattern {@code {rowPtr, colIdx}}. */
     private static Bsr fromPattern(int[][] pc, int rows, int cols, int r, int c, DType dtype) {
-        SparseIndex index = SparseIndex.of("Bsr", rows / r, cols / c, pc[0], pc[1]);
+        SparseIndex index = SparseIndex.of("Bsr", "block-row", "block-column", rows / r, cols / c, pc[0], pc[1]);
         return new Bsr(rows, cols, r, c, index, Tensor.zeros(Shape.of(index.entries(), r, c), dtype));
     }
 

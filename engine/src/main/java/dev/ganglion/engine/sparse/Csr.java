@@ -78,6 +78,42 @@ public final class Csr implements SparseMatrix {
         return new Csr(index, Tensor.zeros(Shape.of(index.entries()), dtype));
     }
 
+    /**
+     * {@code T = Wᵀ [cols × rows]} as a new CSR, its values copied in W's column order
+     * ({@code T.values[k] = W.values[transposeOrder()[k]]}), of W's dtype: the weight form
+     * {@link SparseOps#linearTransposedInto} takes. Its pattern comes from W's column-major index
+     * (built once, shared with W's input-gradient product).
+     */
+    public Csr transpose() {
+        SparseIndex t = index.transpose("Csr.transpose");
+        int[] order = index.transposeOrder("Csr.transpose");
+        Tensor out = Tensor.zeros(Shape.of(order.length), values.dtype());
+        int off = values.offset();
+        if (values.dtype() == DType.F32) {
+            float[] v = values.floatArray();
+            float[] o = out.floatArray();
+            for (int k = 0; k < order.length; k++) {
+                o[k] = v[off + order[k]];
+            }
+        } else {
+            double[] v = values.doubleArray();
+            double[] o = out.doubleArray();
+            for (int k = 0; k < order.length; k++) {
+                o[k] = v[off + order[k]];
+            }
+        }
+        return new Csr(t, out);
+    }
+
+    /**
+     * The value permutation of {@link #transpose}: {@code T.values[k] = W.values[order[k]]}, i.e. the
+     * row-order positions of W's entries listed column by column (rows ascending within a column).
+     * A copy; use it to carry values (or optimizer state) between W and its transpose.
+     */
+    public int[] transposeOrder() {
+        return index.transposeOrder("Csr.transposeOrder");
+    }
+
     /** The validated index, for the array-level kernels. */
     public SparseIndex index() {
         return index;

@@ -11,9 +11,9 @@ class SparseIndexTest {
         // [. . .]
         // [x x .]
         SparseIndex w = SparseIndex.of("t", 3, 3, new int[] {0, 2, 2, 4}, new int[] {0, 2, 0, 1});
-        assertThat(w.tPtr).containsExactly(0, 2, 3, 4);
-        assertThat(w.tIdx).containsExactly(0, 2, 2, 0);
-        assertThat(w.tPerm).containsExactly(0, 2, 3, 1);
+        assertThat(w.transposed("t").tPtr).containsExactly(0, 2, 3, 4);
+        assertThat(w.transposed("t").tIdx).containsExactly(0, 2, 2, 0);
+        assertThat(w.transposed("t").tPerm).containsExactly(0, 2, 3, 1);
         assertThat(w.entries()).isEqualTo(4);
         assertThat(w.rowLength(1)).isZero();
     }
@@ -31,6 +31,6 @@ class SparseIndexTest {
     @Test
     void emptyMatrix() {
         SparseIndex w = SparseIndex.of("t", 0, 0, new int[] {0}, new int[0]);
-        assertThat(w.tPtr).containsExactly(0);
+        assertThat(w.transposed("t").tPtr).containsExactly(0);
     }
 }

@@ -54,9 +54,9 @@ class SparseKernelParityTest {
                     MemorySegment s = panel(randomFloats(in * ld, 2));
                     MemorySegment a = panel(nans(out * ld));
                     MemorySegment b = panel(nans(out * ld));
-                    int[] ptr = transposed ? w.tPtr : w.ptr;
-                    int[] idx = transposed ? w.tIdx : w.idx;
-                    float[] vs = transposed ? inOrder(v, 3, w.tPerm) : v;
+                    int[] ptr = transposed ? w.transposed("t").tPtr : w.ptr;
+                    int[] idx = transposed ? w.transposed("t").tIdx : w.idx;
+                    float[] vs = transposed ? inOrder(v, 3, w.transposed("t").tPerm) : v;
                     int vOff = transposed ? 0 : 3;
                     simd.spmm(0, out, ptr, idx, vs, vOff, s, a, ld);
                     scalar.spmm(0, out, ptr, idx, vs, vOff, s, b, ld);
@@ -125,7 +125,7 @@ class SparseKernelParityTest {
     private static void checkFusedSweep(SparseIndex w, int ld) {
         CsrKernel simd = new SimdCsr();
         CsrKernel scalar = new ScalarCsr();
-        float[] vt = inOrder(randomFloats(w.entries() + 2, 6), 2, w.tPerm);
+        float[] vt = inOrder(randomFloats(w.entries() + 2, 6), 2, w.transposed("t").tPerm);
         MemorySegment dy = panel(randomFloats(w.majors * ld, 7));
         MemorySegment x = panel(randomFloats(w.minors * ld, 8));
         MemorySegment dxSimd = panel(nans(w.minors * ld));
@@ -133,23 +133,23 @@ class SparseKernelParityTest {
         MemorySegment dxSeparate = panel(nans(w.minors * ld));
         float[] dotsSimd = new float[w.entries()];
         float[] dotsScalar = new float[w.entries()];
-        simd.spmmSddmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, x, dxSimd, ld, dotsSimd, 0);
-        scalar.spmmSddmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, x, dxScalar, ld, dotsScalar, 0);
-        scalar.spmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, dxSeparate, ld);
+        simd.spmmSddmm(0, w.minors, w.transposed("t").tPtr, w.transposed("t").tIdx, vt, 0, dy, x, dxSimd, ld, dotsSimd, 0);
+        scalar.spmmSddmm(0, w.minors, w.transposed("t").tPtr, w.transposed("t").tIdx, vt, 0, dy, x, dxScalar, ld, dotsScalar, 0);
+        scalar.spmm(0, w.minors, w.transposed("t").tPtr, w.transposed("t").tIdx, vt, 0, dy, dxSeparate, ld);
         float[] dv = new float[w.entries()];
         scalar.sddmm(0, w.majors, w.ptr, w.idx, dy, x, ld, dv, 0, false);
         // The reference sums exactly as the separate products do, so it must equal them.
         assertThat(floats(dxScalar)).isEqualTo(floats(dxSeparate));
-        assertThat(dotsScalar).isEqualTo(inOrder(dv, 0, w.tPerm));
+        assertThat(dotsScalar).isEqualTo(inOrder(dv, 0, w.transposed("t").tPerm));
         assertClose(floats(dxSimd), floats(dxScalar), RTOL, ATOL);
         assertClose(dotsSimd, dotsScalar, RTOL, ATOL);
         // and the SIMD sweep sums in the order of the SIMD products it replaces
         MemorySegment dxSimdSeparate = panel(nans(w.minors * ld));
-        simd.spmm(0, w.minors, w.tPtr, w.tIdx, vt, 0, dy, dxSimdSeparate, ld);
+        simd.spmm(0, w.minors, w.transposed("t").tPtr, w.transposed("t").tIdx, vt, 0, dy, dxSimdSeparate, ld);
         float[] dvSimd = new float[w.entries()];
         simd.sddmm(0, w.majors, w.ptr, w.idx, dy, x, ld, dvSimd, 0, false);
         assertThat(floats(dxSimd)).isEqualTo(floats(dxSimdSeparate));
-        assertThat(dotsSimd).isEqualTo(inOrder(dvSimd, 0, w.tPerm));
+        assertThat(dotsSimd).isEqualTo(inOrder(dvSimd, 0, w.transposed("t").tPerm));
     }
 
     @Test
@@ -163,7 +163,7 @@ class SparseKernelParityTest {
                 float[] v = randomFloats(w.entries() * r * c + 2, r + c);
                 // forward reads block rows; input-grad reads blocks transposed over the column-major index
                 check(simd, scalar, w.majors, w.ptr, w.idx, null, r, c, c, 1, v, w.minors * c, ld);
-                check(simd, scalar, w.minors, w.tPtr, w.tIdx, w.tPerm, c, r, 1, c, v, w.majors * r, ld);
+                check(simd, scalar, w.minors, w.transposed("t").tPtr, w.transposed("t").tIdx, w.transposed("t").tPerm, c, r, 1, c, v, w.majors * r, ld);
             }
         }
     }

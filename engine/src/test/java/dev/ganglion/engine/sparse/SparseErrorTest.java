@@ -29,11 +29,28 @@ class SparseErrorTest {
         assertThatThrownBy(() -> Csr.of(2, 3, new int[] {0, 5, 3}, new int[] {0, 1, 2}, V3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decreases at row 1 (5 > 3)");
         assertThatThrownBy(() -> Bsr.of(4, 4, 2, 2, new int[] {0, 3, 2}, new int[] {0, 1}, Tensor.zeros(8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decreases at row 1 (3 > 2)");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decreases at block-row 1 (3 > 2)");
         assertThatThrownBy(() -> Csr.of(Integer.MAX_VALUE, 3, new int[] {0}, new int[0], Tensor.zeros(0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected rows+1 = 2147483648");
         assertThatThrownBy(() -> Bsr.of(4, 4, 2, 2, new int[] {0, 1}, new int[] {0}, Tensor.zeros(4)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Bsr").hasMessageContaining("rowPtr");
+    }
+
+    @Test
+    void bsrStructureErrorsCountBlockRowsAndBlockColumns() {
+        // rows 4 in blocks of 2: two block-rows, so three pointers (not "rows+1 = 3 for 2 rows")
+        assertThatThrownBy(() -> Bsr.of(4, 4, 2, 2, new int[] {0, 1, 2, 2, 2}, new int[] {0, 1}, Tensor.zeros(8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Bsr: rowPtr has length 5, expected block-rows+1 = 3 for 2 block-rows");
+        assertThatThrownBy(() -> Bsr.of(4, 4, 2, 2, new int[] {0, 1, 2}, new int[] {2, 0}, Tensor.zeros(8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("colIdx[0] = 2 in block-row 0 is out of range [0, 2) of block-columns");
+        assertThatThrownBy(() -> Bsr.of(4, 4, 2, 2, new int[] {0, 2, 2}, new int[] {1, 0}, Tensor.zeros(8)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("colIdx of block-row 0 must be sorted");
+        // CSR keeps its element words
+        assertThatThrownBy(() -> Csr.of(1, 3, new int[] {0, 1}, new int[] {3}, Tensor.zeros(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("colIdx[0] = 3 in row 0 is out of range [0, 3) of columns");
     }
 
     @Test
