@@ -94,8 +94,12 @@ public final class SparseOps {
         linearInputGradInto(BatchLayout.BATCH_MAJOR, dy, w, dx, accumulate);
     }
 
-    private static void linearInputGradInto(BatchLayout layout, Tensor dy, SparseMatrix w, Tensor dx,
-                                            boolean accumulate) {
+    /**
+     * {@link #linearInputGradInto(Tensor, SparseMatrix, Tensor, boolean)} with the dense operands in
+     * {@code layout}: feature-major, {@code dXᵀ[in, batch] (+)= Wᵀ·dYᵀ[out, batch]} (both rank 2).
+     */
+    public static void linearInputGradInto(BatchLayout layout, Tensor dy, SparseMatrix w, Tensor dx,
+                                           boolean accumulate) {
         checkInputGrad("SparseOps.linearInputGrad", "dy", "dx", layout, dy, w, dx);
         inputGrad(layout, dy, w, dx, accumulate);
     }
@@ -129,8 +133,13 @@ public final class SparseOps {
         linearWeightGradInto(BatchLayout.BATCH_MAJOR, dy, x, w, dw, accumulate);
     }
 
-    private static void linearWeightGradInto(BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w, Tensor dw,
-                                             boolean accumulate) {
+    /**
+     * {@link #linearWeightGradInto(Tensor, Tensor, SparseMatrix, Tensor, boolean)} with dY and X in
+     * {@code layout}: feature-major, {@code dW (+)= (dYᵀ[out, batch]·X[batch, in]) ⊙ pattern(W)} from
+     * {@code dYᵀ} and {@code Xᵀ[in, batch]} (both rank 2): a sampled dense-dense product (SDDMM).
+     */
+    public static void linearWeightGradInto(BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w, Tensor dw,
+                                            boolean accumulate) {
         checkWeightGrad("SparseOps.linearWeightGrad", "dy", "x", layout, dy, x, w, dw);
         weightGrad(layout, dy, x, w, dw, accumulate);
     }
@@ -167,19 +176,31 @@ public final class SparseOps {
      */
     public static void linearBackwardInto(BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w, Tensor dx,
                                           boolean accumulateDx, Tensor dw, boolean accumulateDw) {
-        checkDistinctOutputs("SparseOps.linearBackward", x, dx, dw);
+        String op = "SparseOps.linearBackward";
+        checkDistinctOutputs(op, x, dx, dw);
+        // the operands against each other first: a dY and X of different batches is the caller's
+        // mistake, whatever shape dX then has
+        if (x != null) {
+            checkBatches(op, layout, dy, x, w);
+        } else if (dw != null) {
+            throw new IllegalArgumentException(op + ": x must not be null when dw is wanted");
+        }
+        if (dx != null) {
+            checkInputGrad(op, "dy", "dx", layout, dy, w, dx);
+        }
+        if (dw != null) {
+            checkWeightGrad(op, "dy", "x", layout, dy, x, w, dw);
+        }
         boolean sharedPanel = dx != null && dw != null && w.dtype() == DType.F32 && (w instanceof Csr || w instanceof Bsr);
         if (!sharedPanel) { // one product wanted, float64, or block-diagonal (its GEMMs read dY in place)
             if (dx != null) {
-                linearInputGradInto(layout, dy, w, dx, accumulateDx);
+                inputGrad(layout, dy, w, dx, accumulateDx);
             }
             if (dw != null) {
-                linearWeightGradInto(layout, dy, x, w, dw, accumulateDw);
+                weightGrad(layout, dy, x, w, dw, accumulateDw);
             }
             return;
         }
-        checkInputGrad("SparseOps.linearInputGrad", "dy", "dx", layout, dy, w, dx);
-        checkWeightGrad("SparseOps.linearWeightGrad", "dy", "x", layout, dy, x, w, dw);
         int batch = batchOf(layout, dy);
         Tensor g = dy.contiguous();
         Tensor xc = x.contiguous();
@@ -258,6 +279,17 @@ public final class SparseOps {
         if (dx != null && dw != null && (dx.sharesStorage(x) || dx.sharesStorage(dw))) {
             throw new IllegalArgumentException(op + ": dx of shape " + dx.shape()
                     + " must not share storage with x or dw");
+        }
+    }
+
+    /** dY and X each against W, then against each other: the same batch in {@code layout}. */
+    private static void checkBatches(String op, BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w) {
+        Shape expected = outShape(op, layout, "x", x, w.cols(), w.rows(), w);
+        outShape(op, layout, "dy", dy, w.rows(), w.cols(), w);
+        if (!dy.shape().equals(expected)) {
+            throw new IllegalArgumentException(op + ": dy of shape " + dy.shape() + " and x of shape " + x.shape()
+                    + " disagree on the batch (" + (layout == BatchLayout.FEATURE_MAJOR ? "feature-major" : "batch-major")
+                    + ", dy of shape " + expected + " expected for that x and " + w + ")");
         }
     }
 

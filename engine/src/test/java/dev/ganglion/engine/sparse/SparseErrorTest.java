@@ -54,6 +54,31 @@ class SparseErrorTest {
     }
 
     @Test
+    void backwardChecksThatDyAndXShareABatchBeforeTheOutputsAndNamesItself() {
+        Csr w = Csr.random(5, 4, 0.5, 1);
+        for (BatchLayout layout : BatchLayout.values()) {
+            boolean fm = layout == BatchLayout.FEATURE_MAJOR;
+            Tensor dy = fm ? Tensor.zeros(5, 2) : Tensor.zeros(2, 5);
+            Tensor x = fm ? Tensor.zeros(4, 3) : Tensor.zeros(3, 4);
+            Tensor dx = fm ? Tensor.zeros(4, 3) : Tensor.zeros(3, 4);
+            for (Tensor dw : new Tensor[] {null, Tensor.zeros(w.nnz())}) {
+                assertThatThrownBy(() -> SparseOps.linearBackwardInto(layout, dy, x, w, dx, false, dw, false))
+                        .as(layout + (dw == null ? " dx only" : " both"))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageStartingWith("SparseOps.linearBackward: dy of shape " + dy.shape() + " and x of shape "
+                                + x.shape() + " disagree on the batch");
+            }
+            // a bad dx alone is still reported, under the op called
+            Tensor badDx = fm ? Tensor.zeros(4, 1) : Tensor.zeros(1, 4);
+            Tensor x2 = fm ? Tensor.zeros(4, 2) : Tensor.zeros(2, 4);
+            assertThatThrownBy(() -> SparseOps.linearBackwardInto(layout, dy, x2, w, badDx, false, Tensor.zeros(w.nnz()), false))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("SparseOps.linearBackward: dx must be");
+            assertThatThrownBy(() -> SparseOps.linearBackwardInto(layout, dy, null, w, null, false, Tensor.zeros(w.nnz()), false))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x must not be null");
+        }
+    }
+
+    @Test
     void unsortedDuplicateAndOutOfRangeColumns() {
         assertThatThrownBy(() -> Csr.of(1, 3, new int[] {0, 3}, new int[] {0, 2, 1}, V3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sorted and unique");
@@ -111,15 +136,15 @@ class SparseErrorTest {
         assertThatThrownBy(() -> SparseOps.linearWeightGrad(Tensor.zeros(2, 4), Tensor.zeros(3, 6), w))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("SparseOps.linearWeightGrad").hasMessageContaining("dy has shape [2, 4]");
-        // both backward products at once check like each alone, before any kernel runs
+        // both backward products at once check like each alone, before any kernel runs, named by the op called
         Tensor dx = Tensor.zeros(3, 6);
         assertThatThrownBy(() -> SparseOps.linearBackwardInto(Tensor.zeros(3, 4), Tensor.zeros(3, 6), w, dx, false,
                 Tensor.zeros(w.nnz() + 1), false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SparseOps.linearWeightGrad")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("SparseOps.linearBackward: ")
                 .hasMessageContaining("dw must be a contiguous F32 tensor of shape [" + w.nnz() + "]");
         assertThatThrownBy(() -> SparseOps.linearBackwardInto(Tensor.zeros(3, 4), Tensor.zeros(3, 6), w,
                 Tensor.zeros(3, 5), false, Tensor.zeros(w.nnz()), false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SparseOps.linearInputGrad")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("SparseOps.linearBackward: ")
                 .hasMessageContaining("dx must be a contiguous F32 tensor of shape [3, 6]");
         assertThatThrownBy(() -> SparseOps.linear(Tensor.scalar(1f), w))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SparseOps.linear");

@@ -211,7 +211,32 @@ class SparseProductsTest {
                 .hasMessageContaining("y must be a contiguous F32 tensor of shape [5, 3]");
         assertThatThrownBy(() -> SparseOps.linearBackwardInto(BatchLayout.FEATURE_MAJOR, Tensor.zeros(5, 4),
                 Tensor.zeros(7, 3), w, Tensor.zeros(7, 4), false, Tensor.zeros(w.nnz()), false))
-                .hasMessageContaining("dy has shape [5, 4], expected [5, 3]");
+                .hasMessageContaining("dy of shape [5, 4] and x of shape [7, 3] disagree on the batch")
+                .hasMessageContaining("dy of shape [5, 3] expected");
+    }
+
+    @ParameterizedTest(name = "{0}, batch {2}")
+    @MethodSource("cases")
+    void featureMajorProductsOneAtATimeEqualTheBackwardPair(String name, SparseMatrix w32, int batch) {
+        for (DType dtype : new DType[] {DType.F32, DType.F64}) {
+            SparseMatrix w = w32.withValues(w32.values().to(dtype));
+            Tensor xt = SparseTesting.random(61, w.cols(), batch).to(dtype);
+            Tensor dyt = SparseTesting.random(62, w.rows(), batch).to(dtype);
+            Tensor dxt = Tensor.zeros(Shape.of(w.cols(), batch), dtype);
+            Tensor dw = Tensor.zeros(w.values().shape(), dtype);
+            SparseOps.linearBackwardInto(BatchLayout.FEATURE_MAJOR, dyt, xt, w, dxt, false, dw, false);
+            // the public feature-major overloads: an SDDMM (or a transposed SpMM) in one call
+            Tensor dxAlone = Tensor.zeros(Shape.of(w.cols(), batch), dtype);
+            Tensor dwAlone = Tensor.zeros(w.values().shape(), dtype);
+            SparseOps.linearInputGradInto(BatchLayout.FEATURE_MAJOR, dyt, w, dxAlone, false);
+            SparseOps.linearWeightGradInto(BatchLayout.FEATURE_MAJOR, dyt, xt, w, dwAlone, false);
+            String what = name + " " + dtype;
+            assertNear(what + " input-grad", dxAlone.toDoubleArray(), dxt.toDoubleArray(), w.rows());
+            assertNear(what + " weight-grad", dwAlone.toDoubleArray(), dw.toDoubleArray(), batch);
+            SparseOps.linearWeightGradInto(BatchLayout.FEATURE_MAJOR, dyt, xt, w, dwAlone, true);
+            assertNear(what + " weight-grad +=", dwAlone.toDoubleArray(),
+                    java.util.Arrays.stream(dw.toDoubleArray()).map(v -> 2 * v).toArray(), batch);
+        }
     }
 
     @org.junit.jupiter.api.Test
