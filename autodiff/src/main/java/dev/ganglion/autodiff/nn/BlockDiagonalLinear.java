@@ -32,7 +32,8 @@ public final class BlockDiagonalLinear extends Layer {
     public BlockDiagonalLinear(BlockDiagonal initial, Tensor biasOrNull) {
         this.pattern = initial;
         this.weight = registerParameter("weight", initial.values().copy());
-        this.bias = biasOrNull == null ? null : registerParameter("bias", SparseLayers.checkBias(this, biasOrNull, initial.rows()));
+        this.bias = biasOrNull == null ? null : registerParameter("bias", SparseLayers.checkBias(this, biasOrNull, initial.rows(),
+                initial.dtype()));
     }
 
     /** The blocks {@code [G, out/G, in/G]}. */

@@ -33,7 +33,8 @@ public final class BlockSparseLinear extends Layer {
     public BlockSparseLinear(Bsr initial, Tensor biasOrNull) {
         this.pattern = initial;
         this.weight = registerParameter("weight", initial.values().copy());
-        this.bias = biasOrNull == null ? null : registerParameter("bias", SparseLayers.checkBias(this, biasOrNull, initial.rows()));
+        this.bias = biasOrNull == null ? null : registerParameter("bias", SparseLayers.checkBias(this, biasOrNull, initial.rows(),
+                initial.dtype()));
     }
 
     /** The stored blocks {@code [nnzb, r, c]}. */

@@ -39,20 +39,21 @@ public final class MaskedLinear extends Layer {
         this.in = initial.cols();
         this.pattern = initial;
         this.weight = registerParameter("weight", initial.values());
-        this.bias = bias == null ? null : registerParameter("bias", SparseLayers.checkBias(this, bias, out));
+        this.bias = bias == null ? null : registerParameter("bias", SparseLayers.checkBias(this, bias, out, initial.dtype()));
     }
 
     /**
      * The layer computing {@code x·(weight ⊙ mask)ᵀ + bias}: {@code weight} and {@code mask}
-     * {@code [out, in]} (mask nonzero = live), {@code biasOrNull [out]}; values copied. A live zero
-     * weight stays a live connection.
+     * {@code [out, in]} (mask nonzero = live), {@code biasOrNull [out]} of the weight's dtype; values
+     * copied, in the weight's dtype (float32, or float64 for gradient checks). A live zero weight
+     * stays a live connection.
      */
     public static MaskedLinear fromDense(Tensor weight, Tensor mask, Tensor biasOrNull) {
         if (weight.rank() != 2 || !weight.shape().equals(mask.shape())) {
             throw new IllegalArgumentException("MaskedLinear: weight " + weight.shape() + " and mask " + mask.shape()
                     + "; expected both [out, in]");
         }
-        return new MaskedLinear(Csr.fromDense(weight.to(DType.F32), mask), biasOrNull);
+        return new MaskedLinear(Csr.fromDense(weight, mask), biasOrNull);
     }
 
     /**
@@ -222,7 +223,7 @@ public final class MaskedLinear extends Layer {
         if (entries.containsKey("mask")) {
             pattern = Csr.fromMask(entries.get("mask"), DType.F32);
         }
-        Tensor values = Csr.fromDense(dense.to(DType.F32), pattern.patternMask()).values();
+        Tensor values = Csr.fromDense(dense.to(weight.value().dtype()), pattern.patternMask()).values();
         weight.value().copyFrom(values);
         if (bias != null && entries.containsKey("bias")) {
             bias.value().copyFrom(entries.get("bias"));

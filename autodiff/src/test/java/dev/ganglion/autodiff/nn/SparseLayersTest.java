@@ -6,6 +6,7 @@ import static dev.ganglion.autodiff.nn.LayersTest.randn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ganglion.autodiff.GradCheck;
 import dev.ganglion.autodiff.Op;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.DType;
@@ -56,6 +57,53 @@ class SparseLayersTest {
         checkAgainstDense(noBias, noBias.matrix(), noBias.weight(), null, 3);
         assertThatThrownBy(() -> new BlockDiagonalLinear(10, 8, 4, true, new Rng(1))).hasMessageContaining("do not divide");
         assertThatThrownBy(() -> l.forward(Var.constant(Tensor.zeros(2, 8)))).hasMessageContaining("expected [..., 12]");
+    }
+
+    @Test
+    void maskedLinearKeepsFloat64AndGradchecks() {
+        Tensor w = randn(21, 4, 6).to(DType.F64);
+        float[] m = new float[24];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (i / 6 + i % 6) % 3 == 0 ? 0 : 1;
+        }
+        Tensor mask = Tensor.of(m, 4, 6);
+        Tensor b = randn(22, 4).to(DType.F64);
+        MaskedLinear l = MaskedLinear.fromDense(w, mask, b);
+        // it used to round the weight to float32 (weight.to(F32)), so no float64 run or gradcheck
+        assertThat(l.weight().value().dtype()).isEqualTo(DType.F64);
+        double[] wd = w.toDoubleArray();
+        double[] expected = new double[wd.length];
+        for (int i = 0; i < wd.length; i++) {
+            expected[i] = m[i] == 0 ? 0 : wd[i];
+        }
+        assertThat(l.denseWeight().toDoubleArray()).containsExactly(expected);
+        Tensor x = randn(23, 3, 6).to(DType.F64);
+        GradCheck.check(a -> l.forward(a[0]).square().sum(), x).assertPassed();
+        Var y = l.forward(Var.parameter(x));
+        y.square().sum().backward();
+        assertThat(l.weight().grad().dtype()).isEqualTo(DType.F64);
+        // a float64 state loads back as it is
+        Map<String, Tensor> state = l.stateDict();
+        MaskedLinear copy = MaskedLinear.fromDense(Tensor.zeros(Shape.of(4, 6), DType.F64), mask, Tensor.zeros(Shape.of(4), DType.F64));
+        copy.loadStateDict(state, true);
+        assertThat(copy.denseWeight().toDoubleArray()).containsExactly(expected);
+    }
+
+    @Test
+    void aBiasOfAnotherDtypeThanTheWeightIsRefusedAtConstruction() {
+        Bsr f64 = Bsr.random(6, 4, 2, 2, 0.5, 3);
+        Bsr pattern = f64.withValues(f64.values().to(DType.F64));
+        // accepted before, then "add: dtype mismatch" at the first forward pass
+        assertThatThrownBy(() -> new BlockSparseLinear(pattern, Tensor.zeros(6)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bias is F32 but the weight is F64");
+        assertThat(new BlockSparseLinear(pattern, Tensor.zeros(Shape.of(6), DType.F64))
+                .forward(Var.constant(Tensor.zeros(Shape.of(2, 4), DType.F64))).value().dtype()).isEqualTo(DType.F64);
+        assertThatThrownBy(() -> new BlockDiagonalLinear(BlockDiagonal.zeros(2, 4, 6, DType.F64), Tensor.zeros(4)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bias is F32 but the weight is F64");
+        assertThatThrownBy(() -> MaskedLinear.fromDense(Tensor.zeros(Shape.of(2, 3), DType.F64), Tensor.ones(2, 3),
+                Tensor.zeros(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bias is F32 but the weight is F64");
     }
 
     @Test
