@@ -31,6 +31,20 @@ public final class Csr implements SparseMatrix {
         return new Csr(index, SparseDense.values("Csr", values, Shape.of(index.entries())));
     }
 
+    /**
+     * From coordinate (COO) triplets: entry k puts {@code v[k]} at {@code W[r[k], c[k]]}, in any
+     * order. The entries are sorted by row, then column; duplicates of a position are summed in the
+     * order they appear in the arrays ({@code ((v[k1] + v[k2]) + v[k3])} for {@code k1 < k2 < k3}),
+     * in the values' dtype, so the result is deterministic. {@code v} holds one value per triplet
+     * (any shape of that size, float32 or float64); nothing given is modified, the values are copied.
+     *
+     * @throws IllegalArgumentException for a negative shape, arrays of different lengths, or an
+     *         index out of range (naming its position k)
+     */
+    public static Csr fromCoo(int rows, int cols, int[] r, int[] c, Tensor v) {
+        return SparseCoo.toCsr("Csr.fromCoo", rows, cols, r, c, v);
+    }
+
     /** The pattern of {@code mask [rows, cols]} (nonzero = stored), with zero values of {@code dtype}. */
     public static Csr fromMask(Tensor mask, DType dtype) {
         Shape s = SparseDense.rank2("Csr.fromMask", "mask", mask);
