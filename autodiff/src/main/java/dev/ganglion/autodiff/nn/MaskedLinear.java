@@ -44,14 +44,20 @@ public final class MaskedLinear extends Layer {
 
     /**
      * The layer computing {@code x·(weight ⊙ mask)ᵀ + bias}: {@code weight} and {@code mask}
-     * {@code [out, in]} (mask nonzero = live), {@code biasOrNull [out]} of the weight's dtype; values
-     * copied, in the weight's dtype (float32, or float64 for gradient checks). A live zero weight
-     * stays a live connection.
+     * {@code [out, in]} (mask 1 = live, 0 = none: the rule a stored mask is loaded by,
+     * {@link #binaryMask}), {@code biasOrNull [out]} of the weight's dtype; values copied, in the
+     * weight's dtype (float32, or float64 for gradient checks). A live zero weight stays a live
+     * connection.
      */
     public static MaskedLinear fromDense(Tensor weight, Tensor mask, Tensor biasOrNull) {
         if (weight.rank() != 2 || !weight.shape().equals(mask.shape())) {
             throw new IllegalArgumentException("MaskedLinear: weight " + weight.shape() + " and mask " + mask.shape()
                     + "; expected both [out, in]");
+        }
+        try {
+            binaryMask(mask);   // a 2 was taken as live here, and the saved layer then refused at load
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("MaskedLinear: " + e.getMessage(), e);
         }
         return new MaskedLinear(Csr.fromDense(weight, mask), biasOrNull);
     }

@@ -107,6 +107,15 @@ class SparseLayersTest {
     }
 
     @Test
+    void aMaskIsZerosAndOnesWhenBuiltAsWhenLoaded() {
+        // a 2 was taken as a live connection here, and a checkpoint of the layer then failed to load
+        Tensor mask = Tensor.of(new float[] {1, 0, 2, 1, 1, 0}, 2, 3);
+        assertThatThrownBy(() -> MaskedLinear.fromDense(Tensor.ones(2, 3), mask, null))
+                .hasMessage("MaskedLinear: mask element 2 of [2, 3] is 2.0; a mask holds 0 (no connection) or 1");
+        assertThatThrownBy(() -> MaskedLinear.create(mask, false, new Rng(1))).hasMessageStartingWith("MaskedLinear: mask");
+    }
+
+    @Test
     void blockSparseLinear() {
         Bsr pattern = Bsr.random(16, 12, 4, 3, 0.5, 7);
         BlockSparseLinear l = new BlockSparseLinear(pattern, true, new Rng(2));
