@@ -54,11 +54,7 @@ public final class MaskedLinear extends Layer {
             throw new IllegalArgumentException("MaskedLinear: weight " + weight.shape() + " and mask " + mask.shape()
                     + "; expected both [out, in]");
         }
-        try {
-            binaryMask(mask);   // a 2 was taken as live here, and the saved layer then refused at load
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("MaskedLinear: " + e.getMessage(), e);
-        }
+        requireBinary(mask);   // a 2 was taken as live here, and the saved layer then refused at load
         return new MaskedLinear(Csr.fromDense(weight, mask), biasOrNull);
     }
 
@@ -137,6 +133,7 @@ public final class MaskedLinear extends Layer {
         if (!newMask.shape().equals(pattern.patternMask().shape())) {
             throw new IllegalArgumentException(this + ": mask of shape " + newMask.shape() + "; expected [" + out + ", " + in + "]");
         }
+        requireBinary(newMask);
         Csr next = Csr.fromMask(newMask, DType.F32);
         if (next.nnz() != pattern.nnz()) {
             throw new IllegalArgumentException(this + ": mask with " + next.nnz() + " live connections for a layer of "
@@ -203,6 +200,15 @@ public final class MaskedLinear extends Layer {
             count += b ? 1 : 0;
         }
         return count == nnz ? null : "mask has " + count + " live connections, the layer " + nnz + " (" + remedy + ")";
+    }
+
+    /** {@link #binaryMask}'s rule for a mask given to this layer, its message naming the layer. */
+    private static void requireBinary(Tensor mask) {
+        try {
+            binaryMask(mask);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("MaskedLinear: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -113,6 +113,8 @@ class SparseLayersTest {
         assertThatThrownBy(() -> MaskedLinear.fromDense(Tensor.ones(2, 3), mask, null))
                 .hasMessage("MaskedLinear: mask element 2 of [2, 3] is 2.0; a mask holds 0 (no connection) or 1");
         assertThatThrownBy(() -> MaskedLinear.create(mask, false, new Rng(1))).hasMessageStartingWith("MaskedLinear: mask");
+        MaskedLinear layer = MaskedLinear.create(Tensor.of(new float[] {1, 0, 1, 1, 1, 0}, 2, 3), false, new Rng(1));
+        assertThatThrownBy(() -> layer.setMask(mask)).hasMessageStartingWith("MaskedLinear: mask element 2");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.ganglion.engine.kernel;
 
+import dev.ganglion.engine.Shape;
 import java.util.Arrays;
 
 /**
@@ -15,11 +16,6 @@ import java.util.Arrays;
  * get copies.
  */
 public final class SparseIndex {
-    /**
-     * Largest array length this class asks for: the common VM limit (a few words under 2^31 − 1,
-     * as {@code jdk.internal.util.ArraysSupport.SOFT_MAX_ARRAY_LENGTH}).
-     */
-    static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
     final int majors;
     final int minors;
@@ -137,10 +133,10 @@ public final class SparseIndex {
 
     /** Counting sort of the entries by column; rows stay ascending within each column. */
     private Transposed buildTranspose(String caller) {
-        if ((long) minors + 1 > MAX_ARRAY_LENGTH) {
+        if ((long) minors + 1 > Shape.MAX_ELEMENTS) {
             throw new IllegalArgumentException(caller + ": the column-major index of this " + op + " ("
                     + majors + " " + row + "s × " + minors + " " + column + "s) needs " + ((long) minors + 1)
-                    + " column pointers, more than a Java array holds (" + MAX_ARRAY_LENGTH + ")");
+                    + " column pointers, more than a Java array holds (" + Shape.MAX_ELEMENTS + ")");
         }
         int[] tPtr = new int[minors + 1];
         int[] tIdx = new int[idx.length];

@@ -67,9 +67,9 @@ final class SparseCoo {
         if (rows < 0 || cols < 0) {
             throw new IllegalArgumentException(op + ": negative shape [" + rows + ", " + cols + "]");
         }
-        if (rows == Integer.MAX_VALUE) {
+        if ((long) rows + 1 > Shape.MAX_ELEMENTS) {
             throw new IllegalArgumentException(op + ": " + rows + " rows need " + ((long) rows + 1)
-                    + " row pointers, more than a Java array holds");
+                    + " row pointers, more than a Java array holds (" + Shape.MAX_ELEMENTS + ")");
         }
         if (r == null || c == null || v == null) {
             throw new IllegalArgumentException(op + ": r, c and v must not be null");

@@ -181,7 +181,7 @@ public final class SparseOps {
         // the operands against each other first: a dY and X of different batches is the caller's
         // mistake, whatever shape dX then has
         if (x != null) {
-            checkBatches(op, layout, dy, x, w);
+            checkBatches(op, layout, dy, x, w, w.cols(), w.rows());
         } else if (dw != null) {
             throw new IllegalArgumentException(op + ": x must not be null when dw is wanted");
         }
@@ -247,6 +247,11 @@ public final class SparseOps {
                                                     boolean accumulateDt) {
         String op = "SparseOps.linearTransposedBackward";
         checkDistinctOutputs(op, x, dx, dt);
+        if (x != null) {   // as linearBackwardInto: the operands against each other before the outputs
+            checkBatches(op, layout, dy, x, t, t.rows(), t.cols());
+        } else if (dt != null) {
+            throw new IllegalArgumentException(op + ": x must not be null when dt is wanted");
+        }
         if (dx != null) {
             checkForward(op, "dy", "dx", layout, dy, t, dx);
         }
@@ -282,10 +287,15 @@ public final class SparseOps {
         }
     }
 
-    /** dY and X each against W, then against each other: the same batch in {@code layout}. */
-    private static void checkBatches(String op, BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w) {
-        Shape expected = outShape(op, layout, "x", x, w.cols(), w.rows(), w);
-        outShape(op, layout, "dy", dy, w.rows(), w.cols(), w);
+    /**
+     * dY and X each against the weight, then against each other: the same batch in {@code layout}.
+     * X has {@code xFeatures} features and dY {@code dyFeatures} (W's columns and rows; a transposed
+     * weight T = Wᵀ's rows and columns).
+     */
+    private static void checkBatches(String op, BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w,
+                                     int xFeatures, int dyFeatures) {
+        Shape expected = outShape(op, layout, "x", x, xFeatures, dyFeatures, w);
+        outShape(op, layout, "dy", dy, dyFeatures, xFeatures, w);
         if (!dy.shape().equals(expected)) {
             throw new IllegalArgumentException(op + ": dy of shape " + dy.shape() + " and x of shape " + x.shape()
                     + " disagree on the batch (" + (layout == BatchLayout.FEATURE_MAJOR ? "feature-major" : "batch-major")

@@ -74,5 +74,10 @@ class CsrFromCooTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative shape");
         assertThatThrownBy(() -> Csr.fromCoo(2, 3, null, new int[0], Tensor.zeros(0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be null");
+        // just under 2^31 − 1 rows had run out of memory (only exactly 2^31 − 1 was refused)
+        for (int rows : new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE - 1, Integer.MAX_VALUE - 8}) {
+            assertThatThrownBy(() -> Csr.fromCoo(rows, 2, new int[0], new int[0], Tensor.zeros(0)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("row pointers, more than a Java array");
+        }
     }
 }

@@ -75,6 +75,19 @@ class SparseErrorTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("SparseOps.linearBackward: dx must be");
             assertThatThrownBy(() -> SparseOps.linearBackwardInto(layout, dy, null, w, null, false, Tensor.zeros(w.nnz()), false))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x must not be null");
+            // the same through a transposed weight T = Wᵀ (a NullPointerException, and a message about dx, before)
+            Csr t = w.transpose();
+            for (Tensor dt : new Tensor[] {null, Tensor.zeros(t.nnz())}) {
+                assertThatThrownBy(() -> SparseOps.linearTransposedBackwardInto(layout, dy, x, t, dx, false, dt, false))
+                        .as(layout + " transposed" + (dt == null ? " dx only" : " both"))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageStartingWith("SparseOps.linearTransposedBackward: dy of shape " + dy.shape()
+                                + " and x of shape " + x.shape() + " disagree on the batch");
+            }
+            assertThatThrownBy(() -> SparseOps.linearTransposedBackwardInto(layout, dy, null, t, null, false,
+                    Tensor.zeros(t.nnz()), false))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("SparseOps.linearTransposedBackward: x must "
+                            + "not be null when dt is wanted");
         }
     }
 
