@@ -109,22 +109,20 @@ final class TrainCommand implements Callable<Integer> {
         if (!json) {
             out.println(header(run, trainer, td));
         }
+        // notes go to stderr, so that --json's stdout stays one line per epoch trained
+        PrintWriter err = spec.commandLine().getErr();
         if (trainer.epochsDone() >= trainer.options().epochs()) {
-            // on stderr, so that --json's stdout stays one line per epoch trained
-            PrintWriter err = spec.commandLine().getErr();
             err.println("ganglion train: nothing to train: " + resume + " has " + trainer.epochsDone()
                     + " epochs done and --epochs is " + trainer.options().epochs() + "; raise --epochs to go on");
-            err.flush();
         }
         if (resume != null && log != null) {
             int removed = ResumedLog.trim(log, trainer.epochsDone());
             if (removed > 0) {
-                PrintWriter err = spec.commandLine().getErr();
                 err.println("ganglion train: --log " + log + ": removed " + removed + " line(s) of epochs after "
                         + trainer.epochsDone() + ", where " + resume + " resumes");
-                err.flush();
             }
         }
+        err.flush();
         TrainProgress progress = new TrainProgress(out, json, System.console() != null && !json, log, resume != null);
         PlotUpdates curves = plot == null ? null : new PlotUpdates(plot, run.model + " on " + td.name(), trainer::history);
         trainer.listener(curves == null ? progress : TrainListener.all(progress, curves));

@@ -3,8 +3,10 @@ package dev.ganglion.autodiff.nn;
 import dev.ganglion.autodiff.CustomContext;
 import dev.ganglion.autodiff.CustomFunction;
 import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.ops.Reductions;
 
 /**
  * The general case of {@link Losses#crossEntropyWithLogits(Var, int[], CrossEntropyOptions)} (whose
@@ -38,7 +40,7 @@ final class ClassAxisCrossEntropy implements CustomFunction {
         this.targets = targets;
         this.options = options;
         int[] dims = logits.dims();
-        this.classes = dims.length == 1 ? dims[0] : dims[1];
+        this.classes = logits.dim(CrossEntropyChecks.classAxis(logits));
         this.lossShape = Shape.of(CrossEntropyChecks.targetDims(logits));
         int s = 1;
         for (int i = 2; i < dims.length; i++) {
@@ -64,8 +66,9 @@ final class ClassAxisCrossEntropy implements CustomFunction {
 
     @Override
     public Tensor[] forward(CustomContext ctx, Tensor... in) {
-        double[] logp = logSoftmax(in[0].toDoubleArray());
-        ctx.save(Tensor.wrap(logp, in[0].shape()));
+        Tensor logSoftmax = Reductions.logSoftmax(in[0].to(DType.F64), CrossEntropyChecks.classAxis(in[0].shape()));
+        ctx.save(logSoftmax);
+        double[] logp = logSoftmax.toDoubleArray();
         double eps = options.labelSmoothing();
         double[] nll = new double[targets.length];
         double[] smooth = new double[targets.length];
@@ -136,26 +139,6 @@ final class ClassAxisCrossEntropy implements CustomFunction {
         }
         // the output, hence its gradient, has the logits' dtype
         return new Tensor[] {Tensor.wrap(dz, saved.shape()).to(gradOutputs[0].dtype())};
-    }
-
-    /** {@code ℓ[c] = (z[c] − m) − log Σ_k e^{z[k] − m}} along the class axis, m the largest logit of the position. */
-    private double[] logSoftmax(double[] z) {
-        double[] logp = new double[z.length];
-        for (int j = 0; j < targets.length; j++) {
-            double m = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                m = Math.max(m, z[at(j, c)]);
-            }
-            double s = 0;
-            for (int c = 0; c < classes; c++) {
-                s += Math.exp(z[at(j, c)] - m);
-            }
-            double log = Math.log(s);
-            for (int c = 0; c < classes; c++) {
-                logp[at(j, c)] = (z[at(j, c)] - m) - log;
-            }
-        }
-        return logp;
     }
 
     /** Σ a, left to right. */

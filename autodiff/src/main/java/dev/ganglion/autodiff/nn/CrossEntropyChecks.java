@@ -30,9 +30,9 @@ final class CrossEntropyChecks {
         if (targets.length != positions) {
             throw new IllegalArgumentException(op + ": " + targets.length + " targets for logits of shape " + s
                     + "; expected " + positions + ", one per position of " + Arrays.toString(targetDims)
-                    + " (classes on axis " + (s.rank() == 1 ? 0 : 1) + ")");
+                    + " (classes on axis " + classAxis(s) + ")");
         }
-        int classes = s.rank() == 1 ? s.dim(0) : s.dim(1);
+        int classes = s.dim(classAxis(s));
         if (options.weightCount() >= 0 && options.weightCount() != classes) {
             throw new IllegalArgumentException(op + ": weight of shape [" + options.weightCount() + "] for logits of shape "
                     + s + "; expected [" + classes + "], one weight per class");
@@ -47,6 +47,11 @@ final class CrossEntropyChecks {
                         + ", for logits of shape " + s);
             }
         }
+    }
+
+    /** The axis of the classes: 1 in logits {@code [N, C, d1, …, dk]}, 0 in logits {@code [C]}. */
+    static int classAxis(Shape logits) {
+        return logits.rank() == 1 ? 0 : 1;
     }
 
     /** {@code [N, d1, …, dk]} for logits {@code [N, C, d1, …, dk]}; {@code []} for logits {@code [C]}. */

@@ -76,9 +76,10 @@ final class StateLoader {
         private final Map<Tensor, String> firstHolder = new IdentityHashMap<>();
         /** The group of every full name met so far. */
         private final Map<String, String> groupOf = new HashMap<>();
-        /** The first name given in the state of each tied group, by the group's first name. */
-        private final Map<String, String> firstGiven = new HashMap<>();
-        private final Map<String, Tensor> firstGivenValue = new HashMap<>();
+        /** The first name the state gives of each tied group, and its value, by the group. */
+        private final Map<String, Given> firstGiven = new HashMap<>();
+
+        private record Given(String name, Tensor value) {}
 
         Ties(Module root) {
             this.root = root;
@@ -105,11 +106,9 @@ final class StateLoader {
 
         /** Adds an error when {@code given} differs from the value given for another name of the same tensor. */
         void check(String group, String full, Tensor given, List<String> errors) {
-            String other = firstGiven.putIfAbsent(group, full);
-            if (other == null) {
-                firstGivenValue.put(group, given);
-            } else if (!sameValues(firstGivenValue.get(group), given)) {
-                errors.add("'" + full + "' and '" + other + "' name one tied tensor of the " + root.typeName()
+            Given other = firstGiven.putIfAbsent(group, new Given(full, given));
+            if (other != null && !sameValues(other.value(), given)) {
+                errors.add("'" + full + "' and '" + other.name() + "' name one tied tensor of the " + root.typeName()
                         + ", but the state holds different values for them");
             }
         }

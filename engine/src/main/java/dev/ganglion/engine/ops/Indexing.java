@@ -4,6 +4,7 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
  * Shape ops that move elements: concatenation, splitting, selection by index, gather/scatter and
@@ -251,10 +252,7 @@ public final class Indexing {
         try {
             return Shape.ofSizes("concat", dims);
         } catch (IllegalArgumentException tooLarge) {   // the only error: no size is negative
-            StringBuilder parts = new StringBuilder();
-            for (Tensor t : ts) {
-                parts.append(parts.isEmpty() ? "" : ", ").append(t.shape());
-            }
+            String parts = Arrays.stream(ts).map(t -> t.shape().toString()).collect(Collectors.joining(", "));
             throw new IllegalArgumentException(tooLarge.getMessage() + " (joining " + ts.length + " tensors of shapes "
                     + parts + " along axis " + a + ")", tooLarge);
         }

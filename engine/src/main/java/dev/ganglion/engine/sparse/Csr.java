@@ -4,6 +4,7 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.kernel.SparseIndex;
+import dev.ganglion.engine.ops.Indexing;
 
 /**
  * A compressed-sparse-row weight {@code W[rows × cols]} in any pattern: row i stores columns
@@ -99,24 +100,8 @@ public final class Csr implements SparseMatrix {
      * (built once, shared with W's input-gradient product).
      */
     public Csr transpose() {
-        SparseIndex t = index.transpose("Csr.transpose");
-        int[] order = index.transposeOrder("Csr.transpose");
-        Tensor out = Tensor.zeros(Shape.of(order.length), values.dtype());
-        int off = values.offset();
-        if (values.dtype() == DType.F32) {
-            float[] v = values.floatArray();
-            float[] o = out.floatArray();
-            for (int k = 0; k < order.length; k++) {
-                o[k] = v[off + order[k]];
-            }
-        } else {
-            double[] v = values.doubleArray();
-            double[] o = out.doubleArray();
-            for (int k = 0; k < order.length; k++) {
-                o[k] = v[off + order[k]];
-            }
-        }
-        return new Csr(t, out);
+        return new Csr(index.transpose("Csr.transpose"),
+                Indexing.indexSelect(values, 0, index.transposeOrder("Csr.transpose")));
     }
 
     /**

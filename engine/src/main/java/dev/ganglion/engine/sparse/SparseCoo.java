@@ -51,15 +51,8 @@ final class SparseCoo {
             }
             rowPtr[q + 1] = m;
         }
-        Tensor values = Tensor.zeros(Shape.of(m), v.dtype());
-        if (f32) {
-            float[] o = values.floatArray();
-            for (int p = 0; p < m; p++) {
-                o[values.offset() + p] = (float) sums[p];
-            }
-        } else {
-            System.arraycopy(sums, 0, values.doubleArray(), values.offset(), m);
-        }
+        // float32 sums are floats already, so the conversion is exact
+        Tensor values = Tensor.wrap(Arrays.copyOf(sums, m), Shape.of(m)).to(v.dtype());
         return Csr.of(rows, cols, rowPtr, Arrays.copyOf(colIdx, m), values);
     }
 

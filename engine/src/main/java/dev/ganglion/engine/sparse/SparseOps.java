@@ -180,11 +180,7 @@ public final class SparseOps {
         checkDistinctOutputs(op, x, dx, dw);
         // the operands against each other first: a dY and X of different batches is the caller's
         // mistake, whatever shape dX then has
-        if (x != null) {
-            checkBatches(op, layout, dy, x, w, w.cols(), w.rows());
-        } else if (dw != null) {
-            throw new IllegalArgumentException(op + ": x must not be null when dw is wanted");
-        }
+        checkBatches(op, layout, dy, x, w, w.cols(), w.rows(), "dw", dw);
         if (dx != null) {
             checkInputGrad(op, "dy", "dx", layout, dy, w, dx);
         }
@@ -247,11 +243,8 @@ public final class SparseOps {
                                                     boolean accumulateDt) {
         String op = "SparseOps.linearTransposedBackward";
         checkDistinctOutputs(op, x, dx, dt);
-        if (x != null) {   // as linearBackwardInto: the operands against each other before the outputs
-            checkBatches(op, layout, dy, x, t, t.rows(), t.cols());
-        } else if (dt != null) {
-            throw new IllegalArgumentException(op + ": x must not be null when dt is wanted");
-        }
+        // as linearBackwardInto: the operands against each other before the outputs
+        checkBatches(op, layout, dy, x, t, t.rows(), t.cols(), "dt", dt);
         if (dx != null) {
             checkForward(op, "dy", "dx", layout, dy, t, dx);
         }
@@ -290,10 +283,17 @@ public final class SparseOps {
     /**
      * dY and X each against the weight, then against each other: the same batch in {@code layout}.
      * X has {@code xFeatures} features and dY {@code dyFeatures} (W's columns and rows; a transposed
-     * weight T = Wᵀ's rows and columns).
+     * weight T = Wᵀ's rows and columns). X may be null only when the weight gradient {@code grad}
+     * (named {@code gradName}) is not wanted.
      */
     private static void checkBatches(String op, BatchLayout layout, Tensor dy, Tensor x, SparseMatrix w,
-                                     int xFeatures, int dyFeatures) {
+                                     int xFeatures, int dyFeatures, String gradName, Tensor grad) {
+        if (x == null) {
+            if (grad != null) {
+                throw new IllegalArgumentException(op + ": x must not be null when " + gradName + " is wanted");
+            }
+            return;
+        }
         Shape expected = outShape(op, layout, "x", x, xFeatures, dyFeatures, w);
         outShape(op, layout, "dy", dy, dyFeatures, xFeatures, w);
         if (!dy.shape().equals(expected)) {
