@@ -113,7 +113,7 @@ final class Folds {
             if (outer == 1 && fold == Fold.SUM) {
                 dst[0] = longSum(k, src, off, r);
             } else {
-                Parallel.forRange(outer, Math.max(1, Runs.GRAIN / Math.max(r, 1)), (a, b) -> {
+                Parallel.forRange(outer, Runs.rowGrain(r), (a, b) -> {
                     for (int o = a; o < b; o++) {
                         int p = off + o * r;
                         dst[o] = switch (fold) {

@@ -83,7 +83,7 @@ final class Rows {
 
     /** Rows in parallel above the grain; {@code rows} may exceed {@code outer} only when r = 0. */
     private void eachRow(RowBody body, int rows) {
-        Parallel.forRange(rows, Math.max(1, Runs.GRAIN / Math.max(r, 1)), (a, b) -> {
+        Parallel.forRange(rows, Runs.rowGrain(r), (a, b) -> {
             for (int o = a; o < b; o++) {
                 body.row(o);
             }

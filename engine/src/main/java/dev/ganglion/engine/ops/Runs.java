@@ -29,6 +29,11 @@ final class Runs {
 
     private Runs() {}
 
+    /** The grain of a parallel loop over rows of {@code rowLength} elements: the rows of {@link #GRAIN} elements. */
+    static int rowGrain(int rowLength) {
+        return Math.max(1, GRAIN / Math.max(rowLength, 1));
+    }
+
     /** Calls {@code body} for runs covering all elements of {@code shape}; every operand has that shape. */
     static void forEach(Shape shape, Tensor[] operands, Body body) {
         if (shape.size() == 0) {
