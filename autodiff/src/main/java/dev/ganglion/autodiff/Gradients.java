@@ -113,6 +113,7 @@ final class Gradients {
 
             // ---- fused and user-defined
             case CROSS_ENTROPY -> one(CrossEntropy.backward(n, g));
+            case LAYER_NORM -> ReductionOps.layerNormBackward(n, g);
             case CUSTOM -> CustomContext.backward(n, gs, intoLeaves);
         };
     }

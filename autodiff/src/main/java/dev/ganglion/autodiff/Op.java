@@ -143,6 +143,11 @@ public enum Op {
      * ({@link LossOps#crossEntropyWithLogits}, {@link LossOps#crossEntropyWithLogitsSum}).
      */
     CROSS_ENTROPY,
+    /**
+     * {@code y = (x − μ)/√(σ² + ε)·γ + β} over the trailing axes, γ and β optional
+     * ({@link ReductionOps#layerNorm}); the node keeps x and each row's μ and 1/√(σ² + ε).
+     */
+    LAYER_NORM,
     /** A {@link CustomFunction}: user or model code supplies forward and backward. */
     CUSTOM
 }

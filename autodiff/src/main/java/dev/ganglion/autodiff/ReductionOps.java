@@ -3,19 +3,22 @@ package dev.ganglion.autodiff;
 import static dev.ganglion.autodiff.Graph.NOTHING;
 import static dev.ganglion.autodiff.Graph.in;
 import static dev.ganglion.autodiff.Graph.record;
+import static dev.ganglion.autodiff.Graph.require;
 import static dev.ganglion.autodiff.Graph.save;
 
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.ops.Elementwise;
+import dev.ganglion.engine.ops.Normalization;
 import dev.ganglion.engine.ops.Reductions;
 
 /**
  * Differentiable reductions and normalisations along axes (negative axes count from the end).
- * Values come from the engine's {@code Reductions}; {@code argmax} is not differentiable and is on
- * the engine only.
+ * Values come from the engine's {@code Reductions}, and {@link #layerNorm}'s from its
+ * {@code Normalization}; {@code argmax} is not differentiable and is on the engine only.
  *
  * <p>Attributes recorded: {@code ints = [keepDims ? 1 : 0, axis…]} for the multi-axis reductions,
- * {@code [axis, keepDims ? 1 : 0]} for the single-axis ones, {@code [axis]} for the softmaxes.
+ * {@code [axis, keepDims ? 1 : 0]} for the single-axis ones, {@code [axis]} for the softmaxes, none for
+ * {@link #layerNorm} (its node saves x, μ, ρ and γ).
  */
 public final class ReductionOps {
     private ReductionOps() {}
@@ -119,6 +122,42 @@ public final class ReductionOps {
     public static Var logSoftmax(Var x, int axis) {
         Tensor y = Reductions.logSoftmax(x.value(), axis);
         return record(Op.LOG_SOFTMAX, y, in(x), save(y), x.shape().axis(axis, "logSoftmax"));
+    }
+
+    /**
+     * Layer normalisation, PyTorch's {@code layer_norm(x, normalized_shape, weight, bias, eps)}: each
+     * row of the trailing axes {@code normalizedShape} (n elements) becomes
+     * {@code yᵢ = (xᵢ − μ)/√(σ² + ε)·γᵢ + βᵢ}, with {@code μ = Σ xᵢ / n} and the biased variance
+     * {@code σ² = Σ (xᵢ − μ)² / n}; γ and β have the normalized shape, or are null (1 and 0).
+     *
+     * <p>One {@link Op#LAYER_NORM} node, which keeps x and each row's μ and {@code ρ = 1/√(σ² + ε)}.
+     * With {@code x̂ = (x − μ)·ρ} and {@code ĝ = g·γ} along a row:
+     * {@code dx = ρ·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))}, {@code dγ = Σ_rows g·x̂}, {@code dβ = Σ_rows g}. The
+     * statistics are summed in double for float32 too, the variance from the deviations of the mean
+     * (never {@code E[x²] − μ²}; the engine's {@link Normalization#layerNorm}); a row of equal values
+     * gives β.
+     *
+     * @param weight γ, or null
+     * @param bias β, or null
+     * @throws IllegalArgumentException naming {@code layerNorm} and the shapes when the normalized shape
+     *     is empty or not x's trailing shape, γ or β has another shape or dtype than it and x, or ε is
+     *     negative or NaN
+     */
+    public static Var layerNorm(Var x, int[] normalizedShape, Var weight, Var bias, double eps) {
+        require("layerNorm", x);
+        Normalization.LayerNorm r = Normalization.layerNorm(x.value(), normalizedShape,
+                weight == null ? null : weight.value(), bias == null ? null : bias.value(), eps);
+        Tensor[] saved = weight == null ? save(x.value(), r.mean(), r.rstd())
+                : save(x.value(), r.mean(), r.rstd(), weight.value());
+        return record(Op.LAYER_NORM, r.y(), in(x, weight, bias), saved);
+    }
+
+    /** The {@link Op#LAYER_NORM} rule: the engine's backward from the saved x, μ, ρ and γ. */
+    static Tensor[] layerNormBackward(Node n, Tensor g) {
+        Tensor weight = n.inputs[1] == null ? null : n.saved(3);
+        Normalization.LayerNormGrads d = Normalization.layerNormBackward(g, n.saved(0), n.saved(1), n.saved(2), weight,
+                n.wants(0), n.wants(1), n.wants(2));
+        return new Tensor[] {d.input(), d.weight(), d.bias()};
     }
 
     private static int[] allAxes(Var x) {

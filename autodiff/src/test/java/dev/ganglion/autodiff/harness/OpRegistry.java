@@ -26,6 +26,7 @@ public final class OpRegistry {
         all.addAll(ProductEntries.samples());
         all.addAll(ComposedEntries.samples());
         all.addAll(CrossEntropyEntries.samples());
+        all.addAll(LayerNormEntries.samples());
         return all;
     }
 
@@ -37,6 +38,7 @@ public final class OpRegistry {
         all.addAll(ProductEntries.errors());
         all.addAll(ComposedEntries.errors());
         all.addAll(CrossEntropyEntries.errors());
+        all.addAll(LayerNormEntries.errors());
         return all;
     }
 }
