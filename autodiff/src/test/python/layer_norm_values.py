@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Prints the PyTorch 1.13 values pasted into LayerNormTorchTest: F.layer_norm's values and its
-gradients for x, weight and bias: /usr/bin/python3 layer_norm_values.py
+"""Prints the PyTorch 1.13 values pasted into LayerNormTorchTest (F.layer_norm's values and its
+gradients for x, weight and bias) and LayerNormLayerTest (an nn.LayerNorm's state names, state and
+output): /usr/bin/python3 layer_norm_values.py
 
 Inputs are exact in both languages: x[k] = ((37k + 11) mod 101)/101*8 - 4 over the flat index k
 (the offset cases: 1e4 + ((37k + 11) mod 101)/101*0.1), weight[i] = ((5i + 2) mod 7)/4 - 0.5,
@@ -98,3 +99,12 @@ x32 = ramp([2, 16], scale=0.1, offset=1e4, dtype=f32)
 err = (F.layer_norm(x32, [16]).double() - F.layer_norm(x32.double(), [16])).abs().max().item()
 print(f"// PyTorch's own float32 layer_norm of that input is off by up to {err}")
 
+m = torch.nn.LayerNorm([3, 4], dtype=f64)
+with torch.no_grad():
+    m.weight.copy_(weight([3, 4], f64))
+    m.bias.copy_(bias([3, 4], f64))
+print("// nn.LayerNorm([3, 4]) state", list(m.state_dict().keys()), "eps", m.eps,
+      "and with elementwise_affine=False", list(torch.nn.LayerNorm([3, 4], elementwise_affine=False).state_dict().keys()))
+for name, t in m.state_dict().items():
+    print(arr(t.reshape(-1).tolist(), "state " + name + " "))
+print(arr(m(ramp([2, 3, 4])).detach().reshape(-1).tolist(), "module y "))
