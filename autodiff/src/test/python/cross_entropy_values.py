@@ -10,30 +10,10 @@ projections sum_k r_k*grad_k (r1 = ((7k + 1) mod 11) - 5, r2 = ((5k + 3) mod 9) 
 right), which a large gradient is checked by."""
 import torch
 
+from java_literals import arr, num
+
 torch.set_default_dtype(torch.float64)
 F = torch.nn.functional
-
-
-def num(v):
-    if v != v:
-        return "NaN"
-    if v == float("inf"):
-        return "INF"
-    if v == float("-inf"):
-        return "-INF"
-    return repr(v)
-
-
-def arr(vals, prefix="", indent=" " * 20, width=120):
-    """prefix + {v, v, ...}, wrapped to lines of at most `width` characters after the first."""
-    lines, line = [], prefix + "{"
-    for i, v in enumerate(vals):
-        item = num(v) + ("," if i + 1 < len(vals) else "")
-        if len(line) + len(item) + 1 > width and line.strip() not in ("{", ""):
-            lines.append(line.rstrip())
-            line = indent
-        line += item + " "
-    return "\n".join(lines + [line.rstrip() + "}"])
 
 
 def logits(shape):

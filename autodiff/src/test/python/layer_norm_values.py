@@ -9,29 +9,9 @@ bias[i] = ((3i + 1) mod 5)/5 - 0.4, the seed gradient g[k] = ((11k + 3) mod 13)/
 cases round these doubles to float32, as Java's (float) cast does."""
 import torch
 
+from java_literals import arr
+
 F = torch.nn.functional
-
-
-def num(v):
-    if v != v:
-        return "NaN"
-    if v == float("inf"):
-        return "INF"
-    if v == float("-inf"):
-        return "-INF"
-    return repr(v)
-
-
-def arr(vals, prefix="", indent=" " * 16, width=120):
-    """prefix + {v, v, ...}, wrapped to lines of at most `width` characters after the first."""
-    lines, line = [], prefix + "{"
-    for i, v in enumerate(vals):
-        item = num(v) + ("," if i + 1 < len(vals) else "")
-        if len(line) + len(item) + 1 > width and line.strip() not in ("{", ""):
-            lines.append(line.rstrip())
-            line = indent
-        line += item + " "
-    return "\n".join(lines + [line.rstrip() + "}"])
 
 
 def ramp(shape, scale=8.0, offset=-4.0, dtype=torch.float64):
