@@ -209,18 +209,24 @@ final class SafetensorsHeader {
         }
     }
 
-    /** Entries must tile {@code [0, bufferLength)} exactly: inside, no overlap, no gap, no tail. */
+    /**
+     * Entries must tile {@code [0, bufferLength)} exactly: inside, no overlap, no gap, no tail. Every
+     * entry's bounds are checked before the tiling, so an entry pointing past the buffer is named
+     * itself, not reported as a gap before whichever entry follows its place in the sorted order.
+     */
     private void checkLayout() throws SafetensorsFormatException {
-        List<Entry> sorted = new ArrayList<>(entries.values());
-        sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
-        long expected = 0;
-        Entry previous = null;
-        for (Entry e : sorted) {
+        for (Entry e : entries.values()) {
             if (e.end() > bufferLength) {
                 throw bad(file, e.name(), "data_offsets [" + e.begin() + ", " + e.end() + "] (file bytes "
                         + (bufferStart + e.begin()) + "-" + (bufferStart + e.end()) + ") lie outside the "
                         + bufferLength + "-byte data buffer");
             }
+        }
+        List<Entry> sorted = new ArrayList<>(entries.values());
+        sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long expected = 0;
+        Entry previous = null;
+        for (Entry e : sorted) {
             if (e.begin() < expected) {
                 throw bad(file, e.name(), "data_offsets [" + e.begin() + ", " + e.end() + "] overlap tensor '"
                         + previous.name() + "' [" + previous.begin() + ", " + previous.end() + "]");

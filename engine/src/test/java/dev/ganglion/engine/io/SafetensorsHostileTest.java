@@ -164,6 +164,10 @@ class SafetensorsHostileTest {
     void offsetsOutsideTheBuffer() throws IOException {
         assertRejected("{" + entry("w", "F32", "[4]", 0, 16) + "}", 8,
                 "tensor 'w'", "[0, 16]", "file bytes", "outside the 8-byte data buffer");
+        // an entry far past the buffer is named itself, before the tiling: sorted by begin it came
+        // last, and the entry after the hole it left was blamed for a "gap"
+        String past = "{" + entry("b", "F32", "[1]", 1000, 1004) + "," + entry("x", "F32", "[6]", 4, 28) + "}";
+        assertRejected(past, 28, "tensor 'b'", "data_offsets [1000, 1004]", "outside the 28-byte data buffer");
     }
 
     @Test
