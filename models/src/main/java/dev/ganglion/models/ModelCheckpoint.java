@@ -76,17 +76,18 @@ public final class ModelCheckpoint {
             String name = meta.get(MODEL_KEY);
             String json = meta.get(CONFIG_KEY);
             if (name == null || json == null) {
-                throw new IllegalArgumentException("ModelCheckpoint.load(" + path + "): metadata lacks "
-                        + (name == null ? MODEL_KEY : CONFIG_KEY) + "; not a model checkpoint");
+                throw new IllegalArgumentException(path + ": metadata lacks " + (name == null ? MODEL_KEY : CONFIG_KEY)
+                        + "; not a model checkpoint");
+            }
+            // read outside the try below: the reader's errors name the file already
+            Map<String, Tensor> stored = new LinkedHashMap<>();
+            for (String n : f.names()) {
+                if (!besideTheModel(n)) {
+                    stored.put(n, Checkpoint.readEntry(f, n));
+                }
             }
             try {
                 ModelConfig config = ModelConfig.parseRecorded(registry.factory(name).schema(), json);
-                Map<String, Tensor> stored = new LinkedHashMap<>();
-                for (String n : f.names()) {
-                    if (!besideTheModel(n)) {
-                        stored.put(n, Checkpoint.readEntry(f, n));
-                    }
-                }
                 NeuralModel model = registry.create(config, stored, new Rng(0));
                 Set<String> own = model.module().stateDict().keySet();
                 List<String> problems = new ArrayList<>(Checkpoint.storedDtypeProblems(f, model.module()));
@@ -107,8 +108,8 @@ public final class ModelCheckpoint {
                 stored.keySet().retainAll(own);
                 model.module().loadStateDict(stored, true); // a missing entry or a shape mismatch is an error
                 return model;
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("ModelCheckpoint.load(" + path + "): " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {   // the model's problems: the file named once, first
+                throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
             }
         }
     }

@@ -134,6 +134,26 @@ class RecurrentCheckpointTest {
     }
 
     @Test
+    void loadErrorsNameTheFileOnceAndNoJavaMethod() throws Exception {
+        // the reader's own errors name the file; the loader had prefixed "ModelCheckpoint.load(P): " to them
+        String header = "{\"__metadata__\":{\"ganglion.model\":\"lstm\",\"ganglion.config\":\"{}\"},"
+                + "\"head.bias\":{\"dtype\":\"Q99\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+        byte[] json = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Path p = dir.resolve("q99.safetensors");
+        java.nio.file.Files.write(p, java.nio.ByteBuffer.allocate(8 + json.length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(json.length).put(json).array());
+        assertThatThrownBy(() -> ModelCheckpoint.load(p)).hasMessageStartingWith(p + ": unsupported dtype Q99 for tensor 'head.bias'")
+                .satisfies(e -> assertThat(e.getMessage().split(java.util.regex.Pattern.quote(p.toString()), -1)).hasSize(2));
+        // the model's own problems get the file as their one prefix
+        new dev.ganglion.engine.io.SafetensorsWriter().put("head.weight", Tensor.zeros(2, 4))
+                .metadata("ganglion.model", "lstm").metadata("ganglion.config", "{\"input_size\":3}").write(p);
+        assertThatThrownBy(() -> ModelCheckpoint.load(p)).hasMessageStartingWith(p + ": lstm config: ")
+                .hasMessageNotContaining("ModelCheckpoint");
+        new dev.ganglion.engine.io.SafetensorsWriter().put("w", Tensor.zeros(2)).write(p);
+        assertThatThrownBy(() -> ModelCheckpoint.load(p)).hasMessage(p + ": metadata lacks ganglion.model; not a model checkpoint");
+    }
+
+    @Test
     void loadRejectsAFileWithoutModelMetadata() throws Exception {
         Path p = dir.resolve("plain.safetensors");
         new dev.ganglion.engine.io.SafetensorsWriter().put("w", Tensor.zeros(2)).write(p);
