@@ -63,7 +63,10 @@ public final class ModelCheckpoint {
 
     /**
      * Reads the model named in {@code path}'s metadata, builds it from the config there (and the
-     * file's structural tensors: masks, routes, edges) and loads its state: every state entry must be
+     * file's structural tensors: masks, routes, edges) and loads its state. The config is read like
+     * any other ({@link ModelConfig#parse}): a field it lacks takes its default (the one
+     * {@code models.md} gives, or a derived one), a required field it lacks is an error; Ganglion
+     * writes every field, so its own checkpoints never rely on a default. Every state entry must be
      * present with its shape and kind of dtype, and no other model entry may be stored (a tensor the
      * config's model lacks means the two disagree); a golden file's {@code x}, {@code y},
      * {@code grad.*} and a training checkpoint's {@code optim.*} are ignored.
@@ -87,7 +90,7 @@ public final class ModelCheckpoint {
                 }
             }
             try {
-                ModelConfig config = ModelConfig.parseRecorded(registry.factory(name).schema(), json);
+                ModelConfig config = ModelConfig.parse(registry.factory(name).schema(), json);
                 NeuralModel model = registry.create(config, stored, new Rng(0));
                 Set<String> own = model.module().stateDict().keySet();
                 List<String> problems = new ArrayList<>(Checkpoint.storedDtypeProblems(f, model.module()));

@@ -56,22 +56,6 @@ public final class ModelConfig {
         return of(schema, parseJson(schema, json));
     }
 
-    /**
-     * {@link #parse} of a config a checkpoint recorded, which holds every field (a checkpoint is
-     * written with them all): one missing is an error, where {@code parse} would give it its default
-     * silently.
-     */
-    public static ModelConfig parseRecorded(ConfigSchema schema, String json) {
-        Map<String, Object> obj = parseJson(schema, json);
-        ModelConfig config = of(schema, obj);   // unknown keys and bad values first, as parse reports them
-        List<String> absent = schema.fields().stream().map(ConfigSchema.Field::name).filter(n -> !obj.containsKey(n)).toList();
-        if (!absent.isEmpty()) {
-            throw new IllegalArgumentException("the recorded " + schema.model() + " config lacks " + String.join(", ", absent)
-                    + " (a checkpoint records every field; a missing one would take its default silently)");
-        }
-        return config;
-    }
-
     private static Map<String, Object> parseJson(ConfigSchema schema, String json) {
         try {
             return ConfigJson.parseObject(json);

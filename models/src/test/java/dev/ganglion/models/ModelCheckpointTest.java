@@ -1,0 +1,92 @@
+package dev.ganglion.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganglion.autodiff.NoGrad;
+import dev.ganglion.autodiff.Var;
+import dev.ganglion.autodiff.checkpoint.Checkpoint;
+import dev.ganglion.engine.Rng;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recorded config of every model: what Ganglion writes, and what a checkpoint may leave out. */
+class ModelCheckpointTest {
+    private final ModelRegistry reg = ModelRegistry.standard();
+
+    @TempDir
+    Path dir;
+
+    /** A small config of every registered model, with some fields away from their defaults. */
+    private static final Map<String, Map<String, Object>> SMALL = Map.of(
+            "lstm", Map.of("input_size", 3, "hidden_size", 4, "output_size", 2),
+            "sublstm", Map.of("input_size", 3, "hidden_size", 4, "num_layers", 2, "output_size", 2),
+            "fix-sublstm", Map.of("input_size", 3, "hidden_size", 4, "output_size", 2),
+            "elm", Map.of("input_size", 3, "output_size", 2, "num_memory", 3, "tau_max", 20.0),
+            "g2gnet", Map.of("input_size", 6, "hidden_size", 8, "num_layers", 2, "output_size", 2, "groups", 2,
+                    "p_inter", 0.3, "grouping", "mixer", "seed", 3),
+            "mlp", Map.of("input_size", 4, "hidden_size", 5, "num_layers", 2, "output_size", 2, "activation", "tanh"),
+            "circuitnet", Map.of("input_size", 3, "output_size", 2, "units", 3, "neurons", 4, "ports", 2,
+                    "in_degree", 2, "seed", 5));
+
+    private NeuralModel small(String model) {
+        return reg.create(reg.config(model, SMALL.get(model)), 7);
+    }
+
+    @Test
+    void ganglionRecordsEveryFieldOfTheSchema() throws Exception {
+        // what makes a resumed or evaluated checkpoint independent of the defaults: nothing is left out
+        assertThat(SMALL.keySet()).containsExactlyInAnyOrderElementsOf(reg.names());
+        for (String model : reg.names()) {
+            Path p = dir.resolve(model + ".safetensors");
+            ModelCheckpoint.save(p, small(model));
+            Map<String, Object> recorded = ConfigJson.parseObject(Checkpoint.metadata(p).get(ModelCheckpoint.CONFIG_KEY));
+            assertThat(recorded.keySet()).as(model).containsExactlyElementsOf(reg.factory(model).schema().names());
+            assertThat(recorded.values()).as(model).doesNotContainNull();
+        }
+    }
+
+    @Test
+    void aRecordedConfigWithoutItsDefaultedFieldsTakesTheDefaults() throws Exception {
+        // a PyTorch writer may hold only models.md's fields (no g2gnet DST settings, no circuitnet
+        // ablation switches) and leave out any field at its default; these were refused as lacking fields
+        for (String model : reg.names()) {
+            NeuralModel m = small(model);
+            Map<String, Object> trimmed = new LinkedHashMap<>(m.config().values());
+            for (ConfigSchema.Field f : m.config().schema().fields()) {
+                boolean atDefault = f.defaultValue() != null && f.defaultValue().equals(trimmed.get(f.name()));
+                boolean derived = f.defaultValue() == null && !f.required();
+                if (atDefault || derived) {
+                    trimmed.remove(f.name());
+                }
+            }
+            Path p = dir.resolve(model + ".safetensors");
+            Checkpoint.save(p, m.module(), Map.of(ModelCheckpoint.MODEL_KEY, model,
+                    ModelCheckpoint.CONFIG_KEY, ConfigJson.write(trimmed)), null);
+            NeuralModel back = ModelCheckpoint.load(p);
+            assertThat(back.config()).as(model).isEqualTo(m.config());
+            Tensor x = new Rng(1).uniform(m.recurrent() ? Shape.of(2, 3, 3) : Shape.of(2, m.config().getInt("input_size")),
+                    -1, 1);
+            try (NoGrad ignored = NoGrad.enter()) {
+                assertThat(back.forward(Var.constant(x)).value().toFloatArray()).as(model)
+                        .containsExactly(m.forward(Var.constant(x)).value().toFloatArray());
+            }
+        }
+    }
+
+    @Test
+    void aRecordedConfigWithoutARequiredFieldIsRefused() throws Exception {
+        NeuralModel m = small("g2gnet");
+        Map<String, Object> cfg = new LinkedHashMap<>(m.config().values());
+        cfg.remove("output_size");
+        Path p = dir.resolve("g.safetensors");
+        Checkpoint.save(p, m.module(), Map.of(ModelCheckpoint.MODEL_KEY, "g2gnet",
+                ModelCheckpoint.CONFIG_KEY, ConfigJson.write(cfg)), null);
+        assertThatThrownBy(() -> ModelCheckpoint.load(p)).hasMessage(p + ": g2gnet config: required key(s) missing: output_size");
+    }
+}
