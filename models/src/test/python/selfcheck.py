@@ -290,6 +290,18 @@ class Formats(unittest.TestCase):
         self.assertEqual(x[:, :, 16].sum(0).tolist(), [0, 0, 0, 0, 64])
 
 
+class Checkpoints(unittest.TestCase):
+    """What the reference's config and checkpoint readers accept and refuse, and their messages."""
+
+    def test_a_bad_route_entry_is_named_alone(self):
+        route = torch.zeros(100000, dtype=torch.int32)
+        route[12345] = 9
+        with self.assertRaises(ValueError) as caught:
+            models.build("elm", dict(input_size=4, output_size=1, num_memory=2, num_branches=len(route)), route=route)
+        self.assertEqual(str(caught.exception), "elm: synapse.route element 12345 of 100000 is 9; an entry is an "
+                         "integer in [−1, 4): the input the synapse reads, or −1 for none")
+
+
 class Goldens(unittest.TestCase):
     def test_goldens_reproduce_from_their_contents(self):
         import make_goldens

@@ -38,9 +38,14 @@ class ElmNeuron(nn.Module):
         self.synapse.weight_raw = nn.Parameter(torch.full((self.d_syn,), 0.5))
         if route is not None:
             route = torch.as_tensor(route, dtype=torch.int32)
-            if route.shape != (self.d_syn,) or route.min() < -1 or route.max() >= d_in:
-                raise ValueError(f"elm: synapse.route must be int [{self.d_syn}] in [−1, {d_in}), got "
-                                 f"{route.tolist()}")
+            if route.shape != (self.d_syn,):
+                raise ValueError(f"elm: synapse.route has shape {list(route.shape)}; num_branches·synapses_per_branch "
+                                 f"= {self.d_syn} synapses need [{self.d_syn}]")
+            bad = ((route < -1) | (route >= d_in)).nonzero()
+            if len(bad):   # the first bad entry, not the whole route (megabytes for a long one)
+                k = int(bad[0])
+                raise ValueError(f"elm: synapse.route element {k} of {self.d_syn} is {int(route[k])}; an entry is an "
+                                 f"integer in [−1, {d_in}): the input the synapse reads, or −1 for none")
             self.synapse.register_buffer("route", route)
         elif self.d_syn != d_in:
             raise ValueError(f"elm: num_branches·synapses_per_branch = {self.d_syn} ≠ input_size {d_in} "

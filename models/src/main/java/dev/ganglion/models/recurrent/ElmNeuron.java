@@ -179,17 +179,21 @@ public final class ElmNeuron extends Module implements RecurrentModel {
         }
     }
 
+    /** The route's entries, or an error naming the shape or the first bad entry (not the whole route). */
     private int[] checkRoute(Tensor r) {
+        if (!r.shape().equals(Shape.of(dSyn))) {
+            throw new IllegalArgumentException("elm: synapse.route has shape " + r.shape() + "; num_branches·synapses_per_branch = "
+                    + dSyn + " synapses need [" + dSyn + "]");
+        }
         double[] v = r.toDoubleArray();
         int[] out = new int[v.length];
-        boolean ok = r.shape().equals(Shape.of(dSyn));
-        for (int k = 0; k < v.length && ok; k++) {
+        for (int k = 0; k < v.length; k++) {
             out[k] = (int) v[k];
-            ok = out[k] == v[k] && out[k] >= -1 && out[k] < dIn;
-        }
-        if (!ok) {
-            throw new IllegalArgumentException("elm: synapse.route must be integers [" + dSyn + "] in [−1, " + dIn
-                    + "), got shape " + r.shape() + " values " + java.util.Arrays.toString(v));
+            if (out[k] != v[k] || out[k] < -1 || out[k] >= dIn) {
+                throw new IllegalArgumentException("elm: synapse.route element " + k + " of " + dSyn + " is "
+                        + (out[k] == v[k] ? Integer.toString(out[k]) : Double.toString(v[k])) + "; an entry is an integer in [−1, "
+                        + dIn + "): the input the synapse reads, or −1 for none");
+            }
         }
         return out;
     }

@@ -86,9 +86,19 @@ class RecurrentCheckpointTest {
         ModelConfig elm = reg.config("elm", Map.of("input_size", 4, "output_size", 2, "num_branches", 3));
         assertThatThrownBy(() -> reg.create(elm, 0)).hasMessageContaining("num_branches·synapses_per_branch = 3 ≠ input_size 4");
         assertThatThrownBy(() -> new ElmNeuron(elm, Tensor.of(new float[] {0, 4, 1}, 3), new Rng(0)))
-                .hasMessageContaining("synapse.route must be integers [3] in [−1, 4)");
+                .hasMessage("elm: synapse.route element 1 of 3 is 4; an entry is an integer in [−1, 4): the input the "
+                        + "synapse reads, or −1 for none");
+        assertThatThrownBy(() -> new ElmNeuron(elm, Tensor.of(new float[] {0, -1, 1.5f}, 3), new Rng(0)))
+                .hasMessageContaining("synapse.route element 2 of 3 is 1.5;");
         assertThatThrownBy(() -> new ElmNeuron(elm, Tensor.of(new float[] {0, 1}, 2), new Rng(0)))
-                .hasMessageContaining("synapse.route must be integers [3]");
+                .hasMessage("elm: synapse.route has shape [2]; num_branches·synapses_per_branch = 3 synapses need [3]");
+        // one bad entry of a long route: the message names it, not the route (it had listed every value, 1 MB)
+        float[] route = new float[200_000];
+        route[123_456] = 9;
+        ModelConfig wide = reg.config("elm", Map.of("input_size", 4, "output_size", 1, "num_memory", 2,
+                "num_branches", route.length));
+        assertThatThrownBy(() -> new ElmNeuron(wide, Tensor.of(route, route.length), new Rng(0)))
+                .hasMessageContaining("element 123456 of 200000 is 9;").satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
         assertThatThrownBy(() -> reg.config("elm", Map.of("input_size", 4, "output_size", 2, "mlp_activation", "gelu")))
                 .hasMessageContaining("'mlp_activation' = 'gelu' is not one of relu, silu");
     }
