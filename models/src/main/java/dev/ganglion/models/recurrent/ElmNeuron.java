@@ -354,10 +354,7 @@ public final class ElmNeuron extends Module implements RecurrentModel {
     }
 
     private void check(Var x, int rank, RecurrentState state) {
-        String want = rank == 3 ? "[B, T ≥ 1, " + dIn + "]" : "[B, " + dIn + "]";
-        if (x.rank() != rank || x.dim(-1) != dIn || (rank == 3 && x.dim(1) < 1)) {
-            throw new IllegalArgumentException("elm: expected x " + want + ", got shape " + x.shape());
-        }
+        RecurrentModel.checkInput("elm", x, rank, dIn);
         Shape sShape = Shape.of(x.dim(0), dSyn);
         Shape mShape = Shape.of(x.dim(0), dm);
         if (state.size() != 2 || !state.get(0).shape().equals(sShape) || !state.get(1).shape().equals(mShape)) {

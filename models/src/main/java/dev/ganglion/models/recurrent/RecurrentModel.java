@@ -33,6 +33,18 @@ public interface RecurrentModel extends NeuralModel {
         return forward(x, initialState(x.dim(0), x.dtype())).output();
     }
 
+    /**
+     * Refuses an {@code x} that is not {@code [B, T ≥ 1, inputSize]} (rank 3, a chunk) or
+     * {@code [B, inputSize]} (rank 2, one step), naming the model, the expected and the given shape:
+     * the recurrent models' one input rule (zero steps have no readout to give).
+     */
+    static void checkInput(String model, Var x, int rank, int inputSize) {
+        String want = rank == 3 ? "[B, T ≥ 1, " + inputSize + "]" : "[B, " + inputSize + "]";
+        if (x.rank() != rank || x.dim(-1) != inputSize || (rank == 3 && x.dim(1) < 1)) {
+            throw new IllegalArgumentException(model + ": expected x " + want + ", got shape " + x.shape());
+        }
+    }
+
     @Override
     default boolean recurrent() {
         return true;

@@ -164,10 +164,7 @@ public final class SubLstm extends Module implements RecurrentModel {
     }
 
     private void checkInput(Var x, int rank, RecurrentState state) {
-        String want = rank == 3 ? "[B, T, " + inputSize + "]" : "[B, " + inputSize + "]";
-        if (x.rank() != rank || x.dim(-1) != inputSize || (rank == 3 && x.dim(1) < 1)) {
-            throw new IllegalArgumentException(name() + ": expected x " + want + ", got shape " + x.shape());
-        }
+        RecurrentModel.checkInput(name(), x, rank, inputSize);
         if (state.size() != 2 * layers) {
             throw new IllegalArgumentException(name() + ": state must hold h, c for each of " + layers
                     + " layers (" + 2 * layers + " tensors), got " + state.size());

@@ -108,7 +108,16 @@ class RecurrentCheckpointTest {
         SubLstm net = (SubLstm) reg.create(reg.config("sublstm", Map.of("input_size", 3, "hidden_size", 4,
                 "output_size", 2)), 0);
         assertThatThrownBy(() -> net.forward(Var.constant(Tensor.zeros(2, 5, 4))))
-                .hasMessageContaining("sublstm: expected x [B, T, 3], got shape [2, 5, 4]");
+                .hasMessageContaining("sublstm: expected x [B, T ≥ 1, 3], got shape [2, 5, 4]");
+        // zero steps: the rule said T ≥ 1 only for the ELM
+        for (String variant : new String[] {"lstm", "fix-sublstm"}) {
+            NeuralModel rnn = reg.create(reg.config(variant, Map.of("input_size", 4, "hidden_size", 3, "output_size", 2)), 0);
+            assertThatThrownBy(() -> rnn.forward(Var.constant(Tensor.zeros(2, 0, 4))))
+                    .hasMessage(variant + ": expected x [B, T ≥ 1, 4], got shape [2, 0, 4]");
+        }
+        NeuralModel elm0 = reg.create(reg.config("elm", Map.of("input_size", 4, "output_size", 2, "num_memory", 3)), 0);
+        assertThatThrownBy(() -> elm0.forward(Var.constant(Tensor.zeros(2, 0, 4))))
+                .hasMessage("elm: expected x [B, T ≥ 1, 4], got shape [2, 0, 4]");
         assertThatThrownBy(() -> net.step(Var.constant(Tensor.zeros(2, 3)), net.initialState(3, dev.ganglion.engine.DType.F32)))
                 .hasMessageContaining("state tensors must be [2, 4]");
         ElmNeuron elm = (ElmNeuron) reg.create(reg.config("elm", Map.of("input_size", 4, "output_size", 2,
