@@ -302,6 +302,21 @@ class Checkpoints(unittest.TestCase):
                          "integer in [−1, 4): the input the synapse reads, or −1 for none")
 
 
+    def test_a_seed_is_any_64_bit_integer(self):
+        # Ganglion's generators take any long (`--set seed=-5` is written as is); torch's manual_seed
+        # takes a negative seed modulo 2^64
+        for model in ("g2gnet", "circuitnet"):
+            base = TINY[model]
+            for seed in (-5, -2 ** 63, 2 ** 63 - 1):
+                self.assertEqual(configs.resolve(model, dict(base, seed=seed))["seed"], seed)
+            models.build(model, dict(base, seed=-5, grouping="random") if model == "g2gnet" else dict(base, seed=-5))
+            for seed in (2 ** 63, -2 ** 63 - 1):
+                with self.assertRaisesRegex(ValueError, "'seed' must be a 64-bit signed integer"):
+                    configs.resolve(model, dict(base, seed=seed))
+        with self.assertRaisesRegex(ValueError, "'units' must be ≥ 0, got -1"):
+            configs.resolve("circuitnet", dict(TINY["circuitnet"], units=-1))
+
+
 class Goldens(unittest.TestCase):
     def test_goldens_reproduce_from_their_contents(self):
         import make_goldens

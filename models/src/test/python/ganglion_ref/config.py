@@ -85,8 +85,12 @@ def _check(model, cfg):
             _fail(model, f"'{name}' must be true or false, got {value!r}")
         if name in _CHOICES and value not in _CHOICES[name]:
             _fail(model, f"'{name}' must be one of {_CHOICES[name]}, got {value!r}")
-        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-            _fail(model, f"'{name}' must be ≥ 0, got {value}")
+        if isinstance(value, int) and not isinstance(value, bool):
+            if name == "seed":   # any 64-bit seed, negative too, as Ganglion's generators (and manual_seed) take
+                if not -2 ** 63 <= value < 2 ** 63:
+                    _fail(model, f"'seed' must be a 64-bit signed integer, got {value}")
+            elif value < 0:
+                _fail(model, f"'{name}' must be ≥ 0, got {value}")
     if model == "g2gnet":
         for name in ("p_intra", "p_inter"):
             if not 0.0 <= cfg[name] <= 1.0:
