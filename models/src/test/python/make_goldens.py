@@ -180,7 +180,7 @@ def generate(c):
 
 def verify(path, tensors):
     """Reloads the file and recomputes in float64: the stored goldens must come back."""
-    net = models.load_checkpoint(path, allow_extra=True)
+    net = models.load_checkpoint(path)
     loaded, _ = safetensors_io.load(path)
     for name, t in tensors.items():
         if not torch.equal(loaded[name], t.cpu()):

@@ -317,6 +317,27 @@ class Checkpoints(unittest.TestCase):
             configs.resolve("circuitnet", dict(TINY["circuitnet"], units=-1))
 
 
+    def test_entries_beside_the_model_are_ignored_and_others_refused(self):
+        # a `ganglion train --save` checkpoint holds optim.*, a golden x, y, grad_output and grad.*:
+        # Ganglion's loader ignores them, and the reference refused them unless allow_extra
+        import tempfile
+        net = models.build("mlp", TINY["mlp"])
+        tensors = models.checkpoint_tensors(net)
+        beside = {"optim.head.weight.exp_avg": torch.zeros(2, 5), "optim.head.weight.step": torch.zeros(()),
+                  "x": torch.zeros(3, 4), "y": torch.zeros(3, 2), "grad_output": torch.ones(3, 2),
+                  "grad.x": torch.zeros(3, 4), "grad.head.weight": torch.zeros(2, 5)}
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.safetensors")
+            safetensors_io.save(path, dict(tensors, **beside), models.metadata(net))
+            back = models.load_checkpoint(path)
+            for name, t in back.state_dict().items():
+                self.assertTrue(torch.equal(t, net.state_dict()[name]), name)
+            safetensors_io.save(path, dict(tensors, **{"layers.7.weight": torch.zeros(5, 5)}), models.metadata(net))
+            with self.assertRaisesRegex(ValueError, r"tensors the mlp its config describes lacks: \['layers.7.weight'\]"):
+                models.load_checkpoint(path)
+            self.assertEqual(len(models.load_checkpoint(path, allow_extra=True).state_dict()), len(tensors))
+
+
 class Goldens(unittest.TestCase):
     def test_goldens_reproduce_from_their_contents(self):
         import make_goldens
@@ -326,7 +347,7 @@ class Goldens(unittest.TestCase):
             with self.subTest(file=os.path.basename(path)):
                 tensors, _ = safetensors_io.load(path)
                 make_goldens.verify(path, tensors)
-                net = models.load_checkpoint(path, allow_extra=True)
+                net = models.load_checkpoint(path)
                 grads = {k for k in tensors if k.startswith("grad.")}
                 self.assertEqual(grads, {"grad.x"} | {"grad." + n for n in models.trainable(net)})
 

@@ -14,7 +14,8 @@ from .g2gnet import G2GNet, Mlp
 from .sublstm import SubLstmNet
 
 __all__ = ["SubLstmNet", "ElmNeuron", "G2GNet", "Mlp", "CircuitNet", "build", "trainable",
-           "active_parameters", "checkpoint_tensors", "save_checkpoint", "load_checkpoint", "metadata"]
+           "active_parameters", "checkpoint_tensors", "save_checkpoint", "load_checkpoint", "beside_the_model",
+           "metadata"]
 
 
 def build(model, overrides=None, **kwargs):
@@ -58,12 +59,21 @@ def save_checkpoint(module, path):
     safetensors_io.save(path, checkpoint_tensors(module), metadata(module))
 
 
+def beside_the_model(name):
+    """Entries a checkpoint may hold beside the model's state, which the loader ignores (as Ganglion's
+    ``ModelCheckpoint`` does): a training checkpoint's optimizer state ``optim.*``, and a golden file's
+    ``x``, ``y``, ``grad_output`` and ``grad.*`` (undotted names: no model's state has one)."""
+    return name.startswith(("optim.", "grad.")) or "." not in name
+
+
 def load_checkpoint(path, allow_extra=False):
     """Rebuilds a module from a self-describing checkpoint (config from metadata, values from tensors).
 
-    ``allow_extra`` accepts tensors that are not model state (a golden's ``x``, ``y``, ``grad.*``)."""
+    Entries ``beside_the_model`` are ignored; any other tensor the config's model lacks is an error (the
+    config and the tensors disagree), as in Ganglion, unless ``allow_extra``."""
     import json
     tensors, meta = safetensors_io.load(path)
+    tensors = {name: t for name, t in tensors.items() if not beside_the_model(name)}
     model = meta["ganglion.model"]
     cfg = json.loads(meta["ganglion.config"])
     kwargs = {"route": tensors["synapse.route"]} if "synapse.route" in tensors else {}
@@ -75,7 +85,8 @@ def load_checkpoint(path, allow_extra=False):
             raise ValueError(f"{path}: missing tensor '{name}'")
     extra = sorted(set(tensors) - set(state))
     if extra and not allow_extra:
-        raise ValueError(f"{path}: unexpected tensors {extra}")
+        raise ValueError(f"{path}: tensors the {model} its config describes lacks: {extra[:10]}"
+                         + (f" and {len(extra) - 10} more" if len(extra) > 10 else ""))
     with torch.no_grad():
         for name, t in state.items():
             t.copy_(tensors[name].to(t.dtype))
