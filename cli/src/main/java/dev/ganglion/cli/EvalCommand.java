@@ -13,6 +13,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -85,15 +87,19 @@ final class EvalCommand implements Callable<Integer> {
                 gradOutput = floats(f, input, "grad_output");
             }
         }
-        SafetensorsWriter w = run(model, x, gradOutput);
+        Map<String, Tensor> outputs = run(model, x, gradOutput);
+        SafetensorsWriter w = new SafetensorsWriter();
+        outputs.forEach(w::put);
         w.write(out);
+        noteNonFinite(model, x, gradOutput, outputs);
         PrintWriter pw = spec.commandLine().getOut();
         pw.println("wrote " + out + " (y" + (grad ? ", grad.x and " + model.trainableParameters().size() + " parameter gradients" : "") + ")");
         pw.flush();
         return 0;
     }
 
-    private SafetensorsWriter run(NeuralModel model, Tensor x, Tensor gradOutput) {
+    /** {@code y}, and with {@code --grad} {@code grad.x} and {@code grad.NAME}, as float32, in that order. */
+    private Map<String, Tensor> run(NeuralModel model, Tensor x, Tensor gradOutput) {
         // x in the parameters' dtype: a float64 x (numpy's default) would otherwise reach the first
         // product as a dtype mismatch deep inside it
         List<Var> params = model.trainableParameters();
@@ -105,7 +111,8 @@ final class EvalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {   // x does not fit the model: name the file it came from
             throw new IllegalArgumentException(input + ": " + e.getMessage(), e);
         }
-        SafetensorsWriter w = new SafetensorsWriter().put("y", y.value().to(DType.F32));
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        w.put("y", y.value().to(DType.F32));
         if (!grad) {
             return w;
         }
@@ -121,5 +128,74 @@ final class EvalCommand implements Callable<Integer> {
             w.put("grad." + e.getKey(), e.getValue().to(DType.F32).contiguous());
         }
         return w;
+    }
+
+    /**
+     * One note on stderr when NaN or ±Inf reached the run or came out of it: how many values of x,
+     * grad_output and the checkpoint's parameters were not finite, and how many of y and the
+     * gradients. The outputs are kept as computed (NaN in, NaN out, as PyTorch gives); stdout keeps
+     * its one "wrote" line.
+     */
+    private void noteNonFinite(NeuralModel model, Tensor x, Tensor gradOutput, Map<String, Tensor> outputs) {
+        List<String> in = new ArrayList<>();
+        count(in, "x", x);
+        if (gradOutput != null) {
+            count(in, "grad_output", gradOutput);
+        }
+        long params = 0;
+        List<String> where = new ArrayList<>();
+        for (Map.Entry<String, Var> e : model.module().namedParameters().entrySet()) {
+            long n = nonFinite(e.getValue().value());
+            params += n;
+            if (n > 0) {
+                where.add(e.getKey());
+            }
+        }
+        if (params > 0) {
+            in.add("the parameters " + params + " of " + model.module().parameterCount() + " (in " + String.join(", ", where) + ")");
+        }
+        List<String> outs = new ArrayList<>();
+        count(outs, "y", outputs.get("y"));
+        long grads = 0;
+        long gradSize = 0;
+        for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+            if (e.getKey().startsWith("grad.")) {
+                grads += nonFinite(e.getValue());
+                gradSize += e.getValue().size();
+            }
+        }
+        if (grads > 0) {
+            outs.add("the gradients " + grads + " of " + gradSize);
+        }
+        if (in.isEmpty() && outs.isEmpty()) {
+            return;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("ganglion eval: note: NaN or ±Inf values in the inputs: " + (in.isEmpty() ? "none" : String.join(", ", in))
+                + "; in the outputs: " + (outs.isEmpty() ? "none" : String.join(", ", outs))
+                + "; written as computed (NaN in, NaN out, as in PyTorch)");
+        err.flush();
+    }
+
+    /** Adds "NAME n of size" to {@code parts} when {@code t} holds n &gt; 0 values that are not finite. */
+    private static void count(List<String> parts, String name, Tensor t) {
+        long n = nonFinite(t);
+        if (n > 0) {
+            parts.add(name + " " + n + " of " + t.size());
+        }
+    }
+
+    /** How many of {@code t}'s values are NaN or ±Inf. */
+    private static long nonFinite(Tensor t) {
+        Tensor c = t.contiguous();
+        float[] f = c.dtype() == DType.F32 ? c.floatArray() : null;
+        double[] d = f == null ? c.doubleArray() : null;
+        long n = 0;
+        for (int i = c.offset(), end = c.offset() + c.size(); i < end; i++) {
+            if (!Double.isFinite(f != null ? f[i] : d[i])) {
+                n++;
+            }
+        }
+        return n;
     }
 }
