@@ -273,14 +273,16 @@ public final class G2GNet extends Layer implements NeuralModel {
 
     /**
      * The network structured by a checkpoint's tensors ({@code layers.{l}.mask}, optional
-     * permutations) with zero float values, for a loader that fills them afterwards; a fresh model
-     * when there are no masks.
+     * permutations), float32 like a fresh one whatever float dtype the file stores (the loader
+     * converts the stored values to it, as for every model), with zero values where the state has
+     * none, for a loader that fills them afterwards; a fresh model when there are no masks.
      */
     static G2GNet structured(G2GNetConfig cfg, Map<String, Tensor> storedState, Rng rng) {
         if (!storedState.containsKey("layers.0.mask") && cfg.numLayers() > 0) {
             return create(cfg, rng);
         }
-        Map<String, Tensor> state = new LinkedHashMap<>(storedState);
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        storedState.forEach((name, t) -> state.put(name, t.to(dev.ganglion.engine.DType.F32)));
         for (int l = 0; l < cfg.numLayers(); l++) {
             state.putIfAbsent("layers." + l + ".weight", Tensor.zeros(Shape.of(cfg.hiddenSize(), width(cfg, l)), dev.ganglion.engine.DType.F32));
             state.putIfAbsent("layers." + l + ".bias", Tensor.zeros(Shape.of(cfg.hiddenSize()), dev.ganglion.engine.DType.F32));
