@@ -75,28 +75,37 @@ public final class G2GNet extends Layer implements NeuralModel {
     /**
      * The network of a checkpoint state (interchange names, masks as 0/1 tensors): any masks; the
      * permutations from {@code layers.{l}.in_perm/out_perm} when present, else from the config (a
-     * {@code random} grouping is then redrawn from the seed as {@link #create} draws it).
+     * {@code random} grouping is then redrawn from the seed as {@link #create} draws it). Every
+     * entry's shape is checked before anything is drawn, so a config far larger than the tensors is
+     * refused at once instead of after drawing masks of its size.
      *
      * @throws IllegalArgumentException naming the first missing or misshapen entry
      */
     public static G2GNet fromState(G2GNetConfig cfg, Map<String, Tensor> state) {
-        List<int[][]> drawn = drawnPermutations(cfg);
-        List<G2GSparseLayer> sparse = new ArrayList<>();
+        List<Tensor[]> entries = new ArrayList<>();   // per layer: weight, mask, bias
+        boolean permsStored = true;
         for (int l = 0; l < cfg.numLayers(); l++) {
             String p = "layers." + l + ".";
-            Tensor w = StateEntries.require(state, p + "weight", cfg.hiddenSize(), width(cfg, l));
-            Tensor m = StateEntries.require(state, p + "mask", cfg.hiddenSize(), width(cfg, l));
-            Tensor b = StateEntries.require(state, p + "bias", cfg.hiddenSize());
-            int[] inPerm = state.containsKey(p + "in_perm") ? G2GSparseLayer.toInts(state.get(p + "in_perm")) : drawn.get(l)[0];
-            int[] outPerm = state.containsKey(p + "out_perm") ? G2GSparseLayer.toInts(state.get(p + "out_perm")) : drawn.get(l)[1];
-            try {
-                sparse.add(G2GSparseLayer.fromDense(w, m, b, inPerm, outPerm, cfg.groups(), wantsInputGradient(l)));
-            } catch (IllegalArgumentException e) {   // a mask or permutation problem: say which layer's
-                throw new IllegalArgumentException("g2gnet 'layers." + l + "': " + e.getMessage(), e);
-            }
+            entries.add(new Tensor[] {StateEntries.require(state, p + "weight", cfg.hiddenSize(), width(cfg, l)),
+                StateEntries.require(state, p + "mask", cfg.hiddenSize(), width(cfg, l)),
+                StateEntries.require(state, p + "bias", cfg.hiddenSize())});
+            permsStored &= state.containsKey(p + "in_perm") && state.containsKey(p + "out_perm");
         }
         Tensor hw = StateEntries.require(state, "head.weight", cfg.outputSize(), width(cfg, cfg.numLayers()));
         Tensor hb = StateEntries.require(state, "head.bias", cfg.outputSize());
+        List<int[][]> drawn = permsStored ? null : drawnPermutations(cfg);
+        List<G2GSparseLayer> sparse = new ArrayList<>();
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            String p = "layers." + l + ".";
+            int[] inPerm = state.containsKey(p + "in_perm") ? G2GSparseLayer.toInts(state.get(p + "in_perm")) : drawn.get(l)[0];
+            int[] outPerm = state.containsKey(p + "out_perm") ? G2GSparseLayer.toInts(state.get(p + "out_perm")) : drawn.get(l)[1];
+            Tensor[] e = entries.get(l);
+            try {
+                sparse.add(G2GSparseLayer.fromDense(e[0], e[1], e[2], inPerm, outPerm, cfg.groups(), wantsInputGradient(l)));
+            } catch (IllegalArgumentException ex) {   // a mask or permutation problem: say which layer's
+                throw new IllegalArgumentException("g2gnet 'layers." + l + "': " + ex.getMessage(), ex);
+            }
+        }
         return new G2GNet(cfg, sparse, new Linear(hw, hb));
     }
 
@@ -283,12 +292,14 @@ public final class G2GNet extends Layer implements NeuralModel {
         }
         Map<String, Tensor> state = new LinkedHashMap<>();
         storedState.forEach((name, t) -> state.put(name, t.to(dev.ganglion.engine.DType.F32)));
+        // zeros only where an entry is missing (putIfAbsent had allocated them, of the config's sizes, every time)
         for (int l = 0; l < cfg.numLayers(); l++) {
-            state.putIfAbsent("layers." + l + ".weight", Tensor.zeros(Shape.of(cfg.hiddenSize(), width(cfg, l)), dev.ganglion.engine.DType.F32));
-            state.putIfAbsent("layers." + l + ".bias", Tensor.zeros(Shape.of(cfg.hiddenSize()), dev.ganglion.engine.DType.F32));
+            int in = width(cfg, l);
+            state.computeIfAbsent("layers." + l + ".weight", k -> Tensor.zeros(cfg.hiddenSize(), in));
+            state.computeIfAbsent("layers." + l + ".bias", k -> Tensor.zeros(cfg.hiddenSize()));
         }
-        state.putIfAbsent("head.weight", Tensor.zeros(Shape.of(cfg.outputSize(), width(cfg, cfg.numLayers())), dev.ganglion.engine.DType.F32));
-        state.putIfAbsent("head.bias", Tensor.zeros(Shape.of(cfg.outputSize()), dev.ganglion.engine.DType.F32));
+        state.computeIfAbsent("head.weight", k -> Tensor.zeros(cfg.outputSize(), width(cfg, cfg.numLayers())));
+        state.computeIfAbsent("head.bias", k -> Tensor.zeros(cfg.outputSize()));
         return fromState(cfg, state);
     }
 }

@@ -258,6 +258,23 @@ class G2GNetTest {
     }
 
     @Test
+    void aConfigFarLargerThanTheTensorsIsRefusedBeforeItsMasksAreDrawn(@TempDir Path dir) throws Exception {
+        // hidden_size 2^20 against [32, 24] tensors: the permutations of the config's groupings had been
+        // drawn first, with masks of 2^20 × 2^20 entries (seconds, or no end, before the shape error)
+        G2GNet net = G2GNet.create(config("random", 32), new Rng(3));
+        String huge = net.config().toJson().replace("\"hidden_size\":32", "\"hidden_size\":1048576");
+        for (boolean perms : new boolean[] {true, false}) {
+            java.util.Set<String> drop = new java.util.HashSet<>();
+            if (!perms) {
+                net.stateDict().keySet().stream().filter(k -> k.endsWith("_perm")).forEach(drop::add);
+            }
+            Path file = tampered(dir, "huge.safetensors", net, huge, w -> { }, drop);
+            assertThatThrownBy(() -> ModelCheckpoint.load(file))
+                    .hasMessage(file + ": checkpoint state: 'layers.0.weight' has shape [32, 24], expected [1048576, 24]");
+        }
+    }
+
+    @Test
     void aCheckpointOfFloat64ValuesLoadsAsFloat32LikeEveryModel(@TempDir Path dir) throws Exception {
         // the sparse layers came out float32 and the head float64, and the first forward failed in its matmul
         G2GNet net = G2GNet.create(config("random", 32), new Rng(3));
