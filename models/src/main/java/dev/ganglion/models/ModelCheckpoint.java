@@ -1,6 +1,7 @@
 package dev.ganglion.models;
 
 import dev.ganglion.autodiff.checkpoint.Checkpoint;
+import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.io.SafetensorsFile;
@@ -82,11 +83,12 @@ public final class ModelCheckpoint {
                 throw new IllegalArgumentException(path + ": metadata lacks " + (name == null ? MODEL_KEY : CONFIG_KEY)
                         + "; not a model checkpoint");
             }
-            // read outside the try below: the reader's errors name the file already
+            // read outside the try below: the reader's errors name the file already; as float32, the
+            // dtype every model is built in (a factory may build from these tensors)
             Map<String, Tensor> stored = new LinkedHashMap<>();
             for (String n : f.names()) {
                 if (!besideTheModel(n)) {
-                    stored.put(n, Checkpoint.readEntry(f, n));
+                    stored.put(n, Checkpoint.readEntry(f, n).to(DType.F32));
                 }
             }
             try {

@@ -7,11 +7,12 @@ import java.util.Map;
 /**
  * Builds one kind of model: its config schema, and a fresh model from a config.
  *
- * <p>{@code storedState} holds the model tensors of a checkpoint being loaded (integer ones, such as
- * routes, masks, permutations and edges, as float tensors of their values) for models whose
- * structure depends on them (an ELM with {@code synapse.route}); it is empty for a fresh model. The
- * factory reads only the structural entries: {@link ModelCheckpoint} checks their dtypes and loads
- * the parameters afterwards.
+ * <p>{@code storedState} holds the model tensors of a checkpoint being loaded, as float32 (integer
+ * ones, such as routes, masks, permutations and edges, as float tensors of their values), for
+ * models whose structure depends on them (an ELM with {@code synapse.route}); it is empty for a
+ * fresh model. A factory reads the structural entries, and may build the model from the others too
+ * (g2gnet and mlp do, which checks their shapes before anything of the config's sizes is made):
+ * {@link ModelCheckpoint} checks their dtypes and loads the parameters afterwards.
  */
 public interface ModelFactory {
     /** The config fields of this model. */

@@ -80,6 +80,46 @@ class ModelCheckpointTest {
     }
 
     @Test
+    void anMlpConfigFarLargerThanItsTensorsIsRefusedByTheShapeCheck() throws Exception {
+        // the mlp was built from the config first: hidden_size 30000 with 3 layers against a 1.6 KB file
+        // ran out of memory after 20 s; 2^20 is past the largest tensor, and fails at once either way
+        NeuralModel m = small("mlp");
+        Path p = dir.resolve("huge.safetensors");
+        Checkpoint.save(p, m.module(), Map.of(ModelCheckpoint.MODEL_KEY, "mlp", ModelCheckpoint.CONFIG_KEY,
+                m.config().toJson().replace("\"hidden_size\":5", "\"hidden_size\":1048576")), null);
+        assertThatThrownBy(() -> ModelCheckpoint.load(p))
+                .hasMessage(p + ": checkpoint state: 'layers.0.weight' has shape [5, 4], expected [1048576, 4]");
+    }
+
+    @Test
+    void float64ValuesLoadIntoAFloat32Model() throws Exception {
+        // the g2gnet and mlp factories build from the stored tensors: the loader hands them float32
+        for (String model : new String[] {"mlp", "g2gnet", "elm"}) {
+            NeuralModel m = small(model);
+            Path p = dir.resolve(model + "64.safetensors");
+            dev.ganglion.engine.io.SafetensorsWriter w = new dev.ganglion.engine.io.SafetensorsWriter()
+                    .metadata(ModelCheckpoint.MODEL_KEY, model).metadata(ModelCheckpoint.CONFIG_KEY, m.config().toJson());
+            Map<String, dev.ganglion.engine.io.IntType> ints = m.module().stateIntTypes();
+            m.module().stateDict().forEach((k, t) -> {
+                if (ints.containsKey(k)) {
+                    double[] d = t.toDoubleArray();
+                    w.putInts(k, java.util.Arrays.stream(d).mapToInt(v -> (int) v).toArray(), t.shape(), ints.get(k));
+                } else {
+                    w.put(k, t.to(dev.ganglion.engine.DType.F64));
+                }
+            });
+            w.write(p);
+            NeuralModel back = ModelCheckpoint.load(p);
+            assertThat(back.module().parameters()).as(model)
+                    .allSatisfy(v -> assertThat(v.dtype()).isEqualTo(dev.ganglion.engine.DType.F32));
+            Tensor x = new Rng(1).uniform(m.recurrent() ? Shape.of(2, 3, 3) : Shape.of(2, m.config().getInt("input_size")),
+                    -1, 1);
+            assertThat(back.forward(Var.constant(x)).value().toFloatArray()).as(model)
+                    .containsExactly(m.forward(Var.constant(x)).value().toFloatArray());
+        }
+    }
+
+    @Test
     void aRecordedConfigWithoutARequiredFieldIsRefused() throws Exception {
         NeuralModel m = small("g2gnet");
         Map<String, Object> cfg = new LinkedHashMap<>(m.config().values());

@@ -281,17 +281,15 @@ public final class G2GNet extends Layer implements NeuralModel {
     }
 
     /**
-     * The network structured by a checkpoint's tensors ({@code layers.{l}.mask}, optional
-     * permutations), float32 like a fresh one whatever float dtype the file stores (the loader
-     * converts the stored values to it, as for every model), with zero values where the state has
-     * none, for a loader that fills them afterwards; a fresh model when there are no masks.
+     * The network of a checkpoint's tensors ({@link dev.ganglion.models.ModelFactory}'s stored state,
+     * float32): its masks and, when stored, permutations, with zero values where the state has none,
+     * for a loader that fills them afterwards; a fresh model when there are no masks.
      */
     static G2GNet structured(G2GNetConfig cfg, Map<String, Tensor> storedState, Rng rng) {
         if (!storedState.containsKey("layers.0.mask") && cfg.numLayers() > 0) {
             return create(cfg, rng);
         }
-        Map<String, Tensor> state = new LinkedHashMap<>();
-        storedState.forEach((name, t) -> state.put(name, t.to(dev.ganglion.engine.DType.F32)));
+        Map<String, Tensor> state = new LinkedHashMap<>(storedState);
         // zeros only where an entry is missing (putIfAbsent had allocated them, of the config's sizes, every time)
         for (int l = 0; l < cfg.numLayers(); l++) {
             int in = width(cfg, l);

@@ -11,7 +11,9 @@ public final class G2GNetModels {
     public static void register(ModelRegistry registry) {
         registry.register(G2GNet.NAME, ModelFactory.of(G2GNetConfig.SCHEMA,
                 (cfg, ints, rng) -> G2GNet.structured(G2GNetConfig.of(cfg), ints, rng)));
-        registry.register(Mlp.NAME, ModelFactory.of(MlpConfig.SCHEMA,
-                (cfg, ints, rng) -> Mlp.create(MlpConfig.of(cfg), rng)));
+        // a checkpoint's mlp is built from its tensors, each shape checked before any layer of the
+        // config's sizes exists (built from the config first, a config larger than the file ran out of memory)
+        registry.register(Mlp.NAME, ModelFactory.of(MlpConfig.SCHEMA, (cfg, stored, rng) -> stored.isEmpty()
+                ? Mlp.create(MlpConfig.of(cfg), rng) : Mlp.fromState(MlpConfig.of(cfg), stored)));
     }
 }
