@@ -61,7 +61,9 @@ public enum UnaryOp {
      */
     LOG1P,
     /** {@code y = eˣ − 1} ({@link Math#expm1}: accurate near 0, where {@code exp(x) − 1} cancels). */
-    EXPM1;
+    EXPM1,
+    /** {@code y = erf x = (2/√π)·∫₀ˣ e^{−t²} dt} ({@link Erf#erf}: within one ulp; erf(±∞) = ±1). */
+    ERF;
 
     /** The reference value {@code f(x; p, q)} in double precision. */
     public double apply(double x, double p, double q) {
@@ -85,6 +87,7 @@ public enum UnaryOp {
             case ADD_SCALAR -> x + p;
             case LOG1P -> Math.log1p(x);
             case EXPM1 -> Math.expm1(x);
+            case ERF -> Erf.erf(x);
         };
     }
 

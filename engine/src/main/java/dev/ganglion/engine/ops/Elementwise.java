@@ -121,6 +121,11 @@ public final class Elementwise {
         return apply(UnaryOp.EXPM1, x);
     }
 
+    /** {@code y = erf x}, the error function ({@link UnaryOp#ERF}). */
+    public static Tensor erf(Tensor x) {
+        return apply(UnaryOp.ERF, x);
+    }
+
     /** {@code y = op(x)} for an op without parameters. */
     public static Tensor apply(UnaryOp op, Tensor x) {
         return apply(op, x, 0, 0);
