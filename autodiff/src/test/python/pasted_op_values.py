@@ -23,6 +23,7 @@ unary("expm1", torch.expm1, [0.0, 1e-10, -1e-10, 1e-5, -2.0, 50.0, -50.0])
 unary("softplus", F.softplus, [-100.0, -30.0, -1.0, 0.0, 1e-8, 19.9, 20.0, 20.5, 100.0])
 unary("leaky_relu 0.1", lambda x: F.leaky_relu(x, 0.1), [-3.0, -0.0, 0.0, 1e-30, 2.5])
 unary("elu 1.5", lambda x: F.elu(x, 1.5), [-1000.0, -5.0, -1e-8, 0.0, 1e-8, 3.0, 1000.0])
+unary("erf", torch.erf, [0.0, 1e-10, -0.5, 1.0, 2.5, -4.0, 6.0, -27.0, 30.0])
 x=torch.tensor([[1.0,2.0,4.0],[3.0,3.0,3.0]],requires_grad=True)
 g=torch.tensor([[0.5,-1.0,2.0],[1.0,0.25,-0.75]])
 for c in (0,1):

@@ -36,6 +36,8 @@ import dev.ganglion.engine.ops.Elementwise;
  * itself. A null entry means "no gradient" (e.g. an integer index input).
  */
 final class Gradients {
+    private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
     private Gradients() {}
 
     /**
@@ -65,6 +67,7 @@ final class Gradients {
             case RECIPROCAL -> one(neg(mul(g, square(n.saved(0)))));                      // −y²
             case LOG1P -> one(div(g, addScalar(n.saved(0), 1)));                          // 1/(1 + x)
             case EXPM1 -> one(mul(g, exp(n.saved(0))));                                   // eˣ, not y + 1: that cancels for x ≪ 0
+            case ERF -> one(mul(g, scale(exp(neg(square(n.saved(0)))), TWO_OVER_SQRT_PI)));  // (2/√π)·e^{−x²}
             case CLAMP -> one(where(inside(n.saved(0), (double[]) n.aux), g, zero(g)));   // NOTE: bounds pass
             case POW_SCALAR -> one(n.real == 0 ? scale(g, 0) : mul(g, scale(pow(n.saved(0), n.real - 1), n.real)));
             case SCALE -> one(scale(g, n.real));

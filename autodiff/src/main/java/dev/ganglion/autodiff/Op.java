@@ -45,6 +45,8 @@ public enum Op {
     LOG1P,
     /** The engine's {@link UnaryOp#EXPM1}. */
     EXPM1,
+    /** The engine's {@link UnaryOp#ERF}. */
+    ERF,
     /** {@code y = min(max(x, lo), hi)}. */
     CLAMP,
     /** {@code y = x^p} for a constant exponent p. */

@@ -107,6 +107,14 @@ public final class PointwiseOps {
         return record(Op.EXPM1, Elementwise.expm1(x.value()), in(x), save(x.value()));
     }
 
+    /**
+     * {@code y = erf x = (2/√π)·∫₀ˣ e^{−t²} dt}, within one ulp in float64 (the engine's
+     * {@link dev.ganglion.engine.kernel.Erf}); {@code dx = g·(2/√π)·e^{−x²}}.
+     */
+    public static Var erf(Var x) {
+        return record(Op.ERF, Elementwise.erf(x.value()), in(x), save(x.value()));
+    }
+
     /** {@code y = min(max(x, lo), hi)}; the gradient passes where {@code lo ≤ x ≤ hi} (bounds included). */
     public static Var clamp(Var x, double lo, double hi) {
         Tensor y = Elementwise.clamp(x.value(), lo, hi);

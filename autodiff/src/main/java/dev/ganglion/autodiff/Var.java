@@ -325,6 +325,11 @@ public final class Var {
         return PointwiseOps.expm1(this);
     }
 
+    /** {@code erf x} elementwise, the error function ({@link PointwiseOps#erf}). */
+    public Var erf() {
+        return PointwiseOps.erf(this);
+    }
+
     /** {@code min(max(x, lo), hi)} elementwise ({@link PointwiseOps#clamp}). */
     public Var clamp(double lo, double hi) {
         return PointwiseOps.clamp(this, lo, hi);

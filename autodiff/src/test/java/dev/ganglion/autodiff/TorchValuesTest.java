@@ -10,7 +10,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * log1p, expm1, softplus, leakyRelu, elu, var, std, flatten, stack and chunk against values and
+ * log1p, expm1, erf, softplus, leakyRelu, elu, var, std, flatten, stack and chunk against values and
  * gradients printed by PyTorch 1.13 in float64 ({@code src/test/python/pasted_op_values.py}), at the
  * edges: 0 and ±0, ±10⁻¹⁰ (where log(1 + x) and exp(x) − 1 lose every digit), −1 for log1p,
  * overflowing exponentials, softplus's threshold 20 and a value far below 0, rows of equal values
@@ -92,6 +92,16 @@ class TorchValuesTest {
         unary(x -> PointwiseOps.elu(x, 1.5), new double[] {-1000.0, -5.0, -1e-08, 0.0, 1e-08, 3.0, 1000.0},
                 new double[] {-1.5, -1.4898930795013718, -1.4999999925000002e-08, 0.0, 1e-08, 3.0, 1000.0},
                 new double[] {0.0, 0.006737946999085467, 1.2499999875, 1.5, 1.1666666666666667, 1.3333333333333333, 1.5});
+    }
+
+    /** At −27 the gradient {@code (2/√π)·e^{−729}} is subnormal (and rounds as PyTorch's); at 30 it underflows. */
+    @Test
+    void erf() {
+        unary(Var::erf, new double[] {0.0, 1e-10, -0.5, 1.0, 2.5, -4.0, 6.0, -27.0, 30.0},
+                new double[] {0.0, 1.1283791670955126e-10, -0.5204998778130465, 0.8427007929497149, 0.999593047982555,
+                    -0.9999999845827421, 1.0, -1.0, 1.0},
+                new double[] {0.5641895835477563, 0.7052369794346953, 0.6590869342015836, 0.36321906024302036,
+                    0.00217828423035271, 1.428551400584988e-07, 3.271626549061581e-16, 3.891172e-317, 0.0});
     }
 
     @Test

@@ -47,6 +47,7 @@ final class PointwiseEntries {
         unary(s, Op.RECIPROCAL, PointwiseOps::reciprocal, x -> 1 / x, Inputs::positive);
         unary(s, Op.LOG1P, PointwiseOps::log1p, Math::log1p, (seed, d) -> Inputs.uniform(seed, -0.9, 2, d));
         unary(s, Op.EXPM1, PointwiseOps::expm1, Math::expm1, Inputs::rand);
+        unary(s, Op.ERF, PointwiseOps::erf, References::erf, (seed, d) -> Inputs.uniform(seed, -2.5, 2.5, d));
         // keep every value at least 0.02 away from the bounds, so x ± ε never crosses a kink
         unary(s, Op.CLAMP, x -> PointwiseOps.clamp(x, -0.55, 0.45), x -> Math.min(Math.max(x, -0.55), 0.45),
                 (seed, d) -> awayFrom(rand(seed, d), -0.55, 0.45));

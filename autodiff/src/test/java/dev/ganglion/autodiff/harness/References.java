@@ -169,4 +169,19 @@ public final class References {
         double lse = logsumexp(v);
         return Arrays.stream(v).map(d -> d - lse).toArray();
     }
+
+    /**
+     * {@code erf x} by its Maclaurin series {@code (2/√π)·Σ (−1)ⁿx²ⁿ⁺¹/(n!·(2n + 1))} summed until the
+     * terms vanish, independent of the engine's: within 10⁻¹⁴ for |x| ≤ 3 (its largest term there is
+     * about 170, so cancellation costs three digits), and no use beyond.
+     */
+    public static double erf(double x) {
+        double term = x;
+        double sum = 0;
+        for (int n = 0; Math.abs(term) > 1e-18 * Math.abs(sum) || n == 0; n++) {
+            sum += term / (2 * n + 1);
+            term *= -x * x / (n + 1);
+        }
+        return 2 / Math.sqrt(Math.PI) * sum;
+    }
 }
