@@ -24,6 +24,30 @@ unary("softplus", F.softplus, [-100.0, -30.0, -1.0, 0.0, 1e-8, 19.9, 20.0, 20.5,
 unary("leaky_relu 0.1", lambda x: F.leaky_relu(x, 0.1), [-3.0, -0.0, 0.0, 1e-30, 2.5])
 unary("elu 1.5", lambda x: F.elu(x, 1.5), [-1000.0, -5.0, -1e-8, 0.0, 1e-8, 3.0, 1000.0])
 unary("erf", torch.erf, [0.0, 1e-10, -0.5, 1.0, 2.5, -4.0, 6.0, -27.0, 30.0])
+inf=float('inf'); nan=float('nan')
+gelu_x=[-2.0, -1.0, -0.5, -1e-8, 0.0, 1e-8, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 1e30, inf, -inf, nan]
+unary("gelu", F.gelu, gelu_x)
+unary("gelu tanh", lambda x: F.gelu(x, approximate='tanh'), gelu_x)
+def unary32(name, f, xs):
+    x=torch.tensor(xs,dtype=torch.float32,requires_grad=True)
+    y=f(x); y.backward(torch.linspace(0.5,1.5,len(xs),dtype=torch.float32))
+    print(f'// {name} float32\nx {arr(x)}\ny {arr(y)}\ndx {arr(x.grad)}  seed linspace(0.5,1.5)')
+unary32("gelu", F.gelu, gelu_x)
+unary32("gelu tanh", lambda x: F.gelu(x, approximate='tanh'), gelu_x)
+# the left tails, where PyTorch's 1 + erf(x/sqrt 2) and 1 + tanh(u) cancel: exact values (mpmath, 40 digits)
+import mpmath
+mpmath.mp.dps=40
+def tail(name, y, dy, xs):
+    g=[0.5+i/(len(xs)-1) for i in range(len(xs))]
+    print(f'// {name} exact (mpmath)\nx {xs}\ny {{{", ".join(mpmath.nstr(y(mpmath.mpf(v)),17) for v in xs)}}}')
+    print(f'dx {{{", ".join(mpmath.nstr(gi*dy(mpmath.mpf(v)),17) for gi,v in zip(g,xs))}}}')
+    x=torch.tensor(xs,requires_grad=True); f=F.gelu if name=="gelu" else (lambda t: F.gelu(t, approximate='tanh'))
+    yy=f(x); yy.backward(torch.tensor(g)); print(f'  torch: y {arr(yy)} dx {arr(x.grad)}')
+tail("gelu", lambda v: v*mpmath.ncdf(v), lambda v: mpmath.ncdf(v)+v*mpmath.npdf(v), [-3.0, -5.0, -10.0, -20.0, -30.0])
+K=mpmath.sqrt(2/mpmath.pi); KA=mpmath.mpf(0.044715)
+sig=lambda t: 1/(1+mpmath.exp(-t))
+u=lambda v: K*(v+KA*v**3)
+tail("gelu tanh", lambda v: v*sig(2*u(v)), lambda v: sig(2*u(v))+2*v*sig(2*u(v))*sig(-2*u(v))*K*(1+3*KA*v*v), [-3.0, -5.0, -10.0, -20.0])
 x=torch.tensor([[1.0,2.0,4.0],[3.0,3.0,3.0]],requires_grad=True)
 g=torch.tensor([[0.5,-1.0,2.0],[1.0,0.25,-0.75]])
 for c in (0,1):

@@ -68,6 +68,8 @@ final class Gradients {
             case LOG1P -> one(div(g, addScalar(n.saved(0), 1)));                          // 1/(1 + x)
             case EXPM1 -> one(mul(g, exp(n.saved(0))));                                   // eˣ, not y + 1: that cancels for x ≪ 0
             case ERF -> one(mul(g, scale(exp(neg(square(n.saved(0)))), TWO_OVER_SQRT_PI)));  // (2/√π)·e^{−x²}
+            case GELU -> one(Elementwise.apply(BinaryOp.GELU_GRAD, g, n.saved(0)));        // Φ(x) + x·φ(x)
+            case GELU_TANH -> one(Elementwise.apply(BinaryOp.GELU_TANH_GRAD, g, n.saved(0)));
             case CLAMP -> one(where(inside(n.saved(0), (double[]) n.aux), g, zero(g)));   // NOTE: bounds pass
             case POW_SCALAR -> one(n.real == 0 ? scale(g, 0) : mul(g, scale(pow(n.saved(0), n.real - 1), n.real)));
             case SCALE -> one(scale(g, n.real));

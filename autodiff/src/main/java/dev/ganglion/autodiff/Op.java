@@ -47,6 +47,10 @@ public enum Op {
     EXPM1,
     /** The engine's {@link UnaryOp#ERF}. */
     ERF,
+    /** The engine's {@link UnaryOp#GELU}; its gradient one pass of {@link BinaryOp#GELU_GRAD}. */
+    GELU,
+    /** The engine's {@link UnaryOp#GELU_TANH}; its gradient one pass of {@link BinaryOp#GELU_TANH_GRAD}. */
+    GELU_TANH,
     /** {@code y = min(max(x, lo), hi)}. */
     CLAMP,
     /** {@code y = x^p} for a constant exponent p. */

@@ -115,6 +115,37 @@ public final class PointwiseOps {
         return record(Op.ERF, Elementwise.erf(x.value()), in(x), save(x.value()));
     }
 
+    /**
+     * {@code y = gelu(x) = x·Φ(x) = ½·x·(1 + erf(x/√2))}, Φ the standard normal CDF (PyTorch's
+     * {@code gelu(x)}); {@code dx = g·(Φ(x) + x·φ(x))}, {@code φ(x) = e^{−x²/2}/√(2π)}, in one pass. NaN
+     * at ±∞ for the gradient (and −∞ for the value), as PyTorch.
+     * NOTE: the left tail keeps its digits (Φ from erfc, not {@code 1 + erf}), where PyTorch's cancels:
+     * gelu(−10) = −7.6·10⁻²³ here, −0 in PyTorch, and its gradient there is 1 % off in PyTorch.
+     */
+    public static Var gelu(Var x) {
+        return gelu(x, Gelu.NONE);
+    }
+
+    /**
+     * {@link #gelu(Var)} exactly ({@link Gelu#NONE}) or in the tanh approximation ({@link Gelu#TANH}),
+     * PyTorch's {@code gelu(x, approximate=…)}: {@code y = ½·x·(1 + tanh u)},
+     * {@code u = √(2/π)·(x + 0.044715·x³)}, with its exact derivative
+     * {@code ½·(1 + tanh u) + ½·x·(1 − tanh²u)·√(2/π)·(1 + 3·0.044715·x²)}. Both are one fused node,
+     * one pass forward and one backward, in float32 and float64.
+     * NOTE: the tanh form too is computed without cancelling ({@code x·σ(2u)}), so its left tail is
+     * not 0 below −9.2 as PyTorch's; and its float32 gradient is computed in double, so it is 1,
+     * not PyTorch's NaN, where x² overflows float (|x| ≥ 1.9·10¹⁹).
+     *
+     * @throws NullPointerException when {@code approximate} is null
+     */
+    public static Var gelu(Var x, Gelu approximate) {
+        Objects.requireNonNull(approximate, "gelu: approximate is null");
+        return switch (approximate) {
+            case NONE -> record(Op.GELU, Elementwise.gelu(x.value()), in(x), save(x.value()));
+            case TANH -> record(Op.GELU_TANH, Elementwise.geluTanh(x.value()), in(x), save(x.value()));
+        };
+    }
+
     /** {@code y = min(max(x, lo), hi)}; the gradient passes where {@code lo ≤ x ≤ hi} (bounds included). */
     public static Var clamp(Var x, double lo, double hi) {
         Tensor y = Elementwise.clamp(x.value(), lo, hi);

@@ -2,6 +2,7 @@ package dev.ganglion.autodiff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
@@ -10,7 +11,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * log1p, expm1, erf, softplus, leakyRelu, elu, var, std, flatten, stack and chunk against values and
+ * log1p, expm1, erf, gelu (both forms, float64 and float32), softplus, leakyRelu, elu, var, std, flatten, stack and chunk against values and
  * gradients printed by PyTorch 1.13 in float64 ({@code src/test/python/pasted_op_values.py}), at the
  * edges: 0 and ±0, ±10⁻¹⁰ (where log(1 + x) and exp(x) − 1 lose every digit), −1 for log1p,
  * overflowing exponentials, softplus's threshold 20 and a value far below 0, rows of equal values
@@ -102,6 +103,114 @@ class TorchValuesTest {
                     -0.9999999845827421, 1.0, -1.0, 1.0},
                 new double[] {0.5641895835477563, 0.7052369794346953, 0.6590869342015836, 0.36321906024302036,
                     0.00217828423035271, 1.428551400584988e-07, 3.271626549061581e-16, 3.891172e-317, 0.0});
+    }
+
+    private static final double NAN = Double.NaN;
+    /** Both forms' points: PyTorch is accurate down to −2 (below, its 1 + erf and 1 + tanh cancel). */
+    private static final double[] GELU_X = {-2.0, -1.0, -0.5, -1e-08, 0.0, 1e-08, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 1e+30,
+        INF, -INF, NAN};
+
+    /** gelu'(±∞) = Φ + x·φ = NaN (∞·0), and gelu(−∞) = −∞·0 = NaN, as PyTorch. */
+    @Test
+    void gelu() {
+        unary(PointwiseOps::gelu, GELU_X,
+                new double[] {-0.04550026389635842, -0.15865525393145702, -0.15426876936299344, -4.999999960105772e-09, 0.0,
+                    5.000000039894228e-09, 0.34573123063700656, 0.841344746068543, 1.9544997361036416, 2.99595030590511,
+                    4.999998566742141, 10.0, 1e+30, INF, NAN, NAN},
+                new double[] {-0.04261590053909846, -0.04721209999968893, 0.08391975438443017, 0.34999999441480806,
+                    0.3833333333333333, 0.4166666733157046, 0.7807456121905465, 1.0472049549014302, 1.1214061944474703,
+                    1.1131402119246023, 1.1666750047703356, 1.2333333333333334, 1.3, NAN, NAN, NAN});
+    }
+
+    @Test
+    void geluTanh() {
+        unary(x -> PointwiseOps.gelu(x, Gelu.TANH), GELU_X,
+                new double[] {-0.04540230591222494, -0.1588080093917233, -0.15428599017485606, -4.999999960105772e-09, 0.0,
+                    5.000000039894228e-09, 0.34571400982514394, 0.8411919906082768, 1.954597694087775, 2.996362607918227,
+                    4.999999770820381, 10.0, 1e+30, INF, NAN, NAN},
+                new double[] {-0.04304962831180915, -0.04701298084594346, 0.0839990610947265, 0.34999999441480806,
+                    0.3833333333333333, 0.4166666733157046, 0.7806329131811781, 1.0468652810509231, 1.122302565177739,
+                    1.1127425832940665, 1.1666684707556527, 1.2333333333333334, 1.3, NAN, NAN, NAN});
+    }
+
+    /**
+     * // NOTE: the left tails, against exact values (mpmath, 40 digits), not PyTorch's: there its
+     * {@code 1 + erf(x/√2)} and {@code 1 + tanh u} cancel. PyTorch 1.13 (float64) gives gelu(−5) =
+     * −1.4332578593401202e-06 (4·10⁻¹¹ off), gelu(−10) = −0 and a gradient at −10 of
+     * −7.694598626706419e-22 (1 % off: x·φ(x) without Φ); the tanh form −2.2917961972623857e-07 at
+     * −5 and −0 below. Ganglion's relative error here is that of x/√2 and u rounded to double, about
+     * x²·2⁻⁵³ (below 2·10⁻¹³ down to −40).
+     */
+    @Test
+    void geluTailsKeepTheirDigits() {
+        tail(PointwiseOps::gelu, new double[] {-3.0, -5.0, -10.0, -20.0, -30.0},
+                new double[] {-0.0040496940948902836, -1.4332578593959696e-6, -7.6198530241605261e-23, -5.5072482372124674e-88,
+                    -1.4720141781444561e-196},
+                new double[] {-0.0059728236020919635, -5.360209501344221e-6, -7.6184000964648141e-22, -1.376795060391683e-86,
+                    -6.6240475360627416e-195});
+        tail(x -> PointwiseOps.gelu(x, Gelu.TANH), new double[] {-3.0, -5.0, -10.0, -20.0},
+                new double[] {-0.0036373920817730192, -2.291796196629507e-7, -1.2040923482098102e-37, -3.3754509563110619e-261},
+                new double[] {-0.0057920833154848635, -1.2886349896104959e-6, -3.2172444078297143e-36, -4.4136493087418778e-259});
+    }
+
+    /** Values and gradients (seeded as {@link #unary}) within 2·10⁻¹³ relative of exact ones. */
+    private static void tail(UnaryOperator<Var> f, double[] x, double[] y, double[] dx) {
+        Var v = Var.parameter(Tensor.wrap(x, Shape.of(x.length)));
+        Var out = f.apply(v);
+        out.backward(seed(x.length));
+        double[] value = out.value().toDoubleArray();
+        double[] grad = v.grad().toDoubleArray();
+        for (int i = 0; i < x.length; i++) {
+            assertThat(value[i]).as("value at %s", x[i]).isCloseTo(y[i], within(2e-13 * Math.abs(y[i])));
+            assertThat(grad[i]).as("gradient at %s", x[i]).isCloseTo(dx[i], within(2e-13 * Math.abs(dx[i])));
+        }
+    }
+
+    /**
+     * float32, against PyTorch's float32 run: within 10⁻⁶ relative + 2·10⁻⁷ (PyTorch's float32 erf is
+     * a polynomial approximation good to about 10⁻⁷; Ganglion's float32 is its float64 rounded once).
+     * // NOTE: at x = 10³⁰ PyTorch's float32 gradient of the tanh form is NaN (x² overflows float); here
+     * it is computed in double, and is 1.3 (1 times the seed), as in float64.
+     */
+    @Test
+    void geluFloat32AgreesWithPyTorchs() {
+        float[] x = new float[GELU_X.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) GELU_X[i];
+        }
+        float32(PointwiseOps::gelu, x,
+                new double[] {-0.045500099658966064, -0.1586552858352661, -0.1542687863111496, -4.999999969612645e-09, 0.0,
+                    4.999999969612645e-09, 0.3457311987876892, 0.8413447141647339, 1.9544999599456787, 2.995950222015381,
+                    4.999998569488525, 10.0, 1.0000000150474662e+30, INF, NAN, NAN},
+                new double[] {-0.04261593520641327, -0.04721207916736603, 0.08391977846622467, 0.3500000238418579,
+                    0.38333332538604736, 0.4166666865348816, 0.7807455658912659, 1.047204852104187, 1.1214063167572021,
+                    1.1131402254104614, 1.1666749715805054, 1.2333333492279053, 1.2999999523162842, NAN, NAN, NAN});
+        float32(v -> PointwiseOps.gelu(v, Gelu.TANH), x,
+                new double[] {-0.04540228843688965, -0.15880799293518066, -0.1542859971523285, -4.999999969612645e-09, 0.0,
+                    4.999999969612645e-09, 0.3457140028476715, 0.8411920070648193, 1.9545977115631104, 2.9963626861572266,
+                    4.999999523162842, 10.0, 1.0000000150474662e+30, INF, NAN, NAN},
+                new double[] {-0.043049611151218414, -0.04701298475265503, 0.08399906754493713, 0.3500000238418579,
+                    0.38333332538604736, 0.4166666865348816, 0.7806329131126404, 1.0468653440475464, 1.122302532196045,
+                    1.1127427816390991, 1.1666690111160278, 1.2333333492279053, 1.2999999523162842 /* PyTorch: NaN */, NAN,
+                    NAN, NAN});
+    }
+
+    private static void float32(UnaryOperator<Var> f, float[] x, double[] y, double[] dx) {
+        Var v = Var.parameter(Tensor.of(x, x.length));
+        Var out = f.apply(v);
+        out.backward(seed(x.length).to(DType.F32));
+        assertThat(out.value().dtype()).isEqualTo(DType.F32);
+        double[] value = out.value().toDoubleArray();
+        double[] grad = v.grad().toDoubleArray();
+        for (int i = 0; i < x.length; i++) {
+            assertFloat32(value[i], y[i], "value at " + x[i]);
+            assertFloat32(grad[i], dx[i], "gradient at " + x[i]);
+        }
+    }
+
+    private static void assertFloat32(double actual, double expected, String what) {
+        boolean ok = Double.compare(actual, expected) == 0 || Math.abs(actual - expected) <= 1e-6 * Math.abs(expected) + 2e-7;
+        assertThat(ok).as("%s is %s, PyTorch %s", what, actual, expected).isTrue();
     }
 
     @Test

@@ -1,7 +1,11 @@
 package dev.ganglion.autodiff.nn;
 
+import dev.ganglion.autodiff.Gelu;
+import dev.ganglion.autodiff.PointwiseOps;
 import dev.ganglion.autodiff.Var;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** An elementwise activation as a layer: {@code y = f(x)}. No parameters. */
 public final class Activation extends Layer {
@@ -15,6 +19,10 @@ public final class Activation extends Layer {
         SIGMOID,
         /** {@code x·σ(x)}. */
         SILU,
+        /** {@code x·Φ(x)}, Φ the standard normal CDF ({@link PointwiseOps#gelu(Var)}). */
+        GELU,
+        /** GELU's tanh approximation ({@link PointwiseOps#gelu(Var, Gelu)} with {@link Gelu#TANH}). */
+        GELU_TANH,
         /** {@code x}. */
         IDENTITY
     }
@@ -46,18 +54,29 @@ public final class Activation extends Layer {
         return new Activation(Kind.SILU);
     }
 
+    /** {@code x·Φ(x)}, GELU (PyTorch's {@code nn.GELU()}). */
+    public static Activation gelu() {
+        return new Activation(Kind.GELU);
+    }
+
     /**
-     * By config name: {@code relu}, {@code tanh}, {@code sigmoid}, {@code silu}, {@code identity}.
+     * By config name, the kind's name in lower case: {@code relu}, {@code tanh}, {@code sigmoid},
+     * {@code silu}, {@code gelu}, {@code gelu_tanh}, {@code identity}.
      *
      * @throws IllegalArgumentException for any other name, listing the known ones
      */
     public static Activation of(String name) {
         for (Kind k : Kind.values()) {
-            if (k.name().toLowerCase(Locale.ROOT).equals(name)) {
+            if (configName(k).equals(name)) {
                 return new Activation(k);
             }
         }
-        throw new IllegalArgumentException("Activation: unknown '" + name + "'; expected relu, tanh, sigmoid, silu or identity");
+        throw new IllegalArgumentException("Activation: unknown '" + name + "'; expected one of "
+                + Arrays.stream(Kind.values()).map(Activation::configName).collect(Collectors.joining(", ")));
+    }
+
+    private static String configName(Kind k) {
+        return k.name().toLowerCase(Locale.ROOT);
     }
 
     /** Which function this layer applies. */
@@ -71,7 +90,9 @@ public final class Activation extends Layer {
             case RELU -> x.relu();
             case TANH -> x.tanh();
             case SIGMOID -> x.sigmoid();
-            case SILU -> dev.ganglion.autodiff.PointwiseOps.silu(x);
+            case SILU -> PointwiseOps.silu(x);
+            case GELU -> PointwiseOps.gelu(x);
+            case GELU_TANH -> PointwiseOps.gelu(x, Gelu.TANH);
             case IDENTITY -> x;
         };
     }

@@ -8,7 +8,8 @@
  * Dense: {@link dev.ganglion.autodiff.nn.Linear} ({@code y = x·Wᵀ + b}, PyTorch's default init),
  * {@link dev.ganglion.autodiff.nn.Embedding}, {@link dev.ganglion.autodiff.nn.Dropout} (seeded,
  * inverted), {@link dev.ganglion.autodiff.nn.LayerNorm} (PyTorch's, over trailing axes, one fused
- * node), {@link dev.ganglion.autodiff.nn.Activation}, {@link dev.ganglion.autodiff.nn.Sequential}.
+ * node), {@link dev.ganglion.autodiff.nn.Activation} (relu, tanh, sigmoid, silu, gelu, gelu_tanh,
+ * identity), {@link dev.ganglion.autodiff.nn.Sequential}.
  * Sparse, each run on the engine's sparse kernels through autodiff (the weight gradient only at
  * stored entries, never a masked dense product):
  * {@link dev.ganglion.autodiff.nn.BlockDiagonalLinear},

@@ -16,7 +16,7 @@ public final class OpRegistry {
      */
     public static final Set<Op> NO_INVALID_INPUT = EnumSet.of(Op.NEG, Op.EXP, Op.LOG, Op.SQRT, Op.TANH, Op.SIGMOID,
             Op.RELU, Op.SILU, Op.SIN, Op.COS, Op.ABS, Op.SQUARE, Op.RECIPROCAL, Op.CLAMP, Op.POW_SCALAR, Op.SCALE,
-            Op.ADD_SCALAR, Op.CAST, Op.LOG1P, Op.EXPM1, Op.ERF);
+            Op.ADD_SCALAR, Op.CAST, Op.LOG1P, Op.EXPM1, Op.ERF, Op.GELU, Op.GELU_TANH);
 
     public static List<Sample> samples() {
         List<Sample> all = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.ganglion.autodiff.harness;
 import static dev.ganglion.autodiff.harness.Inputs.positive;
 import static dev.ganglion.autodiff.harness.Inputs.rand;
 
+import dev.ganglion.autodiff.Gelu;
 import dev.ganglion.autodiff.Op;
 import dev.ganglion.autodiff.PointwiseOps;
 import dev.ganglion.autodiff.Var;
@@ -48,6 +49,11 @@ final class PointwiseEntries {
         unary(s, Op.LOG1P, PointwiseOps::log1p, Math::log1p, (seed, d) -> Inputs.uniform(seed, -0.9, 2, d));
         unary(s, Op.EXPM1, PointwiseOps::expm1, Math::expm1, Inputs::rand);
         unary(s, Op.ERF, PointwiseOps::erf, References::erf, (seed, d) -> Inputs.uniform(seed, -2.5, 2.5, d));
+        unary(s, Op.GELU, PointwiseOps::gelu, x -> 0.5 * x * (1 + References.erf(x / Math.sqrt(2))),
+                (seed, d) -> Inputs.uniform(seed, -3, 3, d));
+        unary(s, Op.GELU_TANH, x -> PointwiseOps.gelu(x, Gelu.TANH),
+                x -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))),
+                (seed, d) -> Inputs.uniform(seed, -3, 3, d));
         // keep every value at least 0.02 away from the bounds, so x ± ε never crosses a kink
         unary(s, Op.CLAMP, x -> PointwiseOps.clamp(x, -0.55, 0.45), x -> Math.min(Math.max(x, -0.55), 0.45),
                 (seed, d) -> awayFrom(rand(seed, d), -0.55, 0.45));

@@ -147,7 +147,11 @@ class LayersTest {
         assertThat(Activation.of("sigmoid").forward(x).value().get(1)).isEqualTo(0.5);
         assertThat(Activation.of("silu").forward(x).value().get(2)).isCloseTo(2 / (1 + Math.exp(-2)), within(1e-6));
         assertThat(Activation.of("identity").forward(x)).isSameAs(x);
-        assertThatThrownBy(() -> Activation.of("gelu")).hasMessageContaining("unknown 'gelu'");
+        assertThat(Activation.of("gelu").forward(x).value().get(2)).isCloseTo(1.9544997361036416, within(1e-6));
+        assertThat(Activation.of("gelu_tanh").forward(x).value().get(2)).isCloseTo(1.954597694087775, within(1e-6));
+        assertThat(Activation.gelu().kind()).isEqualTo(Activation.Kind.GELU);
+        assertThatThrownBy(() -> Activation.of("swish")).hasMessage(
+                "Activation: unknown 'swish'; expected one of relu, tanh, sigmoid, silu, gelu, gelu_tanh, identity");
     }
 
     @Test

@@ -42,7 +42,17 @@ public enum BinaryOp {
      * NOTE: 0 wherever b ≤ 0, even where a is ±∞ or NaN (where the product would have given NaN), and a
      * where b is NaN: PyTorch's threshold_backward, {@code where(b ≤ 0, 0, a)}.
      */
-    RELU_GRAD;
+    RELU_GRAD,
+    /**
+     * {@code y = a·(Φ(b) + b·φ(b))}: {@link UnaryOp#GELU}'s backward in one pass, with a the gradient of
+     * its output and b its input. NaN where b is ±∞ or NaN, as PyTorch's.
+     */
+    GELU_GRAD,
+    /**
+     * {@code y = a·gelu'(b)} for {@link UnaryOp#GELU_TANH}, a and b as for {@link #GELU_GRAD}: the exact
+     * derivative of the tanh form. NaN where b is ±∞ or NaN, or where b² overflows, as PyTorch's.
+     */
+    GELU_TANH_GRAD;
 
     /**
      * {@code aᵇ} as C99 and IEEE 754 define it and PyTorch computes it: {@link Math#pow}, except that
@@ -68,6 +78,8 @@ public enum BinaryOp {
             case LE -> a <= b ? 1 : 0;
             case EQ -> a == b ? 1 : 0;
             case RELU_GRAD -> b <= 0 ? 0 : a;
+            case GELU_GRAD -> a * GeluMath.exactSlope(b);
+            case GELU_TANH_GRAD -> a * GeluMath.tanhSlope(b);
         };
     }
 
@@ -75,7 +87,7 @@ public enum BinaryOp {
     public boolean isComparison() {
         return switch (this) {
             case GT, GE, LT, LE, EQ -> true;
-            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, POW, RELU_GRAD -> false;
+            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, POW, RELU_GRAD, GELU_GRAD, GELU_TANH_GRAD -> false;
         };
     }
 

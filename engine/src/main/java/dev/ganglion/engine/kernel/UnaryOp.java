@@ -63,7 +63,20 @@ public enum UnaryOp {
     /** {@code y = eˣ − 1} ({@link Math#expm1}: accurate near 0, where {@code exp(x) − 1} cancels). */
     EXPM1,
     /** {@code y = erf x = (2/√π)·∫₀ˣ e^{−t²} dt} ({@link Erf#erf}: within one ulp; erf(±∞) = ±1). */
-    ERF;
+    ERF,
+    /**
+     * {@code y = x·Φ(x) = ½·x·(1 + erf(x/√2))} (GELU; PyTorch's {@code gelu(x, approximate='none')}).
+     * NOTE: Φ is {@code ½·erfc(−x/√2)}, so the left tail keeps its digits where PyTorch's
+     * {@code ½·(1 + erf)} cancels: gelu(−10) = −7.6·10⁻²³, PyTorch's −0 (PyTorch is 10⁻¹³ off
+     * relative at −3, 10⁻⁸ at −7, and 0 below −8.3). gelu(−∞) = −∞·0 = NaN, as PyTorch.
+     */
+    GELU,
+    /**
+     * {@code y = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))} (PyTorch's {@code gelu(x,
+     * approximate='tanh')}), computed as {@code x·σ(2u)}, the same value without the cancellation of
+     * {@code 1 + tanh} for x ≪ 0 (PyTorch's is 0 below about −9.2). gelu(−∞) = NaN, as PyTorch.
+     */
+    GELU_TANH;
 
     /** The reference value {@code f(x; p, q)} in double precision. */
     public double apply(double x, double p, double q) {
@@ -88,6 +101,8 @@ public enum UnaryOp {
             case LOG1P -> Math.log1p(x);
             case EXPM1 -> Math.expm1(x);
             case ERF -> Erf.erf(x);
+            case GELU -> GeluMath.exact(x);
+            case GELU_TANH -> GeluMath.tanh(x);
         };
     }
 

@@ -126,6 +126,16 @@ public final class Elementwise {
         return apply(UnaryOp.ERF, x);
     }
 
+    /** {@code y = x·Φ(x)}, GELU ({@link UnaryOp#GELU}; its left tail is accurate where PyTorch's is 0). */
+    public static Tensor gelu(Tensor x) {
+        return apply(UnaryOp.GELU, x);
+    }
+
+    /** {@code y = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}, GELU's tanh approximation ({@link UnaryOp#GELU_TANH}). */
+    public static Tensor geluTanh(Tensor x) {
+        return apply(UnaryOp.GELU_TANH, x);
+    }
+
     /** {@code y = op(x)} for an op without parameters. */
     public static Tensor apply(UnaryOp op, Tensor x) {
         return apply(op, x, 0, 0);

@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * vector–vector (both strides 1), vector–scalar and scalar–vector (one stride 0, the bias-add case:
  * the scalar is broadcast into a register once per run). One loop per op and pattern, since C2 only
  * intrinsifies constant operators. Other strides and the tail run through the scalar reference,
- * except {@code pow}'s, which run through {@link SimdPow}'s scalar twin.
+ * except {@code pow}'s, which run through {@link SimdPow}'s scalar twin. The two gelu gradients have
+ * no vector loop: every element goes through the scalar reference.
  */
 public final class SimdBinary implements BinaryKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
@@ -29,6 +30,10 @@ public final class SimdBinary implements BinaryKernel {
     @Override
     public void apply(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
                       float[] y, int yOff, int n) {
+        if (op == BinaryOp.GELU_GRAD || op == BinaryOp.GELU_TANH_GRAD) {
+            SCALAR.apply(op, a, aOff, aStride, b, bOff, bStride, y, yOff, n);
+            return;
+        }
         int bound = S.loopBound(n);
         // bound > 0 guards the broadcast reads too: with n = 0 there may be no element to read.
         if (bound > 0 && aStride == 1 && bStride == 1) {

@@ -43,7 +43,7 @@ final class SimdCompare {
                     bit(v(a, ao + i).compare(VectorOperators.EQ, v(b, bo + i))).intoArray(y, yo + i);
                 }
             }
-            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, POW, RELU_GRAD ->
+            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, POW, RELU_GRAD, GELU_GRAD, GELU_TANH_GRAD ->
                     throw new IllegalArgumentException(op + " is not a comparison");
         }
     }
@@ -76,7 +76,7 @@ final class SimdCompare {
                     bit(v(a, ao + i).compare(VectorOperators.EQ, w)).intoArray(y, yo + i);
                 }
             }
-            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, POW, RELU_GRAD ->
+            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, POW, RELU_GRAD, GELU_GRAD, GELU_TANH_GRAD ->
                     throw new IllegalArgumentException(op + " is not a comparison");
         }
     }
@@ -109,7 +109,7 @@ final class SimdCompare {
                     bit(w.compare(VectorOperators.EQ, v(b, bo + i))).intoArray(y, yo + i);
                 }
             }
-            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, POW, RELU_GRAD ->
+            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, POW, RELU_GRAD, GELU_GRAD, GELU_TANH_GRAD ->
                     throw new IllegalArgumentException(op + " is not a comparison");
         }
     }
