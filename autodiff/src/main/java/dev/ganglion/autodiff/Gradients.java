@@ -70,6 +70,7 @@ final class Gradients {
             case ERF -> one(mul(g, scale(exp(neg(square(n.saved(0)))), TWO_OVER_SQRT_PI)));  // (2/√π)·e^{−x²}
             case GELU -> one(Elementwise.apply(BinaryOp.GELU_GRAD, g, n.saved(0)));        // Φ(x) + x·φ(x)
             case GELU_TANH -> one(Elementwise.apply(BinaryOp.GELU_TANH_GRAD, g, n.saved(0)));
+            case SOFTPLUS -> one(softplusGrad(g, n.saved(0), (double[]) n.aux));             // σ(βx), 1 above the threshold
             case CLAMP -> one(where(inside(n.saved(0), (double[]) n.aux), g, zero(g)));   // NOTE: bounds pass
             case POW_SCALAR -> one(n.real == 0 ? scale(g, 0) : mul(g, scale(pow(n.saved(0), n.real - 1), n.real)));
             case SCALE -> one(scale(g, n.real));
@@ -145,6 +146,16 @@ final class Gradients {
     private static Tensor siluSlope(Tensor x) {
         Tensor s = sigmoid(x);
         return mul(s, addScalar(mul(x, addScalar(neg(s), 1)), 1));
+    }
+
+    /**
+     * softplus's {@code dx = βx > threshold ? g : g·σ(βx)} for {@code {β, threshold}}: PyTorch's
+     * rule (NaN at a NaN x), with a σ that never overflows where PyTorch's {@code e^{βx}/(e^{βx} + 1)}
+     * gives NaN (βx above 709.8 under a higher threshold).
+     */
+    private static Tensor softplusGrad(Tensor g, Tensor x, double[] betaThreshold) {
+        Tensor bx = scale(x, betaThreshold[0]);
+        return where(gt(bx, Tensor.scalar(betaThreshold[1], x.dtype())), g, mul(g, sigmoid(bx)));
     }
 
     /** 1 where {@code lo ≤ x ≤ hi}, else 0 (also for NaN x). */

@@ -51,6 +51,8 @@ public enum Op {
     GELU,
     /** The engine's {@link UnaryOp#GELU_TANH}; its gradient one pass of {@link BinaryOp#GELU_TANH_GRAD}. */
     GELU_TANH,
+    /** The engine's {@link UnaryOp#SOFTPLUS}, with β and the threshold. */
+    SOFTPLUS,
     /** {@code y = min(max(x, lo), hi)}. */
     CLAMP,
     /** {@code y = x^p} for a constant exponent p. */

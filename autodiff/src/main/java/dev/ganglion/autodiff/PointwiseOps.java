@@ -8,6 +8,7 @@ import static dev.ganglion.autodiff.Graph.save;
 
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.ops.Elementwise;
 import java.util.Objects;
 
@@ -146,6 +147,29 @@ public final class PointwiseOps {
         };
     }
 
+    /**
+     * {@code y = ln(1 + eˣ)}, and {@code y = x} where x &gt; 20: {@link #softplus(Var, double, double)}
+     * with PyTorch's defaults β = 1, threshold = 20.
+     */
+    public static Var softplus(Var x) {
+        return softplus(x, 1, 20);
+    }
+
+    /**
+     * {@code y = ln(1 + e^{βx})/β}, and {@code y = x} where {@code βx > threshold} (PyTorch's
+     * {@code softplus(x, beta, threshold)}); {@code dx = g·σ(βx)}, g above the threshold, NaN at a
+     * NaN x (as PyTorch). One node: the engine's {@code UnaryOp.SOFTPLUS} forward, its gradient from
+     * x. For float32, β and the threshold are rounded to float first, as PyTorch does.
+     * NOTE: σ never overflows, where PyTorch's {@code e^{βx}/(e^{βx} + 1)} gives a NaN gradient for
+     * βx above 709.8 when the threshold is higher still.
+     *
+     * @throws IllegalArgumentException when β is not a positive finite number or the threshold is NaN
+     */
+    public static Var softplus(Var x, double beta, double threshold) {
+        Tensor y = Elementwise.softplus(x.value(), beta, threshold);
+        return record(Op.SOFTPLUS, y, in(x), save(x.value()), null, 0, new double[] {beta, threshold});
+    }
+
     /** {@code y = min(max(x, lo), hi)}; the gradient passes where {@code lo ≤ x ≤ hi} (bounds included). */
     public static Var clamp(Var x, double lo, double hi) {
         Tensor y = Elementwise.clamp(x.value(), lo, hi);
@@ -191,7 +215,7 @@ public final class PointwiseOps {
      * {@code slope}, as PyTorch's.
      */
     public static Var leakyRelu(Var x, double slope) {
-        return where(above(x, 0), x, scale(x, slope));
+        return where(compare(BinaryOp.GT, x, 0), x, scale(x, slope));
     }
 
     /**
@@ -200,21 +224,12 @@ public final class PointwiseOps {
      * {@code min(x, 0)}, so a large x never overflows it into a NaN gradient.
      */
     public static Var elu(Var x, double alpha) {
-        return where(above(x, 0), x, scale(expm1(clamp(x, Double.NEGATIVE_INFINITY, 0)), alpha));
+        return where(compare(BinaryOp.GT, x, 0), x, scale(expm1(clamp(x, Double.NEGATIVE_INFINITY, 0)), alpha));
     }
 
-    /**
-     * {@code y = ln(1 + eˣ)}, and {@code y = x} where x > 20 (PyTorch's {@code softplus} with
-     * β = 1, threshold = 20); {@code dy/dx = σ(x)} (1 above the threshold). The exponential sees
-     * {@code min(x, 20)}, so it never overflows into a NaN gradient.
-     */
-    public static Var softplus(Var x) {
-        return where(above(x, 20), x, log1p(exp(clamp(x, Double.NEGATIVE_INFINITY, 20))));
-    }
-
-    /** 1 where {@code x > t}, else 0 (NaN too), in x's dtype. */
-    private static Tensor above(Var x, double t) {
-        return Elementwise.gt(x.value(), Tensor.scalar(t, x.dtype()));
+    /** {@code op(x, t)} as 0/1 in x's dtype (0 for a NaN x, whatever the comparison). */
+    private static Tensor compare(BinaryOp op, Var x, double t) {
+        return Elementwise.apply(op, x.value(), Tensor.scalar(t, x.dtype()));
     }
 
     // ---------------------------------------------------------------- binary, broadcasting

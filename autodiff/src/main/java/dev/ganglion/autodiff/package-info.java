@@ -11,10 +11,10 @@
  * {@link dev.ganglion.autodiff.Op}, the input {@code Var}s, the tensors the rule needs and a few
  * attributes. Every rule lives in one exhaustive {@code switch} over {@code Op} (the gradient table).
  * A few ops are compositions of recorded ones, exact and with no {@code Op} of their own
- * ({@code leakyRelu}, {@code elu}, {@code softplus}, {@code var}, {@code std}, {@code flatten},
- * {@code stack}, {@code chunk}); the harness samples each under the op that makes its result. Two are
- * fused the other way, one node for a whole formula with its backward written out: softmax
- * cross-entropy ({@link dev.ganglion.autodiff.LossOps}) and layer normalisation
+ * ({@code leakyRelu}, {@code elu}, {@code var}, {@code std}, {@code flatten}, {@code stack},
+ * {@code chunk}); the harness samples each under the op that makes its result. Two are fused the
+ * other way, one node for a whole formula with its backward written out: softmax cross-entropy
+ * ({@link dev.ganglion.autodiff.LossOps}) and layer normalisation
  * ({@link dev.ganglion.autodiff.ReductionOps#layerNorm}, which keeps each row's mean and 1/σ).
  *
  * <h2>Backward</h2>

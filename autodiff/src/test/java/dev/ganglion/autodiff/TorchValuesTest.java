@@ -77,6 +77,25 @@ class TorchValuesTest {
                     1.1249999974373321, 1.2499999974235578, 1.375, 1.5});
     }
 
+    /**
+     * β and the threshold: the linear part where {@code βx > threshold} (at 2.5 with β = 2 and
+     * threshold 5 just not yet), a negative threshold, and a large β.
+     */
+    @Test
+    void softplusWithBetaAndThreshold() {
+        unary(x -> PointwiseOps.softplus(x, 2, 5), new double[] {-30.0, -1.0, 0.0, 1e-08, 2.4, 2.5, 2.6, 10.0},
+                new double[] {4.37825538134826e-27, 0.06346400552148625, 0.34657359027997264, 0.34657359527997267,
+                    2.404098033669134, 2.503357674244559, 2.6, 10.0},
+                new double[] {4.37825538134826e-27, 0.07663044987136128, 0.39285714285714285, 0.46428571892857146,
+                    1.0626829594787572, 1.2061586810205112, 1.3571428571428572, 1.5});
+        unary(x -> PointwiseOps.softplus(x, 0.5, -1), new double[] {-5.0, -2.5, -2.0, -1.9, 0.0, 3.0},
+                new double[] {0.15777946858509925, 0.5038581626907458, 0.6265233750364457, -1.9, 0.0, 3.0},
+                new double[] {0.03792909001062178, 0.15589009717771618, 0.24204727923299563, 1.1, 1.3, 1.5});
+        unary(x -> PointwiseOps.softplus(x, 50, 20), new double[] {-1.0, 0.0, 0.39, 0.41, 1.0},
+                new double[] {3.8574996959278354e-24, 0.013862943611198907, 0.3900000000679653, 0.41, 1.0},
+                new double[] {9.643749239819589e-23, 0.375, 0.9999999966017322, 1.25, 1.5});
+    }
+
     @Test
     void leakyReluTakesTheSlopeAtZero() {
         unary(x -> PointwiseOps.leakyRelu(x, 0.1), new double[] {-3.0, -0.0, 0.0, 1e-30, 2.5},

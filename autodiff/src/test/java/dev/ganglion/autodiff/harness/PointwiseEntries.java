@@ -54,6 +54,12 @@ final class PointwiseEntries {
         unary(s, Op.GELU_TANH, x -> PointwiseOps.gelu(x, Gelu.TANH),
                 x -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))),
                 (seed, d) -> Inputs.uniform(seed, -3, 3, d));
+        // |x| from 3 to 30: both sides of the threshold 20, and ln(1 + eˣ) far below 1 at −30
+        unary(s, Op.SOFTPLUS, PointwiseOps::softplus, x -> x > 20 ? x : Math.log1p(Math.exp(x)),
+                (seed, d) -> References.map(rand(seed, d), a -> a * 30));
+        // βx = 2x from −12 to 12, around the threshold 5 (a jump of e⁻⁵/2 there; no sample within 10⁻³ of it)
+        unary(s, Op.SOFTPLUS, x -> PointwiseOps.softplus(x, 2, 5), x -> 2 * x > 5 ? x : Math.log1p(Math.exp(2 * x)) / 2,
+                (seed, d) -> References.map(Inputs.uniform(seed, -6, 6, d), a -> Math.abs(a - 2.5) < 1e-3 ? 3 : a));
         // keep every value at least 0.02 away from the bounds, so x ± ε never crosses a kink
         unary(s, Op.CLAMP, x -> PointwiseOps.clamp(x, -0.55, 0.45), x -> Math.min(Math.max(x, -0.55), 0.45),
                 (seed, d) -> awayFrom(rand(seed, d), -0.55, 0.45));
@@ -87,6 +93,15 @@ final class PointwiseEntries {
             e.add(new ErrorCase(op, "dtype mismatch", () -> binaryOp(op).apply(a, c), "dtype"));
         }
         Var x = Var.parameter(Tensor.zeros(2, 3));
+        e.add(new ErrorCase(Op.SOFTPLUS, "beta 0", () -> PointwiseOps.softplus(x, 0, 20),
+                "softplus: beta must be positive and finite, got 0.0"));
+        e.add(new ErrorCase(Op.SOFTPLUS, "beta NaN", () -> PointwiseOps.softplus(x, Double.NaN, 20),
+                "softplus: beta must be positive and finite, got NaN"));
+        e.add(new ErrorCase(Op.SOFTPLUS, "beta −1", () -> PointwiseOps.softplus(x, -1, 20), "got -1.0"));
+        e.add(new ErrorCase(Op.SOFTPLUS, "beta ∞", () -> PointwiseOps.softplus(x, Double.POSITIVE_INFINITY, 20),
+                "got Infinity"));
+        e.add(new ErrorCase(Op.SOFTPLUS, "threshold NaN", () -> PointwiseOps.softplus(x, 1, Double.NaN),
+                "softplus: threshold is NaN"));
         e.add(new ErrorCase(Op.WHERE, "condition does not broadcast",
                 () -> PointwiseOps.where(Tensor.zeros(4), x, x), "where"));
         return e;

@@ -4,9 +4,10 @@ package dev.ganglion.engine.kernel;
  * The elementwise unary ops, {@code y = f(x; p, q)}. The {@link #apply} method, in double, is the
  * definition every kernel (float scalar, SIMD, float64) is tested against.
  *
- * <p>Four ops take scalar parameters: {@link #CLAMP} ({@code p = lo, q = hi}), {@link #POW}
+ * <p>Five ops take scalar parameters: {@link #CLAMP} ({@code p = lo, q = hi}), {@link #POW}
  * ({@code p} = exponent), {@link #SCALE} ({@code p} = factor), {@link #ADD_SCALAR} ({@code p} =
- * addend); the others ignore {@code p} and {@code q}. NaN inputs propagate for every op.
+ * addend), {@link #SOFTPLUS} ({@code p = β, q} = threshold); the others ignore {@code p} and
+ * {@code q}. NaN inputs propagate for every op.
  */
 public enum UnaryOp {
     /** {@code y = −x}. */
@@ -76,7 +77,14 @@ public enum UnaryOp {
      * approximate='tanh')}), computed as {@code x·σ(2u)}, the same value without the cancellation of
      * {@code 1 + tanh} for x ≪ 0 (PyTorch's is 0 below about −9.2). gelu(−∞) = NaN, as PyTorch.
      */
-    GELU_TANH;
+    GELU_TANH,
+    /**
+     * {@code y = ln(1 + e^{βx})/β}, and {@code y = x} where {@code βx > threshold}, with {@code p = β,
+     * q = threshold}: PyTorch's {@code softplus(x, beta, threshold)}, the same formula
+     * ({@link Math#log1p} of {@link Math#exp}). Its arguments are checked by
+     * {@link dev.ganglion.engine.ops.Elementwise#softplus}.
+     */
+    SOFTPLUS;
 
     /** The reference value {@code f(x; p, q)} in double precision. */
     public double apply(double x, double p, double q) {
@@ -103,6 +111,7 @@ public enum UnaryOp {
             case ERF -> Erf.erf(x);
             case GELU -> GeluMath.exact(x);
             case GELU_TANH -> GeluMath.tanh(x);
+            case SOFTPLUS -> x * p > q ? x : Math.log1p(Math.exp(x * p)) / p;
         };
     }
 

@@ -136,6 +136,23 @@ public final class Elementwise {
         return apply(UnaryOp.GELU_TANH, x);
     }
 
+    /**
+     * {@code y = ln(1 + e^{βx})/β}, and {@code y = x} where {@code βx > threshold} (PyTorch's
+     * {@code softplus(x, beta, threshold)}; its defaults are β = 1, threshold = 20); see
+     * {@link UnaryOp#SOFTPLUS}. For float32 β and the threshold are rounded to float first.
+     *
+     * @throws IllegalArgumentException when β is not a positive finite number or the threshold is NaN
+     */
+    public static Tensor softplus(Tensor x, double beta, double threshold) {
+        if (!(beta > 0 && beta < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("softplus: beta must be positive and finite, got " + beta);
+        }
+        if (Double.isNaN(threshold)) {
+            throw new IllegalArgumentException("softplus: threshold is NaN");
+        }
+        return apply(UnaryOp.SOFTPLUS, x, beta, threshold);
+    }
+
     /** {@code y = op(x)} for an op without parameters. */
     public static Tensor apply(UnaryOp op, Tensor x) {
         return apply(op, x, 0, 0);

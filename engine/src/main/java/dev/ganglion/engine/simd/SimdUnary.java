@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link SimdTrig}'s and {@code pow} {@link SimdPow}'s (IEEE arithmetic only, so the same bits
  * interpreted or compiled, where the Vector API's lanewise ops are SVML stubs when compiled and a
  * Java fallback when not), and their tails and strided calls go through the scalar twins, so an
- * element's value does not depend on where it sits. {@code log1p}, {@code expm1}, {@code erf} and
- * the two {@code gelu}s have no vector loop: every element goes through the scalar reference. Other ops run stride ≠ 1
+ * element's value does not depend on where it sits. {@code log1p}, {@code expm1}, {@code erf}, the two
+ * {@code gelu}s and {@code softplus} have no vector loop: every element goes through the scalar
+ * reference. Other ops run stride ≠ 1
  * and the tail (fewer than one vector) through the scalar reference.
  */
 public final class SimdUnary implements UnaryKernel {
@@ -54,7 +55,7 @@ public final class SimdUnary implements UnaryKernel {
             case POW -> pow(p, x, xOff, y, yOff, bound);
             case SCALE -> scale((float) p, x, xOff, y, yOff, bound);
             case ADD_SCALAR -> addScalar((float) p, x, xOff, y, yOff, bound);
-            case LOG1P, EXPM1, ERF, GELU, GELU_TANH -> {   // no vector loop: the scalar reference for every element
+            case LOG1P, EXPM1, ERF, GELU, GELU_TANH, SOFTPLUS -> {   // no vector loop: the scalar reference for every element
                 SCALAR.apply(op, p, q, x, xOff, 1, y, yOff, n);
                 return;
             }

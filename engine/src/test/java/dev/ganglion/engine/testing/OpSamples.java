@@ -37,6 +37,7 @@ public final class OpSamples {
             case POW -> new double[][] {{2, 0}, {0.5, 0}, {-1.5, 0}, {3, 0}, {0.1, 0}};
             case SCALE -> new double[][] {{0.1, 0}, {-3, 0}};
             case ADD_SCALAR -> new double[][] {{0.1, 0}, {-7.25, 0}};
+            case SOFTPLUS -> new double[][] {{1, 20}, {2, 5}, {0.5, -1}, {3.3, 1e-3}};
             default -> new double[][] {{0, 0}};
         };
     }
