@@ -24,6 +24,14 @@ unary("softplus", F.softplus, [-100.0, -30.0, -1.0, 0.0, 1e-8, 19.9, 20.0, 20.5,
 unary("softplus beta 2 threshold 5", lambda x: F.softplus(x, beta=2, threshold=5), [-30.0, -1.0, 0.0, 1e-8, 2.4, 2.5, 2.6, 10.0])
 unary("softplus beta 0.5 threshold -1", lambda x: F.softplus(x, beta=0.5, threshold=-1), [-5.0, -2.5, -2.0, -1.9, 0.0, 3.0])
 unary("softplus beta 50 threshold 20", lambda x: F.softplus(x, beta=50, threshold=20), [-1.0, 0.0, 0.39, 0.41, 1.0])
+# non-finite inputs, seed 1: which activations pass a gradient at NaN (PyTorch 1.13)
+for name, f in [("softplus", F.softplus), ("softplus b2 t5", lambda x: F.softplus(x, beta=2, threshold=5)),
+                ("elu 1.5", lambda x: F.elu(x, 1.5)), ("leaky_relu 0.1", lambda x: F.leaky_relu(x, 0.1)),
+                ("relu", F.relu), ("silu", F.silu), ("gelu", F.gelu), ("gelu tanh", lambda x: F.gelu(x, approximate='tanh')),
+                ("erf", torch.erf)]:
+    x = torch.tensor([float('nan'), float('inf'), float('-inf')], requires_grad=True)
+    y = f(x); y.backward(torch.ones(3))
+    print(f"{name} at NaN, inf, -inf: y {arr(y)} dx {arr(x.grad)}")
 unary("leaky_relu 0.1", lambda x: F.leaky_relu(x, 0.1), [-3.0, -0.0, 0.0, 1e-30, 2.5])
 unary("elu 1.5", lambda x: F.elu(x, 1.5), [-1000.0, -5.0, -1e-8, 0.0, 1e-8, 3.0, 1000.0])
 unary("erf", torch.erf, [0.0, 1e-10, -0.5, 1.0, 2.5, -4.0, 6.0, -27.0, 30.0])

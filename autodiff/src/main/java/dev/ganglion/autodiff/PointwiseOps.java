@@ -212,7 +212,7 @@ public final class PointwiseOps {
 
     /**
      * {@code y = x > 0 ? x : slope·x} (PyTorch's {@code leaky_relu}); the gradient at 0 is
-     * {@code slope}, as PyTorch's.
+     * {@code slope}, and at a NaN x too (y NaN), as PyTorch's.
      */
     public static Var leakyRelu(Var x, double slope) {
         return where(compare(BinaryOp.GT, x, 0), x, scale(x, slope));
@@ -220,11 +220,12 @@ public final class PointwiseOps {
 
     /**
      * {@code y = x > 0 ? x : α·(eˣ − 1)} (PyTorch's {@code elu}, with {@link #expm1} so that small
-     * negative x keep their digits); {@code dy/dx = α·eˣ} for x ≤ 0. The exponential sees
-     * {@code min(x, 0)}, so a large x never overflows it into a NaN gradient.
+     * negative x keep their digits); {@code dy/dx = α·eˣ} for x ≤ 0, 1 above. The exponential sees
+     * {@code min(x, 0)}, so a large x never overflows it into a NaN gradient. A NaN x takes the
+     * x &gt; 0 branch, as in PyTorch (whose test is {@code x ≤ 0}): y is NaN, the gradient g.
      */
     public static Var elu(Var x, double alpha) {
-        return where(compare(BinaryOp.GT, x, 0), x, scale(expm1(clamp(x, Double.NEGATIVE_INFINITY, 0)), alpha));
+        return where(compare(BinaryOp.LE, x, 0), scale(expm1(clamp(x, Double.NEGATIVE_INFINITY, 0)), alpha), x);
     }
 
     /** {@code op(x, t)} as 0/1 in x's dtype (0 for a NaN x, whatever the comparison). */

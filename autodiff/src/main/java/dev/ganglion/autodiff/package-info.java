@@ -17,6 +17,13 @@
  * ({@link dev.ganglion.autodiff.LossOps}) and layer normalisation
  * ({@link dev.ganglion.autodiff.ReductionOps#layerNorm}, which keeps each row's mean and 1/σ).
  *
+ * <h2>Activations</h2>
+ * In {@link dev.ganglion.autodiff.PointwiseOps}, with PyTorch's values and gradients (at ±∞ and NaN
+ * too, but where noted): {@code relu}, {@code sigmoid}, {@code tanh}, {@code silu}, {@code gelu}
+ * (exact or {@link dev.ganglion.autodiff.Gelu#TANH}, one fused node each), {@code softplus} (with
+ * PyTorch's β and threshold), {@code leakyRelu}, {@code elu}, and {@code erf}; as layers,
+ * {@link dev.ganglion.autodiff.nn.Activation}.
+ *
  * <h2>Backward</h2>
  * {@link dev.ganglion.autodiff.Var#backward()} and {@link dev.ganglion.autodiff.Autodiff#grad} order
  * the graph with an explicit-stack depth-first search (no recursion: unrolls of any length), run

@@ -11,11 +11,13 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * log1p, expm1, erf, gelu (both forms, float64 and float32), softplus, leakyRelu, elu, var, std, flatten, stack and chunk against values and
- * gradients printed by PyTorch 1.13 in float64 ({@code src/test/python/pasted_op_values.py}), at the
+ * log1p, expm1, erf, gelu (both forms), softplus (with β and threshold), leakyRelu, elu, var, std,
+ * flatten, stack and chunk against values and gradients printed by PyTorch 1.13 in float64 ({@code
+ * src/test/python/pasted_op_values.py}; gelu in float32 too, and its tails against mpmath), at the
  * edges: 0 and ±0, ±10⁻¹⁰ (where log(1 + x) and exp(x) − 1 lose every digit), −1 for log1p,
- * overflowing exponentials, softplus's threshold 20 and a value far below 0, rows of equal values
- * (std's gradient there is 0 in PyTorch), and a large common offset for var.
+ * overflowing exponentials, softplus's threshold and a value far below 0, NaN and ±∞ for the
+ * activations, rows of equal values (std's gradient there is 0 in PyTorch), and a large common
+ * offset for var.
  */
 class TorchValuesTest {
     private static final double INF = Double.POSITIVE_INFINITY;
@@ -94,6 +96,37 @@ class TorchValuesTest {
         unary(x -> PointwiseOps.softplus(x, 50, 20), new double[] {-1.0, 0.0, 0.39, 0.41, 1.0},
                 new double[] {3.8574996959278354e-24, 0.013862943611198907, 0.3900000000679653, 0.41, 1.0},
                 new double[] {9.643749239819589e-23, 0.375, 0.9999999966017322, 1.25, 1.5});
+    }
+
+    /**
+     * At NaN, +∞ and −∞ (seed 1) the values and gradients PyTorch 1.13 gives: softplus's gradient at
+     * NaN is NaN (σ(NaN)); elu's is g and leakyRelu's the slope (PyTorch tests {@code x ≤ 0} and
+     * {@code x > 0}, both false for NaN); relu passes g; silu, both gelus and erf give NaN.
+     */
+    @Test
+    void nonFiniteInputsGiveTheGradientsPyTorchGives() {
+        nonFinite(PointwiseOps::softplus, new double[] {NAN, INF, 0}, new double[] {NAN, 1, 0});
+        nonFinite(x -> PointwiseOps.softplus(x, 2, 5), new double[] {NAN, INF, 0}, new double[] {NAN, 1, 0});
+        nonFinite(x -> PointwiseOps.elu(x, 1.5), new double[] {NAN, INF, -1.5}, new double[] {1, 1, 0});
+        nonFinite(x -> PointwiseOps.leakyRelu(x, 0.1), new double[] {NAN, INF, -INF}, new double[] {0.1, 1, 0.1});
+        nonFinite(PointwiseOps::relu, new double[] {NAN, INF, 0}, new double[] {1, 1, 0});
+        nonFinite(PointwiseOps::silu, new double[] {NAN, INF, NAN}, new double[] {NAN, NAN, NAN});
+        nonFinite(PointwiseOps::gelu, new double[] {NAN, INF, NAN}, new double[] {NAN, NAN, NAN});
+        nonFinite(x -> PointwiseOps.gelu(x, Gelu.TANH), new double[] {NAN, INF, NAN}, new double[] {NAN, NAN, NAN});
+        nonFinite(PointwiseOps::erf, new double[] {NAN, 1, -1}, new double[] {NAN, 0, 0});
+    }
+
+    private static void nonFinite(UnaryOperator<Var> f, double[] y, double[] dx) {
+        for (DType dtype : DType.values()) {
+            Var v = Var.parameter(Tensor.wrap(new double[] {NAN, INF, -INF}, Shape.of(3)).to(dtype));
+            Var out = f.apply(v);
+            out.backward(Tensor.ones(3).to(dtype));
+            assertClose(out.value().toDoubleArray(), y, "value " + dtype);
+            double[] grad = v.grad().toDoubleArray();
+            for (int i = 0; i < 3; i++) {
+                assertThat(grad[i]).as("gradient %s at %s", dtype, v.value().get(i)).isCloseTo(dx[i], within(1e-7));
+            }
+        }
     }
 
     @Test
