@@ -134,7 +134,7 @@ public final class PointwiseOps {
      * {@code ½·(1 + tanh u) + ½·x·(1 − tanh²u)·√(2/π)·(1 + 3·0.044715·x²)}. Both are one fused node,
      * one pass forward and one backward, in float32 and float64.
      * NOTE: the tanh form too is computed without cancelling ({@code x·σ(2u)}), so its left tail is
-     * not 0 below −9.2 as PyTorch's; and its float32 gradient is computed in double, so it is 1,
+     * not 0 below −7.2 as PyTorch's; and its float32 gradient is computed in double, so it is 1,
      * not PyTorch's NaN, where x² overflows float (|x| ≥ 1.9·10¹⁹).
      *
      * @throws NullPointerException when {@code approximate} is null
@@ -163,7 +163,8 @@ public final class PointwiseOps {
      * NOTE: σ never overflows, where PyTorch's {@code e^{βx}/(e^{βx} + 1)} gives a NaN gradient for
      * βx above 709.8 when the threshold is higher still.
      *
-     * @throws IllegalArgumentException when β is not a positive finite number or the threshold is NaN
+     * @throws IllegalArgumentException when β is not a positive finite number (in x's dtype) or the
+     *     threshold is NaN
      */
     public static Var softplus(Var x, double beta, double threshold) {
         Tensor y = Elementwise.softplus(x.value(), beta, threshold);

@@ -100,6 +100,8 @@ final class PointwiseEntries {
         e.add(new ErrorCase(Op.SOFTPLUS, "beta −1", () -> PointwiseOps.softplus(x, -1, 20), "got -1.0"));
         e.add(new ErrorCase(Op.SOFTPLUS, "beta ∞", () -> PointwiseOps.softplus(x, Double.POSITIVE_INFINITY, 20),
                 "got Infinity"));
+        e.add(new ErrorCase(Op.SOFTPLUS, "beta 0 as a float", () -> PointwiseOps.softplus(x, 1e-50, 20),
+                "softplus: beta must be positive and finite as F32, got 1.0E-50"));
         e.add(new ErrorCase(Op.SOFTPLUS, "threshold NaN", () -> PointwiseOps.softplus(x, 1, Double.NaN),
                 "softplus: threshold is NaN"));
         e.add(new ErrorCase(Op.WHERE, "condition does not broadcast",

@@ -17,7 +17,7 @@ final class GeluMath {
 
     /**
      * {@code Φ(x) = ½·erfc(−x/√2)}: for x &lt; 0 the small erfc itself, not {@code ½·(1 + erf(x/√2))},
-     * which cancels (to 0 below about −8.3).
+     * which cancels (to 0 below about −8.4).
      */
     private static double cdf(double x) {
         return 0.5 * Erf.erfc(-x * SQRT_HALF);

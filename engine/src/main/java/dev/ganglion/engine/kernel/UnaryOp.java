@@ -68,14 +68,14 @@ public enum UnaryOp {
     /**
      * {@code y = x·Φ(x) = ½·x·(1 + erf(x/√2))} (GELU; PyTorch's {@code gelu(x, approximate='none')}).
      * NOTE: Φ is {@code ½·erfc(−x/√2)}, so the left tail keeps its digits where PyTorch's
-     * {@code ½·(1 + erf)} cancels: gelu(−10) = −7.6·10⁻²³, PyTorch's −0 (PyTorch is 10⁻¹³ off
-     * relative at −3, 10⁻⁸ at −7, and 0 below −8.3). gelu(−∞) = −∞·0 = NaN, as PyTorch.
+     * {@code ½·(1 + erf)} cancels: gelu(−10) = −7.6·10⁻²³, PyTorch's −0 (PyTorch is 4·10⁻¹¹ off
+     * relative at −5, 2·10⁻⁶ at −7, and 0 below about −8.4). gelu(−∞) = −∞·0 = NaN, as PyTorch.
      */
     GELU,
     /**
      * {@code y = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))} (PyTorch's {@code gelu(x,
      * approximate='tanh')}), computed as {@code x·σ(2u)}, the same value without the cancellation of
-     * {@code 1 + tanh} for x ≪ 0 (PyTorch's is 0 below about −9.2). gelu(−∞) = NaN, as PyTorch.
+     * {@code 1 + tanh} for x ≪ 0 (PyTorch's is 0 below about −7.2). gelu(−∞) = NaN, as PyTorch.
      */
     GELU_TANH,
     /**

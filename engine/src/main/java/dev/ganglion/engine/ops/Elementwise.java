@@ -141,11 +141,14 @@ public final class Elementwise {
      * {@code softplus(x, beta, threshold)}; its defaults are β = 1, threshold = 20); see
      * {@link UnaryOp#SOFTPLUS}. For float32 β and the threshold are rounded to float first.
      *
-     * @throws IllegalArgumentException when β is not a positive finite number or the threshold is NaN
+     * @throws IllegalArgumentException when β is not a positive finite number (in x's dtype: 10⁻⁵⁰ is
+     *     0 as a float) or the threshold is NaN
      */
     public static Tensor softplus(Tensor x, double beta, double threshold) {
-        if (!(beta > 0 && beta < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("softplus: beta must be positive and finite, got " + beta);
+        double b = x.dtype() == DType.F32 ? (float) beta : beta;
+        if (!(b > 0 && b < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("softplus: beta must be positive and finite"
+                    + (Double.compare(b, beta) == 0 ? "" : " as " + x.dtype()) + ", got " + beta);
         }
         if (Double.isNaN(threshold)) {
             throw new IllegalArgumentException("softplus: threshold is NaN");
