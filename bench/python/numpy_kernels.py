@@ -27,8 +27,20 @@ ELEMENTWISE = {
     "abs": lambda x, y, out: np.abs(x, out=out),
     "square": lambda x, y, out: np.square(x, out=out),
     "reciprocal": lambda x, y, out: np.reciprocal(x, out=out),
+    "log1p": lambda x, y, out: np.log1p(x, out=out),
+    "expm1": lambda x, y, out: np.expm1(x, out=out),
 }
-POSITIVE = ("div", "log", "sqrt", "reciprocal")   # inputs in [0.5, 1.5), as in torch_kernels
+try:   # NumPy has no erf; SciPy's, when importable
+    from scipy.special import erf as _erf
+    _SQRT_HALF = np.float32(np.sqrt(0.5))
+    ELEMENTWISE["erf"] = lambda x, y, out: _erf(x, out=out)
+    ELEMENTWISE["gelu"] = lambda x, y, out: np.multiply(x * np.float32(0.5), 1 + _erf(x * _SQRT_HALF), out=out)
+except ImportError:
+    pass
+_TANH_K = np.float32(np.sqrt(2 / np.pi))
+ELEMENTWISE["gelu_tanh"] = lambda x, y, out: np.multiply(
+    x * np.float32(0.5), 1 + np.tanh(_TANH_K * (x + np.float32(0.044715) * x * x * x)), out=out)
+POSITIVE = ("div", "log", "sqrt", "reciprocal", "log1p")   # inputs in [0.5, 1.5), as in torch_kernels
 
 
 def rand(*shape):
@@ -52,6 +64,8 @@ def variants(kernel, s, pass_, pattern):
     if kernel in ("bsr", "csr"):
         return sparse(kernel, s, pass_, pattern)
     if kernel == "elementwise":
+        if s["op"] not in ELEMENTWISE:
+            raise ValueError("NumPy has no %s here (it needs scipy.special or torch)" % s["op"])
         op = ELEMENTWISE[s["op"]]
         x, y = rand(s["rows"], s["cols"]), rand(s["rows"], s["cols"])
         if s["op"] in POSITIVE:

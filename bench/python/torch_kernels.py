@@ -27,8 +27,13 @@ ELEMENTWISE = {   # binary ops read x and y, unary ones x; all write `out` where
     "abs": lambda x, y, out: torch.abs(x, out=out),
     "square": lambda x, y, out: torch.square(x, out=out),
     "reciprocal": lambda x, y, out: torch.reciprocal(x, out=out),
+    "log1p": lambda x, y, out: torch.log1p(x, out=out),
+    "expm1": lambda x, y, out: torch.expm1(x, out=out),
+    "erf": lambda x, y, out: torch.erf(x, out=out),
+    "gelu": lambda x, y, out: torch.nn.functional.gelu(x),
+    "gelu_tanh": lambda x, y, out: torch.nn.functional.gelu(x, approximate="tanh"),
 }
-POSITIVE = ("div", "log", "sqrt", "reciprocal")   # inputs in [0.5, 1.5): no NaN or infinity paths
+POSITIVE = ("div", "log", "sqrt", "reciprocal", "log1p")   # inputs in [0.5, 1.5): no NaN or infinity paths
 DEVICE = "cpu"
 
 

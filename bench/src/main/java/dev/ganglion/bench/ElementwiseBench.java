@@ -21,9 +21,9 @@ public final class ElementwiseBench implements BenchCase {
     public static final List<String> BINARY = List.of("add", "sub", "mul", "div", "maximum", "minimum");
     /** The unary ops without parameters, named as on the command line. */
     public static final List<String> UNARY = List.of("neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu",
-            "silu", "sin", "cos", "abs", "square", "reciprocal");
+            "silu", "sin", "cos", "abs", "square", "reciprocal", "log1p", "expm1", "erf", "gelu", "gelu_tanh");
     // NOTE: inputs in [0.5, 1.5) for these, so that no op times a NaN or infinity path.
-    private static final List<String> POSITIVE = List.of("div", "log", "sqrt", "reciprocal");
+    private static final List<String> POSITIVE = List.of("div", "log", "sqrt", "reciprocal", "log1p");
 
     private final String op;
     private final int rows;
