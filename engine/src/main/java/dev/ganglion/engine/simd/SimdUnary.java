@@ -14,15 +14,19 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link SimdTrig}'s and {@code pow} {@link SimdPow}'s (IEEE arithmetic only, so the same bits
  * interpreted or compiled, where the Vector API's lanewise ops are SVML stubs when compiled and a
  * Java fallback when not), and their tails and strided calls go through the scalar twins, so an
- * element's value does not depend on where it sits. {@code log1p}, {@code expm1}, {@code erf}, the two
- * {@code gelu}s and {@code softplus} have no vector loop: every element goes through the scalar
- * reference. Other ops run stride ≠ 1
+ * element's value does not depend on where it sits. {@code gelu_tanh} is {@code x·σ(2u)},
+ * {@code 2u = 2√(2/π)·(x + 0.044715·x³)} in float with {@link SimdExp}'s σ (accuracy at its loop).
+ * {@code log1p}, {@code expm1}, {@code erf}, the exact {@code gelu} and {@code softplus} have no
+ * vector loop: every element goes through the scalar reference. Other ops run stride ≠ 1
  * and the tail (fewer than one vector) through the scalar reference.
  */
 public final class SimdUnary implements UnaryKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
     private static final int L = S.length();
     private static final ScalarUnary SCALAR = new ScalarUnary();
+    /** {@code 2·√(2/π)} and the cubic coefficient of the tanh form of GELU, in float. */
+    private static final float GELU_TWO_K = (float) (2 * Math.sqrt(2 / Math.PI));
+    private static final float GELU_KAPPA = 0.044715f;
 
     /**
      * Creates the kernel (it holds no state); public and without arguments for
@@ -55,7 +59,8 @@ public final class SimdUnary implements UnaryKernel {
             case POW -> pow(p, x, xOff, y, yOff, bound);
             case SCALE -> scale((float) p, x, xOff, y, yOff, bound);
             case ADD_SCALAR -> addScalar((float) p, x, xOff, y, yOff, bound);
-            case LOG1P, EXPM1, ERF, GELU, GELU_TANH, SOFTPLUS -> {   // no vector loop: the scalar reference for every element
+            case GELU_TANH -> geluTanh(x, xOff, y, yOff, bound);
+            case LOG1P, EXPM1, ERF, GELU, SOFTPLUS -> {   // no vector loop: the scalar reference for every element
                 SCALAR.apply(op, p, q, x, xOff, 1, y, yOff, n);
                 return;
             }
@@ -70,7 +75,7 @@ public final class SimdUnary implements UnaryKernel {
      */
     private static void tail(UnaryOp op, double p, double q, float[] x, int xo, int xs, float[] y, int yo, int n) {
         switch (op) {
-            case EXP, LOG, TANH, SIGMOID, SILU, SIN, COS -> {
+            case EXP, LOG, TANH, SIGMOID, SILU, SIN, COS, GELU_TANH -> {
                 for (int i = 0; i < n; i++) {
                     float v = x[xo + i * xs];
                     y[yo + i] = switch (op) {
@@ -80,6 +85,7 @@ public final class SimdUnary implements UnaryKernel {
                         case SIGMOID -> SimdExp.sigmoid(v);
                         case SIN -> SimdTrig.sin(v);
                         case COS -> SimdTrig.cos(v);
+                        case GELU_TANH -> v * SimdExp.sigmoid(geluTanhArg(v));
                         default -> v * SimdExp.sigmoid(v);
                     };
                 }
@@ -138,6 +144,29 @@ public final class SimdUnary implements UnaryKernel {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
             v.mul(SimdExp.sigmoid(v)).intoArray(y, yo + i);
         }
+    }
+
+    /**
+     * {@code y = x·σ(2u)}, GELU's tanh form ({@code ½·x·(1 + tanh u) = x·σ(2u)}, which does not cancel
+     * for x ≪ 0). In float, 2u carries a few ulp of its own value, so y is within about
+     * {@code |2u|·2⁻²²} relative of the double reference: ~10⁻⁵ where |y| is above 10⁻³⁰ (2u above
+     * −71), a few ulp for |x| below 3.
+     */
+    private static void geluTanh(float[] x, int xo, float[] y, int yo, int bound) {
+        for (int i = 0; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            v.mul(SimdExp.sigmoid(geluTanhArg(v))).intoArray(y, yo + i);
+        }
+    }
+
+    /** {@code 2u = 2√(2/π)·(x + 0.044715·x³)} in every lane: the same operations as the scalar twin. */
+    private static FloatVector geluTanhArg(FloatVector v) {
+        return v.mul(v).mul(v).mul(GELU_KAPPA).add(v).mul(GELU_TWO_K);
+    }
+
+    /** {@link #geluTanhArg(FloatVector)} for one lane, bit for bit. */
+    static float geluTanhArg(float v) {
+        return (v * v * v * GELU_KAPPA + v) * GELU_TWO_K;
     }
 
     private static void relu(float[] x, int xo, float[] y, int yo, int bound) {

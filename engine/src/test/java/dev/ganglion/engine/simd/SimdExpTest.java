@@ -136,6 +136,23 @@ class SimdExpTest {
         }
     }
 
+    /**
+     * GELU's tanh form as {@code x·σ(2u)}: every element is the twin's value, and within
+     * {@code OpSamples}' 2·10⁻⁵ of the double reference (its float 2u; {@code SimdUnary.geluTanh}),
+     * inputs out to ±12 where σ(2u) is far below 10⁻³⁰.
+     */
+    @Test
+    void geluTanhUsesItsTwinEverywhereAndMatchesTheReference() {
+        checkKernelUsesTwin(UnaryOp.GELU_TANH, 0, (n, stride) -> {
+            float[] x = Fixtures.randomFloats(3 + n * stride, n);
+            for (int i = 0; i < x.length; i++) {
+                x[i] *= 12;
+            }
+            return x;
+        }, v -> v * SimdExp.sigmoid(SimdUnary.geluTanhArg(v)), (v, got, want) -> assertThat((double) Math.abs(got - want))
+                .as("gelu_tanh(%s) vs reference", v).isLessThanOrEqualTo(2e-5 * Math.abs(want) + 1e-30));
+    }
+
     /** The inputs of one {@link #checkKernelUsesTwin} call: {@code 3 + n·stride} floats. */
     interface KernelInput {
         float[] make(int n, int stride);
