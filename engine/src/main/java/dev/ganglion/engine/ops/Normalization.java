@@ -4,6 +4,8 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.LayerNormKernel;
+import dev.ganglion.engine.kernel.ScalarLayerNorm;
 import java.util.Arrays;
 
 /**
@@ -19,7 +21,9 @@ import java.util.Arrays;
  * the squared deviations. So a large common offset does not cancel the variance away as
  * {@code E[x²] − μ²} would in float. A row of equal values has σ² = 0 and y = β (ρ = 1/√ε; NaN for
  * ε = 0, as PyTorch). Rows run in parallel above the engine's grain; the results do not depend on
- * the number of threads.
+ * the number of threads. float32 rows go to {@link LayerNormKernel#active()}, a vector kernel when
+ * SIMD is on (its Javadoc states how closely it follows {@link ScalarLayerNorm}, the reference and
+ * the float64 path).
  */
 public final class Normalization {
     /** Most row blocks the backward splits the γ and β sums into (they are added in block order). */
@@ -89,37 +93,26 @@ public final class Normalization {
         int rows = lead.size();
         Tensor data = Runs.contiguous(x);
         Tensor y = Tensor.zeros(x.shape(), x.dtype());
-        double[] w = weight == null ? null : weight.toDoubleArray();
-        double[] b = bias == null ? null : bias.toDoubleArray();
         double[] mean = new double[rows];
         double[] rstd = new double[rows];
-        Parallel.forRange(rows, Runs.rowGrain(n), (from, to) -> {
-            double[] row = new double[n];
-            for (int r = from; r < to; r++) {
-                load(data, r * n, row);
-                double mu = 0;
-                for (double v : row) {
-                    mu += v;
+        if (x.dtype() == DType.F32) {
+            LayerNormKernel kernel = LayerNormKernel.active();
+            float[] w = weight == null ? null : weight.toFloatArray();
+            float[] b = bias == null ? null : bias.toFloatArray();
+            Parallel.forRange(rows, Runs.rowGrain(n), (from, to) -> kernel.forward(from, to, n, data.floatArray(),
+                    data.offset(), w, b, eps, y.floatArray(), y.offset(), mean, rstd));
+        } else {
+            double[] w = weight == null ? null : weight.toDoubleArray();
+            double[] b = bias == null ? null : bias.toDoubleArray();
+            Parallel.forRange(rows, Runs.rowGrain(n), (from, to) -> {
+                double[] row = new double[n];
+                for (int r = from; r < to; r++) {
+                    load(data, r * n, row);
+                    ScalarLayerNorm.normalize(row, w, b, eps, mean, rstd, r);
+                    store(row, y, r * n);
                 }
-                mu /= n;
-                double residual = 0; // the rounding error of the sum, recovered: x − μ is exact near μ
-                for (double v : row) {
-                    residual += v - mu;
-                }
-                mu += residual / n;
-                double squares = 0;
-                for (double v : row) {
-                    squares += (v - mu) * (v - mu);
-                }
-                double rho = 1 / Math.sqrt(squares / n + eps);
-                for (int i = 0; i < n; i++) {
-                    row[i] = (row[i] - mu) * rho * (w == null ? 1 : w[i]) + (b == null ? 0 : b[i]);
-                }
-                store(row, y, r * n);
-                mean[r] = mu;
-                rstd[r] = rho;
-            }
-        });
+            });
+        }
         return new LayerNorm(y, Tensor.wrap(mean, lead), Tensor.wrap(rstd, lead));
     }
 
