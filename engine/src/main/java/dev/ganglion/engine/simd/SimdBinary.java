@@ -13,8 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * vector–vector (both strides 1), vector–scalar and scalar–vector (one stride 0, the bias-add case:
  * the scalar is broadcast into a register once per run). One loop per op and pattern, since C2 only
  * intrinsifies constant operators. Other strides and the tail run through the scalar reference,
- * except {@code pow}'s, which run through {@link SimdPow}'s scalar twin. The two gelu gradients have
- * no vector loop: every element goes through the scalar reference.
+ * except {@code pow}'s, which run through {@link SimdPow}'s scalar twin. The tanh-form gelu gradient
+ * has a vector loop for the vector–vector pattern and its float twin for every other element (see
+ * {@code SimdUnary.geluTanhSlope}); the exact gelu gradient has none: every element goes through
+ * the scalar reference.
  */
 public final class SimdBinary implements BinaryKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
@@ -30,8 +32,12 @@ public final class SimdBinary implements BinaryKernel {
     @Override
     public void apply(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
                       float[] y, int yOff, int n) {
-        if (op == BinaryOp.GELU_GRAD || op == BinaryOp.GELU_TANH_GRAD) {
+        if (op == BinaryOp.GELU_GRAD) {
             SCALAR.apply(op, a, aOff, aStride, b, bOff, bStride, y, yOff, n);
+            return;
+        }
+        if (op == BinaryOp.GELU_TANH_GRAD) {
+            geluTanhGrad(a, aOff, aStride, b, bOff, bStride, y, yOff, n);
             return;
         }
         int bound = S.loopBound(n);
@@ -54,6 +60,17 @@ public final class SimdBinary implements BinaryKernel {
             }
         } else {
             SCALAR.apply(op, a, ao, aStride, b, bo, bStride, y, yOff + bound, n - bound);
+        }
+    }
+
+    /** {@code y = a·gelu_tanh'(b)}: vectors where both strides are 1, the float twin everywhere else. */
+    private static void geluTanhGrad(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        int bound = as == 1 && bs == 1 ? S.loopBound(n) : 0;
+        for (int i = 0; i < bound; i += L) {
+            v(a, ao + i).mul(SimdUnary.geluTanhSlope(v(b, bo + i))).intoArray(y, yo + i);
+        }
+        for (int i = bound; i < n; i++) {
+            y[yo + i] = a[ao + i * as] * SimdUnary.geluTanhSlope(b[bo + i * bs]);
         }
     }
 

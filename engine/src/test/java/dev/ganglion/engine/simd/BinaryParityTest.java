@@ -1,6 +1,7 @@
 package dev.ganglion.engine.simd;
 
 import static dev.ganglion.engine.testing.Fixtures.AWKWARD;
+import static org.assertj.core.api.Assertions.assertThat;
 import static dev.ganglion.engine.testing.Fixtures.assertClose;
 import static dev.ganglion.engine.testing.Fixtures.randomFloats;
 
@@ -38,6 +39,7 @@ class BinaryParityTest {
     void matchesScalarForEveryStridePattern(BinaryOp op) {
         boolean positive = op == BinaryOp.POW;
         double rtol = op == BinaryOp.POW ? 4e-6 : 0;
+        double atol = op == BinaryOp.GELU_TANH_GRAD ? 2e-5 : 0;   // float slope, |a| up to 2 (SimdUnary.geluTanhSlope)
         for (int[] st : STRIDES) {
             for (int n : AWKWARD) {
                 int off = 2;
@@ -47,7 +49,46 @@ class BinaryParityTest {
                 float[] got = new float[n + off];
                 scalar.apply(op, a, off, st[0], b, off + 1, st[1], want, off, n);
                 simd.apply(op, a, off, st[0], b, off + 1, st[1], got, off, n);
-                assertClose(got, want, rtol, 0);
+                assertClose(got, want, rtol, atol);
+            }
+        }
+    }
+
+    /**
+     * The tanh-form gelu gradient: every element, in a vector or not, contiguous or strided, has the
+     * float twin's bits, and is within 5·10⁻⁶·|a| of the double reference for x out to ±12 (where
+     * the slope's second term underflows); NaN at ±∞ and for NaN, as the reference.
+     */
+    @Test
+    void geluTanhGradUsesItsTwinEverywhere() {
+        for (int[] st : new int[][] {{1, 1}, {2, 1}, {1, 0}}) {
+            for (int n : AWKWARD) {
+                float[] a = randomFloats(n * 2 + 1, n);
+                float[] b = randomFloats(n * 2 + 1, n + 7);
+                for (int i = 0; i < b.length; i++) {
+                    b[i] *= 12;
+                }
+                if (n > 4) {
+                    b[n / 2] = Float.POSITIVE_INFINITY;
+                    b[n / 3] = Float.NaN;
+                    b[n / 4] = 3e19f;   // x² overflows float; the second term is 0 there
+                }
+                float[] want = new float[n];
+                float[] got = new float[n];
+                scalar.apply(BinaryOp.GELU_TANH_GRAD, a, 0, st[0], b, 0, st[1], want, 0, n);
+                simd.apply(BinaryOp.GELU_TANH_GRAD, a, 0, st[0], b, 0, st[1], got, 0, n);
+                for (int i = 0; i < n; i++) {
+                    float ai = a[i * st[0]];
+                    float bi = b[i * st[1]];
+                    assertThat(Float.floatToIntBits(got[i])).as("a %s, b %s", ai, bi)
+                            .isEqualTo(Float.floatToIntBits(ai * SimdUnary.geluTanhSlope(bi)));
+                    if (Float.isNaN(want[i])) {
+                        assertThat(got[i]).as("b %s", bi).isNaN();
+                    } else {
+                        assertThat((double) Math.abs(got[i] - want[i])).as("a %s, b %s", ai, bi)
+                                .isLessThanOrEqualTo(5e-6 * Math.abs(ai) + 1e-30);
+                    }
+                }
             }
         }
     }
