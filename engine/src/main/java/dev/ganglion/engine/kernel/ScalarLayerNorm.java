@@ -2,8 +2,9 @@ package dev.ganglion.engine.kernel;
 
 /**
  * Reference {@link LayerNormKernel}: each float row is widened to double, normalised by
- * {@link #normalize} and rounded once to float on the way out. {@link #normalize} is also
- * {@code Normalization}'s path for float64 rows.
+ * {@link #normalize} (or differentiated by {@link #backwardRow}) and rounded once to float on the
+ * way out. {@link #normalize} and {@link #backwardRow} are also {@code Normalization}'s paths for
+ * float64 rows.
  */
 public final class ScalarLayerNorm implements LayerNormKernel {
     /** Creates the reference kernel; it holds no state. */
@@ -56,6 +57,62 @@ public final class ScalarLayerNorm implements LayerNormKernel {
         }
         mean[r] = mu;
         rstd[r] = rho;
+    }
+
+    @Override
+    public void backward(int from, int to, int n, float[] g, int gOff, float[] x, int xOff, double[] mean,
+            double[] rstd, float[] w, float[] dx, int dxOff, double[] dw, double[] db) {
+        double[] wd = widen(w, 0, w == null ? 0 : n, null);
+        double[] xr = new double[n];
+        double[] gr = new double[n];
+        for (int r = from; r < to; r++) {
+            widen(x, xOff + r * n, n, xr);
+            widen(g, gOff + r * n, n, gr);
+            backwardRow(xr, gr, mean[r], rstd[r], wd, dw, db, dx != null);
+            if (dx != null) {
+                for (int i = 0; i < n; i++) {
+                    dx[dxOff + r * n + i] = (float) gr[i];
+                }
+            }
+        }
+    }
+
+    /**
+     * One row's gradients, in double: {@code x} becomes {@code x̂ = (x − μ)·ρ}, {@code g·x̂} and g are
+     * added to {@code dw} and {@code db} (where not null), and when {@code wantInput} g becomes
+     * {@code ∂L/∂x = ρ·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))} with {@code ĝ = g·γ}, the two means summed in
+     * index order.
+     *
+     * @param x the row of x, overwritten with x̂
+     * @param g the row of ∂L/∂y, overwritten (with ∂L/∂x when {@code wantInput})
+     * @param w γ, or null for 1
+     * @param dw partial ∂L/∂γ to add to, or null
+     * @param db partial ∂L/∂β to add to, or null
+     */
+    public static void backwardRow(double[] x, double[] g, double mu, double rho, double[] w, double[] dw,
+            double[] db, boolean wantInput) {
+        int n = x.length;
+        double meanG = 0;
+        double meanGX = 0;
+        for (int i = 0; i < n; i++) {
+            x[i] = (x[i] - mu) * rho;                    // x̂
+            if (dw != null) {
+                dw[i] += g[i] * x[i];
+            }
+            if (db != null) {
+                db[i] += g[i];
+            }
+            g[i] *= w == null ? 1 : w[i];               // ĝ
+            meanG += g[i];
+            meanGX += g[i] * x[i];
+        }
+        if (wantInput) {
+            meanG /= n;
+            meanGX /= n;
+            for (int i = 0; i < n; i++) {
+                g[i] = rho * (g[i] - meanG - x[i] * meanGX);
+            }
+        }
     }
 
     /** {@code a[off … off+n)} as doubles into {@code into} (a new array when null); null for a null a. */

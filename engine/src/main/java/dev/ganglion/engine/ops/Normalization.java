@@ -21,9 +21,9 @@ import java.util.Arrays;
  * the squared deviations. So a large common offset does not cancel the variance away as
  * {@code E[x²] − μ²} would in float. A row of equal values has σ² = 0 and y = β (ρ = 1/√ε; NaN for
  * ε = 0, as PyTorch). Rows run in parallel above the engine's grain; the results do not depend on
- * the number of threads. float32 rows go to {@link LayerNormKernel#active()}, a vector kernel when
- * SIMD is on (its Javadoc states how closely it follows {@link ScalarLayerNorm}, the reference and
- * the float64 path).
+ * the number of threads. float32 rows go to {@link LayerNormKernel#active()}, forward and backward, a
+ * vector kernel when SIMD is on (its Javadoc states how closely it follows {@link ScalarLayerNorm},
+ * the reference and the float64 path).
  */
 public final class Normalization {
     /** Most row blocks the backward splits the γ and β sums into (they are added in block order). */
@@ -121,8 +121,8 @@ public final class Normalization {
      * {@code x̂ = (x − μ)·ρ} and {@code ĝ = g·γ} along each row of n elements,
      * {@code ∂L/∂x = ρ·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))}, {@code ∂L/∂γ = Σ_rows g·x̂} and
      * {@code ∂L/∂β = Σ_rows g}. The normalized axes are those x has beyond {@code mean}'s. Sums run in
-     * double; the row sums for γ and β are split into blocks fixed by the shape and added in order, so
-     * the results do not depend on the number of threads.
+     * double; the row sums for γ and β are split into blocks fixed by the shape and added in order (a
+     * kernel call covers the rows of one block), so the results do not depend on the number of threads.
      *
      * <p>{@code wantInput}, {@code wantWeight} and {@code wantBias} say which gradients to compute;
      * the others are null.
@@ -145,7 +145,6 @@ public final class Normalization {
         Tensor xs = Runs.contiguous(x);
         Tensor gs = Runs.contiguous(g);
         Tensor dx = wantInput ? Tensor.zeros(x.shape(), x.dtype()) : null;
-        double[] w = weight == null ? null : weight.toDoubleArray();
         double[] mu = mean.toDoubleArray();
         double[] rho = rstd.toDoubleArray();
         // blocks of whole rows, as many as the shape allows (not the threads): each sums its rows' γ and β
@@ -154,39 +153,36 @@ public final class Normalization {
         int blocks = (rows + blockRows - 1) / blockRows;
         double[][] dw = wantWeight ? new double[blocks][n] : null;
         double[][] db = wantBias ? new double[blocks][n] : null;
-        Parallel.forRange(blocks, 1, (from, to) -> {
-            double[] xr = new double[n];
-            double[] gr = new double[n];
-            for (int k = from; k < to; k++) {
-                int start = k * blockRows;
-                for (int r = start; r < start + Math.min(blockRows, rows - start); r++) {
-                    load(xs, r * n, xr);
-                    load(gs, r * n, gr);
-                    double meanG = 0;
-                    double meanGX = 0;
-                    for (int i = 0; i < n; i++) {
-                        xr[i] = (xr[i] - mu[r]) * rho[r];                    // x̂
-                        if (wantWeight) {
-                            dw[k][i] += gr[i] * xr[i];
+        if (x.dtype() == DType.F32) {
+            LayerNormKernel kernel = LayerNormKernel.active();
+            float[] w = weight == null ? null : weight.toFloatArray();
+            Parallel.forRange(blocks, 1, (from, to) -> {
+                for (int k = from; k < to; k++) {
+                    int start = k * blockRows;
+                    kernel.backward(start, Math.min(start + blockRows, rows), n, gs.floatArray(), gs.offset(),
+                            xs.floatArray(), xs.offset(), mu, rho, w, dx == null ? null : dx.floatArray(),
+                            dx == null ? 0 : dx.offset(), dw == null ? null : dw[k], db == null ? null : db[k]);
+                }
+            });
+        } else {
+            double[] w = weight == null ? null : weight.toDoubleArray();
+            Parallel.forRange(blocks, 1, (from, to) -> {
+                double[] xr = new double[n];
+                double[] gr = new double[n];
+                for (int k = from; k < to; k++) {
+                    int start = k * blockRows;
+                    for (int r = start; r < Math.min(start + blockRows, rows); r++) {
+                        load(xs, r * n, xr);
+                        load(gs, r * n, gr);
+                        ScalarLayerNorm.backwardRow(xr, gr, mu[r], rho[r], w, dw == null ? null : dw[k],
+                                db == null ? null : db[k], wantInput);
+                        if (wantInput) {
+                            store(gr, dx, r * n);
                         }
-                        if (wantBias) {
-                            db[k][i] += gr[i];
-                        }
-                        gr[i] *= w == null ? 1 : w[i];                      // ĝ
-                        meanG += gr[i];
-                        meanGX += gr[i] * xr[i];
-                    }
-                    if (wantInput) {
-                        meanG /= n;
-                        meanGX /= n;
-                        for (int i = 0; i < n; i++) {
-                            gr[i] = rho[r] * (gr[i] - meanG - xr[i] * meanGX);
-                        }
-                        store(gr, dx, r * n);
                     }
                 }
-            }
-        });
+            });
+        }
         return new LayerNormGrads(dx, blockSum(dw, norm, x.dtype()), blockSum(db, norm, x.dtype()));
     }
 
@@ -242,29 +238,14 @@ public final class Normalization {
         return Math.max(1, Math.min(MAX_BLOCKS, MAX_PARTIALS / Math.max(n, 1)));
     }
 
-    /** Row {@code from / n} of a contiguous tensor into {@code row}, as doubles. */
+    /** Row {@code from / n} of a contiguous float64 tensor into {@code row}. */
     private static void load(Tensor t, int from, double[] row) {
-        int off = t.offset() + from;
-        if (t.dtype() == DType.F32) {
-            float[] a = t.floatArray();
-            for (int i = 0; i < row.length; i++) {
-                row[i] = a[off + i];
-            }
-        } else {
-            System.arraycopy(t.doubleArray(), off, row, 0, row.length);
-        }
+        System.arraycopy(t.doubleArray(), t.offset() + from, row, 0, row.length);
     }
 
-    /** {@code row} into a fresh contiguous tensor from element {@code from}, rounded to its dtype. */
+    /** {@code row} into a fresh contiguous float64 tensor from element {@code from}. */
     private static void store(double[] row, Tensor t, int from) {
-        if (t.dtype() == DType.F32) {
-            float[] a = t.floatArray();
-            for (int i = 0; i < row.length; i++) {
-                a[from + i] = (float) row[i];
-            }
-        } else {
-            System.arraycopy(row, 0, t.doubleArray(), from, row.length);
-        }
+        System.arraycopy(row, 0, t.doubleArray(), from, row.length);
     }
 
     /** The blocks' partial sums added in block order, as a tensor of the normalized shape; null for none asked. */

@@ -27,6 +27,15 @@ import jdk.incubator.vector.VectorSpecies;
  * binades (a large common offset) is exact for n well below 2²⁹, so μ is already the correctly rounded
  * mean; it is kept, as in the reference, for rows whose values span many binades (it costs about a
  * tenth of the time at 1024 a row).
+ *
+ * <p>The backward follows {@link ScalarLayerNorm#backwardRow} in double lanes: {@code x̂ = (x − μ)·ρ}
+ * and {@code ĝ = g·γ} element by element as the reference computes them, so the partial ∂L/∂γ and
+ * ∂L/∂β ({@code dw += g·x̂}, {@code db += g}, rows added in order) are bit-identical to the
+ * reference's. Only mean(ĝ) and mean(ĝ·x̂) are summed in another order (lanes, then the lanes in
+ * index order, then the tail; a fused multiply-add for ĝ·x̂): each is within
+ * {@code n·2⁻⁵²·mean|terms|} of the reference's, so ∂L/∂x differs by at most one float ulp plus
+ * {@code ρ·n·2⁻⁵²·(mean|ĝ| + |x̂ᵢ|·mean|ĝ·x̂|)}. x̂ and ĝ are recomputed for ∂L/∂x rather than kept,
+ * so the kernel needs no row buffers.
  */
 public final class SimdLayerNorm implements LayerNormKernel {
     /** Doubles of the active width. */
@@ -54,6 +63,90 @@ public final class SimdLayerNorm implements LayerNormKernel {
             mean[r] = mu;
             rstd[r] = rho;
         }
+    }
+
+    @Override
+    public void backward(int from, int to, int n, float[] g, int gOff, float[] x, int xOff, double[] mean,
+            double[] rstd, float[] w, float[] dx, int dxOff, double[] dw, double[] db) {
+        double[] means = new double[2];
+        for (int r = from; r < to; r++) {
+            int xo = xOff + r * n;
+            int go = gOff + r * n;
+            accumulate(g, go, x, xo, n, mean[r], rstd[r], w, dw, db, dx == null ? null : means);
+            if (dx != null) {
+                inputGrad(g, go, x, xo, n, mean[r], rstd[r], w, means[0], means[1], dx, dxOff + r * n);
+            }
+        }
+    }
+
+    /**
+     * One row's {@code dw += g·x̂} and {@code db += g} (each where not null) and, into {@code means}
+     * when not null, mean(ĝ) and mean(ĝ·x̂).
+     */
+    private static void accumulate(float[] g, int go, float[] x, int xo, int n, double mu, double rho, float[] w,
+            double[] dw, double[] db, double[] means) {
+        DoubleVector sg = DoubleVector.zero(D);
+        DoubleVector sgx = sg;
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += L) {
+            DoubleVector xh = wide(x, xo + i).sub(mu).mul(rho);
+            DoubleVector gv = wide(g, go + i);
+            if (dw != null) {
+                DoubleVector.fromArray(D, dw, i).add(gv.mul(xh)).intoArray(dw, i);
+            }
+            if (db != null) {
+                DoubleVector.fromArray(D, db, i).add(gv).intoArray(db, i);
+            }
+            if (means != null) {
+                DoubleVector gh = w == null ? gv : gv.mul(wide(w, i));
+                sg = sg.add(gh);
+                sgx = gh.fma(xh, sgx);
+            }
+        }
+        double meanG = lanes(sg);
+        double meanGX = lanes(sgx);
+        for (; i < n; i++) {
+            double xh = (x[xo + i] - mu) * rho;
+            double gi = g[go + i];
+            if (dw != null) {
+                dw[i] += gi * xh;
+            }
+            if (db != null) {
+                db[i] += gi;
+            }
+            double gh = gi * (w == null ? 1 : w[i]);
+            meanG += gh;
+            meanGX += gh * xh;
+        }
+        if (means != null) {
+            means[0] = meanG / n;
+            means[1] = meanGX / n;
+        }
+    }
+
+    /** One row's {@code ∂L/∂x = ρ·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))} in double, rounded to float. */
+    private static void inputGrad(float[] g, int go, float[] x, int xo, int n, double mu, double rho, float[] w,
+            double meanG, double meanGX, float[] dx, int dxo) {
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += L) {
+            DoubleVector xh = wide(x, xo + i).sub(mu).mul(rho);
+            DoubleVector gh = wide(g, go + i);
+            if (w != null) {
+                gh = gh.mul(wide(w, i));
+            }
+            DoubleVector d = gh.sub(meanG).sub(xh.mul(meanGX)).mul(rho);
+            ((FloatVector) d.convertShape(VectorOperators.D2F, H, 0)).intoArray(dx, dxo + i);
+        }
+        for (; i < n; i++) {
+            double xh = (x[xo + i] - mu) * rho;
+            double gh = (double) g[go + i] * (w == null ? 1 : w[i]);
+            dx[dxo + i] = (float) (rho * (gh - meanG - xh * meanGX));
+        }
+    }
+
+    /** {@code a[i … i+L)} widened to doubles. */
+    private static DoubleVector wide(float[] a, int i) {
+        return (DoubleVector) FloatVector.fromArray(H, a, i).convertShape(VectorOperators.F2D, D, 0);
     }
 
     /** {@code Σ (xᵢ − shift)} in double. */

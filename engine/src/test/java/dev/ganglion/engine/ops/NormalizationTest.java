@@ -173,12 +173,18 @@ class NormalizationTest {
 
     @Test
     void backwardOverManyRowBlocksMatchesTheRowLoopsAtAnyThreadCount() {
+        // float64 rows through ScalarLayerNorm.backwardRow, float32 through the active LayerNormKernel
+        backwardOverManyRowBlocks(DType.F64, 1e-12);
+        backwardOverManyRowBlocks(DType.F32, 1e-6);
+    }
+
+    private void backwardOverManyRowBlocks(DType dtype, double tol) {
         // 3001 rows of 37: 111,037 elements, past the grain, so the rows run in parallel blocks
         int rows = 3001;
         int n = 37;
-        Tensor x = Ref.random(DType.F64, 11, rows, n);
-        Tensor w = Ref.random(DType.F64, 12, n);
-        Tensor g = Ref.random(DType.F64, 13, rows, n);
+        Tensor x = Ref.random(dtype, 11, rows, n);
+        Tensor w = Ref.random(dtype, 12, n);
+        Tensor g = Ref.random(dtype, 13, rows, n);
         Normalization.LayerNorm f = Normalization.layerNorm(x, new int[] {n}, w, null, 1e-5);
         double[][] expected = referenceBackward(g.toDoubleArray(), x.toDoubleArray(), n, w.toDoubleArray(),
                 f.mean().toDoubleArray(), f.rstd().toDoubleArray());
@@ -186,16 +192,17 @@ class NormalizationTest {
         for (int threads : new int[] {1, 3, 8}) {
             Parallel.setThreads(threads);
             Normalization.LayerNormGrads d = Normalization.layerNormBackward(g, x, f.mean(), f.rstd(), w, true, true, true);
-            assertValues(d.input(), x.shape(), DType.F64, expected[0], 1e-12, 1e-12);
-            assertValues(d.weight(), Shape.of(n), DType.F64, expected[1], 1e-12, 1e-12);
-            assertValues(d.bias(), Shape.of(n), DType.F64, expected[2], 1e-12, 1e-12);
+            assertValues(d.input(), x.shape(), dtype, expected[0], tol, tol);
+            assertValues(d.weight(), Shape.of(n), dtype, expected[1], tol, tol);
+            assertValues(d.bias(), Shape.of(n), dtype, expected[2], tol, tol);
             double[][] got = {d.input().toDoubleArray(), d.weight().toDoubleArray(), d.bias().toDoubleArray(),
                 Normalization.layerNorm(x, new int[] {n}, w, null, 1e-5).y().toDoubleArray()};
             if (first == null) {
                 first = got;
             }
             for (int k = 0; k < got.length; k++) {
-                assertThat(got[k]).as("result %d at %d threads, bit for bit as at one", k, threads).isEqualTo(first[k]);
+                assertThat(got[k]).as("%s result %d at %d threads, bit for bit as at one", dtype, k, threads)
+                        .isEqualTo(first[k]);
             }
         }
     }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * SIMD vs scalar layer-norm rows (float32): awkward and long row lengths, several row counts, γ and
  * β present or not, an input offset, a large common offset and equal rows; within the bounds that
- * {@link SimdLayerNorm}'s Javadoc states.
+ * {@link SimdLayerNorm}'s Javadoc states. The backward likewise, with each gradient asked for or not:
+ * ∂L/∂γ and ∂L/∂β bit for bit, ∂L/∂x within the stated bound.
  */
 @Tag("parity")
 class LayerNormParityTest {
@@ -74,13 +75,19 @@ class LayerNormParityTest {
         }
     }
 
+    /** Three rows of n values from element 5 (and 5 before), each 1e4 plus noise in [-1, 1). */
+    private static float[] offsetRows(int n) {
+        float[] x = randomFloats(3 * n + 5, n);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 1e4f + x[i];
+        }
+        return x;
+    }
+
     @Test
     void largeCommonOffset() {
         for (int n : SIZES) {
-            float[] x = randomFloats(3 * n + 5, n);
-            for (int i = 0; i < x.length; i++) {
-                x[i] = 1e4f + x[i];
-            }
+            float[] x = offsetRows(n);
             check(3, n, x, randomFloats(n, 3L * n), randomFloats(n, 5L * n), 1e-5);
         }
     }
@@ -121,5 +128,94 @@ class LayerNormParityTest {
         assertThat(one).isEqualTo(all);
         assertThat(mu1).isEqualTo(mu);
         assertThat(rho1).isEqualTo(rho);
+        // the backward one row a call, adding into the same partial sums in row order: the same bits
+        float[] g = randomFloats(rows * n + 3, 22);
+        double[] dw = new double[n];
+        double[] db = new double[n];
+        double[] dw1 = new double[n];
+        double[] db1 = new double[n];
+        simd.backward(0, rows, n, g, 3, x, 5, mu, rho, w, all, 0, dw, db);
+        for (int r = 0; r < rows; r++) {
+            simd.backward(r, r + 1, n, g, 3, x, 5, mu, rho, w, one, 0, dw1, db1);
+        }
+        assertThat(one).isEqualTo(all);
+        assertThat(dw1).isEqualTo(dw);
+        assertThat(db1).isEqualTo(db);
+    }
+
+    // ---------------------------------------------------------------- backward
+
+    /**
+     * One backward call of both kernels on rows × n values (g from element 3, x from 5, ∂L/∂x to 2),
+     * adding into partial sums that start non-zero.
+     */
+    private void checkBackward(int rows, int n, float[] g, float[] x, float[] w, boolean wantDx, boolean wantDw,
+            boolean wantDb) {
+        double[] mu = new double[rows];
+        double[] rho = new double[rows];
+        scalar.forward(0, rows, n, x, 5, w, null, 1e-5, new float[rows * n], 0, mu, rho);
+        float[] want = wantDx ? new float[rows * n + 2] : null;
+        float[] got = wantDx ? new float[rows * n + 2] : null;
+        float[] seed = randomFloats(n, 3L * n);
+        double[] start = IntStream.range(0, n).mapToDouble(i -> seed[i] / 3.0).toArray();
+        double[] dwWant = wantDw ? start.clone() : null;
+        double[] dwGot = wantDw ? start.clone() : null;
+        double[] dbWant = wantDb ? start.clone() : null;
+        double[] dbGot = wantDb ? start.clone() : null;
+        scalar.backward(0, rows, n, g, 3, x, 5, mu, rho, w, want, 2, dwWant, dbWant);
+        simd.backward(0, rows, n, g, 3, x, 5, mu, rho, w, got, 2, dwGot, dbGot);
+        String what = "n " + n + ", " + rows + " rows, weight " + (w != null);
+        assertThat(dwGot).as("dw, " + what).isEqualTo(dwWant);
+        assertThat(dbGot).as("db, " + what).isEqualTo(dbWant);
+        if (!wantDx) {
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            double[] xh = new double[n];
+            double[] gh = new double[n];
+            double meanAbsG = 0;
+            double meanAbsGX = 0;
+            for (int i = 0; i < n; i++) {
+                xh[i] = (x[5 + r * n + i] - mu[r]) * rho[r];
+                gh[i] = g[3 + r * n + i] * (w == null ? 1 : (double) w[i]);
+                meanAbsG += Math.abs(gh[i]) / n;
+                meanAbsGX += Math.abs(gh[i] * xh[i]) / n;
+            }
+            for (int i = 0; i < n; i++) {
+                double dxWant = want[2 + r * n + i];
+                double terms = meanAbsG + Math.abs(xh[i]) * meanAbsGX;
+                // the stated bound, plus a few double ulps of the terms for the steps after the means
+                double tol = Math.ulp((float) dxWant) + rho[r] * (n * 0x1p-52 * terms + 0x1p-50 * (Math.abs(gh[i]) + terms));
+                close("dx[" + i + "], row " + r + ", " + what, got[2 + r * n + i], dxWant, tol);
+            }
+        }
+        assertThat(got[0]).isZero();
+        assertThat(got[1]).isZero();
+    }
+
+    @Test
+    void backwardAwkwardLengthsEachGradientWithAndWithoutWeight() {
+        for (int n : SIZES) {
+            for (int rows : ROWS) {
+                float[] x = randomFloats(rows * n + 5, 41L * n + rows);
+                float[] g = randomFloats(rows * n + 3, 43L * n + rows);
+                float[] w = randomFloats(n, 47L * n);
+                for (int mask = 0; mask < 8; mask++) {
+                    boolean dx = (mask & 1) != 0;
+                    boolean dw = (mask & 2) != 0;
+                    boolean db = (mask & 4) != 0;
+                    checkBackward(rows, n, g, x, w, dx, dw, db);
+                    checkBackward(rows, n, g, x, null, dx, dw, db);
+                }
+            }
+        }
+    }
+
+    @Test
+    void backwardLargeCommonOffset() {
+        for (int n : SIZES) {
+            float[] x = offsetRows(n);
+            checkBackward(3, n, randomFloats(3 * n + 3, 2L * n), x, randomFloats(n, 3L * n), true, true, true);
+        }
     }
 }
