@@ -17,9 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Java fallback when not), and their tails and strided calls go through the scalar twins, so an
  * element's value does not depend on where it sits. {@code gelu_tanh} is {@code x·σ(2u)},
  * {@code 2u = 2√(2/π)·(x + 0.044715·x³)} in float with {@link SimdExp}'s σ (accuracy at its loop).
- * {@code log1p}, {@code expm1}, {@code erf}, the exact {@code gelu} and {@code softplus} have no
- * vector loop: every element goes through the scalar reference. Other ops run stride ≠ 1
- * and the tail (fewer than one vector) through the scalar reference.
+ * {@code erf} and the exact {@code gelu} are {@link SimdErf}'s. {@code log1p}, {@code expm1} and
+ * {@code softplus} have no vector loop: every element goes through the scalar reference. Other ops
+ * run stride ≠ 1 and the tail (fewer than one vector) through the scalar reference.
  */
 public final class SimdUnary implements UnaryKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
@@ -62,7 +62,9 @@ public final class SimdUnary implements UnaryKernel {
             case SCALE -> scale((float) p, x, xOff, y, yOff, bound);
             case ADD_SCALAR -> addScalar((float) p, x, xOff, y, yOff, bound);
             case GELU_TANH -> geluTanh(x, xOff, y, yOff, bound);
-            case LOG1P, EXPM1, ERF, GELU, SOFTPLUS -> {   // no vector loop: the scalar reference for every element
+            case ERF -> erf(x, xOff, y, yOff, bound);
+            case GELU -> gelu(x, xOff, y, yOff, bound);
+            case LOG1P, EXPM1, SOFTPLUS -> {   // no vector loop: the scalar reference for every element
                 SCALAR.apply(op, p, q, x, xOff, 1, y, yOff, n);
                 return;
             }
@@ -71,13 +73,13 @@ public final class SimdUnary implements UnaryKernel {
     }
 
     /**
-     * Elements outside the vector loop: {@link SimdExp}'s, {@link SimdLog}'s, {@link SimdTrig}'s and
-     * {@link SimdPow}'s scalar twins, or the scalar reference ({@code pow} with p = 2 too: its vector
+     * Elements outside the vector loop: {@link SimdExp}'s, {@link SimdLog}'s, {@link SimdTrig}'s,
+     * {@link SimdErf}'s and {@link SimdPow}'s scalar twins, or the scalar reference ({@code pow} with p = 2 too: its vector
      * loop is {@code x·x}, which is what {@code Math.pow(x, 2)} returns).
      */
     private static void tail(UnaryOp op, double p, double q, float[] x, int xo, int xs, float[] y, int yo, int n) {
         switch (op) {
-            case EXP, LOG, TANH, SIGMOID, SILU, SIN, COS, GELU_TANH -> {
+            case EXP, LOG, TANH, SIGMOID, SILU, SIN, COS, GELU_TANH, ERF, GELU -> {
                 for (int i = 0; i < n; i++) {
                     float v = x[xo + i * xs];
                     y[yo + i] = switch (op) {
@@ -88,6 +90,8 @@ public final class SimdUnary implements UnaryKernel {
                         case SIN -> SimdTrig.sin(v);
                         case COS -> SimdTrig.cos(v);
                         case GELU_TANH -> v * SimdExp.sigmoid(geluTanhArg(v));
+                        case ERF -> SimdErf.erf(v);
+                        case GELU -> SimdErf.gelu(v);
                         default -> v * SimdExp.sigmoid(v);
                     };
                 }
@@ -198,6 +202,18 @@ public final class SimdUnary implements UnaryKernel {
             t = 0f;
         }
         return s + t;
+    }
+
+    private static void erf(float[] x, int xo, float[] y, int yo, int bound) {
+        for (int i = 0; i < bound; i += L) {
+            SimdErf.erf(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void gelu(float[] x, int xo, float[] y, int yo, int bound) {
+        for (int i = 0; i < bound; i += L) {
+            SimdErf.gelu(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
     }
 
     private static void relu(float[] x, int xo, float[] y, int yo, int bound) {

@@ -84,7 +84,7 @@ class ErfTest {
     }
 
     @Test
-    void float32ResultsAreTheCorrectlyRoundedFloatOfTheDouble() {
+    void float32ResultsAreWithinThreeUlpOfTheCorrectlyRoundedFloat() {
         List<Point> points = points();
         float[] x = new float[points.size()];
         for (int i = 0; i < x.length; i++) {
@@ -93,8 +93,16 @@ class ErfTest {
         float[] erf = Elementwise.erf(Tensor.of(x, x.length)).toFloatArray();
         double[] erf64 = Elementwise.erf(Tensor.wrap(toDouble(x), Shape.of(x.length))).toDoubleArray();
         for (int i = 0; i < x.length; i++) {
-            assertThat(Float.floatToRawIntBits(erf[i])).as("float32 erf(%s) = %s", x[i], erf[i])
-                    .isEqualTo(Float.floatToRawIntBits(points.get(i).erf32()));
+            float want = points.get(i).erf32();
+            if (Float.isNaN(want) || want == 0 || Float.isInfinite(x[i])) {
+                // floatToIntBits: all NaNs are one NaN (the vector loop's sign and payload are not specified)
+                assertThat(Float.floatToIntBits(erf[i])).as("float32 erf(%s) = %s", x[i], erf[i])
+                        .isEqualTo(Float.floatToIntBits(want));
+            } else {
+                // SimdErf when the Vector API is there: within 2.79 ulp of the double, so 3 of the float
+                assertThat((double) Math.abs(erf[i] - want)).as("float32 erf(%s) = %s, rounded %s", x[i], erf[i], want)
+                        .isLessThanOrEqualTo(3 * Math.ulp(want));
+            }
             assertThat(Double.doubleToRawLongBits(erf64[i])).as("float64 tensor erf(%s)", x[i])
                     .isEqualTo(Double.doubleToRawLongBits(Erf.erf(x[i])));
         }

@@ -47,6 +47,7 @@ public final class OpSamples {
         return switch (op) {
             case EXP, LOG, TANH, SIGMOID, SILU, SIN, COS, POW -> 4e-6;
             case GELU_TANH -> 2e-5;   // its float 2u: about |2u|·2⁻²² relative (SimdUnary.geluTanh)
+            case ERF, GELU -> 1e-6;   // SimdErf: at most 2.4 and 5.8 ulp (2.9·10⁻⁷, 6.9·10⁻⁷ relative)
             default -> 0;
         };
     }

@@ -1,0 +1,192 @@
+package dev.ganglion.engine.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * {@code erf x} and the exact GELU {@code x·Φ(x)} on float lanes, from IEEE operations and
+ * {@link SimdExp#exp} only (see {@link SimdExp} for why), each with a scalar twin doing the same
+ * operations in the same order, bit for bit.
+ *
+ * <p>With {@code a = |x|} (erf is odd):
+ * <ul>
+ *   <li>{@code a < }{@value #SMALL}: {@code erf a = a + a·P(a²)}, P of degree 5 (relative error of
+ *       erf 1.5·10⁻⁹ with float coefficients), rounded once by an fma, so tiny and subnormal x keep
+ *       full relative accuracy and erf(±0) = ±0.
+ *   <li>above: {@code erfc a = e^{−a²}·Q(t)}, {@code t = 1/(1 + a/2)}, Q of degree 11 (relative error
+ *       2.2·10⁻⁸ on [0.625, 10] with float coefficients), and {@code erf a = 1 − erfc a}. The square
+ *       is split, {@code a² = hi + lo} ({@code lo = fma(a, a, −hi)} exactly), and
+ *       {@code e^{−a²} = e^{−hi}·(1 − lo)} by one fma, so the rounding of a² (up to 2⁻²⁴·a², 6·10⁻⁶
+ *       relative at a = 10) does not reach erfc. a is clamped to {@value #CLAMP} first (erfc
+ *       underflows to 0 there, and a² cannot overflow); erf rounds to ±1 from about 3.92 by itself.
+ * </ul>
+ * GELU is {@code x·Φ(x)}, {@code Φ(x) = ½·(1 + erf b)} for {@code b = x/√2} below
+ * {@value #SMALL} in magnitude, else {@code 1 − ½·erfc b} for x ≥ 0 and {@code ½·erfc|b|} for
+ * x &lt; 0, the small erfc itself (no cancellation in the left tail). There the square is that of x
+ * (clamped to ±{@value #GELU_CLAMP}), halved: {@code b² = x²/2} split exactly, so the rounding of
+ * {@code b = x·(1/√2)} reaches only Q, not the exponential. NaN gives NaN, and GELU(−∞) is NaN
+ * ({@code −∞·0}) like the double reference.
+ *
+ * <p>The coefficients come from {@code engine/src/test/python/fit_erf_float.py} (Lawson-weighted
+ * least squares against 60-digit mpmath values, then rounded to float). Measured against the double
+ * reference ({@link dev.ganglion.engine.kernel.Erf}) over every float of magnitude up to 16
+ * ({@code SimdErfTest} checks every 61st, and all with {@code -Dganglion.exhaustive=true}): erf
+ * within 2.79 ulp, GELU within 6.61 while its result is normal; see {@link #erf(float)} and
+ * {@link #gelu(float)}.
+ */
+final class SimdErf {
+    /** Below this |x| (or |x/√2| for GELU), erf is the odd polynomial. */
+    static final float SMALL = 0.625f;
+    /** erfc's argument is clamped here: e^{−100} times Q is below the smallest float. */
+    static final float CLAMP = 10f;
+    /** GELU's x is clamped to ±this before its square is formed: e^{−x²/2} is 0 beyond 14.5. */
+    static final float GELU_CLAMP = 16f;
+    private static final float INV_SQRT2 = (float) Math.sqrt(0.5);
+    /** erf a ≈ a + a·(P0 + P1·a² + … + P5·a¹⁰) on a &lt; 0.625. */
+    private static final float P0 = 0x1.06eba8p-3f;
+    private static final float P1 = -0x1.812744p-2f;
+    private static final float P2 = 0x1.ce2e10p-4f;
+    private static final float P3 = -0x1.b7fe26p-6f;
+    private static final float P4 = 0x1.52b860p-8f;
+    private static final float P5 = -0x1.7c3688p-11f;
+    /** erfc a ≈ e^{−a²}·(Q0 + Q1·t + … + Q11·t¹¹), t = 1/(1 + a/2), on [0.625, 10]. */
+    private static final float Q0 = -0x1.107722p-23f;
+    private static final float Q1 = 0x1.20def4p-2f;
+    private static final float Q2 = 0x1.20c00ep-2f;
+    private static final float Q3 = 0x1.fc210cp-3f;
+    private static final float Q4 = 0x1.55c79ep-3f;
+    private static final float Q5 = 0x1.0ce8fep-3f;
+    private static final float Q6 = -0x1.60ef52p-3f;
+    private static final float Q7 = 0x1.6eed48p-2f;
+    private static final float Q8 = -0x1.818800p-1f;
+    private static final float Q9 = 0x1.7bc694p-1f;
+    private static final float Q10 = -0x1.694546p-2f;
+    private static final float Q11 = 0x1.15331ap-4f;
+
+    private SimdErf() {}
+
+    /** {@code erf x} in every lane. */
+    static FloatVector erf(FloatVector x) {
+        FloatVector a = x.abs().min(CLAMP);
+        FloatVector hi = a.mul(a);
+        FloatVector lo = a.fma(a, hi.neg());
+        FloatVector small = erfSmall(a, hi);
+        FloatVector big = x.broadcast(1f).sub(erfcBig(a, hi, lo, x.broadcast(1f)));
+        IntVector abs = big.blend(small, a.compare(VectorOperators.LT, SMALL)).reinterpretAsInts();
+        return abs.or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
+    }
+
+    /**
+     * {@code erf x}: {@link #erf(FloatVector)} for one lane, bit for bit. Measured against
+     * {@link dev.ganglion.engine.kernel.Erf#erf} over every float in [−10, 10] (and so everywhere:
+     * beyond, both are ±1): every float of magnitude up to 16 (2.2·10⁹ values), max error 2.79 ulp
+     * (at x = 0.6335, just above {@value #SMALL}, where {@code 1 − erfc} passes on erfc's error),
+     * 0.034 % of them more than 1 ulp off.
+     */
+    static float erf(float x) {
+        float a = Math.min(Math.abs(x), CLAMP);
+        float hi = a * a;
+        float abs = a < SMALL ? erfSmall(a, hi) : 1f - erfcBig(a, hi, Math.fma(a, a, -hi), 1f);
+        return Math.copySign(abs, x);
+    }
+
+    /** The exact GELU {@code x·Φ(x)} in every lane. */
+    static FloatVector gelu(FloatVector x) {
+        FloatVector xc = x.max(-GELU_CLAMP).min(GELU_CLAMP);
+        FloatVector b = xc.mul(INV_SQRT2);
+        FloatVector a = b.abs();
+        FloatVector sq = xc.mul(xc);
+        FloatVector half = x.broadcast(0.5f);
+        FloatVector hi = sq.mul(half);
+        FloatVector lo = xc.fma(xc, sq.neg()).mul(half);
+        FloatVector small = x.mul(erfSmall(b, hi).fma(half, half));
+        FloatVector c = erfcBig(a, hi, lo, half.blend(x.mul(half), x.compare(VectorOperators.LT, 0f)));
+        FloatVector big = x.mul(x.broadcast(1f).sub(c)).blend(c, x.compare(VectorOperators.LT, 0f));
+        return big.blend(small, a.compare(VectorOperators.LT, SMALL));
+    }
+
+    /**
+     * The exact GELU {@code x·Φ(x)}: {@link #gelu(FloatVector)} for one lane, bit for bit. Measured
+     * against the double reference {@code GeluMath.exact} ({@code UnaryOp.GELU}) over every
+     * float of magnitude up to 16 (2.2·10⁹ values): max error 6.61 ulp (at x = −1.829, where
+     * {@code ½·erfc} of the rounded {@code x/√2} adds the errors of the exponential, the division for t,
+     * Q and the products) while the result is a normal float (x above −13.2), 1 % of them more than 1
+     * ulp off; below, where it is subnormal, within 2.3·2⁻¹⁴⁹.
+     */
+    static float gelu(float x) {
+        float xc = Math.min(Math.max(x, -GELU_CLAMP), GELU_CLAMP);
+        float b = xc * INV_SQRT2;
+        float a = Math.abs(b);
+        float sq = xc * xc;
+        float hi = sq * 0.5f;
+        if (a < SMALL) {
+            return x * Math.fma(erfSmall(b, hi), 0.5f, 0.5f);
+        }
+        float c = erfcBig(a, hi, Math.fma(xc, xc, -sq) * 0.5f, x < 0f ? x * 0.5f : 0.5f);
+        return x < 0f ? c : x * (1f - c);
+    }
+
+    /** {@code a + a·P(s)}, erf a for |a| &lt; {@value #SMALL}, {@code s ≈ a²} (odd in a). */
+    private static FloatVector erfSmall(FloatVector a, FloatVector s) {
+        FloatVector p = s.fma(P5, P4);
+        p = p.fma(s, a.broadcast(P3));
+        p = p.fma(s, a.broadcast(P2));
+        p = p.fma(s, a.broadcast(P1));
+        p = p.fma(s, a.broadcast(P0));
+        return a.fma(p, a);
+    }
+
+    /** {@link #erfSmall(FloatVector, FloatVector)} for one lane. */
+    private static float erfSmall(float a, float s) {
+        float p = Math.fma(s, P5, P4);
+        p = Math.fma(p, s, P3);
+        p = Math.fma(p, s, P2);
+        p = Math.fma(p, s, P1);
+        p = Math.fma(p, s, P0);
+        return Math.fma(a, p, a);
+    }
+
+    /**
+     * {@code m·erfc a = e^{−(hi + lo)}·(m·Q(1/(1 + a/2)))} for a ≥ {@value #SMALL}, {@code hi + lo} its
+     * square: m (1 for erf, ½ or ½x for GELU) multiplies Q before the exponential, so that a normal
+     * result does not pass through a subnormal product.
+     */
+    private static FloatVector erfcBig(FloatVector a, FloatVector hi, FloatVector lo, FloatVector m) {
+        // first: placed last, C2 ran out of its node budget (NodeCountInliningCutoff) in gelu before
+        // inlining it, boxing the vectors (5-7 ms a 1024x1024 gelu instead of 2.6)
+        FloatVector e = SimdExp.exp(hi.neg());
+        FloatVector one = a.broadcast(1f);
+        FloatVector t = one.div(a.fma(a.broadcast(0.5f), one));
+        FloatVector q = t.fma(Q11, Q10);
+        q = q.fma(t, a.broadcast(Q9));
+        q = q.fma(t, a.broadcast(Q8));
+        q = q.fma(t, a.broadcast(Q7));
+        q = q.fma(t, a.broadcast(Q6));
+        q = q.fma(t, a.broadcast(Q5));
+        q = q.fma(t, a.broadcast(Q4));
+        q = q.fma(t, a.broadcast(Q3));
+        q = q.fma(t, a.broadcast(Q2));
+        q = q.fma(t, a.broadcast(Q1));
+        q = q.fma(t, a.broadcast(Q0));
+        return e.fma(lo.neg(), e).mul(q.mul(m));
+    }
+
+    /** {@link #erfcBig(FloatVector, FloatVector, FloatVector, FloatVector)} for one lane. */
+    private static float erfcBig(float a, float hi, float lo, float m) {
+        float e = SimdExp.exp(-hi);
+        float t = 1f / Math.fma(a, 0.5f, 1f);
+        float q = Math.fma(t, Q11, Q10);
+        q = Math.fma(q, t, Q9);
+        q = Math.fma(q, t, Q8);
+        q = Math.fma(q, t, Q7);
+        q = Math.fma(q, t, Q6);
+        q = Math.fma(q, t, Q5);
+        q = Math.fma(q, t, Q4);
+        q = Math.fma(q, t, Q3);
+        q = Math.fma(q, t, Q2);
+        q = Math.fma(q, t, Q1);
+        q = Math.fma(q, t, Q0);
+        return Math.fma(e, -lo, e) * (q * m);
+    }
+}
