@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,15 +188,6 @@ final class EvalCommand implements Callable<Integer> {
 
     /** How many of {@code t}'s values are NaN or ±Inf. */
     private static long nonFinite(Tensor t) {
-        Tensor c = t.contiguous();
-        float[] f = c.dtype() == DType.F32 ? c.floatArray() : null;
-        double[] d = f == null ? c.doubleArray() : null;
-        long n = 0;
-        for (int i = c.offset(), end = c.offset() + c.size(); i < end; i++) {
-            if (!Double.isFinite(f != null ? f[i] : d[i])) {
-                n++;
-            }
-        }
-        return n;
+        return Arrays.stream(t.toDoubleArray()).filter(v -> !Double.isFinite(v)).count();
     }
 }

@@ -135,7 +135,7 @@ public final class SimdLayerNorm implements LayerNormKernel {
                 gh = gh.mul(wide(w, i));
             }
             DoubleVector d = gh.sub(meanG).sub(xh.mul(meanGX)).mul(rho);
-            ((FloatVector) d.convertShape(VectorOperators.D2F, H, 0)).intoArray(dx, dxo + i);
+            narrow(d, dx, dxo + i);
         }
         for (; i < n; i++) {
             double xh = (x[xo + i] - mu) * rho;
@@ -149,20 +149,22 @@ public final class SimdLayerNorm implements LayerNormKernel {
         return (DoubleVector) FloatVector.fromArray(H, a, i).convertShape(VectorOperators.F2D, D, 0);
     }
 
+    /** {@code v}'s lanes rounded to float into {@code a[i …]}: the inverse of {@link #wide}. */
+    private static void narrow(DoubleVector v, float[] a, int i) {
+        ((FloatVector) v.convertShape(VectorOperators.D2F, H, 0)).intoArray(a, i);
+    }
+
     /** {@code Σ (xᵢ − shift)} in double. */
     private static double shiftedSum(float[] x, int xo, int n, double shift) {
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
         int i = 0;
         for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-            a0 = a0.add(((DoubleVector) FloatVector.fromArray(H, x, xo + i).convertShape(VectorOperators.F2D, D, 0))
-                    .sub(shift));
-            a1 = a1.add(((DoubleVector) FloatVector.fromArray(H, x, xo + i + L).convertShape(VectorOperators.F2D, D, 0))
-                    .sub(shift));
+            a0 = a0.add(wide(x, xo + i).sub(shift));
+            a1 = a1.add(wide(x, xo + i + L).sub(shift));
         }
         for (; i <= n - L; i += L) {
-            a0 = a0.add(((DoubleVector) FloatVector.fromArray(H, x, xo + i).convertShape(VectorOperators.F2D, D, 0))
-                    .sub(shift));
+            a0 = a0.add(wide(x, xo + i).sub(shift));
         }
         double s = lanes(a0.add(a1));
         for (; i < n; i++) {
@@ -177,16 +179,13 @@ public final class SimdLayerNorm implements LayerNormKernel {
         DoubleVector a1 = a0;
         int i = 0;
         for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-            DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(H, x, xo + i)
-                    .convertShape(VectorOperators.F2D, D, 0)).sub(mu);
-            DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(H, x, xo + i + L)
-                    .convertShape(VectorOperators.F2D, D, 0)).sub(mu);
+            DoubleVector d0 = wide(x, xo + i).sub(mu);
+            DoubleVector d1 = wide(x, xo + i + L).sub(mu);
             a0 = d0.fma(d0, a0);
             a1 = d1.fma(d1, a1);
         }
         for (; i <= n - L; i += L) {
-            DoubleVector d = ((DoubleVector) FloatVector.fromArray(H, x, xo + i)
-                    .convertShape(VectorOperators.F2D, D, 0)).sub(mu);
+            DoubleVector d = wide(x, xo + i).sub(mu);
             a0 = d.fma(d, a0);
         }
         double s = lanes(a0.add(a1));
@@ -202,15 +201,14 @@ public final class SimdLayerNorm implements LayerNormKernel {
             int yo) {
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += L) {
-            DoubleVector t = ((DoubleVector) FloatVector.fromArray(H, x, xo + i)
-                    .convertShape(VectorOperators.F2D, D, 0)).sub(mu).mul(rho);
+            DoubleVector t = wide(x, xo + i).sub(mu).mul(rho);
             if (w != null) {
-                t = t.mul((DoubleVector) FloatVector.fromArray(H, w, i).convertShape(VectorOperators.F2D, D, 0));
+                t = t.mul(wide(w, i));
             }
             if (b != null) {
-                t = t.add((DoubleVector) FloatVector.fromArray(H, b, i).convertShape(VectorOperators.F2D, D, 0));
+                t = t.add(wide(b, i));
             }
-            ((FloatVector) t.convertShape(VectorOperators.D2F, H, 0)).intoArray(y, yo + i);
+            narrow(t, y, yo + i);
         }
         for (; i < n; i++) {
             y[yo + i] = (float) ((x[xo + i] - mu) * rho * (w == null ? 1 : w[i]) + (b == null ? 0 : b[i]));
