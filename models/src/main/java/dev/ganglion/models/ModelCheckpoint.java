@@ -1,6 +1,7 @@
 package dev.ganglion.models;
 
 import dev.ganglion.autodiff.checkpoint.Checkpoint;
+import dev.ganglion.autodiff.nn.StateBudget;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Tensor;
@@ -45,6 +46,14 @@ public final class ModelCheckpoint {
         Checkpoint.save(path, model.module(), meta, null);
     }
 
+    /**
+     * Elements of state (16 MiB of float32) a model built from a file's config may hold beyond the
+     * file's tensors before its build stops ({@link StateBudget}). Within it the build runs on, and
+     * the state check names each missing or misshapen entry in full; the cap is for a config that
+     * would not fit in memory.
+     */
+    private static final long BUILD_SLACK = 1L << 22;
+
     /** Problems named one by one in an error; the rest are counted. */
     private static final int MAX_LISTED = 10;
 
@@ -70,7 +79,8 @@ public final class ModelCheckpoint {
      * writes every field, so its own checkpoints never rely on a default. Every state entry must be
      * present with its shape and kind of dtype, and no other model entry may be stored (a tensor the
      * config's model lacks means the two disagree); a golden file's {@code x}, {@code y},
-     * {@code grad.*} and a training checkpoint's {@code optim.*} are ignored.
+     * {@code grad.*} and a training checkpoint's {@code optim.*} are ignored. A config whose model
+     * holds far more state than the file stops at the first tensor past {@link #BUILD_SLACK} more.
      *
      * @throws IllegalArgumentException naming the file when metadata is missing or the state does not fit
      */
@@ -93,7 +103,10 @@ public final class ModelCheckpoint {
             }
             try {
                 ModelConfig config = ModelConfig.parse(registry.factory(name).schema(), json);
-                NeuralModel model = registry.create(config, stored, new Rng(0));
+                long elements = stored.values().stream().mapToLong(t -> t.shape().size()).sum();
+                NeuralModel model = StateBudget.within(elements + BUILD_SLACK, "the file's " + stored.size()
+                        + " model tensors hold " + elements + ", and the state check takes over within " + BUILD_SLACK
+                        + " more", () -> registry.create(config, stored, new Rng(0)));
                 Set<String> own = model.module().stateDict().keySet();
                 List<String> problems = new ArrayList<>(Checkpoint.storedDtypeProblems(f, model.module()));
                 for (String n : stored.keySet()) {

@@ -92,6 +92,38 @@ class ModelCheckpointTest {
     }
 
     @Test
+    void aConfigFarLargerThanItsTensorsStopsAtTheFirstTensorPastTheFile() throws Exception {
+        // these models are built from the config before the shape check: fix-sublstm at hidden 20,000
+        // against a small file ran ~14 s into an out-of-memory error. Each size here builds in under
+        // 100 MB, so without the cap the load would reach the shape check instead, another message.
+        Map<String, String[]> bigger = Map.of(   // model: pairs of a field as written and a larger value
+                "lstm", new String[] {"\"hidden_size\":4", "\"hidden_size\":1100"},
+                "sublstm", new String[] {"\"hidden_size\":4", "\"hidden_size\":1100"},
+                "fix-sublstm", new String[] {"\"hidden_size\":4", "\"hidden_size\":1300"},
+                "elm", new String[] {"\"num_memory\":3", "\"num_memory\":2100", "\"mlp_hidden\":6", "\"mlp_hidden\":2100"},
+                "circuitnet", new String[] {"\"neurons\":4", "\"neurons\":1500"});
+        for (var e : bigger.entrySet()) {
+            String model = e.getKey();
+            NeuralModel m = small(model);
+            String json = m.config().toJson();
+            for (int i = 0; i < e.getValue().length; i += 2) {
+                assertThat(json).as(model).contains(e.getValue()[i]);
+                json = json.replace(e.getValue()[i], e.getValue()[i + 1]);
+            }
+            Path p = dir.resolve(model + "-huge.safetensors");
+            Checkpoint.save(p, m.module(), Map.of(ModelCheckpoint.MODEL_KEY, model, ModelCheckpoint.CONFIG_KEY, json), null);
+            long elements = m.module().stateDict().values().stream().mapToLong(t -> t.shape().size()).sum();
+            int tensors = m.module().stateDict().size();
+            assertThatThrownBy(() -> ModelCheckpoint.load(p)).as(model)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(p + ": the model described needs more than " + (elements + (1 << 22))
+                            + " elements of state (the file's " + tensors + " model tensors hold " + elements
+                            + ", and the state check takes over within 4194304 more): ")
+                    .hasMessageMatching("(?s).*'[a-z_0-9]+' \\[[0-9, ]+\\] brings it past that, after [0-9]+ elements");
+        }
+    }
+
+    @Test
     void float64ValuesLoadIntoAFloat32Model() throws Exception {
         // the g2gnet and mlp factories build from the stored tensors: the loader hands them float32
         for (String model : new String[] {"mlp", "g2gnet", "elm"}) {

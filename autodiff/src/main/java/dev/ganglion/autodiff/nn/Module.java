@@ -71,13 +71,15 @@ public abstract class Module {
      * Registers an existing leaf as a parameter (e.g. one shared with another module: a tie, listed
      * once by {@link #parameters()} and stored under each name; see the class note).
      *
-     * @throws IllegalArgumentException when it is not a leaf or the name is taken or malformed
+     * @throws IllegalArgumentException when it is not a leaf, the name is taken or malformed, or it
+     *     would pass the cap of a {@link StateBudget} in force
      */
     protected final Var registerParameter(String name, Var parameter) {
         checkName(name);
         if (!parameter.isLeaf()) {
             throw new IllegalArgumentException(typeName() + ": parameter '" + name + "' must be a leaf, got the result of " + parameter.op());
         }
+        StateBudget.charge(this, name, parameter.value());
         parameters.put(name, parameter);
         return parameter;
     }
@@ -85,7 +87,8 @@ public abstract class Module {
     /** Registers a float buffer (saved in the state, never trained) and returns it. */
     protected final Tensor registerBuffer(String name, Tensor value) {
         checkName(name);
-        buffers.put(name, Objects.requireNonNull(value, "registerBuffer: value is null"));
+        StateBudget.charge(this, name, Objects.requireNonNull(value, "registerBuffer: value is null"));
+        buffers.put(name, value);
         return value;
     }
 
