@@ -5,8 +5,9 @@
 /usr/bin/python3 op_programs.py --cases 3000 --seed 1000 --out /tmp/fuzz.safetensors   (a fuzz run; then
     mvn test -pl autodiff -Dtest=TorchOpProgramsTest -Dganglion.opPrograms=/tmp/fuzz.safetensors)
 
-Each case is a short straight-line program over the autodiff ops (pointwise, broadcasting binary,
-views, reductions, matmul, joins and indexing, losses, linear, and sparseLinear with CSR, BSR and
+Each case is a short straight-line program over the autodiff ops (pointwise with and without
+parameters, broadcasting binary, views, reductions, layer norm, matmul, joins and indexing, losses,
+linear, and sparseLinear with CSR, BSR and
 block-diagonal weights against the dense product of the same weight), drawn at random with shapes of
 awkward sizes, size-1 axes for broadcasting, in every other pair of cases zero-size axes, and in every
 third case inputs holding ±∞, NaN, ±0 and float32 subnormals. The loss of a
@@ -30,7 +31,14 @@ Left out by construction: ties in max/min/maximum/minimum, where float32 roundin
 on one side and none on the other, and the gradient then goes elsewhere; and bce of infinite logits,
 where PyTorch's form gives NaN at x = −∞ and Ganglion's the limit, +∞; and sparse products of
 non-finite x, where the dense reference multiplies the structural zeros (0·∞ = NaN) and a sparse
-product does not.
+product does not; for the same reason, programs where a sparse product's values or the gradient
+reaching its result hold a non-finite number; and programs where the gradient reaching a layerNorm
+holds one, or its γ would: there the pattern of ±∞ and NaN in dx depends on the algebra (PyTorch's
+dx = ρ·ĝ + b·x + c, Ganglion's centred ρ·(ĝ − mean ĝ − x̂·mean(ĝ·x̂)), better conditioned). Those
+programs are dropped after PyTorch has run them, γ and β are drawn finite. elu never sees a NaN
+(PyTorch's gradient there is g in its scalar loop and NaN in its vector one), nor a negative x above
+−1e-15, where PyTorch's α·(eˣ − 1) rounds to 0 and Ganglion's α·expm1(x) keeps x, so that a
+following abs takes the other side of its kink.
 """
 
 import argparse
@@ -47,7 +55,15 @@ BIG_DIMS = [1, 3, 33, 64, 129, 257, 600]
 SPECIAL = [float("inf"), float("-inf"), float("nan"), 0.0, -0.0, 1e-40, -1e-44]  # the last two subnormal in float32
 UNARY = {"neg": torch.neg, "exp": torch.exp, "log": torch.log, "sqrt": torch.sqrt, "tanh": torch.tanh,
          "sigmoid": torch.sigmoid, "relu": torch.relu, "silu": F.silu, "sin": torch.sin, "cos": torch.cos,
-         "abs": torch.abs, "square": torch.square, "reciprocal": torch.reciprocal}
+         "abs": torch.abs, "square": torch.square, "reciprocal": torch.reciprocal, "log1p": torch.log1p,
+         "expm1": torch.expm1, "erf": torch.erf, "gelu": F.gelu,
+         "geluTanh": lambda x: F.gelu(x, approximate="tanh")}
+# unary ops with parameters: name -> (PyTorch form, the parameter tuples drawn from)
+PARAMETRIC = {"softplus": (lambda x, b, t: F.softplus(x, b, t), [(1.0, 20.0), (2.0, 1.0), (0.5, 5.0)]),
+              "leakyRelu": (F.leaky_relu, [(0.01,), (0.3,)]),
+              "elu": (F.elu, [(1.0,), (0.5,)])}
+# their values saturate (or have a flat side), so their results may hold ties for max and min
+SATURATING = {"relu", "abs", "square", "erf", "gelu", "geluTanh", "softplus", "elu"}
 BINARY = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div,
           "maximum": torch.maximum, "minimum": torch.minimum, "powv": torch.pow}
 
@@ -58,8 +74,14 @@ def ints(text):
 
 
 def run(lines, tensors):
-    """Interprets a program on `tensors` (inputs, conditions, masks); returns its values and gradients."""
-    vals, inputs, made = {}, {}, []
+    """Interprets a program on `tensors` (inputs, conditions, masks); returns its values and gradients,
+    and whether a sparse product met a non-finite value or gradient (see the module note)."""
+    vals, inputs, made, nonfinite = {}, {}, [], []
+
+    def watch(t):
+        if not bool(t.isfinite().all()):
+            nonfinite.append(True)
+
     for line in lines:
         tk = line.split()
         name, op = tk[0], tk[1]
@@ -71,6 +93,12 @@ def run(lines, tensors):
             inputs[name] = y
         elif op in UNARY:
             y = UNARY[op](V(2))
+        elif op in PARAMETRIC:
+            y = PARAMETRIC[op][0](V(2), *[float(q) for q in tk[3:]])
+        elif op == "layerNorm":
+            w, b = (None if tk[i] == "none" else V(i) for i in (4, 5))
+            y = F.layer_norm(V(2), ints(tk[3]), w, b, D(6))
+            y.register_hook(watch)
         elif op == "clamp":
             y = V(2).clamp(D(3), D(4))
         elif op == "pow":
@@ -131,6 +159,8 @@ def run(lines, tensors):
             y = torch.where(tensors[tk[2]] != 0, V(3), V(4))
         elif op == "sparse":
             y = torch.matmul(V(3), sparse_weight(tk, vals, tensors).mT)
+            watch(V(4))
+            y.register_hook(watch)
         elif op == "mse":
             y = F.mse_loss(V(2), V(3), reduction=tk[4])
         elif op == "bce":
@@ -147,7 +177,7 @@ def run(lines, tensors):
     out = {v: vals[v].detach() for v in made}
     for name, x in inputs.items():
         out["grad." + name] = x.grad if x.grad is not None else torch.zeros_like(x)
-    return out
+    return out, bool(nonfinite)
 
 
 def sparse_weight(tk, vals, tensors):
@@ -188,7 +218,7 @@ class Program:
     def new_input(self, shape, low=None):
         name = f"in{sum(1 for k in self.data if k.startswith('in'))}"
         t = torch.randn(shape, dtype=torch.float64)
-        if self.special and t.numel() and self.rng.random() < 0.4:
+        if self.special and low != "finite" and t.numel() and self.rng.random() < 0.4:
             flat = t.view(-1)
             for _ in range(self.rng.randint(1, 3)):
                 flat[self.rng.randrange(flat.numel())] = self.rng.choice(SPECIAL)
@@ -245,18 +275,24 @@ def factor(rng, n):
 
 def draw_unary(p, a):
     rng, T = p.rng, p.vals
-    op = rng.choice(list(UNARY) + ["clamp", "pow", "scale", "addScalar"])
-    if op in ("log", "sqrt", "reciprocal", "pow"):
+    op = rng.choice(list(UNARY) + list(PARAMETRIC) + ["clamp", "pow", "scale", "addScalar"])
+    if op in ("log", "sqrt", "reciprocal", "pow", "log1p"):
         a = p.positive(a)
-    if op == "exp":
+    if op in ("exp", "expm1"):
         a = p.emit("clamp", lambda: T[a].clamp(-5, 5), [a, -5.0, 5.0], True)
+    if op == "elu" and bool((T[a].isnan() | ((T[a] < 0) & (T[a] > -1e-15))).any()):  # see the module note
+        return None
+    if op in PARAMETRIC:
+        f, choices = PARAMETRIC[op]
+        c = rng.choice(choices)
+        return p.emit(op, lambda: f(T[a], *c), [a, *c], p.ties[a] or op in SATURATING)
     if op == "clamp":
         return p.emit(op, lambda: T[a].clamp(-0.5, 0.7), [a, -0.5, 0.7], True)
     if op in ("pow", "scale", "addScalar"):
         c = rng.choice({"pow": [2.0, 3.0, 0.5, -1.5, 1.7], "scale": [2.5, -0.3], "addScalar": [1.25, -0.75]}[op])
         f = {"pow": lambda: T[a] ** c, "scale": lambda: T[a] * c, "addScalar": lambda: T[a] + c}[op]
         return p.emit(op, f, [a, c], p.ties[a])
-    return p.emit(op, lambda: UNARY[op](T[a]), [a], p.ties[a] or op in ("relu", "abs", "square"))
+    return p.emit(op, lambda: UNARY[op](T[a]), [a], p.ties[a] or op in SATURATING)
 
 
 def draw_binary(p, a):
@@ -344,11 +380,20 @@ def draw_view(p, a):
 def draw_reduction(p, a):
     rng, T = p.rng, p.vals
     r = T[a].dim()
-    op = rng.choice(["sum", "sumAxes", "mean", "meanAxes", "max", "min", "logsumexp", "softmax", "logSoftmax"])
+    op = rng.choice(["sum", "sumAxes", "mean", "meanAxes", "max", "min", "logsumexp", "softmax", "logSoftmax",
+                     "layerNorm"])
     if op in ("sum", "mean"):
         return p.emit(op, lambda: getattr(T[a], op)(), [a])
     if r == 0:
         return None
+    if op == "layerNorm":
+        ns = list(T[a].shape)[r - rng.randint(1, min(r, 2)):]
+        # γ and β finite (see the module note)
+        w = p.new_input(ns, "finite") if rng.random() < 0.6 else "none"
+        b = p.new_input(ns, "finite") if rng.random() < 0.6 else "none"
+        eps = rng.choice([1e-5, 0.1])
+        wt, bt = (None if q == "none" else T[q] for q in (w, b))
+        return p.emit(op, lambda: F.layer_norm(T[a], ns, wt, bt, eps), [a, ns, w, b, eps], True)
     keep = rng.random() < 0.5
     if op in ("sumAxes", "meanAxes"):
         axes = list(dict.fromkeys(rng.randrange(-r, r) for _ in range(rng.randint(1, r))))
@@ -543,9 +588,11 @@ def main():
             continue
         dtype = torch.float64 if n % 2 == 0 else torch.float32
         data = {k: t.to(dtype) for k, t in p.data.items()}
-        truth = run(p.lines, {k: t.double() for k, t in data.items()})
+        truth, nonfinite_sparse = run(p.lines, {k: t.double() for k, t in data.items()})
+        if nonfinite_sparse:
+            continue
         if dtype == torch.float32:
-            f32 = run(p.lines, data)
+            f32, _ = run(p.lines, data)
             if max(scaled_error(f32[k].double(), truth[k]) for k in truth) > 2e-5:
                 continue
         for k, t in data.items():

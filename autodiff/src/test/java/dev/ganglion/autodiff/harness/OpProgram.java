@@ -1,5 +1,6 @@
 package dev.ganglion.autodiff.harness;
 
+import dev.ganglion.autodiff.Gelu;
 import dev.ganglion.autodiff.IndexOps;
 import dev.ganglion.autodiff.LinalgOps;
 import dev.ganglion.autodiff.PointwiseOps;
@@ -94,6 +95,15 @@ final class OpProgram {
             case "abs" -> PointwiseOps.abs(a);
             case "square" -> PointwiseOps.square(a);
             case "reciprocal" -> PointwiseOps.reciprocal(a);
+            case "log1p" -> PointwiseOps.log1p(a);
+            case "expm1" -> PointwiseOps.expm1(a);
+            case "erf" -> PointwiseOps.erf(a);
+            case "gelu" -> PointwiseOps.gelu(a);
+            case "geluTanh" -> PointwiseOps.gelu(a, Gelu.TANH);
+            case "softplus" -> PointwiseOps.softplus(a, real(t[3]), real(t[4]));
+            case "leakyRelu" -> PointwiseOps.leakyRelu(a, real(t[3]));
+            case "elu" -> PointwiseOps.elu(a, real(t[3]));
+            case "layerNorm" -> ReductionOps.layerNorm(a, ints(t[3]), optional(t[4], vals), optional(t[5], vals), real(t[6]));
             case "clamp" -> PointwiseOps.clamp(a, real(t[3]), real(t[4]));
             case "pow" -> PointwiseOps.pow(a, real(t[3]));
             case "scale" -> PointwiseOps.scale(a, real(t[3]));
@@ -124,7 +134,7 @@ final class OpProgram {
             case "softmax" -> ReductionOps.softmax(a, integer(t[3]));
             case "logSoftmax" -> ReductionOps.logSoftmax(a, integer(t[3]));
             case "matmul" -> LinalgOps.matmul(a, vals.get(t[3]));
-            case "linear" -> LinalgOps.linear(a, vals.get(t[3]), t[4].equals("none") ? null : vals.get(t[4]));
+            case "linear" -> LinalgOps.linear(a, vals.get(t[3]), optional(t[4], vals));
             case "concat" -> IndexOps.concat(integer(t[2]),
                     Arrays.stream(t, 3, t.length).map(vals::get).toArray(Var[]::new));
             case "split" -> IndexOps.split(a, integer(t[3]), ints(t[4]))[integer(t[5])];
@@ -151,6 +161,11 @@ final class OpProgram {
                     dtype);
             default -> throw new IllegalArgumentException("unknown sparse format " + t[2]);
         };
+    }
+
+    /** The value named {@code s}, or null for {@code none} (an absent weight or bias). */
+    private static Var optional(String s, Map<String, Var> vals) {
+        return s.equals("none") ? null : vals.get(s);
     }
 
     private static int integer(String s) {
