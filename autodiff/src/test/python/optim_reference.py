@@ -9,6 +9,8 @@ Writes ../resources/optim/optim_reference.safetensors:
   {cfg}.{s}.{p}          parameter p after step s of optimizer config cfg (float32, torch's own kernels)
   {cfg}.state.{p}.{buf}  the optimizer state after the last step
   {cfg}.steps            I64 [3]: torch's state['step'] per parameter after the last step
+  f64.{cfg}.…            the same three kinds of entry for float64 parameters and gradients (the float32
+                         init and gradients widened), torch's float64 kernels
   clip.{norm}.{p}, clip.{norm}.total   gradients of step 0 after clip_grad_norm_(max_norm=1), and the norm
   sched.{name}           F64 learning rates at t = 0..19 of StepLR / CosineAnnealingLR / LinearLR→Cosine
 __metadata__ "config.{cfg}" is the config as one line ("kind key=value ..."), which the Java test rebuilds
@@ -77,7 +79,8 @@ def draws():
     return init, grads
 
 
-def run(kind, cfg, init, grads, out):
+def run(kind, cfg, init, grads, out, prefix=""):
+    """Runs one config from `init` with `grads` (their dtype is the run's) and records it under `prefix`."""
     params = {p: init[p].clone().requires_grad_(True) for p in SHAPES}
     args = dict(cfg)
     opt = CLASSES[kind](list(params.values()), foreach=False, **args)
@@ -89,15 +92,15 @@ def run(kind, cfg, init, grads, out):
             t.grad = grads[(s, p)].clone() if (s, p) in grads else None
         opt.step()
         for p, t in params.items():
-            out[f"{name_of(kind, cfg)}.{s}.{p}"] = t.detach().clone()
+            out[f"{prefix}{name_of(kind, cfg)}.{s}.{p}"] = t.detach().clone()
     steps = []
     for p, t in params.items():
         st = opt.state[t]
         for k, v in st.items():
             if k != "step" and v is not None:
-                out[f"{name_of(kind, cfg)}.state.{p}.{k}"] = v.clone()
+                out[f"{prefix}{name_of(kind, cfg)}.state.{p}.{k}"] = v.clone()
         steps.append(int(st["step"]) if "step" in st else (STEPS - sum(1 for q, _ in SKIP if q == p)))
-    out[f"{name_of(kind, cfg)}.steps"] = torch.tensor(steps, dtype=torch.int64)
+    out[f"{prefix}{name_of(kind, cfg)}.steps"] = torch.tensor(steps, dtype=torch.int64)
 
 
 NAMES = {}
@@ -173,6 +176,8 @@ def main():
         NAMES[describe(kind, cfg)] = name
         meta[f"config.{name}"] = describe(kind, cfg)
         run(kind, cfg, init, grads, out)
+        run(kind, cfg, {p: t.double() for p, t in init.items()}, {k: g.double() for k, g in grads.items()}, out,
+            "f64.")
     clip_refs(grads, out)
     schedule_refs(out)
     here = os.path.dirname(os.path.abspath(__file__))

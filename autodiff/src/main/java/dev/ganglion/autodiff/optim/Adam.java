@@ -44,13 +44,13 @@ public class Adam extends BaseOptimizer {
     /** Constants c0 … c5 = β₁, 1 − β₁, β₂, 1 − β₂, −lr/(1 − β₁ᵗ), √(1 − β₂ᵗ); c6 the decay factor. */
     @Override
     void prepare(Slot s, long step) {
-        s.c0 = (float) beta1;
-        s.c1 = (float) (1 - beta1);
-        s.c2 = (float) beta2;
-        s.c3 = (float) (1 - beta2);
-        s.c4 = (float) -(lr() / (1 - Math.pow(beta1, step)));
-        s.c5 = (float) Math.sqrt(1 - Math.pow(beta2, step));
-        s.c6 = decoupled ? (float) (1 - lr() * weightDecay) : (float) weightDecay;
+        s.c0 = beta1;
+        s.c1 = (1 - beta1);
+        s.c2 = beta2;
+        s.c3 = (1 - beta2);
+        s.c4 = -(lr() / (1 - Math.pow(beta1, step)));
+        s.c5 = Math.sqrt(1 - Math.pow(beta2, step));
+        s.c6 = decoupled ? 1 - lr() * weightDecay : weightDecay;
     }
 
     @Override
@@ -59,14 +59,14 @@ public class Adam extends BaseOptimizer {
         float[] g = s.g;
         float[] m = s.buf[0];
         float[] v = s.buf[1];
-        float b1 = s.c0;
-        float c1 = s.c1;
-        float b2 = s.c2;
-        float c2 = s.c3;
-        float stepSize = s.c4;
-        float bc2 = s.c5;
+        float b1 = (float) s.c0;
+        float c1 = (float) s.c1;
+        float b2 = (float) s.c2;
+        float c2 = (float) s.c3;
+        float stepSize = (float) s.c4;
+        float bc2 = (float) s.c5;
         float e = (float) eps;
-        float wd = s.c6;
+        float wd = (float) s.c6;
         boolean coupled = !decoupled && weightDecay != 0;
         for (int i = from; i < to; i++) {
             float pi = decoupled ? p[i] * wd : p[i];
@@ -78,6 +78,35 @@ public class Adam extends BaseOptimizer {
             m[i] = mi;
             v[i] = vi;
             float denom = (float) Math.sqrt(vi) / bc2 + e;
+            p[i] = pi + stepSize * mi / denom;
+        }
+    }
+
+    @Override
+    void update64(Slot s, int from, int to) {
+        double[] p = s.pd;
+        double[] g = s.gd;
+        double[] m = s.bufd[0];
+        double[] v = s.bufd[1];
+        double b1 = s.c0;
+        double c1 = s.c1;
+        double b2 = s.c2;
+        double c2 = s.c3;
+        double stepSize = s.c4;
+        double bc2 = s.c5;
+        double e = eps;
+        double wd = s.c6;
+        boolean coupled = !decoupled && weightDecay != 0;
+        for (int i = from; i < to; i++) {
+            double pi = decoupled ? p[i] * wd : p[i];
+            double gi = coupled ? Math.fma(pi, wd, g[i]) : g[i];
+            // the operation order of PyTorch's kernels: add with alpha is a fused multiply-add,
+            // addcmul is (value·t1)·t2, addcdiv is (value·t1)/t2
+            double mi = Math.fma(gi, c1, m[i] * b1);
+            double vi = v[i] * b2 + c2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            double denom = Math.sqrt(vi) / bc2 + e;
             p[i] = pi + stepSize * mi / denom;
         }
     }

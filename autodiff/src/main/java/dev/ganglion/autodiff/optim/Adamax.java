@@ -35,11 +35,11 @@ public final class Adamax extends BaseOptimizer {
     /** c0 … c4 = β₁, 1 − β₁, β₂, −lr/(1 − β₁ᵗ), λ. */
     @Override
     void prepare(Slot s, long step) {
-        s.c0 = (float) beta1;
-        s.c1 = (float) (1 - beta1);
-        s.c2 = (float) beta2;
-        s.c3 = (float) -(lr() / (1 - Math.pow(beta1, step)));
-        s.c4 = (float) weightDecay;
+        s.c0 = beta1;
+        s.c1 = (1 - beta1);
+        s.c2 = beta2;
+        s.c3 = -(lr() / (1 - Math.pow(beta1, step)));
+        s.c4 = weightDecay;
     }
 
     @Override
@@ -48,11 +48,11 @@ public final class Adamax extends BaseOptimizer {
         float[] g = s.g;
         float[] m = s.buf[0];
         float[] u = s.buf[1];
-        float b1 = s.c0;
-        float c1 = s.c1;
-        float b2 = s.c2;
-        float clr = s.c3;
-        float wd = s.c4;
+        float b1 = (float) s.c0;
+        float c1 = (float) s.c1;
+        float b2 = (float) s.c2;
+        float clr = (float) s.c3;
+        float wd = (float) s.c4;
         float e = (float) eps;
         boolean decay = weightDecay != 0;
         for (int i = from; i < to; i++) {
@@ -61,6 +61,31 @@ public final class Adamax extends BaseOptimizer {
             float mi = Math.fma(gi, c1, m[i] * b1);
             // NOTE: a NaN on either side propagates, as torch.amax does
             float ui = Math.max(u[i] * b2, Math.abs(gi) + e);
+            m[i] = mi;
+            u[i] = ui;
+            p[i] = pi + clr * mi / ui;
+        }
+    }
+
+    @Override
+    void update64(Slot s, int from, int to) {
+        double[] p = s.pd;
+        double[] g = s.gd;
+        double[] m = s.bufd[0];
+        double[] u = s.bufd[1];
+        double b1 = s.c0;
+        double c1 = s.c1;
+        double b2 = s.c2;
+        double clr = s.c3;
+        double wd = s.c4;
+        double e = eps;
+        boolean decay = weightDecay != 0;
+        for (int i = from; i < to; i++) {
+            double pi = p[i];
+            double gi = decay ? Math.fma(pi, wd, g[i]) : g[i];
+            double mi = Math.fma(gi, c1, m[i] * b1);
+            // NOTE: a NaN on either side propagates, as torch.amax does
+            double ui = Math.max(u[i] * b2, Math.abs(gi) + e);
             m[i] = mi;
             u[i] = ui;
             p[i] = pi + clr * mi / ui;

@@ -57,17 +57,25 @@ abstract class BaseOptimizer implements Optimizer {
         if (p == null || !p.isLeaf()) {
             throw new IllegalArgumentException(kind + ": parameter " + i + " must be a leaf Var, got " + p);
         }
-        if (p.dtype() != DType.F32 || !p.value().isContiguous()) {
+        if (!(p.dtype() == DType.F32 || p.dtype() == DType.F64) || !p.value().isContiguous()) {
             throw new IllegalArgumentException(kind + ": parameter " + i + " of shape " + p.shape()
-                    + " must be a contiguous float32 tensor, got " + p.dtype() + (p.value().isContiguous() ? "" : " (strided)"));
+                    + " must be a contiguous float32 or float64 tensor, got " + p.dtype()
+                    + (p.value().isContiguous() ? "" : " (strided)"));
         }
     }
 
     /** Sets the per-step constants of {@code s} for its parameter's step {@code step} (1 at the first). */
     abstract void prepare(Slot s, long step);
 
-    /** Updates elements {@code [from, to)} of {@code s}'s parameter. */
+    /** Updates elements {@code [from, to)} of {@code s}'s float32 parameter. */
     abstract void update(Slot s, int from, int to);
+
+    /**
+     * {@link #update} for a float64 parameter: the same operations in the same order, in double.
+     * NOTE: each optimizer writes its pass twice, once per primitive type, as PyTorch's kernels are
+     * instantiated per dtype: a shared generic loop would box every element.
+     */
+    abstract void update64(Slot s, int from, int to);
 
     @Override
     public final String kind() {
@@ -108,14 +116,14 @@ abstract class BaseOptimizer implements Optimizer {
             if (state[i] == null) {
                 state[i] = new Tensor[bufferNames.length];
                 for (int b = 0; b < bufferNames.length; b++) {
-                    state[i][b] = Tensor.zeros(p.shape(), DType.F32);
+                    state[i][b] = Tensor.zeros(p.shape(), p.dtype());
                 }
             }
             Tensor value = p.value();
             // NOTE: the loops need every array from offset 0 (see Slot); other layouts go through copies
             Tensor w = value.offset() == 0 ? value : value.copy();
             Slot s = slots[i];
-            s.bind(w, g.dtype() == DType.F32 && g.isContiguous() && g.offset() == 0 ? g : g.to(DType.F32).copy(), state[i]);
+            s.bind(w, g.dtype() == p.dtype() && g.isContiguous() && g.offset() == 0 ? g : g.to(p.dtype()).copy(), state[i]);
             prepare(s, ++steps[i]);
             Parallel.forRange(s.n, GRAIN, s);
             if (w != value) {
@@ -173,7 +181,7 @@ abstract class BaseOptimizer implements Optimizer {
             steps[i] = st[i];
             state[i] = steps[i] == 0 ? null : new Tensor[bufferNames.length];
             for (int b = 0; state[i] != null && b < bufferNames.length; b++) {
-                state[i][b] = m.get(bufferNames[b]).to(DType.F32).copy();
+                state[i][b] = m.get(bufferNames[b]).to(params.get(i).dtype()).copy();
             }
         }
     }
@@ -207,9 +215,12 @@ abstract class BaseOptimizer implements Optimizer {
             return;
         }
         for (Tensor t : state[i]) {
-            float[] a = t.floatArray();
             for (int p : positions) {
-                a[p] = 0f;
+                if (t.dtype() == DType.F64) {
+                    t.doubleArray()[p] = 0;
+                } else {
+                    t.floatArray()[p] = 0f;
+                }
             }
             t.markWritten();
         }

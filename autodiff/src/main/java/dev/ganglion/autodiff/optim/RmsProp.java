@@ -48,11 +48,11 @@ public final class RmsProp extends BaseOptimizer {
     /** c0 … c4 = α, 1 − α, λ, μ, −lr. */
     @Override
     void prepare(Slot s, long step) {
-        s.c0 = (float) alpha;
-        s.c1 = (float) (1 - alpha);
-        s.c2 = (float) weightDecay;
-        s.c3 = (float) momentum;
-        s.c4 = (float) -lr();
+        s.c0 = alpha;
+        s.c1 = (1 - alpha);
+        s.c2 = weightDecay;
+        s.c3 = momentum;
+        s.c4 = -lr();
     }
 
     @Override
@@ -62,11 +62,11 @@ public final class RmsProp extends BaseOptimizer {
         float[] sq = s.buf[0];
         float[] mom = momentum > 0 ? s.buf[1] : null;
         float[] ga = centered ? s.buf[s.buf.length - 1] : null;
-        float a = s.c0;
-        float c = s.c1;
-        float wd = s.c2;
-        float mu = s.c3;
-        float negLr = s.c4;
+        float a = (float) s.c0;
+        float c = (float) s.c1;
+        float wd = (float) s.c2;
+        float mu = (float) s.c3;
+        float negLr = (float) s.c4;
         float e = (float) eps;
         boolean decay = weightDecay != 0;
         for (int i = from; i < to; i++) {
@@ -84,6 +84,43 @@ public final class RmsProp extends BaseOptimizer {
             }
             if (mom != null) {
                 float bi = mom[i] * mu + 1f * gi / d;
+                mom[i] = bi;
+                p[i] = Math.fma(bi, negLr, pi);
+            } else {
+                p[i] = pi + negLr * gi / d;
+            }
+        }
+    }
+
+    @Override
+    void update64(Slot s, int from, int to) {
+        double[] p = s.pd;
+        double[] g = s.gd;
+        double[] sq = s.bufd[0];
+        double[] mom = momentum > 0 ? s.bufd[1] : null;
+        double[] ga = centered ? s.bufd[s.bufd.length - 1] : null;
+        double a = s.c0;
+        double c = s.c1;
+        double wd = s.c2;
+        double mu = s.c3;
+        double negLr = s.c4;
+        double e = eps;
+        boolean decay = weightDecay != 0;
+        for (int i = from; i < to; i++) {
+            double pi = p[i];
+            double gi = decay ? Math.fma(pi, wd, g[i]) : g[i];
+            double si = sq[i] * a + c * gi * gi;
+            sq[i] = si;
+            double d;
+            if (ga != null) {
+                double ai = Math.fma(gi, c, ga[i] * a);
+                ga[i] = ai;
+                d = Math.sqrt(si + -1.0 * ai * ai) + e;
+            } else {
+                d = Math.sqrt(si) + e;
+            }
+            if (mom != null) {
+                double bi = mom[i] * mu + 1.0 * gi / d;
                 mom[i] = bi;
                 p[i] = Math.fma(bi, negLr, pi);
             } else {

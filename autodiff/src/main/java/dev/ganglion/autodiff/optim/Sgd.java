@@ -46,20 +46,20 @@ public final class Sgd extends BaseOptimizer {
     @Override
     void prepare(Slot s, long step) {
         s.first = step == 1;
-        s.c0 = (float) weightDecay;
-        s.c1 = (float) momentum;
-        s.c2 = (float) (1 - dampening);
-        s.c3 = (float) -lr();
+        s.c0 = weightDecay;
+        s.c1 = momentum;
+        s.c2 = (1 - dampening);
+        s.c3 = -lr();
     }
 
     @Override
     void update(Slot s, int from, int to) {
         float[] p = s.p;
         float[] g = s.g;
-        float wd = s.c0;
-        float mu = s.c1;
-        float keep = s.c2;
-        float negLr = s.c3;
+        float wd = (float) s.c0;
+        float mu = (float) s.c1;
+        float keep = (float) s.c2;
+        float negLr = (float) s.c3;
         boolean decay = weightDecay != 0;
         if (momentum == 0) {
             for (int i = from; i < to; i++) {
@@ -73,6 +73,33 @@ public final class Sgd extends BaseOptimizer {
         for (int i = from; i < to; i++) {
             float d = decay ? Math.fma(p[i], wd, g[i]) : g[i];
             float m = first ? d : Math.fma(d, keep, b[i] * mu);
+            b[i] = m;
+            d = nesterov ? Math.fma(m, mu, d) : m;
+            p[i] = Math.fma(d, negLr, p[i]);
+        }
+    }
+
+    @Override
+    void update64(Slot s, int from, int to) {
+        double[] p = s.pd;
+        double[] g = s.gd;
+        double wd = s.c0;
+        double mu = s.c1;
+        double keep = s.c2;
+        double negLr = s.c3;
+        boolean decay = weightDecay != 0;
+        if (momentum == 0) {
+            for (int i = from; i < to; i++) {
+                double d = decay ? Math.fma(p[i], wd, g[i]) : g[i];
+                p[i] = Math.fma(d, negLr, p[i]);
+            }
+            return;
+        }
+        double[] b = s.bufd[0];
+        boolean first = s.first;
+        for (int i = from; i < to; i++) {
+            double d = decay ? Math.fma(p[i], wd, g[i]) : g[i];
+            double m = first ? d : Math.fma(d, keep, b[i] * mu);
             b[i] = m;
             d = nesterov ? Math.fma(m, mu, d) : m;
             p[i] = Math.fma(d, negLr, p[i]);

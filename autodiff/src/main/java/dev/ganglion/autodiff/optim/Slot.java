@@ -1,13 +1,14 @@
 package dev.ganglion.autodiff.optim;
 
+import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.engine.Tensor;
 
 /**
- * One parameter's view for an update pass: its arrays, its state buffers, and the
- * per-step constants the optimizer computed (rounded to float as PyTorch rounds Python scalars
- * for a float32 kernel). Reused every step, and the body handed to {@link Parallel}, so a step
- * allocates nothing.
+ * One parameter's view for an update pass: its arrays (float32 or float64, the parameter's dtype),
+ * its state buffers, and the per-step constants the optimizer computed in double (a float32 pass
+ * rounds each to float once, as PyTorch rounds Python scalars for a float32 kernel). Reused every
+ * step, and the body handed to {@link Parallel}, so a step allocates nothing.
  */
 final class Slot implements Parallel.RangeBody {
     private final BaseOptimizer owner;
@@ -20,35 +21,50 @@ final class Slot implements Parallel.RangeBody {
     float[] g;
     /** State buffers, contiguous from offset 0, in the optimizer's buffer order. */
     final float[][] buf;
+    /** The same for a float64 parameter ({@link #f64}). */
+    double[] pd;
+    double[] gd;
+    final double[][] bufd;
+    /** Whether the parameter is float64: the pass is then {@link BaseOptimizer#update64}. */
+    boolean f64;
     int n;
     /** True at the parameter's first step (SGD's momentum buffer starts as a copy). */
     boolean first;
     /** Per-step constants; their meaning is the optimizer's. */
-    float c0;
-    float c1;
-    float c2;
-    float c3;
-    float c4;
-    float c5;
-    float c6;
+    double c0;
+    double c1;
+    double c2;
+    double c3;
+    double c4;
+    double c5;
+    double c6;
 
     Slot(BaseOptimizer owner, int buffers) {
         this.owner = owner;
         this.buf = new float[buffers][];
+        this.bufd = new double[buffers][];
     }
 
-    /** {@code param} and {@code grad}: contiguous float32 from offset 0. */
+    /** {@code param}, {@code grad} and {@code state}: contiguous from offset 0, all of one dtype. */
     void bind(Tensor param, Tensor grad, Tensor[] state) {
-        p = param.floatArray();
-        g = grad.floatArray();
+        f64 = param.dtype() == DType.F64;
+        p = f64 ? null : param.floatArray();
+        g = f64 ? null : grad.floatArray();
+        pd = f64 ? param.doubleArray() : null;
+        gd = f64 ? grad.doubleArray() : null;
         n = param.size();
         for (int b = 0; b < buf.length; b++) {
-            buf[b] = state[b].floatArray();
+            buf[b] = f64 ? null : state[b].floatArray();
+            bufd[b] = f64 ? state[b].doubleArray() : null;
         }
     }
 
     @Override
     public void run(int from, int to) {
-        owner.update(this, from, to);
+        if (f64) {
+            owner.update64(this, from, to);
+        } else {
+            owner.update(this, from, to);
+        }
     }
 }

@@ -8,11 +8,13 @@
  * {@link dev.ganglion.autodiff.optim.LrScheduler}).
  *
  * <h2>Parity</h2>
- * Each update is one fused pass per parameter in float32 that performs PyTorch's operations in
- * PyTorch's order (its {@code add} with {@code alpha} is a fused multiply-add, {@code addcmul} is
- * {@code (v·a)·b}, {@code addcdiv} is {@code (v·a)/b}; Python scalars rounded to float once), so
- * trajectories match {@code torch.optim} 1.13 to float32 rounding and mostly bit for bit
- * ({@code OptimizerParityTest}, reference from {@code src/test/python/optim_reference.py}).
+ * Each update is one fused pass per parameter, in the parameter's dtype (float32 or float64, state
+ * buffers alike), that performs PyTorch's operations in PyTorch's order (its {@code add} with
+ * {@code alpha} is a fused multiply-add, {@code addcmul} is {@code (v·a)·b}, {@code addcdiv} is
+ * {@code (v·a)/b}; for float32, Python scalars rounded to float once), so trajectories match
+ * {@code torch.optim} 1.13 to float32 rounding and mostly bit for bit, and its float64 kernels to
+ * 10⁻¹⁴ (98 % bit for bit) ({@code OptimizerParityTest}, reference from
+ * {@code src/test/python/optim_reference.py}).
  *
  * <h2>Speed</h2>
  * Steps update parameters and state in place (bumping storage versions), allocate nothing once

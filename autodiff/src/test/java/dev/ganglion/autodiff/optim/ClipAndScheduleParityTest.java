@@ -29,7 +29,7 @@ class ClipAndScheduleParityTest {
                 assertThat(total).as(label).isCloseTo(expected, within(1e-6 * expected));
                 for (int i = 0; i < params.size(); i++) {
                     String ref = "clip." + label + "." + OptimizerParityTest.PARAMS[i];
-                    OptimizerParityTest.compare(ref, params.get(i).grad(), f.tensor(ref), new OptimizerParityTest.Stats());
+                    OptimizerParityTest.compare(ref, params.get(i).grad(), f.tensor(ref), new OptimizerParityTest.Stats(OptimizerParityTest.RTOL, OptimizerParityTest.ATOL));
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.ganglion.autodiff.optim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.io.SafetensorsFile;
 import dev.ganglion.engine.io.SafetensorsReader;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * gradient entry, and a learning-rate change mid-run. The configs are read from the file's
  * metadata, so both sides run the same hyperparameters. Parameters must agree to float32 rounding
  * (relative 2e-6 of the element, or 1e-7 absolute for elements near zero); state buffers and step
- * counts after the last step too.
+ * counts after the last step too. The same configs on float64 parameters against PyTorch's float64
+ * kernels agree to 1e-14.
  */
 class OptimizerParityTest {
     static final String[] PARAMS = {"a", "b", "c"};
@@ -70,19 +72,33 @@ class OptimizerParityTest {
 
     @Test
     void trajectoriesMatchPyTorch() throws IOException {
-        Stats stats = new Stats();
+        Stats stats = new Stats(RTOL, ATOL);
         for (Map.Entry<String, String> cfg : configs().entrySet()) {
-            replay(cfg.getKey(), cfg.getValue(), stats);
+            replay(cfg.getKey(), cfg.getValue(), DType.F32, stats);
         }
         System.out.printf("optimizer parity: %d elements, %d bit-identical, max relative error %.3g%n",
                 stats.count, stats.identical, stats.maxRel);
         assertThat(stats.identical).isGreaterThan(stats.count / 2);
     }
 
-    private void replay(String name, String config, Stats stats) throws IOException {
+    @Test
+    void float64TrajectoriesMatchPyTorchsFloat64Kernels() throws IOException {
+        // the same configs on float64 parameters and gradients: state in float64, constants unrounded
+        Stats stats = new Stats(1e-14, 1e-300);
+        for (Map.Entry<String, String> cfg : configs().entrySet()) {
+            replay(cfg.getKey(), cfg.getValue(), DType.F64, stats);
+        }
+        System.out.printf("optimizer parity in float64: %d elements, %d bit-identical, max relative error %.3g%n",
+                stats.count, stats.identical, stats.maxRel);
+        assertThat(stats.identical).isGreaterThan(stats.count * 9 / 10);
+    }
+
+    /** Replays config {@code name} on {@code dtype} parameters against its PyTorch trajectory of that dtype. */
+    private void replay(String name, String config, DType dtype, Stats stats) throws IOException {
+        String ref = dtype == DType.F64 ? "f64." + name : name;
         List<Var> params = new ArrayList<>();
         for (String p : PARAMS) {
-            params.add(Var.parameter(file.tensor("init." + p)));
+            params.add(Var.parameter(file.tensor("init." + p).to(dtype).copy()));
         }
         Optimizer opt = build(config, params);
         for (int s = 0; s < steps; s++) {
@@ -91,45 +107,54 @@ class OptimizerParityTest {
             }
             for (int i = 0; i < PARAMS.length; i++) {
                 String g = "grad." + s + "." + PARAMS[i];
-                params.get(i).setGrad(file.contains(g) ? file.tensor(g) : null);
+                params.get(i).setGrad(file.contains(g) ? file.tensor(g).to(dtype).copy() : null);
             }
             opt.step();
             for (int i = 0; i < PARAMS.length; i++) {
-                compare(name + " step " + s + " " + PARAMS[i], params.get(i).value(),
-                        file.tensor(name + "." + s + "." + PARAMS[i]), stats);
+                compare(ref + " step " + s + " " + PARAMS[i], params.get(i).value(),
+                        file.tensor(ref + "." + s + "." + PARAMS[i]), stats);
             }
         }
         OptimizerState state = opt.stateDict();
-        int[] torchSteps = file.ints(name + ".steps");
+        int[] torchSteps = file.ints(ref + ".steps");
         for (int i = 0; i < PARAMS.length; i++) {
-            assertThat(state.steps()[i]).as(name + " steps of " + PARAMS[i]).isEqualTo(torchSteps[i]);
+            assertThat(state.steps()[i]).as(ref + " steps of " + PARAMS[i]).isEqualTo(torchSteps[i]);
             for (Map.Entry<String, Tensor> b : state.buffers().get(i).entrySet()) {
-                String ref = name + ".state." + PARAMS[i] + "." + b.getKey();
-                assertThat(file.contains(ref)).as(ref + " exists in PyTorch's state").isTrue();
-                compare(ref, b.getValue(), file.tensor(ref), stats);
+                String buffer = ref + ".state." + PARAMS[i] + "." + b.getKey();
+                assertThat(file.contains(buffer)).as(buffer + " exists in PyTorch's state").isTrue();
+                compare(buffer, b.getValue(), file.tensor(buffer), stats);
             }
         }
     }
 
+    /** Element by element within the stats' tolerance; the dtypes must agree. */
     static void compare(String what, Tensor actual, Tensor expected, Stats stats) {
-        float[] a = actual.toFloatArray();
-        float[] e = expected.toFloatArray();
+        assertThat(actual.dtype()).as(what).isEqualTo(expected.dtype());
+        double[] a = actual.toDoubleArray();
+        double[] e = expected.toDoubleArray();
         assertThat(a.length).as(what).isEqualTo(e.length);
         for (int k = 0; k < a.length; k++) {
-            double err = Math.abs((double) a[k] - e[k]);
+            double err = Math.abs(a[k] - e[k]);
             stats.count++;
-            stats.identical += Float.floatToIntBits(a[k]) == Float.floatToIntBits(e[k]) ? 1 : 0;
+            stats.identical += Double.doubleToLongBits(a[k]) == Double.doubleToLongBits(e[k]) ? 1 : 0;
             stats.maxRel = Math.max(stats.maxRel, err / Math.max(Math.abs(e[k]), 1e-30));
-            if (err > ATOL + RTOL * Math.abs(e[k])) {
+            if (err > stats.atol + stats.rtol * Math.abs(e[k])) {
                 throw new AssertionError(what + " [" + k + "]: " + a[k] + " vs PyTorch " + e[k]);
             }
         }
     }
 
     static final class Stats {
+        final double rtol;
+        final double atol;
         long count;
         long identical;
         double maxRel;
+
+        Stats(double rtol, double atol) {
+            this.rtol = rtol;
+            this.atol = atol;
+        }
     }
 
     /** {@code config.NAME → "kind key=value ..."}, in file order. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.Parallel;
+import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
@@ -130,6 +131,32 @@ class OptimizerTest {
     }
 
     @Test
+    void float64ParametersKeepFloat64StateThroughResetRemapAndLoad() {
+        // one float32 and one float64 parameter in one optimizer: each keeps its own dtype's state
+        Var p32 = Var.parameter(Tensor.of(new float[] {1, 2, 3}, 3));
+        Var p64 = Var.parameter(Tensor.of(new double[] {1, 2, 3, 4}, 4));
+        Adam adam = new Adam(List.of(p32, p64), 0.1);
+        p32.setGrad(Tensor.of(new float[] {0.5f, -1, 2}, 3));
+        p64.setGrad(Tensor.of(new double[] {0.5, -1, 2, 0.1}, 4));
+        adam.step();
+        assertThat(p64.dtype()).isEqualTo(DType.F64);
+        // the first Adam step moves every element by lr·sign(g), up to ε (the digits: OptimizerParityTest)
+        assertThat(p64.value().toDoubleArray()[0]).isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-8));
+        OptimizerState st = adam.stateDict();
+        assertThat(st.buffers().get(0).get("exp_avg").dtype()).isEqualTo(DType.F32);
+        assertThat(st.buffers().get(1).get("exp_avg").dtype()).isEqualTo(DType.F64);
+        double[] m = st.buffers().get(1).get("exp_avg").toDoubleArray();
+        assertThat(m[3]).isEqualTo(0.1 * (1 - 0.9));   // (1 − β₁)·g in double, not rounded to float
+        adam.resetState(p64, new int[] {1});
+        adam.remapState(p64, new int[] {3, 1, 0, -1});
+        assertThat(adam.stateDict().buffers().get(1).get("exp_avg").toDoubleArray()).containsExactly(m[3], 0, m[0], 0);
+        Adam again = new Adam(List.of(p32, p64), 0.1);
+        again.loadStateDict(adam.stateDict());
+        assertThat(again.stateDict().buffers().get(1).get("exp_avg_sq").dtype()).isEqualTo(DType.F64);
+        assertThat(again.stateDict().buffers().get(1).get("exp_avg").toDoubleArray()).containsExactly(m[3], 0, m[0], 0);
+    }
+
+    @Test
     void updatesBumpVersionsSoPendingBackwardsNotice() {
         Var w = Var.parameter(Tensor.ones(3));
         Var y = w.square().sum(); // saves w
@@ -149,8 +176,8 @@ class OptimizerTest {
         assertThatThrownBy(() -> new Adam(ps, 0.1, 1.0, 0.9, 1e-8, 0)).hasMessageContaining("beta1 must be in [0, 1)");
         assertThatThrownBy(() -> new RmsProp(ps, 0.1, 0.9, -1, 0, 0, false)).hasMessageContaining("eps must be finite and ≥ 0");
         assertThatThrownBy(() -> new Adam(List.of(ps.get(0), ps.get(0)), 0.1)).hasMessageContaining("appears twice");
-        assertThatThrownBy(() -> new Adam(List.of(Var.parameter(Tensor.of(new double[] {1}, 1))), 0.1))
-                .hasMessageContaining("must be a contiguous float32 tensor, got F64");
+        assertThatThrownBy(() -> new Adam(List.of(Var.parameter(Tensor.ones(2, 3).mT())), 0.1))
+                .hasMessageContaining("must be a contiguous float32 or float64 tensor, got F32 (strided)");
         assertThatThrownBy(() -> new Adam(List.of(Var.parameter(Tensor.ones(2)).exp()), 0.1)).hasMessageContaining("must be a leaf");
         assertThatThrownBy(() -> Optimizers.create("lamb", ps, 0.1, 0)).hasMessageContaining("not one of [sgd, adam");
         assertThat(Optimizers.create("AdamW", ps, 0.1, 0).kind()).isEqualTo("adamw");
