@@ -122,6 +122,21 @@ public final class Simd {
         return sum(FloatVector.fromArray(F32, a, at));
     }
 
+    /**
+     * The rounding error of {@code sum = a + b} (computed in float): {@code a + b − sum} exactly, by
+     * Knuth's TwoSum (six operations, whatever the magnitudes; NaN where the sum is infinite).
+     */
+    static FloatVector twoSumError(FloatVector a, FloatVector b, FloatVector sum) {
+        FloatVector bv = sum.sub(a);
+        return a.sub(sum.sub(bv)).add(b.sub(bv));
+    }
+
+    /** {@link #twoSumError(FloatVector, FloatVector, FloatVector)} for one lane, bit for bit. */
+    static float twoSumError(float a, float b, float sum) {
+        float bv = sum - a;
+        return (a - (sum - bv)) + (b - bv);
+    }
+
     /** The value a scalar fallback gives lane {@code lane}. */
     interface LaneFallback {
         float at(int lane);

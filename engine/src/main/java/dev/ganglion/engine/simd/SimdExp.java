@@ -5,7 +5,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * {@code eˣ}, {@code σ(x)} and {@code tanh x} on float lanes from exactly specified IEEE operations
+ * {@code eˣ}, {@code eˣ − 1}, {@code σ(x)} and {@code tanh x} on float lanes from exactly specified IEEE operations
  * only (add, mul, div, {@code fma}, compares and blends, integer shifts, bit reinterpretation), so
  * that a result is the same bit for bit whether the calling code is interpreted, C1- or
  * C2-compiled. The Vector API's {@code lanewise(EXP/TANH)} is not: C2 calls an SVML stub, the
@@ -76,6 +76,8 @@ final class SimdExp {
     private static final float EXP_HI = 89f;
     /** Below, eˣ < 2⁻¹⁵⁰ rounds to 0. */
     private static final float EXP_LO = -104f;
+    /** expm1's x is clamped here: from −17.33 on, eˣ − 1 rounds to −1. */
+    static final float EXPM1_LO = -20f;
 
     /** Below this |x|, tanh is the odd polynomial. */
     static final float TANH_SMALL = 0.625f;
@@ -91,15 +93,9 @@ final class SimdExp {
     /** {@code eˣ} in every lane. */
     static FloatVector exp(FloatVector x) {
         FloatVector t = x.fma(LOG2E, SHIFTER);
-        FloatVector n = t.sub(SHIFTER);
-        FloatVector r = n.fma(x.broadcast(-LN2_HI), x);
-        r = n.fma(x.broadcast(-LN2_LO), r);
-        FloatVector p = r.fma(C6, C5);
-        p = p.fma(r, x.broadcast(C4));
-        p = p.fma(r, x.broadcast(C3));
-        p = p.fma(r, x.broadcast(C2));
+        FloatVector r = reduced(x, t);
         FloatVector one = x.broadcast(1f);
-        p = p.fma(r, one);
+        FloatVector p = poly(r).fma(r, one);
         p = p.fma(r, one);
         IntVector tb = t.reinterpretAsInts();
         IntVector half = tb.lanewise(VectorOperators.ASHR, 1).lanewise(VectorOperators.LSHL, 23);
@@ -113,14 +109,8 @@ final class SimdExp {
     /** {@code eˣ}: {@link #exp(FloatVector)} for one lane, bit for bit. */
     static float exp(float x) {
         float t = Math.fma(x, LOG2E, SHIFTER);
-        float n = t - SHIFTER;
-        float r = Math.fma(n, -LN2_HI, x);
-        r = Math.fma(n, -LN2_LO, r);
-        float p = Math.fma(r, C6, C5);
-        p = Math.fma(p, r, C4);
-        p = Math.fma(p, r, C3);
-        p = Math.fma(p, r, C2);
-        p = Math.fma(p, r, 1f);
+        float r = reduced(x, t);
+        float p = Math.fma(poly(r), r, 1f);
         p = Math.fma(p, r, 1f);
         int tb = Float.floatToRawIntBits(t);
         int half = (tb >> 1) << 23;
@@ -131,6 +121,107 @@ final class SimdExp {
             y = Float.POSITIVE_INFINITY;
         }
         return x < EXP_LO ? 0f : y;
+    }
+
+    /**
+     * {@code eˣ − 1} in every lane, with full relative accuracy near 0 (no {@code eˣ − 1}
+     * cancellation). x is clamped to [{@value #EXPM1_LO}, 89] (below, the result rounds to −1; above,
+     * it overflows as at 89; NaN stays NaN), then reduced as for {@link #exp} to
+     * {@code x = n·ln2 + r + c}, c the rounding error of the second Cody–Waite step (its fma's
+     * rounding error, to a few ulp of itself), and {@code eʳ⁺ᶜ − 1 ≈ r + h},
+     * {@code h = r²·(C2 + C3·r + … + C6·r⁴) + c·(1 + r)}, exp's polynomial (as an {@code eʳ − 1} its
+     * relative error is below 0.3 ulp on |r| ≤ 0.3466, as {@code C2 = ½ − 2⁻²⁴}). Then
+     * {@code eˣ − 1 = 2^n₂·(2^n₁·r + (2^n₁ − 2^−n₂) + 2^n₁·h)} with exp's split {@code n = n₁ + n₂}:
+     * the first two terms (exact; the second for |n| ≤ 24, beyond which the −1 is below half an ulp of
+     * the result or the result is −1) are added with their rounding error kept (TwoSum), as they
+     * cancel for n = ±1 and r of the other sign, and the rest joins that error, so the sum is rounded
+     * about once. The product by {@code 2^n₂} is exact, or overflows exactly when the rounded value
+     * exceeds the float range. For |x| &lt; ln2/2, n = 0 and the result is {@code x + h} (x itself for
+     * |x| below 2⁻²⁴, subnormals included). x's sign bit is or-ed in, so that expm1(−0) = −0 (an expm1
+     * has the sign of its argument). Measured against {@link Math#expm1}: see {@link #expm1(float)}.
+     */
+    static FloatVector expm1(FloatVector x) {
+        FloatVector xc = x.max(EXPM1_LO).min(EXP_HI);
+        FloatVector t = xc.fma(LOG2E, SHIFTER);
+        FloatVector n = t.sub(SHIFTER);
+        FloatVector rh = n.fma(x.broadcast(-LN2_HI), xc);
+        FloatVector r = n.fma(x.broadcast(-LN2_LO), rh);
+        FloatVector c = n.fma(x.broadcast(-LN2_LO), rh.sub(r));
+        FloatVector h = poly(r).fma(r.mul(r), c.fma(r, c));
+        IntVector tb = t.reinterpretAsInts();
+        IntVector half = tb.lanewise(VectorOperators.ASHR, 1).lanewise(VectorOperators.LSHL, 23);
+        IntVector n2 = tb.lanewise(VectorOperators.LSHL, 23).sub(half);
+        FloatVector s1 = half.add(BIAS).reinterpretAsFloats();
+        FloatVector s2 = n2.add(BIAS).reinterpretAsFloats();
+        FloatVector inv2 = n2.neg().add(BIAS).reinterpretAsFloats();
+        FloatVector b = s1.mul(r);
+        FloatVector d = s1.sub(inv2);
+        FloatVector a = b.add(d);
+        FloatVector e = Simd.twoSumError(b, d, a).add(s1.sub(d).sub(inv2));
+        FloatVector y = a.add(s1.fma(h, e)).mul(s2);
+        return y.reinterpretAsInts().or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
+    }
+
+    /**
+     * {@code eˣ − 1}: {@link #expm1(FloatVector)} for one lane, bit for bit. Measured against
+     * {@link Math#expm1} (double, then compared with the float result) over all 2³² floats: max error
+     * 1.009 ulp (at x = 0.34691, just above ln2/2: n = 1 and r = −0.3462, where
+     * {@code 2·(r + ½ + h)} passes on the polynomial's and r²'s errors at twice their size), so every
+     * result is the correctly rounded float or its neighbour.
+     */
+    static float expm1(float x) {
+        float xc = Math.min(Math.max(x, EXPM1_LO), EXP_HI);
+        float t = Math.fma(xc, LOG2E, SHIFTER);
+        float n = t - SHIFTER;
+        float rh = Math.fma(n, -LN2_HI, xc);
+        float r = Math.fma(n, -LN2_LO, rh);
+        float c = Math.fma(n, -LN2_LO, rh - r);
+        float h = Math.fma(poly(r), r * r, Math.fma(c, r, c));
+        int tb = Float.floatToRawIntBits(t);
+        int half = (tb >> 1) << 23;
+        int n2 = (tb << 23) - half;
+        float s1 = Float.intBitsToFloat(half + BIAS);
+        float s2 = Float.intBitsToFloat(n2 + BIAS);
+        float inv2 = Float.intBitsToFloat(-n2 + BIAS);
+        float b = s1 * r;
+        float d = s1 - inv2;
+        float a = b + d;
+        float e = Simd.twoSumError(b, d, a) + (s1 - d - inv2);
+        float y = (a + Math.fma(s1, h, e)) * s2;
+        return Float.intBitsToFloat(Float.floatToRawIntBits(y) | (Float.floatToRawIntBits(x) & Integer.MIN_VALUE));
+    }
+
+    /**
+     * r of the reduction {@code x = n·ln2 + r}, {@code t = fma(x, log₂e, 1.5·2²³)} holding n: Cody–Waite
+     * in two fmas.
+     */
+    private static FloatVector reduced(FloatVector x, FloatVector t) {
+        FloatVector n = t.sub(SHIFTER);
+        FloatVector r = n.fma(x.broadcast(-LN2_HI), x);
+        return n.fma(x.broadcast(-LN2_LO), r);
+    }
+
+    /** {@link #reduced(FloatVector, FloatVector)} for one lane. */
+    private static float reduced(float x, float t) {
+        float n = t - SHIFTER;
+        float r = Math.fma(n, -LN2_HI, x);
+        return Math.fma(n, -LN2_LO, r);
+    }
+
+    /** {@code C2 + C3·r + … + C6·r⁴}: eʳ ≈ 1 + r + r²·poly(r). */
+    private static FloatVector poly(FloatVector r) {
+        FloatVector p = r.fma(C6, C5);
+        p = p.fma(r, r.broadcast(C4));
+        p = p.fma(r, r.broadcast(C3));
+        return p.fma(r, r.broadcast(C2));
+    }
+
+    /** {@link #poly(FloatVector)} for one lane. */
+    private static float poly(float r) {
+        float p = Math.fma(r, C6, C5);
+        p = Math.fma(p, r, C4);
+        p = Math.fma(p, r, C3);
+        return Math.fma(p, r, C2);
     }
 
     /** {@code σ(x)} in every lane. */

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * {@code ln x} on float lanes from exactly specified IEEE operations only, for the reason of
+ * {@code ln x} and {@code ln(1 + x)} on float lanes from exactly specified IEEE operations only, for the reason of
  * {@link SimdExp}: the Vector API's {@code lanewise(LOG)} calls an SVML stub when C2 has compiled
  * the caller and a per-lane Java fallback when it has not, and the two differ in the last bit. The
  * scalar twin does the same operations in the same order.
@@ -26,7 +26,9 @@ import jdk.incubator.vector.VectorOperators;
  *       whose HotSpot intrinsic gives the same bits in every tier; in a vector, only when a lane
  *       needs it.</li>
  * </ol>
- * Measured against {@link Math#log} in double: see {@code SimdLogTest}.
+ * Measured against {@link Math#log} in double: see {@code SimdLogTest}. {@code log1p} is the same
+ * computation on {@code u = 1 + x} with u's rounding error added back (see {@link #log1p(FloatVector)}),
+ * its out-of-range lanes from {@link Math#log1p}.
  */
 final class SimdLog {
     /** The bits of √½ rounded to float: the reduced argument m starts here. */
@@ -55,6 +57,59 @@ final class SimdLog {
     /** {@code ln x} in every lane. */
     static FloatVector log(FloatVector x) {
         IntVector bits = x.reinterpretAsInts();
+        FloatVector r = logPlus(bits, x.broadcast(0f));
+        VectorMask<Integer> outside = outside(bits);
+        return outside.anyTrue() ? Simd.patchLanes(r, outside, fallback(x, false)) : r;
+    }
+
+    /** {@code ln x}: {@link #log(FloatVector)} for one lane, bit for bit. */
+    static float log(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        return outside(bits) ? (float) Math.log(x) : logPlus(bits, 0f);
+    }
+
+    /**
+     * {@code ln(1 + x)} in every lane: {@code u = x + 1} with its rounding error c
+     * ({@code u + c = x + 1} exactly, by TwoSum), and {@code ln(1 + x) = ln u + c/u} to within
+     * {@code (c/u)²/2 ≤ 2⁻⁴⁹}, c/u added to the small terms before the final rounding. For
+     * |x| &lt; 2⁻²⁴, u = 1 and the result is x itself (subnormals too), with x's sign (the sign bit of x
+     * is or-ed in, so that log1p(−0) = −0; a log1p has the sign of its argument). x ≤ −1, +∞ and NaN
+     * (u outside the normal positive range, or c NaN) go to {@link Math#log1p} in double. Measured
+     * against {@link Math#log1p} over every float: see {@link #log1p(float)}.
+     */
+    static FloatVector log1p(FloatVector x) {
+        FloatVector one = x.broadcast(1f);
+        FloatVector u = x.add(one);
+        IntVector bits = u.reinterpretAsInts();
+        FloatVector r = logPlus(bits, Simd.twoSumError(x, one, u).div(u));
+        r = r.reinterpretAsInts().or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
+        VectorMask<Integer> outside = outside(bits);
+        return outside.anyTrue() ? Simd.patchLanes(r, outside, fallback(x, true)) : r;
+    }
+
+    /**
+     * {@code ln(1 + x)}: {@link #log1p(FloatVector)} for one lane, bit for bit. Measured against
+     * {@link Math#log1p} (double, then compared with the float result) over all 2³² floats: max
+     * error 0.898 ulp (at x = 0.41302186, u near the top of the reduced range), so every result is the
+     * correctly rounded float or its neighbour.
+     */
+    static float log1p(float x) {
+        float u = x + 1f;
+        int bits = Float.floatToRawIntBits(u);
+        if (outside(bits)) {
+            return (float) Math.log1p(x);
+        }
+        float r = logPlus(bits, Simd.twoSumError(x, 1f, u) / u);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(r) | (Float.floatToRawIntBits(x) & Integer.MIN_VALUE));
+    }
+
+    /**
+     * {@code ln x + d} for x (given by its bits) a positive normal float and |d| at most 2⁻²⁴ (a
+     * correction, log1p's c/u): d joins the small terms before {@code f} and {@code k·LN2_HI}, so the
+     * sum is rounded once more, not twice. With {@code d = +0} it is {@code ln x} bit for bit: the
+     * sum is then {@code f + y}, as f is never −0.
+     */
+    private static FloatVector logPlus(IntVector bits, FloatVector d) {
         IntVector i = bits.sub(SQRT_HALF_BITS);
         IntVector k = i.lanewise(VectorOperators.ASHR, 23);
         FloatVector f = i.and(MANTISSA).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
@@ -71,18 +126,11 @@ final class SimdLog {
         FloatVector y = p.mul(f.mul(z));
         y = kf.fma(f.broadcast(LN2_LO), y);
         y = z.fma(f.broadcast(-0.5f), y);
-        FloatVector r = kf.fma(f.broadcast(LN2_HI), f.add(y));
-        VectorMask<Integer> outside = bits.compare(VectorOperators.LT, MIN_NORMAL_BITS)
-                .or(bits.compare(VectorOperators.GE, INFINITY_BITS));
-        return outside.anyTrue() ? outside(x, r, outside) : r;
+        return kf.fma(f.broadcast(LN2_HI), f.add(y.add(d)));
     }
 
-    /** {@code ln x}: {@link #log(FloatVector)} for one lane, bit for bit. */
-    static float log(float x) {
-        int bits = Float.floatToRawIntBits(x);
-        if (bits < MIN_NORMAL_BITS || bits >= INFINITY_BITS) {
-            return (float) Math.log(x);
-        }
+    /** {@link #logPlus(IntVector, FloatVector)} for one lane. */
+    private static float logPlus(int bits, float d) {
         int i = bits - SQRT_HALF_BITS;
         int k = i >> 23;
         float f = Float.intBitsToFloat((i & MANTISSA) + SQRT_HALF_BITS) - 1f;
@@ -99,12 +147,22 @@ final class SimdLog {
         float y = p * (f * z);
         y = Math.fma(kf, LN2_LO, y);
         y = Math.fma(z, -0.5f, y);
-        return Math.fma(kf, LN2_HI, f + y);
+        return Math.fma(kf, LN2_HI, f + (y + d));
     }
 
-    /** {@code r}, with the lanes outside the normal positive range from {@link Math#log} in double. */
-    private static FloatVector outside(FloatVector x, FloatVector r, VectorMask<Integer> outside) {
+    /** The lanes whose bits are not those of a positive normal float (zero, negative, subnormal, ∞, NaN). */
+    private static VectorMask<Integer> outside(IntVector bits) {
+        return bits.compare(VectorOperators.LT, MIN_NORMAL_BITS).or(bits.compare(VectorOperators.GE, INFINITY_BITS));
+    }
+
+    /** {@link #outside(IntVector)} for one lane. */
+    private static boolean outside(int bits) {
+        return bits < MIN_NORMAL_BITS || bits >= INFINITY_BITS;
+    }
+
+    /** The fallback lanes' values: {@link Math#log} or {@link Math#log1p} of x's lanes, in double. */
+    private static Simd.LaneFallback fallback(FloatVector x, boolean onePlus) {
         float[] in = x.toArray();
-        return Simd.patchLanes(r, outside, j -> (float) Math.log(in[j]));
+        return j -> (float) (onePlus ? Math.log1p(in[j]) : Math.log(in[j]));
     }
 }

@@ -10,15 +10,15 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * SIMD twin of {@link ScalarUnary}. One loop per op, because C2 only intrinsifies a lanewise op
  * whose operator is a compile-time constant: a loop taking the op as an argument would fall back
- * to the per-lane Java implementation. {@code exp}, {@code tanh}, {@code sigmoid} and {@code silu}
- * are {@link SimdExp}'s, {@code log} {@link SimdLog}'s, {@code sin} and {@code cos}
+ * to the per-lane Java implementation. {@code exp}, {@code expm1}, {@code tanh}, {@code sigmoid} and {@code silu}
+ * are {@link SimdExp}'s, {@code log} and {@code log1p} {@link SimdLog}'s, {@code sin} and {@code cos}
  * {@link SimdTrig}'s and {@code pow} {@link SimdPow}'s (IEEE arithmetic only, so the same bits
  * interpreted or compiled, where the Vector API's lanewise ops are SVML stubs when compiled and a
  * Java fallback when not), and their tails and strided calls go through the scalar twins, so an
  * element's value does not depend on where it sits. {@code gelu_tanh} is {@code x·σ(2u)},
  * {@code 2u = 2√(2/π)·(x + 0.044715·x³)} in float with {@link SimdExp}'s σ (accuracy at its loop).
- * {@code erf} and the exact {@code gelu} are {@link SimdErf}'s. {@code log1p}, {@code expm1} and
- * {@code softplus} have no vector loop: every element goes through the scalar reference. Other ops
+ * {@code erf} and the exact {@code gelu} are {@link SimdErf}'s, {@code softplus}
+ * {@link SimdSoftplus}'s. Other ops
  * run stride ≠ 1 and the tail (fewer than one vector) through the scalar reference.
  */
 public final class SimdUnary implements UnaryKernel {
@@ -64,27 +64,28 @@ public final class SimdUnary implements UnaryKernel {
             case GELU_TANH -> geluTanh(x, xOff, y, yOff, bound);
             case ERF -> erf(x, xOff, y, yOff, bound);
             case GELU -> gelu(x, xOff, y, yOff, bound);
-            case LOG1P, EXPM1, SOFTPLUS -> {   // no vector loop: the scalar reference for every element
-                SCALAR.apply(op, p, q, x, xOff, 1, y, yOff, n);
-                return;
-            }
+            case LOG1P -> log1p(x, xOff, y, yOff, bound);
+            case EXPM1 -> expm1(x, xOff, y, yOff, bound);
+            case SOFTPLUS -> softplus((float) p, SimdSoftplus.cutoff((float) p, (float) q), x, xOff, y, yOff, bound);
         }
         tail(op, p, q, x, xOff + bound, 1, y, yOff + bound, n - bound);
     }
 
     /**
      * Elements outside the vector loop: {@link SimdExp}'s, {@link SimdLog}'s, {@link SimdTrig}'s,
-     * {@link SimdErf}'s and {@link SimdPow}'s scalar twins, or the scalar reference ({@code pow} with p = 2 too: its vector
+     * {@link SimdErf}'s, {@link SimdSoftplus}'s and {@link SimdPow}'s scalar twins, or the scalar reference ({@code pow} with p = 2 too: its vector
      * loop is {@code x·x}, which is what {@code Math.pow(x, 2)} returns).
      */
     private static void tail(UnaryOp op, double p, double q, float[] x, int xo, int xs, float[] y, int yo, int n) {
         switch (op) {
-            case EXP, LOG, TANH, SIGMOID, SILU, SIN, COS, GELU_TANH, ERF, GELU -> {
+            case EXP, EXPM1, LOG, LOG1P, TANH, SIGMOID, SILU, SIN, COS, GELU_TANH, ERF, GELU -> {
                 for (int i = 0; i < n; i++) {
                     float v = x[xo + i * xs];
                     y[yo + i] = switch (op) {
                         case EXP -> SimdExp.exp(v);
+                        case EXPM1 -> SimdExp.expm1(v);
                         case LOG -> SimdLog.log(v);
+                        case LOG1P -> SimdLog.log1p(v);
                         case TANH -> SimdExp.tanh(v);
                         case SIGMOID -> SimdExp.sigmoid(v);
                         case SIN -> SimdTrig.sin(v);
@@ -94,6 +95,13 @@ public final class SimdUnary implements UnaryKernel {
                         case GELU -> SimdErf.gelu(v);
                         default -> v * SimdExp.sigmoid(v);
                     };
+                }
+            }
+            case SOFTPLUS -> {
+                float beta = (float) p;
+                float cutoff = SimdSoftplus.cutoff(beta, (float) q);
+                for (int i = 0; i < n; i++) {
+                    y[yo + i] = SimdSoftplus.softplus(x[xo + i * xs], beta, cutoff);
                 }
             }
             case POW -> {
@@ -121,9 +129,21 @@ public final class SimdUnary implements UnaryKernel {
         }
     }
 
+    private static void expm1(float[] x, int xo, float[] y, int yo, int bound) {
+        for (int i = 0; i < bound; i += L) {
+            SimdExp.expm1(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
     private static void log(float[] x, int xo, float[] y, int yo, int bound) {
         for (int i = 0; i < bound; i += L) {
             SimdLog.log(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void log1p(float[] x, int xo, float[] y, int yo, int bound) {
+        for (int i = 0; i < bound; i += L) {
+            SimdLog.log1p(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
         }
     }
 
@@ -213,6 +233,12 @@ public final class SimdUnary implements UnaryKernel {
     private static void gelu(float[] x, int xo, float[] y, int yo, int bound) {
         for (int i = 0; i < bound; i += L) {
             SimdErf.gelu(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void softplus(float beta, float cutoff, float[] x, int xo, float[] y, int yo, int bound) {
+        for (int i = 0; i < bound; i += L) {
+            SimdSoftplus.softplus(FloatVector.fromArray(S, x, xo + i), beta, cutoff).intoArray(y, yo + i);
         }
     }
 

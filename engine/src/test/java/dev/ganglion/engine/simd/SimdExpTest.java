@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * {@link SimdExp}: the vector functions equal their scalar twins bit for bit (the twins use only
@@ -87,6 +88,76 @@ class SimdExpTest {
     }
 
     @Test
+    void expm1VectorEqualsScalarTwinBitForBit() {
+        checkTwin(SimdExp::expm1, SimdExp::expm1);
+    }
+
+    @Test
+    void expm1IsWithinItsBoundOverTheSweep() {
+        assertThat(maxUlp(SimdExp::expm1, Math::expm1, DENSE_STEP, 4)).isLessThanOrEqualTo(EXPM1_ULP);
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "ganglion.exhaustive", matches = "true")
+    void expm1OverEveryFloat() {
+        assertThat(maxUlp(SimdExp::expm1, Math::expm1, 1, 4)).isLessThanOrEqualTo(EXPM1_ULP);
+    }
+
+    /** expm1's bound (SimdExp.expm1 gives the measured value). */
+    static final double EXPM1_ULP = 1.01;
+    /** The step of the dense sweeps: every 101st float bit pattern. */
+    static final int DENSE_STEP = 101;
+
+    /**
+     * expm1 keeps full relative accuracy near 0 (x itself below 2⁻²⁴, subnormals included;
+     * expm1(−0) = −0), is −1 from −17.33 down, and overflows at the float where the double reference
+     * rounded to float does; the vector lanes agree with the twin.
+     */
+    @Test
+    void expm1SpecialValuesAndBoundaries() {
+        for (float x : new float[] {Float.MIN_VALUE, -Float.MIN_VALUE, 1e-40f, -1e-40f, Float.MIN_NORMAL, 1e-30f,
+            -1e-30f, 0x1p-25f, -0x1p-25f, Math.nextDown(0x1p-24f), -Math.nextDown(0x1p-24f)}) {
+            assertThat(SimdExp.expm1(x)).as("expm1(%s)", x).isEqualTo(x);
+        }
+        float maxFinite = Float.intBitsToFloat(0x42B17217);   // as for exp: e^x − 1 rounds to the largest float
+        assertThat((float) Math.expm1(maxFinite)).isFinite();
+        assertThat((float) Math.expm1(Math.nextUp(maxFinite))).isInfinite();
+        float[][] cases = {
+            {Float.NaN, Float.NaN},
+            {0f, 0f},
+            {-0f, -0f},
+            {Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY},
+            {Float.NEGATIVE_INFINITY, -1f},
+            {Math.nextUp(maxFinite), Float.POSITIVE_INFINITY},
+            {89f, Float.POSITIVE_INFINITY},
+            {Math.nextUp(89f), Float.POSITIVE_INFINITY},
+            {Float.MAX_VALUE, Float.POSITIVE_INFINITY},
+            {-17.4f, -1f},
+            {-20f, -1f},
+            {Math.nextDown(-20f), -1f},
+            {-1e30f, -1f},
+            {-Float.MAX_VALUE, -1f},
+        };
+        float[] x = new float[cases.length + 1];
+        for (int i = 0; i < cases.length; i++) {
+            x[i] = cases[i][0];
+        }
+        x[cases.length] = maxFinite;
+        float[] lanes = vectorApply(SimdExp::expm1, x);
+        for (int i = 0; i < cases.length; i++) {
+            int want = Float.floatToRawIntBits(cases[i][1]);
+            assertThat(Float.floatToIntBits(cases[i][1])).as("reference expm1(%s)", x[i])
+                    .isEqualTo(Float.floatToIntBits((float) Math.expm1(x[i])));
+            assertThat(Float.floatToRawIntBits(SimdExp.expm1(x[i]))).as("expm1(%s)", x[i]).isEqualTo(want);
+            assertThat(Float.floatToRawIntBits(lanes[i])).as("vector expm1(%s)", x[i]).isEqualTo(want);
+        }
+        assertThat(SimdExp.expm1(maxFinite)).isEqualTo(lanes[cases.length]).isFinite().isGreaterThan(3.4e38f);
+        // just above −17.33 the result is the float next to −1, as the reference's
+        float x0 = -16.5f;
+        assertThat(SimdExp.expm1(x0)).isEqualTo((float) Math.expm1(x0)).isGreaterThan(-1f);
+    }
+
+    @Test
     void sigmoidAndTanhAreWithinAFewUlpOverTheSweep() {
         assertThat(maxUlpOverSweep(SimdExp::sigmoid, SimdExpTest::sigmoid)).isLessThanOrEqualTo(2.5);
         assertThat(maxUlpOverSweep(SimdExp::tanh, Math::tanh)).isLessThanOrEqualTo(1.5);
@@ -136,6 +207,19 @@ class SimdExpTest {
         }
     }
 
+    /** The expm1 kernel: every element is the twin's value, within 1 ulp of the reference, inputs out to ±100. */
+    @Test
+    void expm1UsesItsTwinEverywhereAndMatchesTheReference() {
+        checkKernelUsesTwin(UnaryOp.EXPM1, 0, (n, stride) -> {
+            float[] x = Fixtures.randomFloats(3 + n * stride, n);
+            for (int i = 0; i < x.length; i++) {
+                x[i] *= i % 3 == 0 ? 1e-6f : i % 3 == 1 ? 1 : 100;
+            }
+            return x;
+        }, SimdExp::expm1, (v, got, want) -> assertThat(ulpError(got, UnaryOp.EXPM1.apply(v)))
+                .as("expm1(%s) vs reference", v).isLessThanOrEqualTo(EXPM1_ULP));
+    }
+
     /**
      * GELU's tanh form as {@code x·σ(2u)}: every element is the twin's value, and within
      * {@code OpSamples}' 2·10⁻⁵ of the double reference (its float 2u; {@code SimdUnary.geluTanh}),
@@ -171,6 +255,12 @@ class SimdExpTest {
      * against {@link ScalarUnary}'s output.
      */
     static void checkKernelUsesTwin(UnaryOp op, double p, KernelInput input, FloatUnary twin, ReferenceCheck check) {
+        checkKernelUsesTwin(op, p, 0, input, twin, check);
+    }
+
+    /** {@link #checkKernelUsesTwin(UnaryOp, double, KernelInput, FloatUnary, ReferenceCheck)} with parameter q too. */
+    static void checkKernelUsesTwin(UnaryOp op, double p, double q, KernelInput input, FloatUnary twin,
+                                    ReferenceCheck check) {
         SimdUnary simd = new SimdUnary();
         ScalarUnary reference = new ScalarUnary();
         for (int n : LENGTHS) {
@@ -178,8 +268,8 @@ class SimdExpTest {
                 float[] x = input.make(n, stride);
                 float[] got = new float[n + 1];
                 float[] want = new float[n + 1];
-                simd.apply(op, p, 0, x, 3, stride, got, 1, n);
-                reference.apply(op, p, 0, x, 3, stride, want, 1, n);
+                simd.apply(op, p, q, x, 3, stride, got, 1, n);
+                reference.apply(op, p, q, x, 3, stride, want, 1, n);
                 for (int i = 1; i <= n; i++) {
                     float v = x[3 + (i - 1) * stride];
                     assertThat(Float.floatToIntBits(got[i])).as("%s(%s), p %s, n %d, stride %d", op, v, p, n, stride)
@@ -247,17 +337,29 @@ class SimdExpTest {
 
     /** The largest {@link #ulpError} of {@code f} against {@code reference} over the sweep. */
     static double maxUlpOverSweep(FloatUnary f, DoubleUnaryOperator reference) {
+        return maxUlp(f, reference, SWEEP_STEP, 4);
+    }
+
+    /**
+     * The largest {@link #ulpError} of {@code f} against {@code reference} over every
+     * {@code step}-th float bit pattern (both signs, NaNs and infinities included; step 1 is every
+     * float), printed with its argument; fails at once, naming the argument, above {@code giveUp}.
+     */
+    static double maxUlp(FloatUnary f, DoubleUnaryOperator reference, long step, double giveUp) {
         double max = 0;
-        for (long b = 0; b <= 0xFFFF_FFFFL; b += SWEEP_STEP) {
+        float at = 0;
+        for (long b = 0; b <= 0xFFFF_FFFFL; b += step) {
             float x = Float.intBitsToFloat((int) b);
             double e = ulpError(f.apply(x), reference.applyAsDouble(x));
             if (e > max) {
                 max = e;
-                if (max > 4) {
+                at = x;
+                if (max > giveUp) {
                     throw new AssertionError("x = " + x + ": " + f.apply(x) + " vs " + reference.applyAsDouble(x));
                 }
             }
         }
+        System.out.println("max " + max + " ulp at " + at + " (" + Float.toHexString(at) + ")");
         return max;
     }
 

@@ -47,6 +47,8 @@ public final class OpSamples {
         return switch (op) {
             case EXP, LOG, TANH, SIGMOID, SILU, SIN, COS, POW -> 4e-6;
             case GELU_TANH -> 2e-5;   // its float 2u: about |2u|·2⁻²² relative (SimdUnary.geluTanh)
+            case LOG1P, EXPM1 -> 1.3e-7;   // SimdLog.log1p, SimdExp.expm1: within 0.90 and 1.01 ulp (2⁻²³ relative)
+            case SOFTPLUS -> 4e-7;   // SimdSoftplus: within 3 ulp
             case ERF, GELU -> 1e-6;   // SimdErf: at most 2.4 and 5.8 ulp (2.9·10⁻⁷, 6.9·10⁻⁷ relative)
             default -> 0;
         };
