@@ -29,6 +29,7 @@ ELEMENTWISE = {
     "reciprocal": lambda x, y, out: np.reciprocal(x, out=out),
     "log1p": lambda x, y, out: np.log1p(x, out=out),
     "expm1": lambda x, y, out: np.expm1(x, out=out),
+    "softplus": lambda x, y, out: np.logaddexp(np.float32(0), x, out=out),   # ln(1 + e^x); the threshold-20 rule aside
 }
 try:   # NumPy has no erf; SciPy's, when importable
     from scipy.special import erf as _erf

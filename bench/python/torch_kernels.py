@@ -32,6 +32,7 @@ ELEMENTWISE = {   # binary ops read x and y, unary ones x; all write `out` where
     "erf": lambda x, y, out: torch.erf(x, out=out),
     "gelu": lambda x, y, out: torch.nn.functional.gelu(x),
     "gelu_tanh": lambda x, y, out: torch.nn.functional.gelu(x, approximate="tanh"),
+    "softplus": lambda x, y, out: torch.nn.functional.softplus(x),   # beta 1, threshold 20, as Ganglion's bench
 }
 POSITIVE = ("div", "log", "sqrt", "reciprocal", "log1p")   # inputs in [0.5, 1.5): no NaN or infinity paths
 DEVICE = "cpu"

@@ -19,9 +19,13 @@ import java.util.Map;
 public final class ElementwiseBench implements BenchCase {
     /** The binary ops, named as on the command line. */
     public static final List<String> BINARY = List.of("add", "sub", "mul", "div", "maximum", "minimum");
-    /** The unary ops without parameters, named as on the command line. */
+    /**
+     * The unary ops, named as on the command line: all without parameters but softplus, which runs
+     * with PyTorch's defaults (β = 1, threshold 20).
+     */
     public static final List<String> UNARY = List.of("neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu",
-            "silu", "sin", "cos", "abs", "square", "reciprocal", "log1p", "expm1", "erf", "gelu", "gelu_tanh");
+            "silu", "sin", "cos", "abs", "square", "reciprocal", "log1p", "expm1", "erf", "gelu", "gelu_tanh",
+            "softplus");
     // NOTE: inputs in [0.5, 1.5) for these, so that no op times a NaN or infinity path.
     private static final List<String> POSITIVE = List.of("div", "log", "sqrt", "reciprocal", "log1p");
 
@@ -86,6 +90,8 @@ public final class ElementwiseBench implements BenchCase {
     public void run() {
         if (binary != null) {
             Elementwise.applyInto(binary, a, b, out);
+        } else if (unary == UnaryOp.SOFTPLUS) {
+            Elementwise.softplus(a, 1, 20);
         } else {
             Elementwise.apply(unary, a);
         }

@@ -77,8 +77,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--density", paramLabel = "F", description = "bsr, csr: fraction of non-zero blocks in each block-row (default 0.1).")
     Double density;
     @Option(names = "--op", paramLabel = "OP", description = "elementwise: add, sub, mul, div, maximum, minimum, neg, "
-            + "exp, log, sqrt, tanh, sigmoid, relu, silu, sin, cos, abs, square, reciprocal, log1p, expm1, erf, gelu or "
-            + "gelu_tanh (default add).")
+            + "exp, log, sqrt, tanh, sigmoid, relu, silu, sin, cos, abs, square, reciprocal, log1p, expm1, erf, gelu, "
+            + "gelu_tanh or softplus (β 1, threshold 20) (default add).")
     String op;
 
     @Option(names = "--seq-len", paramLabel = "T", description = "step-MODEL, recurrent models: time steps (default 28).")
