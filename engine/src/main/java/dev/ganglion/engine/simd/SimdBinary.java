@@ -13,10 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * vector–vector (both strides 1), vector–scalar and scalar–vector (one stride 0, the bias-add case:
  * the scalar is broadcast into a register once per run). One loop per op and pattern, since C2 only
  * intrinsifies constant operators. Other strides and the tail run through the scalar reference,
- * except {@code pow}'s, which run through {@link SimdPow}'s scalar twin. The tanh-form gelu gradient
- * has a vector loop for the vector–vector pattern and its float twin for every other element (see
- * {@code SimdUnary.geluTanhSlope}); the exact gelu gradient has none: every element goes through
- * the scalar reference.
+ * except {@code pow}'s, which run through {@link SimdPow}'s scalar twin. The two gelu gradients
+ * have a vector loop for the vector–vector pattern and their float twins for every other element (see
+ * {@code SimdUnary.geluTanhSlope} and {@link SimdErf#geluSlope(float)}).
  */
 public final class SimdBinary implements BinaryKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
@@ -33,7 +32,7 @@ public final class SimdBinary implements BinaryKernel {
     public void apply(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
                       float[] y, int yOff, int n) {
         if (op == BinaryOp.GELU_GRAD) {
-            SCALAR.apply(op, a, aOff, aStride, b, bOff, bStride, y, yOff, n);
+            geluGrad(a, aOff, aStride, b, bOff, bStride, y, yOff, n);
             return;
         }
         if (op == BinaryOp.GELU_TANH_GRAD) {
@@ -71,6 +70,17 @@ public final class SimdBinary implements BinaryKernel {
         }
         for (int i = bound; i < n; i++) {
             y[yo + i] = a[ao + i * as] * SimdUnary.geluTanhSlope(b[bo + i * bs]);
+        }
+    }
+
+    /** {@code y = a·gelu'(b)}, the exact GELU's: vectors where both strides are 1, the float twin elsewhere. */
+    private static void geluGrad(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        int bound = as == 1 && bs == 1 ? S.loopBound(n) : 0;
+        for (int i = 0; i < bound; i += L) {
+            v(a, ao + i).mul(SimdErf.geluSlope(v(b, bo + i))).intoArray(y, yo + i);
+        }
+        for (int i = bound; i < n; i++) {
+            y[yo + i] = a[ao + i * as] * SimdErf.geluSlope(b[bo + i * bs]);
         }
     }
 

@@ -166,8 +166,7 @@ class ElementwiseTest {
                     want[i] = dtype == DType.F32 ? (float) want[i] : want[i];
                 }
                 double rtol = op == BinaryOp.POW && dtype == DType.F32 ? 4e-6 : 0;
-                // the float slope of SimdUnary.geluTanhSlope, |a| up to 2: an absolute bound (its zero is near −0.75)
-                double atol = op == BinaryOp.GELU_TANH_GRAD && dtype == DType.F32 ? 2e-5 : 0;
+                double atol = dtype == DType.F32 ? OpSamples.binaryAtol(op) : 0;
                 assertValues(Elementwise.apply(op, a, b), out, dtype, want, rtol, atol);
             }
         }

@@ -7,6 +7,7 @@ import static dev.ganglion.engine.testing.Fixtures.randomFloats;
 
 import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.kernel.ScalarBinary;
+import dev.ganglion.engine.testing.OpSamples;
 import java.util.Arrays;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class BinaryParityTest {
     void matchesScalarForEveryStridePattern(BinaryOp op) {
         boolean positive = op == BinaryOp.POW;
         double rtol = op == BinaryOp.POW ? 4e-6 : 0;
-        double atol = op == BinaryOp.GELU_TANH_GRAD ? 2e-5 : 0;   // float slope, |a| up to 2 (SimdUnary.geluTanhSlope)
+        double atol = OpSamples.binaryAtol(op);
         for (int[] st : STRIDES) {
             for (int n : AWKWARD) {
                 int off = 2;
@@ -55,12 +56,17 @@ class BinaryParityTest {
     }
 
     /**
-     * The tanh-form gelu gradient: every element, in a vector or not, contiguous or strided, has the
-     * float twin's bits, and is within 5·10⁻⁶·|a| of the double reference for x out to ±12 (where
-     * the slope's second term underflows); NaN at ±∞ and for NaN, as the reference.
+     * The gelu gradients, tanh form and exact: every element, in a vector or not, contiguous or
+     * strided, has the float twin's bits, and is within {@code tol·|a|} of the double reference for x
+     * out to ±12 (where the slope's second term underflows); NaN at ±∞ and for NaN, as the reference.
      */
     @Test
-    void geluTanhGradUsesItsTwinEverywhere() {
+    void geluGradsUseTheirTwinsEverywhere() {
+        checkGeluGrad(BinaryOp.GELU_TANH_GRAD, SimdUnary::geluTanhSlope, 5e-6);
+        checkGeluGrad(BinaryOp.GELU_GRAD, SimdErf::geluSlope, SimdErfTest.GELU_SLOPE_ATOL);
+    }
+
+    private void checkGeluGrad(BinaryOp op, SimdExpTest.FloatUnary slope, double tol) {
         for (int[] st : new int[][] {{1, 1}, {2, 1}, {1, 0}}) {
             for (int n : AWKWARD) {
                 float[] a = randomFloats(n * 2 + 1, n);
@@ -75,18 +81,18 @@ class BinaryParityTest {
                 }
                 float[] want = new float[n];
                 float[] got = new float[n];
-                scalar.apply(BinaryOp.GELU_TANH_GRAD, a, 0, st[0], b, 0, st[1], want, 0, n);
-                simd.apply(BinaryOp.GELU_TANH_GRAD, a, 0, st[0], b, 0, st[1], got, 0, n);
+                scalar.apply(op, a, 0, st[0], b, 0, st[1], want, 0, n);
+                simd.apply(op, a, 0, st[0], b, 0, st[1], got, 0, n);
                 for (int i = 0; i < n; i++) {
                     float ai = a[i * st[0]];
                     float bi = b[i * st[1]];
-                    assertThat(Float.floatToIntBits(got[i])).as("a %s, b %s", ai, bi)
-                            .isEqualTo(Float.floatToIntBits(ai * SimdUnary.geluTanhSlope(bi)));
+                    assertThat(Float.floatToIntBits(got[i])).as("%s a %s, b %s", op, ai, bi)
+                            .isEqualTo(Float.floatToIntBits(ai * slope.apply(bi)));
                     if (Float.isNaN(want[i])) {
-                        assertThat(got[i]).as("b %s", bi).isNaN();
+                        assertThat(got[i]).as("%s b %s", op, bi).isNaN();
                     } else {
-                        assertThat((double) Math.abs(got[i] - want[i])).as("a %s, b %s", ai, bi)
-                                .isLessThanOrEqualTo(5e-6 * Math.abs(ai) + 1e-30);
+                        assertThat((double) Math.abs(got[i] - want[i])).as("%s a %s, b %s", op, ai, bi)
+                                .isLessThanOrEqualTo(tol * Math.abs(ai) + 1e-30);
                     }
                 }
             }

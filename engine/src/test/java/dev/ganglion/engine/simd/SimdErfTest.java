@@ -5,6 +5,7 @@ import static dev.ganglion.engine.simd.SimdExpTest.checkTwin;
 import static dev.ganglion.engine.simd.SimdExpTest.ulpError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.kernel.UnaryOp;
 import dev.ganglion.engine.simd.SimdExpTest.FloatUnary;
 import dev.ganglion.engine.testing.Fixtures;
@@ -29,6 +30,68 @@ class SimdErfTest {
     void vectorEqualsScalarTwinBitForBit() {
         checkTwin(SimdErf::erf, SimdErf::erf);
         checkTwin(SimdErf::gelu, SimdErf::gelu);
+        checkTwin(SimdErf::geluSlope, SimdErf::geluSlope);
+    }
+
+    /**
+     * The exact GELU's slope over every 61st float of magnitude up to 16 (every float with
+     * {@code -Dganglion.exhaustive=true}): within an absolute bound (the slope is at most 1.13 and
+     * crosses 0 near −0.75), within a relative bound in ulp away from that zero (x outside
+     * [−1, −0.5]) down to −13.2, and below, where e^{−x²/2} is subnormal, within a bound in units of
+     * 2⁻¹⁴⁹.
+     */
+    @Test
+    void geluSlopeIsWithinItsBoundsOverTheSweep() {
+        checkGeluSlope(61);
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "ganglion.exhaustive", matches = "true")
+    void geluSlopeOverEveryFloatUpToSixteen() {
+        checkGeluSlope(1);
+    }
+
+    private static void checkGeluSlope(int step) {
+        double maxAbs = 0;
+        double maxUlp = 0;
+        double maxTail = 0;
+        float at = 0;
+        for (int bits = 0; bits <= LIMIT; bits += step) {
+            for (float x : new float[] {Float.intBitsToFloat(bits), -Float.intBitsToFloat(bits)}) {
+                double want = BinaryOp.GELU_GRAD.apply(1, x);
+                float got = SimdErf.geluSlope(x);
+                maxAbs = Math.max(maxAbs, Math.abs(got - want));
+                if (x <= GELU_SLOPE_TAIL) {
+                    maxTail = Math.max(maxTail, Math.abs(got - want) / Float.MIN_VALUE);
+                } else if (!(x > -1 && x < -0.5)) {
+                    double e = ulpError(got, want);
+                    if (e > maxUlp) {
+                        maxUlp = e;
+                        at = x;
+                    }
+                }
+            }
+        }
+        System.out.println("gelu slope: max abs " + maxAbs + ", max ulp outside [-1, -0.5] " + maxUlp + " at " + at
+                + ", below " + GELU_SLOPE_TAIL + " " + maxTail + "·2^-149");
+        assertThat(maxAbs).isLessThanOrEqualTo(GELU_SLOPE_ATOL);
+        assertThat(maxUlp).isLessThanOrEqualTo(GELU_SLOPE_ULP);
+        assertThat(maxTail).isLessThanOrEqualTo(GELU_SLOPE_TAIL_ULP);
+    }
+
+    @Test
+    void geluSlopeSpecialValues() {
+        assertThat(SimdErf.geluSlope(0f)).isEqualTo(0.5f);
+        assertThat(SimdErf.geluSlope(-0f)).isEqualTo(0.5f);
+        assertThat(SimdErf.geluSlope(20f)).isEqualTo(1f);
+        assertThat(SimdErf.geluSlope(3e38f)).isEqualTo(1f);
+        assertThat(SimdErf.geluSlope(-20f)).isZero();
+        assertThat(SimdErf.geluSlope(Float.POSITIVE_INFINITY)).isNaN();   // ∞·0, as the double reference
+        assertThat(SimdErf.geluSlope(Float.NEGATIVE_INFINITY)).isNaN();
+        assertThat(BinaryOp.GELU_GRAD.apply(1, Double.NEGATIVE_INFINITY)).isNaN();
+        assertThat(SimdErf.geluSlope(Float.NaN)).isNaN();
+        // the left tail keeps its digits: Φ(−10) + (−10)·φ(−10) = −7.7·10⁻²², no cancellation to 0
+        assertThat(ulpError(SimdErf.geluSlope(-10f), BinaryOp.GELU_GRAD.apply(1, -10))).isLessThanOrEqualTo(GELU_SLOPE_ULP);
     }
 
     @Test
@@ -101,6 +164,12 @@ class SimdErfTest {
     static final double ERF_ULP = 3;
     static final double GELU_ULP = 7;
     static final double GELU_SUBNORMAL_ULP = 3;
+    static final double GELU_SLOPE_ULP = 8;
+    /** geluSlope's absolute bound (|slope| up to 1.13; its zero is near −0.75). */
+    static final double GELU_SLOPE_ATOL = 2.5e-7;
+    /** Below this x, e^{−x²/2} is subnormal: the slope's error is bounded in units of 2⁻¹⁴⁹. */
+    static final float GELU_SLOPE_TAIL = -13.2f;
+    static final double GELU_SLOPE_TAIL_ULP = 16;
 
     /**
      * Max {@link SimdExpTest#ulpError} over every {@code step}-th float of magnitude up to 16, where

@@ -1,5 +1,6 @@
 package dev.ganglion.engine.testing;
 
+import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.kernel.UnaryOp;
 
 /**
@@ -50,6 +51,19 @@ public final class OpSamples {
             case LOG1P, EXPM1 -> 1.3e-7;   // SimdLog.log1p, SimdExp.expm1: within 0.90 and 1.01 ulp (2⁻²³ relative)
             case SOFTPLUS -> 4e-7;   // SimdSoftplus: within 3 ulp
             case ERF, GELU -> 1e-6;   // SimdErf: at most 2.4 and 5.8 ulp (2.9·10⁻⁷, 6.9·10⁻⁷ relative)
+            default -> 0;
+        };
+    }
+
+    /**
+     * Absolute tolerance of float32 binary results with |a| up to 2: the gelu gradients' float slopes
+     * ({@code SimdUnary.geluTanhSlope}, {@code SimdErf.geluSlope}: their zero near −0.75 makes a
+     * relative bound useless), 0 for the others.
+     */
+    public static double binaryAtol(BinaryOp op) {
+        return switch (op) {
+            case GELU_TANH_GRAD -> 2e-5;
+            case GELU_GRAD -> 2 * 2.5e-7;   // SimdErf.geluSlope: within 1.5·10⁻⁷
             default -> 0;
         };
     }
