@@ -73,7 +73,8 @@ final class SimdLog {
      * ({@code u + c = x + 1} exactly, by TwoSum), and {@code ln(1 + x) = ln u + c/u} to within
      * {@code (c/u)²/2 ≤ 2⁻⁴⁹}, c/u added to the small terms before the final rounding. For
      * |x| &lt; 2⁻²⁴, u = 1 and the result is x itself (subnormals too), with x's sign (the sign bit of x
-     * is or-ed in, so that log1p(−0) = −0; a log1p has the sign of its argument). x ≤ −1, +∞ and NaN
+     * is or-ed in, so that log1p(−0) = −0; a log1p has the sign of its argument, and the fallback
+     * lanes keep theirs: −∞, NaN, +∞). x ≤ −1, +∞ and NaN
      * (u outside the normal positive range, or c NaN) go to {@link Math#log1p} in double. Measured
      * against {@link Math#log1p} over every float: see {@link #log1p(float)}.
      */
@@ -82,9 +83,12 @@ final class SimdLog {
         FloatVector u = x.add(one);
         IntVector bits = u.reinterpretAsInts();
         FloatVector r = logPlus(bits, Simd.twoSumError(x, one, u).div(u));
-        r = r.reinterpretAsInts().or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
         VectorMask<Integer> outside = outside(bits);
-        return outside.anyTrue() ? Simd.patchLanes(r, outside, fallback(x, true)) : r;
+        if (outside.anyTrue()) {
+            r = Simd.patchLanes(r, outside, fallback(x, true));
+        }
+        // the sign last: or-ed in before the branch, C2 kept r in memory (3.3 ms a 1024x1024 log1p, 1.0 after)
+        return r.reinterpretAsInts().or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
     }
 
     /**
@@ -96,10 +100,7 @@ final class SimdLog {
     static float log1p(float x) {
         float u = x + 1f;
         int bits = Float.floatToRawIntBits(u);
-        if (outside(bits)) {
-            return (float) Math.log1p(x);
-        }
-        float r = logPlus(bits, Simd.twoSumError(x, 1f, u) / u);
+        float r = outside(bits) ? (float) Math.log1p(x) : logPlus(bits, Simd.twoSumError(x, 1f, u) / u);
         return Float.intBitsToFloat(Float.floatToRawIntBits(r) | (Float.floatToRawIntBits(x) & Integer.MIN_VALUE));
     }
 
