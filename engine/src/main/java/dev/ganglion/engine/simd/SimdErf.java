@@ -74,7 +74,7 @@ final class SimdErf {
         FloatVector hi = a.mul(a);
         FloatVector lo = a.fma(a, hi.neg());
         FloatVector small = erfSmall(a, hi);
-        FloatVector big = x.broadcast(1f).sub(erfcBig(a, gauss(hi, lo), x.broadcast(1f)));
+        FloatVector big = x.broadcast(1f).sub(erfcBig(a, hi, lo, x.broadcast(1f)));
         IntVector abs = big.blend(small, a.compare(VectorOperators.LT, SMALL)).reinterpretAsInts();
         return abs.or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
     }
@@ -89,7 +89,7 @@ final class SimdErf {
     static float erf(float x) {
         float a = Math.min(Math.abs(x), CLAMP);
         float hi = a * a;
-        float abs = a < SMALL ? erfSmall(a, hi) : 1f - erfcBig(a, gauss(hi, Math.fma(a, a, -hi)), 1f);
+        float abs = a < SMALL ? erfSmall(a, hi) : 1f - erfcBig(a, hi, Math.fma(a, a, -hi), 1f);
         return Math.copySign(abs, x);
     }
 
@@ -103,10 +103,7 @@ final class SimdErf {
         FloatVector hi = sq.mul(half);
         FloatVector lo = xc.fma(xc, sq.neg()).mul(half);
         FloatVector small = x.mul(erfSmall(b, hi).fma(half, half));
-        // the exponential (gauss) before Q: placed after it, C2 ran out of its node budget
-        // (NodeCountInliningCutoff) in gelu before inlining it, boxing the vectors (5-7 ms a 1024x1024
-        // gelu instead of 2.6)
-        FloatVector c = erfcBig(a, gauss(hi, lo), half.blend(x.mul(half), x.compare(VectorOperators.LT, 0f)));
+        FloatVector c = erfcBig(a, hi, lo, half.blend(x.mul(half), x.compare(VectorOperators.LT, 0f)));
         FloatVector big = x.mul(x.broadcast(1f).sub(c)).blend(c, x.compare(VectorOperators.LT, 0f));
         return big.blend(small, a.compare(VectorOperators.LT, SMALL));
     }
@@ -128,23 +125,25 @@ final class SimdErf {
         if (a < SMALL) {
             return x * Math.fma(erfSmall(b, hi), 0.5f, 0.5f);
         }
-        float c = erfcBig(a, gauss(hi, Math.fma(xc, xc, -sq) * 0.5f), x < 0f ? x * 0.5f : 0.5f);
+        float c = erfcBig(a, hi, Math.fma(xc, xc, -sq) * 0.5f, x < 0f ? x * 0.5f : 0.5f);
         return x < 0f ? c : x * (1f - c);
     }
 
     /**
      * The exact GELU's slope {@code Φ(x) + x·φ(x)}, {@code φ(x) = e^{−x²/2}/√(2π)}, in every lane
-     * ({@code BinaryOp.GELU_GRAD}'s factor): Φ as in {@link #gelu(FloatVector)}, sharing its Gaussian
-     * {@code e^{−x²/2}} (from the exactly split square) with φ, and {@code fma(x, φ, Φ)} rounded
-     * once. NaN at ±∞ ({@code ∞·0}), as the double reference.
+     * ({@code BinaryOp.GELU_GRAD}'s factor): Φ as in {@link #gelu(FloatVector)}, φ from the same
+     * Gaussian {@code e^{−x²/2}} of the exactly split square (formed a second time, see
+     * {@link #erfcBig(FloatVector, FloatVector, FloatVector, FloatVector)}), and {@code fma(x, φ, Φ)}
+     * rounded once. NaN at ±∞ ({@code ∞·0}), as the double reference.
      */
     static FloatVector geluSlope(FloatVector x) {
         FloatVector xc = x.max(-GELU_CLAMP).min(GELU_CLAMP);
         FloatVector sq = xc.mul(xc);
         FloatVector hi = sq.mul(0.5f);
-        FloatVector g = gauss(hi, xc.fma(xc, sq.neg()).mul(0.5f));
+        FloatVector lo = xc.fma(xc, sq.neg()).mul(0.5f);
         FloatVector b = xc.mul(INV_SQRT2);
-        FloatVector c = erfcBig(b.abs(), g, x.broadcast(0.5f));
+        FloatVector c = erfcBig(b.abs(), hi, lo, x.broadcast(0.5f));
+        FloatVector g = gauss(hi, lo);
         FloatVector big = c.blend(x.broadcast(1f).sub(c), x.compare(VectorOperators.GE, 0f));
         FloatVector cdf = big.blend(erfSmall(b, hi).fma(0.5f, 0.5f), b.abs().compare(VectorOperators.LT, SMALL));
         return x.fma(g.mul(INV_SQRT_2PI), cdf);
@@ -162,13 +161,14 @@ final class SimdErf {
         float xc = Math.min(Math.max(x, -GELU_CLAMP), GELU_CLAMP);
         float sq = xc * xc;
         float hi = sq * 0.5f;
-        float g = gauss(hi, Math.fma(xc, xc, -sq) * 0.5f);
+        float lo = Math.fma(xc, xc, -sq) * 0.5f;
         float b = xc * INV_SQRT2;
+        float g = gauss(hi, lo);
         float cdf;
         if (Math.abs(b) < SMALL) {
             cdf = Math.fma(erfSmall(b, hi), 0.5f, 0.5f);
         } else {
-            float c = erfcBig(Math.abs(b), g, 0.5f);
+            float c = erfcBig(Math.abs(b), hi, lo, 0.5f);
             cdf = x >= 0f ? 1f - c : c;
         }
         return Math.fma(x, g * INV_SQRT_2PI, cdf);
@@ -210,11 +210,15 @@ final class SimdErf {
     }
 
     /**
-     * {@code m·erfc a = g·(m·Q(1/(1 + a/2)))} for a ≥ {@value #SMALL}, g = {@code e^{−a²}} from
-     * {@link #gauss}: m (1 for erf, ½ or ½x for GELU) multiplies Q before the exponential, so that a
-     * normal result does not pass through a subnormal product.
+     * {@code m·erfc a = e^{−(hi + lo)}·(m·Q(1/(1 + a/2)))} for a ≥ {@value #SMALL}, {@code hi + lo} its
+     * square, the Gaussian as {@link #gauss} forms it: m (1 for erf, ½ or ½x for GELU) multiplies Q
+     * before the exponential, so that a normal result does not pass through a subnormal product.
+     * The exponential is computed here, first, not passed in: computed in gelu before this call, C2
+     * ran out of its node budget (NodeCountInliningCutoff) before inlining Q, boxing the vectors (7 ms
+     * a 1024x1024 gelu instead of 2.3), so geluSlope forms the Gaussian twice.
      */
-    private static FloatVector erfcBig(FloatVector a, FloatVector g, FloatVector m) {
+    private static FloatVector erfcBig(FloatVector a, FloatVector hi, FloatVector lo, FloatVector m) {
+        FloatVector e = SimdExp.exp(hi.neg());
         FloatVector one = a.broadcast(1f);
         FloatVector t = one.div(a.fma(a.broadcast(0.5f), one));
         FloatVector q = t.fma(Q11, Q10);
@@ -228,11 +232,12 @@ final class SimdErf {
         q = q.fma(t, a.broadcast(Q2));
         q = q.fma(t, a.broadcast(Q1));
         q = q.fma(t, a.broadcast(Q0));
-        return g.mul(q.mul(m));
+        return e.fma(lo.neg(), e).mul(q.mul(m));
     }
 
-    /** {@link #erfcBig(FloatVector, FloatVector, FloatVector)} for one lane. */
-    private static float erfcBig(float a, float g, float m) {
+    /** {@link #erfcBig(FloatVector, FloatVector, FloatVector, FloatVector)} for one lane. */
+    private static float erfcBig(float a, float hi, float lo, float m) {
+        float e = SimdExp.exp(-hi);
         float t = 1f / Math.fma(a, 0.5f, 1f);
         float q = Math.fma(t, Q11, Q10);
         q = Math.fma(q, t, Q9);
@@ -245,6 +250,6 @@ final class SimdErf {
         q = Math.fma(q, t, Q2);
         q = Math.fma(q, t, Q1);
         q = Math.fma(q, t, Q0);
-        return g * (q * m);
+        return Math.fma(e, -lo, e) * (q * m);
     }
 }
