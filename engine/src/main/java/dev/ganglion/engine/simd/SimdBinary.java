@@ -62,25 +62,66 @@ public final class SimdBinary implements BinaryKernel {
         }
     }
 
-    /** {@code y = a·gelu_tanh'(b)}: vectors where both strides are 1, the float twin everywhere else. */
+    /**
+     * {@code y = a·gelu_tanh'(b)}: vectors where both strides are 1, the float twin everywhere else.
+     * The vectors run {@link SimdUnary#geluTanhSlope(FloatVector)} in its two halves, a block at a
+     * time, each a loop in a method of its own (see {@link SimdUnary#geluTanhSigmoid(FloatVector)}).
+     */
     private static void geluTanhGrad(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
         int bound = as == 1 && bs == 1 ? S.loopBound(n) : 0;
-        for (int i = 0; i < bound; i += L) {
-            v(a, ao + i).mul(SimdUnary.geluTanhSlope(v(b, bo + i))).intoArray(y, yo + i);
+        float[] s = new float[Math.min(bound, BLOCK)];
+        for (int k = 0; k < bound; k += BLOCK) {
+            int m = Math.min(bound - k, BLOCK);
+            geluTanhSigmoids(b, bo + k, s, m);
+            geluTanhSlopeTimes(a, ao + k, b, bo + k, s, y, yo + k, m);
         }
         for (int i = bound; i < n; i++) {
             y[yo + i] = a[ao + i * as] * SimdUnary.geluTanhSlope(b[bo + i * bs]);
         }
     }
 
-    /** {@code y = a·gelu'(b)}, the exact GELU's: vectors where both strides are 1, the float twin elsewhere. */
+    /** Elements per block of the two gelu gradients' two-pass loops: their scratch stays in L1. */
+    private static final int BLOCK = 1024;
+
+    /**
+     * {@code y = a·gelu'(b)}, the exact GELU's: vectors where both strides are 1, the float twin
+     * elsewhere. The vectors run {@link SimdErf#geluSlope(FloatVector)} in its two halves, a block at
+     * a time, each a loop in a method of its own (see {@link SimdErf#cdf(FloatVector)}).
+     */
     private static void geluGrad(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
         int bound = as == 1 && bs == 1 ? S.loopBound(n) : 0;
-        for (int i = 0; i < bound; i += L) {
-            v(a, ao + i).mul(SimdErf.geluSlope(v(b, bo + i))).intoArray(y, yo + i);
+        float[] cdf = new float[Math.min(bound, BLOCK)];
+        for (int k = 0; k < bound; k += BLOCK) {
+            int m = Math.min(bound - k, BLOCK);
+            geluCdf(b, bo + k, cdf, m);
+            geluSlopeTimes(a, ao + k, b, bo + k, cdf, y, yo + k, m);
         }
         for (int i = bound; i < n; i++) {
             y[yo + i] = a[ao + i * as] * SimdErf.geluSlope(b[bo + i * bs]);
+        }
+    }
+
+    private static void geluTanhSigmoids(float[] b, int bo, float[] s, int m) {
+        for (int i = 0; i < m; i += L) {
+            SimdUnary.geluTanhSigmoid(v(b, bo + i)).intoArray(s, i);
+        }
+    }
+
+    private static void geluTanhSlopeTimes(float[] a, int ao, float[] b, int bo, float[] s, float[] y, int yo, int m) {
+        for (int i = 0; i < m; i += L) {
+            v(a, ao + i).mul(SimdUnary.geluTanhSlopeFrom(v(b, bo + i), v(s, i))).intoArray(y, yo + i);
+        }
+    }
+
+    private static void geluCdf(float[] b, int bo, float[] cdf, int m) {
+        for (int i = 0; i < m; i += L) {
+            SimdErf.cdf(v(b, bo + i)).intoArray(cdf, i);
+        }
+    }
+
+    private static void geluSlopeTimes(float[] a, int ao, float[] b, int bo, float[] cdf, float[] y, int yo, int m) {
+        for (int i = 0; i < m; i += L) {
+            v(a, ao + i).mul(SimdErf.slopeFrom(v(b, bo + i), v(cdf, i))).intoArray(y, yo + i);
         }
     }
 

@@ -59,12 +59,21 @@ final class SimdSoftplus {
 
     /** softplus in every lane; {@code cutoff} is {@link #cutoff(float, float)} of β and the threshold. */
     static FloatVector softplus(FloatVector x, float beta, float cutoff) {
+        return finish(x, smallExp(x, beta), beta, cutoff);
+    }
+
+    /** {@code e^{−|x|β}}, the first half of {@link #softplus(FloatVector, float, float)}. */
+    static FloatVector smallExp(FloatVector x, float beta) {
         FloatVector a = x.abs().min(cap(beta)).neg();
         FloatVector hi = a.mul(beta);
         FloatVector lo = a.fma(x.broadcast(beta), hi.neg());
         FloatVector e = SimdExp.exp(hi);
-        e = e.fma(lo, e);
-        FloatVector y = SimdLog.log1p(e).div(beta).add(x.max(0f));
+        return e.fma(lo, e);
+    }
+
+    /** The second half: softplus from x and its {@link #smallExp(FloatVector, float)}. */
+    static FloatVector finish(FloatVector x, FloatVector e, float beta, float cutoff) {
+        FloatVector y = SimdLog.log1pUnit(e).div(beta).add(x.max(0f));
         return y.blend(x, x.compare(VectorOperators.GE, cutoff));
     }
 
@@ -81,7 +90,7 @@ final class SimdSoftplus {
         float lo = Math.fma(a, beta, -hi);
         float e = SimdExp.exp(hi);
         e = Math.fma(e, lo, e);
-        float y = SimdLog.log1p(e) / beta + Math.max(x, 0f);
+        float y = SimdLog.log1pUnit(e) / beta + Math.max(x, 0f);
         return x >= cutoff ? x : y;
     }
 

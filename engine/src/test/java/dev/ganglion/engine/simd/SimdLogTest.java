@@ -28,6 +28,18 @@ class SimdLogTest {
     }
 
     @Test
+    void log1pUnitIsLog1pOnZeroToOne() {
+        // softplus's log1p of e^{−|x|β}: the same bits as log1p wherever it is called, [0, 1]
+        SimdExpTest.checkTwin(SimdLog::log1pUnit, SimdLog::log1pUnit);
+        for (int bits = 0; bits <= Float.floatToIntBits(1f); bits += 97) {
+            float x = Float.intBitsToFloat(bits);
+            assertThat(Float.floatToIntBits(SimdLog.log1pUnit(x))).as("log1pUnit(%s)", x)
+                    .isEqualTo(Float.floatToIntBits(SimdLog.log1p(x)));
+        }
+        assertThat(SimdLog.log1pUnit(1f)).isEqualTo(SimdLog.log1p(1f));
+    }
+
+    @Test
     void log1pIsWithinItsBoundOverTheSweep() {
         assertThat(SimdExpTest.maxUlp(SimdLog::log1p, Math::log1p, SimdExpTest.DENSE_STEP, 4)).isLessThanOrEqualTo(LOG1P_ULP);
     }
