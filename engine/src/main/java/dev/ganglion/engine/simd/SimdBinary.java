@@ -31,12 +31,8 @@ public final class SimdBinary implements BinaryKernel {
     @Override
     public void apply(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
                       float[] y, int yOff, int n) {
-        if (op == BinaryOp.GELU_GRAD) {
-            geluGrad(a, aOff, aStride, b, bOff, bStride, y, yOff, n);
-            return;
-        }
-        if (op == BinaryOp.GELU_TANH_GRAD) {
-            geluTanhGrad(a, aOff, aStride, b, bOff, bStride, y, yOff, n);
+        if (op == BinaryOp.GELU_GRAD || op == BinaryOp.GELU_TANH_GRAD) {
+            geluGrad(op == BinaryOp.GELU_GRAD, a, aOff, aStride, b, bOff, bStride, y, yOff, n);
             return;
         }
         int bound = S.loopBound(n);
@@ -62,42 +58,33 @@ public final class SimdBinary implements BinaryKernel {
         }
     }
 
-    /**
-     * {@code y = a·gelu_tanh'(b)}: vectors where both strides are 1, the float twin everywhere else.
-     * The vectors run {@link SimdUnary#geluTanhSlope(FloatVector)} in its two halves, a block at a
-     * time, each a loop in a method of its own (see {@link SimdUnary#geluTanhSigmoid(FloatVector)}).
-     */
-    private static void geluTanhGrad(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
-        int bound = as == 1 && bs == 1 ? S.loopBound(n) : 0;
-        float[] s = new float[Math.min(bound, BLOCK)];
-        for (int k = 0; k < bound; k += BLOCK) {
-            int m = Math.min(bound - k, BLOCK);
-            geluTanhSigmoids(b, bo + k, s, m);
-            geluTanhSlopeTimes(a, ao + k, b, bo + k, s, y, yo + k, m);
-        }
-        for (int i = bound; i < n; i++) {
-            y[yo + i] = a[ao + i * as] * SimdUnary.geluTanhSlope(b[bo + i * bs]);
-        }
-    }
-
-    /** Elements per block of the two gelu gradients' two-pass loops: their scratch stays in L1. */
+    /** Elements per block of the gelu gradients' two-pass loops: their scratch stays in L1. */
     private static final int BLOCK = 1024;
 
     /**
-     * {@code y = a·gelu'(b)}, the exact GELU's: vectors where both strides are 1, the float twin
-     * elsewhere. The vectors run {@link SimdErf#geluSlope(FloatVector)} in its two halves, a block at
-     * a time, each a loop in a method of its own (see {@link SimdErf#cdf(FloatVector)}).
+     * {@code y = a·gelu'(b)} for {@link BinaryOp#GELU_GRAD} (the exact GELU's slope) or
+     * {@link BinaryOp#GELU_TANH_GRAD} (the tanh form's): vectors where both strides are 1, the float
+     * twin ({@link SimdErf#geluSlope(float)}, {@link SimdUnary#geluTanhSlope(float)}) everywhere
+     * else. The vectors run the slope in its two halves, a block at a time, each a loop in a method
+     * of its own with one exponential (see {@link SimdErf#cdf(FloatVector)}).
      */
-    private static void geluGrad(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+    private static void geluGrad(boolean exact, float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo,
+                                 int n) {
         int bound = as == 1 && bs == 1 ? S.loopBound(n) : 0;
-        float[] cdf = new float[Math.min(bound, BLOCK)];
+        float[] half = new float[Math.min(bound, BLOCK)];
         for (int k = 0; k < bound; k += BLOCK) {
             int m = Math.min(bound - k, BLOCK);
-            geluCdf(b, bo + k, cdf, m);
-            geluSlopeTimes(a, ao + k, b, bo + k, cdf, y, yo + k, m);
+            if (exact) {
+                geluCdf(b, bo + k, half, m);
+                geluSlopeTimes(a, ao + k, b, bo + k, half, y, yo + k, m);
+            } else {
+                geluTanhSigmoids(b, bo + k, half, m);
+                geluTanhSlopeTimes(a, ao + k, b, bo + k, half, y, yo + k, m);
+            }
         }
         for (int i = bound; i < n; i++) {
-            y[yo + i] = a[ao + i * as] * SimdErf.geluSlope(b[bo + i * bs]);
+            float x = b[bo + i * bs];
+            y[yo + i] = a[ao + i * as] * (exact ? SimdErf.geluSlope(x) : SimdUnary.geluTanhSlope(x));
         }
     }
 
