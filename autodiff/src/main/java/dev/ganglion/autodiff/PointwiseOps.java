@@ -223,7 +223,9 @@ public final class PointwiseOps {
      * {@code y = x > 0 ? x : α·(eˣ − 1)} (PyTorch's {@code elu}, with {@link #expm1} so that small
      * negative x keep their digits); {@code dy/dx = α·eˣ} for x ≤ 0, 1 above. The exponential sees
      * {@code min(x, 0)}, so a large x never overflows it into a NaN gradient. A NaN x takes the
-     * x &gt; 0 branch, as in PyTorch (whose test is {@code x ≤ 0}): y is NaN, the gradient g.
+     * x &gt; 0 branch, as PyTorch's scalar loop does (its test is {@code x ≤ 0}): y is NaN, the
+     * gradient g. PyTorch's vector loop gives NaN there instead, so its answer depends on where the
+     * element sits.
      */
     public static Var elu(Var x, double alpha) {
         return where(compare(BinaryOp.LE, x, 0), scale(expm1(clamp(x, Double.NEGATIVE_INFINITY, 0)), alpha), x);

@@ -215,11 +215,15 @@ abstract class BaseOptimizer implements Optimizer {
             return;
         }
         for (Tensor t : state[i]) {
-            for (int p : positions) {
-                if (t.dtype() == DType.F64) {
-                    t.doubleArray()[p] = 0;
-                } else {
-                    t.floatArray()[p] = 0f;
+            if (t.dtype() == DType.F64) {
+                double[] a = t.doubleArray();
+                for (int p : positions) {
+                    a[p] = 0;
+                }
+            } else {
+                float[] a = t.floatArray();
+                for (int p : positions) {
+                    a[p] = 0f;
                 }
             }
             t.markWritten();

@@ -21,12 +21,10 @@ final class Slot implements Parallel.RangeBody {
     float[] g;
     /** State buffers, contiguous from offset 0, in the optimizer's buffer order. */
     final float[][] buf;
-    /** The same for a float64 parameter ({@link #f64}). */
+    /** The same for a float64 parameter, whose pass is {@link BaseOptimizer#update64}; null otherwise. */
     double[] pd;
     double[] gd;
     final double[][] bufd;
-    /** Whether the parameter is float64: the pass is then {@link BaseOptimizer#update64}. */
-    boolean f64;
     int n;
     /** True at the parameter's first step (SGD's momentum buffer starts as a copy). */
     boolean first;
@@ -47,7 +45,7 @@ final class Slot implements Parallel.RangeBody {
 
     /** {@code param}, {@code grad} and {@code state}: contiguous from offset 0, all of one dtype. */
     void bind(Tensor param, Tensor grad, Tensor[] state) {
-        f64 = param.dtype() == DType.F64;
+        boolean f64 = param.dtype() == DType.F64;
         p = f64 ? null : param.floatArray();
         g = f64 ? null : grad.floatArray();
         pd = f64 ? param.doubleArray() : null;
@@ -61,7 +59,7 @@ final class Slot implements Parallel.RangeBody {
 
     @Override
     public void run(int from, int to) {
-        if (f64) {
+        if (pd != null) {
             owner.update64(this, from, to);
         } else {
             owner.update(this, from, to);

@@ -13,8 +13,8 @@ public final class ScalarLayerNorm implements LayerNormKernel {
     @Override
     public void forward(int from, int to, int n, float[] x, int xOff, float[] w, float[] b, double eps, float[] y,
             int yOff, double[] mean, double[] rstd) {
-        double[] wd = widen(w, 0, w == null ? 0 : n, null);
-        double[] bd = widen(b, 0, b == null ? 0 : n, null);
+        double[] wd = widen(w, 0, n, null);
+        double[] bd = widen(b, 0, n, null);
         double[] row = new double[n];
         for (int r = from; r < to; r++) {
             widen(x, xOff + r * n, n, row);
@@ -62,7 +62,7 @@ public final class ScalarLayerNorm implements LayerNormKernel {
     @Override
     public void backward(int from, int to, int n, float[] g, int gOff, float[] x, int xOff, double[] mean,
             double[] rstd, float[] w, float[] dx, int dxOff, double[] dw, double[] db) {
-        double[] wd = widen(w, 0, w == null ? 0 : n, null);
+        double[] wd = widen(w, 0, n, null);
         double[] xr = new double[n];
         double[] gr = new double[n];
         for (int r = from; r < to; r++) {

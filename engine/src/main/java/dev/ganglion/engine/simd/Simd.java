@@ -123,6 +123,13 @@ public final class Simd {
     }
 
     /**
+     * Elements per block of the kernels that run a long vector function as two loops, each in a
+     * method of its own (softplus, the gelu gradients; see {@code SimdSoftplus.smallExp}): the
+     * first loop's half-results wait for the second in a scratch block of this size, which stays in L1.
+     */
+    static final int TWO_PASS_BLOCK = 1024;
+
+    /**
      * The rounding error of {@code sum = a + b} (computed in float): {@code a + b − sum} exactly, by
      * Knuth's TwoSum (six operations, whatever the magnitudes; NaN where the sum is infinite).
      */

@@ -58,9 +58,6 @@ public final class SimdBinary implements BinaryKernel {
         }
     }
 
-    /** Elements per block of the gelu gradients' two-pass loops: their scratch stays in L1. */
-    private static final int BLOCK = 1024;
-
     /**
      * {@code y = a·gelu'(b)} for {@link BinaryOp#GELU_GRAD} (the exact GELU's slope) or
      * {@link BinaryOp#GELU_TANH_GRAD} (the tanh form's): vectors where both strides are 1, the float
@@ -71,9 +68,9 @@ public final class SimdBinary implements BinaryKernel {
     private static void geluGrad(boolean exact, float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo,
                                  int n) {
         int bound = as == 1 && bs == 1 ? S.loopBound(n) : 0;
-        float[] half = new float[Math.min(bound, BLOCK)];
-        for (int k = 0; k < bound; k += BLOCK) {
-            int m = Math.min(bound - k, BLOCK);
+        float[] half = new float[Math.min(bound, Simd.TWO_PASS_BLOCK)];
+        for (int k = 0; k < bound; k += Simd.TWO_PASS_BLOCK) {
+            int m = Math.min(bound - k, Simd.TWO_PASS_BLOCK);
             if (exact) {
                 geluCdf(b, bo + k, half, m);
                 geluSlopeTimes(a, ao + k, b, bo + k, half, y, yo + k, m);

@@ -231,12 +231,12 @@ final class SimdErf {
      * {@code m·erfc a = e^{−(hi + lo)}·(m·Q(1/(1 + a/2)))} for a ≥ {@value #SMALL}, {@code hi + lo} its
      * square, the Gaussian as {@link #gauss} forms it: m (1 for erf, ½ or ½x for GELU) multiplies Q
      * before the exponential, so that a normal result does not pass through a subnormal product.
-     * The exponential is computed here, first, not passed in: computed in gelu before this call, C2
-     * ran out of its node budget (NodeCountInliningCutoff) before inlining Q, boxing the vectors (7 ms
-     * a 1024x1024 gelu instead of 2.3), so geluSlope forms the Gaussian twice.
+     * The Gaussian is formed here, first, not passed in: formed in gelu before this call, C2 ran out
+     * of its node budget (NodeCountInliningCutoff) before inlining Q, boxing the vectors (7 ms a
+     * 1024x1024 gelu instead of 2.3), so the gelu slope forms it a second time.
      */
     private static FloatVector erfcBig(FloatVector a, FloatVector hi, FloatVector lo, FloatVector m) {
-        FloatVector e = SimdExp.exp(hi.neg());
+        FloatVector g = gauss(hi, lo);
         FloatVector one = a.broadcast(1f);
         FloatVector t = one.div(a.fma(a.broadcast(0.5f), one));
         FloatVector q = t.fma(Q11, Q10);
@@ -250,12 +250,12 @@ final class SimdErf {
         q = q.fma(t, a.broadcast(Q2));
         q = q.fma(t, a.broadcast(Q1));
         q = q.fma(t, a.broadcast(Q0));
-        return e.fma(lo.neg(), e).mul(q.mul(m));
+        return g.mul(q.mul(m));
     }
 
     /** {@link #erfcBig(FloatVector, FloatVector, FloatVector, FloatVector)} for one lane. */
     private static float erfcBig(float a, float hi, float lo, float m) {
-        float e = SimdExp.exp(-hi);
+        float g = gauss(hi, lo);
         float t = 1f / Math.fma(a, 0.5f, 1f);
         float q = Math.fma(t, Q11, Q10);
         q = Math.fma(q, t, Q9);
@@ -268,6 +268,6 @@ final class SimdErf {
         q = Math.fma(q, t, Q2);
         q = Math.fma(q, t, Q1);
         q = Math.fma(q, t, Q0);
-        return Math.fma(e, -lo, e) * (q * m);
+        return g * (q * m);
     }
 }

@@ -38,6 +38,10 @@ public final class SimdUnary implements UnaryKernel {
 
     @Override
     public void apply(UnaryOp op, double p, double q, float[] x, int xOff, int xStride, float[] y, int yOff, int n) {
+        if (op == UnaryOp.SOFTPLUS) {   // vectors and twin under one cutoff, found once
+            softplus((float) p, SimdSoftplus.cutoff((float) p, (float) q), x, xOff, xStride, y, yOff, n);
+            return;
+        }
         if (xStride != 1) {
             tail(op, p, q, x, xOff, xStride, y, yOff, n);
             return;
@@ -66,7 +70,6 @@ public final class SimdUnary implements UnaryKernel {
             case GELU -> gelu(x, xOff, y, yOff, bound);
             case LOG1P -> log1p(x, xOff, y, yOff, bound);
             case EXPM1 -> expm1(x, xOff, y, yOff, bound);
-            case SOFTPLUS -> softplus((float) p, SimdSoftplus.cutoff((float) p, (float) q), x, xOff, y, yOff, bound);
         }
         tail(op, p, q, x, xOff + bound, 1, y, yOff + bound, n - bound);
     }
@@ -95,13 +98,6 @@ public final class SimdUnary implements UnaryKernel {
                         case GELU -> SimdErf.gelu(v);
                         default -> v * SimdExp.sigmoid(v);
                     };
-                }
-            }
-            case SOFTPLUS -> {
-                float beta = (float) p;
-                float cutoff = SimdSoftplus.cutoff(beta, (float) q);
-                for (int i = 0; i < n; i++) {
-                    y[yo + i] = SimdSoftplus.softplus(x[xo + i * xs], beta, cutoff);
                 }
             }
             case POW -> {
@@ -249,20 +245,22 @@ public final class SimdUnary implements UnaryKernel {
         }
     }
 
-    /** Elements per block of {@link #softplus}: its scratch stays in L1. */
-    private static final int BLOCK = 1024;
-
     /**
-     * {@link SimdSoftplus#softplus} in its two halves, a block at a time, each half a loop in a method
-     * of its own: as one loop, exp and log1p took C2 past its node budget, log1p's body became a call
-     * taking boxed vectors, and a 1024² softplus allocated 30 MB in 6 ms.
+     * softplus: where the stride is 1, {@link SimdSoftplus#softplus} in its two halves, a block at a
+     * time, each half a loop in a method of its own (as one loop, exp and log1p took C2 past its node
+     * budget, log1p's body became a call taking boxed vectors, and a 1024² softplus allocated 30 MB
+     * in 6 ms); the scalar twin for every other element.
      */
-    private static void softplus(float beta, float cutoff, float[] x, int xo, float[] y, int yo, int bound) {
-        float[] e = new float[Math.min(bound, BLOCK)];
-        for (int b = 0; b < bound; b += BLOCK) {
-            int n = Math.min(bound - b, BLOCK);
-            softplusSmallExp(beta, x, xo + b, e, n);
-            softplusFinish(beta, cutoff, x, xo + b, e, y, yo + b, n);
+    private static void softplus(float beta, float cutoff, float[] x, int xo, int xs, float[] y, int yo, int n) {
+        int bound = xs == 1 ? S.loopBound(n) : 0;
+        float[] e = new float[Math.min(bound, Simd.TWO_PASS_BLOCK)];
+        for (int b = 0; b < bound; b += Simd.TWO_PASS_BLOCK) {
+            int m = Math.min(bound - b, Simd.TWO_PASS_BLOCK);
+            softplusSmallExp(beta, x, xo + b, e, m);
+            softplusFinish(beta, cutoff, x, xo + b, e, y, yo + b, m);
+        }
+        for (int i = bound; i < n; i++) {
+            y[yo + i] = SimdSoftplus.softplus(x[xo + i * xs], beta, cutoff);
         }
     }
 
