@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * SIMD twin of {@link ScalarBinary} for the three stride patterns broadcasting produces:
  * vector–vector (both strides 1), vector–scalar and scalar–vector (one stride 0, the bias-add case:
- * the scalar is broadcast into a register once per run). One loop per op and pattern, since C2 only
- * intrinsifies constant operators. Other strides and the tail run through the scalar reference,
+ * the scalar is broadcast into a register once per run). One loop per op, in a method of its own, since
+ * C2 only intrinsifies constant operators and boxes the vectors of a method too big to compile whole
+ * (see {@code vectorLoop}). Other strides and the tail run through the scalar reference,
  * except {@code pow}'s, which run through {@link SimdPow}'s scalar twin. The two gelu gradients
  * have a vector loop for the vector–vector pattern and their float twins for every other element (see
  * {@code SimdUnary.geluTanhSlope} and {@link SimdErf#geluSlope(float)}).
@@ -37,12 +38,8 @@ public final class SimdBinary implements BinaryKernel {
         }
         int bound = S.loopBound(n);
         // bound > 0 guards the broadcast reads too: with n = 0 there may be no element to read.
-        if (bound > 0 && aStride == 1 && bStride == 1) {
-            vectorVector(op, a, aOff, b, bOff, y, yOff, bound);
-        } else if (bound > 0 && aStride == 1 && bStride == 0) {
-            vectorScalar(op, a, aOff, b[bOff], y, yOff, bound);
-        } else if (bound > 0 && aStride == 0 && bStride == 1) {
-            scalarVector(op, a[aOff], b, bOff, y, yOff, bound);
+        if (bound > 0 && (aStride == 1 && (bStride == 1 || bStride == 0) || aStride == 0 && bStride == 1)) {
+            vectorLoop(op, a, aOff, aStride, b, bOff, bStride, y, yOff, bound);
         } else {
             bound = 0;
         }
@@ -109,145 +106,86 @@ public final class SimdBinary implements BinaryKernel {
         }
     }
 
-    private static void vectorVector(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] y, int yo, int bound) {
+    /**
+     * The vector loop of one op over the three patterns (both strides 1, or one of them 0: that operand
+     * broadcast into a register). Each op is a small method of its own: as the branches of one method,
+     * C2 inlined the first few loops' vector calls and, past its node budget, called the rest with
+     * boxed vectors (in a run over every op, {@code mul} allocated 17 MB and {@code lt} 28 MB a 1024²
+     * call against the result's 4 MB, at 2–8× the time).
+     */
+    private static void vectorLoop(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo,
+                                   int bound) {
         switch (op) {
-            case ADD -> {
-                for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).add(v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
-            case SUB -> {
-                for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).sub(v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
-            case MUL -> {
-                for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).mul(v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
-            case DIV -> {
-                for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).div(v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
-            case MAXIMUM -> {
-                for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).max(v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
-            case MINIMUM -> {
-                for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).min(v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
-            case POW -> {
-                for (int i = 0; i < bound; i += L) {
-                    SimdPow.pow(a, ao + i, 1, b, bo + i, 1, y, yo + i);
-                }
-            }
-            case GT, GE, LT, LE, EQ -> SimdCompare.vectorVector(op, a, ao, b, bo, y, yo, bound);
-            case RELU_GRAD -> {
-                for (int i = 0; i < bound; i += L) {
-                    reluGrad(v(a, ao + i), v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
+            case ADD -> add(a, ao, as, b, bo, bs, y, yo, bound);
+            case SUB -> sub(a, ao, as, b, bo, bs, y, yo, bound);
+            case MUL -> mul(a, ao, as, b, bo, bs, y, yo, bound);
+            case DIV -> div(a, ao, as, b, bo, bs, y, yo, bound);
+            case MAXIMUM -> max(a, ao, as, b, bo, bs, y, yo, bound);
+            case MINIMUM -> min(a, ao, as, b, bo, bs, y, yo, bound);
+            case RELU_GRAD -> reluGrad(a, ao, as, b, bo, bs, y, yo, bound);
+            case POW -> pow(a, ao, as, b, bo, bs, y, yo, bound);
+            case GT -> SimdCompare.gt(a, ao, as, b, bo, bs, y, yo, bound);
+            case GE -> SimdCompare.ge(a, ao, as, b, bo, bs, y, yo, bound);
+            case LT -> SimdCompare.lt(a, ao, as, b, bo, bs, y, yo, bound);
+            case LE -> SimdCompare.le(a, ao, as, b, bo, bs, y, yo, bound);
+            case EQ -> SimdCompare.eq(a, ao, as, b, bo, bs, y, yo, bound);
+            case GELU_GRAD, GELU_TANH_GRAD -> throw new IllegalArgumentException(op + " has its own loops (geluGrad)");
         }
     }
 
-    private static void vectorScalar(BinaryOp op, float[] a, int ao, float s, float[] y, int yo, int bound) {
-        FloatVector w = FloatVector.broadcast(S, s);
-        switch (op) {
-            case ADD -> {
-                for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).add(w).intoArray(y, yo + i);
-                }
-            }
-            case SUB -> {
-                for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).sub(w).intoArray(y, yo + i);
-                }
-            }
-            case MUL -> {
-                for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).mul(w).intoArray(y, yo + i);
-                }
-            }
-            case DIV -> {
-                for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).div(w).intoArray(y, yo + i);
-                }
-            }
-            case MAXIMUM -> {
-                for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).max(w).intoArray(y, yo + i);
-                }
-            }
-            case MINIMUM -> {
-                for (int i = 0; i < bound; i += L) {
-                    v(a, ao + i).min(w).intoArray(y, yo + i);
-                }
-            }
-            case POW -> {
-                float[] exponent = {s};
-                for (int i = 0; i < bound; i += L) {
-                    SimdPow.pow(a, ao + i, 1, exponent, 0, 0, y, yo + i);
-                }
-            }
-            case GT, GE, LT, LE, EQ -> SimdCompare.vectorScalar(op, a, ao, s, y, yo, bound);
-            case RELU_GRAD -> {
-                for (int i = 0; i < bound; i += L) {
-                    reluGrad(v(a, ao + i), w).intoArray(y, yo + i);
-                }
-            }
+    private static void add(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
+        FloatVector wa = w(a, ao), wb = w(b, bo);
+        for (int i = 0; i < bound; i += L) {
+            v(a, ao, as, i, wa).add(v(b, bo, bs, i, wb)).intoArray(y, yo + i);
         }
     }
 
-    private static void scalarVector(BinaryOp op, float s, float[] b, int bo, float[] y, int yo, int bound) {
-        FloatVector w = FloatVector.broadcast(S, s);
-        switch (op) {
-            case ADD -> {
-                for (int i = 0; i < bound; i += L) {
-                    w.add(v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
-            case SUB -> {
-                for (int i = 0; i < bound; i += L) {
-                    w.sub(v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
-            case MUL -> {
-                for (int i = 0; i < bound; i += L) {
-                    w.mul(v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
-            case DIV -> {
-                for (int i = 0; i < bound; i += L) {
-                    w.div(v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
-            case MAXIMUM -> {
-                for (int i = 0; i < bound; i += L) {
-                    w.max(v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
-            case MINIMUM -> {
-                for (int i = 0; i < bound; i += L) {
-                    w.min(v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
-            case POW -> {
-                float[] base = {s};
-                for (int i = 0; i < bound; i += L) {
-                    SimdPow.pow(base, 0, 0, b, bo + i, 1, y, yo + i);
-                }
-            }
-            case GT, GE, LT, LE, EQ -> SimdCompare.scalarVector(op, s, b, bo, y, yo, bound);
-            case RELU_GRAD -> {
-                for (int i = 0; i < bound; i += L) {
-                    reluGrad(w, v(b, bo + i)).intoArray(y, yo + i);
-                }
-            }
+    private static void sub(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
+        FloatVector wa = w(a, ao), wb = w(b, bo);
+        for (int i = 0; i < bound; i += L) {
+            v(a, ao, as, i, wa).sub(v(b, bo, bs, i, wb)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void mul(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
+        FloatVector wa = w(a, ao), wb = w(b, bo);
+        for (int i = 0; i < bound; i += L) {
+            v(a, ao, as, i, wa).mul(v(b, bo, bs, i, wb)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void div(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
+        FloatVector wa = w(a, ao), wb = w(b, bo);
+        for (int i = 0; i < bound; i += L) {
+            v(a, ao, as, i, wa).div(v(b, bo, bs, i, wb)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void max(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
+        FloatVector wa = w(a, ao), wb = w(b, bo);
+        for (int i = 0; i < bound; i += L) {
+            v(a, ao, as, i, wa).max(v(b, bo, bs, i, wb)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void min(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
+        FloatVector wa = w(a, ao), wb = w(b, bo);
+        for (int i = 0; i < bound; i += L) {
+            v(a, ao, as, i, wa).min(v(b, bo, bs, i, wb)).intoArray(y, yo + i);
+        }
+    }
+
+    /** {@code b ≤ 0 ? 0 : a} per lane (a where b is NaN). */
+    private static void reluGrad(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
+        FloatVector wa = w(a, ao), wb = w(b, bo);
+        for (int i = 0; i < bound; i += L) {
+            v(a, ao, as, i, wa).blend(0f, v(b, bo, bs, i, wb).compare(VectorOperators.LE, 0f)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void pow(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
+        for (int i = 0; i < bound; i += L) {
+            SimdPow.pow(a, ao + i * as, as, b, bo + i * bs, bs, y, yo + i);
         }
     }
 
@@ -263,26 +201,30 @@ public final class SimdBinary implements BinaryKernel {
                 b, bOff + bound * bStride, bStride, y, yOff + bound, n - bound);
     }
 
-    // A stride-0 operand is a broadcast register; the branch on the (loop-invariant) strides is
-    // hoisted out of the loop by C2's loop unswitching, leaving straight-line bodies.
     private static void whereVector(float[] c, int co, float[] a, int ao, int as, float[] b, int bo, int bs,
                                     float[] y, int yo, int bound) {
-        FloatVector wa = FloatVector.broadcast(S, a[ao]);
-        FloatVector wb = FloatVector.broadcast(S, b[bo]);
+        FloatVector wa = w(a, ao), wb = w(b, bo);
         for (int i = 0; i < bound; i += L) {
             VectorMask<Float> pickA = v(c, co + i).compare(VectorOperators.NE, 0f);
-            FloatVector va = as == 1 ? v(a, ao + i) : wa;
-            FloatVector vb = bs == 1 ? v(b, bo + i) : wb;
-            vb.blend(va, pickA).intoArray(y, yo + i);
+            v(b, bo, bs, i, wb).blend(v(a, ao, as, i, wa), pickA).intoArray(y, yo + i);
         }
-    }
-
-    /** {@code b ≤ 0 ? 0 : a} per lane (a where b is NaN). */
-    private static FloatVector reluGrad(FloatVector a, FloatVector b) {
-        return a.blend(0f, b.compare(VectorOperators.LE, 0f));
     }
 
     private static FloatVector v(float[] x, int i) {
         return FloatVector.fromArray(S, x, i);
+    }
+
+    /**
+     * Lanes {@code i…i+L−1} of a vector operand (stride 1), or its broadcast {@code w} (stride 0). The
+     * stride is loop-invariant in every loop that calls this: C2's loop unswitching hoists the test,
+     * leaving a straight-line body per stride pattern.
+     */
+    static FloatVector v(float[] x, int off, int stride, int i, FloatVector w) {
+        return stride == 1 ? FloatVector.fromArray(S, x, off + i) : w;
+    }
+
+    /** The broadcast of {@code x[off]}, the register a stride-0 operand stands for. */
+    static FloatVector w(float[] x, int off) {
+        return FloatVector.broadcast(S, x[off]);
     }
 }

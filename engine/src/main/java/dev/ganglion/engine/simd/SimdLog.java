@@ -59,7 +59,7 @@ final class SimdLog {
         IntVector bits = x.reinterpretAsInts();
         FloatVector r = logPlus(bits, x.broadcast(0f));
         VectorMask<Integer> outside = outside(bits);
-        return outside.anyTrue() ? Simd.patchLanes(r, outside, fallback(x, false)) : r;
+        return outside.anyTrue() ? Simd.patchLanes(r, outside, fallback(x)) : r;
     }
 
     /** {@code ln x}: {@link #log(FloatVector)} for one lane, bit for bit. */
@@ -79,18 +79,24 @@ final class SimdLog {
      * against {@link Math#log1p} over every float: see {@link #log1p(float)}.
      */
     static FloatVector log1p(FloatVector x) {
-        // NOTE: log1pUnit's lines, written out: through a call to it (the same bits) C2 boxed the
-        // vectors here, 5.2 ms and 22 MB allocated a 1024² log1p against 1.9 ms and only the result
-        FloatVector one = x.broadcast(1f);
-        FloatVector u = x.add(one);
-        IntVector bits = u.reinterpretAsInts();
-        FloatVector r = logPlus(bits, Simd.twoSumError(x, one, u).div(u));
-        VectorMask<Integer> outside = outside(bits);
-        if (outside.anyTrue()) {
-            r = Simd.patchLanes(r, outside, fallback(x, true));
-        }
-        // the sign last: or-ed in before the branch, C2 kept r in memory (3.3 ms a 1024x1024 log1p, 1.0 after)
-        return r.reinterpretAsInts().or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
+        FloatVector r = log1pInRange(x);
+        VectorMask<Integer> outside = log1pOutside(x);
+        return outside.anyTrue() ? Simd.patchLanes(r, outside, lane -> log1p(x.lane(lane))) : r;
+    }
+
+    /**
+     * {@link #log1p(FloatVector)}'s lanes where x is in its range ({@link #log1pOutside} clear): the
+     * first of the two passes a loop runs (see {@code SimdUnary.log1p}), with no branch, so that C2
+     * keeps it within its node budget; other lanes hold garbage.
+     */
+    static FloatVector log1pInRange(FloatVector x) {
+        // the sign last, or-ed in: a log1p has the sign of its argument (log1p(−0) = −0)
+        return log1pUnit(x).reinterpretAsInts().or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
+    }
+
+    /** The lanes {@link #log1pInRange} does not cover: x ≤ −1, +∞ and NaN (u = 1 + x not a positive normal float). */
+    static VectorMask<Integer> log1pOutside(FloatVector x) {
+        return outside(x.add(1f).reinterpretAsInts());
     }
 
     /**
@@ -106,8 +112,7 @@ final class SimdLog {
 
     /**
      * {@code ln u + c/u}, {@code u = 1 + x} and c its rounding error: {@link #log1p(FloatVector)}
-     * without the range check, the fallback and the sign fix (the scalar log1p adds them to it; the
-     * vector one writes its lines out, see the note there). Its bits are
+     * without the range check, the fallback and the sign fix. Its bits are
      * log1p's wherever u is a positive normal float and x is not −0, so for all of [0, 1]
      * (softplus's {@code e^{−|x|β}}). NOTE: the check, the fallback and the sign fix are what pushed
      * C2 past its node budget inside softplus's loop, which then called {@link #logPlus} with boxed
@@ -182,9 +187,9 @@ final class SimdLog {
         return bits < MIN_NORMAL_BITS || bits >= INFINITY_BITS;
     }
 
-    /** The fallback lanes' values: {@link Math#log} or {@link Math#log1p} of x's lanes, in double. */
-    private static Simd.LaneFallback fallback(FloatVector x, boolean onePlus) {
+    /** The fallback lanes' values: {@link Math#log} of x's lanes, in double. */
+    private static Simd.LaneFallback fallback(FloatVector x) {
         float[] in = x.toArray();
-        return j -> (float) (onePlus ? Math.log1p(in[j]) : Math.log(in[j]));
+        return j -> (float) Math.log(in[j]);
     }
 }
