@@ -37,6 +37,13 @@ import dev.ganglion.engine.kernel.GemmKernel;
  * the m×n result is transposed. Measured (1 thread, old and new builds
  * alternating): m = 128, n = k = 1024 and 512 with Bᵀ 8–9 % faster; the MLP training step of
  * issue 3 3–4 % faster.
+ *
+ * <p>Subnormal values of the packed operands are read as zeros of their sign
+ * ({@link GemmPacking#flushSubnormals}: on Intel cores an FMA with a subnormal operand takes a
+ * microcode assist, and Java cannot set the CPU's denormals-are-zero mode); an operand read in place
+ * (the direct A of a narrow product) is read as it is. Either way the difference is below
+ * {@code 2⁻¹²⁶·Σ|b|} per output. Subnormal results of normal operands (products of two values
+ * below ~2⁻⁶³) still take the assist.
  */
 public final class SimdGemm implements GemmKernel {
     /** Depth of a packed slice of k. */
