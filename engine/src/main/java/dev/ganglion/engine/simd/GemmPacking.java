@@ -51,7 +51,9 @@ final class GemmPacking {
             }
             for (; p < len; p++) {
                 int bits = Float.floatToRawIntBits(dst[d + p]);
-                dst[d + p] = (bits & EXPONENT) == 0 ? Float.intBitsToFloat(bits & Integer.MIN_VALUE) : dst[d + p];
+                if ((bits & EXPONENT) == 0) {
+                    dst[d + p] = Float.intBitsToFloat(bits & Integer.MIN_VALUE);
+                }
             }
         }
     }
