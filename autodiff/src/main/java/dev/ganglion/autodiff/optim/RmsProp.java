@@ -53,6 +53,10 @@ public final class RmsProp extends BaseOptimizer {
         s.c2 = weightDecay;
         s.c3 = momentum;
         s.c4 = -lr();
+        java.util.Arrays.fill(s.floor, Slot.floorFor(alpha));   // v·α and the centred average's a·α
+        if (momentum > 0) {
+            s.floor[1] = Slot.floorFor(momentum);
+        }
     }
 
     @Override

@@ -50,6 +50,9 @@ public final class Sgd extends BaseOptimizer {
         s.c1 = momentum;
         s.c2 = (1 - dampening);
         s.c3 = -lr();
+        if (momentum > 0) {
+            s.floor[0] = Slot.floorFor(momentum);
+        }
     }
 
     @Override

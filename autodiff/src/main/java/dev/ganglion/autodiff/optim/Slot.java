@@ -3,6 +3,7 @@ package dev.ganglion.autodiff.optim;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.UnaryKernel;
 
 /**
  * One parameter's view for an update pass: its arrays (float32 or float64, the parameter's dtype),
@@ -11,6 +12,9 @@ import dev.ganglion.engine.Tensor;
  * step, and the body handed to {@link Parallel}, so a step allocates nothing.
  */
 final class Slot implements Parallel.RangeBody {
+    /** Elements per block of the float32 pass: a block's arrays stay in the L1 and L2 caches for its flush. */
+    static final int FLUSH_BLOCK = 2048;
+    private static final UnaryKernel FLUSH = UnaryKernel.active();
     private final BaseOptimizer owner;
     /**
      * Parameter and gradient elements, from index 0 like the buffers. NOTE: every array of a pass
@@ -37,10 +41,30 @@ final class Slot implements Parallel.RangeBody {
     double c5;
     double c6;
 
+    /**
+     * Each state buffer's flush bound: 2⁻¹²⁶ (subnormals) unless the optimizer's {@code prepare}
+     * raises it with {@link #floorFor}.
+     */
+    final float[] floor;
+
     Slot(BaseOptimizer owner, int buffers) {
         this.owner = owner;
+        this.floor = new float[buffers];
+        java.util.Arrays.fill(floor, Float.MIN_NORMAL);
         this.buf = new float[buffers][];
         this.bufd = new double[buffers][];
+    }
+
+    /**
+     * The flush bound of state that the update multiplies by {@code factor} in a product rounded on
+     * its own: below {@code 2⁻¹²⁶/|factor|} that product is subnormal (state multiplied by several
+     * factors takes the largest of their bounds). A factor of 0 or of magnitude ≥ 1 asks for
+     * nothing above 2⁻¹²⁶. Capped at 2⁻¹⁰⁰, so that a tiny learning rate does not zero state that
+     * still matters: each flushed value is below 2⁻¹⁰⁰.
+     */
+    static float floorFor(double factor) {
+        double f = Math.abs(factor);
+        return f == 0 || f >= 1 ? Float.MIN_NORMAL : (float) Math.min(Float.MIN_NORMAL / f, 0x1p-100);
     }
 
     /** {@code param}, {@code grad} and {@code state}: contiguous from offset 0, all of one dtype. */
@@ -57,12 +81,29 @@ final class Slot implements Parallel.RangeBody {
         }
     }
 
+    /**
+     * The float32 pass runs in blocks of {@link #FLUSH_BLOCK} elements, and each block's state is
+     * flushed of values below {@link #floor} while it is still in cache
+     * ({@link UnaryKernel#flushBelow}). State that decays geometrically once its gradient stops
+     * (Adam's and RMSprop's averages, momentum) otherwise reaches the subnormal range, and on Intel
+     * cores every operation on it then takes a microcode assist. Measured: MNIST, a
+     * 784-1024-1024-1024-10 MLP with Adam at batch 64. From the sixth epoch, a third of a million
+     * first-moment entries were subnormal (the first layer's weights of pixels rarely lit), and the
+     * epoch took 2.7 s against 1.8. The float64 pass keeps them: its range ends at 2⁻¹⁰²², some
+     * 7,000 zero-gradient steps away.
+     */
     @Override
     public void run(int from, int to) {
         if (pd != null) {
             owner.update64(this, from, to);
-        } else {
-            owner.update(this, from, to);
+            return;
+        }
+        for (int b = from; b < to; b += FLUSH_BLOCK) {
+            int e = Math.min(to, b + FLUSH_BLOCK);
+            owner.update(this, b, e);
+            for (int k = 0; k < buf.length; k++) {
+                FLUSH.flushBelow(buf[k], b, e - b, floor[k]);
+            }
         }
     }
 }

@@ -33,6 +33,54 @@ class OptimizerTest {
             new Adamax(ps, 0.01), new RmsProp(ps, 0.01, 0.9, 1e-8, 0, 0.5, true)};
     }
 
+    /**
+     * After one gradient, zero gradients: the state decays geometrically (×0.9 a step for momentum
+     * and first moments) and would reach the subnormal range after ~830 steps. It must be flushed
+     * to zero instead, and Adam's first moment already where its update product with the step size
+     * would be subnormal.
+     */
+    @Test
+    void decayingStateIsFlushedToZeroNeverSubnormal() {
+        List<Var> ps = params(3, 64);
+        Optimizer[] opts = {new Sgd(ps, 0.1, 0.9, 0, 0, false), new Adam(ps, 1e-3), new AdamW(ps, 1e-3),
+            new Adamax(ps, 1e-3), new RmsProp(ps, 1e-3, 0.99, 1e-8, 0, 0.9, true)};
+        for (Optimizer opt : opts) {
+            grads(ps, 4);
+            opt.step();
+            for (Var p : ps) {
+                p.setGrad(Tensor.zeros(p.shape(), p.dtype()));
+            }
+            boolean adam = opt instanceof Adam;
+            for (int step = 2; step <= 1_500; step++) {
+                opt.step();
+                double stepSize = 1e-3 / (1 - Math.pow(0.9, step));
+                for (Map<String, Tensor> buffers : opt.stateDict().buffers()) {
+                    buffers.forEach((name, t) -> {
+                        for (float x : t.floatArray()) {
+                            assertThat(x == 0 || Math.abs(x) >= Float.MIN_NORMAL).as("%s %s", opt.kind(), name).isTrue();
+                        }
+                    });
+                    for (float m : adam ? buffers.get("exp_avg").floatArray() : new float[0]) {
+                        assertThat(m == 0 || Math.abs(m * stepSize) >= Float.MIN_NORMAL).as("%s exp_avg %s", opt.kind(), m).isTrue();
+                    }
+                }
+            }
+            String decaying = opt instanceof Sgd || opt instanceof RmsProp ? "momentum_buffer" : "exp_avg";
+            assertThat(opt.stateDict().buffers().get(0).get(decaying).floatArray())
+                    .as("%s %s decayed to zero", opt.kind(), decaying).containsOnly(0f);
+        }
+    }
+
+    @Test
+    void theFlushFloorKeepsEachProductWithAFactorNormal() {
+        for (double f : new double[] {0, 1, -2.5}) {
+            assertThat(Slot.floorFor(f)).as("%s", f).isEqualTo(Float.MIN_NORMAL);
+        }
+        assertThat(Slot.floorFor(0.9)).isEqualTo((float) (Float.MIN_NORMAL / 0.9));
+        assertThat(Slot.floorFor(-1e-3)).isEqualTo((float) (Float.MIN_NORMAL / 1e-3));
+        assertThat(Slot.floorFor(1e-40)).as("capped").isEqualTo(0x1p-100f);
+    }
+
     @Test
     void snapshotRestoresAnExactContinuation() {
         for (int k = 0; k < 5; k++) {

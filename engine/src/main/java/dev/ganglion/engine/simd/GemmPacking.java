@@ -7,9 +7,7 @@ import static dev.ganglion.engine.simd.GemmMicroKernel.NR;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Packs blocks of {@code op(A)} and {@code op(B)} into the micro-panels that {@link GemmMicroKernel}
@@ -27,34 +25,18 @@ final class GemmPacking {
     static final int STRIP = 8;
 
     /** The exponent bits of a float: all zero for ±0 and the subnormals. */
-    private static final int EXPONENT = 0x7f800000;
 
     private GemmPacking() {}
 
     /**
-     * Replaces each subnormal value in {@code rows} runs of {@code len} floats, {@code stride} apart
-     * from {@code off}, by the zero of its sign, as a CPU's denormals-are-zero mode would read it:
-     * called on every packed block, so that no product in the register tiles reads a subnormal. Java
-     * cannot set that mode, and on Intel cores each FMA with a subnormal operand takes a microcode
-     * assist: a 512³ product with subnormal A ran 180× slower (1.6 against 289 ms, Xeon with
-     * AVX-512), and a model that fits its batch, whose gradients underflow, trained 3× slower. A
-     * dropped value contributes less than {@code 2⁻¹²⁶·|b|} to an output.
+     * {@link dev.ganglion.engine.kernel.UnaryKernel#flushBelow} 2⁻¹²⁶ (subnormals) over {@code rows} runs of
+     * {@code len} floats, {@code stride} apart from {@code off}: called on every packed block, so that
+     * no product in the register tiles reads a subnormal (a 512³ product with subnormal A ran 180×
+     * slower, 1.6 against 289 ms, on a Xeon with AVX-512).
      */
     static void flushSubnormals(float[] dst, int off, int rows, int len, int stride) {
-        int whole = len / LANES * LANES;
         for (int r = 0, d = off; r < rows; r++, d += stride) {
-            int p = 0;
-            for (; p < whole; p += LANES) {
-                IntVector v = FloatVector.fromArray(F32, dst, d + p).reinterpretAsInts();
-                v.blend(v.and(Integer.MIN_VALUE), v.and(EXPONENT).compare(VectorOperators.EQ, 0))
-                        .reinterpretAsFloats().intoArray(dst, d + p);
-            }
-            for (; p < len; p++) {
-                int bits = Float.floatToRawIntBits(dst[d + p]);
-                if ((bits & EXPONENT) == 0) {
-                    dst[d + p] = Float.intBitsToFloat(bits & Integer.MIN_VALUE);
-                }
-            }
+            SimdUnary.flushBelowRun(dst, d, len, Float.MIN_NORMAL);
         }
     }
 

@@ -4,6 +4,8 @@ import dev.ganglion.engine.kernel.ScalarUnary;
 import dev.ganglion.engine.kernel.UnaryKernel;
 import dev.ganglion.engine.kernel.UnaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -72,6 +74,28 @@ public final class SimdUnary implements UnaryKernel {
             case EXPM1 -> expm1(x, xOff, y, yOff, bound);
         }
         tail(op, p, q, x, xOff + bound, 1, y, yOff + bound, n - bound);
+    }
+
+    @Override
+    public void flushBelow(float[] a, int off, int n, float below) {
+        flushBelowRun(a, off, n, below);
+    }
+
+    /** {@link #flushBelow}, for this package's kernels (the GEMM's packing flushes subnormals). */
+    static void flushBelowRun(float[] a, int off, int n, float below) {
+        int belowBits = ScalarUnary.flushBound(below);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            IntVector bits = FloatVector.fromArray(S, a, off + i).reinterpretAsInts();
+            VectorMask<Integer> small = bits.and(Integer.MAX_VALUE).compare(VectorOperators.LT, belowBits);
+            if (small.anyTrue()) {   // most vectors have none: no store, the pass only reads
+                bits.blend(bits.and(Integer.MIN_VALUE), small).reinterpretAsFloats().intoArray(a, off + i);
+            }
+        }
+        for (; i < n; i++) {
+            a[off + i] = ScalarUnary.flushBelow(a[off + i], belowBits);
+        }
     }
 
     /**
