@@ -8,8 +8,10 @@ the ``impl: torch`` side of ``ganglion bench step-MODEL --compare``.
 Prints one JSON line in the cli.md bench format:
 {"kernel":"step-MODEL","shape":{"batch":B,"seq_len":T,...--set fields},"pass":"all","device":"cpu",
  "threads":N,"impl":"torch","median_ms":...,"gflops":null,"peak_gflops":null, "config":{...}, ...}
-``seq_len`` only for recurrent models. The step: x ~ N(0, 1), random class targets, cross-entropy on
-the output (the last step for recurrent models), zero_grad, backward, optimizer step.
+``seq_len`` only for recurrent models. The step: x ~ N(0, 1) drawn once, random class targets drawn
+anew each step (random targets that change cannot be fitted: a fixed batch is fitted, its gradients
+underflow to subnormal numbers, and on Intel cores the step then times microcode assists), cross-entropy
+on the output (the last step for recurrent models), zero_grad, backward, optimizer step.
 G2GNet runs masked dense (``x (W ⊙ M)ᵀ + b``); CircuitNet runs batched einsum over CMUs.
 """
 
@@ -71,11 +73,11 @@ def bench(args):
     shape = (args.batch, args.seq_len) if recurrent else (args.batch,)
     gen = torch.Generator().manual_seed(args.seed)
     x = torch.randn(shape + (net.cfg["input_size"],), generator=gen)
-    target = torch.randint(0, net.cfg["output_size"], (args.batch,), generator=gen)
     params = list(models.trainable(net).values())
     opt = (torch.optim.Adam if args.optimizer == "adam" else torch.optim.SGD)(params, lr=args.lr)
 
     def step():
+        target = torch.randint(0, net.cfg["output_size"], (args.batch,), generator=gen)
         y = net(x)
         loss = F.cross_entropy(y[:, -1] if recurrent else y, target)
         opt.zero_grad(set_to_none=True)

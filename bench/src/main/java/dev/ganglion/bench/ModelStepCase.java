@@ -21,7 +21,9 @@ import java.util.Map;
  * {@code step-MODEL}: one training step of a registered model, the {@link BenchCase} of {@code
  * ganglion bench step-MODEL}. A step is forward, mean cross-entropy against fixed random class
  * targets (on the last time step's output for recurrent models), zero-grad, backward and one
- * optimizer update; the batch {@code x ~ N(0, 1)} and the targets are drawn once. Gradients are
+ * optimizer update. The batch {@code x ~ N(0, 1)} is drawn once, the targets anew at each step
+ * ({@link FreshTargets}: a fixed batch would be fitted, and then timed with subnormal gradients).
+ * Gradients are
  * zeroed in place ({@code zeroGrad(false)}, as {@code Trainer} does), so a linear layer's weight
  * gradient, a sparse layer's values gradient and G2GNet's fused layer's write straight into their
  * kept buffers; PyTorch's side drops them
@@ -41,7 +43,7 @@ public final class ModelStepCase implements BenchCase {
     private final NeuralModel net;
     private final Optimizer optimizer;
     private final Var x;
-    private final int[] targets;
+    private final FreshTargets targets;
     private double lastLoss = Double.NaN;
 
     /**
@@ -72,10 +74,7 @@ public final class ModelStepCase implements BenchCase {
         int dIn = net.config().getInt("input_size");
         this.x = Var.constant(net.recurrent() ? rng.normal(Shape.of(batch, seqLen, dIn), 0, 1)
                 : rng.normal(Shape.of(batch, dIn), 0, 1));
-        this.targets = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            targets[i] = rng.nextInt(net.config().getInt("output_size"));
-        }
+        this.targets = new FreshTargets(rng, batch, net.config().getInt("output_size"));
         List<Var> params = net.trainableParameters();
         this.optimizer = optimizer.equals("sgd") ? new Sgd(params, lr) : new Adam(params, lr);
     }
@@ -138,7 +137,7 @@ public final class ModelStepCase implements BenchCase {
     public void run() {
         Var y = net.forward(x);
         Var logits = net.recurrent() ? y.select(1, y.dim(1) - 1) : y;
-        Var loss = Losses.crossEntropyWithLogits(logits, targets);
+        Var loss = Losses.crossEntropyWithLogits(logits, targets.next());
         optimizer.zeroGrad(false); // kept buffers, as the Trainer does: see the class comment
         loss.backward();
         optimizer.step();

@@ -15,11 +15,12 @@ import java.util.Map;
 
 /**
  * One training step of the {@code mlp} of models.md ({@code d_in → H → act → … → Linear(H → C)}):
- * forward, mean cross-entropy against fixed random class targets, {@code zeroGrad}, backward,
+ * forward, mean cross-entropy against random class targets drawn anew each step
+ * ({@link FreshTargets}), {@code zeroGrad}, backward,
  * optimizer step. {@code zeroGrad} keeps the gradient buffers and zeroes them in place by default;
  * with {@link #keepGradientBuffers keepGradientBuffers(false)} it sets them to null, as PyTorch's
- * {@code zero_grad(set_to_none=True)} in {@code step_bench.py} does. The model, the batch
- * {@code x ~ N(0, 1)} and the targets are built once by the constructor; {@link #run()} is exactly
+ * {@code zero_grad(set_to_none=True)} in {@code step_bench.py} does. The model and the batch
+ * {@code x ~ N(0, 1)} are built once by the constructor; {@link #run()} is exactly
  * one step. {@code MlpStepBenchmark} times it under JMH.
  *
  * <p>Default shape (the issue's benchmark): 784-1024-1024-10 (two hidden layers, 1,863,690
@@ -35,7 +36,7 @@ public final class StepMlp {
     private final Layer net;
     private final Optimizer optimizer;
     private final Var x;
-    private final int[] targets;
+    private final FreshTargets targets;
     private double lastLoss = Double.NaN;
     private boolean keepGradients = true;
 
@@ -61,10 +62,7 @@ public final class StepMlp {
         this.optimizer = Optimizers.create(optimizer, net.parameters(), lr, 0);
         Rng data = new Rng(seed + 1);
         this.x = Var.constant(data.normal(Shape.of(batch, widths[0]), 0, 1));
-        this.targets = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            targets[i] = data.nextInt(widths[widths.length - 1]);
-        }
+        this.targets = new FreshTargets(data, batch, widths[widths.length - 1]);
     }
 
     /** The configuration: 784-1024-1024-10, Adam (lr 1e-3), relu, seed 0. */
@@ -84,7 +82,7 @@ public final class StepMlp {
 
     /** One training step: forward, loss, zero grad, backward, update. */
     public void run() {
-        Var loss = Losses.crossEntropyWithLogits(net.forward(x), targets);
+        Var loss = Losses.crossEntropyWithLogits(net.forward(x), targets.next());
         optimizer.zeroGrad(!keepGradients);
         loss.backward();
         optimizer.step();

@@ -7,17 +7,23 @@ import org.junit.jupiter.api.Test;
 
 /** The training-step harness trains (at a small shape) and describes itself. */
 class StepMlpTest {
+    /**
+     * The steps run (finite losses) but cannot fit their batch: the targets change every step, so
+     * over many steps the loss stays near ln 4, where fixed targets would be fitted (what the bench
+     * must not time: a fitted batch's gradients underflow).
+     */
     @Test
-    void stepsReduceTheLossOnItsFixedBatch() {
+    void stepsRunButCannotFitTheirBatch() {
         for (boolean keep : new boolean[] {true, false}) {
             StepMlp step = new StepMlp(16, new int[] {12, 20, 20, 4}, "adam", 1e-2, "relu", 3).keepGradientBuffers(keep);
             assertThat(step.lastLoss()).isNaN();
-            step.run();
-            double first = step.lastLoss();
-            for (int i = 0; i < 30; i++) {
+            double sum = 0;
+            for (int i = 0; i < 400; i++) {
                 step.run();
+                assertThat(step.lastLoss()).isFinite();
+                sum += i >= 300 ? step.lastLoss() : 0;
             }
-            assertThat(step.lastLoss()).isLessThan(first / 2);
+            assertThat(sum / 100).as("mean loss of steps 300-400").isGreaterThan(0.8 * Math.log(4));
         }
     }
 
