@@ -183,10 +183,19 @@ public final class SimdBinary implements BinaryKernel {
         }
     }
 
+    /** A broadcast operand (stride 0) is read as a run of {@link #L} copies of its value. */
     private static void pow(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
+        float[] xs = as == 1 ? a : copies(a[ao]);
+        float[] es = bs == 1 ? b : copies(b[bo]);
         for (int i = 0; i < bound; i += L) {
-            SimdPow.pow(a, ao + i * as, as, b, bo + i * bs, bs, y, yo + i);
+            SimdPow.pow(xs, (ao + i) * as, es, (bo + i) * bs, y, yo + i);
         }
+    }
+
+    private static float[] copies(float value) {
+        float[] run = new float[L];
+        java.util.Arrays.fill(run, value);
+        return run;
     }
 
     @Override

@@ -74,36 +74,38 @@ final class SimdPow {
     private SimdPow() {}
 
     /**
-     * {@code y[yo + j] = a^b} for j in [0, {@link Simd#LANES}), where a is {@code a[ao + j]}, or
-     * {@code a[ao]} for every j when {@code as = 0}, and b likewise; as and bs are 0 or 1.
+     * {@code y[yo + j] = a[ao + j]^b[bo + j]} for j in [0, {@link Simd#LANES}) (a caller with a
+     * broadcast operand hands a run of copies).
      */
-    static void pow(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo) {
-        pow(a, ao, as, b, bo, bs, false, 0, y, yo);
+    static void pow(float[] a, int ao, float[] b, int bo, float[] y, int yo) {
+        pow(a, ao, b, bo, false, 0, y, yo);
     }
 
     /** {@code y[yo + j] = x[xo + j]^p} for j in [0, {@link Simd#LANES}), p a finite double (the caller sends other p to the twin). */
     static void pow(float[] x, int xo, double p, float[] y, int yo) {
-        pow(x, xo, 1, x, xo, 1, true, p, y, yo);
+        pow(x, xo, x, xo, true, p, y, yo);
     }
 
     /**
      * Both: the exponent from b, or p when {@code useP} (b is then read but not used). One method with
      * the whole computation written out: split into helpers taking vectors, the biggest was "too big"
      * for C2 to inline, and a call taking vectors boxes them (7× slower than the SVML pow, measured).
+     * NOTE: no vector or mask is chosen by a branch (useP, a stride): where C2 compiles this method on
+     * its own, a value merged from two branches is boxed (a 1024² pow with a tensor exponent
+     * allocated 10.5 MB against its 4.2 MB result); p enters by a blend instead.
      */
-    private static void pow(float[] a, int ao, int as, float[] b, int bo, int bs, boolean useP, double p, float[] y, int yo) {
+    private static void pow(float[] a, int ao, float[] b, int bo, boolean useP, double p, float[] y, int yo) {
         for (int h = 0; h < Simd.LANES; h += HALF_LANES) {
-            FloatVector xf = as == 1 ? FloatVector.fromArray(H, a, ao + h) : FloatVector.broadcast(H, a[ao]);
-            FloatVector ef = bs == 1 ? FloatVector.fromArray(H, b, bo + h) : FloatVector.broadcast(H, b[bo]);
-            // lanes for Math.pow: x ≤ 0 (any negative, ±0), +∞ or NaN; e infinite or NaN. First, while
-            // C2 still inlines: past its node cutoff a mask helper stayed a call, boxing the mask.
+            FloatVector xf = FloatVector.fromArray(H, a, ao + h);
+            FloatVector ef = FloatVector.fromArray(H, b, bo + h);
+            // lanes for Math.pow: x ≤ 0 (any negative, ±0), +∞ or NaN; e infinite or NaN (not with p).
+            // First, while C2 still inlines: past its node cutoff a mask helper stayed a call, boxing the mask.
             IntVector xb = xf.reinterpretAsInts();
-            VectorMask<Integer> outside = xb.compare(VectorOperators.LE, 0).or(xb.compare(VectorOperators.GE, INFINITY_BITS));
-            if (!useP) {
-                outside = outside.or(ef.reinterpretAsInts().and(Integer.MAX_VALUE).compare(VectorOperators.GE, INFINITY_BITS));
-            }
+            VectorMask<Integer> outside = xb.compare(VectorOperators.LE, 0).or(xb.compare(VectorOperators.GE, INFINITY_BITS))
+                    .or(ef.reinterpretAsInts().and(Integer.MAX_VALUE).compare(VectorOperators.GE, INFINITY_BITS)
+                            .and(xb.species().maskAll(!useP)));
             DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector e = useP ? DoubleVector.broadcast(D, p) : (DoubleVector) ef.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector e = ((DoubleVector) ef.convertShape(VectorOperators.F2D, D, 0)).blend(p, D.maskAll(useP));
             // ln x
             LongVector i = x.reinterpretAsLongs().sub(SQRT_HALF_BITS);
             DoubleVector k = i.lanewise(VectorOperators.ASHR, 52).add(SHIFTER_BITS).reinterpretAsDoubles().sub(SHIFTER);
@@ -132,9 +134,10 @@ final class SimdPow {
             LongVector scale = u.reinterpretAsLongs().sub(SHIFTER_BITS - 1023).lanewise(VectorOperators.LSHL, 52);
             FloatVector result = (FloatVector) q.mul(scale.reinterpretAsDoubles()).convertShape(VectorOperators.D2F, H, 0);
             if (outside.anyTrue()) {
-                result = patch(xf, useP ? null : ef, result, outside, p);
+                patch(xf, useP ? null : ef, result, outside, p).intoArray(y, yo + h);
+            } else {
+                result.intoArray(y, yo + h);
             }
-            result.intoArray(y, yo + h);
         }
     }
 

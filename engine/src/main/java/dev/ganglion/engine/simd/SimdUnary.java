@@ -297,9 +297,25 @@ public final class SimdUnary implements UnaryKernel {
         }
     }
 
+    /** The exact gelu in its two halves ({@link SimdErf#geluTail}), a block at a time; in place safe. */
     private static void gelu(float[] x, int xo, float[] y, int yo, int bound) {
-        for (int i = 0; i < bound; i += L) {
-            SimdErf.gelu(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        float[] c = new float[Math.min(bound, Simd.TWO_PASS_BLOCK)];
+        for (int b = 0; b < bound; b += Simd.TWO_PASS_BLOCK) {
+            int m = Math.min(bound - b, Simd.TWO_PASS_BLOCK);
+            geluTails(x, xo + b, c, m);
+            geluFinish(x, xo + b, c, y, yo + b, m);
+        }
+    }
+
+    private static void geluTails(float[] x, int xo, float[] c, int n) {
+        for (int i = 0; i < n; i += L) {
+            SimdErf.geluTail(FloatVector.fromArray(S, x, xo + i)).intoArray(c, i);
+        }
+    }
+
+    private static void geluFinish(float[] x, int xo, float[] c, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            SimdErf.geluFrom(FloatVector.fromArray(S, x, xo + i), FloatVector.fromArray(S, c, i)).intoArray(y, yo + i);
         }
     }
 

@@ -38,7 +38,7 @@ class SimdPowTest {
                 }
                 float[] byVector = new float[lanes];
                 float[] byScalar = new float[lanes];
-                SimdPow.pow(x, 0, 1, y, 0, 1, byVector, 0);
+                SimdPow.pow(x, 0, y, 0, byVector, 0);
                 SimdPow.pow(x, 0, (double) (float) p, byScalar, 0);
                 for (int j = 0; j < lanes; j++) {
                     float twin = SimdPow.pow(x[j], y[j]);
@@ -100,7 +100,7 @@ class SimdPowTest {
         Arrays.fill(xs, x.length, n, 1f);
         float[] out = new float[n];
         for (int i = 0; i < n; i += lanes) {
-            SimdPow.pow(xs, i, 1, ys, i, 1, out, i);
+            SimdPow.pow(xs, i, ys, i, out, i);
         }
         return out;
     }
