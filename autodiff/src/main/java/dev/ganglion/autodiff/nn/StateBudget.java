@@ -11,9 +11,10 @@ import java.util.function.Supplier;
  * <p>Its use: a checkpoint's config may describe a model far larger than the file's tensors (a
  * hand-edited {@code hidden_size}). Loading must then fail, since every state entry has to be in the
  * file with its shape, but the model is built from the config first. Built within the file's element
- * count and a slack, such a model stops after allocating at most one tensor beyond that. A module whose state presents an interchange form registers no more than that form holds (a
- * masked weight registers its live values, the state a dense matrix), so the cap never refuses a
- * model the file fits.
+ * count and a slack, such a model stops after allocating at most one tensor beyond that. A module
+ * whose state presents an interchange form registers no more than that form holds (a masked weight
+ * registers its live values, the state a dense matrix), so the cap never refuses a model the file
+ * fits.
  *
  * <p>The cap is a {@link ScopedValue}: it holds for the builder's thread and only during
  * {@link #within}; modules built anywhere else register without limit.

@@ -51,7 +51,7 @@ public class Adam extends BaseOptimizer {
         s.c4 = -(lr() / (1 - Math.pow(beta1, step)));
         s.c5 = Math.sqrt(1 - Math.pow(beta2, step));
         s.c6 = decoupled ? 1 - lr() * weightDecay : weightDecay;
-        s.floor[0] = Math.max(Slot.floorFor(beta1), Slot.floorFor(s.c4));   // m·β₁ and the step's (−lr/(1 − β₁ᵗ))·m
+        s.floor[0] = Slot.floorFor(beta1, s.c4);   // m·β₁ and the step's (−lr/(1 − β₁ᵗ))·m
         s.floor[1] = Slot.floorFor(beta2);
     }
 

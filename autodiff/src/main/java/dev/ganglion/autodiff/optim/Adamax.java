@@ -40,7 +40,7 @@ public final class Adamax extends BaseOptimizer {
         s.c2 = beta2;
         s.c3 = -(lr() / (1 - Math.pow(beta1, step)));
         s.c4 = weightDecay;
-        s.floor[0] = Math.max(Slot.floorFor(beta1), Slot.floorFor(s.c3));   // m·β₁ and the step's (−lr/(1 − β₁ᵗ))·m
+        s.floor[0] = Slot.floorFor(beta1, s.c3);   // m·β₁ and the step's (−lr/(1 − β₁ᵗ))·m
         s.floor[1] = Slot.floorFor(beta2);
     }
 

@@ -1,6 +1,7 @@
 package dev.ganglion.autodiff.optim;
 
 import dev.ganglion.autodiff.Var;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -53,7 +54,7 @@ public final class RmsProp extends BaseOptimizer {
         s.c2 = weightDecay;
         s.c3 = momentum;
         s.c4 = -lr();
-        java.util.Arrays.fill(s.floor, Slot.floorFor(alpha));   // v·α and the centred average's a·α
+        Arrays.fill(s.floor, Slot.floorFor(alpha));   // v·α and the centred average's a·α
         if (momentum > 0) {
             s.floor[1] = Slot.floorFor(momentum);
         }

@@ -4,6 +4,7 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Parallel;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.kernel.UnaryKernel;
+import java.util.Arrays;
 
 /**
  * One parameter's view for an update pass: its arrays (float32 or float64, the parameter's dtype),
@@ -43,28 +44,32 @@ final class Slot implements Parallel.RangeBody {
 
     /**
      * Each state buffer's flush bound: 2⁻¹²⁶ (subnormals) unless the optimizer's {@code prepare}
-     * raises it with {@link #floorFor}.
+     * raises it with {@link #floorFor(double)}.
      */
     final float[] floor;
 
     Slot(BaseOptimizer owner, int buffers) {
         this.owner = owner;
         this.floor = new float[buffers];
-        java.util.Arrays.fill(floor, Float.MIN_NORMAL);
+        Arrays.fill(floor, Float.MIN_NORMAL);
         this.buf = new float[buffers][];
         this.bufd = new double[buffers][];
     }
 
     /**
      * The flush bound of state that the update multiplies by {@code factor} in a product rounded on
-     * its own: below {@code 2⁻¹²⁶/|factor|} that product is subnormal (state multiplied by several
-     * factors takes the largest of their bounds). A factor of 0 or of magnitude ≥ 1 asks for
+     * its own: below {@code 2⁻¹²⁶/|factor|} that product is subnormal. A factor of 0 or of magnitude ≥ 1 asks for
      * nothing above 2⁻¹²⁶. Capped at 2⁻¹⁰⁰, so that a tiny learning rate does not zero state that
      * still matters: each flushed value is below 2⁻¹⁰⁰.
      */
     static float floorFor(double factor) {
         double f = Math.abs(factor);
         return f == 0 || f >= 1 ? Float.MIN_NORMAL : (float) Math.min(Float.MIN_NORMAL / f, 0x1p-100);
+    }
+
+    /** {@link #floorFor(double)} of state multiplied by two factors: the larger of their bounds. */
+    static float floorFor(double factor, double other) {
+        return Math.max(floorFor(factor), floorFor(other));
     }
 
     /** {@code param}, {@code grad} and {@code state}: contiguous from offset 0, all of one dtype. */

@@ -14,7 +14,10 @@
  * {@code (v·a)/b}; for float32, Python scalars rounded to float once), so trajectories match
  * {@code torch.optim} 1.13 to float32 rounding and mostly bit for bit, and its float64 kernels to
  * 10⁻¹⁴ (98 % bit for bit) ({@code OptimizerParityTest}, reference from
- * {@code src/test/python/optim_reference.py}).
+ * {@code src/test/python/optim_reference.py}). One deviation, by design: float32 state that decays
+ * below a small floor (2⁻¹²⁶, or up to 2⁻¹⁰⁰ where the update multiplies it by the step size) is
+ * stored as zero, where PyTorch keeps subnormal numbers, which cost a microcode assist per operation
+ * on Intel cores ({@link dev.ganglion.engine.kernel.UnaryKernel#flushBelow}).
  *
  * <h2>Speed</h2>
  * Steps update parameters and state in place (bumping storage versions), allocate nothing once

@@ -79,6 +79,7 @@ class OptimizerTest {
         assertThat(Slot.floorFor(0.9)).isEqualTo((float) (Float.MIN_NORMAL / 0.9));
         assertThat(Slot.floorFor(-1e-3)).isEqualTo((float) (Float.MIN_NORMAL / 1e-3));
         assertThat(Slot.floorFor(1e-40)).as("capped").isEqualTo(0x1p-100f);
+        assertThat(Slot.floorFor(0.9, -1e-3)).as("the larger bound").isEqualTo(Slot.floorFor(-1e-3));
     }
 
     @Test

@@ -24,15 +24,13 @@ final class GemmPacking {
     /** Rows copied together: of a row-major B ({@link #packBRows}), of a transposed A outside its square blocks. */
     static final int STRIP = 8;
 
-    /** The exponent bits of a float: all zero for ±0 and the subnormals. */
-
     private GemmPacking() {}
 
     /**
-     * {@link dev.ganglion.engine.kernel.UnaryKernel#flushBelow} 2⁻¹²⁶ (subnormals) over {@code rows} runs of
-     * {@code len} floats, {@code stride} apart from {@code off}: called on every packed block, so that
-     * no product in the register tiles reads a subnormal (a 512³ product with subnormal A ran 180×
-     * slower, 1.6 against 289 ms, on a Xeon with AVX-512).
+     * {@link dev.ganglion.engine.kernel.UnaryKernel#flushBelow} 2⁻¹²⁶ (subnormals) over {@code rows}
+     * runs of {@code len} floats, {@code stride} apart from {@code off}: called on every packed block,
+     * so that no product in the register tiles reads a subnormal (a 512³ product with subnormal A ran
+     * 180× slower, 1.6 against 289 ms, on a Xeon with AVX-512).
      */
     static void flushSubnormals(float[] dst, int off, int rows, int len, int stride) {
         for (int r = 0, d = off; r < rows; r++, d += stride) {
@@ -43,8 +41,8 @@ final class GemmPacking {
     /**
      * Packs rows {@code [i0, i0+mc)} × columns {@code [p0, p0+kc)} of {@code α·op(A)} into
      * {@code dst}: element (i0 + i, p0 + p) goes to {@code dst[i·A_STRIDE + p]}, and rows
-     * {@code [mc, ⌈mc/MR⌉·MR)} are zeros; subnormals become zeros ({@link #flushSubnormals}). Folding α in here costs one multiply per packed value
-     * instead of one per output per k slice.
+     * {@code [mc, ⌈mc/MR⌉·MR)} are zeros; subnormals become zeros ({@link #flushSubnormals}). Folding
+     * α in here costs one multiply per packed value instead of one per output per k slice.
      *
      * <p>The block is row-major with a fixed stride, so A micro-panel q (rows q·MR … q·MR + MR − 1)
      * starts at {@code q·MR·A_STRIDE} and holds its row r at {@code r·A_STRIDE}: the register tile

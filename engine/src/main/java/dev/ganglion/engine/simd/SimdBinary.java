@@ -3,6 +3,7 @@ package dev.ganglion.engine.simd;
 import dev.ganglion.engine.kernel.BinaryKernel;
 import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.kernel.ScalarBinary;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -194,7 +195,7 @@ public final class SimdBinary implements BinaryKernel {
 
     private static float[] copies(float value) {
         float[] run = new float[L];
-        java.util.Arrays.fill(run, value);
+        Arrays.fill(run, value);
         return run;
     }
 
