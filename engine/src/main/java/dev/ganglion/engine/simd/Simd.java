@@ -1,6 +1,7 @@
 package dev.ganglion.engine.simd;
 
 import dev.ganglion.engine.Vectorization;
+import dev.ganglion.engine.kernel.ScratchPool;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
@@ -128,6 +129,14 @@ public final class Simd {
      * first loop's half-results wait for the second in a scratch block of this size, which stays in L1.
      */
     static final int TWO_PASS_BLOCK = 1024;
+
+    /**
+     * The two-pass kernels' scratch blocks of {@link #TWO_PASS_BLOCK} floats, one per call running
+     * at a time. A block made per call had cost 4 KB for every row of a broadcast or strided
+     * operand, each row being a call (a 256 × 256 gelu gradient by a broadcast row allocated twice
+     * its result).
+     */
+    static final ScratchPool<float[]> TWO_PASS_SCRATCH = new ScratchPool<>(() -> new float[TWO_PASS_BLOCK], true);
 
     /**
      * The rounding error of {@code sum = a + b} (computed in float): {@code a + b − sum} exactly, by

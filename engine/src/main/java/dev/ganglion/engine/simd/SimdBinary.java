@@ -66,15 +66,21 @@ public final class SimdBinary implements BinaryKernel {
     private static void geluGrad(boolean exact, float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo,
                                  int n) {
         int bound = as == 1 && bs == 1 ? S.loopBound(n) : 0;
-        float[] half = new float[Math.min(bound, Simd.TWO_PASS_BLOCK)];
-        for (int k = 0; k < bound; k += Simd.TWO_PASS_BLOCK) {
-            int m = Math.min(bound - k, Simd.TWO_PASS_BLOCK);
-            if (exact) {
-                geluCdf(b, bo + k, half, m);
-                geluSlopeTimes(a, ao + k, b, bo + k, half, y, yo + k, m);
-            } else {
-                geluTanhSigmoids(b, bo + k, half, m);
-                geluTanhSlopeTimes(a, ao + k, b, bo + k, half, y, yo + k, m);
+        if (bound > 0) {
+            float[] half = Simd.TWO_PASS_SCRATCH.acquire();
+            try {
+                for (int k = 0; k < bound; k += Simd.TWO_PASS_BLOCK) {
+                    int m = Math.min(bound - k, Simd.TWO_PASS_BLOCK);
+                    if (exact) {
+                        geluCdf(b, bo + k, half, m);
+                        geluSlopeTimes(a, ao + k, b, bo + k, half, y, yo + k, m);
+                    } else {
+                        geluTanhSigmoids(b, bo + k, half, m);
+                        geluTanhSlopeTimes(a, ao + k, b, bo + k, half, y, yo + k, m);
+                    }
+                }
+            } finally {
+                Simd.TWO_PASS_SCRATCH.release(half);
             }
         }
         for (int i = bound; i < n; i++) {

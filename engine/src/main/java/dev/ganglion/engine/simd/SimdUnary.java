@@ -299,11 +299,18 @@ public final class SimdUnary implements UnaryKernel {
 
     /** The exact gelu in its two halves ({@link SimdErf#geluTail}), a block at a time; in place safe. */
     private static void gelu(float[] x, int xo, float[] y, int yo, int bound) {
-        float[] c = new float[Math.min(bound, Simd.TWO_PASS_BLOCK)];
-        for (int b = 0; b < bound; b += Simd.TWO_PASS_BLOCK) {
-            int m = Math.min(bound - b, Simd.TWO_PASS_BLOCK);
-            geluTails(x, xo + b, c, m);
-            geluFinish(x, xo + b, c, y, yo + b, m);
+        if (bound == 0) {
+            return;
+        }
+        float[] c = Simd.TWO_PASS_SCRATCH.acquire();
+        try {
+            for (int b = 0; b < bound; b += Simd.TWO_PASS_BLOCK) {
+                int m = Math.min(bound - b, Simd.TWO_PASS_BLOCK);
+                geluTails(x, xo + b, c, m);
+                geluFinish(x, xo + b, c, y, yo + b, m);
+            }
+        } finally {
+            Simd.TWO_PASS_SCRATCH.release(c);
         }
     }
 
@@ -327,11 +334,17 @@ public final class SimdUnary implements UnaryKernel {
      */
     private static void softplus(float beta, float cutoff, float[] x, int xo, int xs, float[] y, int yo, int n) {
         int bound = xs == 1 ? S.loopBound(n) : 0;
-        float[] e = new float[Math.min(bound, Simd.TWO_PASS_BLOCK)];
-        for (int b = 0; b < bound; b += Simd.TWO_PASS_BLOCK) {
-            int m = Math.min(bound - b, Simd.TWO_PASS_BLOCK);
-            softplusSmallExp(beta, x, xo + b, e, m);
-            softplusFinish(beta, cutoff, x, xo + b, e, y, yo + b, m);
+        if (bound > 0) {
+            float[] e = Simd.TWO_PASS_SCRATCH.acquire();
+            try {
+                for (int b = 0; b < bound; b += Simd.TWO_PASS_BLOCK) {
+                    int m = Math.min(bound - b, Simd.TWO_PASS_BLOCK);
+                    softplusSmallExp(beta, x, xo + b, e, m);
+                    softplusFinish(beta, cutoff, x, xo + b, e, y, yo + b, m);
+                }
+            } finally {
+                Simd.TWO_PASS_SCRATCH.release(e);
+            }
         }
         for (int i = bound; i < n; i++) {
             y[yo + i] = SimdSoftplus.softplus(x[xo + i * xs], beta, cutoff);

@@ -116,7 +116,8 @@ class SimdSparseDotsTest {
                 int rowStep = 7;
                 float[] got = new float[3 + 3 * rowStep + 4 + 2];
                 java.util.Arrays.fill(got, 0.25f);
-                SimdBlockDots.dot4x4(segment(arena, av), 0, segment(arena, sv), 0, ld, got, 3, rowStep, true);
+                SimdBlockDots.dot4x4(segment(arena, av), 0, segment(arena, sv), 0, ld, got, 3, rowStep, true,
+                        new float[SimdBlockDots.SUMS]);
                 for (int m = 0; m < 4; m++) {
                     for (int n = 0; n < 4; n++) {
                         // one FMA chain per lane over the row's vectors, then the lane sum
