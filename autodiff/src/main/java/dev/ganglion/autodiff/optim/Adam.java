@@ -45,9 +45,9 @@ public class Adam extends BaseOptimizer {
     @Override
     void prepare(Slot s, long step) {
         s.c0 = beta1;
-        s.c1 = (1 - beta1);
+        s.c1 = 1 - beta1;
         s.c2 = beta2;
-        s.c3 = (1 - beta2);
+        s.c3 = 1 - beta2;
         s.c4 = -(lr() / (1 - Math.pow(beta1, step)));
         s.c5 = Math.sqrt(1 - Math.pow(beta2, step));
         s.c6 = decoupled ? 1 - lr() * weightDecay : weightDecay;

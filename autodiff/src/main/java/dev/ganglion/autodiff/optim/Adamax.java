@@ -36,7 +36,7 @@ public final class Adamax extends BaseOptimizer {
     @Override
     void prepare(Slot s, long step) {
         s.c0 = beta1;
-        s.c1 = (1 - beta1);
+        s.c1 = 1 - beta1;
         s.c2 = beta2;
         s.c3 = -(lr() / (1 - Math.pow(beta1, step)));
         s.c4 = weightDecay;

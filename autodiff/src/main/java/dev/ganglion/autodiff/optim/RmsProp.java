@@ -50,7 +50,7 @@ public final class RmsProp extends BaseOptimizer {
     @Override
     void prepare(Slot s, long step) {
         s.c0 = alpha;
-        s.c1 = (1 - alpha);
+        s.c1 = 1 - alpha;
         s.c2 = weightDecay;
         s.c3 = momentum;
         s.c4 = -lr();

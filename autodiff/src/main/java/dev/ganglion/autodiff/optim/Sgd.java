@@ -48,7 +48,7 @@ public final class Sgd extends BaseOptimizer {
         s.first = step == 1;
         s.c0 = weightDecay;
         s.c1 = momentum;
-        s.c2 = (1 - dampening);
+        s.c2 = 1 - dampening;
         s.c3 = -lr();
         if (momentum > 0) {
             s.floor[0] = Slot.floorFor(momentum);

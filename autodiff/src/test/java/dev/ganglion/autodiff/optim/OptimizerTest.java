@@ -9,7 +9,7 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
-import java.lang.management.ManagementFactory;
+import dev.ganglion.engine.testing.Fixtures;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -237,17 +237,12 @@ class OptimizerTest {
      * three rounds, so that a one-off allocation of the JIT (a deoptimisation) is not counted.
      */
     static long allocatedBy(Runnable body) {
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int i = 0; i < 3000; i++) {
             body.run();
         }
         long least = Long.MAX_VALUE;
         for (int round = 0; round < 3; round++) {
-            long before = bean.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 100; i++) {
-                body.run();
-            }
-            least = Math.min(least, bean.getCurrentThreadAllocatedBytes() - before);
+            least = Math.min(least, Fixtures.bytesAllocated(body, 100));
         }
         return least;
     }

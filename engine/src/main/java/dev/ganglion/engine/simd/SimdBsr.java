@@ -26,7 +26,7 @@ public final class SimdBsr implements BsrKernel {
      * Written for C2 in a JVM that has compiled many other kernels, where a large method's last
      * vector operations may be left as calls that box their vectors (AllocationPerCallTest: after a
      * run of every element-wise op, the forward of a 1,024² matrix at 25 % in 16 × 16 blocks, batch
-     * 64, allocated 64 MB a call and took 6.9 ms against 0.37 alone). So:
+     * 64, allocated 63.6 MB a call and took 7.1 ms against 0.36 alone). So:
      * - the tiles call FloatVector.fromMemorySegment and intoMemorySegment themselves, with byte
      *   offsets (B bytes per float): small load and store helpers were not inlined ("callee uses
      *   too much stack") and passed every vector boxed;

@@ -14,27 +14,24 @@ import dev.ganglion.engine.sparse.SparseMatrix;
 import dev.ganglion.engine.sparse.SparseOps;
 import dev.ganglion.engine.testing.Fixtures;
 import dev.ganglion.engine.testing.OpSamples;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Once compiled, an element-wise call allocates its result and little else. A vector the JIT could
- * not keep in registers is boxed, an object per vector per loop step, which makes a call several
- * times slower and can allocate more than its result: the binary ops in one method (17–28 MB a
- * 1,024² call), log1p, the exact gelu, pow with a tensor exponent, softplus and the gelu gradients
- * each did so at some point ({@code bench/RESULTS.md}), mostly only when many ops had been compiled
- * in one JVM. So every case runs here, in rounds, in one JVM: each round calls every case a few
- * times, then counts what a few more calls allocate on this thread. A case passes once one round
- * of it stays within its bound; the test fails if a case has not after all rounds. Code that has
- * not yet been compiled, or that is being recompiled, may allocate in a round, so one clean round
- * is what is asked, not all of them. The operands are 1,024²: with the gelu and the pow of the
- * thirty-first session put back, this test failed on both at that size and passed at 256², where
- * the JIT compiled the loops in another order.
+ * Once compiled, an element-wise or sparse-product call allocates its result and little else. A
+ * vector the JIT could not keep in registers is boxed, an object per vector per loop step, which
+ * makes a call several times slower and can allocate more than its result: the binary ops in one
+ * method (17–28 MB a 1,024² call), log1p, the exact gelu, pow with a tensor exponent, softplus and
+ * the gelu gradients each did so at some point ({@code bench/RESULTS.md}), mostly only when many
+ * ops had been compiled in one JVM. So every case runs here, in rounds, in one JVM: each round
+ * calls every case a few times, then counts what a few more calls allocate on this thread. A case
+ * passes once one round of it stays within its bound; the test fails if a case has not after all
+ * rounds. Code that has not yet been compiled, or that is being recompiled, may allocate in a
+ * round, so one clean round is what is asked, not all of them. The operands are 1,024²: with the
+ * gelu and the pow of the thirty-first session put back, this test failed on both at that size and
+ * passed at 256², where the JIT compiled the loops in another order.
  *
  * <p>The bound is the result's bytes plus a quarter, plus 32 KiB for the call's small objects and
  * scratch (the exact gelu's 4 KB block). A boxed vector costs about 80 bytes per 16 floats, more
@@ -59,56 +56,50 @@ class AllocationPerCallTest {
 
     private record Case(String name, Supplier<Tensor> call) {}
 
+    /** A case, its bound (from its result's size) and the fewest bytes a call of it has allocated. */
+    private static final class Tracked {
+        final Case c;
+        final long bound;
+        long least = Long.MAX_VALUE;
+
+        Tracked(Case c) {
+            this.c = c;
+            Tensor out = c.call.get();
+            long resultBytes = (long) out.size() * out.dtype().byteSize();
+            this.bound = resultBytes + resultBytes / 4 + SLACK_BYTES;
+        }
+
+        boolean within() {
+            return least <= bound;
+        }
+    }
+
     @Test
-    void everyElementwiseCallAllocatesLittleMoreThanItsResultOnceCompiled() {
+    void everyKernelCallAllocatesLittleMoreThanItsResultOnceCompiled() {
         int bits = VectorInfo.active().bitSize();
         assumeTrue(bits == 512 || bits == Float.SIZE, "known boxing at " + bits + "-bit vectors (see the class comment)");
         int threads = Parallel.threads();
         Parallel.setThreads(1);
         try {
-            List<Case> cases = cases();
-            Map<String, Long> bound = new LinkedHashMap<>();
-            Map<String, Long> least = new LinkedHashMap<>();
-            for (Case c : cases) {
-                Tensor out = c.call.get();
-                long resultBytes = (long) out.size() * out.dtype().byteSize();
-                bound.put(c.name, resultBytes + resultBytes / 4 + SLACK_BYTES);
-                least.put(c.name, Long.MAX_VALUE);
-            }
+            List<Tracked> cases = cases().stream().map(Tracked::new).toList();
             long deadline = System.nanoTime() + BUDGET_NANOS;
             int rounds = 0;
-            for (; rounds < ROUNDS && !allWithin(least, bound) && System.nanoTime() < deadline; rounds++) {
-                for (Case c : cases) {   // every case every round: the mix is what the JIT compiled them in
+            for (; rounds < ROUNDS && !cases.stream().allMatch(Tracked::within) && System.nanoTime() < deadline;
+                    rounds++) {
+                for (Tracked t : cases) {   // every case every round: the mix is what the JIT compiled them in
+                    Runnable call = t.c.call::get;
                     for (int i = 0; i < WARM_CALLS; i++) {
-                        c.call.get();
+                        call.run();
                     }
-                    least.merge(c.name, allocatedPerCall(c.call), Math::min);
+                    t.least = Math.min(t.least, Fixtures.bytesAllocated(call, COUNTED_CALLS) / COUNTED_CALLS);
                 }
             }
-            List<String> over = new ArrayList<>();
-            least.forEach((name, bytes) -> {
-                if (bytes > bound.get(name)) {
-                    over.add(name + ": " + bytes + " bytes a call at best, bound " + bound.get(name));
-                }
-            });
+            List<String> over = cases.stream().filter(t -> !t.within())
+                    .map(t -> t.c.name + ": " + t.least + " bytes a call at best, bound " + t.bound).toList();
             assertThat(over).as("calls over their allocation bound after %d rounds", rounds).isEmpty();
         } finally {
             Parallel.setThreads(threads);
         }
-    }
-
-    private static boolean allWithin(Map<String, Long> least, Map<String, Long> bound) {
-        return least.entrySet().stream().allMatch(e -> e.getValue() <= bound.get(e.getKey()));
-    }
-
-    /** Bytes this thread allocates per call, over {@link #COUNTED_CALLS} calls. */
-    private static long allocatedPerCall(Supplier<Tensor> call) {
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = bean.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < COUNTED_CALLS; i++) {
-            call.get();
-        }
-        return (bean.getCurrentThreadAllocatedBytes() - before) / COUNTED_CALLS;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.ganglion.engine.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 
 /** Test helpers shared across modules (published in the engine's test-jar). */
@@ -10,6 +11,16 @@ public final class Fixtures {
     public static final int[] AWKWARD = {1, 2, 3, 7, 8, 13, 15, 16, 17, 31, 33, 63, 64, 65, 100, 127, 129, 207};
 
     private Fixtures() {}
+
+    /** Bytes this thread allocates over {@code runs} runs of {@code body} (HotSpot's per-thread counter). */
+    public static long bytesAllocated(Runnable body, int runs) {
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = bean.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < runs; i++) {
+            body.run();
+        }
+        return bean.getCurrentThreadAllocatedBytes() - before;
+    }
 
     /** Uniform values in [−1, 1) from a fixed seed. */
     public static float[] randomFloats(int n, long seed) {
