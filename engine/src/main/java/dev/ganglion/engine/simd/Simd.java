@@ -155,24 +155,24 @@ public final class Simd {
         return (a - (sum - bv)) + (b - bv);
     }
 
-    /** The value a scalar fallback gives lane {@code lane}. */
-    interface LaneFallback {
-        float at(int lane);
+    /** A scalar twin: one lane of a vector function, bit for bit. */
+    interface FloatUnary {
+        float apply(float x);
     }
 
     /**
-     * {@code r} with the lanes set in {@code m} replaced by {@code f.at(lane)}: the rare lanes that a
-     * vector function sends to a scalar one (such as {@link Math}'s in double, the same bits in every
-     * JIT tier) because their arguments lie outside its range. Called only when {@code m.anyTrue()}.
+     * {@code y[yo + j] = twin(x[xo + j])} for j in [0, {@link #LANES}): how a vector function stores
+     * a vector with a lane outside its range, which only the scalar twin handles (such as
+     * {@link Math}'s function in double, the same bits in every JIT tier). Each element is read
+     * before it is written, so y may be x. NOTE: the vector function branches to this before it
+     * stores anything, and hands it the arrays, not its vectors: C2 boxed a vector that reached a
+     * call on any path, at the load, on every path (log, sin, cos: 10–42 MB a 1,024² call), and a
+     * vector merged from two branches (a patched one and the plain one) likewise.
      */
-    static FloatVector patchLanes(FloatVector r, VectorMask<?> m, LaneFallback f) {
-        float[] lanes = r.toArray();
-        for (int j = 0; j < lanes.length; j++) {
-            if (m.laneIsSet(j)) {
-                lanes[j] = f.at(j);
-            }
+    static void twinLanes(float[] x, int xo, FloatUnary twin, float[] y, int yo) {
+        for (int j = 0; j < LANES; j++) {
+            y[yo + j] = twin.apply(x[xo + j]);
         }
-        return FloatVector.fromArray(r.species(), lanes, 0);
     }
 
     private static boolean wideRegisterFile(String forced) {

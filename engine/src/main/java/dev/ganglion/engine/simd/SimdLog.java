@@ -23,12 +23,12 @@ import jdk.incubator.vector.VectorOperators;
  *   <li>k becomes a float by the shifter trick ({@code float(k + bits(1.5·2²³)) − 1.5·2²³}), not a
  *       lane conversion.</li>
  *   <li>Zero, negative, subnormal, infinite and NaN arguments go to {@link Math#log} in double,
- *       whose HotSpot intrinsic gives the same bits in every tier; in a vector, only when a lane
- *       needs it.</li>
+ *       whose HotSpot intrinsic gives the same bits in every tier; a vector with such a lane goes
+ *       to the scalar twin whole ({@link Simd#twinLanes}).</li>
  * </ol>
  * Measured against {@link Math#log} in double: see {@code SimdLogTest}. {@code log1p} is the same
- * computation on {@code u = 1 + x} with u's rounding error added back (see {@link #log1p(FloatVector)}),
- * its out-of-range lanes from {@link Math#log1p}.
+ * computation on {@code u = 1 + x} with u's rounding error added back (see
+ * {@link #log1p(float[], int, float[], int)}), its out-of-range lanes from {@link Math#log1p}.
  */
 final class SimdLog {
     /** The bits of √½ rounded to float: the reduced argument m starts here. */
@@ -54,23 +54,33 @@ final class SimdLog {
 
     private SimdLog() {}
 
-    /** {@code ln x} in every lane. */
-    static FloatVector log(FloatVector x) {
-        IntVector bits = x.reinterpretAsInts();
-        FloatVector r = logPlus(bits, x.broadcast(0f));
-        VectorMask<Integer> outside = outside(bits);
-        return outside.anyTrue() ? Simd.patchLanes(r, outside, fallback(x)) : r;
+    /**
+     * {@code y[yo + j] = ln x[xo + j]} for j in [0, {@link Simd#LANES}), through the twin if a lane
+     * needs the fallback ({@link Simd#twinLanes}).
+     */
+    static void log(float[] x, int xo, float[] y, int yo) {
+        IntVector bits = FloatVector.fromArray(Simd.F32, x, xo).reinterpretAsInts();
+        if (outside(bits).anyTrue()) {
+            Simd.twinLanes(x, xo, SimdLog::log, y, yo);
+        } else {
+            logPlus(bits, bits.reinterpretAsFloats().broadcast(0f)).intoArray(y, yo);
+        }
     }
 
-    /** {@code ln x}: {@link #log(FloatVector)} for one lane, bit for bit. */
+    /** {@code ln x} in the lanes where x is a positive normal float ({@link #outside} clear); garbage in others. */
+    static FloatVector logInRange(FloatVector x) {
+        return logPlus(x.reinterpretAsInts(), x.broadcast(0f));
+    }
+
+    /** {@code ln x}: {@link #log(float[], int, float[], int)} for one lane, bit for bit. */
     static float log(float x) {
         int bits = Float.floatToRawIntBits(x);
         return outside(bits) ? (float) Math.log(x) : logPlus(bits, 0f);
     }
 
     /**
-     * {@code ln(1 + x)} in every lane: {@code u = x + 1} with its rounding error c
-     * ({@code u + c = x + 1} exactly, by TwoSum), and {@code ln(1 + x) = ln u + c/u} to within
+     * {@code y[yo + j] = ln(1 + x)} for each x = {@code x[xo + j]} of a vector: {@code u = x + 1}
+     * with its rounding error c ({@code u + c = x + 1} exactly, by TwoSum), and {@code ln(1 + x) = ln u + c/u} to within
      * {@code (c/u)²/2 ≤ 2⁻⁴⁹}, c/u added to the small terms before the final rounding. For
      * |x| &lt; 2⁻²⁴, u = 1 and the result is x itself (subnormals too), with x's sign (the sign bit of x
      * is or-ed in, so that log1p(−0) = −0; a log1p has the sign of its argument, and the fallback
@@ -78,16 +88,19 @@ final class SimdLog {
      * (u outside the normal positive range, or c NaN) go to {@link Math#log1p} in double. Measured
      * against {@link Math#log1p} over every float: see {@link #log1p(float)}.
      */
-    static FloatVector log1p(FloatVector x) {
-        FloatVector r = log1pInRange(x);
-        VectorMask<Integer> outside = log1pOutside(x);
-        return outside.anyTrue() ? Simd.patchLanes(r, outside, lane -> log1p(x.lane(lane))) : r;
+    static void log1p(float[] x, int xo, float[] y, int yo) {
+        FloatVector v = FloatVector.fromArray(Simd.F32, x, xo);
+        if (log1pOutside(v).anyTrue()) {
+            Simd.twinLanes(x, xo, SimdLog::log1p, y, yo);
+        } else {
+            log1pInRange(v).intoArray(y, yo);
+        }
     }
 
     /**
-     * {@link #log1p(FloatVector)}'s lanes where x is in its range ({@link #log1pOutside} clear): the
-     * first of the two passes a loop runs (see {@code SimdUnary.log1p}), with no branch, so that C2
-     * keeps it within its node budget; other lanes hold garbage.
+     * {@link #log1p(float[], int, float[], int)}'s lanes where x is in its range
+     * ({@link #log1pOutside} clear), with no branch, for the loop of blocks without lanes out of
+     * range ({@code SimdUnary.splitByRange}); other lanes hold garbage.
      */
     static FloatVector log1pInRange(FloatVector x) {
         // the sign last, or-ed in: a log1p has the sign of its argument (log1p(−0) = −0)
@@ -100,10 +113,10 @@ final class SimdLog {
     }
 
     /**
-     * {@code ln(1 + x)}: {@link #log1p(FloatVector)} for one lane, bit for bit. Measured against
-     * {@link Math#log1p} (double, then compared with the float result) over all 2³² floats: max
-     * error 0.898 ulp (at x = 0.41302186, u near the top of the reduced range), so every result is the
-     * correctly rounded float or its neighbour.
+     * {@code ln(1 + x)}: {@link #log1p(float[], int, float[], int)} for one lane, bit for bit.
+     * Measured against {@link Math#log1p} (double, then compared with the float result) over all 2³²
+     * floats: max error 0.898 ulp (at x = 0.41302186, u near the top of the reduced range), so every
+     * result is the correctly rounded float or its neighbour.
      */
     static float log1p(float x) {
         float r = outside(Float.floatToRawIntBits(x + 1f)) ? (float) Math.log1p(x) : log1pUnit(x);
@@ -111,8 +124,9 @@ final class SimdLog {
     }
 
     /**
-     * {@code ln u + c/u}, {@code u = 1 + x} and c its rounding error: {@link #log1p(FloatVector)}
-     * without the range check, the fallback and the sign fix. Its bits are
+     * {@code ln u + c/u}, {@code u = 1 + x} and c its rounding error:
+     * {@link #log1p(float[], int, float[], int)} without the range check, the fallback and the sign
+     * fix. Its bits are
      * log1p's wherever u is a positive normal float and x is not −0, so for all of [0, 1]
      * (softplus's {@code e^{−|x|β}}). NOTE: the check, the fallback and the sign fix are what pushed
      * C2 past its node budget inside softplus's loop, which then called {@link #logPlus} with boxed
@@ -178,18 +192,12 @@ final class SimdLog {
     }
 
     /** The lanes whose bits are not those of a positive normal float (zero, negative, subnormal, ∞, NaN). */
-    private static VectorMask<Integer> outside(IntVector bits) {
+    static VectorMask<Integer> outside(IntVector bits) {
         return bits.compare(VectorOperators.LT, MIN_NORMAL_BITS).or(bits.compare(VectorOperators.GE, INFINITY_BITS));
     }
 
     /** {@link #outside(IntVector)} for one lane. */
     private static boolean outside(int bits) {
         return bits < MIN_NORMAL_BITS || bits >= INFINITY_BITS;
-    }
-
-    /** The fallback lanes' values: {@link Math#log} of x's lanes, in double. */
-    private static Simd.LaneFallback fallback(FloatVector x) {
-        float[] in = x.toArray();
-        return j -> (float) Math.log(in[j]);
     }
 }

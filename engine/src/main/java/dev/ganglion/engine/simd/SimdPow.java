@@ -5,7 +5,6 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -33,7 +32,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       below 10⁻¹¹, 10⁻⁴ float ulp), in Estrin's order; 2ⁿ built from its exponent bits.</li>
  *   <li>Rounded once to float. Lanes with x ≤ 0, x = ∞ or NaN, or y infinite or NaN go to
  *       {@link BinaryOp#pow} in double ({@link Math#pow}, whose HotSpot intrinsic gives the same bits
- *       in every tier, with C99's {@code 1ᵇ = 1}); in a vector, only when a lane needs it.</li>
+ *       in every tier, with C99's {@code 1ᵇ = 1}); a vector with such a lane goes to the scalar
+ *       twin whole.</li>
  * </ol>
  * Measured against {@link Math#pow} in double: see {@code SimdPowTest}.
  */
@@ -92,20 +92,28 @@ final class SimdPow {
      * for C2 to inline, and a call taking vectors boxes them (7× slower than the SVML pow, measured).
      * NOTE: no vector or mask is chosen by a branch (useP, a stride): where C2 compiles this method on
      * its own, a value merged from two branches is boxed (a 1024² pow with a tensor exponent
-     * allocated 10.5 MB against its 4.2 MB result); p enters by a blend instead.
+     * allocated 10.5 MB against its 4.2 MB result); p enters by an fma instead, and a vector with a
+     * lane outside the fast path goes to the twin as a whole, before anything is computed.
      */
     private static void pow(float[] a, int ao, float[] b, int bo, boolean useP, double p, float[] y, int yo) {
+        // lanes for Math.pow: x ≤ 0 (any negative, ±0), +∞ or NaN; e infinite or NaN (not with p).
+        // On whole vectors: x86 C2 has no two-lane masks, so with 128-bit vectors a mask of a half boxed.
+        IntVector xb = FloatVector.fromArray(S, a, ao).reinterpretAsInts();
+        if (xb.compare(VectorOperators.LE, 0).or(xb.compare(VectorOperators.GE, INFINITY_BITS))
+                .or(FloatVector.fromArray(S, b, bo).reinterpretAsInts().and(Integer.MAX_VALUE)
+                        .compare(VectorOperators.GE, INFINITY_BITS).and(xb.species().maskAll(!useP)))
+                .anyTrue()) {
+            twinLanes(a, ao, b, bo, useP, p, y, yo);
+            return;
+        }
+        // the exponent is e·1 + 0, or e·0 + p with p (e is then x, finite here)
+        double eScale = useP ? 0 : 1;
+        double eShift = useP ? p : 0;
         for (int h = 0; h < Simd.LANES; h += HALF_LANES) {
             FloatVector xf = FloatVector.fromArray(H, a, ao + h);
             FloatVector ef = FloatVector.fromArray(H, b, bo + h);
-            // lanes for Math.pow: x ≤ 0 (any negative, ±0), +∞ or NaN; e infinite or NaN (not with p).
-            // First, while C2 still inlines: past its node cutoff a mask helper stayed a call, boxing the mask.
-            IntVector xb = xf.reinterpretAsInts();
-            VectorMask<Integer> outside = xb.compare(VectorOperators.LE, 0).or(xb.compare(VectorOperators.GE, INFINITY_BITS))
-                    .or(ef.reinterpretAsInts().and(Integer.MAX_VALUE).compare(VectorOperators.GE, INFINITY_BITS)
-                            .and(xb.species().maskAll(!useP)));
             DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector e = ((DoubleVector) ef.convertShape(VectorOperators.F2D, D, 0)).blend(p, D.maskAll(useP));
+            DoubleVector e = ((DoubleVector) ef.convertShape(VectorOperators.F2D, D, 0)).fma(eScale, eShift);
             // ln x
             LongVector i = x.reinterpretAsLongs().sub(SQRT_HALF_BITS);
             DoubleVector k = i.lanewise(VectorOperators.ASHR, 52).add(SHIFTER_BITS).reinterpretAsDoubles().sub(SHIFTER);
@@ -132,20 +140,18 @@ final class SimdPow {
             DoubleVector q47 = r.fma(E7, E6).fma(r2, r.fma(E5, E4));
             DoubleVector q = r.fma(E9, E8).fma(r4.mul(r4), q47.fma(r4, q03));
             LongVector scale = u.reinterpretAsLongs().sub(SHIFTER_BITS - 1023).lanewise(VectorOperators.LSHL, 52);
-            FloatVector result = (FloatVector) q.mul(scale.reinterpretAsDoubles()).convertShape(VectorOperators.D2F, H, 0);
-            if (outside.anyTrue()) {
-                patch(xf, useP ? null : ef, result, outside, p).intoArray(y, yo + h);
-            } else {
-                result.intoArray(y, yo + h);
-            }
+            ((FloatVector) q.mul(scale.reinterpretAsDoubles()).convertShape(VectorOperators.D2F, H, 0)).intoArray(y, yo + h);
         }
     }
 
-    /** r with the lanes in {@code outside} from {@link BinaryOp#pow} in double, the exponent from e's lanes or p. */
-    private static FloatVector patch(FloatVector x, FloatVector e, FloatVector r, VectorMask<Integer> outside, double p) {
-        float[] xs = x.toArray();
-        float[] es = e == null ? null : e.toArray();
-        return Simd.patchLanes(r, outside, j -> (float) BinaryOp.pow(xs[j], es == null ? p : es[j]));
+    /**
+     * Every lane by the twin, for a vector with a lane outside the fast path (the same bits in the
+     * others); each element is read before it is written, so y may be a or b at the same offset.
+     */
+    private static void twinLanes(float[] a, int ao, float[] b, int bo, boolean useP, double p, float[] y, int yo) {
+        for (int j = 0; j < Simd.LANES; j++) {
+            y[yo + j] = pow(a[ao + j], useP ? p : b[bo + j]);
+        }
     }
 
     /** {@code x^y}: the vector functions for one lane, bit for bit. */

@@ -26,7 +26,8 @@ import jdk.incubator.vector.VectorOperators;
  *       end (so {@code sin(−0) = −0}).</li>
  *   <li>{@code |x| > 8192}, ±∞ and NaN (where the reduction would lose its accuracy) go to
  *       {@link Math#sin}/{@link Math#cos} in double, whose HotSpot intrinsics give the same bits in
- *       every tier; in a vector, only when a lane needs it.</li>
+ *       every tier; a vector with such a lane goes to the scalar twin whole
+ *       ({@link Simd#twinLanes}).</li>
  * </ol>
  * Measured against {@link Math} in double over every 997th float with {@code |x| ≤ 8192}: see
  * {@code SimdTrigTest}.
@@ -50,22 +51,45 @@ final class SimdTrig {
 
     private SimdTrig() {}
 
-    /** {@code sin x} in every lane. */
-    static FloatVector sin(FloatVector x) {
+    /**
+     * {@code y[yo + j] = sin x[xo + j]} for j in [0, {@link Simd#LANES}), through the twin if a lane
+     * is beyond {@link #LIMIT} or NaN ({@link Simd#twinLanes}).
+     */
+    static void sin(float[] x, int xo, float[] y, int yo) {
+        FloatVector v = FloatVector.fromArray(Simd.F32, x, xo);
+        if (outside(v).anyTrue()) {
+            Simd.twinLanes(x, xo, SimdTrig::sin, y, yo);
+        } else {
+            trig(v, true).intoArray(y, yo);
+        }
+    }
+
+    /** {@code y[yo + j] = cos x[xo + j]}, as {@link #sin(float[], int, float[], int)}. */
+    static void cos(float[] x, int xo, float[] y, int yo) {
+        FloatVector v = FloatVector.fromArray(Simd.F32, x, xo);
+        if (outside(v).anyTrue()) {
+            Simd.twinLanes(x, xo, SimdTrig::cos, y, yo);
+        } else {
+            trig(v, false).intoArray(y, yo);
+        }
+    }
+
+    /** {@code sin x} in the lanes where |x| is within {@link #LIMIT} ({@link #outside} clear); garbage in others. */
+    static FloatVector sinInRange(FloatVector x) {
         return trig(x, true);
     }
 
-    /** {@code cos x} in every lane. */
-    static FloatVector cos(FloatVector x) {
+    /** {@code cos x} in the lanes where |x| is within {@link #LIMIT}, as {@link #sinInRange}. */
+    static FloatVector cosInRange(FloatVector x) {
         return trig(x, false);
     }
 
-    /** {@code sin x}: {@link #sin(FloatVector)} for one lane, bit for bit. */
+    /** {@code sin x}: {@link #sin(float[], int, float[], int)} for one lane, bit for bit. */
     static float sin(float x) {
         return trig(x, true);
     }
 
-    /** {@code cos x}: {@link #cos(FloatVector)} for one lane, bit for bit. */
+    /** {@code cos x}: {@link #cos(float[], int, float[], int)} for one lane, bit for bit. */
     static float cos(float x) {
         return trig(x, false);
     }
@@ -82,11 +106,11 @@ final class SimdTrig {
         IntVector q = t.reinterpretAsInts().add(sine ? 0 : 1);
         VectorMask<Integer> odd = q.and(1).compare(VectorOperators.NE, 0);
         IntVector bits = sinPoly(z, r).reinterpretAsInts().blend(cosPoly(z).reinterpretAsInts(), odd);
-        bits = bits.lanewise(VectorOperators.XOR, q.and(2).lanewise(VectorOperators.LSHL, 30));
-        if (sine) {
-            bits = bits.lanewise(VectorOperators.XOR, x.reinterpretAsInts().and(Integer.MIN_VALUE));
-        }
-        return outside(x, a, bits.reinterpretAsFloats(), sine);
+        // sin takes x's sign bit, cos none: a mask by a scalar select, not a branch (a vector merged
+        // from two branches is boxed)
+        return bits.lanewise(VectorOperators.XOR, q.and(2).lanewise(VectorOperators.LSHL, 30))
+                .lanewise(VectorOperators.XOR, x.reinterpretAsInts().and(sine ? Integer.MIN_VALUE : 0))
+                .reinterpretAsFloats();
     }
 
     private static float trig(float x, boolean sine) {
@@ -142,13 +166,8 @@ final class SimdTrig {
         return Math.fma(p, z * z, Math.fma(z, -0.5f, 1f));
     }
 
-    /** {@code y}, with the lanes whose |x| is beyond {@link #LIMIT} (or NaN) from {@link Math} in double. */
-    private static FloatVector outside(FloatVector x, FloatVector a, FloatVector y, boolean sine) {
-        VectorMask<Float> far = a.compare(VectorOperators.LE, LIMIT).not();
-        if (!far.anyTrue()) {
-            return y;
-        }
-        float[] in = x.toArray();
-        return Simd.patchLanes(y, far, j -> (float) (sine ? Math.sin(in[j]) : Math.cos(in[j])));
+    /** The lanes whose |x| is beyond {@link #LIMIT} or NaN: those only the twin handles ({@link Math} in double). */
+    static VectorMask<Float> outside(FloatVector x) {
+        return x.abs().compare(VectorOperators.LE, LIMIT).not();
     }
 }

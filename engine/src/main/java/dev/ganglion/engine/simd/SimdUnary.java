@@ -52,14 +52,17 @@ public final class SimdUnary implements UnaryKernel {
         switch (op) {
             case NEG -> neg(x, xOff, y, yOff, bound);
             case EXP -> exp(x, xOff, y, yOff, bound);
-            case LOG -> log(x, xOff, y, yOff, bound);
+            case LOG -> splitByRange(x, xOff, y, yOff, bound, SimdUnary::logCovers, SimdUnary::logPlain,
+                    SimdUnary::logMixed);
             case SQRT -> sqrt(x, xOff, y, yOff, bound);
             case TANH -> tanh(x, xOff, y, yOff, bound);
             case SIGMOID -> sigmoid(x, xOff, y, yOff, bound);
             case RELU -> relu(x, xOff, y, yOff, bound);
             case SILU -> silu(x, xOff, y, yOff, bound);
-            case SIN -> sin(x, xOff, y, yOff, bound);
-            case COS -> cos(x, xOff, y, yOff, bound);
+            case SIN -> splitByRange(x, xOff, y, yOff, bound, SimdUnary::trigCovers, SimdUnary::sinPlain,
+                    SimdUnary::sinMixed);
+            case COS -> splitByRange(x, xOff, y, yOff, bound, SimdUnary::trigCovers, SimdUnary::cosPlain,
+                    SimdUnary::cosMixed);
             case ABS -> abs(x, xOff, y, yOff, bound);
             case SQUARE -> square(x, xOff, y, yOff, bound);
             case RECIPROCAL -> reciprocal(x, xOff, y, yOff, bound);
@@ -70,7 +73,8 @@ public final class SimdUnary implements UnaryKernel {
             case GELU_TANH -> geluTanh(x, xOff, y, yOff, bound);
             case ERF -> erf(x, xOff, y, yOff, bound);
             case GELU -> gelu(x, xOff, y, yOff, bound);
-            case LOG1P -> log1p(x, xOff, y, yOff, bound);
+            case LOG1P -> splitByRange(x, xOff, y, yOff, bound, SimdUnary::log1pCovers, SimdUnary::log1pPlain,
+                    SimdUnary::log1pMixed);
             case EXPM1 -> expm1(x, xOff, y, yOff, bound);
         }
         tail(op, p, q, x, xOff + bound, 1, y, yOff + bound, n - bound);
@@ -155,32 +159,56 @@ public final class SimdUnary implements UnaryKernel {
         }
     }
 
-    private static void log(float[] x, int xo, float[] y, int yo, int bound) {
-        for (int i = 0; i < bound; i += L) {
-            SimdLog.log(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
-        }
+    /** A loop of one op from x to y over n elements, a whole number of vectors. */
+    private interface Run {
+        void run(float[] x, int xo, float[] y, int yo, int n);
+    }
+
+    /** Whether an op's vector path covers every element of n (a whole number of vectors). */
+    private interface Covers {
+        boolean all(float[] x, int xo, int n);
     }
 
     /**
-     * log1p a block at a time: a pass that looks for lanes out of {@link SimdLog#log1pInRange}'s range,
-     * then that function alone for a block with none (every finite x above −1), or, for the rare block
-     * with some, the whole {@link SimdLog#log1p(FloatVector)}, which patches the lanes out of range. With the range check and the patch in
-     * the one loop, some of C2's compilations boxed the vectors (a 1024² call allocating 14–22 MB
-     * beside its 4 MB result, at 1.5–3× the time). In place (y = x) too: each vector is read before
-     * it is written.
+     * A function whose out-of-range lanes take its scalar twin (log, log1p, sin, cos), a block at a
+     * time: a pass that looks for such lanes, then either a loop of the vector path alone, with no
+     * branch (a block with none: the common case), or a loop that sends each vector with such a lane
+     * to the twin ({@link Simd#twinLanes}). NOTE: with that branch in the one loop, C2 boxed the
+     * vectors of every step once the profile had seen the branch taken (10–42 MB a 1,024² call,
+     * depending on the width and on which kernels shared the JVM), and sometimes when it had not;
+     * the loops are separate methods, called through an interface, so that each is compiled on its
+     * own. In place (y = x) too: each vector is read before it is written.
      */
-    private static void log1p(float[] x, int xo, float[] y, int yo, int bound) {
+    private static void splitByRange(float[] x, int xo, float[] y, int yo, int bound, Covers covers, Run plain,
+            Run mixed) {
         for (int b = 0; b < bound; b += Simd.TWO_PASS_BLOCK) {
             int m = Math.min(bound - b, Simd.TWO_PASS_BLOCK);
-            if (log1pAllInRange(x, xo + b, m)) {
-                log1pInRange(x, xo + b, y, yo + b, m);
-            } else {
-                log1pMixed(x, xo + b, y, yo + b, m);
-            }
+            (covers.all(x, xo + b, m) ? plain : mixed).run(x, xo + b, y, yo + b, m);
         }
     }
 
-    private static boolean log1pAllInRange(float[] x, int xo, int n) {
+    private static boolean logCovers(float[] x, int xo, int n) {
+        for (int i = 0; i < n; i += L) {
+            if (SimdLog.outside(FloatVector.fromArray(S, x, xo + i).reinterpretAsInts()).anyTrue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void logPlain(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            SimdLog.logInRange(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void logMixed(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            SimdLog.log(x, xo + i, y, yo + i);
+        }
+    }
+
+    private static boolean log1pCovers(float[] x, int xo, int n) {
         for (int i = 0; i < n; i += L) {
             if (SimdLog.log1pOutside(FloatVector.fromArray(S, x, xo + i)).anyTrue()) {
                 return false;
@@ -189,7 +217,7 @@ public final class SimdUnary implements UnaryKernel {
         return true;
     }
 
-    private static void log1pInRange(float[] x, int xo, float[] y, int yo, int n) {
+    private static void log1pPlain(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             SimdLog.log1pInRange(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
         }
@@ -197,7 +225,41 @@ public final class SimdUnary implements UnaryKernel {
 
     private static void log1pMixed(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
-            SimdLog.log1p(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+            SimdLog.log1p(x, xo + i, y, yo + i);
+        }
+    }
+
+    /** sin's and cos's: every |x| within {@link SimdTrig#LIMIT}. */
+    private static boolean trigCovers(float[] x, int xo, int n) {
+        for (int i = 0; i < n; i += L) {
+            if (SimdTrig.outside(FloatVector.fromArray(S, x, xo + i)).anyTrue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void sinPlain(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            SimdTrig.sinInRange(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void sinMixed(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            SimdTrig.sin(x, xo + i, y, yo + i);
+        }
+    }
+
+    private static void cosPlain(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            SimdTrig.cosInRange(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void cosMixed(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            SimdTrig.cos(x, xo + i, y, yo + i);
         }
     }
 
@@ -367,18 +429,6 @@ public final class SimdUnary implements UnaryKernel {
     private static void relu(float[] x, int xo, float[] y, int yo, int bound) {
         for (int i = 0; i < bound; i += L) {
             FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(y, yo + i);
-        }
-    }
-
-    private static void sin(float[] x, int xo, float[] y, int yo, int bound) {
-        for (int i = 0; i < bound; i += L) {
-            SimdTrig.sin(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
-        }
-    }
-
-    private static void cos(float[] x, int xo, float[] y, int yo, int bound) {
-        for (int i = 0; i < bound; i += L) {
-            SimdTrig.cos(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
         }
     }
 

@@ -304,6 +304,11 @@ class SimdExpTest {
     }
 
     static void checkTwin(UnaryOperator<FloatVector> vector, FloatUnary scalar) {
+        checkTwinInto((x, xo, y, yo) -> vector.apply(FloatVector.fromArray(Simd.F32, x, xo)).intoArray(y, yo), scalar);
+    }
+
+    /** {@link #checkTwin} for a vector function that stores its lanes. */
+    static void checkTwinInto(VectorInto vector, FloatUnary scalar) {
         int lanes = Simd.LANES;
         float[] x = new float[lanes * 1024];
         long b = 0;
@@ -314,7 +319,7 @@ class SimdExpTest {
             }
             float[] y = new float[x.length];
             for (int i = 0; i < x.length; i += lanes) {
-                vector.apply(FloatVector.fromArray(Simd.F32, x, i)).intoArray(y, i);
+                vector.store(x, i, y, i);
             }
             for (int i = 0; i < filled; i++) {
                 // floatToIntBits: all NaNs are one NaN (their payloads are not specified).
@@ -332,6 +337,28 @@ class SimdExpTest {
         float[] out = new float[in.length];
         for (int i = 0; i < in.length; i += lanes) {
             f.apply(FloatVector.fromArray(Simd.F32, in, i)).intoArray(out, i);
+        }
+        return out;
+    }
+
+    /** A vector function from array to array ({@code SimdLog.log}, {@code SimdTrig.sin}, ...): one vector's lanes. */
+    interface VectorInto {
+        void store(float[] x, int xo, float[] y, int yo);
+    }
+
+    /**
+     * f on each of x's elements on its own, in a vector of copies of it: a vector with a lane out of
+     * its function's range goes to the scalar twin whole, so edge values that shared a vector with
+     * such a lane would not reach the vector code.
+     */
+    static float[] vectorEach(VectorInto f, float[] x) {
+        float[] out = new float[x.length];
+        float[] copies = new float[Simd.LANES];
+        float[] lanes = new float[Simd.LANES];
+        for (int i = 0; i < x.length; i++) {
+            Arrays.fill(copies, x[i]);
+            f.store(copies, 0, lanes, 0);
+            out[i] = lanes[0];
         }
         return out;
     }
