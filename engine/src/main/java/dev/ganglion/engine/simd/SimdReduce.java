@@ -21,6 +21,16 @@ public final class SimdReduce implements ReduceKernel {
     private static final int L = S.length();
     /** Leaf size of the pairwise sums: a multiple of every lane count, small enough to stay accurate. */
     static final int LEAF = 512;
+    /** Where in {@link #SCRATCH} {@link #expSum}'s pending sums start: after one vector's lanes. */
+    private static final int PENDING = L;
+    /**
+     * This thread's scratch (nothing here calls out while using it): [0, L) for the lanes of a
+     * vector about to be summed by {@link Simd#sum(float[], int)}, then {@link #expSum}'s stack of
+     * 32 pending sums (for up to 2³² leaves). A stack made per row had cost 144 bytes a row of a
+     * logsumexp; and a vector handed to {@link Simd#sum(FloatVector)} is boxed where C2 leaves that
+     * call a call, past its inlining budget (one run allocated ~49 bytes a row more, not traced).
+     */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[L + 32]);
 
     /**
      * Creates the kernel (it holds no state); public and without arguments for
@@ -45,6 +55,9 @@ public final class SimdReduce implements ReduceKernel {
         for (; i <= n - L; i += L) {
             a0 = a0.add(FloatVector.fromArray(S, x, off + i));
         }
+        // a call taking a vector, which can box (see SCRATCH); C2 inlined this one in every run, and
+        // the scratch (a thread-local lookup a row) was slower on short rows (65,536 rows of 16:
+        // 0.50 ms against 0.27–0.39)
         float s = Simd.sum(a0.add(a1).add(a2.add(a3)));
         for (; i < n; i++) {
             s += x[off + i];
@@ -153,13 +166,14 @@ public final class SimdReduce implements ReduceKernel {
      * pending sums smallest first; the float error grows with log n as in {@link #sum}. A loop,
      * not {@link #sum}'s recursion: C2 inlines a recursive method into itself once, and with the
      * leaf and its exponentials in every copy it ran out of node budget and called {@link
-     * SimdExp#exp} out of line, boxing every vector (logSumExp 2.9× slower).
+     * SimdExp#exp} out of line, boxing every vector (logSumExp 2.9× slower). The pending sums are
+     * this thread's {@link #SCRATCH}.
      */
     private static float expSum(float[] x, int xo, int n, float m) {
         // One call site of the leaf (each inlined copy costs C2 node budget); the stack of
         // pending sums only for more than one leaf.
-        float[] pending = n > LEAF ? new float[32] : null;
-        int depth = 0;
+        float[] pending = n > LEAF ? SCRATCH.get() : null;
+        int depth = PENDING;
         float s = 0;
         for (int leaf = 0, i = 0; i < n; leaf++, i += LEAF) {
             s = expSumLeaf(x, xo + i, Math.min(LEAF, n - i), m);
@@ -173,7 +187,7 @@ public final class SimdReduce implements ReduceKernel {
         }
         if (pending != null) {
             s = pending[--depth];
-            while (depth > 0) {
+            while (depth > PENDING) {
                 s = pending[--depth] + s;
             }
         }
@@ -188,7 +202,9 @@ public final class SimdReduce implements ReduceKernel {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             a = a.add(SimdExp.exp(FloatVector.fromArray(S, x, xo + i).sub(m)));
         }
-        float s = Simd.sum(a);
+        float[] lanes = SCRATCH.get();
+        a.intoArray(lanes, 0);
+        float s = Simd.sum(lanes, 0);
         for (; i < n; i++) {
             s += SimdExp.exp(x[xo + i] - m);
         }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Once compiled, an element-wise or sparse-product call allocates its result and little else. A
+ * Once compiled, a kernel call (element-wise, reduction, softmax, layer norm, dense or sparse
+ * product) allocates its result and little else. A
  * vector the JIT could not keep in registers is boxed, an object per vector per loop step, which
  * makes a call several times slower and can allocate more than its result: the binary ops in one
  * method (17–28 MB a 1,024² call), log1p, the exact gelu, pow with a tensor exponent, softplus and
@@ -130,14 +131,41 @@ class AllocationPerCallTest {
                 Elementwise.apply(op, x, y);
                 Elementwise.apply(op, y, x);
             }
+            for (Case c : rowCases(x, y)) {
+                c.call.get();
+            }
         }
+    }
+
+    /**
+     * The reductions along an axis, the softmaxes, layer norm forward and backward, and the dense
+     * products, of x and of g, a tensor of x's shape (square, for the products).
+     */
+    private static List<Case> rowCases(Tensor x, Tensor g) {
+        int n = x.shape().dim(1);
+        Tensor w = Tensor.of(Fixtures.randomFloats(n, 22), n);
+        Normalization.LayerNorm norm = Normalization.layerNorm(x, new int[] {n}, w, w, 1e-5);
+        Tensor batch = Tensor.of(Fixtures.randomFloats(BATCH * n, 23), BATCH, n);
+        return List.of(
+                new Case("sum of rows", () -> Reductions.sum(x, false, 1)),
+                new Case("sum of columns", () -> Reductions.sum(x, false, 0)),
+                new Case("max of rows", () -> Reductions.max(x, 1, false)),
+                new Case("logsumexp of rows", () -> Reductions.logsumexp(x, 1, false)),
+                new Case("softmax", () -> Reductions.softmax(x, 1)),
+                new Case("log-softmax", () -> Reductions.logSoftmax(x, 1)),
+                new Case("layer norm", () -> Normalization.layerNorm(x, new int[] {n}, w, w, 1e-5).y()),
+                new Case("layer norm backward", () -> Normalization.layerNormBackward(g, x, norm.mean(), norm.rstd(),
+                        w, true, true, true).input()),
+                new Case("matmul", () -> Linalg.matmul(batch, x)),
+                new Case("linear", () -> Linalg.linear(batch, x, w)));
     }
 
     /**
      * Every unary op with each of its parameter sets ({@link OpSamples}); every binary op on
      * operands of one shape, against a broadcast row and against a broadcast scalar (the three stride
-     * patterns of the binary kernels); and the CSR and BSR products, forward and backward (their lane
-     * sums had boxed once).
+     * patterns of the binary kernels); the row operations of {@link #rowCases} (logsumexp made a
+     * 144-byte array a row); and the CSR and BSR products, forward and backward (their lane sums had
+     * boxed once).
      */
     private static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
@@ -160,6 +188,7 @@ class AllocationPerCallTest {
             cases.add(new Case(op + " by a row", () -> Elementwise.apply(op, a, row)));
             cases.add(new Case(op + " by a scalar", () -> Elementwise.apply(op, a, scalar)));
         }
+        cases.addAll(rowCases(wide, other));
         Tensor x = Tensor.of(Fixtures.randomFloats(BATCH * COLS, 16), BATCH, COLS);
         Tensor dy = Tensor.of(Fixtures.randomFloats(BATCH * ROWS, 17), BATCH, ROWS);
         SparseMatrix csr = Csr.random(ROWS, COLS, 0.13, 18);
