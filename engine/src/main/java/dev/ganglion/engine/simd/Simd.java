@@ -127,8 +127,8 @@ public final class Simd {
      * Elements per block of the kernels that run a long vector function as two loops, each in a
      * method of its own (softplus, the exact gelu, both gelu gradients; see
      * {@code SimdSoftplus.smallExp}): the first loop's half-results wait for the second in a scratch
-     * block of this size ({@link #TWO_PASS_SCRATCH}), which stays in L1. log1p checks its range in
-     * blocks of this size too.
+     * block of this size ({@link #TWO_PASS_SCRATCH}), which stays in L1. log, log1p, sin and cos
+     * check their range in blocks of this size too ({@code SimdUnary.splitByRange}).
      */
     static final int TWO_PASS_BLOCK = 1024;
 

@@ -56,21 +56,20 @@ final class SimdTrig {
      * is beyond {@link #LIMIT} or NaN ({@link Simd#twinLanes}).
      */
     static void sin(float[] x, int xo, float[] y, int yo) {
-        FloatVector v = FloatVector.fromArray(Simd.F32, x, xo);
-        if (outside(v).anyTrue()) {
-            Simd.twinLanes(x, xo, SimdTrig::sin, y, yo);
-        } else {
-            trig(v, true).intoArray(y, yo);
-        }
+        trigInto(x, xo, y, yo, true);
     }
 
     /** {@code y[yo + j] = cos x[xo + j]}, as {@link #sin(float[], int, float[], int)}. */
     static void cos(float[] x, int xo, float[] y, int yo) {
+        trigInto(x, xo, y, yo, false);
+    }
+
+    private static void trigInto(float[] x, int xo, float[] y, int yo, boolean sine) {
         FloatVector v = FloatVector.fromArray(Simd.F32, x, xo);
         if (outside(v).anyTrue()) {
-            Simd.twinLanes(x, xo, SimdTrig::cos, y, yo);
+            Simd.twinLanes(x, xo, sine ? SimdTrig::sin : SimdTrig::cos, y, yo);
         } else {
-            trig(v, false).intoArray(y, yo);
+            trig(v, sine).intoArray(y, yo);
         }
     }
 

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Once compiled, a kernel call (element-wise, reduction, softmax, layer norm, dense or sparse
- * product) allocates its result and little else. A
- * vector the JIT could not keep in registers is boxed, an object per vector per loop step, which
- * makes a call several times slower and can allocate more than its result: the binary ops in one
+ * product) allocates its result and little else. A vector the JIT could not keep in registers is
+ * boxed, an object per vector per loop step, which makes a call several times slower and can
+ * allocate more than its result: the binary ops in one
  * method (17–28 MB a 1,024² call), log1p, the exact gelu, pow with a tensor exponent, softplus and
  * the gelu gradients each did so at some point ({@code bench/RESULTS.md}), mostly only when many
  * ops had been compiled in one JVM. So every case runs here, in rounds, in one JVM: each round
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * than the 64 bytes of result they make, so a loop that boxes one vector per step is over it.
  * One thread, so that no work runs on a pool thread whose allocations this thread does not see.
  *
- * <p>Before the rounds every element-wise op runs on special values ({@code takeRareBranches}), so
+ * <p>Before the rounds every case's op runs on special values ({@code takeRareBranches}), so
  * that the kernels are compiled with their branches to the scalar twins seen taken, as in a program
  * whose data once held a zero or a NaN: log, sin, cos and pow then boxed at every width, in every
  * run (10–42 MB a call; without that warm-up, log at 128 bits did in two runs of three). Tagged
@@ -106,11 +106,12 @@ class AllocationPerCallTest {
     }
 
     /**
-     * Calls every element-wise op on operands that hold NaN, ±∞, ±0, subnormals and values out of
-     * the vector functions' ranges, before anything is compiled, so that the JIT's profile has seen
-     * the branches to the scalar twins taken: a kernel that merged the vector of such a branch with
-     * that of its plain path boxed every vector, but only where that branch had been compiled (log
-     * at 128 bits: 40 MB a 1,024² call, in two runs of three; with this, in every run).
+     * Calls every element-wise op and row operation on operands that hold NaN, ±∞, ±0, subnormals
+     * and values out of the vector functions' ranges, before anything is compiled, so that the JIT's
+     * profile has seen the branches to the scalar twins taken: a kernel that merged the vector of
+     * such a branch with that of its plain path boxed every vector, but only where that branch had
+     * been compiled (log at 128 bits: 40 MB a 1,024² call, in two runs of three; with this, in every
+     * run).
      */
     private static void takeRareBranches() {
         float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1e-40f, -1e-40f,
