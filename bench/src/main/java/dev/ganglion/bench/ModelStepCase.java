@@ -19,15 +19,14 @@ import java.util.Map;
 
 /**
  * {@code step-MODEL}: one training step of a registered model, the {@link BenchCase} of {@code
- * ganglion bench step-MODEL}. A step is forward, mean cross-entropy against fixed random class
- * targets (on the last time step's output for recurrent models), zero-grad, backward and one
- * optimizer update. The batch {@code x ~ N(0, 1)} is drawn once, the targets anew at each step
+ * ganglion bench step-MODEL}. A step is forward, mean cross-entropy against random class targets
+ * (on the last time step's output for recurrent models), zero-grad, backward and one optimizer
+ * update. The batch {@code x ~ N(0, 1)} is drawn once, the targets anew at each step
  * ({@link FreshTargets}: a fixed batch would be fitted, and then timed with subnormal gradients).
- * Gradients are
- * zeroed in place ({@code zeroGrad(false)}, as {@code Trainer} does), so a linear layer's weight
- * gradient, a sparse layer's values gradient and G2GNet's fused layer's write straight into their
- * kept buffers; PyTorch's side drops them
- * ({@code set_to_none=True}, its faster form, in which they are stolen from the backward).
+ * Gradients are zeroed in place ({@code zeroGrad(false)}, as {@code Trainer} does), so a linear
+ * layer's weight gradient, a sparse layer's values gradient and G2GNet's fused layer's write
+ * straight into their kept buffers; PyTorch's side drops them ({@code set_to_none=True}, its faster
+ * form, in which they are stolen from the backward).
  *
  * <p>Sizes match {@code models/src/test/python/step_bench.py} (the {@code --compare} side): recurrent
  * models read rows of 28 features ({@code input_size} 28, lstm family {@code hidden_size} 100),

@@ -16,12 +16,12 @@ import java.util.Map;
 /**
  * One training step of the {@code mlp} of models.md ({@code d_in → H → act → … → Linear(H → C)}):
  * forward, mean cross-entropy against random class targets drawn anew each step
- * ({@link FreshTargets}), {@code zeroGrad}, backward,
- * optimizer step. {@code zeroGrad} keeps the gradient buffers and zeroes them in place by default;
- * with {@link #keepGradientBuffers keepGradientBuffers(false)} it sets them to null, as PyTorch's
+ * ({@link FreshTargets}), {@code zeroGrad}, backward, optimizer step. {@code zeroGrad} keeps the
+ * gradient buffers and zeroes them in place by default; with
+ * {@link #keepGradientBuffers keepGradientBuffers(false)} it sets them to null, as PyTorch's
  * {@code zero_grad(set_to_none=True)} in {@code step_bench.py} does. The model and the batch
- * {@code x ~ N(0, 1)} are built once by the constructor; {@link #run()} is exactly
- * one step. {@code MlpStepBenchmark} times it under JMH.
+ * {@code x ~ N(0, 1)} are built once by the constructor; {@link #run()} is exactly one step.
+ * {@code MlpStepBenchmark} times it under JMH.
  *
  * <p>Default shape (the issue's benchmark): 784-1024-1024-10 (two hidden layers, 1,863,690
  * parameters), batch 128, Adam with lr 1e-3, relu. {@code ganglion bench step-mlp} and

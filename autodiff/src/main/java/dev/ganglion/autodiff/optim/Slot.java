@@ -58,9 +58,9 @@ final class Slot implements Parallel.RangeBody {
 
     /**
      * The flush bound of state that the update multiplies by {@code factor} in a product rounded on
-     * its own: below {@code 2⁻¹²⁶/|factor|} that product is subnormal. A factor of 0 or of magnitude ≥ 1 asks for
-     * nothing above 2⁻¹²⁶. Capped at 2⁻¹⁰⁰, so that a tiny learning rate does not zero state that
-     * still matters: each flushed value is below 2⁻¹⁰⁰.
+     * its own: below {@code 2⁻¹²⁶/|factor|} that product is subnormal. A factor of 0 or of magnitude
+     * ≥ 1 asks for nothing above 2⁻¹²⁶. Capped at 2⁻¹⁰⁰, so that a tiny learning rate does not zero
+     * state that still matters: each flushed value is below 2⁻¹⁰⁰.
      */
     static float floorFor(double factor) {
         double f = Math.abs(factor);

@@ -161,13 +161,12 @@ public final class Simd {
     }
 
     /**
-     * {@code y[yo + j] = twin(x[xo + j])} for j in [0, {@link #LANES}): how a vector function stores
-     * a vector with a lane outside its range, which only the scalar twin handles (such as
+     * {@code y[yo + j] = twin(x[xo + j])} for j in [0, {@link #LANES}): how a kernel stores a vector
+     * with a lane outside its vector function's range, which only the scalar twin handles (such as
      * {@link Math}'s function in double, the same bits in every JIT tier). Each element is read
-     * before it is written, so y may be x. NOTE: the vector function branches to this before it
-     * stores anything, and hands it the arrays, not its vectors: C2 boxed a vector that reached a
-     * call on any path, at the load, on every path (log, sin, cos: 10–42 MB a 1,024² call), and a
-     * vector merged from two branches (a patched one and the plain one) likewise.
+     * before it is written, so y may be x. NOTE: it takes the arrays, not a vector: C2 boxed a vector
+     * that reached a call on any path, at the load, on every path (log, sin, cos: 10–42 MB a 1,024²
+     * call), and a vector merged from two branches (a patched one and the plain one) likewise.
      */
     static void twinLanes(float[] x, int xo, FloatUnary twin, float[] y, int yo) {
         for (int j = 0; j < LANES; j++) {

@@ -28,7 +28,7 @@ import jdk.incubator.vector.VectorOperators;
  * </ol>
  * Measured against {@link Math#log} in double: see {@code SimdLogTest}. {@code log1p} is the same
  * computation on {@code u = 1 + x} with u's rounding error added back (see
- * {@link #log1p(float[], int, float[], int)}), its out-of-range lanes from {@link Math#log1p}.
+ * {@link #log1pInRange}), its out-of-range lanes from {@link Math#log1p}.
  */
 final class SimdLog {
     /** The bits of √½ rounded to float: the reduced argument m starts here. */
@@ -54,53 +54,26 @@ final class SimdLog {
 
     private SimdLog() {}
 
-    /**
-     * {@code y[yo + j] = ln x[xo + j]} for j in [0, {@link Simd#LANES}), through the twin if a lane
-     * needs the fallback ({@link Simd#twinLanes}).
-     */
-    static void log(float[] x, int xo, float[] y, int yo) {
-        IntVector bits = FloatVector.fromArray(Simd.F32, x, xo).reinterpretAsInts();
-        if (outside(bits).anyTrue()) {
-            Simd.twinLanes(x, xo, SimdLog::log, y, yo);
-        } else {
-            logPlus(bits, bits.reinterpretAsFloats().broadcast(0f)).intoArray(y, yo);
-        }
-    }
-
     /** {@code ln x} in the lanes where x is a positive normal float ({@link #outside} clear); garbage in others. */
     static FloatVector logInRange(FloatVector x) {
         return logPlus(x.reinterpretAsInts(), x.broadcast(0f));
     }
 
-    /** {@code ln x}: {@link #log(float[], int, float[], int)} for one lane, bit for bit. */
+    /** {@code ln x}: {@link #logInRange} for one lane, bit for bit, and {@link Math#log} outside its range. */
     static float log(float x) {
         int bits = Float.floatToRawIntBits(x);
         return outside(bits) ? (float) Math.log(x) : logPlus(bits, 0f);
     }
 
     /**
-     * {@code y[yo + j] = ln(1 + x)} for each x = {@code x[xo + j]} of a vector: {@code u = x + 1}
-     * with its rounding error c ({@code u + c = x + 1} exactly, by TwoSum), and {@code ln(1 + x) = ln u + c/u} to within
-     * {@code (c/u)²/2 ≤ 2⁻⁴⁹}, c/u added to the small terms before the final rounding. For
-     * |x| &lt; 2⁻²⁴, u = 1 and the result is x itself (subnormals too), with x's sign (the sign bit of x
-     * is or-ed in, so that log1p(−0) = −0; a log1p has the sign of its argument, and the fallback
-     * lanes keep theirs: −∞, NaN, +∞). x ≤ −1, +∞ and NaN
-     * (u outside the normal positive range, or c NaN) go to {@link Math#log1p} in double. Measured
-     * against {@link Math#log1p} over every float: see {@link #log1p(float)}.
-     */
-    static void log1p(float[] x, int xo, float[] y, int yo) {
-        FloatVector v = FloatVector.fromArray(Simd.F32, x, xo);
-        if (log1pOutside(v).anyTrue()) {
-            Simd.twinLanes(x, xo, SimdLog::log1p, y, yo);
-        } else {
-            log1pInRange(v).intoArray(y, yo);
-        }
-    }
-
-    /**
-     * {@link #log1p(float[], int, float[], int)}'s lanes where x is in its range
-     * ({@link #log1pOutside} clear), with no branch, for the loop of blocks without lanes out of
-     * range ({@code SimdUnary.splitByRange}); other lanes hold garbage.
+     * {@code ln(1 + x)} in the lanes where x is in its range ({@link #log1pOutside} clear; garbage in
+     * others): {@code u = x + 1} with its rounding error c ({@code u + c = x + 1} exactly, by TwoSum),
+     * and {@code ln(1 + x) = ln u + c/u} to within {@code (c/u)²/2 ≤ 2⁻⁴⁹}, c/u added to the small
+     * terms before the final rounding. For |x| &lt; 2⁻²⁴, u = 1 and the result is x itself (subnormals
+     * too), with x's sign (the sign bit of x is or-ed in, so that log1p(−0) = −0; a log1p has the sign
+     * of its argument). x ≤ −1, +∞ and NaN (u outside the normal positive range, or c NaN) take
+     * {@link Math#log1p} in double in the twin, {@link #log1p(float)}, and keep their sign there too
+     * (−∞, NaN, +∞). Measured against {@link Math#log1p} over every float: see {@link #log1p(float)}.
      */
     static FloatVector log1pInRange(FloatVector x) {
         // the sign last, or-ed in: a log1p has the sign of its argument (log1p(−0) = −0)
@@ -113,10 +86,10 @@ final class SimdLog {
     }
 
     /**
-     * {@code ln(1 + x)}: {@link #log1p(float[], int, float[], int)} for one lane, bit for bit.
-     * Measured against {@link Math#log1p} (double, then compared with the float result) over all 2³²
-     * floats: max error 0.898 ulp (at x = 0.41302186, u near the top of the reduced range), so every
-     * result is the correctly rounded float or its neighbour.
+     * {@code ln(1 + x)}: {@link #log1pInRange} for one lane, bit for bit, and {@link Math#log1p}
+     * outside its range. Measured against {@link Math#log1p} (double, then compared with the float
+     * result) over all 2³² floats: max error 0.898 ulp (at x = 0.41302186, u near the top of the
+     * reduced range), so every result is the correctly rounded float or its neighbour.
      */
     static float log1p(float x) {
         float r = outside(Float.floatToRawIntBits(x + 1f)) ? (float) Math.log1p(x) : log1pUnit(x);
@@ -125,7 +98,7 @@ final class SimdLog {
 
     /**
      * {@code ln u + c/u}, {@code u = 1 + x} and c its rounding error:
-     * {@link #log1p(float[], int, float[], int)} without the range check, the fallback and the sign
+     * {@link #log1pInRange} without the range check, the fallback and the sign
      * fix. Its bits are
      * log1p's wherever u is a positive normal float and x is not −0, so for all of [0, 1]
      * (softplus's {@code e^{−|x|β}}). NOTE: the check, the fallback and the sign fix are what pushed

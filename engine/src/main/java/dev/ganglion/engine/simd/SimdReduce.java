@@ -172,37 +172,37 @@ public final class SimdReduce implements ReduceKernel {
     private static float expSum(float[] x, int xo, int n, float m) {
         // One call site of the leaf (each inlined copy costs C2 node budget); the stack of
         // pending sums only for more than one leaf.
-        float[] pending = n > LEAF ? SCRATCH.get() : null;
+        float[] scratch = SCRATCH.get();
+        boolean stacked = n > LEAF;
         int depth = PENDING;
         float s = 0;
         for (int leaf = 0, i = 0; i < n; leaf++, i += LEAF) {
-            s = expSumLeaf(x, xo + i, Math.min(LEAF, n - i), m);
-            if (pending == null) {
+            s = expSumLeaf(x, xo + i, Math.min(LEAF, n - i), m, scratch);
+            if (!stacked) {
                 break;
             }
             for (int c = leaf; (c & 1) == 1; c >>= 1) {
-                s = pending[--depth] + s;
+                s = scratch[--depth] + s;
             }
-            pending[depth++] = s;
+            scratch[depth++] = s;
         }
-        if (pending != null) {
-            s = pending[--depth];
+        if (stacked) {
+            s = scratch[--depth];
             while (depth > PENDING) {
-                s = pending[--depth] + s;
+                s = scratch[--depth] + s;
             }
         }
         return s;
     }
 
-    /** {@code Σ e^(xᵢ−m)} over at most {@value #LEAF} terms, in lanes. */
-    private static float expSumLeaf(float[] x, int xo, int n, float m) {
+    /** {@code Σ e^(xᵢ−m)} over at most {@value #LEAF} terms, in lanes; {@code lanes}: {@link #SCRATCH}. */
+    private static float expSumLeaf(float[] x, int xo, int n, float m, float[] lanes) {
         FloatVector a = FloatVector.zero(S);
         int i = 0;
         // One accumulator suffices: the exponential, not the add's latency, bounds this loop.
         for (int bound = S.loopBound(n); i < bound; i += L) {
             a = a.add(SimdExp.exp(FloatVector.fromArray(S, x, xo + i).sub(m)));
         }
-        float[] lanes = SCRATCH.get();
         a.intoArray(lanes, 0);
         float s = Simd.sum(lanes, 0);
         for (; i < n; i++) {

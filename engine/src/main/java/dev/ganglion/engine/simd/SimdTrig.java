@@ -51,28 +51,6 @@ final class SimdTrig {
 
     private SimdTrig() {}
 
-    /**
-     * {@code y[yo + j] = sin x[xo + j]} for j in [0, {@link Simd#LANES}), through the twin if a lane
-     * is beyond {@link #LIMIT} or NaN ({@link Simd#twinLanes}).
-     */
-    static void sin(float[] x, int xo, float[] y, int yo) {
-        trigInto(x, xo, y, yo, true);
-    }
-
-    /** {@code y[yo + j] = cos x[xo + j]}, as {@link #sin(float[], int, float[], int)}. */
-    static void cos(float[] x, int xo, float[] y, int yo) {
-        trigInto(x, xo, y, yo, false);
-    }
-
-    private static void trigInto(float[] x, int xo, float[] y, int yo, boolean sine) {
-        FloatVector v = FloatVector.fromArray(Simd.F32, x, xo);
-        if (outside(v).anyTrue()) {
-            Simd.twinLanes(x, xo, sine ? SimdTrig::sin : SimdTrig::cos, y, yo);
-        } else {
-            trig(v, sine).intoArray(y, yo);
-        }
-    }
-
     /** {@code sin x} in the lanes where |x| is within {@link #LIMIT} ({@link #outside} clear); garbage in others. */
     static FloatVector sinInRange(FloatVector x) {
         return trig(x, true);
@@ -83,12 +61,12 @@ final class SimdTrig {
         return trig(x, false);
     }
 
-    /** {@code sin x}: {@link #sin(float[], int, float[], int)} for one lane, bit for bit. */
+    /** {@code sin x}: {@link #sinInRange} for one lane, bit for bit, and {@link Math#sin} beyond {@link #LIMIT}. */
     static float sin(float x) {
         return trig(x, true);
     }
 
-    /** {@code cos x}: {@link #cos(float[], int, float[], int)} for one lane, bit for bit. */
+    /** {@code cos x}: {@link #cosInRange} for one lane, bit for bit, and {@link Math#cos} beyond {@link #LIMIT}. */
     static float cos(float x) {
         return trig(x, false);
     }

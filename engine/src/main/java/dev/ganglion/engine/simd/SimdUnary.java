@@ -52,17 +52,14 @@ public final class SimdUnary implements UnaryKernel {
         switch (op) {
             case NEG -> neg(x, xOff, y, yOff, bound);
             case EXP -> exp(x, xOff, y, yOff, bound);
-            case LOG -> splitByRange(x, xOff, y, yOff, bound, SimdUnary::logCovers, SimdUnary::logPlain,
-                    SimdUnary::logMixed);
+            case LOG -> splitByRange(x, xOff, y, yOff, bound, SimdUnary::logClean, SimdUnary::logPlain, SimdLog::log);
             case SQRT -> sqrt(x, xOff, y, yOff, bound);
             case TANH -> tanh(x, xOff, y, yOff, bound);
             case SIGMOID -> sigmoid(x, xOff, y, yOff, bound);
             case RELU -> relu(x, xOff, y, yOff, bound);
             case SILU -> silu(x, xOff, y, yOff, bound);
-            case SIN -> splitByRange(x, xOff, y, yOff, bound, SimdUnary::trigCovers, SimdUnary::sinPlain,
-                    SimdUnary::sinMixed);
-            case COS -> splitByRange(x, xOff, y, yOff, bound, SimdUnary::trigCovers, SimdUnary::cosPlain,
-                    SimdUnary::cosMixed);
+            case SIN -> splitByRange(x, xOff, y, yOff, bound, SimdUnary::trigClean, SimdUnary::sinPlain, SimdTrig::sin);
+            case COS -> splitByRange(x, xOff, y, yOff, bound, SimdUnary::trigClean, SimdUnary::cosPlain, SimdTrig::cos);
             case ABS -> abs(x, xOff, y, yOff, bound);
             case SQUARE -> square(x, xOff, y, yOff, bound);
             case RECIPROCAL -> reciprocal(x, xOff, y, yOff, bound);
@@ -73,8 +70,8 @@ public final class SimdUnary implements UnaryKernel {
             case GELU_TANH -> geluTanh(x, xOff, y, yOff, bound);
             case ERF -> erf(x, xOff, y, yOff, bound);
             case GELU -> gelu(x, xOff, y, yOff, bound);
-            case LOG1P -> splitByRange(x, xOff, y, yOff, bound, SimdUnary::log1pCovers, SimdUnary::log1pPlain,
-                    SimdUnary::log1pMixed);
+            case LOG1P -> splitByRange(x, xOff, y, yOff, bound, SimdUnary::log1pClean, SimdUnary::log1pPlain,
+                    SimdLog::log1p);
             case EXPM1 -> expm1(x, xOff, y, yOff, bound);
         }
         tail(op, p, q, x, xOff + bound, 1, y, yOff + bound, n - bound);
@@ -164,36 +161,50 @@ public final class SimdUnary implements UnaryKernel {
         void run(float[] x, int xo, float[] y, int yo, int n);
     }
 
-    /** Whether an op's vector path covers every element of n (a whole number of vectors). */
-    private interface Covers {
-        boolean all(float[] x, int xo, int n);
+    /**
+     * How many of the n elements from {@code x[xo]} (a whole number of vectors) come before the first
+     * vector with a lane out of an op's vector range: n if there is none.
+     */
+    private interface CleanPrefix {
+        int length(float[] x, int xo, int n);
     }
 
     /**
-     * A function whose out-of-range lanes take its scalar twin (log, log1p, sin, cos), a block at a
-     * time: a pass that looks for such lanes, then either a loop of the vector path alone, with no
-     * branch (a block with none: the common case), or a loop that sends each vector with such a lane
-     * to the twin ({@link Simd#twinLanes}). NOTE: with that branch in the one loop, C2 boxed the
-     * vectors of every step once the profile had seen the branch taken (10–42 MB a 1,024² call,
-     * depending on the width and on which kernels shared the JVM), and sometimes when it had not;
-     * the loops are separate methods, called through an interface, so that each is compiled on its
-     * own. In place (y = x) too: each vector is read before it is written.
+     * A function whose out-of-range lanes take its scalar twin (log, log1p, sin, cos): over blocks of
+     * at most {@link Simd#TWO_PASS_BLOCK} elements, a pass that finds the first vector with such a
+     * lane, the vector loop alone (no branch) over the vectors before it, then that vector by the
+     * twin ({@link Simd#twinLanes}), and on from the next. NOTE: with that branch in the vector loop,
+     * C2 boxed the vectors of every step once the profile had seen the branch taken (10–42 MB a
+     * 1,024² call, depending on the width and on which kernels shared the JVM), and sometimes when
+     * it had not; here no vector crosses a branch or a call, and each loop is a method of its own,
+     * called through an interface, so that each is compiled on its own. The vector loop is never
+     * called for no element: called so between every two special values of dense ones, it was
+     * compiled as a cold loop and boxed again (log1p: 16.8 MB a call at 512 bits). In place (y = x)
+     * too: each vector is read before it is written.
      */
-    private static void splitByRange(float[] x, int xo, float[] y, int yo, int bound, Covers covers, Run plain,
-            Run mixed) {
-        for (int b = 0; b < bound; b += Simd.TWO_PASS_BLOCK) {
-            int m = Math.min(bound - b, Simd.TWO_PASS_BLOCK);
-            (covers.all(x, xo + b, m) ? plain : mixed).run(x, xo + b, y, yo + b, m);
+    private static void splitByRange(float[] x, int xo, float[] y, int yo, int bound, CleanPrefix clean, Run plain,
+            Simd.FloatUnary twin) {
+        for (int i = 0; i < bound; ) {
+            int n = Math.min(bound - i, Simd.TWO_PASS_BLOCK);
+            int c = clean.length(x, xo + i, n);
+            if (c > 0) {
+                plain.run(x, xo + i, y, yo + i, c);
+            }
+            i += c;
+            if (c < n) {
+                Simd.twinLanes(x, xo + i, twin, y, yo + i);
+                i += L;
+            }
         }
     }
 
-    private static boolean logCovers(float[] x, int xo, int n) {
+    private static int logClean(float[] x, int xo, int n) {
         for (int i = 0; i < n; i += L) {
             if (SimdLog.outside(FloatVector.fromArray(S, x, xo + i).reinterpretAsInts()).anyTrue()) {
-                return false;
+                return i;
             }
         }
-        return true;
+        return n;
     }
 
     private static void logPlain(float[] x, int xo, float[] y, int yo, int n) {
@@ -202,19 +213,13 @@ public final class SimdUnary implements UnaryKernel {
         }
     }
 
-    private static void logMixed(float[] x, int xo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            SimdLog.log(x, xo + i, y, yo + i);
-        }
-    }
-
-    private static boolean log1pCovers(float[] x, int xo, int n) {
+    private static int log1pClean(float[] x, int xo, int n) {
         for (int i = 0; i < n; i += L) {
             if (SimdLog.log1pOutside(FloatVector.fromArray(S, x, xo + i)).anyTrue()) {
-                return false;
+                return i;
             }
         }
-        return true;
+        return n;
     }
 
     private static void log1pPlain(float[] x, int xo, float[] y, int yo, int n) {
@@ -223,20 +228,14 @@ public final class SimdUnary implements UnaryKernel {
         }
     }
 
-    private static void log1pMixed(float[] x, int xo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            SimdLog.log1p(x, xo + i, y, yo + i);
-        }
-    }
-
     /** sin's and cos's: every |x| within {@link SimdTrig#LIMIT}. */
-    private static boolean trigCovers(float[] x, int xo, int n) {
+    private static int trigClean(float[] x, int xo, int n) {
         for (int i = 0; i < n; i += L) {
             if (SimdTrig.outside(FloatVector.fromArray(S, x, xo + i)).anyTrue()) {
-                return false;
+                return i;
             }
         }
-        return true;
+        return n;
     }
 
     private static void sinPlain(float[] x, int xo, float[] y, int yo, int n) {
@@ -245,21 +244,9 @@ public final class SimdUnary implements UnaryKernel {
         }
     }
 
-    private static void sinMixed(float[] x, int xo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            SimdTrig.sin(x, xo + i, y, yo + i);
-        }
-    }
-
     private static void cosPlain(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             SimdTrig.cosInRange(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
-        }
-    }
-
-    private static void cosMixed(float[] x, int xo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            SimdTrig.cos(x, xo + i, y, yo + i);
         }
     }
 

@@ -341,9 +341,18 @@ class SimdExpTest {
         return out;
     }
 
-    /** A vector function from array to array ({@code SimdLog.log}, {@code SimdTrig.sin}, ...): one vector's lanes. */
+    /** A vector function from array to array: one vector's lanes. */
     interface VectorInto {
         void store(float[] x, int xo, float[] y, int yo);
+    }
+
+    /**
+     * One vector of {@link SimdUnary}'s op, with its range check and scalar twin (log, log1p, sin and
+     * cos have no vector function of their own beyond their range).
+     */
+    static VectorInto kernel(UnaryOp op) {
+        SimdUnary k = new SimdUnary();
+        return (x, xo, y, yo) -> k.apply(op, 0, 0, x, xo, 1, y, yo, Simd.LANES);
     }
 
     /**
