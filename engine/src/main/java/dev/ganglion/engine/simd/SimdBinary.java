@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * SIMD twin of {@link ScalarBinary} for the three stride patterns broadcasting produces:
  * vector–vector (both strides 1), vector–scalar and scalar–vector (one stride 0, the bias-add case:
- * the scalar is broadcast into a register once per run). One loop per op, in a method of its own, since
+ * the scalar is read from a run of copies of it, {@link #source}). One loop per op, in a method of its own, since
  * C2 only intrinsifies constant operators and boxes the vectors of a method too big to compile whole
  * (see {@code vectorLoop}). Other strides and the tail run through the scalar reference,
  * except {@code pow}'s, which run through {@link SimdPow}'s scalar twin. The two gelu gradients
@@ -23,6 +23,14 @@ public final class SimdBinary implements BinaryKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
     private static final int L = S.length();
     private static final ScalarBinary SCALAR = new ScalarBinary();
+    /**
+     * Per thread, runs of {@link #L} copies of a broadcast a (from 0) and b (from L): every loop reads
+     * its operands from arrays ({@link #source}). NOTE: choosing between a load and a broadcast
+     * register per step makes a vector merged from two branches, which C2 boxed wherever loop
+     * unswitching had not separated the stride patterns (minimum at 128 bits: 12.6 MB a 1,024² call,
+     * in one run of about ten of {@code AllocationPerCallTest}).
+     */
+    private static final ThreadLocal<float[]> COPIES = ThreadLocal.withInitial(() -> new float[2 * L]);
 
     /**
      * Creates the kernel (it holds no state); public and without arguments for
@@ -115,94 +123,82 @@ public final class SimdBinary implements BinaryKernel {
 
     /**
      * The vector loop of one op over the three patterns (both strides 1, or one of them 0: that operand
-     * broadcast into a register). Each op is a small method of its own: as the branches of one method,
+     * read from a run of copies, {@link #source}). Each op is a small method of its own: as the branches of one method,
      * C2 inlined the first few loops' vector calls and, past its node budget, called the rest with
      * boxed vectors (in a run over every op, {@code mul} allocated 17 MB and {@code lt} 28 MB a 1024²
      * call against the result's 4 MB, at 2–8× the time).
      */
     private static void vectorLoop(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo,
                                    int bound) {
+        float[] xa = source(a, ao, as, 0);
+        float[] xb = source(b, bo, bs, L);
+        int oa = as == 1 ? ao : 0;
+        int ob = bs == 1 ? bo : L;
         switch (op) {
-            case ADD -> add(a, ao, as, b, bo, bs, y, yo, bound);
-            case SUB -> sub(a, ao, as, b, bo, bs, y, yo, bound);
-            case MUL -> mul(a, ao, as, b, bo, bs, y, yo, bound);
-            case DIV -> div(a, ao, as, b, bo, bs, y, yo, bound);
-            case MAXIMUM -> max(a, ao, as, b, bo, bs, y, yo, bound);
-            case MINIMUM -> min(a, ao, as, b, bo, bs, y, yo, bound);
-            case RELU_GRAD -> reluGrad(a, ao, as, b, bo, bs, y, yo, bound);
-            case POW -> pow(a, ao, as, b, bo, bs, y, yo, bound);
-            case GT -> SimdCompare.gt(a, ao, as, b, bo, bs, y, yo, bound);
-            case GE -> SimdCompare.ge(a, ao, as, b, bo, bs, y, yo, bound);
-            case LT -> SimdCompare.lt(a, ao, as, b, bo, bs, y, yo, bound);
-            case LE -> SimdCompare.le(a, ao, as, b, bo, bs, y, yo, bound);
-            case EQ -> SimdCompare.eq(a, ao, as, b, bo, bs, y, yo, bound);
+            case ADD -> add(xa, oa, as, xb, ob, bs, y, yo, bound);
+            case SUB -> sub(xa, oa, as, xb, ob, bs, y, yo, bound);
+            case MUL -> mul(xa, oa, as, xb, ob, bs, y, yo, bound);
+            case DIV -> div(xa, oa, as, xb, ob, bs, y, yo, bound);
+            case MAXIMUM -> max(xa, oa, as, xb, ob, bs, y, yo, bound);
+            case MINIMUM -> min(xa, oa, as, xb, ob, bs, y, yo, bound);
+            case RELU_GRAD -> reluGrad(xa, oa, as, xb, ob, bs, y, yo, bound);
+            case POW -> pow(xa, oa, as, xb, ob, bs, y, yo, bound);
+            case GT -> SimdCompare.gt(xa, oa, as, xb, ob, bs, y, yo, bound);
+            case GE -> SimdCompare.ge(xa, oa, as, xb, ob, bs, y, yo, bound);
+            case LT -> SimdCompare.lt(xa, oa, as, xb, ob, bs, y, yo, bound);
+            case LE -> SimdCompare.le(xa, oa, as, xb, ob, bs, y, yo, bound);
+            case EQ -> SimdCompare.eq(xa, oa, as, xb, ob, bs, y, yo, bound);
             case GELU_GRAD, GELU_TANH_GRAD -> throw new IllegalArgumentException(op + " has its own loops (geluGrad)");
         }
     }
 
     private static void add(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
-        FloatVector wa = w(a, ao), wb = w(b, bo);
         for (int i = 0; i < bound; i += L) {
-            v(a, ao, as, i, wa).add(v(b, bo, bs, i, wb)).intoArray(y, yo + i);
+            v(a, ao, as, i).add(v(b, bo, bs, i)).intoArray(y, yo + i);
         }
     }
 
     private static void sub(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
-        FloatVector wa = w(a, ao), wb = w(b, bo);
         for (int i = 0; i < bound; i += L) {
-            v(a, ao, as, i, wa).sub(v(b, bo, bs, i, wb)).intoArray(y, yo + i);
+            v(a, ao, as, i).sub(v(b, bo, bs, i)).intoArray(y, yo + i);
         }
     }
 
     private static void mul(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
-        FloatVector wa = w(a, ao), wb = w(b, bo);
         for (int i = 0; i < bound; i += L) {
-            v(a, ao, as, i, wa).mul(v(b, bo, bs, i, wb)).intoArray(y, yo + i);
+            v(a, ao, as, i).mul(v(b, bo, bs, i)).intoArray(y, yo + i);
         }
     }
 
     private static void div(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
-        FloatVector wa = w(a, ao), wb = w(b, bo);
         for (int i = 0; i < bound; i += L) {
-            v(a, ao, as, i, wa).div(v(b, bo, bs, i, wb)).intoArray(y, yo + i);
+            v(a, ao, as, i).div(v(b, bo, bs, i)).intoArray(y, yo + i);
         }
     }
 
     private static void max(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
-        FloatVector wa = w(a, ao), wb = w(b, bo);
         for (int i = 0; i < bound; i += L) {
-            v(a, ao, as, i, wa).max(v(b, bo, bs, i, wb)).intoArray(y, yo + i);
+            v(a, ao, as, i).max(v(b, bo, bs, i)).intoArray(y, yo + i);
         }
     }
 
     private static void min(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
-        FloatVector wa = w(a, ao), wb = w(b, bo);
         for (int i = 0; i < bound; i += L) {
-            v(a, ao, as, i, wa).min(v(b, bo, bs, i, wb)).intoArray(y, yo + i);
+            v(a, ao, as, i).min(v(b, bo, bs, i)).intoArray(y, yo + i);
         }
     }
 
     /** {@code b ≤ 0 ? 0 : a} per lane (a where b is NaN). */
     private static void reluGrad(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
-        FloatVector wa = w(a, ao), wb = w(b, bo);
         for (int i = 0; i < bound; i += L) {
-            v(a, ao, as, i, wa).blend(0f, v(b, bo, bs, i, wb).compare(VectorOperators.LE, 0f)).intoArray(y, yo + i);
+            v(a, ao, as, i).blend(0f, v(b, bo, bs, i).compare(VectorOperators.LE, 0f)).intoArray(y, yo + i);
         }
     }
 
-    /** A broadcast operand (stride 0) is read as a run of {@link #L} copies of its value. */
     private static void pow(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
-        float[] xs = as == 1 ? a : copies(a[ao]);
-        float[] es = bs == 1 ? b : copies(b[bo]);
         for (int i = 0; i < bound; i += L) {
-            SimdPow.pow(xs, (ao + i) * as, es, (bo + i) * bs, y, yo + i);
+            SimdPow.pow(a, ao + i * as, b, bo + i * bs, y, yo + i);
         }
-    }
-
-    private static float[] copies(float value) {
-        float[] run = new float[L];
-        Arrays.fill(run, value);
-        return run;
     }
 
     @Override
@@ -219,10 +215,13 @@ public final class SimdBinary implements BinaryKernel {
 
     private static void whereVector(float[] c, int co, float[] a, int ao, int as, float[] b, int bo, int bs,
                                     float[] y, int yo, int bound) {
-        FloatVector wa = w(a, ao), wb = w(b, bo);
+        float[] xa = source(a, ao, as, 0);
+        float[] xb = source(b, bo, bs, L);
+        int oa = as == 1 ? ao : 0;
+        int ob = bs == 1 ? bo : L;
         for (int i = 0; i < bound; i += L) {
             VectorMask<Float> pickA = v(c, co + i).compare(VectorOperators.NE, 0f);
-            v(b, bo, bs, i, wb).blend(v(a, ao, as, i, wa), pickA).intoArray(y, yo + i);
+            v(xb, ob, bs, i).blend(v(xa, oa, as, i), pickA).intoArray(y, yo + i);
         }
     }
 
@@ -231,16 +230,21 @@ public final class SimdBinary implements BinaryKernel {
     }
 
     /**
-     * Lanes {@code i…i+L−1} of a vector operand (stride 1), or its broadcast {@code w} (stride 0). The
-     * stride is loop-invariant in every loop that calls this: C2's loop unswitching hoists the test,
-     * leaving a straight-line body per stride pattern.
+     * The array a loop reads an operand from: x itself (stride 1), or for a broadcast operand
+     * (stride 0) this thread's {@link #COPIES} holding {@link #L} copies of {@code x[off]} from
+     * {@code at} (0 for a, L for b), read at that offset every step.
      */
-    static FloatVector v(float[] x, int off, int stride, int i, FloatVector w) {
-        return stride == 1 ? FloatVector.fromArray(S, x, off + i) : w;
+    private static float[] source(float[] x, int off, int stride, int at) {
+        if (stride == 1) {
+            return x;
+        }
+        float[] copies = COPIES.get();
+        Arrays.fill(copies, at, at + L, x[off]);
+        return copies;
     }
 
-    /** The broadcast of {@code x[off]}, the register a stride-0 operand stands for. */
-    static FloatVector w(float[] x, int off) {
-        return FloatVector.broadcast(S, x[off]);
+    /** Lanes {@code i…i+L−1} of an operand from its {@link #source}: stride 1, or 0 for a run of copies. */
+    static FloatVector v(float[] x, int off, int stride, int i) {
+        return FloatVector.fromArray(S, x, off + i * stride);
     }
 }

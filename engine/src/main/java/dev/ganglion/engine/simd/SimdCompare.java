@@ -1,7 +1,6 @@
 package dev.ganglion.engine.simd;
 
 import static dev.ganglion.engine.simd.SimdBinary.v;
-import static dev.ganglion.engine.simd.SimdBinary.w;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -21,37 +20,32 @@ final class SimdCompare {
     private SimdCompare() {}
 
     static void gt(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
-        FloatVector wa = w(a, ao), wb = w(b, bo);
         for (int i = 0; i < bound; i += L) {
-            bit(v(a, ao, as, i, wa).compare(VectorOperators.GT, v(b, bo, bs, i, wb))).intoArray(y, yo + i);
+            bit(v(a, ao, as, i).compare(VectorOperators.GT, v(b, bo, bs, i))).intoArray(y, yo + i);
         }
     }
 
     static void ge(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
-        FloatVector wa = w(a, ao), wb = w(b, bo);
         for (int i = 0; i < bound; i += L) {
-            bit(v(a, ao, as, i, wa).compare(VectorOperators.GE, v(b, bo, bs, i, wb))).intoArray(y, yo + i);
+            bit(v(a, ao, as, i).compare(VectorOperators.GE, v(b, bo, bs, i))).intoArray(y, yo + i);
         }
     }
 
     static void lt(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
-        FloatVector wa = w(a, ao), wb = w(b, bo);
         for (int i = 0; i < bound; i += L) {
-            bit(v(a, ao, as, i, wa).compare(VectorOperators.LT, v(b, bo, bs, i, wb))).intoArray(y, yo + i);
+            bit(v(a, ao, as, i).compare(VectorOperators.LT, v(b, bo, bs, i))).intoArray(y, yo + i);
         }
     }
 
     static void le(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
-        FloatVector wa = w(a, ao), wb = w(b, bo);
         for (int i = 0; i < bound; i += L) {
-            bit(v(a, ao, as, i, wa).compare(VectorOperators.LE, v(b, bo, bs, i, wb))).intoArray(y, yo + i);
+            bit(v(a, ao, as, i).compare(VectorOperators.LE, v(b, bo, bs, i))).intoArray(y, yo + i);
         }
     }
 
     static void eq(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int bound) {
-        FloatVector wa = w(a, ao), wb = w(b, bo);
         for (int i = 0; i < bound; i += L) {
-            bit(v(a, ao, as, i, wa).compare(VectorOperators.EQ, v(b, bo, bs, i, wb))).intoArray(y, yo + i);
+            bit(v(a, ao, as, i).compare(VectorOperators.EQ, v(b, bo, bs, i))).intoArray(y, yo + i);
         }
     }
 
