@@ -52,19 +52,67 @@ public final class Autodiff {
      *     refuses them: a gradient could never reach it)
      */
     public static Tensor[] grad(Var output, Tensor seed, boolean retainGraph, Var... inputs) {
-        for (int i = 0; i < inputs.length; i++) {
-            Objects.requireNonNull(inputs[i], "grad: input " + i + " is null");
-            if (!inputs[i].requiresGrad()) {
-                throw new IllegalArgumentException("grad: input " + i + " of shape " + inputs[i].shape()
-                        + " does not require grad (a constant, or computed under NoGrad): no gradient flows to it");
-            }
-        }
+        checkInputs("grad", inputs);
         return Backward.gradients(output, checkSeed("grad", output, seed), retainGraph, inputs.clone());
+    }
+
+    /**
+     * {@code ∂output/∂inputs[k]} for a one-element output, as {@link Var}s recorded in the graph:
+     * PyTorch's {@code torch.autograd.grad(output, inputs, create_graph=True)}. Each result can enter
+     * further ops and be differentiated again, for Hessian-vector products
+     * ({@code gradGraph(⟨gradGraph(f, x)[0], v⟩, x)}), gradient penalties or higher derivatives.
+     * See {@link #gradGraphSeeded}.
+     */
+    public static Var[] gradGraph(Var output, Var... inputs) {
+        Objects.requireNonNull(output, "gradGraph: output is null");
+        if (output.size() != 1) {
+            throw new IllegalArgumentException("gradGraph: output of shape " + output.shape()
+                    + " is not a single element; pass a seed with gradGraphSeeded(output, seed, inputs)");
+        }
+        return gradGraphSeeded(output, Var.constant(Tensor.full(output.shape(), 1, output.dtype())), inputs);
+    }
+
+    /**
+     * {@code ∂⟨seed, output⟩/∂inputs[k]} as recorded {@link Var}s (a seed that requires grad is
+     * differentiated through as well). The walk runs every rule of {@link Op}'s table on Vars, so the
+     * results are exactly {@link #grad}'s up to rounding, and keeps the graph behind the output (the
+     * results reference it). An input the output does not depend on gets a constant zero; a result
+     * that depends on nothing that requires grad is a constant.
+     *
+     * <p>Not recordable: the sparse products ({@code BLOCK_DIAGONAL}, {@code BSR}, {@code CSR}) and
+     * {@link CustomFunction}s, whose backwards are written on tensors; a walk that reaches one throws
+     * {@link UnsupportedOperationException} naming it. Cross-entropy and layer norm recompute their
+     * statistics from their inputs, as Vars.
+     *
+     * @throws IllegalArgumentException when an input does not require grad or the seed's shape differs
+     * @throws IllegalStateException inside a {@link NoGrad} scope (nothing could be recorded), or when
+     *     the graph was already spent by a backward that did not retain it
+     */
+    public static Var[] gradGraphSeeded(Var output, Var seed, Var... inputs) {
+        Objects.requireNonNull(output, "gradGraph: output is null");
+        Objects.requireNonNull(seed, "gradGraph: seed is null");
+        checkInputs("gradGraph", inputs);
+        if (!NoGrad.isGradEnabled()) {
+            throw new IllegalStateException("gradGraph: called inside a NoGrad scope, where no gradient can be "
+                    + "recorded; close the scope, or use grad");
+        }
+        checkSeed("gradGraph", output, seed.value());
+        return Backward.gradientsGraph(output, seed.to(output.dtype()), inputs.clone());
     }
 
     /** True unless a {@link NoGrad} scope is open on this thread. */
     public static boolean isGradEnabled() {
         return NoGrad.isGradEnabled();
+    }
+
+    private static void checkInputs(String op, Var[] inputs) {
+        for (int i = 0; i < inputs.length; i++) {
+            Objects.requireNonNull(inputs[i], op + ": input " + i + " is null");
+            if (!inputs[i].requiresGrad()) {
+                throw new IllegalArgumentException(op + ": input " + i + " of shape " + inputs[i].shape()
+                        + " does not require grad (a constant, or computed under NoGrad): no gradient flows to it");
+            }
+        }
     }
 
     private static Tensor checkSeed(String op, Var output, Tensor seed) {

@@ -2,8 +2,6 @@ package dev.ganglion.autodiff;
 
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
-import dev.ganglion.engine.ops.Elementwise;
-import dev.ganglion.engine.ops.Reductions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,8 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each node is released right after its rule has run unless the graph is retained, so saved
  * activations are dropped while the walk proceeds.
+ *
+ * <p>The gradients are of carrier type {@code T}: tensors for an ordinary walk, recorded
+ * {@link Var}s for one whose results are differentiable again ({@link GradAlgebra}).
  */
-final class Backward {
+final class Backward<T> {
     /**
      * Distinguishes walks: a node whose {@code mark} equals the current epoch was visited by this walk.
      * A {@code long}, shared by every thread, so that it never comes back to a new node's 0 (an
@@ -26,14 +27,16 @@ final class Backward {
      */
     private static final AtomicLong EPOCH = new AtomicLong();
 
+    private final GradAlgebra<T> alg;
     /** Gradients w.r.t. {@code targets}, or null to accumulate into every leaf's {@code grad}. */
     private final Var[] targets;
-    private final Tensor[] results;
+    private final T[] results;
     private final boolean retain;
 
-    private Backward(Var[] targets, boolean retain) {
+    private Backward(GradAlgebra<T> alg, Var[] targets, boolean retain) {
+        this.alg = alg;
         this.targets = targets;
-        this.results = targets == null ? null : new Tensor[targets.length];
+        this.results = targets == null ? null : alg.array(targets.length);
         this.retain = retain;
     }
 
@@ -43,31 +46,55 @@ final class Backward {
             throw new IllegalArgumentException("backward: the output does not require grad (no input of it "
                     + "requires grad, or it was computed under NoGrad)");
         }
-        new Backward(null, retain).run(output, seed);
+        new Backward<>(TensorAlgebra.INSTANCE, null, retain).run(output, seed);
     }
 
     /** {@code seed·∂output/∂targets[k]} for each k, leaving every {@code grad} untouched. */
     static Tensor[] gradients(Var output, Tensor seed, boolean retain, Var[] targets) {
-        Backward walk = new Backward(targets, retain);
+        Tensor[] r = walk(TensorAlgebra.INSTANCE, output, seed, retain, targets);
+        for (int k = 0; k < r.length; k++) {
+            // a rule may hand the same tensor (or the seed, or a broadcast view) to several inputs: copy
+            r[k] = r[k] == null ? targets[k].value().newZeros(targets[k].shape()) : r[k].copy();
+        }
+        return r;
+    }
+
+    /**
+     * {@link #gradients} as recorded Vars (the graph behind the output is kept: the results
+     * reference it); a gradient that does not depend on anything that requires grad is a constant.
+     */
+    static Var[] gradientsGraph(Var output, Var seed, Var[] targets) {
+        Var[] r = walk(VarAlgebra.INSTANCE, output, seed, true, targets);
+        for (int k = 0; k < r.length; k++) {
+            if (r[k] == null) {
+                r[k] = Var.constant(targets[k].value().newZeros(targets[k].shape()));
+            }
+        }
+        return r;
+    }
+
+    /** {@code seed·∂output/∂targets[k]} for each k in the carrier's type and the target's dtype; null where none arrived. */
+    private static <T> T[] walk(GradAlgebra<T> alg, Var output, T seed, boolean retain, Var[] targets) {
+        Backward<T> walk = new Backward<>(alg, targets, retain);
         if (output.requiresGrad()) {
             walk.run(output, seed);
         }
+        T[] results = alg.array(targets.length);
         for (int k = 0; k < targets.length; k++) {
             // a leaf given twice collects its gradient at its first index only
-            Tensor r = walk.results[walk.targetIndex(targets[k])];
-            // a rule may hand the same tensor (or the seed, or a broadcast view) to several inputs: copy
-            walk.results[k] = r == null ? targets[k].value().newZeros(targets[k].shape()) : r.to(targets[k].dtype()).copy();
+            T r = walk.results[walk.targetIndex(targets[k])];
+            results[k] = r == null ? null : alg.to(r, targets[k].dtype());
         }
-        return walk.results;
+        return results;
     }
 
-    private void run(Var output, Tensor seed) {
+    private void run(Var output, T seed) {
         if (output.node == null) {
             deliver(output, seed);
             return;
         }
         ArrayList<Node> order = topologicalOrder(output.node);
-        output.node.pending = new Tensor[output.node.outputs];
+        output.node.pending = alg.array(output.node.outputs);
         output.node.pending[output.index] = seed;
         int i = order.size() - 1;
         try {
@@ -154,7 +181,7 @@ final class Backward {
 
     /** Runs one node's rule and hands each input its gradient. */
     private void step(Node n) {
-        Tensor[] pending = n.pending;
+        @SuppressWarnings("unchecked") T[] pending = (T[]) n.pending;
         n.pending = null;
         if (targets != null && pending != null) {
             captureOutputs(n, pending);
@@ -165,12 +192,12 @@ final class Backward {
         n.checkSaved();
         // Rules may write a leaf's gradient straight into its kept .grad buffer (a weight gradient is
         // the largest temporary of a training step otherwise); functional grad(...) leaves .grad alone.
-        Tensor[] grads = Gradients.backward(n, pending, targets == null);
+        T[] grads = Gradients.backward(alg, n, pending, targets == null);
         for (int i = 0; i < n.inputs.length; i++) {
             Var v = n.inputs[i];
             if (grads[i] != null && n.wants(i) && wanted(v)) {
-                if (n.aux instanceof CustomContext && grads[i].dtype() != v.dtype()) {
-                    throw new IllegalStateException("autodiff: the " + ruleName(n) + " produced a " + grads[i].dtype()
+                if (n.aux instanceof CustomContext && alg.value(grads[i]).dtype() != v.dtype()) {
+                    throw new IllegalStateException("autodiff: the " + ruleName(n) + " produced a " + alg.value(grads[i]).dtype()
                             + " gradient for input " + i + ", a " + v.dtype() + " " + v.shape());
                 }
                 deliver(v, sumTo(grads[i], v.shape(), n));
@@ -182,7 +209,7 @@ final class Backward {
     }
 
     /** For functional gradients of non-leaf targets: their gradient is complete when their node runs. */
-    private void captureOutputs(Node n, Tensor[] pending) {
+    private void captureOutputs(Node n, T[] pending) {
         for (int k = 0; k < targets.length; k++) {
             if (targets[k].node == n && pending[targets[k].index] != null) {
                 results[k] = pending[targets[k].index];
@@ -191,19 +218,20 @@ final class Backward {
     }
 
     /** Adds {@code g} to the gradient flowing into {@code v}. */
-    private void deliver(Var v, Tensor g) {
+    private void deliver(Var v, T g) {
         if (v.node != null) {
-            Tensor[] p = v.node.pending;
+            @SuppressWarnings("unchecked") T[] p = (T[]) v.node.pending;
             if (p == null) {
-                p = v.node.pending = new Tensor[v.node.outputs];
+                p = alg.array(v.node.outputs);
+                v.node.pending = p;
             }
-            p[v.index] = p[v.index] == null ? g : Elementwise.add(p[v.index], g);
+            p[v.index] = p[v.index] == null ? g : alg.add(p[v.index], g);
         } else if (targets == null) {
-            v.accumulate(g);
+            v.accumulate(alg.value(g)); // only the tensor walk fills .grad
         } else {
             int k = targetIndex(v);
             if (k >= 0) {
-                results[k] = results[k] == null ? g : Elementwise.add(results[k], g);
+                results[k] = results[k] == null ? g : alg.add(results[k], g);
             }
         }
     }
@@ -212,8 +240,8 @@ final class Backward {
      * Sums a gradient of a broadcast result back to the shape of the input it belongs to: over the
      * leading axes the input lacks and over the axes where the input has size 1.
      */
-    static Tensor sumTo(Tensor g, Shape target, Node n) {
-        Shape s = g.shape();
+    private T sumTo(T g, Shape target, Node n) {
+        Shape s = alg.shape(g);
         if (s.equals(target)) {
             return g;
         }
@@ -233,8 +261,8 @@ final class Backward {
                 axes[count++] = a;
             }
         }
-        Tensor summed = count == 0 ? g : Reductions.sum(g, true, Arrays.copyOf(axes, count));
-        return summed.reshape(target.dims());
+        T summed = count == 0 ? g : alg.sum(g, true, Arrays.copyOf(axes, count));
+        return alg.reshape(summed, target.dims());
     }
 
     private static IllegalStateException ruleBug(Node n, Shape grad, Shape input) {

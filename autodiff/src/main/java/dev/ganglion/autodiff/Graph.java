@@ -53,7 +53,9 @@ final class Graph {
         if (!tracking(inputs)) {
             return new Var(out, null, 0, false);
         }
-        return new Var(out, new Node(op, inputs, saved, 1, ints, real, aux), 0, true);
+        Node node = new Node(op, inputs, saved, 1, ints, real, aux);
+        node.noteSavedOutputs(out);
+        return new Var(out, node, 0, true);
     }
 
     /** Records a multi-output op: output {@code i} is {@code outs[i]}. */
@@ -62,6 +64,9 @@ final class Graph {
         Node node = tracking(inputs) ? new Node(op, inputs, saved, outs.length, ints, 0, aux) : null;
         for (int i = 0; i < outs.length; i++) {
             result[i] = new Var(outs[i], node, i, node != null);
+        }
+        if (node != null) {
+            node.noteSavedOutputs(outs);
         }
         return result;
     }

@@ -2,7 +2,6 @@ package dev.ganglion.autodiff;
 
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
-import dev.ganglion.engine.ops.Linalg;
 import dev.ganglion.engine.sparse.SparseMatrix;
 import dev.ganglion.engine.sparse.SparseOps;
 
@@ -15,52 +14,56 @@ final class LinalgGrads {
      * sums over broadcast batch axes). A 1-D operand is promoted to a matrix exactly as the forward
      * does (a row vector on the left, a column on the right) and the promoted axis removed again.
      */
-    static Tensor[] matmul(Node n, Tensor g) {
-        Tensor a = n.saved(0);
-        Tensor b = n.saved(1);
-        boolean vecA = a.rank() == 1;
-        boolean vecB = b.rank() == 1;
-        Tensor a2 = vecA ? a.unsqueeze(0) : a;
-        Tensor b2 = vecB ? b.unsqueeze(1) : b;
-        Tensor g2 = g;
+    static <T> T[] matmul(GradAlgebra<T> a, Node n, T g) {
+        T x = a.saved(n, 0);
+        T y = a.saved(n, 1);
+        boolean vecA = n.saved(0).rank() == 1;
+        boolean vecB = n.saved(1).rank() == 1;
+        T x2 = vecA ? a.unsqueeze(x, 0) : x;
+        T y2 = vecB ? a.unsqueeze(y, 1) : y;
+        T g2 = g;
+        int rank = a.shape(g).rank();
         if (vecA) {
-            g2 = g2.unsqueeze(vecB ? g2.rank() : g2.rank() - 1);
+            g2 = a.unsqueeze(g2, vecB ? rank : rank - 1);
+            rank++;
         }
         if (vecB) {
-            g2 = g2.unsqueeze(g2.rank());
+            g2 = a.unsqueeze(g2, rank);
         }
-        Tensor ga = n.wants(0) ? Linalg.matmul(g2, b2.mT()) : null;
-        Tensor gb = n.wants(1) ? Linalg.matmul(a2.mT(), g2) : null;
-        return new Tensor[] {ga == null || !vecA ? ga : ga.squeeze(-2), gb == null || !vecB ? gb : gb.squeeze(-1)};
+        T gx = n.wants(0) ? a.matmul(g2, a.mT(y2)) : null;
+        T gy = n.wants(1) ? a.matmul(a.mT(x2), g2) : null;
+        return Gradients.two(a, gx == null || !vecA ? gx : a.squeeze(gx, -2), gy == null || !vecB ? gy : a.squeeze(gy, -1));
     }
 
     /**
      * {@code y = x·Wᵀ + b}, saved {@code (x, W)}: {@code dx = dy·W}, {@code dW = dy₂ᵀ·x₂} with the leading
      * axes flattened into rows, {@code db = dy} (summed to {@code [out]} by the walk). With
-     * {@code intoLeaves}, a leaf weight's {@code dW} goes straight into its kept {@code .grad} buffer
-     * ({@link Var#claimGradBuffer}).
+     * {@code intoLeaves}, a leaf weight's {@code dW} may go straight into its kept {@code .grad} buffer
+     * ({@link GradAlgebra#matmulForLeaf}).
      */
-    static Tensor[] linear(Node n, Tensor g, boolean intoLeaves) {
-        Tensor w = n.saved(1);
-        Tensor gx = n.wants(0) ? Linalg.matmul(g, w) : null;
-        Tensor gw = null;
+    static <T> T[] linear(GradAlgebra<T> a, Node n, T g, boolean intoLeaves) {
+        T w = a.saved(n, 1);
+        Shape ws = n.saved(1).shape();
+        T gx = n.wants(0) ? a.matmul(g, w) : null;
+        T gw = null;
         if (n.wants(1)) {
+            Shape gs = a.shape(g);
             int rows = 1;
-            for (int i = 0; i < g.rank() - 1; i++) {
-                rows *= g.dim(i); // explicit, as reshape(−1, …) cannot infer a size next to a 0
+            for (int i = 0; i < gs.rank() - 1; i++) {
+                rows *= gs.dim(i); // explicit, as reshape(−1, …) cannot infer a size next to a 0
             }
-            Tensor gT = g.reshape(rows, w.dim(0)).mT();
-            Tensor x = n.saved(0).reshape(rows, w.dim(1));
-            // dW straight into a kept .grad buffer (a GEMM with β = 1, or β = 0 over a buffer that
-            // stands for zeros) instead of a fresh [out, in] tensor that is then added
-            CustomContext.LeafGrad leaf = intoLeaves ? n.inputs[1].claimGradBuffer() : null;
-            if (leaf != null) {
-                Linalg.matmulInto(gT, x, leaf.buffer(), leaf.accumulate()); // delivered: nothing to hand on
-            } else {
-                gw = Linalg.matmul(gT, x);
-            }
+            T gT = a.mT(a.reshape(g, rows, ws.dim(0)));
+            T x = a.reshape(a.saved(n, 0), rows, ws.dim(1));
+            gw = a.matmulForLeaf(gT, x, n.inputs[1], intoLeaves);
         }
-        return n.inputs.length == 3 ? new Tensor[] {gx, gw, g} : new Tensor[] {gx, gw};
+        if (n.inputs.length == 3) {
+            T[] r = a.array(3);
+            r[0] = gx;
+            r[1] = gw;
+            r[2] = g;
+            return r;
+        }
+        return Gradients.two(a, gx, gw);
     }
 
     /**

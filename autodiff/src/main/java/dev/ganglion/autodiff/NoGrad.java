@@ -19,11 +19,14 @@ public final class NoGrad implements AutoCloseable {
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     private final int[] depth;
+    /** What opening this scope added to the depth, taken back by {@link #close}. */
+    private final int added;
     private final Thread owner;
     private boolean closed;
 
-    private NoGrad(int[] depth) {
+    private NoGrad(int[] depth, int added) {
         this.depth = depth;
+        this.added = added;
         this.owner = Thread.currentThread();
     }
 
@@ -31,7 +34,20 @@ public final class NoGrad implements AutoCloseable {
     public static NoGrad enter() {
         int[] d = DEPTH.get();
         d[0]++;
-        return new NoGrad(d);
+        return new NoGrad(d, 1);
+    }
+
+    /**
+     * Turns grad mode back on inside the open no-grad scopes of this thread until closed (PyTorch's
+     * {@code torch.enable_grad()}): for code that must record even when its caller does not, such as
+     * a function that takes a gradient itself ({@link Autodiff#gradGraph}) evaluated by
+     * {@link GradCheck}'s finite differences.
+     */
+    public static NoGrad suspend() {
+        int[] d = DEPTH.get();
+        int open = d[0];
+        d[0] = 0;
+        return new NoGrad(d, -open);
     }
 
     /** True when no {@code NoGrad} scope is open on the current thread. */
@@ -54,6 +70,6 @@ public final class NoGrad implements AutoCloseable {
                     + " closed on " + Thread.currentThread().getName());
         }
         closed = true;
-        depth[0]--;
+        depth[0] -= added;
     }
 }

@@ -40,13 +40,15 @@ final class Node {
     private Edge[] edges;
     private Tensor[] saved;
     private int[] versions;
+    /** Which output each saved tensor is (−1: none), or null when none is; for {@link #savedOutput}. */
+    private int[] savedOutputs;
 
     /** Where input i came from: output {@code index} of {@code node}, or the leaf {@code leaf}. */
     private record Edge(Node node, int index, Var leaf) {}
 
     // ---- backward-walk state, owned by Backward
-    /** Gradients flowing into each output, summed over consumers; null outside a walk. */
-    Tensor[] pending;
+    /** Gradients flowing into each output (the walk's carrier), summed over consumers; null outside a walk. */
+    Object[] pending;
     /** Identifies the walk that last visited this node (avoids a visited set). */
     long mark;
     /** Next input to visit in the iterative depth-first search. */
@@ -102,6 +104,31 @@ final class Node {
                     + versions[i] + " → " + t.version() + "); clone it before writing, or write it before using it");
         }
         return t;
+    }
+
+    /** Notes which saved tensors are outputs (the same objects), once, by {@link Graph}. */
+    void noteSavedOutputs(Tensor... outs) {
+        for (int i = 0; i < saved.length; i++) {
+            for (int j = 0; j < outs.length; j++) {
+                if (saved[i] == outs[j]) {
+                    if (savedOutputs == null) {
+                        savedOutputs = new int[saved.length];
+                        Arrays.fill(savedOutputs, -1);
+                    }
+                    savedOutputs[i] = j;
+                }
+            }
+        }
+    }
+
+    /**
+     * Saved tensor {@code i} as a {@link Var} standing for the output it is (a new wrapper of the
+     * same node and output index, which the walk treats as that output), or null when it is no
+     * output.
+     */
+    Var savedOutput(int i) {
+        Tensor t = saved(i);
+        return savedOutputs == null || savedOutputs[i] < 0 ? null : new Var(t, this, savedOutputs[i], true);
     }
 
     /** Number of saved tensors (0 after release). */
@@ -174,6 +201,7 @@ final class Node {
         inputs = null;
         saved = null;
         versions = null;
+        savedOutputs = null;
         pending = null;
         aux = null;
     }

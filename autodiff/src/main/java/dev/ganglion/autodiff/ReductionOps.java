@@ -130,7 +130,8 @@ public final class ReductionOps {
      * {@code yᵢ = (xᵢ − μ)/√(σ² + ε)·γᵢ + βᵢ}, with {@code μ = Σ xᵢ / n} and the biased variance
      * {@code σ² = Σ (xᵢ − μ)² / n}; γ and β have the normalized shape, or are null (1 and 0).
      *
-     * <p>One {@link Op#LAYER_NORM} node, which keeps x and each row's μ and {@code ρ = 1/√(σ² + ε)}.
+     * <p>One {@link Op#LAYER_NORM} node, which keeps x and each row's μ and {@code ρ = 1/√(σ² + ε)}
+     * (and, for {@link Autodiff#gradGraph}, the number of normalised axes and ε).
      * With {@code x̂ = (x − μ)·ρ} and {@code ĝ = g·γ} along a row:
      * {@code dx = ρ·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))}, {@code dγ = Σ_rows g·x̂}, {@code dβ = Σ_rows g}. The
      * statistics are summed in double for float32 too, the variance from the deviations of the mean
@@ -149,7 +150,7 @@ public final class ReductionOps {
                 weight == null ? null : weight.value(), bias == null ? null : bias.value(), eps);
         Tensor[] saved = weight == null ? save(x.value(), r.mean(), r.rstd())
                 : save(x.value(), r.mean(), r.rstd(), weight.value());
-        return record(Op.LAYER_NORM, r.y(), in(x, weight, bias), saved);
+        return record(Op.LAYER_NORM, r.y(), in(x, weight, bias), saved, new int[] {normalizedShape.length}, eps, null);
     }
 
     /** The {@link Op#LAYER_NORM} rule: the engine's backward from the saved x, μ, ρ and γ. */

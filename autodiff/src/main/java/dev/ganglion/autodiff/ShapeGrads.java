@@ -1,8 +1,6 @@
 package dev.ganglion.autodiff;
 
-import static dev.ganglion.engine.ops.Elementwise.div;
 import static dev.ganglion.engine.ops.Elementwise.eq;
-import static dev.ganglion.engine.ops.Elementwise.mul;
 import static dev.ganglion.engine.ops.Reductions.sum;
 
 import dev.ganglion.engine.Shape;
@@ -17,16 +15,16 @@ final class ShapeGrads {
      * SUM/MEAN ({@code ints = [keepDims, axis…]}): {@code dx = g} re-inserted at the reduced axes and
      * broadcast over them (a stride-0 view, nothing copied).
      */
-    static Tensor unreduce(Node n, Tensor g) {
-        Tensor k = g;
+    static <T> T unreduce(GradAlgebra<T> a, Node n, T g) {
+        T k = g;
         if (n.ints[0] == 0) {
             int[] axes = Arrays.copyOfRange(n.ints, 1, n.ints.length);
             Arrays.sort(axes);
-            for (int a : axes) {
-                k = k.unsqueeze(a);
+            for (int axis : axes) {
+                k = a.unsqueeze(k, axis);
             }
         }
-        return k.expand(n.inputs[0].shape().dims());
+        return a.expand(k, n.inputs[0].shape().dims());
     }
 
     /** Number of elements each output of SUM/MEAN summed. */
@@ -40,8 +38,8 @@ final class ShapeGrads {
     }
 
     /** For single-axis reductions ({@code ints = [axis, keepDims]}): {@code t} with the axis kept. */
-    static Tensor keep(Node n, Tensor t) {
-        return n.ints[1] == 1 ? t : t.unsqueeze(n.ints[0]);
+    static <T> T keep(GradAlgebra<T> a, Node n, T t) {
+        return n.ints[1] == 1 ? t : a.unsqueeze(t, n.ints[0]);
     }
 
     /**
@@ -49,10 +47,11 @@ final class ShapeGrads {
      *
      * <p>// NOTE: ties share the gradient evenly (see {@link ReductionOps#max}).
      */
-    static Tensor extremum(Node n, Tensor g) {
-        Tensor mask = eq(n.saved(0), keep(n, n.saved(1)));
+    static <T> T extremum(GradAlgebra<T> a, Node n, T g) {
+        Tensor y = n.ints[1] == 1 ? n.saved(1) : n.saved(1).unsqueeze(n.ints[0]);
+        Tensor mask = eq(n.saved(0), y);
         Tensor count = sum(mask, true, n.ints[0]);
-        return mul(mask, div(keep(n, g), count));
+        return a.mul(a.constant(mask), a.div(keep(a, n, g), a.constant(count)));
     }
 
     /** The permutation that undoes {@code order}. */
@@ -62,25 +61,5 @@ final class ShapeGrads {
             inv[order[i]] = i;
         }
         return inv;
-    }
-
-    /** SLICE ({@code ints = [axis, start, count, step]}): g written into zeros at the sliced positions. */
-    static Tensor unslice(Node n, Tensor g) {
-        Tensor z = g.newZeros(n.inputs[0].shape());
-        int axis = n.ints[0];
-        int start = n.ints[1];
-        int count = n.ints[2];
-        int step = n.ints[3];
-        if (count > 0) {
-            z.slice(axis, start, start + (count - 1) * step + 1, step).copyFrom(g);
-        }
-        return z;
-    }
-
-    /** SELECT ({@code ints = [axis, index]}): g written into zeros at the selected index. */
-    static Tensor unselect(Node n, Tensor g) {
-        Tensor z = g.newZeros(n.inputs[0].shape());
-        z.select(n.ints[0], n.ints[1]).copyFrom(g);
-        return z;
     }
 }

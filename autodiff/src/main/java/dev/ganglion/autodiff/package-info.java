@@ -32,6 +32,14 @@
  * tensor written in place since the forward (its storage version moved) is reported with an
  * {@link java.lang.IllegalStateException} naming the op.
  *
+ * <h2>Higher derivatives</h2>
+ * {@link dev.ganglion.autodiff.Autodiff#gradGraph} (PyTorch's {@code create_graph=True}) runs the
+ * same table with every rule's arithmetic recorded as ops on {@code Var}s, so its gradients can be
+ * used in a loss and differentiated again: Hessian-vector products, gradient penalties, third
+ * derivatives. The rules are written once, generically over the carrier of the gradients (tensors
+ * or {@code Var}s). The sparse products and custom functions have backwards written on tensors only
+ * and are refused by name.
+ *
  * <h2>Memory</h2>
  * A node is reachable only from its output {@code Var}s and never references them. During backward,
  * each node drops its saved tensors, its inputs and its pending gradients right after its rule has
@@ -42,6 +50,7 @@
  *
  * <h2>Checking</h2>
  * {@link dev.ganglion.autodiff.GradCheck} compares any function's gradients with central
- * differences in float64; every built-in op passes it in the test harness.
+ * differences in float64; every built-in op passes it in the test harness, and so do the recorded
+ * gradients of every op {@code gradGraph} supports (second derivatives).
  */
 package dev.ganglion.autodiff;

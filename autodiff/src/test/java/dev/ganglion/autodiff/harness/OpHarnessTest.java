@@ -107,20 +107,24 @@ class OpHarnessTest {
         assertThat(noErrors).as("ops without an error case").isEmpty();
     }
 
-    /** {@code ∂⟨r, f⟩/∂inputs} for a fixed random projection r. */
-    private static Tensor[] gradients(Sample s, Tensor[] inputs) {
+    /** {@code ∂⟨r, f⟩/∂inputs} for a fixed random projection r ({@link #projection}). */
+    static Tensor[] gradients(Sample s, Tensor[] inputs) {
         Var[] vars = vars(inputs);
         Var out = s.function().apply(vars);
-        SplittableRandom random = new SplittableRandom(5);
-        double[] r = new double[out.size()];
+        return Autodiff.grad(out, projection(out, 5), false, vars);
+    }
+
+    /** A fixed random tensor of {@code like}'s shape and dtype, entries in [−1, 1). */
+    static Tensor projection(Var like, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] r = new double[like.size()];
         for (int i = 0; i < r.length; i++) {
             r[i] = random.nextDouble(-1, 1);
         }
-        Tensor seed = Tensor.wrap(r, out.shape()).to(out.dtype());
-        return Autodiff.grad(out, seed, false, vars);
+        return Tensor.wrap(r, like.shape()).to(like.dtype());
     }
 
-    private static Var[] vars(Tensor[] inputs) {
+    static Var[] vars(Tensor[] inputs) {
         Var[] v = new Var[inputs.length];
         for (int i = 0; i < v.length; i++) {
             v[i] = Var.parameter(inputs[i]);

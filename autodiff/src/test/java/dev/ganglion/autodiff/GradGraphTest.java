@@ -1,0 +1,98 @@
+package dev.ganglion.autodiff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.sparse.Csr;
+import org.junit.jupiter.api.Test;
+
+/** {@link Autodiff#gradGraph}'s contract beyond the values (those are in the harness and the torch tests). */
+class GradGraphTest {
+    @Test
+    void aGradientOfAGradient() {
+        // y = Σ x³: dy/dx = 3x², d(Σ 3x²)/dx = 6x
+        Var x = Var.parameter(Tensor.of(new double[] {1, -2, 0.5}, 3));
+        Var g = Autodiff.gradGraph(x.pow(3).sum(), x)[0];
+        assertThat(g.requiresGrad()).isTrue();
+        assertThat(g.value().toDoubleArray()).containsExactly(3, 12, 0.75);
+        assertThat(Autodiff.grad(g.sum(), x)[0].toDoubleArray()).containsExactly(6, -12, 3);
+    }
+
+    @Test
+    void theGraphBehindTheOutputIsKeptForALaterBackward() {
+        Var w = Var.parameter(Tensor.of(new double[] {0.5, -1.5}, 2));
+        Var loss = w.tanh().mul(w).sum();
+        Tensor expected = Autodiff.grad(loss, Tensor.of(new double[] {1}), true, w)[0];
+        Autodiff.gradGraph(loss, w);
+        loss.backward();
+        assertThat(w.grad().toDoubleArray()).containsExactly(expected.toDoubleArray());
+    }
+
+    @Test
+    void aSeedThatRequiresGradIsDifferentiatedThrough() {
+        // g = s·2x, so ∂⟨g, r⟩/∂s = 2x·r
+        Var x = Var.parameter(Tensor.of(new double[] {1, 3}, 2));
+        Var s = Var.parameter(Tensor.of(new double[] {0.5, 2}, 2));
+        Var g = Autodiff.gradGraphSeeded(x.square(), s, x)[0];
+        assertThat(g.value().toDoubleArray()).containsExactly(1, 12);
+        Tensor ds = Autodiff.grad(g.mul(Var.constant(Tensor.of(new double[] {10, 100}, 2))).sum(), s)[0];
+        assertThat(ds.toDoubleArray()).containsExactly(20, 600);
+    }
+
+    @Test
+    void gradientsThatDependOnNothingTrackedAreConstants() {
+        Var x = Var.parameter(Tensor.of(new double[] {1, 2}, 2));
+        Var unused = Var.parameter(Tensor.of(new double[] {7}, 1));
+        Var[] g = Autodiff.gradGraph(x.scale(3).sum(), x, unused);
+        assertThat(g[0].value().toDoubleArray()).containsExactly(3, 3);
+        assertThat(g[0].requiresGrad()).isFalse();
+        assertThat(g[1].value().toDoubleArray()).containsExactly(0);
+        assertThat(g[1].requiresGrad()).isFalse();
+    }
+
+    @Test
+    void aPenaltyOnTheInputGradientReachesTheParametersGradBuffers() {
+        Var w = Var.parameter(Tensor.of(new double[] {0.3, -0.7, 1.1, 0.2, -0.4, 0.9}, 2, 3));
+        Var x = Var.parameter(Tensor.of(new double[] {1, -1, 0.5}, 1, 3));
+        Var y = LinalgOps.linear(x, w, null).tanh().sum();
+        Var gx = Autodiff.gradGraph(y, x)[0];
+        Var total = y.add(gx.square().sum());
+        Tensor expected = Autodiff.grad(total, Tensor.of(new double[] {1}), true, w)[0];
+        total.backward();
+        assertThat(w.grad().toDoubleArray()).containsExactly(expected.toDoubleArray());
+        // d/dw of Σ gx² alone is not zero: the penalty does reach w
+        Tensor plain = Autodiff.grad(LinalgOps.linear(x, w, null).tanh().sum(), w)[0];
+        assertThat(w.grad().toDoubleArray()).isNotEqualTo(plain.toDoubleArray());
+    }
+
+    @Test
+    void insideNoGradItRefusesUnlessGradModeIsTurnedBackOn() {
+        Var x = Var.parameter(Tensor.of(new double[] {2}, 1));
+        Var y = x.square().sum();
+        try (var off = NoGrad.enter()) {
+            assertThatThrownBy(() -> Autodiff.gradGraph(y, x)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("NoGrad");
+            try (var on = NoGrad.suspend()) {
+                assertThat(Autodiff.isGradEnabled()).isTrue();
+                assertThat(Autodiff.gradGraph(y, x)[0].requiresGrad()).isTrue();
+            }
+            assertThat(Autodiff.isGradEnabled()).isFalse();
+        }
+        assertThat(Autodiff.isGradEnabled()).isTrue();
+    }
+
+    @Test
+    void aSpentGraphOrASparseProductIsNamed() {
+        Var x = Var.parameter(Tensor.of(new double[] {2}, 1));
+        Var y = x.exp().sum();
+        y.backward();
+        assertThatThrownBy(() -> Autodiff.gradGraph(y, x)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("retainGraph");
+        Csr pattern = Csr.fromDense(Tensor.of(new double[] {1, 0, 0, 1}, 2, 2));
+        Var values = Var.parameter(pattern.values());
+        Var z = LinalgOps.sparseLinear(Var.parameter(Tensor.of(new double[] {1, 2}, 1, 2)), pattern, values).sum();
+        assertThatThrownBy(() -> Autodiff.gradGraph(z, values)).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("CSR").hasMessageContaining("Autodiff.grad");
+    }
+}
