@@ -79,10 +79,10 @@ public final class Autodiff {
      * results reference it). An input the output does not depend on gets a constant zero; a result
      * that depends on nothing that requires grad is a constant.
      *
-     * <p>Not recordable: the sparse products ({@code BLOCK_DIAGONAL}, {@code BSR}, {@code CSR}) and
-     * {@link CustomFunction}s, whose backwards are written on tensors; a walk that reaches one throws
-     * {@link UnsupportedOperationException} naming it. Cross-entropy and layer norm recompute their
-     * statistics from their inputs, as Vars.
+     * <p>Not recordable: {@link CustomFunction}s, whose backwards are written on tensors; a walk that
+     * reaches one throws {@link UnsupportedOperationException} naming it. Cross-entropy and layer norm
+     * recompute their statistics from their inputs, as Vars; the sparse products run as gathers and a
+     * scatter-add over a {@code [batch, stored entries]} temporary instead of their kernels.
      *
      * @throws IllegalArgumentException when an input does not require grad or the seed's shape differs
      * @throws IllegalStateException inside a {@link NoGrad} scope (nothing could be recorded), or when

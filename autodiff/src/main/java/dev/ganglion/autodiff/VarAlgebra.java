@@ -4,6 +4,7 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.ops.Elementwise;
+import dev.ganglion.engine.sparse.SparseMatrix;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -271,10 +272,45 @@ final class VarAlgebra implements GradAlgebra<Var> {
         return switch (n.op) {
             case CROSS_ENTROPY -> new Var[] {crossEntropy(n, gs[0])};
             case LAYER_NORM -> layerNorm(n, gs[0]);
-            case BLOCK_DIAGONAL, BSR, CSR -> throw unsupported(n, "the sparse products' backward has no recorded form");
+            case BLOCK_DIAGONAL, BSR, CSR -> sparse(n, gs[0]);
             case CUSTOM -> throw unsupported(n, "its backward is written on tensors");
             default -> throw new IllegalArgumentException("autodiff: " + n.op + " is not a fused op");
         };
+    }
+
+    /**
+     * {@code y = x·Wᵀ} over W's stored entries {@code (rₖ, cₖ, vₖ)} ({@code aux} = W, saved x and the
+     * values): {@code dx[b, cₖ] += g[b, rₖ]·vₖ} and {@code dvₖ = Σ_b g[b, rₖ]·x[b, cₖ]}, composed of
+     * index-selects, a product and a scatter-add over {@code [batch, entries]} (the tensor walk's
+     * kernels have no recorded form; this costs a batch-by-entries temporary, never a dense W).
+     */
+    private Var[] sparse(Node n, Var g) {
+        SparseMatrix w = (SparseMatrix) n.aux;
+        Var x = saved(n, 0);
+        Var values = saved(n, 1);
+        int entries = w.values().size();
+        int[] rows = new int[entries];
+        int[] cols = new int[entries];
+        w.forEachEntry((r, c, k) -> {
+            rows[k] = r;
+            cols[k] = c;
+        });
+        int batch = x.size() / w.cols();
+        Var gAtRows = IndexOps.indexSelect(reshape(g, batch, w.rows()), 1, rows);
+        Var dx = null;
+        Var dv = null;
+        if (n.wants(0)) {
+            Shape terms = Shape.of(batch, entries);
+            Var products = mul(gAtRows, reshape(values, 1, entries));
+            Var summed = scatterAdd(zeros(Shape.of(batch, w.cols()), x.dtype()), 1, alongAxis(terms, 1, k -> cols[k]), terms,
+                    products);
+            dx = reshape(summed, x.shape().dims());
+        }
+        if (n.wants(1)) {
+            Var xAtCols = IndexOps.indexSelect(reshape(x, batch, w.cols()), 1, cols);
+            dv = reshape(sum(mul(gAtRows, xAtCols), false, 0), values.shape().dims());
+        }
+        return new Var[] {dx, dv};
     }
 
     /** {@code dz = g·(softmax(z) − onehot(t))/divisor}, the softmax recomputed from the logits. */

@@ -2,8 +2,10 @@ package dev.ganglion.autodiff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.engine.sparse.Csr;
 import org.junit.jupiter.api.Test;
 
@@ -83,16 +85,35 @@ class GradGraphTest {
     }
 
     @Test
-    void aSpentGraphOrASparseProductIsNamed() {
+    void aSpentGraphOrACustomFunctionIsNamed() {
         Var x = Var.parameter(Tensor.of(new double[] {2}, 1));
         Var y = x.exp().sum();
         y.backward();
         assertThatThrownBy(() -> Autodiff.gradGraph(y, x)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("retainGraph");
-        Csr pattern = Csr.fromDense(Tensor.of(new double[] {1, 0, 0, 1}, 2, 2));
-        Var values = Var.parameter(pattern.values());
-        Var z = LinalgOps.sparseLinear(Var.parameter(Tensor.of(new double[] {1, 2}, 1, 2)), pattern, values).sum();
-        assertThatThrownBy(() -> Autodiff.gradGraph(z, values)).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("CSR").hasMessageContaining("Autodiff.grad");
+        CustomFunction twice = CustomFunction.of("twice", (ctx, in) -> Elementwise.scale(in[0], 2),
+                (ctx, g) -> new Tensor[] {Elementwise.scale(g, 2)});
+        Var z = twice.apply(x).sum();
+        assertThatThrownBy(() -> Autodiff.gradGraph(z, x)).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("custom function twice").hasMessageContaining("Autodiff.grad");
+    }
+
+    @Test
+    void aSparseLayersSecondDerivativeNeedsNoDenseWeight() {
+        // y = Σ tanh(x·Wᵀ) over a CSR W: ∂²y/∂x∂v through the recorded product, against the same
+        // function on the dense masked weight
+        Csr pattern = Csr.fromDense(Tensor.of(new double[] {1, 0, 2, 0, 3, 0}, 2, 3));
+        Tensor x0 = Tensor.of(new double[] {0.5, -1, 0.25, 1, 0.5, -0.5}, 2, 3);
+        Var x = Var.parameter(x0);
+        Var v = Var.parameter(pattern.values());
+        Var gx = Autodiff.gradGraph(LinalgOps.sparseLinear(x, pattern, v).tanh().sum(), x)[0];
+        Tensor mixed = Autodiff.grad(gx.square().sum(), v)[0];
+        Var xd = Var.parameter(x0);
+        Var dense = Var.parameter(pattern.toDense());
+        Var gxd = Autodiff.gradGraph(xd.matmul(dense.transpose(0, 1)).tanh().sum(), xd)[0];
+        Tensor mixedDense = Autodiff.grad(gxd.square().sum(), dense)[0];
+        // the dense gradient at the stored entries (0, 0), (0, 2), (1, 1), in the values' order
+        double[] expected = {mixedDense.get(0, 0), mixedDense.get(0, 2), mixedDense.get(1, 1)};
+        assertThat(mixed.toDoubleArray()).containsExactly(expected, within(1e-14));
     }
 }
