@@ -79,8 +79,9 @@ public final class Autodiff {
      * results reference it). An input the output does not depend on gets a constant zero; a result
      * that depends on nothing that requires grad is a constant.
      *
-     * <p>Not recordable: {@link CustomFunction}s, whose backwards are written on tensors; a walk that
-     * reaches one throws {@link UnsupportedOperationException} naming it. Cross-entropy and layer norm
+     * <p>A {@link CustomFunction} is recorded through its {@link CustomFunction#backwardGraph}; a walk
+     * that reaches one without it throws {@link UnsupportedOperationException} naming it (as do the
+     * nn losses with options other than the plain cross-entropy's). Cross-entropy and layer norm
      * recompute their statistics from their inputs, as Vars; the sparse products run as gathers and a
      * scatter-add over a {@code [batch, stored entries]} temporary instead of their kernels.
      *

@@ -156,6 +156,21 @@ public final class CustomContext {
         return grads;
     }
 
+    /** The {@link Op#CUSTOM} rule as recorded ops ({@link CustomFunction#backwardGraph}), zeros for outputs without a gradient. */
+    static Var[] backwardGraph(Node n, Var[] gradOutputs) {
+        CustomContext ctx = (CustomContext) n.aux;
+        Var[] g = new Var[gradOutputs.length];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = gradOutputs[i] != null ? gradOutputs[i] : Var.constant(Tensor.zeros(ctx.outShapes[i], ctx.outTypes[i]));
+        }
+        Var[] grads = ctx.function.backwardGraph(ctx, n.inputs.clone(), g);
+        if (grads == null || grads.length != n.inputs.length) {
+            throw new IllegalStateException(ctx.function.name() + ": backwardGraph returned "
+                    + (grads == null ? "null" : grads.length + " gradients") + " for " + n.inputs.length + " inputs");
+        }
+        return grads;
+    }
+
     /** The function's name, for errors raised by the walk. */
     String name() {
         return function.name();

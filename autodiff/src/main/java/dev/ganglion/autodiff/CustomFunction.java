@@ -47,6 +47,21 @@ public interface CustomFunction {
      */
     Tensor[] backward(CustomContext ctx, Tensor... gradOutputs);
 
+    /**
+     * The backward as recorded ops, for {@link Autodiff#gradGraph}: {@code ∂L/∂inputs} built with
+     * differentiable ops from the node's inputs and the output gradients (zeros for outputs that
+     * received none), so that it can be differentiated again. Tensors saved in the forward are
+     * constants here: read the inputs instead. The default refuses, naming the function.
+     *
+     * @param inputs the Vars the function was applied to
+     * @return one gradient per input (or null), as {@link #backward} returns them
+     */
+    default Var[] backwardGraph(CustomContext ctx, Var[] inputs, Var[] gradOutputs) {
+        throw new UnsupportedOperationException("gradGraph: the backward of custom function " + name()
+                + " cannot be recorded (it is written on tensors, and the function has no backwardGraph); take this "
+                + "gradient with Autodiff.grad, or implement backwardGraph");
+    }
+
     /** Applies a single-output function and records it. */
     default Var apply(Var... inputs) {
         Var[] out = applyAll(inputs);

@@ -50,15 +50,10 @@ final class VarAlgebra implements GradAlgebra<Var> {
         }
         Var out = n.savedOutput(i);
         if (out == null) {
-            throw unsupported(n, "its rule reads a tensor the forward derived from its inputs");
+            throw new UnsupportedOperationException("gradGraph: the backward of " + n.op + " cannot be recorded (its "
+                    + "rule reads a tensor the forward derived from its inputs); take this gradient with Autodiff.grad");
         }
         return out;
-    }
-
-    static UnsupportedOperationException unsupported(Node n, String why) {
-        String op = n.aux instanceof CustomContext c ? "custom function " + c.name() : n.op.toString();
-        return new UnsupportedOperationException("gradGraph: the backward of " + op + " cannot be recorded ("
-                + why + "); take this gradient with Autodiff.grad, or build the op from differentiable ops");
     }
 
     @Override
@@ -273,7 +268,7 @@ final class VarAlgebra implements GradAlgebra<Var> {
             case CROSS_ENTROPY -> new Var[] {crossEntropy(n, gs[0])};
             case LAYER_NORM -> layerNorm(n, gs[0]);
             case BLOCK_DIAGONAL, BSR, CSR -> sparse(n, gs[0]);
-            case CUSTOM -> throw unsupported(n, "its backward is written on tensors");
+            case CUSTOM -> CustomContext.backwardGraph(n, gs);
             default -> throw new IllegalArgumentException("autodiff: " + n.op + " is not a fused op");
         };
     }

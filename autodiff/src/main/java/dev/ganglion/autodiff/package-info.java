@@ -37,8 +37,9 @@
  * same table with every rule's arithmetic recorded as ops on {@code Var}s, so its gradients can be
  * used in a loss and differentiated again: Hessian-vector products, gradient penalties, third
  * derivatives. The rules are written once, generically over the carrier of the gradients (tensors
- * or {@code Var}s). Custom functions have backwards written on tensors only and are refused by
- * name.
+ * or {@code Var}s). A custom function takes part when it writes its backward a second time in
+ * {@code Var} ops ({@link dev.ganglion.autodiff.CustomFunction#backwardGraph}) and is refused by
+ * name otherwise.
  *
  * <h2>Memory</h2>
  * A node is reachable only from its output {@code Var}s and never references them. During backward,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.ganglion.autodiff.nn.Losses;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.engine.sparse.Csr;
@@ -96,6 +97,25 @@ class GradGraphTest {
         Var z = twice.apply(x).sum();
         assertThatThrownBy(() -> Autodiff.gradGraph(z, x)).isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("custom function twice").hasMessageContaining("Autodiff.grad");
+    }
+
+    @Test
+    void theBinaryCrossEntropyRecordsItsBackward() {
+        // second derivatives of Σ r·bce(x, y) in both the logits and the soft targets
+        Tensor x = Tensor.of(new double[] {-2, -0.3, 0.4, 3}, 2, 2);
+        Tensor y = Tensor.of(new double[] {0.1, 0.9, 0.5, 0.25}, 2, 2);
+        Var[] v0 = {Var.parameter(x), Var.parameter(y)};
+        Var[] recorded = Autodiff.gradGraph(Losses.bceWithLogits(v0[0], v0[1]), v0);
+        Tensor[] plain = Autodiff.grad(Losses.bceWithLogits(v0[0], v0[1]), v0);
+        for (int i = 0; i < 2; i++) {
+            assertThat(recorded[i].value().toDoubleArray()).containsExactly(plain[i].toDoubleArray(), within(1e-15));
+        }
+        GradCheck.check(v -> {
+            try (var on = NoGrad.suspend()) {
+                Var[] g = Autodiff.gradGraph(Losses.bceWithLogits(v[0], v[1]), v);
+                return g[0].square().sum().add(g[1].mul(v[0]).sum());
+            }
+        }, x, y).assertPassed();
     }
 
     @Test

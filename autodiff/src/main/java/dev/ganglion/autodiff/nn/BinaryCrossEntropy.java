@@ -2,6 +2,7 @@ package dev.ganglion.autodiff.nn;
 
 import dev.ganglion.autodiff.CustomContext;
 import dev.ganglion.autodiff.CustomFunction;
+import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.Tensor;
 
 /**
@@ -31,6 +32,13 @@ final class BinaryCrossEntropy implements CustomFunction {
             l[i] = (x[i] >= 0 ? x[i] * (1 - y[i]) : -x[i] * y[i]) + Math.log1p(Math.exp(-Math.abs(x[i])));
         }
         return new Tensor[] {Tensor.wrap(l, in[0].shape()).to(in[0].dtype())};
+    }
+
+    /** The same rule recorded: {@code dx = g·(σ(x) − y)}, {@code dy = −g·x}. */
+    @Override
+    public Var[] backwardGraph(CustomContext ctx, Var[] in, Var[] gradOutputs) {
+        Var g = gradOutputs[0];
+        return new Var[] {g.mul(in[0].sigmoid().sub(in[1])), g.mul(in[0]).neg()};
     }
 
     @Override

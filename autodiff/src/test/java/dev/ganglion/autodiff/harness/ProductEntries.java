@@ -92,6 +92,11 @@ final class ProductEntries {
             Tensor b = ctx.saved(1);
             return new Tensor[] {Elementwise.add(Elementwise.mul(g[0], b), g[1]), Elementwise.add(Elementwise.mul(g[0], a), g[1])};
         }
+
+        @Override
+        public Var[] backwardGraph(dev.ganglion.autodiff.CustomContext ctx, Var[] in, Var[] g) {
+            return new Var[] {g[0].mul(in[1]).add(g[1]), g[0].mul(in[0]).add(g[1])};
+        }
     };
 
     private static void custom(List<Sample> s) {
