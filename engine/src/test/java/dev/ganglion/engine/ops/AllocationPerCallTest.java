@@ -140,13 +140,15 @@ class AllocationPerCallTest {
 
     /**
      * The reductions along an axis, the softmaxes, layer norm forward and backward, and the dense
-     * products, of x and of g, a tensor of x's shape (square, for the products).
+     * products (either operand transposed, and into a buffer), of x and of g, a tensor of x's shape
+     * (square, for the products).
      */
     private static List<Case> rowCases(Tensor x, Tensor g) {
         int n = x.shape().dim(1);
         Tensor w = Tensor.of(Fixtures.randomFloats(n, 22), n);
         Normalization.LayerNorm norm = Normalization.layerNorm(x, new int[] {n}, w, w, 1e-5);
         Tensor batch = Tensor.of(Fixtures.randomFloats(BATCH * n, 23), BATCH, n);
+        Tensor sink = Tensor.zeros(n, n);
         return List.of(
                 new Case("sum of rows", () -> Reductions.sum(x, false, 1)),
                 new Case("sum of columns", () -> Reductions.sum(x, false, 0)),
@@ -158,6 +160,13 @@ class AllocationPerCallTest {
                 new Case("layer norm backward", () -> Normalization.layerNormBackward(g, x, norm.mean(), norm.rstd(),
                         w, true, true, true).input()),
                 new Case("matmul", () -> Linalg.matmul(batch, x)),
+                new Case("matmul, B transposed", () -> Linalg.matmul(batch, g.mT())),
+                // a linear layer's weight gradient dyᵀ·x, here into a buffer it adds to
+                new Case("matmul, A transposed", () -> Linalg.matmul(batch.mT(), batch)),
+                new Case("matmul into, accumulating", () -> {
+                    Linalg.matmulInto(batch.mT(), batch, sink, true);
+                    return sink;
+                }),
                 new Case("linear", () -> Linalg.linear(batch, x, w)));
     }
 
