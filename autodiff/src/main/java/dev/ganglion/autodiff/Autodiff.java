@@ -80,8 +80,8 @@ public final class Autodiff {
      * that depends on nothing that requires grad is a constant.
      *
      * <p>A {@link CustomFunction} is recorded through its {@link CustomFunction#backwardGraph}; a walk
-     * that reaches one without it throws {@link UnsupportedOperationException} naming it (as do the
-     * nn losses with options other than the plain cross-entropy's). Cross-entropy and layer norm
+     * that reaches one without it throws {@link UnsupportedOperationException} naming it (the nn
+     * losses have theirs). Cross-entropy and layer norm
      * recompute their statistics from their inputs, as Vars; the sparse products run as gathers and a
      * scatter-add over a {@code [batch, stored entries]} temporary instead of their kernels.
      *

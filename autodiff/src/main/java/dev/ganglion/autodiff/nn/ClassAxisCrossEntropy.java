@@ -141,6 +141,34 @@ final class ClassAxisCrossEntropy implements CustomFunction {
         return new Tensor[] {Tensor.wrap(dz, saved.shape()).to(gradOutputs[0].dtype())};
     }
 
+    /**
+     * The same rule recorded, for {@code gradGraph}: {@code dz = γ − softmax(z)·Σ_c γ[c]} with
+     * {@code γ = g·A}, A the constant of the class comment's γ per unit gradient (its scales, the
+     * weights and the targets; 0 at ignored positions).
+     */
+    @Override
+    public Var[] backwardGraph(CustomContext ctx, Var[] in, Var[] gradOutputs) {
+        Var z = in[0];
+        int axis = CrossEntropyChecks.classAxis(z.shape());
+        double divisor = options.reduction() == Reduction.MEAN ? (Double) ctx.state() : 1;
+        double eps = options.labelSmoothing();
+        double nllScale = -((1 - eps) / divisor);
+        double smoothScale = eps == 0 ? 0 : -((eps / classes) / divisor);
+        double[] a = new double[z.size()];
+        for (int j = 0; j < targets.length; j++) {
+            int y = targets[j];
+            if (options.ignores(y)) {
+                continue;
+            }
+            for (int c = 0; c < classes; c++) {
+                a[at(j, c)] = smoothScale * options.weightOf(c) + (c == y ? nllScale * options.weightOf(y) : 0);
+            }
+        }
+        Var g = options.reduction() == Reduction.NONE && z.rank() > 1 ? gradOutputs[0].unsqueeze(axis) : gradOutputs[0];
+        Var gamma = g.mul(Var.constant(Tensor.wrap(a, z.shape()).to(z.dtype())));
+        return new Var[] {gamma.sub(z.softmax(axis).mul(gamma.sum(true, axis)))};
+    }
+
     /** Σ a, left to right. */
     private static double sum(double[] a) {
         double s = 0;
