@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Prints the PyTorch 1.13 values pasted into GradGraphTorchTest (second and third derivatives taken
-with torch.autograd.grad(..., create_graph=True)): /usr/bin/python3 grad_graph_values.py
+with torch.autograd.grad(..., create_graph=True)) and DerivativesTest (torch.autograd.functional's
+hessian and jvp): /usr/bin/python3 grad_graph_values.py
 
 All in float64. Inputs are exact in both languages: ramp(n, a, b)[k] = ((a·k + b) mod 17)/17 - 0.5
 over the flat index k, scaled where noted; targets [2, 0, 1, 2]."""
@@ -72,8 +73,21 @@ def third_derivative():
     print(arr(d3.tolist(), "        double[] third = ", " " * 16) + ";")
 
 
+def functional():
+    """hessian of f(x) = logsumexp(x·[1, 2, 3, 4]) + Σ sin(x)·x, and jvp of softmax(x)·x² along t,
+    at x = ramp(4)·2 and t = ramp(4, 7, 1)."""
+    x = ramp((4,), 5, 3, 2.0)
+    t = ramp((4,), 7, 1)
+    c = torch.tensor([1.0, 2.0, 3.0, 4.0], dtype=torch.float64)
+    hess = torch.autograd.functional.hessian(lambda v: torch.logsumexp(v * c, 0) + (torch.sin(v) * v).sum(), x)
+    print(arr(hess.flatten().tolist(), "        double[] hessian = ", " " * 16) + ";")
+    _, jv = torch.autograd.functional.jvp(lambda v: torch.softmax(v, 0) * v * v, x, t)
+    print(arr(jv.tolist(), "        double[] jvp = ", " " * 16) + ";")
+
+
 if __name__ == "__main__":
     torch.set_printoptions(precision=17)
     hessian_vector_product()
     input_gradient_penalty()
     third_derivative()
+    functional()

@@ -39,7 +39,8 @@
  * derivatives. The rules are written once, generically over the carrier of the gradients (tensors
  * or {@code Var}s). A custom function takes part when it writes its backward a second time in
  * {@code Var} ops ({@link dev.ganglion.autodiff.CustomFunction#backwardGraph}) and is refused by
- * name otherwise.
+ * name otherwise. {@link dev.ganglion.autodiff.Derivatives} builds Jacobian- and Hessian-vector
+ * products and whole Jacobians and Hessians of functions on it.
  *
  * <h2>Memory</h2>
  * A node is reachable only from its output {@code Var}s and never references them. During backward,
