@@ -330,6 +330,56 @@ public final class Var {
         return PointwiseOps.erf(this);
     }
 
+    /** {@code sin x} elementwise ({@link PointwiseOps#sin}). */
+    public Var sin() {
+        return PointwiseOps.sin(this);
+    }
+
+    /** {@code cos x} elementwise ({@link PointwiseOps#cos}). */
+    public Var cos() {
+        return PointwiseOps.cos(this);
+    }
+
+    /** {@code 1/x} elementwise ({@link PointwiseOps#reciprocal}). */
+    public Var reciprocal() {
+        return PointwiseOps.reciprocal(this);
+    }
+
+    /** {@code x·σ(x)} elementwise ({@link PointwiseOps#silu}). */
+    public Var silu() {
+        return PointwiseOps.silu(this);
+    }
+
+    /** {@code x·Φ(x)} elementwise, the exact gelu ({@link PointwiseOps#gelu(Var)}). */
+    public Var gelu() {
+        return PointwiseOps.gelu(this);
+    }
+
+    /** {@code ln(1 + eˣ)} elementwise, PyTorch's defaults ({@link PointwiseOps#softplus(Var)}). */
+    public Var softplus() {
+        return PointwiseOps.softplus(this);
+    }
+
+    /** {@code max(this, other)} elementwise, broadcasting ({@link PointwiseOps#maximum}). */
+    public Var maximum(Var other) {
+        return PointwiseOps.maximum(this, other);
+    }
+
+    /** {@code min(this, other)} elementwise, broadcasting ({@link PointwiseOps#minimum}). */
+    public Var minimum(Var other) {
+        return PointwiseOps.minimum(this, other);
+    }
+
+    /** {@code thisᵒᵗʰᵉʳ} elementwise, broadcasting, both differentiable ({@link PointwiseOps#pow(Var, Var)}). */
+    public Var pow(Var other) {
+        return PointwiseOps.pow(this, other);
+    }
+
+    /** {@code log Σ eˣ} along {@code axis}, computed stably ({@link ReductionOps#logsumexp}). */
+    public Var logsumexp(int axis, boolean keepDims) {
+        return ReductionOps.logsumexp(this, axis, keepDims);
+    }
+
     /** {@code min(max(x, lo), hi)} elementwise ({@link PointwiseOps#clamp}). */
     public Var clamp(double lo, double hi) {
         return PointwiseOps.clamp(this, lo, hi);
