@@ -44,6 +44,40 @@ class GradGraphTest {
     }
 
     @Test
+    void anIntermediateTargetsGradientIsDifferentiableInTheLeavesBehindIt() {
+        // y = Σ sin(h), h = x²: ∂y/∂h = cos(x²), and d/dx Σ cos(x²) = −2x·sin(x²)
+        Var x = Var.parameter(Tensor.of(new double[] {0.5, -1.25}, 2));
+        Var h = x.square();
+        Var gh = Autodiff.gradGraph(h.sin().sum(), h)[0];
+        Tensor d = Autodiff.grad(gh.sum(), x)[0];
+        for (int i = 0; i < 2; i++) {
+            double xi = x.value().get(i);
+            assertThat(gh.value().get(i)).isCloseTo(Math.cos(xi * xi), within(1e-15));
+            assertThat(d.get(i)).isCloseTo(-2 * xi * Math.sin(xi * xi), within(1e-15));
+        }
+    }
+
+    @Test
+    void inFloat32TheRecordedGradientsMatchTheTensorWalks() {
+        // the fused kernels (relu, gelu, the cross-entropy) against their recorded compositions
+        Tensor w0 = Tensor.of(new float[] {0.3f, -0.7f, 1.1f, 0.2f, -0.4f, 0.9f, 0.5f, -0.1f, 0.8f}, 3, 3);
+        Tensor x0 = Tensor.of(new float[] {1, -1, 0.5f, -0.25f, 2, 0.75f}, 2, 3);
+        Var w = Var.parameter(w0);
+        Var x = Var.parameter(x0);
+        Var h = LinalgOps.linear(x, w, null).relu().add(LinalgOps.linear(x, w, null).gelu());
+        Var loss = LossOps.crossEntropyWithLogits(PointwiseOps.gelu(h, Gelu.TANH), new int[] {2, 0});
+        Tensor[] plain = Autodiff.grad(loss, Tensor.of(new float[] {1}), true, w, x);
+        Var[] recorded = Autodiff.gradGraph(loss, w, x);
+        for (int k = 0; k < 2; k++) {
+            float[] e = plain[k].floatArray();
+            float[] a = recorded[k].value().contiguous().floatArray();
+            for (int i = 0; i < e.length; i++) {
+                assertThat(a[i]).as("input %d element %d", k, i).isCloseTo(e[i], within(2e-6f * (1 + Math.abs(e[i]))));
+            }
+        }
+    }
+
+    @Test
     void gradientsThatDependOnNothingTrackedAreConstants() {
         Var x = Var.parameter(Tensor.of(new double[] {1, 2}, 2));
         Var unused = Var.parameter(Tensor.of(new double[] {7}, 1));
