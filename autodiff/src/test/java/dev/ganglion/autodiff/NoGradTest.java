@@ -23,6 +23,30 @@ class NoGradTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope variables are unused by design
+    void suspendRecordsInsideNestedScopesUntilClosedAndRestoresThem() {
+        Var x = Var.parameter(Tensor.ones(3));
+        NoGrad outer = NoGrad.enter();
+        NoGrad inner = NoGrad.enter();
+        NoGrad on = NoGrad.suspend();
+        assertThat(x.exp().requiresGrad()).isTrue();
+        try (var again = NoGrad.enter()) {
+            assertThat(x.exp().requiresGrad()).isFalse();
+        }
+        on.close();
+        on.close(); // harmless, as for enter
+        assertThat(x.exp().requiresGrad()).isFalse();
+        inner.close();
+        assertThat(NoGrad.isGradEnabled()).isFalse();
+        outer.close();
+        assertThat(NoGrad.isGradEnabled()).isTrue();
+        try (var alone = NoGrad.suspend()) {   // nothing to suspend
+            assertThat(NoGrad.isGradEnabled()).isTrue();
+        }
+        assertThat(NoGrad.isGradEnabled()).isTrue();
+    }
+
+    @Test
     @SuppressWarnings("try") // the scope variable is unused by design
     void scopesNestAndClosingTwiceIsHarmless() {
         NoGrad outer = NoGrad.enter();
