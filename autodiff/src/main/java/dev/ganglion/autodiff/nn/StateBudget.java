@@ -47,16 +47,33 @@ public final class StateBudget {
 
     /** Counts a registration against the current cap, if any. */
     static void charge(Module owner, String name, Tensor value) {
+        if (check(owner.typeName() + "'s '" + name + "' " + value.shape(), value.shape().size())) {
+            CURRENT.get().used += value.shape().size();
+        }
+    }
+
+    /**
+     * Fails now, as the registrations would, when {@code elements} more elements of state would pass
+     * the current cap; charges nothing. For a builder that allocates several tensors before the
+     * module that registers them exists, so that it stops before allocating them.
+     *
+     * @param what the tensors, for the error (e.g. {@code "CircuitNet's cmu.linear and cmu.product"})
+     * @throws IllegalArgumentException naming them, the cap and what it counted so far
+     */
+    public static void reserve(String what, long elements) {
+        check(what + " (" + elements + " elements)", elements);
+    }
+
+    /** Throws when {@code n} more elements would pass the cap; false when no cap is set. */
+    private static boolean check(String what, long n) {
         if (!CURRENT.isBound()) {
-            return;
+            return false;
         }
         StateBudget b = CURRENT.get();
-        long n = value.shape().size();
         if (n > b.cap - b.used) {
             throw new IllegalArgumentException("the model described needs more than " + b.cap + " elements of state ("
-                    + b.what + "): " + owner.typeName() + "'s '" + name + "' " + value.shape()
-                    + " brings it past that, after " + b.used + " elements");
+                    + b.what + "): " + what + " brings it past that, after " + b.used + " elements");
         }
-        b.used += n;
+        return true;
     }
 }

@@ -6,6 +6,7 @@ import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.nn.Layer;
 import dev.ganglion.autodiff.nn.Linear;
 import dev.ganglion.autodiff.nn.Module;
+import dev.ganglion.autodiff.nn.StateBudget;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
@@ -67,6 +68,10 @@ public final class CircuitNet extends Layer implements NeuralModel {
         int n = cfg.neurons();
         int p = cfg.ports();
         Linear encoder = new Linear(cfg.inputSize(), c * p, rng);
+        // the [c, n, n] tensors are made before CircuitUnits registers them: checked against a
+        // checkpoint's budget first, so that an edited config stops before allocating them
+        StateBudget.reserve("CircuitNet's cmu.linear and cmu.product [" + c + ", " + n + ", " + n + "]",
+                (cfg.useLinear() ? 1L : 0L) * c * n * n + (cfg.useProduct() ? 1L : 0L) * c * n * n);
         double inv = 1 / Math.sqrt(n);
         Tensor linear = cfg.useLinear() ? rng.uniform(Shape.of(c, n, n), -inv, inv) : null;
         Tensor product = cfg.useProduct() ? rng.uniform(Shape.of(c, n, n), -0.1 * inv, 0.1 * inv) : null;

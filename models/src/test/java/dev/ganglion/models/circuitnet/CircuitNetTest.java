@@ -7,6 +7,7 @@ import dev.ganglion.autodiff.GradCheck;
 import dev.ganglion.autodiff.GraphProbe;
 import dev.ganglion.autodiff.Op;
 import dev.ganglion.autodiff.Var;
+import dev.ganglion.autodiff.nn.StateBudget;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
@@ -77,6 +78,20 @@ class CircuitNetTest {
             }
             assertThat(norm > 0).as("K = " + k).isEqualTo(k == 3);
         }
+    }
+
+    @Test
+    void aStateBudgetStopsTheBuildBeforeItsUnitTensorsAreMade() {
+        // 4 units of 8,000 neurons: cmu.linear and cmu.product would be 256M floats (1 GiB) each; the
+        // budget names them before either is allocated (it used to fire only at their registration)
+        CircuitNetConfig huge = new CircuitNetConfig(3, 2, 4, 8000, 2, 1, 0, "tanh", 1, true, true, false, false);
+        assertThatThrownBy(() -> StateBudget.within(1000, "the test's cap", () -> CircuitNet.create(huge, new Rng(1))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs more than 1000 elements of state (the test's cap)")
+                .hasMessageContaining("CircuitNet's cmu.linear and cmu.product [4, 8000, 8000] (512000000 elements)");
+        // within the cap, the same check lets a small network through
+        CircuitNetConfig small = config("tanh", 1, true, false);
+        assertThat(StateBudget.within(100_000, "a cap", () -> CircuitNet.create(small, new Rng(1)))).isNotNull();
     }
 
     @Test
