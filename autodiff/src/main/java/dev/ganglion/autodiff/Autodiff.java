@@ -34,12 +34,7 @@ public final class Autodiff {
      * Inputs the output does not depend on get zeros. Spends the graph.
      */
     public static Tensor[] grad(Var output, Var... inputs) {
-        Objects.requireNonNull(output, "grad: output is null");
-        if (output.size() != 1) {
-            throw new IllegalArgumentException("grad: output of shape " + output.shape()
-                    + " is not a single element; pass a seed with grad(output, seed, retainGraph, inputs)");
-        }
-        return grad(output, Tensor.full(output.shape(), 1, output.dtype()), false, inputs);
+        return grad(output, unitSeed("grad", output, "grad(output, seed, retainGraph, inputs)"), false, inputs);
     }
 
     /**
@@ -64,12 +59,8 @@ public final class Autodiff {
      * See {@link #gradGraphSeeded}.
      */
     public static Var[] gradGraph(Var output, Var... inputs) {
-        Objects.requireNonNull(output, "gradGraph: output is null");
-        if (output.size() != 1) {
-            throw new IllegalArgumentException("gradGraph: output of shape " + output.shape()
-                    + " is not a single element; pass a seed with gradGraphSeeded(output, seed, inputs)");
-        }
-        return gradGraphSeeded(output, Var.constant(Tensor.full(output.shape(), 1, output.dtype())), inputs);
+        return gradGraphSeeded(output, Var.constant(unitSeed("gradGraph", output, "gradGraphSeeded(output, seed, inputs)")),
+                inputs);
     }
 
     /**
@@ -106,7 +97,17 @@ public final class Autodiff {
         return NoGrad.isGradEnabled();
     }
 
-    private static void checkInputs(String op, Var[] inputs) {
+    /** The seed 1 of a one-element output, or an error pointing to {@code seeded}, the call that takes a seed. */
+    private static Tensor unitSeed(String op, Var output, String seeded) {
+        Objects.requireNonNull(output, op + ": output is null");
+        if (output.size() != 1) {
+            throw new IllegalArgumentException(op + ": output of shape " + output.shape()
+                    + " is not a single element; pass a seed with " + seeded);
+        }
+        return Tensor.full(output.shape(), 1, output.dtype());
+    }
+
+        private static void checkInputs(String op, Var[] inputs) {
         for (int i = 0; i < inputs.length; i++) {
             Objects.requireNonNull(inputs[i], op + ": input " + i + " is null");
             if (!inputs[i].requiresGrad()) {

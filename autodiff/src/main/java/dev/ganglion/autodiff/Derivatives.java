@@ -35,8 +35,7 @@ public final class Derivatives {
         Var out = apply("jvp", f, in);
         Var u = Var.parameter(out.value().newZeros(out.shape()));
         Var[] uJ = Autodiff.gradGraphSeeded(out, u, in);
-        Var dot = projection(uJ, v);
-        return dot.requiresGrad() ? Autodiff.grad(dot, u)[0] : out.value().newZeros(out.shape());
+        return Autodiff.grad(projection(uJ, v), u)[0];   // zeros where f does not depend on x
     }
 
     /** {@code H·v} for a one-element f: {@code ∂⟨∇f(x), v⟩/∂xₖ} for each input k. */
@@ -44,15 +43,7 @@ public final class Derivatives {
         Var[] in = leaves("hvp", x);
         checkTangents("hvp", x, v);
         Var[] g = Autodiff.gradGraph(scalar("hvp", apply("hvp", f, in)), in);
-        Var dot = projection(g, v);
-        if (!dot.requiresGrad()) {   // f is at most linear: H = 0
-            Tensor[] zeros = new Tensor[x.length];
-            for (int k = 0; k < zeros.length; k++) {
-                zeros[k] = x[k].newZeros(x[k].shape());
-            }
-            return zeros;
-        }
-        return Autodiff.grad(dot, in);
+        return Autodiff.grad(projection(g, v), in);   // zeros where f is at most linear
     }
 
     /**
@@ -85,9 +76,6 @@ public final class Derivatives {
         }
         Tensor result = Tensor.zeros(Shape.ofSizes(op, dims), x.dtype());
         Tensor flat = result.reshape(out.size(), x.size());
-        if (!out.requiresGrad()) {
-            return result;   // out does not depend on x
-        }
         Tensor seed = out.value().newZeros(out.shape());
         Tensor seedFlat = seed.reshape(out.size());
         for (int i = 0; i < out.size(); i++) {

@@ -4,6 +4,7 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.ops.Elementwise;
+import dev.ganglion.engine.ops.Indexing;
 import dev.ganglion.engine.sparse.SparseMatrix;
 import java.util.function.IntUnaryOperator;
 
@@ -226,12 +227,12 @@ final class VarAlgebra implements GradAlgebra<Var> {
 
     @Override
     public Var unslice(Var g, Shape shape, int axis, int start, int step) {
-        return scatterAdd(zeros(shape, g.dtype()), axis, alongAxis(g.shape(), axis, i -> start + i * step), g.shape(), g);
+        return scatterInto(shape, axis, i -> start + i * step, g);
     }
 
     @Override
     public Var indexAdd(Var src, Shape shape, int axis, int[] index) {
-        return scatterAdd(zeros(shape, src.dtype()), axis, alongAxis(src.shape(), axis, i -> index[i]), src.shape(), src);
+        return scatterInto(shape, axis, i -> index[i], src);
     }
 
     @Override
@@ -242,6 +243,14 @@ final class VarAlgebra implements GradAlgebra<Var> {
     @Override
     public Var gather(Var x, int axis, int[] index, Shape indexShape) {
         return IndexOps.gather(x, axis, index, indexShape);
+    }
+
+    /**
+     * Zeros of {@code shape} with slice i of {@code src} along {@code axis} added at position
+     * {@code at(i)}: a scatter-add, whose own rule is a gather.
+     */
+    private Var scatterInto(Shape shape, int axis, IntUnaryOperator at, Var src) {
+        return scatterAdd(zeros(shape, src.dtype()), axis, alongAxis(src.shape(), axis, at), src.shape(), src);
     }
 
     /**
@@ -295,11 +304,8 @@ final class VarAlgebra implements GradAlgebra<Var> {
         Var dx = null;
         Var dv = null;
         if (n.wants(0)) {
-            Shape terms = Shape.of(batch, entries);
             Var products = mul(gAtRows, reshape(values, 1, entries));
-            Var summed = scatterAdd(zeros(Shape.of(batch, w.cols()), x.dtype()), 1, alongAxis(terms, 1, k -> cols[k]), terms,
-                    products);
-            dx = reshape(summed, x.shape().dims());
+            dx = reshape(scatterInto(Shape.of(batch, w.cols()), 1, k -> cols[k], products), x.shape().dims());
         }
         if (n.wants(1)) {
             Var xAtCols = IndexOps.indexSelect(reshape(x, batch, w.cols()), 1, cols);
@@ -312,10 +318,7 @@ final class VarAlgebra implements GradAlgebra<Var> {
     private Var crossEntropy(Node n, Var g) {
         Var logits = n.inputs[0];
         int[] targets = (int[]) n.aux;
-        Tensor onehot = Tensor.zeros(logits.shape(), logits.dtype());
-        for (int i = 0; i < targets.length; i++) {
-            onehot.set(1, i, targets[i]);
-        }
+        Tensor onehot = Indexing.oneHot(targets, logits.dim(1), logits.dtype());
         Var p = exp(ReductionOps.logSoftmax(logits, 1));
         return mul(sub(p, constant(onehot)), scale(g, 1.0 / n.real));
     }

@@ -25,10 +25,11 @@ public final class SimdBinary implements BinaryKernel {
     private static final ScalarBinary SCALAR = new ScalarBinary();
     /**
      * Per thread, runs of {@link #L} copies of a broadcast a (from 0) and b (from L): every loop reads
-     * its operands from arrays ({@link #source}). NOTE: choosing between a load and a broadcast
-     * register per step makes a vector merged from two branches, which C2 boxed wherever loop
-     * unswitching had not separated the stride patterns (minimum at 128 bits: 12.6 MB a 1,024² call,
-     * in one run of about ten of {@code AllocationPerCallTest}).
+     * its operands from arrays ({@link #source}), so that no vector is chosen between a load and a
+     * broadcast register per step (a vector merged from two branches, a shape C2 boxed elsewhere).
+     * Taken after minimum at 128 bits allocated 12.6 MB a 1,024² call in one run of
+     * {@code AllocationPerCallTest}; SQRT, which has no broadcast operand, later failed the same way
+     * once, so that failure's mechanism is not this one alone (not confirmed).
      */
     private static final ThreadLocal<float[]> COPIES = ThreadLocal.withInitial(() -> new float[2 * L]);
 
@@ -132,8 +133,8 @@ public final class SimdBinary implements BinaryKernel {
                                    int bound) {
         float[] xa = source(a, ao, as, 0);
         float[] xb = source(b, bo, bs, L);
-        int oa = as == 1 ? ao : 0;
-        int ob = bs == 1 ? bo : L;
+        int oa = sourceOffset(ao, as, 0);
+        int ob = sourceOffset(bo, bs, L);
         switch (op) {
             case ADD -> add(xa, oa, as, xb, ob, bs, y, yo, bound);
             case SUB -> sub(xa, oa, as, xb, ob, bs, y, yo, bound);
@@ -217,8 +218,8 @@ public final class SimdBinary implements BinaryKernel {
                                     float[] y, int yo, int bound) {
         float[] xa = source(a, ao, as, 0);
         float[] xb = source(b, bo, bs, L);
-        int oa = as == 1 ? ao : 0;
-        int ob = bs == 1 ? bo : L;
+        int oa = sourceOffset(ao, as, 0);
+        int ob = sourceOffset(bo, bs, L);
         for (int i = 0; i < bound; i += L) {
             VectorMask<Float> pickA = v(c, co + i).compare(VectorOperators.NE, 0f);
             v(xb, ob, bs, i).blend(v(xa, oa, as, i), pickA).intoArray(y, yo + i);
@@ -241,6 +242,11 @@ public final class SimdBinary implements BinaryKernel {
         float[] copies = COPIES.get();
         Arrays.fill(copies, at, at + L, x[off]);
         return copies;
+    }
+
+    /** Where in its {@link #source} an operand starts: {@code off} (stride 1), or {@code at} in the copies. */
+    private static int sourceOffset(int off, int stride, int at) {
+        return stride == 1 ? off : at;
     }
 
     /** Lanes {@code i…i+L−1} of an operand from its {@link #source}: stride 1, or 0 for a run of copies. */
