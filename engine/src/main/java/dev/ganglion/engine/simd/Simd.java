@@ -18,7 +18,22 @@ import jdk.incubator.vector.VectorSpecies;
  * run once per width in separate JVMs for this reason.
  */
 public final class Simd {
-    /** The float species of the active width. */
+    /**
+     * The float species of the active width, and the only float species in the JVM: half a vector is
+     * loaded and stored under a mask of this one, never through a species of half the width. The
+     * JDK's vector classes are shared by every caller, and so are the receiver-type profiles inside
+     * them ({@code FloatVector.intoArray} calls {@code length()} and {@code vspecies()} on its
+     * receiver). With two float shapes in use those profiles are bimorphic, and where C2 inlines such a
+     * call late on a vector it does not yet know the class of (an accumulator after its loop), it
+     * dispatches on the profile, the species stops being a constant, the intrinsic is refused and
+     * the vector is boxed, its loop's accumulators boxed at every step with it (JDK-8319889 describes the
+     * pattern). It depended on compile order: the GEMM's tile allocated 240–420 MB a 1,024² call in
+     * about half the runs of {@code AllocationPerCallTest} at 256 bits under
+     * {@code -XX:CompileThresholdScaling=0.05} ({@code LogCompilation}: {@code
+     * bimorphic_or_optimized_type_check} traps at the tile's stores), and none in 8 runs once layer
+     * norm and pow stopped using a half species; SQRT and {@code minimum} at 128 bits had failed the
+     * same way now and then in the full build. {@code SingleFloatSpeciesTest} keeps it so.
+     */
     public static final VectorSpecies<Float> F32 = species();
 
     /** Lanes of {@link #F32}. */

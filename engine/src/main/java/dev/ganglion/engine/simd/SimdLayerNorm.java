@@ -3,14 +3,15 @@ package dev.ganglion.engine.simd;
 import dev.ganglion.engine.kernel.LayerNormKernel;
 import dev.ganglion.engine.kernel.ScalarLayerNorm;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD twin of {@link ScalarLayerNorm} for float32 rows, in double lanes throughout: half a vector
- * of floats is widened to a full vector of doubles ({@link #D}, as many lanes as {@link #H}), so the
+ * SIMD twin of {@link ScalarLayerNorm} for float32 rows, in double lanes throughout: the floats of
+ * a row are widened to doubles a block at a time ({@link #widen}, a scalar loop C2 vectorizes) and
+ * read as vectors of {@link #D}; results are stored as doubles and narrowed the same way. No float
+ * vector is converted, so the kernel needs no second float species ({@link Simd#F32} says why there
+ * is only one) and no masked load, whose fallback and the conversions' boxed every vector of layer
+ * norm in the full engine suite at 512 bits (17 MB a 1,024² call). So the
  * statistics are accumulated in double as the reference's are, in the same passes (the sum, the
  * residuals {@code x − μ} that correct μ, the squared deviations), and {@code (x − μ)·ρ·γ + β} is
  * evaluated in double in the reference's order and rounded to float once.
@@ -40,10 +41,18 @@ import jdk.incubator.vector.VectorSpecies;
 public final class SimdLayerNorm implements LayerNormKernel {
     /** Doubles of the active width. */
     private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, Simd.F32.vectorShape());
-    /** Floats of half the active width: as many lanes as {@link #D}, widened one to one. */
-    private static final VectorSpecies<Float> H =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(Simd.F32.vectorBitSize() / 2));
     private static final int L = D.length();
+    /**
+     * Elements widened at a time: a multiple of 2·{@link #L} at every width, so the vector steps of
+     * a row are the same whatever the block; four blocks of doubles ({@link #SCRATCH}) are 16 KiB.
+     */
+    static final int BLOCK = 512;
+    /** This thread's four blocks of doubles: x, g or the bias, the weight, and results to narrow. */
+    private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[4 * BLOCK]);
+    private static final int XS = 0;
+    private static final int GS = BLOCK;
+    private static final int WS = 2 * BLOCK;
+    private static final int OUT = 3 * BLOCK;
 
     /**
      * Creates the kernel (it holds no state); public and without arguments for
@@ -54,12 +63,13 @@ public final class SimdLayerNorm implements LayerNormKernel {
     @Override
     public void forward(int from, int to, int n, float[] x, int xOff, float[] w, float[] b, double eps, float[] y,
             int yOff, double[] mean, double[] rstd) {
+        double[] buf = SCRATCH.get();
         for (int r = from; r < to; r++) {
             int xo = xOff + r * n;
-            double mu = shiftedSum(x, xo, n, 0) / n;
-            mu += shiftedSum(x, xo, n, mu) / n;   // the residuals recover the rounding of the sum
-            double rho = 1 / Math.sqrt(squares(x, xo, n, mu) / n + eps);
-            affine(x, xo, n, mu, rho, w, b, y, yOff + r * n);
+            double mu = shiftedSum(x, xo, n, 0, buf) / n;
+            mu += shiftedSum(x, xo, n, mu, buf) / n;   // the residuals recover the rounding of the sum
+            double rho = 1 / Math.sqrt(squares(x, xo, n, mu, buf) / n + eps);
+            affine(x, xo, n, mu, rho, w, b, y, yOff + r * n, buf);
             mean[r] = mu;
             rstd[r] = rho;
         }
@@ -68,13 +78,14 @@ public final class SimdLayerNorm implements LayerNormKernel {
     @Override
     public void backward(int from, int to, int n, float[] g, int gOff, float[] x, int xOff, double[] mean,
             double[] rstd, float[] w, float[] dx, int dxOff, double[] dw, double[] db) {
+        double[] buf = SCRATCH.get();
         double[] means = new double[2];
         for (int r = from; r < to; r++) {
             int xo = xOff + r * n;
             int go = gOff + r * n;
-            accumulate(g, go, x, xo, n, mean[r], rstd[r], w, dw, db, dx == null ? null : means);
+            accumulate(g, go, x, xo, n, mean[r], rstd[r], w, dw, db, dx == null ? null : means, buf);
             if (dx != null) {
-                inputGrad(g, go, x, xo, n, mean[r], rstd[r], w, means[0], means[1], dx, dxOff + r * n);
+                inputGrad(g, go, x, xo, n, mean[r], rstd[r], w, means[0], means[1], dx, dxOff + r * n, buf);
             }
         }
     }
@@ -84,28 +95,37 @@ public final class SimdLayerNorm implements LayerNormKernel {
      * when not null, mean(ĝ) and mean(ĝ·x̂).
      */
     private static void accumulate(float[] g, int go, float[] x, int xo, int n, double mu, double rho, float[] w,
-            double[] dw, double[] db, double[] means) {
+            double[] dw, double[] db, double[] means, double[] buf) {
         DoubleVector sg = DoubleVector.zero(D);
         DoubleVector sgx = sg;
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += L) {
-            DoubleVector xh = wide(x, xo + i).sub(mu).mul(rho);
-            DoubleVector gv = wide(g, go + i);
-            if (dw != null) {
-                DoubleVector.fromArray(D, dw, i).add(gv.mul(xh)).intoArray(dw, i);
+        int bound = D.loopBound(n);
+        for (int k = 0; k < bound; k += BLOCK) {
+            int m = Math.min(BLOCK, bound - k);
+            widen(x, xo + k, buf, XS, m);
+            widen(g, go + k, buf, GS, m);
+            if (w != null && means != null) {
+                widen(w, k, buf, WS, m);
             }
-            if (db != null) {
-                DoubleVector.fromArray(D, db, i).add(gv).intoArray(db, i);
-            }
-            if (means != null) {
-                DoubleVector gh = w == null ? gv : gv.mul(wide(w, i));
-                sg = sg.add(gh);
-                sgx = gh.fma(xh, sgx);
+            for (int j = 0; j < m; j += L) {
+                int i = k + j;
+                DoubleVector xh = DoubleVector.fromArray(D, buf, XS + j).sub(mu).mul(rho);
+                DoubleVector gv = DoubleVector.fromArray(D, buf, GS + j);
+                if (dw != null) {
+                    DoubleVector.fromArray(D, dw, i).add(gv.mul(xh)).intoArray(dw, i);
+                }
+                if (db != null) {
+                    DoubleVector.fromArray(D, db, i).add(gv).intoArray(db, i);
+                }
+                if (means != null) {
+                    DoubleVector gh = w == null ? gv : gv.mul(DoubleVector.fromArray(D, buf, WS + j));
+                    sg = sg.add(gh);
+                    sgx = gh.fma(xh, sgx);
+                }
             }
         }
         double meanG = lanes(sg);
         double meanGX = lanes(sgx);
-        for (; i < n; i++) {
+        for (int i = bound; i < n; i++) {
             double xh = (x[xo + i] - mu) * rho;
             double gi = g[go + i];
             if (dw != null) {
@@ -126,70 +146,95 @@ public final class SimdLayerNorm implements LayerNormKernel {
 
     /** One row's {@code ∂L/∂x = ρ·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))} in double, rounded to float. */
     private static void inputGrad(float[] g, int go, float[] x, int xo, int n, double mu, double rho, float[] w,
-            double meanG, double meanGX, float[] dx, int dxo) {
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += L) {
-            DoubleVector xh = wide(x, xo + i).sub(mu).mul(rho);
-            DoubleVector gh = wide(g, go + i);
+            double meanG, double meanGX, float[] dx, int dxo, double[] buf) {
+        int bound = D.loopBound(n);
+        for (int k = 0; k < bound; k += BLOCK) {
+            int m = Math.min(BLOCK, bound - k);
+            widen(x, xo + k, buf, XS, m);
+            widen(g, go + k, buf, GS, m);
             if (w != null) {
-                gh = gh.mul(wide(w, i));
+                widen(w, k, buf, WS, m);
             }
-            DoubleVector d = gh.sub(meanG).sub(xh.mul(meanGX)).mul(rho);
-            narrow(d, dx, dxo + i);
+            for (int j = 0; j < m; j += L) {
+                DoubleVector xh = DoubleVector.fromArray(D, buf, XS + j).sub(mu).mul(rho);
+                DoubleVector gh = DoubleVector.fromArray(D, buf, GS + j);
+                if (w != null) {
+                    gh = gh.mul(DoubleVector.fromArray(D, buf, WS + j));
+                }
+                gh.sub(meanG).sub(xh.mul(meanGX)).mul(rho).intoArray(buf, OUT + j);
+            }
+            narrow(buf, OUT, dx, dxo + k, m);
         }
-        for (; i < n; i++) {
+        for (int i = bound; i < n; i++) {
             double xh = (x[xo + i] - mu) * rho;
             double gh = (double) g[go + i] * (w == null ? 1 : w[i]);
             dx[dxo + i] = (float) (rho * (gh - meanG - xh * meanGX));
         }
     }
 
-    /** {@code a[i … i+L)} widened to doubles. */
-    private static DoubleVector wide(float[] a, int i) {
-        return (DoubleVector) FloatVector.fromArray(H, a, i).convertShape(VectorOperators.F2D, D, 0);
+    /** {@code d[at … at+m) = a[i … i+m)} widened to double: a plain loop, which C2 vectorizes. */
+    private static void widen(float[] a, int i, double[] d, int at, int m) {
+        for (int j = 0; j < m; j++) {
+            d[at + j] = a[i + j];
+        }
     }
 
-    /** {@code v}'s lanes rounded to float into {@code a[i …]}: the inverse of {@link #wide}. */
-    private static void narrow(DoubleVector v, float[] a, int i) {
-        ((FloatVector) v.convertShape(VectorOperators.D2F, H, 0)).intoArray(a, i);
+    /** {@code a[i … i+m) = d[at … at+m)} rounded to float: the inverse of {@link #widen}. */
+    private static void narrow(double[] d, int at, float[] a, int i, int m) {
+        for (int j = 0; j < m; j++) {
+            a[i + j] = (float) d[at + j];
+        }
     }
 
-    /** {@code Σ (xᵢ − shift)} in double. */
-    private static double shiftedSum(float[] x, int xo, int n, double shift) {
+    /**
+     * {@code Σ (xᵢ − shift)} in double: pairs of vectors into two accumulators, then one vector into
+     * the first, then their lanes, then the tail.
+     */
+    private static double shiftedSum(float[] x, int xo, int n, double shift, double[] buf) {
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
-        int i = 0;
-        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-            a0 = a0.add(wide(x, xo + i).sub(shift));
-            a1 = a1.add(wide(x, xo + i + L).sub(shift));
-        }
-        for (; i <= n - L; i += L) {
-            a0 = a0.add(wide(x, xo + i).sub(shift));
+        int bound = D.loopBound(n);
+        for (int k = 0; k < bound; k += BLOCK) {
+            int m = Math.min(BLOCK, bound - k);
+            widen(x, xo + k, buf, XS, m);
+            int j = 0;
+            for (; j <= m - 2 * L; j += 2 * L) {
+                a0 = a0.add(DoubleVector.fromArray(D, buf, XS + j).sub(shift));
+                a1 = a1.add(DoubleVector.fromArray(D, buf, XS + j + L).sub(shift));
+            }
+            if (j < m) {   // one vector left, in the last block only (a block is a multiple of 2·L)
+                a0 = a0.add(DoubleVector.fromArray(D, buf, XS + j).sub(shift));
+            }
         }
         double s = lanes(a0.add(a1));
-        for (; i < n; i++) {
+        for (int i = bound; i < n; i++) {
             s += x[xo + i] - shift;
         }
         return s;
     }
 
-    /** {@code Σ (xᵢ − μ)²} in double. */
-    private static double squares(float[] x, int xo, int n, double mu) {
+    /** {@code Σ (xᵢ − μ)²} in double, in {@link #shiftedSum}'s order. */
+    private static double squares(float[] x, int xo, int n, double mu, double[] buf) {
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
-        int i = 0;
-        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-            DoubleVector d0 = wide(x, xo + i).sub(mu);
-            DoubleVector d1 = wide(x, xo + i + L).sub(mu);
-            a0 = d0.fma(d0, a0);
-            a1 = d1.fma(d1, a1);
-        }
-        for (; i <= n - L; i += L) {
-            DoubleVector d = wide(x, xo + i).sub(mu);
-            a0 = d.fma(d, a0);
+        int bound = D.loopBound(n);
+        for (int k = 0; k < bound; k += BLOCK) {
+            int m = Math.min(BLOCK, bound - k);
+            widen(x, xo + k, buf, XS, m);
+            int j = 0;
+            for (; j <= m - 2 * L; j += 2 * L) {
+                DoubleVector d0 = DoubleVector.fromArray(D, buf, XS + j).sub(mu);
+                DoubleVector d1 = DoubleVector.fromArray(D, buf, XS + j + L).sub(mu);
+                a0 = d0.fma(d0, a0);
+                a1 = d1.fma(d1, a1);
+            }
+            if (j < m) {
+                DoubleVector d = DoubleVector.fromArray(D, buf, XS + j).sub(mu);
+                a0 = d.fma(d, a0);
+            }
         }
         double s = lanes(a0.add(a1));
-        for (; i < n; i++) {
+        for (int i = bound; i < n; i++) {
             double d = x[xo + i] - mu;
             s += d * d;
         }
@@ -198,19 +243,30 @@ public final class SimdLayerNorm implements LayerNormKernel {
 
     /** {@code y = (x − μ)·ρ·γ + β} in double, rounded to float. */
     private static void affine(float[] x, int xo, int n, double mu, double rho, float[] w, float[] b, float[] y,
-            int yo) {
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += L) {
-            DoubleVector t = wide(x, xo + i).sub(mu).mul(rho);
+            int yo, double[] buf) {
+        int bound = D.loopBound(n);
+        for (int k = 0; k < bound; k += BLOCK) {
+            int m = Math.min(BLOCK, bound - k);
+            widen(x, xo + k, buf, XS, m);
             if (w != null) {
-                t = t.mul(wide(w, i));
+                widen(w, k, buf, WS, m);
             }
             if (b != null) {
-                t = t.add(wide(b, i));
+                widen(b, k, buf, GS, m);
             }
-            narrow(t, y, yo + i);
+            for (int j = 0; j < m; j += L) {
+                DoubleVector t = DoubleVector.fromArray(D, buf, XS + j).sub(mu).mul(rho);
+                if (w != null) {
+                    t = t.mul(DoubleVector.fromArray(D, buf, WS + j));
+                }
+                if (b != null) {
+                    t = t.add(DoubleVector.fromArray(D, buf, GS + j));
+                }
+                t.intoArray(buf, OUT + j);
+            }
+            narrow(buf, OUT, y, yo + k, m);
         }
-        for (; i < n; i++) {
+        for (int i = bound; i < n; i++) {
             y[yo + i] = (float) ((x[xo + i] - mu) * rho * (w == null ? 1 : w[i]) + (b == null ? 0 : b[i]));
         }
     }

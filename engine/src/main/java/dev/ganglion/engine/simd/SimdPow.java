@@ -6,7 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -39,10 +39,14 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdPow {
     private static final VectorSpecies<Float> S = Simd.F32;
-    /** Half of {@link Simd#F32}'s lanes, and doubles of the same count: one conversion each way, same lane count. */
-    private static final VectorSpecies<Float> H = VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    /** Doubles of the active width: half of {@link Simd#F32}'s lanes, widened from and narrowed to them. */
     private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
-    private static final int HALF_LANES = H.length();
+    private static final int HALF_LANES = D.length();
+    /**
+     * The first {@link #HALF_LANES} lanes of {@link #S}, under which half a vector of floats is loaded
+     * and stored, not through a species of half the width ({@link Simd#F32} says why).
+     */
+    private static final VectorMask<Float> LOWER = S.indexInRange(0, HALF_LANES);
     private static final int INFINITY_BITS = 0x7f800000;
     private static final long SQRT_HALF_BITS = Double.doubleToRawLongBits(0x1.6a09e667f3bcdp-1);
     private static final long MANTISSA = 0x000fffffffffffffL;
@@ -110,8 +114,8 @@ final class SimdPow {
         double eScale = useP ? 0 : 1;
         double eShift = useP ? p : 0;
         for (int h = 0; h < Simd.LANES; h += HALF_LANES) {
-            FloatVector xf = FloatVector.fromArray(H, a, ao + h);
-            FloatVector ef = FloatVector.fromArray(H, b, bo + h);
+            FloatVector xf = FloatVector.fromArray(S, a, ao + h, LOWER);
+            FloatVector ef = FloatVector.fromArray(S, b, bo + h, LOWER);
             DoubleVector x = (DoubleVector) xf.convertShape(VectorOperators.F2D, D, 0);
             DoubleVector e = ((DoubleVector) ef.convertShape(VectorOperators.F2D, D, 0)).fma(eScale, eShift);
             // ln x
@@ -140,7 +144,7 @@ final class SimdPow {
             DoubleVector q47 = r.fma(E7, E6).fma(r2, r.fma(E5, E4));
             DoubleVector q = r.fma(E9, E8).fma(r4.mul(r4), q47.fma(r4, q03));
             LongVector scale = u.reinterpretAsLongs().sub(SHIFTER_BITS - 1023).lanewise(VectorOperators.LSHL, 52);
-            ((FloatVector) q.mul(scale.reinterpretAsDoubles()).convertShape(VectorOperators.D2F, H, 0)).intoArray(y, yo + h);
+            ((FloatVector) q.mul(scale.reinterpretAsDoubles()).convertShape(VectorOperators.D2F, S, 0)).intoArray(y, yo + h, LOWER);
         }
     }
 
