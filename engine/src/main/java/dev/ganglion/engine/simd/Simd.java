@@ -31,8 +31,8 @@ public final class Simd {
      * about half the runs of {@code AllocationPerCallTest} at 256 bits under
      * {@code -XX:CompileThresholdScaling=0.05} ({@code LogCompilation}: {@code
      * bimorphic_or_optimized_type_check} traps at the tile's stores), and in none of 16 runs at 256 and
-     * 512 bits once layer norm and pow stopped using a half species; SQRT and {@code minimum} at 128 bits had failed the
-     * same way now and then in the full build. {@code SingleFloatSpeciesTest} keeps it so.
+     * 512 bits once layer norm and pow stopped using a half species; SQRT and {@code minimum} at 128 bits had boxed now and
+     * then in the full build, with the same signature (not traced to this there). {@code SingleFloatSpeciesTest} keeps it so.
      */
     public static final VectorSpecies<Float> F32 = species();
 

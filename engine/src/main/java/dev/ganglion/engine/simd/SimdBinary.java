@@ -28,8 +28,8 @@ public final class SimdBinary implements BinaryKernel {
      * its operands from arrays ({@link #source}), so that no vector is chosen between a load and a
      * broadcast register per step (a vector merged from two branches, a shape C2 boxed elsewhere).
      * Taken after minimum at 128 bits allocated 12.6 MB a 1,024² call in one run of
-     * {@code AllocationPerCallTest}; SQRT, which has no broadcast operand, later failed the same way
-     * once, so that failure's mechanism is not this one alone (not confirmed).
+     * {@code AllocationPerCallTest}; SQRT, which has no broadcast operand, later failed the same way,
+     * and the likelier cause of both was found since: a second float species ({@link Simd#F32}).
      */
     private static final ThreadLocal<float[]> COPIES = ThreadLocal.withInitial(() -> new float[2 * L]);
 

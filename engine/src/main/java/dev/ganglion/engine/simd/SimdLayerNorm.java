@@ -7,11 +7,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SIMD twin of {@link ScalarLayerNorm} for float32 rows, in double lanes throughout: the floats of
- * a row are widened to doubles a block at a time ({@link #widen}, a scalar loop C2 vectorizes) and
- * read as vectors of {@link #D}; results are stored as doubles and narrowed the same way. No float
- * vector is converted, so the kernel needs no second float species ({@link Simd#F32} says why there
- * is only one) and no masked load, whose fallback and the conversions' boxed every vector of layer
- * norm in the full engine suite at 512 bits (17 MB a 1,024² call). So the
+ * a row are widened to doubles ({@link #widen}, a plain loop C2 vectorizes, once a row where it fits
+ * a {@link #BLOCK}) and read as vectors of {@link #D}; results are stored as doubles and narrowed the
+ * same way. No float vector is converted: the kernel needs no second float species ({@link Simd#F32}
+ * says why there is only one), nor masked loads, which with their conversions boxed every vector of
+ * layer norm in the full engine suite at 512 bits (17 MB a 1,024² call). So the
  * statistics are accumulated in double as the reference's are, in the same passes (the sum, the
  * residuals {@code x − μ} that correct μ, the squared deviations), and {@code (x − μ)·ρ·γ + β} is
  * evaluated in double in the reference's order and rounded to float once.
@@ -35,8 +35,8 @@ import jdk.incubator.vector.VectorSpecies;
  * reference's. Only mean(ĝ) and mean(ĝ·x̂) are summed in another order (lanes, then the lanes in
  * index order, then the tail; a fused multiply-add for ĝ·x̂): each is within
  * {@code n·2⁻⁵²·mean|terms|} of the reference's, so ∂L/∂x differs by at most one float ulp plus
- * {@code ρ·n·2⁻⁵²·(mean|ĝ| + |x̂ᵢ|·mean|ĝ·x̂|)}. x̂ and ĝ are recomputed for ∂L/∂x rather than kept,
- * so the kernel needs no row buffers.
+ * {@code ρ·n·2⁻⁵²·(mean|ĝ| + |x̂ᵢ|·mean|ĝ·x̂|)}. x̂ and ĝ are recomputed for ∂L/∂x rather than kept:
+ * the kernel needs no buffers beyond this thread's blocks of widened inputs.
  */
 public final class SimdLayerNorm implements LayerNormKernel {
     /** Doubles of the active width. */
@@ -44,9 +44,12 @@ public final class SimdLayerNorm implements LayerNormKernel {
     private static final int L = D.length();
     /**
      * Elements widened at a time: a multiple of 2·{@link #L} at every width, so the vector steps of
-     * a row are the same whatever the block; four blocks of doubles ({@link #SCRATCH}) are 16 KiB.
+     * a row are the same whatever the block. A row whose vector part fits in one block is widened
+     * once, before its passes, and the weight and bias once a call ({@code widened}); a longer row
+     * is widened again by each pass, a block at a time. Four blocks of doubles ({@link #SCRATCH}) are
+     * 128 KiB.
      */
-    static final int BLOCK = 512;
+    static final int BLOCK = 4096;
     /** This thread's four blocks of doubles: x, g or the bias, the weight, and results to narrow. */
     private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[4 * BLOCK]);
     private static final int XS = 0;
@@ -64,12 +67,21 @@ public final class SimdLayerNorm implements LayerNormKernel {
     public void forward(int from, int to, int n, float[] x, int xOff, float[] w, float[] b, double eps, float[] y,
             int yOff, double[] mean, double[] rstd) {
         double[] buf = SCRATCH.get();
+        int bound = D.loopBound(n);
+        boolean widened = bound <= BLOCK;
+        if (widened) {
+            widen(w, 0, buf, WS, bound);
+            widen(b, 0, buf, GS, bound);
+        }
         for (int r = from; r < to; r++) {
             int xo = xOff + r * n;
-            double mu = shiftedSum(x, xo, n, 0, buf) / n;
-            mu += shiftedSum(x, xo, n, mu, buf) / n;   // the residuals recover the rounding of the sum
-            double rho = 1 / Math.sqrt(squares(x, xo, n, mu, buf) / n + eps);
-            affine(x, xo, n, mu, rho, w, b, y, yOff + r * n, buf);
+            if (widened) {
+                widen(x, xo, buf, XS, bound);
+            }
+            double mu = shiftedSum(x, xo, n, 0, buf, widened) / n;
+            mu += shiftedSum(x, xo, n, mu, buf, widened) / n;   // the residuals recover the rounding of the sum
+            double rho = 1 / Math.sqrt(squares(x, xo, n, mu, buf, widened) / n + eps);
+            affine(x, xo, n, mu, rho, w, b, y, yOff + r * n, buf, widened);
             mean[r] = mu;
             rstd[r] = rho;
         }
@@ -80,12 +92,22 @@ public final class SimdLayerNorm implements LayerNormKernel {
             double[] rstd, float[] w, float[] dx, int dxOff, double[] dw, double[] db) {
         double[] buf = SCRATCH.get();
         double[] means = new double[2];
+        int bound = D.loopBound(n);
+        boolean widened = bound <= BLOCK;
+        if (widened) {
+            widen(w, 0, buf, WS, bound);
+        }
         for (int r = from; r < to; r++) {
             int xo = xOff + r * n;
             int go = gOff + r * n;
-            accumulate(g, go, x, xo, n, mean[r], rstd[r], w, dw, db, dx == null ? null : means, buf);
+            if (widened) {
+                widen(x, xo, buf, XS, bound);
+                widen(g, go, buf, GS, bound);
+            }
+            accumulate(g, go, x, xo, n, mean[r], rstd[r], w, dw, db, dx == null ? null : means, buf, widened);
             if (dx != null) {
-                inputGrad(g, go, x, xo, n, mean[r], rstd[r], w, means[0], means[1], dx, dxOff + r * n, buf);
+                inputGrad(g, go, x, xo, n, mean[r], rstd[r], w, means[0], means[1], dx, dxOff + r * n, buf,
+                        widened);
             }
         }
     }
@@ -95,16 +117,18 @@ public final class SimdLayerNorm implements LayerNormKernel {
      * when not null, mean(ĝ) and mean(ĝ·x̂).
      */
     private static void accumulate(float[] g, int go, float[] x, int xo, int n, double mu, double rho, float[] w,
-            double[] dw, double[] db, double[] means, double[] buf) {
+            double[] dw, double[] db, double[] means, double[] buf, boolean widened) {
         DoubleVector sg = DoubleVector.zero(D);
         DoubleVector sgx = sg;
         int bound = D.loopBound(n);
         for (int k = 0; k < bound; k += BLOCK) {
             int m = Math.min(BLOCK, bound - k);
-            widen(x, xo + k, buf, XS, m);
-            widen(g, go + k, buf, GS, m);
-            if (w != null && means != null) {
-                widen(w, k, buf, WS, m);
+            if (!widened) {
+                widen(x, xo + k, buf, XS, m);
+                widen(g, go + k, buf, GS, m);
+                if (means != null) {
+                    widen(w, k, buf, WS, m);
+                }
             }
             for (int j = 0; j < m; j += L) {
                 int i = k + j;
@@ -146,13 +170,13 @@ public final class SimdLayerNorm implements LayerNormKernel {
 
     /** One row's {@code ∂L/∂x = ρ·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))} in double, rounded to float. */
     private static void inputGrad(float[] g, int go, float[] x, int xo, int n, double mu, double rho, float[] w,
-            double meanG, double meanGX, float[] dx, int dxo, double[] buf) {
+            double meanG, double meanGX, float[] dx, int dxo, double[] buf, boolean widened) {
         int bound = D.loopBound(n);
         for (int k = 0; k < bound; k += BLOCK) {
             int m = Math.min(BLOCK, bound - k);
-            widen(x, xo + k, buf, XS, m);
-            widen(g, go + k, buf, GS, m);
-            if (w != null) {
+            if (!widened) {
+                widen(x, xo + k, buf, XS, m);
+                widen(g, go + k, buf, GS, m);
                 widen(w, k, buf, WS, m);
             }
             for (int j = 0; j < m; j += L) {
@@ -172,8 +196,14 @@ public final class SimdLayerNorm implements LayerNormKernel {
         }
     }
 
-    /** {@code d[at … at+m) = a[i … i+m)} widened to double: a plain loop, which C2 vectorizes. */
+    /**
+     * {@code d[at … at+m) = a[i … i+m)} widened to double (nothing for a null a, an absent weight or
+     * bias): a plain loop, which C2 vectorizes.
+     */
     private static void widen(float[] a, int i, double[] d, int at, int m) {
+        if (a == null) {
+            return;
+        }
         for (int j = 0; j < m; j++) {
             d[at + j] = a[i + j];
         }
@@ -190,13 +220,15 @@ public final class SimdLayerNorm implements LayerNormKernel {
      * {@code Σ (xᵢ − shift)} in double: pairs of vectors into two accumulators, then one vector into
      * the first, then their lanes, then the tail.
      */
-    private static double shiftedSum(float[] x, int xo, int n, double shift, double[] buf) {
+    private static double shiftedSum(float[] x, int xo, int n, double shift, double[] buf, boolean widened) {
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
         int bound = D.loopBound(n);
         for (int k = 0; k < bound; k += BLOCK) {
             int m = Math.min(BLOCK, bound - k);
-            widen(x, xo + k, buf, XS, m);
+            if (!widened) {
+                widen(x, xo + k, buf, XS, m);
+            }
             int j = 0;
             for (; j <= m - 2 * L; j += 2 * L) {
                 a0 = a0.add(DoubleVector.fromArray(D, buf, XS + j).sub(shift));
@@ -214,13 +246,15 @@ public final class SimdLayerNorm implements LayerNormKernel {
     }
 
     /** {@code Σ (xᵢ − μ)²} in double, in {@link #shiftedSum}'s order. */
-    private static double squares(float[] x, int xo, int n, double mu, double[] buf) {
+    private static double squares(float[] x, int xo, int n, double mu, double[] buf, boolean widened) {
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
         int bound = D.loopBound(n);
         for (int k = 0; k < bound; k += BLOCK) {
             int m = Math.min(BLOCK, bound - k);
-            widen(x, xo + k, buf, XS, m);
+            if (!widened) {
+                widen(x, xo + k, buf, XS, m);
+            }
             int j = 0;
             for (; j <= m - 2 * L; j += 2 * L) {
                 DoubleVector d0 = DoubleVector.fromArray(D, buf, XS + j).sub(mu);
@@ -243,15 +277,13 @@ public final class SimdLayerNorm implements LayerNormKernel {
 
     /** {@code y = (x − μ)·ρ·γ + β} in double, rounded to float. */
     private static void affine(float[] x, int xo, int n, double mu, double rho, float[] w, float[] b, float[] y,
-            int yo, double[] buf) {
+            int yo, double[] buf, boolean widened) {
         int bound = D.loopBound(n);
         for (int k = 0; k < bound; k += BLOCK) {
             int m = Math.min(BLOCK, bound - k);
-            widen(x, xo + k, buf, XS, m);
-            if (w != null) {
+            if (!widened) {
+                widen(x, xo + k, buf, XS, m);
                 widen(w, k, buf, WS, m);
-            }
-            if (b != null) {
                 widen(b, k, buf, GS, m);
             }
             for (int j = 0; j < m; j += L) {

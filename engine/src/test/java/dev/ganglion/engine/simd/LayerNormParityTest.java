@@ -24,8 +24,36 @@ class LayerNormParityTest {
     private final SimdLayerNorm simd = new SimdLayerNorm();
     private final ScalarLayerNorm scalar = new ScalarLayerNorm();
 
+    /** Tolerances of a row: for μ, for ρ, and the double part of y's (to be scaled by |γ|). */
+    private record Tolerance(double mean, double rstd, double y) {}
+
+    /** A row's {@link Tolerance} from n, its μ and ρ, and the largest |x| of the row. */
+    private interface Bounds {
+        Tolerance of(int n, double mu, double rho, double maxAbs);
+    }
+
+    /** Far inside the stated bounds, and met at the lengths of {@link #SIZES}. */
+    private static final Bounds TIGHT = (n, mu, rho, maxAbs) ->
+            new Tolerance(1e-15 * (Math.abs(mu) + 1 / rho), 1e-14 * rho, 1e-13 * (1 + Math.abs(mu) * rho));
+
+    /**
+     * The bounds {@link SimdLayerNorm}'s Javadoc states, which grow with n: μ within
+     * {@code n·2⁻⁵²·max|x|}, ρ within a relative {@code n·2⁻⁵¹}, and y by what those move
+     * {@code (x − μ)·ρ}.
+     */
+    private static final Bounds STATED = (n, mu, rho, maxAbs) -> {
+        double dMu = n * 0x1p-52 * maxAbs;
+        double relRho = n * 0x1p-51;
+        return new Tolerance(dMu, relRho * rho, rho * (dMu + (maxAbs + Math.abs(mu)) * relRho));
+    };
+
     /** One call of both kernels on rows × n values of x from element 5, compared row by row. */
     private void check(int rows, int n, float[] x, float[] w, float[] b, double eps) {
+        check(rows, n, x, w, b, eps, TIGHT);
+    }
+
+    /** {@link #check(int, int, float[], float[], float[], double)} within the given bounds. */
+    private void check(int rows, int n, float[] x, float[] w, float[] b, double eps, Bounds bounds) {
         float[] want = new float[rows * n + 2];
         float[] got = new float[rows * n + 2];
         double[] mu = new double[rows];
@@ -36,14 +64,19 @@ class LayerNormParityTest {
         simd.forward(0, rows, n, x, 5, w, b, eps, got, 2, gotMu, gotRho);
         for (int r = 0; r < rows; r++) {
             String where = "n " + n + ", row " + r + " of " + rows;
+            double maxAbs = 0;
+            for (int i = 0; i < n; i++) {
+                maxAbs = Math.max(maxAbs, Math.abs(x[5 + r * n + i]));
+            }
+            Tolerance t = bounds.of(n, mu[r], rho[r], maxAbs);
             // μ: both are within a double ulp or two of the mean once corrected by the residuals
-            close("mean, " + where, gotMu[r], mu[r], 1e-15 * (Math.abs(mu[r]) + 1 / rho[r]));
-            close("rstd, " + where, gotRho[r], rho[r], 1e-14 * rho[r]);
+            close("mean, " + where, gotMu[r], mu[r], t.mean());
+            close("rstd, " + where, gotRho[r], rho[r], t.rstd());
             for (int i = 0; i < n; i++) {
                 double yWant = want[2 + r * n + i];
                 double gamma = w == null ? 1 : Math.abs(w[i]);
                 // one float ulp (the two may round on either side), plus the double differences of μ and ρ
-                double tol = Math.ulp((float) yWant) + 1e-13 * gamma * (1 + Math.abs(mu[r]) * rho[r]);
+                double tol = Math.ulp((float) yWant) + gamma * t.y();
                 close("y[" + i + "], " + where, got[2 + r * n + i], yWant, tol);
             }
         }
@@ -208,6 +241,26 @@ class LayerNormParityTest {
                     checkBackward(rows, n, g, x, null, dx, dw, db);
                 }
             }
+        }
+    }
+
+    /**
+     * Rows longer than one {@link SimdLayerNorm#BLOCK}, which each pass widens again a block at a
+     * time, forward and backward, within the stated bounds (at these lengths the sums' rounding
+     * outgrows {@link #TIGHT}).
+     */
+    @Test
+    void rowsLongerThanOneBlock() {
+        for (int n : new int[] {SimdLayerNorm.BLOCK + 9, 2 * SimdLayerNorm.BLOCK + 17}) {
+            float[] x = randomFloats(3 * n + 5, 53L * n);
+            float[] w = randomFloats(n, 59L * n);
+            check(3, n, x, w, randomFloats(n, 61L * n), 1e-5, STATED);
+            check(3, n, x, null, null, 1e-5, STATED);
+            check(3, n, offsetRows(n), w, null, 1e-5, STATED);
+            float[] g = randomFloats(3 * n + 3, 67L * n);
+            checkBackward(3, n, g, x, w, true, true, true);
+            checkBackward(3, n, g, x, null, true, false, true);
+            checkBackward(3, n, g, x, w, false, true, false);
         }
     }
 
