@@ -1,9 +1,9 @@
 package dev.ganglion.engine.simd;
 
-import static dev.ganglion.engine.simd.SimdSparseDots.load;
 import static dev.ganglion.engine.simd.SimdSparseDots.put;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -16,6 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdBlockDots {
     private static final VectorSpecies<Float> S = Simd.F32;
     private static final int L = Simd.LANES;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /** Bytes of one vector. */
     private static final long V = (long) L * Float.BYTES;
     /** At 16 lanes: lanes 4m … 4m+3, the m-th output row of a 4×4 tile. */
@@ -50,111 +51,77 @@ final class SimdBlockDots {
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
         long done = 0; // bytes of each row already summed
-        if (row == 8 * V) {
-            // Rows of 8 vectors (batch 128 at 16 lanes) as constant-length slices read by a loop of
-            // constant trip count: C2 unrolls it and folds the loads' bounds checks into the slices'
-            // (BSR weight gradient 1024² at 25 %: 1.02 -> 0.79 ms). Longer rows split into such
-            // chunks were slower (nested loops, not unrolled), so they keep the plain loop below.
-            // NOTE: the same body as that loop, written out three times on purpose (here, for 4
-            // vectors below, and the loop): the constants must be in the code C2 compiles, and a
-            // shared helper would take (and box) the 16 accumulators.
+        if (row == 4 * V || row == 8 * V) {
+            // Rows of 4 or 8 vectors (batch 64 or 128 at 16 lanes) in chunks of 4 vectors, each a set
+            // of constant-length slices read by a loop of constant trip count: C2 unrolls it and folds
+            // the loads' bounds checks into the slices' (BSR weight gradient 1024² at 25 %, batch 64:
+            // 0.55 -> 0.39 ms, 62 -> 86 GFLOP/s). Rows of 8 vectors had a copy of their own (1.02 ->
+            // 0.79 ms at batch 128); as two chunks they run as fast (0.85-1.04 against 0.91-0.96 ms,
+            // three alternating runs), in a third fewer of the loads that fill C2's node budget (with
+            // three copies, loads past it were left as calls and boxed: 80-100 MB a call).
+            // NOTE: the chunk's body is the loop's below, written out twice on purpose: the constants
+            // must be in the code C2 compiles, and a shared helper would take (and box) the 16
+            // accumulators. Longer rows split into chunks were slower (nested loops, not unrolled).
             done = row;
-            MemorySegment a0s = ra.asSlice(0, 8 * V);
-            MemorySegment a1s = ra.asSlice(row, 8 * V);
-            MemorySegment a2s = ra.asSlice(2 * row, 8 * V);
-            MemorySegment a3s = ra.asSlice(3 * row, 8 * V);
-            MemorySegment s0s = rs.asSlice(0, 8 * V);
-            MemorySegment s1s = rs.asSlice(row, 8 * V);
-            MemorySegment s2s = rs.asSlice(2 * row, 8 * V);
-            MemorySegment s3s = rs.asSlice(3 * row, 8 * V);
-            for (int k = 0; k < 8; k++) {
-                long b = k * V;
-                FloatVector x0 = load(a0s, b);
-                FloatVector x1 = load(a1s, b);
-                FloatVector x2 = load(a2s, b);
-                FloatVector x3 = load(a3s, b);
-                FloatVector y = load(s0s, b);
-                c00 = x0.fma(y, c00);
-                c10 = x1.fma(y, c10);
-                c20 = x2.fma(y, c20);
-                c30 = x3.fma(y, c30);
-                y = load(s1s, b);
-                c01 = x0.fma(y, c01);
-                c11 = x1.fma(y, c11);
-                c21 = x2.fma(y, c21);
-                c31 = x3.fma(y, c31);
-                y = load(s2s, b);
-                c02 = x0.fma(y, c02);
-                c12 = x1.fma(y, c12);
-                c22 = x2.fma(y, c22);
-                c32 = x3.fma(y, c32);
-                y = load(s3s, b);
-                c03 = x0.fma(y, c03);
-                c13 = x1.fma(y, c13);
-                c23 = x2.fma(y, c23);
-                c33 = x3.fma(y, c33);
-            }
-        } else if (row == 4 * V) {
-            // Rows of 4 vectors (batch 64): the same, a third copy for the same reason (BSR weight
-            // gradient 1024² at 25 %: 0.55 -> 0.39 ms, 62 -> 86 GFLOP/s, against 90 at batch 128).
-            done = row;
-            MemorySegment a0s = ra.asSlice(0, 4 * V);
-            MemorySegment a1s = ra.asSlice(row, 4 * V);
-            MemorySegment a2s = ra.asSlice(2 * row, 4 * V);
-            MemorySegment a3s = ra.asSlice(3 * row, 4 * V);
-            MemorySegment s0s = rs.asSlice(0, 4 * V);
-            MemorySegment s1s = rs.asSlice(row, 4 * V);
-            MemorySegment s2s = rs.asSlice(2 * row, 4 * V);
-            MemorySegment s3s = rs.asSlice(3 * row, 4 * V);
-            for (int k = 0; k < 4; k++) {
-                long b = k * V;
-                FloatVector x0 = load(a0s, b);
-                FloatVector x1 = load(a1s, b);
-                FloatVector x2 = load(a2s, b);
-                FloatVector x3 = load(a3s, b);
-                FloatVector y = load(s0s, b);
-                c00 = x0.fma(y, c00);
-                c10 = x1.fma(y, c10);
-                c20 = x2.fma(y, c20);
-                c30 = x3.fma(y, c30);
-                y = load(s1s, b);
-                c01 = x0.fma(y, c01);
-                c11 = x1.fma(y, c11);
-                c21 = x2.fma(y, c21);
-                c31 = x3.fma(y, c31);
-                y = load(s2s, b);
-                c02 = x0.fma(y, c02);
-                c12 = x1.fma(y, c12);
-                c22 = x2.fma(y, c22);
-                c32 = x3.fma(y, c32);
-                y = load(s3s, b);
-                c03 = x0.fma(y, c03);
-                c13 = x1.fma(y, c13);
-                c23 = x2.fma(y, c23);
-                c33 = x3.fma(y, c33);
+            for (long chunk = 0; chunk < row; chunk += 4 * V) {
+                MemorySegment a0s = ra.asSlice(chunk, 4 * V);
+                MemorySegment a1s = ra.asSlice(row + chunk, 4 * V);
+                MemorySegment a2s = ra.asSlice(2 * row + chunk, 4 * V);
+                MemorySegment a3s = ra.asSlice(3 * row + chunk, 4 * V);
+                MemorySegment s0s = rs.asSlice(chunk, 4 * V);
+                MemorySegment s1s = rs.asSlice(row + chunk, 4 * V);
+                MemorySegment s2s = rs.asSlice(2 * row + chunk, 4 * V);
+                MemorySegment s3s = rs.asSlice(3 * row + chunk, 4 * V);
+                for (int k = 0; k < 4; k++) {
+                    long b = k * V;
+                    FloatVector x0 = FloatVector.fromMemorySegment(S, a0s, b, NATIVE);
+                    FloatVector x1 = FloatVector.fromMemorySegment(S, a1s, b, NATIVE);
+                    FloatVector x2 = FloatVector.fromMemorySegment(S, a2s, b, NATIVE);
+                    FloatVector x3 = FloatVector.fromMemorySegment(S, a3s, b, NATIVE);
+                    FloatVector y = FloatVector.fromMemorySegment(S, s0s, b, NATIVE);
+                    c00 = x0.fma(y, c00);
+                    c10 = x1.fma(y, c10);
+                    c20 = x2.fma(y, c20);
+                    c30 = x3.fma(y, c30);
+                    y = FloatVector.fromMemorySegment(S, s1s, b, NATIVE);
+                    c01 = x0.fma(y, c01);
+                    c11 = x1.fma(y, c11);
+                    c21 = x2.fma(y, c21);
+                    c31 = x3.fma(y, c31);
+                    y = FloatVector.fromMemorySegment(S, s2s, b, NATIVE);
+                    c02 = x0.fma(y, c02);
+                    c12 = x1.fma(y, c12);
+                    c22 = x2.fma(y, c22);
+                    c32 = x3.fma(y, c32);
+                    y = FloatVector.fromMemorySegment(S, s3s, b, NATIVE);
+                    c03 = x0.fma(y, c03);
+                    c13 = x1.fma(y, c13);
+                    c23 = x2.fma(y, c23);
+                    c33 = x3.fma(y, c33);
+                }
             }
         }
         for (long b = done; b < row; b += V) {
-            FloatVector x0 = load(ra, b);
-            FloatVector x1 = load(ra, row + b);
-            FloatVector x2 = load(ra, 2 * row + b);
-            FloatVector x3 = load(ra, 3 * row + b);
-            FloatVector y = load(rs, b);
+            FloatVector x0 = FloatVector.fromMemorySegment(S, ra, b, NATIVE);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, ra, row + b, NATIVE);
+            FloatVector x2 = FloatVector.fromMemorySegment(S, ra, 2 * row + b, NATIVE);
+            FloatVector x3 = FloatVector.fromMemorySegment(S, ra, 3 * row + b, NATIVE);
+            FloatVector y = FloatVector.fromMemorySegment(S, rs, b, NATIVE);
             c00 = x0.fma(y, c00);
             c10 = x1.fma(y, c10);
             c20 = x2.fma(y, c20);
             c30 = x3.fma(y, c30);
-            y = load(rs, row + b);
+            y = FloatVector.fromMemorySegment(S, rs, row + b, NATIVE);
             c01 = x0.fma(y, c01);
             c11 = x1.fma(y, c11);
             c21 = x2.fma(y, c21);
             c31 = x3.fma(y, c31);
-            y = load(rs, 2 * row + b);
+            y = FloatVector.fromMemorySegment(S, rs, 2 * row + b, NATIVE);
             c02 = x0.fma(y, c02);
             c12 = x1.fma(y, c12);
             c22 = x2.fma(y, c22);
             c32 = x3.fma(y, c32);
-            y = load(rs, 3 * row + b);
+            y = FloatVector.fromMemorySegment(S, rs, 3 * row + b, NATIVE);
             c03 = x0.fma(y, c03);
             c13 = x1.fma(y, c13);
             c23 = x2.fma(y, c23);

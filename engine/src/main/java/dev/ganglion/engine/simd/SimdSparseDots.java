@@ -27,11 +27,6 @@ final class SimdSparseDots {
         return m.asSlice(at * Float.BYTES, (long) ld * Float.BYTES);
     }
 
-    /** The vector at {@code byteOffset} of a panel row. */
-    static FloatVector load(MemorySegment row, long byteOffset) {
-        return FloatVector.fromMemorySegment(S, row, byteOffset, NATIVE);
-    }
-
     /** {@code out[at] = v}, or {@code +=} when accumulating: where every dot product lands. */
     static void put(float[] out, int at, float v, boolean accumulate) {
         out[at] = accumulate ? out[at] + v : v;
@@ -49,11 +44,11 @@ final class SimdSparseDots {
         FloatVector x = FloatVector.zero(S), y = x;
         long b = 0;
         for (; b + 2 * V <= end; b += 2 * V) {
-            x = load(ra, b).fma(load(rs, b), x);
-            y = load(ra, b + V).fma(load(rs, b + V), y);
+            x = FloatVector.fromMemorySegment(S, ra, b, NATIVE).fma(FloatVector.fromMemorySegment(S, rs, b, NATIVE), x);
+            y = FloatVector.fromMemorySegment(S, ra, b + V, NATIVE).fma(FloatVector.fromMemorySegment(S, rs, b + V, NATIVE), y);
         }
         if (b < end) {
-            x = load(ra, b).fma(load(rs, b), x);
+            x = FloatVector.fromMemorySegment(S, ra, b, NATIVE).fma(FloatVector.fromMemorySegment(S, rs, b, NATIVE), x);
         }
         put(out, at, Simd.sum(x.add(y)), accumulate);
     }
@@ -81,10 +76,10 @@ final class SimdSparseDots {
                     : ld % (8 * L) == 0 ? rowDotsWide(row, s, idx, from, to, ld, prods)
                     : ld == 4 * L ? rowDots4(row, s, idx, from, to, prods)
                     : rowDots2(row, s, idx, from, to, prods);
-            // NOTE: the sums after the FMA loops, not in them. Summing each group of four with put4
+            // NOTE: the sums after the FMA loops, not in them. Summing each group of four as dot1x4 does
             // cost as much as the products at batch 16-32 (4 FMAs an entry), and folding inside the
             // loop kept the fold's permute indexes in registers across it, which at 16 registers
-            // spilled the accumulators (put4's note). One store per entry, then 8 or 16 sums at once:
+            // spilled the accumulators (dot1x4's note). One store per entry, then 8 or 16 sums at once:
             // the first layer's weight gradient 2.1x faster at batch 32, level at 128 (AVX2).
             int n = p - from;
             if (accumulate) {
@@ -130,14 +125,14 @@ final class SimdSparseDots {
                 long o = k * V;
                 FloatVector x = FloatVector.fromArray(S, ya, k * L);
                 FloatVector y = FloatVector.fromArray(S, ya, (k + 1) * L);
-                c0 = x.fma(load(r0, o), c0);
-                c1 = x.fma(load(r1, o), c1);
-                c2 = x.fma(load(r2, o), c2);
-                c3 = x.fma(load(r3, o), c3);
-                e0 = y.fma(load(r0, o + V), e0);
-                e1 = y.fma(load(r1, o + V), e1);
-                e2 = y.fma(load(r2, o + V), e2);
-                e3 = y.fma(load(r3, o + V), e3);
+                c0 = x.fma(FloatVector.fromMemorySegment(S, r0, o, NATIVE), c0);
+                c1 = x.fma(FloatVector.fromMemorySegment(S, r1, o, NATIVE), c1);
+                c2 = x.fma(FloatVector.fromMemorySegment(S, r2, o, NATIVE), c2);
+                c3 = x.fma(FloatVector.fromMemorySegment(S, r3, o, NATIVE), c3);
+                e0 = y.fma(FloatVector.fromMemorySegment(S, r0, o + V, NATIVE), e0);
+                e1 = y.fma(FloatVector.fromMemorySegment(S, r1, o + V, NATIVE), e1);
+                e2 = y.fma(FloatVector.fromMemorySegment(S, r2, o + V, NATIVE), e2);
+                e3 = y.fma(FloatVector.fromMemorySegment(S, r3, o + V, NATIVE), e3);
             }
             store4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), prods, (p - from) * L);
         }
@@ -170,14 +165,14 @@ final class SimdSparseDots {
                     long o = k * V;
                     FloatVector x = FloatVector.fromArray(S, ya, b + k * L);
                     FloatVector y = FloatVector.fromArray(S, ya, b + (k + 1) * L);
-                    c0 = x.fma(load(r0, o), c0);
-                    c1 = x.fma(load(r1, o), c1);
-                    c2 = x.fma(load(r2, o), c2);
-                    c3 = x.fma(load(r3, o), c3);
-                    e0 = y.fma(load(r0, o + V), e0);
-                    e1 = y.fma(load(r1, o + V), e1);
-                    e2 = y.fma(load(r2, o + V), e2);
-                    e3 = y.fma(load(r3, o + V), e3);
+                    c0 = x.fma(FloatVector.fromMemorySegment(S, r0, o, NATIVE), c0);
+                    c1 = x.fma(FloatVector.fromMemorySegment(S, r1, o, NATIVE), c1);
+                    c2 = x.fma(FloatVector.fromMemorySegment(S, r2, o, NATIVE), c2);
+                    c3 = x.fma(FloatVector.fromMemorySegment(S, r3, o, NATIVE), c3);
+                    e0 = y.fma(FloatVector.fromMemorySegment(S, r0, o + V, NATIVE), e0);
+                    e1 = y.fma(FloatVector.fromMemorySegment(S, r1, o + V, NATIVE), e1);
+                    e2 = y.fma(FloatVector.fromMemorySegment(S, r2, o + V, NATIVE), e2);
+                    e3 = y.fma(FloatVector.fromMemorySegment(S, r3, o + V, NATIVE), e3);
                 }
             }
             store4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), prods, (p - from) * L);
@@ -204,14 +199,14 @@ final class SimdSparseDots {
                 long o = k * V;
                 FloatVector x = FloatVector.fromArray(S, ya, k * L);
                 FloatVector y = FloatVector.fromArray(S, ya, (k + 1) * L);
-                c0 = x.fma(load(r0, o), c0);
-                c1 = x.fma(load(r1, o), c1);
-                c2 = x.fma(load(r2, o), c2);
-                c3 = x.fma(load(r3, o), c3);
-                e0 = y.fma(load(r0, o + V), e0);
-                e1 = y.fma(load(r1, o + V), e1);
-                e2 = y.fma(load(r2, o + V), e2);
-                e3 = y.fma(load(r3, o + V), e3);
+                c0 = x.fma(FloatVector.fromMemorySegment(S, r0, o, NATIVE), c0);
+                c1 = x.fma(FloatVector.fromMemorySegment(S, r1, o, NATIVE), c1);
+                c2 = x.fma(FloatVector.fromMemorySegment(S, r2, o, NATIVE), c2);
+                c3 = x.fma(FloatVector.fromMemorySegment(S, r3, o, NATIVE), c3);
+                e0 = y.fma(FloatVector.fromMemorySegment(S, r0, o + V, NATIVE), e0);
+                e1 = y.fma(FloatVector.fromMemorySegment(S, r1, o + V, NATIVE), e1);
+                e2 = y.fma(FloatVector.fromMemorySegment(S, r2, o + V, NATIVE), e2);
+                e3 = y.fma(FloatVector.fromMemorySegment(S, r3, o + V, NATIVE), e3);
             }
             store4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), prods, (p - from) * L);
         }
@@ -233,14 +228,14 @@ final class SimdSparseDots {
                 long o = k * V;
                 FloatVector x = FloatVector.fromArray(S, ya, k * L);
                 FloatVector y = FloatVector.fromArray(S, ya, (k + 1) * L);
-                c0 = x.fma(load(r0, o), c0);
-                c1 = x.fma(load(r1, o), c1);
-                c2 = x.fma(load(r2, o), c2);
-                c3 = x.fma(load(r3, o), c3);
-                e0 = y.fma(load(r0, o + V), e0);
-                e1 = y.fma(load(r1, o + V), e1);
-                e2 = y.fma(load(r2, o + V), e2);
-                e3 = y.fma(load(r3, o + V), e3);
+                c0 = x.fma(FloatVector.fromMemorySegment(S, r0, o, NATIVE), c0);
+                c1 = x.fma(FloatVector.fromMemorySegment(S, r1, o, NATIVE), c1);
+                c2 = x.fma(FloatVector.fromMemorySegment(S, r2, o, NATIVE), c2);
+                c3 = x.fma(FloatVector.fromMemorySegment(S, r3, o, NATIVE), c3);
+                e0 = y.fma(FloatVector.fromMemorySegment(S, r0, o + V, NATIVE), e0);
+                e1 = y.fma(FloatVector.fromMemorySegment(S, r1, o + V, NATIVE), e1);
+                e2 = y.fma(FloatVector.fromMemorySegment(S, r2, o + V, NATIVE), e2);
+                e3 = y.fma(FloatVector.fromMemorySegment(S, r3, o + V, NATIVE), e3);
             }
             store4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), prods, (p - from) * L);
         }
@@ -271,47 +266,41 @@ final class SimdSparseDots {
         FloatVector e0 = c0, e1 = c0, e2 = c0, e3 = c0;
         long b = 0;
         for (; b + 2 * V <= end; b += 2 * V) {
-            FloatVector x = load(ra, b);
-            FloatVector y = load(ra, b + V);
-            c0 = x.fma(load(r0, b), c0);
-            c1 = x.fma(load(r1, b), c1);
-            c2 = x.fma(load(r2, b), c2);
-            c3 = x.fma(load(r3, b), c3);
-            e0 = y.fma(load(r0, b + V), e0);
-            e1 = y.fma(load(r1, b + V), e1);
-            e2 = y.fma(load(r2, b + V), e2);
-            e3 = y.fma(load(r3, b + V), e3);
+            FloatVector x = FloatVector.fromMemorySegment(S, ra, b, NATIVE);
+            FloatVector y = FloatVector.fromMemorySegment(S, ra, b + V, NATIVE);
+            c0 = x.fma(FloatVector.fromMemorySegment(S, r0, b, NATIVE), c0);
+            c1 = x.fma(FloatVector.fromMemorySegment(S, r1, b, NATIVE), c1);
+            c2 = x.fma(FloatVector.fromMemorySegment(S, r2, b, NATIVE), c2);
+            c3 = x.fma(FloatVector.fromMemorySegment(S, r3, b, NATIVE), c3);
+            e0 = y.fma(FloatVector.fromMemorySegment(S, r0, b + V, NATIVE), e0);
+            e1 = y.fma(FloatVector.fromMemorySegment(S, r1, b + V, NATIVE), e1);
+            e2 = y.fma(FloatVector.fromMemorySegment(S, r2, b + V, NATIVE), e2);
+            e3 = y.fma(FloatVector.fromMemorySegment(S, r3, b + V, NATIVE), e3);
         }
         if (b < end) {
-            FloatVector x = load(ra, b);
-            c0 = x.fma(load(r0, b), c0);
-            c1 = x.fma(load(r1, b), c1);
-            c2 = x.fma(load(r2, b), c2);
-            c3 = x.fma(load(r3, b), c3);
+            FloatVector x = FloatVector.fromMemorySegment(S, ra, b, NATIVE);
+            c0 = x.fma(FloatVector.fromMemorySegment(S, r0, b, NATIVE), c0);
+            c1 = x.fma(FloatVector.fromMemorySegment(S, r1, b, NATIVE), c1);
+            c2 = x.fma(FloatVector.fromMemorySegment(S, r2, b, NATIVE), c2);
+            c3 = x.fma(FloatVector.fromMemorySegment(S, r3, b, NATIVE), c3);
         }
-        put4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), out, at, step, accumulate);
-    }
-
-    /**
-     * The lane sums of d0 … d3 to {@code out[at + n·step]} ({@code +=} when {@code accumulate}), each
-     * in {@link Simd#sum}'s pairwise order (so bit-identical to it). At 16 lanes all four at once:
-     * steps h = 8, 4 across the vectors, then h = 2, 1 within; sum n ends in lane 4n.
-     *
-     * <p>NOTE: not through {@link Simd#fold} at 8 lanes, though it would take fewer instructions:
-     * this method is inlined into {@link #dot1x4}'s callers' loops (it was into the row-dot kernels'
-     * FMA loops, which now reduce after the loop), C2 keeps the fold's masks and permute indexes in
-     * registers across them, and with 16 registers (AVX2) that spilled their accumulators (CSR weight
-     * gradient 2.0–2.1 → 3.1–3.5 ms, JMH on Zen 3). The same held for the sixteen sums of
-     * {@link SimdBlockDots#dot4x4} (BSR weight gradient 6.2–7.7 → 9.0–10.5 ms).
-     */
-    private static void put4(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, float[] out, int at,
-                             int step, boolean accumulate) {
+        // The four lane sums, each in Simd.sum's pairwise order (so bit-identical to it); at 16 lanes
+        // all four at once: steps h = 8, 4 across the vectors, then h = 2, 1 within, sum n in lane 4n.
+        // NOTE: written here, not in a helper taking the four vectors: such a helper, once compiled on
+        // its own (above InlineSmallCode), was no longer inlined and boxed them. And not through
+        // Simd.fold at 8 lanes, though it would take fewer instructions: with 16 registers (AVX2) C2
+        // kept the fold's masks and permute indexes in registers across the FMA loop and spilled its
+        // accumulators (CSR weight gradient 2.0-2.1 -> 3.1-3.5 ms, JMH on Zen 3).
+        c0 = c0.add(e0);
+        c1 = c1.add(e1);
+        c2 = c2.add(e2);
+        c3 = c3.add(e3);
         float x0, x1, x2, x3;
         if (L == 16) {
             FloatVector lo = FloatVector.fromArray(S, GemmTranspose.LOW[0], 0);
             FloatVector hi = FloatVector.fromArray(S, GemmTranspose.HIGH[0], 0);
-            FloatVector t0 = lo.selectFrom(d0, d2).add(hi.selectFrom(d0, d2));
-            FloatVector t1 = lo.selectFrom(d1, d3).add(hi.selectFrom(d1, d3));
+            FloatVector t0 = lo.selectFrom(c0, c2).add(hi.selectFrom(c0, c2));
+            FloatVector t1 = lo.selectFrom(c1, c3).add(hi.selectFrom(c1, c3));
             lo = FloatVector.fromArray(S, GemmTranspose.LOW[1], 0);
             hi = FloatVector.fromArray(S, GemmTranspose.HIGH[1], 0);
             FloatVector u = lo.selectFrom(t0, t1).add(hi.selectFrom(t0, t1));
@@ -322,10 +311,10 @@ final class SimdSparseDots {
             x2 = u.lane(8);
             x3 = u.lane(12);
         } else {
-            x0 = Simd.sum(d0);
-            x1 = Simd.sum(d1);
-            x2 = Simd.sum(d2);
-            x3 = Simd.sum(d3);
+            x0 = Simd.sum(c0);
+            x1 = Simd.sum(c1);
+            x2 = Simd.sum(c2);
+            x3 = Simd.sum(c3);
         }
         put(out, at, x0, accumulate);
         put(out, at + step, x1, accumulate);
