@@ -16,6 +16,17 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@code F32} is a {@code static final} constant (C2 only intrinsifies constant species): the
  * CPU's preferred width, or the width forced with {@code -Dganglion.simd=128|256|512}. Parity tests
  * run once per width in separate JVMs for this reason.
+ *
+ * <p>Inlining, which every kernel here depends on (a vector passed to a call C2 did not inline is
+ * boxed): a Ganglion method that takes or returns vectors and is called once per loop step is
+ * compiled on its own before its loop (HotSpot's invocation threshold comes before the loop's), and
+ * from then on C2 inlines it only while that compile is at most {@code InlineSmallCode} (2,500 bytes
+ * on x86-64), or 625 at a call site it counts as cold. So such helpers stay small, and a vector load
+ * is never wrapped in one: kernels call the JDK's {@code FloatVector.fromMemorySegment}, which is
+ * always inlined. The JDK itself makes the memory-segment profiles bimorphic, and the code it inlines
+ * larger: while a reinterpret ({@code reinterpretAsInts} and the like) is not yet compiled, its
+ * fallback goes through a byte-array segment. {@code scripts/jit-report.sh} shows what a test run's
+ * compiles did.
  */
 public final class Simd {
     /**
@@ -130,12 +141,28 @@ public final class Simd {
     }
 
     /**
-     * {@link #sum} of the vector at {@code a[at]}, for kernels that C2 may compile past its inlining
-     * budget: there a call taking a vector stays a call and boxes the vector, while this one takes
-     * an array (store the vector, then call).
+     * {@link #sum} of the L floats at {@code a[at]}, bit for bit, in scalar code: for kernels that C2
+     * may compile past its inlining budget, where a call taking a vector stays a call and boxes the
+     * vector, while this one takes an array (store the vector, then call). NOTE: scalar on purpose.
+     * As {@code sum(fromArray(…))} it was inlined and its inner {@code sum(FloatVector)} left a call
+     * past the budget (SimdSparseDots.dot1x4 at 128 bits: a vector boxed at every call, 1.6 MB a CSR
+     * weight gradient); here nothing needs inlining. The tree is {@link #sum}'s: lane i plus lane
+     * i + L/2, those pairs again a quarter apart, and so on (each add's first operand the lower lane,
+     * as there).
      */
     static float sum(float[] a, int at) {
-        return sum(FloatVector.fromArray(F32, a, at));
+        if (LANES == 16) {
+            float even = ((a[at] + a[at + 8]) + (a[at + 4] + a[at + 12]))
+                    + ((a[at + 2] + a[at + 10]) + (a[at + 6] + a[at + 14]));
+            float odd = ((a[at + 1] + a[at + 9]) + (a[at + 5] + a[at + 13]))
+                    + ((a[at + 3] + a[at + 11]) + (a[at + 7] + a[at + 15]));
+            return even + odd;
+        }
+        if (LANES == 8) {
+            return ((a[at] + a[at + 4]) + (a[at + 2] + a[at + 6]))
+                    + ((a[at + 1] + a[at + 5]) + (a[at + 3] + a[at + 7]));
+        }
+        return (a[at] + a[at + 2]) + (a[at + 1] + a[at + 3]);
     }
 
     /**

@@ -195,7 +195,7 @@ public final class SimdBsr implements BsrKernel {
                 long ai = a0 + (long) i * ld;
                 // The dot product is symmetric: one S row against four A rows, outputs a column apart.
                 SimdSparseDots.dot1x4(s, s0 + (long) j * ld, a, ai, ai + ld, ai + 2 * ld, ai + 3 * ld, ld,
-                        out, at + i * c + j, c, accumulate);
+                        out, at + i * c + j, c, accumulate, sums);
             }
         }
         for (; i < r; i++) {
@@ -203,10 +203,11 @@ public final class SimdBsr implements BsrKernel {
             for (; j + 4 <= c; j += 4) {
                 long sj = s0 + (long) j * ld;
                 SimdSparseDots.dot1x4(a, a0 + (long) i * ld, s, sj, sj + ld, sj + 2 * ld, sj + 3 * ld, ld,
-                        out, at + i * c + j, 1, accumulate);
+                        out, at + i * c + j, 1, accumulate, sums);
             }
             for (; j < c; j++) {
-                SimdSparseDots.dot(a, a0 + (long) i * ld, s, s0 + (long) j * ld, ld, out, at + i * c + j, accumulate);
+                SimdSparseDots.dot(a, a0 + (long) i * ld, s, s0 + (long) j * ld, ld, out, at + i * c + j, accumulate,
+                        sums);
             }
         }
     }

@@ -34,10 +34,11 @@ final class SimdSparseDots {
 
     /**
      * {@code Σ_b A[a0+b]·S[s0+b]} to {@code out[at]} ({@code +=} when {@code accumulate}); two
-     * accumulators so consecutive FMAs do not wait on each other.
+     * accumulators so consecutive FMAs do not wait on each other. {@code sums}: at least L floats of
+     * scratch.
      */
     static void dot(MemorySegment a, long a0, MemorySegment s, long s0, int ld, float[] out, int at,
-                    boolean accumulate) {
+                    boolean accumulate, float[] sums) {
         MemorySegment ra = row(a, a0, ld);
         MemorySegment rs = row(s, s0, ld);
         long end = (long) ld * Float.BYTES;
@@ -50,7 +51,8 @@ final class SimdSparseDots {
         if (b < end) {
             x = FloatVector.fromMemorySegment(S, ra, b, NATIVE).fma(FloatVector.fromMemorySegment(S, rs, b, NATIVE), x);
         }
-        put(out, at, Simd.sum(x.add(y)), accumulate);
+        x.add(y).intoArray(sums, 0);   // summed from the array: see dot1x4's note on its sums
+        put(out, at, Simd.sum(sums, 0), accumulate);
     }
 
     /**
@@ -61,8 +63,9 @@ final class SimdSparseDots {
      * do the groups of four without per-load bounds checks, reading the A row from {@code row}, the
      * caller's scratch of at least {@code ld} floats, and leaving each entry's product vector in
      * {@code prods} (the caller's scratch of at least {@code (to − from)·(L + 1)} floats), whose
-     * lane sums {@link #laneSums} then takes 8 or 16 at a time. At batch 64 the bounds-checked
-     * {@link #dot1x4} had run at 28 against 51 GFLOP/s for batch 128, as slow in absolute time.
+     * lane sums {@link #laneSums} then takes 8 or 16 at a time ({@link #dot1x4} and {@link #dot} use
+     * {@code prods} as their sums' scratch). At batch 64 the bounds-checked {@link #dot1x4} had run at
+     * 28 against 51 GFLOP/s for batch 128, as slow in absolute time.
      */
     static void rowDots(MemorySegment a, long a0, MemorySegment s, int[] idx, int from, int to, int ld,
                         float[] row, float[] prods, float[] out, int at, boolean accumulate) {
@@ -96,10 +99,10 @@ final class SimdSparseDots {
         }
         for (; p + 4 <= to; p += 4) {
             dot1x4(a, a0, s, (long) idx[p] * ld, (long) idx[p + 1] * ld, (long) idx[p + 2] * ld, (long) idx[p + 3] * ld,
-                    ld, out, at + p - from, 1, accumulate);
+                    ld, out, at + p - from, 1, accumulate, prods);
         }
         for (; p < to; p++) {
-            dot(a, a0, s, (long) idx[p] * ld, ld, out, at + p - from, accumulate);
+            dot(a, a0, s, (long) idx[p] * ld, ld, out, at + p - from, accumulate, prods);
         }
     }
 
@@ -252,10 +255,11 @@ final class SimdSparseDots {
 
     /**
      * One A row against four S rows, written to {@code out[at + n·step]} ({@code +=} when
-     * {@code accumulate}). Two batch vectors per step give 8 independent FMA chains.
+     * {@code accumulate}). Two batch vectors per step give 8 independent FMA chains. {@code sums}: at
+     * least 4·L floats of scratch, used below 16 lanes.
      */
     static void dot1x4(MemorySegment a, long a0, MemorySegment s, long s0, long s1, long s2, long s3, int ld,
-                       float[] out, int at, int step, boolean accumulate) {
+                       float[] out, int at, int step, boolean accumulate, float[] sums) {
         MemorySegment ra = row(a, a0, ld);
         MemorySegment r0 = row(s, s0, ld);
         MemorySegment r1 = row(s, s1, ld);
@@ -311,10 +315,16 @@ final class SimdSparseDots {
             x2 = u.lane(8);
             x3 = u.lane(12);
         } else {
-            x0 = Simd.sum(c0);
-            x1 = Simd.sum(c1);
-            x2 = Simd.sum(c2);
-            x3 = Simd.sum(c3);
+            // Through the array: Simd.sum taking the vector, left a call where C2 ran out of its node
+            // budget in this method (256 bits), boxed the four vectors at every call.
+            c0.intoArray(sums, 0);
+            c1.intoArray(sums, L);
+            c2.intoArray(sums, 2 * L);
+            c3.intoArray(sums, 3 * L);
+            x0 = Simd.sum(sums, 0);
+            x1 = Simd.sum(sums, L);
+            x2 = Simd.sum(sums, 2 * L);
+            x3 = Simd.sum(sums, 3 * L);
         }
         put(out, at, x0, accumulate);
         put(out, at + step, x1, accumulate);

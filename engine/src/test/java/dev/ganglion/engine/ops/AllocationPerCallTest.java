@@ -50,6 +50,7 @@ class AllocationPerCallTest {
     private static final int ROWS = 1024;
     private static final int COLS = 1024;
     private static final int BATCH = 64;
+    private static final int ODD_BATCH = 48;
     private static final int ROUNDS = 30;
     /** Rounds stop here even if a case is still over: a boxing loop stays so, and each round costs seconds. */
     private static final long BUDGET_NANOS = 40_000_000_000L;
@@ -201,6 +202,8 @@ class AllocationPerCallTest {
         cases.addAll(rowCases(wide, other));
         Tensor x = Tensor.of(Fixtures.randomFloats(BATCH * COLS, 16), BATCH, COLS);
         Tensor dy = Tensor.of(Fixtures.randomFloats(BATCH * ROWS, 17), BATCH, ROWS);
+        Tensor xOdd = Tensor.of(Fixtures.randomFloats(ODD_BATCH * COLS, 20), ODD_BATCH, COLS);
+        Tensor dyOdd = Tensor.of(Fixtures.randomFloats(ODD_BATCH * ROWS, 21), ODD_BATCH, ROWS);
         SparseMatrix csr = Csr.random(ROWS, COLS, 0.13, 18);
         SparseMatrix bsr = Bsr.random(ROWS, COLS, 16, 16, 0.25, 19);
         for (SparseMatrix w : List.of(csr, bsr)) {
@@ -208,6 +211,11 @@ class AllocationPerCallTest {
             cases.add(new Case(name + " linear", () -> SparseOps.linear(x, w)));
             cases.add(new Case(name + " input gradient", () -> SparseOps.linearInputGrad(dy, w)));
             cases.add(new Case(name + " weight gradient", () -> SparseOps.linearWeightGrad(dy, x, w)));
+            // a batch whose panel row is 3, 6 or 12 vectors: the generic loops of the dot-product
+            // tiles (SimdSparseDots.dot1x4, the plain loop of SimdBlockDots.dot4x4), not the
+            // constant-length ones of 2, 4 or 8 vectors
+            cases.add(new Case(name + " weight gradient, batch " + ODD_BATCH,
+                    () -> SparseOps.linearWeightGrad(dyOdd, xOdd, w)));
         }
         return cases;
     }

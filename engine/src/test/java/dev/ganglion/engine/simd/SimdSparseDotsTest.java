@@ -93,7 +93,7 @@ class SimdSparseDotsTest {
                             int p = from + i - 2;
                             if (p >= from && p < to) {
                                 float[] one = {start[i]};
-                                SimdSparseDots.dot(a, ld, s, (long) idx[p] * ld, ld, one, 0, accumulate);
+                                SimdSparseDots.dot(a, ld, s, (long) idx[p] * ld, ld, one, 0, accumulate, new float[L]);
                                 want = one[0];
                             }
                             assertThat(Float.floatToRawIntBits(got[i]))

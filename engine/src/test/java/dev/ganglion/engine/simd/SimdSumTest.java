@@ -9,21 +9,28 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Simd#sum} adds the lanes in one fixed order: exactly the scalar tree below, bit for bit,
- * at every width (so it cannot depend on whether the caller is interpreted or compiled).
+ * at every width (so it cannot depend on whether the caller is interpreted or compiled), and so
+ * does its scalar form on an array, {@link Simd#sum(float[], int)}.
  */
 @Tag("parity")
 class SimdSumTest {
     @Test
     void addsTheLanesInTheFixedTreeOrder() {
         SplittableRandom r = new SplittableRandom(5);
-        float[] lanes = new float[Simd.LANES];
+        float[] padded = new float[Simd.LANES + 3];
         for (int t = 0; t < 2_000; t++) {
+            float[] lanes = new float[Simd.LANES];
             for (int i = 0; i < lanes.length; i++) {
                 lanes[i] = (float) ((r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(-6, 7)));
             }
+            int want = Float.floatToRawIntBits(tree(lanes));
             assertThat(Float.floatToRawIntBits(Simd.sum(FloatVector.fromArray(Simd.F32, lanes, 0))))
                     .as("lanes %s", java.util.Arrays.toString(lanes))
-                    .isEqualTo(Float.floatToRawIntBits(tree(lanes)));
+                    .isEqualTo(want);
+            System.arraycopy(lanes, 0, padded, 3, lanes.length);
+            assertThat(Float.floatToRawIntBits(Simd.sum(padded, 3)))
+                    .as("array form, lanes %s", java.util.Arrays.toString(lanes))
+                    .isEqualTo(want);
         }
     }
 
