@@ -2,6 +2,9 @@ package dev.ganglion.models.g2gnet;
 
 import dev.ganglion.autodiff.CustomContext;
 import dev.ganglion.autodiff.CustomFunction;
+import dev.ganglion.autodiff.IndexOps;
+import dev.ganglion.autodiff.LinalgOps;
+import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.kernel.BatchLayout;
@@ -123,6 +126,41 @@ final class G2GLayerFunction implements CustomFunction {
         // db = dy, summed over the batch axes down to the bias's shape by the walk (as for a dense
         // linear layer)
         return new Tensor[] {gx, gvOut, ctx.needsInputGrad(2) ? g : null};
+    }
+
+    /**
+     * The backward as recorded ops, so that the layer can be differentiated twice ({@code
+     * Autodiff.gradGraph}): in the function's coordinates, with x and dy as batch rows,
+     * <pre>
+     *   dx = dy·W                       one CSR product over Wᵀ's pattern (all live entries, the
+     *                                   block ones included), the values gathered into its order
+     *   dvalues[p] = Σ_b dy[b, rows[p]]·x[b, cols[p]]      gathers and a product over [batch, nnz]
+     *   db = dy                         summed to the bias's shape by the walk
+     * </pre>
+     * Slower than {@link #backward} and a {@code [batch, nnz]} temporary, but never a dense weight,
+     * and every op in it has its own recorded rule.
+     */
+    @Override
+    public Var[] backwardGraph(CustomContext ctx, Var[] in, Var[] gradOutputs) {
+        boolean featureMajor = operands == BatchLayout.FEATURE_MAJOR;
+        SparseLayout.LiveEntries e = layout.liveEntries();
+        Var x = in[0];
+        Var values = in[1];
+        Var g = gradOutputs[0];
+        Var xRows = featureMajor ? x.transpose(0, 1) : x.reshape(-1, layout.in);
+        Var gRows = featureMajor ? g.transpose(0, 1) : g.reshape(-1, layout.out);
+        Var gx = null;
+        if (x.requiresGrad()) {
+            Var dx = LinalgOps.sparseLinear(gRows, e.transposed(),
+                    IndexOps.indexSelect(values, 0, e.transposedOrder()));
+            gx = featureMajor ? dx.transpose(0, 1) : dx.reshape(x.shape().dims());
+        }
+        Var gv = !values.requiresGrad() ? null
+                : IndexOps.indexSelect(gRows, 1, e.rows()).mul(IndexOps.indexSelect(xRows, 1, e.cols())).sum(false, 0);
+        if (in.length == 2) {
+            return new Var[] {gx, gv};
+        }
+        return new Var[] {gx, gv, in[2].requiresGrad() ? g : null};
     }
 
     /** The diagonal blocks with the given block values (live entries, 0 at holes). */

@@ -296,4 +296,56 @@ final class SparseLayout {
         }
         return at;
     }
+
+    /**
+     * Every live entry in the layer function's (permuted) coordinates, for its recorded backward
+     * ({@link G2GLayerFunction#backwardGraph}): {@code rows[p]}, {@code cols[p]} of parameter position
+     * p in {@code W [out × in]}, and {@code Wᵀ [in × out]} as one CSR whose stored entry q holds
+     * parameter {@code transposedOrder[q]}.
+     */
+    record LiveEntries(int[] rows, int[] cols, Csr transposed, int[] transposedOrder) {}
+
+    private volatile LiveEntries liveEntries;
+
+    /** {@link LiveEntries}, built on first use (a layout is immutable, so once). */
+    LiveEntries liveEntries() {
+        LiveEntries e = liveEntries;
+        if (e == null) {
+            liveEntries = e = buildLiveEntries();
+        }
+        return e;
+    }
+
+    private LiveEntries buildLiveEntries() {
+        int[] rows = new int[nnz];
+        int[] cols = new int[nnz];
+        int[] ptr = new int[in + 1];
+        for (int p = 0; p < nnz; p++) {
+            rows[p] = outInverse[rowOf[p]];
+            cols[p] = inInverse[colOf[p]];
+            ptr[cols[p] + 1]++;
+        }
+        for (int m = 0; m < in; m++) {
+            ptr[m + 1] += ptr[m];
+        }
+        // Wᵀ's rows are W's columns; within one, the entries by W's row, as CSR keeps them
+        int[] order = new int[nnz];
+        int[] next = Arrays.copyOf(ptr, in);
+        for (int p = 0; p < nnz; p++) {
+            order[next[cols[p]]++] = p;
+        }
+        int[] minor = new int[nnz];
+        for (int m = 0; m < in; m++) {
+            long[] keyed = new long[ptr[m + 1] - ptr[m]];
+            for (int q = ptr[m]; q < ptr[m + 1]; q++) {
+                keyed[q - ptr[m]] = (long) rows[order[q]] << 32 | order[q];
+            }
+            Arrays.sort(keyed);
+            for (int q = ptr[m]; q < ptr[m + 1]; q++) {
+                order[q] = (int) keyed[q - ptr[m]];
+                minor[q] = rows[order[q]];
+            }
+        }
+        return new LiveEntries(rows, cols, Csr.of(in, out, ptr, minor, Tensor.zeros(Shape.of(nnz), DType.F32)), order);
+    }
 }

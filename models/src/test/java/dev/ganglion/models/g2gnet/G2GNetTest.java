@@ -3,6 +3,7 @@ package dev.ganglion.models.g2gnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ganglion.autodiff.Autodiff;
 import dev.ganglion.autodiff.GraphProbe;
 import dev.ganglion.autodiff.NoGrad;
 import dev.ganglion.autodiff.Op;
@@ -11,6 +12,7 @@ import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.io.SafetensorsWriter;
+import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.models.ModelCheckpoint;
 import dev.ganglion.models.ModelRegistry;
 import dev.ganglion.models.NeuralModel;
@@ -58,6 +60,39 @@ class G2GNetTest {
             positive += v > 0 ? 1 : 0;
         }
         assertThat((double) positive / h.length).as("first-layer pre-activations above 0").isBetween(0.3, 0.7);
+    }
+
+    /**
+     * A gradient penalty through the whole network (double backpropagation): the input gradient is
+     * recorded ({@code gradGraph}) through every sparse layer, equals the plain one, and the penalty
+     * has a gradient for every parameter. The second derivatives themselves are checked layer by
+     * layer ({@code G2GSparseLayerTest.secondDerivativesThroughTheLayerAreRecorded}).
+     */
+    @Test
+    void anInputGradientPenaltyDifferentiatesThroughTheNetwork() {
+        for (String grouping : new String[] {"index", "mixer"}) {
+            G2GNet net = G2GNet.create(new G2GNetConfig(24, 64, 3, 5, 8, 0.8, 0.15, grouping, "tanh", 7), new Rng(1));
+            Var x = Var.parameter(new Rng(2).uniform(Shape.of(6, 24), -1, 1));
+            Var loss = net.forward(x).logSoftmax(1).sum();
+            Var gx = Autodiff.gradGraph(loss, x)[0];
+            Tensor plain = Autodiff.grad(net.forward(x).logSoftmax(1).sum(), x)[0];
+            assertThat(gx.value().toFloatArray()).as(grouping).containsExactly(plain.toFloatArray(),
+                    org.assertj.core.data.Offset.offset(1e-5f));
+            List<Var> params = net.parameters();
+            Tensor[] penalty = Autodiff.grad(gx.square().sum(), params.toArray(Var[]::new));
+            for (int i = 0; i < penalty.length; i++) {
+                assertThat(max(Elementwise.abs(penalty[i]).toFloatArray())).as(grouping + " parameter " + i)
+                        .isGreaterThan(0f).isFinite();
+            }
+        }
+    }
+
+    private static float max(float[] a) {
+        float m = 0;
+        for (float v : a) {
+            m = Math.max(m, v);
+        }
+        return m;
     }
 
     @Test

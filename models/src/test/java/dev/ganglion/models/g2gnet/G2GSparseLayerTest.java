@@ -3,8 +3,10 @@ package dev.ganglion.models.g2gnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ganglion.autodiff.Autodiff;
 import dev.ganglion.autodiff.GradCheck;
 import dev.ganglion.autodiff.GraphProbe;
+import dev.ganglion.autodiff.NoGrad;
 import dev.ganglion.autodiff.Op;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.DType;
@@ -152,6 +154,45 @@ class G2GSparseLayerTest {
                             v -> G2GSparseLayer.apply(layout, operands, v[0], v[1], v[2]),
                             x, layer.weight().value(), layer.bias().value());
                     r.assertPassed();
+                }
+            }
+        }
+    }
+
+    /**
+     * The layer's backward recorded ({@code gradGraph}): its first derivatives equal the fused
+     * backward's, and a function of them (a gradient penalty) passes GradCheck, so the second
+     * derivatives through the layer are right; with holes and without, the off-block values in row
+     * or column order, batch- or feature-major, the bias inside the function (index grouping) or
+     * added after the output permutation (interleaved).
+     */
+    @Test
+    void secondDerivativesThroughTheLayerAreRecorded() {
+        for (BatchLayout operands : BatchLayout.values()) {
+            for (double pIntra : new double[] {1.0, 0.7}) {
+                for (boolean inputGradient : new boolean[] {true, false}) {
+                    Groupings.Kind grouping = inputGradient ? Groupings.Kind.INTERLEAVED : Groupings.Kind.INDEX;
+                    G2GSparseLayer layer = layer(8, 12, 4, 13, grouping, pIntra, inputGradient);
+                    SparseLayout layout = layer.layout();
+                    Shape xs = operands == BatchLayout.FEATURE_MAJOR ? Shape.of(8, 3) : Shape.of(3, 8);
+                    Tensor x = new Rng(3).uniform(xs, -1, 1, DType.F64);
+                    Tensor values = layer.weight().value().to(DType.F64);
+                    Tensor bias = layer.bias().value().to(DType.F64);
+                    GradCheck.VarFunction loss = v -> G2GSparseLayer.apply(layout, operands, v[0], v[1], v[2]).tanh().sum();
+                    Var[] p = {Var.parameter(x), Var.parameter(values), Var.parameter(bias)};
+                    Var[] recorded = Autodiff.gradGraph(loss.apply(p), p);
+                    Tensor[] plain = Autodiff.grad(loss.apply(p), p);
+                    String what = operands + " " + grouping + " p_intra " + pIntra + " column order " + inputGradient;
+                    for (int i = 0; i < 3; i++) {
+                        assertThat(recorded[i].value().toDoubleArray()).as(what + " input " + i)
+                                .containsExactly(plain[i].toDoubleArray(), org.assertj.core.data.Offset.offset(1e-12));
+                    }
+                    GradCheck.check(v -> {
+                        try (var on = NoGrad.suspend()) {
+                            Var[] g = Autodiff.gradGraph(loss.apply(v), v);
+                            return g[0].square().sum().add(g[1].mul(v[1]).sum()).add(g[2].square().sum());
+                        }
+                    }, x, values, bias).assertPassed();
                 }
             }
         }
