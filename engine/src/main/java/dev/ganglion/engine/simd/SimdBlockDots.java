@@ -56,9 +56,10 @@ final class SimdBlockDots {
             // of constant-length slices read by a loop of constant trip count: C2 unrolls it and folds
             // the loads' bounds checks into the slices' (BSR weight gradient 1024² at 25 %, batch 64:
             // 0.55 -> 0.39 ms, 62 -> 86 GFLOP/s). Rows of 8 vectors had a copy of their own (1.02 ->
-            // 0.79 ms at batch 128); as two chunks they run as fast (0.85-1.04 against 0.91-0.96 ms,
-            // three alternating runs), in a third fewer of the loads that fill C2's node budget (with
-            // three copies, loads past it were left as calls and boxed: 80-100 MB a call).
+            // 0.79 ms at batch 128); as two chunks they run as fast (0.91-0.96 ms, against 0.85-1.04
+            // with the copy, three alternating runs), with a third fewer of the loads that fill C2's
+            // node budget (with three copies, loads past it were left as calls and boxed: 80-100 MB
+            // a call in another test order).
             // NOTE: the chunk's body is the loop's below, written out twice on purpose: the constants
             // must be in the code C2 compiles, and a shared helper would take (and box) the 16
             // accumulators. Longer rows split into chunks were slower (nested loops, not unrolled).

@@ -316,7 +316,7 @@ final class SimdSparseDots {
             x3 = u.lane(12);
         } else {
             // Through the array: Simd.sum taking the vector, left a call where C2 ran out of its node
-            // budget in this method (256 bits), boxed the four vectors at every call.
+            // budget in this method (seen at 256 bits), boxed the four vectors at every call.
             c0.intoArray(sums, 0);
             c1.intoArray(sums, L);
             c2.intoArray(sums, 2 * L);
