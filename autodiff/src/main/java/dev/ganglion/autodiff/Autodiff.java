@@ -59,8 +59,8 @@ public final class Autodiff {
      * See {@link #gradGraphSeeded}.
      */
     public static Var[] gradGraph(Var output, Var... inputs) {
-        return gradGraphSeeded(output, Var.constant(unitSeed("gradGraph", output, "gradGraphSeeded(output, seed, inputs)")),
-                inputs);
+        Tensor seed = unitSeed("gradGraph", output, "gradGraphSeeded(output, seed, inputs)");
+        return gradGraphSeeded(output, Var.constant(seed), inputs);
     }
 
     /**
@@ -107,7 +107,7 @@ public final class Autodiff {
         return Tensor.full(output.shape(), 1, output.dtype());
     }
 
-        private static void checkInputs(String op, Var[] inputs) {
+    private static void checkInputs(String op, Var[] inputs) {
         for (int i = 0; i < inputs.length; i++) {
             Objects.requireNonNull(inputs[i], op + ": input " + i + " is null");
             if (!inputs[i].requiresGrad()) {

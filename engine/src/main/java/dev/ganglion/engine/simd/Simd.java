@@ -34,16 +34,17 @@ public final class Simd {
      * loaded and stored under a mask of this one, never through a species of half the width. The
      * JDK's vector classes are shared by every caller, and so are the receiver-type profiles inside
      * them ({@code FloatVector.intoArray} calls {@code length()} and {@code vspecies()} on its
-     * receiver). With two float shapes in use those profiles are bimorphic, and where C2 inlines such a
-     * call late on a vector it does not yet know the class of (an accumulator after its loop), it
+     * receiver). With two float shapes in use those profiles are bimorphic, and where C2 inlines such
+     * a call late on a vector it does not yet know the class of (an accumulator after its loop), it
      * dispatches on the profile, the species stops being a constant, the intrinsic is refused and
-     * the vector is boxed, its loop's accumulators boxed at every step with it (JDK-8319889 describes the
-     * pattern). It depended on compile order: the GEMM's tile allocated 240–420 MB a 1,024² call in
+     * the vector is boxed, its loop's accumulators boxed at every step with it (JDK-8319889
+     * describes the pattern). It depended on compile order: the GEMM's tile allocated 240–420 MB a 1,024² call in
      * about half the runs of {@code AllocationPerCallTest} at 256 bits under
      * {@code -XX:CompileThresholdScaling=0.05} ({@code LogCompilation}: {@code
-     * bimorphic_or_optimized_type_check} traps at the tile's stores), and in none of 16 runs at 256 and
-     * 512 bits once layer norm and pow stopped using a half species; SQRT and {@code minimum} at 128 bits had boxed now and
-     * then in the full build, with the same signature (not traced to this there). {@code SingleFloatSpeciesTest} keeps it so.
+     * bimorphic_or_optimized_type_check} traps at the tile's stores), and in none of 16 runs at 256
+     * and 512 bits once layer norm and pow stopped using a half species; SQRT and {@code minimum} at
+     * 128 bits had boxed now and then in the full build, with the same signature (not traced to this
+     * there). {@code SingleFloatSpeciesTest} keeps it so.
      */
     public static final VectorSpecies<Float> F32 = species();
 

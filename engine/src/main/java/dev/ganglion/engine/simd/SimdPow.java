@@ -144,7 +144,8 @@ final class SimdPow {
             DoubleVector q47 = r.fma(E7, E6).fma(r2, r.fma(E5, E4));
             DoubleVector q = r.fma(E9, E8).fma(r4.mul(r4), q47.fma(r4, q03));
             LongVector scale = u.reinterpretAsLongs().sub(SHIFTER_BITS - 1023).lanewise(VectorOperators.LSHL, 52);
-            ((FloatVector) q.mul(scale.reinterpretAsDoubles()).convertShape(VectorOperators.D2F, S, 0)).intoArray(y, yo + h, LOWER);
+            ((FloatVector) q.mul(scale.reinterpretAsDoubles()).convertShape(VectorOperators.D2F, S, 0))
+                    .intoArray(y, yo + h, LOWER);
         }
     }
 

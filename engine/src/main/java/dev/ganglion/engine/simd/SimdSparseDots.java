@@ -45,11 +45,14 @@ final class SimdSparseDots {
         FloatVector x = FloatVector.zero(S), y = x;
         long b = 0;
         for (; b + 2 * V <= end; b += 2 * V) {
-            x = FloatVector.fromMemorySegment(S, ra, b, NATIVE).fma(FloatVector.fromMemorySegment(S, rs, b, NATIVE), x);
-            y = FloatVector.fromMemorySegment(S, ra, b + V, NATIVE).fma(FloatVector.fromMemorySegment(S, rs, b + V, NATIVE), y);
+            x = FloatVector.fromMemorySegment(S, ra, b, NATIVE)
+                    .fma(FloatVector.fromMemorySegment(S, rs, b, NATIVE), x);
+            y = FloatVector.fromMemorySegment(S, ra, b + V, NATIVE)
+                    .fma(FloatVector.fromMemorySegment(S, rs, b + V, NATIVE), y);
         }
         if (b < end) {
-            x = FloatVector.fromMemorySegment(S, ra, b, NATIVE).fma(FloatVector.fromMemorySegment(S, rs, b, NATIVE), x);
+            x = FloatVector.fromMemorySegment(S, ra, b, NATIVE)
+                    .fma(FloatVector.fromMemorySegment(S, rs, b, NATIVE), x);
         }
         x.add(y).intoArray(sums, 0);   // summed from the array: see dot1x4's note on its sums
         put(out, at, Simd.sum(sums, 0), accumulate);

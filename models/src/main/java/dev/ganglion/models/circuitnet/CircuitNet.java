@@ -71,7 +71,7 @@ public final class CircuitNet extends Layer implements NeuralModel {
         // the [c, n, n] tensors are made before CircuitUnits registers them: checked against a
         // checkpoint's budget first, so that an edited config stops before allocating them
         StateBudget.reserve("CircuitNet's cmu.linear and cmu.product [" + c + ", " + n + ", " + n + "]",
-                (cfg.useLinear() ? 1L : 0L) * c * n * n + (cfg.useProduct() ? 1L : 0L) * c * n * n);
+                ((cfg.useLinear() ? 1L : 0L) + (cfg.useProduct() ? 1L : 0L)) * c * n * n);
         double inv = 1 / Math.sqrt(n);
         Tensor linear = cfg.useLinear() ? rng.uniform(Shape.of(c, n, n), -inv, inv) : null;
         Tensor product = cfg.useProduct() ? rng.uniform(Shape.of(c, n, n), -0.1 * inv, 0.1 * inv) : null;

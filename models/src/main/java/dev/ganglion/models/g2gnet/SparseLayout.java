@@ -300,8 +300,8 @@ final class SparseLayout {
     /**
      * Every live entry in the layer function's (permuted) coordinates, for its recorded backward
      * ({@link G2GLayerFunction#backwardGraph}): {@code rows[p]}, {@code cols[p]} of parameter position
-     * p in {@code W [out × in]}, and {@code Wᵀ [in × out]} as one CSR whose stored entry q holds
-     * parameter {@code transposedOrder[q]}.
+     * p in {@code W [out × in]}, and {@code Wᵀ [in × out]} as one CSR pattern whose stored entry q
+     * holds parameter {@code transposedOrder[q]}.
      */
     record LiveEntries(int[] rows, int[] cols, Csr transposed, int[] transposedOrder) {}
 
@@ -319,33 +319,21 @@ final class SparseLayout {
     private LiveEntries buildLiveEntries() {
         int[] rows = new int[nnz];
         int[] cols = new int[nnz];
-        int[] ptr = new int[in + 1];
+        double[] position = new double[nnz];
         for (int p = 0; p < nnz; p++) {
             rows[p] = outInverse[rowOf[p]];
             cols[p] = inInverse[colOf[p]];
-            ptr[cols[p] + 1]++;
+            position[p] = p;
         }
-        for (int m = 0; m < in; m++) {
-            ptr[m + 1] += ptr[m];
-        }
-        // Wᵀ's rows are W's columns; within one, the entries by W's row, as CSR keeps them
+        // Wᵀ from its triplets (W's columns as its rows), each carrying its parameter position as
+        // its value: no two entries share a place, so none is summed, and the stored values are
+        // the order
+        Csr transposed = Csr.fromCoo(in, out, cols, rows, Tensor.wrap(position, Shape.of(nnz)));
+        double[] stored = transposed.values().toDoubleArray();
         int[] order = new int[nnz];
-        int[] next = Arrays.copyOf(ptr, in);
-        for (int p = 0; p < nnz; p++) {
-            order[next[cols[p]]++] = p;
+        for (int q = 0; q < nnz; q++) {
+            order[q] = (int) stored[q];
         }
-        int[] minor = new int[nnz];
-        for (int m = 0; m < in; m++) {
-            long[] keyed = new long[ptr[m + 1] - ptr[m]];
-            for (int q = ptr[m]; q < ptr[m + 1]; q++) {
-                keyed[q - ptr[m]] = (long) rows[order[q]] << 32 | order[q];
-            }
-            Arrays.sort(keyed);
-            for (int q = ptr[m]; q < ptr[m + 1]; q++) {
-                order[q] = (int) keyed[q - ptr[m]];
-                minor[q] = rows[order[q]];
-            }
-        }
-        return new LiveEntries(rows, cols, Csr.of(in, out, ptr, minor, Tensor.zeros(Shape.of(nnz), DType.F32)), order);
+        return new LiveEntries(rows, cols, transposed, order);
     }
 }
