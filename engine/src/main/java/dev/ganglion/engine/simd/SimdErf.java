@@ -248,23 +248,27 @@ final class SimdErf {
      * before the exponential, so that a normal result does not pass through a subnormal product.
      * The Gaussian is formed here, first, not passed in: formed in gelu before this call, C2 ran out
      * of its node budget (NodeCountInliningCutoff) before inlining Q, boxing the vectors (7 ms a
-     * 1024x1024 gelu instead of 2.3), so the gelu slope forms it a second time.
+     * 1024x1024 gelu instead of 2.3), so the gelu slope forms it a second time. NOTE: Q's constants
+     * are broadcast from t, and t formed from a by fmas with scalars: broadcast from the argument a
+     * after the Gaussian, C2's own compile of this method was 2,536 bytes at 256 bits, above
+     * InlineSmallCode, so every later call site refused it (now 1,392; 1,360 at 128 bits, 1,528 at
+     * 512; {@code scripts/jit-report.sh}).
      */
     private static FloatVector erfcBig(FloatVector a, FloatVector hi, FloatVector lo, FloatVector m) {
         FloatVector g = gauss(hi, lo);
-        FloatVector one = a.broadcast(1f);
-        FloatVector t = one.div(a.fma(a.broadcast(0.5f), one));
+        FloatVector d = a.fma(0.5f, 1f);
+        FloatVector t = d.broadcast(1f).div(d);
         FloatVector q = t.fma(Q11, Q10);
-        q = q.fma(t, a.broadcast(Q9));
-        q = q.fma(t, a.broadcast(Q8));
-        q = q.fma(t, a.broadcast(Q7));
-        q = q.fma(t, a.broadcast(Q6));
-        q = q.fma(t, a.broadcast(Q5));
-        q = q.fma(t, a.broadcast(Q4));
-        q = q.fma(t, a.broadcast(Q3));
-        q = q.fma(t, a.broadcast(Q2));
-        q = q.fma(t, a.broadcast(Q1));
-        q = q.fma(t, a.broadcast(Q0));
+        q = q.fma(t, t.broadcast(Q9));
+        q = q.fma(t, t.broadcast(Q8));
+        q = q.fma(t, t.broadcast(Q7));
+        q = q.fma(t, t.broadcast(Q6));
+        q = q.fma(t, t.broadcast(Q5));
+        q = q.fma(t, t.broadcast(Q4));
+        q = q.fma(t, t.broadcast(Q3));
+        q = q.fma(t, t.broadcast(Q2));
+        q = q.fma(t, t.broadcast(Q1));
+        q = q.fma(t, t.broadcast(Q0));
         return g.mul(q.mul(m));
     }
 
