@@ -20,6 +20,10 @@ import dev.ganglion.engine.kernel.RankOneAttentionKernel;
  * engine's {@link RankOneAttentionKernel} (SIMD for float32, the double reference for float64),
  * which keeps the probabilities {@code p [rows, N, N]} and the output o for backward, so backward
  * needs no exponential and no second product. Rows in parallel.
+ *
+ * <p>The backward, {@code ∂u_j = Σ_i p_ij g_i}, {@code ∂s_ij = p_ij g_i (u_j − o_i)},
+ * {@code ∂a_i = Σ_j ∂s_ij b_j}, {@code ∂b_j = Σ_i ∂s_ij a_i}, is also recorded as plain ops
+ * ({@link #backwardGraph}), p and o formed again from the inputs, for gradients of gradients.
  */
 final class CircuitAttention implements CustomFunction {
     static final CircuitAttention INSTANCE = new CircuitAttention();
@@ -100,5 +104,18 @@ final class CircuitAttention implements CustomFunction {
         float[] du = new float[a.length];
         Parallel.forRange(rows, GRAIN, (from, to) -> KERNEL.backward(from, to, n, a, b, u, p, o, g, da, db, du));
         return new Tensor[] {Tensor.wrap(da, shape), Tensor.wrap(db, shape), Tensor.wrap(du, shape)};
+    }
+
+    @Override
+    public Var[] backwardGraph(CustomContext ctx, Var[] in, Var[] grads) {
+        int last = in[0].rank(); // the j axis of [..., N(i), N(j)]; i is last − 1
+        Var a = in[0].unsqueeze(last);
+        Var b = in[1].unsqueeze(last - 1);
+        Var u = in[2].unsqueeze(last - 1);
+        Var p = a.mul(b).softmax(last);
+        Var o = p.mul(u).sum(true, last);
+        Var pg = p.mul(grads[0].unsqueeze(last));
+        Var ds = pg.mul(u.sub(o));
+        return new Var[] {ds.mul(b).sum(false, last), ds.mul(a).sum(false, last - 1), pg.sum(false, last - 1)};
     }
 }

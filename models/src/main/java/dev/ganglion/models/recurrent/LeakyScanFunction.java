@@ -13,9 +13,14 @@ import dev.ganglion.engine.Tensor;
  * step). Backward is the reverse scan {@code G_t = ∂s_t + κ·G_{t+1}}: {@code ∂u_t = G_t},
  * {@code ∂s_0 = κ·G_1}. Used for the ELM's synapse traces, which do not depend on the memory, so all
  * steps are scanned at once (one node instead of two per step).
+ *
+ * <p>The backward is recorded ({@link #backwardGraph}) as the reverse scan, itself an op whose
+ * backward is this scan with {@code s_0 = 0}: the two are each other's adjoints, so derivatives of
+ * any order stay two scans.
  */
 public final class LeakyScanFunction implements CustomFunction {
     private final double kappa;
+    private final ReverseScan reverse = new ReverseScan();
 
     /** The scan with decay {@code kappa}. */
     public LeakyScanFunction(double kappa) {
@@ -51,10 +56,9 @@ public final class LeakyScanFunction implements CustomFunction {
 
     @Override
     public Tensor[] backward(CustomContext ctx, Tensor... g) {
-        Tensor grad = SubLstmLayerFunction.flat(g[0]);
-        Shape sh = grad.shape();
-        Tensor acc = scan(grad, Tensor.zeros(Shape.of(sh.dim(0), sh.dim(2)), grad.dtype()), true);
-        Tensor ds0 = Tensor.zeros(Shape.of(sh.dim(0), sh.dim(2)), grad.dtype());
+        Tensor acc = scanFromZero(g[0], true);
+        Shape sh = acc.shape();
+        Tensor ds0 = zeroState(sh, acc.dtype());
         int d = sh.dim(2);
         for (int b = 0; b < sh.dim(0); b++) {
             for (int k = 0; k < d; k++) {
@@ -62,6 +66,55 @@ public final class LeakyScanFunction implements CustomFunction {
             }
         }
         return new Tensor[] {acc, ds0};
+    }
+
+    /** {@code ∂u = G}, {@code ∂s_0 = κ·G_1}, G the recorded reverse scan of the output gradient. */
+    @Override
+    public Var[] backwardGraph(CustomContext ctx, Var[] in, Var[] g) {
+        Var acc = reverse.apply(g[0]);
+        return new Var[] {acc, in[1].requiresGrad() ? acc.select(1, 0).scale(kappa) : null};
+    }
+
+    /**
+     * The reverse scan {@code G_t = g_t + κ·G_{t+1}} ({@code G_{T+1} = 0}) as an op: its backward is
+     * the forward scan {@code H_t = κ·H_{t−1} + h_t} from {@code H_0 = 0}, recorded as the enclosing
+     * {@link LeakyScanFunction}.
+     */
+    private final class ReverseScan implements CustomFunction {
+        @Override
+        public String name() {
+            return "LeakyScan.reverse";
+        }
+
+        Var apply(Var g) {
+            return applyAll(g)[0];
+        }
+
+        @Override
+        public Tensor[] forward(CustomContext ctx, Tensor... in) {
+            return new Tensor[] {scanFromZero(in[0], true)};
+        }
+
+        @Override
+        public Tensor[] backward(CustomContext ctx, Tensor... h) {
+            return new Tensor[] {scanFromZero(h[0], false)};
+        }
+
+        @Override
+        public Var[] backwardGraph(CustomContext ctx, Var[] in, Var[] h) {
+            return new Var[] {LeakyScanFunction.this.apply(h[0], Var.constant(zeroState(h[0].shape(), h[0].dtype())))};
+        }
+    }
+
+    /** The scan of {@code g [B, T, D]} from a zero state, forward or reverse. */
+    private Tensor scanFromZero(Tensor g, boolean reverse) {
+        Tensor flat = SubLstmLayerFunction.flat(g);
+        return scan(flat, zeroState(flat.shape(), flat.dtype()), reverse);
+    }
+
+    /** Zeros [B, D] for a sequence of shape [B, T, D]. */
+    private static Tensor zeroState(Shape sequence, DType dtype) {
+        return Tensor.zeros(Shape.of(sequence.dim(0), sequence.dim(2)), dtype);
     }
 
     /** The forward scan, or with {@code reverse} the backward one (from the last step, no s_0 term). */

@@ -15,7 +15,8 @@ import dev.ganglion.engine.Tensor;
  *
  * <p>Per step the forward is one GEMM and one pointwise pass (gates → c, h); the backward one
  * pointwise pass and one GEMM, then {@code ∂W_hh} in two large GEMMs. With {@code T = 1} this is the
- * fused cell step. F32 and F64 inputs are supported (all of one dtype).
+ * fused cell step. F32 and F64 inputs are supported (all of one dtype). The backward is also
+ * recorded as plain ops ({@link SubLstmLayerGraph}) for gradients of gradients.
  */
 public final class SubLstmLayerFunction implements CustomFunction {
     private final Variant variant;
@@ -112,6 +113,12 @@ public final class SubLstmLayerFunction implements CustomFunction {
             out[5] = toTensor(dPhi, dt); // Σ over steps and batch of ∂c'·c·σ'(φ), accumulated by the kernel
         }
         return out;
+    }
+
+    /** The backward as recorded ops: {@link SubLstmLayerGraph}. */
+    @Override
+    public Var[] backwardGraph(CustomContext ctx, Var[] in, Var[] g) {
+        return SubLstmLayerGraph.backward(variant, in, g);
     }
 
     private void checkShapes(Tensor[] in) {

@@ -8,6 +8,7 @@ import dev.ganglion.autodiff.GraphProbe;
 import dev.ganglion.autodiff.Op;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.nn.StateBudget;
+import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
@@ -15,6 +16,7 @@ import dev.ganglion.engine.io.SafetensorsWriter;
 import dev.ganglion.models.ModelCheckpoint;
 import dev.ganglion.models.ModelRegistry;
 import dev.ganglion.models.NeuralModel;
+import dev.ganglion.models.testing.RecordedBackwardCheck;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -50,6 +52,32 @@ class CircuitNetTest {
             }
             GradCheck.check(v -> net.forward(v[0], template.with(Arrays.copyOfRange(v, 1, v.length))), inputs)
                     .assertPassed();
+        }
+    }
+
+    @Test
+    void attentionRecordsItsBackward() {
+        Rng r = new Rng(12);
+        Shape shape = Shape.of(2, 3, 5);
+        Tensor weights = r.uniform(shape, -1, 1, DType.F64);
+        RecordedBackwardCheck.check("attention",
+                v -> CircuitAttention.apply(v[0], v[1], v[2]).tanh().mul(Var.constant(weights)).sum(),
+                r.uniform(shape, -2, 2, DType.F64), r.uniform(shape, -2, 2, DType.F64), r.uniform(shape, -1, 1, DType.F64));
+    }
+
+    @Test
+    void anInputGradientPenaltyDifferentiatesThroughTheNetwork() {
+        for (CircuitNetConfig cfg : List.of(config("clipsin", 3, true, true), config("tanh", 2, true, true))) {
+            CircuitNet net = net(cfg);
+            CircuitParams template = net.params();
+            Var[] present = template.present();
+            Tensor[] inputs = new Tensor[present.length + 1];
+            inputs[0] = new Rng(9).uniform(Shape.of(2, 3), -1, 1);
+            for (int i = 0; i < present.length; i++) {
+                inputs[i + 1] = present[i].value();
+            }
+            RecordedBackwardCheck.check(cfg.toString(), v -> net.forward(v[0],
+                    template.with(Arrays.copyOfRange(v, 1, v.length))).tanh().sum(), inputs);
         }
     }
 

@@ -3,11 +3,13 @@ package dev.ganglion.models.recurrent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganglion.autodiff.GradCheck;
+import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.models.ModelConfig;
+import dev.ganglion.models.testing.RecordedBackwardCheck;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,16 @@ class ElmGradTest {
         GradCheck.Report rep = GradCheck.check(v -> scan.apply(v[0], v[1]),
                 r.uniform(Shape.of(2, 4, 3), -1, 1, DType.F64), r.uniform(Shape.of(2, 3), -1, 1, DType.F64));
         assertThat(rep.passed()).as(rep.toString()).isTrue();
+    }
+
+    @Test
+    void leakyScanRecordsItsBackward() {
+        Rng r = new Rng(4);
+        LeakyScanFunction scan = new LeakyScanFunction(0.7);
+        Tensor weights = r.uniform(Shape.of(2, 5, 3), -1, 1, DType.F64);
+        // tanh makes the output gradient depend on u and s0, so the penalty has a gradient to check
+        RecordedBackwardCheck.check("leaky scan", v -> scan.apply(v[0], v[1]).tanh().mul(Var.constant(weights)).sum(),
+                r.uniform(Shape.of(2, 5, 3), -1, 1, DType.F64), r.uniform(Shape.of(2, 3), -1, 1, DType.F64));
     }
 
     @Test
@@ -44,6 +56,7 @@ class ElmGradTest {
         randomiseSynapses(elm, 9);
         GradCheck.Report rep = ModelGradChecks.check(elm, elm::run, 2, 3, 10);
         assertThat(rep.passed()).as(rep.toString()).isTrue();
+        ModelGradChecks.checkRecorded(elm, elm::run, 2, 3, 11);
         assertThat(elm.trainableParameters()).contains(elm.namedParameters().get("memory.tau_logit"));
     }
 

@@ -6,6 +6,7 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.models.testing.RecordedBackwardCheck;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,24 @@ final class ModelGradChecks {
     }
 
     static GradCheck.Report check(RecurrentModel model, Runner runner, int batch, int steps, long seed) {
+        Setup s = setup(model, runner, batch, steps, seed);
+        return GradCheck.of(s.function()).check(s.inputs());
+    }
+
+    /**
+     * {@link RecordedBackwardCheck} of the model: the gradients {@code gradGraph} records through
+     * every op of the run (custom functions' recorded backwards included) for the loss
+     * {@code Σ tanh(output)}, and the gradient penalty.
+     */
+    static void checkRecorded(RecurrentModel model, Runner runner, int batch, int steps, long seed) {
+        Setup s = setup(model, runner, batch, steps, seed);
+        RecordedBackwardCheck.check(model.config().toString(), v -> s.function().apply(v).tanh().sum(), s.inputs());
+    }
+
+    /** The checked inputs (x, then the trainable parameters) and the run as a function of them. */
+    private record Setup(Tensor[] inputs, GradCheck.VarFunction function) {}
+
+    private static Setup setup(RecurrentModel model, Runner runner, int batch, int steps, long seed) {
         Rng rng = new Rng(seed);
         List<String> names = new ArrayList<>();
         List<Tensor> inputs = new ArrayList<>();
@@ -36,12 +55,12 @@ final class ModelGradChecks {
                 frozen.put(n, Var.constant(v.value().to(DType.F64)));
             }
         });
-        return GradCheck.of(v -> {
+        return new Setup(inputs.toArray(Tensor[]::new), v -> {
             Map<String, Var> p = new HashMap<>(frozen);
             for (int i = 0; i < names.size(); i++) {
                 p.put(names.get(i), v[i + 1]);
             }
             return runner.run(p::get, v[0], model.initialState(batch, DType.F64)).output();
-        }).check(inputs.toArray(Tensor[]::new));
+        });
     }
 }

@@ -11,6 +11,7 @@ import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.models.ModelConfig;
+import dev.ganglion.models.testing.RecordedBackwardCheck;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,6 +47,16 @@ class SubLstmGradTest {
 
     @ParameterizedTest
     @EnumSource(Variant.class)
+    void recordedBackwardAgreesAndDifferentiatesAgain(Variant v) {
+        SubLstmLayerFunction f = new SubLstmLayerFunction(v);
+        for (int steps : new int[] {1, 3}) {
+            RecordedBackwardCheck.check(v + " T=" + steps, in -> both(f.applyAll(in)).tanh().sum(),
+                    inputs(v, steps, 21 + steps));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
     void fusedEqualsComposedPrimitives(Variant v) {
         Tensor[] in = inputs(v, 5, 3);
         Var[] a = params(in);
@@ -69,6 +80,7 @@ class SubLstmGradTest {
         SubLstm net = new SubLstm(c, new Rng(11));
         GradCheck.Report r = ModelGradChecks.check(net, net::run, 2, 3, 13);
         assertThat(r.passed()).as(v + " " + r).isTrue();
+        ModelGradChecks.checkRecorded(net, net::run, 2, 3, 14);
     }
 
     private static Var[] params(Tensor[] in) {
