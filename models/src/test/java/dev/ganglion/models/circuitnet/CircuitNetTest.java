@@ -43,15 +43,7 @@ class CircuitNetTest {
         for (CircuitNetConfig cfg : List.of(config("clipsin", 3, true, true), config("tanh", 3, false, true),
                 config("tanh", 2, true, false))) {
             CircuitNet net = net(cfg);
-            CircuitParams template = net.params();
-            Var[] present = template.present();
-            Tensor[] inputs = new Tensor[present.length + 1];
-            inputs[0] = new Rng(8).uniform(Shape.of(2, 3), -1, 1);
-            for (int i = 0; i < present.length; i++) {
-                inputs[i + 1] = present[i].value();
-            }
-            GradCheck.check(v -> net.forward(v[0], template.with(Arrays.copyOfRange(v, 1, v.length))), inputs)
-                    .assertPassed();
+            GradCheck.check(v -> run(net, v), inputsAndParameters(net, 8)).assertPassed();
         }
     }
 
@@ -69,16 +61,24 @@ class CircuitNetTest {
     void anInputGradientPenaltyDifferentiatesThroughTheNetwork() {
         for (CircuitNetConfig cfg : List.of(config("clipsin", 3, true, true), config("tanh", 2, true, true))) {
             CircuitNet net = net(cfg);
-            CircuitParams template = net.params();
-            Var[] present = template.present();
-            Tensor[] inputs = new Tensor[present.length + 1];
-            inputs[0] = new Rng(9).uniform(Shape.of(2, 3), -1, 1);
-            for (int i = 0; i < present.length; i++) {
-                inputs[i + 1] = present[i].value();
-            }
-            RecordedBackwardCheck.check(cfg.toString(), v -> net.forward(v[0],
-                    template.with(Arrays.copyOfRange(v, 1, v.length))).tanh().sum(), inputs);
+            RecordedBackwardCheck.check(cfg.toString(), v -> run(net, v).tanh().sum(), inputsAndParameters(net, 9));
         }
+    }
+
+    /** A seeded input x [2, 3], then the value of every parameter the net has: a whole-net check's inputs. */
+    private static Tensor[] inputsAndParameters(CircuitNet net, long seed) {
+        Var[] present = net.params().present();
+        Tensor[] inputs = new Tensor[present.length + 1];
+        inputs[0] = new Rng(seed).uniform(Shape.of(2, 3), -1, 1);
+        for (int i = 0; i < present.length; i++) {
+            inputs[i + 1] = present[i].value();
+        }
+        return inputs;
+    }
+
+    /** The net's output for x = v[0] with parameters v[1…] (in {@link #inputsAndParameters}' order). */
+    private static Var run(CircuitNet net, Var[] v) {
+        return net.forward(v[0], net.params().with(Arrays.copyOfRange(v, 1, v.length)));
     }
 
     @Test
