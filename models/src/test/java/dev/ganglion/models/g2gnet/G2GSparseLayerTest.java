@@ -3,10 +3,8 @@ package dev.ganglion.models.g2gnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ganglion.autodiff.Autodiff;
 import dev.ganglion.autodiff.GradCheck;
 import dev.ganglion.autodiff.GraphProbe;
-import dev.ganglion.autodiff.NoGrad;
 import dev.ganglion.autodiff.Op;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.DType;
@@ -14,6 +12,7 @@ import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.kernel.BatchLayout;
+import dev.ganglion.models.testing.RecordedBackwardCheck;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -178,21 +177,9 @@ class G2GSparseLayerTest {
                     Tensor x = new Rng(3).uniform(xs, -1, 1, DType.F64);
                     Tensor values = layer.weight().value().to(DType.F64);
                     Tensor bias = layer.bias().value().to(DType.F64);
-                    GradCheck.VarFunction loss = v -> G2GSparseLayer.apply(layout, operands, v[0], v[1], v[2]).tanh().sum();
-                    Var[] p = {Var.parameter(x), Var.parameter(values), Var.parameter(bias)};
-                    Var[] recorded = Autodiff.gradGraph(loss.apply(p), p);
-                    Tensor[] plain = Autodiff.grad(loss.apply(p), p);
-                    String what = operands + " " + grouping + " p_intra " + pIntra + " column order " + inputGradient;
-                    for (int i = 0; i < 3; i++) {
-                        assertThat(recorded[i].value().toDoubleArray()).as(what + " input " + i)
-                                .containsExactly(plain[i].toDoubleArray(), org.assertj.core.data.Offset.offset(1e-12));
-                    }
-                    GradCheck.check(v -> {
-                        try (var on = NoGrad.suspend()) {
-                            Var[] g = Autodiff.gradGraph(loss.apply(v), v);
-                            return g[0].square().sum().add(g[1].mul(v[1]).sum()).add(g[2].square().sum());
-                        }
-                    }, x, values, bias).assertPassed();
+                    RecordedBackwardCheck.check(operands + " " + grouping + " p_intra " + pIntra + " column order "
+                            + inputGradient, v -> G2GSparseLayer.apply(layout, operands, v[0], v[1], v[2]).tanh().sum(),
+                            x, values, bias);
                 }
             }
         }
