@@ -30,7 +30,7 @@ final class SubLstmLayerGraph {
         int steps = gx.dim(0);
         int hid = in[1].dim(1);
         Var fixed = variant.fixedForget() ? in[5].sigmoid() : null;
-        Var[] h = new Var[steps + 1];
+        Var[] h = new Var[steps];
         Var[] c = new Var[steps + 1];
         Var[][] gates = new Var[steps][];
         h[0] = in[1];
@@ -42,14 +42,13 @@ final class SubLstmLayerGraph {
                 a[1] = fixed;
             }
             gates[t] = a;
-            if (variant == Variant.LSTM) {
-                c[t + 1] = a[1].mul(c[t]).add(a[0].mul(a[2]));
-                h[t + 1] = a[3].mul(c[t + 1].tanh());
-            } else {
-                c[t + 1] = a[1].mul(c[t]).add(a[2]).sub(a[0]);
-                h[t + 1] = c[t + 1].sigmoid().sub(a[3]);
+            Var kept = a[1].mul(c[t]);
+            c[t + 1] = variant == Variant.LSTM ? kept.add(a[0].mul(a[2])) : kept.add(a[2]).sub(a[0]);
+            if (t + 1 < steps) { // the last h is not needed: the output gradient stands for it
+                h[t + 1] = variant == Variant.LSTM ? a[3].mul(c[t + 1].tanh()) : c[t + 1].sigmoid().sub(a[3]);
             }
         }
+        Var fixedSlope = fixed == null ? null : sigmoidSlope(fixed);
         Var[] dPre = new Var[steps];
         Var dhNext = null;
         Var dc = g[1];
@@ -78,7 +77,7 @@ final class SubLstmLayerGraph {
             Var preZ = dz.mul(variant == Variant.LSTM ? tanhSlope(a[2]) : sigmoidSlope(a[2]));
             Var preO = dOut.mul(sigmoidSlope(a[3]));
             if (fixed != null) {
-                Var step = df.mul(sigmoidSlope(fixed)).sum(false, 0);
+                Var step = df.mul(fixedSlope).sum(false, 0);
                 dPhi = dPhi == null ? step : dPhi.add(step);
                 dPre[t] = IndexOps.concat(1, preI, preZ, preO);
             } else {

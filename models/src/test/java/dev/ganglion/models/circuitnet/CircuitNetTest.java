@@ -54,7 +54,8 @@ class CircuitNetTest {
         Tensor weights = r.uniform(shape, -1, 1, DType.F64);
         RecordedBackwardCheck.check("attention",
                 v -> CircuitAttention.apply(v[0], v[1], v[2]).tanh().mul(Var.constant(weights)).sum(),
-                r.uniform(shape, -2, 2, DType.F64), r.uniform(shape, -2, 2, DType.F64), r.uniform(shape, -1, 1, DType.F64));
+                r.uniform(shape, -2, 2, DType.F64), r.uniform(shape, -2, 2, DType.F64),
+                r.uniform(shape, -1, 1, DType.F64));
     }
 
     @Test
@@ -65,7 +66,7 @@ class CircuitNetTest {
         }
     }
 
-    /** A seeded input x [2, 3], then the value of every parameter the net has: a whole-net check's inputs. */
+    /** A seeded input x [2, 3], then the values of the net's parameters: a whole-net check's inputs. */
     private static Tensor[] inputsAndParameters(CircuitNet net, long seed) {
         Var[] present = net.params().present();
         Tensor[] inputs = new Tensor[present.length + 1];
