@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * G2GNet (Konstantaropoulos et al. 2025), models.md §3: {@code h₀ = x}, {@code h_{l+1} = act(S_l(h_l))},
@@ -196,22 +197,41 @@ public final class G2GNet extends Layer implements NeuralModel {
      */
     @Override
     public Var forward(Var x) {
+        checkInput(x);
+        NeuralModel.checkInputDtype("g2gnet", x, this);
+        return run(x, UnaryOperator.identity(), recording && NoGrad.isGradEnabled());
+    }
+
+    /**
+     * {@link #forward(Var)} with every parameter p replaced by {@code substitute.apply(p)}, the
+     * functional form (as PyTorch's {@code torch.func.functional_call}): for instance float64 copies
+     * of the parameters for a gradient check. It keeps nothing for the Hebbian regrowth.
+     */
+    public Var forward(Var x, UnaryOperator<Var> substitute) {
+        checkInput(x);
+        return run(x, substitute, false);
+    }
+
+    private void checkInput(Var x) {
         if (x.rank() != 2 || x.dim(1) != config.inputSize()) {
             throw new IllegalArgumentException("g2gnet: expected x [B, " + config.inputSize() + "], got " + x.shape());
         }
-        NeuralModel.checkInputDtype("g2gnet", x, this);
+    }
+
+    private Var run(Var x, UnaryOperator<Var> p, boolean record) {
         Var ht = x.transpose(0, 1);
         for (int l = 0; l < layers.size(); l++) {
             Tensor pre = ht.value();
-            ht = act.forward(layer(l).forwardFeatureMajor(ht));
-            if (recording && NoGrad.isGradEnabled()) {
+            G2GSparseLayer layer = layer(l);
+            ht = act.forward(layer.forwardFeatureMajor(ht, p.apply(layer.weight()), p.apply(layer.bias())));
+            if (record) {
                 lastInputs[l] = pre.mT();
                 lastOutputs[l] = ht.value().mT();
             }
         }
-        Var yt = head.weight().matmul(ht);
+        Var yt = p.apply(head.weight()).matmul(ht);
         if (head.bias() != null) {
-            yt = yt.add(head.bias().reshape(config.outputSize(), 1));
+            yt = yt.add(p.apply(head.bias()).reshape(config.outputSize(), 1));
         }
         return yt.transpose(0, 1);
     }

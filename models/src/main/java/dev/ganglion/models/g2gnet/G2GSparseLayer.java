@@ -105,11 +105,16 @@ public final class G2GSparseLayer extends Layer {
      * between them and reaches the sparse kernels by copies instead of transposes.
      */
     public Var forwardFeatureMajor(Var xt) {
+        return forwardFeatureMajor(xt, weight, bias);
+    }
+
+    /** {@link #forwardFeatureMajor(Var)} with the given values {@code [nnz]} and bias in place of the layer's. */
+    Var forwardFeatureMajor(Var xt, Var values, Var bias) {
         if (xt.rank() != 2 || xt.dim(0) != layout.in) {
             throw new IllegalArgumentException(this + ": feature-major input of shape " + xt.shape() + "; expected ["
                     + layout.in + ", batch]");
         }
-        return apply(layout, BatchLayout.FEATURE_MAJOR, xt, weight, bias);
+        return apply(layout, BatchLayout.FEATURE_MAJOR, xt, values, bias);
     }
 
     /** The live values {@code [nnz]}. */
