@@ -204,10 +204,11 @@ public final class G2GNet extends Layer implements NeuralModel {
 
     /**
      * {@link #forward(Var)} with every parameter p replaced by {@code substitute.apply(p)}, the
-     * functional form (as PyTorch's {@code torch.func.functional_call}): for instance float64 copies
-     * of the parameters for a gradient check. It keeps nothing for the Hebbian regrowth.
+     * functional form (as PyTorch's {@code torch.func.functional_call}; CircuitNet's and the
+     * recurrent models' are alike): float64 copies of the parameters for gradient checks. It keeps
+     * nothing for the Hebbian regrowth.
      */
-    public Var forward(Var x, UnaryOperator<Var> substitute) {
+    Var forward(Var x, UnaryOperator<Var> substitute) {
         checkInput(x);
         return run(x, substitute, false);
     }
