@@ -2,7 +2,10 @@ package dev.ganglion.models;
 
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.nn.Module;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A built model: its registry name, its resolved config, the {@link Module} holding its parameters
@@ -30,6 +33,35 @@ public interface NeuralModel {
 
     /** The forward pass on a batch. */
     Var forward(Var x);
+
+    /**
+     * {@link #forward(Var)} with every parameter p of {@code module().parameters()} replaced by
+     * {@code substitute.apply(p)}, as PyTorch's {@code torch.func.functional_call}: the model's own
+     * parameters are neither read nor changed, and nothing is kept for a training hook (a G2GNet's
+     * Hebbian activations). The replacements need the parameters' shapes and x's dtype; with
+     * {@code p -> p} this is {@link #forward(Var)}. For a model run on float64 copies of its
+     * parameters (gradient checks), on another set of parameters (an ensemble's, a meta-learner's),
+     * or on parameters computed from others.
+     */
+    Var forward(Var x, UnaryOperator<Var> substitute);
+
+    /**
+     * {@code substitute} with each replacement checked: present and of its parameter's shape, else
+     * an {@link IllegalArgumentException} naming the model, the parameter and both shapes (instead of
+     * a failure deep inside an op). The models' {@link #forward(Var, UnaryOperator)} apply it.
+     */
+    static UnaryOperator<Var> checkedSubstitute(NeuralModel model, UnaryOperator<Var> substitute) {
+        Map<Var, String> names = new IdentityHashMap<>();
+        model.module().namedParameters().forEach((name, p) -> names.put(p, name));
+        return p -> {
+            Var r = substitute.apply(p);
+            if (r == null || !r.shape().equals(p.shape())) {
+                throw new IllegalArgumentException(model.name() + ".forward(x, substitute): the replacement of '"
+                        + names.get(p) + "' " + p.shape() + " is " + (r == null ? "null" : "of shape " + r.shape()));
+            }
+            return r;
+        };
+    }
 
     /**
      * The parameters an optimizer should update: every parameter that requires a gradient (an ELM's

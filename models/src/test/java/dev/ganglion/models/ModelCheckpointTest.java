@@ -9,6 +9,7 @@ import dev.ganglion.autodiff.checkpoint.Checkpoint;
 import dev.ganglion.engine.Rng;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.models.testing.SmallModels;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,26 +23,14 @@ class ModelCheckpointTest {
     @TempDir
     Path dir;
 
-    /** A small config of every registered model, with some fields away from their defaults. */
-    private static final Map<String, Map<String, Object>> SMALL = Map.of(
-            "lstm", Map.of("input_size", 3, "hidden_size", 4, "output_size", 2),
-            "sublstm", Map.of("input_size", 3, "hidden_size", 4, "num_layers", 2, "output_size", 2),
-            "fix-sublstm", Map.of("input_size", 3, "hidden_size", 4, "output_size", 2),
-            "elm", Map.of("input_size", 3, "output_size", 2, "num_memory", 3, "tau_max", 20.0),
-            "g2gnet", Map.of("input_size", 6, "hidden_size", 8, "num_layers", 2, "output_size", 2, "groups", 2,
-                    "p_inter", 0.3, "grouping", "mixer", "seed", 3),
-            "mlp", Map.of("input_size", 4, "hidden_size", 5, "num_layers", 2, "output_size", 2, "activation", "tanh"),
-            "circuitnet", Map.of("input_size", 3, "output_size", 2, "units", 3, "neurons", 4, "ports", 2,
-                    "in_degree", 2, "seed", 5));
-
     private NeuralModel small(String model) {
-        return reg.create(reg.config(model, SMALL.get(model)), 7);
+        return SmallModels.create(reg, model);
     }
 
     @Test
     void ganglionRecordsEveryFieldOfTheSchema() throws Exception {
         // what makes a resumed or evaluated checkpoint independent of the defaults: nothing is left out
-        assertThat(SMALL.keySet()).containsExactlyInAnyOrderElementsOf(reg.names());
+        assertThat(SmallModels.CONFIGS.keySet()).containsExactlyInAnyOrderElementsOf(reg.names());
         for (String model : reg.names()) {
             Path p = dir.resolve(model + ".safetensors");
             ModelCheckpoint.save(p, small(model));

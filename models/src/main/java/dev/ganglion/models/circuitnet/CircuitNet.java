@@ -14,8 +14,10 @@ import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.sparse.BlockDiagonal;
 import dev.ganglion.models.ModelConfig;
 import dev.ganglion.models.NeuralModel;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * CircuitNet (Wang et al., ICML 2023) as models.md §4 formulates it: {@code U = x·W_encᵀ + b_enc → [B, C, p]},
@@ -126,11 +128,23 @@ public final class CircuitNet extends Layer implements NeuralModel {
     /** {@code x [B, d_in] → y [B, d_out]}. */
     @Override
     public Var forward(Var x) {
+        checkInput(x);
+        NeuralModel.checkInputDtype("circuitnet", x, this);
+        return forward(x, params());
+    }
+
+    @Override
+    public Var forward(Var x, UnaryOperator<Var> substitute) {
+        checkInput(x);
+        CircuitParams own = params();
+        UnaryOperator<Var> checked = NeuralModel.checkedSubstitute(this, substitute);
+        return forward(x, own.with(Arrays.stream(own.present()).map(checked).toArray(Var[]::new)));
+    }
+
+    private void checkInput(Var x) {
         if (x.rank() != 2 || x.dim(1) != config.inputSize()) {
             throw new IllegalArgumentException("circuitnet: expected x [B, " + config.inputSize() + "], got " + x.shape());
         }
-        NeuralModel.checkInputDtype("circuitnet", x, this);
-        return forward(x, params());
     }
 
     /** The forward pass over explicit variables (any one float dtype). */

@@ -202,15 +202,10 @@ public final class G2GNet extends Layer implements NeuralModel {
         return run(x, UnaryOperator.identity(), recording && NoGrad.isGradEnabled());
     }
 
-    /**
-     * {@link #forward(Var)} with every parameter p replaced by {@code substitute.apply(p)}, the
-     * functional form (as PyTorch's {@code torch.func.functional_call}; CircuitNet's and the
-     * recurrent models' are alike): float64 copies of the parameters for gradient checks. It keeps
-     * nothing for the Hebbian regrowth.
-     */
-    Var forward(Var x, UnaryOperator<Var> substitute) {
+    @Override
+    public Var forward(Var x, UnaryOperator<Var> substitute) {
         checkInput(x);
-        return run(x, substitute, false);
+        return run(x, NeuralModel.checkedSubstitute(this, substitute), false);
     }
 
     private void checkInput(Var x) {

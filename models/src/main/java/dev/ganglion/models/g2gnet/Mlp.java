@@ -1,5 +1,6 @@
 package dev.ganglion.models.g2gnet;
 
+import dev.ganglion.autodiff.LinalgOps;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.nn.Activation;
 import dev.ganglion.autodiff.nn.Layer;
@@ -11,6 +12,7 @@ import dev.ganglion.autodiff.nn.Module;
 import dev.ganglion.models.ModelConfig;
 import dev.ganglion.models.NeuralModel;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The dense baseline {@code mlp}: {@code h_{l+1} = act(h_l·W_lᵀ + b_l)}, {@code y = h_L·W_headᵀ + b_head},
@@ -61,15 +63,33 @@ public final class Mlp extends Layer implements NeuralModel {
     /** {@code x [B, d_in] → y [B, C]}. */
     @Override
     public Var forward(Var x) {
+        checkInput(x);
+        NeuralModel.checkInputDtype("mlp", x, this);
+        return run(x, UnaryOperator.identity());
+    }
+
+    @Override
+    public Var forward(Var x, UnaryOperator<Var> substitute) {
+        checkInput(x);
+        return run(x, NeuralModel.checkedSubstitute(this, substitute));
+    }
+
+    private void checkInput(Var x) {
         if (x.rank() != 2 || x.dim(1) != config.inputSize()) {
             throw new IllegalArgumentException("mlp: expected x [B, " + config.inputSize() + "], got " + x.shape());
         }
-        NeuralModel.checkInputDtype("mlp", x, this);
+    }
+
+    private Var run(Var x, UnaryOperator<Var> p) {
         Var h = x;
         for (int l = 0; l < layers.size(); l++) {
-            h = act.forward(layers.get(l).forward(h));
+            h = act.forward(linear(h, (Linear) layers.get(l), p));
         }
-        return head.forward(h);
+        return linear(h, head, p);
+    }
+
+    private static Var linear(Var x, Linear layer, UnaryOperator<Var> p) {
+        return LinalgOps.linear(x, p.apply(layer.weight()), layer.bias() == null ? null : p.apply(layer.bias()));
     }
 
     /** The typed config. */

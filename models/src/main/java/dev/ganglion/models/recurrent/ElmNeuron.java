@@ -17,8 +17,11 @@ import dev.ganglion.models.ConfigSchema;
 import dev.ganglion.models.ConfigSchema.Type;
 import dev.ganglion.models.ConfigSizes;
 import dev.ganglion.models.ModelConfig;
+import dev.ganglion.models.NeuralModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The Expressive Leaky Memory neuron (Spieler et al., ICLR 2024), {@code x [B, T, d_in] → y [B, T, d_out]}:
@@ -251,6 +254,13 @@ public final class ElmNeuron extends Module implements RecurrentModel {
     }
 
     @Override
+    public SequenceResult forward(Var x, RecurrentState state, UnaryOperator<Var> substitute) {
+        Map<String, Var> own = namedParameters();
+        UnaryOperator<Var> checked = NeuralModel.checkedSubstitute(this, substitute);
+        return run(name -> checked.apply(own.get(name)), x, state);
+    }
+
+    @Override
     public SequenceResult step(Var x, RecurrentState state) {
         check(x, 2, state);
         Var drive = routed(x).mul(PointwiseOps.relu(synapse.weightRaw));
@@ -263,10 +273,11 @@ public final class ElmNeuron extends Module implements RecurrentModel {
     }
 
     /**
-     * The chunk forward with parameters looked up by checkpoint name (the module's own, or others of
-     * the same shapes, e.g. float64 copies for GradCheck); the final state is detached.
+     * The chunk forward with parameters looked up by checkpoint name (the module's own, or their
+     * substitutes: {@link #forward(Var, RecurrentState, java.util.function.UnaryOperator)}); the final
+     * state is detached.
      */
-    SequenceResult run(java.util.function.Function<String, Var> p, Var x, RecurrentState state) {
+    private SequenceResult run(java.util.function.Function<String, Var> p, Var x, RecurrentState state) {
         check(x, 3, state);
         Var drive = routed(x).mul(PointwiseOps.relu(p.apply("synapse.weight_raw")));
         Var s = traces.apply(drive, state.get(0));                       // [B, T, d_syn]: every step at once

@@ -3,6 +3,7 @@ package dev.ganglion.models.recurrent;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.DType;
 import dev.ganglion.models.NeuralModel;
+import java.util.function.UnaryOperator;
 
 /**
  * A recurrent {@link NeuralModel}: {@code x [B, T, d_in] → y [B, T, d_out]} from a zero state, plus
@@ -24,13 +25,29 @@ public interface RecurrentModel extends NeuralModel {
     /** One step {@code x [B, d_in]} from {@code state}: {@code y [B, d_out]} and the next state (attached). */
     SequenceResult step(Var x, RecurrentState state);
 
+    /**
+     * {@link #forward(Var, RecurrentState)} with the parameters substituted as in
+     * {@link NeuralModel#forward(Var, UnaryOperator)}.
+     */
+    SequenceResult forward(Var x, RecurrentState state, UnaryOperator<Var> substitute);
+
     /** The full sequence from the zero state: {@code y [B, T, d_out]}. */
     @Override
     default Var forward(Var x) {
+        checkSequence(x);
+        return forward(x, initialState(x.dim(0), x.dtype())).output();
+    }
+
+    @Override
+    default Var forward(Var x, UnaryOperator<Var> substitute) {
+        checkSequence(x);
+        return forward(x, initialState(x.dim(0), x.dtype()), substitute).output();
+    }
+
+    private void checkSequence(Var x) {
         if (x.rank() != 3) {
             throw new IllegalArgumentException(name() + ".forward: expected x [B, T, d_in], got shape " + x.shape());
         }
-        return forward(x, initialState(x.dim(0), x.dtype())).output();
     }
 
     /**

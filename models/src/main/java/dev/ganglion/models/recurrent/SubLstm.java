@@ -12,9 +12,12 @@ import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.models.ConfigSizes;
 import dev.ganglion.models.ModelConfig;
+import dev.ganglion.models.NeuralModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * A stack of {@code L} {@link Variant} layers (LSTM, subLSTM, fix-subLSTM; Costa et al. 2017) and a
@@ -123,11 +126,19 @@ public final class SubLstm extends Module implements RecurrentModel {
         return run(namedParameters()::get, x, state);
     }
 
+    @Override
+    public SequenceResult forward(Var x, RecurrentState state, UnaryOperator<Var> substitute) {
+        Map<String, Var> own = namedParameters();
+        UnaryOperator<Var> checked = NeuralModel.checkedSubstitute(this, substitute);
+        return run(name -> checked.apply(own.get(name)), x, state);
+    }
+
     /**
-     * The chunk forward with parameters looked up by checkpoint name (the module's own, or others of
-     * the same shapes, e.g. float64 copies for GradCheck); the final state is detached.
+     * The chunk forward with parameters looked up by checkpoint name (the module's own, or their
+     * substitutes: {@link #forward(Var, RecurrentState, java.util.function.UnaryOperator)}); the final
+     * state is detached.
      */
-    SequenceResult run(Function<String, Var> p, Var x, RecurrentState state) {
+    private SequenceResult run(Function<String, Var> p, Var x, RecurrentState state) {
         checkInput(x, 3, state);
         Var seq = ViewOps.transpose(x, 0, 1); // [T, B, I]: the layer op is time-major
         List<Var> next = new ArrayList<>();

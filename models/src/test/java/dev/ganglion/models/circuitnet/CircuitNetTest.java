@@ -16,6 +16,7 @@ import dev.ganglion.engine.io.SafetensorsWriter;
 import dev.ganglion.models.ModelCheckpoint;
 import dev.ganglion.models.ModelRegistry;
 import dev.ganglion.models.NeuralModel;
+import dev.ganglion.models.testing.ModelAsFunction;
 import dev.ganglion.models.testing.RecordedBackwardCheck;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -43,7 +44,8 @@ class CircuitNetTest {
         for (CircuitNetConfig cfg : List.of(config("clipsin", 3, true, true), config("tanh", 3, false, true),
                 config("tanh", 2, true, false))) {
             CircuitNet net = net(cfg);
-            GradCheck.check(v -> run(net, v), inputsAndParameters(net, 8)).assertPassed();
+            ModelAsFunction f = ModelAsFunction.of(net, new Rng(8).uniform(Shape.of(2, 3), -1, 1));
+            GradCheck.check(f.function(), f.inputs()).assertPassed();
         }
     }
 
@@ -62,24 +64,8 @@ class CircuitNetTest {
     void anInputGradientPenaltyDifferentiatesThroughTheNetwork() {
         for (CircuitNetConfig cfg : List.of(config("clipsin", 3, true, true), config("tanh", 2, true, true))) {
             CircuitNet net = net(cfg);
-            RecordedBackwardCheck.check(cfg.toString(), v -> run(net, v).tanh().sum(), inputsAndParameters(net, 9));
+            RecordedBackwardCheck.checkModel(cfg.toString(), net, new Rng(9).uniform(Shape.of(2, 3), -1, 1));
         }
-    }
-
-    /** A seeded input x [2, 3], then the values of the net's parameters: a whole-net check's inputs. */
-    private static Tensor[] inputsAndParameters(CircuitNet net, long seed) {
-        Var[] present = net.params().present();
-        Tensor[] inputs = new Tensor[present.length + 1];
-        inputs[0] = new Rng(seed).uniform(Shape.of(2, 3), -1, 1);
-        for (int i = 0; i < present.length; i++) {
-            inputs[i + 1] = present[i].value();
-        }
-        return inputs;
-    }
-
-    /** The net's output for x = v[0] with parameters v[1…] (in {@link #inputsAndParameters}' order). */
-    private static Var run(CircuitNet net, Var[] v) {
-        return net.forward(v[0], net.params().with(Arrays.copyOfRange(v, 1, v.length)));
     }
 
     @Test

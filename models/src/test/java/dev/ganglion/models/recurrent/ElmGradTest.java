@@ -40,7 +40,7 @@ class ElmGradTest {
                 "mlp_hidden", 4, "num_branches", 2, "synapses_per_branch", 2, "tau_max", 20.0));
         ElmNeuron elm = new ElmNeuron(c, Tensor.of(new float[] {2, -1, 0, 1}, 4), new Rng(5));
         randomiseSynapses(elm, 6);
-        GradCheck.Report rep = ModelGradChecks.check(elm, elm::run, 2, 4, 7);
+        GradCheck.Report rep = ModelGradChecks.check(elm, 2, 4, 7);
         assertThat(rep.passed()).as(rep.toString()).isTrue();
         assertThat(elm.trainableParameters()).doesNotContain(elm.namedParameters().get("memory.tau_logit"));
     }
@@ -54,9 +54,9 @@ class ElmGradTest {
                 Map.entry("tau_max", 50.0)));
         ElmNeuron elm = new ElmNeuron(c, null, new Rng(8));
         randomiseSynapses(elm, 9);
-        GradCheck.Report rep = ModelGradChecks.check(elm, elm::run, 2, 3, 10);
+        GradCheck.Report rep = ModelGradChecks.check(elm, 2, 3, 10);
         assertThat(rep.passed()).as(rep.toString()).isTrue();
-        ModelGradChecks.checkRecorded(elm, elm::run, 2, 3, 11);
+        ModelGradChecks.checkRecorded(elm, 2, 3, 11);
         assertThat(elm.trainableParameters()).contains(elm.namedParameters().get("memory.tau_logit"));
     }
 

@@ -11,6 +11,7 @@ import dev.ganglion.engine.Tensor;
 import dev.ganglion.models.ModelConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -104,13 +105,15 @@ class RecurrentPropertyTest {
         y.backward(seed);
 
         Map<String, Var> wide = new HashMap<>();
+        Map<Var, Var> wideOf = new IdentityHashMap<>();
         model.module().namedParameters().forEach((n, p) -> {
             Tensor v = p.value().to(DType.F64);
             wide.put(n, p.requiresGrad() ? Var.parameter(v) : Var.constant(v));
+            wideOf.put(p, wide.get(n));
         });
         Var x64 = Var.parameter(input.to(DType.F64));
         RecurrentState s64 = state(start, DType.F64);
-        Var y64 = run(model, wide, x64, s64);
+        Var y64 = model.forward(x64, s64, wideOf::get).output();
         y64.backward(seed.to(DType.F64));
 
         assertClose(what + ": output", y.value(), y64.value());
@@ -125,14 +128,6 @@ class RecurrentPropertyTest {
                 assertThat(p.grad()).as(what + ": frozen " + n).isNull();
             }
         });
-    }
-
-    private static Var run(RecurrentModel model, Map<String, Var> params, Var x, RecurrentState state) {
-        return switch (model) {
-            case SubLstm s -> s.run(params::get, x, state).output();
-            case ElmNeuron e -> e.run(params::get, x, state).output();
-            default -> throw new IllegalArgumentException(model.name());
-        };
     }
 
     private static RecurrentState state(List<Tensor> start, DType dtype) {

@@ -9,6 +9,7 @@ import dev.ganglion.autodiff.NoGrad;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.models.NeuralModel;
 
 /**
  * Checks a custom function's recorded backward ({@code CustomFunction.backwardGraph}) in float64
@@ -36,6 +37,15 @@ public final class RecordedBackwardCheck {
             }
         }, inputs);
         assertThat(report.passed()).as(what + ": GradCheck of the gradient penalty\n" + report).isTrue();
+    }
+
+    /**
+     * {@link #check} of a whole model at x ({@link ModelAsFunction}: x and every trainable parameter
+     * in float64) for the loss {@code Σ tanh(output)}.
+     */
+    public static void checkModel(String what, NeuralModel model, Tensor x) {
+        ModelAsFunction f = ModelAsFunction.of(model, x);
+        check(what, v -> f.function().apply(v).tanh().sum(), f.inputs());
     }
 
     private static void assertRecordedEqualsFused(String what, GradCheck.VarFunction f, Var[] p) {
