@@ -75,11 +75,11 @@ public final class InliningReport {
             System.out.println("  none");
         }
         System.out.printf("%nGanglion vector helpers C2 compiled on their own, largest first (bytes; above %d"
-                + " is refused at later call sites):%n", inlineSmallCode);
+                + " is refused at later call sites, marked !; within a tenth of it, marked ~):%n", inlineSmallCode);
         standalone.entrySet().stream()
                 .sorted((a, b) -> Integer.compare(max(b.getValue()), max(a.getValue())))
                 .forEach(e -> System.out.printf("  %6d %s %s%n", max(e.getValue()),
-                        max(e.getValue()) > inlineSmallCode ? "!" : " ", e.getKey()));
+                        mark(max(e.getValue()), inlineSmallCode), e.getKey()));
     }
 
     /** The methods a compile's log names, by id, with whether a vector type is in the signature. */
@@ -108,6 +108,11 @@ public final class InliningReport {
         String[] parts = method.split(" ");
         String holder = parts[0].substring(parts[0].lastIndexOf('.') + 1);
         return holder + "." + (parts.length > 1 ? parts[1] : "?");
+    }
+
+    /** {@code !} over the limit, {@code ~} within a tenth below it (one more edit may cross it), else blank. */
+    private static String mark(int size, int limit) {
+        return size > limit ? "!" : size > limit - limit / 10 ? "~" : " ";
     }
 
     private static int max(List<Integer> sizes) {
