@@ -46,6 +46,17 @@ public interface NeuralModel {
     Var forward(Var x, UnaryOperator<Var> substitute);
 
     /**
+     * Refuses an {@code x} of a feed-forward model that is not {@code [B, inputSize]}, naming the model,
+     * the expected and the given shape: their one input rule (the recurrent models' is
+     * {@code RecurrentModel.checkInput}).
+     */
+    static void checkInput(String model, Var x, int inputSize) {
+        if (x.rank() != 2 || x.dim(1) != inputSize) {
+            throw new IllegalArgumentException(model + ": expected x [B, " + inputSize + "], got " + x.shape());
+        }
+    }
+
+    /**
      * {@code substitute} with each replacement checked: present and of its parameter's shape, else
      * an {@link IllegalArgumentException} naming the model, the parameter and both shapes (instead of
      * a failure deep inside an op). The models' {@link #forward(Var, UnaryOperator)} apply it.

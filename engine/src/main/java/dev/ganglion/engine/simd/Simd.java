@@ -25,7 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * is never wrapped in one: kernels call the JDK's {@code FloatVector.fromMemorySegment}, which is
  * always inlined. Its size can hinge on which vector a constant is broadcast from: in
  * {@code SimdErf.erfcBig}, ten broadcasts from its argument (live across the inlined exponential)
- * instead of from a vector formed after it made its compile 2,536 bytes at 256 bits instead of 1,392. The JDK itself makes the memory-segment profiles bimorphic, and the code it inlines
+ * instead of from a vector formed after it made its compile 2,536 bytes at 256 bits instead of
+ * 1,392. The JDK itself makes the memory-segment profiles bimorphic, and the code it inlines
  * larger: while a reinterpret ({@code reinterpretAsInts} and the like) is not yet compiled, its
  * fallback goes through a byte-array segment. {@code scripts/jit-report.sh} shows what a test run's
  * compiles did.

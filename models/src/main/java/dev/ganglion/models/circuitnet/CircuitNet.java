@@ -128,23 +128,17 @@ public final class CircuitNet extends Layer implements NeuralModel {
     /** {@code x [B, d_in] → y [B, d_out]}. */
     @Override
     public Var forward(Var x) {
-        checkInput(x);
-        NeuralModel.checkInputDtype("circuitnet", x, this);
+        NeuralModel.checkInput(NAME, x, config.inputSize());
+        NeuralModel.checkInputDtype(NAME, x, this);
         return forward(x, params());
     }
 
     @Override
     public Var forward(Var x, UnaryOperator<Var> substitute) {
-        checkInput(x);
+        NeuralModel.checkInput(NAME, x, config.inputSize());
         CircuitParams own = params();
         UnaryOperator<Var> checked = NeuralModel.checkedSubstitute(this, substitute);
         return forward(x, own.with(Arrays.stream(own.present()).map(checked).toArray(Var[]::new)));
-    }
-
-    private void checkInput(Var x) {
-        if (x.rank() != 2 || x.dim(1) != config.inputSize()) {
-            throw new IllegalArgumentException("circuitnet: expected x [B, " + config.inputSize() + "], got " + x.shape());
-        }
     }
 
     /** The forward pass over explicit variables (any one float dtype). */

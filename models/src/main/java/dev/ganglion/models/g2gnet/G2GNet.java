@@ -197,21 +197,15 @@ public final class G2GNet extends Layer implements NeuralModel {
      */
     @Override
     public Var forward(Var x) {
-        checkInput(x);
-        NeuralModel.checkInputDtype("g2gnet", x, this);
+        NeuralModel.checkInput(NAME, x, config.inputSize());
+        NeuralModel.checkInputDtype(NAME, x, this);
         return run(x, UnaryOperator.identity(), recording && NoGrad.isGradEnabled());
     }
 
     @Override
     public Var forward(Var x, UnaryOperator<Var> substitute) {
-        checkInput(x);
+        NeuralModel.checkInput(NAME, x, config.inputSize());
         return run(x, NeuralModel.checkedSubstitute(this, substitute), false);
-    }
-
-    private void checkInput(Var x) {
-        if (x.rank() != 2 || x.dim(1) != config.inputSize()) {
-            throw new IllegalArgumentException("g2gnet: expected x [B, " + config.inputSize() + "], got " + x.shape());
-        }
     }
 
     private Var run(Var x, UnaryOperator<Var> p, boolean record) {

@@ -63,21 +63,15 @@ public final class Mlp extends Layer implements NeuralModel {
     /** {@code x [B, d_in] → y [B, C]}. */
     @Override
     public Var forward(Var x) {
-        checkInput(x);
-        NeuralModel.checkInputDtype("mlp", x, this);
+        NeuralModel.checkInput(NAME, x, config.inputSize());
+        NeuralModel.checkInputDtype(NAME, x, this);
         return run(x, UnaryOperator.identity());
     }
 
     @Override
     public Var forward(Var x, UnaryOperator<Var> substitute) {
-        checkInput(x);
+        NeuralModel.checkInput(NAME, x, config.inputSize());
         return run(x, NeuralModel.checkedSubstitute(this, substitute));
-    }
-
-    private void checkInput(Var x) {
-        if (x.rank() != 2 || x.dim(1) != config.inputSize()) {
-            throw new IllegalArgumentException("mlp: expected x [B, " + config.inputSize() + "], got " + x.shape());
-        }
     }
 
     private Var run(Var x, UnaryOperator<Var> p) {

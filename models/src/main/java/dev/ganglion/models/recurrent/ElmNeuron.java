@@ -17,10 +17,8 @@ import dev.ganglion.models.ConfigSchema;
 import dev.ganglion.models.ConfigSchema.Type;
 import dev.ganglion.models.ConfigSizes;
 import dev.ganglion.models.ModelConfig;
-import dev.ganglion.models.NeuralModel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -255,9 +253,7 @@ public final class ElmNeuron extends Module implements RecurrentModel {
 
     @Override
     public SequenceResult forward(Var x, RecurrentState state, UnaryOperator<Var> substitute) {
-        Map<String, Var> own = namedParameters();
-        UnaryOperator<Var> checked = NeuralModel.checkedSubstitute(this, substitute);
-        return run(name -> checked.apply(own.get(name)), x, state);
+        return run(RecurrentModel.substitutedByName(this, substitute), x, state);
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.ganglion.models.recurrent;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.DType;
 import dev.ganglion.models.NeuralModel;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -42,6 +44,17 @@ public interface RecurrentModel extends NeuralModel {
     default Var forward(Var x, UnaryOperator<Var> substitute) {
         checkSequence(x);
         return forward(x, initialState(x.dim(0), x.dtype()), substitute).output();
+    }
+
+    /**
+     * The model's parameters by checkpoint name, each replaced through {@code substitute} (checked as
+     * {@link NeuralModel#checkedSubstitute} checks it): how the recurrent models, which look their
+     * parameters up by name, implement {@link #forward(Var, RecurrentState, UnaryOperator)}.
+     */
+    static Function<String, Var> substitutedByName(NeuralModel model, UnaryOperator<Var> substitute) {
+        Map<String, Var> own = model.module().namedParameters();
+        UnaryOperator<Var> checked = NeuralModel.checkedSubstitute(model, substitute);
+        return name -> checked.apply(own.get(name));
     }
 
     private void checkSequence(Var x) {

@@ -62,10 +62,10 @@ class G2GNetTest {
     }
 
     /**
-     * A gradient penalty through the whole network (double backpropagation): the input gradient is
-     * recorded ({@code gradGraph}) through every sparse layer, equals the plain one, and the penalty
-     * has a gradient for every parameter. The second derivatives themselves are checked layer by
-     * layer ({@code G2GSparseLayerTest.secondDerivativesThroughTheLayerAreRecorded}).
+     * A gradient penalty through the whole network (double backpropagation), in float64 over x and
+     * every parameter ({@code RecordedBackwardCheck.checkModel}): the gradients recorded
+     * ({@code gradGraph}) through every sparse layer equal the fused ones, and the penalty's own
+     * gradient passes GradCheck.
      */
     @Test
     void anInputGradientPenaltyDifferentiatesThroughTheNetwork() {
