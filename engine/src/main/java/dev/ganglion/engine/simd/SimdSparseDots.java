@@ -68,7 +68,8 @@ final class SimdSparseDots {
      * {@code prods} (the caller's scratch of at least {@code (to − from)·(L + 1)} floats), whose
      * lane sums {@link #laneSums} then takes 8 or 16 at a time ({@link #dot1x4} and {@link #dot} use
      * {@code prods} as their sums' scratch). At batch 64 the bounds-checked {@link #dot1x4} had run at
-     * 28 against 51 GFLOP/s for batch 128, as slow in absolute time.
+     * 28 against 51 GFLOP/s for batch 128, as slow in absolute time. Rows of 4 vectors at 16 lanes
+     * (batch 64 at 512 bits) first go sixteen entries at a time through {@link #rowDots4Summed}.
      */
     static void rowDots(MemorySegment a, long a0, MemorySegment s, int[] idx, int from, int to, int ld,
                         float[] row, float[] prods, float[] out, int at, boolean accumulate) {
@@ -78,26 +79,29 @@ final class SimdSparseDots {
             // inlining cutoff (the four reductions and stores after its loop were left as calls,
             // 30 % slower).
             MemorySegment.copy(a, ValueLayout.JAVA_FLOAT, a0 * Float.BYTES, row, 0, ld);
-            p = ld == 8 * L ? rowDots8(row, s, idx, from, to, prods)
-                    : ld % (8 * L) == 0 ? rowDotsWide(row, s, idx, from, to, ld, prods)
-                    : ld == 4 * L ? rowDots4(row, s, idx, from, to, prods)
-                    : rowDots2(row, s, idx, from, to, prods);
+            int start = L == 16 && ld == 4 * L ? rowDots4Summed(row, s, idx, from, to, prods, out, at, accumulate) : from;
+            p = ld == 8 * L ? rowDots8(row, s, idx, start, to, prods)
+                    : ld % (8 * L) == 0 ? rowDotsWide(row, s, idx, start, to, ld, prods)
+                    : ld == 4 * L ? rowDots4(row, s, idx, start, to, prods)
+                    : rowDots2(row, s, idx, start, to, prods);
             // NOTE: the sums after the FMA loops, not in them. Summing each group of four as dot1x4 does
             // cost as much as the products at batch 16-32 (4 FMAs an entry), and folding inside the
             // loop kept the fold's permute indexes in registers across it, which at 16 registers
             // spilled the accumulators (dot1x4's note). One store per entry, then 8 or 16 sums at once:
-            // the first layer's weight gradient 2.1x faster at batch 32, level at 128 (AVX2).
-            int n = p - from;
+            // the first layer's weight gradient 2.1x faster at batch 32, level at 128 (AVX2). With 32
+            // registers and rows of 4 vectors, rowDots4Summed does fold inside its loop (its note).
+            int n = p - start;
+            int o = at + start - from;
             if (accumulate) {
                 // the sums after the products, then added; without accumulation they go straight to out
                 // (one path through prods and put for both: weight gradient 0.45-0.73 against 0.33 ms at
                 // batch 32, five alternating runs)
                 laneSums(prods, 0, L, n, prods, n * L);
                 for (int k = 0; k < n; k++) {
-                    out[at + k] += prods[n * L + k];
+                    out[o + k] += prods[n * L + k];
                 }
             } else {
-                laneSums(prods, 0, L, n, out, at);
+                laneSums(prods, 0, L, n, out, o);
             }
         }
         for (; p + 4 <= to; p += 4) {
@@ -215,6 +219,110 @@ final class SimdSparseDots {
                 e3 = y.fma(FloatVector.fromMemorySegment(S, r3, o + V, NATIVE), e3);
             }
             store4(c0.add(e0), c1.add(e1), c2.add(e2), c3.add(e3), prods, (p - from) * L);
+        }
+        return p;
+    }
+
+    /**
+     * {@link #rowDots4} and {@link #laneSums} in one pass, sixteen entries at a time (16 lanes only):
+     * each group's products go to {@code prods[0 … 16L)} and are summed at once, straight to
+     * {@code out[at + p − from]} ({@code +=} when {@code accumulate}), with the fold's permute indexes
+     * loaded once per row. The same FMAs and sums in the same order, so the same bits. Returns the
+     * first entry not done (fewer than 16 remain), for {@link #rowDots4} and {@link #laneSums}.
+     *
+     * <p>Why: the products wait on S rows from L2 and the sums on the permute port; in two passes per
+     * row they ran one after the other, here the out-of-order core overlaps a group's sums with the
+     * next group's loads. Measured (one thread, Xeon with AVX-512, a 1,024 × 784 weight at 13.4 %
+     * density, batch 64, in one JVM): 2.6 against 2.9–3.0 ns per entry, the products alone 2.1; and
+     * {@code ganglion bench csr --pass weight-grad --batch 64 --cols 784 --density 0.134 --threads 1}
+     * 0.39 against 0.41–0.44 ms (old and new builds alternating, six runs).
+     * The same interleaving in the fused backward sweep ({@code SimdCsr.fused4}, whose dX
+     * accumulators stay live across the column) was level, so it is not there.
+     */
+    private static int rowDots4Summed(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] prods,
+                                      float[] out, int at, boolean accumulate) {
+        FloatVector lo8 = FloatVector.fromArray(S, GemmTranspose.LOW[0], 0);
+        FloatVector hi8 = FloatVector.fromArray(S, GemmTranspose.HIGH[0], 0);
+        FloatVector lo4 = FloatVector.fromArray(S, GemmTranspose.LOW[1], 0);
+        FloatVector hi4 = FloatVector.fromArray(S, GemmTranspose.HIGH[1], 0);
+        FloatVector lo2 = FloatVector.fromArray(S, GemmTranspose.LOW[2], 0);
+        FloatVector hi2 = FloatVector.fromArray(S, GemmTranspose.HIGH[2], 0);
+        FloatVector lo1 = FloatVector.fromArray(S, GemmTranspose.LOW[3], 0);
+        FloatVector hi1 = FloatVector.fromArray(S, GemmTranspose.HIGH[3], 0);
+        FloatVector y0 = FloatVector.fromArray(S, ya, 0);
+        FloatVector y1 = FloatVector.fromArray(S, ya, L);
+        FloatVector y2 = FloatVector.fromArray(S, ya, 2 * L);
+        FloatVector y3 = FloatVector.fromArray(S, ya, 3 * L);
+        FloatVector zero = FloatVector.zero(S);
+        int p = from;
+        for (; p + 16 <= to; p += 16) {
+            for (int g = 0; g < 16; g += 4) {
+                MemorySegment r0 = s.asSlice((long) idx[p + g] * 4 * V, 4 * V);
+                MemorySegment r1 = s.asSlice((long) idx[p + g + 1] * 4 * V, 4 * V);
+                MemorySegment r2 = s.asSlice((long) idx[p + g + 2] * 4 * V, 4 * V);
+                MemorySegment r3 = s.asSlice((long) idx[p + g + 3] * 4 * V, 4 * V);
+                // rowDots4's chains: even vectors into c, odd into e, each from zero
+                FloatVector c0 = y0.fma(FloatVector.fromMemorySegment(S, r0, 0, NATIVE), zero);
+                FloatVector c1 = y0.fma(FloatVector.fromMemorySegment(S, r1, 0, NATIVE), zero);
+                FloatVector c2 = y0.fma(FloatVector.fromMemorySegment(S, r2, 0, NATIVE), zero);
+                FloatVector c3 = y0.fma(FloatVector.fromMemorySegment(S, r3, 0, NATIVE), zero);
+                FloatVector e0 = y1.fma(FloatVector.fromMemorySegment(S, r0, V, NATIVE), zero);
+                FloatVector e1 = y1.fma(FloatVector.fromMemorySegment(S, r1, V, NATIVE), zero);
+                FloatVector e2 = y1.fma(FloatVector.fromMemorySegment(S, r2, V, NATIVE), zero);
+                FloatVector e3 = y1.fma(FloatVector.fromMemorySegment(S, r3, V, NATIVE), zero);
+                c0 = y2.fma(FloatVector.fromMemorySegment(S, r0, 2 * V, NATIVE), c0);
+                c1 = y2.fma(FloatVector.fromMemorySegment(S, r1, 2 * V, NATIVE), c1);
+                c2 = y2.fma(FloatVector.fromMemorySegment(S, r2, 2 * V, NATIVE), c2);
+                c3 = y2.fma(FloatVector.fromMemorySegment(S, r3, 2 * V, NATIVE), c3);
+                e0 = y3.fma(FloatVector.fromMemorySegment(S, r0, 3 * V, NATIVE), e0);
+                e1 = y3.fma(FloatVector.fromMemorySegment(S, r1, 3 * V, NATIVE), e1);
+                e2 = y3.fma(FloatVector.fromMemorySegment(S, r2, 3 * V, NATIVE), e2);
+                e3 = y3.fma(FloatVector.fromMemorySegment(S, r3, 3 * V, NATIVE), e3);
+                // NOTE: stored here, not through store4: in a method this size C2 left that call out
+                // and boxed its four vectors (the SDDMM ran 4× slower)
+                c0.add(e0).intoArray(prods, g * L);
+                c1.add(e1).intoArray(prods, (g + 1) * L);
+                c2.add(e2).intoArray(prods, (g + 2) * L);
+                c3.add(e3).intoArray(prods, (g + 3) * L);
+            }
+            // laneSums' fold of sixteen vectors (NOTE: written out again here, not called: a call per
+            // sixteen entries loads the eight permute indexes each time, 3.8 against 2.6 ns an entry)
+            FloatVector v0 = FloatVector.fromArray(S, prods, 0);
+            FloatVector v1 = FloatVector.fromArray(S, prods, L);
+            FloatVector v2 = FloatVector.fromArray(S, prods, 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, prods, 3 * L);
+            FloatVector v4 = FloatVector.fromArray(S, prods, 4 * L);
+            FloatVector v5 = FloatVector.fromArray(S, prods, 5 * L);
+            FloatVector v6 = FloatVector.fromArray(S, prods, 6 * L);
+            FloatVector v7 = FloatVector.fromArray(S, prods, 7 * L);
+            FloatVector v8 = FloatVector.fromArray(S, prods, 8 * L);
+            FloatVector v9 = FloatVector.fromArray(S, prods, 9 * L);
+            FloatVector v10 = FloatVector.fromArray(S, prods, 10 * L);
+            FloatVector v11 = FloatVector.fromArray(S, prods, 11 * L);
+            FloatVector v12 = FloatVector.fromArray(S, prods, 12 * L);
+            FloatVector v13 = FloatVector.fromArray(S, prods, 13 * L);
+            FloatVector v14 = FloatVector.fromArray(S, prods, 14 * L);
+            FloatVector v15 = FloatVector.fromArray(S, prods, 15 * L);
+            v0 = lo8.selectFrom(v0, v8).add(hi8.selectFrom(v0, v8));
+            v1 = lo8.selectFrom(v1, v9).add(hi8.selectFrom(v1, v9));
+            v2 = lo8.selectFrom(v2, v10).add(hi8.selectFrom(v2, v10));
+            v3 = lo8.selectFrom(v3, v11).add(hi8.selectFrom(v3, v11));
+            v4 = lo8.selectFrom(v4, v12).add(hi8.selectFrom(v4, v12));
+            v5 = lo8.selectFrom(v5, v13).add(hi8.selectFrom(v5, v13));
+            v6 = lo8.selectFrom(v6, v14).add(hi8.selectFrom(v6, v14));
+            v7 = lo8.selectFrom(v7, v15).add(hi8.selectFrom(v7, v15));
+            v0 = lo4.selectFrom(v0, v4).add(hi4.selectFrom(v0, v4));
+            v1 = lo4.selectFrom(v1, v5).add(hi4.selectFrom(v1, v5));
+            v2 = lo4.selectFrom(v2, v6).add(hi4.selectFrom(v2, v6));
+            v3 = lo4.selectFrom(v3, v7).add(hi4.selectFrom(v3, v7));
+            v0 = lo2.selectFrom(v0, v2).add(hi2.selectFrom(v0, v2));
+            v1 = lo2.selectFrom(v1, v3).add(hi2.selectFrom(v1, v3));
+            FloatVector sums = lo1.selectFrom(v0, v1).add(hi1.selectFrom(v0, v1));
+            int o = at + p - from;
+            if (accumulate) {
+                sums = FloatVector.fromArray(S, out, o).add(sums);
+            }
+            sums.intoArray(out, o);
         }
         return p;
     }
