@@ -235,7 +235,7 @@ final class SimdSparseDots {
      * next group's loads. Measured (one thread, Xeon with AVX-512, a 1,024 × 784 weight at 13.4 %
      * density, batch 64, in one JVM): 2.6 against 2.9–3.0 ns per entry, the products alone 2.1; and
      * {@code ganglion bench csr --pass weight-grad --batch 64 --cols 784 --density 0.134 --threads 1}
-     * 0.39 against 0.41–0.44 ms (old and new builds alternating, six runs).
+     * 0.386–0.392 ms (three runs) against 0.41–0.44 (six runs of the old build), the builds alternating.
      * The same interleaving in the fused backward sweep ({@code SimdCsr.fused4}, whose dX
      * accumulators stay live across the column) was level, so it is not there.
      */
