@@ -66,6 +66,18 @@ final class GemmPacking {
         }
     }
 
+    /**
+     * Copies {@code rows} rows of {@code kc} floats, {@code lda} apart from {@code s}, to
+     * {@code dst[r·A_STRIDE + p]}, as they are (no α, no flush): one register tile's rows of an A
+     * read in place, so that the tile reads them at constant offsets (see {@code SimdGemm}'s
+     * direct-A sweep).
+     */
+    static void copyRows(float[] a, int s, int lda, int rows, int kc, float[] dst) {
+        for (int r = 0; r < rows; r++, s += lda) {
+            System.arraycopy(a, s, dst, r * A_STRIDE, kc);
+        }
+    }
+
     /** {@code mc} rows of a row-major A, each copied (and scaled) with whole vectors. */
     private static void packARows(float alpha, float[] a, int s, int lda, int mc, int kc, float[] dst) {
         FloatVector va = FloatVector.broadcast(F32, alpha);

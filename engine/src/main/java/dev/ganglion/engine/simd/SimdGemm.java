@@ -97,12 +97,14 @@ public final class SimdGemm implements GemmKernel {
     /** Multiply–adds from which a product is split over the pool (~40 µs of work on one Zen 5 core). */
     static final long PARALLEL_MIN_WORK = 1L << 22;
     /**
-     * Whether in-place products use {@link GemmMicroKernel#tile8} where the rows allow (a multiple of
-     * 8; cut columns through {@link GemmMicroKernel#edge8}): 512-bit vectors on a CPU with 32 vector
-     * registers ({@link Simd#WIDE_REGISTER_FILE}), which its 19 live vectors need. A block of 64 rows
-     * runs as 8 tiles instead of 10 and an edge tile that computes 6 rows for the last 4 through a
-     * scratch tile. Measured (16 blocks of 64, batch 128, 1 thread, medians of 5–6 alternating runs):
-     * weight gradient 0.0969 → 0.0889 ms, forward 0.0811 → 0.0780, input gradient 0.0803 → 0.0728.
+     * Whether products use {@link GemmMicroKernel#tile8} where the rows allow (a multiple of 8 in a
+     * product read in place or in a packed block; cut columns through {@link GemmMicroKernel#edge8}):
+     * 512-bit vectors on a CPU with 32 vector registers ({@link Simd#WIDE_REGISTER_FILE}), which its 19
+     * live vectors need. A block of 64 rows runs as 8 tiles instead of 10 and an edge tile that
+     * computes 6 rows for the last 4 through a scratch tile. Measured (16 blocks of 64, batch 128,
+     * 1 thread, medians of 5–6 alternating runs): weight gradient 0.0969 → 0.0889 ms, forward 0.0811
+     * → 0.0780, input gradient 0.0803 → 0.0728. On packed blocks (Xeon, the two tiles alternating in
+     * one JVM): 512³ 3–5 % faster, the 8 blocks of 128² of a G2GNet weight gradient level.
      */
     static final boolean TILE8 = LANES == 16 && Simd.WIDE_REGISTER_FILE;
     /**
@@ -246,7 +248,9 @@ public final class SimdGemm implements GemmKernel {
          * Rows {@code [rs, re)} × one packed B panel with op(A) read in place (α = 1): row-major A has
          * element (r, p) at {@code r·lda + p}, transposed A at {@code p·lda + r}. The rows are the outer
          * loop, so that each A micro-panel is read from memory once and from L1 for the other (at most
-         * four) B micro-panels; tiles cut by the last columns go through a scratch tile, A still read in
+         * four) B micro-panels; tiles cut by the last columns go through a scratch tile. A row-major A
+         * is copied one tile's rows at a time to the packed stride, as it is (no α, no flush), which
+         * the tile reads at constant offsets (see {@link GemmMicroKernel}); a transposed A is read in
          * place. Returns the first row not computed: the last rows (fewer than MR) are left to the
          * packed path, as a tile reads MR rows, unless A was copied to a short stride, where they are
          * read from the copy, or the rows go in 8-row tiles ({@link #TILE8}; cut columns through
@@ -274,54 +278,65 @@ public final class SimdGemm implements GemmKernel {
                 kStride = ld2;
                 end = re;
             }
-            int fullCols = nc / NR * NR;
-            if (TILE8 && (re - rs) % 8 == 0) {
-                for (int ir = rs; ir < re; ir += 8) {
-                    int at = base + ir * rowStride;
-                    for (int jr = 0; jr < fullCols; jr += NR) {
-                        GemmMicroKernel.tile8(kc, src, at, rowStride, kStride, pb, jr * kc, c, co + ir * ldc + jr, ldc,
-                                betaSlice);
-                    }
-                    if (fullCols < nc) {
-                        GemmMicroKernel.edge8(kc, src, at, rowStride, kStride, pb, fullCols * kc, ws.tile,
-                                nc - fullCols, c, co + ir * ldc + fullCols, ldc, betaSlice);
-                    }
-                }
-                return re;
-            }
-            for (int ir = rs; ir < end; ir += MR) {
-                int rows = Math.min(MR, end - ir);
+            boolean eightRows = TILE8 && (re - rs) % 8 == 0;
+            int tileRows = eightRows ? 8 : MR;
+            int stop = eightRows ? re : end;
+            boolean strips = rowStride != 1; // a row-major A: see the method comment
+            for (int ir = rs; ir < stop; ir += tileRows) {
+                int rows = Math.min(tileRows, stop - ir); // fewer than MR only in a copy, which is padded
+                float[] ta = src;
                 int at = base + ir * rowStride;
+                int trs = rowStride;
+                int tks = kStride;
+                if (strips) {
+                    GemmPacking.copyRows(src, at, rowStride, rows, kc, ws.packA);
+                    ta = ws.packA;
+                    at = 0;
+                    trs = A_STRIDE;
+                    tks = 1;
+                }
                 for (int jr = 0; jr < nc; jr += NR) {
-                    int ct = co + ir * ldc + jr;
-                    if (rows == MR && jr < fullCols) {
-                        GemmMicroKernel.tile(kc, src, at, rowStride, kStride, pb, jr * kc, c, ct, ldc, betaSlice);
-                    } else { // cut by the last rows (read from the copy) or the last columns
-                        GemmMicroKernel.edge(kc, src, at, rowStride, kStride, pb, jr * kc, ws.tile, rows,
-                                Math.min(NR, nc - jr), c, ct, ldc, betaSlice);
-                    }
+                    registerTile(eightRows, rows, Math.min(NR, nc - jr), kc, ta, at, trs, tks, pb, jr * kc, ws,
+                            co + ir * ldc + jr, betaSlice);
                 }
             }
-            return end;
+            return stop;
         }
 
         /**
-         * All register tiles of one packed A block × one packed B panel. The B micro-panel is the
-         * outer loop so it stays in L1 while every A micro-panel passes it.
+         * All register tiles of one packed A block × one packed B panel, in 8-row tiles when the
+         * block's rows allow ({@link #TILE8}). The B micro-panel is the outer loop so it stays in L1
+         * while every A micro-panel passes it.
          */
         private void sweep(int mc, int nc, int kc, float[] pb, GemmWorkspace ws, int co, float betaSlice) {
-            float[] pa = ws.packA;
+            boolean eightRows = TILE8 && mc % 8 == 0;
+            int tileRows = eightRows ? 8 : MR;
             for (int jr = 0; jr < nc; jr += NR) {
                 int cols = Math.min(NR, nc - jr);
-                for (int ir = 0; ir < mc; ir += MR) {
-                    int rows = Math.min(MR, mc - ir);
-                    int ct = co + ir * ldc + jr;
-                    if (rows == MR && cols == NR) {
-                        GemmMicroKernel.tile(kc, pa, ir * A_STRIDE, A_STRIDE, 1, pb, jr * kc, c, ct, ldc, betaSlice);
-                    } else {
-                        GemmMicroKernel.edge(kc, pa, ir * A_STRIDE, A_STRIDE, 1, pb, jr * kc, ws.tile, rows, cols, c, ct, ldc, betaSlice);
-                    }
+                for (int ir = 0; ir < mc; ir += tileRows) {
+                    registerTile(eightRows, Math.min(tileRows, mc - ir), cols, kc, ws.packA, ir * A_STRIDE, A_STRIDE, 1,
+                            pb, jr * kc, ws, co + ir * ldc + jr, betaSlice);
                 }
+            }
+        }
+
+        /**
+         * One register tile of C at {@code ct}: 8 rows ({@link GemmMicroKernel#tile8}) or MR, or when
+         * cut to {@code rows × cols} by the matrix edge, computed whole into the workspace's scratch
+         * tile and added from there (A must then be readable for the tile's full rows).
+         */
+        private void registerTile(boolean eightRows, int rows, int cols, int kc, float[] pa, int ao, int rs, int ks,
+                                  float[] pb, int bo, GemmWorkspace ws, int ct, float betaSlice) {
+            if (rows == (eightRows ? 8 : MR) && cols == NR) {
+                if (eightRows) {
+                    GemmMicroKernel.tile8(kc, pa, ao, rs, ks, pb, bo, c, ct, ldc, betaSlice);
+                } else {
+                    GemmMicroKernel.tile(kc, pa, ao, rs, ks, pb, bo, c, ct, ldc, betaSlice);
+                }
+            } else if (eightRows) {
+                GemmMicroKernel.edge8(kc, pa, ao, rs, ks, pb, bo, ws.tile, cols, c, ct, ldc, betaSlice);
+            } else {
+                GemmMicroKernel.edge(kc, pa, ao, rs, ks, pb, bo, ws.tile, rows, cols, c, ct, ldc, betaSlice);
             }
         }
     }

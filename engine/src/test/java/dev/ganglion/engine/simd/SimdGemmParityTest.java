@@ -152,6 +152,8 @@ class SimdGemmParityTest {
         // The packed path (n > 4·NR): A packed in blocks of MC = 144 rows, a transposed A through
         // 16×16 transposes. m = 150 leaves a block of 6 rows and 6 rows outside the transposes;
         // k = 300 a slice of 44, 12 of them outside the transposes; α ≠ 1 is folded into the packing.
+        // At 512 bits the blocks of 144 and 40 rows take 8-row tiles, the block of 6 six-row ones,
+        // and n = 200 and 300 cut their last column tiles.
         int seed = 700;
         for (int tr = 0; tr < 4; tr++) {
             for (float[] ab : new float[][] {{1f, 0f}, {-0.5f, 0.25f}}) {
