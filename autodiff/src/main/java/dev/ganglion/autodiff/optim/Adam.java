@@ -1,6 +1,7 @@
 package dev.ganglion.autodiff.optim;
 
 import dev.ganglion.autodiff.Var;
+import dev.ganglion.engine.kernel.AdamKernel;
 import java.util.List;
 
 /**
@@ -10,6 +11,7 @@ import java.util.List;
  * bias correction). State: {@code exp_avg}, {@code exp_avg_sq}.
  */
 public class Adam extends BaseOptimizer {
+    private static final AdamKernel KERNEL = AdamKernel.active();
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -55,33 +57,18 @@ public class Adam extends BaseOptimizer {
         s.floor[1] = Slot.floorFor(beta2);
     }
 
+    /** The float32 pass through the {@link AdamKernel}, which also flushes m and v as it stores them. */
     @Override
     void update(Slot s, int from, int to) {
-        float[] p = s.p;
-        float[] g = s.g;
-        float[] m = s.buf[0];
-        float[] v = s.buf[1];
-        float b1 = (float) s.c0;
-        float c1 = (float) s.c1;
-        float b2 = (float) s.c2;
-        float c2 = (float) s.c3;
-        float stepSize = (float) s.c4;
-        float bc2 = (float) s.c5;
-        float e = (float) eps;
-        float wd = (float) s.c6;
-        boolean coupled = !decoupled && weightDecay != 0;
-        for (int i = from; i < to; i++) {
-            float pi = decoupled ? p[i] * wd : p[i];
-            float gi = coupled ? Math.fma(pi, wd, g[i]) : g[i];
-            // the operation order of PyTorch's kernels: add with alpha is a fused multiply-add,
-            // addcmul is (value·t1)·t2, addcdiv is (value·t1)/t2
-            float mi = Math.fma(gi, c1, m[i] * b1);
-            float vi = v[i] * b2 + c2 * gi * gi;
-            m[i] = mi;
-            v[i] = vi;
-            float denom = (float) Math.sqrt(vi) / bc2 + e;
-            p[i] = pi + stepSize * mi / denom;
-        }
+        AdamKernel.Decay decay = decoupled ? AdamKernel.Decay.DECOUPLED
+                : weightDecay != 0 ? AdamKernel.Decay.COUPLED : AdamKernel.Decay.NONE;
+        KERNEL.update(s.p, s.g, s.buf[0], s.buf[1], from, to, (float) s.c0, (float) s.c1, (float) s.c2, (float) s.c3,
+                (float) s.c4, (float) s.c5, (float) eps, decay, (float) s.c6, s.floor[0], s.floor[1]);
+    }
+
+    @Override
+    boolean flushesStateInUpdate() {
+        return true;
     }
 
     @Override

@@ -71,6 +71,14 @@ abstract class BaseOptimizer implements Optimizer {
     abstract void update(Slot s, int from, int to);
 
     /**
+     * Whether {@link #update} flushes the state buffers itself (below {@link Slot#floor}), so that
+     * {@link Slot#run} does not pass over them again.
+     */
+    boolean flushesStateInUpdate() {
+        return false;
+    }
+
+    /**
      * {@link #update} for a float64 parameter: the same operations in the same order, in double.
      * NOTE: each optimizer writes its pass twice, once per primitive type, as PyTorch's kernels are
      * instantiated per dtype: a shared generic loop would box every element.

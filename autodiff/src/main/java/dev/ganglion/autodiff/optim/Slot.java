@@ -89,7 +89,8 @@ final class Slot implements Parallel.RangeBody {
     /**
      * The float32 pass runs in blocks of {@link #FLUSH_BLOCK} elements, and each block's state is
      * flushed of values below {@link #floor} while it is still in cache
-     * ({@link UnaryKernel#flushBelow}). State that decays geometrically once its gradient stops
+     * ({@link UnaryKernel#flushBelow}), or by the update as it stores it where the optimizer says so
+     * ({@link BaseOptimizer#flushesStateInUpdate}: Adam's kernel). State that decays geometrically once its gradient stops
      * (Adam's and RMSprop's averages, momentum) otherwise reaches the subnormal range, and on Intel
      * cores every operation on it then takes a microcode assist. Measured: MNIST, a
      * 784-1024-1024-1024-10 MLP with Adam at batch 64. From the sixth epoch, a third of a million
@@ -103,10 +104,11 @@ final class Slot implements Parallel.RangeBody {
             owner.update64(this, from, to);
             return;
         }
+        boolean flushed = owner.flushesStateInUpdate();
         for (int b = from; b < to; b += FLUSH_BLOCK) {
             int e = Math.min(to, b + FLUSH_BLOCK);
             owner.update(this, b, e);
-            for (int k = 0; k < buf.length; k++) {
+            for (int k = 0; k < buf.length && !flushed; k++) {
                 FLUSH.flushBelow(buf[k], b, e - b, floor[k]);
             }
         }

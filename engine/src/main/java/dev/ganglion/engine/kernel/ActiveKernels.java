@@ -26,4 +26,11 @@ final class ActiveKernels {
 
         private Reduce() {}
     }
+
+    static final class Adam {
+        static final AdamKernel KERNEL =
+                Vectorization.load(AdamKernel.class, "dev.ganglion.engine.simd.SimdAdam", ScalarAdam::new);
+
+        private Adam() {}
+    }
 }
