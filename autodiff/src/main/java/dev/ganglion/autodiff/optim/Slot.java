@@ -90,12 +90,12 @@ final class Slot implements Parallel.RangeBody {
      * The float32 pass runs in blocks of {@link #FLUSH_BLOCK} elements, and each block's state is
      * flushed of values below {@link #floor} while it is still in cache
      * ({@link UnaryKernel#flushBelow}), or by the update as it stores it where the optimizer says so
-     * ({@link BaseOptimizer#flushesStateInUpdate}: Adam's kernel). State that decays geometrically once its gradient stops
-     * (Adam's and RMSprop's averages, momentum) otherwise reaches the subnormal range, and on Intel
-     * cores every operation on it then takes a microcode assist. Measured: MNIST, a
-     * 784-1024-1024-1024-10 MLP with Adam at batch 64. From the sixth epoch, a third of a million
-     * first-moment entries were subnormal (the first layer's weights of pixels rarely lit), and the
-     * epoch took 2.7 s against 1.8. The float64 pass keeps them: its range ends at 2⁻¹⁰²², some
+     * ({@link BaseOptimizer#flushesStateInUpdate}: Adam's kernel). State that decays geometrically
+     * once its gradient stops (Adam's and RMSprop's averages, momentum) otherwise reaches the
+     * subnormal range, and on Intel cores every operation on it then takes a microcode assist.
+     * Measured: MNIST, a 784-1024-1024-1024-10 MLP with Adam at batch 64. From the sixth epoch, a
+     * third of a million first-moment entries were subnormal (the first layer's weights of pixels
+     * rarely lit), and the epoch took 2.7 s against 1.8. The float64 pass keeps them: its range ends at 2⁻¹⁰²², some
      * 7,000 zero-gradient steps away.
      */
     @Override
@@ -108,8 +108,10 @@ final class Slot implements Parallel.RangeBody {
         for (int b = from; b < to; b += FLUSH_BLOCK) {
             int e = Math.min(to, b + FLUSH_BLOCK);
             owner.update(this, b, e);
-            for (int k = 0; k < buf.length && !flushed; k++) {
-                FLUSH.flushBelow(buf[k], b, e - b, floor[k]);
+            if (!flushed) {
+                for (int k = 0; k < buf.length; k++) {
+                    FLUSH.flushBelow(buf[k], b, e - b, floor[k]);
+                }
             }
         }
     }

@@ -4,9 +4,6 @@ import dev.ganglion.engine.kernel.AdamKernel;
 import dev.ganglion.engine.kernel.ScalarAdam;
 import dev.ganglion.engine.kernel.ScalarUnary;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -37,7 +34,7 @@ public final class SimdAdam implements AdamKernel {
         for (; i <= to - L; i += L) {
             FloatVector pi = FloatVector.fromArray(S, p, i);
             if (decoupled) {
-                pi = pi.mul(decayFactor);
+                pi = pi.mul(d);
             }
             FloatVector gi = FloatVector.fromArray(S, g, i);
             if (coupled) {
@@ -45,13 +42,9 @@ public final class SimdAdam implements AdamKernel {
             }
             FloatVector mi = gi.fma(c1, FloatVector.fromArray(S, m, i).mul(beta1));
             FloatVector vi = FloatVector.fromArray(S, v, i).mul(beta2).add(gi.mul(oneMinusBeta2).mul(gi));
-            // flushed as stored, as UnaryKernel.flushBelow: |x| below the bound becomes the zero of its sign
-            IntVector mb = mi.reinterpretAsInts();
-            VectorMask<Integer> mSmall = mb.and(Integer.MAX_VALUE).compare(VectorOperators.LT, floorMBits);
-            mb.blend(mb.and(Integer.MIN_VALUE), mSmall).reinterpretAsFloats().intoArray(m, i);
-            IntVector vb = vi.reinterpretAsInts();
-            VectorMask<Integer> vSmall = vb.and(Integer.MAX_VALUE).compare(VectorOperators.LT, floorVBits);
-            vb.blend(vb.and(Integer.MIN_VALUE), vSmall).reinterpretAsFloats().intoArray(v, i);
+            // flushed as stored; the update below uses them as they are
+            SimdUnary.flushedBelow(mi, floorMBits).intoArray(m, i);
+            SimdUnary.flushedBelow(vi, floorVBits).intoArray(v, i);
             FloatVector denom = vi.sqrt().div(biasCorrection2).add(eps);
             pi.add(mi.mul(stepSize).div(denom)).intoArray(p, i);
         }

@@ -88,15 +88,29 @@ public final class SimdUnary implements UnaryKernel {
         int bound = S.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            IntVector bits = FloatVector.fromArray(S, a, off + i).reinterpretAsInts();
-            VectorMask<Integer> small = bits.and(Integer.MAX_VALUE).compare(VectorOperators.LT, belowBits);
-            if (small.anyTrue()) {   // most vectors have none: no store, the pass only reads
-                bits.blend(bits.and(Integer.MIN_VALUE), small).reinterpretAsFloats().intoArray(a, off + i);
+            FloatVector x = FloatVector.fromArray(S, a, off + i);
+            if (below(x.reinterpretAsInts(), belowBits).anyTrue()) {   // most vectors have none: the pass only reads
+                flushedBelow(x, belowBits).intoArray(a, off + i);
             }
         }
         for (; i < n; i++) {
             a[off + i] = ScalarUnary.flushBelow(a[off + i], belowBits);
         }
+    }
+
+    /**
+     * {@code x} with each lane whose magnitude's bits are below {@code belowBits}
+     * ({@link ScalarUnary#flushBound}) replaced by the zero of its sign: {@link ScalarUnary#flushBelow}
+     * lane by lane, for this package's kernels (the flush pass above, Adam's stores).
+     */
+    static FloatVector flushedBelow(FloatVector x, int belowBits) {
+        IntVector bits = x.reinterpretAsInts();
+        return bits.blend(bits.and(Integer.MIN_VALUE), below(bits, belowBits)).reinterpretAsFloats();
+    }
+
+    /** The lanes of {@code bits} (a float's) whose magnitude is below {@code belowBits}. */
+    private static VectorMask<Integer> below(IntVector bits, int belowBits) {
+        return bits.and(Integer.MAX_VALUE).compare(VectorOperators.LT, belowBits);
     }
 
     /**

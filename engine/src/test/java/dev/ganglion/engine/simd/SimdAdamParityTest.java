@@ -7,6 +7,7 @@ import dev.ganglion.engine.kernel.AdamKernel;
 import dev.ganglion.engine.kernel.AdamKernel.Decay;
 import dev.ganglion.engine.kernel.ScalarAdam;
 import dev.ganglion.engine.testing.Fixtures;
+import java.util.Arrays;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class SimdAdamParityTest {
                 run(scalar, expected, range[0], range[1], decay);
                 run(simd, actual, range[0], range[1], decay);
                 for (int k = 0; k < 4; k++) {
-                    assertThat(bits(actual[k])).as("%s %s array %d", decay, java.util.Arrays.toString(range), k)
+                    assertThat(bits(actual[k])).as("%s %s array %d", decay, Arrays.toString(range), k)
                             .containsExactly(bits(expected[k]));
                 }
             }
