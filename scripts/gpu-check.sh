@@ -2,22 +2,26 @@
 # gpu-check.sh: one pass over everything the GPU side promises, on a machine with an NVIDIA GPU and
 # the bundle of scripts/make-bundle.sh (no JDK or Maven needed there):
 #   the device and libraries found, `ganglion info`, the native-bindings tests (GPU parity, error
-#   paths, soak), and `ganglion bench ... --device cuda --compare` for every device path.
+#   paths, soak), `ganglion bench ... --device cuda --compare` for every device path, and training
+#   steps with their dense products offloaded (`bench step-MODEL --device cuda`) against the CPU.
 #
 # Usage: scripts/gpu-check.sh BUNDLE OUTDIR [STEP...]
 #   BUNDLE  the unpacked bundle folder, or its .tar.gz (unpacked into a temporary folder)
-#   OUTDIR  where the logs go: env.txt, info.txt, tests.txt, bench.jsonl, bench.txt
-#   STEP    any of env, info, tests, bench (default: all four, in that order)
+#   OUTDIR  where the logs go: env.txt, info.txt, tests.txt, bench.jsonl, bench.txt, offload.jsonl,
+#           offload.txt
+#   STEP    any of env, info, tests, bench, offload (default: all five, in that order)
 # Environment: GANGLION_PYTHON  a Python with CUDA PyTorch for --compare (default python3)
 #              TESTS_TIMEOUT, BENCH_TIMEOUT  seconds for each test class and each bench (120, 300)
 #              BENCH_SHAPES     'all' (default), 'target' (issue 6's speed-target shapes) or 'sparse'
 #                               (BSR and CSR only)
+#              GANGLION_DATA    an IDX folder (e.g. mnist-t10k): offload then also trains an MLP for
+#                               two epochs on each device
 set -uo pipefail
 
-[[ $# -ge 2 ]] || { echo "usage: $0 BUNDLE OUTDIR [env|info|tests|bench ...]" >&2; exit 2; }
+[[ $# -ge 2 ]] || { echo "usage: $0 BUNDLE OUTDIR [env|info|tests|bench|offload ...]" >&2; exit 2; }
 BUNDLE="$1"; OUTDIR="$2"; shift 2
 STEPS=("$@")
-[[ ${#STEPS[@]} -gt 0 ]] || STEPS=(env info tests bench)
+[[ ${#STEPS[@]} -gt 0 ]] || STEPS=(env info tests bench offload)
 mkdir -p "$OUTDIR"
 if [[ "$BUNDLE" == *.tar.gz ]]; then
   tmp="$(mktemp -d)"
@@ -79,6 +83,32 @@ step_bench() {
   bench csr --batch 128 --rows 1024 --cols 1024 --density 0.1 --pass all
 }
 
+# A training step on the CPU, with its dense products routed by measurement (cuda), and with all of
+# them on the GPU (-Dganglion.offload=device), at a small and a large batch. The routing line each
+# cuda run prints (shapes measured, where each went) lands in offload.txt.
+step_offload() {
+  : >"$OUTDIR/offload.jsonl"
+  local model batch variant
+  for model in mlp g2gnet; do
+    for batch in 128 2048; do
+      for variant in cpu cuda cuda-all; do
+        echo "== bench step-$model --batch $batch: $variant"
+        local dev=${variant%-all} opts=""
+        [[ $variant == cuda-all ]] && opts=-Dganglion.offload=device
+        GANGLION_JAVA_OPTS="$opts" timeout "${BENCH_TIMEOUT:-300}" "$G" bench "step-$model" --batch "$batch" \
+            --set hidden_size=1024 --device "$dev" --repeat 20 --warmup-ms 3000 --json >>"$OUTDIR/offload.jsonl"
+      done
+    done
+  done
+  if [[ -n "${GANGLION_DATA:-}" ]]; then
+    for dev in cpu cuda; do
+      echo "== train mlp on $GANGLION_DATA: $dev"
+      timeout "${BENCH_TIMEOUT:-300}" "$G" train mlp --task idx --data "$GANGLION_DATA" --train-size 8000 \
+          --test-size 2000 --epochs 2 --batch 512 --seed 0 --set hidden_size=1024 --device "$dev"
+    done
+  fi
+}
+
 for s in "${STEPS[@]}"; do
   echo "== $s" >&2
   start=$SECONDS
@@ -87,6 +117,7 @@ for s in "${STEPS[@]}"; do
     info) step_info >"$OUTDIR/info.txt" 2>&1 ;;
     tests) step_tests >"$OUTDIR/tests.txt" 2>&1 ;;
     bench) step_bench 2>"$OUTDIR/bench.txt" ;;
+    offload) step_offload >"$OUTDIR/offload.txt" 2>&1 ;;
     *) echo "unknown step '$s'" >&2; exit 2 ;;
   esac
   echo "== $s: exit $? in $((SECONDS - start)) s" >&2

@@ -75,10 +75,12 @@ cp "$ROOT"/engine/target/ganglion-engine-"$VERSION"-tests.jar "$OUT/lib/test/"
     > "$OUT/lib/test/test-classes.txt"
 # Test-only libraries go beside the tests; everything else is a runtime dependency of some module.
 # byte-buddy (8 MB) is AssertJ's optional dependency for soft assertions and AssertJ assumptions,
-# which these tests do not use (they use JUnit's Assumptions): left out to stay under 60 MB.
+# which these tests do not use (they use JUnit's Assumptions): left out to stay under 60 MB. So are
+# JMH and what only it needs (jopt-simple, commons-math3: 3 MB): the bundle's launcher has no
+# `ganglion jmh` (that runs from a checkout), and nothing else loads them.
 for dep in "$WORK"/deps/*.jar; do
   case "$(basename "$dep")" in
-    byte-buddy-*) ;;
+    byte-buddy-*|jmh-core-*|jopt-simple-*|commons-math3-*) ;;
     assertj-*) cp "$dep" "$OUT/lib/test/" ;;
     *) cp "$dep" "$OUT/lib/" ;;
   esac
@@ -86,8 +88,8 @@ done
 
 # 2. The runtime: the modules jdeps finds in every jar, plus what is loaded by name or as a service,
 #    invisible to jdeps: the Vector API, and jdk.zipfs (JUnit scans test jars as file systems).
-#    java.desktop is left out: only commons-math3's geometry.euclidean.twod.Line (java.awt.geom)
-#    needs it, a class JMH never loads, and it would add about 10 MB of AWT.
+#    java.desktop is left out: it would add about 15 MB of AWT, needed only by `train --plot`'s
+#    drawing (CurvePlot), which the bundle is not for: plots are refused there with that reason.
 log "computing modules with jdeps"
 MODULES="$("$JDK/bin/jdeps" --multi-release "$MIN_JAVA" --ignore-missing-deps --print-module-deps \
     "$OUT"/lib/*.jar "$OUT"/lib/test/*.jar 2>/dev/null | tail -n1)"

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code C[m×n] = op(A)·op(B)} through {@link GemmKernel#active()}; useful flops {@code 2·m·n·k}.
+ * {@code C[m×n] = op(A)·op(B)} through {@link GemmKernel#cpu()}; useful flops {@code 2·m·n·k}.
  * With {@code transA} A is stored k×m, with {@code transB} B is stored n×k (row-major, packed).
  */
 public final class GemmBench implements BenchCase {
@@ -21,7 +21,7 @@ public final class GemmBench implements BenchCase {
     private final float[] a;
     private final float[] b;
     private final float[] c;
-    private final GemmKernel kernel = GemmKernel.active();
+    private final GemmKernel kernel = GemmKernel.cpu();
 
     public GemmBench(int m, int n, int k, boolean transA, boolean transB) {
         Inputs.requirePositive("gemm", "--m", m);

@@ -1,5 +1,6 @@
 package dev.ganglion.bench;
 
+import dev.ganglion.engine.backend.Backends;
 import dev.ganglion.engine.Parallel;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -80,7 +81,7 @@ public final class ModelStepBench {
         extra.put("min_ms", Measurement.round(Arrays.stream(ms).min().orElseThrow()));
         extra.put("repeat", opt.repeat());
         extra.putAll(step.details());
-        return new Measurement(step.kernel(), step.shape(), step.pass(), "cpu", opt.threads(), "ganglion",
+        return new Measurement(step.kernel(), step.shape(), step.pass(), Backends.productsOn(), opt.threads(), "ganglion",
                 Timing.median(ms), null, null, extra);
     }
 

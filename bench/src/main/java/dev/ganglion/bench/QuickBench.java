@@ -1,5 +1,6 @@
 package dev.ganglion.bench;
 
+import dev.ganglion.engine.backend.Backends;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ public final class QuickBench {
         extra.put("warmup_ms", Math.rint(r.warmupMillis()));
         extra.put("settled", r.settled());
         extra.putAll(c.details());
-        return new Measurement(c.kernel(), c.shape(), c.pass(), "cpu", threads, "ganglion", r.medianMillis(),
+        return new Measurement(c.kernel(), c.shape(), c.pass(), Backends.productsOn(), threads, "ganglion", r.medianMillis(),
                 Measurement.gflopsOf(c.flops(), r.medianMillis()), null, extra);
     }
 }

@@ -11,7 +11,6 @@ import dev.ganglion.engine.Parallel;
 import dev.ganglion.engine.backend.Backends;
 import dev.ganglion.engine.backend.ComputeBackend;
 import dev.ganglion.engine.backend.DeviceInfoProvider;
-import dev.ganglion.engine.backend.DeviceInfoProvider.DeviceInfo;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +33,8 @@ import picocli.CommandLine.Spec;
  * of the same shapes. {@code --json}: one line per measurement (shared/specs/cli.md).
  * {@code --device cuda} times gemm, blockdiag, bsr and csr on the CUDA backend with
  * {@link DeviceBench} (device-resident operands, CUDA event timing, host cost per call apart);
- * there {@code --compare} runs the PyTorch side on the GPU too.
+ * there {@code --compare} runs the PyTorch side on the GPU too. {@code step-MODEL --device cuda}
+ * times the training step with the engine's dense products offloaded ({@link DeviceOption}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"Times one kernel after warm-up (median of repeats) and reports throughput.",
@@ -97,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads (default: ganglion.threads or all cores).")
     Integer threads;
-    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu", description = "cpu or cuda (default cpu).")
+    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu", description = "cpu or cuda (default cpu); a step-MODEL runs its dense products on the GPU where measured faster.")
     String device;
     @Option(names = "--repeat", paramLabel = "R", defaultValue = "10", description = "Timed samples after warm-up (default 10).")
     int repeat;
@@ -123,10 +123,10 @@ final class BenchCommand implements Callable<Integer> {
         Parallel.setThreads(t);
         Timing.Settings settings = new Timing.Settings(repeat, warmupMs);
         List<BenchCase> cases = BenchCases.create(kernel, this);
-        if (device.equals("cuda")) {
+        if (device.equals("cuda") && !BenchCases.isStep(kernel)) {
             return onDevice(openCuda(), cases, t, settings);
         }
-        // only the CPU gets here (checkDevice)
+        // the CPU, or a step whose dense products are offloaded (checkDevice)
         List<Measurement> timed = new ArrayList<>();
         for (BenchCase c : cases) {
             // with --versus (a step-MODEL kernel: one case) c's line first, then the other model's
@@ -149,6 +149,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (!json) {
             Report.print(out, kernel, t, peak, all);
+        }
+        String routing = DeviceOption.summary();
+        if (routing != null) {
+            spec.commandLine().getErr().println(routing);
+            spec.commandLine().getErr().flush();
         }
         out.flush();
         return 0;
@@ -229,14 +234,19 @@ final class BenchCommand implements Callable<Integer> {
         switch (device) {
             case "cpu" -> { }
             case "cuda" -> {
+                if (BenchCases.isStep(kernel)) {
+                    if (compare) {
+                        throw new ParameterException(spec.commandLine(), "--device cuda: " + kernel
+                                + " --compare is not available: the PyTorch step references run on the CPU");
+                    }
+                    DeviceOption.apply(spec.commandLine(), device);
+                    return;
+                }
                 if (!DeviceBench.KERNELS.contains(kernel)) {
                     throw new ParameterException(spec.commandLine(), "--device cuda: " + kernel
-                            + " has no CUDA path; --device cuda runs " + DeviceBench.KERNELS);
+                            + " has no CUDA path; --device cuda runs " + DeviceBench.KERNELS + " and step-MODEL");
                 }
-                DeviceInfo d = DeviceInfoProvider.probe("cuda");
-                if (!d.available()) {
-                    throw new IllegalStateException("--device cuda: CUDA not available: " + d.reason());
-                }
+                DeviceOption.requireCuda();
             }
             default -> throw new ParameterException(spec.commandLine(),
                     "--device must be cpu or cuda, got '" + device + "'");

@@ -73,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
     Map<String, String> sets = new java.util.LinkedHashMap<>();
     @Option(names = "--threads", paramLabel = "N", description = "Threads (default: ganglion.threads or all cores).")
     Integer threads;
-    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu", description = "cpu (cuda: not for training yet).")
+    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu", description = "cpu, or cuda: dense products on the GPU where measured faster, shape by shape (default cpu).")
     String device;
     @Option(names = "--seed", paramLabel = "S", description = "Seed of init, data and shuffling (default 0).")
     Long seed;
@@ -95,6 +95,7 @@ final class TrainCommand implements Callable<Integer> {
         if (threads != null) {
             Parallel.setThreads(threads);
         }
+        DeviceOption.apply(spec.commandLine(), device);
         if (download != null) {
             if (data != null) {
                 throw new ParameterException(spec.commandLine(), "give --data or --download, not both");
@@ -139,6 +140,11 @@ final class TrainCommand implements Callable<Integer> {
         if (curves != null) {
             curves.finish(null);
         }
+        String routing = DeviceOption.summary();
+        if (routing != null) {
+            err.println(routing);
+            err.flush();
+        }
         out.flush();
         return 0;
     }
@@ -173,10 +179,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void checkFlags() {
-        if (!device.equals("cpu")) {
-            if (device.equals("cuda")) {
-                throw new UnsupportedOperationException("--device cuda: training runs on the CPU in this version");
-            }
+        if (!device.equals("cpu") && !device.equals("cuda")) {
             throw new ParameterException(spec.commandLine(), "--device must be cpu or cuda, got '" + device + "'");
         }
         // the library reads 0 as "the task's default"; a user who types 0 means 0, which no task can use
@@ -186,6 +189,10 @@ final class TrainCommand implements Callable<Integer> {
         atLeastOne("--test-size", testSize);
         if (plot != null && !(plot.toString().endsWith(".svg") || plot.toString().endsWith(".png"))) {
             throw new ParameterException(spec.commandLine(), "--plot must name a .svg or .png file, got '" + plot + "'");
+        }
+        if (plot != null && ModuleLayer.boot().findModule("java.desktop").isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--plot draws with java.desktop, which this Java runtime "
+                    + "lacks (the GPU bundle's runtime leaves it out): plot from a checkout with a full JDK");
         }
         OutputFiles.checkWritable(spec.commandLine(), "--save", save);
         OutputFiles.checkWritable(spec.commandLine(), "--log", log);

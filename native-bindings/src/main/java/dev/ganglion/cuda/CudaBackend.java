@@ -5,6 +5,7 @@ import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.backend.ComputeBackend;
 import dev.ganglion.engine.backend.Operands;
 import dev.ganglion.engine.backend.PreparedOp;
+import dev.ganglion.engine.kernel.GemmKernel;
 import dev.ganglion.engine.sparse.BlockDiagonal;
 import dev.ganglion.engine.sparse.Bsr;
 import dev.ganglion.engine.sparse.Csr;
@@ -21,10 +22,12 @@ import java.util.List;
  */
 public final class CudaBackend implements ComputeBackend {
     private final CudaDevice device;
+    private final CudaHostGemm hostGemm;
 
     /** A backend on {@code device} (which it then owns for the life of the process). */
     public CudaBackend(CudaDevice device) {
         this.device = device;
+        this.hostGemm = new CudaHostGemm(device);
     }
 
     /** The device the products run on. */
@@ -133,6 +136,12 @@ public final class CudaBackend implements ComputeBackend {
             }
             return new CudaPreparedOp(device, owned, grad, w.values().shape(), 2.0 * batch * w.nnz(), call);
         });
+    }
+
+    /** cuBLAS SGEMM on host arrays, copies in and out at each call ({@link CudaHostGemm}). */
+    @Override
+    public GemmKernel hostGemm() {
+        return hostGemm;
     }
 
     @Override

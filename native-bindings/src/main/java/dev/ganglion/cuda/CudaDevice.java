@@ -256,6 +256,66 @@ public final class CudaDevice implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Copies the {@code rows × cols} matrix stored in {@code src} from {@code off} with leading
+     * dimension {@code ld} into {@code dst}, packed (leading dimension {@code cols}).
+     */
+    void copyMatrixIn(float[] src, int off, int rows, int cols, int ld, DeviceBuffer dst) {
+        requireFloats("CudaDevice.copyMatrixIn", rows * cols, dst);
+        if (ld == cols) {
+            copyIn(MemorySegment.ofArray(src).asSlice(4L * off, dst.bytes()), dst);
+            return;
+        }
+        enter();
+        MemorySegment host = MemorySegment.ofArray(src);
+        MemorySegment pinned = staging();
+        long rowBytes = 4L * cols;
+        int perChunk = (int) Math.max(1, STAGING_BYTES / rowBytes);
+        for (int r0 = 0; r0 < rows; r0 += perChunk) {
+            int r1 = Math.min(rows, r0 + perChunk);
+            if (rowBytes > STAGING_BYTES) {   // one row larger than the staging buffer: its own copies
+                copyIn(host.asSlice(4L * (off + (long) r0 * ld), rowBytes), dst.address().address() + r0 * rowBytes, rowBytes);
+                continue;
+            }
+            for (int r = r0; r < r1; r++) {
+                MemorySegment.copy(host, 4L * (off + (long) r * ld), pinned, (r - r0) * rowBytes, rowBytes);
+            }
+            runtime.memcpyAsync(MemorySegment.ofAddress(dst.address().address() + r0 * rowBytes), pinned,
+                    (r1 - r0) * rowBytes, CudaRuntime.MEMCPY_HOST_TO_DEVICE, stream.handle());
+            stream.synchronize();
+        }
+    }
+
+    /**
+     * Copies the packed {@code rows × cols} matrix {@code src} into {@code dst} from {@code off} with
+     * leading dimension {@code ld}, after all work queued before it has finished.
+     */
+    void copyMatrixOut(DeviceBuffer src, float[] dst, int off, int rows, int cols, int ld) {
+        requireFloats("CudaDevice.copyMatrixOut", rows * cols, src);
+        if (ld == cols) {
+            copyOut(src, MemorySegment.ofArray(dst).asSlice(4L * off, src.bytes()));
+            return;
+        }
+        enter();
+        MemorySegment host = MemorySegment.ofArray(dst);
+        MemorySegment pinned = staging();
+        long rowBytes = 4L * cols;
+        int perChunk = (int) Math.max(1, STAGING_BYTES / rowBytes);
+        for (int r0 = 0; r0 < rows; r0 += perChunk) {
+            int r1 = Math.min(rows, r0 + perChunk);
+            if (rowBytes > STAGING_BYTES) {
+                copyOut(src.address().address() + r0 * rowBytes, host.asSlice(4L * (off + (long) r0 * ld), rowBytes), rowBytes);
+                continue;
+            }
+            runtime.memcpyAsync(pinned, MemorySegment.ofAddress(src.address().address() + r0 * rowBytes),
+                    (r1 - r0) * rowBytes, CudaRuntime.MEMCPY_DEVICE_TO_HOST, stream.handle());
+            stream.synchronize();
+            for (int r = r0; r < r1; r++) {
+                MemorySegment.copy(pinned, (r - r0) * rowBytes, host, 4L * (off + (long) r * ld), rowBytes);
+            }
+        }
+    }
+
     private static void requireFloats(String op, int length, DeviceBuffer b) {
         if (b.element() != DeviceBuffer.Element.F32 || b.elements() != length) {
             throw new IllegalArgumentException(op + ": " + length + " floats vs " + b);
@@ -267,25 +327,33 @@ public final class CudaDevice implements AutoCloseable {
      * copy before the staging buffer is refilled; pinned memory makes each copy a full-speed DMA.
      */
     private void copyIn(MemorySegment host, DeviceBuffer dst) {
+        copyIn(host, dst.address().address(), dst.bytes());
+    }
+
+    /** {@code bytes} from the start of {@code host} to the device address {@code dst}. */
+    private void copyIn(MemorySegment host, long dst, long bytes) {
         enter();
         MemorySegment pinned = staging();
-        long total = dst.bytes();
-        for (long off = 0; off < total; off += STAGING_BYTES) {
-            long n = Math.min(STAGING_BYTES, total - off);
+        for (long off = 0; off < bytes; off += STAGING_BYTES) {
+            long n = Math.min(STAGING_BYTES, bytes - off);
             MemorySegment.copy(host, off, pinned, 0, n);
-            runtime.memcpyAsync(MemorySegment.ofAddress(dst.address().address() + off), pinned, n,
+            runtime.memcpyAsync(MemorySegment.ofAddress(dst + off), pinned, n,
                     CudaRuntime.MEMCPY_HOST_TO_DEVICE, stream.handle());
             stream.synchronize();
         }
     }
 
     private void copyOut(DeviceBuffer src, MemorySegment host) {
+        copyOut(src.address().address(), host, src.bytes());
+    }
+
+    /** {@code bytes} from the device address {@code src} to the start of {@code host}. */
+    private void copyOut(long src, MemorySegment host, long bytes) {
         enter();
         MemorySegment pinned = staging();
-        long total = src.bytes();
-        for (long off = 0; off < total; off += STAGING_BYTES) {
-            long n = Math.min(STAGING_BYTES, total - off);
-            runtime.memcpyAsync(pinned, MemorySegment.ofAddress(src.address().address() + off), n,
+        for (long off = 0; off < bytes; off += STAGING_BYTES) {
+            long n = Math.min(STAGING_BYTES, bytes - off);
+            runtime.memcpyAsync(pinned, MemorySegment.ofAddress(src + off), n,
                     CudaRuntime.MEMCPY_DEVICE_TO_HOST, stream.handle());
             stream.synchronize();
             MemorySegment.copy(pinned, 0, host, off, n);

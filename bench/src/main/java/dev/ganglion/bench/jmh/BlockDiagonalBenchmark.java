@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Block-diagonal linear layer {@code Y[batch × dim] = X·BD(W)ᵀ} with {@code blocks} square blocks,
  * and its two backward products, against the dense product of the same shape through the same GEMM
  * ({@link #denseLinear}). Useful flops: {@code 2·batch·dim²/blocks} (dense: {@code 2·batch·dim²}).
- * {@code impl=scalar} runs on {@link ScalarGemm}, {@code impl=simd} on {@link GemmKernel#active()}.
+ * {@code impl=scalar} runs on {@link ScalarGemm}, {@code impl=simd} on {@link GemmKernel#cpu()}.
  *
  * <p>{@code @Setup} refuses what {@code ganglion bench blockdiag} refuses ({@code dim} not a
  * multiple of {@code blocks}, sizes below 1), a {@code dim²} or {@code batch·dim} beyond one Java array,
@@ -73,7 +73,7 @@ public class BlockDiagonalBenchmark {
         int denseSize = Inputs.checkedProduct(NAME, dim, dim);
         int activationSize = Inputs.checkedProduct(NAME, batch, dim);
         BenchParams.oneOf(NAME, "pass", pass, SparseLinearBench.PASSES);
-        gemm = BenchParams.scalar(NAME, impl) ? new ScalarGemm() : GemmKernel.active();
+        gemm = BenchParams.scalar(NAME, impl) ? new ScalarGemm() : GemmKernel.cpu();
         threadsBefore = BenchParams.useThreads(NAME, threads);
         products = new BlockDiagProducts(gemm);
         SplittableRandom r = new SplittableRandom(42);

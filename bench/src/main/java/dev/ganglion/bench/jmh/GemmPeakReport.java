@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 /**
  * Quick harness (no JMH): for each thread count, the measured FMA peak and the GFLOP/s of
- * {@code GemmKernel.active()} on the issue's shapes, as a percentage of that peak.
+ * {@code GemmKernel.cpu()} on the issue's shapes, as a percentage of that peak.
  *
  * <p>Each shape is warmed up for {@code -Dwarmup=} seconds (default 1), then timed for
  * {@code -Dseconds=} seconds (default 3) in windows of at least 5 ms; the best window counts, since
@@ -34,7 +34,7 @@ public final class GemmPeakReport {
             shapes = DEFAULT_SHAPES;
         }
         System.out.println("peak method: " + PeakFlops.method());
-        System.out.println("gemm kernel: " + GemmKernel.active().getClass().getSimpleName());
+        System.out.println("gemm kernel: " + GemmKernel.cpu().getClass().getSimpleName());
         for (int t : threads) {
             Parallel.setThreads(t);
             double peak = PeakFlops.measureGflops(t);
@@ -60,7 +60,7 @@ public final class GemmPeakReport {
         float[] c = new float[m * n];
         Arrays.fill(a, 0.5f);
         Arrays.fill(b, 0.25f);
-        GemmKernel g = GemmKernel.active();
+        GemmKernel g = GemmKernel.cpu();
         Runnable call = () -> g.gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c, 0, n);
         long warmEnd = System.nanoTime() + (long) (Double.parseDouble(System.getProperty("warmup", "1")) * 1e9);
         while (System.nanoTime() < warmEnd) {

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 
 /**
  * Quick harness (no JMH) for the sparse products against the dense product of the same shape
- * through {@code GemmKernel.active()}: GFLOP/s of useful flops and the ratio to dense, per pass.
+ * through {@code GemmKernel.cpu()}: GFLOP/s of useful flops and the ratio to dense, per pass.
  * <ul>
  *   <li>block-diagonal, {@code batch = 128, dim = 1024}, 4 and 16 blocks (flops {@code 2·B·dim²/G});</li>
  *   <li>CSR and BSR (4×4, 16×16 blocks), {@code 128 × 1024 × 1024}, densities 5, 10, 25, 50 %
@@ -41,7 +41,7 @@ public final class SparseReport {
     public static void main(String[] args) {
         int[] threads = args.length == 0 ? new int[] {1, 2} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         SparseReport r = new SparseReport();
-        System.out.println("gemm kernel: " + GemmKernel.active().getClass().getSimpleName());
+        System.out.println("gemm kernel: " + GemmKernel.cpu().getClass().getSimpleName());
         for (int t : threads) {
             Parallel.setThreads(t);
             System.out.printf("threads %d%n", t);
@@ -57,7 +57,7 @@ public final class SparseReport {
     }
 
     private Runnable denseCall(String pass) {
-        GemmKernel g = GemmKernel.active();
+        GemmKernel g = GemmKernel.cpu();
         return switch (pass) {
             case "forward" -> () -> g.gemm(false, true, BATCH, DIM, DIM, 1f, x, 0, DIM, dense, 0, DIM, 0f, out, 0, DIM);
             case "input-grad" -> () -> g.gemm(false, false, BATCH, DIM, DIM, 1f, dy, 0, DIM, dense, 0, DIM, 0f, out, 0, DIM);

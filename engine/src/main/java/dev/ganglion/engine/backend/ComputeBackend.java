@@ -1,6 +1,7 @@
 package dev.ganglion.engine.backend;
 
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.GemmKernel;
 import dev.ganglion.engine.sparse.SparseMatrix;
 
 /**
@@ -36,6 +37,13 @@ public interface ComputeBackend {
 
     /** Prepares {@code dW = (dYᵀ·X) ⊙ pattern(W)}, shaped like {@code w.values()}. */
     PreparedOp prepareLinearWeightGrad(SparseMatrix w, Tensor dy, Tensor x);
+
+    /**
+     * {@link GemmKernel} on host arrays that runs on this backend, synchronously: on a device it
+     * copies the operands in and C out at each call. What {@link Backends#offloadProducts} routes
+     * the engine's dense products to; the CPU's is {@link GemmKernel#cpu()}.
+     */
+    GemmKernel hostGemm();
 
     /** Waits until every operation queued on this backend has finished (no-op on the CPU). */
     void synchronize();

@@ -8,7 +8,7 @@ import dev.ganglion.engine.sparse.SparseMatrix;
 import dev.ganglion.engine.sparse.SparseOps;
 
 /**
- * The engine's own kernels as a {@link ComputeBackend}: {@link GemmKernel#active()} for
+ * The engine's own kernels as a {@link ComputeBackend}: {@link GemmKernel#cpu()} for
  * {@code C = op(A)·op(B)} and {@link SparseOps} for the sparse layer products. Synchronous: a
  * {@link PreparedOp#run} returns with the product done; {@link #elapsedMillis} is wall time.
  */
@@ -31,7 +31,7 @@ final class CpuBackend implements ComputeBackend {
         Tensor ac = a.contiguous();
         Tensor bc = b.contiguous();
         Tensor c = Tensor.zeros(Shape.of(m, n), DType.F32);
-        GemmKernel kernel = GemmKernel.active();
+        GemmKernel kernel = GemmKernel.cpu();
         // Leading dimensions are the stored row lengths (k or m for A, n or k for B).
         int lda = Math.max(1, a.dim(1));
         int ldb = Math.max(1, b.dim(1));
@@ -62,6 +62,11 @@ final class CpuBackend implements ComputeBackend {
         Tensor dw = Tensor.zeros(w.values().shape(), DType.F32);
         return new Op(dw, 2.0 * Operands.batch(x) * w.nnz(),
                 () -> SparseOps.linearWeightGradInto(dy, x, w, dw, false));
+    }
+
+    @Override
+    public GemmKernel hostGemm() {
+        return GemmKernel.cpu();
     }
 
     @Override

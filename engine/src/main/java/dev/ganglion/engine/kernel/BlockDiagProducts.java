@@ -127,12 +127,19 @@ public final class BlockDiagProducts {
     }
 
     /**
-     * Runs {@code body} for every block, the blocks spread over the pool.
+     * Runs {@code body} for every block, the blocks spread over the pool; one after another while
+     * the GEMM may offload to a device (see {@link RoutedGemm}), each GEMM then using the pool itself.
      * NOTE: no row panels: splitting a block's rows would make each GEMM call pack the block's
      * other operand again; a block big enough to need more than one thread is big enough for the
      * GEMM to split it across the pool itself, and small blocks are many.
      */
-    private static void overBlocks(int blocks, long flopsPerBlock, BlockBody body) {
+    private void overBlocks(int blocks, long flopsPerBlock, BlockBody body) {
+        if (gemm instanceof RoutedGemm r && r.offloading()) {   // a device runs them one at a time anyway
+            for (int g = 0; g < blocks; g++) {
+                body.run(g);
+            }
+            return;
+        }
         int grain = (int) Math.max(1, Math.min(blocks, GRAIN_FLOPS / Math.max(1, flopsPerBlock)));
         Parallel.forRange(blocks, grain, (from, to) -> {
             for (int g = from; g < to; g++) {

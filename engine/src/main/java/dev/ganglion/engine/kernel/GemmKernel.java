@@ -22,16 +22,24 @@ public interface GemmKernel {
               float[] b, int bOff, int ldb,
               float beta, float[] c, int cOff, int ldc);
 
-    /** The implementation picked at start-up (SIMD when enabled, else {@link ScalarGemm}). */
+    /**
+     * The engine's GEMM: {@link RoutedGemm#engine()}, which runs each product on {@link #cpu()}, or
+     * on an attached device where that is measured faster ({@code Backends.offloadProducts}).
+     */
     static GemmKernel active() {
         return Active.GEMM;
+    }
+
+    /** The CPU implementation picked at start-up (SIMD when enabled, else {@link ScalarGemm}). */
+    static GemmKernel cpu() {
+        return Active.GEMM.cpu();
     }
 }
 
 /** Lazy holder so that merely naming the interface loads no kernel. */
 final class Active {
-    static final GemmKernel GEMM =
-            Vectorization.load(GemmKernel.class, "dev.ganglion.engine.simd.SimdGemm", ScalarGemm::new);
+    static final RoutedGemm GEMM = new RoutedGemm(
+            Vectorization.load(GemmKernel.class, "dev.ganglion.engine.simd.SimdGemm", ScalarGemm::new));
 
     private Active() {}
 }

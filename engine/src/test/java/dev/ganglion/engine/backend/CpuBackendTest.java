@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.GemmKernel;
+import dev.ganglion.engine.kernel.RoutedGemm;
 import dev.ganglion.engine.sparse.BlockDiagonal;
 import dev.ganglion.engine.sparse.Bsr;
 import dev.ganglion.engine.sparse.Csr;
@@ -100,6 +102,29 @@ class CpuBackendTest {
         // The engine alone has no CUDA provider: the reason says where one comes from.
         assertThatThrownBy(() -> Backends.get("cuda")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cuda backend unavailable: native-bindings not on the classpath");
+    }
+
+    @Test
+    void offloadingToTheCpuLeavesTheEnginesGemmOnItsOwnAndTheWrongPolicyIsNamed() {
+        assertThat(cpu.hostGemm()).isSameAs(GemmKernel.cpu());
+        assertThat(Backends.offloadProducts("cpu")).isSameAs(cpu);
+        assertThat(RoutedGemm.engine().offloading()).isFalse();
+        assertThat(Backends.productsOn()).isEqualTo("cpu");
+        assertThatThrownBy(() -> Backends.offloadProducts("cuda")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("native-bindings not on the classpath");
+        assertThat(Backends.productsOn()).isEqualTo("cpu");
+        String before = System.getProperty(Backends.OFFLOAD_PROPERTY);
+        System.setProperty(Backends.OFFLOAD_PROPERTY, "sometimes");
+        try {
+            assertThatThrownBy(() -> Backends.offloadProducts("cpu")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("-Dganglion.offload=sometimes: expected measured or device");
+        } finally {
+            if (before == null) {
+                System.clearProperty(Backends.OFFLOAD_PROPERTY);
+            } else {
+                System.setProperty(Backends.OFFLOAD_PROPERTY, before);
+            }
+        }
     }
 
     @Test
