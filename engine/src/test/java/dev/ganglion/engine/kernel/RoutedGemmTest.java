@@ -132,6 +132,28 @@ class RoutedGemmTest {
     }
 
     @Test
+    void aDisturbedMeasurementDoesNotUndoAFasterOne() {
+        GemmKernel device = new Fake(0, Double.MAX_VALUE, 1);
+        AtomicInteger cpuCalls = new AtomicInteger();
+        long first = RoutedGemm.MEASURE_AGAIN_AT.getFirst();
+        GemmKernel noisyCpu = (ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) -> {
+            // fast at the first measurement, slow at the second (other threads held the cores)
+            int call = cpuCalls.incrementAndGet();
+            boolean slow = call > 1 + RoutedGemm.TIMED_RUNS && call <= 2 * (1 + RoutedGemm.TIMED_RUNS);
+            new Fake(0, slow ? Double.MAX_VALUE : 0, 3).gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc);
+        };
+        RoutedGemm g = new RoutedGemm(noisyCpu);
+        g.offloadTo(device);
+        for (int call = 1; call <= first; call++) {
+            checkProduct(g, 4, 5, 6, 0f, call);
+        }
+        RoutedGemm.Decision d = g.decisions().getFirst();
+        assertThat(d.onDevice()).as("%s", d).isFalse();
+        assertThat(d.cpuMillis()).isLessThan(1);
+    }
+
+    @Test
     void betaZeroAndBetaNonZeroAreSeparateShapes() {
         Fake cpu = cpu();
         Fake device = device();
