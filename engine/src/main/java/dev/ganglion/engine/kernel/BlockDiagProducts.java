@@ -113,12 +113,22 @@ public final class BlockDiagProducts {
                 : new Operand(a, off, width, blocks * width);
     }
 
-    /** {@code C_g = op(A_g)·op(B_g) (+ C_g)} for every block g, one GEMM call each, over the pool. */
+    /**
+     * {@code C_g = op(A_g)·op(B_g) (+ C_g)} for every block g, one GEMM call each, over the pool; one
+     * after another where the shape may run on a device ({@link RoutedGemm#mayOffload}).
+     */
     private void perBlock(int blocks, boolean transA, boolean transB, int m, int n, int k, Operand a, Operand b,
                           boolean accumulate, Operand c) {
         float beta = accumulate ? 1f : 0f;
-        overBlocks(blocks, 2L * m * n * k, g -> gemm.gemm(transA, transB, m, n, k, 1f,
-                a.a(), a.at(g), a.ld(), b.a(), b.at(g), b.ld(), beta, c.a(), c.at(g), c.ld()));
+        BlockBody body = g -> gemm.gemm(transA, transB, m, n, k, 1f,
+                a.a(), a.at(g), a.ld(), b.a(), b.at(g), b.ld(), beta, c.a(), c.at(g), c.ld());
+        if (gemm instanceof RoutedGemm r && r.mayOffload(transA, transB, m, n, k, accumulate)) {
+            for (int g = 0; g < blocks; g++) {   // a device runs them one at a time anyway
+                body.run(g);
+            }
+        } else {
+            overBlocks(blocks, 2L * m * n * k, body);
+        }
     }
 
     @FunctionalInterface
@@ -127,19 +137,12 @@ public final class BlockDiagProducts {
     }
 
     /**
-     * Runs {@code body} for every block, the blocks spread over the pool; one after another while
-     * the GEMM may offload to a device (see {@link RoutedGemm}), each GEMM then using the pool itself.
+     * Runs {@code body} for every block, the blocks spread over the pool.
      * NOTE: no row panels: splitting a block's rows would make each GEMM call pack the block's
      * other operand again; a block big enough to need more than one thread is big enough for the
      * GEMM to split it across the pool itself, and small blocks are many.
      */
-    private void overBlocks(int blocks, long flopsPerBlock, BlockBody body) {
-        if (gemm instanceof RoutedGemm r && r.offloading()) {   // a device runs them one at a time anyway
-            for (int g = 0; g < blocks; g++) {
-                body.run(g);
-            }
-            return;
-        }
+    private static void overBlocks(int blocks, long flopsPerBlock, BlockBody body) {
         int grain = (int) Math.max(1, Math.min(blocks, GRAIN_FLOPS / Math.max(1, flopsPerBlock)));
         Parallel.forRange(blocks, grain, (from, to) -> {
             for (int g = from; g < to; g++) {

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * call), and each kernel keeps its best time over all measurements (a 16-thread CPU product timed
  * 8.6 ms against its 1–2 ms in the step while the JIT's compiler threads held cores). The device's time includes its copies, so small products stay on the CPU and large ones
  * move. Measurements run one at a time. Callers that issue independent products from several
- * threads should issue them one after another while {@link #offloading()}: the device runs them
- * one at a time, which a per-call timing cannot see (the block-diagonal products do).
+ * threads should issue them one after another when {@link #mayOffload}: the device runs them one
+ * at a time, which a per-call timing cannot see (the block-diagonal products do).
  * {@link Policy#DEVICE}: every non-empty product on the device (parity tests, or a user who knows).
  *
  * <p>Thread-safe: the device kernel must accept calls from any thread (the CUDA one serialises
@@ -124,6 +124,21 @@ public final class RoutedGemm implements GemmKernel {
     /** Whether a device kernel is attached. */
     public boolean offloading() {
         return offload != null;
+    }
+
+    /**
+     * Whether a call of this shape may run on the device: a device is attached and the shape is
+     * either not measured yet or measured faster there. Callers that spread independent products
+     * over threads issue them one after another when it may (the device serialises them).
+     */
+    public boolean mayOffload(boolean transA, boolean transB, int m, int n, int k, boolean accumulates) {
+        Offload o = offload;
+        if (o == null) {
+            return false;
+        }
+        Route r = o.routes().get(new Key(transA, transB, m, n, k, accumulates));
+        Decision d = r == null ? null : r.decision;
+        return d == null || d.onDevice();
     }
 
     /** The routing of every shape seen since the device was attached, largest product first. */
