@@ -122,7 +122,7 @@ public final class BlockDiagProducts {
         float beta = accumulate ? 1f : 0f;
         BlockBody body = g -> gemm.gemm(transA, transB, m, n, k, 1f,
                 a.a(), a.at(g), a.ld(), b.a(), b.at(g), b.ld(), beta, c.a(), c.at(g), c.ld());
-        if (gemm instanceof RoutedGemm r && r.mayOffload(transA, transB, m, n, k, accumulate)) {
+        if (gemm instanceof RoutedGemm r && r.mayOffload(transA, transB, m, n, k, accumulate, blocks)) {
             for (int g = 0; g < blocks; g++) {   // a device runs them one at a time anyway
                 body.run(g);
             }

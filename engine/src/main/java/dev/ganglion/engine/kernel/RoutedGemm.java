@@ -127,18 +127,25 @@ public final class RoutedGemm implements GemmKernel {
     }
 
     /**
-     * Whether a call of this shape may run on the device: a device is attached and the shape is
-     * either not measured yet or measured faster there. Callers that spread independent products
-     * over threads issue them one after another when it may (the device serialises them).
+     * Whether one of the next {@code calls} calls of this shape may run on the device or be
+     * measured: a device is attached and the shape is not measured yet, measured faster there, or
+     * due for measuring again. Callers that spread independent products over threads issue them one
+     * after another when it may: the device serialises them, and a CPU timed beside busy threads
+     * looks slower than it is.
      */
-    public boolean mayOffload(boolean transA, boolean transB, int m, int n, int k, boolean accumulates) {
+    public boolean mayOffload(boolean transA, boolean transB, int m, int n, int k, boolean accumulates, int calls) {
         Offload o = offload;
         if (o == null) {
             return false;
         }
         Route r = o.routes().get(new Key(transA, transB, m, n, k, accumulates));
         Decision d = r == null ? null : r.decision;
-        return d == null || d.onDevice();
+        if (d == null || d.onDevice()) {
+            return true;
+        }
+        long next = r.calls.get() + 1;
+        return o.policy() == Policy.MEASURED
+                && MEASURE_AGAIN_AT.stream().anyMatch(at -> at >= next && at < next + calls);
     }
 
     /** The routing of every shape seen since the device was attached, largest product first. */

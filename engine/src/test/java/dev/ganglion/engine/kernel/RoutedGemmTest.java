@@ -77,7 +77,7 @@ class RoutedGemmTest {
         checkProduct(g, 40, 50, 60, 1f, 2);
         assertThat(cpu.calls.get()).isEqualTo(2);
         assertThat(g.offloading()).isFalse();
-        assertThat(g.mayOffload(false, true, 40, 50, 60, true)).isFalse();
+        assertThat(g.mayOffload(false, true, 40, 50, 60, true, 1)).isFalse();
         assertThat(g.decisions()).isEmpty();
     }
 
@@ -98,9 +98,12 @@ class RoutedGemmTest {
         assertThat(cpu.calls.get()).isEqualTo(2 * measuring + 2);
         assertThat(device.calls.get()).isEqualTo(2 * measuring + 2);
 
-        assertThat(g.mayOffload(false, true, 40, 50, 60, true)).isTrue();
-        assertThat(g.mayOffload(false, true, 4, 5, 6, true)).isFalse();
-        assertThat(g.mayOffload(false, true, 4, 5, 6, false)).as("not measured yet").isTrue();
+        assertThat(g.mayOffload(false, true, 40, 50, 60, true, 1)).isTrue();
+        assertThat(g.mayOffload(false, true, 4, 5, 6, true, 1)).isFalse();
+        int untilMeasured = (int) (RoutedGemm.MEASURE_AGAIN_AT.getFirst() - 2);   // 2 calls so far
+        assertThat(g.mayOffload(false, true, 4, 5, 6, true, untilMeasured - 1)).isFalse();
+        assertThat(g.mayOffload(false, true, 4, 5, 6, true, untilMeasured)).as("measured again within").isTrue();
+        assertThat(g.mayOffload(false, true, 4, 5, 6, false, 1)).as("not measured yet").isTrue();
         List<RoutedGemm.Decision> ds = g.decisions();
         assertThat(ds).hasSize(2);
         assertThat(ds.get(0).m()).isEqualTo(40);   // largest first
