@@ -8,7 +8,6 @@ import dev.ganglion.bench.PeakGflops;
 import dev.ganglion.bench.QuickBench;
 import dev.ganglion.bench.Timing;
 import dev.ganglion.engine.Parallel;
-import dev.ganglion.engine.backend.Backends;
 import dev.ganglion.engine.backend.ComputeBackend;
 import dev.ganglion.engine.backend.DeviceInfoProvider;
 import java.io.PrintWriter;
@@ -124,7 +123,7 @@ final class BenchCommand implements Callable<Integer> {
         Timing.Settings settings = new Timing.Settings(repeat, warmupMs);
         List<BenchCase> cases = BenchCases.create(kernel, this);
         if (device.equals("cuda") && !BenchCases.isStep(kernel)) {
-            return onDevice(openCuda(), cases, t, settings);
+            return onDevice(DeviceOption.openCuda(), cases, t, settings);
         }
         // the CPU, or a step whose dense products are offloaded (checkDevice)
         List<Measurement> timed = new ArrayList<>();
@@ -248,17 +247,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 DeviceOption.requireCuda();
             }
-            default -> throw new ParameterException(spec.commandLine(),
-                    "--device must be cpu or cuda, got '" + device + "'");
-        }
-    }
-
-    /** The CUDA backend; a failure to open it is one line with the reason (exit 1). */
-    private static ComputeBackend openCuda() {
-        try {
-            return Backends.get("cuda");
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("--device cuda: " + e.getMessage(), e);
+            default -> throw DeviceOption.unknown(spec.commandLine(), device);
         }
     }
 }

@@ -1,11 +1,13 @@
 package dev.ganglion.cli;
 
 import dev.ganglion.engine.backend.Backends;
+import dev.ganglion.engine.backend.ComputeBackend;
 import dev.ganglion.engine.backend.DeviceInfoProvider;
 import dev.ganglion.engine.backend.DeviceInfoProvider.DeviceInfo;
 import dev.ganglion.engine.kernel.RoutedGemm;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -27,13 +29,28 @@ final class DeviceOption {
             case "cpu" -> { }
             case "cuda" -> {
                 requireCuda();
-                try {
-                    Backends.offloadProducts("cuda");
-                } catch (IllegalStateException e) {
-                    throw new IllegalStateException("--device cuda: " + e.getMessage(), e);
-                }
+                cuda(() -> Backends.offloadProducts("cuda"));
             }
-            default -> throw new ParameterException(cl, "--device must be cpu or cuda, got '" + device + "'");
+            default -> throw unknown(cl, device);
+        }
+    }
+
+    /** The usage error for a {@code --device} other than cpu or cuda. */
+    static ParameterException unknown(CommandLine cl, String device) {
+        return new ParameterException(cl, "--device must be cpu or cuda, got '" + device + "'");
+    }
+
+    /** The CUDA backend; a failure to open it is one line with the reason (exit 1). */
+    static ComputeBackend openCuda() {
+        return cuda(() -> Backends.get("cuda"));
+    }
+
+    /** {@code open}'s backend, a failure to open it said as {@code --device cuda: REASON}. */
+    private static ComputeBackend cuda(Supplier<ComputeBackend> open) {
+        try {
+            return open.get();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("--device cuda: " + e.getMessage(), e);
         }
     }
 

@@ -179,9 +179,6 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void checkFlags() {
-        if (!device.equals("cpu") && !device.equals("cuda")) {
-            throw new ParameterException(spec.commandLine(), "--device must be cpu or cuda, got '" + device + "'");
-        }
         // the library reads 0 as "the task's default"; a user who types 0 means 0, which no task can use
         atLeastOne("--threads", threads);
         atLeastOne("--seq-len", seqLen);

@@ -261,29 +261,7 @@ public final class CudaDevice implements AutoCloseable {
      * dimension {@code ld} into {@code dst}, packed (leading dimension {@code cols}).
      */
     void copyMatrixIn(float[] src, int off, int rows, int cols, int ld, DeviceBuffer dst) {
-        requireFloats("CudaDevice.copyMatrixIn", rows * cols, dst);
-        if (ld == cols) {
-            copyIn(MemorySegment.ofArray(src).asSlice(4L * off, dst.bytes()), dst);
-            return;
-        }
-        enter();
-        MemorySegment host = MemorySegment.ofArray(src);
-        MemorySegment pinned = staging();
-        long rowBytes = 4L * cols;
-        int perChunk = (int) Math.max(1, STAGING_BYTES / rowBytes);
-        for (int r0 = 0; r0 < rows; r0 += perChunk) {
-            int r1 = Math.min(rows, r0 + perChunk);
-            if (rowBytes > STAGING_BYTES) {   // one row larger than the staging buffer: its own copies
-                copyIn(host.asSlice(4L * (off + (long) r0 * ld), rowBytes), dst.address().address() + r0 * rowBytes, rowBytes);
-                continue;
-            }
-            for (int r = r0; r < r1; r++) {
-                MemorySegment.copy(host, 4L * (off + (long) r * ld), pinned, (r - r0) * rowBytes, rowBytes);
-            }
-            runtime.memcpyAsync(MemorySegment.ofAddress(dst.address().address() + r0 * rowBytes), pinned,
-                    (r1 - r0) * rowBytes, CudaRuntime.MEMCPY_HOST_TO_DEVICE, stream.handle());
-            stream.synchronize();
-        }
+        copyMatrix(true, src, off, rows, cols, ld, dst);
     }
 
     /**
@@ -291,27 +269,50 @@ public final class CudaDevice implements AutoCloseable {
      * leading dimension {@code ld}, after all work queued before it has finished.
      */
     void copyMatrixOut(DeviceBuffer src, float[] dst, int off, int rows, int cols, int ld) {
-        requireFloats("CudaDevice.copyMatrixOut", rows * cols, src);
-        if (ld == cols) {
-            copyOut(src, MemorySegment.ofArray(dst).asSlice(4L * off, src.bytes()));
+        copyMatrix(false, dst, off, rows, cols, ld, src);
+    }
+
+    /**
+     * {@link #copyMatrixIn} ({@code toDevice}) or {@link #copyMatrixOut}: a contiguous matrix, or rows
+     * longer than the staging buffer, as runs of {@link #copyIn}/{@link #copyOut}; other rows packed
+     * into (or unpacked from) the staging buffer as many at a time as fit, one transfer each.
+     */
+    private void copyMatrix(boolean toDevice, float[] host, int off, int rows, int cols, int ld, DeviceBuffer d) {
+        requireFloats(toDevice ? "CudaDevice.copyMatrixIn" : "CudaDevice.copyMatrixOut", rows * cols, d);
+        MemorySegment h = MemorySegment.ofArray(host);
+        long device = d.address().address();
+        long rowBytes = 4L * cols;
+        if (ld == cols || rowBytes > STAGING_BYTES) {
+            int runs = ld == cols ? 1 : rows;
+            long runBytes = ld == cols ? d.bytes() : rowBytes;
+            for (int r = 0; r < runs; r++) {
+                MemorySegment run = h.asSlice(4L * (off + (long) r * ld), runBytes);
+                if (toDevice) {
+                    copyIn(run, device + r * runBytes, runBytes);
+                } else {
+                    copyOut(device + r * runBytes, run, runBytes);
+                }
+            }
             return;
         }
         enter();
-        MemorySegment host = MemorySegment.ofArray(dst);
         MemorySegment pinned = staging();
-        long rowBytes = 4L * cols;
-        int perChunk = (int) Math.max(1, STAGING_BYTES / rowBytes);
+        int perChunk = (int) (STAGING_BYTES / rowBytes);
         for (int r0 = 0; r0 < rows; r0 += perChunk) {
-            int r1 = Math.min(rows, r0 + perChunk);
-            if (rowBytes > STAGING_BYTES) {
-                copyOut(src.address().address() + r0 * rowBytes, host.asSlice(4L * (off + (long) r0 * ld), rowBytes), rowBytes);
-                continue;
-            }
-            runtime.memcpyAsync(pinned, MemorySegment.ofAddress(src.address().address() + r0 * rowBytes),
-                    (r1 - r0) * rowBytes, CudaRuntime.MEMCPY_DEVICE_TO_HOST, stream.handle());
-            stream.synchronize();
-            for (int r = r0; r < r1; r++) {
-                MemorySegment.copy(pinned, (r - r0) * rowBytes, host, 4L * (off + (long) r * ld), rowBytes);
+            int n = Math.min(perChunk, rows - r0);
+            MemorySegment at = MemorySegment.ofAddress(device + r0 * rowBytes);
+            if (toDevice) {
+                for (int r = 0; r < n; r++) {
+                    MemorySegment.copy(h, 4L * (off + (long) (r0 + r) * ld), pinned, r * rowBytes, rowBytes);
+                }
+                runtime.memcpyAsync(at, pinned, n * rowBytes, CudaRuntime.MEMCPY_HOST_TO_DEVICE, stream.handle());
+                stream.synchronize();
+            } else {
+                runtime.memcpyAsync(pinned, at, n * rowBytes, CudaRuntime.MEMCPY_DEVICE_TO_HOST, stream.handle());
+                stream.synchronize();
+                for (int r = 0; r < n; r++) {
+                    MemorySegment.copy(pinned, r * rowBytes, h, 4L * (off + (long) (r0 + r) * ld), rowBytes);
+                }
             }
         }
     }

@@ -95,8 +95,8 @@ final class Slot implements Parallel.RangeBody {
      * subnormal range, and on Intel cores every operation on it then takes a microcode assist.
      * Measured: MNIST, a 784-1024-1024-1024-10 MLP with Adam at batch 64. From the sixth epoch, a
      * third of a million first-moment entries were subnormal (the first layer's weights of pixels
-     * rarely lit), and the epoch took 2.7 s against 1.8. The float64 pass keeps them: its range ends at 2⁻¹⁰²², some
-     * 7,000 zero-gradient steps away.
+     * rarely lit), and the epoch took 2.7 s against 1.8. The float64 pass keeps them: its range ends
+     * at 2⁻¹⁰²², some 7,000 zero-gradient steps away.
      */
     @Override
     public void run(int from, int to) {

@@ -143,9 +143,12 @@ public final class RoutedGemm implements GemmKernel {
         if (d == null || d.onDevice()) {
             return true;
         }
-        long next = r.calls.get() + 1;
-        return o.policy() == Policy.MEASURED
-                && MEASURE_AGAIN_AT.stream().anyMatch(at -> at >= next && at < next + calls);
+        return measuresAgain(o, r.calls.get() + 1, calls);
+    }
+
+    /** Whether one of the {@code calls} calls of a shape from call {@code first} on is measured again. */
+    private static boolean measuresAgain(Offload o, long first, int calls) {
+        return o.policy() == Policy.MEASURED && MEASURE_AGAIN_AT.stream().anyMatch(at -> at >= first && at < first + calls);
     }
 
     /** The routing of every shape seen since the device was attached, largest product first. */
@@ -171,7 +174,7 @@ public final class RoutedGemm implements GemmKernel {
             Route r = o.routes().computeIfAbsent(key, x -> new Route());
             long call = r.calls.incrementAndGet();
             Decision d = r.decision;
-            if (d == null || (o.policy() == Policy.MEASURED && MEASURE_AGAIN_AT.contains(call))) {
+            if (d == null || measuresAgain(o, call, 1)) {
                 d = decide(o, key, r, call, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             }
             if (d.onDevice()) {
@@ -185,8 +188,7 @@ public final class RoutedGemm implements GemmKernel {
                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         synchronized (o) {
             Decision d = r.decision;
-            boolean again = o.policy() == Policy.MEASURED && MEASURE_AGAIN_AT.contains(call) && r.measuredAt < call;
-            if (d != null && !again) {
+            if (d != null && !(measuresAgain(o, call, 1) && r.measuredAt < call)) {
                 return d;   // another thread measured it meanwhile
             }
             if (o.policy() == Policy.DEVICE) {

@@ -37,10 +37,7 @@ final class SubLstmLayerGraph {
         c[0] = in[2];
         for (int t = 0; t < steps; t++) {
             Var pre = gx.select(0, t).add(LinalgOps.linear(h[t], whh, in[4]));
-            Var[] a = gates(variant, pre, hid); // i, f, z, o (f = σ(φ) for fix-subLSTM)
-            if (fixed != null) {
-                a[1] = fixed;
-            }
+            Var[] a = gates(variant, pre, hid, fixed);
             gates[t] = a;
             Var kept = a[1].mul(c[t]);
             c[t + 1] = variant == Variant.LSTM ? kept.add(a[0].mul(a[2])) : kept.add(a[2]).sub(a[0]);
@@ -94,12 +91,16 @@ final class SubLstmLayerGraph {
                 : new Var[] {dgx, dhNext, dc, dWhh, dBias, dPhi};
     }
 
-    /** The activations of one step's pre-activation {@code [B, G·H]}: i, f, z, o (f null for fix-subLSTM). */
-    private static Var[] gates(Variant variant, Var pre, int hid) {
+    /**
+     * The activations of one step's pre-activation {@code [B, G·H]}: i, f, z, o, with f the
+     * {@code fixed} σ(φ) for fix-subLSTM (whose pre-activation has no f block).
+     */
+    private static Var[] gates(Variant variant, Var pre, int hid, Var fixed) {
         Var[] a = new Var[4];
         int k = 0;
         for (int gate = 0; gate < 4; gate++) {
             if (gate == 1 && variant.fixedForget()) {
+                a[1] = fixed;
                 continue;
             }
             Var block = pre.slice(1, k * hid, (k + 1) * hid);
