@@ -28,12 +28,17 @@ public enum BatchLayout {
         }
     }
 
-    /** Writes (or with {@code accumulate} adds) panel {@code p} into {@code a} in this layout. */
-    void unpack(MemorySegment p, int ld, int batch, int features, float[] a, int off, boolean accumulate) {
+    /**
+     * Writes (or with {@code accumulate} adds) rows {@code [f0, f1)} of panel {@code p} into {@code a}
+     * in this layout, on the calling thread: each kernel task unpacks the rows it computed, while they
+     * are in its core's cache ({@link SparsePanel#copyOutRows}).
+     */
+    void unpackRows(MemorySegment p, int ld, int batch, int features, float[] a, int off, boolean accumulate,
+                    int f0, int f1) {
         if (this == BATCH_MAJOR) {
-            SparsePanel.unpack(p, ld, batch, features, a, off, accumulate);
+            SparsePanel.unpackRows(p, ld, batch, features, a, off, accumulate, f0, f1);
         } else {
-            SparsePanel.copyOut(p, ld, batch, features, a, off, accumulate);
+            SparsePanel.copyOutRows(p, ld, batch, a, off, accumulate, f0, f1);
         }
     }
 }

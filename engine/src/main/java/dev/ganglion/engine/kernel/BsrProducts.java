@@ -56,9 +56,10 @@ public final class BsrProducts {
             MemorySegment xp = scratch.first(SparsePanel.size(w.minors * c, batch));
             MemorySegment yp = scratch.second(SparsePanel.size(w.majors * r, batch));
             layout.pack(x, xOff, batch, w.minors * c, xp, ld);
-            Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) ->
-                    kernel.spmm(from, to, w.ptr, w.idx, null, r, c, c, 1, v, vOff, xp, yp, ld));
-            layout.unpack(yp, ld, batch, w.majors * r, y, yOff, accumulate);
+            Parallel.forRange(w.majors, grain(w, w.majors, r * c, ld), (from, to) -> {
+                kernel.spmm(from, to, w.ptr, w.idx, null, r, c, c, 1, v, vOff, xp, yp, ld);
+                layout.unpackRows(yp, ld, batch, w.majors * r, y, yOff, accumulate, from * r, to * r);
+            });
         }
     }
 
@@ -106,9 +107,10 @@ public final class BsrProducts {
             if (dx != null) {
                 SparseIndex.Transposed t = w.transposed("bsr input-grad");
                 MemorySegment dxp = scratch.second(SparsePanel.size(w.minors * c, batch));
-                Parallel.forRange(w.minors, grain(w, w.minors, r * c, ld), (from, to) ->
-                        kernel.spmm(from, to, t.tPtr, t.tIdx, t.tPerm, c, r, 1, c, v, vOff, dyp, dxp, ld));
-                layout.unpack(dxp, ld, batch, w.minors * c, dx, dxOff, accumulateDx);
+                Parallel.forRange(w.minors, grain(w, w.minors, r * c, ld), (from, to) -> {
+                    kernel.spmm(from, to, t.tPtr, t.tIdx, t.tPerm, c, r, 1, c, v, vOff, dyp, dxp, ld);
+                    layout.unpackRows(dxp, ld, batch, w.minors * c, dx, dxOff, accumulateDx, from * c, to * c);
+                });
             }
             if (dv != null) {
                 MemorySegment xp = scratch.second(SparsePanel.size(w.minors * c, batch));

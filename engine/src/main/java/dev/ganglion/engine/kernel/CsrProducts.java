@@ -56,9 +56,10 @@ public final class CsrProducts {
             MemorySegment xp = scratch.first(SparsePanel.size(w.minors, batch));
             MemorySegment yp = scratch.second(SparsePanel.size(w.majors, batch));
             layout.pack(x, xOff, batch, w.minors, xp, ld);
-            Parallel.forRange(w.majors, grain(w, ld), (from, to) ->
-                    kernel.spmm(from, to, w.ptr, w.idx, v, vOff, xp, yp, ld));
-            layout.unpack(yp, ld, batch, w.majors, y, yOff, accumulate);
+            Parallel.forRange(w.majors, grain(w, ld), (from, to) -> {
+                kernel.spmm(from, to, w.ptr, w.idx, v, vOff, xp, yp, ld);
+                layout.unpackRows(yp, ld, batch, w.majors, y, yOff, accumulate, from, to);
+            });
         }
     }
 
@@ -146,14 +147,15 @@ public final class CsrProducts {
             layout.pack(x, xOff, batch, t.majors, xp, ld);
             float[] dots = accumulateDv ? scratch.dots(t.entries()) : dv;
             int dotsOff = accumulateDv ? 0 : dvOff;
-            Parallel.forRange(t.majors, grain(t, ld), (from, to) ->
-                    kernel.spmmSddmm(from, to, t.ptr, t.idx, v, vOff, dyp, xp, dxp, ld, dots, dotsOff));
+            Parallel.forRange(t.majors, grain(t, ld), (from, to) -> {
+                kernel.spmmSddmm(from, to, t.ptr, t.idx, v, vOff, dyp, xp, dxp, ld, dots, dotsOff);
+                layout.unpackRows(dxp, ld, batch, t.majors, dx, dxOff, accumulateDx, from, to);
+            });
             if (accumulateDv) {
                 for (int p = 0; p < t.entries(); p++) {
                     dv[dvOff + p] += dots[p];
                 }
             }
-            layout.unpack(dxp, ld, batch, t.majors, dx, dxOff, accumulateDx);
         }
     }
 
@@ -189,6 +191,7 @@ public final class CsrProducts {
             } else {
                 kernel.spmmSddmm(from, to, tPtr, tIdx, vt, 0, dyp, xp, dxp, ld, dots, 0);
             }
+            layout.unpackRows(dxp, ld, batch, w.minors, dx, dxOff, accumulateDx, from, to);
         });
         if (dots != null) {
             // The dot products back to row order as a gather: scattering them from the sweep, one
@@ -201,7 +204,6 @@ public final class CsrProducts {
                 }
             });
         }
-        layout.unpack(dxp, ld, batch, w.minors, dx, dxOff, accumulateDx);
     }
 
     /** {@link #weightGrad} from dY's panel; the X panel in {@code scratch.second}. */

@@ -79,4 +79,45 @@ class SparsePanelTest {
             assertThat(yt[1]).isZero();
         }
     }
+
+    @Test
+    void rowRangeUnpacksWriteTheirRowsOnlyAndMatchTheWholeUnpack() {
+        // ranges that start and end inside a staging group (256 rows at batch 64) and across several
+        int[][] cases = {{64, 1024, 0, 1024}, {64, 1024, 5, 300}, {64, 1024, 1000, 1024}, {3, 70, 17, 18},
+            {129, 600, 100, 599}, {16, 33, 0, 0}};
+        for (int[] c : cases) {
+            int batch = c[0];
+            int features = c[1];
+            int f0 = c[2];
+            int f1 = c[3];
+            int ld = SparsePanel.width(batch);
+            float[] x = Fixtures.randomFloats(batch * features, features + batch);
+            java.lang.foreign.MemorySegment panel = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
+            SparsePanel.pack(x, 0, batch, features, panel, ld);
+            for (BatchLayout layout : BatchLayout.values()) {
+                float[] base = Fixtures.randomFloats(batch * features + 1, 11);
+                for (boolean accumulate : new boolean[] {false, true}) {
+                    float[] whole = base.clone();
+                    float[] ranged = base.clone();
+                    if (layout == BatchLayout.BATCH_MAJOR) {
+                        SparsePanel.unpack(panel, ld, batch, features, whole, 1, accumulate);
+                    } else {
+                        SparsePanel.copyOut(panel, ld, batch, features, whole, 1, accumulate);
+                    }
+                    layout.unpackRows(panel, ld, batch, features, ranged, 1, accumulate, f0, f1);
+                    for (int b = 0; b < batch; b++) {
+                        for (int f = 0; f < features; f++) {
+                            int at = 1 + (layout == BatchLayout.BATCH_MAJOR ? b * features + f : f * batch + b);
+                            float expected = f >= f0 && f < f1 ? whole[at] : base[at];
+                            if (Float.compare(ranged[at], expected) != 0) {
+                                throw new AssertionError(layout + " rows [" + f0 + ", " + f1 + ") of " + batch + "×"
+                                        + features + (accumulate ? " accumulated" : "") + " at f=" + f + ", b=" + b);
+                            }
+                        }
+                    }
+                    assertThat(ranged[0]).isEqualTo(base[0]);
+                }
+            }
+        }
+    }
 }
