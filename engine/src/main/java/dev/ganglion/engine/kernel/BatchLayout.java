@@ -29,6 +29,18 @@ public enum BatchLayout {
     }
 
     /**
+     * {@link #pack} of panel rows {@code [f0, f1)} only, on the calling thread: for a kernel task that
+     * reads only those rows of the panel, so that they are packed by the core that reads them.
+     */
+    void packRows(float[] a, int off, int batch, int features, MemorySegment p, int ld, int f0, int f1) {
+        if (this == BATCH_MAJOR) {
+            SparsePanel.packRows(a, off, batch, features, p, ld, f0, f1);
+        } else {
+            SparsePanel.copyInRows(a, off, batch, p, ld, f0, f1);
+        }
+    }
+
+    /**
      * Writes (or with {@code accumulate} adds) rows {@code [f0, f1)} of panel {@code p} into {@code a}
      * in this layout, on the calling thread: each kernel task unpacks the rows it computed, while they
      * are in its core's cache ({@link SparsePanel#copyOutRows}).

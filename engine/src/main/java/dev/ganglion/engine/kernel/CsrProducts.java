@@ -9,7 +9,10 @@ import java.lang.foreign.MemorySegment;
  * {@code Y = X·Wᵀ}, {@code dX = dY·W}, and {@code dW = (dYᵀ·X) ⊙ pattern(W)} (SDDMM).
  *
  * <p>Each call packs its dense operands into {@link SparsePanel panels}, runs a {@link CsrKernel}
- * over row ranges on the shared {@link Parallel} pool, and unpacks. The input gradient runs over
+ * over row ranges on the shared {@link Parallel} pool, and unpacks. A panel the kernel gathers rows
+ * from is packed before the sweep; one that a task reads or writes only at the rows of its own range
+ * (the output, and the sweep's own row of an SDDMM) is packed or unpacked by that task, on the core
+ * that uses it ({@link SparsePanel#copyOutRows}). The input gradient runs over
  * the index's column-major twin (its values gathered into that order), so no two tasks write the
  * same output row. {@link #backward} runs both backward products from one packed dY, in one sweep.
  * The shapes below are batch-major; with {@link BatchLayout#FEATURE_MAJOR} products every dense
@@ -101,11 +104,11 @@ public final class CsrProducts {
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
             MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
-            layout.pack(dy, dyOff, batch, w.majors, dyp, ld);
             if (dx != null) {
+                layout.pack(dy, dyOff, batch, w.majors, dyp, ld);
                 columnSweep(w, v, vOff, batch, dyp, scratch, x, xOff, dx, dxOff, accumulateDx, dv, dvOff, accumulateDv);
             } else if (dv != null) {
-                weightGradPacked(w, batch, dyp, scratch, x, xOff, dv, dvOff, accumulateDv);
+                weightGradPacked(w, batch, dy, dyOff, dyp, scratch, x, xOff, dv, dvOff, accumulateDv);
             }
         }
     }
@@ -144,10 +147,10 @@ public final class CsrProducts {
             MemorySegment dxp = scratch.second(SparsePanel.size(t.majors, batch));
             MemorySegment xp = scratch.third(SparsePanel.size(t.majors, batch));
             layout.pack(dy, dyOff, batch, t.minors, dyp, ld);
-            layout.pack(x, xOff, batch, t.majors, xp, ld);
             float[] dots = accumulateDv ? scratch.dots(t.entries()) : dv;
             int dotsOff = accumulateDv ? 0 : dvOff;
             Parallel.forRange(t.majors, grain(t, ld), (from, to) -> {
+                layout.packRows(x, xOff, batch, t.majors, xp, ld, from, to);
                 kernel.spmmSddmm(from, to, t.ptr, t.idx, v, vOff, dyp, xp, dxp, ld, dots, dotsOff);
                 layout.unpackRows(dxp, ld, batch, t.majors, dx, dxOff, accumulateDx, from, to);
             });
@@ -172,9 +175,6 @@ public final class CsrProducts {
         float[] vt = scratch.values(w.entries());
         MemorySegment xp = dv == null ? null : scratch.third(SparsePanel.size(w.minors, batch));
         float[] dots = dv == null ? null : scratch.dots(w.entries());
-        if (xp != null) {
-            layout.pack(x, xOff, batch, w.minors, xp, ld);
-        }
         SparseIndex.Transposed t = w.transposed(dv == null ? "csr input-grad" : "csr backward");
         int[] tPtr = t.tPtr;
         int[] tIdx = t.tIdx;
@@ -189,6 +189,7 @@ public final class CsrProducts {
             if (dots == null) {
                 kernel.spmm(from, to, tPtr, tIdx, vt, 0, dyp, dxp, ld);
             } else {
+                layout.packRows(x, xOff, batch, w.minors, xp, ld, from, to);
                 kernel.spmmSddmm(from, to, tPtr, tIdx, vt, 0, dyp, xp, dxp, ld, dots, 0);
             }
             layout.unpackRows(dxp, ld, batch, w.minors, dx, dxOff, accumulateDx, from, to);
@@ -206,14 +207,19 @@ public final class CsrProducts {
         }
     }
 
-    /** {@link #weightGrad} from dY's panel; the X panel in {@code scratch.second}. */
-    private void weightGradPacked(SparseIndex w, int batch, MemorySegment dyp, SparseScratch scratch,
+    /**
+     * {@link #weightGrad} into dyp (dY's panel, which each task fills with the rows it reads) and
+     * {@code scratch.second} (the X panel, gathered from by every task, so packed first).
+     */
+    private void weightGradPacked(SparseIndex w, int batch, float[] dy, int dyOff, MemorySegment dyp, SparseScratch scratch,
                                   float[] x, int xOff, float[] dv, int dvOff, boolean accumulate) {
         int ld = SparsePanel.width(batch);
         MemorySegment xp = scratch.second(SparsePanel.size(w.minors, batch));
         layout.pack(x, xOff, batch, w.minors, xp, ld);
-        Parallel.forRange(w.majors, grain(w, ld), (from, to) ->
-                kernel.sddmm(from, to, w.ptr, w.idx, dyp, xp, ld, dv, dvOff, accumulate));
+        Parallel.forRange(w.majors, grain(w, ld), (from, to) -> {
+            layout.packRows(dy, dyOff, batch, w.majors, dyp, ld, from, to);
+            kernel.sddmm(from, to, w.ptr, w.idx, dyp, xp, ld, dv, dvOff, accumulate);
+        });
     }
 
     private static int grain(SparseIndex w, int ld) {

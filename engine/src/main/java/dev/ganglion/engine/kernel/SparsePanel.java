@@ -73,13 +73,24 @@ public final class SparsePanel {
      * columns {@code batch ≤ b < ld} (the SDDMM sums over them).
      */
     public static void pack(float[] x, int xOff, int batch, int features, MemorySegment p, int ld) {
-        inStages(features, batch, ld, (t, f0, f1) -> {
-            TRANSPOSE.transpose(x, xOff, features, 0, batch, f0, f1, t, -f0 * ld, ld, false);
-            for (int f = f0; f < f1; f++) {
-                Arrays.fill(t, (f - f0) * ld + batch, (f - f0) * ld + ld, 0f);
-            }
-            MemorySegment.copy(t, 0, p, FLOAT, (long) f0 * ld * Float.BYTES, (f1 - f0) * ld);
-        });
+        inStages(features, batch, ld, (t, f0, f1) -> packStage(x, xOff, batch, features, p, ld, t, f0, f1));
+    }
+
+    /**
+     * {@link #pack} of panel rows {@code [f0, f1)} only, on the calling thread: for the parallel task of
+     * a kernel that reads only those rows of the panel ({@link #copyOutRows}'s note).
+     */
+    public static void packRows(float[] x, int xOff, int batch, int features, MemorySegment p, int ld, int f0, int f1) {
+        onThisThread(f0, f1, ld, (t, g0, g1) -> packStage(x, xOff, batch, features, p, ld, t, g0, g1));
+    }
+
+    private static void packStage(float[] x, int xOff, int batch, int features, MemorySegment p, int ld,
+                                  float[] t, int f0, int f1) {
+        TRANSPOSE.transpose(x, xOff, features, 0, batch, f0, f1, t, -f0 * ld, ld, false);
+        for (int f = f0; f < f1; f++) {
+            Arrays.fill(t, (f - f0) * ld + batch, (f - f0) * ld + ld, 0f);
+        }
+        MemorySegment.copy(t, 0, p, FLOAT, (long) f0 * ld * Float.BYTES, (f1 - f0) * ld);
     }
 
     /**
@@ -111,17 +122,20 @@ public final class SparsePanel {
      * {@code ld == batch}).
      */
     public static void copyIn(float[] xt, int xOff, int batch, int features, MemorySegment p, int ld) {
-        inStages(features, batch, ld, (t, f0, f1) -> {
-            if (ld == batch) {
-                MemorySegment.copy(xt, xOff + f0 * batch, p, FLOAT, (long) f0 * ld * Float.BYTES, (f1 - f0) * batch);
-                return;
-            }
-            for (int f = f0; f < f1; f++) {
-                long row = (long) f * ld * Float.BYTES;
-                MemorySegment.copy(xt, xOff + f * batch, p, FLOAT, row, batch);
-                p.asSlice(row + (long) batch * Float.BYTES, (long) (ld - batch) * Float.BYTES).fill((byte) 0);
-            }
-        });
+        inStages(features, batch, ld, (t, f0, f1) -> copyInRows(xt, xOff, batch, p, ld, f0, f1));
+    }
+
+    /** {@link #copyIn} of panel rows {@code [f0, f1)} only, on the calling thread (it needs no staging). */
+    public static void copyInRows(float[] xt, int xOff, int batch, MemorySegment p, int ld, int f0, int f1) {
+        if (ld == batch) {
+            MemorySegment.copy(xt, xOff + f0 * batch, p, FLOAT, (long) f0 * ld * Float.BYTES, (f1 - f0) * batch);
+            return;
+        }
+        for (int f = f0; f < f1; f++) {
+            long row = (long) f * ld * Float.BYTES;
+            MemorySegment.copy(xt, xOff + f * batch, p, FLOAT, row, batch);
+            p.asSlice(row + (long) batch * Float.BYTES, (long) (ld - batch) * Float.BYTES).fill((byte) 0);
+        }
     }
 
     /**
