@@ -81,6 +81,38 @@ class SparsePanelTest {
     }
 
     @Test
+    void rowRangePacksFillTheirRowsOnlyAndMatchTheWholePack() {
+        int[][] cases = {{64, 1024, 5, 300}, {64, 1024, 1000, 1024}, {3, 70, 17, 18}, {129, 600, 100, 599}, {16, 33, 0, 0}};
+        for (int[] c : cases) {
+            int batch = c[0];
+            int features = c[1];
+            int f0 = c[2];
+            int f1 = c[3];
+            int ld = SparsePanel.width(batch);
+            float[] x = Fixtures.randomFloats(batch * features + 2, features - batch);
+            for (BatchLayout layout : BatchLayout.values()) {
+                java.lang.foreign.MemorySegment whole = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
+                java.lang.foreign.MemorySegment ranged = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
+                for (long i = 0; i < ranged.byteSize() / Float.BYTES; i++) {
+                    ranged.setAtIndex(SparsePanel.FLOAT, i, Float.NaN);
+                }
+                layout.pack(x, 2, batch, features, whole, ld);
+                layout.packRows(x, 2, batch, features, ranged, ld, f0, f1);
+                for (int f = 0; f < features; f++) {
+                    for (int b = 0; b < ld; b++) {
+                        float got = ranged.getAtIndex(SparsePanel.FLOAT, (long) f * ld + b);
+                        float expected = f >= f0 && f < f1 ? whole.getAtIndex(SparsePanel.FLOAT, (long) f * ld + b) : Float.NaN;
+                        if (Float.compare(got, expected) != 0) {
+                            throw new AssertionError(layout + " rows [" + f0 + ", " + f1 + ") of " + batch + "×"
+                                    + features + " at f=" + f + ", b=" + b);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void rowRangeUnpacksWriteTheirRowsOnlyAndMatchTheWholeUnpack() {
         // ranges that start and end inside a staging group (256 rows at batch 64) and across several
         int[][] cases = {{64, 1024, 0, 1024}, {64, 1024, 5, 300}, {64, 1024, 1000, 1024}, {3, 70, 17, 18},
