@@ -8,8 +8,11 @@ import java.lang.foreign.MemorySegment;
  * feature-major, batch padded to {@code ld}, a multiple of {@link SparsePanel#ALIGN});
  * {@link CsrProducts} packs, parallelises and unpacks around them.
  *
- * <p>Both methods work on rows {@code [from, to)} of a compressed index ({@code ptr}, {@code idx});
- * {@code spmm} reads the value of entry {@code p} at {@code v[vOff + p]}.
+ * <p>Every method works on rows {@code [from, to)} of a compressed index ({@code ptr}, {@code idx});
+ * {@code spmm} reads the value of entry {@code p} at {@code v[vOff + p]}. A call reads and writes
+ * the row-indexed panels (D, the A of {@code sddmm}, the S of {@code spmmSddmm}) only at rows
+ * {@code [from, to)}, so that a task can pack and unpack exactly those rows around its call
+ * ({@link CsrProducts}); the gathered panels are read at any row.
  */
 public interface CsrKernel {
     /**

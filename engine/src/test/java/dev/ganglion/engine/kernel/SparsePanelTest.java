@@ -81,75 +81,68 @@ class SparsePanelTest {
     }
 
     @Test
-    void rowRangePacksFillTheirRowsOnlyAndMatchTheWholePack() {
-        int[][] cases = {{64, 1024, 5, 300}, {64, 1024, 1000, 1024}, {3, 70, 17, 18}, {129, 600, 100, 599}, {16, 33, 0, 0}};
+    void rowRangePacksAndUnpacksTouchTheirRowsOnlyAndMatchTheWholeOnes() {
+        // ranges that start and end inside a staging group (256 rows at batch 64) and across several
+        int[][] cases = {{64, 1024, 0, 1024}, {64, 1024, 5, 300}, {64, 1024, 1000, 1024}, {3, 70, 17, 18},
+            {129, 600, 100, 599}, {16, 33, 0, 0}};
         for (int[] c : cases) {
-            int batch = c[0];
-            int features = c[1];
-            int f0 = c[2];
-            int f1 = c[3];
-            int ld = SparsePanel.width(batch);
-            float[] x = Fixtures.randomFloats(batch * features + 2, features - batch);
             for (BatchLayout layout : BatchLayout.values()) {
-                java.lang.foreign.MemorySegment whole = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
-                java.lang.foreign.MemorySegment ranged = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
-                for (long i = 0; i < ranged.byteSize() / Float.BYTES; i++) {
-                    ranged.setAtIndex(SparsePanel.FLOAT, i, Float.NaN);
-                }
-                layout.pack(x, 2, batch, features, whole, ld);
-                layout.packRows(x, 2, batch, features, ranged, ld, f0, f1);
-                for (int f = 0; f < features; f++) {
-                    for (int b = 0; b < ld; b++) {
-                        float got = ranged.getAtIndex(SparsePanel.FLOAT, (long) f * ld + b);
-                        float expected = f >= f0 && f < f1 ? whole.getAtIndex(SparsePanel.FLOAT, (long) f * ld + b) : Float.NaN;
-                        if (Float.compare(got, expected) != 0) {
-                            throw new AssertionError(layout + " rows [" + f0 + ", " + f1 + ") of " + batch + "×"
-                                    + features + " at f=" + f + ", b=" + b);
-                        }
-                    }
+                checkPackRows(layout, c[0], c[1], c[2], c[3]);
+                checkUnpackRows(layout, c[0], c[1], c[2], c[3]);
+            }
+        }
+    }
+
+    /** packRows over [f0, f1) fills those panel rows as pack does and leaves the others. */
+    private static void checkPackRows(BatchLayout layout, int batch, int features, int f0, int f1) {
+        int ld = SparsePanel.width(batch);
+        float[] x = Fixtures.randomFloats(batch * features + 2, features - batch);
+        java.lang.foreign.MemorySegment whole = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
+        java.lang.foreign.MemorySegment ranged = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
+        for (long i = 0; i < ranged.byteSize() / Float.BYTES; i++) {
+            ranged.setAtIndex(SparsePanel.FLOAT, i, Float.NaN);
+        }
+        layout.pack(x, 2, batch, features, whole, ld);
+        layout.packRows(x, 2, batch, features, ranged, ld, f0, f1);
+        for (int f = 0; f < features; f++) {
+            for (int b = 0; b < ld; b++) {
+                float got = ranged.getAtIndex(SparsePanel.FLOAT, (long) f * ld + b);
+                float expected = f >= f0 && f < f1 ? whole.getAtIndex(SparsePanel.FLOAT, (long) f * ld + b) : Float.NaN;
+                if (Float.compare(got, expected) != 0) {
+                    throw new AssertionError(layout + " pack rows [" + f0 + ", " + f1 + ") of " + batch + "×"
+                            + features + " at f=" + f + ", b=" + b);
                 }
             }
         }
     }
 
-    @Test
-    void rowRangeUnpacksWriteTheirRowsOnlyAndMatchTheWholeUnpack() {
-        // ranges that start and end inside a staging group (256 rows at batch 64) and across several
-        int[][] cases = {{64, 1024, 0, 1024}, {64, 1024, 5, 300}, {64, 1024, 1000, 1024}, {3, 70, 17, 18},
-            {129, 600, 100, 599}, {16, 33, 0, 0}};
-        for (int[] c : cases) {
-            int batch = c[0];
-            int features = c[1];
-            int f0 = c[2];
-            int f1 = c[3];
-            int ld = SparsePanel.width(batch);
-            float[] x = Fixtures.randomFloats(batch * features, features + batch);
-            java.lang.foreign.MemorySegment panel = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
-            SparsePanel.pack(x, 0, batch, features, panel, ld);
-            for (BatchLayout layout : BatchLayout.values()) {
-                float[] base = Fixtures.randomFloats(batch * features + 1, 11);
-                for (boolean accumulate : new boolean[] {false, true}) {
-                    float[] whole = base.clone();
-                    float[] ranged = base.clone();
-                    if (layout == BatchLayout.BATCH_MAJOR) {
-                        SparsePanel.unpack(panel, ld, batch, features, whole, 1, accumulate);
-                    } else {
-                        SparsePanel.copyOut(panel, ld, batch, features, whole, 1, accumulate);
+    /** unpackRows over [f0, f1) writes (or adds) those rows as the whole unpack does and leaves the others. */
+    private static void checkUnpackRows(BatchLayout layout, int batch, int features, int f0, int f1) {
+        int ld = SparsePanel.width(batch);
+        float[] x = Fixtures.randomFloats(batch * features, features + batch);
+        java.lang.foreign.MemorySegment panel = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
+        SparsePanel.pack(x, 0, batch, features, panel, ld);
+        float[] base = Fixtures.randomFloats(batch * features + 1, 11);
+        for (boolean accumulate : new boolean[] {false, true}) {
+            float[] whole = base.clone();
+            float[] ranged = base.clone();
+            if (layout == BatchLayout.BATCH_MAJOR) {
+                SparsePanel.unpack(panel, ld, batch, features, whole, 1, accumulate);
+            } else {
+                SparsePanel.copyOut(panel, ld, batch, features, whole, 1, accumulate);
+            }
+            layout.unpackRows(panel, ld, batch, features, ranged, 1, accumulate, f0, f1);
+            for (int b = 0; b < batch; b++) {
+                for (int f = 0; f < features; f++) {
+                    int at = 1 + (layout == BatchLayout.BATCH_MAJOR ? b * features + f : f * batch + b);
+                    float expected = f >= f0 && f < f1 ? whole[at] : base[at];
+                    if (Float.compare(ranged[at], expected) != 0) {
+                        throw new AssertionError(layout + " unpack rows [" + f0 + ", " + f1 + ") of " + batch + "×"
+                                + features + (accumulate ? " accumulated" : "") + " at f=" + f + ", b=" + b);
                     }
-                    layout.unpackRows(panel, ld, batch, features, ranged, 1, accumulate, f0, f1);
-                    for (int b = 0; b < batch; b++) {
-                        for (int f = 0; f < features; f++) {
-                            int at = 1 + (layout == BatchLayout.BATCH_MAJOR ? b * features + f : f * batch + b);
-                            float expected = f >= f0 && f < f1 ? whole[at] : base[at];
-                            if (Float.compare(ranged[at], expected) != 0) {
-                                throw new AssertionError(layout + " rows [" + f0 + ", " + f1 + ") of " + batch + "×"
-                                        + features + (accumulate ? " accumulated" : "") + " at f=" + f + ", b=" + b);
-                            }
-                        }
-                    }
-                    assertThat(ranged[0]).isEqualTo(base[0]);
                 }
             }
+            assertThat(ranged[0]).isEqualTo(base[0]);
         }
     }
 }
