@@ -149,11 +149,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!json) {
             Report.print(out, kernel, t, peak, all);
         }
-        String routing = DeviceOption.summary();
-        if (routing != null) {
-            spec.commandLine().getErr().println(routing);
-            spec.commandLine().getErr().flush();
-        }
+        DeviceOption.printSummary(spec.commandLine().getErr());
         out.flush();
         return 0;
     }

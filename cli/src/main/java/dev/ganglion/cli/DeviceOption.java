@@ -5,6 +5,7 @@ import dev.ganglion.engine.backend.ComputeBackend;
 import dev.ganglion.engine.backend.DeviceInfoProvider;
 import dev.ganglion.engine.backend.DeviceInfoProvider.DeviceInfo;
 import dev.ganglion.engine.kernel.RoutedGemm;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -63,18 +64,19 @@ final class DeviceOption {
     }
 
     /**
-     * One line on where the products ran, e.g. {@code cuda: 3 of 7 product shapes on the GPU (measured
-     * per shape); largest 128×1024×784 NN β=0: device 0.210 ms, cpu 0.452 ms → device}; null when
-     * nothing was offloaded.
+     * Prints to {@code err} one line on where the products ran, e.g. {@code cuda: 3 of 7 product shapes
+     * on the GPU (measured per shape); largest 128×1024×784 NN β=0: device 0.210 ms, cpu 0.452 ms →
+     * device}; nothing when nothing was offloaded.
      */
-    static String summary() {
+    static void printSummary(PrintWriter err) {
         RoutedGemm router = RoutedGemm.engine();
         if (!router.offloading()) {
-            return null;
+            return;
         }
         List<RoutedGemm.Decision> ds = router.decisions();
         long onDevice = ds.stream().filter(RoutedGemm.Decision::onDevice).count();
-        return String.format(Locale.ROOT, "cuda: %d of %d product shapes on the GPU (measured per shape)%s",
-                onDevice, ds.size(), ds.isEmpty() ? "" : "; largest " + ds.getFirst());
+        err.println(String.format(Locale.ROOT, "cuda: %d of %d product shapes on the GPU (measured per shape)%s",
+                onDevice, ds.size(), ds.isEmpty() ? "" : "; largest " + ds.getFirst()));
+        err.flush();
     }
 }

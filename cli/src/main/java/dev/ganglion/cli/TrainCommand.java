@@ -140,11 +140,7 @@ final class TrainCommand implements Callable<Integer> {
         if (curves != null) {
             curves.finish(null);
         }
-        String routing = DeviceOption.summary();
-        if (routing != null) {
-            err.println(routing);
-            err.flush();
-        }
+        DeviceOption.printSummary(err);
         out.flush();
         return 0;
     }

@@ -59,19 +59,23 @@ public interface NeuralModel {
     /**
      * {@code substitute} with each replacement checked: present and of its parameter's shape, else
      * an {@link IllegalArgumentException} naming the model, the parameter and both shapes (instead of
-     * a failure deep inside an op). The models' {@link #forward(Var, UnaryOperator)} apply it.
+     * a failure deep inside an op). Each parameter is substituted once, however often the forward
+     * looks it up (an ELM reads {@code mlp.0.weight} for two slices): the replacement's work and its
+     * graph node are not repeated, and a replacement made fresh per call is still one leaf. The
+     * models' {@link #forward(Var, UnaryOperator)} apply it, once per call.
      */
     static UnaryOperator<Var> checkedSubstitute(NeuralModel model, UnaryOperator<Var> substitute) {
-        Map<Var, String> names = new IdentityHashMap<>();
-        model.module().namedParameters().forEach((name, p) -> names.put(p, name));
-        return p -> {
-            Var r = substitute.apply(p);
-            if (r == null || !r.shape().equals(p.shape())) {
+        Map<Var, Var> done = new IdentityHashMap<>();
+        return p -> done.computeIfAbsent(p, q -> {
+            Var r = substitute.apply(q);
+            if (r == null || !r.shape().equals(q.shape())) {
+                String name = model.module().namedParameters().entrySet().stream()
+                        .filter(e -> e.getValue() == q).map(Map.Entry::getKey).findFirst().orElse(null);
                 throw new IllegalArgumentException(model.name() + ".forward(x, substitute): the replacement of '"
-                        + names.get(p) + "' " + p.shape() + " is " + (r == null ? "null" : "of shape " + r.shape()));
+                        + name + "' " + q.shape() + " is " + (r == null ? "null" : "of shape " + r.shape()));
             }
             return r;
-        };
+        });
     }
 
     /**

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.DType;
-import dev.ganglion.engine.Rng;
-import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.models.testing.SmallModels;
 import java.util.Collections;
@@ -19,17 +17,11 @@ import org.junit.jupiter.api.Test;
 class FunctionalForwardTest {
     private final ModelRegistry reg = ModelRegistry.standard();
 
-    private static Tensor input(NeuralModel m, long seed) {
-        int in = m.config().getInt("input_size");
-        Shape shape = m.recurrent() ? Shape.of(2, 3, in) : Shape.of(2, in);
-        return new Rng(seed).uniform(shape, -1, 1);
-    }
-
     @Test
     void withItsOwnParametersItIsTheForwardAndAsksForEachOfThem() {
         for (String name : reg.names()) {
             NeuralModel m = SmallModels.create(reg, name);
-            Var x = Var.constant(input(m, 1));
+            Var x = Var.constant(SmallModels.input(m, 1));
             Set<Var> asked = Collections.newSetFromMap(new IdentityHashMap<>());
             Var y = m.forward(x, p -> {
                 asked.add(p);
@@ -45,7 +37,7 @@ class FunctionalForwardTest {
     void onFloat64CopiesItComputesInFloat64AndLeavesTheModelAlone() {
         for (String name : reg.names()) {
             NeuralModel m = SmallModels.create(reg, name);
-            Tensor x = input(m, 2);
+            Tensor x = SmallModels.input(m, 2);
             IdentityHashMap<Var, Var> copies = new IdentityHashMap<>();
             for (Var p : m.module().parameters()) {
                 copies.put(p, Var.parameter(p.value().to(DType.F64)));
@@ -71,7 +63,7 @@ class FunctionalForwardTest {
     void aMissingOrMisshapenReplacementIsNamed() {
         for (String name : reg.names()) {
             NeuralModel m = SmallModels.create(reg, name);
-            Var x = Var.constant(input(m, 3));
+            Var x = Var.constant(SmallModels.input(m, 3));
             assertThatThrownBy(() -> m.forward(x, p -> null)).as(name)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith(name + ".forward(x, substitute): the replacement of '")

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ganglion.autodiff.NoGrad;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.autodiff.checkpoint.Checkpoint;
-import dev.ganglion.engine.Rng;
-import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.models.testing.SmallModels;
 import java.nio.file.Path;
@@ -59,8 +57,7 @@ class ModelCheckpointTest {
                     ModelCheckpoint.CONFIG_KEY, ConfigJson.write(trimmed)), null);
             NeuralModel back = ModelCheckpoint.load(p);
             assertThat(back.config()).as(model).isEqualTo(m.config());
-            Tensor x = new Rng(1).uniform(m.recurrent() ? Shape.of(2, 3, 3) : Shape.of(2, m.config().getInt("input_size")),
-                    -1, 1);
+            Tensor x = SmallModels.input(m, 1);
             try (NoGrad ignored = NoGrad.enter()) {
                 assertThat(back.forward(Var.constant(x)).value().toFloatArray()).as(model)
                         .containsExactly(m.forward(Var.constant(x)).value().toFloatArray());
@@ -136,8 +133,7 @@ class ModelCheckpointTest {
             NeuralModel back = ModelCheckpoint.load(p);
             assertThat(back.module().parameters()).as(model)
                     .allSatisfy(v -> assertThat(v.dtype()).isEqualTo(dev.ganglion.engine.DType.F32));
-            Tensor x = new Rng(1).uniform(m.recurrent() ? Shape.of(2, 3, 3) : Shape.of(2, m.config().getInt("input_size")),
-                    -1, 1);
+            Tensor x = SmallModels.input(m, 1);
             assertThat(back.forward(Var.constant(x)).value().toFloatArray()).as(model)
                     .containsExactly(m.forward(Var.constant(x)).value().toFloatArray());
         }

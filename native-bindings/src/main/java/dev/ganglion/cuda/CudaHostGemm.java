@@ -24,23 +24,18 @@ final class CudaHostGemm implements GemmKernel {
                                   float alpha, float[] a, int aOff, int lda,
                                   float[] b, int bOff, int ldb,
                                   float beta, float[] c, int cOff, int ldc) {
-        int aRows = transA ? k : m;
-        int aCols = transA ? m : k;
-        int bRows = transB ? n : k;
-        int bCols = transB ? k : n;
         if (m == 0 || n == 0) {
             return;
         }
         requireFits("C", c, cOff, m, n, ldc);
-        if (k == 0) {   // C = β·C, reading C only when β ≠ 0 (like the CPU kernels)
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    int at = cOff + i * ldc + j;
-                    c[at] = beta == 0f ? 0f : beta * c[at];
-                }
-            }
+        if (k == 0) {   // C = β·C, nothing to send: the CPU kernel's rule (C read only when β ≠ 0)
+            GemmKernel.cpu().gemm(transA, transB, m, n, 0, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
+        int aRows = transA ? k : m;
+        int aCols = transA ? m : k;
+        int bRows = transB ? n : k;
+        int bCols = transB ? k : n;
         requireFits("A", a, aOff, aRows, aCols, lda);
         requireFits("B", b, bOff, bRows, bCols, ldb);
         try (DeviceBuffer da = device.allocate(Shape.of(aRows, aCols));

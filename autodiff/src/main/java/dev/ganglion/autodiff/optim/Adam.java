@@ -16,8 +16,11 @@ public class Adam extends BaseOptimizer {
     private final double beta2;
     private final double eps;
     private final double weightDecay;
-    /** AdamW: {@code p = p·(1 − lr·λ)} before the update instead of {@code g + λ·p}. */
-    private final boolean decoupled;
+    /**
+     * How λ enters: NONE (λ = 0), COUPLED ({@code g + λ·p}) or, AdamW's, DECOUPLED
+     * ({@code p = p·(1 − lr·λ)} before the update).
+     */
+    private final AdamKernel.Decay decay;
 
     /** β = (0.9, 0.999), ε = 1e-8, no weight decay. */
     public Adam(List<Var> params, double lr) {
@@ -40,7 +43,8 @@ public class Adam extends BaseOptimizer {
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
-        this.decoupled = decoupled;
+        this.decay = decoupled ? AdamKernel.Decay.DECOUPLED
+                : weightDecay != 0 ? AdamKernel.Decay.COUPLED : AdamKernel.Decay.NONE;
     }
 
     /** Constants c0 … c5 = β₁, 1 − β₁, β₂, 1 − β₂, −lr/(1 − β₁ᵗ), √(1 − β₂ᵗ); c6 the decay factor. */
@@ -52,7 +56,7 @@ public class Adam extends BaseOptimizer {
         s.c3 = 1 - beta2;
         s.c4 = -(lr() / (1 - Math.pow(beta1, step)));
         s.c5 = Math.sqrt(1 - Math.pow(beta2, step));
-        s.c6 = decoupled ? 1 - lr() * weightDecay : weightDecay;
+        s.c6 = decay == AdamKernel.Decay.DECOUPLED ? 1 - lr() * weightDecay : weightDecay;
         s.floor[0] = Slot.floorFor(beta1, s.c4);   // m·β₁ and the step's (−lr/(1 − β₁ᵗ))·m
         s.floor[1] = Slot.floorFor(beta2);
     }
@@ -60,8 +64,6 @@ public class Adam extends BaseOptimizer {
     /** The float32 pass through the {@link AdamKernel}, which also flushes m and v as it stores them. */
     @Override
     void update(Slot s, int from, int to) {
-        AdamKernel.Decay decay = decoupled ? AdamKernel.Decay.DECOUPLED
-                : weightDecay != 0 ? AdamKernel.Decay.COUPLED : AdamKernel.Decay.NONE;
         KERNEL.update(s.p, s.g, s.buf[0], s.buf[1], from, to, (float) s.c0, (float) s.c1, (float) s.c2, (float) s.c3,
                 (float) s.c4, (float) s.c5, (float) eps, decay, (float) s.c6, s.floor[0], s.floor[1]);
     }
@@ -85,7 +87,8 @@ public class Adam extends BaseOptimizer {
         double bc2 = s.c5;
         double e = eps;
         double wd = s.c6;
-        boolean coupled = !decoupled && weightDecay != 0;
+        boolean decoupled = decay == AdamKernel.Decay.DECOUPLED;
+        boolean coupled = decay == AdamKernel.Decay.COUPLED;
         for (int i = from; i < to; i++) {
             double pi = decoupled ? p[i] * wd : p[i];
             double gi = coupled ? Math.fma(pi, wd, g[i]) : g[i];

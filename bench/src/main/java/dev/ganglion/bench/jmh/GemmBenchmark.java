@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@code C = A·op(B)} in float32: {@link #simd} on {@code GemmKernel.active()} (the SIMD kernel when
+ * {@code C = A·op(B)} in float32: {@link #simd} on {@code GemmKernel.cpu()} (the SIMD kernel when
  * the Vector API is on) over {@code threads} of the shared pool, and {@link #scalar} on the
  * {@link ScalarGemm} reference, which never uses the pool and so is measured once per shape, with no
  * {@code threads} parameter. (JMH cannot skip a combination of parameters: {@code threads} lives in
@@ -58,7 +58,7 @@ public class GemmBenchmark {
     @Param({"NN", "NT"})
     public String trans;
 
-    private final GemmKernel simd = GemmKernel.active();
+    private final GemmKernel simd = GemmKernel.cpu();
     private final GemmKernel scalar = new ScalarGemm();
     private int m;
     private int n;
@@ -118,7 +118,7 @@ public class GemmBenchmark {
         return v;
     }
 
-    /** {@code GemmKernel.active()} on {@code pool.threads} threads. */
+    /** {@code GemmKernel.cpu()} on {@code pool.threads} threads. */
     @Benchmark
     public float[] simd(Pool pool, Flops counter) {
         return gemm(simd, counter);

@@ -65,7 +65,7 @@ public final class Backends {
                     "-D" + OFFLOAD_PROPERTY + "=" + policy + ": expected measured or device");
         };
         ComputeBackend b = get(name);
-        RoutedGemm.engine().offloadTo(b == CpuBackend.INSTANCE ? null : b.hostGemm(), p);
+        RoutedGemm.engine().offloadTo(b.hostGemm(), p);
         productsOn = b.name();
         return b;
     }

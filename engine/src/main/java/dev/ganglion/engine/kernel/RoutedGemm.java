@@ -110,10 +110,11 @@ public final class RoutedGemm implements GemmKernel {
 
     /**
      * Routes later products between the CPU and {@code device} under {@code policy}, forgetting
-     * earlier measurements; {@code device} null runs everything on the CPU again.
+     * earlier measurements; {@code device} null, or this router's own CPU kernel (the CPU backend's
+     * {@code hostGemm}), runs everything on the CPU again.
      */
     public void offloadTo(GemmKernel device, Policy policy) {
-        offload = device == null ? null : new Offload(device, policy, new ConcurrentHashMap<>());
+        offload = device == null || device == cpu ? null : new Offload(device, policy, new ConcurrentHashMap<>());
     }
 
     /** {@link #offloadTo(GemmKernel, Policy)} with {@link Policy#MEASURED}. */
@@ -148,7 +149,15 @@ public final class RoutedGemm implements GemmKernel {
 
     /** Whether one of the {@code calls} calls of a shape from call {@code first} on is measured again. */
     private static boolean measuresAgain(Offload o, long first, int calls) {
-        return o.policy() == Policy.MEASURED && MEASURE_AGAIN_AT.stream().anyMatch(at -> at >= first && at < first + calls);
+        if (o.policy() != Policy.MEASURED) {
+            return false;
+        }
+        for (long at : MEASURE_AGAIN_AT) { // per product call with a device attached: no stream
+            if (at >= first && at < first + calls) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The routing of every shape seen since the device was attached, largest product first. */

@@ -95,25 +95,16 @@ public final class SparsePanel {
 
     /**
      * {@code Y[yOff + b·features + f] = P[f·ld + b]} (or {@code +=} when {@code accumulate}) for
-     * {@code b < batch}: the inverse of {@link #pack}.
-     */
-    public static void unpack(MemorySegment p, int ld, int batch, int features, float[] y, int yOff, boolean accumulate) {
-        inStages(features, batch, ld, (t, f0, f1) -> unpackStage(p, ld, batch, features, y, yOff, accumulate, t, f0, f1));
-    }
-
-    /**
-     * {@link #unpack} of panel rows {@code [f0, f1)} only, on the calling thread: for the parallel task
-     * of a kernel that has just computed them ({@link #copyOutRows}'s note).
+     * {@code b < batch} and panel rows {@code [f0, f1)}, on the calling thread: the inverse of
+     * {@link #pack}, for the parallel task of a kernel that has just computed those rows
+     * ({@link #copyOutRows}'s note).
      */
     public static void unpackRows(MemorySegment p, int ld, int batch, int features, float[] y, int yOff,
                                   boolean accumulate, int f0, int f1) {
-        onThisThread(f0, f1, ld, (t, g0, g1) -> unpackStage(p, ld, batch, features, y, yOff, accumulate, t, g0, g1));
-    }
-
-    private static void unpackStage(MemorySegment p, int ld, int batch, int features, float[] y, int yOff,
-                                    boolean accumulate, float[] t, int f0, int f1) {
-        MemorySegment.copy(p, FLOAT, (long) f0 * ld * Float.BYTES, t, 0, (f1 - f0) * ld);
-        TRANSPOSE.transpose(t, -f0 * ld, ld, f0, f1, 0, batch, y, yOff, features, accumulate);
+        onThisThread(f0, f1, ld, (t, g0, g1) -> {
+            MemorySegment.copy(p, FLOAT, (long) g0 * ld * Float.BYTES, t, 0, (g1 - g0) * ld);
+            TRANSPOSE.transpose(t, -g0 * ld, ld, g0, g1, 0, batch, y, yOff, features, accumulate);
+        });
     }
 
     /**
@@ -140,44 +131,34 @@ public final class SparsePanel {
 
     /**
      * {@code Yᵀ[yOff + f·batch + b] = P[f·ld + b]} (or {@code +=} when {@code accumulate}) for
-     * {@code b < batch}: the inverse of {@link #copyIn}.
-     */
-    public static void copyOut(MemorySegment p, int ld, int batch, int features, float[] yt, int yOff,
-                               boolean accumulate) {
-        inStages(features, batch, ld, (t, f0, f1) -> copyOutStage(p, ld, batch, yt, yOff, accumulate, t, f0, f1));
-    }
-
-    /**
-     * {@link #copyOut} of panel rows {@code [f0, f1)} only, on the calling thread.
+     * {@code b < batch} and panel rows {@code [f0, f1)}, on the calling thread: the inverse of
+     * {@link #copyIn}. One bulk copy when the rows need no padding cut and nothing is added.
      *
-     * <p>Why: a kernel's parallel task that unpacks the rows it has just computed finds them in its
-     * own core's cache. Unpacked by the caller after the product, the rows another thread computed
-     * came from that core's cache line by line: on 2 threads (Intel Xeon, G2GNet step, batch 64) the
-     * caller spent ~15 % of its samples in these copies while the helper sat idle.
+     * <p>Why per row range: a kernel's parallel task that unpacks the rows it has just computed finds
+     * them in its own core's cache. Unpacked by the caller after the product, the rows another thread
+     * computed came from that core's cache line by line: on 2 threads (Intel Xeon, G2GNet step, batch
+     * 64) the caller spent ~15 % of its samples in these copies while the helper sat idle.
      */
     public static void copyOutRows(MemorySegment p, int ld, int batch, float[] yt, int yOff, boolean accumulate,
                                    int f0, int f1) {
-        onThisThread(f0, f1, ld, (t, g0, g1) -> copyOutStage(p, ld, batch, yt, yOff, accumulate, t, g0, g1));
-    }
-
-    private static void copyOutStage(MemorySegment p, int ld, int batch, float[] yt, int yOff, boolean accumulate,
-                                     float[] t, int f0, int f1) {
         if (!accumulate && ld == batch) {
             MemorySegment.copy(p, FLOAT, (long) f0 * ld * Float.BYTES, yt, yOff + f0 * batch, (f1 - f0) * batch);
             return;
         }
-        MemorySegment.copy(p, FLOAT, (long) f0 * ld * Float.BYTES, t, 0, (f1 - f0) * ld);
-        for (int f = f0; f < f1; f++) {
-            int src = (f - f0) * ld;
-            int dst = yOff + f * batch;
-            if (accumulate) {
-                for (int b = 0; b < batch; b++) {
-                    yt[dst + b] += t[src + b];
+        onThisThread(f0, f1, ld, (t, g0, g1) -> {
+            MemorySegment.copy(p, FLOAT, (long) g0 * ld * Float.BYTES, t, 0, (g1 - g0) * ld);
+            for (int f = g0; f < g1; f++) {
+                int src = (f - g0) * ld;
+                int dst = yOff + f * batch;
+                if (accumulate) {
+                    for (int b = 0; b < batch; b++) {
+                        yt[dst + b] += t[src + b];
+                    }
+                } else {
+                    System.arraycopy(t, src, yt, dst, batch);
                 }
-            } else {
-                System.arraycopy(t, src, yt, dst, batch);
             }
-        }
+        });
     }
 
     /** One stage of a transpose or copy: panel rows {@code [f0, f1)} staged in {@code t} ({@code t[(f−f0)·ld + b]}). */

@@ -282,18 +282,15 @@ public final class SimdGemm implements GemmKernel {
             int tileRows = eightRows ? 8 : MR;
             int stop = eightRows ? re : end;
             boolean strips = rowStride != 1; // a row-major A: see the method comment
+            float[] ta = strips ? ws.packA : src;
+            int trs = strips ? A_STRIDE : rowStride;
+            int tks = strips ? 1 : kStride;
             for (int ir = rs; ir < stop; ir += tileRows) {
                 int rows = Math.min(tileRows, stop - ir); // fewer than MR only in a copy, which is padded
-                float[] ta = src;
                 int at = base + ir * rowStride;
-                int trs = rowStride;
-                int tks = kStride;
                 if (strips) {
                     GemmPacking.copyRows(src, at, rowStride, rows, kc, ws.packA);
-                    ta = ws.packA;
                     at = 0;
-                    trs = A_STRIDE;
-                    tks = 1;
                 }
                 for (int jr = 0; jr < nc; jr += NR) {
                     registerTile(eightRows, rows, Math.min(NR, nc - jr), kc, ta, at, trs, tks, pb, jr * kc, ws,

@@ -1,5 +1,8 @@
 package dev.ganglion.models.testing;
 
+import dev.ganglion.engine.Rng;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
 import dev.ganglion.models.ModelRegistry;
 import dev.ganglion.models.NeuralModel;
 import java.util.Map;
@@ -23,5 +26,14 @@ public final class SmallModels {
     /** The small {@code model} of {@code registry}, initialised from seed 7. */
     public static NeuralModel create(ModelRegistry registry, String model) {
         return registry.create(registry.config(model, CONFIGS.get(model)), 7);
+    }
+
+    /**
+     * A batch for {@code m} drawn from {@code seed}, uniform in [−1, 1): {@code [2, input_size]}, or
+     * {@code [2, 3, input_size]} (3 steps) for a recurrent model.
+     */
+    public static Tensor input(NeuralModel m, long seed) {
+        int in = m.config().getInt("input_size");
+        return new Rng(seed).uniform(m.recurrent() ? Shape.of(2, 3, in) : Shape.of(2, in), -1, 1);
     }
 }
