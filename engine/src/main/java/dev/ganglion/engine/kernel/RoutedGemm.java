@@ -65,12 +65,19 @@ public final class RoutedGemm implements GemmKernel {
      */
     public record Decision(boolean transA, boolean transB, int m, int n, int k, boolean accumulates,
                            boolean onDevice, double cpuMillis, double deviceMillis) {
-        /** e.g. {@code 64×1024×784 NT β=0: device 0.210 ms, cpu 0.452 ms → device}. */
+        /**
+         * e.g. {@code 64×1024×784 NT β=0: device 0.210 ms, cpu 0.452 ms → device}, or {@code … β=0:
+         * not measured (policy DEVICE) → device} where {@link Policy#DEVICE} routed it untimed.
+         */
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%d×%d×%d %s%s β%s: device %.3f ms, cpu %.3f ms → %s",
-                    m, n, k, transA ? "T" : "N", transB ? "T" : "N", accumulates ? "≠0" : "=0",
-                    deviceMillis, cpuMillis, onDevice ? "device" : "cpu");
+            String shape = String.format(Locale.ROOT, "%d×%d×%d %s%s β%s", m, n, k, transA ? "T" : "N",
+                    transB ? "T" : "N", accumulates ? "≠0" : "=0");
+            String where = onDevice ? "device" : "cpu";
+            if (Double.isNaN(deviceMillis) || Double.isNaN(cpuMillis)) {
+                return shape + ": not measured (policy " + Policy.DEVICE + ") → " + where;
+            }
+            return String.format(Locale.ROOT, "%s: device %.3f ms, cpu %.3f ms → %s", shape, deviceMillis, cpuMillis, where);
         }
 
         /** Useful flops of one call, {@code 2·m·n·k}. */

@@ -184,7 +184,9 @@ class RoutedGemmTest {
         assertThat(g.decisions()).allSatisfy(d -> {
             assertThat(d.onDevice()).isTrue();
             assertThat(d.cpuMillis()).isNaN();
+            assertThat(d.toString()).doesNotContain("NaN").endsWith("not measured (policy DEVICE) → device");
         });
+        assertThat(g.decisions().getFirst().toString()).startsWith("40×50×60 NT β≠0: ");
     }
 
     @Test
