@@ -22,14 +22,16 @@ final class GemmTranspose {
     /** Side of the in-register block at the active width: 16 or 8 lanes, else 0 (none). */
     static final int BLOCK = Simd.LANES == 16 || Simd.LANES == 8 ? Simd.LANES : 0;
     private static final VectorSpecies<Float> F32 = Simd.F32;
-    /**
-     * Per stage, lane indexes into (row i ‖ row i+h) for the new row i and the new row i+h. Also the
-     * halves of a pairwise reduction step ({@link SimdSparseDots}): {@code LOW.selectFrom(a, b) +
-     * HIGH.selectFrom(a, b)} holds {@code a[j] + a[j+h]} in the lanes j without bit h and
-     * {@code b[j−h] + b[j]} in the others.
-     */
+    /** Per stage, lane indexes into (row i ‖ row i+h) for the new row i and the new row i+h. */
     static final float[][] LOW = new float[4][16];
     static final float[][] HIGH = new float[4][16];
+    /**
+     * Per stage, the partner of each lane in a pairwise reduction step ({@link SimdSparseDots}):
+     * {@code a.blend(b, HIGH_h) + CROSS.selectFrom(a, b)} holds {@code a[j] + a[j+h]} in the lanes j
+     * without bit h and {@code b[j] + b[j−h]} in the others ({@link Simd#sum}'s pairs, and its bits:
+     * addition is commutative).
+     */
+    static final float[][] CROSS = new float[4][16];
 
     static {
         int stage = 0;
@@ -37,6 +39,7 @@ final class GemmTranspose {
             for (int j = 0; j < 16; j++) {
                 LOW[stage][j] = (j & h) == 0 ? j : 16 + j - h;
                 HIGH[stage][j] = (j & h) == 0 ? j + h : 16 + j;
+                CROSS[stage][j] = (j & h) == 0 ? j + h : 16 + j - h;
             }
         }
     }

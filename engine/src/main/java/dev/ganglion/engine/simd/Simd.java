@@ -70,7 +70,11 @@ public final class Simd {
     static final VectorShuffle<Float> SWAP_4 = swap(4);
     static final VectorShuffle<Float> SWAP_2 = swap(2);
     static final VectorShuffle<Float> SWAP_1 = swap(1);
-    /** The lanes with bit h of their index set: the blends of {@link #fold} and of the 8×8 transpose ({@link GemmTranspose}). */
+    /**
+     * The lanes with bit h of their index set (null where h ≥ LANES): the blends of {@link #fold}, of
+     * the 16-lane reduction folds ({@link GemmTranspose#CROSS}) and of the 8×8 transpose.
+     */
+    static final VectorMask<Float> HIGH_8 = high(8);
     static final VectorMask<Float> HIGH_4 = high(4);
     static final VectorMask<Float> HIGH_2 = high(2);
     static final VectorMask<Float> HIGH_1 = high(1);
@@ -115,8 +119,8 @@ public final class Simd {
      * lanes {@code high} marks; {@code swap} is the matching {@code SWAP_h}). Folding L vectors
      * pairwise with h = L/2, …, 1 leaves vector k's lane sum in lane k, with {@link #sum}'s bits:
      * two blends and one permute per fold. At 8 lanes (AVX2) eight sums this way took 0.87 ns per
-     * sum against 2.26 for one {@link #sum} each (measured on Zen 3); the 16-lane kernels keep their
-     * two-source permutes ({@link GemmTranspose#LOW}), one instruction on AVX-512.
+     * sum against 2.26 for one {@link #sum} each (measured on Zen 3); the 16-lane kernels fold with one
+     * blend and one two-source permute ({@link GemmTranspose#CROSS}), one instruction on AVX-512.
      */
     static FloatVector fold(FloatVector a, FloatVector b, VectorMask<Float> high, VectorShuffle<Float> swap) {
         return a.blend(b, high).add(b.blend(a, high).rearrange(swap));

@@ -130,32 +130,29 @@ final class SimdBlockDots {
         }
         if (L == 16) {
             // All 16 lane sums in one vector (lane 4m + n holds (m, n)), in Simd.sum's pairwise
-            // order: 30 permutes and 15 adds instead of 64 and 64. NOTE: written out here, not in a
-            // helper taking the 16 vectors: C2 declined to inline such helpers ("callee is too
-            // large") and boxed every vector passed, making the BSR weight gradient 25× slower.
-            FloatVector lo = FloatVector.fromArray(S, GemmTranspose.LOW[0], 0);
-            FloatVector hi = FloatVector.fromArray(S, GemmTranspose.HIGH[0], 0);
-            FloatVector t0 = lo.selectFrom(c00, c20).add(hi.selectFrom(c00, c20));
-            FloatVector t1 = lo.selectFrom(c01, c21).add(hi.selectFrom(c01, c21));
-            FloatVector t2 = lo.selectFrom(c02, c22).add(hi.selectFrom(c02, c22));
-            FloatVector t3 = lo.selectFrom(c03, c23).add(hi.selectFrom(c03, c23));
-            FloatVector t4 = lo.selectFrom(c10, c30).add(hi.selectFrom(c10, c30));
-            FloatVector t5 = lo.selectFrom(c11, c31).add(hi.selectFrom(c11, c31));
-            FloatVector t6 = lo.selectFrom(c12, c32).add(hi.selectFrom(c12, c32));
-            FloatVector t7 = lo.selectFrom(c13, c33).add(hi.selectFrom(c13, c33));
-            lo = FloatVector.fromArray(S, GemmTranspose.LOW[1], 0);
-            hi = FloatVector.fromArray(S, GemmTranspose.HIGH[1], 0);
-            t0 = lo.selectFrom(t0, t4).add(hi.selectFrom(t0, t4));
-            t1 = lo.selectFrom(t1, t5).add(hi.selectFrom(t1, t5));
-            t2 = lo.selectFrom(t2, t6).add(hi.selectFrom(t2, t6));
-            t3 = lo.selectFrom(t3, t7).add(hi.selectFrom(t3, t7));
-            lo = FloatVector.fromArray(S, GemmTranspose.LOW[2], 0);
-            hi = FloatVector.fromArray(S, GemmTranspose.HIGH[2], 0);
-            t0 = lo.selectFrom(t0, t2).add(hi.selectFrom(t0, t2));
-            t1 = lo.selectFrom(t1, t3).add(hi.selectFrom(t1, t3));
-            lo = FloatVector.fromArray(S, GemmTranspose.LOW[3], 0);
-            hi = FloatVector.fromArray(S, GemmTranspose.HIGH[3], 0);
-            FloatVector r = lo.selectFrom(t0, t1).add(hi.selectFrom(t0, t1));
+            // order: 15 folds, each a blend, a permute (GemmTranspose.CROSS) and an add, instead of
+            // 64 permutes and 64 adds. NOTE: written out here, not in a helper taking the 16 vectors:
+            // C2 declined to inline such helpers ("callee is too large") and boxed every vector
+            // passed, making the BSR weight gradient 25× slower.
+            FloatVector cross = FloatVector.fromArray(S, GemmTranspose.CROSS[0], 0);
+            FloatVector t0 = c00.blend(c20, Simd.HIGH_8).add(cross.selectFrom(c00, c20));
+            FloatVector t1 = c01.blend(c21, Simd.HIGH_8).add(cross.selectFrom(c01, c21));
+            FloatVector t2 = c02.blend(c22, Simd.HIGH_8).add(cross.selectFrom(c02, c22));
+            FloatVector t3 = c03.blend(c23, Simd.HIGH_8).add(cross.selectFrom(c03, c23));
+            FloatVector t4 = c10.blend(c30, Simd.HIGH_8).add(cross.selectFrom(c10, c30));
+            FloatVector t5 = c11.blend(c31, Simd.HIGH_8).add(cross.selectFrom(c11, c31));
+            FloatVector t6 = c12.blend(c32, Simd.HIGH_8).add(cross.selectFrom(c12, c32));
+            FloatVector t7 = c13.blend(c33, Simd.HIGH_8).add(cross.selectFrom(c13, c33));
+            cross = FloatVector.fromArray(S, GemmTranspose.CROSS[1], 0);
+            t0 = t0.blend(t4, Simd.HIGH_4).add(cross.selectFrom(t0, t4));
+            t1 = t1.blend(t5, Simd.HIGH_4).add(cross.selectFrom(t1, t5));
+            t2 = t2.blend(t6, Simd.HIGH_4).add(cross.selectFrom(t2, t6));
+            t3 = t3.blend(t7, Simd.HIGH_4).add(cross.selectFrom(t3, t7));
+            cross = FloatVector.fromArray(S, GemmTranspose.CROSS[2], 0);
+            t0 = t0.blend(t2, Simd.HIGH_2).add(cross.selectFrom(t0, t2));
+            t1 = t1.blend(t3, Simd.HIGH_2).add(cross.selectFrom(t1, t3));
+            cross = FloatVector.fromArray(S, GemmTranspose.CROSS[3], 0);
+            FloatVector r = t0.blend(t1, Simd.HIGH_1).add(cross.selectFrom(t0, t1));
             for (int m = 0; m < 4; m++) {
                 // lanes 4m … 4m+3 to out[at + m·rowStep …]: a masked access at base + lane
                 int base = at + m * rowStep - 4 * m;

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -241,14 +242,14 @@ final class SimdSparseDots {
      */
     private static int rowDots4Summed(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] prods,
                                       float[] out, int at, boolean accumulate) {
-        FloatVector lo8 = FloatVector.fromArray(S, GemmTranspose.LOW[0], 0);
-        FloatVector hi8 = FloatVector.fromArray(S, GemmTranspose.HIGH[0], 0);
-        FloatVector lo4 = FloatVector.fromArray(S, GemmTranspose.LOW[1], 0);
-        FloatVector hi4 = FloatVector.fromArray(S, GemmTranspose.HIGH[1], 0);
-        FloatVector lo2 = FloatVector.fromArray(S, GemmTranspose.LOW[2], 0);
-        FloatVector hi2 = FloatVector.fromArray(S, GemmTranspose.HIGH[2], 0);
-        FloatVector lo1 = FloatVector.fromArray(S, GemmTranspose.LOW[3], 0);
-        FloatVector hi1 = FloatVector.fromArray(S, GemmTranspose.HIGH[3], 0);
+        FloatVector x8 = FloatVector.fromArray(S, GemmTranspose.CROSS[0], 0);
+        VectorMask<Float> m8 = Simd.HIGH_8;
+        FloatVector x4 = FloatVector.fromArray(S, GemmTranspose.CROSS[1], 0);
+        VectorMask<Float> m4 = Simd.HIGH_4;
+        FloatVector x2 = FloatVector.fromArray(S, GemmTranspose.CROSS[2], 0);
+        VectorMask<Float> m2 = Simd.HIGH_2;
+        FloatVector x1 = FloatVector.fromArray(S, GemmTranspose.CROSS[3], 0);
+        VectorMask<Float> m1 = Simd.HIGH_1;
         FloatVector y0 = FloatVector.fromArray(S, ya, 0);
         FloatVector y1 = FloatVector.fromArray(S, ya, L);
         FloatVector y2 = FloatVector.fromArray(S, ya, 2 * L);
@@ -303,21 +304,21 @@ final class SimdSparseDots {
             FloatVector v13 = FloatVector.fromArray(S, prods, 13 * L);
             FloatVector v14 = FloatVector.fromArray(S, prods, 14 * L);
             FloatVector v15 = FloatVector.fromArray(S, prods, 15 * L);
-            v0 = lo8.selectFrom(v0, v8).add(hi8.selectFrom(v0, v8));
-            v1 = lo8.selectFrom(v1, v9).add(hi8.selectFrom(v1, v9));
-            v2 = lo8.selectFrom(v2, v10).add(hi8.selectFrom(v2, v10));
-            v3 = lo8.selectFrom(v3, v11).add(hi8.selectFrom(v3, v11));
-            v4 = lo8.selectFrom(v4, v12).add(hi8.selectFrom(v4, v12));
-            v5 = lo8.selectFrom(v5, v13).add(hi8.selectFrom(v5, v13));
-            v6 = lo8.selectFrom(v6, v14).add(hi8.selectFrom(v6, v14));
-            v7 = lo8.selectFrom(v7, v15).add(hi8.selectFrom(v7, v15));
-            v0 = lo4.selectFrom(v0, v4).add(hi4.selectFrom(v0, v4));
-            v1 = lo4.selectFrom(v1, v5).add(hi4.selectFrom(v1, v5));
-            v2 = lo4.selectFrom(v2, v6).add(hi4.selectFrom(v2, v6));
-            v3 = lo4.selectFrom(v3, v7).add(hi4.selectFrom(v3, v7));
-            v0 = lo2.selectFrom(v0, v2).add(hi2.selectFrom(v0, v2));
-            v1 = lo2.selectFrom(v1, v3).add(hi2.selectFrom(v1, v3));
-            FloatVector sums = lo1.selectFrom(v0, v1).add(hi1.selectFrom(v0, v1));
+            v0 = v0.blend(v8, m8).add(x8.selectFrom(v0, v8));
+            v1 = v1.blend(v9, m8).add(x8.selectFrom(v1, v9));
+            v2 = v2.blend(v10, m8).add(x8.selectFrom(v2, v10));
+            v3 = v3.blend(v11, m8).add(x8.selectFrom(v3, v11));
+            v4 = v4.blend(v12, m8).add(x8.selectFrom(v4, v12));
+            v5 = v5.blend(v13, m8).add(x8.selectFrom(v5, v13));
+            v6 = v6.blend(v14, m8).add(x8.selectFrom(v6, v14));
+            v7 = v7.blend(v15, m8).add(x8.selectFrom(v7, v15));
+            v0 = v0.blend(v4, m4).add(x4.selectFrom(v0, v4));
+            v1 = v1.blend(v5, m4).add(x4.selectFrom(v1, v5));
+            v2 = v2.blend(v6, m4).add(x4.selectFrom(v2, v6));
+            v3 = v3.blend(v7, m4).add(x4.selectFrom(v3, v7));
+            v0 = v0.blend(v2, m2).add(x2.selectFrom(v0, v2));
+            v1 = v1.blend(v3, m2).add(x2.selectFrom(v1, v3));
+            FloatVector sums = v0.blend(v1, m1).add(x1.selectFrom(v0, v1));
             int o = at + p - from;
             if (accumulate) {
                 sums = FloatVector.fromArray(S, out, o).add(sums);
@@ -412,13 +413,11 @@ final class SimdSparseDots {
         c3 = c3.add(e3);
         float x0, x1, x2, x3;
         if (L == 16) {
-            FloatVector lo = FloatVector.fromArray(S, GemmTranspose.LOW[0], 0);
-            FloatVector hi = FloatVector.fromArray(S, GemmTranspose.HIGH[0], 0);
-            FloatVector t0 = lo.selectFrom(c0, c2).add(hi.selectFrom(c0, c2));
-            FloatVector t1 = lo.selectFrom(c1, c3).add(hi.selectFrom(c1, c3));
-            lo = FloatVector.fromArray(S, GemmTranspose.LOW[1], 0);
-            hi = FloatVector.fromArray(S, GemmTranspose.HIGH[1], 0);
-            FloatVector u = lo.selectFrom(t0, t1).add(hi.selectFrom(t0, t1));
+            FloatVector cross = FloatVector.fromArray(S, GemmTranspose.CROSS[0], 0);
+            FloatVector t0 = c0.blend(c2, Simd.HIGH_8).add(cross.selectFrom(c0, c2));
+            FloatVector t1 = c1.blend(c3, Simd.HIGH_8).add(cross.selectFrom(c1, c3));
+            cross = FloatVector.fromArray(S, GemmTranspose.CROSS[1], 0);
+            FloatVector u = t0.blend(t1, Simd.HIGH_4).add(cross.selectFrom(t0, t1));
             u = u.add(u.rearrange(Simd.SWAP_2));
             u = u.add(u.rearrange(Simd.SWAP_1));
             x0 = u.lane(0);
@@ -448,8 +447,12 @@ final class SimdSparseDots {
      * {@link Simd#sum}: at 16 lanes sixteen vectors at a time, at 8 lanes eight, the rest one by one.
      * Sixteen at once: at step h (8, 4, 2, 1) vectors i and i + h are folded into one whose lanes with
      * bit h clear carry i's pair sums and the others i + h's, so lane k of the last vector holds
-     * vector k's sum; 30 two-source permutes and 15 adds instead of 64 and 64. Eight at once: the
-     * same steps (4, 2, 1) through {@link Simd#fold}.
+     * vector k's sum. Each fold is a blend of the two vectors (every lane keeps its own value) plus
+     * one two-source permute that brings each lane its partner ({@link GemmTranspose#CROSS}): 15
+     * permutes, 15 blends and 15 adds for sixteen sums, against 64 and 64 one by one. (Two permutes
+     * per fold, one for each addend, had kept the permute port twice as busy: the SDDMM ran 2.3–2.7 %
+     * slower, paired calls of the two builds in one JVM, {@code scripts/kernel-ab.sh}.) Eight at
+     * once: the same steps (4, 2, 1) through {@link Simd#fold}.
      *
      * <p>NOTE: one method with the loop inside, on purpose: the eight index vectors are converted
      * to permute indexes once per call instead of once per sixteen (as a separate 16-vector method,
@@ -458,14 +461,14 @@ final class SimdSparseDots {
     static void laneSums(float[] prods, int at, int stride, int count, float[] sums, int to) {
         int k = 0;
         if (L == 16 && count >= 16) {
-            FloatVector lo8 = FloatVector.fromArray(S, GemmTranspose.LOW[0], 0);
-            FloatVector hi8 = FloatVector.fromArray(S, GemmTranspose.HIGH[0], 0);
-            FloatVector lo4 = FloatVector.fromArray(S, GemmTranspose.LOW[1], 0);
-            FloatVector hi4 = FloatVector.fromArray(S, GemmTranspose.HIGH[1], 0);
-            FloatVector lo2 = FloatVector.fromArray(S, GemmTranspose.LOW[2], 0);
-            FloatVector hi2 = FloatVector.fromArray(S, GemmTranspose.HIGH[2], 0);
-            FloatVector lo1 = FloatVector.fromArray(S, GemmTranspose.LOW[3], 0);
-            FloatVector hi1 = FloatVector.fromArray(S, GemmTranspose.HIGH[3], 0);
+            FloatVector x8 = FloatVector.fromArray(S, GemmTranspose.CROSS[0], 0);
+            VectorMask<Float> m8 = Simd.HIGH_8;
+            FloatVector x4 = FloatVector.fromArray(S, GemmTranspose.CROSS[1], 0);
+            VectorMask<Float> m4 = Simd.HIGH_4;
+            FloatVector x2 = FloatVector.fromArray(S, GemmTranspose.CROSS[2], 0);
+            VectorMask<Float> m2 = Simd.HIGH_2;
+            FloatVector x1 = FloatVector.fromArray(S, GemmTranspose.CROSS[3], 0);
+            VectorMask<Float> m1 = Simd.HIGH_1;
             for (; k + 16 <= count; k += 16) {
                 int a = at + k * stride;
                 FloatVector v0 = FloatVector.fromArray(S, prods, a);
@@ -484,21 +487,21 @@ final class SimdSparseDots {
                 FloatVector v13 = FloatVector.fromArray(S, prods, a + 13 * stride);
                 FloatVector v14 = FloatVector.fromArray(S, prods, a + 14 * stride);
                 FloatVector v15 = FloatVector.fromArray(S, prods, a + 15 * stride);
-                v0 = lo8.selectFrom(v0, v8).add(hi8.selectFrom(v0, v8));
-                v1 = lo8.selectFrom(v1, v9).add(hi8.selectFrom(v1, v9));
-                v2 = lo8.selectFrom(v2, v10).add(hi8.selectFrom(v2, v10));
-                v3 = lo8.selectFrom(v3, v11).add(hi8.selectFrom(v3, v11));
-                v4 = lo8.selectFrom(v4, v12).add(hi8.selectFrom(v4, v12));
-                v5 = lo8.selectFrom(v5, v13).add(hi8.selectFrom(v5, v13));
-                v6 = lo8.selectFrom(v6, v14).add(hi8.selectFrom(v6, v14));
-                v7 = lo8.selectFrom(v7, v15).add(hi8.selectFrom(v7, v15));
-                v0 = lo4.selectFrom(v0, v4).add(hi4.selectFrom(v0, v4));
-                v1 = lo4.selectFrom(v1, v5).add(hi4.selectFrom(v1, v5));
-                v2 = lo4.selectFrom(v2, v6).add(hi4.selectFrom(v2, v6));
-                v3 = lo4.selectFrom(v3, v7).add(hi4.selectFrom(v3, v7));
-                v0 = lo2.selectFrom(v0, v2).add(hi2.selectFrom(v0, v2));
-                v1 = lo2.selectFrom(v1, v3).add(hi2.selectFrom(v1, v3));
-                lo1.selectFrom(v0, v1).add(hi1.selectFrom(v0, v1)).intoArray(sums, to + k);
+                v0 = v0.blend(v8, m8).add(x8.selectFrom(v0, v8));
+                v1 = v1.blend(v9, m8).add(x8.selectFrom(v1, v9));
+                v2 = v2.blend(v10, m8).add(x8.selectFrom(v2, v10));
+                v3 = v3.blend(v11, m8).add(x8.selectFrom(v3, v11));
+                v4 = v4.blend(v12, m8).add(x8.selectFrom(v4, v12));
+                v5 = v5.blend(v13, m8).add(x8.selectFrom(v5, v13));
+                v6 = v6.blend(v14, m8).add(x8.selectFrom(v6, v14));
+                v7 = v7.blend(v15, m8).add(x8.selectFrom(v7, v15));
+                v0 = v0.blend(v4, m4).add(x4.selectFrom(v0, v4));
+                v1 = v1.blend(v5, m4).add(x4.selectFrom(v1, v5));
+                v2 = v2.blend(v6, m4).add(x4.selectFrom(v2, v6));
+                v3 = v3.blend(v7, m4).add(x4.selectFrom(v3, v7));
+                v0 = v0.blend(v2, m2).add(x2.selectFrom(v0, v2));
+                v1 = v1.blend(v3, m2).add(x2.selectFrom(v1, v3));
+                v0.blend(v1, m1).add(x1.selectFrom(v0, v1)).intoArray(sums, to + k);
             }
         } else if (L == 8) {
             for (; k + 8 <= count; k += 8) {
