@@ -4,6 +4,8 @@
 # and its engine compiled there; this tree's engine must be built (mvn -o install -DskipTests).
 #
 # Usage: scripts/kernel-ab.sh BASE_COMMIT [rows cols density batch calls]
+#   AB_JAVA_OPTS  extra JVM flags for the one JVM both builds run in (e.g. -Dsome.switch=true for a
+#                 variant the new build reads from a system property)
 # Output: per kernel (spmm, spmmSddmm, sddmm) both medians, the median new/base ratio of the paired
 # calls, and whether the two builds gave the same bits.
 set -euo pipefail
@@ -21,4 +23,4 @@ git -C "$ROOT" worktree add -q --detach "$TREE" "$BASE"
 (cd "$TREE" && mvn -B -o -q -pl engine compile) >&2
 
 "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-  "$ROOT/scripts/ab/CsrKernelAb.java" "$TREE" "$ROOT" "$@"
+  ${AB_JAVA_OPTS:-} "$ROOT/scripts/ab/CsrKernelAb.java" "$TREE" "$ROOT" "$@"
