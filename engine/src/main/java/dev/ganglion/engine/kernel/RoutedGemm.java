@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #MEASURE_AGAIN_AT} calls, since the first measurement catches the CPU kernel before the
  * JIT has compiled it (on an H200 host a 128×128×128 block product timed 15.8 ms at its first
  * call), and each kernel keeps its best time over all measurements (a 16-thread CPU product timed
- * 8.6 ms against its 1–2 ms in the step while the JIT's compiler threads held cores). The device's time includes its copies, so small products stay on the CPU and large ones
- * move. Measurements run one at a time. Callers that issue independent products from several
+ * 8.6 ms against its 1–2 ms in the step while the JIT's compiler threads held cores). The device's
+ * time includes its copies, so small products stay on the CPU and large ones move. Measurements
+ * run one at a time. Callers that issue independent products from several
  * threads should issue them one after another when {@link #mayOffload}: the device runs them one
  * at a time, which a per-call timing cannot see (the block-diagonal products do).
  * {@link Policy#DEVICE}: every non-empty product on the device (parity tests, or a user who knows).

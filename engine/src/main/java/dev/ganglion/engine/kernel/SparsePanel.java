@@ -109,11 +109,11 @@ public final class SparsePanel {
 
     /**
      * {@code P[f·ld + b] = Xᵀ[xOff + f·batch + b]} for {@code b < batch}, 0 in the padding: the
-     * panel of a feature-major operand, a copy of contiguous rows (one bulk copy per stage when
-     * {@code ld == batch}).
+     * panel of a feature-major operand, a copy of contiguous rows (one bulk copy per task's group of
+     * rows when {@code ld == batch}), with no staging buffer.
      */
     public static void copyIn(float[] xt, int xOff, int batch, int features, MemorySegment p, int ld) {
-        inStages(features, batch, ld, (t, f0, f1) -> copyInRows(xt, xOff, batch, p, ld, f0, f1));
+        inRowGroups(features, batch, ld, (f0, f1) -> copyInRows(xt, xOff, batch, p, ld, f0, f1));
     }
 
     /** {@link #copyIn} of panel rows {@code [f0, f1)} only, on the calling thread (it needs no staging). */
@@ -132,7 +132,8 @@ public final class SparsePanel {
     /**
      * {@code Yᵀ[yOff + f·batch + b] = P[f·ld + b]} (or {@code +=} when {@code accumulate}) for
      * {@code b < batch} and panel rows {@code [f0, f1)}, on the calling thread: the inverse of
-     * {@link #copyIn}. One bulk copy when the rows need no padding cut and nothing is added.
+     * {@link #copyIn}: copied straight out of the panel (one bulk copy when the rows need no
+     * padding cut), or added through the staging buffer.
      *
      * <p>Why per row range: a kernel's parallel task that unpacks the rows it has just computed finds
      * them in its own core's cache. Unpacked by the caller after the product, the rows another thread
@@ -141,8 +142,14 @@ public final class SparsePanel {
      */
     public static void copyOutRows(MemorySegment p, int ld, int batch, float[] yt, int yOff, boolean accumulate,
                                    int f0, int f1) {
-        if (!accumulate && ld == batch) {
-            MemorySegment.copy(p, FLOAT, (long) f0 * ld * Float.BYTES, yt, yOff + f0 * batch, (f1 - f0) * batch);
+        if (!accumulate) {
+            if (ld == batch) {
+                MemorySegment.copy(p, FLOAT, (long) f0 * ld * Float.BYTES, yt, yOff + f0 * batch, (f1 - f0) * batch);
+                return;
+            }
+            for (int f = f0; f < f1; f++) {
+                MemorySegment.copy(p, FLOAT, (long) f * ld * Float.BYTES, yt, yOff + f * batch, batch);
+            }
             return;
         }
         onThisThread(f0, f1, ld, (t, g0, g1) -> {
@@ -150,12 +157,8 @@ public final class SparsePanel {
             for (int f = g0; f < g1; f++) {
                 int src = (f - g0) * ld;
                 int dst = yOff + f * batch;
-                if (accumulate) {
-                    for (int b = 0; b < batch; b++) {
-                        yt[dst + b] += t[src + b];
-                    }
-                } else {
-                    System.arraycopy(t, src, yt, dst, batch);
+                for (int b = 0; b < batch; b++) {
+                    yt[dst + b] += t[src + b];
                 }
             }
         });
@@ -166,11 +169,21 @@ public final class SparsePanel {
         void run(float[] t, int f0, int f1);
     }
 
+    /** Panel rows {@code [f0, f1)} for one task. */
+    private interface RowRange {
+        void run(int f0, int f1);
+    }
+
     /** Runs {@code stage} over the panel rows in groups of {@link #rowsPerTask}, in parallel. */
     private static void inStages(int features, int batch, int ld, Stage stage) {
+        inRowGroups(features, batch, ld, (f0, f1) -> onThisThread(f0, f1, ld, stage));
+    }
+
+    /** Splits the panel rows over the pool in whole groups of {@link #rowsPerTask}; small panels stay on the caller. */
+    private static void inRowGroups(int features, int batch, int ld, RowRange body) {
         int rows = rowsPerTask(ld);
         Parallel.forRange((features + rows - 1) / rows, grain(batch, rows), (from, to) ->
-                onThisThread(from * rows, Math.min(features, to * rows), ld, stage));
+                body.run(from * rows, Math.min(features, to * rows)));
     }
 
     /** Runs {@code stage} over panel rows {@code [f0, f1)} in groups of {@link #rowsPerTask}, on the calling thread. */

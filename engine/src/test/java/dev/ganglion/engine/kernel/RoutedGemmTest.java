@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +49,16 @@ class RoutedGemmTest {
 
     private static final double SMALL = 2.0 * 4 * 5 * 6;
     private static final double LARGE = 2.0 * 40 * 50 * 60;
+
+    /**
+     * A kernel slow (3 ms) on the calls, counted from 1 in {@code calls}, that {@code slowCall}
+     * picks, whatever their shape: a CPU kernel whose speed changes between measurements.
+     */
+    private static GemmKernel slowOnCalls(AtomicInteger calls, IntPredicate slowCall) {
+        return (ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) ->
+                new Fake(0, slowCall.test(calls.incrementAndGet()) ? Double.MAX_VALUE : 0, 3)
+                        .gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
 
     /** A CPU that is slow on the large shape, a device that is slow on the small one. */
     private static Fake cpu() {
@@ -119,11 +130,8 @@ class RoutedGemmTest {
     void aShapeIsMeasuredAgainOnceTheCpuKernelHasWarmedUp() {
         GemmKernel device = new Fake(0, Double.MAX_VALUE, 1);
         AtomicInteger cpuCalls = new AtomicInteger();
-        GemmKernel coldCpu = (ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) -> {
-            // slow for the first measurement (one warm-up and TIMED_RUNS runs), as before the JIT compiles it
-            new Fake(0, cpuCalls.incrementAndGet() <= 1 + RoutedGemm.TIMED_RUNS ? Double.MAX_VALUE : 0, 3)
-                    .gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        };
+        // slow for the first measurement (one warm-up and TIMED_RUNS runs), as before the JIT compiles it
+        GemmKernel coldCpu = slowOnCalls(cpuCalls, call -> call <= 1 + RoutedGemm.TIMED_RUNS);
         RoutedGemm g = new RoutedGemm(coldCpu);
         g.offloadTo(device);
         long first = RoutedGemm.MEASURE_AGAIN_AT.getFirst();
@@ -143,13 +151,9 @@ class RoutedGemmTest {
         GemmKernel device = new Fake(0, Double.MAX_VALUE, 1);
         AtomicInteger cpuCalls = new AtomicInteger();
         long first = RoutedGemm.MEASURE_AGAIN_AT.getFirst();
-        GemmKernel noisyCpu = (ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) -> {
-            // fast at the first measurement, slow at the second (other threads held the cores)
-            int call = cpuCalls.incrementAndGet();
-            boolean slow = call > 1 + RoutedGemm.TIMED_RUNS && call <= 2 * (1 + RoutedGemm.TIMED_RUNS);
-            new Fake(0, slow ? Double.MAX_VALUE : 0, 3).gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc);
-        };
+        // fast at the first measurement, slow at the second (other threads held the cores)
+        GemmKernel noisyCpu = slowOnCalls(cpuCalls,
+                call -> call > 1 + RoutedGemm.TIMED_RUNS && call <= 2 * (1 + RoutedGemm.TIMED_RUNS));
         RoutedGemm g = new RoutedGemm(noisyCpu);
         g.offloadTo(device);
         for (int call = 1; call <= first; call++) {
