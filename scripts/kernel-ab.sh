@@ -16,11 +16,8 @@ BASE="$1"; shift
 [[ -d "$ROOT/engine/target/classes" ]] || { echo "kernel-ab: build this tree first (mvn -o install -DskipTests)" >&2; exit 2; }
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-TREE="$(mktemp -d "${TMPDIR:-/tmp}/ganglion-ab.XXXXXX")"
-cleanup() { git -C "$ROOT" worktree remove --force "$TREE" >/dev/null 2>&1 || rm -rf "$TREE"; }
-trap cleanup EXIT
-git -C "$ROOT" worktree add -q --detach "$TREE" "$BASE"
-(cd "$TREE" && mvn -B -o -q -pl engine compile) >&2
+. "$ROOT/scripts/ab/base-tree.sh"
+base_tree "$BASE" engine
 
 "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   ${AB_JAVA_OPTS:-} "$ROOT/scripts/ab/CsrKernelAb.java" "$TREE" "$ROOT" "$@"

@@ -73,13 +73,7 @@ public final class CsrKernelAb {
                 }
             }
             String same = builds[0].sameOutputs(builds[1]) ? "same bits" : "OUTPUTS DIFFER";
-            double[] ratios = new double[calls / 2];
-            for (int i = calls - ratios.length; i < calls; i++) {
-                ratios[i - (calls - ratios.length)] = (double) nanos[1][i] / nanos[0][i];
-            }
-            System.out.printf("%-10s base %8.1f µs, new %8.1f µs (medians); new/base %.3f (median of %d paired ratios, "
-                            + "quartiles %.3f–%.3f); %s%n", op, median(nanos[0], calls) / 1e3, median(nanos[1], calls) / 1e3,
-                    quantile(ratios, 0.5), ratios.length, quantile(ratios, 0.25), quantile(ratios, 0.75), same);
+            System.out.printf("%-10s %s; %s%n", op, Paired.report(nanos, 1e3, "µs"), same);
         }
     }
 
@@ -89,18 +83,6 @@ public final class CsrKernelAb {
             p.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) r.nextGaussian());
         }
         return p;
-    }
-
-    private static double median(long[] nanos, int calls) {
-        long[] tail = Arrays.copyOfRange(nanos, calls / 2, calls);
-        Arrays.sort(tail);
-        return tail[tail.length / 2];
-    }
-
-    private static double quantile(double[] values, double q) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s[(int) Math.min(s.length - 1, Math.round(q * (s.length - 1)))];
     }
 
     /** One tree's kernel, its methods found by reflection, and its own output buffers. */

@@ -35,7 +35,7 @@ class SparseProductsTest {
             Bsr w = SparseTesting.randomValues(Bsr.fromBlockMask(blockMask, s[3], s[4], DType.F32), s[0] + 1);
             c.add(Arguments.of(w.toString(), w, s[0]));
         }
-        int[][] csr = {{1, 1, 1}, {7, 13, 17}, {16, 33, 31}, {65, 64, 100}, {3, 207, 15}, {129, 20, 65}};
+        int[][] csr = {{1, 1, 1}, {7, 13, 17}, {16, 33, 31}, {64, 45, 70}, {65, 64, 100}, {3, 207, 15}, {129, 20, 65}};
         for (int[] s : csr) {
             for (double p : new double[] {0.05, 0.3, 1.0}) {
                 Csr w = SparseTesting.randomValues(Csr.fromMask(SparseTesting.mask(s[1], s[2], p, s[0]), DType.F32), s[0]);

@@ -1,0 +1,43 @@
+import java.util.Arrays;
+
+/** The statistics of {@code CsrKernelAb} and {@code StepAb}: medians and quantiles of paired timings. */
+final class Paired {
+    private Paired() {}
+
+    /**
+     * "base …, new … (medians); new/base … (median of n paired ratios, quartiles …)" over the second
+     * half of the pairs ({@code nanos[0]} the base's, {@code nanos[1]} the new build's), times in
+     * {@code unit} nanoseconds written as {@code unitName}.
+     */
+    static String report(long[][] nanos, double unit, String unitName) {
+        int from = nanos[0].length / 2;
+        double[] ratios = secondHalfRatios(nanos);
+        return String.format("base %.3f %s, new %.3f %s (medians); new/base %.3f (median of %d paired ratios, "
+                        + "quartiles %.3f–%.3f)", median(nanos[0], from) / unit, unitName, median(nanos[1], from) / unit,
+                unitName, quantile(ratios, 0.5), ratios.length, quantile(ratios, 0.25), quantile(ratios, 0.75));
+    }
+
+    /** The median of {@code nanos[from …]}. */
+    private static double median(long[] nanos, int from) {
+        long[] tail = Arrays.copyOfRange(nanos, from, nanos.length);
+        Arrays.sort(tail);
+        return tail[tail.length / 2];
+    }
+
+    /** The {@code q} quantile of {@code values} (nearest rank). */
+    private static double quantile(double[] values, double q) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s[(int) Math.min(s.length - 1, Math.round(q * (s.length - 1)))];
+    }
+
+    /** {@code nanos[1][i] / nanos[0][i]} for the second half of the pairs. */
+    private static double[] secondHalfRatios(long[][] nanos) {
+        int n = nanos[0].length;
+        double[] ratios = new double[n - n / 2];
+        for (int i = n / 2; i < n; i++) {
+            ratios[i - n / 2] = (double) nanos[1][i] / nanos[0][i];
+        }
+        return ratios;
+    }
+}
