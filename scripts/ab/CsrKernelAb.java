@@ -20,10 +20,11 @@ import java.util.Random;
  * the ratio settles to 1–2 %. The outputs of the two builds are compared bit for bit.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector scripts/ab/CsrKernelAb.java BASE_TREE
- * NEW_TREE [rows cols density batch calls]} (a single-file program; each tree a checkout with
- * {@code engine/target/classes} built). {@code scripts/kernel-ab.sh} builds a commit's tree and
- * runs this. Defaults: a G2GNet hidden layer's off-diagonal part at batch 64 (1,024 × 1,024,
- * 13.4 % of the entries, batch 64), 2,000 calls per kernel of which the second half counts.
+ * NEW_TREE [rows cols density batch calls]} (a source-file program; the launcher compiles {@code
+ * Paired.java} from the same folder). Each tree is a checkout with {@code engine/target/classes}
+ * built; {@code scripts/kernel-ab.sh} builds a commit's tree and runs this. Defaults: a G2GNet hidden
+ * layer's off-diagonal part at batch 64 (1,024 × 1,024, 13.4 % of the entries, batch 64), 2,000 calls
+ * per kernel of which the second half counts.
  */
 public final class CsrKernelAb {
     private static final String KERNEL = "dev.ganglion.engine.simd.SimdCsr";

@@ -19,10 +19,11 @@ import java.util.Map;
  * largest relative difference.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -Dganglion.threads=1
- * scripts/ab/StepAb.java BASE_TREE NEW_TREE [model batch steps [key=value ...]]} (a single-file
- * program; each tree a checkout with its modules' {@code target/classes} built). {@code
- * scripts/step-ab.sh} builds a commit's tree and runs this. Defaults: {@code g2gnet}, batch 64, 600
- * steps, {@code hidden_size=1024}.
+ * scripts/ab/StepAb.java BASE_TREE NEW_TREE [model batch steps [key=value ...]]} (a source-file
+ * program; the launcher compiles {@code Paired.java} from the same folder). Each tree is a checkout
+ * with its modules' {@code target/classes} built; {@code scripts/step-ab.sh} builds a commit's tree
+ * and runs this. Defaults: {@code g2gnet}, batch 64, 600 steps, and {@code hidden_size=1024} when no
+ * model is named.
  */
 public final class StepAb {
     private static final String CASE = "dev.ganglion.bench.ModelStepCase";
@@ -37,7 +38,7 @@ public final class StepAb {
         int batch = args.length > 2 ? Integer.parseInt(args[3]) : 64;
         int steps = args.length > 2 ? Integer.parseInt(args[4]) : 600;
         Map<String, String> sets = new LinkedHashMap<>();
-        if (args.length <= 5) {
+        if (args.length == 2) {
             sets.put("hidden_size", "1024");
         }
         for (int i = 5; i < args.length; i++) {
