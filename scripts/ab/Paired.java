@@ -11,7 +11,7 @@ final class Paired {
      */
     static String report(long[][] nanos, double unit, String unitName) {
         int from = nanos[0].length / 2;
-        double[] ratios = secondHalfRatios(nanos);
+        double[] ratios = ratios(nanos, from);
         return String.format("base %.3f %s, new %.3f %s (medians); new/base %.3f (median of %d paired ratios, "
                         + "quartiles %.3f–%.3f)", median(nanos[0], from) / unit, unitName, median(nanos[1], from) / unit,
                 unitName, quantile(ratios, 0.5), ratios.length, quantile(ratios, 0.25), quantile(ratios, 0.75));
@@ -31,12 +31,11 @@ final class Paired {
         return s[(int) Math.min(s.length - 1, Math.round(q * (s.length - 1)))];
     }
 
-    /** {@code nanos[1][i] / nanos[0][i]} for the second half of the pairs. */
-    private static double[] secondHalfRatios(long[][] nanos) {
-        int n = nanos[0].length;
-        double[] ratios = new double[n - n / 2];
-        for (int i = n / 2; i < n; i++) {
-            ratios[i - n / 2] = (double) nanos[1][i] / nanos[0][i];
+    /** {@code nanos[1][i] / nanos[0][i]} for the pairs from {@code from} on. */
+    private static double[] ratios(long[][] nanos, int from) {
+        double[] ratios = new double[nanos[0].length - from];
+        for (int i = from; i < nanos[0].length; i++) {
+            ratios[i - from] = (double) nanos[1][i] / nanos[0][i];
         }
         return ratios;
     }

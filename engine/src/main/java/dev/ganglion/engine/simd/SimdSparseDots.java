@@ -287,7 +287,9 @@ final class SimdSparseDots {
                 c3.add(e3).intoArray(prods, (g + 3) * L);
             }
             // laneSums' fold of sixteen vectors (NOTE: written out again here, not called: a call per
-            // sixteen entries loads the eight permute indexes each time, 3.8 against 2.6 ns an entry)
+            // sixteen entries loads the eight permute indexes each time, 3.8 against 2.6 ns an entry;
+            // nor through a two-vector fold helper, which C2 left as a call in this method, boxing
+            // its vectors: the SDDMM 8.1× slower, scripts/kernel-ab.sh)
             FloatVector v0 = FloatVector.fromArray(S, prods, 0);
             FloatVector v1 = FloatVector.fromArray(S, prods, L);
             FloatVector v2 = FloatVector.fromArray(S, prods, 2 * L);
