@@ -46,6 +46,13 @@ public interface CsrKernel {
     void spmmSddmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
                    MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] dots, int dOff);
 
+    /**
+     * The values of entries {@code [from, to)} into another entry order:
+     * {@code dst[dOff + p] = src[sOff + perm[p]]}, as a layer keeping its weight in column order
+     * needs them in row order for its forward product ({@link CsrProducts}).
+     */
+    void gather(float[] src, int sOff, int[] perm, int from, int to, float[] dst, int dOff);
+
     /** The implementation picked at start-up (SIMD when enabled, else {@link ScalarCsr}). */
     static CsrKernel active() {
         return CsrActive.KERNEL;

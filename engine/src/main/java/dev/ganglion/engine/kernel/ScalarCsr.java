@@ -52,6 +52,13 @@ public final class ScalarCsr implements CsrKernel {
         }
     }
 
+    @Override
+    public void gather(float[] src, int sOff, int[] perm, int from, int to, float[] dst, int dOff) {
+        for (int p = from; p < to; p++) {
+            dst[dOff + p] = src[sOff + perm[p]];
+        }
+    }
+
     /** {@code Σ_{b<ld} A[a0 + b]·S[s0 + b]} in batch order. */
     private static float dot(MemorySegment a, long a0, MemorySegment s, long s0, int ld) {
         float acc = 0f;

@@ -76,6 +76,33 @@ class SparseKernelParityTest {
     }
 
     @Test
+    void csrGatherMatchesScalarBitForBit() {
+        CsrKernel simd = new SimdCsr();
+        CsrKernel scalar = new ScalarCsr();
+        for (int n : new int[] {0, 1, 15, 16, 17, 31, 33, 100, 1027}) {
+            SplittableRandom r = new SplittableRandom(n);
+            float[] src = randomFloats(n + 5, n);
+            int[] perm = new int[n];
+            for (int p = 0; p < n; p++) {
+                perm[p] = r.nextInt(n);
+            }
+            for (int from : new int[] {0, Math.min(n, 3)}) {
+                float[] a = nans(n + 2);
+                float[] b = nans(n + 2);
+                simd.gather(src, 5, perm, from, n, a, 2);
+                scalar.gather(src, 5, perm, from, n, b, 2);
+                assertThat(a).as("n=%d from=%d", n, from).containsExactly(b);
+                for (int p = from; p < n; p++) {
+                    assertThat(a[2 + p]).isEqualTo(src[5 + perm[p]]);
+                }
+                for (int i = 0; i < 2 + from; i++) {
+                    assertThat(a[i]).as("untouched before entry %d", from).isNaN();
+                }
+            }
+        }
+    }
+
+    @Test
     void csrSddmm() {
         CsrKernel simd = new SimdCsr();
         CsrKernel scalar = new ScalarCsr();
