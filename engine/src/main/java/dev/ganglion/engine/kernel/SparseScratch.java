@@ -34,19 +34,26 @@ final class SparseScratch implements AutoCloseable {
         return POOL.acquire();
     }
 
-    /** A panel buffer of at least {@code n} floats; contents are arbitrary. */
+    /**
+     * A panel buffer of exactly {@code n} floats (a slice of a kept one that may be larger); contents
+     * are arbitrary. Exact, so that a kernel may take the panel's size as a bound on the rows it
+     * reaches ({@code GatherParts}).
+     */
     MemorySegment first(long n) {
-        return first = atLeast(first, n);
+        first = atLeast(first, n);
+        return exactly(first, n);
     }
 
-    /** A second panel buffer, distinct from {@link #first}, of at least {@code n} floats. */
+    /** A second panel buffer, distinct from {@link #first}, of exactly {@code n} floats. */
     MemorySegment second(long n) {
-        return second = atLeast(second, n);
+        second = atLeast(second, n);
+        return exactly(second, n);
     }
 
-    /** A third panel buffer, distinct from the other two, of at least {@code n} floats. */
+    /** A third panel buffer, distinct from the other two, of exactly {@code n} floats. */
     MemorySegment third(long n) {
-        return third = atLeast(third, n);
+        third = atLeast(third, n);
+        return exactly(third, n);
     }
 
     /** A heap buffer of at least {@code n} floats (values reordered for a product); contents are arbitrary. */
@@ -62,6 +69,10 @@ final class SparseScratch implements AutoCloseable {
     /** {@code panel} when it holds at least {@code n} floats, else a new one that does. */
     private static MemorySegment atLeast(MemorySegment panel, long n) {
         return floats(panel) < n ? SparsePanel.allocateFloats(n) : panel;
+    }
+
+    private static MemorySegment exactly(MemorySegment panel, long n) {
+        return panel.asSlice(0, n * Float.BYTES);
     }
 
     /** Capacity of a buffer in floats. */

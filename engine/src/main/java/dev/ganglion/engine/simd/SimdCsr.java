@@ -138,7 +138,7 @@ public final class SimdCsr implements CsrKernel {
                       float[] out, int oOff, boolean accumulate) {
         float[] row = new float[ld];
         float[] prods = new float[mostEntries(from, to, ptr) * (L + 1)];
-        GatherParts parts = new GatherParts(from, to, ptr, idx, ld);
+        GatherParts parts = new GatherParts(from, to, ptr, idx, ld, s.byteSize());
         for (int h = 0; h < parts.count; h++) {
             for (int q = from; q < to; q++) {
                 int p0 = parts.start(q);
@@ -167,7 +167,7 @@ public final class SimdCsr implements CsrKernel {
     public void spmmSddmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
                           MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] dots, int dOff) {
         float[] prods = new float[mostEntries(from, to, ptr) * 2 * L];
-        GatherParts parts = new GatherParts(from, to, ptr, idx, ld);
+        GatherParts parts = new GatherParts(from, to, ptr, idx, ld, a.byteSize());
         for (int h = 0; h < parts.count; h++) {
             boolean more = h > 0;
             for (int q = from; q < to; q++) {
