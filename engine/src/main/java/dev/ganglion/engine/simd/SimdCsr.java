@@ -1,6 +1,7 @@
 package dev.ganglion.engine.simd;
 
 import dev.ganglion.engine.kernel.CsrKernel;
+import dev.ganglion.engine.kernel.ScalarCsr;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -24,6 +25,8 @@ public final class SimdCsr implements CsrKernel {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /** Bytes of one vector. */
     private static final long V = (long) L * Float.BYTES;
+    /** The reference, for {@link #gather}'s last elements. */
+    private static final ScalarCsr SCALAR = new ScalarCsr();
 
     /**
      * Creates the kernel (it holds no state); public and without arguments for
@@ -383,7 +386,7 @@ public final class SimdCsr implements CsrKernel {
      * the scalar loop's random loads each waited on L2, which the gather instruction overlaps. In a
      * G2GNet step (batch 64, 1 thread; the gather was 4.1 % of its JFR samples) the step took 2 % less:
      * new/base 0.972–0.986 in three runs of {@code scripts/step-ab.sh}, where the scalar loop switched
-     * back on in the same build gave 1.002 and 1.012.
+     * back on in the same build gave 1.002 and 1.012. The last elements through the reference.
      */
     @Override
     public void gather(float[] src, int sOff, int[] perm, int from, int to, float[] dst, int dOff) {
@@ -391,9 +394,7 @@ public final class SimdCsr implements CsrKernel {
         for (; p + L <= to; p += L) {
             FloatVector.fromArray(S, src, sOff, perm, p).intoArray(dst, dOff + p);
         }
-        for (; p < to; p++) {
-            dst[dOff + p] = src[sOff + perm[p]];
-        }
+        SCALAR.gather(src, sOff, perm, p, to, dst, dOff);
     }
 
     /** The most entries any of rows {@code [from, to)} holds. */

@@ -3,6 +3,7 @@ package dev.ganglion.engine.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganglion.engine.testing.Fixtures;
+import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
 class SparsePanelTest {
@@ -16,7 +17,7 @@ class SparsePanelTest {
             int ld = SparsePanel.width(batch);
             assertThat(ld % SparsePanel.ALIGN).isZero();
             assertThat(ld).isBetween(batch, batch + 15);
-            java.lang.foreign.MemorySegment panel = SparsePanel.allocateFloats(SparsePanel.size(features, batch) + 5);
+            MemorySegment panel = SparsePanel.allocateFloats(SparsePanel.size(features, batch) + 5);
             for (long i = 0; i < panel.byteSize() / Float.BYTES; i++) {
                 panel.setAtIndex(SparsePanel.FLOAT, i, Float.NaN); // a reused buffer: pack must zero the padding itself
             }
@@ -51,7 +52,7 @@ class SparsePanelTest {
             int features = s[1];
             float[] xt = Fixtures.randomFloats(batch * features + 3, features);
             int ld = SparsePanel.width(batch);
-            java.lang.foreign.MemorySegment panel = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
+            MemorySegment panel = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
             for (long i = 0; i < panel.byteSize() / Float.BYTES; i++) {
                 panel.setAtIndex(SparsePanel.FLOAT, i, Float.NaN); // a reused buffer: copyIn must zero the padding itself
             }
@@ -97,8 +98,8 @@ class SparsePanelTest {
     private static void checkPackRows(BatchLayout layout, int batch, int features, int f0, int f1) {
         int ld = SparsePanel.width(batch);
         float[] x = Fixtures.randomFloats(batch * features + 2, features - batch);
-        java.lang.foreign.MemorySegment whole = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
-        java.lang.foreign.MemorySegment ranged = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
+        MemorySegment whole = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
+        MemorySegment ranged = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
         for (long i = 0; i < ranged.byteSize() / Float.BYTES; i++) {
             ranged.setAtIndex(SparsePanel.FLOAT, i, Float.NaN);
         }
@@ -120,7 +121,7 @@ class SparsePanelTest {
     private static void checkUnpackRows(BatchLayout layout, int batch, int features, int f0, int f1) {
         int ld = SparsePanel.width(batch);
         float[] x = Fixtures.randomFloats(batch * features, features + batch);
-        java.lang.foreign.MemorySegment panel = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
+        MemorySegment panel = SparsePanel.allocateFloats(SparsePanel.size(features, batch));
         SparsePanel.pack(x, 0, batch, features, panel, ld);
         float[] base = Fixtures.randomFloats(batch * features + 1, 11);
         for (boolean accumulate : new boolean[] {false, true}) {
