@@ -166,7 +166,22 @@ public final class Elementwise {
      * For float32 they are rounded to float first.
      */
     public static Tensor apply(UnaryOp op, Tensor x, double p, double q) {
-        Tensor out = Tensor.zeros(x.shape(), x.dtype());
+        return applyInto(op, x, p, q, Tensor.zeros(x.shape(), x.dtype()));
+    }
+
+    /**
+     * {@code out = op(x; p, q)} in place: {@code out} must be contiguous, of x's shape and dtype, and
+     * may be x itself (a layer applying its activation to the output it has just made); an x that
+     * overlaps it otherwise is read as it was before the call. Returns {@code out}.
+     */
+    public static Tensor applyInto(UnaryOp op, Tensor x, double p, double q, Tensor out) {
+        String name = op.opName();
+        Checks.sameDType(name, x, out);
+        if (!out.shape().equals(x.shape()) || !(out.isContiguous() || out.size() == 0)) {
+            throw new IllegalArgumentException(name + ": output of shape " + out.shape()
+                    + (out.isContiguous() ? "" : " (not contiguous)") + " for an input of shape " + x.shape());
+        }
+        x = beforeWrite(x, out);
         if (x.dtype() == DType.F32) {
             Tensor xu = Runs.unitInner(x);
             Tensor[] operands = {out, xu};
@@ -181,7 +196,7 @@ public final class Elementwise {
             Runs.forEach(x.shape(), operands,
                     (off, st, n) -> ScalarUnary.apply(op, p, q, xs, off[1], st[1], ys, off[0], n));
         }
-        return out;
+        return out.markWritten();
     }
 
     // ---------------------------------------------------------------- binary

@@ -260,6 +260,52 @@ class ElementwiseTest {
         assertValues(acc, Shape.of(4, 50), DType.F32, want, 0, 0);
     }
 
+    /**
+     * Every unary op written over its own input gives the bits of its out-of-place form, at every
+     * awkward size and in both dtypes (the SIMD kernels read each vector before writing it back).
+     */
+    @ParameterizedTest
+    @EnumSource(UnaryOp.class)
+    void unaryApplyIntoItsOwnInputGivesTheOutOfPlaceBits(UnaryOp op) {
+        for (DType dt : new DType[] {DType.F32, DType.F64}) {
+            for (double[] pq : OpSamples.unaryParams(op)) {
+                for (int[] dims : SHAPES) {
+                    Shape s = Shape.of(dims);
+                    Tensor x = Tensor.wrap(OpSamples.unaryInputs(op, s.size(), s.size()), s).to(dt);
+                    Tensor want = Elementwise.apply(op, x, pq[0], pq[1]);
+                    int v = x.version();
+                    Tensor out = Elementwise.applyInto(op, x, pq[0], pq[1], x);
+                    assertThat(out).isSameAs(x);
+                    assertThat(x.version()).as("version").isGreaterThan(v);
+                    // Arrays.equals: bit for bit (NaN as NaN, −0 apart from +0), and linear in the size
+                    assertThat(x.toDoubleArray()).as(op + " " + dt + " " + s).isEqualTo(want.toDoubleArray());
+                }
+            }
+        }
+    }
+
+    @Test
+    void unaryApplyIntoReadsAnOverlappingViewAsItWasAndChecksItsOutput() {
+        // m = −mᵀ in place: each element reads its partner as it was before the call
+        Tensor m = Ref.random(DType.F32, 10, 9, 9);
+        double[] before = m.toDoubleArray();
+        Elementwise.applyInto(UnaryOp.NEG, m.mT(), 0, 0, m);
+        double[] after = m.toDoubleArray();
+        for (int r = 0; r < 9; r++) {
+            for (int c = 0; c < 9; c++) {
+                assertThat(after[r * 9 + c]).as("[" + r + ", " + c + "]").isEqualTo(-before[c * 9 + r]);
+            }
+        }
+        Tensor a = Tensor.zeros(2, 3);
+        assertThatThrownBy(() -> Elementwise.applyInto(UnaryOp.RELU, a, 0, 0, Tensor.zeros(3, 2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("relu: output of shape [3, 2] for an input of shape [2, 3]");
+        assertThatThrownBy(() -> Elementwise.applyInto(UnaryOp.RELU, a, 0, 0, Tensor.zeros(3, 2).mT()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not contiguous");
+        assertThatThrownBy(() -> Elementwise.applyInto(UnaryOp.RELU, a, 0, 0, Tensor.zeros(Shape.of(2, 3), DType.F64)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("relu: dtype mismatch");
+    }
+
     @Test
     void anInputOverlappingTheOutputAsAnotherViewIsReadAsItWas() {
         for (DType dt : new DType[] {DType.F32, DType.F64}) {

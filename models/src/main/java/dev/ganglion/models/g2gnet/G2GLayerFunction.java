@@ -4,11 +4,13 @@ import dev.ganglion.autodiff.CustomContext;
 import dev.ganglion.autodiff.CustomFunction;
 import dev.ganglion.autodiff.IndexOps;
 import dev.ganglion.autodiff.LinalgOps;
+import dev.ganglion.autodiff.PointwiseOps;
 import dev.ganglion.autodiff.Var;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.kernel.BatchLayout;
 import dev.ganglion.engine.kernel.BinaryOp;
+import dev.ganglion.engine.kernel.UnaryOp;
 import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.engine.sparse.SparseMatrix;
 import dev.ganglion.engine.sparse.SparseOps;
@@ -24,6 +26,9 @@ import dev.ganglion.engine.sparse.SparseOps;
  *   dvalues = [ (dyᵀ·x) at the live entries of D ; (dyᵀ·x) ⊙ pattern(O) ]   (SDDMMs at the stored entries)
  *   db = Σ_rows dy
  * </pre>
+ * With the ReLU fused ({@code relu}), the op is {@code h = relu(y)}: the activation runs in place on
+ * the output it has just made, and the backward first turns {@code dh} into
+ * {@code dy = dh ⊙ [h > 0]} (the bits of {@code Var.relu}'s own rule) and goes on as above.
  * Without holes (a mask whose diagonal blocks are full) the block values are {@code values[0,
  * diagLive)} themselves; with holes (after pruning) they are scattered from the live ones with a 0
  * at each hole ({@link SparseLayout#blockValues}), and the block weight gradient is computed whole
@@ -36,6 +41,10 @@ import dev.ganglion.engine.sparse.SparseOps;
  * Here the second product accumulates into the first one's output (and input gradient), the bias
  * is added in place, and each SDDMM writes its slice of one value gradient directly.
  *
+ * <p>Why the ReLU fused: as an op of its own, the activation's new {@code [batch, out]} output, its
+ * extra pass and its autograd node cost a G2GNet step (batch 64, H = 1,024, 1 thread) 3.5 % more
+ * ({@code scripts/step-ab.sh}, the two forms alternating in one JVM, the same bits).
+ *
  * <p>With {@link BatchLayout#FEATURE_MAJOR} operands x, y and their gradients are transposed
  * ({@code xᵀ [n_in, batch] → yᵀ [n_out, batch]}, the bias given as a column {@code [n_out, 1]}):
  * the layout a stack of these layers keeps between layers ({@link G2GNet}), which reaches the
@@ -44,15 +53,18 @@ import dev.ganglion.engine.sparse.SparseOps;
 final class G2GLayerFunction implements CustomFunction {
     private final SparseLayout layout;
     private final BatchLayout operands;
+    private final boolean relu;
 
-    G2GLayerFunction(SparseLayout layout, BatchLayout operands) {
+    /** The layer, its ReLU fused when {@code relu}. */
+    G2GLayerFunction(SparseLayout layout, BatchLayout operands, boolean relu) {
         this.layout = layout;
         this.operands = operands;
+        this.relu = relu;
     }
 
     @Override
     public String name() {
-        return "g2gSparseLayer";
+        return relu ? "g2gSparseLayerRelu" : "g2gSparseLayer";
     }
 
     @Override
@@ -61,10 +73,9 @@ final class G2GLayerFunction implements CustomFunction {
         Tensor values = in[1].contiguous();
         Tensor blockValues = layout.diag == null ? null
                 : layout.holes ? layout.blockValues(values) : values.slice(0, 0, layout.diagLive);
-        if (blockValues == null) {
-            ctx.save(x, values);
-        } else {
-            ctx.save(x, values, blockValues);
+        ctx.save(x, values);
+        if (blockValues != null) {
+            ctx.save(blockValues); // saved(2)
         }
         ctx.setState(in.length > 2); // with a bias
         Shape ys = operands == BatchLayout.FEATURE_MAJOR ? Shape.of(layout.out, x.dim(1)) : x.shape().with(-1, layout.out);
@@ -86,12 +97,17 @@ final class G2GLayerFunction implements CustomFunction {
         if (in.length > 2) { // a bias shaped to broadcast against y ([n_out], or [n_out, 1] feature-major)
             Elementwise.applyInto(BinaryOp.ADD, y, in[2], y);
         }
+        if (relu) {
+            Elementwise.applyInto(UnaryOp.RELU, y, 0, 0, y);
+            ctx.save(y); // the last one saved: the backward's mask
+        }
         return new Tensor[] {y};
     }
 
     @Override
     public Tensor[] backward(CustomContext ctx, Tensor... gradOutputs) {
-        Tensor g = gradOutputs[0];
+        Tensor g = relu ? Elementwise.apply(BinaryOp.RELU_GRAD, gradOutputs[0], ctx.saved(activatedSlot()))
+                : gradOutputs[0];
         Tensor x = ctx.saved(0);
         Tensor values = ctx.saved(1);
         Tensor gx = ctx.needsInputGrad(0) ? Tensor.zeros(x.shape(), x.dtype()) : null;
@@ -147,6 +163,10 @@ final class G2GLayerFunction implements CustomFunction {
         Var x = in[0];
         Var values = in[1];
         Var g = gradOutputs[0];
+        if (relu) { // Var.relu's rule in recorded ops: 0 where h ≤ 0 (a NaN h passes g)
+            Tensor h = ctx.saved(activatedSlot());
+            g = PointwiseOps.where(Elementwise.le(h, Tensor.scalar(0, h.dtype())), Var.constant(Tensor.scalar(0, h.dtype())), g);
+        }
         Var xRows = featureMajor ? x.transpose(0, 1) : x.reshape(-1, layout.in);
         Var gRows = featureMajor ? g.transpose(0, 1) : g.reshape(-1, layout.out);
         Var gx = null;
@@ -161,6 +181,11 @@ final class G2GLayerFunction implements CustomFunction {
             return new Var[] {gx, gv};
         }
         return new Var[] {gx, gv, in[2].requiresGrad() ? g : null};
+    }
+
+    /** Where forward saved its activated output: after x, the values and the block values (if any). */
+    private int activatedSlot() {
+        return layout.diag == null ? 2 : 3;
     }
 
     /** The diagonal blocks with the given block values (live entries, 0 at holes). */

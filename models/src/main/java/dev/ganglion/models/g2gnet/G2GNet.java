@@ -39,6 +39,8 @@ public final class G2GNet extends Layer implements NeuralModel {
     private final G2GNetConfig config;
     private final Sequential layers;
     private final Activation act;
+    /** Whether {@link #act} is a ReLU, which the sparse layers apply inside their op. */
+    private final boolean fusedRelu;
     private final Linear head;
     private boolean recording;
     private final Tensor[] lastInputs;
@@ -49,6 +51,7 @@ public final class G2GNet extends Layer implements NeuralModel {
         this.layers = registerModule("layers", new Sequential(sparse.toArray(new Layer[0])));
         this.head = registerModule("head", head);
         this.act = Activation.of(config.activation());
+        this.fusedRelu = act.kind() == Activation.Kind.RELU;
         this.lastInputs = new Tensor[sparse.size()];
         this.lastOutputs = new Tensor[sparse.size()];
     }
@@ -213,7 +216,9 @@ public final class G2GNet extends Layer implements NeuralModel {
         for (int l = 0; l < layers.size(); l++) {
             Tensor pre = ht.value();
             G2GSparseLayer layer = layer(l);
-            ht = act.forward(layer.forwardFeatureMajor(ht, p.apply(layer.weight()), p.apply(layer.bias())));
+            // a ReLU runs inside the layer's op (G2GLayerFunction says why), any other activation after it
+            Var h = layer.forwardFeatureMajor(ht, p.apply(layer.weight()), p.apply(layer.bias()), fusedRelu);
+            ht = fusedRelu ? h : act.forward(h);
             if (record) {
                 lastInputs[l] = pre.mT();
                 lastOutputs[l] = ht.value().mT();

@@ -78,16 +78,26 @@ public final class G2GSparseLayer extends Layer {
      * {@link BatchLayout#FEATURE_MAJOR} operands {@code (W ⊙ M)·xᵀ + b} for {@code xᵀ [n_in, batch]}.
      */
     static Var apply(SparseLayout layout, BatchLayout operands, Var x, Var values, Var bias) {
+        return apply(layout, operands, x, values, bias, false);
+    }
+
+    /**
+     * {@link #apply(SparseLayout, BatchLayout, Var, Var, Var)}, then {@code relu} when asked: inside
+     * the layer's op where its outputs need no permutation (index grouping: {@link G2GLayerFunction}
+     * says why), as its own op after the permutation and the bias otherwise.
+     */
+    static Var apply(SparseLayout layout, BatchLayout operands, Var x, Var values, Var bias, boolean relu) {
         boolean featureMajor = operands == BatchLayout.FEATURE_MAJOR;
         int axis = featureMajor ? 0 : x.rank() - 1;
         Var xp = layout.identityIn ? x : IndexOps.indexSelect(x, axis, layout.inPerm);
         // broadcast along the batch axis: a column [n_out, 1] against feature-major yᵀ
         Var b = featureMajor ? bias.reshape(layout.out, 1) : bias;
-        G2GLayerFunction f = new G2GLayerFunction(layout, operands);
         if (layout.identityOut) {
-            return f.apply(xp, values, b);
+            return new G2GLayerFunction(layout, operands, relu).apply(xp, values, b);
         }
-        return IndexOps.indexSelect(f.apply(xp, values), axis, layout.outInverse).add(b);
+        Var y = IndexOps.indexSelect(new G2GLayerFunction(layout, operands, false).apply(xp, values), axis,
+                layout.outInverse).add(b);
+        return relu ? y.relu() : y;
     }
 
     @Override
@@ -105,16 +115,19 @@ public final class G2GSparseLayer extends Layer {
      * between them and reaches the sparse kernels by copies instead of transposes.
      */
     public Var forwardFeatureMajor(Var xt) {
-        return forwardFeatureMajor(xt, weight, bias);
+        return forwardFeatureMajor(xt, weight, bias, false);
     }
 
-    /** {@link #forwardFeatureMajor(Var)} with the given values {@code [nnz]} and bias in place of the layer's. */
-    Var forwardFeatureMajor(Var xt, Var values, Var bias) {
+    /**
+     * {@link #forwardFeatureMajor(Var)} with the given values {@code [nnz]} and bias in place of the
+     * layer's, and {@code relu} of the result when asked (fused into the layer's op where it can be).
+     */
+    Var forwardFeatureMajor(Var xt, Var values, Var bias, boolean relu) {
         if (xt.rank() != 2 || xt.dim(0) != layout.in) {
             throw new IllegalArgumentException(this + ": feature-major input of shape " + xt.shape() + "; expected ["
                     + layout.in + ", batch]");
         }
-        return apply(layout, BatchLayout.FEATURE_MAJOR, xt, values, bias);
+        return apply(layout, BatchLayout.FEATURE_MAJOR, xt, values, bias, relu);
     }
 
     /** The live values {@code [nnz]}. */

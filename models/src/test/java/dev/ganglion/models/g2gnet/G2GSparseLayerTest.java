@@ -185,6 +185,71 @@ class G2GSparseLayerTest {
         }
     }
 
+    /**
+     * {@code relu} asked of the layer gives the bits of the layer followed by {@code Var.relu}, output
+     * and every gradient, in both operand layouts, with and without holes, for the fused form (index
+     * grouping: no ReLU op recorded) and the one after the output permutation (interleaved).
+     */
+    @Test
+    void fusedReluIsTheLayerThenReluBitForBit() {
+        for (BatchLayout operands : BatchLayout.values()) {
+            for (Groupings.Kind grouping : new Groupings.Kind[] {Groupings.Kind.INDEX, Groupings.Kind.INTERLEAVED}) {
+                for (double pIntra : new double[] {1.0, 0.7}) {
+                    G2GSparseLayer layer = layer(24, 32, 4, 17, grouping, pIntra);
+                    SparseLayout layout = layer.layout();
+                    boolean fm = operands == BatchLayout.FEATURE_MAJOR;
+                    Tensor x = new Rng(18).uniform(fm ? Shape.of(24, 21) : Shape.of(21, 24), -1, 1);
+                    Tensor seed = new Rng(19).uniform(fm ? Shape.of(32, 21) : Shape.of(21, 32), -1, 1);
+                    String what = operands + " " + grouping + " p_intra " + pIntra;
+                    Tensor[] fused = reluAndGradients(layout, operands, x, layer, seed, true);
+                    Tensor[] separate = reluAndGradients(layout, operands, x, layer, seed, false);
+                    for (int k = 0; k < fused.length; k++) {
+                        assertThat(fused[k].toFloatArray()).as(what + " result " + k).isEqualTo(separate[k].toFloatArray());
+                    }
+                    assertThat(fused[0].toFloatArray()).as(what + ": some outputs cut to 0").contains(0f);
+                    List<GraphProbe.Recorded> ops = GraphProbe.ops(G2GSparseLayer.apply(layout, operands,
+                            Var.constant(x), layer.weight(), layer.bias(), true));
+                    assertThat(ops).extracting(GraphProbe.Recorded::op).as(what)
+                            .contains(layout.identityOut ? Op.CUSTOM : Op.RELU);
+                    if (layout.identityOut) {
+                        assertThat(ops).extracting(GraphProbe.Recorded::op).as(what).doesNotContain(Op.RELU);
+                    }
+                }
+            }
+        }
+    }
+
+    /** relu(layer(x)) and the gradients of {@code sum(relu(layer(x)) ⊙ seed)}: dx, dvalues, dbias. */
+    private static Tensor[] reluAndGradients(SparseLayout layout, BatchLayout operands, Tensor x, G2GSparseLayer layer,
+                                             Tensor seed, boolean fused) {
+        Var xv = Var.parameter(x);
+        Var values = Var.parameter(layer.weight().value());
+        Var bias = Var.parameter(layer.bias().value());
+        Var h = fused ? G2GSparseLayer.apply(layout, operands, xv, values, bias, true)
+                : G2GSparseLayer.apply(layout, operands, xv, values, bias).relu();
+        h.mul(Var.constant(seed)).sum().backward();
+        return new Tensor[] {h.value(), xv.grad(), values.grad(), bias.grad()};
+    }
+
+    /** The fused ReLU's first derivatives in float64, and its recorded backward's second ones. */
+    @Test
+    void fusedReluGradChecksAndItsRecordedBackwardToo() {
+        for (BatchLayout operands : BatchLayout.values()) {
+            for (double pIntra : new double[] {1.0, 0.7}) {
+                G2GSparseLayer layer = layer(8, 12, 4, 23, Groupings.Kind.INDEX, pIntra);
+                SparseLayout layout = layer.layout();
+                Shape xs = operands == BatchLayout.FEATURE_MAJOR ? Shape.of(8, 3) : Shape.of(3, 8);
+                Tensor x = new Rng(24).uniform(xs, -1, 1, DType.F64);
+                Tensor values = layer.weight().value().to(DType.F64);
+                Tensor bias = layer.bias().value().to(DType.F64);
+                GradCheck.check(v -> G2GSparseLayer.apply(layout, operands, v[0], v[1], v[2], true), x, values, bias)
+                        .assertPassed();
+                RecordedBackwardCheck.check(operands + " relu p_intra " + pIntra,
+                        v -> G2GSparseLayer.apply(layout, operands, v[0], v[1], v[2], true).tanh().sum(), x, values, bias);
+            }
+        }
+    }
+
     @Test
     void featureMajorLayerIsTheTransposeWithTheSameGradients() {
         Object[][] cases = {{Groupings.Kind.INDEX, 1.0}, {Groupings.Kind.INTERLEAVED, 1.0},
