@@ -219,6 +219,48 @@ class G2GSparseLayerTest {
         }
     }
 
+    /**
+     * The fused ReLU's backward keeps its masked gradient's buffer for the next call, so no gradient
+     * it hands on may share it: through two stacked layers (the second's backward hands its bias
+     * gradient to the bias's reshape, which runs after the first layer's backward has taken the
+     * buffer again), at batch 1 too, where that gradient needs no sum over the batch, every gradient
+     * has the bits of the layers followed by {@code Var.relu}.
+     */
+    @Test
+    void stackedFusedLayersGiveTheUnfusedGradients() {
+        for (BatchLayout operands : BatchLayout.values()) {
+            for (int batch : new int[] {1, 6}) {
+                G2GSparseLayer first = layer(16, 24, 4, 29, Groupings.Kind.INDEX, 1.0);
+                G2GSparseLayer second = layer(24, 24, 4, 30, Groupings.Kind.INDEX, 1.0);
+                boolean fm = operands == BatchLayout.FEATURE_MAJOR;
+                Tensor x = new Rng(31).uniform(fm ? Shape.of(16, batch) : Shape.of(batch, 16), -1, 1);
+                Tensor r = new Rng(32).uniform(fm ? Shape.of(24, batch) : Shape.of(batch, 24), -1, 1);
+                Tensor[] fused = stackGradients(first, second, operands, x, r, true);
+                Tensor[] separate = stackGradients(first, second, operands, x, r, false);
+                for (int k = 0; k < fused.length; k++) {
+                    assertThat(fused[k].toFloatArray()).as(operands + " batch " + batch + " gradient " + k)
+                            .isEqualTo(separate[k].toFloatArray());
+                }
+            }
+        }
+    }
+
+    /** The gradients of {@code sum(relu(L₂(relu(L₁(x)))) ⊙ r)}: x, then each layer's values and bias. */
+    private static Tensor[] stackGradients(G2GSparseLayer first, G2GSparseLayer second, BatchLayout operands, Tensor x,
+                                           Tensor r, boolean fused) {
+        Var xv = Var.parameter(x);
+        Var[] p = {Var.parameter(first.weight().value()), Var.parameter(first.bias().value()),
+            Var.parameter(second.weight().value()), Var.parameter(second.bias().value())};
+        Var h = xv;
+        for (int l = 0; l < 2; l++) {
+            SparseLayout layout = (l == 0 ? first : second).layout();
+            h = fused ? G2GSparseLayer.apply(layout, operands, h, p[2 * l], p[2 * l + 1], true)
+                    : G2GSparseLayer.apply(layout, operands, h, p[2 * l], p[2 * l + 1]).relu();
+        }
+        h.mul(Var.constant(r)).sum().backward();
+        return new Tensor[] {xv.grad(), p[0].grad(), p[1].grad(), p[2].grad(), p[3].grad()};
+    }
+
     /** relu(layer(x)) and the gradients of {@code sum(relu(layer(x)) ⊙ seed)}: dx, dvalues, dbias. */
     private static Tensor[] reluAndGradients(SparseLayout layout, BatchLayout operands, Tensor x, G2GSparseLayer layer,
                                              Tensor seed, boolean fused) {
