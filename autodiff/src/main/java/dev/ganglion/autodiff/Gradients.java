@@ -107,7 +107,7 @@ final class Gradients {
             case LINEAR -> LinalgGrads.linear(a, n, g, intoLeaves);
 
             // ---- fused and user-defined: one kernel on tensors
-            case BLOCK_DIAGONAL, BSR, CSR, CROSS_ENTROPY, LAYER_NORM, CUSTOM -> a.fused(n, gs, intoLeaves);
+            case LINEAR_RELU, BLOCK_DIAGONAL, BSR, CSR, CROSS_ENTROPY, LAYER_NORM, CUSTOM -> a.fused(n, gs, intoLeaves);
         };
     }
 

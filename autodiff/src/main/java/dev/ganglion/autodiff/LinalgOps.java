@@ -5,6 +5,8 @@ import static dev.ganglion.autodiff.Graph.require;
 import static dev.ganglion.autodiff.Graph.save;
 
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.UnaryOp;
+import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.engine.ops.Linalg;
 import dev.ganglion.engine.sparse.BlockDiagonal;
 import dev.ganglion.engine.sparse.Bsr;
@@ -37,6 +39,20 @@ public final class LinalgOps {
         Tensor y = Linalg.linear(x.value(), w.value(), bias == null ? null : bias.value());
         Var[] inputs = bias == null ? require("linear", x, w) : require("linear", x, w, bias);
         return record(Op.LINEAR, y, inputs, save(x.value(), w.value()));
+    }
+
+    /**
+     * {@code h = relu(x·Wᵀ + b)} as one op: {@link #linear}, then the ReLU in place on the output it
+     * has just made. Backward: {@code dy = dh ⊙ [h > 0]} (the rule of {@link Var#relu}), then
+     * {@link #linear}'s, dy in storage kept from one backward to the next ({@code CallScratch}). The
+     * same bits as {@code linear(x, w, bias).relu()}, without the activation's own output, node and
+     * gradient: each a new tensor the size of the layer's output, in no cache.
+     */
+    public static Var linearRelu(Var x, Var w, Var bias) {
+        Var[] inputs = bias == null ? require("linearRelu", x, w) : require("linearRelu", x, w, bias);
+        Tensor h = Linalg.linear(x.value(), w.value(), bias == null ? null : bias.value());
+        Elementwise.applyInto(UnaryOp.RELU, h, 0, 0, h);
+        return record(Op.LINEAR_RELU, h, inputs, save(x.value(), w.value(), h));
     }
 
     /**

@@ -136,6 +136,8 @@ public enum Op {
     MATMUL,
     /** {@code y = x·Wᵀ + b}. */
     LINEAR,
+    /** {@code h = relu(x·Wᵀ + b)}: {@link #LINEAR} and its activation as one op ({@link LinalgOps#linearRelu}). */
+    LINEAR_RELU,
 
     // ------------------------------------------------ sparse products, y = x·Wᵀ with W sparse
     /** W block-diagonal ({@link dev.ganglion.engine.sparse.BlockDiagonal}). */

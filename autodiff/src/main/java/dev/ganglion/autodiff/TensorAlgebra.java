@@ -233,6 +233,7 @@ final class TensorAlgebra implements GradAlgebra<Tensor> {
     @Override
     public Tensor[] fused(Node n, Tensor[] gs, boolean intoLeaves) {
         return switch (n.op) {
+            case LINEAR_RELU -> LinalgGrads.linearRelu(n, gs[0], intoLeaves);
             case BLOCK_DIAGONAL, BSR, CSR -> LinalgGrads.sparse(n, gs[0], intoLeaves);
             case CROSS_ENTROPY -> new Tensor[] {CrossEntropy.backward(n, gs[0])};
             case LAYER_NORM -> ReductionOps.layerNormBackward(n, gs[0]);

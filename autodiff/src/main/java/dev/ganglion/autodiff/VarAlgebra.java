@@ -276,6 +276,7 @@ final class VarAlgebra implements GradAlgebra<Var> {
         return switch (n.op) {
             case CROSS_ENTROPY -> new Var[] {crossEntropy(n, gs[0])};
             case LAYER_NORM -> layerNorm(n, gs[0]);
+            case LINEAR_RELU -> LinalgGrads.linear(this, n, reluGrad(gs[0], saved(n, 2)), false);
             case BLOCK_DIAGONAL, BSR, CSR -> sparse(n, gs[0]);
             case CUSTOM -> CustomContext.backwardGraph(n, gs);
             default -> throw new IllegalArgumentException("autodiff: " + n.op + " is not a fused op");

@@ -40,6 +40,12 @@ final class ProductEntries {
                 v -> LinalgOps.linear(v[0], v[1], null), in -> LinalgReferences.linear(in[0], in[1], null)));
         s.add(new Sample(Op.LINEAR, "empty batch", in(rand(6, 0, 4), rand(7, 3, 4), rand(8, 3)),
                 v -> LinalgOps.linear(v[0], v[1], v[2]), in -> LinalgReferences.linear(in[0], in[1], in[2])));
+        s.add(new Sample(Op.LINEAR_RELU, "with bias, 3-D input", in(rand(31, 2, 3, 4), rand(32, 5, 4), rand(33, 5)),
+                v -> LinalgOps.linearRelu(v[0], v[1], v[2]), in -> relu(LinalgReferences.linear(in[0], in[1], in[2]))));
+        s.add(new Sample(Op.LINEAR_RELU, "no bias, vector input", in(rand(34, 4), rand(35, 3, 4)),
+                v -> LinalgOps.linearRelu(v[0], v[1], null), in -> relu(LinalgReferences.linear(in[0], in[1], null))));
+        s.add(new Sample(Op.LINEAR_RELU, "with bias, vector input", in(rand(36, 4), rand(37, 3, 4), rand(38, 3)),
+                v -> LinalgOps.linearRelu(v[0], v[1], v[2]), in -> relu(LinalgReferences.linear(in[0], in[1], in[2]))));
         sparse(s, Op.BLOCK_DIAGONAL, BlockDiagonal.fromDense(rand(9, 6, 8), 2));
         sparse(s, Op.BSR, Bsr.random(6, 8, 2, 2, 0.5, 10));
         sparse(s, Op.CSR, Csr.random(5, 7, 0.4, 11));
@@ -50,6 +56,10 @@ final class ProductEntries {
                 v -> LossOps.crossEntropyWithLogits(v[0], new int[] {0, 0}), in -> Tensor.wrap(new double[] {0}, Shape.scalar())));
         custom(s);
         return s;
+    }
+
+    private static Tensor relu(Tensor y) {
+        return References.map(y, v -> Math.max(v, 0));
     }
 
     private static void sparse(List<Sample> s, Op op, SparseMatrix pattern) {
@@ -118,6 +128,7 @@ final class ProductEntries {
         e.add(new ErrorCase(Op.LINEAR, "in features differ", () -> LinalgOps.linear(a, b, null), "linear"));
         e.add(new ErrorCase(Op.LINEAR, "bias size", () -> LinalgOps.linear(a, Var.parameter(Tensor.zeros(2, 4)),
                 Var.parameter(Tensor.zeros(3))), "linear"));
+        e.add(new ErrorCase(Op.LINEAR_RELU, "in features differ", () -> LinalgOps.linearRelu(a, b, null), "linear"));
         SparseMatrix bd = BlockDiagonal.fromDense(Tensor.zeros(6, 8), 2);
         SparseMatrix bsr = Bsr.random(6, 8, 2, 2, 0.5, 1);
         SparseMatrix csr = Csr.random(5, 7, 0.4, 1);

@@ -33,6 +33,26 @@ public final class Reductions {
         return Folds.fold(Folds.Fold.SUM, x, mask, Checks.reducedShape(x.shape(), mask, keepDims));
     }
 
+    /**
+     * {@code Σ x} over every axis but the last, as a new tensor of shape {@code [x.dim(-1)]}: a
+     * bias's gradient from its layer's output gradient {@code [..., out]}, summed as the autograd
+     * walk sums a gradient back to a broadcast input's shape (the axes kept, then dropped), so with
+     * the same bits. A rank-1 x is copied.
+     */
+    public static Tensor sumToLastAxis(Tensor x) {
+        if (x.rank() < 1) {
+            throw new IllegalArgumentException("sumToLastAxis: x of shape " + x.shape() + " has no last axis");
+        }
+        if (x.rank() == 1) {
+            return x.copy();
+        }
+        int[] leading = new int[x.rank() - 1];
+        for (int a = 0; a < leading.length; a++) {
+            leading[a] = a;
+        }
+        return sum(x, true, leading).reshape(x.dim(x.rank() - 1));
+    }
+
     /** The mean of all elements as a rank-0 tensor (NaN for an empty tensor). */
     public static Tensor mean(Tensor x) {
         return mean(x, false);

@@ -239,6 +239,22 @@ class ReductionsTest {
         assertThat(Reductions.sum(x, true).shape()).isEqualTo(Shape.of(1, 1));
     }
 
+    /** A bias's gradient: the sum over the leading axes with the walk's bits; a vector is copied. */
+    @Test
+    void sumToLastAxisSumsTheLeadingAxesIntoANewVector() {
+        Tensor x = Ref.random(DType.F32, 12, 4, 3, 5);
+        Tensor s = Reductions.sumToLastAxis(x);
+        assertThat(s.shape()).isEqualTo(Shape.of(5));
+        assertThat(s.toFloatArray()).isEqualTo(Reductions.sum(x, true, 0, 1).toFloatArray());
+        Tensor v = Tensor.of(new float[] {1, -2, 3}, 3);
+        Tensor copied = Reductions.sumToLastAxis(v);
+        assertThat(copied.toFloatArray()).containsExactly(1f, -2f, 3f);
+        assertThat(copied.sharesStorage(v)).isFalse();
+        assertThat(Reductions.sumToLastAxis(Tensor.zeros(0, 4)).toFloatArray()).containsExactly(0f, 0f, 0f, 0f);
+        assertThatThrownBy(() -> Reductions.sumToLastAxis(Tensor.scalar(1f)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sumToLastAxis: x of shape []");
+    }
+
     @Test
     void errorsNameOpAxisAndShape() {
         Tensor x = Tensor.zeros(2, 3);

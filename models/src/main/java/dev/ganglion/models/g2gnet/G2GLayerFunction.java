@@ -11,9 +11,8 @@ import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.kernel.BatchLayout;
 import dev.ganglion.engine.kernel.BinaryOp;
-import dev.ganglion.engine.kernel.ScratchLimit;
-import dev.ganglion.engine.kernel.ScratchPool;
 import dev.ganglion.engine.kernel.UnaryOp;
+import dev.ganglion.engine.ops.CallScratch;
 import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.engine.ops.Reductions;
 import dev.ganglion.engine.sparse.SparseMatrix;
@@ -55,9 +54,6 @@ import dev.ganglion.engine.sparse.SparseOps;
  * kernels' panels by copies instead of transposes.
  */
 final class G2GLayerFunction implements CustomFunction {
-    /** The masked gradient's buffers, kept from one backward to the next ({@link #backward}). */
-    private static final ScratchPool<float[]> MASKED = new ScratchPool<>(() -> new float[0], false);
-
     private final SparseLayout layout;
     private final BatchLayout operands;
     private final boolean relu;
@@ -121,24 +117,16 @@ final class G2GLayerFunction implements CustomFunction {
         if (dh.dtype() != DType.F32) {
             return backward(ctx, Elementwise.apply(BinaryOp.RELU_GRAD, dh, h));
         }
-        // dy lives only in this call, so its buffer is kept for the next one: a new [batch, out] each
-        // time cost the G2GNet step 3.6 % (scripts/step-ab.sh); the bias gradient, which the walk
-        // would sum from dy after this call, is therefore summed here, the same way.
-        float[] buffer = MASKED.acquire();
-        if (buffer.length < dh.size()) {
-            buffer = new float[dh.size()];
-        }
-        try {
-            Tensor dy = Tensor.wrap(buffer, Shape.of(buffer.length)).slice(0, 0, dh.size()).reshape(dh.shape().dims());
-            Tensor[] grads = backward(ctx, Elementwise.applyInto(BinaryOp.RELU_GRAD, dh, h, dy));
+        // dy lives only in this call, in kept storage (a new [batch, out] each time cost the G2GNet
+        // step 3.6 %, scripts/step-ab.sh); the bias gradient, which the walk would sum from dy after
+        // this call, is therefore summed here, the same way
+        try (CallScratch scratch = CallScratch.take(dh.shape())) {
+            Tensor dy = Elementwise.applyInto(BinaryOp.RELU_GRAD, dh, h, scratch.tensor());
+            Tensor[] grads = backward(ctx, dy);
             if (grads.length > 2 && grads[2] != null) {
                 grads[2] = biasGradient(dy);
             }
             return grads;
-        } finally {
-            if (ScratchLimit.keeps(buffer.length)) {
-                MASKED.release(buffer);
-            }
         }
     }
 
@@ -148,14 +136,7 @@ final class G2GLayerFunction implements CustomFunction {
      * same axes kept and the same bits, into a new tensor.
      */
     private Tensor biasGradient(Tensor dy) {
-        if (operands == BatchLayout.FEATURE_MAJOR) {
-            return Reductions.sum(dy, true, 1);
-        }
-        int[] batchAxes = new int[dy.rank() - 1];
-        for (int a = 0; a < batchAxes.length; a++) {
-            batchAxes[a] = a;
-        }
-        return Reductions.sum(dy, true, batchAxes).reshape(layout.out);
+        return operands == BatchLayout.FEATURE_MAJOR ? Reductions.sum(dy, true, 1) : Reductions.sumToLastAxis(dy);
     }
 
     /** The layer's backward from {@code dy}, the gradient of the pre-activation output. */

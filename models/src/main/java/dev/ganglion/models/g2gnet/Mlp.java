@@ -25,6 +25,8 @@ public final class Mlp extends Layer implements NeuralModel {
     private final MlpConfig config;
     private final Sequential layers;
     private final Activation act;
+    /** Whether {@link #act} is a ReLU, which each hidden layer's product applies in its op. */
+    private final boolean fusedRelu;
     private final Linear head;
 
     private Mlp(MlpConfig config, Sequential layers, Linear head) {
@@ -32,6 +34,7 @@ public final class Mlp extends Layer implements NeuralModel {
         this.layers = registerModule("layers", layers);
         this.head = registerModule("head", head);
         this.act = Activation.of(config.activation());
+        this.fusedRelu = act.kind() == Activation.Kind.RELU;
     }
 
     /** A freshly initialised network, layers then head drawn from {@code rng}. */
@@ -77,7 +80,11 @@ public final class Mlp extends Layer implements NeuralModel {
     private Var run(Var x, UnaryOperator<Var> p) {
         Var h = x;
         for (int l = 0; l < layers.size(); l++) {
-            h = act.forward(linear(h, (Linear) layers.get(l), p));
+            Linear layer = (Linear) layers.get(l);
+            // a ReLU inside the product's op (LinalgOps.linearRelu says why), as G2GNet's layers do; any
+            // other activation after it
+            h = fusedRelu ? LinalgOps.linearRelu(h, p.apply(layer.weight()),
+                    layer.bias() == null ? null : p.apply(layer.bias())) : act.forward(linear(h, layer, p));
         }
         return linear(h, head, p);
     }
