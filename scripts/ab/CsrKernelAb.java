@@ -3,9 +3,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,13 +93,7 @@ public final class CsrKernelAb {
         private float[] dots;
 
         Build(Path tree) throws Exception {
-            Path classes = tree.resolve("engine/target/classes");
-            if (!Files.isDirectory(classes)) {
-                throw new IllegalArgumentException(classes + " does not exist: build the tree's engine first");
-            }
-            ClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-                    CsrKernelAb.class.getClassLoader().getParent());
-            Class<?> c = loader.loadClass(KERNEL);
+            Class<?> c = Paired.loader(tree, List.of("engine")).loadClass(KERNEL);
             kernel = c.getConstructor().newInstance();
             Class<?> seg = MemorySegment.class;
             spmm = c.getMethod("spmm", int.class, int.class, int[].class, int[].class, float[].class, int.class, seg,

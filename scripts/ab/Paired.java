@@ -1,8 +1,32 @@
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
-/** The statistics of {@code CsrKernelAb} and {@code StepAb}: medians and quantiles of paired timings. */
+/**
+ * What {@code CsrKernelAb} and {@code StepAb} share: a build's class loader, and the medians and
+ * quantiles of paired timings.
+ */
 final class Paired {
     private Paired() {}
+
+    /**
+     * A class loader over {@code tree}'s built {@code modules} ({@code MODULE/target/classes} each),
+     * its parent the launcher's, so that two trees' classes never mix.
+     */
+    static ClassLoader loader(Path tree, List<String> modules) throws Exception {
+        URL[] urls = new URL[modules.size()];
+        for (int i = 0; i < urls.length; i++) {
+            Path classes = tree.resolve(modules.get(i)).resolve("target/classes");
+            if (!Files.isDirectory(classes)) {
+                throw new IllegalArgumentException(classes + " does not exist: build the tree first");
+            }
+            urls[i] = classes.toUri().toURL();
+        }
+        return new URLClassLoader(urls, Paired.class.getClassLoader().getParent());
+    }
 
     /**
      * "base …, new … (medians); new/base … (median of n paired ratios, quartiles …)" over the second

@@ -1,9 +1,5 @@
 import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,16 +73,7 @@ public final class StepAb {
         private final Method lastLoss;
 
         Build(Path tree, String model, int batch, Map<String, String> sets) throws Exception {
-            List<URL> urls = new ArrayList<>();
-            for (String m : MODULES) {
-                Path classes = tree.resolve(m).resolve("target/classes");
-                if (!Files.isDirectory(classes)) {
-                    throw new IllegalArgumentException(classes + " does not exist: build the tree first");
-                }
-                urls.add(classes.toUri().toURL());
-            }
-            ClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), StepAb.class.getClassLoader().getParent());
-            Class<?> c = loader.loadClass(CASE);
+            Class<?> c = Paired.loader(tree, MODULES).loadClass(CASE);
             step = c.getConstructor(String.class, int.class, int.class, String.class, double.class, long.class, Map.class)
                     .newInstance(model, batch, 1, "adam", 1e-3, 0L, sets);
             run = c.getMethod("run");

@@ -1,11 +1,8 @@
 package dev.ganglion.autodiff;
 
-import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
-import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.ops.CallScratch;
-import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.engine.ops.Reductions;
 import dev.ganglion.engine.sparse.SparseMatrix;
 import dev.ganglion.engine.sparse.SparseOps;
@@ -72,25 +69,18 @@ final class LinalgGrads {
     }
 
     /**
-     * LINEAR_RELU on tensors, saved {@code (x, W, h)}: {@code dy = dh ⊙ [h > 0]} into kept storage
-     * ({@link CallScratch}: dy lives only in this call), then {@link #linear}'s rule; {@code db}, which
-     * the walk would sum from dy after this call, summed here the same way ({@link Reductions#sumToLastAxis}).
-     * A float64 dy is a new tensor (the kept storage is float32).
+     * LINEAR_RELU on tensors, saved {@code (x, W, h)}: {@code dy = dh ⊙ [h > 0]} in call-scoped
+     * storage ({@link CallScratch#reluGrad}), then {@link #linear}'s rule; {@code db}, which the walk
+     * would sum from dy after this call, summed here the same way ({@link Reductions#sumToLastAxis}).
      */
     static Tensor[] linearRelu(Node n, Tensor dh, boolean intoLeaves) {
-        TensorAlgebra a = TensorAlgebra.INSTANCE;
-        Tensor h = n.saved(2);
-        if (dh.dtype() != DType.F32) {
-            return linear(a, n, a.reluGrad(dh, h), intoLeaves);
-        }
-        try (CallScratch scratch = CallScratch.take(dh.shape())) {
-            Tensor dy = Elementwise.applyInto(BinaryOp.RELU_GRAD, dh, h, scratch.tensor());
-            Tensor[] grads = linear(a, n, dy, intoLeaves);
+        return CallScratch.reluGrad(dh, n.saved(2), dy -> {
+            Tensor[] grads = linear(TensorAlgebra.INSTANCE, n, dy, intoLeaves);
             if (grads.length > 2 && grads[2] != null) {
                 grads[2] = Reductions.sumToLastAxis(dy);
             }
             return grads;
-        }
+        });
     }
 
     /**

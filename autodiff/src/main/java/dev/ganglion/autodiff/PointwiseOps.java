@@ -63,6 +63,14 @@ public final class PointwiseOps {
         return record(Op.RELU, y, in(x), save(y));
     }
 
+    /**
+     * {@link #relu}'s backward as recorded ops: g where {@code y > 0}, else 0 (a NaN y passes g), y
+     * the ReLU's output; for the recorded backward of an op whose ReLU runs inside it.
+     */
+    public static Var reluGrad(Var g, Tensor y) {
+        return where(Elementwise.le(y, Tensor.scalar(0, y.dtype())), Var.constant(Tensor.scalar(0, g.dtype())), g);
+    }
+
     /** {@code y = x·σ(x)}. */
     public static Var silu(Var x) {
         return record(Op.SILU, Elementwise.silu(x.value()), in(x), save(x.value()));

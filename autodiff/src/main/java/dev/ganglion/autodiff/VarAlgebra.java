@@ -3,7 +3,6 @@ package dev.ganglion.autodiff;
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
-import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.engine.ops.Indexing;
 import dev.ganglion.engine.sparse.SparseMatrix;
 import java.util.function.IntUnaryOperator;
@@ -145,7 +144,7 @@ final class VarAlgebra implements GradAlgebra<Var> {
     /** 0 where {@code y ≤ 0}, else g (a NaN y passes g), as the engine's kernel. */
     @Override
     public Var reluGrad(Var g, Var y) {
-        return where(Elementwise.le(y.value(), Tensor.scalar(0, y.dtype())), zero(g), g);
+        return PointwiseOps.reluGrad(g, y.value());
     }
 
     /** {@code g·(Φ(x) + x·φ(x))} with {@code Φ(x) = (1 + erf(x/√2))/2}, {@code φ(x) = e^{−x²/2}/√(2π)}. */

@@ -1,9 +1,12 @@
 package dev.ganglion.engine.ops;
 
+import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.kernel.ScratchLimit;
 import dev.ganglion.engine.kernel.ScratchPool;
+import java.util.function.Function;
 
 /**
  * A float32 tensor for use within one call, its storage kept for the next call (from a
@@ -36,6 +39,21 @@ public final class CallScratch implements AutoCloseable {
     public static CallScratch take(Shape shape) {
         float[] buffer = BUFFERS.acquire();
         return new CallScratch(buffer.length < shape.size() ? new float[shape.size()] : buffer, shape);
+    }
+
+    /**
+     * {@code body(dy)} for {@code dy = dh ⊙ [h > 0]}, the backward of a ReLU whose output is h (the
+     * bits of {@link BinaryOp#RELU_GRAD}), dy in call-scoped storage when float32 (a new tensor
+     * otherwise): the first step of a layer whose ReLU runs inside its op. body must neither keep dy
+     * nor return it, nor a view of it.
+     */
+    public static <T> T reluGrad(Tensor dh, Tensor h, Function<Tensor, T> body) {
+        if (dh.dtype() != DType.F32) {
+            return body.apply(Elementwise.apply(BinaryOp.RELU_GRAD, dh, h));
+        }
+        try (CallScratch scratch = take(dh.shape())) {
+            return body.apply(Elementwise.applyInto(BinaryOp.RELU_GRAD, dh, h, scratch.tensor()));
+        }
     }
 
     /** The tensor, valid until {@link #close}. */

@@ -177,10 +177,7 @@ public final class Elementwise {
     public static Tensor applyInto(UnaryOp op, Tensor x, double p, double q, Tensor out) {
         String name = op.opName();
         Checks.sameDType(name, x, out);
-        if (!out.shape().equals(x.shape()) || !(out.isContiguous() || out.size() == 0)) {
-            throw new IllegalArgumentException(name + ": output of shape " + out.shape()
-                    + (out.isContiguous() ? "" : " (not contiguous)") + " for an input of shape " + x.shape());
-        }
+        requireOutput(name, out, x.shape(), "an input of shape " + x.shape());
         x = beforeWrite(x, out);
         if (x.dtype() == DType.F32) {
             Tensor xu = Runs.unitInner(x);
@@ -269,6 +266,15 @@ public final class Elementwise {
      * element written before it is read would be read changed (the same view is read element by
      * element just before it is written, which is safe).
      */
+    /** An {@code applyInto} output: contiguous and of {@code shape}, else an error naming the op and its inputs. */
+    private static void requireOutput(String name, Tensor out, Shape shape, String inputs) {
+        // NOTE: Tensor.isContiguous() is false for some empty shapes ([2, 0]); nothing is written then.
+        if (!out.shape().equals(shape) || !(out.isContiguous() || out.size() == 0)) {
+            throw new IllegalArgumentException(name + ": output of shape " + out.shape()
+                    + (out.isContiguous() ? "" : " (not contiguous)") + " for " + inputs);
+        }
+    }
+
     private static Tensor beforeWrite(Tensor in, Tensor out) {
         if (!in.sharesStorage(out) || in.size() == 0 || out.size() == 0) {
             return in;
@@ -313,12 +319,7 @@ public final class Elementwise {
         Shape shape = Shape.broadcast(a.shape(), b.shape(), name);
         a = beforeWrite(a, out);
         b = beforeWrite(b, out);
-        // NOTE: Tensor.isContiguous() is false for some empty shapes ([2, 0]); nothing is written then.
-        if (!out.shape().equals(shape) || !(out.isContiguous() || out.size() == 0)) {
-            throw new IllegalArgumentException(name + ": output of shape " + out.shape()
-                    + (out.isContiguous() ? "" : " (not contiguous)")
-                    + " for inputs " + a.shape() + " and " + b.shape());
-        }
+        requireOutput(name, out, shape, "inputs " + a.shape() + " and " + b.shape());
         if (a.dtype() == DType.F32) {
             Tensor au = Runs.unitInner(a);
             Tensor bu = Runs.unitInner(b);

@@ -6,7 +6,6 @@ import dev.ganglion.autodiff.IndexOps;
 import dev.ganglion.autodiff.LinalgOps;
 import dev.ganglion.autodiff.PointwiseOps;
 import dev.ganglion.autodiff.Var;
-import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.kernel.BatchLayout;
@@ -109,25 +108,19 @@ final class G2GLayerFunction implements CustomFunction {
 
     @Override
     public Tensor[] backward(CustomContext ctx, Tensor... gradOutputs) {
-        Tensor dh = gradOutputs[0];
         if (!relu) {
-            return backward(ctx, dh);
+            return backward(ctx, gradOutputs[0]);
         }
-        Tensor h = ctx.saved(activatedSlot());
-        if (dh.dtype() != DType.F32) {
-            return backward(ctx, Elementwise.apply(BinaryOp.RELU_GRAD, dh, h));
-        }
-        // dy lives only in this call, in kept storage (a new [batch, out] each time cost the G2GNet
-        // step 3.6 %, scripts/step-ab.sh); the bias gradient, which the walk would sum from dy after
-        // this call, is therefore summed here, the same way
-        try (CallScratch scratch = CallScratch.take(dh.shape())) {
-            Tensor dy = Elementwise.applyInto(BinaryOp.RELU_GRAD, dh, h, scratch.tensor());
+        // dy in call-scoped storage (a new [batch, out] each time cost the G2GNet step 3.6 %,
+        // scripts/step-ab.sh); the bias gradient, which the walk would sum from dy after this call,
+        // is therefore summed here, the same way
+        return CallScratch.reluGrad(gradOutputs[0], ctx.saved(activatedSlot()), dy -> {
             Tensor[] grads = backward(ctx, dy);
             if (grads.length > 2 && grads[2] != null) {
                 grads[2] = biasGradient(dy);
             }
             return grads;
-        }
+        });
     }
 
     /**
@@ -196,9 +189,8 @@ final class G2GLayerFunction implements CustomFunction {
         Var x = in[0];
         Var values = in[1];
         Var g = gradOutputs[0];
-        if (relu) { // Var.relu's rule in recorded ops: 0 where h ≤ 0 (a NaN h passes g)
-            Tensor h = ctx.saved(activatedSlot());
-            g = PointwiseOps.where(Elementwise.le(h, Tensor.scalar(0, h.dtype())), Var.constant(Tensor.scalar(0, h.dtype())), g);
+        if (relu) {
+            g = PointwiseOps.reluGrad(g, ctx.saved(activatedSlot()));
         }
         Var xRows = featureMajor ? x.transpose(0, 1) : x.reshape(-1, layout.in);
         Var gRows = featureMajor ? g.transpose(0, 1) : g.reshape(-1, layout.out);

@@ -39,8 +39,6 @@ public final class G2GNet extends Layer implements NeuralModel {
     private final G2GNetConfig config;
     private final Sequential layers;
     private final Activation act;
-    /** Whether {@link #act} is a ReLU, which the sparse layers apply inside their op. */
-    private final boolean fusedRelu;
     private final Linear head;
     private boolean recording;
     private final Tensor[] lastInputs;
@@ -51,7 +49,6 @@ public final class G2GNet extends Layer implements NeuralModel {
         this.layers = registerModule("layers", new Sequential(sparse.toArray(new Layer[0])));
         this.head = registerModule("head", head);
         this.act = Activation.of(config.activation());
-        this.fusedRelu = act.kind() == Activation.Kind.RELU;
         this.lastInputs = new Tensor[sparse.size()];
         this.lastOutputs = new Tensor[sparse.size()];
     }
@@ -213,6 +210,7 @@ public final class G2GNet extends Layer implements NeuralModel {
 
     private Var run(Var x, UnaryOperator<Var> p, boolean record) {
         Var ht = x.transpose(0, 1);
+        boolean fusedRelu = act.kind() == Activation.Kind.RELU;
         for (int l = 0; l < layers.size(); l++) {
             Tensor pre = ht.value();
             G2GSparseLayer layer = layer(l);

@@ -25,8 +25,6 @@ public final class Mlp extends Layer implements NeuralModel {
     private final MlpConfig config;
     private final Sequential layers;
     private final Activation act;
-    /** Whether {@link #act} is a ReLU, which each hidden layer's product applies in its op. */
-    private final boolean fusedRelu;
     private final Linear head;
 
     private Mlp(MlpConfig config, Sequential layers, Linear head) {
@@ -34,7 +32,6 @@ public final class Mlp extends Layer implements NeuralModel {
         this.layers = registerModule("layers", layers);
         this.head = registerModule("head", head);
         this.act = Activation.of(config.activation());
-        this.fusedRelu = act.kind() == Activation.Kind.RELU;
     }
 
     /** A freshly initialised network, layers then head drawn from {@code rng}. */
@@ -79,6 +76,7 @@ public final class Mlp extends Layer implements NeuralModel {
 
     private Var run(Var x, UnaryOperator<Var> p) {
         Var h = x;
+        boolean fusedRelu = act.kind() == Activation.Kind.RELU;
         for (int l = 0; l < layers.size(); l++) {
             Linear layer = (Linear) layers.get(l);
             // a ReLU inside the product's op (LinalgOps.linearRelu says why), as G2GNet's layers do; any
