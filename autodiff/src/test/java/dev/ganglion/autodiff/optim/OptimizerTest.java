@@ -233,18 +233,13 @@ class OptimizerTest {
     }
 
     /**
-     * Bytes allocated by this thread over 100 runs of {@code body} after warming it up: the least of
-     * three rounds, so that a one-off allocation of the JIT (a deoptimisation) is not counted.
+     * Bytes allocated by this thread over 100 runs of {@code body} once the JIT has compiled it: the
+     * least of up to 20 rounds, each after 1,000 more runs (so that code still waiting for the
+     * optimising compiler, which boxes vectors, or a one-off deoptimisation, is not counted; once
+     * in ten full builds, three rounds after 3,000 runs had still seen the SGD step box its vectors).
      */
     static long allocatedBy(Runnable body) {
-        for (int i = 0; i < 3000; i++) {
-            body.run();
-        }
-        long least = Long.MAX_VALUE;
-        for (int round = 0; round < 3; round++) {
-            least = Math.min(least, Fixtures.bytesAllocated(body, 100));
-        }
-        return least;
+        return Fixtures.leastBytesAllocated(body, 1000, 100, 20);
     }
 
     @Test

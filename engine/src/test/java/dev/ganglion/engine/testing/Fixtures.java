@@ -22,6 +22,25 @@ public final class Fixtures {
         return bean.getCurrentThreadAllocatedBytes() - before;
     }
 
+    /**
+     * The least number of bytes this thread allocates over {@code runs} runs of {@code body}, measured
+     * in rounds (each after {@code warm} more runs) until a round allocates nothing or {@code rounds}
+     * have run: code still waiting for the JIT's optimising compiler (its queue lags on a busy machine
+     * with few cores) allocates what the compiled code keeps in registers, e.g. every Vector API
+     * vector, and would otherwise be counted. An allocation that the compiled code makes is counted
+     * in every round.
+     */
+    public static long leastBytesAllocated(Runnable body, int warm, int runs, int rounds) {
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < rounds && least > 0; round++) {
+            for (int i = 0; i < warm; i++) {
+                body.run();
+            }
+            least = Math.min(least, bytesAllocated(body, runs));
+        }
+        return least;
+    }
+
     /** Uniform values in [−1, 1) from a fixed seed. */
     public static float[] randomFloats(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
