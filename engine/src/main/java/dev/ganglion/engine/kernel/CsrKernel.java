@@ -53,6 +53,15 @@ public interface CsrKernel {
      */
     void gather(float[] src, int sOff, int[] perm, int from, int to, float[] dst, int dOff);
 
+    /**
+     * Writes panel rows {@code [from, to)} into a feature-major Y whose rows are {@code batch} long,
+     * finished by {@code e}: {@code Y[yOff + q·batch + b] = e((Y[yOff + q·batch + b] + D[q·ld + b]), q)}
+     * for {@code b < batch} ({@link RowEpilogue#apply}), or {@code e(D[q·ld + b], q)} when not
+     * {@code accumulate}. The unpack of a forward product that ends a layer.
+     */
+    void addRows(MemorySegment d, int ld, int batch, int from, int to, float[] y, int yOff, boolean accumulate,
+                 RowEpilogue e);
+
     /** The implementation picked at start-up (SIMD when enabled, else {@link ScalarCsr}). */
     static CsrKernel active() {
         return CsrActive.KERNEL;

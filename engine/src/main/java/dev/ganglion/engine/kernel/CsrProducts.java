@@ -51,9 +51,20 @@ public final class CsrProducts {
     /** {@code Y[batch × rows] = X[batch × cols]·Wᵀ} ({@code +=} when {@code accumulate}). Y must not alias X. */
     public void forward(SparseIndex w, float[] v, int vOff, int batch, float[] x, int xOff,
                         float[] y, int yOff, boolean accumulate) {
+        forward(w, v, vOff, batch, x, xOff, y, yOff, accumulate, null);
+    }
+
+    /**
+     * {@link #forward(SparseIndex, float[], int, int, float[], int, float[], int, boolean)} with each
+     * output row finished by {@code e} as it is written ({@link CsrKernel#addRows}; none when null):
+     * feature-major products only.
+     */
+    public void forward(SparseIndex w, float[] v, int vOff, int batch, float[] x, int xOff,
+                        float[] y, int yOff, boolean accumulate, RowEpilogue e) {
         SparseChecks.values("csr forward", v, vOff, w.entries());
         SparseChecks.matrix("csr forward", "x", x, xOff, batch, w.minors);
         SparseChecks.matrix("csr forward", "y", y, yOff, batch, w.majors);
+        checkEpilogue("csr forward", e, w.majors);
         int ld = SparsePanel.width(batch);
         try (SparseScratch scratch = SparseScratch.acquire()) {
             MemorySegment xp = scratch.first(SparsePanel.size(w.minors, batch));
@@ -61,7 +72,7 @@ public final class CsrProducts {
             layout.pack(x, xOff, batch, w.minors, xp, ld);
             Parallel.forRange(w.majors, grain(w, ld), (from, to) -> {
                 kernel.spmm(from, to, w.ptr, w.idx, v, vOff, xp, yp, ld);
-                layout.unpackRows(yp, ld, batch, w.majors, y, yOff, accumulate, from, to);
+                unpackRows(yp, ld, batch, w.majors, y, yOff, accumulate, e, from, to);
             });
         }
     }
@@ -70,6 +81,24 @@ public final class CsrProducts {
     public void inputGrad(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff,
                           float[] dx, int dxOff, boolean accumulate) {
         backward(w, v, vOff, batch, dy, dyOff, null, 0, dx, dxOff, accumulate, null, 0, false);
+    }
+
+    /**
+     * {@link #inputGrad(SparseIndex, float[], int, int, float[], int, float[], int, boolean)} with
+     * each row of dX finished by {@code e} as it is written (none when null), feature-major products
+     * only: the forward product of a layer that keeps its weight transposed ({@code Y = X·T} is
+     * {@code inputGrad} with T), ending the layer.
+     */
+    public void inputGrad(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff,
+                          float[] dx, int dxOff, boolean accumulate, RowEpilogue e) {
+        checkInputGrad(w, v, vOff, batch, dy, dyOff, dx, dxOff);
+        checkEpilogue("csr input-grad", e, w.minors);
+        int ld = SparsePanel.width(batch);
+        try (SparseScratch scratch = SparseScratch.acquire()) {
+            MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
+            layout.pack(dy, dyOff, batch, w.majors, dyp, ld);
+            columnSweep(w, v, vOff, batch, dyp, scratch, null, 0, dx, dxOff, accumulate, e, null, 0, false);
+        }
     }
 
     /**
@@ -92,9 +121,7 @@ public final class CsrProducts {
     public void backward(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff, float[] x, int xOff,
                          float[] dx, int dxOff, boolean accumulateDx, float[] dv, int dvOff, boolean accumulateDv) {
         if (dx != null) {
-            SparseChecks.values("csr input-grad", v, vOff, w.entries());
-            SparseChecks.matrix("csr input-grad", "dy", dy, dyOff, batch, w.majors);
-            SparseChecks.matrix("csr input-grad", "dx", dx, dxOff, batch, w.minors);
+            checkInputGrad(w, v, vOff, batch, dy, dyOff, dx, dxOff);
         }
         if (dv != null) {
             SparseChecks.matrix("csr weight-grad", "dy", dy, dyOff, batch, w.majors);
@@ -106,7 +133,8 @@ public final class CsrProducts {
             MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
             if (dx != null) {
                 layout.pack(dy, dyOff, batch, w.majors, dyp, ld);
-                columnSweep(w, v, vOff, batch, dyp, scratch, x, xOff, dx, dxOff, accumulateDx, dv, dvOff, accumulateDv);
+                columnSweep(w, v, vOff, batch, dyp, scratch, x, xOff, dx, dxOff, accumulateDx, null, dv, dvOff,
+                        accumulateDv);
             } else if (dv != null) {
                 weightGradPacked(w, batch, dy, dyOff, dyp, scratch, x, xOff, dv, dvOff, accumulateDv);
             }
@@ -165,10 +193,11 @@ public final class CsrProducts {
     /**
      * {@link #inputGrad} from dY's panel over the column-major index, and with a non-null dv the
      * weight gradient in the same sweep ({@link CsrKernel#spmmSddmm}, each entry's dY row read once
-     * for both). The dX panel in {@code scratch.second}, the X panel in {@code scratch.third}.
+     * for both). The dX panel in {@code scratch.second}, the X panel in {@code scratch.third}; dX's rows
+     * finished by {@code e} when not null.
      */
     private void columnSweep(SparseIndex w, float[] v, int vOff, int batch, MemorySegment dyp, SparseScratch scratch,
-                             float[] x, int xOff, float[] dx, int dxOff, boolean accumulateDx,
+                             float[] x, int xOff, float[] dx, int dxOff, boolean accumulateDx, RowEpilogue e,
                              float[] dv, int dvOff, boolean accumulateDv) {
         int ld = SparsePanel.width(batch);
         MemorySegment dxp = scratch.second(SparsePanel.size(w.minors, batch));
@@ -190,7 +219,7 @@ public final class CsrProducts {
                 layout.packRows(x, xOff, batch, w.minors, xp, ld, from, to);
                 kernel.spmmSddmm(from, to, tPtr, tIdx, vt, 0, dyp, xp, dxp, ld, dots, 0);
             }
-            layout.unpackRows(dxp, ld, batch, w.minors, dx, dxOff, accumulateDx, from, to);
+            unpackRows(dxp, ld, batch, w.minors, dx, dxOff, accumulateDx, e, from, to);
         });
         if (dots != null) {
             // The dot products back to row order as a gather: scattering them from the sweep, one
@@ -221,6 +250,37 @@ public final class CsrProducts {
             layout.packRows(dy, dyOff, batch, w.majors, dyp, ld, from, to);
             kernel.sddmm(from, to, w.ptr, w.idx, dyp, xp, ld, dv, dvOff, accumulate);
         });
+    }
+
+    /** {@link BatchLayout#unpackRows}, or with an epilogue {@link CsrKernel#addRows}. */
+    private void unpackRows(MemorySegment p, int ld, int batch, int features, float[] a, int off, boolean accumulate,
+                            RowEpilogue e, int f0, int f1) {
+        if (e == null) {
+            layout.unpackRows(p, ld, batch, features, a, off, accumulate, f0, f1);
+        } else {
+            kernel.addRows(p, ld, batch, f0, f1, a, off, accumulate, e);
+        }
+    }
+
+    private static void checkInputGrad(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff,
+                                       float[] dx, int dxOff) {
+        SparseChecks.values("csr input-grad", v, vOff, w.entries());
+        SparseChecks.matrix("csr input-grad", "dy", dy, dyOff, batch, w.majors);
+        SparseChecks.matrix("csr input-grad", "dx", dx, dxOff, batch, w.minors);
+    }
+
+    /** A row epilogue needs feature-major outputs (rows of the output are its rows) and a bias per output row. */
+    private void checkEpilogue(String op, RowEpilogue e, int rows) {
+        if (e == null) {
+            return;
+        }
+        if (layout != BatchLayout.FEATURE_MAJOR) {
+            throw new IllegalArgumentException(op + ": a row epilogue needs feature-major operands, got " + layout);
+        }
+        if (e.bias() != null && (e.biasOff() < 0 || e.biasOff() > e.bias().length - rows)) {
+            throw new IllegalArgumentException(op + ": bias of " + e.bias().length + " floats from offset "
+                    + e.biasOff() + " is too short for " + rows + " output rows");
+        }
     }
 
     private static int grain(SparseIndex w, int ld) {

@@ -29,6 +29,24 @@ public final class ScalarCsr implements CsrKernel {
     }
 
     @Override
+    public void addRows(MemorySegment d, int ld, int batch, int from, int to, float[] y, int yOff, boolean accumulate,
+                        RowEpilogue e) {
+        for (int q = from; q < to; q++) {
+            addRow(d, ld, q, 0, batch, y, yOff + q * batch, accumulate, e);
+        }
+    }
+
+    /** {@link #addRows} of row q at batch positions {@code [b0, b1)}; {@code y0}: the row's start in y. */
+    public static void addRow(MemorySegment d, int ld, int q, int b0, int b1, float[] y, int y0, boolean accumulate,
+                              RowEpilogue e) {
+        long row = (long) q * ld;
+        for (int b = b0; b < b1; b++) {
+            float sum = d.getAtIndex(FLOAT, row + b);
+            y[y0 + b] = e.apply(accumulate ? y[y0 + b] + sum : sum, q);
+        }
+    }
+
+    @Override
     public void sddmm(int from, int to, int[] ptr, int[] idx, MemorySegment a, MemorySegment s, int ld,
                       float[] out, int oOff, boolean accumulate) {
         for (int q = from; q < to; q++) {

@@ -1,6 +1,7 @@
 package dev.ganglion.engine.simd;
 
 import dev.ganglion.engine.kernel.CsrKernel;
+import dev.ganglion.engine.kernel.RowEpilogue;
 import dev.ganglion.engine.kernel.ScalarCsr;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -388,6 +389,31 @@ public final class SimdCsr implements CsrKernel {
      * new/base 0.972–0.986 in three runs of {@code scripts/step-ab.sh}, where the scalar loop switched
      * back on in the same build gave 1.002 and 1.012. The last elements through the reference.
      */
+    @Override
+    public void addRows(MemorySegment d, int ld, int batch, int from, int to, float[] y, int yOff, boolean accumulate,
+                        RowEpilogue e) {
+        int bound = S.loopBound(batch);
+        for (int q = from; q < to; q++) {
+            int y0 = yOff + q * batch;
+            MemorySegment row = d.asSlice((long) q * ld * Float.BYTES, (long) bound * Float.BYTES);
+            FloatVector bias = e.bias() == null ? null : FloatVector.broadcast(S, e.bias()[e.biasOff() + q]);
+            for (int b = 0; b < bound; b += L) {
+                FloatVector s = FloatVector.fromMemorySegment(S, row, (long) b * Float.BYTES, NATIVE);
+                if (accumulate) {
+                    s = FloatVector.fromArray(S, y, y0 + b).add(s);
+                }
+                if (bias != null) {
+                    s = s.add(bias);
+                }
+                if (e.relu()) {
+                    s = s.max(0f);
+                }
+                s.intoArray(y, y0 + b);
+            }
+            ScalarCsr.addRow(d, ld, q, bound, batch, y, y0, accumulate, e);
+        }
+    }
+
     @Override
     public void gather(float[] src, int sOff, int[] perm, int from, int to, float[] dst, int dOff) {
         int p = from;

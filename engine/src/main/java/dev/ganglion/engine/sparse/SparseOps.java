@@ -62,11 +62,27 @@ public final class SparseOps {
      */
     public static void linearInto(BatchLayout layout, Tensor x, SparseMatrix w, Tensor y, boolean accumulate) {
         checkForward("SparseOps.linear", "x", "y", layout, x, w, y);
-        forward(layout, x, w, y, accumulate);
+        forward(layout, x, w, y, accumulate, null);
     }
 
-    /** {@link #linearInto} after its checks: {@code Y (+)= X·Wᵀ}. */
-    private static void forward(BatchLayout layout, Tensor x, SparseMatrix w, Tensor y, boolean accumulate) {
+    /**
+     * {@link #linearInto(BatchLayout, Tensor, SparseMatrix, Tensor, boolean)} as the product that
+     * ends a layer: then {@code y[…, o] = f(y[…, o] + bias[o])} for every output feature o, {@code f}
+     * the ReLU when {@code relu}, no bias term when it is null (bias {@code [out]}, or {@code [out, 1]}
+     * as a feature-major layer keeps it). A float32 CSR weight on feature-major operands does this as
+     * it writes each output row, instead of a bias pass and a ReLU pass over the output after it; the
+     * same bits either way ({@code RowEpilogue}).
+     */
+    public static void linearInto(BatchLayout layout, Tensor x, SparseMatrix w, Tensor y, boolean accumulate,
+                                  Tensor bias, boolean relu) {
+        checkForward("SparseOps.linear", "x", "y", layout, x, w, y);
+        forward(layout, x, w, y, accumulate, RowFinish.of("SparseOps.linear", bias, relu, w.rows(), w.dtype()));
+    }
+
+    /** {@link #linearInto} after its checks: {@code Y (+)= X·Wᵀ}, then the finish when not null. */
+    private static void forward(BatchLayout layout, Tensor x, SparseMatrix w, Tensor y, boolean accumulate,
+                                RowFinish finish) {
+        boolean fused = inKernel(finish, layout, w);
         int batch = batchOf(layout, x);
         Tensor xc = x.contiguous();
         if (w.dtype() == DType.F64) {
@@ -82,11 +98,19 @@ public final class SparseOps {
                         d.blockCols(), v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
                 case Bsr b -> BsrProducts.active(layout).forward(b.index(), b.blockRows(), b.blockCols(),
                         v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
-                case Csr c -> CsrProducts.active(layout).forward(c.index(), v, vo, batch, xa, xc.offset(),
-                        ya, y.offset(), accumulate);
+                case Csr c -> CsrProducts.active(layout).forward(c.index(), v, vo, batch, xa, xc.offset(), ya, y.offset(),
+                        accumulate, fused ? finish.epilogue() : null);
             }
         }
+        if (finish != null && !fused) {
+            finish.applyTo(layout, y, w.rows());
+        }
         y.markWritten();
+    }
+
+    /** Whether the CSR kernels apply the finish as they write the output (float32, feature-major). */
+    private static boolean inKernel(RowFinish finish, BatchLayout layout, SparseMatrix w) {
+        return finish != null && layout == BatchLayout.FEATURE_MAJOR && w.dtype() == DType.F32 && w instanceof Csr;
     }
 
     /** {@code dX = dY·W}, or {@code dX += dY·W} when {@code accumulate}. */
@@ -101,11 +125,13 @@ public final class SparseOps {
     public static void linearInputGradInto(BatchLayout layout, Tensor dy, SparseMatrix w, Tensor dx,
                                            boolean accumulate) {
         checkInputGrad("SparseOps.linearInputGrad", "dy", "dx", layout, dy, w, dx);
-        inputGrad(layout, dy, w, dx, accumulate);
+        inputGrad(layout, dy, w, dx, accumulate, null);
     }
 
-    /** {@link #linearInputGradInto} after its checks: {@code dX (+)= dY·W}. */
-    private static void inputGrad(BatchLayout layout, Tensor dy, SparseMatrix w, Tensor dx, boolean accumulate) {
+    /** {@link #linearInputGradInto} after its checks: {@code dX (+)= dY·W}, then the finish when not null. */
+    private static void inputGrad(BatchLayout layout, Tensor dy, SparseMatrix w, Tensor dx, boolean accumulate,
+                                  RowFinish finish) {
+        boolean fused = inKernel(finish, layout, w);
         int batch = batchOf(layout, dy);
         Tensor g = dy.contiguous();
         if (w.dtype() == DType.F64) {
@@ -121,9 +147,12 @@ public final class SparseOps {
                         d.blockCols(), v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
                 case Bsr b -> BsrProducts.active(layout).inputGrad(b.index(), b.blockRows(), b.blockCols(),
                         v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
-                case Csr c -> CsrProducts.active(layout).inputGrad(c.index(), v, vo, batch, ga, g.offset(),
-                        xa, dx.offset(), accumulate);
+                case Csr c -> CsrProducts.active(layout).inputGrad(c.index(), v, vo, batch, ga, g.offset(), xa, dx.offset(),
+                        accumulate, fused ? finish.epilogue() : null);
             }
+        }
+        if (finish != null && !fused) {
+            finish.applyTo(layout, dx, w.cols());
         }
         dx.markWritten();
     }
@@ -190,7 +219,7 @@ public final class SparseOps {
         boolean sharedPanel = dx != null && dw != null && w.dtype() == DType.F32 && (w instanceof Csr || w instanceof Bsr);
         if (!sharedPanel) { // one product wanted, float64, or block-diagonal (its GEMMs read dY in place)
             if (dx != null) {
-                inputGrad(layout, dy, w, dx, accumulateDx);
+                inputGrad(layout, dy, w, dx, accumulateDx, null);
             }
             if (dw != null) {
                 weightGrad(layout, dy, x, w, dw, accumulateDw);
@@ -229,7 +258,19 @@ public final class SparseOps {
     public static void linearTransposedInto(BatchLayout layout, Tensor x, SparseMatrix t, Tensor y,
                                             boolean accumulate) {
         checkInputGrad("SparseOps.linearTransposed", "x", "y", layout, x, t, y);
-        inputGrad(layout, x, t, y, accumulate);
+        inputGrad(layout, x, t, y, accumulate, null);
+    }
+
+    /**
+     * {@link #linearTransposedInto(BatchLayout, Tensor, SparseMatrix, Tensor, boolean)} as the product
+     * that ends a layer, finished as {@link #linearInto(BatchLayout, Tensor, SparseMatrix, Tensor,
+     * boolean, Tensor, boolean)} says (the output features are T's columns).
+     */
+    public static void linearTransposedInto(BatchLayout layout, Tensor x, SparseMatrix t, Tensor y,
+                                            boolean accumulate, Tensor bias, boolean relu) {
+        checkInputGrad("SparseOps.linearTransposed", "x", "y", layout, x, t, y);
+        inputGrad(layout, x, t, y, accumulate,
+                RowFinish.of("SparseOps.linearTransposed", bias, relu, t.cols(), t.dtype()));
     }
 
     /**
@@ -253,7 +294,7 @@ public final class SparseOps {
         }
         if (dx == null || dt == null || t.dtype() != DType.F32 || !(t instanceof Csr c)) {
             if (dx != null) {
-                forward(layout, dy, t, dx, accumulateDx);
+                forward(layout, dy, t, dx, accumulateDx, null);
             }
             if (dt != null) {
                 weightGrad(layout, x, dy, t, dt, accumulateDt);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganglion.engine.simd.SimdBsr;
 import dev.ganglion.engine.simd.SimdCsr;
+import dev.ganglion.engine.testing.Fixtures;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -73,6 +74,48 @@ class SparseKernelParityTest {
             out[p] = v[vOff + perm[p]];
         }
         return out;
+    }
+
+    /**
+     * The rows a layer's last product finishes ({@link CsrKernel#addRows}): the same bits as the
+     * reference at every batch (the vector part and the scalar tail), with and without accumulation,
+     * bias (at an offset) and ReLU, over values that include NaN, ±0 and negatives; rows outside
+     * {@code [from, to)} untouched.
+     */
+    @Test
+    void csrAddRowsMatchesScalarBitForBit() {
+        CsrKernel simd = new SimdCsr();
+        CsrKernel scalar = new ScalarCsr();
+        int rows = 7;
+        for (int batch : Fixtures.AWKWARD) {
+            int ld = SparsePanel.width(batch);
+            float[] d = randomFloats(rows * ld, batch);
+            d[0] = Float.NaN;
+            d[ld - 1] = -0f;
+            MemorySegment panel = panel(d);
+            float[] before = randomFloats(rows * batch + 2, batch + 1);
+            before[before.length - 3] = 0f;
+            for (float[] bias : new float[][] {null, randomFloats(rows + 3, batch + 2)}) {
+                for (boolean relu : new boolean[] {false, true}) {
+                    for (boolean accumulate : new boolean[] {false, true}) {
+                        RowEpilogue e = new RowEpilogue(bias, bias == null ? 0 : 3, relu);
+                        float[] a = before.clone();
+                        float[] b = before.clone();
+                        simd.addRows(panel, ld, batch, 1, rows - 1, a, 2, accumulate, e);
+                        scalar.addRows(panel, ld, batch, 1, rows - 1, b, 2, accumulate, e);
+                        String what = "batch " + batch + " bias " + (bias != null) + " relu " + relu + " acc " + accumulate;
+                        assertThat(a).as(what).containsExactly(b);
+                        assertThat(Arrays.copyOf(a, 2 + batch)).as(what + ": row 0 untouched")
+                                .containsExactly(Arrays.copyOf(before, 2 + batch));
+                        int q = 3;
+                        float sum = accumulate ? before[2 + q * batch] + d[q * ld] : d[q * ld];
+                        float expect = bias == null ? sum : sum + bias[3 + q];
+                        assertThat(b[2 + q * batch]).as(what + ": the definition")
+                                .isEqualTo(relu ? Math.max(expect, 0f) : expect);
+                    }
+                }
+            }
+        }
     }
 
     @Test

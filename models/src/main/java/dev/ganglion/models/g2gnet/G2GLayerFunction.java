@@ -82,25 +82,35 @@ final class G2GLayerFunction implements CustomFunction {
         ctx.setState(in.length > 2); // with a bias
         Shape ys = operands == BatchLayout.FEATURE_MAJOR ? Shape.of(layout.out, x.dim(1)) : x.shape().with(-1, layout.out);
         Tensor y = Tensor.zeros(ys, values.dtype());
-        // The CSR product first, the block GEMMs adding to it after their k loops: the CSR's panel
-        // unpack then writes y instead of adding to it through loads along 4 KiB-strided rows
-        // (step −0.7 %). Blocks up to 256 deep (one GEMM k slice) give the same bits as the other
-        // order: one addition of the two products.
-        if (layout.off != null) {
-            if (layout.offTransposed) {
-                SparseOps.linearTransposedInto(operands, x, off(values), y, false);
+        // The block GEMMs first, the CSR product adding to their output as it unpacks its panel and
+        // finishing each row there (bias, ReLU), instead of a bias pass and a ReLU pass over y after
+        // the products. The same bits as the other order: one addition of the two products (blocks
+        // up to 256 deep, one GEMM k slice), then the bias.
+        Tensor bias = in.length > 2 ? in[2] : null; // [n_out], or [n_out, 1] feature-major
+        if (layout.diag != null) {
+            if (layout.off == null) {
+                SparseOps.linearInto(operands, x, diag(blockValues), y, false, bias, relu);
             } else {
-                SparseOps.linearInto(operands, x, off(values), y, false);
+                SparseOps.linearInto(operands, x, diag(blockValues), y, false);
             }
         }
-        if (layout.diag != null) {
-            SparseOps.linearInto(operands, x, diag(blockValues), y, layout.off != null);
+        if (layout.off != null) {
+            boolean added = layout.diag != null;
+            if (layout.offTransposed) {
+                SparseOps.linearTransposedInto(operands, x, off(values), y, added, bias, relu);
+            } else {
+                SparseOps.linearInto(operands, x, off(values), y, added, bias, relu);
+            }
         }
-        if (in.length > 2) { // a bias shaped to broadcast against y ([n_out], or [n_out, 1] feature-major)
-            Elementwise.applyInto(BinaryOp.ADD, y, in[2], y);
+        if (layout.diag == null && layout.off == null) { // no live weight: y = f(0 + b)
+            if (bias != null) {
+                Elementwise.applyInto(BinaryOp.ADD, y, bias, y);
+            }
+            if (relu) {
+                Elementwise.applyInto(UnaryOp.RELU, y, 0, 0, y);
+            }
         }
         if (relu) {
-            Elementwise.applyInto(UnaryOp.RELU, y, 0, 0, y);
             ctx.save(y); // the last one saved: the backward's mask
         }
         return new Tensor[] {y};
