@@ -32,12 +32,15 @@ final class Backward<T> {
     private final Var[] targets;
     private final T[] results;
     private final boolean retain;
+    /** Storage lent for input gradients ({@link GradientLoans}): in a tensor walk into the leaves only. */
+    private final GradientLoans loans;
 
     private Backward(GradAlgebra<T> alg, Var[] targets, boolean retain) {
         this.alg = alg;
         this.targets = targets;
         this.results = targets == null ? null : alg.array(targets.length);
         this.retain = retain;
+        this.loans = targets == null && alg == TensorAlgebra.INSTANCE ? new GradientLoans() : null;
     }
 
     /** Accumulates {@code seed·∂output/∂leaf} into the {@code grad} of every leaf that requires grad. */
@@ -192,7 +195,10 @@ final class Backward<T> {
         n.checkSaved();
         // Rules may write a leaf's gradient straight into its kept .grad buffer (a weight gradient is
         // the largest temporary of a training step otherwise); functional grad(...) leaves .grad alone.
-        T[] grads = Gradients.backward(alg, n, pending, targets == null);
+        T[] grads = GradientLoans.during(loans, () -> Gradients.backward(alg, n, pending, targets == null));
+        if (loans != null) {
+            loans.consumed(n, pending, grads);
+        }
         for (int i = 0; i < n.inputs.length; i++) {
             Var v = n.inputs[i];
             if (grads[i] != null && n.wants(i) && wanted(v)) {
@@ -225,9 +231,18 @@ final class Backward<T> {
                 p = alg.array(v.node.outputs);
                 v.node.pending = p;
             }
+            if (loans != null) {
+                if (p[v.index] != null) {
+                    loans.merged(p[v.index]);
+                }
+                loans.delivered(g, p[v.index] == null ? v.node : null);
+            }
             p[v.index] = p[v.index] == null ? g : alg.add(p[v.index], g);
         } else if (targets == null) {
             v.accumulate(alg.value(g)); // only the tensor walk fills .grad
+            if (loans != null) {
+                loans.delivered(g, null); // accumulate copied it
+            }
         } else {
             int k = targetIndex(v);
             if (k >= 0) {

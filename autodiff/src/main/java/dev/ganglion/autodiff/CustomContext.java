@@ -97,6 +97,23 @@ public final class CustomContext {
         return v.claimGradBuffer();
     }
 
+    /**
+     * During backward: a contiguous tensor of input {@code i}'s shape and dtype for the gradient that
+     * backward returns for it, its values unspecified: backward must write every element. In a
+     * {@code backward()} walk a float32 one is lent by the walk, which takes its storage back once
+     * the gradient has been consumed and gives it to the next such call, warm in the cache, instead of
+     * fresh memory ({@code GradientLoans} says when it does): so backward must not keep it, nor a view
+     * of it, beyond returning it. Otherwise a new tensor.
+     */
+    public Tensor inputGradBuffer(int i) {
+        if (node == null) {
+            throw new IllegalStateException(function.name() + ": inputGradBuffer() is only available during backward");
+        }
+        checkInput("inputGradBuffer", i);
+        Var v = node.inputs[i];
+        return GradientLoans.inputGradBuffer(v.shape(), v.dtype());
+    }
+
     /** Whether input {@code i} requires grad (backward may return null for the others). */
     public boolean needsInputGrad(int i) {
         checkInput("needsInputGrad", i);

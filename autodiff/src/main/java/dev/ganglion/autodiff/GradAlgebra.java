@@ -130,6 +130,12 @@ interface GradAlgebra<T> {
      */
     T matmulForLeaf(T a, T b, Var leaf, boolean intoLeaves);
 
+    /**
+     * {@code a·b} as an input gradient that the rule returns: the tensor carrier writes a 2-D product
+     * into storage the walk lends ({@link GradientLoans}), with the same bits as {@link #matmul}.
+     */
+    T matmulForInput(T a, T b);
+
     T concat(int axis, T[] parts);
 
     /** Zeros of {@code shape} with {@code g} at the positions {@code start + i·step} along {@code axis}. */

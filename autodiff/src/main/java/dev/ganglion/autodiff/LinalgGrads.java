@@ -46,7 +46,7 @@ final class LinalgGrads {
     static <T> T[] linear(GradAlgebra<T> a, Node n, T g, boolean intoLeaves) {
         T w = a.saved(n, 1);
         Shape ws = n.saved(1).shape();
-        T gx = n.wants(0) ? a.matmul(g, w) : null;
+        T gx = n.wants(0) ? a.matmulForInput(g, w) : null;
         T gw = null;
         if (n.wants(1)) {
             Shape gs = a.shape(g);
@@ -93,7 +93,7 @@ final class LinalgGrads {
         Tensor x = n.saved(0);
         n.saved(1); // version check of the values the forward used
         SparseMatrix w = (SparseMatrix) n.aux;
-        Tensor gx = n.wants(0) ? Tensor.zeros(x.shape(), w.dtype()) : null;
+        Tensor gx = n.wants(0) ? GradientLoans.inputGradBuffer(x.shape(), w.dtype()) : null; // overwritten below
         CustomContext.LeafGrad leaf = intoLeaves && n.wants(1) ? n.inputs[1].claimGradBuffer() : null;
         Shape vs = w.values().shape();
         Tensor gv = leaf != null ? leaf.buffer().reshape(vs.dims()) : n.wants(1) ? Tensor.zeros(vs, w.dtype()) : null;

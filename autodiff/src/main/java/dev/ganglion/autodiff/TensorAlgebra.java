@@ -201,6 +201,16 @@ final class TensorAlgebra implements GradAlgebra<Tensor> {
     }
 
     @Override
+    public Tensor matmulForInput(Tensor a, Tensor b) {
+        if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(0) || a.dtype() != b.dtype()) {
+            return Linalg.matmul(a, b); // its checks and errors, and the batched forms
+        }
+        Tensor c = GradientLoans.inputGradBuffer(Shape.of(a.dim(0), b.dim(1)), a.dtype());
+        Linalg.matmulInto(a, b, c, false);
+        return c;
+    }
+
+    @Override
     public Tensor concat(int axis, Tensor[] parts) {
         return Indexing.concat(axis, parts);
     }

@@ -220,6 +220,11 @@ final class VarAlgebra implements GradAlgebra<Var> {
     }
 
     @Override
+    public Var matmulForInput(Var a, Var b) {
+        return matmul(a, b);
+    }
+
+    @Override
     public Var concat(int axis, Var[] parts) {
         return IndexOps.concat(axis, parts);
     }

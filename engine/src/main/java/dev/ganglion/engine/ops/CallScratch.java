@@ -56,6 +56,26 @@ public final class CallScratch implements AutoCloseable {
         }
     }
 
+    /**
+     * A contiguous float32 tensor of {@code shape} on the same kept storage, its values unspecified,
+     * for a temporary that outlives the call that makes it (a gradient the autograd walk hands on and
+     * drops once it has been consumed): give it back with {@link #giveBack}, or let the GC have it.
+     */
+    public static Tensor lend(Shape shape) {
+        return take(shape).tensor; // not closed: the storage goes back through giveBack only
+    }
+
+    /**
+     * Takes back the storage of a tensor from {@link #lend}; neither it nor any view of it may be used
+     * afterwards.
+     */
+    public static void giveBack(Tensor lent) {
+        float[] buffer = lent.floatArray();
+        if (ScratchLimit.keeps(buffer.length)) {
+            BUFFERS.release(buffer);
+        }
+    }
+
     /** The tensor, valid until {@link #close}. */
     public Tensor tensor() {
         return tensor;

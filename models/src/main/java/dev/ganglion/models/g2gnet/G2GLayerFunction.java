@@ -146,7 +146,9 @@ final class G2GLayerFunction implements CustomFunction {
     private Tensor[] backward(CustomContext ctx, Tensor g) {
         Tensor x = ctx.saved(0);
         Tensor values = ctx.saved(1);
-        Tensor gx = ctx.needsInputGrad(0) ? Tensor.zeros(x.shape(), x.dtype()) : null;
+        // dx storage lent by the walk (its values unspecified: the first product below overwrites it)
+        Tensor gx = !ctx.needsInputGrad(0) ? null
+                : layout.off == null && layout.diag == null ? Tensor.zeros(x.shape(), x.dtype()) : ctx.inputGradBuffer(0);
         // The value gradient goes straight into the parameter's kept .grad buffer when there is one
         // (no [nnz] temporary, no pass adding it there); addV: that buffer holds gradient already.
         CustomContext.LeafGrad leaf = ctx.needsInputGrad(1) ? ctx.leafGrad(1) : null;
