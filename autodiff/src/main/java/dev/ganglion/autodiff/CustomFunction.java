@@ -21,13 +21,14 @@ import dev.ganglion.engine.Tensor;
  * {@link CustomContext#save} (their storage versions are checked before backward runs).
  * {@code backward} receives output gradients that may be any view (strided, broadcast) and must
  * neither write them nor keep them past its return (a {@code backward()} walk may lend their storage
- * to a later rule once this one has run); it returns one gradient per input, each of the input's shape or of a shape that
- * broadcasts to it (the walk sums it back), or null for "no gradient". One instance may be applied
- * any number of times: per-call state belongs in the context, not in fields. A two-output fused
- * recurrent cell written this way is in the tests ({@code FusedCellExampleTest}). A backward may
- * also write a parameter's gradient straight into that leaf's kept {@code .grad} buffer
- * ({@link CustomContext#leafGrad}), as G2GNet's fused sparse layer does, and write an input's
- * gradient into storage the walk lends ({@link CustomContext#inputGradBuffer}).
+ * to a later rule once this one has run); it returns one gradient per input, each of the input's
+ * shape or of a shape that broadcasts to it (the walk sums it back), or null for "no gradient".
+ * One instance may be applied any number of times: per-call state belongs in the context, not in
+ * fields. A two-output fused recurrent cell written this way is in the tests
+ * ({@code FusedCellExampleTest}). A backward may also write a parameter's gradient straight into
+ * that leaf's kept {@code .grad} buffer ({@link CustomContext#leafGrad}), as G2GNet's fused sparse
+ * layer does, and an input's gradient into storage the walk lends
+ * ({@link CustomContext#inputGradBuffer}).
  */
 public interface CustomFunction {
     /** A name for error messages and graph printing: the class's simple name, or its binary name if anonymous. */

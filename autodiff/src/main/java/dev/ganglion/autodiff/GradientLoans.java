@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Storage that a {@code backward()} walk lends to custom functions for the input gradients they
- * return ({@link CustomContext#gradientBuffer}), and takes back once the one node the gradient
+ * Storage that a {@code backward()} walk lends to the rules it runs for the input gradients they
+ * return ({@link #inputGradBuffer}: custom functions through {@link CustomContext#inputGradBuffer},
+ * the linear and sparse-product rules directly), and takes back once the one node the gradient
  * flowed to has run: the next backward of that size then gets storage from the cache instead of
  * fresh memory (~40 µs for a {@code [1,024, 64]} gradient on an Intel Xeon, ~2 % of a G2GNet step).
  *

@@ -42,6 +42,12 @@ class InputGradBufferTest {
         });
     }
 
+    private final CustomFunction s2 = scaled(2);
+    private final CustomFunction s3 = scaled(3);
+    private final CustomFunction s5 = scaled(5);
+    private final CustomFunction s7 = scaled(7);
+    private final CustomFunction s11 = scaled(11);
+
     /** {@code y = x}; backward hands its incoming gradient on as it is. */
     private static final CustomFunction HAND_ON = CustomFunction.of("handOn", (ctx, in) -> in[0].copy(),
             (ctx, g) -> new Tensor[] {g});
@@ -49,9 +55,6 @@ class InputGradBufferTest {
     @Test
     void aChainOfLayersGetsWarmStorageBackFromTheWalkBefore() {
         Var x = Var.parameter(Tensor.ones(N));
-        CustomFunction s2 = scaled(2);
-        CustomFunction s3 = scaled(3);
-        CustomFunction s5 = scaled(5);
         Set<float[]> before = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int walk = 0; walk < 3; walk++) {
             got.clear();
@@ -71,11 +74,6 @@ class InputGradBufferTest {
     @Test
     void gradientsThatBranchMergeOrAreHandedOnStayRightWhileTheStorageIsReused() {
         Var x = Var.parameter(Tensor.ones(N));
-        CustomFunction s2 = scaled(2);
-        CustomFunction s3 = scaled(3);
-        CustomFunction s5 = scaled(5);
-        CustomFunction s7 = scaled(7);
-        CustomFunction s11 = scaled(11);
         for (int walk = 1; walk <= 4; walk++) {
             Var a = s2.apply(x);                       // its gradient: the sum of three
             Var b = HAND_ON.apply(s3.apply(a));        // s7's gradient handed on to s3
@@ -97,8 +95,6 @@ class InputGradBufferTest {
             return new Tensor[] {gx, gx};
         });
         Var x = Var.parameter(Tensor.ones(N));
-        CustomFunction s2 = scaled(2);
-        CustomFunction s3 = scaled(3);
         for (int walk = 1; walk <= 3; walk++) {
             sum.apply(s2.apply(x), s3.apply(x)).sum().backward();
             assertThat(x.grad().toFloatArray()).as("walk " + walk).containsOnly(5f * walk);
@@ -152,17 +148,16 @@ class InputGradBufferTest {
     @Test
     void functionalGradientsAndFloat64GetNewTensors() {
         Var x = Var.parameter(Tensor.ones(N));
-        CustomFunction s3 = scaled(3);
         Tensor g = Autodiff.grad(s3.apply(s3.apply(x)).sum(), x)[0];
         assertThat(g.toFloatArray()).containsOnly(9f);
         Var x64 = Var.parameter(Tensor.ones(N).to(DType.F64));
-        CustomFunction s2 = CustomFunction.of("scaled64", (ctx, in) -> Elementwise.scale(in[0], 2), (ctx, gs) -> {
+        CustomFunction twice64 = CustomFunction.of("scaled64", (ctx, in) -> Elementwise.scale(in[0], 2), (ctx, gs) -> {
             Tensor gx = ctx.inputGradBuffer(0);
             assertThat(gx.dtype()).isEqualTo(DType.F64);
             gx.copyFrom(Elementwise.scale(gs, 2));
             return new Tensor[] {gx};
         });
-        s2.apply(x64).sum().backward();
+        twice64.apply(x64).sum().backward();
         assertThat(x64.grad().toDoubleArray()).containsOnly(2.0);
     }
 }

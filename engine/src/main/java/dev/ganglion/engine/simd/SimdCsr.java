@@ -382,13 +382,7 @@ public final class SimdCsr implements CsrKernel {
         a0.intoMemorySegment(d, dst, NATIVE);
     }
 
-    /**
-     * A vector of values per step through the hardware gather ({@code fromArray} with an index map):
-     * the scalar loop's random loads each waited on L2, which the gather instruction overlaps. In a
-     * G2GNet step (batch 64, 1 thread; the gather was 4.1 % of its JFR samples) the step took 2 % less:
-     * new/base 0.972–0.986 in three runs of {@code scripts/step-ab.sh}, where the scalar loop switched
-     * back on in the same build gave 1.002 and 1.012. The last elements through the reference.
-     */
+    /** One row at a time: the bias broadcast once per row, the last elements through the reference. */
     @Override
     public void addRows(MemorySegment d, int ld, int batch, int from, int to, float[] y, int yOff, boolean accumulate,
                         RowEpilogue e) {
@@ -414,6 +408,13 @@ public final class SimdCsr implements CsrKernel {
         }
     }
 
+    /**
+     * A vector of values per step through the hardware gather ({@code fromArray} with an index map):
+     * the scalar loop's random loads each waited on L2, which the gather instruction overlaps. In a
+     * G2GNet step (batch 64, 1 thread; the gather was 4.1 % of its JFR samples) the step took 2 % less:
+     * new/base 0.972–0.986 in three runs of {@code scripts/step-ab.sh}, where the scalar loop switched
+     * back on in the same build gave 1.002 and 1.012. The last elements through the reference.
+     */
     @Override
     public void gather(float[] src, int sOff, int[] perm, int from, int to, float[] dst, int dOff) {
         int p = from;

@@ -98,8 +98,8 @@ public final class SparseOps {
                         d.blockCols(), v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
                 case Bsr b -> BsrProducts.active(layout).forward(b.index(), b.blockRows(), b.blockCols(),
                         v, vo, batch, xa, xc.offset(), ya, y.offset(), accumulate);
-                case Csr c -> CsrProducts.active(layout).forward(c.index(), v, vo, batch, xa, xc.offset(), ya, y.offset(),
-                        accumulate, fused ? finish.epilogue() : null);
+                case Csr c -> CsrProducts.active(layout).forward(c.index(), v, vo, batch, xa, xc.offset(),
+                        ya, y.offset(), accumulate, fused ? finish.epilogue() : null);
             }
         }
         if (finish != null && !fused) {
@@ -147,8 +147,8 @@ public final class SparseOps {
                         d.blockCols(), v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
                 case Bsr b -> BsrProducts.active(layout).inputGrad(b.index(), b.blockRows(), b.blockCols(),
                         v, vo, batch, ga, g.offset(), xa, dx.offset(), accumulate);
-                case Csr c -> CsrProducts.active(layout).inputGrad(c.index(), v, vo, batch, ga, g.offset(), xa, dx.offset(),
-                        accumulate, fused ? finish.epilogue() : null);
+                case Csr c -> CsrProducts.active(layout).inputGrad(c.index(), v, vo, batch, ga, g.offset(),
+                        xa, dx.offset(), accumulate, fused ? finish.epilogue() : null);
             }
         }
         if (finish != null && !fused) {

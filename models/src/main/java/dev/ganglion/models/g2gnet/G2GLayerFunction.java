@@ -28,8 +28,9 @@ import dev.ganglion.engine.sparse.SparseOps;
  *   dvalues = [ (dyᵀ·x) at the live entries of D ; (dyᵀ·x) ⊙ pattern(O) ]   (SDDMMs at the stored entries)
  *   db = Σ_rows dy
  * </pre>
- * With the ReLU fused ({@code relu}), the op is {@code h = relu(y)}: the activation runs in place on
- * the output it has just made, and the backward first turns {@code dh} into
+ * With the ReLU fused ({@code relu}), the op is {@code h = relu(y)}: the last product applies the
+ * bias and the activation to each output row as it writes it ({@code SparseOps.linearInto} with a
+ * bias and a ReLU), and the backward first turns {@code dh} into
  * {@code dy = dh ⊙ [h > 0]} (the bits of {@code Var.relu}'s own rule) and goes on as above.
  * Without holes (a mask whose diagonal blocks are full) the block values are {@code values[0,
  * diagLive)} themselves; with holes (after pruning) they are scattered from the live ones with a 0
@@ -40,8 +41,9 @@ import dev.ganglion.engine.sparse.SparseOps;
  * <p>Why fused: written as two sparse products, a sum and a bias add, a layer costs per step two more
  * passes over its {@code [batch, out]} output and two new tensors in forward, and in backward a sum
  * of the two input gradients and two scatters of value-gradient slices into a {@code [nnz]} buffer.
- * Here the second product accumulates into the first one's output (and input gradient), the bias
- * is added in place, and each SDDMM writes its slice of one value gradient directly.
+ * Here the second product accumulates into the first one's output (and input gradient) and adds
+ * the bias as it does, each SDDMM writes its slice of one value gradient directly, and dx goes into
+ * storage the backward walk lends ({@code CustomContext.inputGradBuffer}).
  *
  * <p>Why the ReLU fused: as an op of its own, the activation's new {@code [batch, out]} output, its
  * extra pass and its autograd node cost a G2GNet step (batch 64, H = 1,024, 1 thread) 3.5 % more
@@ -147,8 +149,9 @@ final class G2GLayerFunction implements CustomFunction {
         Tensor x = ctx.saved(0);
         Tensor values = ctx.saved(1);
         // dx storage lent by the walk (its values unspecified: the first product below overwrites it)
+        boolean written = layout.off != null || layout.diag != null; // else dx = 0, no product writes it
         Tensor gx = !ctx.needsInputGrad(0) ? null
-                : layout.off == null && layout.diag == null ? Tensor.zeros(x.shape(), x.dtype()) : ctx.inputGradBuffer(0);
+                : written ? ctx.inputGradBuffer(0) : Tensor.zeros(x.shape(), x.dtype());
         // The value gradient goes straight into the parameter's kept .grad buffer when there is one
         // (no [nnz] temporary, no pass adding it there); addV: that buffer holds gradient already.
         CustomContext.LeafGrad leaf = ctx.needsInputGrad(1) ? ctx.leafGrad(1) : null;
