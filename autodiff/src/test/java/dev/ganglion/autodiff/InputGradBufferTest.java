@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,7 +120,7 @@ class InputGradBufferTest {
             Var v = Var.parameter(values);
             Var x = Var.parameter(Tensor.wrap(Fixtures.randomFloats(5 * pattern.cols(), 4), Shape.of(5, pattern.cols())));
             // y = sparseLinear(tanh(x)), so that x's gradient comes through the rule's dx
-            java.util.function.Supplier<Var> out = () -> LinalgOps.sparseLinear(x.tanh(), pattern, v).square().sum();
+            Supplier<Var> out = () -> LinalgOps.sparseLinear(x.tanh(), pattern, v).square().sum();
             Tensor expected = Autodiff.grad(out.get(), x)[0];
             poisonLentStorage(5 * pattern.cols());
             out.get().backward();
@@ -127,7 +128,7 @@ class InputGradBufferTest {
         }
         Var w = Var.parameter(Tensor.wrap(Fixtures.randomFloats(7 * 6, 5), Shape.of(7, 6)));
         Var x = Var.parameter(Tensor.wrap(Fixtures.randomFloats(5 * 6, 6), Shape.of(5, 6)));
-        java.util.function.Supplier<Var> out = () -> LinalgOps.linearRelu(x.tanh(), w, null).square().sum();
+        Supplier<Var> out = () -> LinalgOps.linearRelu(x.tanh(), w, null).square().sum();
         Tensor expected = Autodiff.grad(out.get(), x)[0];
         poisonLentStorage(5 * 6);
         out.get().backward();
