@@ -81,6 +81,19 @@ class SparseFinishTest {
     }
 
     @Test
+    void anEmptyBatchIsFinishedAsNothing() {
+        Csr w = SparseTesting.randomValues(Csr.fromMask(SparseTesting.mask(6, 4, 0.5, 1), DType.F32), 2);
+        for (BatchLayout layout : BatchLayout.values()) {
+            boolean fm = layout == BatchLayout.FEATURE_MAJOR;
+            Tensor y = fm ? Tensor.zeros(6, 0) : Tensor.zeros(0, 6);
+            SparseOps.linearInto(layout, fm ? Tensor.zeros(4, 0) : Tensor.zeros(0, 4), w, y, true, Tensor.ones(6), true);
+            SparseOps.linearTransposedInto(layout, fm ? Tensor.zeros(6, 0) : Tensor.zeros(0, 6), w,
+                    fm ? Tensor.zeros(4, 0) : Tensor.zeros(0, 4), false, Tensor.ones(4), true);
+            assertThat(y.size()).isZero();
+        }
+    }
+
+    @Test
     void aBiasThatIsNotOneValuePerOutputIsRefusedNamingTheOp() {
         Csr w = SparseTesting.randomValues(Csr.fromMask(SparseTesting.mask(6, 4, 0.5, 1), DType.F32), 2);
         BatchLayout fm = BatchLayout.FEATURE_MAJOR;
