@@ -80,7 +80,7 @@ public final class CsrProducts {
     /** {@code dX[batch × cols] = dY[batch × rows]·W} ({@code +=} when {@code accumulate}). */
     public void inputGrad(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff,
                           float[] dx, int dxOff, boolean accumulate) {
-        backward(w, v, vOff, batch, dy, dyOff, null, 0, dx, dxOff, accumulate, null, 0, false);
+        inputGrad(w, v, vOff, batch, dy, dyOff, dx, dxOff, accumulate, null);
     }
 
     /**
@@ -91,14 +91,7 @@ public final class CsrProducts {
      */
     public void inputGrad(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff,
                           float[] dx, int dxOff, boolean accumulate, RowEpilogue e) {
-        checkInputGrad(w, v, vOff, batch, dy, dyOff, dx, dxOff);
-        checkEpilogue("csr input-grad", e, w.minors);
-        int ld = SparsePanel.width(batch);
-        try (SparseScratch scratch = SparseScratch.acquire()) {
-            MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
-            layout.pack(dy, dyOff, batch, w.majors, dyp, ld);
-            columnSweep(w, v, vOff, batch, dyp, scratch, null, 0, dx, dxOff, accumulate, e, null, 0, false);
-        }
+        backward(w, v, vOff, batch, dy, dyOff, null, 0, dx, dxOff, accumulate, e, null, 0, false);
     }
 
     /**
@@ -120,8 +113,18 @@ public final class CsrProducts {
      */
     public void backward(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff, float[] x, int xOff,
                          float[] dx, int dxOff, boolean accumulateDx, float[] dv, int dvOff, boolean accumulateDv) {
+        backward(w, v, vOff, batch, dy, dyOff, x, xOff, dx, dxOff, accumulateDx, null, dv, dvOff, accumulateDv);
+    }
+
+    /** {@link #backward}, dX's rows finished by {@code e} when not null. */
+    private void backward(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff, float[] x, int xOff,
+                          float[] dx, int dxOff, boolean accumulateDx, RowEpilogue e,
+                          float[] dv, int dvOff, boolean accumulateDv) {
         if (dx != null) {
-            checkInputGrad(w, v, vOff, batch, dy, dyOff, dx, dxOff);
+            SparseChecks.values("csr input-grad", v, vOff, w.entries());
+            SparseChecks.matrix("csr input-grad", "dy", dy, dyOff, batch, w.majors);
+            SparseChecks.matrix("csr input-grad", "dx", dx, dxOff, batch, w.minors);
+            checkEpilogue("csr input-grad", e, w.minors);
         }
         if (dv != null) {
             SparseChecks.matrix("csr weight-grad", "dy", dy, dyOff, batch, w.majors);
@@ -133,7 +136,7 @@ public final class CsrProducts {
             MemorySegment dyp = scratch.first(SparsePanel.size(w.majors, batch));
             if (dx != null) {
                 layout.pack(dy, dyOff, batch, w.majors, dyp, ld);
-                columnSweep(w, v, vOff, batch, dyp, scratch, x, xOff, dx, dxOff, accumulateDx, null, dv, dvOff,
+                columnSweep(w, v, vOff, batch, dyp, scratch, x, xOff, dx, dxOff, accumulateDx, e, dv, dvOff,
                         accumulateDv);
             } else if (dv != null) {
                 weightGradPacked(w, batch, dy, dyOff, dyp, scratch, x, xOff, dv, dvOff, accumulateDv);
@@ -260,13 +263,6 @@ public final class CsrProducts {
         } else {
             kernel.addRows(p, ld, batch, f0, f1, a, off, accumulate, e);
         }
-    }
-
-    private static void checkInputGrad(SparseIndex w, float[] v, int vOff, int batch, float[] dy, int dyOff,
-                                       float[] dx, int dxOff) {
-        SparseChecks.values("csr input-grad", v, vOff, w.entries());
-        SparseChecks.matrix("csr input-grad", "dy", dy, dyOff, batch, w.majors);
-        SparseChecks.matrix("csr input-grad", "dx", dx, dxOff, batch, w.minors);
     }
 
     /** A row epilogue needs feature-major outputs (rows of the output are its rows) and a bias per output row. */

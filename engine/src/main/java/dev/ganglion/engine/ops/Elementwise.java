@@ -261,11 +261,6 @@ public final class Elementwise {
         return apply(BinaryOp.EQ, a, b);
     }
 
-    /**
-     * {@code in}, or a copy of it when it shares storage with {@code out} laid out differently: an
-     * element written before it is read would be read changed (the same view is read element by
-     * element just before it is written, which is safe).
-     */
     /** An {@code applyInto} output: contiguous and of {@code shape}, else an error naming the op and its inputs. */
     private static void requireOutput(String name, Tensor out, Shape shape, String inputs) {
         // NOTE: Tensor.isContiguous() is false for some empty shapes ([2, 0]); nothing is written then.
@@ -275,6 +270,11 @@ public final class Elementwise {
         }
     }
 
+    /**
+     * {@code in}, or a copy of it when it shares storage with {@code out} laid out differently: an
+     * element written before it is read would be read changed (the same view is read element by
+     * element just before it is written, which is safe).
+     */
     private static Tensor beforeWrite(Tensor in, Tensor out) {
         if (!in.sharesStorage(out) || in.size() == 0 || out.size() == 0) {
             return in;

@@ -18,10 +18,8 @@ import org.junit.jupiter.api.Test;
  * accumulation; the float32 CSR products on feature-major operands finish inside the kernel.
  */
 class SparseFinishTest {
-    private static final String CASES = "dev.ganglion.engine.sparse.SparseProductsTest#cases";
-
     @ParameterizedTest(name = "{0}, batch {2}")
-    @MethodSource(CASES)
+    @MethodSource(SparseTesting.CASES)
     void finishedProductsEqualTheProductThenBiasThenRelu(String name, SparseMatrix w32, int batch) {
         for (DType dtype : new DType[] {DType.F32, DType.F64}) {
             SparseMatrix w = w32.withValues(w32.values().to(dtype));

@@ -7,6 +7,9 @@ import java.util.SplittableRandom;
 
 /** Dense float64 references and awkward random patterns for the sparse tests. */
 final class SparseTesting {
+    /** The {@code @MethodSource} of every sparse format at awkward sizes, {@code (name, matrix, batch)}. */
+    static final String CASES = "dev.ganglion.engine.sparse.SparseProductsTest#cases";
+
     private SparseTesting() {}
 
     /**

@@ -18,10 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * dense computation in float64; the fused CSR backward sweep against its two parts, bit for bit.
  */
 class SparseTransposedProductsTest {
-    private static final String CASES = "dev.ganglion.engine.sparse.SparseProductsTest#cases";
-
     @ParameterizedTest(name = "{0}, batch {2}")
-    @MethodSource(CASES)
+    @MethodSource(SparseTesting.CASES)
     void productsMatchDenseFloat64(String name, SparseMatrix t, int batch) {
         for (DType dtype : new DType[] {DType.F32, DType.F64}) {
             SparseMatrix w = t.withValues(t.values().to(dtype));
@@ -51,7 +49,7 @@ class SparseTransposedProductsTest {
     }
 
     @ParameterizedTest(name = "{0}, batch {2}")
-    @MethodSource(CASES)
+    @MethodSource(SparseTesting.CASES)
     void bothBackwardProductsTogetherEqualEachAloneInBothLayouts(String name, SparseMatrix t, int batch) {
         Tensor x = SparseTesting.random(41, batch, t.rows());
         Tensor dy = SparseTesting.random(42, batch, t.cols());

@@ -89,14 +89,11 @@ final class G2GLayerFunction implements CustomFunction {
         // the products. The same bits as the other order: one addition of the two products (blocks
         // up to 256 deep, one GEMM k slice), then the bias.
         Tensor bias = in.length > 2 ? in[2] : null; // [n_out], or [n_out, 1] feature-major
+        boolean offLast = layout.off != null; // the last product finishes the rows
         if (layout.diag != null) {
-            if (layout.off == null) {
-                SparseOps.linearInto(operands, x, diag(blockValues), y, false, bias, relu);
-            } else {
-                SparseOps.linearInto(operands, x, diag(blockValues), y, false);
-            }
+            SparseOps.linearInto(operands, x, diag(blockValues), y, false, offLast ? null : bias, !offLast && relu);
         }
-        if (layout.off != null) {
+        if (offLast) {
             boolean added = layout.diag != null;
             if (layout.offTransposed) {
                 SparseOps.linearTransposedInto(operands, x, off(values), y, added, bias, relu);
