@@ -70,10 +70,7 @@ public final class CallScratch implements AutoCloseable {
      * afterwards.
      */
     public static void giveBack(Tensor lent) {
-        float[] buffer = lent.floatArray();
-        if (ScratchLimit.keeps(buffer.length)) {
-            BUFFERS.release(buffer);
-        }
+        keep(lent.floatArray());
     }
 
     /** The tensor, valid until {@link #close}. */
@@ -84,6 +81,11 @@ public final class CallScratch implements AutoCloseable {
     /** Gives the storage back for the next call: the tensor must not be used after this. */
     @Override
     public void close() {
+        keep(buffer);
+    }
+
+    /** Back to the pool for the next call, unless above {@link ScratchLimit}'s size. */
+    private static void keep(float[] buffer) {
         if (ScratchLimit.keeps(buffer.length)) {
             BUFFERS.release(buffer);
         }

@@ -61,8 +61,7 @@ public final class SparseOps {
      * {@code layout}: feature-major, {@code Yᵀ[out, batch] = W·Xᵀ[in, batch]} (both rank 2).
      */
     public static void linearInto(BatchLayout layout, Tensor x, SparseMatrix w, Tensor y, boolean accumulate) {
-        checkForward("SparseOps.linear", "x", "y", layout, x, w, y);
-        forward(layout, x, w, y, accumulate, null);
+        linearInto(layout, x, w, y, accumulate, null, false);
     }
 
     /**
@@ -257,8 +256,7 @@ public final class SparseOps {
      */
     public static void linearTransposedInto(BatchLayout layout, Tensor x, SparseMatrix t, Tensor y,
                                             boolean accumulate) {
-        checkInputGrad("SparseOps.linearTransposed", "x", "y", layout, x, t, y);
-        inputGrad(layout, x, t, y, accumulate, null);
+        linearTransposedInto(layout, x, t, y, accumulate, null, false);
     }
 
     /**
