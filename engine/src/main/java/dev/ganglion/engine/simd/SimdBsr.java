@@ -27,9 +27,10 @@ public final class SimdBsr implements BsrKernel {
      * vector operations may be left as calls that box their vectors (AllocationPerCallTest: after a
      * run of every element-wise op, the forward of a 1,024² matrix at 25 % in 16 × 16 blocks, batch
      * 64, allocated 63.6 MB a call and took 7.1 ms against 0.36 alone). So:
-     * - the tiles call FloatVector.fromMemorySegment and intoMemorySegment themselves, with byte
-     *   offsets (B bytes per float): small load and store helpers were not inlined ("callee uses
-     *   too much stack") and passed every vector boxed;
+     * - the tiles call FloatVector.fromMemorySegment and Simd.store themselves, with byte offsets
+     *   (B bytes per float): load and store helpers of their own were not inlined ("callee uses too
+     *   much stack") and passed every vector boxed. Simd.store, one store, is inlined here
+     *   (AllocationPerCallTest);
      * - the widest tile is 4 rows × 2 vectors: at 4 × 4 (16 accumulators) the last two FMAs of the
      *   loop still boxed there (5.5 MB, 0.7 ms a call). The 4 × 2 tile costs ~15 % alone (0.41
      *   against 0.36 ms): the weights are broadcast once per pair of vectors, not per four.
@@ -95,14 +96,14 @@ public final class SimdBsr implements BsrKernel {
         }
         long dst = ((long) (q * outDim + o) * ld + b) * B;
         long row = ld * B;
-        c00.intoMemorySegment(d, dst, NATIVE);
-        c01.intoMemorySegment(d, dst + L * B, NATIVE);
-        c10.intoMemorySegment(d, dst + row, NATIVE);
-        c11.intoMemorySegment(d, dst + row + L * B, NATIVE);
-        c20.intoMemorySegment(d, dst + 2 * row, NATIVE);
-        c21.intoMemorySegment(d, dst + 2 * row + L * B, NATIVE);
-        c30.intoMemorySegment(d, dst + 3 * row, NATIVE);
-        c31.intoMemorySegment(d, dst + 3 * row + L * B, NATIVE);
+        Simd.store(c00, d, dst);
+        Simd.store(c01, d, dst + L * B);
+        Simd.store(c10, d, dst + row);
+        Simd.store(c11, d, dst + row + L * B);
+        Simd.store(c20, d, dst + 2 * row);
+        Simd.store(c21, d, dst + 2 * row + L * B);
+        Simd.store(c30, d, dst + 3 * row);
+        Simd.store(c31, d, dst + 3 * row + L * B);
     }
 
     /** Batch tail of a 4-row tile: one vector, 4 chains. */
@@ -124,10 +125,10 @@ public final class SimdBsr implements BsrKernel {
         }
         long dst = ((long) (q * outDim + o) * ld + b) * B;
         long row = ld * B;
-        c0.intoMemorySegment(d, dst, NATIVE);
-        c1.intoMemorySegment(d, dst + row, NATIVE);
-        c2.intoMemorySegment(d, dst + 2 * row, NATIVE);
-        c3.intoMemorySegment(d, dst + 3 * row, NATIVE);
+        Simd.store(c0, d, dst);
+        Simd.store(c1, d, dst + row);
+        Simd.store(c2, d, dst + 2 * row);
+        Simd.store(c3, d, dst + 3 * row);
     }
 
     /** Row tail (fewer than 4 rows left in the block): one row × 4 batch vectors. */
@@ -148,10 +149,10 @@ public final class SimdBsr implements BsrKernel {
             }
         }
         long dst = ((long) (q * outDim + o) * ld + b) * B;
-        c0.intoMemorySegment(d, dst, NATIVE);
-        c1.intoMemorySegment(d, dst + L * B, NATIVE);
-        c2.intoMemorySegment(d, dst + 2 * L * B, NATIVE);
-        c3.intoMemorySegment(d, dst + 3 * L * B, NATIVE);
+        Simd.store(c0, d, dst);
+        Simd.store(c1, d, dst + L * B);
+        Simd.store(c2, d, dst + 2 * L * B);
+        Simd.store(c3, d, dst + 3 * L * B);
     }
 
     private static void tile1x1(int q, int o, int b, int[] ptr, int[] idx, int[] perm, int outDim, int inDim,
@@ -166,7 +167,7 @@ public final class SimdBsr implements BsrKernel {
                         .fma(FloatVector.broadcast(S, v[base + i * is]), c);
             }
         }
-        c.intoMemorySegment(d, ((long) (q * outDim + o) * ld + b) * B, NATIVE);
+        Simd.store(c, d, ((long) (q * outDim + o) * ld + b) * B);
     }
 
     @Override

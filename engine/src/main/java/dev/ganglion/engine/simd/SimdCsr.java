@@ -5,6 +5,7 @@ import dev.ganglion.engine.kernel.RowEpilogue;
 import dev.ganglion.engine.kernel.ScalarCsr;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -78,14 +79,14 @@ public final class SimdCsr implements CsrKernel {
             a7 = FloatVector.fromMemorySegment(S, src, 7 * V, NATIVE).fma(w, a7);
         }
         MemorySegment dst = d.asSlice(((long) q * ld + b) * Float.BYTES, 8 * V);
-        a0.intoMemorySegment(dst, 0, NATIVE);
-        a1.intoMemorySegment(dst, V, NATIVE);
-        a2.intoMemorySegment(dst, 2 * V, NATIVE);
-        a3.intoMemorySegment(dst, 3 * V, NATIVE);
-        a4.intoMemorySegment(dst, 4 * V, NATIVE);
-        a5.intoMemorySegment(dst, 5 * V, NATIVE);
-        a6.intoMemorySegment(dst, 6 * V, NATIVE);
-        a7.intoMemorySegment(dst, 7 * V, NATIVE);
+        Simd.store(a0, dst, 0);
+        Simd.store(a1, dst, V);
+        Simd.store(a2, dst, 2 * V);
+        Simd.store(a3, dst, 3 * V);
+        Simd.store(a4, dst, 4 * V);
+        Simd.store(a5, dst, 5 * V);
+        Simd.store(a6, dst, 6 * V);
+        Simd.store(a7, dst, 7 * V);
     }
 
     /** {@link #row8} for batch vectors {@code [b, b + 4L)}. */
@@ -101,10 +102,10 @@ public final class SimdCsr implements CsrKernel {
             a3 = FloatVector.fromMemorySegment(S, src, 3 * V, NATIVE).fma(w, a3);
         }
         MemorySegment dst = d.asSlice(((long) q * ld + b) * Float.BYTES, 4 * V);
-        a0.intoMemorySegment(dst, 0, NATIVE);
-        a1.intoMemorySegment(dst, V, NATIVE);
-        a2.intoMemorySegment(dst, 2 * V, NATIVE);
-        a3.intoMemorySegment(dst, 3 * V, NATIVE);
+        Simd.store(a0, dst, 0);
+        Simd.store(a1, dst, V);
+        Simd.store(a2, dst, 2 * V);
+        Simd.store(a3, dst, 3 * V);
     }
 
     /** {@link #row8} for batch vectors {@code [b, b + 2L)}. */
@@ -118,8 +119,8 @@ public final class SimdCsr implements CsrKernel {
             a1 = FloatVector.fromMemorySegment(S, src, V, NATIVE).fma(w, a1);
         }
         MemorySegment dst = d.asSlice(((long) q * ld + b) * Float.BYTES, 2 * V);
-        a0.intoMemorySegment(dst, 0, NATIVE);
-        a1.intoMemorySegment(dst, V, NATIVE);
+        Simd.store(a0, dst, 0);
+        Simd.store(a1, dst, V);
     }
 
     private static void row1(int q, int b, int[] ptr, int[] idx, float[] v, int vOff,
@@ -130,7 +131,7 @@ public final class SimdCsr implements CsrKernel {
             a0 = FloatVector.fromMemorySegment(S, s, ((long) idx[p] * ld + b) * Float.BYTES, NATIVE)
                     .fma(FloatVector.broadcast(S, w), a0);
         }
-        a0.intoMemorySegment(d, ((long) q * ld + b) * Float.BYTES, NATIVE);
+        Simd.store(a0, d, ((long) q * ld + b) * Float.BYTES);
     }
 
     /**
@@ -140,16 +141,20 @@ public final class SimdCsr implements CsrKernel {
     @Override
     public void sddmm(int from, int to, int[] ptr, int[] idx, MemorySegment a, MemorySegment s, int ld,
                       float[] out, int oOff, boolean accumulate) {
+        int most = mostEntries(from, to, ptr);
         float[] row = new float[ld];
-        float[] prods = new float[mostEntries(from, to, ptr) * (L + 1)];
-        GatherParts parts = new GatherParts(from, to, ptr, idx, ld, s.byteSize());
-        for (int h = 0; h < parts.count; h++) {
-            for (int q = from; q < to; q++) {
-                int p0 = parts.start(q);
-                int p1 = parts.take(h, q);
-                if (p1 > p0) {
-                    SimdSparseDots.rowDots(a, (long) q * ld, s, idx, p0, p1, ld, row, prods, out, oOff + p0,
-                            accumulate);
+        float[] sums = new float[Math.max(most, 16 * L)];
+        try (SumScratch scratch = SumScratch.acquire()) {
+            MemorySegment prods = scratch.floats((long) most * L);
+            GatherParts parts = new GatherParts(from, to, ptr, idx, ld, s.byteSize());
+            for (int h = 0; h < parts.count; h++) {
+                for (int q = from; q < to; q++) {
+                    int p0 = parts.start(q);
+                    int p1 = parts.take(h, q);
+                    if (p1 > p0) {
+                        SimdSparseDots.rowDots(a, (long) q * ld, s, idx, p0, p1, ld, row, prods, sums, out,
+                                oOff + p0, accumulate);
+                    }
                 }
             }
         }
@@ -163,6 +168,10 @@ public final class SimdCsr implements CsrKernel {
      * entries at a time ({@link SimdSparseDots#laneSums}), are then bit-identical to the separate
      * SDDMM's ({@link #sddmm}), which sums in that order.
      *
+     * <p>The product vectors, one store per entry, wait for their sums in aligned native scratch
+     * ({@link SumScratch}); in a heap array most of those stores straddled two cache lines (the sweep
+     * 0.85–0.90 of the time, {@code scripts/kernel-ab.sh}).
+     *
      * <p>The sweep runs once per {@link GatherParts part} of the dY rows it reads, each column taking the
      * entries whose rows fall in the part and going on from the dX it stored at the part before: the
      * same FMAs in the same order, so the same bits.
@@ -170,7 +179,19 @@ public final class SimdCsr implements CsrKernel {
     @Override
     public void spmmSddmm(int from, int to, int[] ptr, int[] idx, float[] v, int vOff,
                           MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] dots, int dOff) {
-        float[] prods = new float[mostEntries(from, to, ptr) * 2 * L];
+        if (ld == 0) { // an empty batch: every dot product is a sum over no samples (the scratch is not zeroed)
+            Arrays.fill(dots, dOff + ptr[from], dOff + ptr[to], 0f);
+            return;
+        }
+        try (SumScratch scratch = SumScratch.acquire()) {
+            MemorySegment prods = scratch.floats((long) mostEntries(from, to, ptr) * 2 * L);
+            sweep(from, to, ptr, idx, v, vOff, a, s, d, ld, dots, dOff, prods);
+        }
+    }
+
+    /** {@link #spmmSddmm} with the entries' product vectors in {@code prods} (native, aligned). */
+    private static void sweep(int from, int to, int[] ptr, int[] idx, float[] v, int vOff, MemorySegment a,
+                              MemorySegment s, MemorySegment d, int ld, float[] dots, int dOff, MemorySegment prods) {
         GatherParts parts = new GatherParts(from, to, ptr, idx, ld, a.byteSize());
         for (int h = 0; h < parts.count; h++) {
             boolean more = h > 0;
@@ -208,7 +229,7 @@ public final class SimdCsr implements CsrKernel {
      * chunk their sum goes to the first.
      */
     private static void fused8(int q, int b, boolean last, int p0, int p1, boolean more, int[] idx, float[] v, int vOff,
-                               MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] prods) {
+                               MemorySegment a, MemorySegment s, MemorySegment d, int ld, MemorySegment prods) {
         MemorySegment xs = s.asSlice(((long) q * ld + b) * Float.BYTES, 8 * V);
         FloatVector x0 = FloatVector.fromMemorySegment(S, xs, 0, NATIVE);
         FloatVector x1 = FloatVector.fromMemorySegment(S, xs, V, NATIVE);
@@ -229,11 +250,12 @@ public final class SimdCsr implements CsrKernel {
         FloatVector a6 = more ? FloatVector.fromMemorySegment(S, dx, 6 * V, NATIVE) : zero;
         FloatVector a7 = more ? FloatVector.fromMemorySegment(S, dx, 7 * V, NATIVE) : zero;
         boolean first = b == 0;
-        for (int p = p0, at = 0; p < p1; p++, at += 2 * L) {
+        long at = 0; // entry p's chains at byte offsets at and at + V of prods
+        for (int p = p0; p < p1; p++, at += 2 * V) {
             FloatVector w = FloatVector.broadcast(S, v[vOff + p]);
             MemorySegment src = a.asSlice(((long) idx[p] * ld + b) * Float.BYTES, 8 * V);
-            FloatVector c = first ? zero : FloatVector.fromArray(S, prods, at);
-            FloatVector e = first ? zero : FloatVector.fromArray(S, prods, at + L);
+            FloatVector c = first ? zero : FloatVector.fromMemorySegment(S, prods, at, NATIVE);
+            FloatVector e = first ? zero : FloatVector.fromMemorySegment(S, prods, at + V, NATIVE);
             FloatVector y = FloatVector.fromMemorySegment(S, src, 0, NATIVE);
             a0 = y.fma(w, a0);
             c = y.fma(x0, c);
@@ -259,25 +281,25 @@ public final class SimdCsr implements CsrKernel {
             a7 = y.fma(w, a7);
             e = y.fma(x7, e);
             if (last) {
-                c.add(e).intoArray(prods, at);
+                Simd.store(c.add(e), prods, at);
             } else {
-                c.intoArray(prods, at);
-                e.intoArray(prods, at + L);
+                Simd.store(c, prods, at);
+                Simd.store(e, prods, at + V);
             }
         }
-        a0.intoMemorySegment(dx, 0, NATIVE);
-        a1.intoMemorySegment(dx, V, NATIVE);
-        a2.intoMemorySegment(dx, 2 * V, NATIVE);
-        a3.intoMemorySegment(dx, 3 * V, NATIVE);
-        a4.intoMemorySegment(dx, 4 * V, NATIVE);
-        a5.intoMemorySegment(dx, 5 * V, NATIVE);
-        a6.intoMemorySegment(dx, 6 * V, NATIVE);
-        a7.intoMemorySegment(dx, 7 * V, NATIVE);
+        Simd.store(a0, dx, 0);
+        Simd.store(a1, dx, V);
+        Simd.store(a2, dx, 2 * V);
+        Simd.store(a3, dx, 3 * V);
+        Simd.store(a4, dx, 4 * V);
+        Simd.store(a5, dx, 5 * V);
+        Simd.store(a6, dx, 6 * V);
+        Simd.store(a7, dx, 7 * V);
     }
 
     /** {@link #fused8} for batch vectors {@code [b, b + 4L)}, b an even vector. */
     private static void fused4(int q, int b, boolean last, int p0, int p1, boolean more, int[] idx, float[] v, int vOff,
-                               MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] prods) {
+                               MemorySegment a, MemorySegment s, MemorySegment d, int ld, MemorySegment prods) {
         MemorySegment xs = s.asSlice(((long) q * ld + b) * Float.BYTES, 4 * V);
         FloatVector x0 = FloatVector.fromMemorySegment(S, xs, 0, NATIVE);
         FloatVector x1 = FloatVector.fromMemorySegment(S, xs, V, NATIVE);
@@ -290,11 +312,12 @@ public final class SimdCsr implements CsrKernel {
         FloatVector a2 = more ? FloatVector.fromMemorySegment(S, dx, 2 * V, NATIVE) : zero;
         FloatVector a3 = more ? FloatVector.fromMemorySegment(S, dx, 3 * V, NATIVE) : zero;
         boolean first = b == 0;
-        for (int p = p0, at = 0; p < p1; p++, at += 2 * L) {
+        long at = 0; // entry p's chains at byte offsets at and at + V of prods
+        for (int p = p0; p < p1; p++, at += 2 * V) {
             FloatVector w = FloatVector.broadcast(S, v[vOff + p]);
             MemorySegment src = a.asSlice(((long) idx[p] * ld + b) * Float.BYTES, 4 * V);
-            FloatVector c = first ? zero : FloatVector.fromArray(S, prods, at);
-            FloatVector e = first ? zero : FloatVector.fromArray(S, prods, at + L);
+            FloatVector c = first ? zero : FloatVector.fromMemorySegment(S, prods, at, NATIVE);
+            FloatVector e = first ? zero : FloatVector.fromMemorySegment(S, prods, at + V, NATIVE);
             FloatVector y = FloatVector.fromMemorySegment(S, src, 0, NATIVE);
             a0 = y.fma(w, a0);
             c = y.fma(x0, c);
@@ -308,21 +331,21 @@ public final class SimdCsr implements CsrKernel {
             a3 = y.fma(w, a3);
             e = y.fma(x3, e);
             if (last) {
-                c.add(e).intoArray(prods, at);
+                Simd.store(c.add(e), prods, at);
             } else {
-                c.intoArray(prods, at);
-                e.intoArray(prods, at + L);
+                Simd.store(c, prods, at);
+                Simd.store(e, prods, at + V);
             }
         }
-        a0.intoMemorySegment(dx, 0, NATIVE);
-        a1.intoMemorySegment(dx, V, NATIVE);
-        a2.intoMemorySegment(dx, 2 * V, NATIVE);
-        a3.intoMemorySegment(dx, 3 * V, NATIVE);
+        Simd.store(a0, dx, 0);
+        Simd.store(a1, dx, V);
+        Simd.store(a2, dx, 2 * V);
+        Simd.store(a3, dx, 3 * V);
     }
 
     /** {@link #fused8} for batch vectors {@code [b, b + 2L)}, b an even vector. */
     private static void fused2(int q, int b, boolean last, int p0, int p1, boolean more, int[] idx, float[] v, int vOff,
-                               MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] prods) {
+                               MemorySegment a, MemorySegment s, MemorySegment d, int ld, MemorySegment prods) {
         MemorySegment xs = s.asSlice(((long) q * ld + b) * Float.BYTES, 2 * V);
         FloatVector x0 = FloatVector.fromMemorySegment(S, xs, 0, NATIVE);
         FloatVector x1 = FloatVector.fromMemorySegment(S, xs, V, NATIVE);
@@ -331,11 +354,12 @@ public final class SimdCsr implements CsrKernel {
         FloatVector a0 = more ? FloatVector.fromMemorySegment(S, dx, 0, NATIVE) : zero;
         FloatVector a1 = more ? FloatVector.fromMemorySegment(S, dx, V, NATIVE) : zero;
         boolean first = b == 0;
-        for (int p = p0, at = 0; p < p1; p++, at += 2 * L) {
+        long at = 0; // entry p's chains at byte offsets at and at + V of prods
+        for (int p = p0; p < p1; p++, at += 2 * V) {
             FloatVector w = FloatVector.broadcast(S, v[vOff + p]);
             MemorySegment src = a.asSlice(((long) idx[p] * ld + b) * Float.BYTES, 2 * V);
-            FloatVector c = first ? zero : FloatVector.fromArray(S, prods, at);
-            FloatVector e = first ? zero : FloatVector.fromArray(S, prods, at + L);
+            FloatVector c = first ? zero : FloatVector.fromMemorySegment(S, prods, at, NATIVE);
+            FloatVector e = first ? zero : FloatVector.fromMemorySegment(S, prods, at + V, NATIVE);
             FloatVector y = FloatVector.fromMemorySegment(S, src, 0, NATIVE);
             a0 = y.fma(w, a0);
             c = y.fma(x0, c);
@@ -343,43 +367,44 @@ public final class SimdCsr implements CsrKernel {
             a1 = y.fma(w, a1);
             e = y.fma(x1, e);
             if (last) {
-                c.add(e).intoArray(prods, at);
+                Simd.store(c.add(e), prods, at);
             } else {
-                c.intoArray(prods, at);
-                e.intoArray(prods, at + L);
+                Simd.store(c, prods, at);
+                Simd.store(e, prods, at + V);
             }
         }
-        a0.intoMemorySegment(dx, 0, NATIVE);
-        a1.intoMemorySegment(dx, V, NATIVE);
+        Simd.store(a0, dx, 0);
+        Simd.store(a1, dx, V);
     }
 
     /** {@link #fused8} for the single batch vector {@code [b, b + L)}: into the even or the odd chain. */
     private static void fused1(int q, int b, boolean last, int p0, int p1, boolean more, int[] idx, float[] v, int vOff,
-                               MemorySegment a, MemorySegment s, MemorySegment d, int ld, float[] prods) {
+                               MemorySegment a, MemorySegment s, MemorySegment d, int ld, MemorySegment prods) {
         FloatVector x = FloatVector.fromMemorySegment(S, s, ((long) q * ld + b) * Float.BYTES, NATIVE);
         long dst = ((long) q * ld + b) * Float.BYTES;
         FloatVector zero = FloatVector.zero(S);
         FloatVector a0 = more ? FloatVector.fromMemorySegment(S, d, dst, NATIVE) : zero;
         boolean first = b == 0;
         boolean even = (b / L) % 2 == 0;
-        for (int p = p0, at = 0; p < p1; p++, at += 2 * L) {
+        long at = 0; // entry p's chains at byte offsets at and at + V of prods
+        for (int p = p0; p < p1; p++, at += 2 * V) {
             FloatVector y = FloatVector.fromMemorySegment(S, a, ((long) idx[p] * ld + b) * Float.BYTES, NATIVE);
             a0 = y.fma(FloatVector.broadcast(S, v[vOff + p]), a0);
-            FloatVector c = first ? zero : FloatVector.fromArray(S, prods, at);
-            FloatVector e = first ? zero : FloatVector.fromArray(S, prods, at + L);
+            FloatVector c = first ? zero : FloatVector.fromMemorySegment(S, prods, at, NATIVE);
+            FloatVector e = first ? zero : FloatVector.fromMemorySegment(S, prods, at + V, NATIVE);
             if (even) {
                 c = y.fma(x, c);
             } else {
                 e = y.fma(x, e);
             }
             if (last) {
-                c.add(e).intoArray(prods, at);
+                Simd.store(c.add(e), prods, at);
             } else {
-                c.intoArray(prods, at);
-                e.intoArray(prods, at + L);
+                Simd.store(c, prods, at);
+                Simd.store(e, prods, at + V);
             }
         }
-        a0.intoMemorySegment(d, dst, NATIVE);
+        Simd.store(a0, d, dst);
     }
 
     /** One row at a time: the bias broadcast once per row, the last elements through the reference. */

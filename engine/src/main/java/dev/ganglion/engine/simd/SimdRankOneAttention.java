@@ -2,6 +2,7 @@ package dev.ganglion.engine.simd;
 
 import dev.ganglion.engine.kernel.RankOneAttentionKernel;
 import dev.ganglion.engine.kernel.ScalarRankOneAttention;
+import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -37,8 +38,15 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
             SCALAR.forward(from, to, n, a, b, u, p, o);
             return;
         }
-        float[] vectors = new float[GROUP * L];
         float[] sums = new float[GROUP];
+        try (SumScratch scratch = SumScratch.acquire()) {
+            forward(from, to, n, a, b, u, p, o, scratch.floats(GROUP * L), sums);
+        }
+    }
+
+    /** {@link #forward} with its scratch: {@code vectors} for GROUP·L floats, {@code sums} for GROUP. */
+    private static void forward(int from, int to, int n, float[] a, float[] b, float[] u, float[] p, float[] o,
+                                MemorySegment vectors, float[] sums) {
         for (int r = from; r < to; r++) {
             int row = r * n;
             FloatVector hiV = FloatVector.fromArray(S, b, row);
@@ -76,25 +84,26 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
 
     /** {@code p[k + j] = exp(a_i·b_j + shift)} for j < n; their sum's vector to {@code vectors[at …]}. */
     private static void exponentials(float[] b, int row, float ai, float shift, float[] p, int k, int n,
-                                     float[] vectors, int at) {
+                                     MemorySegment vectors, int at) {
         FloatVector sum = FloatVector.zero(S);
         for (int j = 0; j < n; j += L) {
             FloatVector e = SimdExp.exp(FloatVector.fromArray(S, b, row + j).fma(ai, shift));
             e.intoArray(p, k + j);
             sum = sum.add(e);
         }
-        sum.intoArray(vectors, at);
+        Simd.store(sum, vectors, (long) at * Float.BYTES);
     }
 
     /** {@code p[k + j] *= inv} for j < n; the vector of {@code Σ_j p[k + j]·u[row + j]} to {@code vectors[at …]}. */
-    private static void normalizeAndDot(float[] p, int k, float[] u, int row, int n, float inv, float[] vectors, int at) {
+    private static void normalizeAndDot(float[] p, int k, float[] u, int row, int n, float inv, MemorySegment vectors,
+                                        int at) {
         FloatVector oi = FloatVector.zero(S);
         for (int j = 0; j < n; j += L) {
             FloatVector pv = FloatVector.fromArray(S, p, k + j).mul(inv);
             pv.intoArray(p, k + j);
             oi = pv.fma(FloatVector.fromArray(S, u, row + j), oi);
         }
-        oi.intoArray(vectors, at);
+        Simd.store(oi, vectors, (long) at * Float.BYTES);
     }
 
     @Override
@@ -104,8 +113,15 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
             SCALAR.backward(from, to, n, a, b, u, p, o, g, da, db, du);
             return;
         }
+        try (SumScratch scratch = SumScratch.acquire()) {
+            backward(from, to, n, a, b, u, p, o, g, da, db, du, scratch.floats(GROUP * L));
+        }
+    }
+
+    /** {@link #backward} with its scratch {@code vectors} of GROUP·L floats. */
+    private static void backward(int from, int to, int n, float[] a, float[] b, float[] u, float[] p, float[] o,
+                                 float[] g, float[] da, float[] db, float[] du, MemorySegment vectors) {
         FloatVector zero = FloatVector.zero(S);
-        float[] vectors = new float[GROUP * L];
         for (int r = from; r < to; r++) {
             int row = r * n;
             for (int j = 0; j < n; j += L) {
@@ -129,7 +145,7 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
      * above {@link #exponentials}.
      */
     private static void backwardRow(float[] p, int k, float gi, float oi, float ai, float[] b, float[] u, int row, int n,
-                                    float[] db, float[] du, float[] vectors, int at) {
+                                    float[] db, float[] du, MemorySegment vectors, int at) {
         FloatVector av = FloatVector.broadcast(S, ai);
         FloatVector dai = FloatVector.zero(S);
         for (int j = 0; j < n; j += L) {
@@ -139,7 +155,7 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
             dai = ds.fma(FloatVector.fromArray(S, b, row + j), dai);
             ds.fma(av, FloatVector.fromArray(S, db, row + j)).intoArray(db, row + j);
         }
-        dai.intoArray(vectors, at);
+        Simd.store(dai, vectors, (long) at * Float.BYTES);
     }
 
     @Override

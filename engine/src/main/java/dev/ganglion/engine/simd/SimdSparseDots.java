@@ -66,21 +66,22 @@ final class SimdSparseDots {
      * or exactly 4 or 2 (batch 128, 256, …, 64 or 32 at 16 lanes), {@link #rowDots8} and its copies
      * do the groups of four without per-load bounds checks, reading the A row from {@code row}, the
      * caller's scratch of at least {@code ld} floats, and leaving each entry's product vector in
-     * {@code prods} (the caller's scratch of at least {@code (to − from)·(L + 1)} floats), whose
-     * lane sums {@link #laneSums} then takes 8 or 16 at a time ({@link #dot1x4} and {@link #dot} use
-     * {@code prods} as their sums' scratch). At batch 64 the bounds-checked {@link #dot1x4} had run at
+     * {@code prods} (the caller's {@link SumScratch} of at least {@code (to − from)·L} floats), whose
+     * lane sums {@link #laneSums} then takes 8 or 16 at a time. {@code sums}: heap scratch of at least
+     * {@code max(to − from, 16L)} floats, for the sums when accumulating and for {@link #rowDots4Summed},
+     * {@link #dot1x4} and {@link #dot}. At batch 64 the bounds-checked {@link #dot1x4} had run at
      * 28 against 51 GFLOP/s for batch 128, as slow in absolute time. Rows of 4 vectors at 16 lanes
      * (batch 64 at 512 bits) first go sixteen entries at a time through {@link #rowDots4Summed}.
      */
     static void rowDots(MemorySegment a, long a0, MemorySegment s, int[] idx, int from, int to, int ld,
-                        float[] row, float[] prods, float[] out, int at, boolean accumulate) {
+                        float[] row, MemorySegment prods, float[] sums, float[] out, int at, boolean accumulate) {
         int p = from;
         if (ld % (8 * L) == 0 || ld == 4 * L || ld == 2 * L) {
             // The A row as a heap copy, made here: the copy's nodes in rowDots8 pushed C2 past its
             // inlining cutoff (the four reductions and stores after its loop were left as calls,
             // 30 % slower).
             MemorySegment.copy(a, ValueLayout.JAVA_FLOAT, a0 * Float.BYTES, row, 0, ld);
-            int start = L == 16 && ld == 4 * L ? rowDots4Summed(row, s, idx, from, to, prods, out, at, accumulate) : from;
+            int start = L == 16 && ld == 4 * L ? rowDots4Summed(row, s, idx, from, to, sums, out, at, accumulate) : from;
             p = ld == 8 * L ? rowDots8(row, s, idx, start, to, prods)
                     : ld % (8 * L) == 0 ? rowDotsWide(row, s, idx, start, to, ld, prods)
                     : ld == 4 * L ? rowDots4(row, s, idx, start, to, prods)
@@ -97,9 +98,9 @@ final class SimdSparseDots {
                 // the sums after the products, then added; without accumulation they go straight to out
                 // (one path through prods and put for both: weight gradient 0.45-0.73 against 0.33 ms at
                 // batch 32, five alternating runs)
-                laneSums(prods, 0, L, n, prods, n * L);
+                laneSums(prods, 0, L, n, sums, 0);
                 for (int k = 0; k < n; k++) {
-                    out[o + k] += prods[n * L + k];
+                    out[o + k] += sums[k];
                 }
             } else {
                 laneSums(prods, 0, L, n, out, o);
@@ -107,10 +108,10 @@ final class SimdSparseDots {
         }
         for (; p + 4 <= to; p += 4) {
             dot1x4(a, a0, s, (long) idx[p] * ld, (long) idx[p + 1] * ld, (long) idx[p + 2] * ld, (long) idx[p + 3] * ld,
-                    ld, out, at + p - from, 1, accumulate, prods);
+                    ld, out, at + p - from, 1, accumulate, sums);
         }
         for (; p < to; p++) {
-            dot(a, a0, s, (long) idx[p] * ld, ld, out, at + p - from, accumulate, prods);
+            dot(a, a0, s, (long) idx[p] * ld, ld, out, at + p - from, accumulate, sums);
         }
     }
 
@@ -122,7 +123,7 @@ final class SimdSparseDots {
      * count, so C2 unrolls it and folds every load's bounds check into the slice's (the checks had
      * taken 40 % of the time in {@link #dot1x4}, whose loop length is ld).
      */
-    private static int rowDots8(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] prods) {
+    private static int rowDots8(float[] ya, MemorySegment s, int[] idx, int from, int to, MemorySegment prods) {
         int p = from;
         for (; p + 4 <= to; p += 4) {
             MemorySegment r0 = s.asSlice((long) idx[p] * 8 * V, 8 * V);
@@ -158,7 +159,7 @@ final class SimdSparseDots {
      * {@link #dot1x4}.
      */
     private static int rowDotsWide(float[] ya, MemorySegment s, int[] idx, int from, int to, int ld,
-                                   float[] prods) {
+                                   MemorySegment prods) {
         long rowBytes = (long) ld * Float.BYTES;
         int p = from;
         for (; p + 4 <= to; p += 4) {
@@ -196,7 +197,7 @@ final class SimdSparseDots {
      * the vector count as a parameter: that lost C2's unrolling and the folded bounds checks (batch
      * 128: 0.66 → 0.79 ms for a 13 %-dense 1024² weight gradient).
      */
-    private static int rowDots4(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] prods) {
+    private static int rowDots4(float[] ya, MemorySegment s, int[] idx, int from, int to, MemorySegment prods) {
         int p = from;
         for (; p + 4 <= to; p += 4) {
             MemorySegment r0 = s.asSlice((long) idx[p] * 4 * V, 4 * V);
@@ -331,7 +332,7 @@ final class SimdSparseDots {
     }
 
     /** {@link #rowDots8} on rows of 2 vectors (batch 32 at 16 lanes); a copy for the reason of {@link #rowDots4}. */
-    private static int rowDots2(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] prods) {
+    private static int rowDots2(float[] ya, MemorySegment s, int[] idx, int from, int to, MemorySegment prods) {
         int p = from;
         for (; p + 4 <= to; p += 4) {
             MemorySegment r0 = s.asSlice((long) idx[p] * 2 * V, 2 * V);
@@ -360,11 +361,13 @@ final class SimdSparseDots {
     }
 
     /** Four entries' product vectors to {@code prods[at …]}, one after another. */
-    private static void store4(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, float[] prods, int at) {
-        d0.intoArray(prods, at);
-        d1.intoArray(prods, at + L);
-        d2.intoArray(prods, at + 2 * L);
-        d3.intoArray(prods, at + 3 * L);
+    private static void store4(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, MemorySegment prods,
+                               int at) {
+        long o = (long) at * Float.BYTES;
+        Simd.store(d0, prods, o);
+        Simd.store(d1, prods, o + V);
+        Simd.store(d2, prods, o + 2 * V);
+        Simd.store(d3, prods, o + 3 * V);
     }
 
     /**
@@ -445,7 +448,8 @@ final class SimdSparseDots {
     }
 
     /**
-     * {@code sums[to + k] = Simd.sum(prods[at + k·stride …])} for k < {@code count}, bit-identical to
+     * {@code sums[to + k] = Simd.sum(prods[at + k·stride …])} for k < {@code count} (offsets in floats of
+     * the native scratch {@code prods}, whose vectors are then read aligned: {@link SumScratch}), bit-identical to
      * {@link Simd#sum}: at 16 lanes sixteen vectors at a time, at 8 lanes eight, the rest one by one.
      * Sixteen at once: at step h (8, 4, 2, 1) vectors i and i + h are folded into one whose lanes with
      * bit h clear carry i's pair sums and the others i + h's, so lane k of the last vector holds
@@ -460,8 +464,9 @@ final class SimdSparseDots {
      * to permute indexes once per call instead of once per sixteen (as a separate 16-vector method,
      * too large for C2 to inline, had done: 0.62 against 0.92 ns per sum, measured).
      */
-    static void laneSums(float[] prods, int at, int stride, int count, float[] sums, int to) {
+    static void laneSums(MemorySegment prods, int at, int stride, int count, float[] sums, int to) {
         int k = 0;
+        long step = (long) stride * Float.BYTES;
         if (L == 16 && count >= 16) {
             FloatVector x8 = FloatVector.fromArray(S, GemmTranspose.CROSS[0], 0);
             VectorMask<Float> m8 = Simd.HIGH_8;
@@ -472,23 +477,23 @@ final class SimdSparseDots {
             FloatVector x1 = FloatVector.fromArray(S, GemmTranspose.CROSS[3], 0);
             VectorMask<Float> m1 = Simd.HIGH_1;
             for (; k + 16 <= count; k += 16) {
-                int a = at + k * stride;
-                FloatVector v0 = FloatVector.fromArray(S, prods, a);
-                FloatVector v1 = FloatVector.fromArray(S, prods, a + stride);
-                FloatVector v2 = FloatVector.fromArray(S, prods, a + 2 * stride);
-                FloatVector v3 = FloatVector.fromArray(S, prods, a + 3 * stride);
-                FloatVector v4 = FloatVector.fromArray(S, prods, a + 4 * stride);
-                FloatVector v5 = FloatVector.fromArray(S, prods, a + 5 * stride);
-                FloatVector v6 = FloatVector.fromArray(S, prods, a + 6 * stride);
-                FloatVector v7 = FloatVector.fromArray(S, prods, a + 7 * stride);
-                FloatVector v8 = FloatVector.fromArray(S, prods, a + 8 * stride);
-                FloatVector v9 = FloatVector.fromArray(S, prods, a + 9 * stride);
-                FloatVector v10 = FloatVector.fromArray(S, prods, a + 10 * stride);
-                FloatVector v11 = FloatVector.fromArray(S, prods, a + 11 * stride);
-                FloatVector v12 = FloatVector.fromArray(S, prods, a + 12 * stride);
-                FloatVector v13 = FloatVector.fromArray(S, prods, a + 13 * stride);
-                FloatVector v14 = FloatVector.fromArray(S, prods, a + 14 * stride);
-                FloatVector v15 = FloatVector.fromArray(S, prods, a + 15 * stride);
+                long a = (long) (at + k * stride) * Float.BYTES;
+                FloatVector v0 = FloatVector.fromMemorySegment(S, prods, a, NATIVE);
+                FloatVector v1 = FloatVector.fromMemorySegment(S, prods, a + step, NATIVE);
+                FloatVector v2 = FloatVector.fromMemorySegment(S, prods, a + 2 * step, NATIVE);
+                FloatVector v3 = FloatVector.fromMemorySegment(S, prods, a + 3 * step, NATIVE);
+                FloatVector v4 = FloatVector.fromMemorySegment(S, prods, a + 4 * step, NATIVE);
+                FloatVector v5 = FloatVector.fromMemorySegment(S, prods, a + 5 * step, NATIVE);
+                FloatVector v6 = FloatVector.fromMemorySegment(S, prods, a + 6 * step, NATIVE);
+                FloatVector v7 = FloatVector.fromMemorySegment(S, prods, a + 7 * step, NATIVE);
+                FloatVector v8 = FloatVector.fromMemorySegment(S, prods, a + 8 * step, NATIVE);
+                FloatVector v9 = FloatVector.fromMemorySegment(S, prods, a + 9 * step, NATIVE);
+                FloatVector v10 = FloatVector.fromMemorySegment(S, prods, a + 10 * step, NATIVE);
+                FloatVector v11 = FloatVector.fromMemorySegment(S, prods, a + 11 * step, NATIVE);
+                FloatVector v12 = FloatVector.fromMemorySegment(S, prods, a + 12 * step, NATIVE);
+                FloatVector v13 = FloatVector.fromMemorySegment(S, prods, a + 13 * step, NATIVE);
+                FloatVector v14 = FloatVector.fromMemorySegment(S, prods, a + 14 * step, NATIVE);
+                FloatVector v15 = FloatVector.fromMemorySegment(S, prods, a + 15 * step, NATIVE);
                 v0 = v0.blend(v8, m8).add(x8.selectFrom(v0, v8));
                 v1 = v1.blend(v9, m8).add(x8.selectFrom(v1, v9));
                 v2 = v2.blend(v10, m8).add(x8.selectFrom(v2, v10));
@@ -507,15 +512,15 @@ final class SimdSparseDots {
             }
         } else if (L == 8) {
             for (; k + 8 <= count; k += 8) {
-                int a = at + k * stride;
-                FloatVector v0 = FloatVector.fromArray(S, prods, a);
-                FloatVector v1 = FloatVector.fromArray(S, prods, a + stride);
-                FloatVector v2 = FloatVector.fromArray(S, prods, a + 2 * stride);
-                FloatVector v3 = FloatVector.fromArray(S, prods, a + 3 * stride);
-                FloatVector v4 = FloatVector.fromArray(S, prods, a + 4 * stride);
-                FloatVector v5 = FloatVector.fromArray(S, prods, a + 5 * stride);
-                FloatVector v6 = FloatVector.fromArray(S, prods, a + 6 * stride);
-                FloatVector v7 = FloatVector.fromArray(S, prods, a + 7 * stride);
+                long a = (long) (at + k * stride) * Float.BYTES;
+                FloatVector v0 = FloatVector.fromMemorySegment(S, prods, a, NATIVE);
+                FloatVector v1 = FloatVector.fromMemorySegment(S, prods, a + step, NATIVE);
+                FloatVector v2 = FloatVector.fromMemorySegment(S, prods, a + 2 * step, NATIVE);
+                FloatVector v3 = FloatVector.fromMemorySegment(S, prods, a + 3 * step, NATIVE);
+                FloatVector v4 = FloatVector.fromMemorySegment(S, prods, a + 4 * step, NATIVE);
+                FloatVector v5 = FloatVector.fromMemorySegment(S, prods, a + 5 * step, NATIVE);
+                FloatVector v6 = FloatVector.fromMemorySegment(S, prods, a + 6 * step, NATIVE);
+                FloatVector v7 = FloatVector.fromMemorySegment(S, prods, a + 7 * step, NATIVE);
                 v0 = Simd.fold(v0, v4, Simd.HIGH_4, Simd.SWAP_4);
                 v1 = Simd.fold(v1, v5, Simd.HIGH_4, Simd.SWAP_4);
                 v2 = Simd.fold(v2, v6, Simd.HIGH_4, Simd.SWAP_4);
@@ -526,7 +531,7 @@ final class SimdSparseDots {
             }
         }
         for (; k < count; k++) {
-            sums[to + k] = Simd.sum(prods, at + k * stride);
+            sums[to + k] = Simd.sum(prods, (long) (at + k * stride) * Float.BYTES);
         }
     }
 }

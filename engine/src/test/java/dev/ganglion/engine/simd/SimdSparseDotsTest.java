@@ -31,7 +31,9 @@ class SimdSparseDotsTest {
             for (int stride : new int[] {L, L + 3, 2 * L}) {
                 float[] prods = values(r, 5 + count * stride + L);
                 float[] sums = new float[count + 2];
-                SimdSparseDots.laneSums(prods, 5, stride, count, sums, 1);
+                try (Arena arena = Arena.ofConfined()) {
+                    SimdSparseDots.laneSums(segment(arena, prods), 5, stride, count, sums, 1);
+                }
                 for (int k = 0; k < count; k++) {
                     assertThat(Float.floatToRawIntBits(sums[1 + k]))
                             .as("count %d, stride %d, sum %d", count, stride, k)
@@ -65,7 +67,8 @@ class SimdSparseDotsTest {
      * Every entry of a range of one row's entries (empty, short, and past 16 so that the lane sums
      * take 16 or 8 at a time and one by one), from a nonzero first entry, written or accumulated
      * bit for bit as {@link SimdSparseDots#dot} gives it, with the output cells outside the range
-     * untouched and a scratch of exactly {@code (to − from)·(L + 1)} floats that starts as NaN.
+     * untouched, and scratch of exactly {@code (to − from)·L} native floats and {@code max(to − from, 16L)}
+     * heap floats that starts as NaN.
      */
     @Test
     void rowDotsGiveEachEntrysDot() {
@@ -85,9 +88,12 @@ class SimdSparseDotsTest {
                     for (boolean accumulate : new boolean[] {false, true}) {
                         float[] start = values(r, idx.length + 4);
                         float[] got = start.clone();
-                        float[] prods = new float[(to - from) * (L + 1)];
-                        java.util.Arrays.fill(prods, Float.NaN);
-                        SimdSparseDots.rowDots(a, ld, s, idx, from, to, ld, new float[ld], prods, got, 2, accumulate);
+                        MemorySegment prods = arena.allocate((long) (to - from) * L * Float.BYTES, 64);
+                        prods.fill((byte) 0xFF); // NaN
+                        float[] sums = new float[Math.max(to - from, 16 * L)];
+                        java.util.Arrays.fill(sums, Float.NaN);
+                        SimdSparseDots.rowDots(a, ld, s, idx, from, to, ld, new float[ld], prods, sums, got, 2,
+                                accumulate);
                         for (int i = 0; i < got.length; i++) {
                             float want = start[i];
                             int p = from + i - 2;
