@@ -331,11 +331,18 @@ final class SimdSparseDots {
             v1 = v1.blend(v3, m2).add(x2.selectFrom(v1, v3));
             FloatVector sums = v0.blend(v1, m1).add(x1.selectFrom(v0, v1));
             int o = at + w - from;
-            VectorMask<Float> fresh = S.indexInRange(w - p, 16 + w - p); // lanes p − w … 15: all but a repeat
-            if (accumulate) {
-                sums = FloatVector.fromArray(S, out, o, fresh).add(sums);
+            if (w == p) {
+                if (accumulate) {
+                    sums = FloatVector.fromArray(S, out, o).add(sums);
+                }
+                sums.intoArray(out, o);
+            } else {
+                VectorMask<Float> fresh = S.indexInRange(w - p, 16 + w - p); // lanes p − w … 15
+                if (accumulate) {
+                    sums = FloatVector.fromArray(S, out, o, fresh).add(sums);
+                }
+                sums.intoArray(out, o, fresh);
             }
-            sums.intoArray(out, o, fresh);
         }
         return Math.min(p, to);
     }
