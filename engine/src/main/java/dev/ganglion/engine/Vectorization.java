@@ -1,6 +1,7 @@
 package dev.ganglion.engine;
 
 import java.lang.reflect.InvocationTargetException;
+import java.nio.ByteOrder;
 import java.util.function.Supplier;
 
 /**
@@ -9,8 +10,9 @@ import java.util.function.Supplier;
  *
  * <p>System property {@code ganglion.simd}: {@code auto} (default: the widest the CPU has),
  * {@code scalar} (or {@code off}), or a forced width {@code 128}, {@code 256}, {@code 512}. Without
- * {@code --add-modules jdk.incubator.vector} the engine logs one warning saying so and runs scalar.
- * Every kernel family picks its implementation through {@link #load}, the one place of this rule.
+ * {@code --add-modules jdk.incubator.vector} the engine logs one warning saying so and runs scalar,
+ * and on a big-endian CPU it runs scalar too (the SIMD kernels store vectors as little-endian bytes;
+ * {@link #reason} says so). Every kernel family picks its implementation through {@link #load}, the one place of this rule.
  */
 public final class Vectorization {
     /** Name of the system property that forces scalar kernels or a vector width. */
@@ -46,6 +48,11 @@ public final class Vectorization {
             }
             default -> throw new IllegalArgumentException(
                     "-D" + PROPERTY + "=" + setting + ": expected auto, scalar, 128, 256 or 512");
+        }
+        if (enabled && ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            // the SIMD kernels store float vectors as their little-endian bytes (Simd's note on stores)
+            enabled = false;
+            reason = "big-endian CPU: the SIMD kernels store vectors as little-endian bytes";
         }
         ENABLED = enabled;
         FORCED_BITS = forced;

@@ -4,7 +4,6 @@ import dev.ganglion.engine.Vectorization;
 import dev.ganglion.engine.kernel.ScratchPool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
@@ -29,10 +28,24 @@ import jdk.incubator.vector.VectorSpecies;
  * always inlined. Its size can hinge on which vector a constant is broadcast from: in
  * {@code SimdErf.erfcBig}, ten broadcasts from its argument (live across the inlined exponential)
  * instead of from a vector formed after it made its compile 2,536 bytes at 256 bits instead of
- * 1,392. The JDK itself makes the memory-segment store profile bimorphic, and the code it inlines
- * larger: while a reinterpret ({@code reinterpretAsInts} and the like) is not yet compiled, its
- * fallback goes through a byte-array segment; so kernels store into segments through
- * {@link #store}. {@code scripts/jit-report.sh} shows what a test run's
+ * 1,392.
+ *
+ * <p>Stores into memory segments: {@code v.reinterpretAsBytes().intoMemorySegment(m, offset,
+ * LITTLE_ENDIAN)}, never {@code v.intoMemorySegment}, and written at each store rather than in a
+ * helper. While a method calling {@code reinterpretAsInts} or {@code reinterpretAsFloats} (the
+ * exponential, the logarithm) is not yet compiled, the JDK reinterprets by storing the vector into
+ * a byte-array segment ({@code AbstractVector.defaultReinterpret}), which leaves the receiver-type
+ * profile inside {@code FloatVector.intoMemorySegment} bimorphic (heap and native) for the rest of
+ * the run, and C2 then dispatches every float store into a segment on the segment's class. No
+ * reinterpret starts from bytes, so {@code ByteVector.intoMemorySegment}'s profile stays native
+ * only, and a reinterpret to bytes of the same size compiles to nothing. Measured on the fused CSR
+ * backward sweep, which stores a vector per entry (one thread, 1,024 × 1,024 at 13.4 %, batch 64,
+ * {@code scripts/kernel-ab.sh}, whose warm-up leaves the profile as a training run does): 0.90 of
+ * the time of the array version this way, 1.44 through {@code FloatVector.intoMemorySegment}. Both
+ * JDK calls are force-inlined; a helper of ours taking the vector was left out of the fused sweep's
+ * 8-vector loop, past C2's inlining budget, and boxed (12 MB a call at batch 128). Bytes in
+ * little-endian order read back as native floats only on a little-endian CPU, so {@link
+ * Vectorization} runs the scalar kernels on a big-endian one. {@code scripts/jit-report.sh} shows what a test run's
  * compiles did.
  */
 public final class Simd {
@@ -57,9 +70,6 @@ public final class Simd {
 
     /** Lanes of {@link #F32}. */
     public static final int LANES = F32.length();
-
-    /** Whether the CPU is little-endian, the byte order in which {@link #store} writes lanes as bytes. */
-    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     /**
      * Whether the CPU has 32 vector registers (AVX-512, AArch64) rather than AVX2's 16: kernels that
@@ -202,31 +212,6 @@ public final class Simd {
 
     private static float lane(MemorySegment a, int i) {
         return a.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i); // no alignment check per lane
-    }
-
-    /**
-     * Stores {@code v} at byte offset {@code offset} of native memory {@code m}, in native order: what
-     * {@code v.intoMemorySegment(m, offset, nativeOrder())} does, and every vector store into a memory
-     * segment in this package goes through here.
-     *
-     * <p>NOTE: through the byte species on little-endian CPUs, on purpose. While a method calling
-     * {@code reinterpretAsInts} or {@code reinterpretAsFloats} (the exponential, the logarithm) is not yet
-     * compiled, the JDK reinterprets by storing the vector into a byte-array segment
-     * ({@code AbstractVector.defaultReinterpret}), which leaves the receiver-type profile inside
-     * {@code FloatVector.intoMemorySegment} bimorphic (heap and native) for the rest of the run. C2 then
-     * dispatches every inlined float store on the segment's class. No reinterpret starts from bytes, so
-     * {@code ByteVector.intoMemorySegment}'s profile stays native only, and a reinterpret to bytes of the
-     * same size compiles to nothing. Measured on the fused CSR backward sweep, whose every entry stores
-     * a vector (one thread, 1,024 × 1,024 at 13.4 %, batch 64, {@code scripts/kernel-ab.sh} after a
-     * warm-up that makes the profile bimorphic as a training run does): 0.90 of the array version
-     * through here, 1.44 through {@code FloatVector.intoMemorySegment}.
-     */
-    static void store(FloatVector v, MemorySegment m, long offset) {
-        if (LITTLE_ENDIAN) {
-            v.reinterpretAsBytes().intoMemorySegment(m, offset, ByteOrder.LITTLE_ENDIAN);
-        } else {
-            v.intoMemorySegment(m, offset, ByteOrder.nativeOrder());
-        }
     }
 
     /**

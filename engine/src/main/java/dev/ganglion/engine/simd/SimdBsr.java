@@ -15,6 +15,8 @@ public final class SimdBsr implements BsrKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
     private static final int L = Simd.LANES;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** Byte order of the stores into segments ({@link Simd}'s note on stores). */
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     /**
      * Creates the kernel (it holds no state); public and without arguments for
@@ -27,10 +29,9 @@ public final class SimdBsr implements BsrKernel {
      * vector operations may be left as calls that box their vectors (AllocationPerCallTest: after a
      * run of every element-wise op, the forward of a 1,024² matrix at 25 % in 16 × 16 blocks, batch
      * 64, allocated 63.6 MB a call and took 7.1 ms against 0.36 alone). So:
-     * - the tiles call FloatVector.fromMemorySegment and Simd.store themselves, with byte offsets
-     *   (B bytes per float): load and store helpers of their own were not inlined ("callee uses too
-     *   much stack") and passed every vector boxed. Simd.store, one store, is inlined here
-     *   (AllocationPerCallTest);
+     * - the tiles call FloatVector.fromMemorySegment and the byte-species store themselves, with
+     *   byte offsets (B bytes per float): small load and store helpers were not inlined ("callee
+     *   uses too much stack") and passed every vector boxed;
      * - the widest tile is 4 rows × 2 vectors: at 4 × 4 (16 accumulators) the last two FMAs of the
      *   loop still boxed there (5.5 MB, 0.7 ms a call). The 4 × 2 tile costs ~15 % alone (0.41
      *   against 0.36 ms): the weights are broadcast once per pair of vectors, not per four.
@@ -96,14 +97,14 @@ public final class SimdBsr implements BsrKernel {
         }
         long dst = ((long) (q * outDim + o) * ld + b) * B;
         long row = ld * B;
-        Simd.store(c00, d, dst);
-        Simd.store(c01, d, dst + L * B);
-        Simd.store(c10, d, dst + row);
-        Simd.store(c11, d, dst + row + L * B);
-        Simd.store(c20, d, dst + 2 * row);
-        Simd.store(c21, d, dst + 2 * row + L * B);
-        Simd.store(c30, d, dst + 3 * row);
-        Simd.store(c31, d, dst + 3 * row + L * B);
+        c00.reinterpretAsBytes().intoMemorySegment(d, dst, LE);
+        c01.reinterpretAsBytes().intoMemorySegment(d, dst + L * B, LE);
+        c10.reinterpretAsBytes().intoMemorySegment(d, dst + row, LE);
+        c11.reinterpretAsBytes().intoMemorySegment(d, dst + row + L * B, LE);
+        c20.reinterpretAsBytes().intoMemorySegment(d, dst + 2 * row, LE);
+        c21.reinterpretAsBytes().intoMemorySegment(d, dst + 2 * row + L * B, LE);
+        c30.reinterpretAsBytes().intoMemorySegment(d, dst + 3 * row, LE);
+        c31.reinterpretAsBytes().intoMemorySegment(d, dst + 3 * row + L * B, LE);
     }
 
     /** Batch tail of a 4-row tile: one vector, 4 chains. */
@@ -125,10 +126,10 @@ public final class SimdBsr implements BsrKernel {
         }
         long dst = ((long) (q * outDim + o) * ld + b) * B;
         long row = ld * B;
-        Simd.store(c0, d, dst);
-        Simd.store(c1, d, dst + row);
-        Simd.store(c2, d, dst + 2 * row);
-        Simd.store(c3, d, dst + 3 * row);
+        c0.reinterpretAsBytes().intoMemorySegment(d, dst, LE);
+        c1.reinterpretAsBytes().intoMemorySegment(d, dst + row, LE);
+        c2.reinterpretAsBytes().intoMemorySegment(d, dst + 2 * row, LE);
+        c3.reinterpretAsBytes().intoMemorySegment(d, dst + 3 * row, LE);
     }
 
     /** Row tail (fewer than 4 rows left in the block): one row × 4 batch vectors. */
@@ -149,10 +150,10 @@ public final class SimdBsr implements BsrKernel {
             }
         }
         long dst = ((long) (q * outDim + o) * ld + b) * B;
-        Simd.store(c0, d, dst);
-        Simd.store(c1, d, dst + L * B);
-        Simd.store(c2, d, dst + 2 * L * B);
-        Simd.store(c3, d, dst + 3 * L * B);
+        c0.reinterpretAsBytes().intoMemorySegment(d, dst, LE);
+        c1.reinterpretAsBytes().intoMemorySegment(d, dst + L * B, LE);
+        c2.reinterpretAsBytes().intoMemorySegment(d, dst + 2 * L * B, LE);
+        c3.reinterpretAsBytes().intoMemorySegment(d, dst + 3 * L * B, LE);
     }
 
     private static void tile1x1(int q, int o, int b, int[] ptr, int[] idx, int[] perm, int outDim, int inDim,
@@ -167,7 +168,7 @@ public final class SimdBsr implements BsrKernel {
                         .fma(FloatVector.broadcast(S, v[base + i * is]), c);
             }
         }
-        Simd.store(c, d, ((long) (q * outDim + o) * ld + b) * B);
+        c.reinterpretAsBytes().intoMemorySegment(d, ((long) (q * outDim + o) * ld + b) * B, LE);
     }
 
     @Override

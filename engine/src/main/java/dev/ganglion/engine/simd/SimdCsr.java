@@ -25,6 +25,8 @@ public final class SimdCsr implements CsrKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
     private static final int L = Simd.LANES;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** Byte order of the stores into segments ({@link Simd}'s note on stores). */
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Bytes of one vector. */
     private static final long V = (long) L * Float.BYTES;
     /** The reference, for {@link #gather}'s last elements. */
@@ -79,14 +81,14 @@ public final class SimdCsr implements CsrKernel {
             a7 = FloatVector.fromMemorySegment(S, src, 7 * V, NATIVE).fma(w, a7);
         }
         MemorySegment dst = d.asSlice(((long) q * ld + b) * Float.BYTES, 8 * V);
-        Simd.store(a0, dst, 0);
-        Simd.store(a1, dst, V);
-        Simd.store(a2, dst, 2 * V);
-        Simd.store(a3, dst, 3 * V);
-        Simd.store(a4, dst, 4 * V);
-        Simd.store(a5, dst, 5 * V);
-        Simd.store(a6, dst, 6 * V);
-        Simd.store(a7, dst, 7 * V);
+        a0.reinterpretAsBytes().intoMemorySegment(dst, 0, LE);
+        a1.reinterpretAsBytes().intoMemorySegment(dst, V, LE);
+        a2.reinterpretAsBytes().intoMemorySegment(dst, 2 * V, LE);
+        a3.reinterpretAsBytes().intoMemorySegment(dst, 3 * V, LE);
+        a4.reinterpretAsBytes().intoMemorySegment(dst, 4 * V, LE);
+        a5.reinterpretAsBytes().intoMemorySegment(dst, 5 * V, LE);
+        a6.reinterpretAsBytes().intoMemorySegment(dst, 6 * V, LE);
+        a7.reinterpretAsBytes().intoMemorySegment(dst, 7 * V, LE);
     }
 
     /** {@link #row8} for batch vectors {@code [b, b + 4L)}. */
@@ -102,10 +104,10 @@ public final class SimdCsr implements CsrKernel {
             a3 = FloatVector.fromMemorySegment(S, src, 3 * V, NATIVE).fma(w, a3);
         }
         MemorySegment dst = d.asSlice(((long) q * ld + b) * Float.BYTES, 4 * V);
-        Simd.store(a0, dst, 0);
-        Simd.store(a1, dst, V);
-        Simd.store(a2, dst, 2 * V);
-        Simd.store(a3, dst, 3 * V);
+        a0.reinterpretAsBytes().intoMemorySegment(dst, 0, LE);
+        a1.reinterpretAsBytes().intoMemorySegment(dst, V, LE);
+        a2.reinterpretAsBytes().intoMemorySegment(dst, 2 * V, LE);
+        a3.reinterpretAsBytes().intoMemorySegment(dst, 3 * V, LE);
     }
 
     /** {@link #row8} for batch vectors {@code [b, b + 2L)}. */
@@ -119,8 +121,8 @@ public final class SimdCsr implements CsrKernel {
             a1 = FloatVector.fromMemorySegment(S, src, V, NATIVE).fma(w, a1);
         }
         MemorySegment dst = d.asSlice(((long) q * ld + b) * Float.BYTES, 2 * V);
-        Simd.store(a0, dst, 0);
-        Simd.store(a1, dst, V);
+        a0.reinterpretAsBytes().intoMemorySegment(dst, 0, LE);
+        a1.reinterpretAsBytes().intoMemorySegment(dst, V, LE);
     }
 
     private static void row1(int q, int b, int[] ptr, int[] idx, float[] v, int vOff,
@@ -131,7 +133,7 @@ public final class SimdCsr implements CsrKernel {
             a0 = FloatVector.fromMemorySegment(S, s, ((long) idx[p] * ld + b) * Float.BYTES, NATIVE)
                     .fma(FloatVector.broadcast(S, w), a0);
         }
-        Simd.store(a0, d, ((long) q * ld + b) * Float.BYTES);
+        a0.reinterpretAsBytes().intoMemorySegment(d, ((long) q * ld + b) * Float.BYTES, LE);
     }
 
     /**
@@ -281,20 +283,20 @@ public final class SimdCsr implements CsrKernel {
             a7 = y.fma(w, a7);
             e = y.fma(x7, e);
             if (last) {
-                Simd.store(c.add(e), prods, at);
+                c.add(e).reinterpretAsBytes().intoMemorySegment(prods, at, LE);
             } else {
-                Simd.store(c, prods, at);
-                Simd.store(e, prods, at + V);
+                c.reinterpretAsBytes().intoMemorySegment(prods, at, LE);
+                e.reinterpretAsBytes().intoMemorySegment(prods, at + V, LE);
             }
         }
-        Simd.store(a0, dx, 0);
-        Simd.store(a1, dx, V);
-        Simd.store(a2, dx, 2 * V);
-        Simd.store(a3, dx, 3 * V);
-        Simd.store(a4, dx, 4 * V);
-        Simd.store(a5, dx, 5 * V);
-        Simd.store(a6, dx, 6 * V);
-        Simd.store(a7, dx, 7 * V);
+        a0.reinterpretAsBytes().intoMemorySegment(dx, 0, LE);
+        a1.reinterpretAsBytes().intoMemorySegment(dx, V, LE);
+        a2.reinterpretAsBytes().intoMemorySegment(dx, 2 * V, LE);
+        a3.reinterpretAsBytes().intoMemorySegment(dx, 3 * V, LE);
+        a4.reinterpretAsBytes().intoMemorySegment(dx, 4 * V, LE);
+        a5.reinterpretAsBytes().intoMemorySegment(dx, 5 * V, LE);
+        a6.reinterpretAsBytes().intoMemorySegment(dx, 6 * V, LE);
+        a7.reinterpretAsBytes().intoMemorySegment(dx, 7 * V, LE);
     }
 
     /** {@link #fused8} for batch vectors {@code [b, b + 4L)}, b an even vector. */
@@ -331,16 +333,16 @@ public final class SimdCsr implements CsrKernel {
             a3 = y.fma(w, a3);
             e = y.fma(x3, e);
             if (last) {
-                Simd.store(c.add(e), prods, at);
+                c.add(e).reinterpretAsBytes().intoMemorySegment(prods, at, LE);
             } else {
-                Simd.store(c, prods, at);
-                Simd.store(e, prods, at + V);
+                c.reinterpretAsBytes().intoMemorySegment(prods, at, LE);
+                e.reinterpretAsBytes().intoMemorySegment(prods, at + V, LE);
             }
         }
-        Simd.store(a0, dx, 0);
-        Simd.store(a1, dx, V);
-        Simd.store(a2, dx, 2 * V);
-        Simd.store(a3, dx, 3 * V);
+        a0.reinterpretAsBytes().intoMemorySegment(dx, 0, LE);
+        a1.reinterpretAsBytes().intoMemorySegment(dx, V, LE);
+        a2.reinterpretAsBytes().intoMemorySegment(dx, 2 * V, LE);
+        a3.reinterpretAsBytes().intoMemorySegment(dx, 3 * V, LE);
     }
 
     /** {@link #fused8} for batch vectors {@code [b, b + 2L)}, b an even vector. */
@@ -367,14 +369,14 @@ public final class SimdCsr implements CsrKernel {
             a1 = y.fma(w, a1);
             e = y.fma(x1, e);
             if (last) {
-                Simd.store(c.add(e), prods, at);
+                c.add(e).reinterpretAsBytes().intoMemorySegment(prods, at, LE);
             } else {
-                Simd.store(c, prods, at);
-                Simd.store(e, prods, at + V);
+                c.reinterpretAsBytes().intoMemorySegment(prods, at, LE);
+                e.reinterpretAsBytes().intoMemorySegment(prods, at + V, LE);
             }
         }
-        Simd.store(a0, dx, 0);
-        Simd.store(a1, dx, V);
+        a0.reinterpretAsBytes().intoMemorySegment(dx, 0, LE);
+        a1.reinterpretAsBytes().intoMemorySegment(dx, V, LE);
     }
 
     /** {@link #fused8} for the single batch vector {@code [b, b + L)}: into the even or the odd chain. */
@@ -398,13 +400,13 @@ public final class SimdCsr implements CsrKernel {
                 e = y.fma(x, e);
             }
             if (last) {
-                Simd.store(c.add(e), prods, at);
+                c.add(e).reinterpretAsBytes().intoMemorySegment(prods, at, LE);
             } else {
-                Simd.store(c, prods, at);
-                Simd.store(e, prods, at + V);
+                c.reinterpretAsBytes().intoMemorySegment(prods, at, LE);
+                e.reinterpretAsBytes().intoMemorySegment(prods, at + V, LE);
             }
         }
-        Simd.store(a0, d, dst);
+        a0.reinterpretAsBytes().intoMemorySegment(d, dst, LE);
     }
 
     /** One row at a time: the bias broadcast once per row, the last elements through the reference. */

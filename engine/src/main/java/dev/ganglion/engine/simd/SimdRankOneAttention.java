@@ -3,6 +3,7 @@ package dev.ganglion.engine.simd;
 import dev.ganglion.engine.kernel.RankOneAttentionKernel;
 import dev.ganglion.engine.kernel.ScalarRankOneAttention;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,6 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class SimdRankOneAttention implements RankOneAttentionKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
     private static final int L = Simd.LANES;
+    /** Byte order of the stores into segments ({@link Simd}'s note on stores). */
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ScalarRankOneAttention SCALAR = new ScalarRankOneAttention();
     /** Values of i whose lane sums are taken together. */
     private static final int GROUP = 16;
@@ -91,7 +94,7 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
             e.intoArray(p, k + j);
             sum = sum.add(e);
         }
-        Simd.store(sum, vectors, (long) at * Float.BYTES);
+        sum.reinterpretAsBytes().intoMemorySegment(vectors, (long) at * Float.BYTES, LE);
     }
 
     /** {@code p[k + j] *= inv} for j < n; the vector of {@code Σ_j p[k + j]·u[row + j]} to {@code vectors[at …]}. */
@@ -103,7 +106,7 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
             pv.intoArray(p, k + j);
             oi = pv.fma(FloatVector.fromArray(S, u, row + j), oi);
         }
-        Simd.store(oi, vectors, (long) at * Float.BYTES);
+        oi.reinterpretAsBytes().intoMemorySegment(vectors, (long) at * Float.BYTES, LE);
     }
 
     @Override
@@ -155,7 +158,7 @@ public final class SimdRankOneAttention implements RankOneAttentionKernel {
             dai = ds.fma(FloatVector.fromArray(S, b, row + j), dai);
             ds.fma(av, FloatVector.fromArray(S, db, row + j)).intoArray(db, row + j);
         }
-        Simd.store(dai, vectors, (long) at * Float.BYTES);
+        dai.reinterpretAsBytes().intoMemorySegment(vectors, (long) at * Float.BYTES, LE);
     }
 
     @Override

@@ -18,6 +18,8 @@ final class SimdSparseDots {
     private static final VectorSpecies<Float> S = Simd.F32;
     private static final int L = Simd.LANES;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** Byte order of the stores into segments ({@link Simd}'s note on stores). */
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Bytes of one vector. */
     private static final long V = (long) L * Float.BYTES;
 
@@ -380,10 +382,10 @@ final class SimdSparseDots {
     private static void store4(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, MemorySegment prods,
                                int at) {
         long o = (long) at * Float.BYTES;
-        Simd.store(d0, prods, o);
-        Simd.store(d1, prods, o + V);
-        Simd.store(d2, prods, o + 2 * V);
-        Simd.store(d3, prods, o + 3 * V);
+        d0.reinterpretAsBytes().intoMemorySegment(prods, o, LE);
+        d1.reinterpretAsBytes().intoMemorySegment(prods, o + V, LE);
+        d2.reinterpretAsBytes().intoMemorySegment(prods, o + 2 * V, LE);
+        d3.reinterpretAsBytes().intoMemorySegment(prods, o + 3 * V, LE);
     }
 
     /**

@@ -51,6 +51,8 @@ class AllocationPerCallTest {
     private static final int COLS = 1024;
     private static final int BATCH = 64;
     private static final int ODD_BATCH = 48;
+    /** A batch of 8 vectors at 16 lanes (the 8-vector kernels). */
+    private static final int WIDE_BATCH = 128;
     private static final int ROUNDS = 30;
     /** Rounds stop here even if a case is still over: a boxing loop stays so, and each round costs seconds. */
     private static final long BUDGET_NANOS = 40_000_000_000L;
@@ -204,6 +206,8 @@ class AllocationPerCallTest {
         Tensor dy = Tensor.of(Fixtures.randomFloats(BATCH * ROWS, 17), BATCH, ROWS);
         Tensor xOdd = Tensor.of(Fixtures.randomFloats(ODD_BATCH * COLS, 20), ODD_BATCH, COLS);
         Tensor dyOdd = Tensor.of(Fixtures.randomFloats(ODD_BATCH * ROWS, 21), ODD_BATCH, ROWS);
+        Tensor xWide = Tensor.of(Fixtures.randomFloats(WIDE_BATCH * COLS, 24), WIDE_BATCH, COLS);
+        Tensor dyWide = Tensor.of(Fixtures.randomFloats(WIDE_BATCH * ROWS, 25), WIDE_BATCH, ROWS);
         SparseMatrix csr = Csr.random(ROWS, COLS, 0.13, 18);
         SparseMatrix bsr = Bsr.random(ROWS, COLS, 16, 16, 0.25, 19);
         for (SparseMatrix w : List.of(csr, bsr)) {
@@ -216,7 +220,25 @@ class AllocationPerCallTest {
             // constant-length ones of 2, 4 or 8 vectors
             cases.add(new Case(name + " weight gradient, batch " + ODD_BATCH,
                     () -> SparseOps.linearWeightGrad(dyOdd, xOdd, w)));
+            // both gradients in one call: the CSR's fused sweep (SimdCsr.spmmSddmm)
+            cases.add(new Case(name + " backward", backward(dy, x, w)));
+            // 8-vector panel rows: SimdCsr.row8 and fused8
+            cases.add(new Case(name + " linear, batch " + WIDE_BATCH, () -> SparseOps.linear(xWide, w)));
+            cases.add(new Case(name + " backward, batch " + WIDE_BATCH, backward(dyWide, xWide, w)));
         }
         return cases;
+    }
+
+    /**
+     * dX and dW of {@code y = x·wᵀ} in one call into buffers made here once, so that the bound (from
+     * the dX returned) is not met by allocating them: the call itself should allocate next to nothing.
+     */
+    private static Supplier<Tensor> backward(Tensor dy, Tensor x, SparseMatrix w) {
+        Tensor dx = Tensor.zeros(x.shape().dims());
+        Tensor dw = Tensor.zeros(w.values().shape().dims());
+        return () -> {
+            SparseOps.linearBackwardInto(dy, x, w, dx, false, dw, false);
+            return dx;
+        };
     }
 }

@@ -2,9 +2,7 @@ package dev.ganglion.engine.simd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Tag;
@@ -38,30 +36,6 @@ class SimdSumTest {
             assertThat(Float.floatToRawIntBits(Simd.sum(MemorySegment.ofArray(padded), 3 * Float.BYTES)))
                     .as("segment form, lanes %s", java.util.Arrays.toString(lanes))
                     .isEqualTo(want);
-        }
-    }
-
-    /** {@link Simd#store} writes the vector's lanes in order at the byte offset, and nothing else. */
-    @Test
-    void storeWritesTheLanesAtTheOffsetOnly() {
-        SplittableRandom r = new SplittableRandom(6);
-        float[] lanes = new float[Simd.LANES];
-        for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = (float) r.nextGaussian();
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            for (int at : new int[] {0, 1, 5, Simd.LANES}) {
-                MemorySegment m = arena.allocate((long) (2 * Simd.LANES + 8) * Float.BYTES, 64);
-                m.fill((byte) 0x7F);
-                Simd.store(FloatVector.fromArray(Simd.F32, lanes, 0), m, (long) at * Float.BYTES);
-                float[] back = m.toArray(ValueLayout.JAVA_FLOAT);
-                float sentinel = Float.intBitsToFloat(0x7F7F7F7F); // the fill
-                for (int i = 0; i < back.length; i++) {
-                    float want = i >= at && i < at + Simd.LANES ? lanes[i - at] : sentinel;
-                    assertThat(Float.floatToRawIntBits(back[i])).as("offset %d, float %d", at, i)
-                            .isEqualTo(Float.floatToRawIntBits(want));
-                }
-            }
         }
     }
 
