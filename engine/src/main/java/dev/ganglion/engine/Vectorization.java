@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * {@code scalar} (or {@code off}), or a forced width {@code 128}, {@code 256}, {@code 512}. Without
  * {@code --add-modules jdk.incubator.vector} the engine logs one warning saying so and runs scalar,
  * and on a big-endian CPU it runs scalar too (the SIMD kernels store vectors as little-endian bytes;
- * {@link #reason} says so). Every kernel family picks its implementation through {@link #load}, the one place of this rule.
+ * {@link #reason} says so). Every kernel family picks its implementation through {@link #load}, the
+ * one place of this rule.
  */
 public final class Vectorization {
     /** Name of the system property that forces scalar kernels or a vector width. */

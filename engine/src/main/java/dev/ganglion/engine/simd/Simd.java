@@ -45,8 +45,9 @@ import jdk.incubator.vector.VectorSpecies;
  * JDK calls are force-inlined; a helper of ours taking the vector was left out of the fused sweep's
  * 8-vector loop, past C2's inlining budget, and boxed (12 MB a call at batch 128). Bytes in
  * little-endian order read back as native floats only on a little-endian CPU, so {@link
- * Vectorization} runs the scalar kernels on a big-endian one. {@code scripts/jit-report.sh} shows what a test run's
- * compiles did.
+ * Vectorization} runs the scalar kernels on a big-endian one.
+ *
+ * <p>{@code scripts/jit-report.sh} shows what a test run's compiles did.
  */
 public final class Simd {
     /**
