@@ -82,8 +82,9 @@ public final class CsrKernelAb {
      * Leaves {@code FloatVector.intoMemorySegment}'s type profile as a training run does: while the
      * exponential and the logarithm are not yet compiled, the JDK's reinterpret fallback stores their
      * vectors into byte-array segments, so C2 later compiles every float store into a native segment
-     * with a dispatch on the segment's class. Without this a kernel storing through that path timed
-     * 0.88 of the array version here and 1.44 in the step ({@code Simd.store}'s note).
+     * with a dispatch on the segment's class. A kernel storing through that path timed 0.88 of the
+     * array version here without this warm-up and 1.44 with it, while it made the step 8 % slower
+     * ({@code Simd}'s note on stores).
      */
     private static void storeIntoAByteArraySegment() {
         FloatVector one = FloatVector.broadcast(FloatVector.SPECIES_PREFERRED, 1f);
