@@ -172,47 +172,59 @@ public final class Simd {
      * vector, while this one takes an array (store the vector, then call). NOTE: scalar on purpose.
      * As {@code sum(fromArray(…))} it was inlined and its inner {@code sum(FloatVector)} left a call
      * past the budget (SimdSparseDots.dot1x4 at 128 bits: a vector boxed at every call, 1.6 MB a CSR
-     * weight gradient); here nothing needs inlining. The tree is {@link #sum}'s: lane i plus lane
-     * i + L/2, those pairs again a quarter apart, and so on (each add's first operand the lower lane,
-     * as there).
+     * weight gradient); here no vector is passed, and a scalar call left out costs a call, not a
+     * box. The tree is {@link #sum}'s ({@code tree16}, {@code tree8}, {@code tree4} below, shared with
+     * the form on memory).
      */
     static float sum(float[] a, int at) {
         if (LANES == 16) {
-            float even = ((a[at] + a[at + 8]) + (a[at + 4] + a[at + 12]))
-                    + ((a[at + 2] + a[at + 10]) + (a[at + 6] + a[at + 14]));
-            float odd = ((a[at + 1] + a[at + 9]) + (a[at + 5] + a[at + 13]))
-                    + ((a[at + 3] + a[at + 11]) + (a[at + 7] + a[at + 15]));
-            return even + odd;
+            return tree16(a[at], a[at + 1], a[at + 2], a[at + 3], a[at + 4], a[at + 5], a[at + 6], a[at + 7],
+                    a[at + 8], a[at + 9], a[at + 10], a[at + 11], a[at + 12], a[at + 13], a[at + 14], a[at + 15]);
         }
         if (LANES == 8) {
-            return ((a[at] + a[at + 4]) + (a[at + 2] + a[at + 6]))
-                    + ((a[at + 1] + a[at + 5]) + (a[at + 3] + a[at + 7]));
+            return tree8(a[at], a[at + 1], a[at + 2], a[at + 3], a[at + 4], a[at + 5], a[at + 6], a[at + 7]);
         }
-        return (a[at] + a[at + 2]) + (a[at + 1] + a[at + 3]);
+        return tree4(a[at], a[at + 1], a[at + 2], a[at + 3]);
     }
 
     /**
-     * {@link #sum(float[], int)} of the L floats at byte offset {@code at} of {@code m}: the same tree,
-     * so the same bits, for sums whose vectors were stored in native scratch.
+     * {@link #sum(float[], int)} of the L floats at byte offset {@code at} of {@code m}, for sums whose
+     * vectors were stored in native scratch: the same tree, so the same bits.
      */
     static float sum(MemorySegment m, long at) {
         MemorySegment a = m.asSlice(at, (long) LANES * Float.BYTES);
         if (LANES == 16) {
-            float even = ((lane(a, 0) + lane(a, 8)) + (lane(a, 4) + lane(a, 12)))
-                    + ((lane(a, 2) + lane(a, 10)) + (lane(a, 6) + lane(a, 14)));
-            float odd = ((lane(a, 1) + lane(a, 9)) + (lane(a, 5) + lane(a, 13)))
-                    + ((lane(a, 3) + lane(a, 11)) + (lane(a, 7) + lane(a, 15)));
-            return even + odd;
+            return tree16(lane(a, 0), lane(a, 1), lane(a, 2), lane(a, 3), lane(a, 4), lane(a, 5), lane(a, 6),
+                    lane(a, 7), lane(a, 8), lane(a, 9), lane(a, 10), lane(a, 11), lane(a, 12), lane(a, 13),
+                    lane(a, 14), lane(a, 15));
         }
         if (LANES == 8) {
-            return ((lane(a, 0) + lane(a, 4)) + (lane(a, 2) + lane(a, 6)))
-                    + ((lane(a, 1) + lane(a, 5)) + (lane(a, 3) + lane(a, 7)));
+            return tree8(lane(a, 0), lane(a, 1), lane(a, 2), lane(a, 3), lane(a, 4), lane(a, 5), lane(a, 6),
+                    lane(a, 7));
         }
-        return (lane(a, 0) + lane(a, 2)) + (lane(a, 1) + lane(a, 3));
+        return tree4(lane(a, 0), lane(a, 1), lane(a, 2), lane(a, 3));
     }
 
     private static float lane(MemorySegment a, int i) {
         return a.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i); // no alignment check per lane
+    }
+
+    /*
+     * The scalar forms' tree, written once: {@link #sum}'s steps, each lane i plus lane i + n/2 (the
+     * lower lane the first operand), halving until four are left, then (0 + 2) + (1 + 3).
+     */
+
+    private static float tree16(float a0, float a1, float a2, float a3, float a4, float a5, float a6, float a7,
+                                float a8, float a9, float a10, float a11, float a12, float a13, float a14, float a15) {
+        return tree8(a0 + a8, a1 + a9, a2 + a10, a3 + a11, a4 + a12, a5 + a13, a6 + a14, a7 + a15);
+    }
+
+    private static float tree8(float a0, float a1, float a2, float a3, float a4, float a5, float a6, float a7) {
+        return tree4(a0 + a4, a1 + a5, a2 + a6, a3 + a7);
+    }
+
+    private static float tree4(float a0, float a1, float a2, float a3) {
+        return (a0 + a2) + (a1 + a3);
     }
 
     /**
