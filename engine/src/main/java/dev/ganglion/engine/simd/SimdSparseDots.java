@@ -247,6 +247,13 @@ final class SimdSparseDots {
      * 0.386–0.392 ms (three runs) against 0.41–0.44 (six runs of the old build), the builds alternating.
      * The same interleaving in the fused backward sweep ({@code SimdCsr.fused4}, whose dX
      * accumulators stay live across the column) was level, so it is not there.
+     *
+     * <p>NOTE: the last group's new lanes go to {@code out} one by one, not through a masked load
+     * and store: with those the method was too large for C1 at tier 3 (its OSR compile refused, "out
+     * of virtual registers"), and where C2 was busy when it got hot it stayed in tier-2 code for
+     * good, every vector operation a boxed call: {@code ganglion bench csr --pass weight-grad
+     * --batch 64 --threads 1} 41 against 0.5 ms a call, in every run ({@code TierThreeCompileTest}).
+     * The scalar lanes cost the SDDMM 2–5 % ({@code scripts/kernel-ab.sh}, 1,024 and 784 columns).
      */
     private static int rowDots4Summed(float[] ya, MemorySegment s, int[] idx, int from, int to, float[] prods,
                                       float[] out, int at, boolean accumulate) {
@@ -339,11 +346,10 @@ final class SimdSparseDots {
                 }
                 sums.intoArray(out, o);
             } else {
-                VectorMask<Float> fresh = S.indexInRange(w - p, 16 + w - p); // lanes p − w … 15
-                if (accumulate) {
-                    sums = FloatVector.fromArray(S, out, o, fresh).add(sums);
+                sums.intoArray(prods, 0); // lanes p − w … 15 are new, one by one
+                for (int k = p - w; k < 16; k++) {
+                    out[o + k] = accumulate ? out[o + k] + prods[k] : prods[k];
                 }
-                sums.intoArray(out, o, fresh);
             }
         }
         return Math.min(p, to);

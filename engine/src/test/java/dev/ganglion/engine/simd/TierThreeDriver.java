@@ -1,0 +1,136 @@
+package dev.ganglion.engine.simd;
+
+import dev.ganglion.engine.DType;
+import dev.ganglion.engine.Shape;
+import dev.ganglion.engine.Tensor;
+import dev.ganglion.engine.kernel.BatchLayout;
+import dev.ganglion.engine.kernel.BlockDiagProducts;
+import dev.ganglion.engine.kernel.BsrProducts;
+import dev.ganglion.engine.kernel.CsrProducts;
+import dev.ganglion.engine.kernel.GemmKernel;
+import dev.ganglion.engine.kernel.SparseIndex;
+import dev.ganglion.engine.sparse.Csr;
+import dev.ganglion.engine.sparse.SparseOps;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Runs every sparse product, the block-diagonal products and the GEMM through the active (SIMD)
+ * kernels at the panel widths that pick their different bodies (1, 2, 4, 8 and 16 vectors, and a
+ * leftover), each often enough for its loops to reach HotSpot's tier-3 thresholds as
+ * {@link TierThreeCompileTest} sets them. Small sizes: the run is meant to stay in C1's code.
+ */
+final class TierThreeDriver {
+    private static final int[] BATCHES = {16, 32, 40, 64, 128, 256};
+    private static final int CALLS = 12;
+
+    private TierThreeDriver() {}
+
+    public static void main(String[] args) {
+        SplittableRandom r = new SplittableRandom(7);
+        // The call that stranded SimdSparseDots.rowDots4Summed at tier 2 (ganglion bench csr --pass
+        // weight-grad --batch 64): its OSR compile at tier 3, requested while the method ran in
+        // tier-2 code, was refused
+        Csr w = Csr.random(1024, 1024, 0.134, 4);
+        Tensor x = Tensor.wrap(floats(64 * 1024, r), Shape.of(64, 1024));
+        Tensor dy = Tensor.wrap(floats(64 * 1024, r), Shape.of(64, 1024));
+        Tensor dw = Tensor.zeros(w.values().shape(), DType.F32);
+        for (int call = 0; call < 20; call++) {
+            SparseOps.linearWeightGradInto(dy, x, w, dw, false);
+        }
+        // Then a pass too short for any threshold, so that every call site the kernels reach is
+        // resolved (C1 inlines a resolved site, which the kernels' sizes depend on); then long rows
+        // (a few majors of thousands of entries), so that loops reach the back-edge threshold inside
+        // one call, before their methods reach the invocation one: OSR compiles; then many short rows
+        // (about 24 entries: the SDDMM's sixteen-entry groups and the overlapping last one), so that
+        // methods are compiled on entry.
+        products(4, 40, 0.6, 1, r);
+        gemm(6, 5, 9, 1, r);
+        products(4, 4000, 0.4, 1, r);
+        products(96, 80, 0.3, CALLS, r);
+        gemm(70, 50, 3000, 1, r);
+        gemm(70, 50, 90, CALLS, r);
+        System.out.println("tier-three driver: done");
+    }
+
+    /** Every CSR, BSR (blocks of 8 × 8) and block-diagonal product on {@code rows × cols}, each layout and batch. */
+    private static void products(int rows, int cols, double density, int calls, SplittableRandom r) {
+        SparseIndex csr = index(rows, cols, density, r);
+        SparseIndex bsr = index(rows / 4, cols / 8, density, r); // rows / 4 block-rows: blocks of 8 × 8 on 2 × rows
+        int bRows = rows / 4 * 8;
+        int blocks = 4;
+        int ob = Math.max(1, rows / blocks);
+        int ib = Math.max(1, Math.min(cols / blocks, 1000));
+        for (BatchLayout layout : BatchLayout.values()) {
+            CsrProducts c = CsrProducts.active(layout);
+            BsrProducts b = BsrProducts.active(layout);
+            BlockDiagProducts d = BlockDiagProducts.active(layout);
+            for (int batch : BATCHES) {
+                float[] v = floats(csr.entries(), r);
+                float[] x = floats(batch * cols, r);
+                float[] dy = floats(batch * rows, r);
+                float[] y = new float[batch * rows];
+                float[] dx = new float[batch * cols];
+                float[] dv = new float[csr.entries()];
+                float[] bv = floats(bsr.entries() * 8 * 8, r);
+                float[] bdy = floats(batch * bRows, r);
+                float[] by = new float[bdy.length];
+                float[] bdx = new float[x.length];
+                float[] bdv = new float[bv.length];
+                float[] dw = floats(blocks * ob * ib, r);
+                float[] dx4 = floats(batch * blocks * ib, r);
+                float[] dy4 = floats(batch * blocks * ob, r);
+                float[] dwg = new float[dw.length];
+                for (int call = 0; call < calls; call++) {
+                    c.forward(csr, v, 0, batch, x, 0, y, 0, false);
+                    c.backward(csr, v, 0, batch, dy, 0, x, 0, dx, 0, false, dv, 0, false);
+                    c.transposedBackward(csr, v, 0, batch, x, 0, dy, 0, y, 0, false, dv, 0, true);
+                    c.weightGrad(csr, batch, dy, 0, x, 0, dv, 0, false);
+                    b.forward(bsr, 8, 8, bv, 0, batch, x, 0, by, 0, false);
+                    b.backward(bsr, 8, 8, bv, 0, batch, bdy, 0, x, 0, bdx, 0, false, bdv, 0, false);
+                    d.forward(blocks, ob, ib, dw, 0, batch, dx4, 0, dy4, 0, false);
+                    d.inputGrad(blocks, ob, ib, dw, 0, batch, dy4, 0, dx4, 0, false);
+                    d.weightGrad(blocks, ob, ib, batch, dy4, 0, dx4, 0, dwg, 0, false);
+                }
+            }
+        }
+    }
+
+    /** The GEMM at {@code m × n × k}, each transpose of A and of B. */
+    private static void gemm(int m, int n, int k, int calls, SplittableRandom r) {
+        GemmKernel g = GemmKernel.active();
+        float[] a = floats(m * k, r);
+        float[] b = floats(k * n, r);
+        float[] c = new float[m * n];
+        for (int call = 0; call < calls; call++) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    g.gemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c, 0, n);
+                }
+            }
+        }
+    }
+
+    private static SparseIndex index(int majors, int minors, double p, SplittableRandom r) {
+        int[] ptr = new int[majors + 1];
+        int[] idx = new int[majors * minors];
+        int n = 0;
+        for (int q = 0; q < majors; q++) {
+            for (int j = 0; j < minors; j++) {
+                if (r.nextDouble() < p) {
+                    idx[n++] = j;
+                }
+            }
+            ptr[q + 1] = n;
+        }
+        return SparseIndex.of("tier-three driver", majors, minors, ptr, Arrays.copyOf(idx, n));
+    }
+
+    private static float[] floats(int n, SplittableRandom r) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return f;
+    }
+}
