@@ -40,8 +40,13 @@ public final class SparsePanel {
     /** Staging buffers, one per running task (and one kept by each engine pool thread). */
     private static final ScratchPool<float[]> STAGING = new ScratchPool<>(() -> new float[0], true);
 
-    /** Elements per parallel task, so small transposes stay on the calling thread. */
-    private static final int GRAIN_ELEMENTS = 1 << 16;
+    /**
+     * Elements per parallel task, so small transposes stay on the calling thread. At 1 << 16 a
+     * G2GNet layer's panel (1,024 features × batch 64) was one task, packed by the caller alone while
+     * the other threads waited for the sweep: 1 << 14 took the step on 2 threads 0.957 and 0.971 of
+     * the time, CircuitNet's 0.981 ({@code AB_THREADS=2 scripts/step-ab.sh}, batch 64).
+     */
+    private static final int GRAIN_ELEMENTS = 1 << 14;
 
     private SparsePanel() {}
 
