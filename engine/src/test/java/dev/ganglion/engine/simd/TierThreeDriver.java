@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * Runs every sparse product, the block-diagonal products and the GEMM through the active (SIMD)
  * kernels at the panel widths that pick their different bodies (1, 2, 4, 8 and 16 vectors, and a
  * leftover), each often enough for its loops to reach HotSpot's tier-3 thresholds as
- * {@link TierThreeCompileTest} sets them. Small sizes: the run is meant to stay in C1's code.
+ * {@link TierThreeCompileTest} sets them. Small sizes but one: the run stays in C1's code.
  */
 final class TierThreeDriver {
     private static final int[] BATCHES = {16, 32, 40, 64, 128, 256};
@@ -28,9 +28,8 @@ final class TierThreeDriver {
 
     public static void main(String[] args) {
         SplittableRandom r = new SplittableRandom(7);
-        // The call that stranded SimdSparseDots.rowDots4Summed at tier 2 (ganglion bench csr --pass
-        // weight-grad --batch 64): its OSR compile at tier 3, requested while the method ran in
-        // tier-2 code, was refused
+        // First the case that stranded SimdSparseDots.rowDots4Summed in tier-2 code (ganglion bench
+        // csr --pass weight-grad --batch 64): here too its OSR compile at tier 3 was refused
         Csr w = Csr.random(1024, 1024, 0.134, 4);
         Tensor x = Tensor.wrap(floats(64 * 1024, r), Shape.of(64, 1024));
         Tensor dy = Tensor.wrap(floats(64 * 1024, r), Shape.of(64, 1024));
@@ -38,14 +37,10 @@ final class TierThreeDriver {
         for (int call = 0; call < 20; call++) {
             SparseOps.linearWeightGradInto(dy, x, w, dw, false);
         }
-        // Then a pass too short for any threshold, so that every call site the kernels reach is
-        // resolved (C1 inlines a resolved site, which the kernels' sizes depend on); then long rows
-        // (a few majors of thousands of entries), so that loops reach the back-edge threshold inside
-        // one call, before their methods reach the invocation one: OSR compiles; then many short rows
-        // (about 24 entries: the SDDMM's sixteen-entry groups and the overlapping last one), so that
-        // methods are compiled on entry.
-        products(4, 40, 0.6, 1, r);
-        gemm(6, 5, 9, 1, r);
+        // Then long rows (a few majors of thousands of entries), so that loops reach the back-edge
+        // threshold inside one call, before their methods reach the invocation one (OSR compiles),
+        // and many short rows (about 24 entries: the SDDMM's sixteen-entry groups and the
+        // overlapping last one), so that methods are compiled on entry.
         products(4, 4000, 0.4, 1, r);
         products(96, 80, 0.3, CALLS, r);
         gemm(70, 50, 3000, 1, r);
@@ -56,7 +51,8 @@ final class TierThreeDriver {
     /** Every CSR, BSR (blocks of 8 × 8) and block-diagonal product on {@code rows × cols}, each layout and batch. */
     private static void products(int rows, int cols, double density, int calls, SplittableRandom r) {
         SparseIndex csr = index(rows, cols, density, r);
-        SparseIndex bsr = index(rows / 4, cols / 8, density, r); // rows / 4 block-rows: blocks of 8 × 8 on 2 × rows
+        // block-rows and block-columns of 8: 2·rows rows, cols columns
+        SparseIndex bsr = index(rows / 4, cols / 8, density, r);
         int bRows = rows / 4 * 8;
         int blocks = 4;
         int ob = Math.max(1, rows / blocks);
