@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  */
 final class TierThreeDriver {
     private static final int[] BATCHES = {16, 32, 40, 64, 128, 256};
-    private static final int CALLS = 12;
+    private static final int CALLS = 4;
 
     private TierThreeDriver() {}
 
@@ -41,7 +41,7 @@ final class TierThreeDriver {
         // threshold inside one call, before their methods reach the invocation one (OSR compiles),
         // and many short rows (about 24 entries: the SDDMM's sixteen-entry groups and the
         // overlapping last one), so that methods are compiled on entry.
-        products(4, 4000, 0.4, 1, r);
+        products(4, 2000, 0.4, 1, r);
         products(96, 80, 0.3, CALLS, r);
         gemm(70, 50, 3000, 1, r);
         gemm(70, 50, 90, CALLS, r);
