@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of before the fix, the log named it in three runs of three (its OSR compile at tier 3). One JVM at
  * the machine's own vector width and one at each forced narrower one ({@code ganglion.simd}, with
  * the register count of a CPU of that width), since each width runs other kernel bodies; the three
- * run at once (~50 s on 2 cores).
+ * run at once (~70 s on 2 cores).
  */
 class TierThreeCompileTest {
     /** "" for the machine's own width, else "bits:registers" forced. */

@@ -4,11 +4,15 @@ import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
 import dev.ganglion.engine.kernel.BatchLayout;
+import dev.ganglion.engine.kernel.BinaryOp;
 import dev.ganglion.engine.kernel.BlockDiagProducts;
 import dev.ganglion.engine.kernel.BsrProducts;
 import dev.ganglion.engine.kernel.CsrProducts;
 import dev.ganglion.engine.kernel.GemmKernel;
 import dev.ganglion.engine.kernel.SparseIndex;
+import dev.ganglion.engine.kernel.UnaryOp;
+import dev.ganglion.engine.ops.Elementwise;
+import dev.ganglion.engine.ops.Reductions;
 import dev.ganglion.engine.sparse.Csr;
 import dev.ganglion.engine.sparse.SparseOps;
 import java.util.Arrays;
@@ -17,7 +21,7 @@ import java.util.SplittableRandom;
 /**
  * Runs every sparse product, the block-diagonal products and the GEMM through the active (SIMD)
  * kernels at the panel widths that pick their different bodies (1, 2, 4, 8 and 16 vectors, and a
- * leftover), each often enough for its loops to reach HotSpot's tier-3 thresholds as
+ * leftover), then every element-wise op and the row reductions, each often enough for its loops to reach HotSpot's tier-3 thresholds as
  * {@link TierThreeCompileTest} sets them. Small sizes but one: the run stays in C1's code.
  */
 final class TierThreeDriver {
@@ -45,6 +49,8 @@ final class TierThreeDriver {
         products(96, 80, 0.3, CALLS, r);
         gemm(70, 50, 3000, 1, r);
         gemm(70, 50, 90, CALLS, r);
+        pointwiseAndRows(2, 10_000, 1, r);
+        pointwiseAndRows(50, 70, CALLS * 3, r);
         System.out.println("tier-three driver: done");
     }
 
@@ -88,6 +94,34 @@ final class TierThreeDriver {
                     d.inputGrad(blocks, ob, ib, dw, 0, batch, dy4, 0, dx4, 0, false);
                     d.weightGrad(blocks, ob, ib, batch, dy4, 0, dx4, 0, dwg, 0, false);
                 }
+            }
+        }
+    }
+
+    /**
+     * Every unary and binary op (the broadcast ones by a row and by a scalar too) and the row
+     * reductions (sums along each axis, max, logsumexp, softmax, log-softmax) on {@code rows × cols}.
+     */
+    private static void pointwiseAndRows(int rows, int cols, int calls, SplittableRandom r) {
+        Tensor a = Tensor.wrap(floats(rows * cols, r), Shape.of(rows, cols));
+        Tensor b = Tensor.wrap(floats(rows * cols, r), Shape.of(rows, cols));
+        Tensor row = Tensor.wrap(floats(cols, r), Shape.of(1, cols));
+        Tensor scalar = Tensor.wrap(floats(1, r), Shape.of(1, 1));
+        for (int call = 0; call < calls; call++) {
+            for (UnaryOp op : UnaryOp.values()) {
+                Elementwise.apply(op, a, 0.5, 1.5); // p, q valid for every op (softplus: β > 0)
+            }
+            for (BinaryOp op : BinaryOp.values()) {
+                Elementwise.apply(op, a, b);
+                Elementwise.apply(op, a, row);
+                Elementwise.apply(op, a, scalar);
+            }
+            for (int axis = 0; axis < 2; axis++) {
+                Reductions.sum(a, false, axis);
+                Reductions.max(a, axis, false);
+                Reductions.logsumexp(a, axis, false);
+                Reductions.softmax(a, axis);
+                Reductions.logSoftmax(a, axis);
             }
         }
     }
