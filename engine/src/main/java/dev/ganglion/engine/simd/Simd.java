@@ -4,6 +4,7 @@ import dev.ganglion.engine.Vectorization;
 import dev.ganglion.engine.kernel.ScratchPool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
@@ -71,6 +72,8 @@ public final class Simd {
 
     /** Lanes of {@link #F32}. */
     public static final int LANES = F32.length();
+    /** Byte order of every vector store into a memory segment (the class note on stores). */
+    static final ByteOrder STORE_ORDER = ByteOrder.LITTLE_ENDIAN;
 
     /**
      * Whether the CPU has 32 vector registers (AVX-512, AArch64) rather than AVX2's 16: kernels that

@@ -15,8 +15,7 @@ public final class SimdBsr implements BsrKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
     private static final int L = Simd.LANES;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-    /** Byte order of the stores into segments ({@link Simd}'s note on stores). */
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ByteOrder LE = Simd.STORE_ORDER;
 
     /**
      * Creates the kernel (it holds no state); public and without arguments for

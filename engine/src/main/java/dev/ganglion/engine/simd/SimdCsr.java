@@ -25,8 +25,7 @@ public final class SimdCsr implements CsrKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
     private static final int L = Simd.LANES;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-    /** Byte order of the stores into segments ({@link Simd}'s note on stores). */
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ByteOrder LE = Simd.STORE_ORDER;
     /** Bytes of one vector. */
     private static final long V = (long) L * Float.BYTES;
     /** The reference, for {@link #gather}'s last elements. */

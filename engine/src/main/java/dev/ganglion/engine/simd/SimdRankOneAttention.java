@@ -23,8 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class SimdRankOneAttention implements RankOneAttentionKernel {
     private static final VectorSpecies<Float> S = Simd.F32;
     private static final int L = Simd.LANES;
-    /** Byte order of the stores into segments ({@link Simd}'s note on stores). */
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ByteOrder LE = Simd.STORE_ORDER;
     private static final ScalarRankOneAttention SCALAR = new ScalarRankOneAttention();
     /** Values of i whose lane sums are taken together. */
     private static final int GROUP = 16;

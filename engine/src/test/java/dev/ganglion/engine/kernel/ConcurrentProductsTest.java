@@ -1,6 +1,7 @@
 package dev.ganglion.engine.kernel;
 
 import static dev.ganglion.engine.testing.Fixtures.randomFloats;
+import static dev.ganglion.engine.testing.Fixtures.randomIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ class ConcurrentProductsTest {
             int rows = s[0];
             int cols = s[1];
             int batch = s[2];
-            SparseIndex w = SparseKernelParityTest.index(rows, cols, 0.05, rows);
+            SparseIndex w = randomIndex(rows, cols, 0.05, rows);
             float[] v = randomFloats(w.entries(), 1);
             float[] x = randomFloats(batch * cols, 2);
             float[] dy = randomFloats(batch * rows, 3);
@@ -87,7 +88,7 @@ class ConcurrentProductsTest {
                     return concat(dx, dv);
                 }));
             }
-            SparseIndex blocks = SparseKernelParityTest.index(rows / 4, cols / 4, 0.1, cols);
+            SparseIndex blocks = randomIndex(rows / 4, cols / 4, 0.1, cols);
             float[] bv = randomFloats(blocks.entries() * 16, 5);
             float[] bx = randomFloats(batch * (cols / 4) * 4, 6);
             float[] bdy = randomFloats(batch * (rows / 4) * 4, 7);

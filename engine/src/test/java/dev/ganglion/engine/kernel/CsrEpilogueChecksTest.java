@@ -1,12 +1,13 @@
 package dev.ganglion.engine.kernel;
 
+import static dev.ganglion.engine.testing.Fixtures.randomIndex;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
 /** A row epilogue handed to {@link CsrProducts} it cannot apply is refused, naming the product. */
 class CsrEpilogueChecksTest {
-    private static final SparseIndex W = SparseKernelParityTest.index(6, 4, 0.5, 1);
+    private static final SparseIndex W = randomIndex(6, 4, 0.5, 1);
     private static final float[] V = new float[W.entries()];
 
     @Test

@@ -1,6 +1,7 @@
 package dev.ganglion.engine.kernel;
 
 import static dev.ganglion.engine.testing.Fixtures.randomFloats;
+import static dev.ganglion.engine.testing.Fixtures.randomIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.BufferPoolMXBean;
@@ -23,7 +24,7 @@ class ScratchSharingTest {
     /** One product's two panels (x and y): 2 × 1,024 × 128 floats = 1 MiB. */
     private static final long SET_BYTES = 2L * FEATURES * BATCH * Float.BYTES;
 
-    private static final SparseIndex W = SparseKernelParityTest.index(FEATURES, FEATURES, 0.02, 7);
+    private static final SparseIndex W = randomIndex(FEATURES, FEATURES, 0.02, 7);
     private static final float[] V = randomFloats(W.entries(), 1);
     private static final float[] X = randomFloats(BATCH * FEATURES, 2);
 

@@ -2,6 +2,7 @@ package dev.ganglion.engine.kernel;
 
 import static dev.ganglion.engine.testing.Fixtures.assertClose;
 import static dev.ganglion.engine.testing.Fixtures.randomFloats;
+import static dev.ganglion.engine.testing.Fixtures.randomIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganglion.engine.simd.SimdBsr;
@@ -24,30 +25,13 @@ class SparseKernelParityTest {
     private static final double RTOL = 1e-5;
     private static final double ATOL = 1e-5;
 
-    /** Random index with every 4th row empty, density p; p = 0 gives no entries at all. */
-    static SparseIndex index(int majors, int minors, double p, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int[] ptr = new int[majors + 1];
-        int[] idx = new int[majors * minors];
-        int n = 0;
-        for (int q = 0; q < majors; q++) {
-            for (int j = 0; j < minors; j++) {
-                if (q % 4 != 1 && r.nextDouble() < p) {
-                    idx[n++] = j;
-                }
-            }
-            ptr[q + 1] = n;
-        }
-        return SparseIndex.of("test", majors, minors, ptr, Arrays.copyOf(idx, n));
-    }
-
     @Test
     void csrSpmmBothDirections() {
         CsrKernel simd = new SimdCsr();
         CsrKernel scalar = new ScalarCsr();
         for (int ld : PANEL_WIDTHS) {
             for (double p : new double[] {0, 0.1, 0.6, 1}) {
-                SparseIndex w = index(13, 17, p, ld);
+                SparseIndex w = randomIndex(13, 17, p, ld);
                 float[] v = randomFloats(w.entries() + 3, 1);
                 for (boolean transposed : new boolean[] {false, true}) {
                     int out = transposed ? w.minors : w.majors;
@@ -151,7 +135,7 @@ class SparseKernelParityTest {
         CsrKernel scalar = new ScalarCsr();
         for (int ld : PANEL_WIDTHS) {
             for (double p : new double[] {0, 0.15, 0.7, 1}) {
-                SparseIndex w = index(9, 23, p, ld + 1);
+                SparseIndex w = randomIndex(9, 23, p, ld + 1);
                 MemorySegment a = panel(randomFloats(w.majors * ld, 3));
                 MemorySegment s = panel(randomFloats(w.minors * ld, 4));
                 for (boolean acc : new boolean[] {false, true}) {
@@ -174,7 +158,7 @@ class SparseKernelParityTest {
     void csrFusedBackwardSweepMatchesSpmmAndSddmm() {
         for (int ld : PANEL_WIDTHS) {
             for (double p : new double[] {0, 0.3, 1}) {
-                checkFusedSweep(index(40, 13, p, ld + 7), ld);
+                checkFusedSweep(randomIndex(40, 13, p, ld + 7), ld);
             }
         }
     }
@@ -187,8 +171,8 @@ class SparseKernelParityTest {
     @Test
     void csrSweepsOverLargePanelsInPartsSumAsInOnePass() {
         for (int ld : new int[] {128, 144, 208}) {
-            checkFusedSweep(index(700, 650, 0.05, ld), ld);
-            checkFusedSweep(index(700, 650, 0.004, ld), ld); // many columns with no entries in a pass
+            checkFusedSweep(randomIndex(700, 650, 0.05, ld), ld);
+            checkFusedSweep(randomIndex(700, 650, 0.004, ld), ld); // many columns with no entries in a pass
         }
     }
 
@@ -229,7 +213,7 @@ class SparseKernelParityTest {
         for (int r : BLOCKS) {
             for (int c : BLOCKS) {
                 int ld = PANEL_WIDTHS[(r + c) % PANEL_WIDTHS.length];
-                SparseIndex w = index(5, 4, 0.5, r * 31 + c);
+                SparseIndex w = randomIndex(5, 4, 0.5, r * 31 + c);
                 float[] v = randomFloats(w.entries() * r * c + 2, r + c);
                 // forward reads block rows; input-grad reads blocks transposed over the column-major index
                 check(simd, scalar, w.majors, w.ptr, w.idx, null, r, c, c, 1, v, w.minors * c, ld);
@@ -255,7 +239,7 @@ class SparseKernelParityTest {
         for (int r : BLOCKS) {
             for (int c : BLOCKS) {
                 int ld = PANEL_WIDTHS[(r * c) % PANEL_WIDTHS.length];
-                SparseIndex w = index(4, 5, 0.5, r * 7 + c);
+                SparseIndex w = randomIndex(4, 5, 0.5, r * 7 + c);
                 MemorySegment a = panel(randomFloats(w.majors * r * ld, 1));
                 MemorySegment s = panel(randomFloats(w.minors * c * ld, 2));
                 for (boolean acc : new boolean[] {false, true}) {
@@ -276,7 +260,7 @@ class SparseKernelParityTest {
         BsrProducts bsrSimd = new BsrProducts(new SimdBsr());
         BsrProducts bsrScalar = new BsrProducts(new ScalarBsr());
         for (int batch : new int[] {1, 2, 3, 7, 13, 17, 33, 65, 129}) {
-            SparseIndex w = index(11, 7, 0.4, batch);
+            SparseIndex w = randomIndex(11, 7, 0.4, batch);
             products(batch, w, 1, 1, csrSimd::forward, csrScalar::forward, csrSimd::inputGrad, csrScalar::inputGrad);
             weightGrads(batch, w, 1, 1, csrSimd::weightGrad, csrScalar::weightGrad);
             int r = BLOCKS[batch % BLOCKS.length];
@@ -297,7 +281,7 @@ class SparseKernelParityTest {
     void csrBackwardWithBothOutputsMatchesSeparateCalls() {
         for (CsrProducts products : new CsrProducts[] {new CsrProducts(new SimdCsr()), new CsrProducts(new ScalarCsr())}) {
             for (int batch : new int[] {1, 13, 128, 129}) {
-                SparseIndex w = index(37, 21, 0.5, batch);
+                SparseIndex w = randomIndex(37, 21, 0.5, batch);
                 float[] v = randomFloats(w.entries() + 1, batch);
                 float[] x = randomFloats(batch * w.minors + 2, batch + 1);
                 float[] dy = randomFloats(batch * w.majors + 3, batch + 2);

@@ -1,5 +1,8 @@
 package dev.ganglion.engine.simd;
 
+import static dev.ganglion.engine.testing.Fixtures.randomFloats;
+import static dev.ganglion.engine.testing.Fixtures.randomIndex;
+
 import dev.ganglion.engine.DType;
 import dev.ganglion.engine.Shape;
 import dev.ganglion.engine.Tensor;
@@ -15,7 +18,6 @@ import dev.ganglion.engine.ops.Elementwise;
 import dev.ganglion.engine.ops.Reductions;
 import dev.ganglion.engine.sparse.Csr;
 import dev.ganglion.engine.sparse.SparseOps;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -35,8 +37,8 @@ final class TierThreeDriver {
         // First the case that stranded SimdSparseDots.rowDots4Summed in tier-2 code (ganglion bench
         // csr --pass weight-grad --batch 64): here too its OSR compile at tier 3 was refused
         Csr w = Csr.random(1024, 1024, 0.134, 4);
-        Tensor x = Tensor.wrap(floats(64 * 1024, r), Shape.of(64, 1024));
-        Tensor dy = Tensor.wrap(floats(64 * 1024, r), Shape.of(64, 1024));
+        Tensor x = Tensor.wrap(randomFloats(64 * 1024, r.nextLong()), Shape.of(64, 1024));
+        Tensor dy = Tensor.wrap(randomFloats(64 * 1024, r.nextLong()), Shape.of(64, 1024));
         Tensor dw = Tensor.zeros(w.values().shape(), DType.F32);
         for (int call = 0; call < 20; call++) {
             SparseOps.linearWeightGradInto(dy, x, w, dw, false);
@@ -56,9 +58,9 @@ final class TierThreeDriver {
 
     /** Every CSR, BSR (blocks of 8 × 8) and block-diagonal product on {@code rows × cols}, each layout and batch. */
     private static void products(int rows, int cols, double density, int calls, SplittableRandom r) {
-        SparseIndex csr = index(rows, cols, density, r);
+        SparseIndex csr = randomIndex(rows, cols, density, r.nextLong());
         // block-rows and block-columns of 8: 2·rows rows, cols columns
-        SparseIndex bsr = index(rows / 4, cols / 8, density, r);
+        SparseIndex bsr = randomIndex(rows / 4, cols / 8, density, r.nextLong());
         int bRows = rows / 4 * 8;
         int blocks = 4;
         int ob = Math.max(1, rows / blocks);
@@ -68,20 +70,20 @@ final class TierThreeDriver {
             BsrProducts b = BsrProducts.active(layout);
             BlockDiagProducts d = BlockDiagProducts.active(layout);
             for (int batch : BATCHES) {
-                float[] v = floats(csr.entries(), r);
-                float[] x = floats(batch * cols, r);
-                float[] dy = floats(batch * rows, r);
+                float[] v = randomFloats(csr.entries(), r.nextLong());
+                float[] x = randomFloats(batch * cols, r.nextLong());
+                float[] dy = randomFloats(batch * rows, r.nextLong());
                 float[] y = new float[batch * rows];
                 float[] dx = new float[batch * cols];
                 float[] dv = new float[csr.entries()];
-                float[] bv = floats(bsr.entries() * 8 * 8, r);
-                float[] bdy = floats(batch * bRows, r);
+                float[] bv = randomFloats(bsr.entries() * 8 * 8, r.nextLong());
+                float[] bdy = randomFloats(batch * bRows, r.nextLong());
                 float[] by = new float[bdy.length];
                 float[] bdx = new float[x.length];
                 float[] bdv = new float[bv.length];
-                float[] dw = floats(blocks * ob * ib, r);
-                float[] dx4 = floats(batch * blocks * ib, r);
-                float[] dy4 = floats(batch * blocks * ob, r);
+                float[] dw = randomFloats(blocks * ob * ib, r.nextLong());
+                float[] dx4 = randomFloats(batch * blocks * ib, r.nextLong());
+                float[] dy4 = randomFloats(batch * blocks * ob, r.nextLong());
                 float[] dwg = new float[dw.length];
                 for (int call = 0; call < calls; call++) {
                     c.forward(csr, v, 0, batch, x, 0, y, 0, false);
@@ -103,10 +105,10 @@ final class TierThreeDriver {
      * reductions (sums along each axis, max, logsumexp, softmax, log-softmax) on {@code rows × cols}.
      */
     private static void pointwiseAndRows(int rows, int cols, int calls, SplittableRandom r) {
-        Tensor a = Tensor.wrap(floats(rows * cols, r), Shape.of(rows, cols));
-        Tensor b = Tensor.wrap(floats(rows * cols, r), Shape.of(rows, cols));
-        Tensor row = Tensor.wrap(floats(cols, r), Shape.of(1, cols));
-        Tensor scalar = Tensor.wrap(floats(1, r), Shape.of(1, 1));
+        Tensor a = Tensor.wrap(randomFloats(rows * cols, r.nextLong()), Shape.of(rows, cols));
+        Tensor b = Tensor.wrap(randomFloats(rows * cols, r.nextLong()), Shape.of(rows, cols));
+        Tensor row = Tensor.wrap(randomFloats(cols, r.nextLong()), Shape.of(1, cols));
+        Tensor scalar = Tensor.wrap(randomFloats(1, r.nextLong()), Shape.of(1, 1));
         for (int call = 0; call < calls; call++) {
             for (UnaryOp op : UnaryOp.values()) {
                 Elementwise.apply(op, a, 0.5, 1.5); // p, q valid for every op (softplus: β > 0)
@@ -129,8 +131,8 @@ final class TierThreeDriver {
     /** The GEMM at {@code m × n × k}, each transpose of A and of B. */
     private static void gemm(int m, int n, int k, int calls, SplittableRandom r) {
         GemmKernel g = GemmKernel.active();
-        float[] a = floats(m * k, r);
-        float[] b = floats(k * n, r);
+        float[] a = randomFloats(m * k, r.nextLong());
+        float[] b = randomFloats(k * n, r.nextLong());
         float[] c = new float[m * n];
         for (int call = 0; call < calls; call++) {
             for (boolean ta : new boolean[] {false, true}) {
@@ -139,28 +141,5 @@ final class TierThreeDriver {
                 }
             }
         }
-    }
-
-    private static SparseIndex index(int majors, int minors, double p, SplittableRandom r) {
-        int[] ptr = new int[majors + 1];
-        int[] idx = new int[majors * minors];
-        int n = 0;
-        for (int q = 0; q < majors; q++) {
-            for (int j = 0; j < minors; j++) {
-                if (r.nextDouble() < p) {
-                    idx[n++] = j;
-                }
-            }
-            ptr[q + 1] = n;
-        }
-        return SparseIndex.of("tier-three driver", majors, minors, ptr, Arrays.copyOf(idx, n));
-    }
-
-    private static float[] floats(int n, SplittableRandom r) {
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) {
-            f[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return f;
     }
 }

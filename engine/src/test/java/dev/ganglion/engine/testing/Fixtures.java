@@ -2,7 +2,9 @@ package dev.ganglion.engine.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ganglion.engine.kernel.SparseIndex;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Test helpers shared across modules (published in the engine's test-jar). */
@@ -49,6 +51,26 @@ public final class Fixtures {
             v[i] = (float) (r.nextDouble() * 2 - 1);
         }
         return v;
+    }
+
+    /**
+     * A random sparse index of {@code majors × minors} at density {@code p}, every 4th major (1, 5, …)
+     * empty; p = 0 gives no entries at all. Indexes ascend within a major.
+     */
+    public static SparseIndex randomIndex(int majors, int minors, double p, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] ptr = new int[majors + 1];
+        int[] idx = new int[majors * minors];
+        int n = 0;
+        for (int q = 0; q < majors; q++) {
+            for (int j = 0; j < minors; j++) {
+                if (q % 4 != 1 && r.nextDouble() < p) {
+                    idx[n++] = j;
+                }
+            }
+            ptr[q + 1] = n;
+        }
+        return SparseIndex.of("test", majors, minors, ptr, Arrays.copyOf(idx, n));
     }
 
     /**
